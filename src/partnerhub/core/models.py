@@ -1,0 +1,92 @@
+"""Shared building blocks: the confidential base model and the two layers of history."""
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from partnerhub.core.sharing import SharingLevel
+
+
+class ConfidentialModel(models.Model):
+    """A record owned by one organisation and shared as far as its sharing level says.
+
+    ``PARTNER_COUNTRIES_FIELD`` names the many-to-many field listing the
+    partner countries a record concerns: it decides who reads ``partner`` records.
+    """
+
+    PARTNER_COUNTRIES_FIELD = "countries"
+
+    owner = models.ForeignKey(
+        "access.Organisation", verbose_name=_("owner organisation"), on_delete=models.PROTECT,
+        related_name="+",
+    )
+    sharing_level = models.CharField(
+        _("sharing level"), max_length=12, choices=SharingLevel.choices,
+        default=SharingLevel.EU, db_index=True,
+    )
+    shared_with_organisations = models.ManyToManyField(
+        "access.Organisation", verbose_name=_("shared with organisations"), blank=True,
+        related_name="+",
+        help_text=_("For restricted records: the organisations outside the owner that may read it."),
+    )
+    shared_with_countries = models.ManyToManyField(
+        "geo.Country", verbose_name=_("shared with Member States"), blank=True, related_name="+",
+        help_text=_("For restricted records: Member States whose whole government may read it."),
+    )
+
+    class Meta:
+        abstract = True
+
+
+class ObjectChange(models.Model):
+    """Field-level history: who changed what, when, from which value to which."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("Created")
+        UPDATE = "update", _("Updated")
+        DELETE = "delete", _("Deleted")
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    object_id = models.PositiveBigIntegerField()
+    object_repr = models.CharField(max_length=300)
+    action = models.CharField(max_length=10, choices=Action.choices)
+    changes = models.JSONField(default=dict, help_text="{field: [old, new]}")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    request_id = models.CharField(max_length=36, blank=True)
+    time = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-time", "-pk"]
+        indexes = [models.Index(fields=["content_type", "object_id", "-time"])]
+        verbose_name = _("change")
+        verbose_name_plural = _("change history")
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.object_repr}"
+
+
+class Event(models.Model):
+    """A named event that matters to people (``engagement.sharing_changed``,
+    ``engagement.viewed``), written in the same transaction as its cause."""
+
+    name = models.CharField(max_length=80, db_index=True)
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    object_id = models.PositiveBigIntegerField()
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    data = models.JSONField(default=dict, blank=True)
+    request_id = models.CharField(max_length=36, blank=True)
+    time = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-time", "-pk"]
+        indexes = [models.Index(fields=["content_type", "object_id", "name"])]
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,16 @@
+"""The queryset every confidential model's manager is built from."""
+
+from django.db import models
+
+from partnerhub.core.visibility import circle_of, visibility_q
+
+
+class ConfidentialQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The only way pages, API, exports, searches and totals reach these records."""
+        return self.filter(visibility_q(circle_of(user), self.model))
+
+    def editable_by(self, user):
+        return self.visible_to(user).filter(
+            owner_id__in=circle_of(user).editable_organisation_ids
+        )

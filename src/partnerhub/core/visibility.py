@@ -1,0 +1,125 @@
+"""The one place that decides who sees which confidential record.
+
+``circle_of(user)`` reads a user's memberships once per request and turns them
+into a ``Circle``; ``visibility_q(circle, model)`` turns a circle into a ``Q``
+object for any ``ConfidentialModel``. Every ``visible_to(user)`` manager
+method is built on these two functions and nothing else decides visibility.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Q
+
+from partnerhub.core.sharing import SharingLevel
+
+_CACHE_ATTRIBUTE = "_partnerhub_circle"
+
+
+@dataclass(frozen=True)
+class Circle:
+    """What a user's memberships entitle them to read.
+
+    ``member_state_ids`` are the EU Member States whose government the user
+    works for; ``partner_country_ids`` the partner countries whose authorities
+    the user works for.
+    """
+
+    organisation_ids: frozenset[int] = frozenset()
+    editable_organisation_ids: frozenset[int] = frozenset()
+    eu_side: bool = False
+    member_state_ids: frozenset[int] = frozenset()
+    partner_country_ids: frozenset[int] = frozenset()
+
+    @property
+    def is_anonymous(self) -> bool:
+        return not self.organisation_ids
+
+
+PUBLIC_CIRCLE = Circle()
+
+
+def circle_of(user) -> Circle:
+    """The user's circle, computed once and kept on the user object.
+
+    Superusers get no special reading rights here: they administer the site
+    through the Django admin, they do not read Member States' records.
+    """
+    if user is None or not user.is_authenticated or not user.is_active:
+        return PUBLIC_CIRCLE
+    cached = getattr(user, _CACHE_ATTRIBUTE, None)
+    if cached is None:
+        cached = _compute_circle(user)
+        setattr(user, _CACHE_ATTRIBUTE, cached)
+    return cached
+
+
+def forget_circle(user) -> None:
+    """Drop the cached circle after the user's memberships changed."""
+    if hasattr(user, _CACHE_ATTRIBUTE):
+        delattr(user, _CACHE_ATTRIBUTE)
+
+
+def _compute_circle(user) -> Circle:
+    from partnerhub.access.models import EDITING_ROLES, Membership
+
+    memberships = Membership.objects.filter(user=user).select_related(
+        "organisation__country"
+    )
+    organisation_ids, editable, member_states, partner_countries = set(), set(), set(), set()
+    eu_side = False
+    for membership in memberships:
+        organisation = membership.organisation
+        organisation_ids.add(organisation.pk)
+        if membership.role in EDITING_ROLES:
+            editable.add(organisation.pk)
+        if organisation.is_eu_side:
+            eu_side = True
+        if organisation.is_member_state_body:
+            member_states.add(organisation.country_id)
+        if organisation.is_partner_authority:
+            partner_countries.add(organisation.country_id)
+    return Circle(
+        organisation_ids=frozenset(organisation_ids),
+        editable_organisation_ids=frozenset(editable),
+        eu_side=eu_side,
+        member_state_ids=frozenset(member_states),
+        partner_country_ids=frozenset(partner_countries),
+    )
+
+
+def visibility_q(circle: Circle, model) -> Q:
+    """The records of ``model`` (a ConfidentialModel) that ``circle`` may read."""
+    level = "sharing_level"
+    allowed = Q(**{level: SharingLevel.PUBLIC})
+    if circle.eu_side:
+        allowed |= Q(**{f"{level}__in": [SharingLevel.PARTNER, SharingLevel.EU]})
+    if circle.partner_country_ids:
+        allowed |= Q(**{level: SharingLevel.PARTNER}) & Q(
+            _through_exists(model, model.PARTNER_COUNTRIES_FIELD, circle.partner_country_ids)
+        )
+    if circle.organisation_ids:
+        allowed |= Q(owner_id__in=circle.organisation_ids)
+        allowed |= Q(**{level: SharingLevel.RESTRICTED}) & _named_in_circle(circle, model)
+    return allowed
+
+
+def _named_in_circle(circle: Circle, model) -> Q:
+    named = Q(_through_exists(model, "shared_with_organisations", circle.organisation_ids))
+    if circle.member_state_ids:
+        named |= Q(_through_exists(model, "shared_with_countries", circle.member_state_ids))
+    return named
+
+
+def _through_exists(model, m2m_name: str, target_ids: frozenset[int]) -> Exists:
+    field = model._meta.get_field(m2m_name)
+    through = field.remote_field.through
+    source = field.m2m_field_name()
+    target = field.m2m_reverse_field_name()
+    return Exists(
+        through.objects.filter(**{source: OuterRef("pk"), f"{target}__in": target_ids})
+    )
+
+
+def can_edit(user, record) -> bool:
+    """Only editors, coordinators and administrators of the owner may change a record."""
+    return record.owner_id in circle_of(user).editable_organisation_ids

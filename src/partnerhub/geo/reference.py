@@ -1,0 +1,63 @@
+"""Loading countries (pycountry), their regions and migration routes."""
+
+import csv
+from pathlib import Path
+
+import pycountry
+import yaml
+from django.db import transaction
+
+from partnerhub.geo.models import Country, Region, Route
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+# The 27 Member States since 1 February 2020 (Treaty on European Union, art. 52).
+EU_MEMBER_STATES = frozenset(
+    "AUT BEL BGR HRV CYP CZE DNK EST FIN FRA DEU GRC HUN IRL ITA LVA LTU LUX MLT NLD "
+    "POL PRT ROU SVK SVN ESP SWE".split()
+)
+# Countries with an EU Action Plan on migration, as listed in the Council
+# working-party note of 2023 (shared/context).
+PRIORITY_PARTNERS = frozenset("AFG PAK BIH TUN NER NGA IRQ LBY MAR EGY".split())
+
+
+def _csv_rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8") as handle:
+        return list(csv.DictReader(line for line in handle if not line.startswith("#")))
+
+
+@transaction.atomic
+def load_countries() -> int:
+    regions = _load_regions()
+    existing = {c.iso3: c for c in Country.objects.all()}
+    for entry in pycountry.countries:
+        country = existing.get(entry.alpha_3) or Country(iso3=entry.alpha_3)
+        country.iso2 = entry.alpha_2
+        country.numeric = entry.numeric
+        country.name = getattr(entry, "common_name", None) or entry.name
+        country.official_name = getattr(entry, "official_name", "")
+        country.is_eu_member = entry.alpha_3 in EU_MEMBER_STATES
+        country.is_priority_partner = entry.alpha_3 in PRIORITY_PARTNERS
+        country.region = regions.get(entry.alpha_3)
+        country.save()
+    return Country.objects.count()
+
+
+def _load_regions() -> dict[str, Region]:
+    by_country = {}
+    for row in _csv_rows(FIXTURES / "country_regions.csv"):
+        code = "".join(word[0] for word in row["region"].replace("&", " ").split()).upper()
+        region, _ = Region.objects.update_or_create(code=code, defaults={"name": row["region"]})
+        by_country[row["iso3"]] = region
+    return by_country
+
+
+@transaction.atomic
+def load_routes() -> int:
+    entries = yaml.safe_load((FIXTURES / "routes.yaml").read_text(encoding="utf-8"))
+    for entry in entries:
+        route, _ = Route.objects.update_or_create(
+            code=entry["code"], defaults={"name": entry["name"], "source": entry["source"]}
+        )
+        route.countries.set(Country.objects.filter(iso3__in=entry["countries"]))
+    return len(entries)

@@ -1,0 +1,345 @@
+"""The engagement registry: who does what, where, when, on which theme, with how much."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from partnerhub.core.models import ConfidentialModel
+from partnerhub.core.querysets import ConfidentialQuerySet
+
+
+class Interest(models.TextChoices):
+    """Whose interest a theme mainly serves: the heart of the balance analysis."""
+
+    EU = "eu", _("Mainly the EU")
+    PARTNER = "partner", _("Mainly the partner country")
+    SHARED = "shared", _("Shared")
+
+
+class Theme(models.Model):
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent theme"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="children",
+    )
+    interest = models.CharField(_("mainly serves"), max_length=10, choices=Interest.choices)
+    description = models.TextField(_("description"), blank=True)
+    sources = models.CharField(_("sources"), max_length=300, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def descendant_ids(self) -> set[int]:
+        """This theme and every theme below it (the taxonomy is shallow)."""
+        ids, frontier = {self.pk}, [self.pk]
+        while frontier:
+            frontier = list(Theme.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
+            ids.update(frontier)
+        return ids
+
+
+class Instrument(models.Model):
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=300)
+    kind = models.CharField(_("type"), max_length=200, blank=True)
+    managed_by = models.CharField(_("managed by"), max_length=300, blank=True)
+    period = models.CharField(_("period"), max_length=200, blank=True)
+    flexible_crisis_response = models.CharField(_("flexible in a crisis"), max_length=10, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    sources = models.CharField(_("sources"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("instrument")
+        verbose_name_plural = _("instruments")
+
+    def __str__(self) -> str:
+        return f"{self.code} – {self.name}" if len(self.name) < 60 else self.code
+
+
+class EngagementKind(models.TextChoices):
+    PROJECT = "project", _("Project")
+    PROGRAMME = "programme", _("Programme")
+    DIALOGUE = "dialogue", _("Political dialogue")
+    AGREEMENT = "agreement", _("Agreement or arrangement")
+    NEGOTIATION = "negotiation", _("Negotiation track")
+    MISSION = "mission", _("Mission or visit")
+    OTHER = "other", _("Other")
+
+
+class EngagementStatus(models.TextChoices):
+    """The IATI activity status codes 1–6, in words."""
+
+    PIPELINE = "pipeline", _("Pipeline or identification")
+    IMPLEMENTATION = "implementation", _("Implementation")
+    FINALISATION = "finalisation", _("Finalisation")
+    CLOSED = "closed", _("Closed")
+    CANCELLED = "cancelled", _("Cancelled")
+    SUSPENDED = "suspended", _("Suspended")
+
+
+class Provenance(models.TextChoices):
+    MANUAL = "manual", _("Entered by hand")
+    SPREADSHEET = "spreadsheet", _("Spreadsheet import")
+    IATI = "iati", _("IATI import")
+
+
+class Language(models.TextChoices):
+    """The EU's 24 official languages; content keeps the language it was written in."""
+
+    BG = "bg", "български"
+    CS = "cs", "čeština"
+    DA = "da", "dansk"
+    DE = "de", "Deutsch"
+    EL = "el", "ελληνικά"
+    EN = "en", "English"
+    ES = "es", "español"
+    ET = "et", "eesti"
+    FI = "fi", "suomi"
+    FR = "fr", "français"
+    GA = "ga", "Gaeilge"
+    HR = "hr", "hrvatski"
+    HU = "hu", "magyar"
+    IT = "it", "italiano"
+    LT = "lt", "lietuvių"
+    LV = "lv", "latviešu"
+    MT = "mt", "Malti"
+    NL = "nl", "Nederlands"
+    PL = "pl", "polski"
+    PT = "pt", "português"
+    RO = "ro", "română"
+    SK = "sk", "slovenčina"
+    SL = "sl", "slovenščina"
+    SV = "sv", "svenska"
+
+
+class EngagementQuerySet(ConfidentialQuerySet):
+    def with_list_relations(self):
+        """Everything a list row shows, in a fixed number of queries."""
+        return self.select_related("owner", "instrument").prefetch_related(
+            "country_shares__country", "theme_shares__theme"
+        )
+
+
+class Engagement(ConfidentialModel):
+    kind = models.CharField(_("kind"), max_length=20, choices=EngagementKind.choices, db_index=True)
+    title = models.CharField(_("title"), max_length=500)
+    description = models.TextField(_("description"), blank=True)
+    language = models.CharField(
+        _("language of title and description"), max_length=2, choices=Language.choices,
+        default=Language.EN,
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=EngagementStatus.choices,
+        default=EngagementStatus.PIPELINE, db_index=True,
+    )
+    planned_start = models.DateField(_("planned start"), null=True, blank=True)
+    planned_end = models.DateField(_("planned end"), null=True, blank=True)
+    actual_start = models.DateField(_("actual start"), null=True, blank=True)
+    actual_end = models.DateField(_("actual end"), null=True, blank=True)
+    # The actual date where known, else the planned one; kept in step on save so
+    # that the year filter can use an index.
+    start_date = models.DateField(_("start"), null=True, blank=True, editable=False, db_index=True)
+    end_date = models.DateField(_("end"), null=True, blank=True, editable=False, db_index=True)
+    instrument = models.ForeignKey(
+        Instrument, verbose_name=_("instrument"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="engagements",
+    )
+    countries = models.ManyToManyField(
+        "geo.Country", through="EngagementCountry", related_name="engagements", blank=True
+    )
+    themes = models.ManyToManyField(
+        Theme, through="EngagementTheme", related_name="engagements", blank=True
+    )
+    organisations = models.ManyToManyField(
+        "access.Organisation", through="Participation", related_name="participations", blank=True
+    )
+    provenance = models.CharField(
+        _("provenance"), max_length=12, choices=Provenance.choices, default=Provenance.MANUAL
+    )
+    iati_identifier = models.CharField(
+        _("IATI identifier"), max_length=200, unique=True, null=True, blank=True
+    )
+    external_reference = models.CharField(
+        _("organisation's own reference"), max_length=100, blank=True, db_index=True
+    )
+    is_demo = models.BooleanField(_("demo data"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    objects = EngagementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-updated_at", "-pk"]
+        verbose_name = _("engagement")
+        verbose_name_plural = _("engagements")
+        indexes = [
+            models.Index(fields=["owner", "sharing_level"]),
+            models.Index(fields=["start_date", "end_date"]),
+            models.Index(fields=["title"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("registry:engagement_detail", args=[self.pk])
+
+    def save(self, *args, **kwargs):
+        self.start_date = self.actual_start or self.planned_start
+        self.end_date = self.actual_end or self.planned_end
+        super().save(*args, **kwargs)
+
+
+class Share(models.Model):
+    """A percentage share, optional: blank means "not split"."""
+
+    share = models.DecimalField(
+        _("share (%)"), max_digits=5, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("100"))],
+    )
+
+    class Meta:
+        abstract = True
+
+
+class EngagementCountry(Share):
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="country_shares")
+    country = models.ForeignKey(
+        "geo.Country", verbose_name=_("country"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["engagement", "country"], name="engagement_country_once")
+        ]
+        indexes = [models.Index(fields=["country", "engagement"])]
+        ordering = ["-share", "country__name"]
+
+    def __str__(self) -> str:
+        return f"{self.country.iso3} {self.share or ''}".strip()
+
+
+class EngagementTheme(Share):
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="theme_shares")
+    theme = models.ForeignKey(Theme, verbose_name=_("theme"), on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["engagement", "theme"], name="engagement_theme_once")
+        ]
+        indexes = [models.Index(fields=["theme", "engagement"])]
+        ordering = ["-share", "theme__name"]
+
+    def __str__(self) -> str:
+        return f"{self.theme.code} {self.share or ''}".strip()
+
+
+class ParticipationRole(models.TextChoices):
+    FUNDER = "funder", _("Funder")
+    IMPLEMENTER = "implementer", _("Implementer")
+    LEAD = "lead", _("Lead")
+    COUNTERPART = "counterpart", _("Counterpart")
+
+
+class Participation(models.Model):
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="participations")
+    organisation = models.ForeignKey(
+        "access.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT,
+        related_name="+",
+    )
+    role = models.CharField(_("role"), max_length=15, choices=ParticipationRole.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["engagement", "organisation", "role"], name="participation_once_per_role"
+            )
+        ]
+        indexes = [models.Index(fields=["organisation", "engagement"])]
+        ordering = ["role", "organisation__name"]
+
+    def __str__(self) -> str:
+        return f"{self.organisation.short_name} ({self.get_role_display()})"
+
+
+class MoneyKind(models.TextChoices):
+    """Never added together: a pledge is not a commitment is not a payment."""
+
+    BUDGET = "budget", _("Budget")
+    COMMITMENT = "commitment", _("Commitment")
+    DISBURSEMENT = "disbursement", _("Disbursement")
+
+
+class MoneyLineQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Money is as confidential as the engagement it belongs to."""
+        return self.filter(engagement__in=Engagement.objects.visible_to(user).values("pk"))
+
+
+class MoneyLine(models.Model):
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="money_lines")
+    kind = models.CharField(_("kind"), max_length=12, choices=MoneyKind.choices)
+    amount = models.DecimalField(_("amount"), max_digits=18, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3, default="EUR")
+    value_date = models.DateField(_("value date"))
+    amount_eur = models.DecimalField(_("amount in EUR"), max_digits=18, decimal_places=2)
+    eur_rate_date = models.DateField(
+        _("date of the ECB rate used"), null=True, blank=True,
+        help_text=_("The ECB reference rate nearest to the value date; empty for EUR."),
+    )
+
+    objects = MoneyLineQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kind", "value_date", "pk"]
+        indexes = [models.Index(fields=["engagement", "kind"])]
+        verbose_name = _("money line")
+        verbose_name_plural = _("money lines")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.amount} {self.currency} ({self.value_date})"
+
+
+class LinkKind(models.TextChoices):
+    PART_OF = "part_of", _("is part of")
+    FUNDED_BY = "funded_by", _("is funded by")
+    FOLLOWS = "follows", _("follows on from")
+    RELATED = "related", _("is related to")
+
+
+class EngagementLink(models.Model):
+    """A typed link from one engagement to another; each end keeps its own visibility."""
+
+    source = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="links_out")
+    target = models.ForeignKey(
+        Engagement, verbose_name=_("linked engagement"), on_delete=models.CASCADE,
+        related_name="links_in",
+    )
+    kind = models.CharField(_("link"), max_length=12, choices=LinkKind.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["source", "target", "kind"], name="link_once"),
+            models.CheckConstraint(condition=~models.Q(source=models.F("target")), name="link_not_self"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source_id} {self.kind} {self.target_id}"

@@ -1,0 +1,330 @@
+"""Every write to the engagement registry goes through these functions.
+
+Pages, API, commands and tests call the same services: each runs in one
+transaction, checks the rules, writes the field-level history and the named
+events, and raises ``ValidationError`` keyed by field when the input breaks a
+rule, before anything is written.
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from partnerhub.access.models import Organisation
+from partnerhub.core.history import record_change, record_event
+from partnerhub.core.models import ObjectChange
+from partnerhub.core.sharing import SharingLevel
+from partnerhub.core.visibility import can_edit, circle_of
+from partnerhub.geo.models import Country
+from partnerhub.registry.models import (
+    Engagement,
+    EngagementCountry,
+    EngagementLink,
+    EngagementTheme,
+    MoneyLine,
+    Participation,
+    Theme,
+)
+from partnerhub.registry.money import known_currencies, to_eur
+
+HUNDRED = Decimal("100")
+SHARE_TOLERANCE = Decimal("0.05")
+
+# Scalar fields a user sets directly on an engagement.
+SCALAR_FIELDS = (
+    "kind", "title", "description", "language", "status", "planned_start", "planned_end",
+    "actual_start", "actual_end", "instrument", "external_reference", "sharing_level",
+)
+
+
+@dataclass
+class MoneyInput:
+    kind: str
+    amount: Decimal
+    currency: str
+    value_date: date
+
+
+@dataclass
+class EngagementInput:
+    """A whole engagement as submitted by a form, the API or an importer."""
+
+    owner: Organisation
+    fields: dict[str, Any]
+    countries: list[tuple[Country, Decimal | None]] = field(default_factory=list)
+    themes: list[tuple[Theme, Decimal | None]] = field(default_factory=list)
+    participations: list[tuple[Organisation, str]] = field(default_factory=list)
+    money: list[MoneyInput] = field(default_factory=list)
+    links: list[tuple[Engagement, str]] = field(default_factory=list)
+    shared_with_organisations: list[Organisation] = field(default_factory=list)
+    shared_with_countries: list[Country] = field(default_factory=list)
+
+
+def create_engagement(data: EngagementInput, *, acting_user, provenance: str = "manual",
+                      is_demo: bool = False) -> Engagement:
+    _require_owner_editor(data.owner, acting_user)
+    _check_rules(data, acting_user, engagement=None)
+    with transaction.atomic():
+        engagement = Engagement(
+            owner=data.owner, provenance=provenance, is_demo=is_demo,
+            created_by=_user_or_none(acting_user), updated_by=_user_or_none(acting_user),
+        )
+        _apply(engagement, data)
+        record_change(engagement, ObjectChange.Action.CREATE, {}, snapshot(engagement),
+                      user=acting_user)
+        record_event("engagement.created", engagement, user=acting_user,
+                     sharing_level=engagement.sharing_level)
+    return engagement
+
+
+def update_engagement(engagement: Engagement, data: EngagementInput, *, acting_user) -> Engagement:
+    if not can_edit(acting_user, engagement):
+        raise PermissionDenied(_("Only editors of the owner organisation may change this engagement."))
+    _require_owner_editor(data.owner, acting_user)
+    _check_rules(data, acting_user, engagement=engagement)
+    with transaction.atomic():
+        engagement = Engagement.objects.select_for_update().get(pk=engagement.pk)
+        before = snapshot(engagement)
+        old_level = engagement.sharing_level
+        engagement.owner = data.owner
+        engagement.updated_by = _user_or_none(acting_user)
+        _apply(engagement, data)
+        record_change(engagement, ObjectChange.Action.UPDATE, before, snapshot(engagement),
+                      user=acting_user)
+        if old_level != engagement.sharing_level:
+            record_event("engagement.sharing_changed", engagement, user=acting_user,
+                         old=old_level, new=engagement.sharing_level)
+    return engagement
+
+
+def delete_engagement(engagement: Engagement, *, acting_user) -> None:
+    if not can_edit(acting_user, engagement):
+        raise PermissionDenied(_("Only editors of the owner organisation may delete this engagement."))
+    with transaction.atomic():
+        record_change(engagement, ObjectChange.Action.DELETE, snapshot(engagement), {},
+                      user=acting_user)
+        record_event("engagement.deleted", engagement, user=acting_user)
+        engagement.delete()
+
+
+def change_sharing_level(engagement: Engagement, level: str, *, acting_user,
+                         organisations=(), countries=()) -> Engagement:
+    """Widen or narrow the circle without touching anything else."""
+    data = input_from_engagement(engagement)
+    data.fields["sharing_level"] = level
+    data.shared_with_organisations = list(organisations)
+    data.shared_with_countries = list(countries)
+    return update_engagement(engagement, data, acting_user=acting_user)
+
+
+def log_confidential_access(engagement: Engagement, action: str, *, acting_user) -> None:
+    """Owners learn who viewed or exported their restricted and originator records."""
+    if SharingLevel.is_confidential(engagement.sharing_level) and acting_user.is_authenticated:
+        record_event(f"engagement.{action}", engagement, user=acting_user)
+
+
+def log_confidential_export(engagements, *, acting_user) -> None:
+    for engagement in engagements:
+        log_confidential_access(engagement, "exported", acting_user=acting_user)
+
+
+# -- reading an engagement back as input (for partial updates) -------------
+
+def input_from_engagement(engagement: Engagement) -> EngagementInput:
+    return EngagementInput(
+        owner=engagement.owner,
+        fields={name: getattr(engagement, name) for name in SCALAR_FIELDS},
+        countries=[(s.country, s.share) for s in engagement.country_shares.select_related("country")],
+        themes=[(s.theme, s.share) for s in engagement.theme_shares.select_related("theme")],
+        participations=[
+            (p.organisation, p.role) for p in engagement.participations.select_related("organisation")
+        ],
+        money=[
+            MoneyInput(m.kind, m.amount, m.currency, m.value_date)
+            for m in engagement.money_lines.all()
+        ],
+        links=[(link.target, link.kind) for link in engagement.links_out.select_related("target")],
+        shared_with_organisations=list(engagement.shared_with_organisations.all()),
+        shared_with_countries=list(engagement.shared_with_countries.all()),
+    )
+
+
+# -- rules -----------------------------------------------------------------
+
+def _require_owner_editor(owner: Organisation, user) -> None:
+    if owner is None or owner.pk not in circle_of(user).editable_organisation_ids:
+        raise ValidationError(
+            {"owner": _("You can only record engagements for an organisation you edit for.")}
+        )
+
+
+def _check_rules(data: EngagementInput, user, engagement: Engagement | None) -> None:
+    errors: dict[str, list[str]] = {}
+    for check in (_check_dates, _check_shares, _check_participations, _check_money,
+                  _check_links, _check_circle):
+        for name, message in check(data, user, engagement):
+            errors.setdefault(name, []).append(message)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_dates(data, user, engagement):
+    for start, end in (("planned_start", "planned_end"), ("actual_start", "actual_end")):
+        first, last = data.fields.get(start), data.fields.get(end)
+        if first and last and last < first:
+            yield end, _("The end date is before the start date.")
+
+
+def _check_shares(data, user, engagement):
+    for name, rows in (("countries", data.countries), ("themes", data.themes)):
+        keys = [item.pk for item, _share in rows]
+        if len(keys) != len(set(keys)):
+            yield name, _("The same entry is listed twice.")
+        shares = [share for _item, share in rows]
+        given = [share for share in shares if share is not None]
+        if given and len(given) != len(shares):
+            yield name, _("Give a share for every entry, or for none.")
+        elif given and abs(sum(given) - HUNDRED) > SHARE_TOLERANCE:
+            yield name, _("The shares add up to %(total)s %%, not 100 %%.") % {"total": sum(given)}
+
+
+def _check_participations(data, user, engagement):
+    duplicates = [key for key, n in Counter((o.pk, r) for o, r in data.participations).items() if n > 1]
+    if duplicates:
+        yield "participations", _("An organisation is listed twice in the same role.")
+
+
+def _check_money(data, user, engagement):
+    currencies = known_currencies() | {"EUR"}
+    for line in data.money:
+        if line.currency.upper() not in currencies:
+            yield "money", _("No ECB reference rate exists for the currency %(code)s.") % {
+                "code": line.currency
+            }
+        if line.amount == 0:
+            yield "money", _("An amount of zero says nothing: leave the line out.")
+
+
+def _check_links(data, user, engagement):
+    visible_ids = set(
+        Engagement.objects.visible_to(user)
+        .filter(pk__in=[target.pk for target, _kind in data.links])
+        .values_list("pk", flat=True)
+    )
+    for target, _kind in data.links:
+        if engagement is not None and target.pk == engagement.pk:
+            yield "links", _("An engagement cannot be linked to itself.")
+        elif target.pk not in visible_ids:
+            yield "links", _("Engagement %(id)s does not exist.") % {"id": target.pk}
+
+
+def _check_circle(data, user, engagement):
+    if data.fields.get("sharing_level") != SharingLevel.RESTRICTED:
+        return
+    for country in data.shared_with_countries:
+        if not country.is_eu_member:
+            yield "shared_with_countries", _("%(country)s is not an EU Member State.") % {
+                "country": country.name
+            }
+
+
+# -- writing ---------------------------------------------------------------
+
+def _apply(engagement: Engagement, data: EngagementInput) -> None:
+    for name in SCALAR_FIELDS:
+        if name in data.fields:
+            setattr(engagement, name, data.fields[name])
+    engagement.save()
+    _replace_children(engagement, data)
+    restricted = engagement.sharing_level == SharingLevel.RESTRICTED
+    engagement.shared_with_organisations.set(data.shared_with_organisations if restricted else [])
+    engagement.shared_with_countries.set(data.shared_with_countries if restricted else [])
+
+
+def _replace_children(engagement: Engagement, data: EngagementInput) -> None:
+    engagement.country_shares.all().delete()
+    EngagementCountry.objects.bulk_create(
+        EngagementCountry(engagement=engagement, country=c, share=s) for c, s in data.countries
+    )
+    engagement.theme_shares.all().delete()
+    EngagementTheme.objects.bulk_create(
+        EngagementTheme(engagement=engagement, theme=t, share=s) for t, s in data.themes
+    )
+    engagement.participations.all().delete()
+    Participation.objects.bulk_create(
+        Participation(engagement=engagement, organisation=o, role=r) for o, r in data.participations
+    )
+    engagement.money_lines.all().delete()
+    MoneyLine.objects.bulk_create(_money_line(engagement, line) for line in data.money)
+    engagement.links_out.all().delete()
+    EngagementLink.objects.bulk_create(
+        EngagementLink(source=engagement, target=t, kind=k) for t, k in data.links
+    )
+
+
+def _money_line(engagement: Engagement, line: MoneyInput) -> MoneyLine:
+    amount_eur, rate_date = to_eur(line.amount, line.currency, line.value_date)
+    return MoneyLine(
+        engagement=engagement, kind=line.kind, amount=line.amount,
+        currency=line.currency.upper(), value_date=line.value_date,
+        amount_eur=amount_eur, eur_rate_date=rate_date,
+    )
+
+
+# -- history snapshot ------------------------------------------------------
+
+def snapshot(engagement: Engagement) -> dict[str, Any]:
+    """What the history compares: readable values, children folded into text.
+
+    Links are left out on purpose: the other end may be hidden from some
+    readers of this history; link changes are recorded as events instead.
+    """
+    values: dict[str, Any] = {
+        name: _plain(getattr(engagement, name)) for name in SCALAR_FIELDS
+    }
+    values["owner"] = str(engagement.owner)
+    values["countries"] = _joined(
+        f"{s.country.iso3}{_pct(s.share)}" for s in engagement.country_shares.select_related("country")
+    )
+    values["themes"] = _joined(
+        f"{s.theme.code}{_pct(s.share)}" for s in engagement.theme_shares.select_related("theme")
+    )
+    values["participations"] = _joined(
+        f"{p.organisation.short_name} ({p.role})"
+        for p in engagement.participations.select_related("organisation")
+    )
+    values["money"] = _joined(
+        f"{m.kind} {m.amount} {m.currency} {m.value_date.isoformat()}"
+        for m in engagement.money_lines.all()
+    )
+    values["shared_with_organisations"] = _joined(
+        o.short_name for o in engagement.shared_with_organisations.all()
+    )
+    values["shared_with_countries"] = _joined(c.iso3 for c in engagement.shared_with_countries.all())
+    return values
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    if hasattr(value, "pk"):
+        return str(value)
+    return value
+
+
+def _pct(share: Decimal | None) -> str:
+    return "" if share is None else f" {share.normalize():f} %"
+
+
+def _joined(parts) -> str:
+    return "; ".join(sorted(parts))
+
+
+def _user_or_none(user):
+    return user if user is not None and user.is_authenticated else None
