@@ -1,0 +1,122 @@
+"""The engagement filters, shared by the list page, the exports and the API."""
+
+from datetime import date
+
+import django_filters as filters
+from django import forms
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+
+from partnerhub.access.models import Organisation
+from partnerhub.core.sharing import SharingLevel
+from partnerhub.geo.models import Country
+from partnerhub.registry.models import (
+    EngagementCountry,
+    EngagementKind,
+    EngagementStatus,
+    EngagementTheme,
+    Instrument,
+    Participation,
+    Provenance,
+    Theme,
+)
+
+MIN_YEAR, MAX_YEAR = 1950, 2100
+
+
+class EngagementFilterForm(forms.Form):
+    def clean(self):
+        cleaned = super().clean()
+        first, last = cleaned.get("year_from"), cleaned.get("year_to")
+        for field, year in (("year_from", first), ("year_to", last)):
+            if year is not None and not MIN_YEAR <= year <= MAX_YEAR:
+                self.add_error(field, _("Give a year between %(min)s and %(max)s.")
+                               % {"min": MIN_YEAR, "max": MAX_YEAR})
+        if first is not None and last is not None and first > last:
+            self.add_error("year_to", _("The last year is before the first."))
+        return cleaned
+
+
+class EngagementFilter(filters.FilterSet):
+    """Invalid values are reported on the form and left out of the filtering."""
+
+    q = filters.CharFilter(label=_("Search"), method="filter_text")
+    country = filters.ModelMultipleChoiceFilter(
+        label=_("Partner country"), queryset=Country.objects.partners(), to_field_name="iso3",
+        method="filter_country",
+    )
+    theme = filters.ModelMultipleChoiceFilter(
+        label=_("Theme"), queryset=Theme.objects.all(), to_field_name="code", method="filter_theme"
+    )
+    organisation = filters.ModelMultipleChoiceFilter(
+        label=_("Organisation"), queryset=Organisation.objects.all(), method="filter_organisation"
+    )
+    instrument = filters.ModelMultipleChoiceFilter(
+        label=_("Instrument"), queryset=Instrument.objects.all(), to_field_name="code"
+    )
+    kind = filters.MultipleChoiceFilter(label=_("Kind"), choices=EngagementKind.choices)
+    status = filters.MultipleChoiceFilter(label=_("Status"), choices=EngagementStatus.choices)
+    sharing_level = filters.MultipleChoiceFilter(
+        label=_("Sharing level"), choices=SharingLevel.choices
+    )
+    provenance = filters.MultipleChoiceFilter(label=_("Provenance"), choices=Provenance.choices)
+    year_from = filters.NumberFilter(
+        label=_("Active from year"), method="filter_years",
+        widget=forms.NumberInput(attrs={"min": MIN_YEAR, "max": MAX_YEAR}),
+    )
+    year_to = filters.NumberFilter(
+        label=_("Active until year"), method="filter_years",
+        widget=forms.NumberInput(attrs={"min": MIN_YEAR, "max": MAX_YEAR}),
+    )
+    ordering = filters.OrderingFilter(
+        label=_("Sort by"),
+        fields=(("updated_at", "updated"), ("title", "title"), ("start_date", "start")),
+        field_labels={"updated_at": _("Last updated"), "title": _("Title"), "start_date": _("Start")},
+    )
+
+    class Meta:
+        form = EngagementFilterForm
+
+    def filter_text(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(title__icontains=value) | Q(description__icontains=value)
+            | Q(iati_identifier__icontains=value) | Q(external_reference__icontains=value)
+        )
+
+    def filter_country(self, queryset, name, countries):
+        if not countries:
+            return queryset
+        return queryset.filter(Exists(EngagementCountry.objects.filter(
+            engagement=OuterRef("pk"), country__in=countries)))
+
+    def filter_theme(self, queryset, name, themes):
+        if not themes:
+            return queryset
+        theme_ids = set().union(*(theme.descendant_ids() for theme in themes))
+        return queryset.filter(Exists(EngagementTheme.objects.filter(
+            engagement=OuterRef("pk"), theme_id__in=theme_ids)))
+
+    def filter_organisation(self, queryset, name, organisations):
+        if not organisations:
+            return queryset
+        participates = Exists(Participation.objects.filter(
+            engagement=OuterRef("pk"), organisation__in=organisations))
+        return queryset.filter(Q(owner__in=organisations) | Q(participates))
+
+    def filter_years(self, queryset, name, value):
+        # Both bounds are applied together, once, from the cleaned data.
+        return queryset
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        first, last = self.form.cleaned_data.get("year_from"), self.form.cleaned_data.get("year_to")
+        if first is not None:
+            queryset = queryset.annotate(_last_day=Coalesce("end_date", "start_date")).filter(
+                _last_day__gte=date(int(first), 1, 1))
+        if last is not None:
+            queryset = queryset.filter(start_date__lte=date(int(last), 12, 31))
+        return queryset

@@ -1,0 +1,1 @@
+"""Engagement pages: browsing (list, detail, exports) and editing."""
