@@ -1,28 +1,61 @@
-"""API authentication: bearer tokens for scripts, the session for the browser,
-and anonymous read access to what is public."""
+"""API building blocks shared by every router.
 
+Authentication: bearer tokens for scripts, the session for the browser, and
+anonymous read access to what is public. Pagination: numbered pages with
+links to the next and previous ones.
+"""
+
+from typing import Any
+
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Field, Schema
+from ninja.errors import AuthenticationError, HttpError
+from ninja.pagination import PaginationBase
 from ninja.security import HttpBearer, SessionAuth
+from ninja.utils import check_csrf
 
 from partnerhub.access.models import ApiToken
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+# Keeps the SQL offset far from any integer limit however large the page asked for.
+MAX_PAGE_NUMBER = 1_000_000
 
 
 class TokenAuth(HttpBearer):
     openapi_description = "A personal API token: `Authorization: Bearer ph_…`"
 
     def authenticate(self, request, token):
-        api_token = ApiToken.objects.matching(token)
+        api_token = ApiToken.objects.matching(token) if "\x00" not in token else None
         if api_token is None or not api_token.user.is_active:
-            return None
+            # A wrong token is an error, not a fall-back to anonymous reading:
+            # the script's author must learn that the token no longer works.
+            raise AuthenticationError(message=_("The API token is unknown or revoked."))
         ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=timezone.now())
         request.user = api_token.user
         return api_token.user
 
 
-session_auth = SessionAuth(csrf=True)
+class BrowserSessionAuth(SessionAuth):
+    """The logged-in browser session; unsafe methods need the CSRF token.
+
+    Requests without a logged-in session skip the CSRF check, so that an
+    anonymous script trying to write is told to authenticate (401) rather
+    than about a CSRF token it has no use for.
+    """
+
+    def _get_key(self, request):
+        if not request.user.is_authenticated:
+            return None
+        if not getattr(request, "_ninja_csrf_exempt", False) and check_csrf(request):
+            raise HttpError(403, _("CSRF check failed: send the X-CSRFToken header."))
+        return request.COOKIES.get(self.param_name)
+
+
+session_auth = BrowserSessionAuth(csrf=True)
 
 
 def anonymous_reader(request):
@@ -32,3 +65,37 @@ def anonymous_reader(request):
             request.user = AnonymousUser()
         return request.user
     return None
+
+
+class NumberedPagination(PaginationBase):
+    """``?page=2&page_size=50``, answered with count, next, previous and items."""
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=MAX_PAGE_NUMBER, description="Page number, from 1.")
+        page_size: int = Field(
+            settings.PAGE_SIZE, ge=1, le=settings.API_MAX_PAGE_SIZE,
+            description=f"Items per page, at most {settings.API_MAX_PAGE_SIZE}.",
+        )
+
+    class Output(Schema):
+        count: int = Field(description="Items on all pages together.")
+        next: str | None = Field(description="URL of the next page, if any.")
+        previous: str | None = Field(description="URL of the previous page, if any.")
+        items: list[Any]
+
+    def paginate_queryset(self, queryset: QuerySet, pagination: Input, request, **params):
+        offset = (pagination.page - 1) * pagination.page_size
+        count = queryset.count()
+        has_next = offset + pagination.page_size < count
+        return {
+            "count": count,
+            "next": _page_url(request, pagination.page + 1) if has_next else None,
+            "previous": _page_url(request, pagination.page - 1) if pagination.page > 1 else None,
+            "items": queryset[offset: offset + pagination.page_size],
+        }
+
+
+def _page_url(request, page: int) -> str:
+    query = request.GET.copy()
+    query["page"] = str(page)
+    return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")

@@ -1,0 +1,65 @@
+"""Organisations: the actors of the registry, readable by anyone."""
+
+from django.db.models import Q
+from django.shortcuts import get_object_or_404
+from ninja import Field, Path, Query, Router, Schema
+from ninja.pagination import paginate
+
+from partnerhub.access.api import NumberedPagination
+from partnerhub.access.models import Organisation, OrganisationKind, PolicyArea
+
+router = Router(tags=["reference data"])
+
+MAX_ID = 2**63 - 1
+NO_NUL = r"^[^\x00]*$"
+
+
+class OrganisationOut(Schema):
+    id: int
+    name: str
+    acronym: str
+    kind: OrganisationKind
+    policy_area: PolicyArea | None
+    country: str | None = Field(description="ISO 3166-1 alpha-3 code of the organisation's country.")
+    iati_identifier: str | None
+    aliases: list[str]
+    is_demo: bool
+
+    @staticmethod
+    def resolve_policy_area(organisation: Organisation) -> str | None:
+        return organisation.policy_area or None
+
+    @staticmethod
+    def resolve_country(organisation: Organisation) -> str | None:
+        return organisation.country.iso3 if organisation.country else None
+
+
+class OrganisationFilter(Schema):
+    kind: list[OrganisationKind] = Field([], description="Organisation kind; repeat for several.")
+    country: str | None = Field(None, pattern=r"^[A-Za-z]{3}$", description="ISO alpha-3 code.")
+    q: str | None = Field(
+        None, max_length=200, pattern=NO_NUL,
+        description="Part of the name, acronym or IATI identifier.",
+    )
+
+
+@router.get("/organisations", response=list[OrganisationOut], summary="List organisations")
+@paginate(NumberedPagination)
+def list_organisations(request, filters: Query[OrganisationFilter]):
+    organisations = Organisation.objects.select_related("country")
+    if filters.kind:
+        organisations = organisations.filter(kind__in=filters.kind)
+    if filters.country:
+        organisations = organisations.filter(country__iso3=filters.country.upper())
+    if filters.q and filters.q.strip():
+        text = filters.q.strip()
+        organisations = organisations.filter(
+            Q(name__icontains=text) | Q(acronym__icontains=text)
+            | Q(iati_identifier__icontains=text)
+        )
+    return organisations
+
+
+@router.get("/organisations/{organisation_id}", response=OrganisationOut, summary="One organisation")
+def get_organisation(request, organisation_id: int = Path(..., ge=1, le=MAX_ID)):
+    return get_object_or_404(Organisation.objects.select_related("country"), pk=organisation_id)

@@ -1,0 +1,84 @@
+"""The admin's view of the two layers of history: read-only, for superusers only.
+
+History rows repeat the titles and values of confidential records, so only
+superusers (who see every record in the admin anyway) may read them, and
+nobody may write or delete them: they are the audit trail.
+"""
+
+from django.contrib import admin
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from partnerhub.core.models import Event, ObjectChange
+
+admin.site.site_header = _("Partnership Hub administration")
+admin.site.site_title = _("Partnership Hub administration")
+admin.site.index_title = _("Reference data, people and records")
+
+
+class SuperuserReadOnlyAdmin(admin.ModelAdmin):
+    """Seen by superusers only, changed by nobody: records and their audit trail."""
+
+    def has_module_permission(self, request) -> bool:
+        return _is_superuser(request)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return _is_superuser(request)
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+def _is_superuser(request) -> bool:
+    return request.user.is_active and request.user.is_superuser
+
+
+def changes_table(changes: dict) -> str:
+    """``{field: [old, new]}`` as a small HTML table."""
+    if not changes:
+        return "—"
+    rows = format_html_join(
+        "", "<tr><th>{}</th><td>{}</td><td>{}</td></tr>",
+        ((name, _shown(values[0]), _shown(values[1])) for name, values in changes.items()),
+    )
+    return format_html(
+        "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>{}</tbody></table>",
+        _("field"), _("before"), _("after"), rows,
+    )
+
+
+def _shown(value) -> str:
+    return "—" if value in (None, "") else str(value)
+
+
+@admin.register(ObjectChange)
+class ObjectChangeAdmin(SuperuserReadOnlyAdmin):
+    list_display = ("time", "action", "content_type", "object_repr", "user", "request_id")
+    list_filter = ("action", "content_type")
+    search_fields = ("object_repr", "request_id", "user__username")
+    list_select_related = ("content_type", "user")
+    date_hierarchy = "time"
+    fields = ("time", "action", "content_type", "object_id", "object_repr", "user",
+              "request_id", "changes_as_table")
+    readonly_fields = fields
+
+    @admin.display(description=_("changes"))
+    def changes_as_table(self, change: ObjectChange) -> str:
+        return changes_table(change.changes)
+
+
+@admin.register(Event)
+class EventAdmin(SuperuserReadOnlyAdmin):
+    list_display = ("time", "name", "content_type", "object_id", "user", "request_id")
+    list_filter = ("name", "content_type")
+    search_fields = ("name", "request_id", "user__username")
+    list_select_related = ("content_type", "user")
+    date_hierarchy = "time"
+    fields = ("time", "name", "content_type", "object_id", "user", "request_id", "data")
+    readonly_fields = fields

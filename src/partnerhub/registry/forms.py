@@ -1,0 +1,434 @@
+"""Recording an engagement in the browser: the engagement form and its rows.
+
+The forms only check what a field can check on its own (types, choices,
+lengths). The registry's rules (shares adding up, dates in order, who may own
+a record) live in ``registry.services``; ``EngagementEditor`` turns the forms
+into an ``EngagementInput`` and puts the service's field errors back next to
+the fields they belong to.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms.formsets import DELETION_FIELD_NAME
+from django.utils.translation import gettext_lazy as _
+
+from partnerhub.access.models import Organisation
+from partnerhub.core.sharing import SharingLevel
+from partnerhub.core.visibility import circle_of
+from partnerhub.geo.models import Country
+from partnerhub.registry.models import (
+    Engagement,
+    Instrument,
+    LinkKind,
+    MoneyKind,
+    ParticipationRole,
+    Theme,
+)
+from partnerhub.registry.money import known_currencies
+from partnerhub.registry.services import SCALAR_FIELDS, EngagementInput, MoneyInput
+
+SHARING_LEVEL_EXPLANATIONS = {
+    SharingLevel.PUBLIC: _("Anyone, including visitors who are not signed in."),
+    SharingLevel.PARTNER: _(
+        "All EU institution and Member State users, and the authorities of the partner "
+        "countries this engagement concerns."
+    ),
+    SharingLevel.EU: _(
+        "All EU institution and Member State users (the LIMITE circle), but no "
+        "partner-country users."
+    ),
+    SharingLevel.RESTRICTED: _(
+        "The owner organisation and the organisations and Member States named below."
+    ),
+    SharingLevel.ORIGINATOR: _("The owner organisation only."),
+}
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+MAX_DATABASE_ID = 2**63 - 1
+
+
+# -- look: ECL classes on every widget ---------------------------------------
+
+def _ecl_class(widget: forms.Widget, invalid: bool) -> str:
+    if isinstance(widget, forms.CheckboxSelectMultiple | forms.CheckboxInput):
+        return "ecl-checkbox__input"
+    if isinstance(widget, forms.RadioSelect):
+        return "ecl-radio__input"
+    if isinstance(widget, forms.Select):
+        return "ecl-select"
+    base = "ecl-text-area" if isinstance(widget, forms.Textarea) else "ecl-text-input"
+    size = widget.attrs.get("data-size", "m")
+    return f"{base} {base}--{size}" + (f" {base}--invalid" if invalid else "")
+
+
+class EclBoundField(forms.BoundField):
+    """Adds the Europa Component Library classes, including the invalid state."""
+
+    def build_widget_attrs(self, attrs, widget=None):
+        attrs = super().build_widget_attrs(attrs, widget)
+        attrs["class"] = _ecl_class(widget or self.field.widget, invalid=bool(self.errors))
+        return attrs
+
+    @property
+    def is_select(self) -> bool:
+        widget = self.field.widget
+        return isinstance(widget, forms.Select) and not isinstance(widget, forms.RadioSelect)
+
+
+class ExplainedRadioSelect(forms.RadioSelect):
+    """Radio buttons that carry one sentence of explanation per choice."""
+
+    def __init__(self, explanations, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.explanations = explanations
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        option["explanation"] = self.explanations.get(value, "")
+        return option
+
+
+# -- the engagement itself ---------------------------------------------------
+
+class EngagementForm(forms.ModelForm):
+    """The engagement's own fields. It is never saved: the services write."""
+
+    bound_field_class = EclBoundField
+
+    class Meta:
+        model = Engagement
+        fields = [
+            "kind", "title", "description", "language", "status",
+            "planned_start", "planned_end", "actual_start", "actual_end",
+            "instrument", "external_reference", "owner",
+            "sharing_level", "shared_with_organisations", "shared_with_countries",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 6}),
+            "planned_start": DATE_WIDGET,
+            "planned_end": DATE_WIDGET,
+            "actual_start": DATE_WIDGET,
+            "actual_end": DATE_WIDGET,
+            "sharing_level": ExplainedRadioSelect(SHARING_LEVEL_EXPLANATIONS),
+            "shared_with_organisations": forms.SelectMultiple(attrs={"size": 8}),
+            "shared_with_countries": forms.CheckboxSelectMultiple,
+        }
+        help_texts = {
+            "sharing_level": _("Who may read this engagement and its money."),
+            "shared_with_organisations": _(
+                "Only for the Restricted level: organisations outside the owner that may read it."
+            ),
+            "shared_with_countries": _(
+                "Only for the Restricted level: Member States whose whole government may read it."
+            ),
+            "external_reference": _("Your organisation's own file or project number, if any."),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        owners = Organisation.objects.filter(pk__in=circle_of(user).editable_organisation_ids)
+        owner = self.fields["owner"]
+        owner.queryset = owners
+        owner.error_messages["invalid_choice"] = _(
+            "You can only record engagements for an organisation you edit for."
+        )
+        owner.help_text = _("The organisation responsible for this record.")
+        self.fields["instrument"].queryset = Instrument.objects.all()
+        self.fields["shared_with_organisations"].queryset = Organisation.objects.all()
+        self.fields["shared_with_countries"].queryset = Country.objects.member_states()
+        self.fields["sharing_level"].choices = SharingLevel.choices
+
+    def restricted_fields(self):
+        return [self["shared_with_organisations"], self["shared_with_countries"]]
+
+    def main_fields(self):
+        hidden = {"sharing_level", "shared_with_organisations", "shared_with_countries"}
+        return [self[name] for name in self.fields if name not in hidden]
+
+
+# -- the rows ------------------------------------------------------------------
+
+def _share_field():
+    return forms.DecimalField(
+        label=_("Share (%)"), required=False, max_digits=5, decimal_places=2,
+        min_value=Decimal("0.01"), max_value=Decimal("100"),
+        widget=forms.NumberInput(attrs={"step": "0.01", "data-size": "s"}),
+        help_text=_("Optional. If given, give it on every row: the shares add up to 100."),
+    )
+
+
+def currency_choices() -> list[tuple[str, str]]:
+    others = sorted(known_currencies() - {"EUR"})
+    return [(code, code) for code in ["EUR", *others]]
+
+
+class ThemeChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"– {obj.name}" if obj.parent_id else obj.name
+
+
+class SafeIdMixin:
+    """Crafted ids too large for the database answer "not a valid choice", not a 500."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and str(value).isdigit() and int(value) > MAX_DATABASE_ID:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class CountryChoiceField(SafeIdMixin, forms.ModelChoiceField):
+    pass
+
+
+class SafeThemeChoiceField(SafeIdMixin, ThemeChoiceField):
+    pass
+
+
+class OrganisationChoiceField(SafeIdMixin, forms.ModelChoiceField):
+    pass
+
+
+class EngagementNumberField(SafeIdMixin, forms.ModelChoiceField):
+    """An engagement chosen by its number among those the user may see."""
+
+    widget = forms.NumberInput(attrs={"min": "1", "data-size": "s"})
+
+    def to_python(self, value):
+        if value not in self.empty_values and not str(value).strip().isdigit():
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(str(value).strip() if value else value)
+
+
+class RowForm(forms.Form):
+    bound_field_class = EclBoundField
+
+
+class CountryShareForm(RowForm):
+    country = CountryChoiceField(label=_("Partner country"), queryset=Country.objects.all())
+    share = _share_field()
+
+
+class ThemeShareForm(RowForm):
+    theme = SafeThemeChoiceField(label=_("Theme"), queryset=Theme.objects.all())
+    share = _share_field()
+
+
+class ParticipationForm(RowForm):
+    organisation = OrganisationChoiceField(
+        label=_("Organisation"), queryset=Organisation.objects.all()
+    )
+    role = forms.ChoiceField(label=_("Role"), choices=ParticipationRole.choices)
+
+
+class MoneyLineForm(RowForm):
+    kind = forms.ChoiceField(label=_("Kind"), choices=MoneyKind.choices)
+    amount = forms.DecimalField(
+        label=_("Amount"), max_digits=18, decimal_places=2,
+        widget=forms.NumberInput(attrs={"step": "0.01", "data-size": "s"}),
+    )
+    currency = forms.ChoiceField(label=_("Currency"), choices=currency_choices, initial="EUR")
+    value_date = forms.DateField(
+        label=_("Value date"), widget=DATE_WIDGET,
+        help_text=_("Amounts in other currencies are converted at the ECB rate of this day."),
+    )
+
+
+class LinkForm(RowForm):
+    kind = forms.ChoiceField(label=_("Link"), choices=LinkKind.choices)
+    target = EngagementNumberField(
+        label=_("Engagement number"), queryset=Engagement.objects.none(),
+        error_messages={"invalid_choice": _("No engagement you can see has this number.")},
+        help_text=_("The number shown on the other engagement's page."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target"].queryset = Engagement.objects.visible_to(user)
+
+    def target_title(self) -> str:
+        target = self.initial.get("target")
+        return target.title if isinstance(target, Engagement) else ""
+
+
+class RowFormSet(forms.BaseFormSet):
+    """Rows left blank are ignored; "Remove" drops a row."""
+
+    legend = ""
+    help_text = ""
+
+    def filled_rows(self) -> list[dict]:
+        return [
+            form.cleaned_data for form in self.forms
+            if form.has_changed() and not form.cleaned_data.get(DELETION_FIELD_NAME)
+        ]
+
+    def add_non_form_errors(self, messages: list[str]) -> None:
+        # Formsets have no public add_error(): the service's verdict on the rows
+        # as a whole joins the formset's own non-form errors.
+        self.non_form_errors().extend(messages)
+
+    def rows_with_errors(self):
+        for number, form in enumerate(self.forms, start=1):
+            if form.errors and not self._should_delete_form(form):
+                yield number, form
+
+
+def _formset(form, legend, help_text=""):
+    return forms.formset_factory(
+        form, formset=RowFormSet, extra=1, can_delete=True,
+        attrs={"legend": legend, "help_text": help_text},
+    )
+
+
+def _rowset(form, legend, help_text=""):
+    formset = forms.formset_factory(form, formset=RowFormSet, extra=1, can_delete=True)
+    formset.legend = legend
+    formset.help_text = help_text
+    return formset
+
+
+CountryShareFormSet = _rowset(
+    CountryShareForm, _("Partner countries"),
+    _("Shares are optional; when given they add up to 100 %."),
+)
+ThemeShareFormSet = _rowset(
+    ThemeShareForm, _("Themes"), _("Shares are optional; when given they add up to 100 %."),
+)
+ParticipationFormSet = _rowset(ParticipationForm, _("Organisations involved"))
+MoneyLineFormSet = _rowset(
+    MoneyLineForm, _("Money"),
+    _("Budgets, commitments and disbursements are kept apart and never added together."),
+)
+LinkFormSet = _rowset(LinkForm, _("Links to other engagements"))
+
+# Service error keys, in the order the sections appear on the page.
+ROW_SECTIONS = {
+    "countries": CountryShareFormSet,
+    "themes": ThemeShareFormSet,
+    "participations": ParticipationFormSet,
+    "money": MoneyLineFormSet,
+    "links": LinkFormSet,
+}
+
+
+# -- the whole editor ------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ErrorLink:
+    """One line of the error summary: where the error is, and what it says."""
+
+    anchor: str
+    label: str
+    message: str
+
+
+class EngagementEditor:
+    """The engagement form and its formsets, validated and converted together."""
+
+    def __init__(self, user, data=None, initial: EngagementInput | None = None):
+        self.user = user
+        self.form = EngagementForm(data, user=user, initial=_form_initial(initial, user))
+        rows = _row_initial(initial, user)
+        self.formsets = {
+            key: formset_class(
+                data, prefix=key, initial=rows.get(key),
+                form_kwargs={"user": user} if key == "links" else {},
+            )
+            for key, formset_class in ROW_SECTIONS.items()
+        }
+
+    def is_valid(self) -> bool:
+        results = [self.form.is_valid()] + [fs.is_valid() for fs in self.formsets.values()]
+        return all(results)
+
+    def to_input(self) -> EngagementInput:
+        data = self.form.cleaned_data
+        rows = {key: formset.filled_rows() for key, formset in self.formsets.items()}
+        return EngagementInput(
+            owner=data["owner"],
+            fields={name: data[name] for name in SCALAR_FIELDS},
+            countries=[(row["country"], row["share"]) for row in rows["countries"]],
+            themes=[(row["theme"], row["share"]) for row in rows["themes"]],
+            participations=[(row["organisation"], row["role"]) for row in rows["participations"]],
+            money=[
+                MoneyInput(row["kind"], row["amount"], row["currency"], row["value_date"])
+                for row in rows["money"]
+            ],
+            links=[(row["target"], row["kind"]) for row in rows["links"]],
+            shared_with_organisations=list(data["shared_with_organisations"]),
+            shared_with_countries=list(data["shared_with_countries"]),
+        )
+
+    def add_service_errors(self, error: ValidationError) -> None:
+        """Puts each of the service's errors next to the field or rows it concerns."""
+        by_field = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
+        for key, messages in by_field.items():
+            if key in self.formsets:
+                self.formsets[key].add_non_form_errors(messages)
+            elif key in self.form.fields:
+                self.form.add_error(key, messages)
+            else:
+                self.form.add_error(None, messages)
+
+    def error_summary(self) -> list[ErrorLink]:
+        summary = [ErrorLink("", "", message) for message in self.form.non_field_errors()]
+        for name, messages in self.form.errors.items():
+            if name != forms.forms.NON_FIELD_ERRORS:
+                summary += [ErrorLink(self.form[name].auto_id, self.form[name].label, m)
+                            for m in messages]
+        for formset in self.formsets.values():
+            summary += _formset_summary(formset)
+        return summary
+
+
+def _formset_summary(formset: RowFormSet) -> list[ErrorLink]:
+    summary = [
+        ErrorLink(f"{formset.prefix}-fieldset", str(formset.legend), message)
+        for message in formset.non_form_errors()
+    ]
+    for number, form in formset.rows_with_errors():
+        row_label = _("%(section)s, row %(number)s") % {"section": formset.legend, "number": number}
+        for name, messages in form.errors.items():
+            field = form[name] if name in form.fields else None
+            anchor = field.auto_id if field else f"{formset.prefix}-{number - 1}-row"
+            label = f"{row_label}: {field.label}" if field else row_label
+            summary += [ErrorLink(anchor, label, message) for message in messages]
+    return summary
+
+
+def _form_initial(data: EngagementInput | None, user) -> dict:
+    if data is None:
+        owners = circle_of(user).editable_organisation_ids
+        return {"owner": next(iter(owners))} if len(owners) == 1 else {}
+    return {
+        **data.fields,
+        "owner": data.owner,
+        "shared_with_organisations": data.shared_with_organisations,
+        "shared_with_countries": data.shared_with_countries,
+    }
+
+
+def _row_initial(data: EngagementInput | None, user) -> dict[str, list[dict]]:
+    if data is None:
+        return {}
+    visible_targets = set(
+        Engagement.objects.visible_to(user)
+        .filter(pk__in=[target.pk for target, _kind in data.links])
+        .values_list("pk", flat=True)
+    )
+    return {
+        "countries": [{"country": c, "share": s} for c, s in data.countries],
+        "themes": [{"theme": t, "share": s} for t, s in data.themes],
+        "participations": [{"organisation": o, "role": r} for o, r in data.participations],
+        "money": [
+            {"kind": m.kind, "amount": m.amount, "currency": m.currency, "value_date": m.value_date}
+            for m in data.money
+        ],
+        # A link whose other end the user may no longer see is not shown.
+        "links": [
+            {"target": t, "kind": k} for t, k in data.links if t.pk in visible_targets
+        ],
+    }
