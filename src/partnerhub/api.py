@@ -1,22 +1,96 @@
-"""The REST API: one NinjaAPI, one router per app."""
+"""The REST API: one NinjaAPI, one router per app, errors as JSON naming the field."""
 
-from ninja import NinjaAPI
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI, Swagger
+from ninja.errors import AuthenticationError
+from ninja.errors import ValidationError as InputError
+from pydantic import BaseModel
 
-from partnerhub.access.api import TokenAuth, anonymous_reader, session_auth
+from partnerhub.access.api import InvalidToken, TokenAuth, anonymous_reader, session_auth
+from partnerhub.access.api_routes import router as organisations_router
 from partnerhub.geo.api import router as geo_router
 from partnerhub.registry.api import router as registry_router
 
-api = NinjaAPI(
+
+class PartnershipHubAPI(NinjaAPI):
+    def validation_error_from_error_contexts(self, error_contexts) -> InputError:
+        """Errors located as ``["query", field]`` or ``["body", field, ...]``.
+
+        Ninja puts the name of the Python parameter holding a schema after the
+        source ("body", "query"); callers never see that name, so it is dropped.
+        """
+        error = super().validation_error_from_error_contexts(error_contexts)
+        parameters = set().union(*(_schema_parameters(c.model) for c in error_contexts))
+        for item in error.errors:
+            location = list(item["loc"])
+            if len(location) > 2 and location[1] in parameters:
+                del location[1]
+            item["loc"] = location
+        return error
+
+
+def _schema_parameters(model) -> set[str]:
+    return {
+        name for name, field in model.model_fields.items()
+        if isinstance(field.annotation, type) and issubclass(field.annotation, BaseModel)
+    }
+
+
+api = PartnershipHubAPI(
     title="Partnership Hub API",
     version="1",
     description=(
         "Engagements and reference data of Partnership Hub. Every operation answers "
         "with what the caller's circle may see; records outside it answer 404. "
         "Scripts authenticate with `Authorization: Bearer <token>`; the browser with "
-        "its session."
+        "its session (and the CSRF token for changes). Invalid input answers 422 with "
+        "`{\"detail\": [{\"loc\": [\"body\", <field>], \"msg\": …}]}`."
     ),
     auth=[TokenAuth(), session_auth, anonymous_reader],
     urls_namespace="api",
+    # The validator badge would send the schema's address to swagger.io.
+    docs=Swagger(settings={"validatorUrl": None}),
 )
 api.add_router("/", geo_router)
+api.add_router("/", organisations_router)
 api.add_router("/", registry_router)
+
+
+def _field_errors(error: ValidationError) -> list[dict]:
+    if not hasattr(error, "error_dict"):
+        return [{"type": "value_error", "loc": ["body"], "msg": msg} for msg in error.messages]
+    return [
+        {"type": "value_error", "loc": ["body"] if field == NON_FIELD_ERRORS else ["body", field],
+         "msg": message}
+        for field, messages in error.message_dict.items() for message in messages
+    ]
+
+
+@api.exception_handler(ValidationError)
+def on_rule_broken(request, error: ValidationError):
+    return api.create_response(request, {"detail": _field_errors(error)}, status=422)
+
+
+@api.exception_handler(PermissionDenied)
+def on_permission_denied(request, error: PermissionDenied):
+    detail = str(error) or _("You may not change this record.")
+    return api.create_response(request, {"detail": detail}, status=403)
+
+
+@api.exception_handler(Http404)
+def on_not_found(request, error: Http404):
+    # One body for a missing record and a hidden one: nothing tells them apart.
+    return api.create_response(request, {"detail": _("Not found.")}, status=404)
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request, error: AuthenticationError):
+    if isinstance(error, InvalidToken):
+        detail = str(error)
+    else:
+        detail = _("Authentication required: send a bearer token or log in.")
+    response = api.create_response(request, {"detail": detail}, status=401)
+    response["WWW-Authenticate"] = "Bearer"
+    return response

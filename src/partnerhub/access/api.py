@@ -25,15 +25,19 @@ SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 MAX_PAGE_NUMBER = 1_000_000
 
 
+class InvalidToken(AuthenticationError):
+    """A bearer token was sent but matches no active user's token."""
+
+
 class TokenAuth(HttpBearer):
     openapi_description = "A personal API token: `Authorization: Bearer ph_…`"
 
     def authenticate(self, request, token):
-        api_token = ApiToken.objects.matching(token) if "\x00" not in token else None
+        api_token = ApiToken.objects.matching(token)
         if api_token is None or not api_token.user.is_active:
             # A wrong token is an error, not a fall-back to anonymous reading:
             # the script's author must learn that the token no longer works.
-            raise AuthenticationError(message=_("The API token is unknown or revoked."))
+            raise InvalidToken(message=_("The API token is unknown or revoked."))
         ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=timezone.now())
         request.user = api_token.user
         return api_token.user

@@ -20,7 +20,7 @@ class OrganisationOut(Schema):
     acronym: str
     kind: OrganisationKind
     policy_area: PolicyArea | None
-    country: str | None = Field(description="ISO 3166-1 alpha-3 code of the organisation's country.")
+    country: str | None = Field(description="ISO alpha-3 code of the organisation's country.")
     iati_identifier: str | None
     aliases: list[str]
     is_demo: bool
@@ -60,6 +60,7 @@ def list_organisations(request, filters: Query[OrganisationFilter]):
     return organisations
 
 
-@router.get("/organisations/{organisation_id}", response=OrganisationOut, summary="One organisation")
+@router.get("/organisations/{organisation_id}", response=OrganisationOut,
+            summary="One organisation")
 def get_organisation(request, organisation_id: int = Path(..., ge=1, le=MAX_ID)):
     return get_object_or_404(Organisation.objects.select_related("country"), pk=organisation_id)

@@ -60,7 +60,7 @@ def _shown(value) -> str:
 @admin.register(ObjectChange)
 class ObjectChangeAdmin(SuperuserReadOnlyAdmin):
     list_display = ("time", "action", "content_type", "object_repr", "user", "request_id")
-    list_filter = ("action", "content_type")
+    list_filter = ("action", ("content_type", admin.RelatedOnlyFieldListFilter))
     search_fields = ("object_repr", "request_id", "user__username")
     list_select_related = ("content_type", "user")
     date_hierarchy = "time"
@@ -76,7 +76,7 @@ class ObjectChangeAdmin(SuperuserReadOnlyAdmin):
 @admin.register(Event)
 class EventAdmin(SuperuserReadOnlyAdmin):
     list_display = ("time", "name", "content_type", "object_id", "user", "request_id")
-    list_filter = ("name", "content_type")
+    list_filter = ("name", ("content_type", admin.RelatedOnlyFieldListFilter))
     search_fields = ("name", "request_id", "user__username")
     list_select_related = ("content_type", "user")
     date_hierarchy = "time"

@@ -1,3 +1,211 @@
-from ninja import Router
+"""Engagements, themes and instruments over the API.
 
-router = Router(tags=["engagements"])
+Every engagement query starts from ``Engagement.objects.visible_to(request.user)``:
+a record outside the caller's circle answers 404 exactly like a missing id.
+Writes go through ``registry.services``.
+"""
+
+import json
+
+import pydantic
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from ninja import Path, Query, Router, Schema, Status
+from ninja.errors import HttpError
+from ninja.errors import ValidationError as InputError
+from ninja.openapi.schema import REF_TEMPLATE
+from ninja.pagination import paginate
+
+from partnerhub.access.api import NumberedPagination
+from partnerhub.core.visibility import can_edit
+from partnerhub.registry import services
+from partnerhub.registry.filters import EngagementFilter
+from partnerhub.registry.models import (
+    Engagement,
+    EngagementCountry,
+    EngagementLink,
+    EngagementTheme,
+    Instrument,
+    Participation,
+    Theme,
+)
+from partnerhub.registry.schemas import (
+    MAX_ID,
+    EngagementFilterParams,
+    EngagementIn,
+    EngagementOut,
+    EngagementPatch,
+    InstrumentOut,
+    ThemeOut,
+    engagement_input,
+    patch_values,
+)
+
+router = Router()
+
+CODE_PATTERN = r"^[A-Za-z0-9_.-]{1,40}$"
+EngagementId = Path(..., ge=1, le=MAX_ID, description="The engagement's id.")
+
+
+class Message(Schema):
+    detail: str
+
+
+class InputErrors(Schema):
+    detail: list[dict]
+
+
+WRITE_ERRORS = {401: Message, 403: Message, 404: Message, 422: InputErrors}
+
+
+# -- reference data ------------------------------------------------------------
+
+@router.get("/themes", response=list[ThemeOut], tags=["reference data"], summary="List themes")
+def list_themes(request):
+    return Theme.objects.select_related("parent").prefetch_related("children")
+
+
+@router.get("/themes/{code}", response=ThemeOut, tags=["reference data"], summary="One theme")
+def get_theme(request, code: str = Path(..., pattern=CODE_PATTERN)):
+    return get_object_or_404(Theme.objects.select_related("parent").prefetch_related("children"),
+                             code=code)
+
+
+@router.get("/instruments", response=list[InstrumentOut], tags=["reference data"],
+            summary="List funding instruments")
+def list_instruments(request):
+    return Instrument.objects.all()
+
+
+@router.get("/instruments/{code}", response=InstrumentOut, tags=["reference data"],
+            summary="One funding instrument")
+def get_instrument(request, code: str = Path(..., pattern=CODE_PATTERN)):
+    return get_object_or_404(Instrument, code=code)
+
+
+# -- engagements: reading ------------------------------------------------------------
+
+def visible_engagements(user):
+    """The caller's engagements with everything ``EngagementOut`` shows, in fixed queries."""
+    visible_links = EngagementLink.objects.filter(
+        target__in=Engagement.objects.visible_to(user).values("pk")
+    ).select_related("target").order_by("kind", "target__title")
+    engagements = Engagement.objects.visible_to(user).select_related("owner", "instrument")
+    return engagements.prefetch_related(
+        Prefetch("country_shares", queryset=EngagementCountry.objects.select_related("country")),
+        Prefetch("theme_shares", queryset=EngagementTheme.objects.select_related("theme")),
+        Prefetch("participations", queryset=Participation.objects.select_related("organisation")),
+        "money_lines",
+        "shared_with_organisations",
+        "shared_with_countries",
+        Prefetch("links_out", queryset=visible_links, to_attr="visible_links"),
+    )
+
+
+def _visible_engagement(request, engagement_id: int) -> Engagement:
+    return get_object_or_404(visible_engagements(request.user), pk=engagement_id)
+
+
+@router.get("/engagements", response=list[EngagementOut], tags=["engagements"],
+            summary="List engagements")
+@paginate(NumberedPagination)
+def list_engagements(request, filters: Query[EngagementFilterParams]):
+    """The engagements you may see, filtered like the list page."""
+    filterset = EngagementFilter(filters.as_query(), queryset=visible_engagements(request.user))
+    if not filterset.is_valid():
+        raise InputError([
+            {"type": "invalid", "loc": ["query", field], "msg": message}
+            for field, messages in filterset.errors.items() for message in messages
+        ])
+    return _stable_order(filterset.qs)
+
+
+def _stable_order(queryset):
+    """Ties broken by id, so that no record moves between pages."""
+    chosen = queryset.query.order_by
+    return queryset.order_by(*chosen, "-pk") if chosen else queryset
+
+
+@router.get("/engagements/{engagement_id}", response={200: EngagementOut, 404: Message},
+            tags=["engagements"], summary="One engagement")
+def get_engagement(request, engagement_id: int = EngagementId):
+    engagement = _visible_engagement(request, engagement_id)
+    services.log_confidential_access(engagement, "viewed", acting_user=request.user)
+    return engagement
+
+
+# -- engagements: writing ------------------------------------------------------------
+
+def _body_as(request, schema: type[Schema]) -> Schema:
+    """The JSON body validated by ``schema``, read only once the record was found,
+    so that a hidden record answers 404 whatever the body holds."""
+    try:
+        data = json.loads(request.body or b"{}")
+    except (ValueError, UnicodeDecodeError) as error:
+        raise HttpError(400, _("The request body is not valid JSON.")) from error
+    try:
+        return schema.model_validate(data, context={"request": request})
+    except pydantic.ValidationError as error:
+        raise InputError([
+            {"type": item["type"], "loc": ["body", *item["loc"]], "msg": item["msg"]}
+            for item in error.errors(include_url=False)
+        ]) from error
+
+
+def _editable_engagement(request, engagement_id: int) -> Engagement:
+    engagement = _visible_engagement(request, engagement_id)
+    if not can_edit(request.user, engagement):
+        raise PermissionDenied(
+            _("Only editors of the owner organisation may change this engagement."))
+    return engagement
+
+
+def _request_body(schema: type[Schema]) -> dict:
+    """The OpenAPI description of a body that the operation reads itself."""
+    json_schema = schema.model_json_schema(ref_template=REF_TEMPLATE)
+    json_schema.pop("$defs", None)
+    return {"requestBody": {"required": True,
+                            "content": {"application/json": {"schema": json_schema}}}}
+
+
+@router.post("/engagements", response={201: EngagementOut, **WRITE_ERRORS},
+             tags=["engagements"], summary="Record an engagement")
+def create_engagement(request, payload: EngagementIn):
+    data = engagement_input(payload.values(), acting_user=request.user)
+    engagement = services.create_engagement(data, acting_user=request.user)
+    return Status(201, _visible_engagement(request, engagement.pk))
+
+
+@router.put("/engagements/{engagement_id}", response={200: EngagementOut, **WRITE_ERRORS},
+            tags=["engagements"], summary="Replace an engagement",
+            openapi_extra=_request_body(EngagementIn))
+def replace_engagement(request, engagement_id: int = EngagementId):
+    """Every field is set: the fields left out take their default values."""
+    engagement = _editable_engagement(request, engagement_id)
+    payload = _body_as(request, EngagementIn)
+    data = engagement_input(payload.values(), acting_user=request.user)
+    services.update_engagement(engagement, data, acting_user=request.user)
+    return _visible_engagement(request, engagement_id)
+
+
+@router.patch("/engagements/{engagement_id}", response={200: EngagementOut, **WRITE_ERRORS},
+              tags=["engagements"], summary="Change some fields of an engagement",
+              openapi_extra=_request_body(EngagementPatch))
+def update_engagement(request, engagement_id: int = EngagementId):
+    """The fields left out keep their values."""
+    engagement = _editable_engagement(request, engagement_id)
+    patch = _body_as(request, EngagementPatch)
+    data = engagement_input(patch_values(patch), acting_user=request.user,
+                            base=services.input_from_engagement(engagement))
+    services.update_engagement(engagement, data, acting_user=request.user)
+    return _visible_engagement(request, engagement_id)
+
+
+@router.delete("/engagements/{engagement_id}", response={204: None, **WRITE_ERRORS},
+               tags=["engagements"], summary="Delete an engagement")
+def delete_engagement(request, engagement_id: int = EngagementId):
+    engagement = _editable_engagement(request, engagement_id)
+    services.delete_engagement(engagement, acting_user=request.user)
+    return Status(204, None)

@@ -53,7 +53,8 @@ class EngagementFilter(filters.FilterSet):
         label=_("Organisation"), queryset=Organisation.objects.all(), method="filter_organisation"
     )
     instrument = filters.ModelMultipleChoiceFilter(
-        label=_("Instrument"), queryset=Instrument.objects.all(), to_field_name="code"
+        label=_("Instrument"), queryset=Instrument.objects.all(), to_field_name="code",
+        field_name="instrument__code",
     )
     kind = filters.MultipleChoiceFilter(label=_("Kind"), choices=EngagementKind.choices)
     status = filters.MultipleChoiceFilter(label=_("Status"), choices=EngagementStatus.choices)

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db.models import BLANK_CHOICE_DASH
 from django.forms.formsets import DELETION_FIELD_NAME
 from django.utils.translation import gettext_lazy as _
 
@@ -46,13 +47,20 @@ SHARING_LEVEL_EXPLANATIONS = {
     SharingLevel.ORIGINATOR: _("The owner organisation only."),
 }
 
+FORM_SECTIONS = (
+    (_("About the engagement"), (
+        "kind", "title", "description", "language", "status", "instrument", "external_reference",
+    )),
+    (_("Dates"), ("planned_start", "planned_end", "actual_start", "actual_end")),
+    (_("Owner"), ("owner",)),
+)
+
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-MAX_DATABASE_ID = 2**63 - 1
 
 
 # -- look: ECL classes on every widget ---------------------------------------
 
-def _ecl_class(widget: forms.Widget, invalid: bool) -> str:
+def _ecl_class(widget: forms.Widget, invalid: bool, size: str) -> str:
     if isinstance(widget, forms.CheckboxSelectMultiple | forms.CheckboxInput):
         return "ecl-checkbox__input"
     if isinstance(widget, forms.RadioSelect):
@@ -60,7 +68,6 @@ def _ecl_class(widget: forms.Widget, invalid: bool) -> str:
     if isinstance(widget, forms.Select):
         return "ecl-select"
     base = "ecl-text-area" if isinstance(widget, forms.Textarea) else "ecl-text-input"
-    size = widget.attrs.get("data-size", "m")
     return f"{base} {base}--{size}" + (f" {base}--invalid" if invalid else "")
 
 
@@ -69,13 +76,19 @@ class EclBoundField(forms.BoundField):
 
     def build_widget_attrs(self, attrs, widget=None):
         attrs = super().build_widget_attrs(attrs, widget)
-        attrs["class"] = _ecl_class(widget or self.field.widget, invalid=bool(self.errors))
+        attrs["class"] = _ecl_class(
+            widget or self.field.widget, invalid=bool(self.errors), size=self.size
+        )
         return attrs
 
     @property
-    def is_select(self) -> bool:
-        widget = self.field.widget
-        return isinstance(widget, forms.Select) and not isinstance(widget, forms.RadioSelect)
+    def size(self) -> str:
+        """Small inputs in formset rows, so that a row fits on one line."""
+        return "s" if isinstance(self.form, RowForm) else "m"
+
+    @property
+    def is_single_select(self) -> bool:
+        return type(self.field.widget) is forms.Select
 
 
 class ExplainedRadioSelect(forms.RadioSelect):
@@ -141,12 +154,12 @@ class EngagementForm(forms.ModelForm):
         self.fields["shared_with_countries"].queryset = Country.objects.member_states()
         self.fields["sharing_level"].choices = SharingLevel.choices
 
+    def sections(self):
+        """The fields before the rows, grouped as the page shows them."""
+        return [(legend, [self[name] for name in names]) for legend, names in FORM_SECTIONS]
+
     def restricted_fields(self):
         return [self["shared_with_organisations"], self["shared_with_countries"]]
-
-    def main_fields(self):
-        hidden = {"sharing_level", "shared_with_organisations", "shared_with_countries"}
-        return [self[name] for name in self.fields if name not in hidden]
 
 
 # -- the rows ------------------------------------------------------------------
@@ -155,8 +168,7 @@ def _share_field():
     return forms.DecimalField(
         label=_("Share (%)"), required=False, max_digits=5, decimal_places=2,
         min_value=Decimal("0.01"), max_value=Decimal("100"),
-        widget=forms.NumberInput(attrs={"step": "0.01", "data-size": "s"}),
-        help_text=_("Optional. If given, give it on every row: the shares add up to 100."),
+        widget=forms.NumberInput(attrs={"step": "0.01"}),
     )
 
 
@@ -170,36 +182,15 @@ class ThemeChoiceField(forms.ModelChoiceField):
         return f"– {obj.name}" if obj.parent_id else obj.name
 
 
-class SafeIdMixin:
-    """Crafted ids too large for the database answer "not a valid choice", not a 500."""
-
-    def to_python(self, value):
-        if value not in self.empty_values and str(value).isdigit() and int(value) > MAX_DATABASE_ID:
-            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
-        return super().to_python(value)
-
-
-class CountryChoiceField(SafeIdMixin, forms.ModelChoiceField):
-    pass
-
-
-class SafeThemeChoiceField(SafeIdMixin, ThemeChoiceField):
-    pass
-
-
-class OrganisationChoiceField(SafeIdMixin, forms.ModelChoiceField):
-    pass
-
-
-class EngagementNumberField(SafeIdMixin, forms.ModelChoiceField):
+class EngagementNumberField(forms.ModelChoiceField):
     """An engagement chosen by its number among those the user may see."""
 
-    widget = forms.NumberInput(attrs={"min": "1", "data-size": "s"})
+    widget = forms.NumberInput(attrs={"min": "1"})
 
-    def to_python(self, value):
-        if value not in self.empty_values and not str(value).strip().isdigit():
-            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
-        return super().to_python(str(value).strip() if value else value)
+
+def _with_blank(choices) -> list[tuple[str, str]]:
+    """A blank first option keeps an untouched extra row blank, hence ignored."""
+    return [*BLANK_CHOICE_DASH, *choices.choices]
 
 
 class RowForm(forms.Form):
@@ -207,41 +198,37 @@ class RowForm(forms.Form):
 
 
 class CountryShareForm(RowForm):
-    country = CountryChoiceField(label=_("Partner country"), queryset=Country.objects.all())
+    country = forms.ModelChoiceField(label=_("Partner country"), queryset=Country.objects.all())
     share = _share_field()
 
 
 class ThemeShareForm(RowForm):
-    theme = SafeThemeChoiceField(label=_("Theme"), queryset=Theme.objects.all())
+    theme = ThemeChoiceField(label=_("Theme"), queryset=Theme.objects.all())
     share = _share_field()
 
 
 class ParticipationForm(RowForm):
-    organisation = OrganisationChoiceField(
+    organisation = forms.ModelChoiceField(
         label=_("Organisation"), queryset=Organisation.objects.all()
     )
-    role = forms.ChoiceField(label=_("Role"), choices=ParticipationRole.choices)
+    role = forms.ChoiceField(label=_("Role"), choices=_with_blank(ParticipationRole))
 
 
 class MoneyLineForm(RowForm):
-    kind = forms.ChoiceField(label=_("Kind"), choices=MoneyKind.choices)
+    kind = forms.ChoiceField(label=_("Kind"), choices=_with_blank(MoneyKind))
     amount = forms.DecimalField(
         label=_("Amount"), max_digits=18, decimal_places=2,
-        widget=forms.NumberInput(attrs={"step": "0.01", "data-size": "s"}),
+        widget=forms.NumberInput(attrs={"step": "0.01"}),
     )
     currency = forms.ChoiceField(label=_("Currency"), choices=currency_choices, initial="EUR")
-    value_date = forms.DateField(
-        label=_("Value date"), widget=DATE_WIDGET,
-        help_text=_("Amounts in other currencies are converted at the ECB rate of this day."),
-    )
+    value_date = forms.DateField(label=_("Value date"), widget=DATE_WIDGET)
 
 
 class LinkForm(RowForm):
-    kind = forms.ChoiceField(label=_("Link"), choices=LinkKind.choices)
+    kind = forms.ChoiceField(label=_("Link"), choices=_with_blank(LinkKind))
     target = EngagementNumberField(
         label=_("Engagement number"), queryset=Engagement.objects.none(),
         error_messages={"invalid_choice": _("No engagement you can see has this number.")},
-        help_text=_("The number shown on the other engagement's page."),
     )
 
     def __init__(self, *args, user, **kwargs):
@@ -260,9 +247,9 @@ class RowFormSet(forms.BaseFormSet):
     help_text = ""
 
     def filled_rows(self) -> list[dict]:
+        # A blank extra row validates to an empty cleaned_data.
         return [
-            form.cleaned_data for form in self.forms
-            if form.has_changed() and not form.cleaned_data.get(DELETION_FIELD_NAME)
+            form.cleaned_data for form in self.forms if form.cleaned_data and not _removed(form)
         ]
 
     def add_non_form_errors(self, messages: list[str]) -> None:
@@ -272,19 +259,24 @@ class RowFormSet(forms.BaseFormSet):
 
     def rows_with_errors(self):
         for number, form in enumerate(self.forms, start=1):
-            if form.errors and not self._should_delete_form(form):
+            if form.errors and not _removed(form):
                 yield number, form
 
 
-def _formset(form, legend, help_text=""):
-    return forms.formset_factory(
-        form, formset=RowFormSet, extra=1, can_delete=True,
-        attrs={"legend": legend, "help_text": help_text},
-    )
+def _removed(form) -> bool:
+    return bool(getattr(form, "cleaned_data", {}).get(DELETION_FIELD_NAME))
 
 
-def _rowset(form, legend, help_text=""):
-    formset = forms.formset_factory(form, formset=RowFormSet, extra=1, can_delete=True)
+class LinkRowFormSet(RowFormSet):
+    def clean(self):
+        # The database allows each link once; saying so here beats a failed write.
+        pairs = [(row.get("target"), row.get("kind")) for row in self.filled_rows()]
+        if len(pairs) != len(set(pairs)):
+            raise ValidationError(_("The same link is listed twice."), code="duplicate")
+
+
+def _rowset(form, legend, help_text="", base=RowFormSet):
+    formset = forms.formset_factory(form, formset=base, extra=1, can_delete=True)
     formset.legend = legend
     formset.help_text = help_text
     return formset
@@ -300,9 +292,14 @@ ThemeShareFormSet = _rowset(
 ParticipationFormSet = _rowset(ParticipationForm, _("Organisations involved"))
 MoneyLineFormSet = _rowset(
     MoneyLineForm, _("Money"),
-    _("Budgets, commitments and disbursements are kept apart and never added together."),
+    _("Budgets, commitments and disbursements are kept apart and never added together. "
+      "Amounts in other currencies are converted to euros at the ECB reference rate of the "
+      "value date."),
 )
-LinkFormSet = _rowset(LinkForm, _("Links to other engagements"))
+LinkFormSet = _rowset(
+    LinkForm, _("Links to other engagements"),
+    _("Give the number shown on the other engagement's page."), base=LinkRowFormSet,
+)
 
 # Service error keys, in the order the sections appear on the page.
 ROW_SECTIONS = {
@@ -329,7 +326,6 @@ class EngagementEditor:
     """The engagement form and its formsets, validated and converted together."""
 
     def __init__(self, user, data=None, initial: EngagementInput | None = None):
-        self.user = user
         self.form = EngagementForm(data, user=user, initial=_form_initial(initial, user))
         rows = _row_initial(initial, user)
         self.formsets = {
@@ -376,7 +372,7 @@ class EngagementEditor:
     def error_summary(self) -> list[ErrorLink]:
         summary = [ErrorLink("", "", message) for message in self.form.non_field_errors()]
         for name, messages in self.form.errors.items():
-            if name != forms.forms.NON_FIELD_ERRORS:
+            if name != NON_FIELD_ERRORS:
                 summary += [ErrorLink(self.form[name].auto_id, self.form[name].label, m)
                             for m in messages]
         for formset in self.formsets.values():

@@ -166,7 +166,8 @@ class Engagement(ConfidentialModel):
         "access.Organisation", through="Participation", related_name="participations", blank=True
     )
     provenance = models.CharField(
-        _("provenance"), max_length=12, choices=Provenance.choices, default=Provenance.MANUAL
+        _("provenance"), max_length=12, choices=Provenance.choices, default=Provenance.MANUAL,
+        db_index=True,
     )
     iati_identifier = models.CharField(
         _("IATI identifier"), max_length=200, unique=True, null=True, blank=True

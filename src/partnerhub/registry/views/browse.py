@@ -1,0 +1,180 @@
+"""Browsing engagements: the filtered list, one record in full, and its exports.
+
+Every queryset starts from ``Engagement.objects.visible_to(request.user)``:
+a record outside the viewer's circle is missing from lists, totals and
+exports, and its page answers 404.
+"""
+
+from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
+from django.core.paginator import Paginator
+from django.db.models import Q, Sum
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_safe
+
+from partnerhub.core.history import events_of, history_of
+from partnerhub.core.sharing import SharingLevel
+from partnerhub.core.visibility import can_edit, circle_of
+from partnerhub.registry.exports import EXPORT_FORMATS, export_response
+from partnerhub.registry.filters import EngagementFilter
+from partnerhub.registry.models import Engagement, MoneyKind
+from partnerhub.registry.services import log_confidential_access, log_confidential_export
+from partnerhub.web.rendering import render_page_or_partial
+
+ACCESS_EVENTS = ["engagement.viewed", "engagement.exported"]
+ACCESS_LOG_LENGTH = 100
+CONFIDENTIAL_LEVELS = [SharingLevel.RESTRICTED, SharingLevel.ORIGINATOR]
+
+# History keys that are not model fields of their own.
+HISTORY_LABELS = {
+    "owner": _("owner organisation"),
+    "countries": _("partner countries"),
+    "themes": _("themes"),
+    "participations": _("participating organisations"),
+    "money": _("money"),
+}
+
+
+# -- list ------------------------------------------------------------------
+
+@require_safe
+def engagement_list(request):
+    engagement_filter = EngagementFilter(
+        request.GET, queryset=Engagement.objects.visible_to(request.user), request=request
+    )
+    engagements = with_commitments(stable_order(engagement_filter.qs).with_list_relations())
+    page = Paginator(engagements, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "filter": engagement_filter,
+        "page_obj": page,
+        "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+        "engagements": page.object_list,
+        "export_query": query_without_page(request),
+    }
+    return render_page_or_partial(
+        request, "registry/engagement_list.html", "registry/_engagement_rows.html", context
+    )
+
+
+def with_commitments(engagements):
+    """Each row's commitments in EUR, summed by the database (no query per row)."""
+    return engagements.annotate(
+        commitments_eur=Sum(
+            "money_lines__amount_eur", filter=Q(money_lines__kind=MoneyKind.COMMITMENT)
+        )
+    )
+
+
+def stable_order(engagements):
+    """The chosen order, else the default one, spelt out: sums group the rows, and
+    grouped queries drop the model's default order. Ties are broken by id so
+    that pages never overlap."""
+    chosen = list(engagements.query.order_by or Engagement._meta.ordering)
+    tie_breaker = [] if {"pk", "-pk"} & set(chosen) else ["-pk"]
+    return engagements.order_by(*chosen, *tie_breaker)
+
+
+def query_without_page(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+# -- detail ----------------------------------------------------------------
+
+@require_safe
+def engagement_detail(request, pk: int):
+    engagement = get_object_or_404(detail_queryset(request.user), pk=pk)
+    log_confidential_access(engagement, "viewed", acting_user=request.user)
+    return render(request, "registry/engagement_detail.html", detail_context(request.user, engagement))
+
+
+def detail_queryset(user):
+    return Engagement.objects.visible_to(user).select_related(
+        "owner", "instrument", "created_by", "updated_by"
+    ).prefetch_related(
+        "country_shares__country", "theme_shares__theme", "participations__organisation",
+        "money_lines", "shared_with_organisations", "shared_with_countries",
+    )
+
+
+def detail_context(user, engagement: Engagement) -> dict:
+    visible_ids = Engagement.objects.visible_to(user).values("pk")
+    is_owner_member = engagement.owner_id in circle_of(user).organisation_ids
+    return {
+        "engagement": engagement,
+        "money_groups": money_by_kind(engagement.money_lines.all()),
+        "links_out": engagement.links_out.filter(target__in=visible_ids).select_related("target"),
+        "links_in": engagement.links_in.filter(source__in=visible_ids).select_related("source"),
+        "history": readable_history(engagement),
+        "access_log": access_log(engagement) if is_owner_member else None,
+        "can_edit": can_edit(user, engagement),
+    }
+
+
+def money_by_kind(lines) -> list[dict]:
+    """Lines grouped by kind, each with its own EUR subtotal; kinds are never added up."""
+    groups = []
+    for kind, label in MoneyKind.choices:
+        kind_lines = [line for line in lines if line.kind == kind]
+        if kind_lines:
+            subtotal = sum(line.amount_eur for line in kind_lines)
+            groups.append({"kind": kind, "label": label, "lines": kind_lines, "subtotal_eur": subtotal})
+    return groups
+
+
+def access_log(engagement: Engagement):
+    """Who viewed or exported the record while confidential, with their organisations."""
+    events = events_of(engagement, ACCESS_EVENTS).prefetch_related("user__memberships__organisation")
+    return list(events[:ACCESS_LOG_LENGTH])
+
+
+def readable_history(engagement: Engagement) -> list[dict]:
+    return [
+        {
+            "change": change,
+            "fields": [
+                (history_label(name), readable_value(name, old), readable_value(name, new))
+                for name, (old, new) in change.changes.items()
+            ],
+        }
+        for change in history_of(engagement)
+    ]
+
+
+def history_label(name: str):
+    if name in HISTORY_LABELS:
+        return HISTORY_LABELS[name]
+    try:
+        return Engagement._meta.get_field(name).verbose_name
+    except (FieldDoesNotExist, AttributeError):
+        return name.replace("_", " ")
+
+
+def readable_value(name: str, value):
+    """Choice codes in words (``implementation`` → "Implementation")."""
+    try:
+        field = Engagement._meta.get_field(name)
+    except FieldDoesNotExist:
+        return value
+    choices = dict(field.flatchoices) if getattr(field, "choices", None) else {}
+    return choices.get(value, value)
+
+
+# -- exports ---------------------------------------------------------------
+
+@require_safe
+def engagement_export(request, file_format: str):
+    if file_format not in EXPORT_FORMATS:
+        raise Http404
+    engagement_filter = EngagementFilter(
+        request.GET, queryset=Engagement.objects.visible_to(request.user), request=request
+    )
+    engagements = stable_order(engagement_filter.qs)
+    log_confidential_export(
+        engagements.filter(sharing_level__in=CONFIDENTIAL_LEVELS).only("pk", "sharing_level"),
+        acting_user=request.user,
+    )
+    return export_response(file_format, engagements, request)

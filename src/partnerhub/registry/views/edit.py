@@ -1,0 +1,104 @@
+"""Recording, changing and deleting engagements in the browser.
+
+A record the user may not see answers 404; a record the user sees but may not
+change answers 403 with a page that says why.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from partnerhub.core.visibility import can_edit, circle_of
+from partnerhub.registry.forms import EngagementEditor
+from partnerhub.registry.models import Engagement
+from partnerhub.registry.services import (
+    create_engagement,
+    delete_engagement,
+    input_from_engagement,
+    update_engagement,
+)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def engagement_create(request):
+    if not circle_of(request.user).editable_organisation_ids:
+        return render(request, "registry/engagement_cannot_record.html")
+    editor = EngagementEditor(request.user, _posted(request))
+    if editor.is_valid():
+        engagement = _write(editor, lambda data: create_engagement(data, acting_user=request.user))
+        if engagement is not None:
+            messages.success(request, _("The engagement was recorded."))
+            return redirect(engagement)
+    return _form_page(request, editor, engagement=None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def engagement_update(request, pk: int):
+    engagement = get_object_or_404(Engagement.objects.visible_to(request.user), pk=pk)
+    if not can_edit(request.user, engagement):
+        return _cannot_edit(request, engagement)
+    editor = EngagementEditor(
+        request.user, _posted(request), initial=input_from_engagement(engagement)
+    )
+    if editor.is_valid():
+        try:
+            saved = _write(
+                editor, lambda data: update_engagement(engagement, data, acting_user=request.user)
+            )
+        except PermissionDenied:
+            return _cannot_edit(request, engagement)
+        if saved is not None:
+            messages.success(request, _("Your changes were saved."))
+            return redirect(saved)
+    return _form_page(request, editor, engagement=engagement)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def engagement_delete(request, pk: int):
+    engagement = get_object_or_404(Engagement.objects.visible_to(request.user), pk=pk)
+    if not can_edit(request.user, engagement):
+        return _cannot_edit(request, engagement)
+    if request.method == "POST":
+        title = engagement.title
+        try:
+            delete_engagement(engagement, acting_user=request.user)
+        except PermissionDenied:
+            return _cannot_edit(request, engagement)
+        messages.success(request, _("“%(title)s” was deleted.") % {"title": title})
+        return redirect("registry:engagement_list")
+    return render(request, "registry/engagement_confirm_delete.html", {"engagement": engagement})
+
+
+def _posted(request):
+    return request.POST if request.method == "POST" else None
+
+
+def _write(editor: EngagementEditor, service):
+    """Runs the service; its rule violations go back onto the form instead."""
+    try:
+        return service(editor.to_input())
+    except ValidationError as error:
+        editor.add_service_errors(error)
+        return None
+
+
+def _form_page(request, editor: EngagementEditor, engagement: Engagement | None):
+    return render(request, "registry/engagement_form.html", {
+        "editor": editor,
+        "form": editor.form,
+        "formsets": editor.formsets.values(),
+        "error_summary": editor.error_summary() if editor.form.is_bound else [],
+        "engagement": engagement,
+    })
+
+
+def _cannot_edit(request, engagement: Engagement):
+    return render(
+        request, "registry/engagement_cannot_edit.html", {"engagement": engagement}, status=403
+    )

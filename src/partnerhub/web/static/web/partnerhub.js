@@ -1,0 +1,36 @@
+/* Partnership Hub: the little behaviour the pages need beyond HTML and HTMX. */
+(function () {
+  "use strict";
+
+  document.documentElement.classList.remove("no-js");
+
+  function collapseFilterPanelsOnSmallScreens() {
+    // The panel stays open without JavaScript; on a phone the results come first.
+    if (!window.matchMedia("(max-width: 767px)").matches) {
+      return;
+    }
+    document.querySelectorAll("details[data-ph-collapse-on-small]").forEach(function (panel) {
+      panel.removeAttribute("open");
+    });
+  }
+
+  function moveFocusToResults(event) {
+    // After the results change, keyboard and screen-reader users land on the new count.
+    var target = event.detail.target;
+    if (!target || !target.hasAttribute("data-ph-results")) {
+      return;
+    }
+    var heading = target.querySelector("[data-ph-results-heading]");
+    if (heading && event.detail.requestConfig && event.detail.requestConfig.elt.closest("[data-ph-pagination]")) {
+      heading.focus();
+    }
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    collapseFilterPanelsOnSmallScreens();
+    if (window.ECL && typeof window.ECL.autoInit === "function") {
+      window.ECL.autoInit();
+    }
+  });
+  document.addEventListener("htmx:afterSwap", moveFocusToResults);
+})();

@@ -1,0 +1,94 @@
+"""The API documents itself: the OpenAPI schema and the interactive docs,
+served from the package's own files, never from another host."""
+
+import json
+import re
+from html.parser import HTMLParser
+
+import pytest
+from django.contrib.staticfiles import finders
+from django.test import Client
+
+pytestmark = pytest.mark.django_db
+
+OPERATIONS = {
+    ("get", "/api/countries"), ("get", "/api/countries/{iso3}"), ("get", "/api/routes"),
+    ("get", "/api/themes"), ("get", "/api/themes/{code}"),
+    ("get", "/api/instruments"), ("get", "/api/instruments/{code}"),
+    ("get", "/api/organisations"), ("get", "/api/organisations/{organisation_id}"),
+    ("get", "/api/engagements"), ("post", "/api/engagements"),
+    ("get", "/api/engagements/{engagement_id}"), ("put", "/api/engagements/{engagement_id}"),
+    ("patch", "/api/engagements/{engagement_id}"), ("delete", "/api/engagements/{engagement_id}"),
+}
+
+
+@pytest.fixture
+def schema():
+    response = Client().get("/api/openapi.json")
+    assert response.status_code == 200
+    return response.json()
+
+
+def test_openapi_schema_lists_every_operation(schema):
+    listed = {(method, path) for path, methods in schema["paths"].items() for method in methods}
+    assert listed == OPERATIONS
+
+
+def test_every_operation_has_a_summary_and_a_tag(schema):
+    for path, methods in schema["paths"].items():
+        for method, operation in methods.items():
+            assert operation.get("summary") and operation.get("tags"), (method, path)
+
+
+def test_every_schema_reference_resolves(schema):
+    references = set(re.findall(r'"#/components/schemas/([^"]+)"', json.dumps(schema)))
+    assert references <= set(schema["components"]["schemas"])
+
+
+def test_writes_document_their_bodies_and_errors(schema):
+    engagement = schema["paths"]["/api/engagements/{engagement_id}"]
+    for method in ("put", "patch"):
+        body = engagement[method]["requestBody"]["content"]["application/json"]["schema"]
+        assert "countries" in json.dumps(body), method
+        assert {"200", "401", "403", "404", "422"} <= set(engagement[method]["responses"])
+    assert "required" not in engagement["patch"]["requestBody"]["content"][
+        "application/json"]["schema"], "a patch may leave out any field"
+    post = schema["paths"]["/api/engagements"]["post"]
+    assert "201" in post["responses"] and "requestBody" in post
+
+
+def test_list_documents_the_page_filters(schema):
+    parameters = {p["name"] for p in schema["paths"]["/api/engagements"]["get"]["parameters"]}
+    assert parameters >= {"q", "country", "theme", "organisation", "instrument", "kind", "status",
+                          "sharing_level", "provenance", "year_from", "year_to", "ordering",
+                          "page", "page_size"}
+
+
+def test_bearer_token_and_session_are_documented(schema):
+    schemes = schema["components"]["securitySchemes"]
+    assert schemes["TokenAuth"]["scheme"] == "bearer"
+    assert schemes["BrowserSessionAuth"]["in"] == "cookie"
+
+
+class AssetCollector(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.urls += [value for name, value in attrs if name in ("src", "href") and value]
+
+
+def test_docs_page_loads_only_local_assets():
+    response = Client().get("/api/docs")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    collector = AssetCollector()
+    collector.feed(html)
+    assert collector.urls, "the page loads its scripts and styles"
+    for url in collector.urls:
+        assert url.startswith("/") and not url.startswith("//"), url
+        assert finders.find(url.removeprefix("/static/")), f"{url} is not a bundled file"
+    assert not re.search(r"https?://|//cdn", html.replace("http://www.w3.org", ""))
+    assert '"validatorUrl": null' in html, "the validator badge would call swagger.io"

@@ -1,0 +1,149 @@
+"""The dashboard: figures over the viewer's visible portfolio only, each linked to its list."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from tests.web.builders import add_money, client_for, mark_as_demo
+
+pytestmark = pytest.mark.django_db
+
+DASHBOARD = reverse("web:dashboard")
+LIST_URL = reverse("registry:engagement_list")
+
+
+@pytest.fixture
+def portfolio(cast):
+    public = cast.engagement(cast.commission, cast.commission_desk_officer, sharing_level="public",
+                             title="Open programme", amount="1000000", countries=("MAR",))
+    add_money(public, cast.commission_desk_officer, "budget", "2000000")
+    french = cast.engagement(cast.french_foreign_affairs, cast.french_ministry_editor,
+                             title="French EU-level project", amount="300000", countries=("TUN",),
+                             kind="dialogue", status="closed")
+    add_money(french, cast.french_ministry_editor, "disbursement", "120000")
+    originator = cast.engagement(cast.german_interior, cast.german_ministry_editor,
+                                 sharing_level="originator", title="German file", amount="777777",
+                                 countries=("MAR", "SEN"))
+    restricted = cast.engagement(cast.german_interior, cast.german_ministry_editor,
+                                 sharing_level="restricted", shared_with=[cast.iom],
+                                 title="Shared with IOM", amount="555555", countries=("SEN",))
+    return {"public": public, "french": french, "originator": originator,
+            "restricted": restricted}
+
+
+def totals(response) -> dict[str, Decimal | None]:
+    return {money["kind"]: money["total"] for money in response.context["money_totals"]}
+
+
+@pytest.mark.parametrize(("persona", "expected"), [
+    (None, {"budget": 2000000, "commitment": 1000000, "disbursement": None}),
+    ("commission_desk_officer", {"budget": 2000000, "commitment": 1300000,
+                                 "disbursement": 120000}),
+    ("french_embassy_viewer", {"budget": 2000000, "commitment": 1300000, "disbursement": 120000}),
+    ("german_ministry_editor", {"budget": 2000000, "commitment": 2633332, "disbursement": 120000}),
+    ("giz_viewer", {"budget": 2000000, "commitment": 1300000, "disbursement": 120000}),
+    ("iom_officer", {"budget": 2000000, "commitment": 1555555, "disbursement": None}),
+    ("moroccan_ministry_user", {"budget": 2000000, "commitment": 1000000, "disbursement": None}),
+    ("superuser", {"budget": 2000000, "commitment": 1000000, "disbursement": None}),
+])
+def test_money_totals_equal_exactly_the_visible_money(cast, portfolio, persona, expected):
+    user = getattr(cast, persona) if persona else None
+
+    response = client_for(user).get(DASHBOARD)
+
+    assert totals(response) == expected
+
+
+def test_hidden_originator_money_appears_nowhere_on_the_page(cast, portfolio):
+    body = client_for(cast.commission_desk_officer).get(DASHBOARD).content.decode()
+
+    assert "777,777" not in body and "German file" not in body
+    assert "EUR 1,300,000" in body and "EUR 2,000,000" in body and "EUR 120,000" in body
+
+
+def test_kinds_of_money_are_shown_side_by_side_never_added(cast, portfolio):
+    body = client_for(cast.commission_desk_officer).get(DASHBOARD).content.decode()
+
+    assert "3,420,000" not in body and "3,300,000" not in body
+    assert body.index("Budget") < body.index("Commitment") < body.index("Disbursement")
+
+
+def test_counts_by_status_and_kind_cover_visible_records_and_link_to_the_list(cast, portfolio):
+    response = client_for(cast.commission_desk_officer).get(DASHBOARD)
+
+    assert response.context["engagement_total"] == 2
+    assert [(row["value"], row["count"]) for row in response.context["by_status"]] == [
+        ("implementation", 1), ("closed", 1)]
+    assert [(row["value"], row["count"]) for row in response.context["by_kind"]] == [
+        ("project", 1), ("dialogue", 1)]
+    body = response.content.decode()
+    for query in ("status=implementation", "status=closed", "kind=project", "kind=dialogue"):
+        assert f'href="{LIST_URL}?{query}"' in body, query
+
+
+def test_every_count_matches_the_list_it_links_to(cast, portfolio):
+    client = client_for(cast.german_ministry_editor)
+    dashboard = client.get(DASHBOARD).context
+
+    for parameter, rows in (("status", dashboard["by_status"]), ("kind", dashboard["by_kind"])):
+        for row in rows:
+            listed = client.get(f"{LIST_URL}?{parameter}={row['value']}").context["page_obj"]
+            assert listed.paginator.count == row["count"], (parameter, row)
+    for country in dashboard["top_countries"]:
+        listed = client.get(f"{LIST_URL}?country={country['iso3']}").context["engagements"]
+        assert sum(e.commitments_eur for e in listed) == country["total"], country
+        assert len(listed) == country["engagements"]
+
+
+def test_top_partner_countries_rank_visible_commitments(cast, portfolio):
+    german = client_for(cast.german_ministry_editor).get(DASHBOARD).context["top_countries"]
+    commission = client_for(cast.commission_desk_officer).get(DASHBOARD).context["top_countries"]
+
+    assert [(c["iso3"], c["total"]) for c in german] == [
+        ("MAR", Decimal("1777777")), ("SEN", Decimal("1333332")), ("TUN", Decimal("300000"))]
+    assert [(c["iso3"], c["total"]) for c in commission] == [
+        ("MAR", Decimal("1000000")), ("TUN", Decimal("300000"))]
+
+
+def test_latest_updated_lists_visible_engagements_newest_first(cast, portfolio):
+    latest = client_for(cast.iom_officer).get(DASHBOARD).context["latest"]
+
+    assert [engagement.title for engagement in latest] == ["Shared with IOM", "Open programme"]
+
+
+def test_demo_banner_appears_only_when_visible_records_are_demo_data(cast, portfolio):
+    mark_as_demo(portfolio["originator"])
+
+    outsider = client_for(cast.commission_desk_officer).get(DASHBOARD)
+    owner = client_for(cast.german_ministry_editor).get(DASHBOARD)
+
+    assert outsider.context["has_demo"] is False
+    assert "invented for demonstration" not in outsider.content.decode()
+    assert owner.context["has_demo"] is True
+    assert "invented for demonstration" in owner.content.decode()
+
+
+def test_anonymous_visitor_sees_the_public_dashboard(cast, portfolio):
+    response = client_for(None).get(DASHBOARD)
+
+    assert response.status_code == 200
+    assert "Log in to see what your organisations may see." in response.content.decode()
+    assert response.context["engagement_total"] == 1
+
+
+def test_empty_dashboard_says_so(db):
+    body = client_for(None).get(DASHBOARD).content.decode()
+
+    assert "There are no engagements you may see yet." in body
+
+
+def test_dashboard_runs_a_fixed_number_of_queries(cast, portfolio, django_assert_num_queries):
+    for number in range(10):
+        cast.engagement(cast.commission, cast.commission_desk_officer, title=f"More {number}",
+                        countries=("MAR", "TUN"))
+    client = client_for(cast.german_ministry_editor)
+    # session, user, memberships (circle), header organisations, counts, money
+    # totals, countries, latest engagements.
+    with django_assert_num_queries(8):
+        client.get(DASHBOARD)

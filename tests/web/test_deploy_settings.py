@@ -1,0 +1,55 @@
+"""Production settings pass Django's deployment checklist; bad values fail loudly."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from partnerhub.env import ImproperlyConfiguredValue, env_bool, env_int
+
+PRODUCTION_ENV = {
+    "PARTNERHUB_PRODUCTION": "true",
+    "SECRET_KEY": "k3T9-production-like-secret-0f8e6c1d2b7a4e5f9a0b1c2d3e4f5a6b7c8d9e0f",
+    "ALLOWED_HOSTS": "hub.example.org",
+    "CSRF_TRUSTED_ORIGINS": "https://hub.example.org",
+    "DATABASE_URL": "sqlite:///:memory:",
+}
+
+
+def run_partnerhub(*args, env):
+    return subprocess.run(
+        [sys.executable, "-m", "partnerhub.cli", *args],
+        env={**os.environ, **env}, capture_output=True, text=True, timeout=120, check=False,
+    )
+
+
+def test_check_deploy_is_clean_with_production_settings():
+    result = run_partnerhub("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = run_partnerhub("check", env={**PRODUCTION_ENV, "SECRET_KEY": ""})
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+@pytest.mark.parametrize("value", ["maybe", "2", "yes please"])
+def test_a_malformed_boolean_names_the_variable(monkeypatch, value):
+    monkeypatch.setenv("SOME_FLAG", value)
+    with pytest.raises(ImproperlyConfiguredValue, match="SOME_FLAG"):
+        env_bool("SOME_FLAG")
+
+
+def test_a_malformed_integer_names_the_variable(monkeypatch):
+    monkeypatch.setenv("SOME_NUMBER", "twelve")
+    with pytest.raises(ImproperlyConfiguredValue, match="SOME_NUMBER"):
+        env_int("SOME_NUMBER", 1)
+
+
+def test_secrets_can_come_from_files(monkeypatch, tmp_path):
+    secret = tmp_path / "flag"
+    secret.write_text("true\n")
+    monkeypatch.setenv("SOME_FLAG_FILE", str(secret))
+    assert env_bool("SOME_FLAG") is True
