@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from currency_converter import CurrencyConverter
 from django import forms
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from partnerhub.core.history import events_of, history_of
@@ -322,6 +324,18 @@ def test_link_to_an_engagement_the_user_cannot_see_reads_as_unknown(client, cast
     assert Engagement.objects.count() == 1
 
 
+def test_an_absurdly_large_amount_is_an_error_not_a_crash(client, cast):
+    data = engagement_post(cast.german_interior, **rows(
+        "money", {"kind": "budget", "amount": "9999999999999999.99", "currency": "GBP",
+                  "value_date": "2024-03-15"}))
+
+    response = logged_in(client, cast.german_ministry_editor).post(CREATE_URL, data)
+
+    assert response.status_code == 200
+    assert response.context["editor"].formsets["money"].non_form_errors()
+    assert not Engagement.objects.exists()
+
+
 def test_the_same_link_twice_is_an_error_on_the_links(client, cast):
     earlier = cast.engagement(cast.commission, cast.commission_desk_officer, title="EUTF programme")
     link = {"target": str(earlier.pk), "kind": "funded_by"}
@@ -423,6 +437,23 @@ def test_edit_page_does_not_reveal_a_linked_engagement_that_became_hidden(client
     links = page.context["editor"].formsets["links"]
     assert [form.initial for form in links.forms] == [{}], "only the blank row"
     assert "Franco-Moroccan labour scheme" not in page.content.decode()
+
+
+def test_edit_page_queries_do_not_grow_with_the_number_of_rows(client, cast):
+    small = cast.engagement(cast.german_interior, cast.german_ministry_editor,
+                            countries=("MAR",), themes=("LEGAL-LABOUR",))
+    large = cast.engagement(cast.german_interior, cast.german_ministry_editor,
+                            countries=("MAR", "TUN", "EGY", "LBY", "SEN"),
+                            themes=("LEGAL-LABOUR", "DEV-REMIT", "DEV-DIASPORA", "PROT-HOST"))
+    client = logged_in(client, cast.german_ministry_editor)
+
+    def queries_for(record):
+        url = reverse("registry:engagement_update", args=[record.pk])
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    assert queries_for(large) == queries_for(small)
 
 
 def test_editing_changes_fields_and_the_history_shows_old_and_new(client, cast, german_record):

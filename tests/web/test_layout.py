@@ -106,7 +106,8 @@ def test_language_switcher_posts_to_set_language_and_comes_back(cast):
     assert '<input type="hidden" name="next" value="/engagements/?kind=project">' in body
     assert 'name="language" value="fr"' in body and "Français" in body
 
-    response = client.post("/i18n/setlang/", {"language": "fr", "next": "/engagements/?kind=project"})
+    response = client.post("/i18n/setlang/",
+                           {"language": "fr", "next": "/engagements/?kind=project"})
     assert response.status_code == 302 and response["Location"] == "/engagements/?kind=project"
     french = client.get(DASHBOARD)
     assert french.headers["Content-Language"] == "fr"

@@ -196,6 +196,16 @@ def _with_blank(choices) -> list[tuple[str, str]]:
 class RowForm(forms.Form):
     bound_field_class = EclBoundField
 
+    def __init__(self, *args, choice_cache: dict | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Every row of a formset offers the same options: one query per
+        # formset instead of one per row.
+        for name, field in self.fields.items():
+            if choice_cache is not None and type(field.widget) is forms.Select:
+                if name not in choice_cache:
+                    choice_cache[name] = list(iter(field.choices))  # iter(): no COUNT query
+                field.choices = choice_cache[name]
+
 
 class CountryShareForm(RowForm):
     country = forms.ModelChoiceField(label=_("Partner country"), queryset=Country.objects.all())
@@ -330,8 +340,7 @@ class EngagementEditor:
         rows = _row_initial(initial, user)
         self.formsets = {
             key: formset_class(
-                data, prefix=key, initial=rows.get(key),
-                form_kwargs={"user": user} if key == "links" else {},
+                data, prefix=key, initial=rows.get(key), form_kwargs=_row_kwargs(key, user)
             )
             for key, formset_class in ROW_SECTIONS.items()
         }
@@ -393,6 +402,13 @@ def _formset_summary(formset: RowFormSet) -> list[ErrorLink]:
             label = f"{row_label}: {field.label}" if field else row_label
             summary += [ErrorLink(anchor, label, message) for message in messages]
     return summary
+
+
+def _row_kwargs(key: str, user) -> dict:
+    kwargs: dict = {"choice_cache": {}}
+    if key == "links":
+        kwargs["user"] = user
+    return kwargs
 
 
 def _form_initial(data: EngagementInput | None, user) -> dict:

@@ -34,6 +34,9 @@ from partnerhub.registry.models import (
 from partnerhub.registry.money import known_currencies, to_eur
 
 HUNDRED = Decimal("100")
+# Money columns hold 16 digits before the point; conversion to EUR may grow an
+# amount a few times (one Kuwaiti dinar is over three euros), so stay well below.
+LARGEST_AMOUNT = Decimal("1e14")
 SHARE_TOLERANCE = Decimal("0.05")
 
 # Scalar fields a user sets directly on an engagement.
@@ -75,7 +78,7 @@ def create_engagement(data: EngagementInput, *, acting_user, provenance: str = "
             owner=data.owner, provenance=provenance, is_demo=is_demo,
             created_by=_user_or_none(acting_user), updated_by=_user_or_none(acting_user),
         )
-        _apply(engagement, data)
+        _apply(engagement, data, acting_user)
         record_change(engagement, ObjectChange.Action.CREATE, {}, snapshot(engagement),
                       user=acting_user)
         record_event("engagement.created", engagement, user=acting_user,
@@ -94,7 +97,7 @@ def update_engagement(engagement: Engagement, data: EngagementInput, *, acting_u
         old_level = engagement.sharing_level
         engagement.owner = data.owner
         engagement.updated_by = _user_or_none(acting_user)
-        _apply(engagement, data)
+        _apply(engagement, data, acting_user)
         record_change(engagement, ObjectChange.Action.UPDATE, before, snapshot(engagement),
                       user=acting_user)
         if old_level != engagement.sharing_level:
@@ -209,19 +212,27 @@ def _check_money(data, user, engagement):
             }
         if line.amount == 0:
             yield "money", _("An amount of zero says nothing: leave the line out.")
+        elif abs(line.amount) >= LARGEST_AMOUNT:
+            yield "money", _("The amount %(amount)s is too large to be real.") % {
+                "amount": line.amount
+            }
 
 
 def _check_links(data, user, engagement):
-    visible_ids = set(
-        Engagement.objects.visible_to(user)
-        .filter(pk__in=[target.pk for target, _kind in data.links])
-        .values_list("pk", flat=True)
+    """Targets must be visible to the editor, or already linked by someone who saw them."""
+    targets = [target.pk for target, _kind in data.links]
+    allowed = set(
+        Engagement.objects.visible_to(user).filter(pk__in=targets).values_list("pk", flat=True)
     )
+    if engagement is not None:
+        allowed |= set(engagement.links_out.values_list("target_id", flat=True))
     for target, _kind in data.links:
         if engagement is not None and target.pk == engagement.pk:
             yield "links", _("An engagement cannot be linked to itself.")
-        elif target.pk not in visible_ids:
+        elif target.pk not in allowed:
             yield "links", _("Engagement %(id)s does not exist.") % {"id": target.pk}
+    if len(set((t.pk, k) for t, k in data.links)) != len(data.links):
+        yield "links", _("The same link is listed twice.")
 
 
 def _check_circle(data, user, engagement):
@@ -236,12 +247,13 @@ def _check_circle(data, user, engagement):
 
 # -- writing ---------------------------------------------------------------
 
-def _apply(engagement: Engagement, data: EngagementInput) -> None:
+def _apply(engagement: Engagement, data: EngagementInput, acting_user) -> None:
     for name in SCALAR_FIELDS:
         if name in data.fields:
             setattr(engagement, name, data.fields[name])
     engagement.save()
     _replace_children(engagement, data)
+    _replace_links(engagement, data, acting_user)
     restricted = engagement.sharing_level == SharingLevel.RESTRICTED
     engagement.shared_with_organisations.set(data.shared_with_organisations if restricted else [])
     engagement.shared_with_countries.set(data.shared_with_countries if restricted else [])
@@ -262,9 +274,17 @@ def _replace_children(engagement: Engagement, data: EngagementInput) -> None:
     )
     engagement.money_lines.all().delete()
     MoneyLine.objects.bulk_create(_money_line(engagement, line) for line in data.money)
-    engagement.links_out.all().delete()
+
+
+def _replace_links(engagement: Engagement, data: EngagementInput, acting_user) -> None:
+    """Links to records the editor cannot see stay as they are: the editor could
+    neither see them in the form nor mean to remove them."""
+    visible = Engagement.objects.visible_to(acting_user).values("pk")
+    engagement.links_out.filter(target__in=visible).delete()
+    kept = set(engagement.links_out.values_list("target_id", "kind"))
     EngagementLink.objects.bulk_create(
         EngagementLink(source=engagement, target=t, kind=k) for t, k in data.links
+        if (t.pk, k) not in kept
     )
 
 

@@ -83,6 +83,6 @@ def top_partner_countries(user) -> list[dict]:
         MoneyLine.objects.visible_to(user)
         .filter(kind=MoneyKind.COMMITMENT, **{f"{country}__is_eu_member": False})
         .values(iso3=F(f"{country}__iso3"), name=F(f"{country}__name"))
-        .annotate(total=Sum("amount_eur"), engagements=Count("engagement", distinct=True))
+        .annotate(total=Sum("amount_eur"))
         .order_by("-total", "name")[:TOP_COUNTRIES]
     )

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from partnerhub.core.history import events_of, history_of
+from partnerhub.core.models import ObjectChange
 from partnerhub.core.sharing import SharingLevel
 from partnerhub.core.visibility import can_edit, circle_of
 from partnerhub.registry.exports import EXPORT_FORMATS, export_response
@@ -88,7 +89,8 @@ def query_without_page(request) -> str:
 def engagement_detail(request, pk: int):
     engagement = get_object_or_404(detail_queryset(request.user), pk=pk)
     log_confidential_access(engagement, "viewed", acting_user=request.user)
-    return render(request, "registry/engagement_detail.html", detail_context(request.user, engagement))
+    context = detail_context(request.user, engagement)
+    return render(request, "registry/engagement_detail.html", context)
 
 
 def detail_queryset(user):
@@ -121,26 +123,34 @@ def money_by_kind(lines) -> list[dict]:
         kind_lines = [line for line in lines if line.kind == kind]
         if kind_lines:
             subtotal = sum(line.amount_eur for line in kind_lines)
-            groups.append({"kind": kind, "label": label, "lines": kind_lines, "subtotal_eur": subtotal})
+            groups.append(
+                {"kind": kind, "label": label, "lines": kind_lines, "subtotal_eur": subtotal}
+            )
     return groups
 
 
 def access_log(engagement: Engagement):
     """Who viewed or exported the record while confidential, with their organisations."""
-    events = events_of(engagement, ACCESS_EVENTS).prefetch_related("user__memberships__organisation")
+    events = events_of(engagement, ACCESS_EVENTS).prefetch_related(
+        "user__memberships__organisation"
+    )
     return list(events[:ACCESS_LOG_LENGTH])
 
 
 def readable_history(engagement: Engagement) -> list[dict]:
     return [
-        {
-            "change": change,
-            "fields": [
-                (history_label(name), readable_value(name, old), readable_value(name, new))
-                for name, (old, new) in change.changes.items()
-            ],
-        }
+        {"change": change, "fields": changed_fields(change)}
         for change in history_of(engagement)
+    ]
+
+
+def changed_fields(change) -> list[tuple]:
+    """(label, old, new) per field; a creation lists only the fields it filled."""
+    creation = change.action == ObjectChange.Action.CREATE
+    return [
+        (history_label(name), readable_value(name, old), readable_value(name, new))
+        for name, (old, new) in change.changes.items()
+        if not (creation and new in (None, ""))
     ]
 
 

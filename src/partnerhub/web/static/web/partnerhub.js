@@ -26,11 +26,25 @@
     }
   }
 
+  function dropEmptyParameters(event) {
+    // Keeps pushed URLs and export links short: "?country=MAR", not "?q=&country=MAR&…".
+    if (!event.detail.elt.closest("[data-ph-drop-empty]")) {
+      return;
+    }
+    var parameters = event.detail.parameters;
+    Object.keys(parameters).forEach(function (name) {
+      if (parameters[name] === "") {
+        delete parameters[name];
+      }
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     collapseFilterPanelsOnSmallScreens();
     if (window.ECL && typeof window.ECL.autoInit === "function") {
       window.ECL.autoInit();
     }
   });
+  document.addEventListener("htmx:configRequest", dropEmptyParameters);
   document.addEventListener("htmx:afterSwap", moveFocusToResults);
 })();
