@@ -59,7 +59,12 @@ def build_portfolio(count: int):
     from partnerhub.access.models import Membership, Organisation
     from partnerhub.geo.models import Country
     from partnerhub.registry.models import (
-        Engagement, EngagementCountry, EngagementTheme, MoneyLine, Participation, Theme,
+        Engagement,
+        EngagementCountry,
+        EngagementTheme,
+        MoneyLine,
+        Participation,
+        Theme,
     )
 
     rng = random.Random(20261127)

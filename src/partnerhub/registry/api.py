@@ -119,13 +119,7 @@ def list_engagements(request, filters: Query[EngagementFilterParams]):
             {"type": "invalid", "loc": ["query", field], "msg": message}
             for field, messages in filterset.errors.items() for message in messages
         ])
-    return _stable_order(filterset.qs)
-
-
-def _stable_order(queryset):
-    """Ties broken by id, so that no record moves between pages."""
-    chosen = queryset.query.order_by
-    return queryset.order_by(*chosen, "-pk") if chosen else queryset
+    return filterset.qs.in_stable_order()
 
 
 @router.get("/engagements/{engagement_id}", response={200: EngagementOut, 404: Message},

@@ -125,6 +125,13 @@ class Language(models.TextChoices):
 
 
 class EngagementQuerySet(ConfidentialQuerySet):
+    def in_stable_order(self):
+        """The chosen order (else the default one) with ties broken by id, so that
+        no record moves between pages."""
+        chosen = list(self.query.order_by or self.model._meta.ordering)
+        tie_breaker = [] if {"pk", "-pk"} & set(chosen) else ["-pk"]
+        return self.order_by(*chosen, *tie_breaker)
+
     def with_list_relations(self):
         """Everything a list row shows, in a fixed number of queries."""
         return self.select_related("owner", "instrument").prefetch_related(

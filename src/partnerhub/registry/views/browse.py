@@ -8,7 +8,7 @@ exports, and its page answers 404.
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
-from django.db.models import Q, Sum
+from django.db.models import Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
@@ -20,7 +20,7 @@ from partnerhub.core.sharing import SharingLevel
 from partnerhub.core.visibility import can_edit, circle_of
 from partnerhub.registry.exports import EXPORT_FORMATS, export_response
 from partnerhub.registry.filters import EngagementFilter
-from partnerhub.registry.models import Engagement, MoneyKind
+from partnerhub.registry.models import Engagement, MoneyKind, MoneyLine
 from partnerhub.registry.services import log_confidential_access, log_confidential_export
 from partnerhub.web.rendering import render_page_or_partial
 
@@ -45,8 +45,9 @@ def engagement_list(request):
     engagement_filter = EngagementFilter(
         request.GET, queryset=Engagement.objects.visible_to(request.user), request=request
     )
-    engagements = with_commitments(stable_order(engagement_filter.qs).with_list_relations())
+    engagements = engagement_filter.qs.in_stable_order().with_list_relations()
     page = Paginator(engagements, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    attach_commitments(page.object_list)
     context = {
         "filter": engagement_filter,
         "page_obj": page,
@@ -59,22 +60,15 @@ def engagement_list(request):
     )
 
 
-def with_commitments(engagements):
-    """Each row's commitments in EUR, summed by the database (no query per row)."""
-    return engagements.annotate(
-        commitments_eur=Sum(
-            "money_lines__amount_eur", filter=Q(money_lines__kind=MoneyKind.COMMITMENT)
-        )
+def attach_commitments(engagements) -> None:
+    """Each row's commitments in EUR, summed by the database for the page's rows
+    only (one query, however many rows; the count stays a plain COUNT)."""
+    totals = dict(
+        MoneyLine.objects.filter(engagement__in=[e.pk for e in engagements], kind=MoneyKind.COMMITMENT)
+        .values("engagement").annotate(total=Sum("amount_eur")).values_list("engagement", "total")
     )
-
-
-def stable_order(engagements):
-    """The chosen order, else the default one, spelt out: sums group the rows, and
-    grouped queries drop the model's default order. Ties are broken by id so
-    that pages never overlap."""
-    chosen = list(engagements.query.order_by or Engagement._meta.ordering)
-    tie_breaker = [] if {"pk", "-pk"} & set(chosen) else ["-pk"]
-    return engagements.order_by(*chosen, *tie_breaker)
+    for engagement in engagements:
+        engagement.commitments_eur = totals.get(engagement.pk)
 
 
 def query_without_page(request) -> str:
@@ -182,7 +176,7 @@ def engagement_export(request, file_format: str):
     engagement_filter = EngagementFilter(
         request.GET, queryset=Engagement.objects.visible_to(request.user), request=request
     )
-    engagements = stable_order(engagement_filter.qs)
+    engagements = engagement_filter.qs.in_stable_order()
     log_confidential_export(
         engagements.filter(sharing_level__in=CONFIDENTIAL_LEVELS).only("pk", "sharing_level"),
         acting_user=request.user,

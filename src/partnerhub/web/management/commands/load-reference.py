@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from partnerhub.geo.reference import load_countries, load_routes
 from partnerhub.registry.reference import load_instruments, load_themes
@@ -14,5 +15,7 @@ class Command(BaseCommand):
             "themes": load_themes(),
             "instruments": load_instruments(),
         }
-        summary = ", ".join(f"{n} {name}" for name, n in counts.items())
-        self.stdout.write(self.style.SUCCESS(f"Reference data loaded: {summary}."))
+        self.stdout.write(self.style.SUCCESS(_(
+            "Reference data loaded: %(countries)d countries, %(routes)d routes, "
+            "%(themes)d themes, %(instruments)d instruments."
+        ) % counts))
