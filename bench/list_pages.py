@@ -39,6 +39,8 @@ def parse_args():
 def configure(database_url: str) -> str:
     if not database_url:
         database_url = f"sqlite:///{tempfile.mkdtemp(prefix='phbench-')}/bench.sqlite3"
+    elif database_url.startswith("postgres"):
+        ensure_postgres_database(database_url)
     os.environ["DATABASE_URL"] = database_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "partnerhub.settings")
     os.environ["LOG_LEVEL"] = "WARNING"
@@ -51,6 +53,17 @@ def configure(database_url: str) -> str:
     call_command("flush", interactive=False, verbosity=0)
     call_command("load-reference", verbosity=0)
     return database_url.split(":", 1)[0]
+
+
+def ensure_postgres_database(database_url: str) -> None:
+    """Create the benchmark's own database on first use (never the main one)."""
+    import psycopg
+
+    server, name = database_url.rsplit("/", 1)
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
+        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            connection.execute(f'CREATE DATABASE "{name}"')
 
 
 def build_portfolio(count: int):
