@@ -30,6 +30,7 @@ def browser():
     sync_api = pytest.importorskip("playwright.sync_api")
     # Playwright runs an event loop in this thread; the ORM calls made by the
     # test's own fixtures stay synchronous and safe.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_api.sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
@@ -39,6 +40,8 @@ def browser():
         )
         yield chromium
         chromium.close()
+    if previous is None:
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
 
 
 def log_in(browser, live_server, username):

@@ -17,10 +17,16 @@ PRODUCTION_ENV = {
 }
 
 
+def without_test_switches(environment):
+    """The browser tests allow sync ORM calls under Playwright's event loop; a
+    deployment never would."""
+    return {k: v for k, v in environment.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+
+
 def run_partnerhub(*args, env):
     return subprocess.run(
         [sys.executable, "-m", "partnerhub.cli", *args],
-        env={**os.environ, **env}, capture_output=True, text=True, timeout=120, check=False,
+        env={**without_test_switches(os.environ), **env}, capture_output=True, text=True, timeout=120, check=False,
     )
 
 

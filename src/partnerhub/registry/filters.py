@@ -73,7 +73,12 @@ class EngagementFilter(filters.FilterSet):
     ordering = filters.OrderingFilter(
         label=_("Sort by"),
         fields=(("updated_at", "updated"), ("title", "title"), ("start_date", "start")),
-        field_labels={"updated_at": _("Last updated"), "title": _("Title"), "start_date": _("Start")},
+        field_labels={
+            "updated_at": _("Last updated"), "title": _("Title"), "start_date": _("Start"),
+            # django-filter formats its own "(descending)" labels once, at import, in English.
+            "-updated": _("Last updated (descending)"), "-title": _("Title (descending)"),
+            "-start": _("Start (descending)"),
+        },
     )
 
     class Meta:
