@@ -41,7 +41,11 @@ INSTALLED_APPS = [
     "partnerhub.access",
     "partnerhub.geo",
     "partnerhub.registry",
+    "partnerhub.iati",
+    "partnerhub.sheets",
     "partnerhub.web",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -143,6 +147,19 @@ SECURE_HSTS_PRELOAD = PRODUCTION
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Background work (imports) runs through Django's task framework backport with
+# the database backend: no extra service. `partnerhub db_worker` runs the
+# tasks; PARTNERHUB_TASKS_IMMEDIATE=true runs them inside the request instead.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
+        if env_bool("PARTNERHUB_TASKS_IMMEDIATE", False)
+        else "django_tasks_db.DatabaseBackend"
+    }
+}
+UPLOAD_DIR = DATA_DIR / "uploads"
+IATI_UPLOAD_MAX_BYTES = env_int("PARTNERHUB_IATI_UPLOAD_MAX_BYTES", 200 * 1024 * 1024)
 
 PAGE_SIZE = env_int("PARTNERHUB_PAGE_SIZE", 25)
 API_MAX_PAGE_SIZE = 200

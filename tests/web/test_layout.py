@@ -83,7 +83,7 @@ def test_api_documentation_is_linked(cast):
 def test_header_names_the_user_and_their_organisations(cast):
     body = page(cast.german_ministry_editor)
 
-    assert '<span class="ph-user__name">bmi.editor</span>' in body
+    assert 'href="/account/"' in body and ">bmi.editor</a>" in body, "the name opens the account page"
     organisations = body.split('<span class="ph-user__organisations">')[1].split("</span>")[0]
     assert organisations.strip() == "BMI"
     assert "No organisation" in page(cast.outsider)

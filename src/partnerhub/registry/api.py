@@ -92,12 +92,13 @@ def visible_engagements(user):
     visible_links = EngagementLink.objects.filter(
         target__in=Engagement.objects.visible_to(user).values("pk")
     ).select_related("target").order_by("kind", "target__title")
-    engagements = Engagement.objects.visible_to(user).select_related("owner", "instrument")
+    engagements = Engagement.objects.visible_to(user).select_related("owner", "instrument", "source")
     return engagements.prefetch_related(
         Prefetch("country_shares", queryset=EngagementCountry.objects.select_related("country")),
         Prefetch("theme_shares", queryset=EngagementTheme.objects.select_related("theme")),
         Prefetch("participations", queryset=Participation.objects.select_related("organisation")),
         "money_lines",
+        "sectors",
         "shared_with_organisations",
         "shared_with_countries",
         Prefetch("links_out", queryset=visible_links, to_attr="visible_links"),

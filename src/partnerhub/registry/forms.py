@@ -50,9 +50,11 @@ SHARING_LEVEL_EXPLANATIONS = {
 FORM_SECTIONS = (
     (_("About the engagement"), (
         "kind", "title", "description", "language", "status", "instrument", "external_reference",
+        "humanitarian",
     )),
     (_("Dates"), ("planned_start", "planned_end", "actual_start", "actual_end")),
     (_("Owner"), ("owner",)),
+    (_("Coordination"), ("action_plan_reference", "notes")),
 )
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -116,11 +118,12 @@ class EngagementForm(forms.ModelForm):
         fields = [
             "kind", "title", "description", "language", "status",
             "planned_start", "planned_end", "actual_start", "actual_end",
-            "instrument", "external_reference", "owner",
+            "instrument", "external_reference", "humanitarian", "action_plan_reference", "notes", "owner",
             "sharing_level", "shared_with_organisations", "shared_with_countries",
         ]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 6}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
             "planned_start": DATE_WIDGET,
             "planned_end": DATE_WIDGET,
             "actual_start": DATE_WIDGET,

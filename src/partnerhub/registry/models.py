@@ -124,6 +124,33 @@ class Language(models.TextChoices):
     SV = "sv", "svenska"
 
 
+class DataSource(models.Model):
+    """Where imported engagements come from: an IATI file of a publisher, or an
+    organisation's spreadsheet. Shows when it was last refreshed."""
+
+    class Kind(models.TextChoices):
+        IATI = "iati", _("IATI activity file")
+        SPREADSHEET = "spreadsheet", _("Spreadsheet")
+
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=300)
+    publisher = models.ForeignKey(
+        "access.Organisation", verbose_name=_("publisher"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="data_sources",
+    )
+    last_refreshed_at = models.DateTimeField(_("last refreshed"), null=True, blank=True)
+    stale_after_days = models.PositiveIntegerField(_("stale after (days)"), default=120)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["kind", "name"], name="data_source_once")]
+        verbose_name = _("data source")
+        verbose_name_plural = _("data sources")
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class EngagementQuerySet(ConfidentialQuerySet):
     def in_stable_order(self):
         """The chosen order (else the default one) with ties broken by id, so that
@@ -183,6 +210,20 @@ class Engagement(ConfidentialModel):
         _("organisation's own reference"), max_length=100, blank=True, db_index=True
     )
     is_demo = models.BooleanField(_("demo data"), default=False)
+    humanitarian = models.BooleanField(_("humanitarian"), default=False)
+    action_plan_reference = models.CharField(_("Action Plan reference"), max_length=100, blank=True)
+    notes = models.TextField(_("notes"), blank=True, help_text=_("Kept in the hub; never exported."))
+    source = models.ForeignKey(
+        "registry.DataSource", verbose_name=_("source"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="engagements",
+    )
+    iati_last_updated = models.DateTimeField(_("last updated by the IATI publisher"), null=True, blank=True)
+    # What an import read but the registry has no column for (policy markers,
+    # tags, sectors of other vocabularies, regions, narratives in other
+    # languages, related activities), kept so that the export can give it back.
+    iati_extra = models.JSONField(_("further IATI data"), default=dict, blank=True)
+    # Problems an import found and flagged: [{"tier", "field", "message"}].
+    import_findings = models.JSONField(_("import findings"), default=list, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -245,9 +286,19 @@ class EngagementCountry(Share):
         return f"{self.country.iso3} {self.share or ''}".strip()
 
 
+class ThemeAssignment(models.TextChoices):
+    USER = "user", _("Chosen by a user")
+    CLASSIFIER = "classifier", _("Suggested by the classifier")
+
+
 class EngagementTheme(Share):
     engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="theme_shares")
     theme = models.ForeignKey(Theme, verbose_name=_("theme"), on_delete=models.PROTECT, related_name="+")
+    assigned_by = models.CharField(
+        _("assigned by"), max_length=12, choices=ThemeAssignment.choices, default=ThemeAssignment.USER
+    )
+    confidence = models.DecimalField(_("confidence"), max_digits=4, decimal_places=3, null=True, blank=True)
+    explanation = models.TextField(_("why"), blank=True)
 
     class Meta:
         constraints = [
@@ -265,6 +316,7 @@ class ParticipationRole(models.TextChoices):
     IMPLEMENTER = "implementer", _("Implementer")
     LEAD = "lead", _("Lead")
     COUNTERPART = "counterpart", _("Counterpart")
+    EXTENDING = "extending", _("Extending")
 
 
 class Participation(models.Model):
@@ -294,6 +346,8 @@ class MoneyKind(models.TextChoices):
     BUDGET = "budget", _("Budget")
     COMMITMENT = "commitment", _("Commitment")
     DISBURSEMENT = "disbursement", _("Disbursement")
+    EXPENDITURE = "expenditure", _("Expenditure")
+    INCOMING = "incoming", _("Incoming funds")
 
 
 class MoneyLineQuerySet(models.QuerySet):
@@ -309,6 +363,12 @@ class MoneyLine(models.Model):
     currency = models.CharField(_("currency"), max_length=3, default="EUR")
     value_date = models.DateField(_("value date"))
     amount_eur = models.DecimalField(_("amount in EUR"), max_digits=18, decimal_places=2)
+    # The funding chain, as IATI transactions state it: who passed the money
+    # to whom, and from which activity to which.
+    provider_ref = models.CharField(_("provider organisation"), max_length=200, blank=True)
+    provider_activity = models.CharField(_("provider activity"), max_length=200, blank=True, db_index=True)
+    receiver_ref = models.CharField(_("receiver organisation"), max_length=200, blank=True)
+    receiver_activity = models.CharField(_("receiver activity"), max_length=200, blank=True, db_index=True)
     eur_rate_date = models.DateField(
         _("date of the ECB rate used"), null=True, blank=True,
         help_text=_("The ECB reference rate nearest to the value date; empty for EUR."),
@@ -342,6 +402,9 @@ class EngagementLink(models.Model):
         related_name="links_in",
     )
     kind = models.CharField(_("link"), max_length=12, choices=LinkKind.choices)
+    from_iati = models.BooleanField(
+        _("from IATI"), default=False, help_text=_("Stated by the publisher; replaced on re-import.")
+    )
 
     class Meta:
         constraints = [
@@ -351,3 +414,21 @@ class EngagementLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source_id} {self.kind} {self.target_id}"
+
+
+class EngagementSector(models.Model):
+    """A sector code as the publisher gave it (DAC 5- or 3-digit, or another vocabulary)."""
+
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="sectors")
+    vocabulary = models.CharField(_("vocabulary"), max_length=10, default="1")
+    code = models.CharField(_("code"), max_length=40)
+    percentage = models.DecimalField(_("percentage"), max_digits=5, decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["vocabulary", "code"])]
+        ordering = ["vocabulary", "code"]
+        verbose_name = _("sector")
+        verbose_name_plural = _("sectors")
+
+    def __str__(self) -> str:
+        return f"{self.vocabulary}:{self.code}"

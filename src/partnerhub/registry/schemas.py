@@ -16,6 +16,7 @@ from partnerhub.access.models import Organisation
 from partnerhub.core.sharing import SharingLevel
 from partnerhub.geo.models import Country
 from partnerhub.registry.models import (
+    DataSource,
     Engagement,
     EngagementKind,
     EngagementStatus,
@@ -27,8 +28,10 @@ from partnerhub.registry.models import (
     ParticipationRole,
     Provenance,
     Theme,
+    ThemeAssignment,
 )
 from partnerhub.registry.services import EngagementInput, MoneyInput
+from partnerhub.registry.sources import is_stale
 
 MAX_ID = 2**63 - 1
 MAX_ROWS = 500
@@ -159,6 +162,10 @@ class EngagementIn(StrictInput):
     actual_end: date | None = None
     instrument: Code | None = Field(None, description="Funding instrument code.")
     external_reference: Text = Field("", max_length=100)
+    humanitarian: bool = Field(False, description="Relates entirely or partly to humanitarian aid.")
+    action_plan_reference: Text = Field(
+        "", max_length=100, description="The Action Plan item this engagement serves.")
+    notes: Text = Field("", max_length=100_000, description="Kept in the hub; never exported.")
     sharing_level: SharingLevel = SharingLevel.EU
     countries: list[CountryShareIn] = Field([], max_length=MAX_ROWS)
     themes: list[ThemeShareIn] = Field([], max_length=MAX_ROWS)
@@ -225,6 +232,9 @@ class ThemeShareOut(Schema):
     code: str
     name: str
     share: Decimal | None
+    assigned_by: ThemeAssignment = Field(description="A user's choice or the classifier's suggestion.")
+    confidence: Decimal | None = Field(description="The classifier's confidence, from 0 to 1.")
+    explanation: str = Field(description="Why the classifier suggested the theme.")
 
     @staticmethod
     def resolve_code(row) -> str:
@@ -247,6 +257,33 @@ class MoneyLineOut(Schema):
     value_date: date
     amount_eur: Decimal
     eur_rate_date: date | None = Field(description="Date of the ECB rate used; empty for EUR.")
+    provider_ref: str = Field(description="IATI identifier of the organisation that provided the money.")
+    provider_activity: str = Field(description="IATI identifier of the activity it came from.")
+    receiver_ref: str = Field(description="IATI identifier of the organisation that received it.")
+    receiver_activity: str = Field(description="IATI identifier of the activity it went to.")
+
+
+class SectorOut(Schema):
+    vocabulary: str = Field(description="IATI sector vocabulary: 1 is DAC 5-digit, 2 is DAC 3-digit.")
+    code: str
+    percentage: Decimal | None
+
+
+class ImportFindingOut(Schema):
+    tier: str = Field(description="critical, error or warning.")
+    field: str = Field("", description="The field or element concerned.")
+    message: str
+
+
+class SourceOut(Schema):
+    name: str
+    kind: DataSource.Kind
+    last_refreshed_at: datetime | None
+    is_stale: bool = Field(description="Not refreshed within the source's stale-after limit.")
+
+    @staticmethod
+    def resolve_is_stale(source: DataSource) -> bool:
+        return is_stale(source)
 
 
 class MoneyTotalOut(Schema):
@@ -292,8 +329,17 @@ class EngagementOut(Schema):
         description="EUR total per kind of money; budgets, commitments and disbursements "
                     "are never added together.")
     links: list[LinkOut] = Field(description="Links to the engagements you may see.")
+    sectors: list[SectorOut]
+    humanitarian: bool
+    action_plan_reference: str
+    notes: str
     provenance: Provenance
+    source: SourceOut | None = Field(description="Where an imported engagement came from.")
     iati_identifier: str | None
+    iati_last_updated: datetime | None = Field(
+        description="When the IATI publisher last updated the activity.")
+    import_findings: list[ImportFindingOut] = Field(
+        description="Problems the import found and flagged on this record.")
     external_reference: str
     is_demo: bool
     created_at: datetime
@@ -322,6 +368,18 @@ class EngagementOut(Schema):
     @staticmethod
     def resolve_participations(engagement: Engagement):
         return engagement.participations.all()
+
+    @staticmethod
+    def resolve_sectors(engagement: Engagement):
+        return engagement.sectors.all()
+
+    @staticmethod
+    def resolve_import_findings(engagement: Engagement) -> list[dict[str, str]]:
+        return [
+            {"tier": str(finding.get("tier", "")), "field": str(finding.get("field", "")),
+             "message": str(finding.get("message", ""))}
+            for finding in engagement.import_findings or [] if isinstance(finding, dict)
+        ]
 
     @staticmethod
     def resolve_money(engagement: Engagement):

@@ -43,6 +43,7 @@ SHARE_TOLERANCE = Decimal("0.05")
 SCALAR_FIELDS = (
     "kind", "title", "description", "language", "status", "planned_start", "planned_end",
     "actual_start", "actual_end", "instrument", "external_reference", "sharing_level",
+    "humanitarian", "action_plan_reference", "notes",
 )
 
 
@@ -264,10 +265,7 @@ def _replace_children(engagement: Engagement, data: EngagementInput) -> None:
     EngagementCountry.objects.bulk_create(
         EngagementCountry(engagement=engagement, country=c, share=s) for c, s in data.countries
     )
-    engagement.theme_shares.all().delete()
-    EngagementTheme.objects.bulk_create(
-        EngagementTheme(engagement=engagement, theme=t, share=s) for t, s in data.themes
-    )
+    _replace_themes(engagement, data.themes)
     engagement.participations.all().delete()
     Participation.objects.bulk_create(
         Participation(engagement=engagement, organisation=o, role=r) for o, r in data.participations
@@ -276,14 +274,34 @@ def _replace_children(engagement: Engagement, data: EngagementInput) -> None:
     MoneyLine.objects.bulk_create(_money_line(engagement, line) for line in data.money)
 
 
+def _replace_themes(engagement: Engagement, themes) -> None:
+    """A theme kept as it was keeps its origin (a classifier's suggestion stays one,
+    with its explanation); a new or re-weighted theme is the user's choice."""
+    previous = {row.theme_id: row for row in engagement.theme_shares.all()}
+    engagement.theme_shares.all().delete()
+    rows = []
+    for theme, share in themes:
+        row = EngagementTheme(engagement=engagement, theme=theme, share=share)
+        earlier = previous.get(theme.pk)
+        if earlier is not None and earlier.share == share:
+            row.assigned_by, row.confidence = earlier.assigned_by, earlier.confidence
+            row.explanation = earlier.explanation
+        rows.append(row)
+    EngagementTheme.objects.bulk_create(rows)
+
+
 def _replace_links(engagement: Engagement, data: EngagementInput, acting_user) -> None:
     """Links to records the editor cannot see stay as they are: the editor could
     neither see them in the form nor mean to remove them."""
     visible = Engagement.objects.visible_to(acting_user).values("pk")
+    stated_by_publisher = set(
+        engagement.links_out.filter(from_iati=True).values_list("target_id", "kind")
+    )
     engagement.links_out.filter(target__in=visible).delete()
     kept = set(engagement.links_out.values_list("target_id", "kind"))
     EngagementLink.objects.bulk_create(
-        EngagementLink(source=engagement, target=t, kind=k) for t, k in data.links
+        EngagementLink(source=engagement, target=t, kind=k, from_iati=(t.pk, k) in stated_by_publisher)
+        for t, k in data.links
         if (t.pk, k) not in kept
     )
 

@@ -58,6 +58,10 @@ def counted_choices(choices, counts: Counter) -> list[dict]:
     ]
 
 
+# Expenditure and incoming funds come from IATI files; they appear when present.
+ALWAYS_SHOWN_MONEY_KINDS = (MoneyKind.BUDGET, MoneyKind.COMMITMENT, MoneyKind.DISBURSEMENT)
+
+
 def money_totals(user) -> list[dict]:
     """EUR totals per money kind, side by side: a budget is not a commitment is not a payment."""
     rows = (
@@ -73,6 +77,7 @@ def money_totals(user) -> list[dict]:
             "engagements": by_kind.get(kind, {}).get("engagements", 0),
         }
         for kind, label in MoneyKind.choices
+        if kind in ALWAYS_SHOWN_MONEY_KINDS or kind in by_kind
     ]
 
 

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
+from partnerhub.access.models import Organisation
 from partnerhub.core.history import events_of, history_of
 from partnerhub.core.models import ObjectChange
 from partnerhub.core.sharing import SharingLevel
@@ -22,9 +23,18 @@ from partnerhub.registry.exports import EXPORT_FORMATS, export_response
 from partnerhub.registry.filters import EngagementFilter
 from partnerhub.registry.models import Engagement, MoneyKind, MoneyLine
 from partnerhub.registry.services import log_confidential_access, log_confidential_export
+from partnerhub.registry.sources import is_stale
 from partnerhub.web.rendering import render_page_or_partial
 
 ACCESS_EVENTS = ["engagement.viewed", "engagement.exported"]
+# The two vocabularies of the OECD DAC purpose codes (IATI SectorVocabulary
+# codelist, codes 1 and 2); other vocabularies are shown by their code.
+SECTOR_VOCABULARIES = {"1": _("DAC 5-digit"), "2": _("DAC 3-digit")}
+FINDING_TIERS = (
+    ("critical", _("Critical: not imported")),
+    ("error", _("Errors: imported, the field was left empty")),
+    ("warning", _("Warnings")),
+)
 ACCESS_LOG_LENGTH = 100
 CONFIDENTIAL_LEVELS = [SharingLevel.RESTRICTED, SharingLevel.ORIGINATOR]
 
@@ -89,19 +99,26 @@ def engagement_detail(request, pk: int):
 
 def detail_queryset(user):
     return Engagement.objects.visible_to(user).select_related(
-        "owner", "instrument", "created_by", "updated_by"
+        "owner", "instrument", "created_by", "updated_by", "source"
     ).prefetch_related(
         "country_shares__country", "theme_shares__theme", "participations__organisation",
-        "money_lines", "shared_with_organisations", "shared_with_countries",
+        "money_lines", "sectors", "shared_with_organisations", "shared_with_countries",
     )
 
 
 def detail_context(user, engagement: Engagement) -> dict:
     visible_ids = Engagement.objects.visible_to(user).values("pk")
     is_owner_member = engagement.owner_id in circle_of(user).organisation_ids
+    money_lines = engagement.money_lines.all()
+    attach_funding_chain(money_lines, user)
     return {
         "engagement": engagement,
-        "money_groups": money_by_kind(engagement.money_lines.all()),
+        "money_groups": money_by_kind(money_lines),
+        "has_funding_chain": any(line.provider_ref or line.receiver_ref or line.provider_activity
+                                 or line.receiver_activity for line in money_lines),
+        "findings": findings_by_tier(engagement.import_findings),
+        "sectors": [(sector_vocabulary_label(s.vocabulary), s) for s in engagement.sectors.all()],
+        "source_is_stale": engagement.source is not None and is_stale(engagement.source),
         "links_out": engagement.links_out.filter(target__in=visible_ids).select_related("target"),
         "links_in": engagement.links_in.filter(source__in=visible_ids).select_related("source"),
         "history": readable_history(engagement),
@@ -121,6 +138,42 @@ def money_by_kind(lines) -> list[dict]:
                 {"kind": kind, "label": label, "lines": kind_lines, "subtotal_eur": subtotal}
             )
     return groups
+
+
+def attach_funding_chain(lines, user) -> None:
+    """Names the organisations and the engagements a money line's IATI references
+    point to, where the hub knows them and the viewer may see the engagement."""
+    org_refs = {ref for line in lines for ref in (line.provider_ref, line.receiver_ref) if ref}
+    activity_refs = {ref for line in lines
+                     for ref in (line.provider_activity, line.receiver_activity) if ref}
+    organisations = dict(
+        Organisation.objects.filter(iati_identifier__in=org_refs).values_list("iati_identifier", "name")
+    ) if org_refs else {}
+    engagements = {
+        e.iati_identifier: e for e in Engagement.objects.visible_to(user).filter(
+            iati_identifier__in=activity_refs).only("pk", "title", "language", "iati_identifier")
+    } if activity_refs else {}
+    for line in lines:
+        line.provider_name = organisations.get(line.provider_ref, "")
+        line.receiver_name = organisations.get(line.receiver_ref, "")
+        line.provider_engagement = engagements.get(line.provider_activity)
+        line.receiver_engagement = engagements.get(line.receiver_activity)
+
+
+def sector_vocabulary_label(vocabulary: str) -> str:
+    if vocabulary in SECTOR_VOCABULARIES:
+        return SECTOR_VOCABULARIES[vocabulary]
+    return _("vocabulary %(code)s") % {"code": vocabulary}
+
+
+def findings_by_tier(findings) -> list[dict]:
+    """The import's findings, most serious first, each tier with its own heading."""
+    rows = [finding for finding in findings or [] if isinstance(finding, dict)]
+    return [
+        {"tier": tier, "label": label, "findings": of_tier}
+        for tier, label in FINDING_TIERS
+        if (of_tier := [finding for finding in rows if finding.get("tier") == tier])
+    ]
 
 
 def access_log(engagement: Engagement):

@@ -1,0 +1,42 @@
+"""What an import found in a file, in three tiers, each naming row, column and reason."""
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Tier(models.TextChoices):
+    CRITICAL = "critical", _("Critical: row not imported")
+    ERROR = "error", _("Error: imported, field left empty")
+    WARNING = "warning", _("Warning")
+
+
+@dataclass(frozen=True)
+class Finding:
+    tier: str
+    reason: str
+    # Row 1 is the header row; None for findings about the whole file.
+    row: int | None = None
+    column: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, values: dict[str, Any]) -> "Finding":
+        return cls(tier=values["tier"], reason=values["reason"], row=values.get("row"),
+                   column=values.get("column"))
+
+    def for_engagement(self) -> dict[str, str]:
+        """The shape ``Engagement.import_findings`` keeps."""
+        return {"tier": self.tier, "field": self.column or "", "message": self.reason}
+
+
+class SheetRefused(Exception):
+    """The whole file is refused before any row is read; the message says why."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
