@@ -1,5 +1,6 @@
 import pytest
 from django.conf import settings
+from django.utils import translation
 
 from tests.personas import build_cast
 
@@ -25,3 +26,11 @@ def django_db_setup(django_db_setup, django_db_blocker):
 @pytest.fixture
 def cast(db):
     return build_cast()
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    """A request in French leaves French active in the thread (LocaleMiddleware never
+    deactivates it): without this, the tests that follow would read French messages."""
+    yield
+    translation.deactivate()

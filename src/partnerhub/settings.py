@@ -159,7 +159,16 @@ TASKS = {
     }
 }
 UPLOAD_DIR = DATA_DIR / "uploads"
+# IATI export: engagements without an IATI identifier, of owners without an
+# IATI organisation identifier, are published as <prefix>-PH-<record number>.
+IATI_EXPORT_PREFIX = env_str("PARTNERHUB_IATI_EXPORT_PREFIX", "XX-PARTNERHUB")
 IATI_UPLOAD_MAX_BYTES = env_int("PARTNERHUB_IATI_UPLOAD_MAX_BYTES", 200 * 1024 * 1024)
+
+# Spreadsheet imports: limits checked before anything is unpacked or read.
+SHEET_UPLOAD_MAX_BYTES = env_int("PARTNERHUB_SHEET_UPLOAD_MAX_BYTES", 5 * 1024 * 1024)
+SHEET_MAX_UNCOMPRESSED_BYTES = env_int("PARTNERHUB_SHEET_MAX_UNCOMPRESSED_BYTES", 50 * 1024 * 1024)
+SHEET_MAX_COMPRESSION_RATIO = env_int("PARTNERHUB_SHEET_MAX_COMPRESSION_RATIO", 100)
+SHEET_MAX_ROWS = env_int("PARTNERHUB_SHEET_MAX_ROWS", 5000)
 
 PAGE_SIZE = env_int("PARTNERHUB_PAGE_SIZE", 25)
 API_MAX_PAGE_SIZE = 200

@@ -7,6 +7,8 @@ from partnerhub.api import api
 urlpatterns = [
     path("", include("partnerhub.web.urls")),
     path("engagements/", include("partnerhub.registry.urls")),
+    path("iati/", include("partnerhub.iati.urls")),
+    path("import/sheet/", include("partnerhub.sheets.urls")),
     path("account/", include("partnerhub.access.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

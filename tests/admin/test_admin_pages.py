@@ -9,6 +9,7 @@ from django.urls import reverse
 from partnerhub.access.models import ApiToken, Membership, Organisation
 from partnerhub.core.models import Event, ObjectChange
 from partnerhub.geo.models import Country, Route
+from partnerhub.iati.models import ImportJob
 from partnerhub.registry.models import Engagement
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +21,7 @@ REGISTERED_MODELS = sorted(
      if model._meta.app_config.name.startswith(("partnerhub.", "django.contrib.auth"))),
     key=lambda model: model._meta.label,
 )
-RECORD_MODELS = (Engagement, ObjectChange, Event)
+RECORD_MODELS = (Engagement, ObjectChange, Event, ImportJob)
 
 
 def admin_url(model, view: str, *args) -> str:
@@ -43,6 +44,8 @@ def portfolio(cast):
     cast.moroccan_interior.aliases = ["Ministère de l'Intérieur"]
     cast.moroccan_interior.save()
     ApiToken.issue(cast.german_ministry_editor, "nightly export")
+    ImportJob.objects.create(started_by=cast.coordinator, organisation=cast.eu_delegation_morocco,
+                             original_name="activities-morocco.xml", stored_name="iati/admin-test.xml")
     Group.objects.create(name="Helpdesk")
     return cast
 

@@ -110,3 +110,30 @@ def test_bad_new_field_values_are_refused_naming_the_field(cast, token_api, fiel
 
     assert response.status_code == 422
     assert ["body", field] in [item["loc"] for item in response.json()["detail"]]
+
+
+def test_patching_the_notes_keeps_the_funding_chain_of_the_money(cast, token_api):
+    engagement = looks_imported(cast.engagement(cast.commission, cast.commission_desk_officer))
+
+    response = token_api(cast.commission_desk_officer).patch(
+        f"/engagements/{engagement.pk}", {"notes": "Checked with the delegation."})
+
+    assert response.status_code == 200, response.content
+    [line] = response.json()["money"]
+    assert (line["provider_ref"], line["receiver_activity"]) == ("XI-IATI-EC_INTPA", "XM-DAC-47066-MA-77")
+
+
+def test_replacing_an_engagement_with_the_same_money_keeps_its_funding_chain(cast, token_api):
+    engagement = looks_imported(cast.engagement(cast.german_interior, cast.german_ministry_editor))
+    api = token_api(cast.german_ministry_editor)
+    money = [{"kind": "commitment", "amount": "1000000", "currency": "EUR", "value_date": "2023-03-01"},
+             {"kind": "disbursement", "amount": "5000", "currency": "EUR", "value_date": "2023-04-01"}]
+
+    response = api.put(f"/engagements/{engagement.pk}", full_payload(cast, money=money, sharing_level="eu",
+                                                                     shared_with_organisations=[],
+                                                                     shared_with_countries=[]))
+
+    assert response.status_code == 200, response.content
+    lines = {line["kind"]: line for line in response.json()["money"]}
+    assert lines["commitment"]["provider_ref"] == "XI-IATI-EC_INTPA", "the same line as before"
+    assert lines["disbursement"]["provider_ref"] == "", "a new line has no chain"

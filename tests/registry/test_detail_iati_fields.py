@@ -129,6 +129,15 @@ def test_funding_chain_never_links_an_activity_the_viewer_may_not_see(cast):
     assert hidden.get_absolute_url() not in body
 
 
+def test_funding_chain_naming_the_engagement_itself_says_so_without_a_link(cast):
+    engagement = imported(cast)
+    Engagement.objects.filter(pk=engagement.pk).update(iati_identifier="XI-IATI-EC_INTPA-2021/123")
+
+    body = page_of(None, engagement)
+
+    assert "(this engagement)" in body
+
+
 def test_money_without_a_funding_chain_has_no_provider_column(cast):
     engagement = cast.engagement(cast.commission, cast.commission_desk_officer)
 

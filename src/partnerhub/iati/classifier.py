@@ -5,6 +5,10 @@ Rules, not statistics. An activity is migration-relevant when it carries a migra
 term files (terms/*.yaml, one per language, reviewed by coordinators). The same files point terms
 to the hub's themes; a theme is suggested when its evidence is strong enough, with an explanation
 that quotes the words found: "'réintégration' in description → Sustainable reintegration".
+Theme terms come in three strengths: `specific` terms are about migration on their own ("voluntary
+return"); `contextual` terms are strong evidence for a theme but have other meanings too
+("reintegration" of ex-combatants), so they need an activity that is migration-relevant on other
+grounds; `supporting` terms are generic words ("livelihoods") that only add a little evidence.
 
 Matching: texts and terms are case-folded and stripped of accents, so "Réintégration" matches the
 term "reintegration" while explanations quote the text as written. Terms match whole words; `*`
@@ -14,10 +18,10 @@ spaces or hyphens. All terms of all languages go into one trie-shaped regular ex
 once, which always takes the longest term at a position: "data migration" (a `not_migration`
 phrase) therefore swallows the "migration" inside it.
 
-Confidence of a theme: every distinct piece of evidence has a weight (purpose code > title >
-description; migration-specific terms > supporting terms), combined as 1 - Π(1 - weight), so more
-distinct terms raise it and it never passes 1. Supporting terms (generic words such as
-"livelihoods") count only for an activity that is migration-relevant on other grounds.
+Confidence of a theme: each distinct term or purpose code counts once, at its strongest sighting,
+with a weight (purpose code > title > description; specific and contextual terms > supporting
+terms); weights combine as 1 - Π(1 - weight), so more distinct terms raise the confidence and it
+never passes 1. Themes are only suggested for migration-relevant activities.
 """
 
 import csv
@@ -37,9 +41,10 @@ PURPOSE_CODES_FILE = PACKAGE_DIR / "fixtures" / "migration_purpose_codes.csv"
 THEMES_FILE = PACKAGE_DIR.parent / "registry" / "fixtures" / "themes.yaml"
 
 REQUIRED_LANGUAGES = ("en", "fr", "es", "de", "it", "pt", "nl")
+THEME_LISTS = ("specific", "contextual", "supporting")
 
 PURPOSE_CODE_WEIGHT = 0.8
-SPECIFIC_WEIGHTS = {"title": 0.7, "other": 0.45}
+STRONG_WEIGHTS = {"title": 0.7, "other": 0.45}
 SUPPORTING_WEIGHTS = {"title": 0.3, "other": 0.15}
 THEME_THRESHOLD = Decimal("0.35")
 MAX_TEXT_REASONS = 10
@@ -50,10 +55,24 @@ _SEPARATOR = "\x00sep"
 _STEM = "\x00stem"
 _END = "\x00end"
 _SEPARATOR_RE = r"[\s\-]+"
+_NEVER = "(?!)"
 # Typographic variants and letters that Unicode does not decompose, written as term files write them.
 _PLAIN_FORMS = {
-    "’": "'", "‘": "'", "ʼ": "'", "´": "'", "`": "'", "‐": "-", "‑": "-", "–": "-", "—": "-",
-    "œ": "oe", "æ": "ae", "ø": "o", "ł": "l", "đ": "d", "ı": "i",
+    "’": "'",
+    "‘": "'",
+    "ʼ": "'",
+    "´": "'",
+    "`": "'",
+    "‐": "-",
+    "‑": "-",
+    "–": "-",
+    "—": "-",
+    "œ": "oe",
+    "æ": "ae",
+    "ø": "o",
+    "ł": "l",
+    "đ": "d",
+    "ı": "i",
 }
 
 
@@ -90,9 +109,15 @@ class PurposeCode:
 def _read_purpose_codes() -> dict[str, PurposeCode]:
     with PURPOSE_CODES_FILE.open(encoding="utf-8") as handle:
         rows = csv.DictReader(line for line in handle if not line.startswith("#"))
-        codes = {row["code"].strip(): PurposeCode(
-            code=row["code"].strip(), name=row["name"].strip(), why=row["why"].strip(), theme=row["theme"].strip(),
-        ) for row in rows}
+        codes = {
+            row["code"].strip(): PurposeCode(
+                code=row["code"].strip(),
+                name=row["name"].strip(),
+                why=row["why"].strip(),
+                theme=row["theme"].strip(),
+            )
+            for row in rows
+        }
     return codes
 
 
@@ -104,34 +129,42 @@ MIGRATION_PURPOSE_CODES: frozenset[str] = frozenset(MIGRATION_PURPOSE_CODE_DETAI
 # --- text folding -----------------------------------------------------------------------------
 
 
-class _FoldTable(dict):
-    """str.translate table filled on demand: case-folded, accents removed, punctuation unified."""
-
-    def __missing__(self, code_point: int) -> str:
-        char = chr(code_point)
-        decomposed = unicodedata.normalize("NFKD", char.casefold())
-        folded = "".join(part for part in decomposed if not unicodedata.combining(part))
-        folded = "".join(_PLAIN_FORMS.get(part, part) for part in folded)
-        self[code_point] = folded
-        return folded
-
-
-_FOLD_TABLE = _FoldTable()
+# Combining marks left over once NFKD has split "é" into "e" + "\u0301".
+_COMBINING_MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 
 
 def fold(text: str) -> str:
     """Case-insensitive, accent-insensitive form of a text, as used for matching."""
     if text.isascii():
         return text.lower()
-    return text.translate(_FOLD_TABLE)
+    folded = _COMBINING_MARKS.sub("", unicodedata.normalize("NFKD", text.casefold()))
+    if not folded.isascii():
+        for special, plain in _PLAIN_FORMS.items():
+            if special in folded:
+                folded = folded.replace(special, plain)
+    return folded
 
 
-def _folded_to_original_offsets(text: str) -> list[int]:
-    offsets = []
-    for index, char in enumerate(text):
-        offsets.extend([index] * len(_FOLD_TABLE[ord(char)]))
-    offsets.append(len(text))
-    return offsets
+@cache
+def _folded_length(char: str) -> int:
+    return len(fold(char))
+
+
+class _SpanLocator:
+    """Maps spans of fold(text) back to the text (folding may change lengths: "ß" → "ss", "…" → "...")."""
+
+    def __init__(self, text: str, folded: str) -> None:
+        self.text = text
+        self.folded = folded
+        self.offsets: list[int] | None = None
+
+    def original(self, start: int, end: int) -> tuple[int, int]:
+        if len(self.folded) == len(self.text) and fold(self.text[start:end]) == self.folded[start:end]:
+            return start, end
+        if self.offsets is None:
+            self.offsets = [index for index, char in enumerate(self.text) for _ in range(_folded_length(char))]
+            self.offsets.append(len(self.text))
+        return self.offsets[start], self.offsets[end - 1] + 1
 
 
 # --- term files -------------------------------------------------------------------------------
@@ -143,11 +176,17 @@ class _Term:
     migration: bool = False
     negative: bool = False
     specific_themes: set[str] = field(default_factory=set)
+    contextual_themes: set[str] = field(default_factory=set)
     supporting_themes: set[str] = field(default_factory=set)
+    files: set[str] = field(default_factory=set)
 
     @property
     def is_migration_evidence(self) -> bool:
         return self.migration or bool(self.specific_themes)
+
+    @property
+    def strong_themes(self) -> set[str]:
+        return self.specific_themes | self.contextual_themes
 
 
 @dataclass(frozen=True)
@@ -164,24 +203,30 @@ def read_term_files(directory: Path = TERMS_DIR) -> list[TermFile]:
 
 
 def _read_term_file(path: Path) -> TermFile:
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as error:
+        raise TermFileError(f"{path.name}: not valid YAML ({error})") from None
     if not isinstance(data, dict) or "language" not in data:
         raise TermFileError(f"{path.name}: expected a mapping with 'language', 'migration', 'themes'")
     themes = data.get("themes") or {}
     for code, lists in themes.items():
-        unknown = set(lists or {}) - {"specific", "supporting"}
-        if unknown:
-            raise TermFileError(f"{path.name}: theme {code} has unknown lists {sorted(unknown)}")
+        if not isinstance(lists, dict) or set(lists) - set(THEME_LISTS):
+            raise TermFileError(f"{path.name}: theme {code} must hold lists named {', '.join(THEME_LISTS)}")
     return TermFile(
-        path=path, language=str(data["language"]), migration=list(data.get("migration") or []),
+        path=path,
+        language=str(data["language"]),
+        migration=list(data.get("migration") or []),
         not_migration=list(data.get("not_migration") or []),
-        themes={code: {kind: list(terms or []) for kind, terms in (lists or {}).items()} for code, lists in themes.items()},
+        themes={
+            code: {kind: list(terms or []) for kind, terms in (lists or {}).items()} for code, lists in themes.items()
+        },
     )
 
 
 def _parse_term(term: str) -> tuple[bool, tuple[str, ...]]:
     """(matches inside a compound?, atoms): characters, word separators and stem wildcards."""
-    folded = fold(str(term)).strip()
+    folded = fold(term).strip()
     infix = folded.startswith("*")
     words = [word for word in re.split(r"[\s\-]+", folded.lstrip("*")) if word]
     if not words:
@@ -204,11 +249,15 @@ def _collect_terms(term_files: Iterable[TermFile], theme_codes: set[str]) -> dic
     terms: dict[tuple, _Term] = {}
 
     def entry(raw: str, source: TermFile) -> _Term:
+        if not isinstance(raw, str):
+            raise TermFileError(f"{source.path.name}: term {raw!r} is not text; put it in quotes")
         try:
             key = _parse_term(raw)
         except TermFileError as error:
             raise TermFileError(f"{source.path.name}: {error}") from None
-        return terms.setdefault(key, _Term(pattern=str(raw)))
+        term = terms.setdefault(key, _Term(pattern=raw))
+        term.files.add(source.path.name)
+        return term
 
     for source in term_files:
         for raw in source.migration:
@@ -218,14 +267,24 @@ def _collect_terms(term_files: Iterable[TermFile], theme_codes: set[str]) -> dic
         for code, lists in source.themes.items():
             if code not in theme_codes:
                 raise TermFileError(f"{source.path.name}: unknown theme code {code}")
-            for raw in lists.get("specific", []):
-                entry(raw, source).specific_themes.add(code)
-            for raw in lists.get("supporting", []):
-                entry(raw, source).supporting_themes.add(code)
+            for kind in THEME_LISTS:
+                for raw in lists.get(kind, []):
+                    getattr(entry(raw, source), f"{kind}_themes").add(code)
     for term in terms.values():
-        if term.negative and (term.is_migration_evidence or term.supporting_themes):
-            raise TermFileError(f"term {term.pattern!r} is both a migration term and a not_migration phrase")
+        _check_consistent(term)
     return terms
+
+
+def _check_consistent(term: _Term) -> None:
+    """The same term (in any file) must mean one thing, or a coordinator's edit would silently lose."""
+    where = ", ".join(sorted(term.files))
+    if term.negative and (term.is_migration_evidence or term.contextual_themes or term.supporting_themes):
+        raise TermFileError(f"{where}: term {term.pattern!r} is both a migration term and a not_migration phrase")
+    kinds = (term.specific_themes, term.contextual_themes, term.supporting_themes)
+    for code in set().union(*kinds):
+        strengths = [kind for kind, themes in zip(THEME_LISTS, kinds, strict=True) if code in themes]
+        if len(strengths) > 1:
+            raise TermFileError(f"{where}: term {term.pattern!r} is listed as {' and '.join(strengths)} for {code}")
 
 
 # --- the compiled scanner ---------------------------------------------------------------------
@@ -237,20 +296,15 @@ class _TrieRegexBuilder:
     def __init__(self) -> None:
         self.group_terms: list[_Term] = []
 
-    def build(self, anchored: dict, inside_words: dict) -> str:
-        parts = []
-        if anchored:
-            parts.append(r"(?<!\w)" + self._node(anchored))
-        if inside_words:
-            parts.append(self._node(inside_words))
-        return "|".join(parts)
-
-    def _node(self, node: dict) -> str:
-        alternatives = [re.escape(atom) + self._node(node[atom]) for atom in sorted(node) if not atom.startswith("\x00")]
+    def pattern(self, node: dict) -> str:
+        """Call in the order the patterns will be joined: group numbers follow the calls."""
+        alternatives = [
+            re.escape(atom) + self.pattern(node[atom]) for atom in sorted(node) if not atom.startswith("\x00")
+        ]
         if _SEPARATOR in node:
-            alternatives.append(_SEPARATOR_RE + self._node(node[_SEPARATOR]))
+            alternatives.append(_SEPARATOR_RE + self.pattern(node[_SEPARATOR]))
         if _STEM in node:
-            alternatives.append(r"\w*" + self._node(node[_STEM]))
+            alternatives.append(r"\w*" + self.pattern(node[_STEM]))
         if _END in node:
             self.group_terms.append(node[_END])
             alternatives.append(r"(?!\w)()")
@@ -277,23 +331,26 @@ class _Hit:
 
 @dataclass(frozen=True)
 class _Rules:
-    regex: re.Pattern
+    regex: re.Pattern[str]
+    word_start_regex: re.Pattern[str]
+    compound_roots: tuple[str, ...]
     group_terms: tuple[_Term, ...]
     theme_names: dict[str, str]
     theme_parents: dict[str, str]
 
     def scan(self, text: str) -> Iterator[_Hit]:
         folded = fold(text)
-        offsets: list[int] | None = None
-        for match in self.regex.finditer(folded):
-            term = self.group_terms[match.lastindex - 1]
-            if term.negative:
+        locator = _SpanLocator(text, folded)
+        # Looking inside every word costs a third of the scan; most texts hold no compound root at all.
+        inside_words = any(root in folded for root in self.compound_roots)
+        regex = self.regex if inside_words else self.word_start_regex
+        for match in regex.finditer(folded):
+            if match.lastindex is None:  # cannot happen: every alternative ends in its term's group
                 continue
-            start, end = match.span()
-            if folded is not text and not text.isascii():
-                offsets = offsets or _folded_to_original_offsets(text)
-                start, end = offsets[start], offsets[end - 1] + 1
-            yield _Hit(term=term, original=_whole_words(text, start, end))
+            term = self.group_terms[match.lastindex - 1]
+            if not term.negative:
+                start, end = locator.original(*match.span())
+                yield _Hit(term=term, original=_whole_words(text, start, end))
 
 
 def _whole_words(text: str, start: int, end: int) -> str:
@@ -318,19 +375,43 @@ def read_themes(path: Path = THEMES_FILE) -> tuple[dict[str, str], dict[str, str
 @cache
 def rules() -> _Rules:
     """Everything compiled once per process, on first use."""
-    theme_names, theme_parents = read_themes()
+    return build_rules()
+
+
+def build_rules(terms_dir: Path = TERMS_DIR, themes_file: Path = THEMES_FILE) -> _Rules:
+    """Read and check the term files, and compile them; raises TermFileError naming the file at fault."""
+    theme_names, theme_parents = read_themes(themes_file)
     for purpose in MIGRATION_PURPOSE_CODE_DETAILS.values():
         if purpose.theme and purpose.theme not in theme_names:
             raise TermFileError(f"{PURPOSE_CODES_FILE.name}: unknown theme {purpose.theme} for {purpose.code}")
-    terms = _collect_terms(read_term_files(), set(theme_names))
-    anchored = _trie((atoms, term) for (infix, atoms), term in terms.items() if not infix)
+    terms = _collect_terms(read_term_files(terms_dir), set(theme_names))
+    # A compound term may also start a word, where it must compete with the plain terms for the longest match.
+    anchored = _trie((atoms, term) for (_infix, atoms), term in terms.items())
     inside_words = _trie((atoms, term) for (infix, atoms), term in terms.items() if infix)
     builder = _TrieRegexBuilder()
-    pattern = builder.build(anchored, inside_words)
+    at_word_start = r"(?<!\w)" + builder.pattern(anchored) if anchored else _NEVER
+    inside_word = builder.pattern(inside_words) if inside_words else _NEVER
     return _Rules(
-        regex=re.compile(pattern), group_terms=tuple(builder.group_terms),
-        theme_names=theme_names, theme_parents=theme_parents,
+        regex=re.compile(f"{at_word_start}|{inside_word}"),
+        word_start_regex=re.compile(at_word_start),
+        compound_roots=_compound_roots(key for key in terms if key[0]),
+        group_terms=tuple(builder.group_terms),
+        theme_names=theme_names,
+        theme_parents=theme_parents,
     )
+
+
+def _compound_roots(infix_keys: Iterable[tuple[bool, tuple[str, ...]]]) -> tuple[str, ...]:
+    """The literal start of each compound term: a text without any of them cannot match one inside a word."""
+    roots = set()
+    for _infix, atoms in infix_keys:
+        literal = []
+        for atom in atoms:
+            if atom.startswith("\x00"):
+                break
+            literal.append(atom)
+        roots.add("".join(literal))
+    return tuple(sorted(root for root in roots if not any(other != root and other in root for other in roots)))
 
 
 # --- classification ---------------------------------------------------------------------------
@@ -338,17 +419,16 @@ def rules() -> _Rules:
 
 @dataclass
 class _Evidence:
-    """Distinct pieces of evidence per theme: label → weight (the strongest sighting wins)."""
+    """Per theme, each distinct term or code once, with its strongest sighting: key → (weight, label)."""
 
-    specific: dict[str, dict[str, float]] = field(default_factory=dict)
-    supporting: dict[str, dict[str, float]] = field(default_factory=dict)
+    sightings: dict[str, dict[str, tuple[float, str]]] = field(default_factory=dict)
     reasons: dict[str, None] = field(default_factory=dict)
     text_reasons: int = 0
 
-    def add(self, bucket: dict[str, dict[str, float]], theme: str, label: str, weight: float) -> None:
-        labels = bucket.setdefault(theme, {})
-        if weight > labels.get(label, 0.0):
-            labels[label] = weight
+    def weigh(self, theme: str, key: str, weight: float, label: str) -> None:
+        seen = self.sightings.setdefault(theme, {})
+        if key not in seen or weight > seen[key][0]:
+            seen[key] = (weight, label)
 
     def add_reason(self, reason: str, *, from_text: bool) -> None:
         if reason in self.reasons or (from_text and self.text_reasons >= MAX_TEXT_REASONS):
@@ -378,7 +458,7 @@ def _weigh_purpose_code(code: str, evidence: _Evidence) -> None:
     label = f"purpose code {purpose.code} ({purpose.name})"
     evidence.add_reason(label, from_text=False)
     if purpose.theme:
-        evidence.add(evidence.specific, purpose.theme, label, PURPOSE_CODE_WEIGHT)
+        evidence.weigh(purpose.theme, label, PURPOSE_CODE_WEIGHT, label)
 
 
 def _weigh_text(compiled: _Rules, field_name: str, text: str, evidence: _Evidence) -> None:
@@ -387,19 +467,18 @@ def _weigh_text(compiled: _Rules, field_name: str, text: str, evidence: _Evidenc
         label = f"'{hit.original}' in {field_name}"
         if hit.term.is_migration_evidence:
             evidence.add_reason(label, from_text=True)
-        for theme in hit.term.specific_themes:
-            evidence.add(evidence.specific, theme, label, SPECIFIC_WEIGHTS[place])
+        for theme in hit.term.strong_themes:
+            evidence.weigh(theme, hit.term.pattern, STRONG_WEIGHTS[place], label)
         for theme in hit.term.supporting_themes:
-            evidence.add(evidence.supporting, theme, label, SUPPORTING_WEIGHTS[place])
+            evidence.weigh(theme, hit.term.pattern, SUPPORTING_WEIGHTS[place], label)
 
 
 def _suggest_themes(compiled: _Rules, evidence: _Evidence) -> list[ThemeSuggestion]:
     suggestions = {}
-    for theme in sorted(set(evidence.specific) | set(evidence.supporting)):
-        weighed = {**evidence.supporting.get(theme, {}), **evidence.specific.get(theme, {})}
-        confidence = _confidence(weighed.values())
+    for theme, seen in sorted(evidence.sightings.items()):
+        confidence = _confidence(weight for weight, _label in seen.values())
         if confidence >= THEME_THRESHOLD:
-            suggestions[theme] = ThemeSuggestion(theme, confidence, _explain(compiled, theme, weighed))
+            suggestions[theme] = ThemeSuggestion(theme, confidence, _explain(compiled, theme, seen.values()))
     kept = [s for s in suggestions.values() if not _outweighed_by_child(compiled, s, suggestions.values())]
     return sorted(kept, key=lambda suggestion: (-suggestion.confidence, suggestion.theme_code))
 
@@ -411,9 +490,9 @@ def _confidence(weights: Iterable[float]) -> Decimal:
     return min(Decimal(1), Decimal(str(1.0 - doubt)).quantize(_TWO_PLACES, rounding=ROUND_HALF_UP))
 
 
-def _explain(compiled: _Rules, theme: str, weighed: dict[str, float]) -> str:
-    strongest = sorted(weighed, key=lambda label: -weighed[label])[:MAX_EXPLAINED_EVIDENCE]
-    return f"{', '.join(strongest)} → {compiled.theme_names[theme]}"
+def _explain(compiled: _Rules, theme: str, sightings: Iterable[tuple[float, str]]) -> str:
+    strongest = sorted(sightings, key=lambda sighting: -sighting[0])[:MAX_EXPLAINED_EVIDENCE]
+    return f"{', '.join(label for _weight, label in strongest)} → {compiled.theme_names[theme]}"
 
 
 def _outweighed_by_child(compiled: _Rules, suggestion: ThemeSuggestion, others: Iterable[ThemeSuggestion]) -> bool:

@@ -7,16 +7,19 @@ tiers: ``critical`` (the activity is rejected), ``error`` (the activity is
 imported, the field dropped and flagged) or ``warning``.
 """
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from lxml import etree
 
+from partnerhub.iati.parser import SUPPORTED_VERSIONS, unsupported_version_message
 from partnerhub.registry.models import EngagementStatus, Language, MoneyKind, ParticipationRole
 from partnerhub.registry.money import known_currencies, to_eur
 
@@ -27,6 +30,9 @@ HUNDRED = Decimal("100")
 SHARE_TOLERANCE = Decimal("0.05")
 # The registry's money columns hold 16 digits before the point.
 LARGEST_AMOUNT = Decimal("1e14")
+# Part of every activity's fingerprint: raise it when the mapping changes, so
+# that the next import rewrites what the previous mapping wrote.
+MAPPING_REVISION = b"iati-mapping-1"
 IDENTIFIER_MAX_LENGTH = 200
 TITLE_MAX_LENGTH = 500
 REFERENCE_MAX_LENGTH = 200
@@ -50,11 +56,11 @@ MONEY_KIND_BY_TRANSACTION_TYPE = {
     "3": MoneyKind.DISBURSEMENT, "4": MoneyKind.EXPENDITURE,
 }
 LEGACY_TRANSACTION_TYPES = {"IF": "1", "C": "2", "D": "3", "E": "4"}
-DAC_VOCABULARIES = frozenset({"1", "2"})
 
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(T[0-9:.]+)?(Z|[+-]\d{2}:?\d{2})?$")
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
+_ecb_currencies = lru_cache(maxsize=1)(known_currencies)
 
 
 @dataclass
@@ -116,18 +122,13 @@ class ActivityRecord:
     sectors: list[SectorRecord] = field(default_factory=list)
     participations: list[tuple[OrganisationReference, str]] = field(default_factory=list)
     money: list[MoneyRecord] = field(default_factory=list)
-    related: list[tuple[str, str]] = field(default_factory=list)
-    texts: list[tuple[str, str]] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
+    source_digest: str = ""
 
     @property
     def is_rejected(self) -> bool:
         return any(finding.tier == CRITICAL for finding in self.findings)
-
-    @property
-    def dac_sector_codes(self) -> list[str]:
-        return [s.code for s in self.sectors if s.vocabulary in DAC_VOCABULARIES]
 
     def flag(self, tier: str, field_name: str, message: str) -> None:
         self.findings.append(Finding(tier, field_name, message))
@@ -139,25 +140,56 @@ class ActivityRecord:
 def map_activity(element: etree._Element, *, line: int, version: str,
                  warnings: list[str] = ()) -> ActivityRecord:
     """Read one activity; the record's findings say what could not be read."""
-    record = ActivityRecord(iati_identifier=_identifier(element), line=line)
+    record = ActivityRecord(iati_identifier=identifier_of(element), line=line)
+    if version not in SUPPORTED_VERSIONS:
+        record.flag(CRITICAL, "version", unsupported_version_message(version))
+        return record
     for message in warnings:
         record.flag(WARNING, "version", message)
     _read_identifier(record)
     _read_activity_attributes(record, element, version)
     reader = _ActivityReader(record, _language_of(element) or "en",
                              _currency_or_none(record, element.get("default-currency")))
+    handlers = reader.HANDLERS
     for child in element:
-        handler = reader.HANDLERS.get(child.tag) if isinstance(child.tag, str) else None
+        handler = handlers.get(child.tag)
         if handler is not None:
             handler(reader, child)
     reader.finish()
+    record.source_digest = _digest(element)
     return record
+
+
+def _digest(element: etree._Element) -> str:
+    """The activity as published, and the mapping revision that read it."""
+    return hashlib.sha256(etree.tostring(element) + MAPPING_REVISION).hexdigest()
 
 
 # -- identity and attributes -----------------------------------------------
 
-def _identifier(element: etree._Element) -> str:
+def identifier_of(element: etree._Element) -> str:
     return " ".join((element.findtext("iati-identifier") or "").split())
+
+
+def classifier_inputs(element: etree._Element) -> tuple[list[tuple[str, str]], list[str]]:
+    """What the migration classifier reads, without reading the rest: the title and
+    description texts, and the DAC purpose codes of the activity and its transactions."""
+    texts, codes = [], []
+    for child in element:
+        tag = child.tag
+        if tag == "title" or tag == "description":
+            texts += [(tag, narrative.text.strip()) for narrative in child
+                      if narrative.tag == "narrative" and narrative.text and not narrative.text.isspace()]
+        elif tag == "sector":
+            codes.append(_dac_code(child))
+        elif tag == "transaction":
+            codes += [_dac_code(sector) for sector in child.iterfind("sector")]
+    return texts, [code for code in codes if code]
+
+
+def _dac_code(sector: etree._Element) -> str:
+    vocabulary = (sector.get("vocabulary") or "1").strip().upper()
+    return (sector.get("code") or "").strip() if vocabulary in ("1", "2", "DAC") else ""
 
 
 def _read_identifier(record: ActivityRecord) -> None:
@@ -210,7 +242,9 @@ def parse_decimal(raw: str | None) -> Decimal | None:
         return None
 
 
+@lru_cache(maxsize=8192)
 def parse_date(raw: str | None) -> date | None:
+    """An ISO date (a time or zone after it is ignored); ``None`` if there is none."""
     match = _ISO_DATE.match((raw or "").strip())
     if match is None:
         return None
@@ -233,12 +267,14 @@ def parse_datetime(raw: str) -> datetime | None:
     return moment
 
 
-def _narratives(element: etree._Element, default_language: str) -> list[tuple[str, str]]:
+def _narratives(element: etree._Element, default_language: str, *, one_line: bool = True) -> list[tuple[str, str]]:
+    """(language, text) of each non-empty narrative; ``one_line`` folds line breaks and runs of spaces."""
     found = []
-    for narrative in element.iterfind("narrative"):
-        text = " ".join((narrative.text or "").split())
-        if text:
-            found.append((_language_of(narrative, default_language), text))
+    for narrative in element:
+        if narrative.tag == "narrative" and narrative.text:
+            text = " ".join(narrative.text.split()) if one_line else narrative.text.strip()
+            if text:
+                found.append((_language_of(narrative, default_language), text))
     return found
 
 
@@ -273,6 +309,8 @@ class _ActivityReader:
         self.country_percentages: list[tuple[str, str | None]] = []
         self.transaction_countries: list[str] = []
         self.transaction_sectors: list[SectorRecord] = []
+        self.policy_markers: list[dict[str, str]] = []
+        self.related: list[dict[str, str]] = []
         self.status_seen = False
 
     # -- texts ---------------------------------------------------------------
@@ -282,13 +320,11 @@ class _ActivityReader:
 
     def description(self, element):
         kind = (element.get("type") or "1").strip()
-        for language, text in _narratives(element, self.default_language):
+        for language, text in _narratives(element, self.default_language, one_line=False):
             self.descriptions.append((kind, language, text))
 
     def _finish_texts(self):
         record = self.record
-        record.texts = [("title", text) for _lang, text in self.titles]
-        record.texts += [("description", text) for _kind, _lang, text in self.descriptions]
         narratives = {}
         if self.titles:
             narratives["title"] = [{"lang": lang, "text": text} for lang, text in self.titles]
@@ -378,7 +414,7 @@ class _ActivityReader:
         raw_type = (element.get("type") or "").strip()
         code = LEGACY_DATE_TYPES.get(raw_type, raw_type)
         name = DATE_FIELD_BY_TYPE.get(code)
-        raw = element.get("iso-date") or element.text
+        raw = (element.get("iso-date") or element.text or "").strip()
         day = parse_date(raw)
         if name is None:
             self.record.flag(WARNING, "activity-date",
@@ -386,7 +422,7 @@ class _ActivityReader:
         elif day is None:
             self.record.flag(ERROR, "activity-date",
                              _("activity-date type %(type)s: '%(value)s' is not a date") % {
-                                 "type": raw_type, "value": raw or ""})
+                                 "type": raw_type, "value": raw})
         else:
             self.dates[name] = day
 
@@ -465,11 +501,10 @@ class _ActivityReader:
     # -- markers, tags, links ------------------------------------------------
 
     def policy_marker(self, element):
-        self.record.add_extra("policy_markers", {
-            "vocabulary": (element.get("vocabulary") or "1").strip(),
-            "code": (element.get("code") or "").strip(),
-            "significance": (element.get("significance") or "").strip(),
-        })
+        get = element.get
+        self.policy_markers.append({"vocabulary": (get("vocabulary") or "1").strip(),
+                                    "code": (get("code") or "").strip(),
+                                    "significance": (get("significance") or "").strip()})
 
     def tag(self, element):
         self.record.add_extra("tags", {
@@ -479,25 +514,28 @@ class _ActivityReader:
         })
 
     def related_activity(self, element):
-        ref = " ".join((element.get("ref") or "").split())
-        kind = (element.get("type") or "").strip()
+        ref = (element.get("ref") or "").strip()
         if not ref:
             self.record.flag(WARNING, "related-activity", _("a related-activity has no ref: left out"))
             return
-        self.record.related.append((ref[:IDENTIFIER_MAX_LENGTH], kind))
-        self.record.add_extra("related_activities", {"ref": ref, "type": kind})
+        self.related.append({"ref": ref[:IDENTIFIER_MAX_LENGTH], "type": (element.get("type") or "").strip()})
 
     # -- money -------------------------------------------------------------
 
     def budget(self, element):
-        value = element.find("value")
-        period_start = parse_date(_child_attribute(element, "period-start", "iso-date"))
-        line = self._money(MoneyKind.BUDGET, value, fallback_date=period_start, where=_("budget"))
+        value = period_start = period_end = None
+        for child in element:
+            tag = child.tag
+            if tag == "value":
+                value = child
+            elif tag == "period-start":
+                period_start = (child.get("iso-date") or "").strip()
+            elif tag == "period-end":
+                period_end = (child.get("iso-date") or "").strip()
+        line = self._money(MoneyKind.BUDGET, value, parse_date(period_start), ("budget", ""))
         self.record.add_extra("budgets", {
-            "type": (element.get("type") or "").strip(),
-            "status": (element.get("status") or "").strip(),
-            "period_start": _child_attribute(element, "period-start", "iso-date"),
-            "period_end": _child_attribute(element, "period-end", "iso-date"),
+            "type": (element.get("type") or "").strip(), "status": (element.get("status") or "").strip(),
+            "period_start": period_start or "", "period_end": period_end or "",
             "value": (value.text or "").strip() if value is not None else "",
             "currency": line.currency if line else "",
             "value_date": line.value_date.isoformat() if line else "",
@@ -506,32 +544,46 @@ class _ActivityReader:
             self.record.money.append(line)
 
     def transaction(self, element):
-        raw_type = _child_attribute(element, "transaction-type", "code")
+        raw_type = transaction_date = ""
+        value = provider = receiver = None
+        for child in element:
+            tag = child.tag
+            if tag == "transaction-type":
+                raw_type = (child.get("code") or "").strip()
+            elif tag == "value":
+                value = child
+            elif tag == "transaction-date":
+                transaction_date = child.get("iso-date")
+            elif tag == "provider-org":
+                provider = child
+            elif tag == "receiver-org":
+                receiver = child
+            elif tag == "sector":
+                self.sector(child, transaction=True)
+            elif tag == "recipient-country" and child.get("code"):
+                self.transaction_countries.append(child.get("code").strip().upper())
+        code = self._transaction_type(raw_type)
+        fallback = parse_date(transaction_date)
+        kind = MONEY_KIND_BY_TRANSACTION_TYPE.get(code)
+        if kind is None:
+            self._other_transaction(code, value, fallback)
+            return
+        line = self._money(kind, value, fallback, ("transaction", code))
+        if line is not None:
+            _add_funding_chain(line, provider, receiver)
+            self.record.money.append(line)
+
+    def _transaction_type(self, raw_type: str) -> str:
         code = LEGACY_TRANSACTION_TYPES.get(raw_type, raw_type)
         if code != raw_type:
             self.record.flag(WARNING, "transaction", _("transaction type '%(type)s' read as code %(code)s")
                              % {"type": raw_type, "code": code})
-        for child in element:
-            if child.tag == "sector":
-                self.sector(child, transaction=True)
-            elif child.tag == "recipient-country" and child.get("code"):
-                self.transaction_countries.append(child.get("code").strip().upper())
-        fallback = parse_date(_child_attribute(element, "transaction-date", "iso-date"))
-        kind = MONEY_KIND_BY_TRANSACTION_TYPE.get(code)
-        if kind is None:
-            self._other_transaction(element, code, fallback)
-            return
-        line = self._money(kind, element.find("value"), fallback_date=fallback,
-                           where=_("transaction (type %(type)s)") % {"type": code or "?"})
-        if line is not None:
-            self._add_funding_chain(line, element)
-            self.record.money.append(line)
+        return code
 
-    def _other_transaction(self, element, code, fallback):
+    def _other_transaction(self, code, value, fallback):
         if not code:
             self.record.flag(ERROR, "transaction", _("a transaction has no transaction-type: left out"))
             return
-        value = element.find("value")
         self.record.add_extra("other_transactions", {
             "type": code,
             "value": (value.text or "").strip() if value is not None else "",
@@ -540,20 +592,10 @@ class _ActivityReader:
             "transaction_date": fallback.isoformat() if fallback else "",
         })
 
-    @staticmethod
-    def _add_funding_chain(line: MoneyRecord, element):
-        provider, receiver = element.find("provider-org"), element.find("receiver-org")
-        if provider is not None:
-            line.provider_ref = _clip(provider.get("ref") or "", REFERENCE_MAX_LENGTH)
-            line.provider_activity = _clip(provider.get("provider-activity-id") or "", REFERENCE_MAX_LENGTH)
-        if receiver is not None:
-            line.receiver_ref = _clip(receiver.get("ref") or "", REFERENCE_MAX_LENGTH)
-            line.receiver_activity = _clip(receiver.get("receiver-activity-id") or "", REFERENCE_MAX_LENGTH)
-
-    def _money(self, kind: str, value, *, fallback_date: date | None, where: str) -> MoneyRecord | None:
+    def _money(self, kind: str, value, fallback_date: date | None, where: tuple[str, str]) -> MoneyRecord | None:
         """A money line, or ``None`` with a finding saying why it was left out."""
         if value is None:
-            self.record.flag(ERROR, where, _("%(where)s has no value: left out") % {"where": where})
+            self._flag_money(ERROR, where, _("%(where)s has no value: left out"))
             return None
         amount = self._amount(value, where)
         currency = self._currency(value, where)
@@ -562,48 +604,53 @@ class _ActivityReader:
             return None
         return self._converted(kind, amount, currency, value_date, where)
 
-    def _amount(self, value, where: str) -> Decimal | None:
-        raw = value.text or ""
+    def _flag_money(self, tier: str, where: tuple[str, str], message: str, **values) -> None:
+        """Findings on money name the element; the label is only built when needed."""
+        element, code = where
+        label = _("budget") if element == "budget" else _("transaction (type %(type)s)") % {"type": code or "?"}
+        self.record.flag(tier, element, message % {"where": label, **values})
+
+    def _amount(self, value, where) -> Decimal | None:
+        raw = (value.text or "").strip()
         amount = parse_decimal(raw)
         if amount is None:
-            self.record.flag(ERROR, where, _("%(where)s: value '%(value)s' is not a number: left out")
-                             % {"where": where, "value": raw.strip()})
+            self._flag_money(ERROR, where, _("%(where)s: value '%(value)s' is not a number: left out"), value=raw)
             return None
-        rounded = amount.quantize(CENT, ROUND_HALF_UP) if abs(amount) < LARGEST_AMOUNT else amount
-        if abs(rounded) >= LARGEST_AMOUNT:
-            self.record.flag(ERROR, where, _("%(where)s: value %(value)s is too large to be real: left out")
-                             % {"where": where, "value": raw.strip()})
+        if abs(amount) >= LARGEST_AMOUNT:
+            self._flag_money(ERROR, where, _("%(where)s: value %(value)s is too large to be real: left out"),
+                             value=raw)
             return None
+        rounded = amount.quantize(CENT, ROUND_HALF_UP)
         if rounded == 0:
-            self.record.flag(WARNING, where, _("%(where)s: value %(value)s rounds to zero: left out")
-                             % {"where": where, "value": raw.strip()})
+            message = (_("%(where)s: the value is zero: left out") if amount == 0
+                       else _("%(where)s: value %(value)s rounds to zero: left out"))
+            self._flag_money(WARNING, where, message, value=raw)
             return None
         return rounded
 
-    def _currency(self, value, where: str) -> str | None:
+    def _currency(self, value, where) -> str | None:
         raw = (value.get("currency") or "").strip()
         code = raw.upper() or self.default_currency
         if code is None:
-            self.record.flag(ERROR, where, _("%(where)s: no currency and no default-currency: left out")
-                             % {"where": where})
+            self._flag_money(ERROR, where, _("%(where)s: no currency and no default-currency: left out"))
         elif not _CURRENCY.match(code):
-            self.record.flag(ERROR, where, _("%(where)s: currency '%(value)s' is not a currency code: left out")
-                             % {"where": where, "value": raw})
+            self._flag_money(ERROR, where, _("%(where)s: currency '%(value)s' is not a currency code: left out"),
+                             value=raw)
             return None
         return code
 
-    def _value_date(self, value, fallback: date | None, where: str) -> date | None:
+    def _value_date(self, value, fallback: date | None, where) -> date | None:
         raw = value.get("value-date")
         day = parse_date(raw) if raw else fallback
         if day is None:
-            self.record.flag(ERROR, where, _("%(where)s: value-date '%(value)s' is not a date: left out")
-                             % {"where": where, "value": raw or ""})
+            self._flag_money(ERROR, where, _("%(where)s: value-date '%(value)s' is not a date: left out"),
+                             value=(raw or "").strip())
         return day
 
     def _converted(self, kind, amount, currency, value_date, where) -> MoneyRecord | None:
-        if currency != "EUR" and currency not in known_currencies():
-            self.record.flag(ERROR, where, _("%(where)s: the ECB publishes no rate for %(currency)s, so it "
-                                             "has no value in EUR: kept aside") % {"where": where, "currency": currency})
+        if currency != "EUR" and currency not in _ecb_currencies():
+            self._flag_money(ERROR, where, _("%(where)s: the ECB publishes no rate for %(currency)s, so it has "
+                                             "no value in EUR: kept aside"), currency=currency)
             self.record.add_extra("money_without_eur_rate", {
                 "kind": kind, "amount": str(amount), "currency": currency, "value_date": value_date.isoformat(),
             })
@@ -614,6 +661,10 @@ class _ActivityReader:
     # -- end -----------------------------------------------------------------
 
     def finish(self):
+        if self.policy_markers:
+            self.record.extra["policy_markers"] = self.policy_markers
+        if self.related:
+            self.record.extra["related_activities"] = self.related
         if not self.status_seen:
             self.record.flag(WARNING, "activity-status", _("the activity has no activity-status"))
         if self.record.reporting_org is None:
@@ -632,6 +683,10 @@ class _ActivityReader:
     }
 
 
-def _child_attribute(element, tag: str, attribute: str) -> str:
-    child = element.find(tag)
-    return (child.get(attribute) or "").strip() if child is not None else ""
+def _add_funding_chain(line: MoneyRecord, provider, receiver) -> None:
+    if provider is not None:
+        line.provider_ref = _clip(provider.get("ref") or "", REFERENCE_MAX_LENGTH)
+        line.provider_activity = _clip(provider.get("provider-activity-id") or "", REFERENCE_MAX_LENGTH)
+    if receiver is not None:
+        line.receiver_ref = _clip(receiver.get("ref") or "", REFERENCE_MAX_LENGTH)
+        line.receiver_activity = _clip(receiver.get("receiver-activity-id") or "", REFERENCE_MAX_LENGTH)

@@ -209,10 +209,9 @@ class _FileVersion:
 
     def activity(self, element: etree._Element) -> ActivityElement:
         line = element.sourceline or 0
-        own = _activity_version(element)
-        if own and own not in SUPPORTED_VERSIONS:
-            raise IatiFileRefused(self.path, unsupported_version_message(own), line=line)
-        version = own or self.root_version
+        # An activity of another version (aggregators mix them) is the mapper's
+        # to reject; the other activities of the file stay importable.
+        version = _activity_version(element) or self.root_version
         if version:
             return ActivityElement(element, line, str(version))
         if _has_legacy_layout(element):

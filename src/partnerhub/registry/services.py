@@ -7,7 +7,7 @@ rule, before anything is written.
 """
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -38,6 +38,8 @@ HUNDRED = Decimal("100")
 # amount a few times (one Kuwaiti dinar is over three euros), so stay well below.
 LARGEST_AMOUNT = Decimal("1e14")
 SHARE_TOLERANCE = Decimal("0.05")
+# Who passed a money line's money to whom, as an IATI import read it.
+CHAIN_FIELDS = ("provider_ref", "provider_activity", "receiver_ref", "receiver_activity")
 
 # Scalar fields a user sets directly on an engagement.
 SCALAR_FIELDS = (
@@ -53,6 +55,11 @@ class MoneyInput:
     amount: Decimal
     currency: str
     value_date: date
+    # The funding chain an import read; kept as it is when the engagement is edited.
+    provider_ref: str = ""
+    provider_activity: str = ""
+    receiver_ref: str = ""
+    receiver_activity: str = ""
 
 
 @dataclass
@@ -150,7 +157,8 @@ def input_from_engagement(engagement: Engagement) -> EngagementInput:
             (p.organisation, p.role) for p in engagement.participations.select_related("organisation")
         ],
         money=[
-            MoneyInput(m.kind, m.amount, m.currency, m.value_date)
+            MoneyInput(m.kind, m.amount, m.currency, m.value_date, m.provider_ref, m.provider_activity,
+                       m.receiver_ref, m.receiver_activity)
             for m in engagement.money_lines.all()
         ],
         links=[(link.target, link.kind) for link in engagement.links_out.select_related("target")],
@@ -270,8 +278,31 @@ def _replace_children(engagement: Engagement, data: EngagementInput) -> None:
     Participation.objects.bulk_create(
         Participation(engagement=engagement, organisation=o, role=r) for o, r in data.participations
     )
+    _replace_money(engagement, data.money)
+
+
+def _replace_money(engagement: Engagement, lines: list[MoneyInput]) -> None:
+    """A line kept as it was keeps the funding chain an import read, even when
+    the form or the API that resubmits it does not carry the chain."""
+    chains: dict[tuple, list[tuple]] = {}
+    for earlier in engagement.money_lines.all():
+        chains.setdefault(_money_key(earlier), []).append(_chain(earlier))
     engagement.money_lines.all().delete()
-    MoneyLine.objects.bulk_create(_money_line(engagement, line) for line in data.money)
+    rows = []
+    for line in lines:
+        earlier = chains.get(_money_key(line))
+        if earlier and not any(_chain(line)):
+            line = replace(line, **dict(zip(CHAIN_FIELDS, earlier.pop(0), strict=True)))
+        rows.append(_money_line(engagement, line))
+    MoneyLine.objects.bulk_create(rows)
+
+
+def _money_key(line) -> tuple:
+    return line.kind, Decimal(line.amount), line.currency.upper(), line.value_date
+
+
+def _chain(line) -> tuple:
+    return tuple(getattr(line, name) for name in CHAIN_FIELDS)
 
 
 def _replace_themes(engagement: Engagement, themes) -> None:
@@ -312,6 +343,8 @@ def _money_line(engagement: Engagement, line: MoneyInput) -> MoneyLine:
         engagement=engagement, kind=line.kind, amount=line.amount,
         currency=line.currency.upper(), value_date=line.value_date,
         amount_eur=amount_eur, eur_rate_date=rate_date,
+        provider_ref=line.provider_ref, provider_activity=line.provider_activity,
+        receiver_ref=line.receiver_ref, receiver_activity=line.receiver_activity,
     )
 
 

@@ -20,9 +20,9 @@ from django.utils.translation import gettext as _
 from partnerhub.core.sharing import SharingLevel
 from partnerhub.registry.models import Engagement, EngagementStatus, Language
 from partnerhub.registry.services import HUNDRED, LARGEST_AMOUNT, SHARE_TOLERANCE, MoneyInput
-from partnerhub.sheets.columns import COUNTRY_SLOTS, MONEY_KINDS, ORGANISATION_SLOTS, THEME_SLOTS
+from partnerhub.sheets.columns import COLUMN_KEYS, COUNTRY_SLOTS, MONEY_KINDS, ORGANISATION_SLOTS, THEME_SLOTS
 from partnerhub.sheets.findings import Finding, Tier
-from partnerhub.sheets.matching import Lookups, Match, Vocabulary
+from partnerhub.sheets.matching import Lookups, Match, Vocabulary, theme_label
 from partnerhub.sheets.reader import SheetContent, SheetRow
 
 CENT = Decimal("0.01")
@@ -35,6 +35,8 @@ TITLE_LENGTH = Engagement._meta.get_field("title").max_length
 ACTION_PLAN_LENGTH = Engagement._meta.get_field("action_plan_reference").max_length
 DATE_PAIRS = (("planned_start", "planned_end"), ("actual_start", "actual_end"))
 SUGGESTED_THEMES = 3
+# Far beyond any amount or share; keeps rounding to the cent within decimal's precision.
+LARGEST_EXPONENT = 20
 
 # Fields with a default: left empty, a new engagement takes the default and an
 # existing one keeps what the hub holds.
@@ -95,6 +97,11 @@ def _refuse_repeated_references(drafts: list[RowDraft]) -> None:
             first_row[draft.reference] = draft.number
 
 
+def column_position(finding: Finding) -> int:
+    """Findings read in the order of the columns; those about the whole row come first."""
+    return COLUMN_KEYS.index(finding.column) + 1 if finding.column in COLUMN_KEYS else 0
+
+
 # -- reading cells -----------------------------------------------------------
 
 def parse_date(text: str) -> date:
@@ -121,7 +128,7 @@ def parse_number(text: str, *, grouping: bool = True) -> Decimal:
         number = Decimal(cleaned)
     except InvalidOperation:
         number = None
-    if number is None or not number.is_finite():
+    if number is None or not number.is_finite() or abs(number.adjusted()) > LARGEST_EXPONENT:
         raise Unreadable(_("“%(value)s” is not a number.") % {"value": text})
     return number
 
@@ -179,6 +186,7 @@ class RowAnalysis:
         self._instrument()
         self._participations()
         self._money()
+        self.draft.findings.sort(key=column_position)
         return self.draft
 
     # findings
@@ -448,8 +456,11 @@ def suggest_themes(title: str, description: str, lookups: Lookups) -> list[str]:
     labels = []
     for suggestion in suggestions:
         theme = lookups.themes_by_code.get(suggestion.theme_code)
-        name = f"{theme.name} ({theme.code})" if theme else suggestion.theme_code
-        labels.append(f"{name}: {suggestion.explanation}" if suggestion.explanation else name)
+        if suggestion.explanation:
+            # The explanation names the theme already: "'réintégration' in title → Sustainable reintegration".
+            labels.append(f"{suggestion.explanation} ({suggestion.theme_code})")
+        else:
+            labels.append(theme_label(theme) if theme else suggestion.theme_code)
     return labels
 
 

@@ -10,6 +10,7 @@ Excel, which a cell holding "MAR 60; TUN 40" could not.
 from dataclasses import dataclass
 
 from django.utils.functional import Promise
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 COUNTRY_SLOTS = 5
@@ -95,7 +96,7 @@ def _money_columns() -> list[Column]:
     for kind in MONEY_KINDS:
         columns.append(Column(
             f"{kind}_amount",
-            labels[kind] + " " + _("A number, without currency sign; 1500000 or 1 500 000,50."),
+            format_lazy("{} {}", labels[kind], _("A number, without currency sign; 1500000 or 1 500 000,50.")),
             kind="amount", width=16,
         ))
         columns.append(Column(f"{kind}_currency", _("Currency of the amount (ISO code, e.g. EUR)."),
@@ -117,7 +118,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("language", _("Language of title and description (two-letter code, e.g. en, fr, de)."),
            choices="languages", width=10),
     Column("kind", _("Kind of engagement."), choices="kinds", width=14, required=True),
-    Column("status", _("Status; pipeline when left empty."), choices="statuses", width=16),
+    Column("status", _("Status. Left empty: pipeline for a new engagement; an existing one keeps its status."),
+           choices="statuses", width=16),
     Column("planned_start", _("Planned start date (YYYY-MM-DD or DD/MM/YYYY)."), kind="date", width=13),
     Column("planned_end", _("Planned end date."), kind="date", width=13),
     Column("actual_start", _("Actual start date."), kind="date", width=13),
@@ -129,7 +131,8 @@ COLUMNS: tuple[Column, ...] = (
     *_organisation_columns(),
     *_money_columns(),
     Column("sharing_level", _("Who may read the engagement: public, partner, eu, restricted or originator. "
-                              "Originator (your organisation only) when left empty."),
+                              "Left empty: originator (your organisation only) for a new engagement; an existing "
+                              "one keeps its level."),
            choices="sharing_levels", width=14),
     Column("humanitarian", _("yes when the engagement is humanitarian aid; no or empty otherwise."),
            choices="yes_no", width=13),

@@ -1,6 +1,6 @@
 """What an import found in a file, in three tiers, each naming row, column and reason."""
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
@@ -10,7 +10,11 @@ from django.utils.translation import gettext_lazy as _
 class Tier(models.TextChoices):
     CRITICAL = "critical", _("Critical: row not imported")
     ERROR = "error", _("Error: imported, field left empty")
-    WARNING = "warning", _("Warning")
+    WARNING = "warning", _("Warning: imported as it is")
+
+
+# Short names for badges; the labels above explain them.
+TIER_NAMES = {Tier.CRITICAL: _("Critical"), Tier.ERROR: _("Error"), Tier.WARNING: _("Warning")}
 
 
 @dataclass(frozen=True)
@@ -22,7 +26,7 @@ class Finding:
     column: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {"row": self.row, "column": self.column, "tier": self.tier, "reason": self.reason}
 
     @classmethod
     def from_dict(cls, values: dict[str, Any]) -> "Finding":

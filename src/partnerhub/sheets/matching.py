@@ -49,7 +49,8 @@ def normalise(text: str) -> str:
     """``Côte d’Ivoire`` and ``cote d'ivoire`` become ``cote d ivoire``."""
     decomposed = unicodedata.normalize("NFKD", str(text))
     bare = "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
-    return " ".join(re.sub(r"[\W_]+", " ", bare).split())
+    # A key of signs only ("€") keeps its signs.
+    return " ".join(re.sub(r"[\W_]+", " ", bare).split()) or bare.strip()
 
 
 @dataclass
@@ -80,11 +81,11 @@ class Vocabulary:
         text = str(text).strip()
         code = TRAILING_CODE.search(text)
         attempts = [code.group(1), text[:code.start()], text] if code else [text]
-        for attempt in attempts:
-            match = self._exact(normalise(attempt))
-            if match is not None:
-                return match
-        return Match(suggestion=self.suggest(attempts[-1] if not code else attempts[1]))
+        matches = [match for match in map(self._exact, map(normalise, attempts)) if match is not None]
+        # A unique match by any of the attempts beats an ambiguous one ("… (IOM)" when two share "IOM").
+        if matches:
+            return min(matches, key=lambda match: not match.found)
+        return Match(suggestion=self.suggest(attempts[1] if code else text))
 
     def _exact(self, key: str) -> Match | None:
         if not key:

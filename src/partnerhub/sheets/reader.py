@@ -144,7 +144,8 @@ def read_csv(file_name: str, data: bytes) -> SheetContent:
         raise SheetRefused(_("This file is an Excel workbook, not a CSV file: give it the .xlsx extension, "
                              "or save it as CSV UTF-8."))
     text, findings = decode_csv(data)
-    delimiter = sniff_delimiter(text)
+    delimiter, text = _stated_delimiter(text)
+    delimiter = delimiter or sniff_delimiter(text)
     try:
         records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as error:
@@ -195,12 +196,23 @@ def _decode(data: bytes, encoding: str) -> str:
     return text
 
 
+def _stated_delimiter(text: str) -> tuple[str, str]:
+    """Excel may open a CSV file with a ``sep=;`` line, which it does not show as a row."""
+    first, _newline, rest = text.lstrip("\ufeff").partition("\n")
+    if first.startswith("sep=") and len(first.rstrip("\r")) == 5:
+        return first[4], rest
+    return "", text
+
+
 def sniff_delimiter(text: str) -> str:
     """The delimiter that splits the header line into the most template columns."""
-    first_line = text.lstrip("\ufeff").split("\n", 1)[0]
+    first_line = next(iter(text.lstrip("\ufeff").splitlines()), "")
 
     def score(delimiter: str) -> tuple[int, int]:
-        cells = next(csv.reader([first_line], delimiter=delimiter), [])
+        try:
+            cells = next(csv.reader([first_line], delimiter=delimiter), [])
+        except csv.Error:
+            return 0, 0
         return sum(normalise_header(cell) in COLUMNS_BY_KEY for cell in cells), len(cells)
 
     return max(DELIMITERS, key=score)

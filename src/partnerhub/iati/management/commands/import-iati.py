@@ -1,0 +1,78 @@
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from partnerhub.iati.services import ImportProgress, ImportReport, import_iati_files
+
+BAR_WIDTH = 30
+
+
+class Command(BaseCommand):
+    help = _(
+        "Import IATI activity files (2.01–2.03): files or folders searched for *.xml. "
+        "Keeps the migration-relevant activities unless --all is given."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="+", help=_("IATI activity files or folders"))
+        parser.add_argument("--all", action="store_true", dest="keep_all",
+                            help=_("keep every activity, not only the migration-relevant ones"))
+        parser.add_argument("--json", action="store_true", dest="as_json",
+                            help=_("print a JSON summary as the last line"))
+
+    def handle(self, *args, paths, keep_all, as_json, **options):
+        bar = ProgressBar(self.stderr) if _is_terminal(self.stderr) else None
+        report = import_iati_files(paths, keep_all=keep_all, progress=bar)
+        if bar is not None:
+            bar.close()
+        if as_json:
+            self.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False))
+        else:
+            self._write_summary(report)
+        if report.failed_files:
+            raise CommandError(ngettext("%(n)d file could not be imported.", "%(n)d files could not be imported.",
+                                        report.failed_files) % {"n": report.failed_files})
+
+    def _write_summary(self, report: ImportReport) -> None:
+        for problem in report.errors:
+            where = f"{problem.file}:{problem.line}" if problem.line else problem.file
+            who = f" {problem.iati_identifier}" if problem.iati_identifier else ""
+            self.stdout.write(f"{where}{who}: {problem.reason}")
+        self.stdout.write(self.style.SUCCESS(_(
+            "%(files)d files, %(activities_read)d activities read, %(migration_relevant)d migration-relevant: "
+            "%(created)d created, %(updated)d updated, %(unchanged)d unchanged, %(skipped)d skipped, "
+            "%(errors)d errors."
+        ) % {**report.as_dict(), "errors": len(report.errors)}))
+
+
+def _is_terminal(stream) -> bool:
+    target = getattr(stream, "_out", stream)
+    return hasattr(target, "isatty") and target.isatty()
+
+
+class ProgressBar:
+    """One line on the terminal, redrawn in place: file, share of its bytes, activities."""
+
+    def __init__(self, stream):
+        self.stream = stream
+        self.drawn = False
+
+    def __call__(self, progress: ImportProgress) -> None:
+        share = progress.bytes_read / progress.bytes_total if progress.bytes_total else 1.0
+        filled = round(share * BAR_WIDTH)
+        line = _("%(bar)s %(percent)3d%%  file %(number)d/%(total)d %(name)s  %(activities)d activities") % {
+            "bar": "[" + "#" * filled + "-" * (BAR_WIDTH - filled) + "]", "percent": round(share * 100),
+            "number": progress.file_number, "total": progress.files_total, "name": progress.path.name[:40],
+            "activities": progress.activities_read,
+        }
+        self.stream.write("\r" + line.ljust(100), ending="")
+        self.stream.flush()
+        self.drawn = True
+
+    def close(self) -> None:
+        if self.drawn:
+            self.stream.write("", ending="\n")
+            self.stream.flush()
+

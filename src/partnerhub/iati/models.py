@@ -1,0 +1,164 @@
+"""An IATI file uploaded by a coordinator, and the background import that reads it.
+
+A job is seen by the person who started it and by the coordinators and
+administrators of the organisation it was started for; nobody else.
+"""
+
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from partnerhub.access.models import Membership, Role
+
+IMPORTING_ROLES = (Role.COORDINATOR, Role.ADMINISTRATOR)
+# After this long without a sign of life, the page says the worker may be missing.
+WAITING_HINT_AFTER = timedelta(seconds=30)
+STALLED_AFTER = timedelta(minutes=15)
+
+
+def importing_organisation_ids(user) -> models.QuerySet:
+    """The organisations for which ``user`` may import IATI files (a subquery)."""
+    if not user.is_authenticated or not user.is_active:
+        return Membership.objects.none().values("organisation_id")
+    return Membership.objects.filter(user=user, role__in=IMPORTING_ROLES).values("organisation_id")
+
+
+def may_import_iati(user) -> bool:
+    return importing_organisation_ids(user).exists()
+
+
+@dataclass(frozen=True)
+class JobProgress:
+    """How far an import has got; ``percent`` is None until the size is known."""
+
+    files_done: int = 0
+    files_total: int = 0
+    activities_read: int = 0
+    bytes_read: int = 0
+    bytes_total: int = 0
+    current_file: str = ""
+
+    @property
+    def percent(self) -> int | None:
+        if not self.files_total:
+            return None
+        current_share = self.bytes_read / self.bytes_total if self.bytes_total else 0
+        done = (self.files_done + min(current_share, 1)) / self.files_total
+        return min(int(done * 100), 100)
+
+
+class ImportJobQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "ImportJobQuerySet":
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        return self.filter(Q(started_by=user) | Q(organisation_id__in=importing_organisation_ids(user)))
+
+
+class ImportJob(models.Model):
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting to start")
+        RUNNING = "running", _("Importing")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("started by"), on_delete=models.SET_NULL,
+        null=True, related_name="+",
+    )
+    organisation = models.ForeignKey(
+        "access.Organisation", verbose_name=_("organisation"), on_delete=models.CASCADE,
+        related_name="iati_import_jobs",
+    )
+    # Relative to settings.UPLOAD_DIR; a random name, never the uploader's.
+    stored_name = models.CharField(_("stored file"), max_length=200, unique=True, editable=False)
+    original_name = models.CharField(_("file name"), max_length=255)
+    keep_all = models.BooleanField(_("every activity kept"), default=False)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    files_done = models.PositiveIntegerField(_("files read"), default=0)
+    files_total = models.PositiveIntegerField(_("files"), default=0)
+    activities_read = models.PositiveIntegerField(_("activities read"), default=0)
+    bytes_read = models.BigIntegerField(_("bytes read"), default=0)
+    bytes_total = models.BigIntegerField(_("file size in bytes"), default=0)
+    current_file = models.CharField(_("current file"), max_length=255, blank=True)
+    report = models.JSONField(_("report"), null=True, blank=True)
+    error_message = models.TextField(_("error message"), blank=True)
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    objects = ImportJobQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("IATI import")
+        verbose_name_plural = _("IATI imports")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("iati:import_job_detail", args=[self.pk])
+
+    @property
+    def file_path(self) -> Path:
+        return Path(settings.UPLOAD_DIR) / self.stored_name
+
+    @property
+    def live_progress_path(self) -> Path:
+        return self.file_path.with_suffix(".progress.json")
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    def progress(self) -> JobProgress:
+        """What the worker last wrote: its side file while it runs, the row afterwards."""
+        if self.status == self.Status.RUNNING:
+            live = self._read_live_progress()
+            if live is not None:
+                return live
+        return JobProgress(self.files_done, self.files_total, self.activities_read, self.bytes_read,
+                           self.bytes_total, self.current_file)
+
+    def write_live_progress(self, progress: JobProgress) -> None:
+        # Each file is imported in one transaction: rows written from inside it
+        # stay invisible to the page until it commits, and SQLite admits no
+        # second writer meanwhile. A side file reaches the page at once.
+        path = self.live_progress_path
+        handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(handle, "w") as stream:
+            json.dump(asdict(progress), stream)
+        os.replace(temporary, path)
+
+    def forget_live_progress(self) -> None:
+        self.live_progress_path.unlink(missing_ok=True)
+
+    def _read_live_progress(self) -> JobProgress | None:
+        try:
+            return JobProgress(**json.loads(self.live_progress_path.read_text()))
+        except (OSError, ValueError, TypeError):
+            return None
+
+    def last_sign_of_life(self) -> datetime:
+        try:
+            return datetime.fromtimestamp(self.live_progress_path.stat().st_mtime, tz=UTC)
+        except OSError:
+            return self.started_at or self.created_at
+
+    @property
+    def is_waiting_long(self) -> bool:
+        return self.status == self.Status.QUEUED and timezone.now() - self.created_at > WAITING_HINT_AFTER
+
+    @property
+    def seems_stalled(self) -> bool:
+        return self.status == self.Status.RUNNING and timezone.now() - self.last_sign_of_life() > STALLED_AFTER
