@@ -6,10 +6,13 @@ same run:
 
 (a) floor: a bare lxml iterparse pass that only reads each activity's
     identifier, title, sectors and transactions, clearing as it goes;
-(b) the full import (``import_iati_files(keep_all=True)``) into a new SQLite
-    database;
+(b) the full import, as ``partnerhub import-iati`` runs it (every activity
+    read, mapped and classified; the migration-relevant ones written), into a
+    new SQLite database;
 (c) the same into PostgreSQL (a database of its own, ``partnerhub_bench_iati``);
-(d) peak resident memory of the import (SQLite) at two file sizes, N/2 and N.
+(d) peak resident memory of the import (SQLite) at two file sizes, N/2 and N;
+(e) the import with ``--all`` (every activity written) on a file of N/10
+    activities, against the floor on that same file.
 
 Each measurement runs in a fresh subprocess so that one does not warm or
 bloat the next. The last line is one JSON object.
@@ -91,10 +94,11 @@ def floor_pass(path: Path) -> dict:
     return {"activities": count, "seconds": time.perf_counter() - started}
 
 
-def import_pass(path: Path, database_url: str) -> dict:
+def import_pass(path: Path, database_url: str, keep_all: bool) -> dict:
     os.environ["DATABASE_URL"] = database_url
     os.environ["DJANGO_SETTINGS_MODULE"] = "partnerhub.settings"
     os.environ["LOG_LEVEL"] = "WARNING"
+    os.environ["DEBUG"] = "false"  # the debug cursor keeps every query: memory and time
     import django
 
     django.setup()
@@ -106,7 +110,7 @@ def import_pass(path: Path, database_url: str) -> dict:
     call_command("flush", interactive=False, verbosity=0)
     call_command("load-reference", verbosity=0)
     started = time.perf_counter()
-    report = import_iati_files([path], keep_all=True).as_dict()
+    report = import_iati_files([path], keep_all=keep_all).as_dict()
     seconds = time.perf_counter() - started
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return {"activities": report["activities_read"], "created": report["created"],
@@ -133,7 +137,10 @@ def run_child(*arguments: str) -> dict:
 
 def child(arguments: list[str]) -> None:
     mode, path = arguments[0], Path(arguments[1])
-    result = floor_pass(path) if mode == "floor" else import_pass(path, arguments[2])
+    if mode == "floor":
+        result = floor_pass(path)
+    else:
+        result = import_pass(path, arguments[2], keep_all=mode == "import-all")
     print(json.dumps(result))
 
 
@@ -150,13 +157,17 @@ def main() -> None:
     workdir.mkdir(parents=True, exist_ok=True)
     activities = real_activities()
     full, half = workdir / f"activities-{args.activities}.xml", workdir / f"activities-{args.activities // 2}.xml"
+    tenth = workdir / f"activities-{args.activities // 10}.xml"
     build_file(full, args.activities, activities)
     build_file(half, args.activities // 2, activities)
+    build_file(tenth, args.activities // 10, activities)
     print(f"built {full.name} ({full.stat().st_size / 2**20:.0f} MiB) from {len(activities)} real activities")
 
     floor = run_child("floor", str(full))
     sqlite = run_child("import", str(full), f"sqlite:///{workdir / 'bench.sqlite3'}")
     half_sqlite = run_child("import", str(half), f"sqlite:///{workdir / 'bench-half.sqlite3'}")
+    floor_tenth = run_child("floor", str(tenth))
+    everything = run_child("import-all", str(tenth), f"sqlite:///{workdir / 'bench-all.sqlite3'}")
     postgres = None
     if args.postgres:
         ensure_postgres_database(args.postgres)
@@ -174,7 +185,11 @@ def main() -> None:
         "peak_rss_mib_half": round(half_sqlite["peak_rss_mib"], 1),
         "peak_rss_mib_full": round(sqlite["peak_rss_mib"], 1),
         "rss_growth_when_doubled": round(sqlite["peak_rss_mib"] / half_sqlite["peak_rss_mib"] - 1, 3),
+        "migration_relevant_written": sqlite["created"],
         "import_errors": sqlite["errors"],
+        "all_activities": everything["activities"],
+        "all_activities_per_s_sqlite": round(everything["activities"] / everything["seconds"]),
+        "import_all_over_floor_sqlite": round(everything["seconds"] / floor_tenth["seconds"], 2),
     }
     if postgres:
         summary.update({

@@ -10,7 +10,7 @@ urlpatterns = [
     path("iati/", include("partnerhub.iati.urls")),
     path("import/sheet/", include("partnerhub.sheets.urls")),
     path("account/", include("partnerhub.access.urls")),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", auth_views.LoginView.as_view(extra_context={"site_name": "Partnership Hub"}), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),

@@ -189,3 +189,18 @@ def test_json_summary_still_ends_the_output_when_a_file_failed(iati_file, activi
     summary = json.loads(output.getvalue().strip().splitlines()[-1])
     assert (summary["created"], summary["errors"][0]["reason"]) == (
         1, "IATI version 1.01 is not supported: only 2.01–2.03")
+
+
+def test_oversized_values_are_cut_or_refused_per_activity_never_failing_the_file(iati_file, activity):
+    long_ref = "XX-" + "9" * 150
+    parts = f"""<sector vocabulary="1" code="{"1" * 300}"/><sector vocabulary="{"9" * 20}" code="A"/>
+                <participating-org ref="{long_ref}" role="4"><narrative>{"N" * 400}</narrative></participating-org>
+                <transaction><transaction-type code="3"/><value value-date="2021-01-04">1e30</value></transaction>"""
+    path = iati_file("long.xml", activity("X-" + "1" * 250), activity("X-OK", title="T" * 600, parts=parts))
+    report = import_iati_files([path], keep_all=True)
+    assert only_error(report)[3] == "the iati-identifier is longer than 200 characters"
+    engagement = Engagement.objects.get()
+    assert (len(engagement.title), engagement.sectors.count(), engagement.money_lines.count()) == (500, 0, 0)
+    organisation = engagement.participations.get().organisation
+    assert (len(organisation.iati_identifier), len(organisation.name)) == (100, 255)
+    assert [f["field"] for f in engagement.import_findings] == ["sector", "sector", "transaction", "title"]

@@ -468,3 +468,17 @@ def test_running_job_silent_for_long_says_the_worker_may_have_stopped(coordinato
     content = coordinator_client.get(job.get_absolute_url()).content.decode()
 
     assert "No progress for a long time" in content
+
+
+@needs_shared_data
+def test_an_uploaded_file_is_named_as_sent_not_as_stored(tmp_path):
+    """The data source of an upload carries the name the user sent, not the random one."""
+    from partnerhub.iati.services import import_iati_files
+    from partnerhub.registry.models import DataSource
+
+    stored = tmp_path / "0decf25d-random.xml"
+    stored.write_bytes(FOOD_SECURITY.read_bytes())
+
+    import_iati_files([stored], keep_all=True, source_names={stored: "food-security.xml"})
+
+    assert list(DataSource.objects.values_list("name", flat=True)) == ["food-security.xml"]

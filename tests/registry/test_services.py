@@ -68,3 +68,19 @@ def test_changing_the_sharing_level_is_a_named_event_and_a_history_entry(cast):
     latest = history_of(record).first()
     assert latest.changes["sharing_level"] == ["eu", "restricted"]
     assert latest.changes["shared_with_organisations"] == ["", "IOM"]
+
+
+def test_notes_are_read_by_the_owner_and_the_eu_side_only(cast):
+    from django.contrib.auth.models import AnonymousUser
+    from django.test import Client
+
+    record = cast.engagement(cast.german_interior, cast.german_ministry_editor, sharing_level="public",
+                             countries=("MAR",), notes="Minister wants this before the summit")
+
+    for reader in (cast.german_ministry_editor, cast.french_ministry_editor, cast.commission_desk_officer):
+        assert record.notes_for(reader) == "Minister wants this before the summit"
+    for outsider in (AnonymousUser(), cast.moroccan_ministry_user, cast.iom_officer):
+        assert record.notes_for(outsider) == ""
+    visitor = Client()
+    assert "Minister wants" not in visitor.get(f"/engagements/{record.pk}/").content.decode()
+    assert visitor.get(f"/api/engagements/{record.pk}").json()["notes"] == ""

@@ -36,6 +36,8 @@ MAPPING_REVISION = b"iati-mapping-1"
 IDENTIFIER_MAX_LENGTH = 200
 TITLE_MAX_LENGTH = 500
 REFERENCE_MAX_LENGTH = 200
+SECTOR_CODE_MAX_LENGTH = 40
+SECTOR_VOCABULARY_MAX_LENGTH = 10
 EU_LANGUAGES = frozenset(Language.values)
 
 STATUS_BY_CODE = {
@@ -462,13 +464,17 @@ class _ActivityReader:
         if not codes:
             self.record.countries = [(code, None) for code in dict.fromkeys(self.transaction_countries)]
             return
-        if len(set(codes)) != len(codes):
+        listed_twice = len(set(codes)) != len(codes)
+        if listed_twice:
             self.record.flag(WARNING, "recipient-country", _("a recipient country is listed twice"))
         percentages = [_percentage(raw) for _code, raw in self.country_percentages]
         if any(raw for _code, raw in self.country_percentages):
             self.record.extra["country_percentages"] = {code: (raw or "").strip()
                                                         for code, raw in self.country_percentages}
-        if None in percentages or abs(sum(percentages) - HUNDRED) > SHARE_TOLERANCE:
+        # Shares as the registry takes them: each above zero, together 100 %;
+        # otherwise (IATI splits 100 % over countries and regions) they stay aside.
+        if (listed_twice or None in percentages or min(percentages) <= 0
+                or abs(sum(percentages) - HUNDRED) > SHARE_TOLERANCE):
             percentages = [None] * len(codes)
         merged = dict(zip(codes, percentages, strict=True))
         self.record.countries = list(merged.items())
@@ -481,15 +487,19 @@ class _ActivityReader:
         if not code:
             self.record.flag(ERROR, "sector", _("a sector has no code: left out"))
             return
+        if len(code) > SECTOR_CODE_MAX_LENGTH or len(vocabulary) > SECTOR_VOCABULARY_MAX_LENGTH:
+            self.record.flag(ERROR, "sector", _("sector '%(code)s' (vocabulary '%(vocabulary)s') is too long "
+                                                "to be a code: left out") % {"code": code, "vocabulary": vocabulary})
+            return
         if transaction:
-            self.transaction_sectors.append(SectorRecord(vocabulary, code[:40]))
+            self.transaction_sectors.append(SectorRecord(vocabulary, code))
             return
         raw = element.get("percentage")
         percentage = _percentage(raw)
         if raw and percentage is None:
             self.record.flag(WARNING, "sector", _("sector %(code)s: percentage '%(value)s' is not between 0 "
                                                   "and 100: left out") % {"code": code, "value": raw})
-        self.record.sectors.append(SectorRecord(vocabulary, code[:40], percentage))
+        self.record.sectors.append(SectorRecord(vocabulary, code, percentage))
 
     def _finish_sectors(self):
         known = {(s.vocabulary, s.code) for s in self.record.sectors}

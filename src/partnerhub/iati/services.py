@@ -19,7 +19,7 @@ written all the same, with no user.
 
 import hashlib
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -58,6 +58,8 @@ from partnerhub.registry.models import (
 )
 
 BATCH_SIZE = 250
+PROGRESS_EVERY = 200  # activities
+LOOKUP_SIZE = 900  # identifiers per query, within SQLite's oldest limit on parameters
 PARENT_RELATION = "1"
 
 
@@ -145,8 +147,12 @@ ProgressCallback = Callable[[ImportProgress], None]
 # -- entry point -----------------------------------------------------------
 
 def import_iati_files(paths: Iterable[str | Path], *, keep_all: bool = False,
-                      progress: ProgressCallback | None = None) -> ImportReport:
-    """Import every IATI activity file in ``paths`` (files, or folders searched for ``*.xml``)."""
+                      progress: ProgressCallback | None = None,
+                      source_names: Mapping[Path, str] | None = None) -> ImportReport:
+    """Import every IATI activity file in ``paths`` (files, or folders searched for ``*.xml``).
+
+    ``source_names`` gives a file its name as a data source when the path is not
+    it (an upload stored under a random name keeps the name it was sent with)."""
     report = ImportReport()
     files, missing = find_activity_files(paths)
     for path in missing:
@@ -154,8 +160,10 @@ def import_iati_files(paths: Iterable[str | Path], *, keep_all: bool = False,
         result.problem(None, "", _("no such file or folder"))
         report.add(result)
     context = ImportContext(keep_all)
+    names = {Path(path): name for path, name in (source_names or {}).items()}
     for number, path in enumerate(files, start=1):
-        result = _import_file(path, context, _Progress(progress, path, number, len(files)))
+        source_name = names.get(path, path.name)
+        result = _import_file(path, source_name, context, _Progress(progress, path, number, len(files)))
         report.add(result)
         if result.refused:
             context = ImportContext(keep_all)  # its caches may hold rows that were rolled back
@@ -179,14 +187,15 @@ def find_activity_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[P
     return list(dict.fromkeys(files)), missing
 
 
-def _import_file(path: Path, context: "ImportContext", progress: "_Progress") -> FileResult:
+def _import_file(path: Path, source_name: str, context: "ImportContext", progress: "_Progress") -> FileResult:
     result = FileResult(path)
     try:
         with transaction.atomic(), path.open("rb") as stream:
-            writer = _FileWriter(path, context, result)
+            writer = _FileWriter(source_name, context, result)
             for activity in read_activities(path, stream):
                 writer.take(activity)
-                if writer.flush_if_full():
+                writer.flush_if_full()
+                if result.activities_read % PROGRESS_EVERY == 0:
                     progress.report(stream, result)
             writer.finish()
             progress.report(stream, result)
@@ -243,9 +252,9 @@ class _Resolved:
 
 
 class _FileWriter:
-    def __init__(self, path: Path, context: ImportContext, result: FileResult):
+    def __init__(self, source_name: str, context: ImportContext, result: FileResult):
         self.context, self.result = context, result
-        self.source, _created = DataSource.objects.get_or_create(kind=DataSource.Kind.IATI, name=path.name[:300])
+        self.source, _created = DataSource.objects.get_or_create(kind=DataSource.Kind.IATI, name=source_name[:300])
         result.source_id = self.source.pk
         # Hashes rather than identifiers: memory must not grow much with file size.
         self.seen_identifiers: set[int] = set()
@@ -302,11 +311,9 @@ class _FileWriter:
     def _count_findings(self, record: ActivityRecord) -> None:
         self.result.findings.update(finding.tier for finding in record.findings)
 
-    def flush_if_full(self) -> bool:
-        if len(self.batch) < BATCH_SIZE:
-            return False
-        self.flush()
-        return True
+    def flush_if_full(self) -> None:
+        if len(self.batch) >= BATCH_SIZE:
+            self.flush()
 
     def flush(self) -> None:
         if not self.batch:
@@ -563,8 +570,11 @@ def link_related_activities(source_ids: set[int], chunk_size: int = 500) -> None
 
 
 def _link_chunk(rows: list[tuple[int, list[dict]]]) -> None:
-    refs = {relation.get("ref") for _pk, relations in rows for relation in relations or ()}
-    targets = dict(Engagement.objects.filter(iati_identifier__in=refs).values_list("iati_identifier", "pk"))
+    refs = sorted({relation.get("ref") for _pk, relations in rows for relation in relations or ()})
+    targets = {}
+    for start in range(0, len(refs), LOOKUP_SIZE):
+        targets.update(Engagement.objects.filter(iati_identifier__in=refs[start:start + LOOKUP_SIZE])
+                       .values_list("iati_identifier", "pk"))
     links = set()
     for pk, relations in rows:
         for relation in relations or ():

@@ -74,7 +74,8 @@ def run_import_job(job_id: int) -> str:
     if job is None:
         return "skipped"
     try:
-        report = import_iati_files([job.file_path], keep_all=job.keep_all, progress=JobProgressRecorder(job))
+        report = import_iati_files([job.file_path], keep_all=job.keep_all, progress=JobProgressRecorder(job),
+                                   source_names={Path(job.file_path): job.original_name})
         _finish(job, report)
     except Exception as error:
         logger.exception("IATI import job %s failed", job.pk)

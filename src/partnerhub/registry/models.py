@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from partnerhub.core.models import ConfidentialModel
 from partnerhub.core.querysets import ConfidentialQuerySet
+from partnerhub.core.visibility import circle_of
 
 
 class Interest(models.TextChoices):
@@ -250,6 +251,12 @@ class Engagement(ConfidentialModel):
 
     def get_absolute_url(self) -> str:
         return reverse("registry:engagement_detail", args=[self.pk])
+
+    def notes_for(self, user) -> str:
+        """Notes are the coordinators' working remarks: the owner and the EU side
+        read them, even on a public record; partner-country users and visitors do not."""
+        circle = circle_of(user)
+        return self.notes if circle.eu_side or self.owner_id in circle.organisation_ids else ""
 
     def save(self, *args, **kwargs):
         self.start_date = self.actual_start or self.planned_start

@@ -332,7 +332,7 @@ class EngagementOut(Schema):
     sectors: list[SectorOut]
     humanitarian: bool
     action_plan_reference: str
-    notes: str
+    notes: str = Field(description="Coordinators' remarks: shown to the owner and the EU side only.")
     provenance: Provenance
     source: SourceOut | None = Field(description="Where an imported engagement came from.")
     iati_identifier: str | None
@@ -348,6 +348,10 @@ class EngagementOut(Schema):
     @staticmethod
     def resolve_url(engagement: Engagement, context) -> str:
         return context["request"].build_absolute_uri(engagement.get_absolute_url())
+
+    @staticmethod
+    def resolve_notes(engagement: Engagement, context) -> str:
+        return engagement.notes_for(context["request"].user)
 
     @staticmethod
     def resolve_shared_with_organisations(engagement: Engagement):

@@ -121,9 +121,10 @@ def detail_context(user, engagement: Engagement) -> dict:
         "source_is_stale": engagement.source is not None and is_stale(engagement.source),
         "links_out": engagement.links_out.filter(target__in=visible_ids).select_related("target"),
         "links_in": engagement.links_in.filter(source__in=visible_ids).select_related("source"),
-        "history": readable_history(engagement),
+        "history": readable_history(engagement, hidden=() if engagement.notes_for(user) else ("notes",)),
         "access_log": access_log(engagement) if is_owner_member else None,
         "can_edit": can_edit(user, engagement),
+        "notes": engagement.notes_for(user),
     }
 
 
@@ -184,20 +185,19 @@ def access_log(engagement: Engagement):
     return list(events[:ACCESS_LOG_LENGTH])
 
 
-def readable_history(engagement: Engagement) -> list[dict]:
-    return [
-        {"change": change, "fields": changed_fields(change)}
-        for change in history_of(engagement)
-    ]
+def readable_history(engagement: Engagement, hidden=()) -> list[dict]:
+    """The changes, less the fields this reader may not read (``hidden``)."""
+    entries = ({"change": change, "fields": changed_fields(change, hidden)} for change in history_of(engagement))
+    return [entry for entry in entries if entry["fields"] or entry["change"].action != ObjectChange.Action.UPDATE]
 
 
-def changed_fields(change) -> list[tuple]:
+def changed_fields(change, hidden=()) -> list[tuple]:
     """(label, old, new) per field; a creation lists only the fields it filled."""
     creation = change.action == ObjectChange.Action.CREATE
     return [
         (history_label(name), readable_value(name, old), readable_value(name, new))
         for name, (old, new) in change.changes.items()
-        if not (creation and new in (None, ""))
+        if name not in hidden and not (creation and new in (None, ""))
     ]
 
 

@@ -2,7 +2,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from partnerhub.iati.services import ImportProgress, ImportReport, import_iati_files
 
@@ -10,7 +10,7 @@ BAR_WIDTH = 30
 
 
 class Command(BaseCommand):
-    help = _(
+    help = gettext_lazy(
         "Import IATI activity files (2.01–2.03): files or folders searched for *.xml. "
         "Keeps the migration-relevant activities unless --all is given."
     )
@@ -67,12 +67,17 @@ class ProgressBar:
             "number": progress.file_number, "total": progress.files_total, "name": progress.path.name[:40],
             "activities": progress.activities_read,
         }
-        self.stream.write("\r" + line.ljust(100), ending="")
+        # Plain text: the command's stderr would otherwise colour it as an error.
+        self.stream.write("\r" + line.ljust(100), style_func=_plain, ending="")
         self.stream.flush()
         self.drawn = True
 
     def close(self) -> None:
         if self.drawn:
-            self.stream.write("", ending="\n")
+            self.stream.write("", style_func=_plain, ending="\n")
             self.stream.flush()
+
+
+def _plain(text: str) -> str:
+    return text
 
