@@ -84,7 +84,7 @@ TEMPLATES = [
 
 DATABASES = {
     "default": dj_database_url.parse(
-        env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'partnerhub.sqlite3'}"),
+        env_str("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'partnerhub.sqlite3'}",
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
     )
 }
