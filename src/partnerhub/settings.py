@@ -89,6 +89,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A fresh clone has no var/ yet: SQLite creates the file, not its folder.
+    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # WAL lets readers proceed while one writer commits; the busy timeout makes
     # concurrent writers wait instead of failing at once.
     DATABASES["default"]["OPTIONS"] = {
