@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "partnerhub.registry",
     "partnerhub.iati",
     "partnerhub.sheets",
+    "partnerhub.analysis",
     "partnerhub.web",
     "django_tasks",
     "django_tasks_db",

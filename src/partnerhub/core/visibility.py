@@ -110,8 +110,11 @@ def _named_in_circle(circle: Circle, model) -> Q:
     return named
 
 
-def _through_exists(model, m2m_name: str, target_ids: frozenset[int]) -> Exists:
+def _through_exists(model, m2m_name: str, target_ids: frozenset[int]) -> Exists | Q:
     field = model._meta.get_field(m2m_name)
+    if not field.many_to_many:
+        # A record about one country (a partner's stated priority) names it by a foreign key.
+        return Q(**{f"{field.attname}__in": target_ids})
     through = field.remote_field.through
     source = field.m2m_field_name()
     target = field.m2m_reverse_field_name()

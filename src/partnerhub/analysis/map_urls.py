@@ -1,0 +1,3 @@
+"""URL patterns, gathered into partnerhub.analysis.urls."""
+
+urlpatterns = []

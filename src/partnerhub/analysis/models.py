@@ -1,0 +1,118 @@
+"""What the partner government asks for, and the overlaps coordinators review."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from partnerhub.core.models import ConfidentialModel
+from partnerhub.core.querysets import ConfidentialQuerySet
+from partnerhub.core.sharing import SharingLevel
+
+
+class PartnerPriority(ConfidentialModel):
+    """A priority the partner government has stated, on one of the hub's themes.
+
+    Recorded by coordinators or by the partner country's own users; shared by
+    default with the EU side and the partner country.
+    """
+
+    PARTNER_COUNTRIES_FIELD = "country"
+
+    sharing_level = models.CharField(
+        _("sharing level"), max_length=12, choices=SharingLevel.choices,
+        default=SharingLevel.PARTNER, db_index=True,
+    )
+
+    country = models.ForeignKey(
+        "geo.Country", verbose_name=_("partner country"), on_delete=models.PROTECT,
+        related_name="partner_priorities",
+    )
+    theme = models.ForeignKey(
+        "registry.Theme", verbose_name=_("theme"), on_delete=models.PROTECT, related_name="+"
+    )
+    description = models.TextField(_("what the partner asks for"))
+    source = models.CharField(
+        _("source"), max_length=300,
+        help_text=_("Where the partner stated it: a strategy, a meeting, a letter."),
+    )
+    source_url = models.URLField(_("link to the source"), blank=True)
+    stated_on = models.DateField(_("stated on"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ConfidentialQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["country__name", "-stated_on", "pk"]
+        verbose_name = _("partner priority")
+        verbose_name_plural = _("partner priorities")
+
+    def __str__(self) -> str:
+        return f"{self.country.name}: {self.theme.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("analysis:country_profile", args=[self.country.iso3]) + "#priorities"
+
+
+class OverlapDecision(models.TextChoices):
+    PENDING = "pending", _("Not reviewed yet")
+    DUPLICATE = "duplicate", _("Duplicate")
+    COMPLEMENTARY = "complementary", _("Complementary")
+    UNRELATED = "unrelated", _("Not related")
+
+
+class OverlapPairQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """A pair exists for a user only when both of its engagements do."""
+        from partnerhub.registry.models import Engagement
+
+        visible = Engagement.objects.visible_to(user).values("pk")
+        return self.filter(first__in=visible, second__in=visible)
+
+
+class OverlapPair(models.Model):
+    """Two engagements of different owners that may do the same thing in the same place.
+
+    ``first`` is always the one with the lower id, so a pair is stored once. The
+    fingerprints record both sides as they were when the pair was last found or
+    decided: a reviewed pair comes back only when one of them changes.
+    """
+
+    first = models.ForeignKey("registry.Engagement", on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey("registry.Engagement", on_delete=models.CASCADE, related_name="+")
+    countries = models.ManyToManyField("geo.Country", verbose_name=_("shared countries"), related_name="+")
+    score = models.FloatField(_("score"))
+    text_similarity = models.FloatField(_("text similarity"))
+    explanation = models.JSONField(_("why"), default=dict)
+    first_fingerprint = models.CharField(max_length=64)
+    second_fingerprint = models.CharField(max_length=64)
+    decision = models.CharField(
+        _("decision"), max_length=15, choices=OverlapDecision.choices, default=OverlapDecision.PENDING,
+        db_index=True,
+    )
+    decision_note = models.TextField(_("note"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    found_at = models.DateTimeField(_("found at"))
+
+    objects = OverlapPairQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-score", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["first", "second"], name="overlap_pair_once"),
+            models.CheckConstraint(condition=models.Q(first__lt=models.F("second")), name="overlap_pair_ordered"),
+        ]
+        verbose_name = _("possible overlap")
+        verbose_name_plural = _("possible overlaps")
+
+    def __str__(self) -> str:
+        return f"{self.first_id} ~ {self.second_id} ({self.score:.2f})"
