@@ -174,6 +174,9 @@ SHEET_MAX_COMPRESSION_RATIO = env_int("PARTNERHUB_SHEET_MAX_COMPRESSION_RATIO", 
 SHEET_MAX_ROWS = env_int("PARTNERHUB_SHEET_MAX_ROWS", 5000)
 
 PAGE_SIZE = env_int("PARTNERHUB_PAGE_SIZE", 25)
+# A partnership is flagged as one-sided when less than this percentage of its
+# money (or, without money, of its engagements) serves themes the partner mainly wants.
+BALANCE_PARTNER_THRESHOLD = env_int("PARTNERHUB_BALANCE_PARTNER_THRESHOLD", 25)
 API_MAX_PAGE_SIZE = 200
 
 LOGGING = {

@@ -10,6 +10,11 @@ class ConfidentialQuerySet(models.QuerySet):
         """The only way pages, API, exports, searches and totals reach these records."""
         return self.filter(visibility_q(circle_of(user), self.model))
 
+    def hidden_from(self, user):
+        """What ``user`` may not read: only ever asked whether it exists, so that
+        a total can say "+ undisclosed" without telling how much or how many."""
+        return self.exclude(visibility_q(circle_of(user), self.model))
+
     def editable_by(self, user):
         return self.visible_to(user).filter(
             owner_id__in=circle_of(user).editable_organisation_ids

@@ -1,0 +1,210 @@
+"""The visible portfolio of a set of partner countries, as the analysis needs it.
+
+``load_portfolio(user, countries)`` reads, in a fixed number of queries, every
+engagement the user may see in those countries with its country and theme
+fractions, its money in EUR by kind and year, and the funding edges between
+them. Nothing the user may not see is ever loaded, so no total can include it.
+
+Attribution rules (the same on every page and in every brief):
+
+* An engagement in several countries counts in each with its country share;
+  where shares are blank, the remainder of 100 % is split equally among the
+  blank ones (no shares at all: an equal split).
+* The same rule splits an engagement between its themes.
+* Money of one kind is never added to money of another kind.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Exists, OuterRef, Q, Sum
+from django.db.models.functions import ExtractYear
+
+from partnerhub.registry.models import (
+    Engagement,
+    EngagementCountry,
+    EngagementLink,
+    EngagementTheme,
+    LinkKind,
+    MoneyKind,
+    MoneyLine,
+)
+
+HUNDRED = Decimal(100)
+ZERO = Decimal(0)
+ONE = Decimal(1)
+
+# Links that say the source's money comes from the target.
+UPSTREAM_LINK_KINDS = (LinkKind.PART_OF, LinkKind.FUNDED_BY)
+# Transactions through which an activity passes money on to another one.
+OUTGOING_FLOW_KINDS = (MoneyKind.COMMITMENT, MoneyKind.DISBURSEMENT)
+
+
+@dataclass
+class EngagementFacts:
+    """One visible engagement, reduced to what totals are made of."""
+
+    pk: int
+    title: str
+    owner_id: int
+    instrument_id: int | None
+    iati_identifier: str | None
+    sharing_level: str
+    is_demo: bool
+    country_fractions: dict[int, Decimal] = field(default_factory=dict)
+    theme_fractions: dict[int, Decimal] = field(default_factory=dict)
+    # {money kind: {year: EUR}}, the engagement's whole money (all its countries).
+    money: dict[str, dict[int, Decimal]] = field(default_factory=dict)
+
+    def total(self, kind: str) -> Decimal:
+        return sum(self.money.get(kind, {}).values(), ZERO)
+
+
+@dataclass(frozen=True)
+class FundingEdge:
+    """Money of ``downstream`` that came from ``upstream``: ``amount`` EUR when a
+    transaction states it, ``None`` when only a link says so (then all of it)."""
+
+    upstream: int
+    downstream: int
+    amount: Decimal | None
+    reason: str  # "part_of", "funded_by", "transaction"
+
+
+@dataclass
+class Portfolio:
+    engagements: dict[int, EngagementFacts]
+    edges: list[FundingEdge]
+    undisclosed: bool  # records in scope exist that the viewer may not see
+
+
+def split_fractions(shares: list[tuple[int, Decimal | None]]) -> dict[int, Decimal]:
+    """Turn optional percentage shares into fractions of one.
+
+    Given shares count as stated; blank ones share what remains of 100 %
+    equally. Shares summing over 100 % are scaled down to 100 %.
+    """
+    if not shares:
+        return {}
+    given = {key: share for key, share in shares if share is not None}
+    blank = [key for key, share in shares if share is None]
+    given_total = sum(given.values(), ZERO)
+    scale = HUNDRED / given_total if given_total > HUNDRED else ONE
+    fractions = {key: share * scale / HUNDRED for key, share in given.items()}
+    if blank:
+        remainder = max(HUNDRED - given_total, ZERO) / HUNDRED
+        for key in blank:
+            fractions[key] = remainder / len(blank)
+    return fractions
+
+
+def load_portfolio(user, country_ids, *, team_europe_only: bool = False) -> Portfolio:
+    """Every engagement ``user`` may see in any of ``country_ids``."""
+    in_scope = Engagement.objects.filter(
+        Exists(EngagementCountry.objects.filter(engagement=OuterRef("pk"), country_id__in=country_ids))
+    )
+    visible = in_scope.visible_to(user)
+    facts = _engagement_facts(visible)
+    if facts:
+        _add_country_fractions(facts, visible)
+        _add_theme_fractions(facts, visible)
+        _add_money(facts, visible)
+    return Portfolio(
+        engagements=facts,
+        edges=_funding_edges(facts, visible),
+        undisclosed=_has_undisclosed_money(in_scope, user),
+    )
+
+
+def _engagement_facts(visible) -> dict[int, EngagementFacts]:
+    rows = visible.order_by().values_list(
+        "pk", "title", "owner_id", "instrument_id", "iati_identifier", "sharing_level", "is_demo"
+    )
+    return {row[0]: EngagementFacts(*row) for row in rows}
+
+
+def _add_country_fractions(facts: dict[int, EngagementFacts], visible) -> None:
+    shares = defaultdict(list)
+    rows = EngagementCountry.objects.filter(engagement__in=visible.values("pk")).order_by().values_list(
+        "engagement_id", "country_id", "share"
+    )
+    for engagement_id, country_id, share in rows:
+        shares[engagement_id].append((country_id, share))
+    for engagement_id, country_shares in shares.items():
+        facts[engagement_id].country_fractions = split_fractions(country_shares)
+
+
+def _add_theme_fractions(facts: dict[int, EngagementFacts], visible) -> None:
+    shares = defaultdict(list)
+    rows = EngagementTheme.objects.filter(engagement__in=visible.values("pk")).order_by().values_list(
+        "engagement_id", "theme_id", "share"
+    )
+    for engagement_id, theme_id, share in rows:
+        shares[engagement_id].append((theme_id, share))
+    for engagement_id, theme_shares in shares.items():
+        facts[engagement_id].theme_fractions = split_fractions(theme_shares)
+
+
+def _add_money(facts: dict[int, EngagementFacts], visible) -> None:
+    rows = (
+        MoneyLine.objects.filter(engagement__in=visible.values("pk")).order_by()
+        .values("engagement_id", "kind", year=ExtractYear("value_date"))
+        .annotate(total=Sum("amount_eur"))
+        .values_list("engagement_id", "kind", "year", "total")
+    )
+    for engagement_id, kind, year, total in rows:
+        by_year = facts[engagement_id].money.setdefault(kind, {})
+        by_year[year] = by_year.get(year, ZERO) + total
+
+
+def _funding_edges(facts: dict[int, EngagementFacts], visible) -> list[FundingEdge]:
+    """Funding between visible engagements of the scope, from links and from
+    the provider and receiver activities of IATI transactions."""
+    if not facts:
+        return []
+    edges = []
+    links = EngagementLink.objects.filter(
+        kind__in=UPSTREAM_LINK_KINDS, source__in=visible.values("pk"), target__in=visible.values("pk")
+    ).values_list("target_id", "source_id", "kind")
+    edges.extend(FundingEdge(upstream, downstream, None, kind) for upstream, downstream, kind in links)
+    by_identifier = {f.iati_identifier: f.pk for f in facts.values() if f.iati_identifier}
+    edges.extend(_transaction_edges(visible, by_identifier))
+    return edges
+
+
+def _transaction_edges(visible, by_identifier: dict[str, int]) -> list[FundingEdge]:
+    """An activity's commitments or disbursements to another activity, and an
+    activity's incoming funds from another one, both name the pair. The larger
+    statement of the two counts (they usually describe the same money)."""
+    if not by_identifier:
+        return []
+    flows: dict[tuple[int, int], dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    lines = MoneyLine.objects.filter(engagement__in=visible.values("pk")).filter(
+        Q(kind__in=OUTGOING_FLOW_KINDS) & ~Q(receiver_activity="")
+        | Q(kind=MoneyKind.INCOMING) & ~Q(provider_activity="")
+    ).order_by().values_list("engagement_id", "kind", "amount_eur", "provider_activity", "receiver_activity")
+    for engagement_id, kind, amount, provider_activity, receiver_activity in lines:
+        if kind == MoneyKind.INCOMING:
+            upstream, downstream = by_identifier.get(provider_activity), engagement_id
+        else:
+            upstream, downstream = engagement_id, by_identifier.get(receiver_activity)
+        if upstream is None or downstream is None or upstream == downstream:
+            continue
+        flows[(upstream, downstream)][kind] += amount
+    return [
+        FundingEdge(upstream, downstream, _stated_flow(by_kind), "transaction")
+        for (upstream, downstream), by_kind in sorted(flows.items())
+    ]
+
+
+def _stated_flow(by_kind: dict[str, Decimal]) -> Decimal:
+    outgoing = max(by_kind.get(MoneyKind.COMMITMENT, ZERO), by_kind.get(MoneyKind.DISBURSEMENT, ZERO))
+    return max(outgoing, by_kind.get(MoneyKind.INCOMING, ZERO))
+
+
+def _has_undisclosed_money(in_scope, user) -> bool:
+    """Whether the scope holds records with money that ``user`` may not see.
+    Only the fact is told: never an amount, a count or a title."""
+    hidden = in_scope.hidden_from(user)
+    return MoneyLine.objects.filter(engagement__in=hidden.values("pk")).exists()

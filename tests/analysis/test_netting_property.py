@@ -1,0 +1,84 @@
+"""Counting each euro once, as a general rule: generated funding graphs."""
+
+from decimal import Decimal
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from partnerhub.analysis.netting import acyclic, count_once
+from partnerhub.analysis.portfolio import EngagementFacts, FundingEdge, split_fractions
+
+KIND = "commitment"
+amounts = st.integers(min_value=0, max_value=10_000_000).map(Decimal)
+
+
+def facts(pk: int, amount: Decimal) -> EngagementFacts:
+    return EngagementFacts(pk, f"E{pk}", owner_id=pk, instrument_id=None, iati_identifier=None,
+                           sharing_level="public", is_demo=False, money={KIND: {2024: amount}})
+
+
+@st.composite
+def funding_graphs(draw):
+    size = draw(st.integers(min_value=1, max_value=8))
+    engagements = {pk: facts(pk, draw(amounts)) for pk in range(1, size + 1)}
+    edges = draw(st.lists(
+        st.builds(FundingEdge, upstream=st.integers(1, size), downstream=st.integers(1, size),
+                  amount=st.none() | amounts, reason=st.sampled_from(["part_of", "transaction"])),
+        max_size=12,
+    ))
+    return engagements, edges
+
+
+@given(funding_graphs())
+def test_counted_money_is_never_negative_nor_more_than_reported(graph):
+    engagements, edges = graph
+    nettings = count_once(engagements, edges, KIND)
+    for pk, netting in nettings.items():
+        assert netting.gross == engagements[pk].total(KIND)
+        assert 0 <= netting.net <= netting.gross
+
+
+@given(funding_graphs())
+def test_every_root_of_the_funding_graph_keeps_all_its_money(graph):
+    """Money is only taken out where an upstream record already counts it, so
+    the total never falls below what the roots reported."""
+    engagements, edges = graph
+    kept = acyclic(edges)
+    downstream = {edge.downstream for edge in kept}
+    nettings = count_once(engagements, edges, KIND)
+    for pk in set(engagements) - downstream:
+        assert nettings[pk].net == nettings[pk].gross
+    assert sum(n.net for n in nettings.values()) >= sum(nettings[pk].gross for pk in set(engagements) - downstream)
+
+
+@given(funding_graphs())
+def test_the_kept_edges_never_form_a_loop(graph):
+    _engagements, edges = graph
+    following = {}
+    for edge in acyclic(edges):
+        following.setdefault(edge.upstream, set()).add(edge.downstream)
+
+    def reaches_itself(start):
+        seen, frontier = set(), list(following.get(start, ()))
+        while frontier:
+            node = frontier.pop()
+            if node == start:
+                return True
+            if node not in seen:
+                seen.add(node)
+                frontier.extend(following.get(node, ()))
+        return False
+
+    assert not any(reaches_itself(node) for node in following)
+
+
+@given(st.lists(st.tuples(st.integers(1, 30), st.none() | st.integers(1, 100).map(Decimal)),
+                min_size=1, max_size=6, unique_by=lambda pair: pair[0]))
+def test_fractions_never_exceed_the_whole(shares):
+    fractions = split_fractions(shares)
+    assert set(fractions) == {key for key, _share in shares}
+    assert all(fraction >= 0 for fraction in fractions.values())
+    total = sum(fractions.values())
+    assert total <= Decimal("1.000000001")
+    if any(share is None for _key, share in shares) and sum(s for _k, s in shares if s) < 100:
+        assert abs(total - 1) < Decimal("0.000001")
