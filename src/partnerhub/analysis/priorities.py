@@ -1,0 +1,68 @@
+"""Who records the partner government's stated priorities, and the form they use.
+
+Coordinators and administrators of EU-side organisations record them for any
+partner country; editors (and above) of a partner country's own authorities
+record them for their country. Both may correct or remove a priority they can
+see. The organisation recording a priority owns it.
+"""
+
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from partnerhub.access.models import EDITING_ROLES, Membership, Organisation, OrganisationKind, Role
+from partnerhub.analysis.models import PartnerPriority
+from partnerhub.core.sharing import SharingLevel
+from partnerhub.registry.forms import EclBoundField
+from partnerhub.registry.models import Theme
+
+COORDINATING_ROLES = (Role.COORDINATOR, Role.ADMINISTRATOR)
+
+
+def recording_organisations(user, country) -> list[Organisation]:
+    """The organisations on whose behalf ``user`` may record priorities of ``country``."""
+    if not user.is_authenticated or not user.is_active:
+        return []
+    memberships = Membership.objects.filter(user=user).filter(
+        Q(role__in=COORDINATING_ROLES)
+        | Q(role__in=EDITING_ROLES, organisation__kind=OrganisationKind.PARTNER_AUTHORITY,
+            organisation__country=country)
+    ).select_related("organisation__country")
+    organisations = {m.organisation for m in memberships
+                     if m.organisation.is_eu_side or m.organisation.is_partner_authority}
+    return sorted(organisations, key=lambda o: o.name)
+
+
+def may_record_priorities(user, country) -> bool:
+    return bool(recording_organisations(user, country))
+
+
+class PartnerPriorityForm(forms.ModelForm):
+    """The sharing levels open to a priority: public, or the EU side and the partner country."""
+
+    bound_field_class = EclBoundField
+
+    class Meta:
+        model = PartnerPriority
+        fields = ["owner", "theme", "description", "source", "source_url", "stated_on", "sharing_level"]
+        widgets = {
+            "stated_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "description": forms.Textarea(attrs={"rows": 4}),
+        }
+        labels = {"owner": _("Recorded for")}
+
+    def __init__(self, *args, organisations: list[Organisation], **kwargs):
+        super().__init__(*args, **kwargs)
+        owner = self.fields["owner"]
+        owner.queryset = Organisation.objects.filter(pk__in=[o.pk for o in organisations])
+        owner.empty_label = None
+        owner.help_text = _("The organisation that records this priority owns the record.")
+        self.fields["theme"].queryset = Theme.objects.select_related("parent")
+        self.fields["theme"].label_from_instance = _theme_label
+        self.fields["sharing_level"].choices = [
+            (level.value, level.label) for level in (SharingLevel.PARTNER, SharingLevel.PUBLIC)
+        ]
+
+
+def _theme_label(theme: Theme) -> str:
+    return f"{theme.parent.name} › {theme.name}" if theme.parent_id else theme.name

@@ -1,0 +1,151 @@
+"""The country partnership profile page and the partner priorities recorded on it."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
+
+from partnerhub.analysis import svgcharts, worldmap
+from partnerhub.analysis.balance import INTERESTS
+from partnerhub.analysis.models import PartnerPriority
+from partnerhub.analysis.overlaps import overlaps_for_country
+from partnerhub.analysis.priorities import PartnerPriorityForm, may_record_priorities, recording_organisations
+from partnerhub.analysis.profile import SHOWN_MONEY_KINDS, country_profile
+from partnerhub.core.history import record_change
+from partnerhub.geo.models import Country
+from partnerhub.registry.models import MoneyKind
+
+PRIORITY_FIELDS = ("theme", "description", "source", "source_url", "stated_on", "sharing_level", "owner")
+
+
+def snapshot(priority: PartnerPriority, fields=PRIORITY_FIELDS) -> dict[str, str]:
+    """Readable values for the field-level history."""
+    return {name: "" if getattr(priority, name) is None else str(getattr(priority, name)) for name in fields}
+
+
+def partner_country(iso3: str) -> Country:
+    """Profiles are for partner countries; Member States and unknown codes are 404."""
+    return get_object_or_404(Country.objects.partners().select_related("region").prefetch_related("routes"),
+                             iso3=iso3.upper())
+
+
+def chosen_money_kind(request) -> tuple[str, str | None]:
+    """The money kind of the breakdowns (``?money=``), and a message when the value is unknown."""
+    value = request.GET.get("money", MoneyKind.COMMITMENT)
+    if value in MoneyKind.values:
+        return value, None
+    return MoneyKind.COMMITMENT, _("“%(value)s” is not a kind of money; showing commitments.") % {"value": value}
+
+
+@require_safe
+def country_profile_page(request, iso3: str):
+    country = partner_country(iso3)
+    kind, money_message = chosen_money_kind(request)
+    profile = country_profile(request.user, country, kind)
+    context = {
+        "country": country,
+        "profile": profile,
+        "money_message": money_message,
+        "money_choices": [(k, label) for k, label in MoneyKind.choices
+                          if k in SHOWN_MONEY_KINDS or any(t.kind == k for t in profile.totals)],
+        "charts": _charts(profile),
+        "locator": worldmap.locator(country.iso3),
+        "overlaps": overlaps_for_country(request.user, country),
+        "may_record_priorities": may_record_priorities(request.user, country),
+    }
+    return render(request, "analysis/profile/country_profile.html", context)
+
+
+def _charts(profile) -> dict[str, str]:
+    unit = _("EUR, %(kind)s, each euro counted once") % {"kind": profile.kind_label.lower()}
+
+    def bars(rows, title):
+        return svgcharts.bar_chart(
+            [svgcharts.BarRow(row.label, row.amount, href=row.href or None) for row in rows],
+            title=title, unit_label=unit,
+        )
+
+    return {
+        "theme": bars([row for row in profile.by_theme if row.level == 0], _("Team Europe money by pillar")),
+        "actor": bars([row for row in profile.by_actor if row.is_team_europe], _("Team Europe money by actor")),
+        "instrument": bars(profile.by_instrument, _("Team Europe money by instrument")),
+        "year": svgcharts.column_chart(
+            [svgcharts.BarRow(row.label, row.amount, href=row.href or None) for row in profile.by_year],
+            title=_("Team Europe money by year"), unit_label=unit,
+        ),
+        "balance": svgcharts.share_bar(
+            [svgcharts.SharePart(part.label, part.money_share if profile.balance.basis == "money"
+                                 else part.engagement_share, part.interest)
+             for part in profile.balance.parts if part.interest in INTERESTS],
+            title=_("Whose interests the portfolio serves"),
+        ) if profile.balance.basis else "",
+    }
+
+
+# -- partner priorities ----------------------------------------------------
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def priority_create(request, iso3: str):
+    country = partner_country(iso3)
+    organisations = recording_organisations(request.user, country)
+    if not organisations:
+        return _cannot_record(request, country)
+    form = PartnerPriorityForm(request.POST or None, organisations=organisations,
+                               initial={"owner": organisations[0].pk})
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            priority = form.save(commit=False)
+            priority.country = country
+            priority.recorded_by = request.user
+            priority.save()
+            record_change(priority, "create", {}, snapshot(priority), user=request.user)
+        messages.success(request, _("The priority was recorded."))
+        return HttpResponseRedirect(priority.get_absolute_url())
+    return render(request, "analysis/profile/priority_form.html", {"country": country, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def priority_update(request, iso3: str, pk: int):
+    country = partner_country(iso3)
+    priority = get_object_or_404(PartnerPriority.objects.visible_to(request.user), pk=pk, country=country)
+    organisations = recording_organisations(request.user, country)
+    if not organisations:
+        return _cannot_record(request, country)
+    form = PartnerPriorityForm(request.POST or None, instance=priority, organisations=organisations)
+    del form.fields["owner"]  # the recording organisation stays the owner
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            before = snapshot(PartnerPriority.objects.get(pk=pk))
+            form.save()
+            record_change(priority, "update", before, snapshot(priority), user=request.user)
+        messages.success(request, _("The priority was updated."))
+        return HttpResponseRedirect(priority.get_absolute_url())
+    return render(request, "analysis/profile/priority_form.html",
+                  {"country": country, "form": form, "priority": priority})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def priority_delete(request, iso3: str, pk: int):
+    country = partner_country(iso3)
+    priority = get_object_or_404(PartnerPriority.objects.visible_to(request.user), pk=pk, country=country)
+    if not may_record_priorities(request.user, country):
+        return _cannot_record(request, country)
+    if request.method == "POST":
+        with transaction.atomic():
+            record_change(priority, "delete", snapshot(priority), {}, user=request.user)
+            priority.delete()
+        messages.success(request, _("The priority was removed."))
+        return HttpResponseRedirect(reverse("analysis:country_profile", args=[country.iso3]) + "#priorities")
+    return render(request, "analysis/profile/priority_confirm_delete.html",
+                  {"country": country, "priority": priority})
+
+
+def _cannot_record(request, country):
+    return render(request, "analysis/profile/priority_cannot_record.html", {"country": country}, status=403)
