@@ -41,6 +41,8 @@ class PartnerPriorityForm(forms.ModelForm):
     """The sharing levels open to a priority: public, or the EU side and the partner country."""
 
     bound_field_class = EclBoundField
+    source_url = forms.URLField(label=_("Link to the source"), required=False, assume_scheme="https",
+                                max_length=200)
 
     class Meta:
         model = PartnerPriority
@@ -66,3 +68,12 @@ class PartnerPriorityForm(forms.ModelForm):
 
 def _theme_label(theme: Theme) -> str:
     return f"{theme.parent.name} › {theme.name}" if theme.parent_id else theme.name
+
+
+PRIORITY_FIELDS = ("theme", "description", "source", "source_url", "stated_on", "sharing_level", "owner")
+
+
+def snapshot(priority: PartnerPriority) -> dict[str, str]:
+    """Readable values for the field-level history."""
+    return {name: "" if getattr(priority, name) is None else str(getattr(priority, name))
+            for name in PRIORITY_FIELDS}

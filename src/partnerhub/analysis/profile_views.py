@@ -13,18 +13,16 @@ from partnerhub.analysis import svgcharts, worldmap
 from partnerhub.analysis.balance import INTERESTS
 from partnerhub.analysis.models import PartnerPriority
 from partnerhub.analysis.overlaps import overlaps_for_country
-from partnerhub.analysis.priorities import PartnerPriorityForm, may_record_priorities, recording_organisations
+from partnerhub.analysis.priorities import (
+    PartnerPriorityForm,
+    may_record_priorities,
+    recording_organisations,
+    snapshot,
+)
 from partnerhub.analysis.profile import SHOWN_MONEY_KINDS, country_profile
 from partnerhub.core.history import record_change
 from partnerhub.geo.models import Country
 from partnerhub.registry.models import MoneyKind
-
-PRIORITY_FIELDS = ("theme", "description", "source", "source_url", "stated_on", "sharing_level", "owner")
-
-
-def snapshot(priority: PartnerPriority, fields=PRIORITY_FIELDS) -> dict[str, str]:
-    """Readable values for the field-level history."""
-    return {name: "" if getattr(priority, name) is None else str(getattr(priority, name)) for name in fields}
 
 
 def partner_country(iso3: str) -> Country:

@@ -56,6 +56,7 @@ from partnerhub.web.demo.content import (
     ORGANISATIONS,
     OWNER_COUNTRIES,
     PARTNER_AUTHORITIES,
+    PRIORITIES,
     REFERENCE_DATE,
     REFERENCE_PREFIX,
     SEED,
@@ -239,6 +240,7 @@ class DemoSummary:
     users_created: int = 0
     engagements_created: int = 0
     engagements_kept: int = 0
+    priorities_created: int = 0
     logins: list[DemoLogin] = field(default_factory=list)
 
 
@@ -250,9 +252,25 @@ def build_demo(*, stdout=None) -> DemoSummary:
         organisations = _ensure_organisations(summary)
         users = _ensure_users(organisations, summary)
         _ensure_engagements(organisations, users, summary)
+        _ensure_priorities(organisations, users, summary)
     summary.logins = [_login(user) for user in users.values()]
     _report(stdout, summary)
     return summary
+
+
+def _ensure_priorities(organisations, users, summary: DemoSummary) -> None:
+    """The partner priorities of the demo, recorded once (matched by country, theme and source)."""
+    from partnerhub.analysis.models import PartnerPriority
+
+    recorders = {entry.organisation: users[entry.username] for entry in USERS}
+    for entry in PRIORITIES:
+        _priority, created = PartnerPriority.objects.get_or_create(
+            country=Country.objects.get(iso3=entry.country), theme=Theme.objects.get(code=entry.theme),
+            source=entry.source,
+            defaults={"owner": organisations[entry.recorded_by], "description": entry.description,
+                      "stated_on": entry.stated_on, "recorded_by": recorders.get(entry.recorded_by)},
+        )
+        summary.priorities_created += created
 
 
 def _require_reference_data() -> None:
@@ -419,7 +437,8 @@ def _report(stdout, summary: DemoSummary) -> None:
         return
     stdout.write(
         _("Demo: %(orgs)d organisations created, %(users)d users created, %(new)d engagements "
-          "created, %(kept)d already there.")
+          "created, %(kept)d already there, %(priorities)d partner priorities created.")
         % {"orgs": summary.organisations_created, "users": summary.users_created,
-           "new": summary.engagements_created, "kept": summary.engagements_kept}
+           "new": summary.engagements_created, "kept": summary.engagements_kept,
+           "priorities": summary.priorities_created}
     )

@@ -536,3 +536,36 @@ LEVEL_WEIGHTS = {L.PUBLIC: 20, L.PARTNER: 20, L.EU: 35, L.RESTRICTED: 15, L.ORIG
 MONEY_KINDS = (E.PROJECT, E.PROGRAMME)
 
 
+
+
+# -- the partner governments' stated priorities ----------------------------
+
+@dataclass(frozen=True)
+class DemoPriority:
+    """An invented priority of a partner government; the source says it is demo content."""
+
+    country: str
+    theme: str
+    recorded_by: str  # an organisation key
+    description: str
+    source: str
+    stated_on: date
+
+
+PRIORITIES = (
+    DemoPriority("MAR", "LEGAL-LABOUR", "ma_interior",
+                 "More legal routes to work in Europe, with recognised qualifications.",
+                 "[Demo] Ministerial statement at the migration dialogue", date(2025, 3, 12)),
+    DemoPriority("MAR", "DEV-REMIT", "ma_interior",
+                 "Lower the cost of sending money home for Moroccans living abroad.",
+                 "[Demo] National strategy for Moroccans living abroad", date(2024, 10, 2)),
+    DemoPriority("MAR", "DEV-BRAIN", "eud_mar",
+                 "Keep health workers and engineers in the country while opening mobility schemes.",
+                 "[Demo] Note from the EU Delegation's meeting with the ministry", date(2025, 6, 18)),
+    DemoPriority("TUN", "DEV-JOBS", "tn_social",
+                 "Jobs for young people in the interior regions, before any return scheme.",
+                 "[Demo] Letter of the Minister of Social Affairs", date(2025, 1, 20)),
+    DemoPriority("TUN", "LEGAL-SKILLS", "tn_social",
+                 "Recognition of Tunisian vocational diplomas by employers in the EU.",
+                 "[Demo] Tunisian position paper for the Talent Partnership", date(2024, 11, 5)),
+)
