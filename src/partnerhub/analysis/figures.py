@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from partnerhub.access.models import Organisation
 from partnerhub.analysis.netting import Netting, count_once
-from partnerhub.analysis.portfolio import ZERO, EngagementFacts, Portfolio, load_portfolio
+from partnerhub.analysis.portfolio import ZERO, EngagementFacts, Portfolio
 
 
 @dataclass(frozen=True)
@@ -119,14 +119,3 @@ class CountryFigures:
         """Engagements with money taken out because it is counted upstream."""
         return [(pk, netting) for pk, netting in sorted(self.nettings.items()) if netting.covered]
 
-
-def figures_by_country(user, country_ids, kind: str) -> dict[int, CountryFigures]:
-    """Each country's counted-once figures, from one load of the visible portfolio."""
-    country_ids = list(country_ids)
-    portfolio = load_portfolio(user, country_ids)
-    actors = ActorDirectory(f.owner_id for f in portfolio.engagements.values())
-    present = {c for f in portfolio.engagements.values() for c in f.country_fractions}
-    return {
-        country_id: CountryFigures(portfolio, actors, country_id, kind)
-        for country_id in country_ids if country_id in present
-    }

@@ -164,8 +164,10 @@ def _funding_edges(facts: dict[int, EngagementFacts], visible) -> list[FundingEd
     if not facts:
         return []
     edges = []
+    # Correlated EXISTS: with two IN (subquery) lists SQLite compares every visible pair.
     links = EngagementLink.objects.filter(
-        kind__in=UPSTREAM_LINK_KINDS, source__in=visible.values("pk"), target__in=visible.values("pk")
+        Exists(visible.filter(pk=OuterRef("source_id"))), Exists(visible.filter(pk=OuterRef("target_id"))),
+        kind__in=UPSTREAM_LINK_KINDS,
     ).values_list("target_id", "source_id", "kind")
     edges.extend(FundingEdge(upstream, downstream, None, kind) for upstream, downstream, kind in links)
     by_identifier = {f.iati_identifier: f.pk for f in facts.values() if f.iati_identifier}

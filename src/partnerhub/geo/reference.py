@@ -43,12 +43,26 @@ def load_countries() -> int:
     return Country.objects.count()
 
 
+# The World Bank's own region codes (WDI "Region" classification).
+REGION_CODES = {
+    "East Asia & Pacific": "EAS",
+    "Europe & Central Asia": "ECS",
+    "Latin America & Caribbean": "LCN",
+    "Middle East & North Africa": "MEA",
+    "North America": "NAC",
+    "South Asia": "SAS",
+    "Sub-Saharan Africa": "SSF",
+}
+
+
 def _load_regions() -> dict[str, Region]:
-    by_country = {}
+    """Regions matched by name, so that a database loaded with older codes is corrected."""
+    by_country, regions = {}, {}
     for row in _csv_rows(FIXTURES / "country_regions.csv"):
-        code = "".join(word[0] for word in row["region"].replace("&", " ").split()).upper()
-        region, _ = Region.objects.update_or_create(code=code, defaults={"name": row["region"]})
-        by_country[row["iso3"]] = region
+        name = row["region"]
+        if name not in regions:
+            regions[name], _ = Region.objects.update_or_create(name=name, defaults={"code": REGION_CODES[name]})
+        by_country[row["iso3"]] = regions[name]
     return by_country
 
 

@@ -1,0 +1,290 @@
+"""Charts drawn on the server as inline SVG: bars, columns by year and one bar of shares.
+
+They need no JavaScript, keep their links, print, and go into the PDF brief as
+they are (WeasyPrint draws inline SVG). Each chart scales with its container
+(a view box and ``width="100%"``) and takes the page's font. Amounts are
+labelled in compact euros; every bar carries a ``<title>`` with the full label
+and amount. For assistive technology a chart is one image with a summary; the
+table printed beside it holds the same figures and links, so the links inside
+a chart stay out of the tab order.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.utils.formats import number_format
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from partnerhub.analysis.formatting import compact_eur
+
+BAR_COLOUR = "#005a64"  # the hub's brand teal: 7.6:1 against white
+TEXT_COLOUR = "#1a1d26"
+MUTED_TEXT_COLOUR = "#595959"  # 7:1 against white
+AXIS_COLOUR = "#8c8c8c"
+ELLIPSIS = "…"
+
+# Shares of the balance, from ColorBrewer 2.0 "PuOr" (Cynthia Brewer, Apache
+# licence 2.0), diverging and colour-blind safe: purple for what the EU mainly
+# wants, orange for what partners mainly want, grey for both. Each colour comes
+# with the text colour that reads on it (contrast 4.5:1 at least).
+SHARE_COLOURS = {
+    "eu": ("#5e3c99", "#ffffff"),
+    "shared": ("#d4d4d4", TEXT_COLOUR),
+    "partner": ("#e66101", TEXT_COLOUR),
+    "other": ("#f0f0f0", TEXT_COLOUR),
+}
+
+
+@dataclass(frozen=True)
+class BarRow:
+    label: str
+    value: Decimal | float | int | None
+    href: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class SharePart:
+    label: str
+    share_percent: Decimal | float | int
+    colour_key: str
+
+
+def nothing_to_chart() -> SafeString:
+    return format_html('<p class="ph-chart-empty">{}</p>', _("Nothing to chart."))
+
+
+def truncated(text: str, limit: int) -> str:
+    """The text cut to ``limit`` characters with an ellipsis; the full text goes into the ``<title>``."""
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + ELLIPSIS
+
+
+def _number(value) -> float:
+    """A value as a float for drawing; unknown or negative values draw as zero."""
+    try:
+        number = float(Decimal(str(value)))
+    except (InvalidOperation, ValueError, TypeError):
+        return 0.0
+    return number if number > 0 and number != float("inf") else 0.0
+
+
+def _scale(rows: Sequence[BarRow], length: float) -> list[float]:
+    """Each row's value as a length, the largest value taking the whole length."""
+    numbers = [_number(row.value) for row in rows]
+    largest = max(numbers, default=0)
+    return [round(number / largest * length, 1) if largest else 0.0 for number in numbers]
+
+
+def _svg(width: float, height: float, label: str, css_class: str, body: SafeString) -> SafeString:
+    return format_html(
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" width="100%" class="ph-chart {}"'
+        ' role="img" aria-label="{}" font-size="13" fill="{}">{}</svg>',
+        _short(width), _short(height), css_class, label, TEXT_COLOUR, body,
+    )
+
+
+def _linked(row: BarRow, title: str, body: SafeString) -> SafeString:
+    """One row of a chart: a link to the records behind it when there is one, with its title."""
+    if row.href:
+        return format_html('<a href="{}" tabindex="-1"><title>{}</title>{}</a>', row.href, title, body)
+    return format_html("<g><title>{}</title>{}</g>", title, body)
+
+
+def _row_title(row: BarRow) -> str:
+    title = _("%(label)s: %(amount)s") % {"label": " ".join(str(row.label).split()), "amount": compact_eur(row.value)}
+    return f"{title} ({row.note})" if row.note else title
+
+
+def _joined(parts) -> SafeString:
+    return format_html_join("", "{}", ((part,) for part in parts))
+
+
+def _short(value: float) -> str:
+    return f"{value:.1f}".rstrip("0").rstrip(".")
+
+
+def _summary(title: str, unit_label: str, rows: Sequence[BarRow]) -> str:
+    largest = max(rows, key=lambda row: _number(row.value))
+    return ngettext(
+        "%(title)s (%(unit)s): %(label)s at %(amount)s.",
+        "%(title)s (%(unit)s): %(count)s values, the largest %(label)s at %(amount)s.",
+        len(rows),
+    ) % {
+        "title": title, "unit": unit_label, "count": len(rows),
+        "label": " ".join(str(largest.label).split()), "amount": compact_eur(largest.value),
+    }
+
+
+# -- horizontal bars ------------------------------------------------------------
+
+BAR_CHART_WIDTH = 720
+BAR_LABEL_RIGHT = 230  # labels end here, right-aligned against their bar
+BAR_LEFT = 240
+BAR_VALUE_SPACE = 170  # room for the value label and its note after the longest bar
+BAR_ROW_HEIGHT = 28
+BAR_THICKNESS = 18
+BAR_CAPTION_HEIGHT = 24
+LABEL_CHARACTERS = 28
+NOTE_CHARACTERS = 22
+
+
+def bar_chart(rows: Sequence[BarRow], *, title: str, unit_label: str) -> SafeString:
+    """Horizontal bars, one per row, scaled to the largest value, the amount at the end of each bar."""
+    if not rows:
+        return nothing_to_chart()
+    lengths = _scale(rows, BAR_CHART_WIDTH - BAR_LEFT - BAR_VALUE_SPACE)
+    bars = [
+        _bar(row, length, BAR_CAPTION_HEIGHT + index * BAR_ROW_HEIGHT)
+        for index, (row, length) in enumerate(zip(rows, lengths, strict=True))
+    ]
+    caption = format_html(
+        '<text x="{}" y="14" font-size="12" fill="{}">{}</text>', BAR_LEFT, MUTED_TEXT_COLOUR, unit_label
+    )
+    height = BAR_CAPTION_HEIGHT + len(rows) * BAR_ROW_HEIGHT + 4
+    return _svg(BAR_CHART_WIDTH, height, _summary(title, unit_label, rows), "ph-chart--bars",
+                format_html("{}{}", caption, _joined(bars)))
+
+
+def _bar(row: BarRow, length: float, top: int) -> SafeString:
+    baseline = top + BAR_THICKNESS / 2 + 5
+    body = format_html(
+        '<text x="{}" y="{}" text-anchor="end">{}</text>'
+        '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"/>'
+        '<text x="{}" y="{}">{}{}</text>',
+        BAR_LABEL_RIGHT, _short(baseline), truncated(row.label, LABEL_CHARACTERS),
+        BAR_LEFT, top, _short(length), BAR_THICKNESS, BAR_COLOUR,
+        _short(BAR_LEFT + length + 6), _short(baseline), compact_eur(row.value), _note(row.note),
+    )
+    return _linked(row, _row_title(row), body)
+
+
+def _note(note: str | None) -> SafeString:
+    if not note:
+        return SafeString("")
+    return format_html(
+        ' <tspan fill="{}" font-size="12">{}</tspan>', MUTED_TEXT_COLOUR, truncated(note, NOTE_CHARACTERS)
+    )
+
+
+# -- columns by year ------------------------------------------------------------
+
+COLUMN_PLOT_HEIGHT = 160
+COLUMN_TOP = 44  # room for the caption and the value label above the tallest column
+COLUMN_AXIS_SPACE = 24
+COLUMN_MARGIN = 20
+COLUMN_MIN_SLOT = 52  # wide enough for a value label such as "€12.4 m" at 11 units
+COLUMN_PLOT_WIDTH = 600
+COLUMN_LABEL_CHARACTERS = 8
+
+
+def column_chart(rows: Sequence[BarRow], *, title: str, unit_label: str) -> SafeString:
+    """Vertical columns in the order given (years, oldest first), the amount above each column."""
+    if not rows:
+        return nothing_to_chart()
+    slot = max(COLUMN_MIN_SLOT, COLUMN_PLOT_WIDTH / len(rows))
+    width = 2 * COLUMN_MARGIN + slot * len(rows)
+    baseline = COLUMN_TOP + COLUMN_PLOT_HEIGHT
+    columns = [
+        _column(row, length, COLUMN_MARGIN + index * slot, slot, baseline)
+        for index, (row, length) in enumerate(zip(rows, _scale(rows, COLUMN_PLOT_HEIGHT), strict=True))
+    ]
+    body = format_html(
+        '<text x="{}" y="14" font-size="12" fill="{}">{}</text>{}'
+        '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}"/>',
+        COLUMN_MARGIN, MUTED_TEXT_COLOUR, unit_label, _joined(columns),
+        COLUMN_MARGIN, baseline, _short(width - COLUMN_MARGIN), baseline, AXIS_COLOUR,
+    )
+    return _svg(width, baseline + COLUMN_AXIS_SPACE, _summary(title, unit_label, rows), "ph-chart--columns", body)
+
+
+def _column(row: BarRow, length: float, left: float, slot: float, baseline: int) -> SafeString:
+    centre, column_width = left + slot / 2, slot * 0.6
+    body = format_html(
+        '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"/>'
+        '<text x="{}" y="{}" text-anchor="middle" font-size="11">{}</text>'
+        '<text x="{}" y="{}" text-anchor="middle">{}</text>',
+        _short(centre - column_width / 2), _short(baseline - length), _short(column_width), _short(length), BAR_COLOUR,
+        _short(centre), _short(baseline - length - 5), compact_eur(row.value),
+        _short(centre), baseline + 17, truncated(row.label, COLUMN_LABEL_CHARACTERS),
+    )
+    return _linked(row, _row_title(row), body)
+
+
+# -- one bar of shares ----------------------------------------------------------
+
+SHARE_WIDTH = 640
+SHARE_THICKNESS = 32
+SHARE_LEGEND_TOP = 48
+SHARE_LEGEND_ROW = 22
+SHARE_MIN_INNER_LABEL = 44  # narrower segments carry their percentage in the legend only
+
+
+def share_bar(parts: Sequence[SharePart], *, title: str) -> SafeString:
+    """One bar split into shares (the balance of a portfolio), with a legend below it."""
+    shares = [_number(part.share_percent) for part in parts]
+    total = sum(shares)
+    if not parts or not total:
+        return nothing_to_chart()
+    for part in parts:
+        if part.colour_key not in SHARE_COLOURS:
+            raise ValueError(f"unknown colour_key {part.colour_key!r}; use one of {sorted(SHARE_COLOURS)}")
+    widths = [share / total * SHARE_WIDTH for share in shares]
+    lefts = [sum(widths[:index]) for index in range(len(widths))]
+    shown = [_percent(whole, share) for whole, share in zip(whole_percentages(shares), shares, strict=True)]
+    segments = [_segment(*args) for args in zip(parts, shown, lefts, widths, strict=True)]
+    legend = [_share_legend(part, text, index) for index, (part, text) in enumerate(zip(parts, shown, strict=True))]
+    label = "; ".join(_share_text(part, text) for part, text in zip(parts, shown, strict=True))
+    height = SHARE_LEGEND_TOP + len(parts) * SHARE_LEGEND_ROW
+    return _svg(SHARE_WIDTH, height, f"{title}: {label}", "ph-chart--shares",
+                format_html("{}{}", _joined(segments), _joined(legend)))
+
+
+def _segment(part: SharePart, share: str, left: float, width: float) -> SafeString:
+    if not width:
+        return SafeString("")
+    fill, text_colour = SHARE_COLOURS[part.colour_key]
+    inner = format_html(
+        '<text x="{}" y="{}" text-anchor="middle" fill="{}">{}</text>',
+        _short(left + width / 2), SHARE_THICKNESS / 2 + 5, text_colour, share,
+    ) if width >= SHARE_MIN_INNER_LABEL else ""
+    return format_html(
+        '<g><title>{}</title><rect x="{}" y="0" width="{}" height="{}" fill="{}" stroke="#fff"/>{}</g>',
+        _share_text(part, share), _short(left), _short(width), SHARE_THICKNESS, fill, inner,
+    )
+
+
+def _share_legend(part: SharePart, share: str, index: int) -> SafeString:
+    top = SHARE_LEGEND_TOP + index * SHARE_LEGEND_ROW
+    return format_html(
+        '<rect x="0" y="{}" width="16" height="14" fill="{}" stroke="{}" stroke-width=".5"/>'
+        '<text x="24" y="{}">{}</text>',
+        top, SHARE_COLOURS[part.colour_key][0], AXIS_COLOUR, top + 12,
+        truncated(_share_text(part, share), 80),
+    )
+
+
+def _share_text(part: SharePart, share: str) -> str:
+    return _("%(label)s: %(share)s") % {"label": " ".join(str(part.label).split()), "share": share}
+
+
+def whole_percentages(shares: Sequence[float]) -> list[int]:
+    """Shares as whole percentages that add up to exactly 100 (largest remainder method)."""
+    total = sum(shares)
+    exact = [share / total * 100 for share in shares]
+    wholes = [int(value) for value in exact]
+    by_remainder = sorted(range(len(exact)), key=lambda index: wholes[index] - exact[index])
+    for index in by_remainder[: 100 - sum(wholes)]:
+        wholes[index] += 1
+    return wholes
+
+
+def _percent(whole: int, share: float) -> str:
+    """A whole percentage, or "< 1 %" for a share too small to round to one."""
+    if share > 0 and whole == 0:
+        return _("< %(share)s %%") % {"share": number_format(1)}
+    return _("%(share)s %%") % {"share": number_format(whole, force_grouping=False)}
