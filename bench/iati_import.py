@@ -15,15 +15,17 @@ same run:
     activities, against the floor on that same file.
 
 Each measurement runs in a fresh subprocess so that one does not warm or
-bloat the next. The last line is one JSON object.
+bloat the next. The generated files (about 1.5 GiB for 100,000 activities)
+are deleted at the end. The last line is one JSON object.
 
-    .venv/bin/python bench/iati_import.py [--activities 100000] [--postgres URL]
+    .venv/bin/python bench/iati_import.py [--activities 100000] [--postgres URL] [--workdir DIR]
 """
 
 import argparse
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -41,8 +43,12 @@ DEFAULT_POSTGRES = "postgres://postgres@127.0.0.1:5432/partnerhub_bench_iati"
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--activities", type=int, default=100_000)
-    parser.add_argument("--postgres", default=DEFAULT_POSTGRES, help="'' to skip PostgreSQL")
-    parser.add_argument("--workdir", default="", help="where the generated files go")
+    parser.add_argument("--postgres", default=DEFAULT_POSTGRES,
+                        help=f"the PostgreSQL database to import into, emptied first (default {DEFAULT_POSTGRES}); "
+                             "'' to skip PostgreSQL")
+    parser.add_argument("--workdir", default="",
+                        help="where the generated files go (default: a new temporary folder); they are deleted "
+                             "at the end either way")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     return parser.parse_args()
 
@@ -155,6 +161,16 @@ def main() -> None:
         raise SystemExit(f"no real IATI files under {SHARED}: the benchmark needs ../shared/data")
     workdir = Path(args.workdir or tempfile.mkdtemp(prefix="phbench-iati-"))
     workdir.mkdir(parents=True, exist_ok=True)
+    try:
+        summary = measure(args, workdir)
+    finally:
+        remove_generated(workdir, whole_folder=not args.workdir)
+    for key, value in summary.items():
+        print(f"{key:28} {value}")
+    print(json.dumps(summary))
+
+
+def measure(args: argparse.Namespace, workdir: Path) -> dict:
     activities = real_activities()
     full, half = workdir / f"activities-{args.activities}.xml", workdir / f"activities-{args.activities // 2}.xml"
     tenth = workdir / f"activities-{args.activities // 10}.xml"
@@ -172,11 +188,15 @@ def main() -> None:
     if args.postgres:
         ensure_postgres_database(args.postgres)
         postgres = run_child("import", str(full), args.postgres)
+    return summarise(full.stat().st_size, floor, sqlite, half_sqlite, floor_tenth, everything, postgres)
 
+
+def summarise(file_bytes: int, floor: dict, sqlite: dict, half_sqlite: dict, floor_tenth: dict, everything: dict,
+              postgres: dict | None) -> dict:
     floor_rate = floor["activities"] / floor["seconds"]
     summary = {
         "activities": floor["activities"],
-        "file_mib": round(full.stat().st_size / 2**20, 1),
+        "file_mib": round(file_bytes / 2**20, 1),
         "floor_seconds": round(floor["seconds"], 2),
         "floor_activities_per_s": round(floor_rate),
         "sqlite_seconds": round(sqlite["seconds"], 2),
@@ -197,9 +217,17 @@ def main() -> None:
             "activities_per_s_postgres": round(postgres["activities"] / postgres["seconds"]),
             "import_over_floor_postgres": round(postgres["seconds"] / floor["seconds"], 2),
         })
-    for key, value in summary.items():
-        print(f"{key:28} {value}")
-    print(json.dumps(summary))
+    return summary
+
+
+def remove_generated(workdir: Path, *, whole_folder: bool) -> None:
+    """The generated files take about 1.5 GiB for 100,000 activities: never leave them behind."""
+    if whole_folder:
+        shutil.rmtree(workdir, ignore_errors=True)
+        return
+    for pattern in ("activities-*.xml", "bench*.sqlite3*"):
+        for path in workdir.glob(pattern):
+            path.unlink(missing_ok=True)
 
 
 if __name__ == "__main__":
