@@ -151,6 +151,22 @@ def test_related_activities_become_links_once_both_are_in_the_hub(cast, iati_fil
         "XI-IATI-EC_INTPA-PARENT", "XI-IATI-EC_INTPA-SIBLING", "XI-IATI-EC_INTPA-ELSEWHERE"]
 
 
+def test_a_parent_listing_its_children_makes_each_child_part_of_it(cast, iati_file, activity):
+    parent_parts = """<related-activity ref="XI-IATI-EC_NEAR-CONTRACT-1" type="2"/>
+                      <related-activity ref="XI-IATI-EC_NEAR-CONTRACT-2" type="2"/>"""
+    path = iati_file("near.xml", activity("XI-IATI-EC_NEAR-DECISION", title=REINTEGRATION, parts=parent_parts),
+                     activity("XI-IATI-EC_NEAR-CONTRACT-1", title=REINTEGRATION),
+                     activity("XI-IATI-EC_NEAR-CONTRACT-2", title=REINTEGRATION))
+    import_iati_files([path])
+    parent = imported("XI-IATI-EC_NEAR-DECISION")
+    assert sorted(parent.links_in.values_list("source__iati_identifier", "kind", "from_iati")) == [
+        ("XI-IATI-EC_NEAR-CONTRACT-1", LinkKind.PART_OF, True),
+        ("XI-IATI-EC_NEAR-CONTRACT-2", LinkKind.PART_OF, True)]
+    assert not parent.links_out.exists()
+    import_iati_files([path])
+    assert parent.links_in.count() == 2
+
+
 def test_progress_is_reported_per_file_with_bytes_read(iati_file, activity):
     path = iati_file("a.xml", activity("X-1", title=REINTEGRATION))
     seen: list[ImportProgress] = []

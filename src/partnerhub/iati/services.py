@@ -63,7 +63,7 @@ BATCH_SIZE = 250
 PROGRESS_EVERY = 200  # activities
 LOOKUP_SIZE = 900  # identifiers per query, within SQLite's oldest limit on parameters
 PARENT_RELATION = "1"
-
+CHILD_RELATION = "2"
 
 
 # -- what an import reports ------------------------------------------------
@@ -620,9 +620,14 @@ def _link_chunk(rows: list[tuple[int, list[dict]]]) -> None:
     for pk, relations in rows:
         for relation in relations or ():
             target = targets.get(relation.get("ref"))
-            kind = str(LinkKind.PART_OF if relation.get("type") == PARENT_RELATION else LinkKind.RELATED)
-            if target is not None and target != pk:
-                links.add((pk, target, kind, True))
+            if target is None or target == pk:
+                continue
+            if relation.get("type") == CHILD_RELATION:
+                # A parent listing its children: each child is part of this activity.
+                links.add((target, pk, str(LinkKind.PART_OF), True))
+            else:
+                kind = LinkKind.PART_OF if relation.get("type") == PARENT_RELATION else LinkKind.RELATED
+                links.add((pk, target, str(kind), True))
     # A link stated again by an unchanged activity is already there: let it be.
     insert_values(EngagementLink, ("source_id", "target_id", "kind", "from_iati"), sorted(links),
                   ignore_conflicts=True)
