@@ -11,6 +11,7 @@ from pydantic import BaseModel
 from partnerhub.access.api import InvalidToken, TokenAuth, anonymous_reader, session_auth
 from partnerhub.access.api_routes import router as organisations_router
 from partnerhub.analysis.api import router as analysis_router
+from partnerhub.analysis.overlap_api import router as overlap_router
 from partnerhub.geo.api import router as geo_router
 from partnerhub.registry.api import router as registry_router
 
@@ -58,6 +59,7 @@ api.add_router("/", geo_router)
 api.add_router("/", organisations_router)
 api.add_router("/", registry_router)
 api.add_router("/", analysis_router)
+api.add_router("/", overlap_router)
 
 
 def _field_errors(error: ValidationError) -> list[dict]:
