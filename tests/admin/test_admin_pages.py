@@ -5,8 +5,10 @@ import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
+from django.utils import timezone
 
 from partnerhub.access.models import ApiToken, Membership, Organisation
+from partnerhub.analysis.models import OverlapPair, OverlapRun, PartnerPriority
 from partnerhub.core.models import Event, ObjectChange
 from partnerhub.geo.models import Country, Route
 from partnerhub.iati.models import ImportJob
@@ -21,7 +23,7 @@ REGISTERED_MODELS = sorted(
      if model._meta.app_config.name.startswith(("partnerhub.", "django.contrib.auth"))),
     key=lambda model: model._meta.label,
 )
-RECORD_MODELS = (Engagement, ObjectChange, Event, ImportJob)
+RECORD_MODELS = (Engagement, ObjectChange, Event, ImportJob, PartnerPriority, OverlapPair, OverlapRun)
 
 
 def admin_url(model, view: str, *args) -> str:
@@ -33,8 +35,8 @@ def portfolio(cast):
     """Records at every sharing level, a link, a token: every list has rows to show."""
     programme = cast.engagement(cast.commission, cast.commission_desk_officer, kind="programme",
                                 sharing_level="public", title="Reintegration programme")
-    cast.engagement(cast.commission, cast.commission_desk_officer, title="Project in programme",
-                    links=[(programme, "part_of")])
+    project = cast.engagement(cast.commission, cast.commission_desk_officer, title="Project in programme",
+                              links=[(programme, "part_of")])
     cast.engagement(cast.german_interior, cast.german_ministry_editor, sharing_level="originator",
                     title="German negotiating line")
     cast.engagement(cast.german_interior, cast.german_ministry_editor, sharing_level="restricted",
@@ -47,6 +49,13 @@ def portfolio(cast):
     ImportJob.objects.create(started_by=cast.coordinator, organisation=cast.eu_delegation_morocco,
                              original_name="activities-morocco.xml", stored_name="iati/admin-test.xml")
     Group.objects.create(name="Helpdesk")
+    morocco = Country.objects.get(iso3="MAR")
+    PartnerPriority.objects.create(owner=cast.moroccan_interior, country=morocco, theme=programme.themes.first(),
+                                   description="Reintegration", source="Speech", stated_on="2025-01-01")
+    pair = OverlapPair.objects.create(first=programme, second=project, score=0.7, text_similarity=0.6,
+                                      first_fingerprint="a", second_fingerprint="b", found_at=timezone.now())
+    pair.countries.add(morocco)
+    OverlapRun.objects.create(country=morocco, started_by=cast.coordinator)
     return cast
 
 

@@ -19,6 +19,10 @@ OPERATIONS = {
     ("get", "/api/engagements"), ("post", "/api/engagements"),
     ("get", "/api/engagements/{engagement_id}"), ("put", "/api/engagements/{engagement_id}"),
     ("patch", "/api/engagements/{engagement_id}"), ("delete", "/api/engagements/{engagement_id}"),
+    ("get", "/api/countries/{iso3}/profile"),
+    ("get", "/api/countries/{iso3}/priorities"), ("post", "/api/countries/{iso3}/priorities"),
+    ("put", "/api/priorities/{priority_id}"), ("delete", "/api/priorities/{priority_id}"),
+    ("get", "/api/overlaps"), ("get", "/api/overlaps/{pair_id}"), ("post", "/api/overlaps/{pair_id}/decision"),
 }
 
 
