@@ -119,7 +119,9 @@ def build_portfolio(size: int, texts: list[tuple[str, str]]):
 
     engagements = []
     for n in range(size):
-        title, description = texts[n % len(texts)]
+        # Each title comes back about size/2,000 times; pairing it with another
+        # activity's description keeps the copies from being identical records.
+        title, description = texts[n % len(texts)][0], texts[(n * 7919 + n // len(texts)) % len(texts)][1]
         start = date(2016, 1, 1) + timedelta(days=rng.randrange(3300))
         engagements.append(Engagement(
             owner=rng.choice(owners), sharing_level=rng.choice(levels), kind="project", status="implementation",

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from partnerhub.access.models import Role
+from partnerhub.analysis.models import OverlapRun
 from partnerhub.iati import tasks
 from partnerhub.iati.models import ImportJob, JobProgress
 from partnerhub.iati.services import ImportProgress
@@ -117,6 +118,9 @@ def test_coordinator_imports_a_real_file_and_sees_its_report(coordinator_client,
     assert set(imported.values_list("iati_identifier", flat=True)) == FOOD_SECURITY_IDENTIFIERS
     page = coordinator_client.get(job.get_absolute_url()).content.decode()
     assert "New engagements" in page and "<dd>7</dd>" in page
+    # The new engagements are then compared with the rest of the portfolio.
+    run = OverlapRun.objects.get()
+    assert (run.country, run.status) == (None, OverlapRun.Status.DONE)
 
 
 @needs_shared_data
@@ -141,6 +145,7 @@ def test_uploading_the_same_file_again_changes_nothing(coordinator_client, cast,
     second = ImportJob.objects.order_by("pk").last()
     assert second.status == ImportJob.Status.DONE
     assert (second.report["created"], second.report["unchanged"]) == (0, 7)
+    assert OverlapRun.objects.count() == 1, "an import that changes nothing starts no overlap run"
     assert Engagement.objects.filter(provenance=Provenance.IATI).count() == 7
 
 

@@ -42,11 +42,22 @@ def start_overlap_run(country: Country | None, *, acting_user) -> tuple[OverlapR
     if not may_review_overlaps(acting_user):
         raise PermissionDenied(_("Only coordinators and administrators of EU institutions and Member State "
                                  "bodies start the overlap finder."))
+    return _queue(country, started_by=acting_user)
+
+
+def refresh_after_import() -> OverlapRun:
+    """Imported engagements may overlap others: queue a run over the whole portfolio
+    (or leave the one already waiting or running)."""
+    run, _new = _queue(None, started_by=None)
+    return run
+
+
+def _queue(country: Country | None, *, started_by) -> tuple[OverlapRun, bool]:
     with transaction.atomic():
         running = active_run(country)
         if running is not None:
             return running, False
-        run = OverlapRun.objects.create(country=country, started_by=acting_user)
+        run = OverlapRun.objects.create(country=country, started_by=started_by)
         # A failure to queue must not undo the record: the page then says the run waits for a worker.
         transaction.on_commit(partial(run_overlap_finder.enqueue, run.pk), robust=True)
     return run, True

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from partnerhub.access.models import Organisation
+from partnerhub.analysis.overlap_tasks import refresh_after_import
 from partnerhub.iati.models import ImportJob, JobProgress, importing_organisation_ids
 from partnerhub.iati.services import ImportProgress, ImportReport, import_iati_files
 
@@ -114,6 +115,8 @@ def _finish(job: ImportJob, report: ImportReport) -> None:
     job.finished_at = timezone.now()
     job.save()
     job.forget_live_progress()
+    if report.created or report.updated:
+        refresh_after_import()
 
 
 def _report_for_people(job: ImportJob, report: ImportReport) -> dict:

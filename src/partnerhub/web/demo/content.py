@@ -372,6 +372,16 @@ ANCHORS = (
             "Orientation of returning workers towards jobs and training in Tunisia.",
             ["TUN"], ["RETURN-REINTEGRATION", "DEV-JOBS"], L.PUBLIC, S.PIPELINE, date(2027, 1, 1),
             date(2027, 12, 31), participations=(("tn_social", P.LEAD),)),
+    # Planted so that the overlap finder has something to show: the same kind of
+    # centres as DEMO-002, in the same towns, by another actor.
+    _anchor(31, "de_bmi", E.PROJECT,
+            "Reintegration counselling centres for returnees in Oujda and Tangier",
+            "Two counselling centres refer returnees to vocational training, micro-business "
+            "support and psychosocial care, with the Moroccan authorities.",
+            ["MAR"], ["RETURN-REINTEGRATION"], L.EU, S.IMPLEMENTATION,
+            date(2024, 2, 1), date(2026, 12, 31),
+            participations=(("de_bmi", P.FUNDER), ("iom", P.IMPLEMENTER)),
+            money=(("commitment", "3500000", "EUR", date(2024, 2, 15)),)),
 )
 
 

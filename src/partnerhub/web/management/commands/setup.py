@@ -25,6 +25,7 @@ class Command(BaseCommand):
         call_command("load-reference", stdout=self.stdout)
         if options["demo"]:
             call_command("load-demo", stdout=self.stdout)
+            call_command("find-overlaps", stdout=self.stdout)
         self.stdout.write(_("Set-up complete. Start the site with: partnerhub runserver"))
 
 
