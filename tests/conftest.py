@@ -1,5 +1,6 @@
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.utils import translation
 
 from tests.personas import build_cast
@@ -26,6 +27,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
 @pytest.fixture
 def cast(db):
     return build_cast()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Ids are reused after a test's rollback on SQLite: figures kept by one test must not reach the next."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -174,6 +174,10 @@ SHEET_MAX_COMPRESSION_RATIO = env_int("PARTNERHUB_SHEET_MAX_COMPRESSION_RATIO", 
 SHEET_MAX_ROWS = env_int("PARTNERHUB_SHEET_MAX_ROWS", 5000)
 
 PAGE_SIZE = env_int("PARTNERHUB_PAGE_SIZE", 25)
+# Computed figures (country profiles) are kept per circle until the data changes,
+# and at most this long; in each server process's memory, so no cache service is needed.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "partnerhub"}}
+ANALYSIS_CACHE_SECONDS = env_int("PARTNERHUB_ANALYSIS_CACHE_SECONDS", 300)
 # A partnership is flagged as one-sided when less than this percentage of its
 # money (or, without money, of its engagements) serves themes the partner mainly wants.
 BALANCE_PARTNER_THRESHOLD = env_int("PARTNERHUB_BALANCE_PARTNER_THRESHOLD", 25)

@@ -196,3 +196,20 @@ def test_breakdowns_add_up_to_the_team_europe_total_and_link_to_the_records(cast
     assert sum(row.amount for row in profile.by_actor if row.is_team_europe) == total
     labour = next(row for row in profile.by_theme if row.key == "LEGAL-LABOUR")
     assert labour.amount == Decimal("200000") and labour.href.endswith("country=MAR&theme=LEGAL-LABOUR")
+
+
+def test_kept_figures_follow_every_change_made_through_the_hub(cast, morocco):
+    from partnerhub.registry.services import change_sharing_level, delete_engagement
+
+    first = record(cast.commission, cast.commission_desk_officer, title="First",
+                   money_lines=[money("commitment", "100000")])
+    assert country_profile(cast.german_ministry_editor, morocco).team_europe_total == Decimal("100000")
+    second = record(cast.commission, cast.commission_desk_officer, title="Second",
+                    money_lines=[money("commitment", "50000")])
+    assert country_profile(cast.german_ministry_editor, morocco).team_europe_total == Decimal("150000")
+    change_sharing_level(second, "originator", acting_user=cast.commission_desk_officer)
+    hidden = country_profile(cast.german_ministry_editor, morocco)
+    assert (hidden.team_europe_total, hidden.undisclosed) == (Decimal("100000"), True)
+    assert country_profile(cast.commission_desk_officer, morocco).team_europe_total == Decimal("150000")
+    delete_engagement(first, acting_user=cast.commission_desk_officer)
+    assert country_profile(cast.commission_desk_officer, morocco).team_europe_total == Decimal("50000")

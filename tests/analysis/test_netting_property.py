@@ -13,8 +13,10 @@ amounts = st.integers(min_value=0, max_value=10_000_000).map(Decimal)
 
 
 def facts(pk: int, amount: Decimal) -> EngagementFacts:
-    return EngagementFacts(pk, f"E{pk}", owner_id=pk, instrument_id=None, iati_identifier=None,
-                           sharing_level="public", is_demo=False, money={KIND: {2024: amount}})
+    engagement = EngagementFacts(pk, f"E{pk}", owner_id=pk, instrument_id=None, iati_identifier=None,
+                                 sharing_level="public", is_demo=False)
+    engagement.add_money(KIND, 2024, amount)
+    return engagement
 
 
 @st.composite

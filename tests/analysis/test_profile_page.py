@@ -101,7 +101,8 @@ def test_the_profile_page_reads_a_fixed_number_of_queries(client, cast, morocco_
 
 def priority_data(theme="DEV-REMIT", **overrides):
     return {
-        "theme": Theme.objects.get(code=theme).pk if theme else "", "description": "Lower the cost of sending money home",
+        "theme": Theme.objects.get(code=theme).pk if theme else "",
+        "description": "Lower the cost of sending money home",
         "source": "National Strategy for Moroccans Living Abroad", "source_url": "",
         "stated_on": "2024-05-02", "sharing_level": "partner", **overrides,
     }

@@ -28,6 +28,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -332,7 +333,8 @@ def test_balance_csv_holds_the_same_ranked_table(cast, portfolio):
 
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert response["Content-Disposition"] == 'attachment; filename="partnership-hub-balance-2026-11-27.csv"'
+    today = timezone.localdate().isoformat()
+    assert response["Content-Disposition"] == f'attachment; filename="partnership-hub-balance-{today}.csv"'
     assert "no-store" in response["Cache-Control"]
     raw = response.content.decode("utf-8")
     assert raw.startswith("\ufeff")

@@ -94,6 +94,10 @@ class CountryFigures:
         self.nettings: dict[int, Netting] = count_once(
             self.engagements, portfolio.edges, kind, team_europe_rule(actors)
         )
+        self._counted = {pk: netting.net * self.fraction(pk) for pk, netting in self.nettings.items()}
+        self._team_europe_ids = sorted(pk for pk, facts in self.engagements.items()
+                                       if actors.is_team_europe(facts))
+        self._team_europe_total = sum((self._counted[pk] for pk in self._team_europe_ids), ZERO)
 
     def fraction(self, pk: int) -> Decimal:
         return self.engagements[pk].country_fractions[self.country_id]
@@ -103,17 +107,17 @@ class CountryFigures:
         return self.nettings[pk].gross * self.fraction(pk)
 
     def counted(self, pk: int) -> Decimal:
-        return self.nettings[pk].net * self.fraction(pk)
+        return self._counted[pk]
 
     def counted_by_year(self, pk: int) -> dict[int, Decimal]:
         scale = self.nettings[pk].ratio * self.fraction(pk)
         return {year: amount * scale for year, amount in self.engagements[pk].money.get(self.kind, {}).items()}
 
     def team_europe_ids(self) -> list[int]:
-        return sorted(pk for pk, facts in self.engagements.items() if self.actors.is_team_europe(facts))
+        return self._team_europe_ids
 
     def team_europe_total(self) -> Decimal:
-        return sum((self.counted(pk) for pk in self.team_europe_ids()), ZERO)
+        return self._team_europe_total
 
     def netted(self) -> list[tuple[int, Netting]]:
         """Engagements with money taken out because it is counted upstream."""

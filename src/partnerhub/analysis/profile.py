@@ -12,9 +12,11 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from partnerhub.analysis.balance import Balance, balance_of, theme_interests
+from partnerhub.analysis.cache import kept_for_circle
 from partnerhub.analysis.figures import ActorDirectory, CountryFigures
 from partnerhub.analysis.models import PartnerPriority
 from partnerhub.analysis.portfolio import HUNDRED, ZERO, Portfolio, load_portfolio
@@ -118,6 +120,12 @@ def list_url(country: Country, **filters) -> str:
 
 
 def country_profile(user, country: Country, kind: str = MoneyKind.COMMITMENT) -> CountryProfile:
+    """The profile as ``user``'s circle sees it (kept until the data changes, see ``analysis.cache``)."""
+    return kept_for_circle(user, ("country_profile", country.pk, str(kind), get_language()),
+                           lambda: compute_country_profile(user, country, kind))
+
+
+def compute_country_profile(user, country: Country, kind: str = MoneyKind.COMMITMENT) -> CountryProfile:
     portfolio = load_portfolio(user, [country.pk])
     actors = ActorDirectory(f.owner_id for f in portfolio.engagements.values())
     figures = CountryFigures(portfolio, actors, country.pk, kind)
