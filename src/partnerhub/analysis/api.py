@@ -139,7 +139,7 @@ class PriorityIn(Schema):
 
 
 def _partner_country(iso3: str) -> Country:
-    return get_object_or_404(Country.objects.partners(), iso3=iso3.upper())
+    return Country.objects.partner_or_404(iso3)
 
 
 @router.get("/countries/{iso3}/profile", response={200: ProfileOut, 404: Message}, summary="Country profile")

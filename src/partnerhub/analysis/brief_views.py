@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
@@ -40,7 +40,7 @@ def country_brief(request, iso3: str, file_format: str):
     brief_format = BRIEF_FORMATS.get(file_format)
     if brief_format is None:
         raise Http404
-    country = get_object_or_404(Country.objects.partners(), iso3=iso3.upper())
+    country = Country.objects.partner_or_404(iso3)
     kind = request.GET.get(MONEY_PARAMETER) or MoneyKind.COMMITMENT
     if kind not in MoneyKind.values:
         return _unknown_money_kind(request, country, kind)

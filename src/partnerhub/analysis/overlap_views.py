@@ -176,7 +176,7 @@ def _label(decision: str | None) -> str:
 @login_required
 @require_POST
 def country_overlap_run(request, iso3: str):
-    country = get_object_or_404(Country.objects.partners(), iso3=iso3.upper())
+    country = Country.objects.partner_or_404(iso3)
     run, created = start_overlap_run(country, acting_user=request.user)
     if created:
         messages.success(request, _("The overlap finder will run for %(country)s. Its pairs appear here when "

@@ -27,8 +27,7 @@ from partnerhub.registry.models import MoneyKind
 
 def partner_country(iso3: str) -> Country:
     """Profiles are for partner countries; Member States and unknown codes are 404."""
-    return get_object_or_404(Country.objects.partners().select_related("region").prefetch_related("routes"),
-                             iso3=iso3.upper())
+    return Country.objects.select_related("region").prefetch_related("routes").partner_or_404(iso3)
 
 
 def chosen_money_kind(request) -> tuple[str, str | None]:

@@ -38,6 +38,12 @@ class CountryQuerySet(models.QuerySet):
     def partners(self):
         return self.filter(is_eu_member=False)
 
+    def partner_or_404(self, iso3: str):
+        """The partner country with this code, in any case; Member States and unknown codes are 404."""
+        from django.shortcuts import get_object_or_404
+
+        return get_object_or_404(self.partners(), iso3=iso3.upper())
+
     def member_states(self):
         return self.filter(is_eu_member=True)
 
