@@ -9,17 +9,21 @@ import csv
 import io
 import re
 from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
 from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
 from partnerhub.access.models import Membership, Organisation, OrganisationKind, Role
+from partnerhub.analysis.profile import country_profile
 from partnerhub.geo.models import Country
-from partnerhub.registry.models import Engagement, EngagementCountry
+from partnerhub.registry.models import Engagement, EngagementCountry, MoneyLine
 
 MEMBER_STATES = ["DEU", "FRA", "ITA"]
 PARTNERS = ["MAR", "TUN", "EGY"]
@@ -96,6 +100,7 @@ def oracle_may_read(memberships: list[int], orgs: list[OrgSpec], record: RecordS
 
 class ConfidentialityPropertyTest(TestCase):
     def build(self, world):
+        cache.clear()  # each generated world reuses the ids of the one before
         orgs, users, records = world
         countries = {c.iso3: c for c in Country.objects.filter(iso3__in=MEMBER_STATES + PARTNERS + ["BEL", "CHE"])}
         organisations = [
@@ -155,6 +160,26 @@ class ConfidentialityPropertyTest(TestCase):
                 api = client.get(f"/api/engagements/{engagement.pk}")
                 wanted = 200 if engagement.pk in expected else 404
                 assert (page.status_code, api.status_code) == (wanted, wanted), engagement.title
+
+    @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(worlds())
+    def test_country_totals_add_exactly_the_money_the_rules_allow(self, world):
+        """Record n carries 2^(n+1) EUR, so a total tells which records went into it."""
+        orgs, _users, records = world
+        people, engagements = self.build(world)
+        for n, engagement in enumerate(engagements):
+            MoneyLine.objects.create(engagement=engagement, kind="commitment", amount=2 ** (n + 1),
+                                     amount_eur=2 ** (n + 1), currency="EUR", value_date=date(2024, 1, 1))
+        for user, memberships in [*people, (None, [])]:
+            readable = self.expected(memberships, orgs, records, engagements)
+            for iso3 in PARTNERS:
+                in_country = [(n, r) for n, r in enumerate(records) if iso3 in r.countries]
+                expected = sum(Decimal(2 ** (n + 1)) / len(r.countries)
+                               for n, r in in_country if engagements[n].pk in readable)
+                hidden = any(engagements[n].pk not in readable for n, _r in in_country)
+                profile = country_profile(user or AnonymousUser(), Country.objects.get(iso3=iso3))
+                assert sum(row.reported for row in profile.by_actor) == expected, (iso3, memberships)
+                assert profile.undisclosed == hidden, (iso3, memberships)
 
 
 DETAIL_LINK = re.compile(r'href="/engagements/(\d+)/"')
