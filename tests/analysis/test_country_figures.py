@@ -213,3 +213,30 @@ def test_kept_figures_follow_every_change_made_through_the_hub(cast, morocco):
     assert country_profile(cast.commission_desk_officer, morocco).team_europe_total == Decimal("150000")
     delete_engagement(first, acting_user=cast.commission_desk_officer)
     assert country_profile(cast.commission_desk_officer, morocco).team_europe_total == Decimal("50000")
+
+
+def test_a_transaction_naming_only_the_funding_organisation_is_followed_when_one_engagement_fits(cast, morocco):
+    giz_editor = make_user("giz.editor", cast.giz, Role.EDITOR)
+    record(cast.giz, giz_editor, title="GIZ reintegration programme", sharing_level="public",
+           money_lines=[money("commitment", "5000000"), money("disbursement", "2000000", receiver_ref="XM-DAC-47066")])
+    record(cast.iom, cast.iom_officer, title="IOM reintegration grants", sharing_level="public",
+           money_lines=[money("incoming", "2000000", provider_ref="DE-1-GIZ-TEST"),
+                        money("commitment", "2000000")])
+    profile = country_profile(cast.commission_desk_officer, morocco)
+    assert {row.label: row.amount for row in profile.by_actor} == {
+        "Germany": Decimal("5000000"), "IOM": Decimal("0")}
+    [netted] = profile.netted
+    assert netted.title == "IOM reintegration grants"
+    assert "only engagement here of the organisation" in netted.sources[0].reason
+
+
+def test_a_transaction_naming_an_organisation_with_several_engagements_is_not_guessed(cast, morocco):
+    giz_editor = make_user("giz.editor", cast.giz, Role.EDITOR)
+    for title in ("GIZ programme A", "GIZ programme B"):
+        record(cast.giz, giz_editor, title=title, sharing_level="public",
+               money_lines=[money("commitment", "1000000")])
+    record(cast.iom, cast.iom_officer, title="IOM grants", sharing_level="public",
+           money_lines=[money("incoming", "500000", provider_ref="DE-1-GIZ-TEST"),
+                        money("commitment", "500000")])
+    profile = country_profile(cast.commission_desk_officer, morocco)
+    assert profile.netted == []

@@ -21,6 +21,7 @@ from decimal import Decimal
 from django.db.models import CharField, Exists, OuterRef, Q, Sum
 from django.db.models.functions import Cast, Substr
 
+from partnerhub.access.models import Organisation
 from partnerhub.registry.models import (
     Engagement,
     EngagementCountry,
@@ -75,7 +76,7 @@ class FundingEdge:
     upstream: int
     downstream: int
     amount: Decimal | None
-    reason: str  # "part_of", "funded_by", "transaction"
+    reason: str  # "part_of", "funded_by", "transaction", "transaction_organisation"
 
 
 @dataclass
@@ -178,32 +179,56 @@ def _funding_edges(facts: dict[int, EngagementFacts], visible) -> list[FundingEd
         kind__in=UPSTREAM_LINK_KINDS,
     ).values_list("target_id", "source_id", "kind")
     edges.extend(FundingEdge(upstream, downstream, None, kind) for upstream, downstream, kind in links)
-    by_identifier = {f.iati_identifier: f.pk for f in facts.values() if f.iati_identifier}
-    edges.extend(_transaction_edges(visible, by_identifier))
+    edges.extend(_transaction_edges(visible, _FundingParties(facts)))
     return edges
 
 
-def _transaction_edges(visible, by_identifier: dict[str, int]) -> list[FundingEdge]:
+class _FundingParties:
+    """Finds the engagement a transaction names: by its activity identifier, or,
+    when only the organisation is given, the one engagement of that organisation
+    in the scope (never a guess between several)."""
+
+    def __init__(self, facts: dict[int, EngagementFacts]):
+        self.by_activity = {f.iati_identifier: f.pk for f in facts.values() if f.iati_identifier}
+        identifiers = dict(Organisation.objects.filter(pk__in={f.owner_id for f in facts.values()})
+                           .exclude(iati_identifier=None).values_list("pk", "iati_identifier"))
+        self.by_organisation = defaultdict(list)
+        for f in facts.values():
+            if f.owner_id in identifiers:
+                self.by_organisation[identifiers[f.owner_id]].append(f.pk)
+
+    def find(self, activity: str, organisation: str) -> tuple[int | None, str]:
+        if activity:
+            return self.by_activity.get(activity), "transaction"
+        candidates = self.by_organisation.get(organisation, []) if organisation else []
+        return (candidates[0] if len(candidates) == 1 else None), "transaction_organisation"
+
+
+def _transaction_edges(visible, parties: "_FundingParties") -> list[FundingEdge]:
     """An activity's commitments or disbursements to another activity, and an
     activity's incoming funds from another one, both name the pair. The larger
     statement of the two counts (they usually describe the same money)."""
-    if not by_identifier:
-        return []
     flows: dict[tuple[int, int], dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    reasons: dict[tuple[int, int], str] = {}
     lines = MoneyLine.objects.filter(engagement__in=visible.values("pk")).filter(
-        Q(kind__in=OUTGOING_FLOW_KINDS) & ~Q(receiver_activity="")
-        | Q(kind=MoneyKind.INCOMING) & ~Q(provider_activity="")
-    ).order_by().values_list("engagement_id", "kind", "amount_eur", "provider_activity", "receiver_activity")
-    for engagement_id, kind, amount, provider_activity, receiver_activity in lines:
+        Q(kind__in=OUTGOING_FLOW_KINDS) & (~Q(receiver_activity="") | ~Q(receiver_ref=""))
+        | Q(kind=MoneyKind.INCOMING) & (~Q(provider_activity="") | ~Q(provider_ref=""))
+    ).order_by().values_list("engagement_id", "kind", "amount_eur", "provider_activity", "provider_ref",
+                             "receiver_activity", "receiver_ref")
+    for engagement_id, kind, amount, provider_activity, provider_ref, receiver_activity, receiver_ref in lines:
         if kind == MoneyKind.INCOMING:
-            upstream, downstream = by_identifier.get(provider_activity), engagement_id
+            upstream, reason = parties.find(provider_activity, provider_ref)
+            downstream = engagement_id
         else:
-            upstream, downstream = engagement_id, by_identifier.get(receiver_activity)
+            upstream = engagement_id
+            downstream, reason = parties.find(receiver_activity, receiver_ref)
         if upstream is None or downstream is None or upstream == downstream:
             continue
         flows[(upstream, downstream)][kind] += amount
+        if reasons.get((upstream, downstream)) != "transaction":  # a named activity is the better reason
+            reasons[(upstream, downstream)] = reason
     return [
-        FundingEdge(upstream, downstream, _stated_flow(by_kind), "transaction")
+        FundingEdge(upstream, downstream, _stated_flow(by_kind), reasons[(upstream, downstream)])
         for (upstream, downstream), by_kind in sorted(flows.items())
     ]
 

@@ -307,6 +307,8 @@ def _netting_reason(reason: str) -> str:
         "part_of": _("part of a programme that already counts this money"),
         "funded_by": _("funded by an engagement that already counts this money"),
         "transaction": _("money received from an engagement that already counts it (IATI transaction)"),
+        "transaction_organisation": _("money received from the only engagement here of the organisation that "
+                                      "provided it, which already counts it (IATI transaction)"),
     }[reason]
 
 
