@@ -83,13 +83,16 @@ class Texts:
     A portfolio of 100,000 real projects does not repeat 2,000 texts fifty
     times; repeating them would measure the finder on families of identical
     records. Past the real texts, each title and description is drawn word by
-    word from the real texts' vocabulary, with the words' own frequencies.
+    word from the real texts' distinct words, each as likely as any other (drawn
+    by their frequencies, every text would be made of the same common words and
+    look alike).
     """
 
     def __init__(self, real: list[tuple[str, str]]):
         self.real = real
-        words = [w for title, description in real for w in f"{title} {description}".split() if len(w) > 2]
-        self.vocabulary = words or ["migration"]
+        words = {w.lower() for title, description in real for w in f"{title} {description}".split()
+                 if len(w) > 3 and w.isalpha()}
+        self.vocabulary = sorted(words) or ["migration"]
 
     def text(self, n: int, rng: random.Random) -> tuple[str, str]:
         if n < len(self.real):
