@@ -309,7 +309,8 @@ def main() -> None:
         database_url, size, overlaps = args.child
         print(json.dumps(child(database_url, int(size), overlaps == "1", args.requests)))
         return
-    summary = {"requests": args.requests, "sizes": args.sizes}
+    summary = {"requests": args.requests, "sizes": args.sizes,
+               "texts": "real IATI activities" if SHARED.exists() else "synthetic (../shared absent)"}
     workdir = tempfile.mkdtemp(prefix="phbench-analytics-")
     for size in args.sizes:
         sqlite = run_child(f"sqlite:///{workdir}/bench-{size}.sqlite3", size, True, args.requests)
