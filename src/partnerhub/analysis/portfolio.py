@@ -21,7 +21,6 @@ from decimal import Decimal
 from django.db.models import CharField, Exists, OuterRef, Q, Sum
 from django.db.models.functions import Cast, Substr
 
-from partnerhub.access.models import Organisation
 from partnerhub.registry.models import (
     Engagement,
     EngagementCountry,
@@ -53,6 +52,7 @@ class EngagementFacts:
     iati_identifier: str | None
     sharing_level: str
     is_demo: bool
+    owner_iati_identifier: str | None = None
     country_fractions: dict[int, Decimal] = field(default_factory=dict)
     theme_fractions: dict[int, Decimal] = field(default_factory=dict)
     # {money kind: {year: EUR}}, the engagement's whole money (all its countries).
@@ -127,7 +127,8 @@ def load_portfolio(user, country_ids, *, team_europe_only: bool = False) -> Port
 
 def _engagement_facts(visible) -> dict[int, EngagementFacts]:
     rows = visible.order_by().values_list(
-        "pk", "title", "owner_id", "instrument_id", "iati_identifier", "sharing_level", "is_demo"
+        "pk", "title", "owner_id", "instrument_id", "iati_identifier", "sharing_level", "is_demo",
+        "owner__iati_identifier",
     )
     return {row[0]: EngagementFacts(*row) for row in rows}
 
@@ -190,12 +191,10 @@ class _FundingParties:
 
     def __init__(self, facts: dict[int, EngagementFacts]):
         self.by_activity = {f.iati_identifier: f.pk for f in facts.values() if f.iati_identifier}
-        identifiers = dict(Organisation.objects.filter(pk__in={f.owner_id for f in facts.values()})
-                           .exclude(iati_identifier=None).values_list("pk", "iati_identifier"))
         self.by_organisation = defaultdict(list)
         for f in facts.values():
-            if f.owner_id in identifiers:
-                self.by_organisation[identifiers[f.owner_id]].append(f.pk)
+            if f.owner_iati_identifier:
+                self.by_organisation[f.owner_iati_identifier].append(f.pk)
 
     def find(self, activity: str, organisation: str) -> tuple[int | None, str]:
         if activity:
