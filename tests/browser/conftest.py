@@ -14,8 +14,9 @@ from tests.personas import PASSWORD
 CHROMIUM = os.environ.get("PARTNERHUB_CHROMIUM", "/usr/bin/chromium")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser():
+    """One Chromium for the whole run: Playwright's sync API does not start twice in a thread."""
     if not shutil.which(CHROMIUM):
         message = f"Chromium not found at {CHROMIUM}: apt-get install chromium chromium-driver"
         if os.environ.get("PARTNERHUB_REQUIRE_BROWSER"):
@@ -47,3 +48,26 @@ def log_in(browser, live_server, username):
     page.locator("main form button[type=submit]").click()
     page.wait_for_load_state()
     return page
+
+
+@pytest.fixture(autouse=True)
+def reference_data(transactional_db):
+    """A test with real transactions empties the database after it: the next one loads
+    the reference data again."""
+    from partnerhub.geo.models import Country
+    from partnerhub.geo.reference import load_countries, load_routes
+    from partnerhub.registry.reference import load_instruments, load_themes
+
+    if not Country.objects.exists():
+        load_countries()
+        load_routes()
+        load_themes()
+        load_instruments()
+
+
+@pytest.fixture(autouse=True)
+def close_pages(browser, live_server):
+    """Close each test's pages before its live server stops, so no connection is cut mid-way."""
+    yield
+    for context in browser.contexts:
+        context.close()
