@@ -25,6 +25,7 @@ from types import SimpleNamespace
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -237,6 +238,7 @@ def test_index_sort_links_keep_the_money_kind_and_turn_the_order_round(cast, por
 def test_demo_records_in_the_figures_are_announced(cast, portfolio):
     assert "Demo data" not in body(page(cast.french_embassy_viewer, INDEX))
     Engagement.objects.filter(title="Senegal facility").update(is_demo=True)
+    cache.clear()  # a change behind the hub's back: kept figures would last until they expire
 
     for url in (INDEX, TEAM_EUROPE, WESTERN_ROUTE):
         assert "Demo data" in body(page(cast.french_embassy_viewer, url))
@@ -547,7 +549,7 @@ def test_pages_take_the_same_number_of_queries_however_many_engagements(
     before = query_count(client, url)
     add_more_engagements(cast, giz_editor, 6)
 
-    with django_assert_max_num_queries(18):
+    with django_assert_max_num_queries(19):  # with the data stamp of kept figures
         client.get(url)
     assert query_count(client, url) == before
 

@@ -17,11 +17,12 @@ from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from partnerhub.analysis import svgcharts, worldmap
+from partnerhub.analysis.cache import kept_for_circle
 from partnerhub.analysis.teameurope import (
     DEFAULT_MONEY_KIND,
     SHOWN_MONEY_KINDS,
@@ -135,10 +136,9 @@ def country_index(request):
     form = validated(CountryIndexForm(request.GET))
     kind, sort = form.money_kind(), form.cleaned_data.get("sort") or DEFAULT_SORT
     partners = list(Country.objects.partners().select_related("region").prefetch_related("routes"))
-    taxonomy = Taxonomy.load()
-    scope = scope_figures(request.user, [country.pk for country in partners], taxonomy)
-    rows = country_rows(scope, partners, kind, taxonomy)
-    partner_ids = [country.pk for country in partners]
+    index = kept_for_circle(request.user, ("country_index", kind, get_language()),
+                            lambda: _index_figures(request.user, partners, kind))
+    rows = index["rows"]
     context = {
         "kind": kind,
         "kind_label": MoneyKind(kind).label,
@@ -146,15 +146,28 @@ def country_index(request):
         "sort": sort,
         "sort_keep": [("sort", sort)],
         "errors": form_errors(form) + form_errors(jump),
-        "totals": money_totals(scope, partner_ids, undisclosed=scope.hidden.in_countries(partner_ids)),
+        "totals": index["totals"],
         "rows": sorted_rows(rows, sort),
         "headers": sort_headers(kind, sort),
-        "map": country_map(rows, partners, scope.hidden, kind),
+        "map": country_map(rows, partners, index["hidden"], kind),
         "partners": partners,
-        "has_demo": scope.has_demo,
+        "has_demo": index["has_demo"],
         "threshold": settings.BALANCE_PARTNER_THRESHOLD,
     }
     return render(request, "analysis/teameurope/country_index.html", context)
+
+
+def _index_figures(user, partners: list[Country], kind: str) -> dict:
+    """What the index shows, computed from one load of the visible portfolio (kept per circle)."""
+    taxonomy = Taxonomy.load()
+    partner_ids = [country.pk for country in partners]
+    scope = scope_figures(user, partner_ids, taxonomy)
+    return {
+        "rows": country_rows(scope, partners, kind, taxonomy),
+        "totals": money_totals(scope, partner_ids, undisclosed=scope.hidden.in_countries(partner_ids)),
+        "hidden": scope.hidden,
+        "has_demo": scope.has_demo,
+    }
 
 
 def sort_headers(kind: str, sort: str) -> dict[str, dict]:
@@ -227,9 +240,14 @@ def balance_rows(user, kind: str, route: Route | None, region: Region | None) ->
     if region is not None:
         countries = countries.filter(region=region)
     countries = list(countries)
-    taxonomy = Taxonomy.load()
-    scope = scope_figures(user, [country.pk for country in countries], taxonomy, kinds=[kind])
-    return ranked_by_balance(country_rows(scope, countries, kind, taxonomy))
+
+    def compute():
+        taxonomy = Taxonomy.load()
+        scope = scope_figures(user, [country.pk for country in countries], taxonomy, kinds=[kind])
+        return ranked_by_balance(country_rows(scope, countries, kind, taxonomy))
+
+    question = ("balance_rows", kind, route and route.pk, region and region.pk, get_language())
+    return kept_for_circle(user, question, compute)
 
 
 def csv_query(kind: str, route: Route | None, region: Region | None) -> str:
@@ -279,16 +297,19 @@ def team_europe(request):
     partners = Country.objects.partners().order_by("name")
     routes = Route.objects.prefetch_related(Prefetch("countries", queryset=partners))
     partner_ids = list(partners.values_list("pk", flat=True))
-    taxonomy = Taxonomy.load()
-    scope = scope_figures(request.user, partner_ids, taxonomy)
-    context = {
-        "kinds": money_choices(),
-        "totals": money_totals(scope, partner_ids, undisclosed=scope.hidden.in_countries(partner_ids)),
-        "routes": route_summaries(scope, routes),
-        "pillars": pillar_summaries(scope, partner_ids, taxonomy),
-        "has_demo": scope.has_demo,
-    }
-    return render(request, "analysis/teameurope/team_europe.html", context)
+
+    def compute():
+        taxonomy = Taxonomy.load()
+        scope = scope_figures(request.user, partner_ids, taxonomy)
+        return {
+            "totals": money_totals(scope, partner_ids, undisclosed=scope.hidden.in_countries(partner_ids)),
+            "routes": route_summaries(scope, routes),
+            "pillars": pillar_summaries(scope, partner_ids, taxonomy),
+            "has_demo": scope.has_demo,
+        }
+
+    figures = kept_for_circle(request.user, ("team_europe", get_language()), compute)
+    return render(request, "analysis/teameurope/team_europe.html", {"kinds": money_choices(), **figures})
 
 
 @require_safe
