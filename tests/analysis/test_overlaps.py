@@ -429,7 +429,7 @@ def test_the_command_prints_a_json_summary_as_its_last_line(planted):
 def test_the_command_runs_for_one_country_and_says_what_it_found(planted):
     out = StringIO()
     call_command("find-overlaps", "--country", "mar", stdout=out)
-    assert out.getvalue().startswith("MAR: 3 engagements in 1 blocks") and "3 pairs found: 3 new" in out.getvalue()
+    assert out.getvalue().startswith("MAR — engagements: 3, blocks: 1,") and "pairs found: 3 (new: 3," in out.getvalue()
     assert OverlapRun.objects.get().country == morocco()
 
 

@@ -55,8 +55,8 @@ def _partner_country(code: str) -> Country:
 def summary(report: OverlapRunReport) -> str:
     scope = report.country or _("the whole portfolio")
     return _(
-        "%(scope)s: %(engagements)d engagements in %(blocks)d blocks, %(candidates_compared)d candidate pairs "
-        "compared, %(pairs_found)d pairs found: %(new)d new, %(reopened)d reopened after a change, "
-        "%(kept_decisions)d decisions kept, %(updated)d updated, %(removed)d no longer found; "
+        "%(scope)s — engagements: %(engagements)d, blocks: %(blocks)d, candidate pairs compared: "
+        "%(candidates_compared)d, pairs found: %(pairs_found)d (new: %(new)d, reopened after a change: "
+        "%(reopened)d, decisions kept: %(kept_decisions)d, updated: %(updated)d, no longer found: %(removed)d); "
         "%(seconds).1f s."
     ) % {**report.as_dict(), "scope": scope}
