@@ -143,9 +143,9 @@ def _partner_country(iso3: str) -> Country:
 
 
 @router.get("/countries/{iso3}/profile", response={200: ProfileOut, 404: Message}, summary="Country profile")
-def get_profile(request, iso3: str = ISO3, params: Query[ProfileParams] = None):
+def get_profile(request, params: Query[ProfileParams], iso3: str = ISO3):
     country = _partner_country(iso3)
-    profile = country_profile(request.user, country, params.money if params else MoneyKind.COMMITMENT)
+    profile = country_profile(request.user, country, params.money)
     return {
         "country": country.iso3, "kind": profile.kind, "team_europe_total": profile.team_europe_total,
         "undisclosed": profile.undisclosed, "engagements": profile.engagement_count,

@@ -106,8 +106,9 @@ def split_fractions(shares: list[tuple[int, Decimal | None]]) -> dict[int, Decim
     return fractions
 
 
-def load_portfolio(user, country_ids, *, team_europe_only: bool = False) -> Portfolio:
-    """Every engagement ``user`` may see in any of ``country_ids``."""
+def load_portfolio(user, country_ids, *, ask_undisclosed: bool = True) -> Portfolio:
+    """Every engagement ``user`` may see in any of ``country_ids``. Callers that work out
+    where hidden money lies themselves pass ``ask_undisclosed=False``."""
     # Driven from the country index: the databases read it once, not once per engagement.
     in_scope = Engagement.objects.filter(
         pk__in=EngagementCountry.objects.filter(country_id__in=country_ids).values("engagement_id")
@@ -121,7 +122,7 @@ def load_portfolio(user, country_ids, *, team_europe_only: bool = False) -> Port
     return Portfolio(
         engagements=facts,
         edges=_funding_edges(facts, visible),
-        undisclosed=_has_undisclosed_money(in_scope, user),
+        undisclosed=ask_undisclosed and _has_undisclosed_money(in_scope, user),
     )
 
 

@@ -138,7 +138,7 @@ def scope_figures(user, country_ids: Iterable[int], taxonomy: Taxonomy,
     country_ids, kinds = list(country_ids), list(kinds)
     if not country_ids:
         return ScopeFigures({kind: {} for kind in kinds}, None, HiddenMoney(), False)
-    portfolio = load_portfolio(user, country_ids)
+    portfolio = load_portfolio(user, country_ids, ask_undisclosed=False)  # ``hidden`` says where, by country
     actors = ActorDirectory(facts.owner_id for facts in portfolio.engagements.values())
     hidden = hidden_money(user, country_ids, taxonomy)
     per_country = country_portfolios(portfolio, country_ids, hidden)
