@@ -30,7 +30,6 @@ import argparse
 import json
 import os
 import random
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -38,6 +37,8 @@ import time
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
+
+from timing import timed
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "data" / "iati-activities"
@@ -216,18 +217,6 @@ def plant_duplicates(rng, rows, owners) -> None:
 
 # -- measuring --------------------------------------------------------------
 
-def timed(call, repeats: int) -> dict[str, float]:
-    call()  # warm caches once
-    samples = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        call()
-        samples.append((time.perf_counter() - started) * 1000)
-    samples.sort()
-    return {"median_ms": round(statistics.median(samples), 1),
-            "p95_ms": round(samples[min(len(samples) - 1, int(0.95 * len(samples)))], 1)}
-
-
 def child(database_url: str, size: int, with_overlaps: bool, requests: int) -> dict:
     os.environ["DATABASE_URL"] = database_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "partnerhub.settings")
@@ -332,11 +321,11 @@ def main() -> None:
 def _figures(result: dict, size: int, engine: str) -> dict:
     suffix = f"{label(size)}_{engine}"
     return {
-        f"profile_median_ms_{suffix}": result["profile"]["median_ms"],
-        f"profile_p95_ms_{suffix}": result["profile"]["p95_ms"],
-        f"floor_median_ms_{suffix}": result["floor"]["median_ms"],
+        f"profile_median_ms_{suffix}": round(result["profile"]["median_ms"], 1),
+        f"profile_p95_ms_{suffix}": round(result["profile"]["p95_ms"], 1),
+        f"floor_median_ms_{suffix}": round(result["floor"]["median_ms"], 1),
         f"profile_over_floor_{suffix}": round(result["profile"]["median_ms"] / result["floor"]["median_ms"], 1),
-        f"profile_cold_median_ms_{suffix}": result["profile_cold"]["median_ms"],
+        f"profile_cold_median_ms_{suffix}": round(result["profile_cold"]["median_ms"], 1),
         f"profile_cold_over_floor_{suffix}": round(
             result["profile_cold"]["median_ms"] / result["floor"]["median_ms"], 1),
         f"country_engagements_{suffix}": result["country_engagements"],

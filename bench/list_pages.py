@@ -19,13 +19,13 @@ import argparse
 import json
 import os
 import random
-import statistics
 import sys
 import tempfile
-import time
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
+
+from timing import timed
 
 
 def parse_args():
@@ -114,18 +114,6 @@ def build_portfolio(count: int):
                    currency="EUR", value_date=date(2020, 1, 1), amount_eur=Decimal(1000))
          for i in ids), batch_size=5000)
     return viewer, countries[0].iso3, themes[0].code
-
-
-def timed(call, repeats: int) -> dict[str, float]:
-    call()  # warm caches once
-    samples = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        call()
-        samples.append((time.perf_counter() - started) * 1000)
-    samples.sort()
-    return {"median_ms": statistics.median(samples),
-            "p95_ms": samples[min(len(samples) - 1, int(0.95 * len(samples)))]}
 
 
 def main() -> None:

@@ -116,8 +116,10 @@ def load_portfolio(user, country_ids, *, ask_undisclosed: bool = True) -> Portfo
     visible = in_scope.visible_to(user).order_by()
     facts = _engagement_facts(visible)
     if facts:
-        _add_country_fractions(facts, visible)
-        _add_theme_fractions(facts, visible)
+        for engagement_id, fractions in _fractions(EngagementCountry, "country_id", visible).items():
+            facts[engagement_id].country_fractions = fractions
+        for engagement_id, fractions in _fractions(EngagementTheme, "theme_id", visible).items():
+            facts[engagement_id].theme_fractions = fractions
         _add_money(facts, visible)
     return Portfolio(
         engagements=facts,
@@ -134,26 +136,15 @@ def _engagement_facts(visible) -> dict[int, EngagementFacts]:
     return {row[0]: EngagementFacts(*row) for row in rows}
 
 
-def _add_country_fractions(facts: dict[int, EngagementFacts], visible) -> None:
+def _fractions(share_model, key: str, visible) -> dict[int, dict[int, Decimal]]:
+    """Each visible engagement's shares (of countries or themes) as fractions of one."""
     shares = defaultdict(list)
-    rows = EngagementCountry.objects.filter(engagement__in=visible.values("pk")).order_by().values_list(
-        "engagement_id", "country_id", "share"
+    rows = share_model.objects.filter(engagement__in=visible.values("pk")).order_by().values_list(
+        "engagement_id", key, "share"
     )
-    for engagement_id, country_id, share in rows:
-        shares[engagement_id].append((country_id, share))
-    for engagement_id, country_shares in shares.items():
-        facts[engagement_id].country_fractions = split_fractions(country_shares)
-
-
-def _add_theme_fractions(facts: dict[int, EngagementFacts], visible) -> None:
-    shares = defaultdict(list)
-    rows = EngagementTheme.objects.filter(engagement__in=visible.values("pk")).order_by().values_list(
-        "engagement_id", "theme_id", "share"
-    )
-    for engagement_id, theme_id, share in rows:
-        shares[engagement_id].append((theme_id, share))
-    for engagement_id, theme_shares in shares.items():
-        facts[engagement_id].theme_fractions = split_fractions(theme_shares)
+    for engagement_id, key_id, share in rows:
+        shares[engagement_id].append((key_id, share))
+    return {engagement_id: split_fractions(pairs) for engagement_id, pairs in shares.items()}
 
 
 def _add_money(facts: dict[int, EngagementFacts], visible) -> None:
