@@ -225,6 +225,11 @@ class Engagement(ConfidentialModel):
     iati_extra = models.JSONField(_("further IATI data"), default=dict, blank=True)
     # Problems an import found and flagged: [{"tier", "field", "message"}].
     import_findings = models.JSONField(_("import findings"), default=list, blank=True)
+    # The classifier's verdict on an imported record; what people enter by hand
+    # or by spreadsheet is about migration by definition.
+    migration_relevant = models.BooleanField(_("migration-relevant"), default=True, db_index=True)
+    # Why it was kept: [{"kind": "code" | "term", "field", "text"}], see iati.classifier.
+    relevance_reasons = models.JSONField(_("reasons for relevance"), default=list, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
