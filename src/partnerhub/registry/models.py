@@ -373,7 +373,21 @@ class MoneyLine(models.Model):
     kind = models.CharField(_("kind"), max_length=12, choices=MoneyKind.choices)
     amount = models.DecimalField(_("amount"), max_digits=18, decimal_places=2)
     currency = models.CharField(_("currency"), max_length=3, default="EUR")
+    # IATI defines the value date as the date of the exchange rate only; some
+    # publishers set it to the day they extracted their data.
     value_date = models.DateField(_("value date"))
+    transaction_date = models.DateField(
+        _("transaction date"), null=True, blank=True,
+        help_text=_("The day the publisher gives for the transaction; empty: the value date."),
+    )
+    period_start = models.DateField(
+        _("start of the budget period"), null=True, blank=True,
+        help_text=_("For a budget of a stated period; empty: the value date."),
+    )
+    is_correction = models.BooleanField(
+        _("correction"), default=False,
+        help_text=_("A negative amount that corrects an earlier commitment or disbursement."),
+    )
     amount_eur = models.DecimalField(_("amount in EUR"), max_digits=18, decimal_places=2)
     # The funding chain, as IATI transactions state it: who passed the money
     # to whom, and from which activity to which.
@@ -395,7 +409,13 @@ class MoneyLine(models.Model):
         verbose_name_plural = _("money lines")
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.amount} {self.currency} ({self.value_date})"
+        return f"{self.get_kind_display()} {self.amount} {self.currency} ({self.dated})"
+
+    @property
+    def dated(self):
+        """The day the line counts on (and so its year): the transaction date, the
+        start of a budget's period, else the value date."""
+        return self.transaction_date or self.period_start or self.value_date
 
 
 class LinkKind(models.TextChoices):
