@@ -118,6 +118,8 @@ LOGOUT_REDIRECT_URL = "web:dashboard"
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+# One unambiguous date format per language: "3 Dec 2026", "3 déc. 2026" (partnerhub/formats/).
+FORMAT_MODULE_PATH = ["partnerhub.formats"]
 TIME_ZONE = "Europe/Brussels"
 USE_I18N = True
 USE_TZ = True

@@ -187,7 +187,7 @@ def test_same_reference_of_another_organisation_is_a_different_engagement(cast):
     ({"commitment_amount": "0"}, "commitment_amount", "warning", "zero says nothing"),
     ({"commitment_currency": "EUE"}, "commitment_currency", "error", "not a currency with an ECB"),
     ({"commitment_currency": ""}, "commitment_currency", "error", "No currency given"),
-    ({"commitment_date": ""}, "commitment_date", "warning", "the start date 2024-01-01 was used"),
+    ({"commitment_date": ""}, "commitment_date", "warning", "the start date 1 Jan 2024 was used"),
     ({"status": "ongoing"}, "status", "error", "default for a new engagement"),
     ({"humanitarian": "perhaps"}, "humanitarian", "error", "not yes or no"),
     ({"actual_start": "2025-01-01", "actual_end": "2024-01-01"}, "actual_end", "error", "before the start"),

@@ -15,6 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from importlib import import_module
 from typing import Any
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from partnerhub.core.sharing import SharingLevel
@@ -440,7 +441,7 @@ class RowAnalysis:
             self.add(Tier.ERROR, column, _("No value date and no start date; the amount was left out."))
             return None
         self.add(Tier.WARNING, column, _("No value date; the start date %(date)s was used.")
-                 % {"date": start.isoformat()})
+                 % {"date": date_format(start, "DATE_FORMAT")})
         return start
 
 
