@@ -256,3 +256,46 @@ def test_wrong_file_types_are_refused_with_a_clear_message(file_name, data, expe
 def test_damaged_workbook_is_refused_without_a_crash():
     data = rewritten_xlsx(xlsx_bytes([engagement_row()]), replace={"xl/workbook.xml": b"<not-a-workbook/>"})
     assert "could not be read" in refusal("engagements.xlsx", data)
+
+
+def hidden_doctype_workbook() -> bytes:
+    """A valid workbook whose sheet part hides a DOCTYPE behind a comment and more than 4 KB of
+    whitespace, and uses the entity it declares in a title."""
+    workbook = xlsx_bytes([engagement_row(title="TITLE-PLACEHOLDER")])
+    sheet = zipfile.ZipFile(io.BytesIO(workbook)).read(SHEET_PART)
+    hostile = (b'<?xml version="1.0" encoding="UTF-8"?>\n<!-- exported -->' + b" " * 8192
+               + b'<!DOCTYPE worksheet [<!ENTITY secret "EXPANDED-ENTITY">]>'
+               + sheet.replace(b"TITLE-PLACEHOLDER", b"&secret;"))
+    return rewritten_xlsx(workbook, replace={SHEET_PART: hostile})
+
+
+def test_doctype_hidden_behind_a_comment_and_whitespace_is_refused_naming_file_and_part(unopened):
+    message = refusal("engagements.xlsx", hidden_doctype_workbook())
+    assert "XML entities" in message
+    assert "engagements.xlsx" in message
+    assert SHEET_PART in message
+
+
+@pytest.mark.django_db
+def test_workbook_with_a_hidden_doctype_writes_nothing(cast):
+    from partnerhub.core.models import Event, ObjectChange
+    from partnerhub.registry.models import Engagement
+    from partnerhub.sheets.services import import_sheet
+
+    before = (Engagement.objects.count(), ObjectChange.objects.count(), Event.objects.count())
+    with pytest.raises(SheetRefused):
+        import_sheet("engagements.xlsx", hidden_doctype_workbook(), cast.german_interior,
+                     acting_user=cast.german_ministry_editor, confirm=True)
+    assert (Engagement.objects.count(), ObjectChange.objects.count(), Event.objects.count()) == before
+    assert not Engagement.objects.filter(title__contains="EXPANDED-ENTITY").exists()
+
+
+@pytest.mark.parametrize("part", ["xl/workbook.xml", "xl/styles.xml", "[Content_Types].xml",
+                                  "xl/_rels/workbook.xml.rels"])
+def test_doctype_in_any_part_is_refused_wherever_it_stands(unopened, part):
+    original = zipfile.ZipFile(io.BytesIO(xlsx_bytes([engagement_row()]))).read(part)
+    declaration_end = original.index(b"?>") + 2 if original.startswith(b"<?xml") else 0
+    hostile = (original[:declaration_end] + b"<!--" + b"x" * 5000 + b"-->\n" + b"\t" * 5000
+               + b'<!DOCTYPE r SYSTEM "http://attacker.invalid/x.dtd">' + original[declaration_end:])
+    data = rewritten_xlsx(xlsx_bytes([engagement_row()]), replace={part: hostile})
+    assert part in refusal("engagements.xlsx", data)

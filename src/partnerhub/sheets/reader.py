@@ -21,6 +21,7 @@ from pathlib import Path
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from lxml import etree
 from openpyxl import load_workbook
 
 from partnerhub.sheets.columns import COLUMNS_BY_KEY, REQUIRED_KEYS, normalise_header
@@ -36,6 +37,8 @@ DELIMITERS = (",", ";", "\t")
 # Members smaller than this may compress as well as they like.
 RATIO_CHECK_FROM_BYTES = 1024 * 1024
 MAX_ARCHIVE_MEMBERS = 1000
+XML_PART_SUFFIXES = (".xml", ".rels", ".vml")
+XML_SCAN_CHUNK_BYTES = 64 * 1024
 FORMULA_TRIGGERS = ("=", "+", "-", "@")
 NUMBER_LIKE = re.compile(r"^[+-]\s*[\d.,'\s]+%?$")
 
@@ -248,7 +251,7 @@ def _check_row_count(count: int) -> None:
 # -- XLSX --------------------------------------------------------------------
 
 def read_xlsx(file_name: str, data: bytes) -> SheetContent:
-    inspect_archive(data)
+    inspect_archive(file_name, data)
     try:
         return _read_workbook(file_name, data)
     except SheetRefused:
@@ -258,7 +261,7 @@ def read_xlsx(file_name: str, data: bytes) -> SheetContent:
                              ".xlsx and upload it again.") % {"error": type(error).__name__}) from error
 
 
-def inspect_archive(data: bytes) -> None:
+def inspect_archive(file_name: str, data: bytes) -> None:
     """Refuse zip bombs, macros and DTDs from the central directory, before unpacking."""
     if data.startswith(OLE_MAGIC):
         raise SheetRefused(_("This is an old-format (.xls) or password-protected workbook. Save it as .xlsx "
@@ -279,7 +282,7 @@ def inspect_archive(data: bytes) -> None:
                                  "content types."))
         if b"macroenabled" in archive.read("[Content_Types].xml").lower():
             raise SheetRefused(_macro_message())
-        _refuse_document_type_definitions(archive, members)
+        _refuse_document_type_definitions(file_name, archive, members)
 
 
 def _check_archive_sizes(members: list[zipfile.ZipInfo]) -> None:
@@ -300,16 +303,60 @@ def _check_archive_sizes(members: list[zipfile.ZipInfo]) -> None:
                              "a real spreadsheet is not. It was refused unopened.") % {"ratio": ratio})
 
 
-def _refuse_document_type_definitions(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo]) -> None:
-    """Spreadsheet parts never declare a DTD; one that does is an attack on the XML parser."""
+def _refuse_document_type_definitions(file_name: str, archive: zipfile.ZipFile,
+                                      members: list[zipfile.ZipInfo]) -> None:
+    """Spreadsheet parts never declare a DTD; one that does is an attack on the XML parser.
+
+    Each XML part is parsed whole, as a stream and without building a tree, by
+    a parser that loads no DTD and expands no entity; a DOCTYPE anywhere, or
+    a part that is not well-formed XML, refuses the file before openpyxl runs.
+    """
     for member in members:
-        if not member.filename.lower().endswith((".xml", ".rels", ".vml")):
-            continue
+        if member.filename.lower().endswith(XML_PART_SUFFIXES):
+            _scan_xml_part(file_name, archive, member)
+
+
+class _DoctypeFound(Exception):
+    pass
+
+
+class _DoctypeRefusingTarget:
+    """A parser target that keeps nothing and stops at the first DOCTYPE."""
+
+    def doctype(self, name, public_id, system_url) -> None:
+        raise _DoctypeFound
+
+    def start(self, tag, attributes) -> None:
+        pass
+
+    def end(self, tag) -> None:
+        pass
+
+    def data(self, text) -> None:
+        pass
+
+    def close(self) -> None:
+        return None
+
+
+def _scan_xml_part(file_name: str, archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:
+    # Excel's legacy VML drawings are not always well-formed; only their DOCTYPE matters.
+    parser = etree.XMLParser(target=_DoctypeRefusingTarget(), resolve_entities=False, no_network=True,
+                             load_dtd=False, dtd_validation=False, huge_tree=False,
+                             recover=member.filename.lower().endswith(".vml"))
+    names = {"name": file_name, "part": member.filename}
+    try:
         with archive.open(member) as part:
-            head = part.read(4096)
-        if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-            raise SheetRefused(_("The workbook declares XML entities, which a spreadsheet never does. It was "
-                                 "refused unopened."))
+            while chunk := part.read(XML_SCAN_CHUNK_BYTES):
+                parser.feed(chunk)
+        parser.close()
+    except _DoctypeFound as found:
+        raise SheetRefused(_("“%(name)s”: the part %(part)s declares a DTD or XML entities, which a "
+                             "spreadsheet never does. The workbook was refused unopened.") % names) from found
+    except etree.XMLSyntaxError as error:
+        raise SheetRefused(_("“%(name)s”: the part %(part)s is not well-formed XML (line %(line)s). Open the "
+                             "workbook in Excel, save it as .xlsx and upload it again.")
+                           % {**names, "line": error.lineno}) from error
 
 
 def _read_workbook(file_name: str, data: bytes) -> SheetContent:
