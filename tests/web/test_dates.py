@@ -26,7 +26,7 @@ def rendered(template_text: str, language: str, **context) -> str:
 @pytest.mark.parametrize(("language", "expected"), [("en", "3 Dec 2026"), ("fr", "3 déc. 2026")])
 @pytest.mark.parametrize("name", NAMED_FORMATS)
 def test_every_named_format_writes_the_month_as_a_word(language, expected, name):
-    text = rendered('{{ day|date:"%s" }}' % name, language, day=DAY)
+    text = rendered("{{ day|date:format_name }}", language, day=DAY, format_name=name)
 
     assert text.startswith(expected)
     assert not re.search(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}", text), text
