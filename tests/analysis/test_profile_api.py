@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 
 from partnerhub.analysis.models import PartnerPriority
+from partnerhub.core.models import Event
 from tests.analysis.portfolios import money, record
 from tests.api.helpers import error_locations
 
@@ -66,3 +67,36 @@ def test_viewers_cannot_record_priorities(cast, token_api):
     response = token_api(cast.giz_viewer).post("/countries/MAR/priorities", {
         "theme": "DEV-REMIT", "description": "x", "source": "y", "stated_on": "2025-02-11"})
     assert response.status_code == 403
+
+
+def test_only_the_owner_organisation_changes_or_removes_a_priority_over_the_api(cast, token_api):
+    ministry = token_api(cast.moroccan_ministry_user)
+    created = ministry.post("/countries/MAR/priorities", {
+        "theme": "LEGAL-LABOUR", "description": "Seasonal work schemes", "source": "Letter of the Minister",
+        "stated_on": "2025-02-11"}).json()
+    rewrite = {"theme": "LEGAL-LABOUR", "description": "Rewritten by the EU side", "source": "Letter",
+               "stated_on": "2025-02-11", "sharing_level": "public"}
+    coordinator = token_api(cast.coordinator)
+    assert coordinator.put(f"/priorities/{created['id']}", rewrite).status_code == 403
+    assert coordinator.delete(f"/priorities/{created['id']}").status_code == 403
+    priority = PartnerPriority.objects.get()
+    assert (priority.description, priority.sharing_level) == ("Seasonal work schemes", "partner")
+    response = ministry.put(f"/priorities/{created['id']}", {**rewrite, "description": "Seasonal work, widened"})
+    assert response.status_code == 200, response.content
+    assert (response.json()["description"], response.json()["sharing_level"]) == ("Seasonal work, widened",
+                                                                                   "public")
+    assert list(Event.objects.filter(object_id=priority.pk).order_by("pk").values_list("name", flat=True)) == [
+        "priority.created", "priority.updated", "priority.sharing_changed"]
+
+
+def test_the_partner_ministry_cannot_widen_the_delegations_priority_over_the_api(cast, token_api):
+    created = token_api(cast.coordinator).post("/countries/MAR/priorities", {
+        "theme": "DEV-REMIT", "description": "Cheaper remittances", "source": "Meeting",
+        "stated_on": "2025-02-11"}).json()
+    response = token_api(cast.moroccan_ministry_user).put(f"/priorities/{created['id']}", {
+        "theme": "DEV-REMIT", "description": "Cheaper remittances", "source": "Meeting",
+        "stated_on": "2025-02-11", "sharing_level": "public"})
+    assert response.status_code == 403
+    assert PartnerPriority.objects.get().sharing_level == "partner"
+    assert token_api(cast.iom_officer).put(f"/priorities/{created['id']}", {
+        "theme": "DEV-REMIT", "description": "x", "source": "y", "stated_on": "2025-02-11"}).status_code == 404

@@ -6,12 +6,14 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from partnerhub.access.models import Role
 from partnerhub.analysis.models import PartnerPriority
 from partnerhub.analysis.profile import country_profile
-from partnerhub.core.models import ObjectChange
+from partnerhub.core.models import Event, ObjectChange
 from partnerhub.geo.models import Country
 from partnerhub.registry.models import Theme
 from tests.analysis.portfolios import money, record
+from tests.personas import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -144,22 +146,72 @@ def test_bad_priority_input_names_the_field_and_writes_nothing(client, cast):
     assert not PartnerPriority.objects.exists()
 
 
-def test_coordinator_corrects_and_removes_a_priority_the_partner_recorded(client, cast):
-    priority = PartnerPriority.objects.create(
-        owner=cast.moroccan_interior, country=Country.objects.get(iso3="MAR"),
-        theme=Theme.objects.get(code="DEV-REMIT"), description="Remittances", source="Speech",
-        stated_on=date(2024, 1, 10))
+def stated_priority(owner, *, description="Remittances", sharing_level="partner") -> PartnerPriority:
+    return PartnerPriority.objects.create(
+        owner=owner, country=Country.objects.get(iso3="MAR"), theme=Theme.objects.get(code="DEV-REMIT"),
+        description=description, source="Speech", stated_on=date(2024, 1, 10), sharing_level=sharing_level)
+
+
+def edit_url(priority):
+    return reverse("analysis:priority_update", args=["MAR", priority.pk])
+
+
+def delete_url(priority):
+    return reverse("analysis:priority_delete", args=["MAR", priority.pk])
+
+
+def test_coordinator_cannot_rewrite_widen_or_remove_what_the_partner_stated(client, cast):
+    priority = stated_priority(cast.moroccan_interior)
     client.force_login(cast.coordinator)
-    response = client.post(reverse("analysis:priority_update", args=["MAR", priority.pk]),
-                           priority_data(source="Speech of the Minister, 10 January 2024"))
+    assert client.get(edit_url(priority)).status_code == 403
+    response = client.post(edit_url(priority), priority_data(description="Rewritten", sharing_level="public"))
+    assert response.status_code == 403
+    assert client.post(delete_url(priority)).status_code == 403
+    priority.refresh_from_db()
+    assert (priority.description, priority.sharing_level) == ("Remittances", "partner")
+    assert not ObjectChange.objects.filter(object_id=priority.pk).exists()
+
+
+def test_partner_ministry_cannot_rewrite_or_widen_what_the_delegation_recorded(client, cast):
+    priority = stated_priority(cast.eu_delegation_morocco)
+    client.force_login(cast.moroccan_ministry_user)
+    response = client.post(edit_url(priority), priority_data(description="Rewritten", sharing_level="public"))
+    assert response.status_code == 403
+    assert "EU Delegation to Morocco" in response.content.decode()
+    priority.refresh_from_db()
+    assert (priority.description, priority.sharing_level) == ("Remittances", "partner")
+
+
+def test_an_editor_of_the_delegation_corrects_and_removes_the_delegations_priority(client, cast):
+    editor = make_user("delegation.editor", cast.eu_delegation_morocco, Role.EDITOR)
+    priority = stated_priority(cast.eu_delegation_morocco)
+    client.force_login(editor)
+    response = client.post(edit_url(priority), priority_data(source="Speech of the Minister, 10 January 2024",
+                                                             sharing_level="public"))
     assert response.status_code == 302
     priority.refresh_from_db()
-    assert priority.source == "Speech of the Minister, 10 January 2024"
-    assert priority.owner == cast.moroccan_interior
+    assert (priority.source, priority.sharing_level, priority.owner) == (
+        "Speech of the Minister, 10 January 2024", "public", cast.eu_delegation_morocco)
     change = ObjectChange.objects.get(object_id=priority.pk, action="update")
     assert change.changes["source"] == ["Speech", "Speech of the Minister, 10 January 2024"]
-    response = client.post(reverse("analysis:priority_delete", args=["MAR", priority.pk]))
-    assert response.status_code == 302 and not PartnerPriority.objects.exists()
+    assert change.changes["sharing_level"] == ["partner", "public"]
+    assert set(Event.objects.filter(object_id=priority.pk).values_list("name", flat=True)) == {
+        "priority.updated", "priority.sharing_changed"}
+    assert client.post(delete_url(priority)).status_code == 302
+    assert not PartnerPriority.objects.exists()
+    assert Event.objects.filter(name="priority.deleted", object_id=priority.pk, user=editor).exists()
+
+
+def test_the_profile_offers_edit_and_remove_only_on_the_readers_own_priorities(client, cast):
+    own = stated_priority(cast.moroccan_interior, description="Ours")
+    others = stated_priority(cast.eu_delegation_morocco, description="Theirs")
+    client.force_login(cast.moroccan_ministry_user)
+    page = client.get(profile_url()).content.decode()
+    assert edit_url(own) in page and delete_url(own) in page
+    assert edit_url(others) not in page and delete_url(others) not in page
+    client.force_login(cast.french_embassy_viewer)
+    page = client.get(profile_url()).content.decode()
+    assert "Theirs" in page and edit_url(others) not in page and delete_url(own) not in page
 
 
 def test_a_priority_shared_with_morocco_is_hidden_from_tunisia(client, cast):
@@ -169,7 +221,7 @@ def test_a_priority_shared_with_morocco_is_hidden_from_tunisia(client, cast):
         stated_on=date(2024, 1, 10))
     client.force_login(cast.tunisian_ministry_user)
     assert "Remittances" not in client.get(profile_url()).content.decode()
-    client.force_login(cast.coordinator)
+    client.force_login(cast.moroccan_ministry_user)
     assert client.get(reverse("analysis:priority_update", args=["MAR", priority.pk])).status_code == 200
     client.force_login(cast.iom_officer)
     assert client.get(reverse("analysis:priority_delete", args=["MAR", priority.pk])).status_code == 404

@@ -9,16 +9,15 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Schema, Status
 from pydantic import Field
 
+from partnerhub.analysis import priority_services
 from partnerhub.analysis.models import PartnerPriority
-from partnerhub.analysis.priorities import PartnerPriorityForm, recording_organisations, snapshot
+from partnerhub.analysis.priorities import PartnerPriorityForm, recording_organisations
 from partnerhub.analysis.profile import country_profile
-from partnerhub.core.history import record_change
 from partnerhub.geo.models import Country
 from partnerhub.registry.models import MoneyKind, Theme
 
@@ -174,37 +173,35 @@ def create_priority(request, payload: PriorityIn, iso3: str = ISO3):
     country = _partner_country(iso3)
     organisations = _recording_organisations(request, country)
     owner = payload.owner_id or organisations[0].pk
-    form = PartnerPriorityForm(_form_data(payload, owner), organisations=organisations)
-    priority = _save(form, request, "create", country=country)
-    return Status(201, priority)
+    form = _valid(PartnerPriorityForm(_form_data(payload, owner), organisations=organisations))
+    priority = priority_services.create_priority(country=country, owner=form.cleaned_data["owner"],
+                                                 fields=form.cleaned_data, acting_user=request.user)
+    return Status(201, _for_output(priority))
 
 
 @router.put("/priorities/{priority_id}", response={200: PriorityOut, 403: Message, 404: Message, 422: dict},
-            summary="Change a priority")
+            summary="Change a priority", description="Only editors of the organisation that recorded it.")
 def update_priority(request, payload: PriorityIn, priority_id: int = Path(..., ge=1, le=2**31 - 1)):
     priority = _visible_priority(request, priority_id)
-    organisations = _recording_organisations(request, priority.country)
-    before = snapshot(priority)
     form = PartnerPriorityForm(_form_data(payload, priority.owner_id), instance=priority,
-                               organisations=organisations)
+                               organisations=[priority.owner])
     del form.fields["owner"]
-    return _save(form, request, "update", before=before)
+    priority = priority_services.update_priority(priority, _valid(form).cleaned_data, acting_user=request.user)
+    return _for_output(priority)
 
 
 @router.delete("/priorities/{priority_id}", response={204: None, 403: Message, 404: Message},
-               summary="Remove a priority")
+               summary="Remove a priority", description="Only editors of the organisation that recorded it.")
 def delete_priority(request, priority_id: int = Path(..., ge=1, le=2**31 - 1)):
-    priority = _visible_priority(request, priority_id)
-    _recording_organisations(request, priority.country)
-    with transaction.atomic():
-        record_change(priority, "delete", snapshot(priority), {}, user=request.user)
-        priority.delete()
+    priority_services.delete_priority(_visible_priority(request, priority_id), acting_user=request.user)
     return Status(204, None)
 
 
 def _visible_priority(request, priority_id: int) -> PartnerPriority:
-    return get_object_or_404(PartnerPriority.objects.visible_to(request.user).select_related("country", "theme"),
-                             pk=priority_id)
+    """Hidden and missing priorities answer the same 404."""
+    return get_object_or_404(
+        PartnerPriority.objects.visible_to(request.user).select_related("country", "theme", "owner"),
+        pk=priority_id)
 
 
 def _recording_organisations(request, country):
@@ -222,14 +219,11 @@ def _form_data(payload: PriorityIn, owner_id: int) -> dict:
     return {**payload.dict(exclude={"owner_id", "theme"}), "theme": theme, "owner": owner_id}
 
 
-def _save(form: PartnerPriorityForm, request, action: str, *, country=None, before=None) -> PartnerPriority:
+def _valid(form: PartnerPriorityForm) -> PartnerPriorityForm:
     if not form.is_valid():
         raise ValidationError(form.errors.as_data())
-    with transaction.atomic():
-        priority = form.save(commit=False)
-        if country is not None:
-            priority.country = country
-            priority.recorded_by = request.user
-        priority.save()
-        record_change(priority, action, before or {}, snapshot(priority), user=request.user)
+    return form
+
+
+def _for_output(priority: PartnerPriority) -> PartnerPriority:
     return PartnerPriority.objects.select_related("country", "theme").get(pk=priority.pk)

@@ -2,8 +2,9 @@
 
 Coordinators and administrators of EU-side organisations record them for any
 partner country; editors (and above) of a partner country's own authorities
-record them for their country. Both may correct or remove a priority they can
-see. The organisation recording a priority owns it.
+record them for their country. The organisation recording a priority owns it,
+and only that organisation's editors change, widen or remove it
+(``priority_services``).
 """
 
 from django import forms

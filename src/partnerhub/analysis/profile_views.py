@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -17,10 +17,10 @@ from partnerhub.analysis.priorities import (
     PartnerPriorityForm,
     may_record_priorities,
     recording_organisations,
-    snapshot,
 )
+from partnerhub.analysis.priority_services import create_priority, delete_priority, update_priority
 from partnerhub.analysis.profile import SHOWN_MONEY_KINDS, country_profile
-from partnerhub.core.history import record_change
+from partnerhub.core.visibility import can_edit, circle_of
 from partnerhub.geo.models import Country
 from partnerhub.registry.models import MoneyKind
 
@@ -53,6 +53,7 @@ def country_profile_page(request, iso3: str):
         "locator": worldmap.locator(country.iso3),
         "overlaps": overlaps_for_country(request.user, country),
         "may_record_priorities": may_record_priorities(request.user, country),
+        "editable_owner_ids": circle_of(request.user).editable_organisation_ids,
     }
     return render(request, "analysis/profile/country_profile.html", context)
 
@@ -95,12 +96,8 @@ def priority_create(request, iso3: str):
     form = PartnerPriorityForm(request.POST or None, organisations=organisations,
                                initial={"owner": organisations[0].pk})
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            priority = form.save(commit=False)
-            priority.country = country
-            priority.recorded_by = request.user
-            priority.save()
-            record_change(priority, "create", {}, snapshot(priority), user=request.user)
+        priority = create_priority(country=country, owner=form.cleaned_data["owner"], fields=form.cleaned_data,
+                                   acting_user=request.user)
         messages.success(request, _("The priority was recorded."))
         return HttpResponseRedirect(priority.get_absolute_url())
     return render(request, "analysis/profile/priority_form.html", {"country": country, "form": form})
@@ -110,17 +107,16 @@ def priority_create(request, iso3: str):
 @require_http_methods(["GET", "POST"])
 def priority_update(request, iso3: str, pk: int):
     country = partner_country(iso3)
-    priority = get_object_or_404(PartnerPriority.objects.visible_to(request.user), pk=pk, country=country)
-    organisations = recording_organisations(request.user, country)
-    if not organisations:
-        return _cannot_record(request, country)
-    form = PartnerPriorityForm(request.POST or None, instance=priority, organisations=organisations)
+    priority = _visible_priority(request, country, pk)
+    if not can_edit(request.user, priority):
+        return _cannot_edit(request, country, priority)
+    form = PartnerPriorityForm(request.POST or None, instance=priority, organisations=[priority.owner])
     del form.fields["owner"]  # the recording organisation stays the owner
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            before = snapshot(PartnerPriority.objects.get(pk=pk))
-            form.save()
-            record_change(priority, "update", before, snapshot(priority), user=request.user)
+        try:
+            update_priority(priority, form.cleaned_data, acting_user=request.user)
+        except PermissionDenied:
+            return _cannot_edit(request, country, priority)
         messages.success(request, _("The priority was updated."))
         return HttpResponseRedirect(priority.get_absolute_url())
     return render(request, "analysis/profile/priority_form.html",
@@ -131,18 +127,30 @@ def priority_update(request, iso3: str, pk: int):
 @require_http_methods(["GET", "POST"])
 def priority_delete(request, iso3: str, pk: int):
     country = partner_country(iso3)
-    priority = get_object_or_404(PartnerPriority.objects.visible_to(request.user), pk=pk, country=country)
-    if not may_record_priorities(request.user, country):
-        return _cannot_record(request, country)
+    priority = _visible_priority(request, country, pk)
+    if not can_edit(request.user, priority):
+        return _cannot_edit(request, country, priority)
     if request.method == "POST":
-        with transaction.atomic():
-            record_change(priority, "delete", snapshot(priority), {}, user=request.user)
-            priority.delete()
+        try:
+            delete_priority(priority, acting_user=request.user)
+        except PermissionDenied:
+            return _cannot_edit(request, country, priority)
         messages.success(request, _("The priority was removed."))
         return HttpResponseRedirect(reverse("analysis:country_profile", args=[country.iso3]) + "#priorities")
     return render(request, "analysis/profile/priority_confirm_delete.html",
                   {"country": country, "priority": priority})
 
 
+def _visible_priority(request, country: Country, pk: int) -> PartnerPriority:
+    """Hidden and missing priorities answer the same 404."""
+    return get_object_or_404(PartnerPriority.objects.visible_to(request.user).select_related("owner", "theme"),
+                             pk=pk, country=country)
+
+
 def _cannot_record(request, country):
     return render(request, "analysis/profile/priority_cannot_record.html", {"country": country}, status=403)
+
+
+def _cannot_edit(request, country, priority):
+    return render(request, "analysis/profile/priority_cannot_edit.html",
+                  {"country": country, "priority": priority}, status=403)
