@@ -114,6 +114,22 @@ def test_a_funding_chain_from_the_eu_through_giz_to_iom_is_counted_once(cast, mo
         "Delegated cooperation: reintegration (GIZ)"]
 
 
+def test_a_disbursement_is_netted_only_by_the_money_paid_to_it(cast, morocco):
+    """The EU committed 5 m to a German project and paid 2 m of it; the project paid out 2.5 m."""
+    record(cast.commission, cast.commission_desk_officer, title="EU contribution to the German project",
+           iati_identifier="XI-IATI-EC_INTPA-2024-002", sharing_level="public",
+           money_lines=[money("commitment", "5000000", receiver_activity="DE-1-BMI-TEST-3"),
+                        money("disbursement", "2000000", receiver_activity="DE-1-BMI-TEST-3")])
+    record(cast.german_interior, cast.german_ministry_editor, title="German border project",
+           iati_identifier="DE-1-BMI-TEST-3", sharing_level="public",
+           money_lines=[money("commitment", "6000000"), money("disbursement", "2500000")])
+
+    totals = totals_by_kind(country_profile(cast.commission_desk_officer, morocco))
+
+    assert totals["disbursement"] == Decimal("2500000")  # 2 m paid by the EU, 0.5 m more by Germany
+    assert totals["commitment"] == Decimal("6000000")  # 5 m committed by the EU, 1 m more by Germany
+
+
 def test_parent_programme_and_its_contracts_count_each_euro_once(cast, morocco):
     parent = record(cast.commission, cast.commission_desk_officer, title="Decision: migration programme",
                     money_lines=[money("commitment", "20000000")])

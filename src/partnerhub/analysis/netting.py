@@ -6,7 +6,13 @@ the level of the original funder: an engagement's money is reduced by what
 came to it from an upstream engagement that is itself counted in the same
 total and carries money of the same kind.
 
-* A transaction that names the other activity states how much came from it.
+* A transaction that names the other activity states how much came from it,
+  and each kind of money is netted against flows of its own kind only: a
+  disbursement only by money actually paid to it (the upstream's disbursement,
+  or its own incoming funds), never by a larger commitment not yet paid. Money
+  paid was committed too, so a commitment is also covered by a payment; a
+  budget plans what is committed or paid; expenditure is spent by the one who
+  reports it and no transaction between activities covers it.
 * A link without an amount (``is part of`` a parent programme, ``is funded
   by``) means all of it came from the upstream engagement.
 * Nothing is taken below zero, and a chain that loops back on itself is cut
@@ -16,10 +22,22 @@ total and carries money of the same kind.
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from partnerhub.analysis.portfolio import ZERO, EngagementFacts, FundingEdge
+from partnerhub.registry.models import MoneyKind
+
+PAID = (MoneyKind.DISBURSEMENT, MoneyKind.INCOMING)
+COMMITTED_OR_PAID = (MoneyKind.COMMITMENT, *PAID)
+# The stated flows between two activities that cover each kind of money downstream.
+COVERING_FLOWS: dict[str, tuple[str, ...]] = {
+    MoneyKind.BUDGET: COMMITTED_OR_PAID,
+    MoneyKind.COMMITMENT: COMMITTED_OR_PAID,
+    MoneyKind.DISBURSEMENT: PAID,
+    MoneyKind.INCOMING: PAID,
+    MoneyKind.EXPENDITURE: (),
+}
 
 
 @dataclass
@@ -38,6 +56,21 @@ class Netting:
     def ratio(self) -> Decimal:
         """The counted part, to scale the engagement's money by year."""
         return self.net / self.gross if self.gross else ZERO
+
+
+def edges_covering(kind: str, edges: Iterable[FundingEdge]) -> list[FundingEdge]:
+    """The edges that cover money of ``kind``: every link (all of it), and for each pair
+    the largest stated flow of a covering kind (an upstream's disbursement and the
+    downstream's incoming funds usually describe the same payment)."""
+    covering, stated = [], {}
+    for edge in edges:
+        if edge.kind is None:
+            covering.append(edge)
+        elif edge.kind in COVERING_FLOWS.get(kind, ()):
+            pair = (edge.upstream, edge.downstream)
+            if pair not in stated or edge.amount > stated[pair].amount:
+                stated[pair] = edge
+    return covering + [replace(edge, kind=kind) for edge in stated.values()]
 
 
 def acyclic(edges: Iterable[FundingEdge]) -> list[FundingEdge]:
@@ -77,7 +110,7 @@ def count_once(
     reduced by money counted only under another actor).
     """
     nettings = {pk: Netting(gross=facts.total(kind)) for pk, facts in engagements.items()}
-    for edge in acyclic(edges):
+    for edge in acyclic(edges_covering(kind, edges)):
         upstream, downstream = engagements.get(edge.upstream), engagements.get(edge.downstream)
         if upstream is None or downstream is None or not nettings[edge.upstream].gross:
             continue

@@ -70,13 +70,15 @@ class EngagementFacts:
 
 @dataclass(frozen=True)
 class FundingEdge:
-    """Money of ``downstream`` that came from ``upstream``: ``amount`` EUR when a
-    transaction states it, ``None`` when only a link says so (then all of it)."""
+    """Money of ``downstream`` that came from ``upstream``: ``amount`` EUR of the kind
+    ``kind`` when a transaction states it, ``None`` when only a link says so (then all
+    of it, of every kind, and ``kind`` is ``None``)."""
 
     upstream: int
     downstream: int
     amount: Decimal | None
     reason: str  # "part_of", "funded_by", "transaction", "transaction_organisation"
+    kind: str | None = None  # the kind of money the transactions state: commitment, disbursement, incoming
 
 
 @dataclass
@@ -172,7 +174,11 @@ def _funding_edges(facts: dict[int, EngagementFacts], visible) -> list[FundingEd
         kind__in=UPSTREAM_LINK_KINDS,
     ).values_list("target_id", "source_id", "kind")
     edges.extend(FundingEdge(upstream, downstream, None, kind) for upstream, downstream, kind in links)
-    edges.extend(_transaction_edges(visible, _FundingParties(facts)))
+    lines = MoneyLine.objects.filter(engagement__in=visible.values("pk")).filter(
+        Q(kind__in=OUTGOING_FLOW_KINDS) & (~Q(receiver_activity="") | ~Q(receiver_ref=""))
+        | Q(kind=MoneyKind.INCOMING) & (~Q(provider_activity="") | ~Q(provider_ref=""))
+    ).order_by().values_list(*TRANSACTION_FIELDS)
+    edges.extend(transaction_edges(facts, lines))
     return edges
 
 
@@ -195,17 +201,18 @@ class _FundingParties:
         return (candidates[0] if len(candidates) == 1 else None), "transaction_organisation"
 
 
-def _transaction_edges(visible, parties: "_FundingParties") -> list[FundingEdge]:
+TRANSACTION_FIELDS = ("engagement_id", "kind", "amount_eur", "provider_activity", "provider_ref",
+                      "receiver_activity", "receiver_ref")
+
+
+def transaction_edges(facts: dict[int, EngagementFacts], lines) -> list[FundingEdge]:
     """An activity's commitments or disbursements to another activity, and an
-    activity's incoming funds from another one, both name the pair. The larger
-    statement of the two counts (they usually describe the same money)."""
-    flows: dict[tuple[int, int], dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    activity's incoming funds from another one, name the pair: one edge per pair
+    and kind of money stated, so that each kind is netted against its own kind
+    (``netting.COVERING_FLOWS``). ``lines`` are tuples of ``TRANSACTION_FIELDS``."""
+    parties = _FundingParties(facts)
+    flows: dict[tuple[int, int, str], Decimal] = defaultdict(Decimal)
     reasons: dict[tuple[int, int], str] = {}
-    lines = MoneyLine.objects.filter(engagement__in=visible.values("pk")).filter(
-        Q(kind__in=OUTGOING_FLOW_KINDS) & (~Q(receiver_activity="") | ~Q(receiver_ref=""))
-        | Q(kind=MoneyKind.INCOMING) & (~Q(provider_activity="") | ~Q(provider_ref=""))
-    ).order_by().values_list("engagement_id", "kind", "amount_eur", "provider_activity", "provider_ref",
-                             "receiver_activity", "receiver_ref")
     for engagement_id, kind, amount, provider_activity, provider_ref, receiver_activity, receiver_ref in lines:
         if kind == MoneyKind.INCOMING:
             upstream, reason = parties.find(provider_activity, provider_ref)
@@ -215,18 +222,13 @@ def _transaction_edges(visible, parties: "_FundingParties") -> list[FundingEdge]
             downstream, reason = parties.find(receiver_activity, receiver_ref)
         if upstream is None or downstream is None or upstream == downstream:
             continue
-        flows[(upstream, downstream)][kind] += amount
+        flows[(upstream, downstream, kind)] += amount
         if reasons.get((upstream, downstream)) != "transaction":  # a named activity is the better reason
             reasons[(upstream, downstream)] = reason
     return [
-        FundingEdge(upstream, downstream, _stated_flow(by_kind), reasons[(upstream, downstream)])
-        for (upstream, downstream), by_kind in sorted(flows.items())
+        FundingEdge(upstream, downstream, amount, reasons[(upstream, downstream)], kind)
+        for (upstream, downstream, kind), amount in sorted(flows.items())
     ]
-
-
-def _stated_flow(by_kind: dict[str, Decimal]) -> Decimal:
-    outgoing = max(by_kind.get(MoneyKind.COMMITMENT, ZERO), by_kind.get(MoneyKind.DISBURSEMENT, ZERO))
-    return max(outgoing, by_kind.get(MoneyKind.INCOMING, ZERO))
 
 
 def _has_undisclosed_money(in_scope, user) -> bool:
