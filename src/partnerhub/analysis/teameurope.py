@@ -23,9 +23,11 @@ from urllib.parse import urlencode
 
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from partnerhub.analysis.balance import Balance, balance_of
+from partnerhub.analysis.cache import kept_for_circle
 from partnerhub.analysis.figures import ActorDirectory, ActorGroup, CountryFigures
 from partnerhub.analysis.portfolio import ONE, ZERO, EngagementFacts, Portfolio, load_portfolio
 from partnerhub.geo.models import Country, Route
@@ -263,6 +265,28 @@ def country_rows(scope: ScopeFigures, countries: Iterable[Country], kind: str,
         )
         for country in countries if country.pk in figures
     ]
+
+
+def partner_countries() -> list[Country]:
+    """Every partner country, with the region and routes its row shows."""
+    return list(Country.objects.partners().select_related("region").prefetch_related("routes"))
+
+
+def partner_country_figures(user, partners: list[Country], kind: str) -> dict:
+    """The row of every partner country with a visible engagement and the totals over all
+    of them, each counted as in the country's profile; kept per circle, so the country
+    index and the dashboard give the same figures from one computation."""
+    def compute() -> dict:
+        taxonomy = Taxonomy.load()
+        partner_ids = [country.pk for country in partners]
+        scope = scope_figures(user, partner_ids, taxonomy)
+        return {
+            "rows": country_rows(scope, partners, kind, taxonomy),
+            "totals": money_totals(scope, partner_ids, undisclosed=scope.hidden.in_countries(partner_ids)),
+            "hidden": scope.hidden,
+            "has_demo": scope.has_demo,
+        }
+    return kept_for_circle(user, ("partner_country_figures", kind, get_language()), compute)
 
 
 def ranked_by_balance(rows: Iterable[CountryRow]) -> list[CountryRow]:

@@ -32,6 +32,8 @@ from partnerhub.analysis.teameurope import (
     Taxonomy,
     country_rows,
     money_totals,
+    partner_countries,
+    partner_country_figures,
     pillar_portfolio,
     pillar_summaries,
     profile_url,
@@ -135,9 +137,8 @@ def country_index(request):
         jump = CountryJumpForm()
     form = validated(CountryIndexForm(request.GET))
     kind, sort = form.money_kind(), form.cleaned_data.get("sort") or DEFAULT_SORT
-    partners = list(Country.objects.partners().select_related("region").prefetch_related("routes"))
-    index = kept_for_circle(request.user, ("country_index", kind, get_language()),
-                            lambda: _index_figures(request.user, partners, kind))
+    partners = partner_countries()
+    index = partner_country_figures(request.user, partners, kind)
     rows = index["rows"]
     context = {
         "kind": kind,
@@ -155,19 +156,6 @@ def country_index(request):
         "threshold": settings.BALANCE_PARTNER_THRESHOLD,
     }
     return render(request, "analysis/teameurope/country_index.html", context)
-
-
-def _index_figures(user, partners: list[Country], kind: str) -> dict:
-    """What the index shows, computed from one load of the visible portfolio (kept per circle)."""
-    taxonomy = Taxonomy.load()
-    partner_ids = [country.pk for country in partners]
-    scope = scope_figures(user, partner_ids, taxonomy)
-    return {
-        "rows": country_rows(scope, partners, kind, taxonomy),
-        "totals": money_totals(scope, partner_ids, undisclosed=scope.hidden.in_countries(partner_ids)),
-        "hidden": scope.hidden,
-        "has_demo": scope.has_demo,
-    }
 
 
 def sort_headers(kind: str, sort: str) -> dict[str, dict]:

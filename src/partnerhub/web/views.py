@@ -1,34 +1,35 @@
 """The dashboard: the viewer's visible portfolio at a glance.
 
 Every figure is computed over ``visible_to(request.user)`` only, in a fixed
-number of queries, and links to the filtered engagement list behind it.
+number of queries, and links to the list or the page behind it. The money is
+the figures of the partner-country pages (``analysis.teameurope``): Team
+Europe money, each engagement with its country share, each euro counted once,
+"+ undisclosed" where records the viewer may not see carry money. It is the
+same computation, kept per circle, so a country's figure here is its profile's.
 """
 
 from collections import Counter
 
-from django.db.models import Count, F, Sum
+from django.db.models import Count
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from partnerhub.registry.models import (
-    Engagement,
-    EngagementKind,
-    EngagementStatus,
-    MoneyKind,
-    MoneyLine,
-)
+from partnerhub.analysis.teameurope import CountryRow, partner_countries, partner_country_figures
+from partnerhub.registry.models import Engagement, EngagementKind, EngagementStatus, MoneyKind
 
 TOP_COUNTRIES = 10
 LATEST_ENGAGEMENTS = 8
+TOP_COUNTRIES_MONEY = MoneyKind.COMMITMENT
 
 
 @require_safe
 def dashboard(request):
     visible = Engagement.objects.visible_to(request.user)
+    figures = partner_country_figures(request.user, partner_countries(), TOP_COUNTRIES_MONEY)
     context = {
         **engagement_counts(visible),
-        "money_totals": money_totals(request.user),
-        "top_countries": top_partner_countries(request.user),
+        "money_totals": figures["totals"],
+        "top_countries": top_partner_countries(figures["rows"]),
         "latest": list(visible.select_related("owner")[:LATEST_ENGAGEMENTS]),
     }
     return render(request, "web/dashboard.html", context)
@@ -58,36 +59,7 @@ def counted_choices(choices, counts: Counter) -> list[dict]:
     ]
 
 
-# Expenditure and incoming funds come from IATI files; they appear when present.
-ALWAYS_SHOWN_MONEY_KINDS = (MoneyKind.BUDGET, MoneyKind.COMMITMENT, MoneyKind.DISBURSEMENT)
-
-
-def money_totals(user) -> list[dict]:
-    """EUR totals per money kind, side by side: a budget is not a commitment is not a payment."""
-    rows = (
-        MoneyLine.objects.visible_to(user).order_by().values("kind")
-        .annotate(total=Sum("amount_eur"), engagements=Count("engagement", distinct=True))
-    )
-    by_kind = {row["kind"]: row for row in rows}
-    return [
-        {
-            "kind": kind,
-            "label": label,
-            "total": by_kind.get(kind, {}).get("total"),
-            "engagements": by_kind.get(kind, {}).get("engagements", 0),
-        }
-        for kind, label in MoneyKind.choices
-        if kind in ALWAYS_SHOWN_MONEY_KINDS or kind in by_kind
-    ]
-
-
-def top_partner_countries(user) -> list[dict]:
-    """Partner countries by visible commitments; a multi-country engagement counts in each."""
-    country = "engagement__country_shares__country"
-    return list(
-        MoneyLine.objects.visible_to(user)
-        .filter(kind=MoneyKind.COMMITMENT, **{f"{country}__is_eu_member": False})
-        .values(iso3=F(f"{country}__iso3"), name=F(f"{country}__name"))
-        .annotate(total=Sum("amount_eur"))
-        .order_by("-total", "name")[:TOP_COUNTRIES]
-    )
+def top_partner_countries(rows: list[CountryRow]) -> list[CountryRow]:
+    """The partner countries with the most Team Europe commitments, as their profiles count them."""
+    with_money = [row for row in rows if row.team_europe > 0]
+    return sorted(with_money, key=lambda row: (-row.team_europe, row.country.name.lower()))[:TOP_COUNTRIES]
