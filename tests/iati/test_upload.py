@@ -11,8 +11,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
+from lxml import etree
 
-from partnerhub.access.models import Role
+from partnerhub.access.models import Membership, Organisation, Role
 from partnerhub.analysis.models import OverlapRun
 from partnerhub.iati import tasks
 from partnerhub.iati.models import ImportJob, JobProgress
@@ -81,8 +82,23 @@ def uploads(settings, tmp_path) -> Path:
 
 @pytest.fixture
 def coordinator_client(client, cast):
+    # The test files' publisher is the delegation, whose coordinator uploads them.
+    Organisation.objects.filter(pk=cast.eu_delegation_morocco.pk).update(iati_identifier="XM-PH-TEST")
     client.force_login(cast.coordinator)
     return client
+
+
+@pytest.fixture
+def commission_coordinator(cast):
+    """The coordinator coordinates the Commission too, which publishes one activity of the real file."""
+    Membership.objects.create(user=cast.coordinator, organisation=cast.commission, role=Role.COORDINATOR)
+    return cast.coordinator
+
+
+def reporting_orgs_of(path: Path) -> dict[str, str]:
+    """Each activity's reporting-org ref, read from the file independently of the importer."""
+    return {activity.findtext("iati-identifier").strip(): activity.find("reporting-org").get("ref")
+            for activity in etree.parse(str(path)).iter("iati-activity")}
 
 
 def upload(client, cast, name: str, content: bytes, *, keep_all: bool = True):
@@ -101,7 +117,7 @@ def queued_job(cast, starter=None, **fields) -> ImportJob:
 # -- the whole journey -----------------------------------------------------
 
 @needs_shared_data
-def test_coordinator_imports_a_real_file_and_sees_its_report(coordinator_client, cast,
+def test_coordinator_imports_a_real_file_and_sees_its_report(coordinator_client, cast, commission_coordinator,
                                                             django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         response = upload(coordinator_client, cast, "foodsecurity_dportal.xml", FOOD_SECURITY.read_bytes())
@@ -110,14 +126,23 @@ def test_coordinator_imports_a_real_file_and_sees_its_report(coordinator_client,
     assert response.status_code == 302 and response["Location"] == job.get_absolute_url()
     assert job.status == ImportJob.Status.DONE, job.error_message
     assert job.started_by == cast.coordinator and job.organisation == cast.eu_delegation_morocco
+    reporting = reporting_orgs_of(FOOD_SECURITY)
+    assert reporting.keys() == FOOD_SECURITY_IDENTIFIERS
+    commissions = {identifier for identifier, ref in reporting.items() if ref == "XI-IATI-EC_INTPA"}
+    others = reporting.keys() - commissions
     assert {key: job.report[key] for key in ("files", "activities_read", "created", "updated", "unchanged",
-                                              "skipped")} == {"files": 1, "activities_read": 7, "created": 7,
-                                                              "updated": 0, "unchanged": 0, "skipped": 0}
-    assert job.report["errors"] == []
+                                              "skipped")} == {"files": 1, "activities_read": 7,
+                                                              "created": len(commissions), "updated": 0,
+                                                              "unchanged": 0, "skipped": len(others)}
+    # The other publishers' activities are refused one by one, naming their reporting-org.
+    refused = {problem["iati_identifier"]: problem["reason"] for problem in job.report["errors"]}
+    assert refused.keys() == others
+    assert all(reporting[identifier] in reason for identifier, reason in refused.items())
     imported = Engagement.objects.filter(provenance=Provenance.IATI)
-    assert set(imported.values_list("iati_identifier", flat=True)) == FOOD_SECURITY_IDENTIFIERS
+    assert set(imported.values_list("iati_identifier", flat=True)) == commissions
+    assert {e.owner for e in imported} == {cast.commission}
     page = coordinator_client.get(job.get_absolute_url()).content.decode()
-    assert "New engagements" in page and "<dd>7</dd>" in page
+    assert "New engagements" in page and f"<dd>{len(commissions)}</dd>" in page
     # The new engagements are then compared with the rest of the portfolio.
     run = OverlapRun.objects.get()
     assert (run.country, run.status) == (None, OverlapRun.Status.DONE)
@@ -136,7 +161,7 @@ def test_finished_job_keeps_its_final_progress(coordinator_client, cast, django_
 
 
 @needs_shared_data
-def test_uploading_the_same_file_again_changes_nothing(coordinator_client, cast,
+def test_uploading_the_same_file_again_changes_nothing(coordinator_client, cast, commission_coordinator,
                                                       django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         upload(coordinator_client, cast, "foodsecurity_dportal.xml", FOOD_SECURITY.read_bytes())
@@ -144,9 +169,9 @@ def test_uploading_the_same_file_again_changes_nothing(coordinator_client, cast,
 
     second = ImportJob.objects.order_by("pk").last()
     assert second.status == ImportJob.Status.DONE
-    assert (second.report["created"], second.report["unchanged"]) == (0, 7)
+    assert (second.report["created"], second.report["unchanged"], second.report["skipped"]) == (0, 1, 6)
     assert OverlapRun.objects.count() == 1, "an import that changes nothing starts no overlap run"
-    assert Engagement.objects.filter(provenance=Provenance.IATI).count() == 7
+    assert Engagement.objects.filter(provenance=Provenance.IATI).count() == 1
 
 
 def test_rejected_activity_is_reported_with_file_line_identifier_and_reason(coordinator_client, cast,

@@ -111,10 +111,18 @@ class OrganisationDirectory:
 
     def resolve(self, reference: OrganisationReference) -> Organisation:
         reference = replace(reference, ref=canonical_ref(reference.ref))
+        found = self._find(reference)
+        return found if found is not None else self._create(reference)
+
+    def find(self, reference: OrganisationReference) -> Organisation | None:
+        """The organisation ``reference`` names, if the hub knows it; creates nothing."""
+        return self._find(replace(reference, ref=canonical_ref(reference.ref)))
+
+    def _find(self, reference: OrganisationReference) -> Organisation | None:
         found = self.by_ref.get(reference.ref.upper()) if reference.ref else None
         if found is None and reference.name:
             found = self.by_name.get(folded(reference.name))
-        return found if found is not None else self._create(reference)
+        return found
 
     def _create(self, reference: OrganisationReference) -> Organisation:
         profile = profile_of(reference)

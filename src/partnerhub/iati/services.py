@@ -14,7 +14,9 @@ notes, Action Plan reference, a narrower sharing level) stays.
 
 Imports write directly rather than through ``registry.services``: those
 check an acting user's rights, and an import has no user. History is
-written all the same, with no user.
+written all the same, with no user. An import run for a person (an upload)
+writes only what that person's organisations own (``import_rights``); the
+site operator importing at the terminal writes for every publisher.
 """
 
 import hashlib
@@ -39,6 +41,7 @@ from partnerhub.core.sharing import SharingLevel
 from partnerhub.geo.models import Country
 from partnerhub.iati.bulk import insert_rows, insert_values
 from partnerhub.iati.classifier import Classification, classify
+from partnerhub.iati.import_rights import ImportRights, refusal_reason, rights_of
 from partnerhub.iati.mapping import CRITICAL, ERROR, ActivityRecord, classifier_inputs, identifier_of, map_activity
 from partnerhub.iati.organisations import OrganisationDirectory
 from partnerhub.iati.parser import SUPPORTED_VERSIONS, ActivityElement, IatiFileRefused, read_activities
@@ -150,25 +153,28 @@ ProgressCallback = Callable[[ImportProgress], None]
 
 def import_iati_files(paths: Iterable[str | Path], *, keep_all: bool = False,
                       progress: ProgressCallback | None = None,
-                      source_names: Mapping[Path, str] | None = None) -> ImportReport:
+                      source_names: Mapping[Path, str] | None = None, acting_user=None) -> ImportReport:
     """Import every IATI activity file in ``paths`` (files, or folders searched for ``*.xml``).
 
     ``source_names`` gives a file its name as a data source when the path is not
-    it (an upload stored under a random name keeps the name it was sent with)."""
+    it (an upload stored under a random name keeps the name it was sent with).
+    With an ``acting_user``, only what their organisations own is written; without
+    one, the import is the site operator's and writes for every publisher."""
+    rights = rights_of(acting_user) if acting_user is not None else None
     report = ImportReport()
     files, missing = find_activity_files(paths)
     for path in missing:
         result = FileResult(path, refused=True)
         result.problem(None, "", _("no such file or folder"))
         report.add(result)
-    context = ImportContext(keep_all)
+    context = ImportContext(keep_all, rights)
     names = {Path(path): name for path, name in (source_names or {}).items()}
     for number, path in enumerate(files, start=1):
         source_name = names.get(path, path.name)
         result = _import_file(path, source_name, context, _Progress(progress, path, number, len(files)))
         report.add(result)
         if result.refused:
-            context = ImportContext(keep_all)  # its caches may hold rows that were rolled back
+            context = ImportContext(keep_all, rights)  # its caches may hold rows that were rolled back
     # Second pass, once every file is in: an activity may name one in a later file.
     with transaction.atomic():
         link_related_activities({r.source_id for r in report.file_results if r.source_id is not None})
@@ -230,8 +236,8 @@ class _Progress:
 class ImportContext:
     """Countries, themes and organisations, looked up in memory."""
 
-    def __init__(self, keep_all: bool):
-        self.keep_all = keep_all
+    def __init__(self, keep_all: bool, rights: ImportRights | None = None):
+        self.keep_all, self.rights = keep_all, rights
         countries = list(Country.objects.values_list("pk", "iso2", "iso3"))
         self.country_ids = {iso2: pk for pk, iso2, _iso3 in countries}
         self.country_iso3 = {pk: iso3 for pk, _iso2, iso3 in countries}
@@ -304,8 +310,11 @@ class _FileWriter:
         result.source_id = self.source.pk
         self.seen_identifiers = _HashSet()
         # What the hub holds from this file stays up to date even if it no longer looks migration-related.
-        self.held = _HashSet(hash(identifier) for identifier in Engagement.objects.filter(
-            source=self.source, provenance=Provenance.IATI).values_list("iati_identifier", flat=True).iterator())
+        held = Engagement.objects.filter(source=self.source, provenance=Provenance.IATI)
+        if context.rights is not None:
+            held = held.filter(owner_id__in=context.rights.organisation_ids)
+        self.held = _HashSet(hash(identifier) for identifier in held.values_list("iati_identifier",
+                                                                                flat=True).iterator())
         self.batch: list[_Resolved] = []
         self.owners: Counter = Counter()
 
@@ -326,6 +335,10 @@ class _FileWriter:
         record = self._record(activity)
         if record.is_rejected:
             self._reject(record)
+            return
+        rights = self.context.rights
+        if rights is not None and not rights.may_report_for(self.context.organisations.find(record.reporting_org)):
+            self._refuse(record)
             return
         self._count_findings(record)
         self.batch.append(_Resolved(record, classification, fingerprint(record, classification)))
@@ -348,6 +361,11 @@ class _FileWriter:
         for finding in record.findings:
             if finding.tier == CRITICAL:
                 self.result.problem(record.line, record.iati_identifier, finding.message)
+
+    def _refuse(self, record: ActivityRecord) -> None:
+        """An activity the uploader may not write: the same words whether or not the hub holds it."""
+        self.result.skipped += 1
+        self.result.problem(record.line, record.iati_identifier, refusal_reason(record.reporting_org))
 
     def _count_findings(self, record: ActivityRecord) -> None:
         self.result.findings.update(finding.tier for finding in record.findings)
@@ -378,6 +396,9 @@ class _FileWriter:
 
     def _decide(self, row: "_ExistingRow | None", item: _Resolved) -> str:
         record = item.record
+        if not self._may_write(row, record):
+            self._refuse(record)
+            return "keep"
         if row is None:
             return "create"
         if row.provenance != Provenance.IATI:
@@ -389,6 +410,14 @@ class _FileWriter:
             return "update"
         self.result.unchanged += 1
         return "keep"
+
+    def _may_write(self, row: "_ExistingRow | None", record: ActivityRecord) -> bool:
+        rights = self.context.rights
+        if rights is None:
+            return True
+        if row is not None:
+            return rights.may_change(row.owner_id)
+        return rights.may_create(record.iati_identifier, self.context.organisations.find(record.reporting_org))
 
     def _resolve(self, item: _Resolved) -> None:
         record, context = item.record, self.context
@@ -437,6 +466,7 @@ def _is_newer(record: ActivityRecord, row: "_ExistingRow", source_id: int) -> bo
 @dataclass
 class _ExistingRow:
     pk: int
+    owner_id: int
     provenance: str
     last_updated: datetime | None
     source_id: int | None
@@ -445,7 +475,7 @@ class _ExistingRow:
 
 def _existing_rows(identifiers: Iterator[str]) -> dict[str, _ExistingRow]:
     rows = Engagement.objects.filter(iati_identifier__in=list(identifiers)).values_list(
-        "iati_identifier", "pk", "provenance", "iati_last_updated", "source_id", "iati_extra__fingerprint",
+        "iati_identifier", "pk", "owner_id", "provenance", "iati_last_updated", "source_id", "iati_extra__fingerprint",
     )
     return {identifier: _ExistingRow(*values) for identifier, *values in rows}
 

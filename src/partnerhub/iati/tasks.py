@@ -4,6 +4,9 @@
 and queues ``run_import_job`` once the job is committed; a worker
 (``partnerhub db_worker``) then runs the import and keeps the job's progress
 and report up to date. A job runs once: a finished job is never run again.
+
+The import acts for the uploader: it writes only what their organisations own
+(``import_rights``), with the rights they hold when the worker runs it.
 """
 
 import logging
@@ -74,9 +77,14 @@ def run_import_job(job_id: int) -> str:
     job = _claim(job_id)
     if job is None:
         return "skipped"
+    if job.started_by is None:
+        # Without its uploader the import would act for nobody, that is for the site operator.
+        _fail(job, _("The person who uploaded this file no longer has an account: nothing was imported."))
+        return job.status
     try:
         report = import_iati_files([job.file_path], keep_all=job.keep_all, progress=JobProgressRecorder(job),
-                                   source_names={Path(job.file_path): job.original_name})
+                                   source_names={Path(job.file_path): job.original_name},
+                                   acting_user=job.started_by)
         _finish(job, report)
     except Exception as error:
         logger.exception("IATI import job %s failed", job.pk)

@@ -31,8 +31,9 @@ ERRORS_SHOWN = 200
 class IatiUploadForm(forms.Form):
     organisation = forms.ModelChoiceField(
         label=_("Organisation"), queryset=Organisation.objects.none(),
-        help_text=_("The import is listed for this organisation's coordinators. The engagements themselves "
-                    "belong to the organisations that reported them in the file."),
+        help_text=_("The import is listed for this organisation's coordinators. Each engagement belongs to "
+                    "the organisation that reports it in the file, and only the activities of organisations "
+                    "you edit for are imported."),
     )
     file = forms.FileField(label=_("IATI activity file"))
     keep_all = forms.BooleanField(

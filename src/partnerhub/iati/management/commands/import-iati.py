@@ -1,5 +1,14 @@
+"""``partnerhub import-iati``: the site operator's import.
+
+Run by whoever operates the site, it is trusted: every activity is written for
+the organisation that reports it, as the publisher's own file would be.
+``--user NAME`` imports as that person instead, under the rule of the upload
+page: only activities their organisations report and own are written.
+"""
+
 import json
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -12,7 +21,8 @@ BAR_WIDTH = 30
 class Command(BaseCommand):
     help = gettext_lazy(
         "Import IATI activity files (2.01–2.03): files or folders searched for *.xml. "
-        "Keeps the migration-relevant activities unless --all is given."
+        "Keeps the migration-relevant activities unless --all is given. Writes for every publisher, "
+        "unless --user limits it to what that person's organisations own."
     )
 
     def add_arguments(self, parser):
@@ -21,10 +31,14 @@ class Command(BaseCommand):
                             help=_("keep every activity, not only the migration-relevant ones"))
         parser.add_argument("--json", action="store_true", dest="as_json",
                             help=_("print a JSON summary as the last line"))
+        parser.add_argument("--user", dest="username", metavar="NAME",
+                            help=_("import as this user: only activities their organisations own are written, "
+                                   "as on the upload page"))
 
-    def handle(self, *args, paths, keep_all, as_json, **options):
+    def handle(self, *args, paths, keep_all, as_json, username=None, **options):
+        acting_user = _active_user(username) if username else None
         bar = ProgressBar(self.stderr) if _is_terminal(self.stderr) else None
-        report = import_iati_files(paths, keep_all=keep_all, progress=bar)
+        report = import_iati_files(paths, keep_all=keep_all, progress=bar, acting_user=acting_user)
         if bar is not None:
             bar.close()
         if as_json:
@@ -45,6 +59,13 @@ class Command(BaseCommand):
             "%(created)d created, %(updated)d updated, %(unchanged)d unchanged, %(skipped)d skipped, "
             "%(errors)d errors."
         ) % {**report.as_dict(), "errors": len(report.errors)}))
+
+
+def _active_user(username: str):
+    user = get_user_model().objects.filter(username=username, is_active=True).first()
+    if user is None:
+        raise CommandError(_("There is no active user named %(name)s.") % {"name": username})
+    return user
 
 
 def _is_terminal(stream) -> bool:
