@@ -4,6 +4,11 @@ An organisation is matched by its IATI identifier, else by its name or a known
 alias. One the hub does not know yet is created with a kind and a country read
 from its identifier (fixtures/organisation_prefixes.csv, sources noted there)
 and its IATI OrganisationType code.
+
+Publishers often fill ``ref`` with a placeholder ("N/A", "-", "0", …) rather
+than leave it out. A placeholder identifies nothing: it is read as no ref, so
+the organisation is matched by name and never merged with another one that
+carried the same placeholder.
 """
 
 import csv
@@ -81,10 +86,20 @@ def _country_segment(ref: str) -> str:
     return head if len(head) == 2 and head.isalpha() and head not in ("XI", "XM") else ""
 
 
+PLACEHOLDER_REFS = frozenset({"", "-", "0", "n/a", "na", "not available"})
+
+
+def is_placeholder_ref(ref: str) -> bool:
+    return " ".join(ref.split()).casefold() in PLACEHOLDER_REFS
+
+
 def canonical_ref(ref: str) -> str:
-    """Publishers often give a multilateral's bare CRS channel code (``47066``) where
-    the organisation identifier is ``XM-DAC-47066`` (OrganisationRegistrationAgency XM-DAC)."""
+    """The ref as an identifier: empty for a placeholder; publishers often give a
+    multilateral's bare CRS channel code (``47066``) where the organisation
+    identifier is ``XM-DAC-47066`` (OrganisationRegistrationAgency XM-DAC)."""
     ref = ref.strip()
+    if is_placeholder_ref(ref):
+        return ""
     return f"XM-DAC-{ref}" if len(ref) == 5 and ref.isdigit() and ref.startswith("4") else ref
 
 
@@ -110,7 +125,9 @@ class OrganisationDirectory:
                 self.by_name.setdefault(folded(name), organisation)
 
     def resolve(self, reference: OrganisationReference) -> Organisation:
-        reference = replace(reference, ref=canonical_ref(reference.ref))
+        ref = canonical_ref(reference.ref)
+        # A reference with no name and a placeholder ref is still named after what the file wrote.
+        reference = replace(reference, ref=ref, name=reference.name or ("" if ref else reference.ref.strip()))
         found = self._find(reference)
         return found if found is not None else self._create(reference)
 

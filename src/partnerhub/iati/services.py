@@ -446,11 +446,16 @@ class _FileWriter:
         self.source.save(update_fields=["publisher", "last_refreshed_at"])
 
 
+# Raised when the same activity would now resolve to other organisations, so
+# that a re-import replaces the participations matched the old way.
+ORGANISATION_MATCHING_REVISION = b"placeholder-refs-by-name"
+
+
 def fingerprint(record: ActivityRecord, classification: Classification) -> str:
-    """What the publisher said (as read by this revision of the mapping) and
-    what the classifier made of it."""
+    """What the publisher said (as read by this revision of the mapping and of
+    organisation matching) and what the classifier made of it."""
     verdict = repr((classification.is_migration, classification.themes)).encode()
-    return hashlib.sha256(record.source_digest.encode() + verdict).hexdigest()
+    return hashlib.sha256(record.source_digest.encode() + ORGANISATION_MATCHING_REVISION + verdict).hexdigest()
 
 
 def _is_newer(record: ActivityRecord, row: "_ExistingRow", source_id: int) -> bool:
