@@ -488,8 +488,8 @@ def test_job_waiting_long_for_a_worker_says_a_worker_must_run(coordinator_client
     waiting = queued_job(cast)
     ImportJob.objects.filter(pk=waiting.pk).update(created_at=timezone.now() - timedelta(minutes=5))
 
-    assert "partnerhub db_worker" not in coordinator_client.get(fresh.get_absolute_url()).content.decode()
-    assert "partnerhub db_worker" in coordinator_client.get(waiting.get_absolute_url()).content.decode()
+    assert "Still waiting" not in coordinator_client.get(fresh.get_absolute_url()).content.decode()
+    assert "Still waiting" in coordinator_client.get(waiting.get_absolute_url()).content.decode()
 
 
 def test_running_job_silent_for_long_says_the_worker_may_have_stopped(coordinator_client, cast):

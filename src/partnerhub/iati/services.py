@@ -84,6 +84,25 @@ class ImportProblem:
 
 
 @dataclass
+class ImportNotice:
+    """A finding that did not stop its activity: a field left out (error) or a warning."""
+
+    file: str
+    line: int | None
+    iati_identifier: str
+    tier: str
+    field: str
+    message: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"file": self.file, "line": self.line, "iati_identifier": self.iati_identifier,
+                "tier": self.tier, "field": self.field, "message": self.message}
+
+
+NOTICES_KEPT = 1000  # per import: enough to act on, and bounded for files of any size
+
+
+@dataclass
 class FileResult:
     path: Path
     activities_read: int = 0
@@ -96,9 +115,18 @@ class FileResult:
     findings: Counter = field(default_factory=Counter)
     refused: bool = False
     source_id: int | None = None
+    notices: list[ImportNotice] = field(default_factory=list)
+    notices_left_out: int = 0
 
     def problem(self, line: int | None, identifier: str, reason: str) -> None:
         self.problems.append(ImportProblem(str(self.path), line, identifier, reason))
+
+    def notice(self, line: int | None, identifier: str, finding) -> None:
+        if len(self.notices) >= NOTICES_KEPT:
+            self.notices_left_out += 1
+            return
+        self.notices.append(ImportNotice(str(self.path), line, identifier, finding.tier, finding.field,
+                                         finding.message))
 
 
 COUNTED = ("activities_read", "migration_relevant", "created", "updated", "unchanged", "skipped")
@@ -117,11 +145,16 @@ class ImportReport:
     errors: list[ImportProblem] = field(default_factory=list)
     findings: Counter = field(default_factory=Counter)
     file_results: list[FileResult] = field(default_factory=list)
+    notices: list[ImportNotice] = field(default_factory=list)
+    notices_left_out: int = 0
 
     def add(self, result: FileResult) -> None:
         self.files += 1
         self.file_results.append(result)
         self.errors.extend(result.problems)
+        room = max(NOTICES_KEPT - len(self.notices), 0)
+        self.notices.extend(result.notices[:room])
+        self.notices_left_out += result.notices_left_out + max(len(result.notices) - room, 0)
         self.failed_files += result.refused
         self.findings.update(result.findings)
         for name in COUNTED:
@@ -367,8 +400,13 @@ class _FileWriter:
         self.result.skipped += 1
         self.result.problem(record.line, record.iati_identifier, refusal_reason(record.reporting_org))
 
-    def _count_findings(self, record: ActivityRecord) -> None:
-        self.result.findings.update(finding.tier for finding in record.findings)
+    def _count_findings(self, record: ActivityRecord, findings=None) -> None:
+        """Counts the findings (all of the record's by default) and lists those that did not reject it."""
+        findings = record.findings if findings is None else findings
+        self.result.findings.update(finding.tier for finding in findings)
+        for finding in findings:
+            if finding.tier != CRITICAL:
+                self.result.notice(record.line, record.iati_identifier, finding)
 
     def flush_if_full(self) -> None:
         if len(self.batch) >= BATCH_SIZE:
@@ -421,6 +459,7 @@ class _FileWriter:
 
     def _resolve(self, item: _Resolved) -> None:
         record, context = item.record, self.context
+        already_counted = len(record.findings)
         item.owner = context.organisations.resolve(record.reporting_org)
         self.owners[item.owner.pk] += 1
         for iso2, share in record.countries:
@@ -437,6 +476,7 @@ class _FileWriter:
             if (organisation.pk, role) not in seen:
                 seen.add((organisation.pk, role))
                 item.participations.append((organisation, role))
+        self._count_findings(record, record.findings[already_counted:])
 
     def finish(self) -> None:
         self.flush()

@@ -128,9 +128,12 @@ def _finish(job: ImportJob, report: ImportReport) -> None:
 
 
 def _report_for_people(job: ImportJob, report: ImportReport) -> dict:
-    """The report, naming the file as its uploader knows it rather than by its stored name."""
+    """The report with the findings that did not stop an activity, naming the file
+    as its uploader knows it rather than by its stored name."""
     data = report.as_dict()
-    for problem in data["errors"]:
+    data["warnings"] = [notice.as_dict() for notice in report.notices]
+    data["warnings_not_kept"] = report.notices_left_out
+    for problem in data["errors"] + data["warnings"]:
         if problem["file"] == str(job.file_path):
             problem["file"] = job.original_name
     return data

@@ -95,13 +95,15 @@ def import_job_list(request):
 def import_job_detail(request, pk: int):
     job = get_object_or_404(_visible_jobs(request.user), pk=pk)
     report = job.report or {}
-    errors = report.get("errors", [])
+    errors, warnings = report.get("errors", []), report.get("warnings", [])
     return render_page_or_partial(request, "iati/import_job_detail.html", "iati/_import_job_status.html", {
         "job": job,
         "progress": job.progress(),
         "report": report,
         "errors": errors[:ERRORS_SHOWN],
         "errors_not_shown": max(len(errors) - ERRORS_SHOWN, 0),
+        "warnings": warnings[:ERRORS_SHOWN],
+        "warnings_not_shown": max(len(warnings) - ERRORS_SHOWN, 0) + report.get("warnings_not_kept", 0),
     })
 
 
