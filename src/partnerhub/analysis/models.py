@@ -83,6 +83,9 @@ class OverlapPair(models.Model):
     decided: a reviewed pair comes back only when one of them changes.
     """
 
+    # A pair exists for a reader only when both engagements do; so does each change of its history.
+    HISTORY_READ_THROUGH = ("first", "second")
+
     first = models.ForeignKey("registry.Engagement", on_delete=models.CASCADE, related_name="+")
     second = models.ForeignKey("registry.Engagement", on_delete=models.CASCADE, related_name="+")
     countries = models.ManyToManyField("geo.Country", verbose_name=_("shared countries"), related_name="+")

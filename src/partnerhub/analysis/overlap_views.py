@@ -33,7 +33,7 @@ from partnerhub.analysis.overlaps import (
     may_review_overlaps,
     previous_decision_sentence,
 )
-from partnerhub.core.history import history_of
+from partnerhub.core.history import readable_history
 from partnerhub.core.visibility import circle_of
 from partnerhub.geo.models import Country
 from partnerhub.registry.forms import EclBoundField
@@ -126,7 +126,7 @@ def overlap_detail(request, pk: int):
     return render(request, "analysis/overlaps/overlap_detail.html", {
         "pair": pair, "form": form, "may_review": may_review, "sentence": explanation_sentence(pair),
         "previous": previous_decision_sentence(pair), "reads_review": circle_of(request.user).eu_side,
-        "history": _decision_history(pair),
+        "history": _decision_history(pair, request.user),
     })
 
 
@@ -157,12 +157,15 @@ def _decided(request, pair: OverlapPair, form: ReviewForm) -> bool:
     return True
 
 
-def _decision_history(pair: OverlapPair) -> list[dict]:
-    """Each change of decision, newest first (a reopening by the finder has no user)."""
+def _decision_history(pair: OverlapPair, user) -> list[dict]:
+    """Each change of decision the reader may read, newest first (a reopening by the finder has no user):
+    only those written while the reader could see both engagements."""
     entries = []
-    for change in history_of(pair):
+    for entry in readable_history(pair, user):
+        change = entry.change
         old, new = change.changes.get("decision", [None, None])
-        entries.append({"change": change, "old": _label(old), "new": _label(new),
+        entries.append({"change": change, "old": _label(old) if entry.shows_earlier_values else "",
+                        "new": _label(new), "shows_editor": entry.shows_editor,
                         "note": (change.changes.get("decision_note") or [None, ""])[1]})
     return entries
 

@@ -1,11 +1,21 @@
-"""Writing the two layers of history: field-level changes and named events."""
+"""Writing the two layers of history: field-level changes and named events.
 
+Each change keeps who could read the record when it was written (its sharing
+level and circle, ``core.visibility.audience_of``). A reader is shown only the
+changes written while the record was visible to them, and the earlier values
+of a change only when the record was visible to them before it too: widening a
+record to the public does not publish what it said while it was confidential.
+"""
+
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 
 from partnerhub.core.middleware import current_request_id
 from partnerhub.core.models import Event, ObjectChange
+from partnerhub.core.sharing import SharingLevel
+from partnerhub.core.visibility import Circle, audience_of, circle_of, reads_audience
 
 Snapshot = dict[str, Any]
 
@@ -24,7 +34,10 @@ def record_change(instance, action: str, before: Snapshot, after: Snapshot, *, u
     changes = diff_snapshots(before, after)
     if action == ObjectChange.Action.UPDATE and not changes:
         return
+    audience = audience_for_history(instance)
     ObjectChange.objects.create(
+        sharing_level=narrowest_level(audience),
+        audience=audience,
         content_type=ContentType.objects.get_for_model(instance),
         object_id=instance.pk,
         object_repr=str(instance)[:300],
@@ -44,6 +57,56 @@ def record_event(name: str, instance, *, user, **data: Any) -> Event:
         data=data,
         request_id=current_request_id.get(),
     )
+
+
+def audience_for_history(instance) -> list[dict]:
+    """Who may read ``instance`` now: its own circle, or for a record that exists
+    only for those who read its parts (``HISTORY_READ_THROUGH``, e.g. an overlap
+    pair and its two engagements), the circle of each part."""
+    parts = getattr(instance, "HISTORY_READ_THROUGH", None)
+    if parts:
+        return [audience_of(getattr(instance, name)) for name in parts]
+    if hasattr(instance, "sharing_level") and hasattr(instance, "owner_id"):
+        return [audience_of(instance)]
+    return []
+
+
+def narrowest_level(audience: list[dict]) -> str:
+    levels = [part["level"] for part in audience]
+    return max(levels, key=SharingLevel.rank) if levels else ""
+
+
+@dataclass(frozen=True)
+class ReadableChange:
+    """One change as a given reader may see it."""
+
+    change: ObjectChange
+    shows_earlier_values: bool
+    shows_editor: bool
+
+
+def readable_history(instance, user) -> list[ReadableChange]:
+    """The changes of ``instance`` that ``user`` may read, newest first.
+
+    The owner organisation's own people read every change; editor names are
+    shown to the EU side only.
+    """
+    circle = circle_of(user)
+    sees_all = getattr(instance, "owner_id", None) in circle.organisation_ids
+    readable, before = [], None
+    for change in reversed(list(history_of(instance))):
+        if sees_all or _reads(circle, change):
+            readable.append(ReadableChange(
+                change,
+                shows_earlier_values=sees_all or before is None or _reads(circle, before),
+                shows_editor=circle.eu_side,
+            ))
+        before = change
+    return readable[::-1]
+
+
+def _reads(circle: Circle, change: ObjectChange) -> bool:
+    return all(reads_audience(circle, part) for part in change.audience)
 
 
 def history_of(instance):

@@ -57,6 +57,16 @@ class ObjectChange(models.Model):
     )
     request_id = models.CharField(max_length=36, blank=True)
     time = models.DateTimeField(auto_now_add=True, db_index=True)
+    sharing_level = models.CharField(
+        _("sharing level then"), max_length=12, choices=SharingLevel.choices, blank=True,
+        help_text=_("The record's sharing level in force when this change was written "
+                    "(before a deletion, after any other change)."),
+    )
+    audience = models.JSONField(
+        default=list, blank=True,
+        help_text="Who could read the record when this change was written: a list of "
+                  "core.visibility.audience_of(record), one per record it depends on; a reader must be in all.",
+    )
 
     class Meta:
         ordering = ["-time", "-pk"]

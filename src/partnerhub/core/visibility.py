@@ -126,3 +126,46 @@ def _through_exists(model, m2m_name: str, target_ids: frozenset[int]) -> Exists 
 def can_edit(user, record) -> bool:
     """Only editors, coordinators and administrators of the owner may change a record."""
     return record.owner_id in circle_of(user).editable_organisation_ids
+
+
+# -- who could read a record at a given moment (for its history) -------------
+
+def audience_of(record) -> dict:
+    """Who may read ``record`` now, as plain data to keep with a history entry.
+
+    The ids a level does not consult are left out: named organisations and
+    Member States only for restricted records, partner countries only for
+    partner records.
+    """
+    level = record.sharing_level
+    audience = {"level": level, "owner": record.owner_id}
+    if level == SharingLevel.RESTRICTED:
+        audience["organisations"] = sorted(o.pk for o in record.shared_with_organisations.all())
+        audience["member_states"] = sorted(c.pk for c in record.shared_with_countries.all())
+    if level == SharingLevel.PARTNER:
+        audience["countries"] = _partner_country_ids(record)
+    return audience
+
+
+def reads_audience(circle: Circle, audience: dict) -> bool:
+    """What ``visibility_q`` decides for a record, decided for an ``audience_of`` it."""
+    level = audience.get("level")
+    if level == SharingLevel.PUBLIC:
+        return True
+    if circle.eu_side and level in (SharingLevel.PARTNER, SharingLevel.EU):
+        return True
+    if level == SharingLevel.PARTNER and circle.partner_country_ids & set(audience.get("countries", ())):
+        return True
+    if audience.get("owner") in circle.organisation_ids:
+        return True
+    return level == SharingLevel.RESTRICTED and bool(
+        circle.organisation_ids & set(audience.get("organisations", ()))
+        or circle.member_state_ids & set(audience.get("member_states", ()))
+    )
+
+
+def _partner_country_ids(record) -> list[int]:
+    field = record._meta.get_field(record.PARTNER_COUNTRIES_FIELD)
+    if not field.many_to_many:
+        return [getattr(record, field.attname)]
+    return sorted(c.pk for c in getattr(record, field.name).all())

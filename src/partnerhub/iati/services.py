@@ -34,7 +34,7 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from partnerhub.core.history import diff_snapshots, record_change
+from partnerhub.core.history import audience_for_history, diff_snapshots, record_change
 from partnerhub.core.middleware import current_request_id
 from partnerhub.core.models import ObjectChange
 from partnerhub.core.sharing import SharingLevel
@@ -574,9 +574,9 @@ def _record_creations(engagements: list[Engagement], snapshots: list[dict[str, A
     content_type = ContentType.objects.get_for_model(Engagement)
     request_id = current_request_id.get()
     insert_values(ObjectChange, ("content_type_id", "object_id", "object_repr", "action", "changes",
-                                 "user_id", "request_id"), [
+                                 "user_id", "request_id", "sharing_level", "audience"), [
         (content_type.pk, engagement.pk, str(engagement)[:300], str(ObjectChange.Action.CREATE),
-         diff_snapshots({}, after), None, request_id)
+         diff_snapshots({}, after), None, request_id, engagement.sharing_level, audience_for_history(engagement))
         for engagement, after in zip(engagements, snapshots, strict=True)
     ])
 

@@ -15,7 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from partnerhub.access.models import Organisation
-from partnerhub.core.history import events_of, history_of
+from partnerhub.core.history import events_of
+from partnerhub.core.history import readable_history as history_readable_by
 from partnerhub.core.models import ObjectChange
 from partnerhub.core.sharing import SharingLevel
 from partnerhub.core.visibility import can_edit, circle_of
@@ -121,7 +122,7 @@ def detail_context(user, engagement: Engagement) -> dict:
         "source_is_stale": engagement.source is not None and is_stale(engagement.source),
         "links_out": engagement.links_out.filter(target__in=visible_ids).select_related("target"),
         "links_in": engagement.links_in.filter(source__in=visible_ids).select_related("source"),
-        "history": readable_history(engagement, hidden=() if engagement.notes_for(user) else ("notes",)),
+        "history": readable_history(engagement, user, hidden=() if engagement.notes_for(user) else ("notes",)),
         "access_log": access_log(engagement) if is_owner_member else None,
         "can_edit": can_edit(user, engagement),
         "notes": engagement.notes_for(user),
@@ -185,9 +186,12 @@ def access_log(engagement: Engagement):
     return list(events[:ACCESS_LOG_LENGTH])
 
 
-def readable_history(engagement: Engagement, hidden=()) -> list[dict]:
-    """The changes, less the fields this reader may not read (``hidden``)."""
-    entries = ({"change": change, "fields": changed_fields(change, hidden)} for change in history_of(engagement))
+def readable_history(engagement: Engagement, user, hidden=()) -> list[dict]:
+    """The changes this reader may read (``core.history.readable_history``), less
+    the fields they may not read (``hidden``)."""
+    entries = ({"change": entry.change, "fields": changed_fields(entry.change, hidden),
+                "shows_earlier_values": entry.shows_earlier_values, "shows_editor": entry.shows_editor}
+               for entry in history_readable_by(engagement, user))
     return [entry for entry in entries if entry["fields"] or entry["change"].action != ObjectChange.Action.UPDATE]
 
 
