@@ -417,3 +417,121 @@ def test_a_brief_takes_as_many_queries_for_ten_engagements_as_for_five(client, c
         record(cast.commission, cast.commission_desk_officer, title=f"Further EU project {number}",
                money_lines=[money("commitment", "100000")])
     assert brief_queries(client) == before
+
+
+# -- the marking and the annex -------------------------------------------------------------
+
+MARKING_OF_LEVEL = {"public": "PUBLIC", "partner": "PARTNER", "eu": "EU LIMITE", "restricted": "RESTRICTED",
+                    "originator": "ORIGINATOR ONLY"}
+LEVELS_MOST_OPEN_FIRST = ["public", "partner", "eu", "restricted", "originator"]
+
+
+def docx_header_and_footer(content: bytes) -> tuple[str, str]:
+    section = Document(BytesIO(content)).sections[0]
+    return section.header.paragraphs[0].text, section.footer.paragraphs[0].text
+
+
+def pdf_page_texts(document) -> list[str]:
+    return [re.sub(r"\s+", " ", " ".join(box.text for box in page._page_box.descendants()
+                                         if isinstance(box, TextBox))) for page in document.pages]
+
+
+@pytest.mark.parametrize(("persona", "marking"), [
+    (None, "PUBLIC"),
+    ("moroccan_ministry_user", "PARTNER"),
+    ("commission_desk_officer", "EU LIMITE"),
+    ("french_ministry_editor", "ORIGINATOR ONLY"),
+])
+def test_the_docx_is_marked_in_header_and_footer_with_its_most_restricted_record(
+        client, cast, morocco_portfolio, persona, marking):
+    content = download(client, getattr(cast, persona) if persona else None, "docx").content
+
+    header, footer = docx_header_and_footer(content)
+
+    assert header.startswith(f"{marking} — ")
+    assert footer.startswith(f"{marking} · Country brief: Morocco")
+    assert f"Marked {marking}:" in docx_text(content)
+    assert Document(BytesIO(content)).core_properties.category == marking
+
+
+def test_every_pdf_page_carries_the_marking_at_top_and_bottom(cast, morocco, morocco_portfolio):
+    profile = country_profile(cast.commission_desk_officer, morocco)
+
+    pages = pdf_page_texts(brief_document(profile, {}, user=cast.commission_desk_officer))
+
+    assert len(pages) > 1
+    for text in pages:
+        assert text.count("EU LIMITE") >= 2, text[:200]
+        assert "EU LIMITE — EU institutions and Member States only" in text
+
+
+def test_a_restricted_record_shared_with_the_reader_marks_the_brief_restricted(client, cast, morocco_portfolio):
+    cast.engagement(cast.german_interior, cast.german_ministry_editor, title="Shared with IOM only",
+                    sharing_level="restricted", shared_with=[cast.iom], amount="10000")
+
+    header, _footer = docx_header_and_footer(download(client, cast.iom_officer, "docx").content)
+
+    assert header.startswith("RESTRICTED — "), header
+
+
+def test_a_partner_priority_counts_in_the_marking(cast, morocco):
+    PartnerPriority.objects.create(country=morocco, theme=Theme.objects.get(code="LEGAL-LABOUR"),
+                                   description="Visas", source="Strategy", stated_on=date(2025, 5, 1),
+                                   owner=cast.moroccan_interior, sharing_level="eu")
+    profile = country_profile(cast.commission_desk_officer, morocco)
+
+    assert profile.counted == []
+    assert brief_html(profile, {}, user=cast.commission_desk_officer).count("EU LIMITE") >= 2
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(levels=st.lists(st.sampled_from(LEVELS_MOST_OPEN_FIRST), min_size=0, max_size=5))
+def test_the_marking_is_the_most_restrictive_level_the_owner_reads_in_the_brief(cast, morocco, levels):
+    with transaction.atomic():
+        for index, level in enumerate(levels):
+            record(cast.german_interior, cast.german_ministry_editor, title=f"German record {index}",
+                   sharing_level=level, money_lines=[money("commitment", "1000")])
+        profile = country_profile(cast.german_ministry_editor, morocco)
+        content = brief_docx(profile, {}, user=cast.german_ministry_editor)
+        header, footer = docx_header_and_footer(content)
+        strictest = max(levels, key=LEVELS_MOST_OPEN_FIRST.index, default="public")
+        assert header.split(" — ")[0] == MARKING_OF_LEVEL[strictest]
+        assert footer.split(" · ")[0] == MARKING_OF_LEVEL[strictest]
+        transaction.set_rollback(True)
+
+
+def annex_rows(content: bytes) -> list[list[str]]:
+    return docx_table(content, "Engagement", "Owner", "Sharing level", "Reported (EUR)", "Counted once (EUR)")
+
+
+def test_the_annex_lists_every_engagement_counted_with_owner_level_and_money(client, cast, morocco_portfolio):
+    rows = annex_rows(download(client, cast.commission_desk_officer, "docx").content)
+
+    assert sorted(rows) == sorted([
+        ["Border management training", "BMI", "EU LIMITE", "EUR 1,000,000", "EUR 0"],
+        ["Labour mobility pilot for young Moroccans", "BMI", "EU LIMITE", "EUR 800,000", "EUR 800,000"],
+        ["Senior officials' visit to Rabat", "INTPA", "EU LIMITE", "EUR 0", "EUR 0"],
+        ["Sustainable reintegration in the Oriental", "INTPA", "EU LIMITE", "EUR 4,000,000", "EUR 4,000,000"],
+        ["Assisted voluntary return from Morocco (not in Team Europe)", "IOM", "PUBLIC", "EUR 500,000",
+         "EUR 500,000"],
+    ])
+    assert rows[-1][2] == "PUBLIC", "the most restricted records first"
+
+
+def test_the_annex_of_the_originator_counts_its_record_and_others_never_see_it(client, cast, morocco_portfolio):
+    own = annex_rows(download(client, cast.french_ministry_editor, "docx").content)
+    other = annex_rows(download(client, cast.french_embassy_viewer, "docx").content)
+
+    assert own[0] == [FRENCH_SECRET_TITLE, "MEAE", "ORIGINATOR ONLY", "EUR 370,000", "EUR 370,000"]
+    assert FRENCH_SECRET_TITLE not in str(other) and len(other) == len(own) - 1
+
+
+def test_the_pdf_annex_matches_the_docx_annex(client, cast, morocco, morocco_portfolio):
+    docx_rows = annex_rows(download(client, cast.commission_desk_officer, "docx").content)
+    profile = country_profile(cast.commission_desk_officer, morocco)
+    pdf = pdf_text(brief_document(profile, {}, user=cast.commission_desk_officer))
+
+    assert "Annex: every engagement counted" in pdf
+    annex = pdf[pdf.index("Annex: every engagement counted"):]
+    for title, owner, marking, reported, counted in docx_rows:
+        assert f"{title} {owner} {marking} {reported} {counted}" in annex

@@ -25,7 +25,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.text import capfirst
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -43,6 +43,7 @@ from partnerhub.access.models import Organisation
 from partnerhub.analysis.formatting import compact_eur
 from partnerhub.analysis.overlaps import explanation_sentence, previous_decision_sentence
 from partnerhub.analysis.profile import CountryProfile, Row
+from partnerhub.core.sharing import SharingLevel
 from partnerhub.registry.models import Interest
 from partnerhub.web.templatetags.hub import eur, percent
 
@@ -158,9 +159,52 @@ class KeyFigures:
     kind: str = "figures"
 
 
+@dataclass(frozen=True)
+class Marking:
+    """The handling marking of a whole brief: that of its most restricted record."""
+
+    level: str
+    label: str  # "EU LIMITE"
+    audience: str  # who may read it
+
+    @property
+    def line(self) -> str:
+        return _("%(marking)s — %(audience)s") % {"marking": self.label, "audience": self.audience}
+
+
+# Most open first, as SharingLevel. "EU LIMITE" is the EU's own marking for
+# documents kept within the institutions and the Member States.
+MARKINGS = {
+    SharingLevel.PUBLIC: (gettext_lazy("PUBLIC"), gettext_lazy("may be shared without restriction")),
+    SharingLevel.PARTNER: (gettext_lazy("PARTNER"),
+                           gettext_lazy("EU side and the partner country's authorities only")),
+    SharingLevel.EU: (gettext_lazy("EU LIMITE"), gettext_lazy("EU institutions and Member States only")),
+    SharingLevel.RESTRICTED: (gettext_lazy("RESTRICTED"),
+                              gettext_lazy("owner organisations and the organisations they named only")),
+    SharingLevel.ORIGINATOR: (gettext_lazy("ORIGINATOR ONLY"), gettext_lazy("owner organisation only")),
+}
+
+
+def marking_of(levels) -> Marking:
+    """The most restrictive of ``levels``; PUBLIC for a brief without any record."""
+    level = max(levels, key=SharingLevel.rank, default=SharingLevel.PUBLIC)
+    label, audience = MARKINGS[level]
+    return Marking(level, str(label), str(audience))
+
+
+def sharing_levels_in(profile: CountryProfile, overlaps: dict) -> list[str]:
+    """The sharing level of every record whose content the brief carries."""
+    engagements = [*profile.latest, *profile.upcoming,
+                   *(side for pair in overlaps.get("pairs", []) for side in (pair.first, pair.second))]
+    return [*(row.sharing_level for row in profile.counted),
+            *(row.priority.sharing_level for row in profile.priorities),
+            *(engagement.sharing_level for engagement in engagements)]
+
+
 @dataclass
 class Brief:
     title: str
+    marking: Marking
     generated: str
     prepared_for: str
     notices: list[Paragraph]
@@ -211,6 +255,7 @@ def engagement_title(engagement) -> str:
 # -- Building the brief ------------------------------------------------------------
 
 def build_brief(profile: CountryProfile, overlaps: dict, *, user) -> Brief:
+    marking = marking_of(sharing_levels_in(profile, overlaps))
     blocks = [
         *_key_figure_blocks(profile),
         *_breakdown_blocks(profile),
@@ -220,13 +265,15 @@ def build_brief(profile: CountryProfile, overlaps: dict, *, user) -> Brief:
         *_overlap_blocks(overlaps),
         *_upcoming_blocks(profile),
         *_latest_blocks(profile),
+        *_annex_blocks(profile),
     ]
     return Brief(
         title=_("Country brief: %(country)s") % {"country": profile.country.name},
+        marking=marking,
         generated=_("Generated on %(moment)s") % {
             "moment": date_format(timezone.localtime(profile.generated_at), "DATETIME_FORMAT")},
         prepared_for=prepared_for(user),
-        notices=_notices(profile),
+        notices=[_marking_notice(marking), *_notices(profile)],
         blocks=blocks,
         method=_("Method: each euro is counted once along funding chains; an engagement in several countries "
                  "counts with its country share; amounts are in EUR at the ECB reference rate of their value "
@@ -243,6 +290,12 @@ def prepared_for(user) -> str:
         return _("Prepared for a reader without an organisation: figures show public records only.")
     return _("Prepared for %(organisations)s: figures show what this reader may see.") % {
         "organisations": ", ".join(names)}
+
+
+def _marking_notice(marking: Marking) -> Paragraph:
+    return Paragraph(_("Marked %(marking)s: the most restricted record in this brief is shared with %(audience)s. "
+                       "Pass the brief on no further.") % {"marking": marking.label, "audience": marking.audience},
+                     tone="notice")
 
 
 def _notices(profile: CountryProfile) -> list[Paragraph]:
@@ -404,8 +457,11 @@ def _balance_blocks(profile: CountryProfile) -> list:
         Heading(_("Balance of interests")),
         Paragraph(_("How the Team Europe portfolio splits between themes the EU mainly wants, shared themes "
                     "and themes the partner country mainly wants. The partnership is flagged as one-sided when "
-                    "less than %(threshold)s of its money (or, without money, of its engagements) serves themes "
-                    "the partner mainly wants.") % {"threshold": percent(balance.threshold)}),
+                    "less than %(threshold)s of its money (or, without money, of its engagements) serves the "
+                    "themes one side mainly wants while the other side's themes get at least that much; shared "
+                    "themes serve both. The verdict is given only to readers who may see at least %(seen)s of "
+                    "the country's Team Europe money.") % {"threshold": percent(balance.threshold),
+                                                           "seen": percent(balance.min_share_seen)}),
     ]
     table = Table(_("Balance of interests"), [
         Column(_("Mainly serves")), Column(_("Money (EUR)"), numeric=True), Column(_("Share of money"), numeric=True),
@@ -431,11 +487,22 @@ def _balance_verdict(balance) -> Paragraph:
         return Paragraph(_("Nothing to weigh: no Team Europe engagement with a theme."), tone="muted")
     values = {"share": share_text(balance.partner_share), "threshold": percent(balance.threshold),
               "basis": _("money") if balance.basis == "money" else _("engagements")}
-    if balance.one_sided:
-        return Paragraph(_("One-sided: themes the partner country mainly wants get %(share)s of the %(basis)s, "
-                           "under the threshold of %(threshold)s.") % values, tone="warning")
-    return Paragraph(_("Not one-sided: themes the partner country mainly wants get %(share)s of the %(basis)s, "
-                       "at or above the threshold of %(threshold)s.") % values)
+    if balance.verdict_withheld:
+        return Paragraph(_("No verdict on the balance (+ undisclosed): you may see less than %(seen)s of the Team "
+                           "Europe money here, so the shares above are of the records you may see only.")
+                         % {"seen": percent(balance.min_share_seen)}, tone="muted")
+    values["other"] = share_text(balance.eu_share)
+    if balance.one_sided_towards == Interest.EU:
+        return Paragraph(_("One-sided towards EU interests: themes the partner country mainly wants get %(share)s "
+                           "of the %(basis)s, under the threshold of %(threshold)s, and themes the EU mainly wants "
+                           "%(other)s.") % values, tone="warning")
+    if balance.one_sided_towards == Interest.PARTNER:
+        return Paragraph(_("One-sided towards the partner's interests: themes the EU mainly wants get %(other)s "
+                           "of the %(basis)s, under the threshold of %(threshold)s, and themes the partner country "
+                           "mainly wants %(share)s.") % values)
+    return Paragraph(_("Not one-sided: themes the partner country mainly wants get %(share)s of the %(basis)s "
+                       "and themes the EU mainly wants %(other)s; neither side falls under the threshold of "
+                       "%(threshold)s while the other reaches it.") % values)
 
 
 def _priority_blocks(profile: CountryProfile) -> list:
@@ -543,6 +610,25 @@ def _latest_blocks(profile: CountryProfile) -> list:
         table.add([engagement_title(engagement), engagement.owner.short_name, engagement.get_status_display(),
                    period, day(timezone.localtime(engagement.updated_at))])
     return [*blocks, table]
+
+
+# -- Annex -------------------------------------------------------------------------------
+
+def _annex_blocks(profile: CountryProfile) -> list:
+    blocks = [Heading(_("Annex: every engagement counted"))]
+    if not profile.counted:
+        return [*blocks, Paragraph(_("No engagement you may see in this country."), tone="muted")]
+    table = Table(_("Engagements behind the figures of this brief"), [
+        Column(_("Engagement")), Column(_("Owner")), Column(_("Sharing level")),
+        Column(_("Reported (EUR)"), numeric=True), Column(_("Counted once (EUR)"), numeric=True)])
+    for row in profile.counted:
+        title = engagement_title(row) if row.in_team_europe else _("%(title)s (not in Team Europe)") % {
+            "title": engagement_title(row)}
+        table.add([title, row.owner, str(MARKINGS[row.sharing_level][0]), full_eur(row.reported),
+                   full_eur(row.counted)])
+    explanation = _("Money of the kind of the breakdowns (%(kind)s), this country's share, the most restricted "
+                    "records first.") % {"kind": profile.kind_label}
+    return [*blocks, Paragraph(explanation, tone="muted"), table]
 
 
 # -- Charts ----------------------------------------------------------------------------
@@ -677,8 +763,13 @@ def _set_up_page(document, brief: Brief) -> None:
     document.core_properties.title = xml_safe(brief.title)
     document.core_properties.author = "Partnership Hub"
     document.core_properties.language = brief.language
+    document.core_properties.category = brief.marking.label
+    header = section.header.paragraphs[0]
+    header.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    header.add_run(xml_safe(brief.marking.line)).bold = True
     footer = section.footer.paragraphs[0]
-    footer.text = f"{xml_safe(brief.title)} · "
+    footer.add_run(brief.marking.label).bold = True
+    footer.add_run(f" · {xml_safe(brief.title)} · ")
     _add_page_number(footer)
 
 

@@ -47,6 +47,7 @@ class ActorDirectory:
             members[_group_key(organisation)].append(organisation)
         self.groups = {key: _group(key, orgs) for key, orgs in members.items()}
         self.group_of_owner = {o.pk: self.groups[key] for key, orgs in members.items() for o in orgs}
+        self.owner_names = {o.pk: o.short_name for orgs in members.values() for o in orgs}
 
     def group(self, owner_id: int) -> ActorGroup:
         return self.group_of_owner[owner_id]

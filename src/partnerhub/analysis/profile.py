@@ -20,6 +20,7 @@ from partnerhub.analysis.cache import kept_for_circle
 from partnerhub.analysis.figures import ActorDirectory, CountryFigures
 from partnerhub.analysis.models import PartnerPriority
 from partnerhub.analysis.portfolio import HUNDRED, ZERO, Portfolio, load_portfolio
+from partnerhub.core.sharing import SharingLevel
 from partnerhub.geo.models import Country
 from partnerhub.registry.models import Engagement, Instrument, MoneyKind, Theme
 
@@ -85,6 +86,20 @@ class NettedRow:
 
 
 @dataclass
+class CountedEngagement:
+    """One engagement behind the figures, as the brief's annex lists it."""
+
+    pk: int
+    title: str
+    owner: str
+    sharing_level: str
+    is_demo: bool
+    in_team_europe: bool
+    reported: Decimal  # of the profile's money kind, this country's share, before netting
+    counted: Decimal  # the same, counted once
+
+
+@dataclass
 class CountryProfile:
     country: Country
     kind: str
@@ -104,6 +119,7 @@ class CountryProfile:
     netted: list[NettedRow]
     latest: list[Engagement]
     upcoming: list[Engagement]
+    counted: list[CountedEngagement] = field(default_factory=list)
 
     @property
     def gaps(self) -> list[PriorityRow]:
@@ -149,6 +165,7 @@ def compute_country_profile(user, country: Country, kind: str = MoneyKind.COMMIT
         netted=_netted(figures),
         latest=list(visible_in_country.select_related("owner").order_by("-updated_at", "-pk")[:LATEST_ENGAGEMENTS]),
         upcoming=_upcoming(visible_in_country),
+        counted=_counted(figures),
     )
 
 
@@ -310,6 +327,17 @@ def _netting_reason(reason: str) -> str:
         "transaction_organisation": _("money received from the only engagement here of the organisation that "
                                       "provided it, which already counts it (IATI transaction)"),
     }[reason]
+
+
+def _counted(figures: CountryFigures) -> list[CountedEngagement]:
+    """Every engagement the figures are made of, the most restricted first, then by title."""
+    owners = figures.actors.owner_names
+    rows = [
+        CountedEngagement(pk, facts.title, owners[facts.owner_id], facts.sharing_level, facts.is_demo,
+                          figures.actors.is_team_europe(facts), figures.reported(pk), figures.counted(pk))
+        for pk, facts in figures.engagements.items()
+    ]
+    return sorted(rows, key=lambda row: (-SharingLevel.rank(row.sharing_level), row.title.casefold(), row.pk))
 
 
 def _upcoming(visible_in_country) -> list[Engagement]:
