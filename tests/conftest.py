@@ -9,6 +9,9 @@ from tests.personas import build_cast
 def pytest_configure(config):
     # Hashing with the production hasher would dominate the run time.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Login throttling writes a row per attempt and needs a request; the tests of
+    # throttling switch it on (tests/access/test_login_throttling.py).
+    settings.AXES_ENABLED = False
 
 
 @pytest.fixture(scope="session")

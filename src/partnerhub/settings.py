@@ -5,6 +5,7 @@ safe to run locally; ``PARTNERHUB_PRODUCTION=true`` switches on the checks and
 headers that ``manage.py check --deploy`` expects.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -47,11 +48,14 @@ INSTALLED_APPS = [
     "partnerhub.web",
     "django_tasks",
     "django_tasks_db",
+    "axes",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below WhiteNoise, so static files keep their own caching headers.
+    "partnerhub.core.security.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -61,6 +65,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "partnerhub.core.middleware.RequestIdMiddleware",
+    "partnerhub.core.security.HubNotFoundMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "partnerhub.urls"
@@ -104,6 +110,26 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     ) else {}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    # Older hashes still verify, and are rehashed with Argon2 at the next login.
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Login throttling (django-axes): after this many wrong passwords for one user
+# name from one address, logins from there are refused for the cool-off time.
+AXES_FAILURE_LIMIT = env_int("PARTNERHUB_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("PARTNERHUB_LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "partnerhub.access.views.login_locked_out"
+AXES_SENSITIVE_PARAMETERS = ["password"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -183,6 +209,10 @@ ANALYSIS_CACHE_SECONDS = env_int("PARTNERHUB_ANALYSIS_CACHE_SECONDS", 300)
 # A partnership is flagged as one-sided when less than this percentage of its
 # money (or, without money, of its engagements) serves themes the partner mainly wants.
 BALANCE_PARTNER_THRESHOLD = env_int("PARTNERHUB_BALANCE_PARTNER_THRESHOLD", 25)
+# The balance verdict (one-sided or not) is shown only to readers who see at least this
+# percentage of a country's Team Europe money (or, without money, of its engagements);
+# others see the shares of what they may see, without a verdict.
+BALANCE_VERDICT_MIN_SHARE_SEEN = env_int("PARTNERHUB_BALANCE_VERDICT_MIN_SHARE_SEEN", 90)
 API_MAX_PAGE_SIZE = 200
 
 LOGGING = {
@@ -195,5 +225,7 @@ LOGGING = {
         # WeasyPrint narrates every step of every PDF at INFO.
         "weasyprint.progress": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # django-axes announces itself at every start of every command.
+        "axes.apps": {"level": "WARNING"},
     },
 }

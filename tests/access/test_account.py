@@ -51,7 +51,7 @@ def test_account_page_shows_only_the_users_own_tokens(client, cast):
 def test_creating_a_token_shows_its_key_once(client, cast):
     client = logged_in(client, cast.german_ministry_editor)
 
-    created = client.post(CREATE_TOKEN_URL, {"name": "  dashboard sync  "})
+    created = client.post(CREATE_TOKEN_URL, {"name": "  dashboard sync  "}, follow=True)
 
     raw_key = RAW_KEY.search(created.content.decode()).group()
     token = ApiToken.objects.matching(raw_key)
@@ -65,6 +65,20 @@ def test_creating_a_token_shows_its_key_once(client, cast):
     assert raw_key not in later
     assert token.hint in later
     assert Event.objects.filter(name="api_token.issued", object_id=token.pk).exists()
+
+
+def test_reloading_the_new_token_page_creates_no_second_token_and_hides_the_key(client, cast):
+    client = logged_in(client, cast.german_ministry_editor)
+
+    posted = client.post(CREATE_TOKEN_URL, {"name": "dashboard sync"})
+    shown = client.get(posted.url)
+    reloaded = client.get(posted.url)
+
+    assert (posted.status_code, posted.url) == (302, CREATE_TOKEN_URL)
+    raw_key = RAW_KEY.search(shown.content.decode()).group()
+    assert (reloaded.status_code, reloaded.url) == (302, ACCOUNT_URL)
+    assert raw_key not in client.get(ACCOUNT_URL).content.decode()
+    assert ApiToken.objects.filter(user=cast.german_ministry_editor).count() == 1
 
 
 def test_a_token_needs_a_name(client, cast):

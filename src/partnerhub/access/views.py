@@ -1,10 +1,13 @@
 """The personal account page: memberships and API tokens.
 
-A token's key is shown once, in the answer to the request that created it,
-and never stored: only its hash is kept. A token belonging to someone else
-answers 404, like anything a user may not see.
+A token's key is shown once and never stored: only its hash is kept. The
+form posts, the key waits in the session for the page the browser is
+redirected to, and that page takes it out; reloading it shows the account
+page and creates nothing. A token belonging to someone else answers 404, like
+anything a user may not see.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
@@ -18,6 +21,8 @@ from partnerhub.access.forms import ApiTokenForm
 from partnerhub.access.models import ApiToken
 from partnerhub.core.history import record_event
 
+SESSION_ENTRY_FOR_NEW_KEY = "access_new_api_key"
+
 
 @login_required
 @require_GET
@@ -30,18 +35,36 @@ def account(request):
 @never_cache
 def token_create(request):
     if request.method == "GET":
-        # e.g. after switching the interface language on the page showing the key
-        return redirect("access:account")
+        return _new_token_page(request)
     form = ApiTokenForm(request.POST)
     if not form.is_valid():
         return _account_page(request, form)
     with transaction.atomic():
         token, raw_key = ApiToken.issue(request.user, form.cleaned_data["name"])
         _audit("api_token.issued", token, request.user)
+    request.session[SESSION_ENTRY_FOR_NEW_KEY] = {"id": token.pk, "key": raw_key}
+    return redirect("access:token_create")
+
+
+def _new_token_page(request):
+    """The key once, on the page after the post; a reload (or a language switch) finds none."""
+    new_token = request.session.pop(SESSION_ENTRY_FOR_NEW_KEY, None)
+    token = new_token and ApiToken.objects.filter(user=request.user, pk=new_token["id"]).first()
+    if token is None:
+        return redirect("access:account")
     api_url = request.build_absolute_uri(reverse("api:api-root") + "engagements")
     return render(request, "access/token_created.html", {
-        "token": token, "raw_key": raw_key, "api_url": api_url,
+        "token": token, "raw_key": new_token["key"], "api_url": api_url,
     })
+
+
+def login_locked_out(request, original_response=None, credentials=None):
+    """django-axes' answer to a login attempt while throttled (429)."""
+    cooloff = settings.AXES_COOLOFF_TIME
+    return render(request, "access/locked_out.html", {
+        "failure_limit": settings.AXES_FAILURE_LIMIT,
+        "cooloff_minutes": max(1, round(cooloff.total_seconds() / 60)),
+    }, status=429)
 
 
 @login_required

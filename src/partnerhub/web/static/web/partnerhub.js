@@ -39,12 +39,21 @@
     });
   }
 
+  function submitOnChange(event) {
+    // Replaces inline onchange handlers, which the Content-Security-Policy forbids.
+    var field = event.target;
+    if (field.form && field.hasAttribute && field.hasAttribute("data-ph-submit-on-change")) {
+      field.form.requestSubmit();
+    }
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     collapseFilterPanelsOnSmallScreens();
     if (window.ECL && typeof window.ECL.autoInit === "function") {
       window.ECL.autoInit();
     }
   });
+  document.addEventListener("change", submitOnChange);
   document.addEventListener("htmx:configRequest", dropEmptyParameters);
   document.addEventListener("htmx:afterSwap", moveFocusToResults);
 })();

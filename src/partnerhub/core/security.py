@@ -1,0 +1,71 @@
+"""Headers every answer carries, and one "not found" page for everything hidden.
+
+The Content-Security-Policy allows scripts only from the hub's own static
+files: no inline script, no ``on…=`` attribute, no ``eval``. Styles may be
+inline because ECL components and the Swagger UI set them. Answers built for
+a request are never stored by the browser or a proxy (``private, no-store``):
+they may hold confidential records. Static files are served above this
+middleware by WhiteNoise and keep their long caching.
+
+With ``DEBUG`` on, Django answers a 404 with its technical page, which lists
+the URL patterns and the exception text; the demo runs with ``DEBUG`` on, so
+the hub renders its own 404 page itself, with or without ``DEBUG``.
+"""
+
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import Resolver404, resolve
+
+CONTENT_SECURITY_POLICY = "; ".join([
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    "font-src 'self' data:",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+])
+NOT_STORED = "private, no-store"
+
+
+class SecurityHeadersMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+        response["Cache-Control"] = NOT_STORED
+        return response
+
+
+class HubNotFoundMiddleware:
+    """Answers every page-level 404 with the hub's own page (the API answers its own JSON)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not _resolves(request):
+            return not_found_page(request)
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, Http404):
+            return not_found_page(request)
+        return None
+
+
+def _resolves(request) -> bool:
+    try:
+        resolve(request.path_info, getattr(request, "urlconf", None))
+    except Resolver404:
+        return False
+    return True
+
+
+def not_found_page(request):
+    return render(request, "404.html", status=404)
