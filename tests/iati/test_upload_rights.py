@@ -19,7 +19,7 @@ from partnerhub.core.models import ObjectChange
 from partnerhub.core.sharing import SharingLevel
 from partnerhub.iati.models import ImportJob
 from partnerhub.iati.services import import_iati_files
-from partnerhub.registry.models import Engagement
+from partnerhub.registry.models import DataSource, Engagement, EngagementLink
 from partnerhub.registry.services import change_sharing_level
 from tests.iati.conftest import activity_xml, document_xml
 from tests.personas import make_user
@@ -249,3 +249,40 @@ def test_command_with_an_unknown_user_refuses_to_start(publishers, iati_file):
     with pytest.raises(CommandError, match="no active user named nobody"):
         call_command("import-iati", str(path), "--user", "nobody", stdout=StringIO())
     assert not Engagement.objects.exists()
+
+
+# -- what an upload touches besides engagements ----------------------------
+
+def test_upload_named_like_another_organisations_file_leaves_that_source_alone(client, publishers,
+                                                                              hidden_german_record,
+                                                                              french_coordinator,
+                                                                              django_capture_on_commit_callbacks):
+    german_source = DataSource.objects.get(name="bmi.xml")
+    before = (german_source.publisher_id, german_source.last_refreshed_at)
+    client.force_login(french_coordinator)
+    content = document_xml(activity_xml(f"{FRENCH_REF}-1", reporting=FRENCH)).encode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("iati:import_job_create"), {
+            "organisation": publishers.french_foreign_affairs.pk, "file": SimpleUploadedFile("bmi.xml", content),
+            "keep_all": "on"})
+
+    german_source.refresh_from_db()
+    assert (german_source.publisher_id, german_source.last_refreshed_at) == before
+    french = Engagement.objects.get(iati_identifier=f"{FRENCH_REF}-1")
+    assert french.source != german_source and french.source.publisher == publishers.french_foreign_affairs
+
+
+def test_upload_does_not_restore_links_on_another_organisations_records(publishers, french_coordinator,
+                                                                        iati_file):
+    related = f'<related-activity ref="{GERMAN_REF}-3" type="1"/>'
+    german_part = activity_xml(HIDDEN, reporting=BY_REF, parts=related)
+    path = iati_file("mixed.xml", activity_xml(f"{FRENCH_REF}-1", reporting=FRENCH),
+                     activity_xml(f"{FRENCH_REF}-2", reporting=FRENCH), german_part,
+                     activity_xml(f"{GERMAN_REF}-3", reporting=BY_REF))
+    import_iati_files([path], keep_all=True)
+    removed, _count = EngagementLink.objects.filter(source__iati_identifier=HIDDEN).delete()
+    assert removed == 1, "the ministry removed the link the publisher stated"
+
+    import_iati_files([path], keep_all=True, acting_user=french_coordinator)
+
+    assert not EngagementLink.objects.filter(source__iati_identifier=HIDDEN).exists()

@@ -210,7 +210,8 @@ def import_iati_files(paths: Iterable[str | Path], *, keep_all: bool = False,
             context = ImportContext(keep_all, rights)  # its caches may hold rows that were rolled back
     # Second pass, once every file is in: an activity may name one in a later file.
     with transaction.atomic():
-        link_related_activities({r.source_id for r in report.file_results if r.source_id is not None})
+        link_related_activities({r.source_id for r in report.file_results if r.source_id is not None},
+                                owner_ids=rights.organisation_ids if rights is not None else None)
     return report
 
 
@@ -339,7 +340,7 @@ class _HashSet:
 class _FileWriter:
     def __init__(self, source_name: str, context: ImportContext, result: FileResult):
         self.context, self.result = context, result
-        self.source, _created = DataSource.objects.get_or_create(kind=DataSource.Kind.IATI, name=source_name[:300])
+        self.source = _data_source(source_name, context.rights)
         result.source_id = self.source.pk
         self.seen_identifiers = _HashSet()
         # What the hub holds from this file stays up to date even if it no longer looks migration-related.
@@ -489,6 +490,17 @@ class _FileWriter:
 # Raised when the same activity would now resolve to other organisations, so
 # that a re-import replaces the participations matched the old way.
 ORGANISATION_MATCHING_REVISION = b"placeholder-refs-by-name"
+
+
+def _data_source(name: str, rights: ImportRights | None) -> DataSource:
+    """The file's data source; an upload never refreshes another organisation's source of the same name."""
+    name, number = name[:290], 1
+    while True:
+        candidate = name if number == 1 else f"{name} ({number})"
+        source, _created = DataSource.objects.get_or_create(kind=DataSource.Kind.IATI, name=candidate)
+        if rights is None or source.publisher_id is None or rights.may_change(source.publisher_id):
+            return source
+        number += 1
 
 
 def fingerprint(record: ActivityRecord, classification: Classification) -> str:
@@ -671,11 +683,15 @@ def snapshot_of_new(engagement: Engagement, item: _Resolved, context: ImportCont
 
 # -- related activities ----------------------------------------------------
 
-def link_related_activities(source_ids: set[int], chunk_size: int = 500) -> None:
+def link_related_activities(source_ids: set[int], chunk_size: int = 500, *,
+                            owner_ids: frozenset[int] | None = None) -> None:
     """Turn the related activities the publishers named into links, where the
-    other activity is in the hub. Reads the sources' engagements in chunks."""
-    rows = (Engagement.objects.filter(source_id__in=source_ids, iati_extra__has_key="related_activities")
-            .values_list("pk", "iati_extra__related_activities").order_by("pk"))
+    other activity is in the hub. Reads the sources' engagements in chunks;
+    with ``owner_ids`` (an upload), only those these organisations own."""
+    rows = Engagement.objects.filter(source_id__in=source_ids, iati_extra__has_key="related_activities")
+    if owner_ids is not None:
+        rows = rows.filter(owner_id__in=owner_ids)
+    rows = rows.values_list("pk", "iati_extra__related_activities").order_by("pk")
     chunk = []
     for row in rows.iterator(chunk_size=chunk_size):
         chunk.append(row)
