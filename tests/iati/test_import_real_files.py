@@ -7,6 +7,8 @@ plain lxml parse and the ECB rates of ``currency_converter``, independently
 of the importer.
 """
 
+import re
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -14,10 +16,15 @@ from pathlib import Path
 
 import pytest
 from currency_converter import CurrencyConverter, RateNotFoundError
+from django.contrib.auth.models import AnonymousUser
 from django.core.management import CommandError, call_command
+from django.test import Client
+from django.urls import reverse
+from django.utils.html import escape
 from lxml import etree
 
 from partnerhub.access.models import Organisation
+from partnerhub.analysis.portfolio import load_portfolio
 from partnerhub.core.models import ObjectChange
 from partnerhub.iati.services import ImportReport, import_iati_files
 from partnerhub.registry.models import DataSource, Engagement, EngagementLink, EngagementSector, MoneyLine
@@ -215,3 +222,95 @@ def test_pre_standard_files_are_refused_with_the_version(path):
 def test_the_command_exits_with_an_error_for_a_pre_standard_file():
     with pytest.raises(CommandError, match="1 file could not be imported"):
         call_command("import-iati", str(SHARED_ACTIVITIES / "legacy-v1" / "worldbank.xml"), "--json")
+
+
+# -- migration relevance: the verdict, its reasons, and what counts --------
+
+# Refugee and displacement words in the languages of the real titles, read here independently of the
+# term files; organisation names are taken out first, since naming who does the work is no subject.
+DISPLACEMENT_WORDS = re.compile(
+    r"refugee|réfugi|rohingya|\bIDPs?\b|displaced|stranded migrants|flüchtling|geflüchtete|vertriebene"
+    r"|refugiad|desplazad|rifugiat|sfollat|profugh", re.IGNORECASE)
+ORGANISATION_NAMES = re.compile(
+    r"(united nations |un )?high commissioner for refugees|(danish|norwegian) refugee council", re.IGNORECASE)
+
+
+def titles_of(element) -> list[str]:
+    return [node.text or "" for node in element.iterfind("title/narrative")]
+
+
+def about_displacement(element) -> bool:
+    return any(DISPLACEMENT_WORDS.search(ORGANISATION_NAMES.sub("", text)) for text in titles_of(element))
+
+
+def displacement_titles() -> dict[str, list[str]]:
+    found = {}
+    for path in REAL_FILES:
+        for element in activities_in(path):
+            if not (element.get("version") or "2").startswith("1") and about_displacement(element):
+                found.setdefault(identifier_of(element), titles_of(element))
+    return found
+
+
+def test_every_activity_with_a_refugee_or_displacement_title_is_kept_with_its_title_as_reason(imports):
+    expected = displacement_titles()
+    kept = dict(Engagement.objects.filter(iati_identifier__in=expected).values_list(
+        "iati_identifier", "relevance_reasons"))
+
+    assert len(expected) > 60
+    assert set(expected) <= imports.kept_after_first
+    assert [identifier for identifier, reasons in kept.items()
+            if not any(reason["field"] == "title" for reason in reasons)] == []
+
+
+def test_every_kept_record_says_why_and_the_others_are_marked_not_relevant(imports):
+    imported = Engagement.objects.filter(provenance="iati", source__name__in=[path.name for path in REAL_FILES])
+    relevant = imported.filter(migration_relevant=True)
+
+    assert set(relevant.values_list("iati_identifier", flat=True)) == imports.kept_after_first
+    assert imported.filter(migration_relevant=False).count() == imports.everything.created
+    assert [pk for pk, reasons in relevant.values_list("pk", "relevance_reasons") if not reasons] == []
+    assert not imported.filter(migration_relevant=False).exclude(relevance_reasons=[]).exists()
+
+
+def test_after_importing_everything_the_list_and_the_api_show_relevant_records_unless_asked(imports):
+    visitor = Client()
+    public = Engagement.objects.visible_to(AnonymousUser())
+    relevant, everything = public.filter(migration_relevant=True).count(), public.count()
+
+    listed = visitor.get(reverse("registry:engagement_list")).context["page_obj"].paginator.count
+    listed_all = visitor.get(reverse("registry:engagement_list"), {"relevance": "all"}).context[
+        "page_obj"].paginator.count
+    api_default = visitor.get("/api/engagements", {"page_size": 5}).json()
+    api_other = visitor.get("/api/engagements", {"relevance": "other", "page_size": 5}).json()
+
+    assert relevant < everything
+    assert (listed, listed_all) == (relevant, everything)
+    assert (api_default["count"], api_other["count"]) == (relevant, everything - relevant)
+    assert all(row["migration_relevant"] and row["relevance_reasons"] for row in api_default["items"])
+    assert not any(row["migration_relevant"] or row["relevance_reasons"] for row in api_other["items"])
+
+
+def test_after_importing_everything_country_figures_leave_out_records_not_about_migration(imports):
+    with_money = (Engagement.objects.filter(migration_relevant=False, money_lines__isnull=False)
+                  .values_list("country_shares__country_id", flat=True).exclude(country_shares__isnull=True))
+    country_id = Counter(with_money).most_common(1)[0][0]
+    in_country = Engagement.objects.visible_to(AnonymousUser()).filter(country_shares__country_id=country_id)
+
+    portfolio = load_portfolio(AnonymousUser(), [country_id])
+
+    assert set(portfolio.engagements) == set(in_country.filter(migration_relevant=True).values_list("pk", flat=True))
+    assert in_country.filter(migration_relevant=False).exists()
+
+
+def test_the_engagement_page_shows_why_a_record_is_about_migration_or_that_it_is_not(imports):
+    kept = Engagement.objects.filter(iati_identifier__in=displacement_titles()).first()
+    other = Engagement.objects.filter(migration_relevant=False, sharing_level="public").first()
+    visitor = Client()
+
+    kept_page = visitor.get(kept.get_absolute_url()).content.decode()
+    other_page = visitor.get(other.get_absolute_url()).content.decode()
+
+    title_reason = next(reason for reason in kept.relevance_reasons if reason["field"] == "title")
+    assert f"“{escape(title_reason['text'])}” in the title" in kept_page
+    assert "the classifier found no sign of migration" in other_page

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 HEADER = [
     "id", "title", "kind", "status", "owner", "countries", "themes", "instrument", "start", "end",
     "budget_eur", "commitments_eur", "disbursements_eur", "sharing_level", "provenance",
-    "iati_identifier", "url",
+    "iati_identifier", "migration_relevant", "relevance_reasons", "url",
 ]
 
 
@@ -91,7 +91,8 @@ def test_csv_row_has_every_column_with_money_kinds_apart(cast, records):
         "instrument": "NDICI-GE", "start": "2023-01-01", "end": "2025-12-31",
         "budget_eur": "3000000.00", "commitments_eur": "1000000.00",
         "disbursements_eur": "250000.00", "sharing_level": "eu", "provenance": "manual",
-        "iati_identifier": "", "url": f"http://testserver/engagements/{morocco.pk}/",
+        "iati_identifier": "", "migration_relevant": "yes", "relevance_reasons": "",
+        "url": f"http://testserver/engagements/{morocco.pk}/",
     }
 
 

@@ -112,7 +112,7 @@ def load_portfolio(user, country_ids, *, ask_undisclosed: bool = True) -> Portfo
     """Every engagement ``user`` may see in any of ``country_ids``. Callers that work out
     where hidden money lies themselves pass ``ask_undisclosed=False``."""
     # Driven from the country index: the databases read it once, not once per engagement.
-    in_scope = Engagement.objects.filter(
+    in_scope = Engagement.objects.about_migration().filter(
         pk__in=EngagementCountry.objects.filter(country_id__in=country_ids).values("engagement_id")
     )
     visible = in_scope.visible_to(user).order_by()

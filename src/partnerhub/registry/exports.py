@@ -35,7 +35,8 @@ COLUMNS = (
     ("id", 8), ("title", 60), ("kind", 14), ("status", 16), ("owner", 40),
     ("countries", 28), ("themes", 40), ("instrument", 16), ("start", 12), ("end", 12),
     ("budget_eur", 16), ("commitments_eur", 18), ("disbursements_eur", 18),
-    ("sharing_level", 14), ("provenance", 14), ("iati_identifier", 30), ("url", 45),
+    ("sharing_level", 14), ("provenance", 14), ("iati_identifier", 30),
+    ("migration_relevant", 12), ("relevance_reasons", 50), ("url", 45),
 )
 HEADER = [name for name, _width in COLUMNS]
 
@@ -68,6 +69,7 @@ def engagement_row(engagement: Engagement, absolute_url) -> list:
         cents(engagement.budget_eur), cents(engagement.commitments_eur),
         cents(engagement.disbursements_eur),
         engagement.sharing_level, engagement.provenance, engagement.iati_identifier or "",
+        _("yes") if engagement.migration_relevant else _("no"), "; ".join(engagement.relevance_explanations()),
         absolute_url(engagement.get_absolute_url()),
     ]
 

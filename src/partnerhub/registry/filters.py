@@ -4,6 +4,7 @@ from datetime import date
 
 import django_filters as filters
 from django import forms
+from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +24,21 @@ from partnerhub.registry.models import (
 )
 
 MIN_YEAR, MAX_YEAR = 1950, 2100
+
+
+class Relevance(models.TextChoices):
+    """Which records by the classifier's verdict: an import with --all also keeps activities not about migration."""
+
+    RELEVANT = "relevant", _("About migration (default)")
+    ALL = "all", _("Also records not about migration")
+    OTHER = "other", _("Only records not about migration")
+
+
+RELEVANCE_FILTERS = {
+    Relevance.RELEVANT: Q(migration_relevant=True),
+    Relevance.ALL: Q(),
+    Relevance.OTHER: Q(migration_relevant=False),
+}
 
 
 class EngagementFilterForm(forms.Form):
@@ -62,6 +78,9 @@ class EngagementFilter(filters.FilterSet):
         label=_("Sharing level"), choices=SharingLevel.choices
     )
     provenance = filters.MultipleChoiceFilter(label=_("Provenance"), choices=Provenance.choices)
+    relevance = filters.ChoiceFilter(
+        label=_("Migration relevance"), choices=Relevance.choices, method="filter_relevance", empty_label=None,
+    )
     year_from = filters.NumberFilter(
         label=_("Active from year"), method="filter_years",
         widget=forms.NumberInput(attrs={"min": MIN_YEAR, "max": MAX_YEAR}),
@@ -117,8 +136,14 @@ class EngagementFilter(filters.FilterSet):
         # Both bounds are applied together, once, from the cleaned data.
         return queryset
 
+    def filter_relevance(self, queryset, name, value):
+        # Applied in filter_queryset, where a missing value means the default.
+        return queryset
+
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
+        relevance = self.form.cleaned_data.get("relevance") or Relevance.RELEVANT
+        queryset = queryset.filter(RELEVANCE_FILTERS[Relevance(relevance)])
         first, last = self.form.cleaned_data.get("year_from"), self.form.cleaned_data.get("year_to")
         if first is not None:
             queryset = queryset.annotate(_last_day=Coalesce("end_date", "start_date")).filter(

@@ -24,7 +24,7 @@ TOP_COUNTRIES_MONEY = MoneyKind.COMMITMENT
 
 @require_safe
 def dashboard(request):
-    visible = Engagement.objects.visible_to(request.user)
+    visible = Engagement.objects.about_migration().visible_to(request.user)
     figures = partner_country_figures(request.user, partner_countries(), TOP_COUNTRIES_MONEY)
     context = {
         **engagement_counts(visible),
