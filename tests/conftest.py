@@ -17,12 +17,13 @@ def pytest_configure(config):
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Reference data (countries, routes, themes, instruments) once per run."""
-    from partnerhub.geo.reference import load_countries, load_routes
+    from partnerhub.geo.reference import load_countries, load_recipient_regions, load_routes
     from partnerhub.registry.reference import load_instruments, load_themes
 
     with django_db_blocker.unblock():
         load_countries()
         load_routes()
+        load_recipient_regions()
         load_themes()
         load_instruments()
 

@@ -55,12 +55,13 @@ def reference_data(transactional_db):
     """A test with real transactions empties the database after it: the next one loads
     the reference data again."""
     from partnerhub.geo.models import Country
-    from partnerhub.geo.reference import load_countries, load_routes
+    from partnerhub.geo.reference import load_countries, load_recipient_regions, load_routes
     from partnerhub.registry.reference import load_instruments, load_themes
 
     if not Country.objects.exists():
         load_countries()
         load_routes()
+        load_recipient_regions()
         load_themes()
         load_instruments()
 

@@ -32,13 +32,15 @@ from partnerhub.registry.models import (
     Engagement,
     EngagementCountry,
     EngagementLink,
+    EngagementRegion,
     EngagementTheme,
     MoneyLine,
     Participation,
 )
 
 HIGHEST_ID_OF = (
-    Engagement, MoneyLine, EngagementCountry, EngagementTheme, EngagementLink, Participation, PartnerPriority,
+    Engagement, MoneyLine, EngagementCountry, EngagementRegion, EngagementTheme, EngagementLink, Participation,
+    PartnerPriority,
     Organisation, Membership, ObjectChange, LogEntry,
     Engagement.shared_with_organisations.through, Engagement.shared_with_countries.through,
 )

@@ -20,6 +20,8 @@ from partnerhub.analysis.cache import kept_for_circle
 from partnerhub.analysis.figures import ActorDirectory, CountryFigures
 from partnerhub.analysis.models import PartnerPriority
 from partnerhub.analysis.portfolio import HUNDRED, ZERO, Portfolio, load_portfolio
+from partnerhub.analysis.regions import regional_scope
+from partnerhub.analysis.teameurope import RegionRow, region_rows
 from partnerhub.core.sharing import SharingLevel
 from partnerhub.geo.models import Country
 from partnerhub.registry.models import Engagement, Instrument, MoneyKind, Theme
@@ -120,6 +122,8 @@ class CountryProfile:
     latest: list[Engagement]
     upcoming: list[Engagement]
     counted: list[CountedEngagement] = field(default_factory=list)
+    # Regional programmes in the regions that cover the country: not in its figures.
+    regional: list[RegionRow] = field(default_factory=list)
 
     @property
     def gaps(self) -> list[PriorityRow]:
@@ -145,7 +149,7 @@ def compute_country_profile(user, country: Country, kind: str = MoneyKind.COMMIT
     portfolio = load_portfolio(user, [country.pk])
     actors = ActorDirectory(f.owner_id for f in portfolio.engagements.values())
     figures = CountryFigures(portfolio, actors, country.pk, kind)
-    visible_in_country = Engagement.objects.about_migration().visible_to(user).filter(country_shares__country=country)
+    visible_in_country = Engagement.objects.visible_to(user).filter(country_shares__country=country)
     return CountryProfile(
         country=country,
         kind=kind,
@@ -166,7 +170,17 @@ def compute_country_profile(user, country: Country, kind: str = MoneyKind.COMMIT
         latest=list(visible_in_country.select_related("owner").order_by("-updated_at", "-pk")[:LATEST_ENGAGEMENTS]),
         upcoming=_upcoming(visible_in_country),
         counted=_counted(figures),
+        regional=_regional_money(user, country, kind),
     )
+
+
+def _regional_money(user, country: Country, kind: str) -> list[RegionRow]:
+    """Team Europe money of ``kind`` in the regions that cover the country, as the region
+    view counts it (visible records only; "+ undisclosed" where hidden ones hold money)."""
+    regions = list(country.recipient_regions.prefetch_related("routes"))
+    if not regions:
+        return []
+    return region_rows(regional_scope(user, regions, [kind]), regions, kind)
 
 
 def _totals(portfolio: Portfolio, actors, country_id, kind, figures) -> list[KindTotal]:

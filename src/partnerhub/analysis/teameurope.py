@@ -30,9 +30,11 @@ from partnerhub.analysis.balance import Balance, balance_of
 from partnerhub.analysis.cache import kept_for_circle
 from partnerhub.analysis.figures import ActorDirectory, ActorGroup, CountryFigures
 from partnerhub.analysis.portfolio import ONE, ZERO, EngagementFacts, Portfolio, load_portfolio
-from partnerhub.geo.models import Country, Route
+from partnerhub.analysis.regions import RegionalScope, regional_scope
+from partnerhub.geo.models import Country, RecipientRegion, Route
 from partnerhub.registry.models import Engagement, EngagementCountry, MoneyKind, MoneyLine, Theme
 
+CENT = Decimal("0.01")
 SHOWN_MONEY_KINDS = (MoneyKind.BUDGET, MoneyKind.COMMITMENT, MoneyKind.DISBURSEMENT)
 DEFAULT_MONEY_KIND = MoneyKind.COMMITMENT
 
@@ -107,7 +109,7 @@ class HiddenMoney:
 def hidden_money(user, country_ids: list[int], taxonomy: Taxonomy) -> HiddenMoney:
     """The countries and themes of ``country_ids`` where records with money exist that
     ``user`` may not read, in one query."""
-    hidden = Engagement.objects.about_migration().hidden_from(user).filter(
+    hidden = Engagement.objects.hidden_from(user).filter(
         Exists(EngagementCountry.objects.filter(engagement=OuterRef("pk"), country_id__in=country_ids)),
         Exists(MoneyLine.objects.filter(engagement=OuterRef("pk"))),
     )
@@ -216,14 +218,36 @@ def money_totals(scope: ScopeFigures, country_ids: Iterable[int], *, undisclosed
     country_ids = list(country_ids)
     totals = []
     for kind, figures in scope.by_kind.items():
-        amount, engagements = ZERO, set()
-        for country_id in country_ids:
-            if country_id not in figures:
-                continue
-            country_figures = figures[country_id]
-            amount += team_europe_amount(country_figures, weight)
-            engagements.update(pk for pk in country_figures.team_europe_ids()
-                               if country_figures.nettings[pk].gross and weight(country_figures.engagements[pk]))
+        amount, engagements = _team_europe_in_countries(figures, country_ids, weight)
+        totals.append(MoneyTotal(kind, str(MoneyKind(kind).label), amount, len(engagements), undisclosed))
+    return totals
+
+
+def _team_europe_in_countries(figures: dict[int, CountryFigures], country_ids: list[int],
+                              weight: Weight) -> tuple[Decimal, set[int]]:
+    """Team Europe money of one kind in these countries, and its engagements with such money."""
+    amount, engagements = ZERO, set()
+    for country_id in country_ids:
+        if country_id not in figures:
+            continue
+        country_figures = figures[country_id]
+        amount += team_europe_amount(country_figures, weight)
+        engagements.update(pk for pk in country_figures.team_europe_ids()
+                           if country_figures.nettings[pk].gross and weight(country_figures.engagements[pk]))
+    return amount, engagements
+
+
+def area_totals(scope: ScopeFigures, country_ids: Iterable[int], regional: RegionalScope,
+                region_ids: Iterable[int], *, undisclosed: bool) -> list[MoneyTotal]:
+    """Team Europe money of an area: its countries' shares and its regions' shares, each
+    engagement counted once in the number of engagements."""
+    country_ids, region_ids = list(country_ids), list(region_ids)
+    undisclosed = undisclosed or regional.has_hidden(region_ids)
+    totals = []
+    for kind, figures in scope.by_kind.items():
+        amount, engagements = _team_europe_in_countries(figures, country_ids, whole)
+        amount += regional.team_europe(kind, region_ids)
+        engagements |= regional.team_europe_ids(kind, region_ids)
         totals.append(MoneyTotal(kind, str(MoneyKind(kind).label), amount, len(engagements), undisclosed))
     return totals
 
@@ -378,6 +402,7 @@ class AreaView:
     actors: list[ActorRow]
     themes: list[ThemeRow]
     has_demo: bool
+    regions: list["RegionRow"] = field(default_factory=list)  # a route's regional programmes
 
     @property
     def team_europe(self) -> Decimal:
@@ -465,14 +490,16 @@ def route_url(route: Route) -> str:
 
 # -- the Team Europe index ---------------------------------------------------------------
 
-def route_summaries(scope: ScopeFigures, routes: Iterable[Route]) -> list[AreaSummary]:
-    """Routes with their partner countries (``route.countries`` prefetched) and totals;
-    routes share countries, so their totals are not added up."""
+def route_summaries(scope: ScopeFigures, routes: Iterable[Route], regional: RegionalScope) -> list[AreaSummary]:
+    """Routes with their partner countries and regions (``route.countries`` and
+    ``route.recipient_regions`` prefetched) and totals of both; routes share countries
+    and regions, so their totals are not added up."""
     summaries = []
     for route in routes:
         countries = list(route.countries.all())
         ids = [country.pk for country in countries]
-        totals = money_totals(scope, ids, undisclosed=scope.hidden.in_countries(ids))
+        region_ids = [region.pk for region in route.recipient_regions.all()]
+        totals = area_totals(scope, ids, regional, region_ids, undisclosed=scope.hidden.in_countries(ids))
         summaries.append(AreaSummary(route.code, route.name, route_url(route), totals, countries))
     return summaries
 
@@ -502,15 +529,19 @@ def pillar_summaries(scope: ScopeFigures, country_ids: list[int], taxonomy: Taxo
 
 # -- one route, one pillar ---------------------------------------------------------------
 
-def route_portfolio(user, countries: list[Country], kind: str, taxonomy: Taxonomy) -> AreaView:
-    """The route's partner countries, each counted as in its profile, and the sums of them."""
-    ids = [country.pk for country in countries]
+def route_portfolio(user, countries: list[Country], kind: str, taxonomy: Taxonomy,
+                    regions: list[RecipientRegion] = ()) -> AreaView:
+    """The route's partner countries, each counted as in its profile, its regional
+    programmes, each counted as in the region view, and the sums of them."""
+    ids, region_ids = [country.pk for country in countries], [region.pk for region in regions]
     scope = scope_figures(user, ids, taxonomy)
-    undisclosed = scope.hidden.in_countries(ids)
+    regional = regional_scope(user, regions, scope.by_kind)
+    totals = area_totals(scope, ids, regional, region_ids, undisclosed=scope.hidden.in_countries(ids))
+    undisclosed = any(total.undisclosed for total in totals)
     return AreaView(
         kind=kind,
         kind_label=str(MoneyKind(kind).label),
-        totals=money_totals(scope, ids, undisclosed=undisclosed),
+        totals=totals,
         undisclosed=undisclosed,
         engagement_count=engagement_count(scope, ids),
         engagements_url=engagements_url(countries),
@@ -518,6 +549,7 @@ def route_portfolio(user, countries: list[Country], kind: str, taxonomy: Taxonom
         actors=actor_rows(scope, countries, kind, whole) if scope.actors else [],
         themes=pillar_rows(scope, countries, kind, taxonomy),
         has_demo=scope.has_demo,
+        regions=region_rows(regional, regions, kind),
     )
 
 
@@ -573,3 +605,66 @@ def sub_theme_rows(scope: ScopeFigures, pillar: Theme, countries: list[Country],
             rows.append(ThemeRow(theme.name, amounts[theme.pk], counts[theme.pk], scope.hidden.on_theme(theme.pk, ids),
                                  href=engagements_url(countries, theme=theme.code), level=1))
     return rows
+
+
+# -- regions ------------------------------------------------------------------------------
+
+@dataclass
+class RegionalEngagementRow:
+    title: str
+    actor: str
+    is_team_europe: bool
+    share: Decimal  # the engagement's share in the region, in per cent
+    counted: Decimal  # its money of the chosen kind in the region, counted once
+    url: str
+
+
+@dataclass
+class RegionRow:
+    region: RecipientRegion
+    routes: list[Route]
+    amounts: list[KindAmount]  # Team Europe money of each kind, side by side
+    amount: Decimal  # of the chosen kind
+    engagements: list[RegionalEngagementRow]  # visible engagements of every actor
+    undisclosed: bool
+
+
+def region_rows(regional: RegionalScope, regions: Iterable[RecipientRegion], kind: str) -> list[RegionRow]:
+    """Regions with a visible engagement or hidden money (``region.routes`` prefetched when
+    shown), the largest Team Europe amount of the chosen kind first."""
+    rows = []
+    for region in regions:
+        figures = regional.of(kind).get(region.pk)
+        undisclosed = region.pk in regional.hidden
+        if figures is None and not undisclosed:
+            continue
+        amounts = [KindAmount(money_kind, str(MoneyKind(money_kind).label),
+                              regional.team_europe(money_kind, [region.pk])) for money_kind in regional.by_kind]
+        chosen = next(amount.amount for amount in amounts if amount.kind == kind)
+        rows.append(RegionRow(region, list(region.routes.all()), amounts, chosen,
+                              regional_engagement_rows(regional, figures), undisclosed))
+    return sorted(rows, key=lambda row: (-row.amount, row.region.name.lower()))
+
+
+def regional_engagement_rows(regional: RegionalScope, figures: CountryFigures | None) -> list[RegionalEngagementRow]:
+    if figures is None:
+        return []
+    rows = [
+        RegionalEngagementRow(facts.title, regional.actors.group(facts.owner_id).label,
+                              regional.actors.is_team_europe(facts), (figures.fraction(pk) * 100).quantize(CENT),
+                              figures.counted(pk),
+                              reverse("registry:engagement_detail", args=[pk]))
+        for pk, facts in figures.engagements.items()
+    ]
+    return sorted(rows, key=lambda row: (not row.is_team_europe, -row.counted, row.title.lower()))
+
+
+def regions_portfolio(user, regions: list[RecipientRegion], kind: str) -> tuple[list[MoneyTotal], list[RegionRow]]:
+    """Every region's Team Europe money, and the totals over all of them (an engagement's
+    shares in different regions never add up to more than the engagement)."""
+    regional = regional_scope(user, regions, SHOWN_MONEY_KINDS)
+    ids = [region.pk for region in regions]
+    totals = [MoneyTotal(money_kind, str(MoneyKind(money_kind).label), regional.team_europe(money_kind, ids),
+                         len(regional.team_europe_ids(money_kind, ids)), regional.has_hidden(ids))
+              for money_kind in SHOWN_MONEY_KINDS]
+    return totals, region_rows(regional, regions, kind)

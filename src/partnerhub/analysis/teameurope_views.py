@@ -23,6 +23,7 @@ from django.views.decorators.http import require_safe
 
 from partnerhub.analysis import svgcharts, worldmap
 from partnerhub.analysis.cache import kept_for_circle
+from partnerhub.analysis.regions import regional_scope
 from partnerhub.analysis.teameurope import (
     DEFAULT_MONEY_KIND,
     SHOWN_MONEY_KINDS,
@@ -38,12 +39,13 @@ from partnerhub.analysis.teameurope import (
     pillar_summaries,
     profile_url,
     ranked_by_balance,
+    regions_portfolio,
     route_portfolio,
     route_summaries,
     scope_figures,
     sorted_rows,
 )
-from partnerhub.geo.models import Country, Region, Route
+from partnerhub.geo.models import Country, RecipientRegion, Region, Route
 from partnerhub.registry.exports import csv_lines, neutralise, printable
 from partnerhub.registry.models import MoneyKind, Theme
 
@@ -283,15 +285,17 @@ def rounded(value: Decimal | None, places: Decimal) -> Decimal | None:
 @require_safe
 def team_europe(request):
     partners = Country.objects.partners().order_by("name")
-    routes = Route.objects.prefetch_related(Prefetch("countries", queryset=partners))
+    routes = Route.objects.prefetch_related(Prefetch("countries", queryset=partners), "recipient_regions")
     partner_ids = list(partners.values_list("pk", flat=True))
 
     def compute():
         taxonomy = Taxonomy.load()
         scope = scope_figures(request.user, partner_ids, taxonomy)
+        regions = {region.pk: region for route in routes for region in route.recipient_regions.all()}
+        regional = regional_scope(request.user, regions.values(), SHOWN_MONEY_KINDS)
         return {
             "totals": money_totals(scope, partner_ids, undisclosed=scope.hidden.in_countries(partner_ids)),
-            "routes": route_summaries(scope, routes),
+            "routes": route_summaries(scope, routes, regional),
             "pillars": pillar_summaries(scope, partner_ids, taxonomy),
             "has_demo": scope.has_demo,
         }
@@ -306,10 +310,28 @@ def route_view(request, code: str):
     form = validated(MoneyForm(request.GET))
     kind = form.money_kind()
     countries = list(route.countries.partners().select_related("region").order_by("name"))
-    view = route_portfolio(request.user, countries, kind, Taxonomy.load())
+    regions = list(route.recipient_regions.prefetch_related("routes"))
+    view = route_portfolio(request.user, countries, kind, Taxonomy.load(), regions)
     context = area_context(form, view, kind, title=route.name, area="route")
     context.update(route=route, countries=countries)
     return render(request, "analysis/teameurope/area.html", context)
+
+
+@require_safe
+def region_index(request):
+    form = validated(MoneyForm(request.GET))
+    kind = form.money_kind()
+    regions = list(RecipientRegion.objects.prefetch_related("routes"))
+    totals, rows = kept_for_circle(request.user, ("team_europe_regions", kind, get_language()),
+                                   lambda: regions_portfolio(request.user, regions, kind))
+    return render(request, "analysis/teameurope/regions.html", {
+        "totals": totals,
+        "rows": rows,
+        "kind": kind,
+        "kind_label": MoneyKind(kind).label,
+        "money_choices": money_choices(),
+        "errors": form_errors(form),
+    })
 
 
 @require_safe

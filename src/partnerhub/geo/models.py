@@ -34,6 +34,29 @@ class Route(models.Model):
         return self.name
 
 
+class RecipientRegion(models.Model):
+    """A region of IATI's Region codelist (vocabulary 1: the OECD DAC recipient regions),
+    where publishers place regional programmes. ``countries`` are the partner countries
+    it covers; its routes are those that run through one of them (``geo.reference``)."""
+
+    code = models.CharField(_("code"), max_length=10, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    countries = models.ManyToManyField(
+        "Country", verbose_name=_("countries"), blank=True, related_name="recipient_regions"
+    )
+    routes = models.ManyToManyField(
+        Route, verbose_name=_("migration routes"), blank=True, related_name="recipient_regions"
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("recipient region")
+        verbose_name_plural = _("recipient regions")
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class CountryQuerySet(models.QuerySet):
     def partners(self):
         return self.filter(is_eu_member=False)

@@ -7,7 +7,7 @@ import pycountry
 import yaml
 from django.db import transaction
 
-from partnerhub.geo.models import Country, Region, Route
+from partnerhub.geo.models import Country, RecipientRegion, Region, Route
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -75,3 +75,27 @@ def load_routes() -> int:
         )
         route.countries.set(Country.objects.filter(iso3__in=entry["countries"]))
     return len(entries)
+
+
+@transaction.atomic
+def load_recipient_regions() -> int:
+    """IATI's recipient regions with the countries they cover; each belongs to the routes
+    that run through one of its countries (load the routes first)."""
+    entries = {entry["code"]: entry for entry in
+               yaml.safe_load((FIXTURES / "recipient_regions.yaml").read_text(encoding="utf-8"))}
+    route_countries = {route: {country.iso3 for country in route.countries.all()}
+                       for route in Route.objects.prefetch_related("countries")}
+    for code, entry in entries.items():
+        covered = _covered_countries(code, entries)
+        region, _ = RecipientRegion.objects.update_or_create(code=code, defaults={"name": entry["name"]})
+        region.countries.set(Country.objects.filter(iso3__in=covered))
+        region.routes.set([route for route, iso3s in route_countries.items() if iso3s & covered])
+    return len(entries)
+
+
+def _covered_countries(code: str, entries: dict[str, dict]) -> set[str]:
+    entry = entries[code]
+    covered = set(entry.get("countries", ()))
+    for included in entry.get("includes", ()):
+        covered |= _covered_countries(included, entries)
+    return covered

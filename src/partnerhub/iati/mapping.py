@@ -28,11 +28,12 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 CENT = Decimal("0.01")
 HUNDRED = Decimal("100")
 SHARE_TOLERANCE = Decimal("0.05")
+REGION_VOCABULARY_DAC = "1"  # IATI's Region codelist, the OECD DAC regions
 # The registry's money columns hold 16 digits before the point.
 LARGEST_AMOUNT = Decimal("1e14")
 # Part of every activity's fingerprint: raise it when the mapping changes, so
 # that the next import rewrites what the previous mapping wrote.
-MAPPING_REVISION = b"iati-mapping-1"
+MAPPING_REVISION = b"iati-mapping-2"
 IDENTIFIER_MAX_LENGTH = 200
 TITLE_MAX_LENGTH = 500
 REFERENCE_MAX_LENGTH = 200
@@ -121,6 +122,8 @@ class ActivityRecord:
     humanitarian: bool = False
     last_updated: datetime | None = None
     countries: list[tuple[str, Decimal | None]] = field(default_factory=list)
+    # Recipient regions of IATI's Region codelist (vocabulary 1) and their shares.
+    regions: list[tuple[str, Decimal | None]] = field(default_factory=list)
     sectors: list[SectorRecord] = field(default_factory=list)
     participations: list[tuple[OrganisationReference, str]] = field(default_factory=list)
     money: list[MoneyRecord] = field(default_factory=list)
@@ -309,6 +312,7 @@ class _ActivityReader:
         self.descriptions: list[tuple[str, str, str]] = []
         self.dates: dict[str, date] = {}
         self.country_percentages: list[tuple[str, str | None]] = []
+        self.region_percentages: list[tuple[str, str | None]] = []
         self.transaction_countries: list[str] = []
         self.transaction_sectors: list[SectorRecord] = []
         self.policy_markers: list[dict[str, str]] = []
@@ -454,30 +458,39 @@ class _ActivityReader:
         if not code:
             self.record.flag(ERROR, "recipient-region", _("a recipient-region has no code: left out"))
             return
+        vocabulary = (element.get("vocabulary") or REGION_VOCABULARY_DAC).strip()
         self.record.add_extra("regions", {
-            "code": code, "vocabulary": (element.get("vocabulary") or "1").strip(),
-            "percentage": (element.get("percentage") or "").strip(),
+            "code": code, "vocabulary": vocabulary, "percentage": (element.get("percentage") or "").strip(),
         })
+        if vocabulary == REGION_VOCABULARY_DAC:
+            self.region_percentages.append((code, element.get("percentage")))
 
-    def _finish_countries(self):
+    def _finish_places(self):
+        """Countries and regions with their shares. IATI splits 100 % over the recipient
+        countries and regions together: a country keeps its stated share when the regions
+        take the rest, and a blank region takes what the countries leave."""
         codes = [code for code, _raw in self.country_percentages]
-        if not codes:
-            self.record.countries = [(code, None) for code in dict.fromkeys(self.transaction_countries)]
-            return
-        listed_twice = len(set(codes)) != len(codes)
-        if listed_twice:
+        if len(set(codes)) != len(codes):
             self.record.flag(WARNING, "recipient-country", _("a recipient country is listed twice"))
-        percentages = [_percentage(raw) for _code, raw in self.country_percentages]
         if any(raw for _code, raw in self.country_percentages):
             self.record.extra["country_percentages"] = {code: (raw or "").strip()
                                                         for code, raw in self.country_percentages}
-        # Shares as the registry takes them: each above zero, together 100 %;
-        # otherwise (IATI splits 100 % over countries and regions) they stay aside.
-        if (listed_twice or None in percentages or min(percentages) <= 0
-                or abs(sum(percentages) - HUNDRED) > SHARE_TOLERANCE):
-            percentages = [None] * len(codes)
-        merged = dict(zip(codes, percentages, strict=True))
-        self.record.countries = list(merged.items())
+        countries, regions = _stated_shares(self.country_percentages), _stated_shares(self.region_percentages)
+        regions_blank = bool(self.region_percentages) and not any(
+            (raw or "").strip() for _code, raw in self.region_percentages)
+        if countries and regions and _adds_up(countries + regions):
+            pass
+        elif countries and (_adds_up(countries) or regions_blank and sum(countries) < HUNDRED):
+            regions = None
+        elif not codes and regions and _adds_up(regions):
+            pass
+        else:
+            countries = regions = None
+        if codes:
+            self.record.countries = _with_shares(self.country_percentages, countries)
+        else:
+            self.record.countries = [(code, None) for code in dict.fromkeys(self.transaction_countries)]
+        self.record.regions = _with_shares(self.region_percentages, regions)
 
     def sector(self, element, *, transaction: bool = False):
         vocabulary = (element.get("vocabulary") or "1").strip()
@@ -681,7 +694,7 @@ class _ActivityReader:
             self.record.flag(CRITICAL, "reporting-org", _("the activity has no reporting-org"))
         self._finish_texts()
         self._finish_dates()
-        self._finish_countries()
+        self._finish_places()
         self._finish_sectors()
 
     HANDLERS = {
@@ -691,6 +704,25 @@ class _ActivityReader:
         "recipient-region": recipient_region, "sector": sector, "policy-marker": policy_marker,
         "tag": tag, "related-activity": related_activity, "budget": budget, "transaction": transaction,
     }
+
+
+def _stated_shares(pairs: list[tuple[str, str | None]]) -> list[Decimal] | None:
+    """The percentages when each code is listed once with one above zero; else None."""
+    percentages = [_percentage(raw) for _code, raw in pairs]
+    codes = [code for code, _raw in pairs]
+    if not pairs or len(set(codes)) != len(codes) or None in percentages or min(percentages) <= 0:
+        return None
+    return percentages
+
+
+def _adds_up(percentages: list[Decimal]) -> bool:
+    return abs(sum(percentages) - HUNDRED) <= SHARE_TOLERANCE
+
+
+def _with_shares(pairs: list[tuple[str, str | None]], shares: list[Decimal] | None) -> list[tuple[str, Decimal | None]]:
+    """Each code once (the last mention wins), with its share or blank."""
+    codes = [code for code, _raw in pairs]
+    return list(dict(zip(codes, shares or [None] * len(codes), strict=True)).items())
 
 
 def _add_funding_chain(line: MoneyRecord, provider, receiver) -> None:

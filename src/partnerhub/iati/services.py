@@ -38,7 +38,7 @@ from partnerhub.core.history import audience_for_history, diff_snapshots, record
 from partnerhub.core.middleware import current_request_id
 from partnerhub.core.models import ObjectChange
 from partnerhub.core.sharing import SharingLevel
-from partnerhub.geo.models import Country
+from partnerhub.geo.models import Country, RecipientRegion
 from partnerhub.iati.bulk import insert_rows, insert_values
 from partnerhub.iati.classifier import Classification, classify
 from partnerhub.iati.import_rights import ImportRights, refusal_reason, rights_of
@@ -52,6 +52,7 @@ from partnerhub.registry.models import (
     EngagementCountry,
     EngagementKind,
     EngagementLink,
+    EngagementRegion,
     EngagementSector,
     EngagementTheme,
     LinkKind,
@@ -274,6 +275,7 @@ class ImportContext:
         self.keep_all, self.rights = keep_all, rights
         countries = list(Country.objects.values_list("pk", "iso2", "iso3"))
         self.country_ids = {iso2: pk for pk, iso2, _iso3 in countries}
+        self.region_ids = dict(RecipientRegion.objects.values_list("code", "pk"))
         self.country_iso3 = {pk: iso3 for pk, _iso2, iso3 in countries}
         self.themes = {theme.code: theme for theme in Theme.objects.all()}
         self.organisations = OrganisationDirectory(self.country_ids)
@@ -290,6 +292,7 @@ class _Resolved:
     fingerprint: str
     owner: Any = None
     country_shares: list = field(default_factory=list)
+    region_shares: list = field(default_factory=list)
     participations: list = field(default_factory=list)
 
 
@@ -471,6 +474,7 @@ class _FileWriter:
                 record.add_extra("unmatched_countries", iso2)
             else:
                 item.country_shares.append((country_id, share))
+        item.region_shares = self._region_shares(record)
         seen = set()
         for reference, role in record.participations:
             organisation = context.organisations.resolve(reference)
@@ -478,6 +482,18 @@ class _FileWriter:
                 seen.add((organisation.pk, role))
                 item.participations.append((organisation, role))
         self._count_findings(record, record.findings[already_counted:])
+
+    def _region_shares(self, record: ActivityRecord) -> list[tuple[int, Any]]:
+        shares = []
+        for code, share in record.regions:
+            region_id = self.context.region_ids.get(code)
+            if region_id is None:
+                record.flag(ERROR, "recipient-region", _(
+                    "recipient-region '%(code)s' is not in IATI's Region codelist: left out of the totals")
+                    % {"code": code})
+            else:
+                shares.append((region_id, share))
+        return shares
 
     def finish(self) -> None:
         self.flush()
@@ -506,7 +522,7 @@ def _data_source(name: str, rights: ImportRights | None) -> DataSource:
 def fingerprint(record: ActivityRecord, classification: Classification) -> str:
     """What the publisher said (as read by this revision of the mapping and of
     organisation matching) and what the classifier made of it."""
-    verdict = repr((classification.is_migration, classification.themes, classification.reasons)).encode()
+    verdict = repr((classification.is_migration, classification.themes)).encode()
     return hashlib.sha256(record.source_digest.encode() + ORGANISATION_MATCHING_REVISION + verdict).hexdigest()
 
 
@@ -551,8 +567,6 @@ def _iati_fields(item: _Resolved, source: DataSource) -> dict[str, Any]:
         "humanitarian": record.humanitarian, "iati_last_updated": record.last_updated,
         "iati_extra": {**record.extra, "fingerprint": item.fingerprint},
         "import_findings": [finding.as_dict() for finding in record.findings],
-        "migration_relevant": item.classification.is_migration,
-        "relevance_reasons": [reason.as_dict() for reason in item.classification.reasons],
         "source": source,
     }
 
@@ -603,6 +617,7 @@ def _update_engagement(pk: int, item: _Resolved, source: DataSource, context: Im
     engagement.updated_by = None
     engagement.save()
     engagement.country_shares.all().delete()
+    engagement.region_shares.all().delete()
     engagement.sectors.all().delete()
     engagement.participations.all().delete()
     engagement.money_lines.all().delete()
@@ -620,6 +635,7 @@ class _Children:
     """The rows hanging off a batch of engagements, written with one statement per table."""
 
     COUNTRY = ("engagement_id", "country_id", "share")
+    REGION = ("engagement_id", "region_id", "share")
     SECTOR = ("engagement_id", "vocabulary", "code", "percentage")
     PARTICIPATION = ("engagement_id", "organisation_id", "role")
     MONEY = ("engagement_id", "kind", "amount", "currency", "value_date", "amount_eur", "eur_rate_date",
@@ -628,6 +644,7 @@ class _Children:
 
     def __init__(self):
         self.countries: list[tuple] = []
+        self.regions: list[tuple] = []
         self.sectors: list[tuple] = []
         self.participations: list[tuple] = []
         self.money: list[tuple] = []
@@ -636,6 +653,7 @@ class _Children:
     def add(self, engagement: Engagement, item: _Resolved, context: ImportContext, *, user_theme_ids) -> None:
         pk, record = engagement.pk, item.record
         self.countries += [(pk, country_id, share) for country_id, share in item.country_shares]
+        self.regions += [(pk, region_id, share) for region_id, share in item.region_shares]
         self.sectors += [(pk, s.vocabulary, s.code, s.percentage) for s in record.sectors]
         self.participations += [(pk, organisation.pk, str(role)) for organisation, role in item.participations]
         self.money += [(pk, str(m.kind), m.amount, m.currency, m.value_date, m.amount_eur, m.eur_rate_date,
@@ -649,6 +667,7 @@ class _Children:
 
     def save(self) -> None:
         insert_values(EngagementCountry, self.COUNTRY, self.countries)
+        insert_values(EngagementRegion, self.REGION, self.regions)
         insert_values(EngagementSector, self.SECTOR, self.sectors)
         insert_values(Participation, self.PARTICIPATION, self.participations)
         insert_values(MoneyLine, self.MONEY, self.money)

@@ -26,6 +26,7 @@ from partnerhub.registry.models import (
     Engagement,
     EngagementCountry,
     EngagementLink,
+    EngagementRegion,
     EngagementTheme,
     Instrument,
     Participation,
@@ -95,6 +96,7 @@ def visible_engagements(user):
     engagements = Engagement.objects.visible_to(user).select_related("owner", "instrument", "source")
     return engagements.prefetch_related(
         Prefetch("country_shares", queryset=EngagementCountry.objects.select_related("country")),
+        Prefetch("region_shares", queryset=EngagementRegion.objects.select_related("region")),
         Prefetch("theme_shares", queryset=EngagementTheme.objects.select_related("theme")),
         Prefetch("participations", queryset=Participation.objects.select_related("organisation")),
         "money_lines",

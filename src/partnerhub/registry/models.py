@@ -166,23 +166,6 @@ class EngagementQuerySet(ConfidentialQuerySet):
             "country_shares__country", "theme_shares__theme"
         )
 
-    def about_migration(self):
-        """What figures and lists count: records entered in the hub, and imported ones the
-        classifier found about migration (an import with --all keeps the others too)."""
-        return self.filter(migration_relevant=True)
-
-
-RELEVANCE_FIELDS = {"title": _("the title"), "description": _("the description")}
-
-
-def describe_relevance_reason(reason: dict) -> str:
-    """One reason the classifier gave, as a sentence part (see iati.classifier.Reason)."""
-    if reason.get("kind") == "code":
-        return _("purpose code %(code)s (%(name)s)") % {"code": reason.get("text", ""), "name": reason.get("name", "")}
-    field = str(reason.get("field", ""))
-    return _("“%(words)s” in %(field)s") % {"words": reason.get("text", ""),
-                                            "field": RELEVANCE_FIELDS.get(field, field)}
-
 
 class Engagement(ConfidentialModel):
     kind = models.CharField(_("kind"), max_length=20, choices=EngagementKind.choices, db_index=True)
@@ -280,11 +263,6 @@ class Engagement(ConfidentialModel):
         circle = circle_of(user)
         return self.notes if circle.eu_side or self.owner_id in circle.organisation_ids else ""
 
-    def relevance_explanations(self) -> list[str]:
-        """The classifier's reasons, readable: "“refugees” in the title", "purpose code 15190 (…)"."""
-        return [describe_relevance_reason(reason) for reason in self.relevance_reasons or []
-                if isinstance(reason, dict)]
-
     def save(self, *args, **kwargs):
         self.start_date = self.actual_start or self.planned_start
         self.end_date = self.actual_end or self.planned_end
@@ -318,6 +296,28 @@ class EngagementCountry(Share):
 
     def __str__(self) -> str:
         return f"{self.country.iso3} {self.share or ''}".strip()
+
+
+class EngagementRegion(Share):
+    """A recipient region and its share: money for a regional programme, which counts
+    in the region (and its routes), never in a country."""
+
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="region_shares")
+    region = models.ForeignKey(
+        "geo.RecipientRegion", verbose_name=_("region"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["engagement", "region"], name="engagement_region_once")
+        ]
+        indexes = [models.Index(fields=["region", "engagement"])]
+        ordering = ["-share", "region__name"]
+        verbose_name = _("recipient region share")
+        verbose_name_plural = _("recipient region shares")
+
+    def __str__(self) -> str:
+        return f"{self.region.code} {self.share or ''}".strip()
 
 
 class ThemeAssignment(models.TextChoices):

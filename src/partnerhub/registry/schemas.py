@@ -15,7 +15,6 @@ from pydantic import AfterValidator, ConfigDict, create_model
 from partnerhub.access.models import Organisation
 from partnerhub.core.sharing import SharingLevel
 from partnerhub.geo.models import Country
-from partnerhub.registry.filters import Relevance
 from partnerhub.registry.models import (
     DataSource,
     Engagement,
@@ -102,9 +101,6 @@ class EngagementFilterParams(Schema):
     status: list[EngagementStatus] = []
     sharing_level: list[SharingLevel] = []
     provenance: list[Provenance] = []
-    relevance: Relevance | None = Field(
-        None, description="relevant (the default): records about migration only; all: also the records an IATI "
-                          "import kept that are not about migration; other: those only.")
     year_from: int | None = Field(None, description="Active in or after this year.")
     year_to: int | None = Field(None, description="Active in or before this year.")
     ordering: Text | None = Field(
@@ -232,6 +228,20 @@ class CountryShareOut(Schema):
         return row.country.name
 
 
+class RegionShareOut(Schema):
+    code: str = Field(description="IATI Region code (vocabulary 1, the OECD DAC regions).")
+    name: str
+    share: Decimal | None = Field(description="Percentage of the engagement; blank: what the countries leave.")
+
+    @staticmethod
+    def resolve_code(row) -> str:
+        return row.region.code
+
+    @staticmethod
+    def resolve_name(row) -> str:
+        return row.region.name
+
+
 class ThemeShareOut(Schema):
     code: str
     name: str
@@ -277,13 +287,6 @@ class ImportFindingOut(Schema):
     tier: str = Field(description="critical, error or warning.")
     field: str = Field("", description="The field or element concerned.")
     message: str
-
-
-class RelevanceReasonOut(Schema):
-    kind: str = Field(description="code (a DAC purpose code) or term (words the classifier recognised).")
-    field: str = Field(description="Where: sector for a code, else the text's field (title, description).")
-    text: str = Field(description="The code, or the words as the publisher wrote them.")
-    name: str = Field("", description="The purpose code's DAC name.")
 
 
 class SourceOut(Schema):
@@ -333,6 +336,8 @@ class EngagementOut(Schema):
     end_date: date | None = Field(description="Actual end where known, else planned.")
     instrument: InstrumentRef | None
     countries: list[CountryShareOut]
+    regions: list[RegionShareOut] = Field(
+        description="Recipient regions: money for regional programmes, counted in no country.")
     themes: list[ThemeShareOut]
     participations: list[ParticipationOut]
     money: list[MoneyLineOut]
@@ -349,11 +354,6 @@ class EngagementOut(Schema):
     iati_identifier: str | None
     iati_last_updated: datetime | None = Field(
         description="When the IATI publisher last updated the activity.")
-    migration_relevant: bool = Field(
-        description="Whether the record is about migration: records entered in the hub are; an imported one "
-                    "as the classifier found.")
-    relevance_reasons: list[RelevanceReasonOut] = Field(
-        description="Why the classifier found an imported record about migration: codes, and words by field.")
     import_findings: list[ImportFindingOut] = Field(
         description="Problems the import found and flagged on this record.")
     external_reference: str
@@ -382,6 +382,10 @@ class EngagementOut(Schema):
         return engagement.country_shares.all()
 
     @staticmethod
+    def resolve_regions(engagement: Engagement):
+        return engagement.region_shares.all()
+
+    @staticmethod
     def resolve_themes(engagement: Engagement):
         return engagement.theme_shares.all()
 
@@ -392,13 +396,6 @@ class EngagementOut(Schema):
     @staticmethod
     def resolve_sectors(engagement: Engagement):
         return engagement.sectors.all()
-
-    @staticmethod
-    def resolve_relevance_reasons(engagement: Engagement) -> list[dict[str, str]]:
-        return [
-            {key: str(reason.get(key, "")) for key in ("kind", "field", "text", "name")}
-            for reason in engagement.relevance_reasons or [] if isinstance(reason, dict)
-        ]
 
     @staticmethod
     def resolve_import_findings(engagement: Engagement) -> list[dict[str, str]]:

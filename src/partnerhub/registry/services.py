@@ -202,8 +202,16 @@ def _check_shares(data, user, engagement):
         given = [share for share in shares if share is not None]
         if given and len(given) != len(shares):
             yield name, _("Give a share for every entry, or for none.")
-        elif given and abs(sum(given) - HUNDRED) > SHARE_TOLERANCE:
+        elif given and _shares_do_not_fit(name, sum(given), engagement):
             yield name, _("The shares add up to %(total)s %%, not 100 %%.") % {"total": sum(given)}
+
+
+def _shares_do_not_fit(name: str, total: Decimal, engagement) -> bool:
+    """Country shares may leave room for the engagement's recipient regions (IATI splits
+    100 % over both); otherwise shares add up to 100 %."""
+    if name == "countries" and engagement is not None and engagement.region_shares.exists():
+        return total > HUNDRED + SHARE_TOLERANCE
+    return abs(total - HUNDRED) > SHARE_TOLERANCE
 
 
 def _check_participations(data, user, engagement):

@@ -102,7 +102,7 @@ def detail_queryset(user):
     return Engagement.objects.visible_to(user).select_related(
         "owner", "instrument", "created_by", "updated_by", "source"
     ).prefetch_related(
-        "country_shares__country", "theme_shares__theme", "participations__organisation",
+        "country_shares__country", "region_shares__region", "theme_shares__theme", "participations__organisation",
         "money_lines", "sectors", "shared_with_organisations", "shared_with_countries",
     )
 

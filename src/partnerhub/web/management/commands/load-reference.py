@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from partnerhub.geo.reference import load_countries, load_routes
+from partnerhub.geo.reference import load_countries, load_recipient_regions, load_routes
 from partnerhub.registry.reference import load_instruments, load_themes
 
 
@@ -12,6 +12,7 @@ class Command(BaseCommand):
         counts = {
             "countries": load_countries(),
             "routes": load_routes(),
+            "regions": load_recipient_regions(),
             "themes": load_themes(),
             "instruments": load_instruments(),
         }
