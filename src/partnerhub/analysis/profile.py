@@ -149,7 +149,7 @@ def compute_country_profile(user, country: Country, kind: str = MoneyKind.COMMIT
     portfolio = load_portfolio(user, [country.pk])
     actors = ActorDirectory(f.owner_id for f in portfolio.engagements.values())
     figures = CountryFigures(portfolio, actors, country.pk, kind)
-    visible_in_country = Engagement.objects.visible_to(user).filter(country_shares__country=country)
+    visible_in_country = Engagement.objects.about_migration().visible_to(user).filter(country_shares__country=country)
     return CountryProfile(
         country=country,
         kind=kind,

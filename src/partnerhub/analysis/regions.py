@@ -56,7 +56,7 @@ def load_regional_portfolio(user, region_ids: Iterable[int]) -> Portfolio:
     portfolio an engagement's ``country_fractions`` hold its region fractions (by region id),
     so that a region's figures are made by ``CountryFigures`` exactly as a country's."""
     region_ids = set(region_ids)
-    in_scope = Engagement.objects.filter(
+    in_scope = Engagement.objects.about_migration().filter(
         pk__in=EngagementRegion.objects.filter(region_id__in=region_ids).values("engagement_id")
     )
     visible = in_scope.visible_to(user).order_by()
@@ -88,7 +88,7 @@ def _region_fractions(visible) -> dict[int, dict[int, Decimal]]:
 def regions_with_hidden_money(user, region_ids: Iterable[int]) -> frozenset[int]:
     """The regions where records with money exist that ``user`` may not read (one query):
     where, never how much or how many."""
-    hidden = Engagement.objects.hidden_from(user).filter(
+    hidden = Engagement.objects.about_migration().hidden_from(user).filter(
         Exists(MoneyLine.objects.filter(engagement=OuterRef("pk"))))
     return frozenset(EngagementRegion.objects.filter(
         region_id__in=list(region_ids), engagement__in=hidden.values("pk")

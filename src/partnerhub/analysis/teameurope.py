@@ -109,7 +109,7 @@ class HiddenMoney:
 def hidden_money(user, country_ids: list[int], taxonomy: Taxonomy) -> HiddenMoney:
     """The countries and themes of ``country_ids`` where records with money exist that
     ``user`` may not read, in one query."""
-    hidden = Engagement.objects.hidden_from(user).filter(
+    hidden = Engagement.objects.about_migration().hidden_from(user).filter(
         Exists(EngagementCountry.objects.filter(engagement=OuterRef("pk"), country_id__in=country_ids)),
         Exists(MoneyLine.objects.filter(engagement=OuterRef("pk"))),
     )

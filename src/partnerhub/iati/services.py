@@ -522,7 +522,7 @@ def _data_source(name: str, rights: ImportRights | None) -> DataSource:
 def fingerprint(record: ActivityRecord, classification: Classification) -> str:
     """What the publisher said (as read by this revision of the mapping and of
     organisation matching) and what the classifier made of it."""
-    verdict = repr((classification.is_migration, classification.themes)).encode()
+    verdict = repr((classification.is_migration, classification.themes, classification.reasons)).encode()
     return hashlib.sha256(record.source_digest.encode() + ORGANISATION_MATCHING_REVISION + verdict).hexdigest()
 
 
@@ -567,6 +567,8 @@ def _iati_fields(item: _Resolved, source: DataSource) -> dict[str, Any]:
         "humanitarian": record.humanitarian, "iati_last_updated": record.last_updated,
         "iati_extra": {**record.extra, "fingerprint": item.fingerprint},
         "import_findings": [finding.as_dict() for finding in record.findings],
+        "migration_relevant": item.classification.is_migration,
+        "relevance_reasons": [reason.as_dict() for reason in item.classification.reasons],
         "source": source,
     }
 

@@ -166,6 +166,23 @@ class EngagementQuerySet(ConfidentialQuerySet):
             "country_shares__country", "theme_shares__theme"
         )
 
+    def about_migration(self):
+        """What figures and lists count: records entered in the hub, and imported ones the
+        classifier found about migration (an import with --all keeps the others too)."""
+        return self.filter(migration_relevant=True)
+
+
+RELEVANCE_FIELDS = {"title": _("the title"), "description": _("the description")}
+
+
+def describe_relevance_reason(reason: dict) -> str:
+    """One reason the classifier gave, as a sentence part (see iati.classifier.Reason)."""
+    if reason.get("kind") == "code":
+        return _("purpose code %(code)s (%(name)s)") % {"code": reason.get("text", ""), "name": reason.get("name", "")}
+    field = str(reason.get("field", ""))
+    return _("“%(words)s” in %(field)s") % {"words": reason.get("text", ""),
+                                            "field": RELEVANCE_FIELDS.get(field, field)}
+
 
 class Engagement(ConfidentialModel):
     kind = models.CharField(_("kind"), max_length=20, choices=EngagementKind.choices, db_index=True)
@@ -262,6 +279,11 @@ class Engagement(ConfidentialModel):
         read them, even on a public record; partner-country users and visitors do not."""
         circle = circle_of(user)
         return self.notes if circle.eu_side or self.owner_id in circle.organisation_ids else ""
+
+    def relevance_explanations(self) -> list[str]:
+        """The classifier's reasons, readable: "“refugees” in the title", "purpose code 15190 (…)"."""
+        return [describe_relevance_reason(reason) for reason in self.relevance_reasons or []
+                if isinstance(reason, dict)]
 
     def save(self, *args, **kwargs):
         self.start_date = self.actual_start or self.planned_start

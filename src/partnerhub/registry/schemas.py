@@ -15,6 +15,7 @@ from pydantic import AfterValidator, ConfigDict, create_model
 from partnerhub.access.models import Organisation
 from partnerhub.core.sharing import SharingLevel
 from partnerhub.geo.models import Country
+from partnerhub.registry.filters import Relevance
 from partnerhub.registry.models import (
     DataSource,
     Engagement,
@@ -101,6 +102,9 @@ class EngagementFilterParams(Schema):
     status: list[EngagementStatus] = []
     sharing_level: list[SharingLevel] = []
     provenance: list[Provenance] = []
+    relevance: Relevance | None = Field(
+        None, description="relevant (the default): records about migration only; all: also the records an IATI "
+                          "import kept that are not about migration; other: those only.")
     year_from: int | None = Field(None, description="Active in or after this year.")
     year_to: int | None = Field(None, description="Active in or before this year.")
     ordering: Text | None = Field(
@@ -289,6 +293,13 @@ class ImportFindingOut(Schema):
     message: str
 
 
+class RelevanceReasonOut(Schema):
+    kind: str = Field(description="code (a DAC purpose code) or term (words the classifier recognised).")
+    field: str = Field(description="Where: sector for a code, else the text's field (title, description).")
+    text: str = Field(description="The code, or the words as the publisher wrote them.")
+    name: str = Field("", description="The purpose code's DAC name.")
+
+
 class SourceOut(Schema):
     name: str
     kind: DataSource.Kind
@@ -354,6 +365,11 @@ class EngagementOut(Schema):
     iati_identifier: str | None
     iati_last_updated: datetime | None = Field(
         description="When the IATI publisher last updated the activity.")
+    migration_relevant: bool = Field(
+        description="Whether the record is about migration: records entered in the hub are; an imported one "
+                    "as the classifier found.")
+    relevance_reasons: list[RelevanceReasonOut] = Field(
+        description="Why the classifier found an imported record about migration: codes, and words by field.")
     import_findings: list[ImportFindingOut] = Field(
         description="Problems the import found and flagged on this record.")
     external_reference: str
@@ -396,6 +412,13 @@ class EngagementOut(Schema):
     @staticmethod
     def resolve_sectors(engagement: Engagement):
         return engagement.sectors.all()
+
+    @staticmethod
+    def resolve_relevance_reasons(engagement: Engagement) -> list[dict[str, str]]:
+        return [
+            {key: str(reason.get(key, "")) for key in ("kind", "field", "text", "name")}
+            for reason in engagement.relevance_reasons or [] if isinstance(reason, dict)
+        ]
 
     @staticmethod
     def resolve_import_findings(engagement: Engagement) -> list[dict[str, str]]:
