@@ -128,6 +128,13 @@ def test_the_profile_says_how_much_regional_money_concerns_the_country(cast, reg
     assert "data-regional-money" in response.content.decode()
 
 
+def test_the_profile_api_tells_the_regional_money_of_the_country(cast, regional, anonymous_api):
+    answer = anonymous_api.get("/countries/MAR/profile").json()
+    assert Decimal(answer["team_europe_total"]) == Decimal(700000)
+    regional_rows = {row["region"]: row for row in answer["regional"]}
+    assert Decimal(regional_rows["189"]["amount"]) == Decimal(300000) and regional_rows["189"]["undisclosed"]
+
+
 # -- confidentiality --------------------------------------------------------------------
 
 def test_a_hidden_regional_record_adds_undisclosed_never_its_money(cast, regional):

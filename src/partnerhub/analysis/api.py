@@ -106,6 +106,14 @@ class NettedOut(Schema):
     reasons: list[str]
 
 
+class RegionalMoneyOut(Schema):
+    region: str = Field(description="IATI Region code (vocabulary 1).")
+    name: str
+    amount: Decimal = Field(description="Team Europe money of the profile's kind placed in the region, counted once; "
+                                        "not part of the country's figures.")
+    undisclosed: bool
+
+
 class ProfileOut(Schema):
     country: str
     kind: str
@@ -121,6 +129,8 @@ class ProfileOut(Schema):
     balance: BalanceOut
     priorities: list[PriorityServedOut]
     netted: list[NettedOut]
+    regional: list[RegionalMoneyOut] = Field(
+        description="Regional programmes in the regions that cover the country (visible records only).")
 
 
 class ProfileParams(Schema):
@@ -156,6 +166,8 @@ def get_profile(request, params: Query[ProfileParams], iso3: str = ISO3):
                         "is_gap": row.is_gap} for row in profile.priorities],
         "netted": [{**vars(row), "upstream_engagement_ids": [s.engagement_id for s in row.sources],
                     "reasons": [s.reason for s in row.sources]} for row in profile.netted],
+        "regional": [{"region": row.region.code, "name": row.region.name, "amount": row.amount,
+                      "undisclosed": row.undisclosed} for row in profile.regional],
     }
 
 
