@@ -288,11 +288,23 @@ def test_balance_table_ranks_the_most_one_sided_partnership_first(cast, portfoli
 
 
 def test_balance_threshold_comes_from_the_settings(cast, portfolio, settings):
-    settings.BALANCE_PARTNER_THRESHOLD = 70
-    response = page(cast.french_embassy_viewer, BALANCE)
+    settings.BALANCE_PARTNER_THRESHOLD = 50
+    response = page(cast.german_ministry_editor, BALANCE)
 
-    assert [row.one_sided for row in response.context["rows"]] == [True, True, False]
-    assert "under 70 %" in body(response)
+    # Tunisia: 0 % for the partner, 55.6 % for the EU; Morocco: 21.8 % for the EU, 58.2 % for the partner.
+    rows = response.context["rows"]
+    assert [row.country.iso3 for row in rows] == ["TUN", "MAR", "SEN"]
+    assert [row.balance.one_sided_towards for row in rows] == ["eu", "partner", None]
+    assert [row.one_sided for row in rows] == [True, False, False]
+    assert "under 50 %" in body(response)
+
+
+def test_a_reader_who_sees_too_little_of_a_country_gets_its_shares_without_a_verdict(cast, portfolio):
+    """The French embassy may not see the German originator file: 6.1 m of Morocco's 6.88 m."""
+    rows = {row.country.iso3: row for row in page(cast.french_embassy_viewer, BALANCE).context["rows"]}
+
+    assert rows["MAR"].balance.verdict_withheld and rows["MAR"].undisclosed
+    assert not rows["TUN"].balance.verdict_withheld
 
 
 def test_balance_table_filters_by_route_and_by_region(cast, portfolio):
@@ -347,7 +359,7 @@ def test_balance_csv_holds_the_same_ranked_table(cast, portfolio):
     assert morocco["undisclosed"] == "yes"
     assert morocco["partner_money_share"] == "65.57"
     assert morocco["routes"] == "WMED-ATL"
-    assert morocco["one_sided"] == "no"
+    assert (morocco["one_sided"], morocco["verdict_withheld"]) == ("", "yes")  # 6.1 m of 6.88 m seen
     assert rows[1]["basis"] == "" and rows[1]["partner_share"] == ""
     assert SECRET_TITLE not in raw and "777777" not in raw
 
@@ -549,8 +561,9 @@ def test_pages_take_the_same_number_of_queries_however_many_engagements(
     before = query_count(client, url)
     add_more_engagements(cast, giz_editor, 6)
 
-    # With the data stamp of kept figures, and the regional money of the routes' regions.
-    with django_assert_max_num_queries(20):
+    # With the data stamp of kept figures, the regional money of the routes' regions, and the
+    # whole portfolio the balance verdict is weighed against (never shown).
+    with django_assert_max_num_queries(21):
         client.get(url)
     assert query_count(client, url) == before
 
@@ -614,7 +627,8 @@ shares = st.none() | st.decimals(min_value=0, max_value=100, places=2)
 def row_with_partner_share(index: int, share: Decimal | None) -> CountryRow:
     parts = [InterestPart("eu", "EU"), InterestPart("shared", "Shared"),
              InterestPart("partner", "Partner", money=Decimal(1), money_share=share)]
-    balance = Balance(parts, Decimal(0), 0, Decimal(25), "money" if share is not None else None)
+    balance = Balance(parts, Decimal(0), 0, Decimal(25), "money" if share is not None else None,
+                      verdict_shown=True, min_share_seen=Decimal(90))
     country = SimpleNamespace(name=f"Country {index:03}", region=None)
     return CountryRow(country, [], Decimal(index), False, 1, balance, "")
 

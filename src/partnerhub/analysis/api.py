@@ -7,6 +7,7 @@ of any amount of hidden records.
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
@@ -15,6 +16,7 @@ from ninja import Path, Query, Router, Schema, Status
 from pydantic import Field
 
 from partnerhub.analysis import priority_services
+from partnerhub.analysis.balance import Balance
 from partnerhub.analysis.models import PartnerPriority
 from partnerhub.analysis.priorities import PartnerPriorityForm, recording_organisations
 from partnerhub.analysis.profile import country_profile
@@ -63,7 +65,15 @@ class BalanceOut(Schema):
     basis: str | None
     partner_share: Decimal | None
     threshold: Decimal
-    one_sided: bool
+    one_sided: bool | None = Field(
+        description="Whether the partnership is one-sided against the partner; null when no verdict is given "
+                    "because the reader may see too little of the country's Team Europe money.")
+    one_sided_towards: Literal["eu", "partner"] | None = Field(
+        description="The side the portfolio mainly serves when it is one-sided, in either direction.")
+    verdict_withheld: bool = Field(
+        description="True when the reader may see less than min_share_seen % of the country's Team Europe "
+                    "money: the shares are of what they may see and no verdict is given.")
+    min_share_seen: Decimal
     unclassified_money: Decimal
     unclassified_engagements: int
 
@@ -147,6 +157,14 @@ class PriorityIn(Schema):
     owner_id: int | None = Field(None, description="Recording organisation; by default the caller's first.")
 
 
+def balance_out(balance: Balance) -> dict:
+    return {
+        **vars(balance), "partner_share": balance.partner_share,
+        "one_sided": None if balance.verdict_withheld else balance.one_sided,
+        "one_sided_towards": balance.one_sided_towards, "verdict_withheld": balance.verdict_withheld,
+    }
+
+
 def _partner_country(iso3: str) -> Country:
     return Country.objects.partner_or_404(iso3)
 
@@ -160,8 +178,7 @@ def get_profile(request, params: Query[ProfileParams], iso3: str = ISO3):
         "undisclosed": profile.undisclosed, "engagements": profile.engagement_count,
         "totals": profile.totals, "by_theme": profile.by_theme, "by_actor": profile.by_actor,
         "by_instrument": profile.by_instrument, "by_year": profile.by_year,
-        "balance": {**vars(profile.balance), "partner_share": profile.balance.partner_share,
-                    "one_sided": profile.balance.one_sided},
+        "balance": balance_out(profile.balance),
         "priorities": [{"priority": row.priority, "amount": row.amount, "engagements": row.engagements,
                         "is_gap": row.is_gap} for row in profile.priorities],
         "netted": [{**vars(row), "upstream_engagement_ids": [s.engagement_id for s in row.sources],

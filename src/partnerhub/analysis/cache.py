@@ -70,7 +70,7 @@ def circle_key(circle: Circle) -> tuple:
 def kept_for_circle(user, question: tuple, compute: Callable[[], object]):
     """``compute()``, or what it gave for the same circle, question and data."""
     raw = repr(("analysis", circle_key(circle_of(user)), question, settings.BALANCE_PARTNER_THRESHOLD,
-                data_stamp()))
+                settings.BALANCE_VERDICT_MIN_SHARE_SEEN, data_stamp()))
     key = "partnerhub:analysis:" + hashlib.sha256(raw.encode()).hexdigest()
     value = cache.get(key)
     if value is None:

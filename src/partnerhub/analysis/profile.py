@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from partnerhub.analysis.balance import Balance, balance_of, theme_interests
+from partnerhub.analysis.balance import Balance, balance_of, theme_interests, whole_countries
 from partnerhub.analysis.cache import kept_for_circle
 from partnerhub.analysis.figures import ActorDirectory, CountryFigures
 from partnerhub.analysis.models import PartnerPriority
@@ -164,7 +164,7 @@ def compute_country_profile(user, country: Country, kind: str = MoneyKind.COMMIT
         by_actor=_by_actor(figures, country),
         by_instrument=_by_instrument(figures, country),
         by_year=_by_year(figures, country),
-        balance=balance_of(figures, theme_interests()),
+        balance=balance_of(figures, theme_interests(), whole_countries([country.pk], kind)[country.pk]),
         priorities=_priorities(user, figures, country),
         netted=_netted(figures),
         latest=list(visible_in_country.select_related("owner").order_by("-updated_at", "-pk")[:LATEST_ENGAGEMENTS]),

@@ -26,7 +26,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from partnerhub.analysis.balance import Balance, balance_of
+from partnerhub.analysis.balance import Balance, balance_of, whole_countries
 from partnerhub.analysis.cache import kept_for_circle
 from partnerhub.analysis.figures import ActorDirectory, ActorGroup, CountryFigures
 from partnerhub.analysis.portfolio import ONE, ZERO, EngagementFacts, Portfolio, load_portfolio
@@ -277,6 +277,7 @@ def country_rows(scope: ScopeFigures, countries: Iterable[Country], kind: str,
                  taxonomy: Taxonomy) -> list[CountryRow]:
     """One row per country with at least one visible engagement, in the given order."""
     figures = scope.of(kind)
+    wholes = whole_countries(figures, kind)  # compared with what the reader sees, never shown
     return [
         CountryRow(
             country=country,
@@ -284,7 +285,7 @@ def country_rows(scope: ScopeFigures, countries: Iterable[Country], kind: str,
             team_europe=figures[country.pk].team_europe_total(),
             undisclosed=scope.hidden.in_country(country.pk),
             engagements=len(figures[country.pk].engagements),
-            balance=balance_of(figures[country.pk], taxonomy.interests),
+            balance=balance_of(figures[country.pk], taxonomy.interests, wholes[country.pk]),
             url=profile_url(country),
         )
         for country in countries if country.pk in figures
@@ -314,9 +315,10 @@ def partner_country_figures(user, partners: list[Country], kind: str) -> dict:
 
 
 def ranked_by_balance(rows: Iterable[CountryRow]) -> list[CountryRow]:
-    """The most one-sided first (lowest partner share); countries with nothing to weigh last."""
-    return sorted(rows, key=lambda row: (row.partner_share is None, row.partner_share or ZERO,
-                                         row.country.name.lower()))
+    """The most one-sided first (lowest partner share); then the countries the reader sees too
+    little of for a verdict, in the same order; countries with nothing to weigh last."""
+    return sorted(rows, key=lambda row: (row.partner_share is None, row.balance.verdict_withheld,
+                                         row.partner_share or ZERO, row.country.name.lower()))
 
 
 SORT_KEYS: dict[str, Callable[[CountryRow], object]] = {

@@ -156,6 +156,7 @@ def country_index(request):
         "partners": partners,
         "has_demo": index["has_demo"],
         "threshold": settings.BALANCE_PARTNER_THRESHOLD,
+        "min_share_seen": settings.BALANCE_VERDICT_MIN_SHARE_SEEN,
     }
     return render(request, "analysis/teameurope/country_index.html", context)
 
@@ -193,7 +194,8 @@ BALANCE_CSV_HEADER = [
     "rank", "iso3", "country", "region", "routes", "money_kind", "team_europe_eur", "undisclosed",
     "eu_money_share", "shared_money_share", "partner_money_share",
     "eu_engagement_share", "shared_engagement_share", "partner_engagement_share",
-    "unclassified_eur", "basis", "partner_share", "threshold", "one_sided", "engagements", "profile_url",
+    "unclassified_eur", "basis", "partner_share", "threshold", "one_sided", "one_sided_towards", "verdict_withheld",
+    "engagements", "profile_url",
 ]
 
 
@@ -218,6 +220,7 @@ def balance_table(request):
         "errors": form_errors(form),
         "rows": rows,
         "threshold": settings.BALANCE_PARTNER_THRESHOLD,
+        "min_share_seen": settings.BALANCE_VERDICT_MIN_SHARE_SEEN,
         "csv_query": csv_query(kind, route, region),
     }
     return render(request, "analysis/teameurope/balance_table.html", context)
@@ -271,9 +274,17 @@ def balance_csv_row(request, rank: int, row: CountryRow, kind: str) -> list:
         *(rounded(part.money_share, CSV_PLACES) for part in balance.parts),
         *(rounded(part.engagement_share, CSV_PLACES) for part in balance.parts),
         rounded(balance.unclassified_money, CSV_PLACES), balance.basis or "",
-        rounded(balance.partner_share, CSV_PLACES), balance.threshold, "yes" if row.one_sided else "no",
+        rounded(balance.partner_share, CSV_PLACES), balance.threshold, one_sided_cell(balance),
+        balance.one_sided_towards or "", "yes" if balance.verdict_withheld else "no",
         row.engagements, request.build_absolute_uri(row.url),
     ]
+
+
+def one_sided_cell(balance) -> str:
+    """Empty where no verdict is given to this reader: "no" would be a verdict too."""
+    if balance.verdict_withheld:
+        return ""
+    return "yes" if balance.one_sided else "no"
 
 
 def rounded(value: Decimal | None, places: Decimal) -> Decimal | None:
