@@ -1,26 +1,86 @@
 """Walks every URL pattern and every API operation as each kind of user.
 
-Two records are planted where most personas may not see them. No response —
-page, partial, export, API answer, error page — may mention them, hidden ids
-answer 404, and nothing ends in a 500.
+Every confidential thing the hub keeps is planted where most personas may not
+see it: engagements (originator, restricted, and one widened to public whose
+history still holds its originator-era title and amount), a partner priority,
+a possible overlap with a hidden side and a reviewer's note, an IATI upload, a
+spreadsheet import and an API token. Every URL parameter gets real values (the
+planted ids, a visible id and a missing one, real country, route, pillar, theme
+and instrument codes, every file format). No response — page, partial, export,
+brief, API answer, error page — may mention a planted secret or print a hidden
+amount in any of the forms the hub prints amounts; hidden ids answer 404 (or
+the login page); nothing ends in a 500 and nothing planted is changed.
 """
 
+import io
 import re
+import zipfile
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from itertools import product
 
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from partnerhub.access.models import ApiToken, Role
+from partnerhub.analysis.models import OverlapPair, PartnerPriority
+from partnerhub.analysis.overlaps.review import decide_overlap
 from partnerhub.api import api
-from partnerhub.registry.models import Engagement
+from partnerhub.geo.models import Country, Route
+from partnerhub.iati.models import ImportJob
+from partnerhub.registry.models import Engagement, Instrument, Theme
+from partnerhub.registry.services import input_from_engagement, update_engagement
+from partnerhub.sheets.models import ImportBatch
+from tests.personas import make_user
 
 pytestmark = pytest.mark.django_db
 
 SECRET_ORIGINATOR = "SECRET-ORIGINATOR-7f3a"
 SECRET_RESTRICTED = "SECRET-RESTRICTED-19bd"
+SECRET_BEFORE_WIDENING = "SECRET-BEFORE-WIDENING-c2e8"
+SECRET_PRIORITY = "SECRET-PRIORITY-5d01"
+SECRET_OVERLAP_NOTE = "SECRET-OVERLAP-NOTE-a9f4"
+SECRET_UPLOAD = "SECRET-UPLOAD-0be7.xml"
+SECRET_SHEET = "SECRET-SHEET-e61c.xlsx"
+SECRET_TOKEN = "SECRET-TOKEN-3a2b"
+SECRETS = (SECRET_ORIGINATOR, SECRET_RESTRICTED, SECRET_BEFORE_WIDENING, SECRET_PRIORITY, SECRET_OVERLAP_NOTE,
+           SECRET_UPLOAD, SECRET_SHEET, SECRET_TOKEN, "bmi.coordinator")
+HIDDEN_AMOUNTS = (777777, 555555, 361361)
 MISSING_ID = 987654
+FILE_FORMATS = ("csv", "xlsx", "pdf", "docx")
 PARAMETER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
+API_PARAMETER = re.compile(r"\{(?P<name>[^}]+)\}")
 SKIPPED_PREFIXES = ("admin/",)  # the admin is for superusers; it has tests of its own
+# Which kind of record a route's <pk> names, by the start of the route.
+PK_KINDS = (("engagements/", "engagement"), ("overlaps/", "pair"), ("countries/", "priority"),
+            ("iati/imports/", "job"), ("import/sheet/", "batch"), ("account/tokens/", "token"))
+API_ID_KINDS = {"engagement_id": "engagement", "priority_id": "priority", "pair_id": "pair",
+                "organisation_id": "organisation"}
+
+
+def printed_forms(amount: int) -> set[str]:
+    """Every way the hub prints an amount (``registry`` money filters, CSV and JSON, and the compact
+    ``€778 k`` / ``0.78 m`` of ``analysis.formatting``), in English and in French."""
+    digits = str(amount)
+    grouped = f"{amount:,}"
+    forms = {digits, grouped}
+    forms |= {grouped.replace(",", separator) for separator in (" ", "\u00a0", "\u202f", ".")}
+    thousands = round(Decimal(amount) / 1000)
+    millions = Decimal(amount) / 1_000_000
+    for space in (" ", "\u00a0", "\u202f"):
+        forms |= {f"{thousands}{space}k", f"{millions:.2f}{space}m", f"{millions:.2f}{space}m".replace(".", ",")}
+    return forms
+
+
+LEAK_FORMS = {form: amount for amount in HIDDEN_AMOUNTS for form in printed_forms(amount)}
+
+
+@dataclass
+class Planted:
+    engagements: dict[str, Engagement]
+    ids: dict[str, list[tuple[str, bool]]]  # kind → [(value, hidden)]
+    codes: list[str]
 
 
 def route_templates(patterns=None, prefix=""):
@@ -35,46 +95,135 @@ def route_templates(patterns=None, prefix=""):
             yield prefix + route
 
 
-def concrete_urls(template: str, record_ids: list[int]) -> list[str]:
+def route_values(template: str, name: str, planted: Planted) -> list[tuple[str, bool]]:
+    if name == "pk":
+        kind = next(kind for start, kind in PK_KINDS if template.startswith(start))
+        return planted.ids[kind]
+    if name in API_ID_KINDS:  # the API's routes, walked here as plain pages too
+        return planted.ids[API_ID_KINDS[name]]
+    if name == "iso3":
+        alone = len(PARAMETER.findall(template)) == 1
+        return [("MAR", False)] + ([("XXX", False)] if alone else [])
+    if name == "file_format":
+        return [(value, False) for value in FILE_FORMATS]
+    if name == "code":
+        return [(code, False) for code in planted.codes]
+    raise AssertionError(f"the walker has no value for <{name}> in {template}: give it one")
+
+
+def concrete_urls(template: str, planted: Planted) -> list[tuple[str, str | None]]:
+    """Each URL of the route with real values and, when it names something hidden from outsiders,
+    its twin naming a missing record instead: the two must answer alike."""
     names = [m.group("name") for m in PARAMETER.finditer(template)]
-    if not names:
-        return ["/" + template]
-    if "pk" in names or "id" in names:
-        values = [str(i) for i in record_ids]
-    elif "file_format" in names:
-        values = ["csv", "xlsx", "pdf"]
-    else:
-        values = ["MAR", "x"]
-    return ["/" + PARAMETER.sub(value, template) for value in values]
+    choices = [route_values(template, name, planted) for name in names]
+    return [with_twin(PARAMETER, template, combination) for combination in product(*choices)]
 
 
-def api_operations(record_ids):
+def api_operations(planted: Planted):
+    """(method, path, twin path or None) for every operation, with real values for its parameters."""
     schema = api.get_openapi_schema()
     for path, methods in schema["paths"].items():
-        for method in methods:
-            if "{" not in path:
-                yield method, path
-                continue
-            for record_id in record_ids:
-                yield method, re.sub(r"\{[^}]*id\}", str(record_id), re.sub(
-                    r"\{(iso3|code)\}", "MAR", path))
+        choices = [api_values(path, m.group("name"), planted) for m in API_PARAMETER.finditer(path)]
+        for method, combination in product(methods, product(*choices)):
+            yield method, *with_twin(API_PARAMETER, path, combination)
 
+
+def with_twin(pattern, template: str, combination) -> tuple[str, str | None]:
+    def filled(values) -> str:
+        values = iter(values)
+        return ("" if template.startswith("/") else "/") + pattern.sub(lambda _match: next(values), template)
+
+    url = filled(value for value, _hidden in combination)
+    if not any(hidden for _value, hidden in combination):
+        return url, None
+    return url, filled(str(MISSING_ID) if hidden else value for value, hidden in combination)
+
+
+def api_values(path: str, name: str, planted: Planted) -> list[tuple[str, bool]]:
+    if name in API_ID_KINDS:
+        return planted.ids[API_ID_KINDS[name]]
+    if name == "iso3":
+        return [("MAR", False)]
+    if name == "code":
+        return [(code, False) for code in planted.codes]
+    raise AssertionError(f"the walker has no value for {{{name}}} in {path}: give it one")
+
+
+# -- the planted world ----------------------------------------------------------------------------------
 
 @pytest.fixture
 def planted(cast):
-    originator = cast.engagement(cast.german_interior, cast.german_ministry_editor,
-                                 sharing_level="originator", title=SECRET_ORIGINATOR,
-                                 amount="777777")
-    restricted = cast.engagement(cast.german_interior, cast.german_ministry_editor,
-                                 sharing_level="restricted", title=SECRET_RESTRICTED,
-                                 shared_with=[cast.iom], amount="555555")
-    public = cast.engagement(cast.commission, cast.commission_desk_officer,
-                             sharing_level="public", title="An open programme")
-    return originator, restricted, public
+    engagements = plant_engagements(cast)
+    priorities = plant_priorities(cast)
+    pairs = plant_overlaps(cast, engagements)
+    job = ImportJob.objects.create(started_by=cast.german_ministry_editor, organisation=cast.german_interior,
+                                   original_name=SECRET_UPLOAD, stored_name="iati/leak-walker.xml")
+    batch = ImportBatch.objects.create(created_by=cast.german_ministry_editor, organisation=cast.german_interior,
+                                       file_name=SECRET_SHEET)
+    token, _raw = ApiToken.issue(cast.german_ministry_editor, SECRET_TOKEN)
+    missing = (str(MISSING_ID), True)
+    route = Route.objects.filter(countries__iso3="MAR").first() or Route.objects.first()
+    pillar = Theme.objects.filter(parent__isnull=True).first()
+    return Planted(
+        engagements=engagements,
+        ids={
+            "engagement": [(str(e.pk), name != "public" and name != "widened") for name, e in engagements.items()]
+            + [missing],
+            "priority": [(str(priorities["hidden"].pk), True), (str(priorities["public"].pk), False), missing],
+            "pair": [(str(pairs["hidden"].pk), True), (str(pairs["public"].pk), False), missing],
+            "job": [(str(job.pk), True), missing],
+            "batch": [(str(batch.pk), True), missing],
+            "token": [(str(token.pk), True), missing],
+            "organisation": [(str(cast.german_interior.pk), False), missing],
+        },
+        codes=[route.code, pillar.code, "RETURN-REINTEGRATION", Instrument.objects.first().code, "x"],
+    )
+
+
+def plant_engagements(cast) -> dict[str, Engagement]:
+    originator = cast.engagement(cast.german_interior, cast.german_ministry_editor, sharing_level="originator",
+                                 title=SECRET_ORIGINATOR, amount="777777")
+    restricted = cast.engagement(cast.german_interior, cast.german_ministry_editor, sharing_level="restricted",
+                                 title=SECRET_RESTRICTED, shared_with=[cast.iom], amount="555555")
+    widened = cast.engagement(cast.german_interior, cast.german_ministry_editor, sharing_level="originator",
+                              title=SECRET_BEFORE_WIDENING, amount="361361")
+    data = input_from_engagement(widened)
+    data.fields.update(title="Border management, now public", sharing_level="public")
+    data.money = [replace(line, amount=Decimal("2000000")) for line in data.money]
+    widened = update_engagement(widened, data, acting_user=cast.german_ministry_editor)
+    # Owned by nobody who walks, so that no walker may change or delete it.
+    public = cast.engagement(cast.iom, cast.iom_officer, sharing_level="public", title="An open programme")
+    return {"originator": originator, "restricted": restricted, "widened": widened, "public": public}
+
+
+def plant_priorities(cast) -> dict[str, PartnerPriority]:
+    morocco = Country.objects.get(iso3="MAR")
+    theme = Theme.objects.get(code="DEV-REMIT")
+    hidden = PartnerPriority.objects.create(
+        owner=cast.german_interior, country=morocco, theme=theme, description=SECRET_PRIORITY,
+        source="Internal note", stated_on="2025-01-01", sharing_level="originator")
+    public = PartnerPriority.objects.create(
+        owner=cast.iom, country=morocco, theme=theme, description="Cheaper remittances",
+        source="Speech", stated_on="2025-01-01", sharing_level="public")
+    return {"hidden": hidden, "public": public}
+
+
+def plant_overlaps(cast, engagements) -> dict[str, OverlapPair]:
+    def pair(one, other):
+        first, second = sorted((one, other), key=lambda e: e.pk)
+        created = OverlapPair.objects.create(first=first, second=second, score=0.9, text_similarity=0.8,
+                                             first_fingerprint="a", second_fingerprint="b", found_at=first.created_at)
+        created.countries.set([Country.objects.get(iso3="MAR")])
+        return created
+
+    hidden = pair(engagements["originator"], engagements["public"])
+    reviewer = make_user("bmi.coordinator", cast.german_interior, Role.COORDINATOR)
+    decide_overlap(hidden, "duplicate", note=SECRET_OVERLAP_NOTE, acting_user=reviewer)
+    return {"hidden": hidden, "public": pair(engagements["widened"], engagements["public"])}
 
 
 def outsiders(cast):
-    """Everyone who may see neither planted record, anonymous visitors included."""
+    """Everyone who may see none of the planted secrets, anonymous visitors included."""
     return {
         "anonymous": None,
         "french ministry editor": cast.french_ministry_editor,
@@ -94,53 +243,108 @@ def client_for(user) -> Client:
 
 
 def body_of(response) -> str:
+    """The text of an answer; the parts of an XLSX or DOCX file are read out of their zip."""
     if getattr(response, "streaming", False):
-        return b"".join(response.streaming_content).decode("utf-8", "replace")
-    return response.content.decode("utf-8", "replace")
+        content = b"".join(response.streaming_content)
+    else:
+        content = response.content
+    if content.startswith(b"PK\x03\x04"):
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            content = b"\n".join(archive.read(name) for name in archive.namelist())
+    return content.decode("utf-8", "replace")
 
 
 def assert_no_leak(response, where):
     assert response.status_code < 500, f"{where} answered {response.status_code}"
     body = body_of(response)
-    for secret in (SECRET_ORIGINATOR, SECRET_RESTRICTED, "777777", "555555", "777 777", "555 555"):
+    for secret in SECRETS:
         assert secret not in body, f"{where} reveals {secret}"
+    for form, amount in LEAK_FORMS.items():
+        assert form not in body, f"{where} prints the hidden amount {amount} as “{form}”"
+
+
+def assert_nothing_planted_changed(planted: Planted):
+    assert Engagement.objects.filter(title__in=[SECRET_ORIGINATOR, SECRET_RESTRICTED]).count() == 2
+    assert PartnerPriority.objects.filter(description=SECRET_PRIORITY, sharing_level="originator").exists()
+    assert PartnerPriority.objects.filter(description="Cheaper remittances", sharing_level="public").exists()
+    assert OverlapPair.objects.filter(decision_note=SECRET_OVERLAP_NOTE, decision="duplicate").exists()
+    assert ApiToken.objects.filter(name=SECRET_TOKEN).exists()
+    assert ImportBatch.objects.filter(file_name=SECRET_SHEET).exists()
+
+
+# -- the walks ------------------------------------------------------------------------------------------
+
+def test_the_walker_knows_every_route_and_every_printed_form_of_an_amount(planted):
+    assert {path for _method, path, _twin in api_operations(planted)} >= {
+        "/api/countries/MAR/profile", f"/api/priorities/{planted.ids['priority'][0][0]}"}
+    templates = [t for t in route_templates() if not t.startswith(SKIPPED_PREFIXES)]
+    assert any("brief" in t for t in templates) and any("priorities" in t for t in templates)
+    urls = {url for template in templates for url, _twin in concrete_urls(template, planted)}
+    assert "/countries/MAR/brief.pdf" in urls and "/countries/MAR/brief.docx" in urls
+    hidden_priority = planted.ids["priority"][0][0]
+    assert f"/countries/MAR/priorities/{hidden_priority}/edit/" in urls
+    # "778 k" is found inside both "€778 k" and the French "778 k€".
+    assert {"777777", "777,777", "777 777", "777\u202f777", "778 k", "0.78 m", "0,78 m"} <= set(LEAK_FORMS)
+
+
+class Walker:
+    """Requests as one persona, remembering the answers to the twins of hidden URLs."""
+
+    def __init__(self, user):
+        self.client = client_for(user)
+        self.statuses: dict[tuple[str, str], int] = {}
+
+    def request(self, method: str, url: str, *, api_call: bool):
+        if api_call:
+            response = self.client.generic(method.upper(), url, data="{}", content_type="application/json")
+        else:
+            response = getattr(self.client, method)(url)
+        self.statuses[method, url] = response.status_code
+        return response
+
+    def status(self, method: str, url: str, *, api_call: bool) -> int:
+        if (method, url) not in self.statuses:
+            self.request(method, url, api_call=api_call)
+        return self.statuses[method, url]
 
 
 def test_every_page_as_every_outsider_leaks_nothing_and_never_fails(cast, planted):
-    originator, restricted, public = planted
-    ids = [originator.pk, restricted.pk, public.pk, MISSING_ID]
     templates = [t for t in route_templates() if not t.startswith(SKIPPED_PREFIXES)]
-    assert any("engagements" in t for t in templates), templates
+    urls = [entry for template in templates for entry in concrete_urls(template, planted)]
     for persona, user in outsiders(cast).items():
-        client = client_for(user)
-        for template in templates:
-            for url in concrete_urls(template, ids):
-                for method in ("get", "post"):
-                    response = getattr(client, method)(url)
-                    assert_no_leak(response, f"{method.upper()} {url} as {persona}")
-                    if str(originator.pk) in url or str(restricted.pk) in url:
-                        assert response.status_code in (302, 404, 405), (
-                            f"{method.upper()} {url} as {persona}: {response.status_code}")
-    assert Engagement.objects.filter(title__in=[SECRET_ORIGINATOR, SECRET_RESTRICTED]).count() == 2
+        walker = Walker(user)
+        for (url, twin), method in product(urls, ("get", "post")):
+            where = f"{method.upper()} {url} as {persona}"
+            response = walker.request(method, url, api_call=False)
+            assert_no_leak(response, where)
+            if twin:
+                assert response.status_code == walker.status(method, twin, api_call=False), (
+                    f"{where} answers unlike the missing {twin}")
+    assert_nothing_planted_changed(planted)
 
 
 def test_every_api_operation_as_every_outsider_leaks_nothing_and_never_fails(cast, planted):
-    originator, restricted, public = planted
-    hidden = {str(originator.pk), str(restricted.pk)}
+    operations = list(api_operations(planted))
     for persona, user in outsiders(cast).items():
-        client = client_for(user)
-        for method, path in api_operations([originator.pk, restricted.pk, public.pk, MISSING_ID]):
-            url = "/api" + path
-            response = client.generic(method.upper(), url, data="{}", content_type="application/json")
-            assert_no_leak(response, f"{method.upper()} {url} as {persona}")
-            if any(f"/{pk}" in path for pk in hidden) and response.status_code not in (401, 403):
-                assert response.status_code == 404, f"{method.upper()} {url} as {persona}"
-    assert Engagement.objects.filter(title__in=[SECRET_ORIGINATOR, SECRET_RESTRICTED]).count() == 2
+        walker = Walker(user)
+        for method, path, twin in operations:
+            where = f"{method.upper()} {path} as {persona}"
+            response = walker.request(method, path, api_call=True)
+            assert_no_leak(response, where)
+            if twin:
+                assert response.status_code == walker.status(method, twin, api_call=True), (
+                    f"{where} answers unlike the missing {twin}")
+        if user is not None:
+            assert 200 in walker.statuses.values(), f"the API walk as {persona} never reached a real answer"
+    assert_nothing_planted_changed(planted)
 
 
 def test_the_owner_and_the_named_organisation_do_see_them(cast, planted):
-    originator, restricted, _public = planted
+    originator = planted.engagements["originator"]
+    widened = planted.engagements["widened"]
     owner = client_for(cast.german_ministry_editor)
     assert owner.get(f"/engagements/{originator.pk}/").status_code == 200
+    assert SECRET_BEFORE_WIDENING in body_of(owner.get(f"/engagements/{widened.pk}/"))
+    assert SECRET_PRIORITY in body_of(owner.get("/countries/MAR/"))
     assert SECRET_RESTRICTED in body_of(client_for(cast.iom_officer).get("/engagements/"))
     assert client_for(cast.iom_officer).get(f"/engagements/{originator.pk}/").status_code == 404
