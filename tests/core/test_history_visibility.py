@@ -14,13 +14,16 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from partnerhub.analysis.models import PartnerPriority
+from partnerhub.access.models import Role
+from partnerhub.analysis.models import OverlapPair, PartnerPriority
+from partnerhub.analysis.overlaps.review import decide_overlap
 from partnerhub.analysis.priority_services import create_priority, update_priority
 from partnerhub.core.history import readable_history
 from partnerhub.core.models import ObjectChange
 from partnerhub.geo.models import Country
 from partnerhub.registry.models import Engagement, Theme
 from partnerhub.registry.services import input_from_engagement, update_engagement
+from tests.personas import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -154,3 +157,18 @@ def test_each_reader_sees_the_entries_written_while_the_record_was_visible_to_th
 
 def visible(engagement, reader) -> bool:
     return Engagement.objects.visible_to(reader).filter(pk=engagement.pk).exists()
+
+
+def test_an_overlap_decision_taken_while_one_side_was_hidden_stays_out_of_its_history(cast):
+    german = cast.engagement(cast.german_interior, cast.german_ministry_editor, sharing_level="originator")
+    commission = cast.engagement(cast.commission, cast.commission_desk_officer, sharing_level="eu")
+    pair = OverlapPair.objects.create(first=german, second=commission, score=0.9, text_similarity=0.8,
+                                      first_fingerprint="a", second_fingerprint="b", found_at=german.created_at)
+    reviewer = make_user("bmi.coordinator", cast.german_interior, Role.COORDINATOR)
+    decide_overlap(pair, "duplicate", note="Taken while the German side was originator", acting_user=reviewer)
+    rewrite(german, cast.german_ministry_editor, level="eu")
+    decide_overlap(pair, "complementary", note="Both sides shared with the EU", acting_user=cast.coordinator)
+    entries = readable_history(pair, cast.commission_desk_officer)
+    assert [(e.change.changes["decision"], e.shows_earlier_values) for e in entries] == [
+        (["duplicate", "complementary"], False)]
+    assert len(readable_history(pair, reviewer)) == 2
