@@ -1,5 +1,5 @@
 # Partnership Hub — the two commands a newcomer needs:
-#   make run    set up everything and serve the site on http://127.0.0.1:8000
+#   make run    set up everything, serve the site on http://127.0.0.1:8000 and run the background worker
 #   make test   install what the tests need and run the whole suite
 # Both keep the Python environment in .venv/ and the front-end packages in node_modules/.
 
@@ -13,8 +13,8 @@ PORT ?= 8000
 
 run: install
 	$(BIN)/partnerhub setup --demo
-	@echo "Serving Partnership Hub on http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
-	$(BIN)/partnerhub runserver $(HOST):$(PORT)
+	@echo "Serving Partnership Hub on http://$(HOST):$(PORT)/ with its background worker  (Ctrl-C stops both)"
+	$(BIN)/partnerhub serve $(HOST):$(PORT)
 
 test: install lint check-migrations pytest-sqlite pytest-postgres
 
