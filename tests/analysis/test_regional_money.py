@@ -175,22 +175,33 @@ def test_regions_never_take_more_than_the_countries_leave(country_total, stated,
 # -- the real files ---------------------------------------------------------------------
 
 @pytest.mark.skipif(not SHARED_ACTIVITIES.is_dir(), reason=f"the real IATI files are not at {SHARED_ACTIVITIES}")
-def test_a_real_region_only_activity_appears_in_the_region_view_with_its_money(cast):
-    path = SHARED_ACTIVITIES / "dportal-covid19-2021" / "dportal_72.xml"
-    identifier = "XI-IATI-EC_ECHO-ECHO/-AM/BUD/2019/91002"
-    (activity,) = [a for _e, a in etree.iterparse(str(path), tag="iati-activity")
-                   if a.findtext("iati-identifier").strip() == identifier]
-    assert not activity.findall("recipient-country")
-    (region_code,) = {region.get("code") for region in activity.findall("recipient-region")}
-    committed = sum(Decimal(t.findtext("value")) for t in activity.findall("transaction")
-                    if t.find("transaction-type").get("code") == "2")
-    assert {t.find("value").get("currency") or activity.get("default-currency")
-            for t in activity.findall("transaction")} == {"EUR"}
-    import_iati_files([path], keep_all=True)
-    engagement = Engagement.objects.get(iati_identifier=identifier)
+def test_real_region_only_programmes_appear_in_the_region_view_with_their_money(cast):
+    """The Commission's support to migrants stranded in the Western Balkans (Europe, regional) and
+    its border management programme in Central Asia (BOMCA) name no country."""
+    path = SHARED_ACTIVITIES / "dportal-covid19-2021" / "dportal_79.xml"
+    balkans, bomca = "XI-IATI-EC_FPI-2020/42807/0", "XI-IATI-EC_INTPA-2013/24764/1"
+    activities = {a.findtext("iati-identifier").strip(): a for _e, a in etree.iterparse(str(path), tag="iati-activity")}
+    for identifier in (balkans, bomca):
+        assert not activities[identifier].findall("recipient-country")
+    region_of = {identifier: activities[identifier].find("recipient-region").get("code")
+                 for identifier in (balkans, bomca)}
+    assert region_of == {balkans: "89", bomca: "619"}
+    balkans_commitments = [t for t in activities[balkans].findall("transaction")
+                           if t.find("transaction-type").get("code") == "2"]
+    assert {t.find("value").get("currency") or activities[balkans].get("default-currency")
+            for t in balkans_commitments} == {"EUR"}
+    committed = sum(Decimal(t.findtext("value")) for t in balkans_commitments)
+
+    import_iati_files([path])
     rows = page(cast.outsider, reverse("analysis:region_index")).context["rows"]
-    (listed,) = [e for e in region_row(rows, region_code).engagements if e.url == engagement.get_absolute_url()]
+    urls = {identifier: Engagement.objects.get(iati_identifier=identifier).get_absolute_url()
+            for identifier in (balkans, bomca)}
+    (listed,) = [e for e in region_row(rows, "89").engagements if e.url == urls[balkans]]
     assert listed.counted == committed
+    assert [e for e in region_row(rows, "619").engagements if e.url == urls[bomca]]
+    route = page(cast.outsider, reverse("analysis:route_view", args=["WBAL"])).context["view"]
+    assert [e for e in region_row(route.regions, "89").engagements if e.url == urls[balkans]]
+    assert commitments(route.totals) >= committed
 
 
 def test_routes_are_loaded_before_regions_so_every_route_has_its_regions():
