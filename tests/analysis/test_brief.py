@@ -180,9 +180,9 @@ def test_the_docx_balance_and_gaps_are_the_profile_balance_and_gaps(client, cast
 def test_the_docx_has_word_headings_styled_tables_and_right_aligned_amounts(client, cast, morocco_portfolio):
     document = Document(BytesIO(download(client, cast.commission_desk_officer, "docx").content))
     headings = [(p.style.name, p.text) for p in document.paragraphs if p.style.name.startswith("Heading")]
-    assert ("Heading 1", "Key figures") in headings
+    assert ("Heading 1", "Key figures, counted once and as reported") in headings
     assert ("Heading 1", "Team Europe portfolio: Commitment") in headings
-    assert ("Heading 2", "By actor") in headings
+    assert ("Heading 2", "By actor, as reported and counted once") in headings
     assert document.paragraphs[0].style.name == "Title"
     assert document.paragraphs[0].text == "Country brief: Morocco"
     assert all(table.style.name == "Light Grid Accent 1" for table in document.tables)

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from lxml import html as lxml_html
 
 from partnerhub.access.models import Role
 from partnerhub.analysis.models import PartnerPriority
@@ -225,3 +226,28 @@ def test_a_priority_shared_with_morocco_is_hidden_from_tunisia(client, cast):
     assert client.get(reverse("analysis:priority_update", args=["MAR", priority.pk])).status_code == 200
     client.force_login(cast.iom_officer)
     assert client.get(reverse("analysis:priority_delete", args=["MAR", priority.pk])).status_code == 404
+
+
+def headings_of_sections_with_reported_amounts(content: bytes) -> list[str]:
+    """The heading of every section that shows an amount as its owner reported it."""
+    headings = []
+    for section in lxml_html.fromstring(content).xpath("//section[.//h2]"):
+        if "as reported" in section.text_content() or section.xpath(".//th[normalize-space()='Reported']"):
+            headings.append(section.xpath(".//h2")[0].text_content().strip())
+    return headings
+
+
+@pytest.mark.parametrize("url", [profile_url(), reverse("analysis:route_view", args=["WMED-ATL"])])
+def test_every_section_showing_money_as_reported_says_so_in_its_heading(client, cast, url):
+    giz_editor = make_user("giz.editor", cast.giz, Role.EDITOR)
+    record(cast.commission, cast.commission_desk_officer, title="EU facility, delegated to GIZ",
+           iati_identifier="XI-IATI-EC_INTPA-2023-001",
+           money_lines=[money("commitment", "10000000", receiver_activity="DE-1-GIZ-TEST-7")])
+    record(cast.giz, giz_editor, title="Delegated cooperation (GIZ)", iati_identifier="DE-1-GIZ-TEST-7",
+           money_lines=[money("commitment", "8000000")])
+    client.force_login(cast.commission_desk_officer)
+
+    headings = headings_of_sections_with_reported_amounts(client.get(url).content)
+
+    assert headings
+    assert all("reported" in heading for heading in headings), headings

@@ -321,7 +321,7 @@ def _key_figure_blocks(profile: CountryProfile) -> list:
         for total in profile.totals
     ]
     return [
-        Heading(_("Key figures")),
+        Heading(_("Key figures, counted once and as reported")),
         Paragraph(_("Team Europe money in EUR (the EU and the Member States). Budgets, commitments and "
                     "disbursements are different stages of the same money: side by side, never added.")),
         KeyFigures(figures),
@@ -388,7 +388,7 @@ def _theme_blocks(profile: CountryProfile) -> list:
 
 
 def _actor_blocks(profile: CountryProfile) -> list:
-    blocks = [Heading(_("By actor"), level=2)]
+    blocks = [Heading(_("By actor, as reported and counted once"), level=2)]
     if not profile.by_actor:
         return [*blocks, Paragraph(_("No engagement in this country."), tone="muted")]
     table = Table(_("Money by actor, as reported and counted once"), [
@@ -529,7 +529,7 @@ def _priority_blocks(profile: CountryProfile) -> list:
 
 
 def _netted_blocks(profile: CountryProfile) -> list:
-    blocks = [Heading(_("Records netted out"))]
+    blocks = [Heading(_("Records netted out of what they reported"))]
     if not profile.netted:
         return [*blocks, Paragraph(_("Nothing was netted out: no funding chain links the engagements you may "
                                      "see here."), tone="muted")]
