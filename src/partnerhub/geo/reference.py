@@ -1,7 +1,8 @@
-"""Loading countries (pycountry), their regions and migration routes."""
+"""Loading countries (pycountry, and the user-assigned codes IATI uses), their regions and migration routes."""
 
 import csv
 from pathlib import Path
+from typing import NamedTuple
 
 import pycountry
 import yaml
@@ -26,19 +27,39 @@ def _csv_rows(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(line for line in handle if not line.startswith("#")))
 
 
+class CountryEntry(NamedTuple):
+    iso2: str
+    iso3: str
+    numeric: str
+    name: str
+    official_name: str = ""
+
+
+def country_entries() -> list[CountryEntry]:
+    """ISO 3166-1 as pycountry has it, then the user-assigned codes IATI uses (Kosovo)."""
+    entries = [
+        CountryEntry(entry.alpha_2, entry.alpha_3, entry.numeric,
+                     getattr(entry, "common_name", None) or entry.name, getattr(entry, "official_name", ""))
+        for entry in pycountry.countries
+    ]
+    entries += [CountryEntry(row["iso2"], row["iso3"], "", row["name"])
+                for row in _csv_rows(FIXTURES / "user_assigned_countries.csv")]
+    return entries
+
+
 @transaction.atomic
 def load_countries() -> int:
     regions = _load_regions()
     existing = {c.iso3: c for c in Country.objects.all()}
-    for entry in pycountry.countries:
-        country = existing.get(entry.alpha_3) or Country(iso3=entry.alpha_3)
-        country.iso2 = entry.alpha_2
+    for entry in country_entries():
+        country = existing.get(entry.iso3) or Country(iso3=entry.iso3)
+        country.iso2 = entry.iso2
         country.numeric = entry.numeric
-        country.name = getattr(entry, "common_name", None) or entry.name
-        country.official_name = getattr(entry, "official_name", "")
-        country.is_eu_member = entry.alpha_3 in EU_MEMBER_STATES
-        country.is_priority_partner = entry.alpha_3 in PRIORITY_PARTNERS
-        country.region = regions.get(entry.alpha_3)
+        country.name = entry.name
+        country.official_name = entry.official_name
+        country.is_eu_member = entry.iso3 in EU_MEMBER_STATES
+        country.is_priority_partner = entry.iso3 in PRIORITY_PARTNERS
+        country.region = regions.get(entry.iso3)
         country.save()
     return Country.objects.count()
 
