@@ -173,7 +173,7 @@ def test_sort_order_is_chosen_in_the_filter_form(cast, portfolio, ordering, firs
     ("year_from=abc", "year_from", "Enter a number."),
     ("year_from=1800", "year_from", "Give a year between"),
     ("year_from=2025&year_to=2020", "year_to", "The last year is before the first."),
-    ("country=XXX", "country", "Select a valid choice."),
+    ("country=XXX", "country", "“XXX” is not a partner country to choose from."),
     ("kind=spaceship", "kind", "Select a valid choice."),
     ("ordering=password", "ordering", "Select a valid choice."),
 ])
@@ -194,6 +194,88 @@ def test_other_filters_still_apply_when_one_is_invalid(cast, portfolio):
     response = client.get(f"{LIST_URL}?year_from=abc&kind=dialogue")
 
     assert listed_titles(response) == {"Senegal dialogue"}
+
+
+@pytest.mark.parametrize(("query", "message"), [
+    ("country=XXX", "“XXX” is not a partner country to choose from."),
+    ("country=ATA", "“ATA” is not a partner country to choose from."),
+    ("country=MAR&country=ZZZ", "“ZZZ” is not a partner country to choose from."),
+    ("theme=NO-SUCH-THEME", "“NO-SUCH-THEME” is not a theme to choose from."),
+    ("organisation=987654", "“987654” is not an organisation to choose from."),
+    ("organisation=abc", "“abc” is not an organisation to choose from."),
+    ("instrument=NOPE", "“NOPE” is not an instrument to choose from."),
+    ("kind=spaceship", "spaceship is not one of the available choices."),
+])
+def test_an_unknown_filter_value_matches_nothing_and_says_why(cast, portfolio, query, message):
+    response = client_for(cast.commission_desk_officer).get(f"{LIST_URL}?{query}")
+
+    assert response.status_code == 200
+    assert listed_titles(response) == set()
+    page = response.content.decode()
+    assert "Nothing matches a value the filters do not know" in page
+    assert message in page
+    assert "0 engagements found" in page
+
+
+def test_an_unknown_value_gives_an_empty_export_too(cast, portfolio):
+    response = client_for(cast.commission_desk_officer).get(
+        reverse("registry:engagement_export", args=["csv"]) + "?country=XXX")
+
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    assert b"Morocco labour" not in body and b"Tunisia returns" not in body
+
+
+def country_choices_of(user) -> set[str]:
+    field = client_for(user).get(LIST_URL).context["filter"].form.fields["country"]
+    return set(field.queryset.values_list("iso3", flat=True))
+
+
+def test_the_country_chooser_offers_relevant_partner_countries_only(cast, portfolio):
+    cast.engagement(cast.german_interior, cast.german_ministry_editor, sharing_level="originator",
+                    title="Iceland file", countries=("ISL",))
+
+    offered = country_choices_of(cast.commission_desk_officer)
+
+    assert {"MAR", "TUN", "SEN"} <= offered, "countries with engagements the reader may see"
+    assert {"LBY", "AFG"} <= offered, "partner countries with an Action Plan or on a route"
+    assert "ATA" not in offered and "BVT" not in offered
+    assert not offered & {"FRA", "DEU"}, "Member States are no partner countries"
+    assert "ISL" not in offered, "a country whose only engagement is hidden from the reader"
+    assert "ISL" in country_choices_of(cast.german_ministry_editor)
+
+
+def test_the_organisation_chooser_offers_owners_and_participants_the_reader_may_see(cast, portfolio):
+    data = input_from_engagement(portfolio["morocco"])
+    data.participations = [(cast.giz, "implementer")]
+    update_engagement(portfolio["morocco"], data, acting_user=cast.commission_desk_officer)
+    cast.engagement(cast.iom, cast.iom_officer, sharing_level="originator", title="IOM own file")
+
+    field = client_for(cast.commission_desk_officer).get(LIST_URL).context["filter"].form.fields["organisation"]
+
+    assert set(field.queryset) == {cast.commission, cast.german_interior, cast.french_foreign_affairs, cast.giz}
+
+
+def test_the_country_and_organisation_choosers_are_searchable(cast, portfolio):
+    page = page_of(cast.commission_desk_officer, LIST_URL)
+
+    for name in ("country", "organisation"):
+        select = page.split(f'name="{name}"')[1].split(">")[0]
+        assert "multiple" in select and "data-ph-searchable=" in select
+    assert 'data-ph-searchable="Search the list: Partner country"' in page
+
+
+def test_a_summary_names_the_active_filters(cast, portfolio):
+    page = page_of(cast.commission_desk_officer, f"{LIST_URL}?country=MAR&country=SEN&kind=dialogue&q=talks")
+
+    summary = page.split("data-active-filters>")[1].split("</p>")[0]
+    assert "Filtered by:" in summary and "Theme" not in summary
+    for text in ("<strong>Search</strong>: talks", "<strong>Partner country</strong>: Morocco, Senegal",
+                 "<strong>Kind</strong>: Political dialogue"):
+        assert text in summary, summary
+
+
+def test_no_summary_without_filters(cast, portfolio):
+    assert "data-active-filters" not in page_of(cast.commission_desk_officer, LIST_URL)
 
 
 # -- the list: pages, partials, exports, queries -----------------------------

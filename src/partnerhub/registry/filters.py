@@ -13,6 +13,7 @@ from partnerhub.access.models import Organisation
 from partnerhub.core.sharing import SharingLevel
 from partnerhub.geo.models import Country
 from partnerhub.registry.models import (
+    Engagement,
     EngagementCountry,
     EngagementKind,
     EngagementStatus,
@@ -41,6 +42,44 @@ RELEVANCE_FILTERS = {
 }
 
 
+# Filters whose values name something: a value that names nothing matches nothing.
+CHOICE_FILTERS = ("country", "theme", "organisation", "instrument", "kind", "status", "sharing_level",
+                  "provenance", "relevance")
+
+
+UNKNOWN_COUNTRY = {"invalid_choice": _("“%(value)s” is not a partner country to choose from.")}
+UNKNOWN_THEME = {"invalid_choice": _("“%(value)s” is not a theme to choose from.")}
+UNKNOWN_ORGANISATION = {"invalid_choice": _("“%(value)s” is not an organisation to choose from."),
+                        "invalid_pk_value": _("“%(pk)s” is not an organisation to choose from.")}
+UNKNOWN_INSTRUMENT = {"invalid_choice": _("“%(value)s” is not an instrument to choose from.")}
+
+
+def country_choices(request):
+    """On the page: the partner countries with an engagement the viewer may see, on a
+    migration route or with an Action Plan (no Antarctica). The API (no request)
+    accepts every partner country's code."""
+    partners = Country.objects.partners()
+    if request is None:
+        return partners
+    visible = Engagement.objects.visible_to(request.user)
+    return partners.filter(
+        Q(Exists(EngagementCountry.objects.filter(country=OuterRef("pk"), engagement__in=visible)))
+        | Q(Exists(Country.routes.through.objects.filter(country=OuterRef("pk"))))
+        | Q(is_priority_partner=True)
+    )
+
+
+def organisation_choices(request):
+    """On the page: the organisations owning or taking part in an engagement the viewer may see."""
+    if request is None:
+        return Organisation.objects.all()
+    visible = Engagement.objects.visible_to(request.user)
+    return Organisation.objects.filter(
+        Q(Exists(visible.filter(owner=OuterRef("pk"))))
+        | Q(Exists(Participation.objects.filter(organisation=OuterRef("pk"), engagement__in=visible)))
+    )
+
+
 class EngagementFilterForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
@@ -59,18 +98,20 @@ class EngagementFilter(filters.FilterSet):
 
     q = filters.CharFilter(label=_("Search"), method="filter_text")
     country = filters.ModelMultipleChoiceFilter(
-        label=_("Partner country"), queryset=Country.objects.partners(), to_field_name="iso3",
-        method="filter_country",
+        label=_("Partner country"), queryset=country_choices, to_field_name="iso3",
+        method="filter_country", error_messages=UNKNOWN_COUNTRY,
     )
     theme = filters.ModelMultipleChoiceFilter(
-        label=_("Theme"), queryset=Theme.objects.all(), to_field_name="code", method="filter_theme"
+        label=_("Theme"), queryset=Theme.objects.all(), to_field_name="code", method="filter_theme",
+        error_messages=UNKNOWN_THEME,
     )
     organisation = filters.ModelMultipleChoiceFilter(
-        label=_("Organisation"), queryset=Organisation.objects.all(), method="filter_organisation"
+        label=_("Organisation"), queryset=organisation_choices, method="filter_organisation",
+        error_messages=UNKNOWN_ORGANISATION,
     )
     instrument = filters.ModelMultipleChoiceFilter(
         label=_("Instrument"), queryset=Instrument.objects.all(), to_field_name="code",
-        field_name="instrument__code",
+        field_name="instrument__code", error_messages=UNKNOWN_INSTRUMENT,
     )
     kind = filters.MultipleChoiceFilter(label=_("Kind"), choices=EngagementKind.choices)
     status = filters.MultipleChoiceFilter(label=_("Status"), choices=EngagementStatus.choices)
@@ -140,7 +181,29 @@ class EngagementFilter(filters.FilterSet):
         # Applied in filter_queryset, where a missing value means the default.
         return queryset
 
+    @property
+    def unknown_values(self) -> list[str]:
+        """The messages of the filters given a value that names nothing (then nothing matches)."""
+        errors = self.form.errors
+        return [message for name in CHOICE_FILTERS for message in errors.get(name, [])]
+
+    def active_filters(self) -> list[tuple[str, str]]:
+        """(label, values) of each filter applied, for the summary above the results."""
+        data = self.form.cleaned_data if self.is_bound and hasattr(self.form, "cleaned_data") else {}
+        active = []
+        for name, field in self.form.fields.items():
+            value = data.get(name)
+            if name in ("ordering", "relevance") or not value:
+                continue
+            active.append((str(field.label), ", ".join(_choice_labels(field, value))))
+        relevance = data.get("relevance")
+        if relevance and relevance != Relevance.RELEVANT:
+            active.append((str(self.form.fields["relevance"].label), str(Relevance(relevance).label)))
+        return active
+
     def filter_queryset(self, queryset):
+        if self.unknown_values:
+            return queryset.none()
         queryset = super().filter_queryset(queryset)
         relevance = self.form.cleaned_data.get("relevance") or Relevance.RELEVANT
         queryset = queryset.filter(RELEVANCE_FILTERS[Relevance(relevance)])
@@ -151,3 +214,9 @@ class EngagementFilter(filters.FilterSet):
         if last is not None:
             queryset = queryset.filter(start_date__lte=date(int(last), 12, 31))
         return queryset
+
+
+def _choice_labels(field, value) -> list[str]:
+    values = value if isinstance(value, list | tuple) or hasattr(value, "model") else [value]
+    labels = dict(getattr(field, "choices", []) or []) if not hasattr(value, "model") else {}
+    return [str(labels.get(item, item)) for item in values]
