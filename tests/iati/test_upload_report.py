@@ -125,3 +125,18 @@ def test_warnings_of_a_large_file_are_kept_within_bounds(coordinator_client, cas
     assert len(job.report["warnings"]) == 2 and job.report["warnings_not_kept"] >= 4
     assert "more, not shown." in status_block(coordinator_client, job)
 
+
+
+def test_refusals_of_a_large_file_are_kept_within_bounds(coordinator_client, cast, monkeypatch,
+                                                         django_capture_on_commit_callbacks):
+    from partnerhub.iati import tasks
+
+    monkeypatch.setattr(tasks, "ERRORS_KEPT", 2)
+    others = ("XM-PH-OTHER", "10", "Another publisher")
+    activities = [activity_xml(f"XM-PH-OTHER-{n}", reporting=others) for n in range(5)]
+    with django_capture_on_commit_callbacks(execute=True):
+        job = post_upload(coordinator_client, cast, document_xml(*activities).encode())
+
+    job.refresh_from_db()
+    assert (job.report["skipped"], len(job.report["errors"]), job.report["errors_not_kept"]) == (5, 2, 3)
+    assert "And 3 more, not shown." in status_block(coordinator_client, job)

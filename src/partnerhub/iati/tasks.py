@@ -34,6 +34,7 @@ logger = logging.getLogger(__name__)
 UPLOAD_FOLDER = "iati"
 PROGRESS_EVERY_SECONDS = 1.0
 PROGRESS_EVERY_ACTIVITIES = 1000
+ERRORS_KEPT = 1000
 
 
 # -- starting a job --------------------------------------------------------
@@ -131,6 +132,9 @@ def _report_for_people(job: ImportJob, report: ImportReport) -> dict:
     """The report with the findings that did not stop an activity, naming the file
     as its uploader knows it rather than by its stored name."""
     data = report.as_dict()
+    # An upload of another publisher's large file is refused activity by activity: keep the job row small.
+    data["errors_not_kept"] = max(len(data["errors"]) - ERRORS_KEPT, 0)
+    data["errors"] = data["errors"][:ERRORS_KEPT]
     data["warnings"] = [notice.as_dict() for notice in report.notices]
     data["warnings_not_kept"] = report.notices_left_out
     for problem in data["errors"] + data["warnings"]:

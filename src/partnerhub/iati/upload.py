@@ -101,7 +101,7 @@ def import_job_detail(request, pk: int):
         "progress": job.progress(),
         "report": report,
         "errors": errors[:ERRORS_SHOWN],
-        "errors_not_shown": max(len(errors) - ERRORS_SHOWN, 0),
+        "errors_not_shown": max(len(errors) - ERRORS_SHOWN, 0) + report.get("errors_not_kept", 0),
         "warnings": warnings[:ERRORS_SHOWN],
         "warnings_not_shown": max(len(warnings) - ERRORS_SHOWN, 0) + report.get("warnings_not_kept", 0),
     })
