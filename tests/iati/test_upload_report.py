@@ -55,7 +55,7 @@ def test_queued_upload_says_it_waits_for_the_worker_and_how_to_start_one(coordin
 
     assert job.status == ImportJob.Status.QUEUED
     assert "Queued: the import waits for the background worker" in page
-    assert "partnerhub db_worker" in page, "the page says at once how a worker is started"
+    assert "partnerhub db_worker" in page and "make run" in page, "the page says at once how a worker is started"
 
 
 def test_the_status_block_follows_the_job_from_queued_to_done_without_a_reload(coordinator_client, cast,
