@@ -206,8 +206,9 @@ PAGE_SIZE = env_int("PARTNERHUB_PAGE_SIZE", 25)
 # and at most this long; in each server process's memory, so no cache service is needed.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "partnerhub"}}
 ANALYSIS_CACHE_SECONDS = env_int("PARTNERHUB_ANALYSIS_CACHE_SECONDS", 300)
-# A partnership is flagged as one-sided when less than this percentage of its
-# money (or, without money, of its engagements) serves themes the partner mainly wants.
+# A partnership is flagged as one-sided when less than this percentage of its money
+# (or, without money, of its engagements) serves the themes one side mainly wants
+# while the other side's themes get at least as much.
 BALANCE_PARTNER_THRESHOLD = env_int("PARTNERHUB_BALANCE_PARTNER_THRESHOLD", 25)
 # The balance verdict (one-sided or not) is shown only to readers who see at least this
 # percentage of a country's Team Europe money (or, without money, of its engagements);
