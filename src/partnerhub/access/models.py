@@ -7,6 +7,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from partnerhub.core.names import NamedInLanguages
+
 
 class OrganisationKind(models.TextChoices):
     EU_INSTITUTION = "eu_institution", _("EU institution")
@@ -37,7 +39,7 @@ class PolicyArea(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Organisation(models.Model):
+class Organisation(NamedInLanguages, models.Model):
     """An actor: an EU institution, a Member State body, a partner authority, an IO.
 
     A Member State takes part as several organisations (its ministries,
@@ -47,6 +49,7 @@ class Organisation(models.Model):
     """
 
     name = models.CharField(_("name"), max_length=255, unique=True)
+    name_fr = models.CharField(_("name in French"), max_length=255, blank=True)
     acronym = models.CharField(_("acronym"), max_length=40, blank=True)
     kind = models.CharField(_("kind"), max_length=30, choices=OrganisationKind.choices)
     policy_area = models.CharField(

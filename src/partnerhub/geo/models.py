@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from partnerhub.core.names import NamedInLanguages, localized_country_name
+
 
 class Region(models.Model):
     code = models.CharField(_("code"), max_length=10, unique=True)
@@ -17,11 +19,12 @@ class Region(models.Model):
         return self.name
 
 
-class Route(models.Model):
+class Route(NamedInLanguages, models.Model):
     """A migration route, the frame of Team Europe Initiatives and Action Plans."""
 
     code = models.CharField(_("code"), max_length=10, unique=True)
     name = models.CharField(_("name"), max_length=100)
+    name_fr = models.CharField(_("name in French"), max_length=100, blank=True)
     description = models.TextField(_("description"), blank=True)
     source = models.CharField(_("source"), max_length=300, blank=True)
 
@@ -31,7 +34,7 @@ class Route(models.Model):
         verbose_name_plural = _("migration routes")
 
     def __str__(self) -> str:
-        return self.name
+        return self.localized_name
 
 
 class RecipientRegion(models.Model):
@@ -98,4 +101,9 @@ class Country(models.Model):
         verbose_name_plural = _("countries")
 
     def __str__(self) -> str:
-        return self.name
+        return self.localized_name
+
+    @property
+    def localized_name(self) -> str:
+        """pycountry's name in the interface language (French: "Maroc")."""
+        return localized_country_name(self.name)

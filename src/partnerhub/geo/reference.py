@@ -92,7 +92,8 @@ def load_routes() -> int:
     entries = yaml.safe_load((FIXTURES / "routes.yaml").read_text(encoding="utf-8"))
     for entry in entries:
         route, _ = Route.objects.update_or_create(
-            code=entry["code"], defaults={"name": entry["name"], "source": entry["source"]}
+            code=entry["code"],
+            defaults={"name": entry["name"], "name_fr": entry.get("name_fr", ""), "source": entry["source"]},
         )
         route.countries.set(Country.objects.filter(iso3__in=entry["countries"]))
     return len(entries)

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from partnerhub.core.models import ConfidentialModel
+from partnerhub.core.names import NamedInLanguages
 from partnerhub.core.querysets import ConfidentialQuerySet
 from partnerhub.core.visibility import circle_of
 
@@ -21,9 +22,10 @@ class Interest(models.TextChoices):
     SHARED = "shared", _("Shared")
 
 
-class Theme(models.Model):
+class Theme(NamedInLanguages, models.Model):
     code = models.CharField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=200)
+    name_fr = models.CharField(_("name in French"), max_length=200, blank=True)
     parent = models.ForeignKey(
         "self", verbose_name=_("parent theme"), null=True, blank=True,
         on_delete=models.PROTECT, related_name="children",
@@ -39,7 +41,7 @@ class Theme(models.Model):
         verbose_name_plural = _("themes")
 
     def __str__(self) -> str:
-        return self.name
+        return self.localized_name
 
     def descendant_ids(self) -> set[int]:
         """This theme and every theme below it (the taxonomy is shallow)."""

@@ -27,7 +27,8 @@ def _save_theme(entry: dict, parent_code: str | None, position: int) -> int:
     Theme.objects.update_or_create(
         code=entry["code"],
         defaults={
-            "name": entry["name"], "interest": entry["interest"], "parent": parent,
+            "name": entry["name"], "name_fr": entry.get("name_fr", ""), "interest": entry["interest"],
+            "parent": parent,
             "sources": entry.get("sources", ""), "position": position,
         },
     )

@@ -22,6 +22,7 @@ from partnerhub.core.sharing import SharingLevel
 from partnerhub.core.visibility import can_edit, circle_of
 from partnerhub.registry.exports import EXPORT_FORMATS, export_response
 from partnerhub.registry.filters import EngagementFilter
+from partnerhub.registry.history_display import readable_value
 from partnerhub.registry.models import Engagement, MoneyKind, MoneyLine
 from partnerhub.registry.services import log_confidential_access, log_confidential_export
 from partnerhub.registry.sources import is_stale
@@ -212,16 +213,6 @@ def history_label(name: str):
         return Engagement._meta.get_field(name).verbose_name
     except (FieldDoesNotExist, AttributeError):
         return name.replace("_", " ")
-
-
-def readable_value(name: str, value):
-    """Choice codes in words (``implementation`` → "Implementation")."""
-    try:
-        field = Engagement._meta.get_field(name)
-    except FieldDoesNotExist:
-        return value
-    choices = dict(field.flatchoices) if getattr(field, "choices", None) else {}
-    return choices.get(value, value)
 
 
 # -- exports ---------------------------------------------------------------

@@ -1,0 +1,103 @@
+"""History values as readers read them: names for codes, Yes/No for booleans,
+dates in the reader's format.
+
+Snapshots (``registry.services.snapshot``) store codes and plain text so that
+what is written never depends on the editor's language: ISO codes for
+countries, theme codes, ``kind amount currency date`` for money. This module
+turns them into words at display time, in the reader's language.
+"""
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import FieldDoesNotExist
+from django.template.defaultfilters import yesno
+from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext as _
+
+from partnerhub.geo.models import Country
+from partnerhub.registry.models import Engagement, MoneyKind, ParticipationRole, Theme
+
+SEPARATOR = "; "
+
+
+def readable_value(name: str, value):
+    """One stored value of field ``name`` in words."""
+    if value is None or value == "":
+        return value
+    if isinstance(value, bool):
+        return yesno(value, _("Yes,No"))
+    reader = LIST_READERS.get(name)
+    if reader is not None:
+        return SEPARATOR.join(reader(part) for part in str(value).split(SEPARATOR))
+    return _field_value(name, value)
+
+
+def _field_value(name: str, value):
+    try:
+        field = Engagement._meta.get_field(name)
+    except FieldDoesNotExist:
+        return value
+    if getattr(field, "choices", None):
+        return dict(field.flatchoices).get(value, value)
+    if field.get_internal_type() == "DateField":
+        return _day(value)
+    return value
+
+
+def _day(text: str) -> str:
+    try:
+        return date_format(date.fromisoformat(str(text)), "DATE_FORMAT")
+    except ValueError:
+        return text
+
+
+def _code_and_share(part: str) -> tuple[str, str]:
+    """``MAR 60 %`` → (``MAR``, `` 60 %``)."""
+    code, _space, share = part.partition(" ")
+    return code, f" ({share})" if share else ""
+
+
+def _country(part: str) -> str:
+    code, share = _code_and_share(part)
+    country = Country.objects.filter(iso3=code).first()
+    return (country.localized_name if country else code) + share
+
+
+def _theme(part: str) -> str:
+    code, share = _code_and_share(part)
+    theme = Theme.objects.filter(code=code).first()
+    return (theme.localized_name if theme else code) + share
+
+
+def _money(part: str) -> str:
+    """``commitment 1000000.00 EUR 2024-06-03`` → "Commitment: EUR 1,000,000.00 (3 Jun 2024)"."""
+    words = part.split(" ")
+    if len(words) != 4:
+        return part
+    kind, amount, currency, day = words
+    try:
+        number = number_format(Decimal(amount), decimal_pos=2, force_grouping=True)
+    except InvalidOperation:
+        number = amount
+    label = dict(MoneyKind.choices).get(kind, kind)
+    return _("%(kind)s: %(currency)s %(amount)s (%(day)s)") % {
+        "kind": label, "currency": currency, "amount": number, "day": _day(day)}
+
+
+def _participation(part: str) -> str:
+    """``GIZ (implementer)`` → "GIZ (Implementer)"."""
+    name, bracket, role = part.rpartition(" (")
+    if not bracket or not role.endswith(")"):
+        return part
+    role = role[:-1]
+    return f"{name} ({dict(ParticipationRole.choices).get(role, role)})"
+
+
+LIST_READERS = {
+    "countries": _country,
+    "shared_with_countries": _country,
+    "themes": _theme,
+    "money": _money,
+    "participations": _participation,
+}
