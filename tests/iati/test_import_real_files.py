@@ -314,3 +314,44 @@ def test_the_engagement_page_shows_why_a_record_is_about_migration_or_that_it_is
     title_reason = next(reason for reason in kept.relevance_reasons if reason["field"] == "title")
     assert f"“{escape(title_reason['text'])}” in the title" in kept_page
     assert "the classifier found no sign of migration" in other_page
+
+
+# -- constructed activities: an incidental word, and verdicts kept up to date --
+
+RESEARCH_GRANT = (
+    '<description><narrative>The institute\'s research grant covers governance, public health, agriculture, '
+    'climate adaptation, gender equality, urbanisation, migration, education, water management, energy access, '
+    'digital inclusion, trade policy and the informal economy across the region, with doctoral fellowships and '
+    'open data.</narrative></description>')
+
+
+def test_migration_once_in_a_long_list_of_topics_keeps_no_activity(iati_file, activity):
+    path = iati_file("grants.xml", activity("XM-DAC-301-2-1", title="Research grant to a policy institute",
+                                            parts=RESEARCH_GRANT))
+
+    report = import_iati_files([path])
+    import_iati_files([path], keep_all=True)
+
+    assert (report.migration_relevant, report.created, report.skipped) == (0, 0, 1)
+    assert Engagement.objects.filter(iati_identifier="XM-DAC-301-2-1").values_list(
+        "migration_relevant", "relevance_reasons").get() == (False, [])
+
+
+def test_a_record_imported_before_the_verdict_was_stored_gets_it_from_the_next_import(iati_file, activity):
+    path = iati_file("grants.xml", activity("XM-DAC-301-2-1", title="Research grant to a policy institute",
+                                            parts=RESEARCH_GRANT),
+                     activity("XM-DAC-301-2-2", title="Health services for refugees in Kakuma"))
+    import_iati_files([path], keep_all=True)
+    before = Engagement.objects.filter(source__name="grants.xml")
+    for engagement in before:  # as the migration that added the verdict left them
+        engagement.migration_relevant, engagement.relevance_reasons = True, []
+        engagement.iati_extra["fingerprint"] = "before the verdict"
+        engagement.save()
+
+    report = import_iati_files([path])
+
+    assert report.updated == 2
+    assert dict(before.values_list("iati_identifier", "migration_relevant")) == {
+        "XM-DAC-301-2-1": False, "XM-DAC-301-2-2": True}
+    assert Engagement.objects.get(iati_identifier="XM-DAC-301-2-2").relevance_explanations() == [
+        "“refugees” in the title"]
