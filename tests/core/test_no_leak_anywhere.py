@@ -27,9 +27,9 @@ from partnerhub.access.models import ApiToken, Role
 from partnerhub.analysis.models import OverlapPair, PartnerPriority
 from partnerhub.analysis.overlaps.review import decide_overlap
 from partnerhub.api import api
-from partnerhub.geo.models import Country, Route
+from partnerhub.geo.models import Country, RecipientRegion, Route
 from partnerhub.iati.models import ImportJob
-from partnerhub.registry.models import Engagement, Instrument, Theme
+from partnerhub.registry.models import Engagement, EngagementRegion, Instrument, Theme
 from partnerhub.registry.services import input_from_engagement, update_engagement
 from partnerhub.sheets.models import ImportBatch
 from tests.personas import make_user
@@ -38,6 +38,7 @@ pytestmark = pytest.mark.django_db
 
 SECRET_ORIGINATOR = "SECRET-ORIGINATOR-7f3a"
 SECRET_RESTRICTED = "SECRET-RESTRICTED-19bd"
+SECRET_REGIONAL = "SECRET-REGIONAL-4e7c"
 SECRET_BEFORE_WIDENING = "SECRET-BEFORE-WIDENING-c2e8"
 SECRET_PRIORITY = "SECRET-PRIORITY-5d01"
 SECRET_OVERLAP_NOTE = "SECRET-OVERLAP-NOTE-a9f4"
@@ -45,7 +46,7 @@ SECRET_UPLOAD = "SECRET-UPLOAD-0be7.xml"
 SECRET_SHEET = "SECRET-SHEET-e61c.xlsx"
 SECRET_TOKEN = "SECRET-TOKEN-3a2b"
 SECRETS = (SECRET_ORIGINATOR, SECRET_RESTRICTED, SECRET_BEFORE_WIDENING, SECRET_PRIORITY, SECRET_OVERLAP_NOTE,
-           SECRET_UPLOAD, SECRET_SHEET, SECRET_TOKEN, "bmi.coordinator")
+           SECRET_REGIONAL, SECRET_UPLOAD, SECRET_SHEET, SECRET_TOKEN, "bmi.coordinator")
 HIDDEN_AMOUNTS = (777777, 555555, 361361)
 MISSING_ID = 987654
 FILE_FORMATS = ("csv", "xlsx", "pdf", "docx")
@@ -193,7 +194,12 @@ def plant_engagements(cast) -> dict[str, Engagement]:
     widened = update_engagement(widened, data, acting_user=cast.german_ministry_editor)
     # Owned by nobody who walks, so that no walker may change or delete it.
     public = cast.engagement(cast.iom, cast.iom_officer, sharing_level="public", title="An open programme")
-    return {"originator": originator, "restricted": restricted, "widened": widened, "public": public}
+    # Regional money, as an IATI import places it: in the region view, the routes through it, the profiles.
+    regional = cast.engagement(cast.german_interior, cast.german_ministry_editor, sharing_level="originator",
+                               title=SECRET_REGIONAL, countries=(), amount="777777")
+    EngagementRegion.objects.create(engagement=regional, region=RecipientRegion.objects.get(code="189"))
+    return {"originator": originator, "restricted": restricted, "widened": widened, "public": public,
+            "regional": regional}
 
 
 def plant_priorities(cast) -> dict[str, PartnerPriority]:
@@ -264,7 +270,7 @@ def assert_no_leak(response, where):
 
 
 def assert_nothing_planted_changed(planted: Planted):
-    assert Engagement.objects.filter(title__in=[SECRET_ORIGINATOR, SECRET_RESTRICTED]).count() == 2
+    assert Engagement.objects.filter(title__in=[SECRET_ORIGINATOR, SECRET_RESTRICTED, SECRET_REGIONAL]).count() == 3
     assert PartnerPriority.objects.filter(description=SECRET_PRIORITY, sharing_level="originator").exists()
     assert PartnerPriority.objects.filter(description="Cheaper remittances", sharing_level="public").exists()
     assert OverlapPair.objects.filter(decision_note=SECRET_OVERLAP_NOTE, decision="duplicate").exists()
