@@ -18,7 +18,8 @@ from tests.web.builders import add_money, client_for
 pytestmark = pytest.mark.django_db
 
 HEADER = [
-    "id", "title", "kind", "status", "owner", "countries", "themes", "instrument", "start", "end",
+    "id", "title", "kind", "status", "owner", "countries", "country_names", "themes", "theme_names",
+    "instrument", "start", "end",
     "budget_eur", "commitments_eur", "disbursements_eur", "sharing_level", "provenance",
     "iati_identifier", "migration_relevant", "relevance_reasons", "url",
 ]
@@ -87,7 +88,8 @@ def test_csv_row_has_every_column_with_money_kinds_apart(cast, records):
     assert row == {
         "id": str(morocco.pk), "title": "Morocco labour", "kind": "programme",
         "status": "implementation", "owner": "European Commission – DG INTPA (INTPA)",
-        "countries": "MAR 60%; TUN 40%", "themes": "LEGAL-LABOUR; DEV-REMIT",
+        "countries": "MAR 60%; TUN 40%", "country_names": "Morocco 60%; Tunisia 40%",
+        "themes": "LEGAL-LABOUR; DEV-REMIT", "theme_names": "Labour mobility and Talent Partnerships; Remittances",
         "instrument": "NDICI-GE", "start": "2023-01-01", "end": "2025-12-31",
         "budget_eur": "3000000.00", "commitments_eur": "1000000.00",
         "disbursements_eur": "250000.00", "sharing_level": "eu", "provenance": "manual",
@@ -199,3 +201,13 @@ def test_export_runs_the_same_number_of_queries_for_many_rows(cast, file_format,
         response = client.get(export_url(file_format))
         body = b"".join(response.streaming_content) if response.streaming else response.content
     assert body.count(b"Row ") == 12 or file_format == "xlsx"
+
+
+def test_exports_name_countries_and_themes_in_the_reader_language_beside_their_codes(cast, records):
+    response = client_for(cast.german_ministry_editor).get(export_url("csv", "country=TUN"), HTTP_ACCEPT_LANGUAGE="fr")
+
+    [row] = csv_rows(response)
+    assert row["countries"] == "MAR 60%; TUN 40%"
+    assert row["country_names"] == "Maroc 60%; Tunisie 40%"
+    assert row["theme_names"] == "Mobilité de la main-d'œuvre et partenariats pour les talents; " \
+                                 "Transferts de fonds des migrants"

@@ -30,10 +30,13 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # (header, column width in the XLSX sheet). Headers are field names, as in the
-# API, so that scripts read the file the same way in every interface language.
+# API, so that scripts read the file the same way in every interface language;
+# codes stay for scripts, and the names beside them (in the reader's language,
+# like dates kept in ISO 8601) are for people.
 COLUMNS = (
     ("id", 8), ("title", 60), ("kind", 14), ("status", 16), ("owner", 40),
-    ("countries", 28), ("themes", 40), ("instrument", 16), ("start", 12), ("end", 12),
+    ("countries", 28), ("country_names", 36), ("themes", 40), ("theme_names", 50),
+    ("instrument", 16), ("start", 12), ("end", 12),
     ("budget_eur", 16), ("commitments_eur", 18), ("disbursements_eur", 18),
     ("sharing_level", 14), ("provenance", 14), ("iati_identifier", 30),
     ("migration_relevant", 12), ("relevance_reasons", 50), ("url", 45),
@@ -63,7 +66,9 @@ def engagement_row(engagement: Engagement, absolute_url) -> list:
         engagement.pk, engagement.title, engagement.kind, engagement.status,
         str(engagement.owner),
         joined_shares((s.country.iso3, s.share) for s in engagement.country_shares.all()),
+        joined_shares((s.country.localized_name, s.share) for s in engagement.country_shares.all()),
         joined_shares((s.theme.code, s.share) for s in engagement.theme_shares.all()),
+        joined_shares((s.theme.localized_name, s.share) for s in engagement.theme_shares.all()),
         engagement.instrument.code if engagement.instrument else "",
         engagement.start_date, engagement.end_date,
         cents(engagement.budget_eur), cents(engagement.commitments_eur),
