@@ -133,3 +133,15 @@ def test_history_speaks_french_to_a_french_reader(cast, changed_engagement):
     assert ("Maroc", "Tunisie") in changes.values()
     assert ("Réintégration durable", "Gestion des frontières") in changes.values()
     assert any(new == "15 jan. 2027" for _old, new in changes.values())
+
+
+def test_the_engagement_page_names_countries_and_themes_in_french(cast):
+    engagement = cast.engagement(cast.commission, cast.commission_desk_officer, sharing_level="restricted",
+                                 countries=("MAR", "TUN"), themes=("IRREG-BORDER",), shared_with_countries=("ESP",))
+
+    page = client_for(cast.commission_desk_officer).get(detail_url(engagement), HTTP_ACCEPT_LANGUAGE="fr")
+
+    body = page.content.decode().split('id="history-heading"')[0]
+    for name in ("Maroc", "Gestion des frontières", "Tunisie", "Espagne"):
+        assert name in body, name
+    assert "Border management" not in body
