@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from partnerhub.access.models import ApiToken, Membership, Organisation
-from partnerhub.analysis.models import OverlapPair, OverlapRun, PartnerPriority
+from partnerhub.analysis.models import OverlapPair, OverlapRun, PartnerPriority, PriorityComment
 from partnerhub.core.models import Event, ObjectChange
 from partnerhub.geo.models import Country, Route
 from partnerhub.iati.models import ImportJob
@@ -23,7 +23,7 @@ REGISTERED_MODELS = sorted(
      if model._meta.app_config.name.startswith(("partnerhub.", "django.contrib.auth"))),
     key=lambda model: model._meta.label,
 )
-RECORD_MODELS = (Engagement, ObjectChange, Event, ImportJob, PartnerPriority, OverlapPair, OverlapRun)
+RECORD_MODELS = (Engagement, ObjectChange, Event, ImportJob, PartnerPriority, PriorityComment, OverlapPair, OverlapRun)
 
 
 def admin_url(model, view: str, *args) -> str:
@@ -50,8 +50,11 @@ def portfolio(cast):
                              original_name="activities-morocco.xml", stored_name="iati/admin-test.xml")
     Group.objects.create(name="Helpdesk")
     morocco = Country.objects.get(iso3="MAR")
-    PartnerPriority.objects.create(owner=cast.moroccan_interior, country=morocco, theme=programme.themes.first(),
-                                   description="Reintegration", source="Speech", stated_on="2025-01-01")
+    priority = PartnerPriority.objects.create(
+        owner=cast.moroccan_interior, country=morocco, theme=programme.themes.first(), description="Reintegration",
+        source="Speech", stated_on="2025-01-01")
+    PriorityComment.objects.create(priority=priority, organisation=cast.eu_delegation_morocco,
+                                   author=cast.coordinator, text="Propose the 2025 strategy as the source")
     pair = OverlapPair.objects.create(first=programme, second=project, score=0.7, text_similarity=0.6,
                                       first_fingerprint="a", second_fingerprint="b", found_at=timezone.now())
     pair.countries.add(morocco)

@@ -8,7 +8,7 @@ from django.urls import reverse
 from lxml import html as lxml_html
 
 from partnerhub.access.models import Role
-from partnerhub.analysis.models import PartnerPriority
+from partnerhub.analysis.models import PartnerPriority, PriorityComment
 from partnerhub.analysis.profile import country_profile
 from partnerhub.core.models import Event, ObjectChange
 from partnerhub.geo.models import Country
@@ -251,3 +251,33 @@ def test_every_section_showing_money_as_reported_says_so_in_its_heading(client, 
 
     assert headings
     assert all("reported" in heading for heading in headings), headings
+
+
+def test_others_comment_on_a_priority_they_may_not_change(client, cast):
+    priority = stated_priority(cast.moroccan_interior, description="Cheaper remittances")
+    client.force_login(cast.coordinator)
+    url = reverse("analysis:priority_comment", args=["MAR"])
+    response = client.post(url, {"priority": priority.pk, "text": "Propose: add the 2025 diaspora strategy."})
+    assert response.status_code == 302
+    comment = PriorityComment.objects.get()
+    assert (comment.priority, comment.organisation, comment.author) == (
+        priority, cast.eu_delegation_morocco, cast.coordinator)
+    assert Event.objects.filter(name="priority.commented", object_id=priority.pk).exists()
+    priority.refresh_from_db()
+    assert priority.description == "Cheaper remittances"
+    client.force_login(cast.moroccan_ministry_user)
+    assert "Propose: add the 2025 diaspora strategy." in client.get(profile_url()).content.decode()
+    client.force_login(cast.tunisian_ministry_user)
+    assert "diaspora strategy" not in client.get(profile_url()).content.decode()
+
+
+def test_a_comment_on_a_hidden_or_empty_priority_is_refused_with_the_field_named(client, cast):
+    hidden = stated_priority(cast.moroccan_interior)
+    client.force_login(cast.tunisian_ministry_user)
+    url = reverse("analysis:priority_comment", args=["MAR"])
+    response = client.post(url, {"priority": hidden.pk, "text": "Hello"}, follow=True)
+    assert "Priority:" in response.content.decode()
+    client.force_login(cast.coordinator)
+    response = client.post(url, {"priority": hidden.pk, "text": "  "}, follow=True)
+    assert "Comment or proposal:" in response.content.decode()
+    assert not PriorityComment.objects.exists()

@@ -3,7 +3,7 @@
 Every confidential thing the hub keeps is planted where most personas may not
 see it: engagements (originator, restricted, and one widened to public whose
 history still holds its originator-era title and amount), a partner priority,
-a possible overlap with a hidden side and a reviewer's note, an IATI upload, a
+a comment on that priority, a possible overlap with a hidden side and a reviewer's note, an IATI upload, a
 spreadsheet import and an API token. Every URL parameter gets real values (the
 planted ids, a visible id and a missing one, real country, route, pillar, theme
 and instrument codes, every file format). No response — page, partial, export,
@@ -24,7 +24,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from partnerhub.access.models import ApiToken, Role
-from partnerhub.analysis.models import OverlapPair, PartnerPriority
+from partnerhub.analysis.models import OverlapPair, PartnerPriority, PriorityComment
 from partnerhub.analysis.overlaps.review import decide_overlap
 from partnerhub.api import api
 from partnerhub.geo.models import Country, RecipientRegion, Route
@@ -41,12 +41,14 @@ SECRET_RESTRICTED = "SECRET-RESTRICTED-19bd"
 SECRET_REGIONAL = "SECRET-REGIONAL-4e7c"
 SECRET_BEFORE_WIDENING = "SECRET-BEFORE-WIDENING-c2e8"
 SECRET_PRIORITY = "SECRET-PRIORITY-5d01"
+SECRET_COMMENT = "SECRET-COMMENT-81d6"
 SECRET_OVERLAP_NOTE = "SECRET-OVERLAP-NOTE-a9f4"
 SECRET_UPLOAD = "SECRET-UPLOAD-0be7.xml"
 SECRET_SHEET = "SECRET-SHEET-e61c.xlsx"
 SECRET_TOKEN = "SECRET-TOKEN-3a2b"
-SECRETS = (SECRET_ORIGINATOR, SECRET_RESTRICTED, SECRET_BEFORE_WIDENING, SECRET_PRIORITY, SECRET_OVERLAP_NOTE,
-           SECRET_REGIONAL, SECRET_UPLOAD, SECRET_SHEET, SECRET_TOKEN, "bmi.coordinator")
+SECRETS = (SECRET_ORIGINATOR, SECRET_RESTRICTED, SECRET_BEFORE_WIDENING, SECRET_PRIORITY, SECRET_COMMENT,
+           SECRET_OVERLAP_NOTE, SECRET_REGIONAL,
+           SECRET_UPLOAD, SECRET_SHEET, SECRET_TOKEN, "bmi.coordinator")
 HIDDEN_AMOUNTS = (777777, 555555, 361361)
 MISSING_ID = 987654
 FILE_FORMATS = ("csv", "xlsx", "pdf", "docx")
@@ -211,6 +213,8 @@ def plant_priorities(cast) -> dict[str, PartnerPriority]:
     public = PartnerPriority.objects.create(
         owner=cast.iom, country=morocco, theme=theme, description="Cheaper remittances",
         source="Speech", stated_on="2025-01-01", sharing_level="public")
+    PriorityComment.objects.create(priority=hidden, organisation=cast.german_interior,
+                                   author=cast.german_ministry_editor, text=SECRET_COMMENT)
     return {"hidden": hidden, "public": public}
 
 

@@ -1,4 +1,4 @@
-"""The superuser's read-only window on partner priorities, overlap pairs and finder runs.
+"""The superuser's read-only window on partner priorities and their comments, overlap pairs and finder runs.
 
 They are written through the country profile, the overlap review and the
 finder, which keep their history and rules; the admin only shows them.
@@ -7,7 +7,7 @@ finder, which keep their history and rules; the admin only shows them.
 from django.contrib import admin
 from django.db import models
 
-from partnerhub.analysis.models import OverlapPair, OverlapRun, PartnerPriority
+from partnerhub.analysis.models import OverlapPair, OverlapRun, PartnerPriority, PriorityComment
 from partnerhub.core.admin import SuperuserReadOnlyAdmin
 
 
@@ -18,6 +18,13 @@ class PartnerPriorityAdmin(SuperuserReadOnlyAdmin):
     list_select_related = ("country", "theme", "owner")
     search_fields = ("country__name", "country__iso3", "theme__name", "description", "source")
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
+@admin.register(PriorityComment)
+class PriorityCommentAdmin(SuperuserReadOnlyAdmin):
+    list_display = ("priority", "organisation", "author", "created_at")
+    list_select_related = ("priority__country", "priority__theme", "organisation", "author")
+    search_fields = ("text", "priority__country__name")
 
 
 @admin.register(OverlapPair)

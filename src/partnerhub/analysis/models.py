@@ -59,6 +59,35 @@ class PartnerPriority(ConfidentialModel):
         return reverse("analysis:country_profile", args=[self.country.iso3]) + "#priorities"
 
 
+class PriorityCommentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """A comment exists for a reader only when the priority it is about does."""
+        return self.filter(priority__in=PartnerPriority.objects.visible_to(user).values("pk"))
+
+
+class PriorityComment(models.Model):
+    """A remark or proposal on a priority by someone who may read it but not change it."""
+
+    priority = models.ForeignKey(PartnerPriority, verbose_name=_("priority"), on_delete=models.CASCADE,
+                                 related_name="comments")
+    organisation = models.ForeignKey("access.Organisation", verbose_name=_("organisation"),
+                                     on_delete=models.PROTECT, related_name="+")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("author"), null=True, blank=True,
+                               on_delete=models.SET_NULL, related_name="+")
+    text = models.TextField(_("comment or proposal"), max_length=2000)
+    created_at = models.DateTimeField(_("written at"), auto_now_add=True)
+
+    objects = PriorityCommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("comment on a priority")
+        verbose_name_plural = _("comments on priorities")
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: {self.text[:60]}"
+
+
 class OverlapDecision(models.TextChoices):
     PENDING = "pending", _("Not reviewed yet")
     DUPLICATE = "duplicate", _("Duplicate")

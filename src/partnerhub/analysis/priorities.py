@@ -78,3 +78,18 @@ def snapshot(priority: PartnerPriority) -> dict[str, str]:
     """Readable values for the field-level history."""
     return {name: "" if getattr(priority, name) is None else str(getattr(priority, name))
             for name in PRIORITY_FIELDS}
+
+
+class PriorityCommentForm(forms.Form):
+    """A comment or a proposed change on one of the priorities the reader sees."""
+
+    bound_field_class = EclBoundField
+    priority = forms.ModelChoiceField(label=_("Priority"), queryset=PartnerPriority.objects.none())
+    text = forms.CharField(label=_("Comment or proposal"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+                           help_text=_("Only the organisation that recorded the priority changes it; your comment "
+                                       "is shown to everyone who may read the priority."))
+
+    def __init__(self, *args, priorities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["priority"].queryset = priorities
+        self.fields["priority"].label_from_instance = lambda priority: _theme_label(priority.theme)

@@ -13,7 +13,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from partnerhub.analysis.models import PartnerPriority
+from partnerhub.access.models import Organisation
+from partnerhub.analysis.models import PartnerPriority, PriorityComment
 from partnerhub.analysis.priorities import recording_organisations, snapshot
 from partnerhub.core.history import record_change, record_event
 from partnerhub.core.models import ObjectChange
@@ -84,3 +85,26 @@ def _check_level(fields: dict[str, Any]) -> None:
     if level not in PRIORITY_LEVELS:
         raise ValidationError({"sharing_level": _("A priority is shared with the EU side and the partner "
                                                   "country, or public.")})
+
+
+def comment_on_priority(priority: PartnerPriority, text: str, *, acting_user) -> PriorityComment:
+    """Anyone of an organisation who may read a priority may comment on it or propose a change;
+    only its owner's editors change it."""
+    text = text.strip()
+    if not text:
+        raise ValidationError({"text": _("Write the comment or the proposal.")})
+    with transaction.atomic():
+        organisation = _commenting_organisation(acting_user)
+        if organisation is None or not PartnerPriority.objects.visible_to(acting_user).filter(pk=priority.pk).exists():
+            raise PermissionDenied(_("Members of an organisation who may read a priority comment on it."))
+        comment = PriorityComment.objects.create(priority=priority, organisation=organisation, author=acting_user,
+                                                 text=text)
+        record_event("priority.commented", priority, user=acting_user, comment=comment.pk)
+    return comment
+
+
+def _commenting_organisation(user) -> Organisation | None:
+    """The organisation a comment is signed with: the user's first, by name."""
+    if not user.is_authenticated:
+        return None
+    return Organisation.objects.filter(memberships__user=user).order_by("name").first()

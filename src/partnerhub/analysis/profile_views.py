@@ -7,18 +7,24 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from partnerhub.analysis import svgcharts, worldmap
 from partnerhub.analysis.balance import INTERESTS
-from partnerhub.analysis.models import PartnerPriority
+from partnerhub.analysis.models import PartnerPriority, PriorityComment
 from partnerhub.analysis.overlaps import overlaps_for_country
 from partnerhub.analysis.priorities import (
     PartnerPriorityForm,
+    PriorityCommentForm,
     may_record_priorities,
     recording_organisations,
 )
-from partnerhub.analysis.priority_services import create_priority, delete_priority, update_priority
+from partnerhub.analysis.priority_services import (
+    comment_on_priority,
+    create_priority,
+    delete_priority,
+    update_priority,
+)
 from partnerhub.analysis.profile import SHOWN_MONEY_KINDS, country_profile
 from partnerhub.core.visibility import can_edit, circle_of
 from partnerhub.geo.models import Country
@@ -54,6 +60,7 @@ def country_profile_page(request, iso3: str):
         "overlaps": overlaps_for_country(request.user, country),
         "may_record_priorities": may_record_priorities(request.user, country),
         "editable_owner_ids": circle_of(request.user).editable_organisation_ids,
+        **_comments_context(request, country),
     }
     return render(request, "analysis/profile/country_profile.html", context)
 
@@ -139,6 +146,38 @@ def priority_delete(request, iso3: str, pk: int):
         return HttpResponseRedirect(reverse("analysis:country_profile", args=[country.iso3]) + "#priorities")
     return render(request, "analysis/profile/priority_confirm_delete.html",
                   {"country": country, "priority": priority})
+
+
+@login_required
+@require_POST
+def priority_comment(request, iso3: str):
+    country = partner_country(iso3)
+    form = PriorityCommentForm(request.POST, priorities=_visible_priorities(request, country))
+    if not form.is_valid():
+        problems = "; ".join(f"{form.fields[name].label}: {' '.join(errors)}" for name, errors in form.errors.items())
+        messages.error(request, _("Your comment was not saved. %(problems)s") % {"problems": problems})
+    else:
+        try:
+            comment_on_priority(form.cleaned_data["priority"], form.cleaned_data["text"], acting_user=request.user)
+        except PermissionDenied as denied:
+            messages.error(request, str(denied))
+        else:
+            messages.success(request, _("Your comment was added."))
+    return HttpResponseRedirect(reverse("analysis:country_profile", args=[country.iso3]) + "#priority-comments")
+
+
+def _comments_context(request, country: Country) -> dict:
+    comments = PriorityComment.objects.visible_to(request.user).filter(priority__country=country).select_related(
+        "organisation", "priority__theme")
+    may_comment = request.user.is_authenticated and bool(circle_of(request.user).organisation_ids)
+    return {
+        "priority_comments": list(comments),
+        "comment_form": PriorityCommentForm(priorities=_visible_priorities(request, country)) if may_comment else None,
+    }
+
+
+def _visible_priorities(request, country: Country):
+    return PartnerPriority.objects.visible_to(request.user).filter(country=country).select_related("theme__parent")
 
 
 def _visible_priority(request, country: Country, pk: int) -> PartnerPriority:
