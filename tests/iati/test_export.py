@@ -42,7 +42,7 @@ EXTRA = {
     "related_activities": [{"ref": "XI-IATI-EC_INTPA-2021/PARENT", "type": "1"}],
     "other_transactions": [{"type": "11", "value": "25000", "currency": "EUR",
                             "value_date": "2023-05-02", "transaction_date": "2023-05-02"}],
-    "money_without_eur_rate": [{"kind": "disbursement", "amount": "1500000", "currency": "XOF",
+    "money_without_eur_rate": [{"kind": "disbursement", "amount": "1500000", "currency": "XDR",
                                 "value_date": "2023-07-01"}],
     "hierarchy": "2",
     "default_currency": "EUR",
@@ -279,7 +279,7 @@ def test_transactions_carry_type_value_date_currency_and_funding_chain(portfolio
     assert set(transactions) == {
         ("1", "1000000.00", "EUR", "2023-02-01"), ("2", "1000000.00", "EUR", "2023-03-01"),
         ("3", "250000.50", "USD", "2023-06-01"), ("4", "120000.00", "EUR", "2023-09-01"),
-        ("3", "1500000", "XOF", "2023-07-01"), ("11", "25000", "EUR", "2023-05-02")}
+        ("3", "1500000", "XDR", "2023-07-01"), ("11", "25000", "EUR", "2023-05-02")}
     disbursement = transactions[("3", "250000.50", "USD", "2023-06-01")]
     assert dict(disbursement.find("provider-org").attrib) == {
         "ref": "XI-IATI-EC_INTPA", "provider-activity-id": "XI-IATI-EC_INTPA-2021/PARENT"}

@@ -139,14 +139,28 @@ def ecb_rate(converter: CurrencyConverter, currency: str, day: date) -> Decimal 
 
 
 def money_elements(activity):
-    """(kind, value element) of the activity's budgets and of the transactions of a kind the hub keeps."""
-    for budget in activity.iterfind("budget"):
-        yield "budget", budget.find("value")
+    """(kind, value element) of the activity's budgets that count (not negative, not an original
+    one a revised budget of an overlapping period replaces) and of the transactions of a kind the
+    hub keeps."""
+    budgets = list(activity.iterfind("budget"))
+    revised = [budget_period(budget) for budget in budgets if budget.get("type") == "2"]
+    for budget in budgets:
+        value, period = budget.find("value"), budget_period(budget)
+        replaced = budget.get("type") != "2" and any(
+            None not in period + other and period[0] <= other[1] and other[0] <= period[1] for other in revised)
+        if not replaced and not (value is not None and (value.text or "").strip().startswith("-")):
+            yield "budget", value
     for transaction in activity.iterfind("transaction"):
         kind_element = transaction.find("transaction-type")
         kind = MONEY_KINDS.get(kind_element.get("code") if kind_element is not None else "")
         if kind is not None:
             yield kind, transaction.find("value")
+
+
+def budget_period(budget) -> tuple[str | None, str | None]:
+    dates = [(budget.find(tag).get("iso-date") or "")[:10] if budget.find(tag) is not None else ""
+             for tag in ("period-start", "period-end")]
+    return tuple(day or None for day in dates)
 
 
 def hand_checked_money_line(path: Path, converter: CurrencyConverter):

@@ -325,13 +325,14 @@ def test_an_end_before_the_start_is_dropped_and_flagged(iati_file, activity):
 
 
 def test_money_in_a_currency_without_an_ecb_rate_is_kept_aside(iati_file, activity):
-    parts = '<transaction><transaction-type code="3"/><value currency="XOF" value-date="2021-06-01">6559</value>' \
-            "</transaction>"
+    parts = '<transaction><transaction-type code="3"/><transaction-date iso-date="2021-05-28"/>' \
+            '<value currency="XDR" value-date="2021-06-01">6559</value></transaction>'
     record = only_record(iati_file, activity, parts)
     assert record.money == []
     assert record.extra["money_without_eur_rate"] == [
-        {"kind": "disbursement", "amount": "6559.00", "currency": "XOF", "value_date": "2021-06-01"}]
-    assert "no rate for XOF" in findings(record, ERROR)[0][2]
+        {"kind": "disbursement", "amount": "6559.00", "currency": "XDR", "value_date": "2021-06-01",
+         "transaction_date": "2021-05-28"}]
+    assert "no rate for XDR" in findings(record, ERROR)[0][2]
 
 
 def test_an_activity_without_identifier_or_reporting_organisation_is_rejected(iati_file, activity):

@@ -427,8 +427,9 @@ def _instrument_blocks(profile: CountryProfile) -> list:
 def _year_blocks(profile: CountryProfile) -> list:
     blocks = [Heading(_("By year"), level=2)]
     if not profile.by_year:
-        return [*blocks, Paragraph(_("No Team Europe money of this kind with a value date."), tone="muted")]
-    table = _amount_table(_("Team Europe money by year of its value date"), _("Year"))
+        return [*blocks, Paragraph(_("No Team Europe money of this kind."), tone="muted")]
+    table = _amount_table(
+        _("Team Europe money by year: transactions by their date, budgets by the start of their period"), _("Year"))
     _add_amount_rows(table, profile.by_year)
     _add_total_row(table, profile)
     return [*blocks, table, *_chart_if_money(profile.by_year, _("Team Europe money by year"), column_chart)]

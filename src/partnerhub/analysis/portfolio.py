@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import CharField, Exists, OuterRef, Q, Sum
-from django.db.models.functions import Cast, Substr
+from django.db.models.functions import Cast, Coalesce, Substr
 
 from partnerhub.registry.models import (
     Engagement,
@@ -150,8 +150,11 @@ def _fractions(share_model, key: str, visible) -> dict[int, dict[int, Decimal]]:
 
 
 def _add_money(facts: dict[int, EngagementFacts], visible) -> None:
-    # The year as text: SQLite would otherwise call a Python function for each row.
-    year = Substr(Cast("value_date", output_field=CharField()), 1, 4)
+    # The year of the transaction date or the budget period, never of the value date
+    # (only the exchange rate's date). As text: SQLite would otherwise call a Python
+    # function for each row.
+    dated = Coalesce("transaction_date", "period_start", "value_date")
+    year = Substr(Cast(dated, output_field=CharField()), 1, 4)
     rows = (
         MoneyLine.objects.filter(engagement__in=visible.values("pk")).order_by()
         .values("engagement_id", "kind", year=year)

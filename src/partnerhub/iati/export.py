@@ -434,11 +434,13 @@ def _money(activity, engagement: Engagement, extra: dict) -> None:
     for line in lines:
         if line.kind in TRANSACTION_TYPES:
             _transaction(activity, TRANSACTION_TYPES[line.kind], line.amount, line.currency,
-                         line.value_date, line)
+                         (line.transaction_date or line.value_date, line.value_date), line)
     for entry in without_rate:
         if entry.get("kind") in TRANSACTION_TYPES:
+            value_date = parse_date(entry.get("value_date"))
             _transaction(activity, TRANSACTION_TYPES[entry["kind"]], _amount_of(entry),
-                         _text(entry.get("currency")), parse_date(entry.get("value_date")))
+                         _text(entry.get("currency")),
+                         (parse_date(entry.get("transaction_date")) or value_date, value_date))
     for entry in _entries(extra, "other_transactions"):
         _other_transaction(activity, entry)
 
@@ -454,6 +456,9 @@ def _budgets(activity, engagement: Engagement, extra: dict, lines: list, without
     pending += [(_amount_of(e), _text(e.get("currency")), parse_date(e["value_date"]), False)
                 for e in without_rate]
     for stated in _entries(extra, "budgets"):
+        if stated.get("superseded") is True:
+            _superseded_budget(activity, stated)
+            continue
         match = next((money for money in pending if _is_stated_budget(stated, money)), None)
         if match is not None:
             pending.remove(match)
@@ -476,7 +481,7 @@ def _is_stated_budget(stated: dict, money: tuple) -> bool:
 
 
 def _unread_budget(activity, stated: dict) -> None:
-    """A budget the importer could not turn into money (a zero value, a missing
+    """A budget the importer could not turn into money (a zero or negative value, a missing
     currency) is given back as stated, so that the same finding is made again.
     One it did read but that is gone from the money now was removed in the hub."""
     value = _text(stated.get("value"))
@@ -487,7 +492,21 @@ def _unread_budget(activity, stated: dict) -> None:
     _sub(element, "period-start", iso_date=start.isoformat())
     _sub(element, "period-end", iso_date=end.isoformat())
     # Without a value date the importer takes the period's start: say so outright.
-    _sub(element, "value", value, value_date=start.isoformat())
+    _sub(element, "value", value, currency=_text(stated.get("stated_currency")), value_date=start.isoformat())
+
+
+def _superseded_budget(activity, stated: dict) -> None:
+    """An original budget a revised one replaced: never counted in the hub, given
+    back as the publisher stated it."""
+    value = _text(stated.get("value"))
+    start, end = parse_date(stated.get("period_start")), parse_date(stated.get("period_end"))
+    if not (XSD_DECIMAL.match(value) and start and end):
+        return
+    value_date = parse_date(stated.get("value_date")) or start
+    element = _sub(activity, "budget", type=_text(stated.get("type")), status=_text(stated.get("status")))
+    _sub(element, "period-start", iso_date=start.isoformat())
+    _sub(element, "period-end", iso_date=end.isoformat())
+    _sub(element, "value", value, currency=_text(stated.get("currency")), value_date=value_date.isoformat())
 
 
 def _budget(activity, engagement: Engagement, money: tuple, stated: dict) -> None:
@@ -511,11 +530,13 @@ def _budget_period(engagement: Engagement, stated: dict, value_date: date) -> tu
     return start, end
 
 
-def _transaction(activity, type_code: str, amount: Decimal, currency: str, value_date: date,
+def _transaction(activity, type_code: str, amount: Decimal, currency: str, dates: tuple[date, date],
                  line: MoneyLine | None = None) -> None:
+    """``dates``: the transaction date and the value date, each given back as it was read."""
+    transaction_date, value_date = dates
     element = _sub(activity, "transaction")
     _sub(element, "transaction-type", code=type_code)
-    _sub(element, "transaction-date", iso_date=value_date.isoformat())
+    _sub(element, "transaction-date", iso_date=transaction_date.isoformat())
     _sub(element, "value", _plain(amount), currency=currency, value_date=value_date.isoformat())
     if line is None:
         return

@@ -59,6 +59,9 @@ MONEY_KIND_BY_TRANSACTION_TYPE = {
     "3": MoneyKind.DISBURSEMENT, "4": MoneyKind.EXPENDITURE,
 }
 LEGACY_TRANSACTION_TYPES = {"IF": "1", "C": "2", "D": "3", "E": "4"}
+# IATI BudgetType: 1 original, 2 revised (the type is required; a missing one reads as original).
+ORIGINAL_BUDGET = ("1", "")
+REVISED_BUDGET = "2"
 
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(T[0-9:.]+)?(Z|[+-]\d{2}:?\d{2})?$")
@@ -97,6 +100,11 @@ class MoneyRecord:
     provider_activity: str = ""
     receiver_ref: str = ""
     receiver_activity: str = ""
+    # The year a line counts in comes from these, never from the value date
+    # (IATI's exchange-rate date, which some publishers set to their extraction day).
+    transaction_date: date | None = None
+    period_start: date | None = None
+    is_correction: bool = False
 
 
 @dataclass
@@ -318,6 +326,7 @@ class _ActivityReader:
         self.policy_markers: list[dict[str, str]] = []
         self.related: list[dict[str, str]] = []
         self.status_seen = False
+        self.revised_periods: list[tuple[date | None, date | None]] | None = None
 
     # -- texts ---------------------------------------------------------------
 
@@ -546,25 +555,45 @@ class _ActivityReader:
     # -- money -------------------------------------------------------------
 
     def budget(self, element):
-        value = period_start = period_end = None
-        for child in element:
-            tag = child.tag
-            if tag == "value":
-                value = child
-            elif tag == "period-start":
-                period_start = (child.get("iso-date") or "").strip()
-            elif tag == "period-end":
-                period_end = (child.get("iso-date") or "").strip()
-        line = self._money(MoneyKind.BUDGET, value, parse_date(period_start), ("budget", ""))
-        self.record.add_extra("budgets", {
-            "type": (element.get("type") or "").strip(), "status": (element.get("status") or "").strip(),
-            "period_start": period_start or "", "period_end": period_end or "",
-            "value": (value.text or "").strip() if value is not None else "",
-            "currency": line.currency if line else "",
-            "value_date": line.value_date.isoformat() if line else "",
-        })
+        stated = _stated_budget(element)
+        if self.revised_periods is None:
+            # Whether a revised budget replaces this one depends on every budget of the activity.
+            others = map(_stated_budget, element.getparent().iterfind("budget"))
+            self.revised_periods = [_period(other) for other in others if other["type"] == REVISED_BUDGET]
+        if stated["type"] in ORIGINAL_BUDGET and any(_overlap(_period(stated), revised)
+                                                     for revised in self.revised_periods):
+            self._superseded_budget(stated)
+        else:
+            self._counted_budget(stated)
+
+    def _counted_budget(self, stated: dict):
+        value = stated["value"]
+        line = self._money(MoneyKind.BUDGET, value, parse_date(stated["period_start"]), ("budget", ""))
         if line is not None:
+            line.period_start = parse_date(stated["period_start"])
             self.record.money.append(line)
+        entry = {**stated, "value": (value.text or "").strip() if value is not None else "",
+                 "currency": line.currency if line else "",
+                 "value_date": line.value_date.isoformat() if line else ""}
+        if line is None and value is not None and (value.get("currency") or "").strip():
+            # Left out (a negative value, say): the export gives the currency back as stated.
+            entry["stated_currency"] = value.get("currency").strip()
+        self.record.add_extra("budgets", entry)
+
+    def _superseded_budget(self, stated: dict):
+        """An original budget a revised one of the same period replaces: kept for
+        the export as stated, never counted (else the period would count twice)."""
+        value = stated["value"]
+        self.record.flag(WARNING, "budget", _("the original budget of %(start)s to %(end)s is replaced by the "
+                                              "revised budget of the same period: only the revised one counts")
+                         % {"start": stated["period_start"] or "?", "end": stated["period_end"] or "?"})
+        self.record.add_extra("budgets", {
+            **stated, "superseded": True,
+            "value": (value.text or "").strip() if value is not None else "",
+            "currency": ((value.get("currency") if value is not None else "") or "").strip().upper()
+            or self.default_currency or "",
+            "value_date": ((value.get("value-date") if value is not None else "") or "").strip(),
+        })
 
     def transaction(self, element):
         raw_type = transaction_date = ""
@@ -593,6 +622,7 @@ class _ActivityReader:
             return
         line = self._money(kind, value, fallback, ("transaction", code))
         if line is not None:
+            line.transaction_date = fallback
             _add_funding_chain(line, provider, receiver)
             self.record.money.append(line)
 
@@ -620,12 +650,27 @@ class _ActivityReader:
         if value is None:
             self._flag_money(ERROR, where, _("%(where)s has no value: left out"))
             return None
-        amount = self._amount(value, where)
+        amount = self._negative_checked(self._amount(value, where), where)
         currency = self._currency(value, where)
         value_date = self._value_date(value, fallback_date, where)
         if amount is None or currency is None or value_date is None:
             return None
-        return self._converted(kind, amount, currency, value_date, where)
+        line = self._converted(kind, amount, currency, (value_date, fallback_date), where)
+        if line is not None:
+            line.is_correction = amount < 0
+        return line
+
+    def _negative_checked(self, amount: Decimal | None, where) -> Decimal | None:
+        """IATI allows negative transactions as corrections of earlier ones; a budget is never negative."""
+        if amount is None or amount > 0:
+            return amount
+        if where[0] == "budget":
+            self._flag_money(ERROR, where, _("%(where)s: value %(value)s is negative, which a budget cannot be: "
+                                             "left out"), value=amount)
+            return None
+        self._flag_money(WARNING, where, _("%(where)s: value %(value)s is negative: kept as a correction of an "
+                                           "earlier transaction"), value=amount)
+        return amount
 
     def _flag_money(self, tier: str, where: tuple[str, str], message: str, **values) -> None:
         """Findings on money name the element; the label is only built when needed."""
@@ -670,12 +715,15 @@ class _ActivityReader:
                              value=(raw or "").strip())
         return day
 
-    def _converted(self, kind, amount, currency, value_date, where) -> MoneyRecord | None:
+    def _converted(self, kind, amount, currency, dates, where) -> MoneyRecord | None:
+        """``dates``: the value date and the transaction date or budget period start."""
+        value_date, dated = dates
         if currency != "EUR" and currency not in _ecb_currencies():
             self._flag_money(ERROR, where, _("%(where)s: the ECB publishes no rate for %(currency)s, so it has "
                                              "no value in EUR: kept aside"), currency=currency)
             self.record.add_extra("money_without_eur_rate", {
                 "kind": kind, "amount": str(amount), "currency": currency, "value_date": value_date.isoformat(),
+                "transaction_date": dated.isoformat() if dated and where[0] == "transaction" else "",
             })
             return None
         amount_eur, rate_date = to_eur(amount, currency, value_date)
@@ -723,6 +771,32 @@ def _with_shares(pairs: list[tuple[str, str | None]], shares: list[Decimal] | No
     """Each code once (the last mention wins), with its share or blank."""
     codes = [code for code, _raw in pairs]
     return list(dict(zip(codes, shares or [None] * len(codes), strict=True)).items())
+
+
+def _stated_budget(element: etree._Element) -> dict:
+    """A budget's type, status, period (as written) and value element."""
+    stated = {"type": (element.get("type") or "").strip(), "status": (element.get("status") or "").strip(),
+              "period_start": "", "period_end": "", "value": None}
+    for child in element:
+        tag = child.tag
+        if tag == "value":
+            stated["value"] = child
+        elif tag == "period-start":
+            stated["period_start"] = (child.get("iso-date") or "").strip()
+        elif tag == "period-end":
+            stated["period_end"] = (child.get("iso-date") or "").strip()
+    return stated
+
+
+def _period(stated: dict) -> tuple[date | None, date | None]:
+    return parse_date(stated["period_start"]), parse_date(stated["period_end"])
+
+
+def _overlap(period, other) -> bool:
+    """Whether two budget periods share a day; a period without both ends shares none."""
+    if None in period or None in other:
+        return False
+    return period[0] <= other[1] and other[0] <= period[1]
 
 
 def _add_funding_chain(line: MoneyRecord, provider, receiver) -> None:

@@ -641,7 +641,8 @@ class _Children:
     SECTOR = ("engagement_id", "vocabulary", "code", "percentage")
     PARTICIPATION = ("engagement_id", "organisation_id", "role")
     MONEY = ("engagement_id", "kind", "amount", "currency", "value_date", "amount_eur", "eur_rate_date",
-             "provider_ref", "provider_activity", "receiver_ref", "receiver_activity")
+             "provider_ref", "provider_activity", "receiver_ref", "receiver_activity",
+             "transaction_date", "period_start", "is_correction")
     THEME = ("engagement_id", "theme_id", "share", "assigned_by", "confidence", "explanation")
 
     def __init__(self):
@@ -659,7 +660,8 @@ class _Children:
         self.sectors += [(pk, s.vocabulary, s.code, s.percentage) for s in record.sectors]
         self.participations += [(pk, organisation.pk, str(role)) for organisation, role in item.participations]
         self.money += [(pk, str(m.kind), m.amount, m.currency, m.value_date, m.amount_eur, m.eur_rate_date,
-                        m.provider_ref, m.provider_activity, m.receiver_ref, m.receiver_activity)
+                        m.provider_ref, m.provider_activity, m.receiver_ref, m.receiver_activity,
+                        m.transaction_date, m.period_start, m.is_correction)
                        for m in record.money]
         self.themes += [
             (pk, theme.pk, None, str(ThemeAssignment.CLASSIFIER), suggestion.confidence, suggestion.explanation)

@@ -28,7 +28,7 @@ from partnerhub.registry.models import (
     ParticipationRole,
     Theme,
 )
-from partnerhub.registry.money import known_currencies
+from partnerhub.registry.money import known_currencies, negative_amount_problem
 from partnerhub.registry.services import SCALAR_FIELDS, EngagementInput, MoneyInput
 
 SHARING_LEVEL_EXPLANATIONS = {
@@ -235,6 +235,20 @@ class MoneyLineForm(RowForm):
     )
     currency = forms.ChoiceField(label=_("Currency"), choices=currency_choices, initial="EUR")
     value_date = forms.DateField(label=_("Value date"), widget=DATE_WIDGET)
+    is_correction = forms.BooleanField(
+        label=_("Correction"), required=False,
+        help_text=_("Tick to enter a negative amount that corrects an earlier line."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        amount = cleaned.get("amount")
+        if amount is not None:
+            problem = negative_amount_problem(cleaned.get("kind", ""), amount,
+                                              is_correction=cleaned.get("is_correction", False))
+            if problem:
+                self.add_error("amount", problem)
+        return cleaned
 
 
 class LinkForm(RowForm):
@@ -362,7 +376,8 @@ class EngagementEditor:
             themes=[(row["theme"], row["share"]) for row in rows["themes"]],
             participations=[(row["organisation"], row["role"]) for row in rows["participations"]],
             money=[
-                MoneyInput(row["kind"], row["amount"], row["currency"], row["value_date"])
+                MoneyInput(row["kind"], row["amount"], row["currency"], row["value_date"],
+                           is_correction=row["is_correction"])
                 for row in rows["money"]
             ],
             links=[(row["target"], row["kind"]) for row in rows["links"]],
@@ -439,7 +454,8 @@ def _row_initial(data: EngagementInput | None, user) -> dict[str, list[dict]]:
         "themes": [{"theme": t, "share": s} for t, s in data.themes],
         "participations": [{"organisation": o, "role": r} for o, r in data.participations],
         "money": [
-            {"kind": m.kind, "amount": m.amount, "currency": m.currency, "value_date": m.value_date}
+            {"kind": m.kind, "amount": m.amount, "currency": m.currency, "value_date": m.value_date,
+             "is_correction": m.is_correction}
             for m in data.money
         ],
         # A link whose other end the user may no longer see is not shown.

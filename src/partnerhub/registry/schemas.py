@@ -144,6 +144,9 @@ class MoneyIn(StrictInput):
     amount: Decimal = Field(max_digits=16, decimal_places=2)
     currency: Text = Field("EUR", pattern=r"^[A-Za-z]{3}$", description="ISO 4217 code.")
     value_date: date
+    is_correction: bool = Field(
+        False, description="A negative commitment, disbursement, expenditure or incoming fund is refused "
+                           "unless it corrects an earlier one; budgets are never negative.")
 
 
 class LinkIn(StrictInput):
@@ -272,7 +275,11 @@ class MoneyLineOut(Schema):
     kind: MoneyKind
     amount: Decimal
     currency: str
-    value_date: date
+    value_date: date = Field(description="Date of the exchange rate (IATI value-date).")
+    transaction_date: date | None = Field(
+        description="Date of the transaction as the publisher gives it; empty: the value date.")
+    period_start: date | None = Field(description="Start of a budget's period; empty: the value date.")
+    is_correction: bool = Field(description="A negative amount correcting an earlier one.")
     amount_eur: Decimal
     eur_rate_date: date | None = Field(description="Date of the ECB rate used; empty for EUR.")
     provider_ref: str = Field(description="IATI identifier of the organisation that provided the money.")
@@ -528,7 +535,8 @@ def _participations(rows: list[ParticipationIn], user):
 
 
 def _money(rows: list[MoneyIn], user) -> list[MoneyInput]:
-    return [MoneyInput(row.kind.value, row.amount, row.currency.upper(), row.value_date)
+    return [MoneyInput(row.kind.value, row.amount, row.currency.upper(), row.value_date,
+                       is_correction=row.is_correction)
             for row in rows]
 
 

@@ -31,7 +31,7 @@ from partnerhub.registry.models import (
     Participation,
     Theme,
 )
-from partnerhub.registry.money import known_currencies, to_eur
+from partnerhub.registry.money import known_currencies, negative_amount_problem, to_eur
 
 HUNDRED = Decimal("100")
 # Money columns hold 16 digits before the point; conversion to EUR may grow an
@@ -40,6 +40,8 @@ LARGEST_AMOUNT = Decimal("1e14")
 SHARE_TOLERANCE = Decimal("0.05")
 # Who passed a money line's money to whom, as an IATI import read it.
 CHAIN_FIELDS = ("provider_ref", "provider_activity", "receiver_ref", "receiver_activity")
+# What an import read of a money line that forms and the API do not carry.
+IMPORTED_MONEY_FIELDS = (*CHAIN_FIELDS, "transaction_date", "period_start")
 
 # Scalar fields a user sets directly on an engagement.
 SCALAR_FIELDS = (
@@ -60,6 +62,10 @@ class MoneyInput:
     provider_activity: str = ""
     receiver_ref: str = ""
     receiver_activity: str = ""
+    transaction_date: date | None = None
+    period_start: date | None = None
+    # Only a correction may be negative, and never a budget.
+    is_correction: bool = False
 
 
 @dataclass
@@ -158,7 +164,8 @@ def input_from_engagement(engagement: Engagement) -> EngagementInput:
         ],
         money=[
             MoneyInput(m.kind, m.amount, m.currency, m.value_date, m.provider_ref, m.provider_activity,
-                       m.receiver_ref, m.receiver_activity)
+                       m.receiver_ref, m.receiver_activity, m.transaction_date, m.period_start,
+                       m.is_correction)
             for m in engagement.money_lines.all()
         ],
         links=[(link.target, link.kind) for link in engagement.links_out.select_related("target")],
@@ -233,6 +240,9 @@ def _check_money(data, user, engagement):
             yield "money", _("The amount %(amount)s is too large to be real.") % {
                 "amount": line.amount
             }
+        problem = negative_amount_problem(line.kind, line.amount, is_correction=line.is_correction)
+        if problem:
+            yield "money", problem
 
 
 def _check_links(data, user, engagement):
@@ -290,8 +300,8 @@ def _replace_children(engagement: Engagement, data: EngagementInput) -> None:
 
 
 def _replace_money(engagement: Engagement, lines: list[MoneyInput]) -> None:
-    """A line kept as it was keeps the funding chain an import read, even when
-    the form or the API that resubmits it does not carry the chain."""
+    """A line kept as it was keeps the funding chain and the dates an import read,
+    even when the form or the API that resubmits it does not carry them."""
     chains: dict[tuple, list[tuple]] = {}
     for earlier in engagement.money_lines.all():
         chains.setdefault(_money_key(earlier), []).append(_chain(earlier))
@@ -300,7 +310,7 @@ def _replace_money(engagement: Engagement, lines: list[MoneyInput]) -> None:
     for line in lines:
         earlier = chains.get(_money_key(line))
         if earlier and not any(_chain(line)):
-            line = replace(line, **dict(zip(CHAIN_FIELDS, earlier.pop(0), strict=True)))
+            line = replace(line, **dict(zip(IMPORTED_MONEY_FIELDS, earlier.pop(0), strict=True)))
         rows.append(_money_line(engagement, line))
     MoneyLine.objects.bulk_create(rows)
 
@@ -310,7 +320,7 @@ def _money_key(line) -> tuple:
 
 
 def _chain(line) -> tuple:
-    return tuple(getattr(line, name) for name in CHAIN_FIELDS)
+    return tuple(getattr(line, name) for name in IMPORTED_MONEY_FIELDS)
 
 
 def _replace_themes(engagement: Engagement, themes) -> None:
@@ -353,6 +363,8 @@ def _money_line(engagement: Engagement, line: MoneyInput) -> MoneyLine:
         amount_eur=amount_eur, eur_rate_date=rate_date,
         provider_ref=line.provider_ref, provider_activity=line.provider_activity,
         receiver_ref=line.receiver_ref, receiver_activity=line.receiver_activity,
+        transaction_date=line.transaction_date, period_start=line.period_start,
+        is_correction=line.is_correction,
     )
 
 

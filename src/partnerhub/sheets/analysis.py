@@ -20,8 +20,16 @@ from django.utils.translation import gettext as _
 
 from partnerhub.core.sharing import SharingLevel
 from partnerhub.registry.models import Engagement, EngagementStatus, Language
+from partnerhub.registry.money import negative_amount_problem
 from partnerhub.registry.services import HUNDRED, LARGEST_AMOUNT, SHARE_TOLERANCE, MoneyInput
-from partnerhub.sheets.columns import COLUMN_KEYS, COUNTRY_SLOTS, MONEY_KINDS, ORGANISATION_SLOTS, THEME_SLOTS
+from partnerhub.sheets.columns import (
+    COLUMN_KEYS,
+    CORRECTABLE_KINDS,
+    COUNTRY_SLOTS,
+    MONEY_KINDS,
+    ORGANISATION_SLOTS,
+    THEME_SLOTS,
+)
 from partnerhub.sheets.findings import Finding, Tier
 from partnerhub.sheets.matching import Lookups, Match, Vocabulary, theme_label
 from partnerhub.sheets.reader import SheetContent, SheetRow
@@ -403,12 +411,25 @@ class RowAnalysis:
             if self.text(f"{kind}_currency") or self.text(f"{kind}_date"):
                 self.add(Tier.WARNING, amount_column, _("A currency or date without an amount was ignored."))
             return None
+        is_correction = self._is_correction(kind)
         amount = self._amount(amount_column)
+        if amount is not None:
+            problem = negative_amount_problem(kind, amount, is_correction=is_correction)
+            if problem:
+                self.add(Tier.ERROR, amount_column, f"{problem} {_('The amount was left out.')}")
+                amount = None
         currency = self._currency(f"{kind}_currency")
         value_date = self._value_date(f"{kind}_date")
         if amount is None or currency is None or value_date is None:
             return None
-        return MoneyInput(kind, amount, currency, value_date)
+        return MoneyInput(kind, amount, currency, value_date, is_correction=is_correction)
+
+    def _is_correction(self, kind: str) -> bool:
+        column = f"{kind}_correction"
+        if kind not in CORRECTABLE_KINDS or not self.text(column):
+            return False
+        return bool(self.lookup(column, self.lookups.yes_no, _("yes or no"),
+                                consequence=_("Read as no: a negative amount is refused.")))
 
     def _amount(self, column: str) -> Decimal | None:
         try:
@@ -418,9 +439,7 @@ class RowAnalysis:
             return None
         if amount == 0:
             self.add(Tier.WARNING, column, _("An amount of zero says nothing; it was left out."))
-        elif amount < 0:
-            self.add(Tier.ERROR, column, _("The amount is negative; it was left out."))
-        elif amount >= LARGEST_AMOUNT:
+        elif abs(amount) >= LARGEST_AMOUNT:
             self.add(Tier.ERROR, column, _("The amount is too large to be real; it was left out."))
         else:
             return amount

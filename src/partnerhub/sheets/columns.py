@@ -17,6 +17,8 @@ COUNTRY_SLOTS = 5
 THEME_SLOTS = 3
 ORGANISATION_SLOTS = 4
 MONEY_KINDS = ("budget", "commitment", "disbursement")
+# A budget is never negative, so it cannot be a correction.
+CORRECTABLE_KINDS = ("commitment", "disbursement")
 
 
 @dataclass(frozen=True)
@@ -106,6 +108,13 @@ def _money_columns() -> list[Column]:
             _("Value date of the amount (YYYY-MM-DD or DD/MM/YYYY); the start date when left empty."),
             kind="date", width=13,
         ))
+        if kind in CORRECTABLE_KINDS:
+            columns.append(Column(
+                f"{kind}_correction",
+                _("yes when a negative amount corrects an earlier one; no or empty otherwise. "
+                  "A negative amount is refused without it."),
+                choices="yes_no", width=12,
+            ))
     return columns
 
 

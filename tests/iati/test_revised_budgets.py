@@ -1,0 +1,89 @@
+"""An original budget and a revised budget of the same period count once: the revised one.
+
+Checked on the real activities that carry both (OCHA's FTS records in the
+IATI Datastore export, a Swiss record in the OCHA fixtures), read here with lxml.
+"""
+
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+from lxml import etree
+
+from partnerhub.access.models import ApiToken
+from partnerhub.analysis.portfolio import load_portfolio
+from partnerhub.iati.services import import_iati_files
+from partnerhub.registry.models import Engagement, MoneyLine
+from tests.api.helpers import ApiClient
+from tests.iati.conftest import SHARED_ACTIVITIES
+from tests.iati.export_support import activities_of, exported
+
+FILES = [SHARED_ACTIVITIES / "d-portal" / "dflat_downloads_activities.xml",
+         SHARED_ACTIVITIES / "ocha-hdx-fixtures" / "covid_dportal.xml"]
+MAURITANIA_APPEAL = "XM-OCHA-FTS-MRT-15/H/77007/R/122"
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(not all(path.is_file() for path in FILES), reason="the real IATI files are absent"),
+]
+
+
+def stated_budgets(activity) -> list[tuple[str, str, str, Decimal]]:
+    return [(budget.get("type") or "1", budget.find("period-start").get("iso-date")[:10],
+             budget.find("period-end").get("iso-date")[:10], Decimal(budget.find("value").text))
+            for budget in activity.iterfind("budget")]
+
+
+def counted(budgets) -> list[Decimal]:
+    """Every budget but an original one whose period a revised one overlaps (a budget is
+    never negative and zero says nothing: those are left out)."""
+    revised = [(start, end) for kind, start, end, _value in budgets if kind == "2"]
+    return sorted(value for kind, start, end, value in budgets
+                  if value > 0 and (kind == "2" or not any(start <= other_end and other_start <= end
+                                                           for other_start, other_end in revised)))
+
+
+def activities_with_both_kinds() -> dict[str, list]:
+    found = {}
+    for path in FILES:
+        for activity in etree.parse(str(path)).iter("iati-activity"):
+            budgets = stated_budgets(activity)
+            if {"1", "2"} <= {kind for kind, *_rest in budgets}:
+                found[activity.findtext("iati-identifier").strip()] = budgets
+    return found
+
+
+@pytest.fixture
+def imported(cast):
+    import_iati_files(FILES, keep_all=True)
+    # Profiles count migration-relevant records: these humanitarian ones are made so for the comparison.
+    Engagement.objects.update(migration_relevant=True)
+    return activities_with_both_kinds()
+
+
+def test_only_the_revised_budget_of_a_period_becomes_money(imported):
+    assert MAURITANIA_APPEAL in imported
+    for identifier, budgets in imported.items():
+        lines = MoneyLine.objects.filter(engagement__iati_identifier=identifier, kind="budget")
+        assert sorted(line.amount for line in lines) == counted(budgets), identifier
+
+
+def test_profile_and_api_count_the_revised_budget_once(imported, cast):
+    engagement = Engagement.objects.get(iati_identifier=MAURITANIA_APPEAL)
+    [line] = engagement.money_lines.filter(kind="budget")
+    assert line.amount == Decimal("1495000")
+
+    portfolio = load_portfolio(cast.outsider, list(engagement.countries.values_list("pk", flat=True)))
+    _token, raw = ApiToken.issue(cast.commission_desk_officer, "tests")
+    api = ApiClient(Client(), {"Authorization": f"Bearer {raw}"})
+    totals = api.get(f"/engagements/{engagement.pk}").json()["totals"]
+
+    assert portfolio.engagements[engagement.pk].total("budget") == line.amount_eur
+    assert [Decimal(t["amount_eur"]) for t in totals if t["kind"] == "budget"] == [line.amount_eur]
+
+
+def test_the_export_gives_back_both_budgets_as_stated(imported):
+    document = exported(Engagement.objects.filter(iati_identifier__in=imported))
+
+    for identifier, activity in activities_of(document).items():
+        assert sorted(stated_budgets(activity)) == sorted(imported[identifier]), identifier
