@@ -172,3 +172,15 @@ def test_an_overlap_decision_taken_while_one_side_was_hidden_stays_out_of_its_hi
     assert [(e.change.changes["decision"], e.shows_earlier_values) for e in entries] == [
         (["duplicate", "complementary"], False)]
     assert len(readable_history(pair, reviewer)) == 2
+
+
+def test_editor_names_on_the_record_page_are_for_the_eu_side_only(client, cast):
+    engagement = cast.engagement(cast.commission, cast.commission_desk_officer, sharing_level="public")
+    rewrite(engagement, cast.commission_desk_officer, title="Renamed")
+    url = reverse("registry:engagement_detail", args=[engagement.pk])
+    for reader in (None, cast.moroccan_ministry_user, cast.iom_officer):
+        if reader is not None:
+            client.force_login(reader)
+        assert "commission.desk" not in client.get(url).content.decode(), reader
+    client.force_login(cast.french_embassy_viewer)
+    assert "commission.desk" in client.get(url).content.decode()

@@ -126,6 +126,7 @@ def detail_context(user, engagement: Engagement) -> dict:
         "history": readable_history(engagement, user, hidden=() if engagement.notes_for(user) else ("notes",)),
         "access_log": access_log(engagement) if is_owner_member else None,
         "can_edit": can_edit(user, engagement),
+        "shows_editor_names": circle_of(user).eu_side,
         "notes": engagement.notes_for(user),
     }
 
