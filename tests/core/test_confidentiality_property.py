@@ -22,6 +22,7 @@ from hypothesis.extra.django import TestCase
 
 from partnerhub.access.models import Membership, Organisation, OrganisationKind, Role
 from partnerhub.analysis.profile import country_profile
+from partnerhub.core.visibility import audience_of, circle_of, reads_audience
 from partnerhub.geo.models import Country
 from partnerhub.registry.models import Engagement, EngagementCountry, MoneyLine
 
@@ -141,6 +142,19 @@ class ConfidentialityPropertyTest(TestCase):
             assert seen == self.expected(memberships, orgs, records, engagements), (user, memberships)
         anonymous = set(Engagement.objects.visible_to(AnonymousUser()).values_list("pk", flat=True))
         assert anonymous == self.expected([], orgs, records, engagements)
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(worlds())
+    def test_the_audience_kept_with_history_reads_exactly_like_the_rules(self, world):
+        """What a history entry keeps of a record's sharing decides as the rules do."""
+        orgs, _users, records = world
+        people, engagements = self.build(world)
+        audiences = [audience_of(engagement) for engagement in engagements]
+        for user, memberships in [*people, (None, [])]:
+            circle = circle_of(user or AnonymousUser())
+            readable = {e.pk for e, audience in zip(engagements, audiences, strict=True)
+                        if reads_audience(circle, audience)}
+            assert readable == self.expected(memberships, orgs, records, engagements), memberships
 
     @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(worlds())
