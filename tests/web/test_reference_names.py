@@ -145,3 +145,21 @@ def test_the_engagement_page_names_countries_and_themes_in_french(cast):
     for name in ("Maroc", "Gestion des frontières", "Tunisie", "Espagne"):
         assert name in body, name
     assert "Border management" not in body
+
+
+def test_the_country_profile_and_brief_speak_french_to_a_french_reader(cast):
+    from io import BytesIO
+
+    from docx import Document
+
+    cast.engagement(cast.german_interior, cast.german_ministry_editor, countries=("MAR",),
+                    themes=("IRREG-BORDER",), title="Border posts")
+    client = client_for(cast.commission_desk_officer)
+
+    page = client.get("/countries/MAR/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    brief = client.get("/countries/MAR/brief.docx", HTTP_ACCEPT_LANGUAGE="fr").content
+
+    assert '<h1 class="ph-page-title">Maroc</h1>' in page
+    assert "Gestion des frontières" in page and "Allemagne" in page
+    brief_text = "\n".join(paragraph.text for paragraph in Document(BytesIO(brief)).paragraphs)
+    assert "Maroc" in brief_text and "Morocco" not in brief_text

@@ -268,7 +268,7 @@ def build_brief(profile: CountryProfile, overlaps: dict, *, user) -> Brief:
         *_annex_blocks(profile),
     ]
     return Brief(
-        title=_("Country brief: %(country)s") % {"country": profile.country.name},
+        title=_("Country brief: %(country)s") % {"country": profile.country.localized_name},
         marking=marking,
         generated=_("Generated on %(moment)s") % {
             "moment": date_format(timezone.localtime(profile.generated_at), "DATETIME_FORMAT")},
@@ -517,7 +517,7 @@ def _priority_blocks(profile: CountryProfile) -> list:
     for row in profile.priorities:
         priority = row.priority
         stated = _("%(source)s, %(date)s") % {"source": priority.source, "date": day(priority.stated_on)}
-        table.add([priority.theme.name, priority.description, stated, full_eur(row.amount),
+        table.add([priority.theme.localized_name, priority.description, stated, full_eur(row.amount),
                    count_text(row.engagements)])
     blocks += [table, Heading(_("Gaps"), level=2)]
     if not profile.gaps:
@@ -525,7 +525,7 @@ def _priority_blocks(profile: CountryProfile) -> list:
     return [
         *blocks,
         Paragraph(_("No Team Europe engagement serves these stated priorities:"), tone="warning"),
-        Bullets([row.priority.theme.name for row in profile.gaps]),
+        Bullets([row.priority.theme.localized_name for row in profile.gaps]),
     ]
 
 

@@ -70,7 +70,7 @@ def _group(key: str, organisations: list[Organisation]) -> ActorGroup:
         return ActorGroup(key, _("European Union"), True, ids, (0, ""))
     if key.startswith("MS-"):
         country = organisations[0].country
-        return ActorGroup(key, country.name, True, ids, (1, country.name))
+        return ActorGroup(key, country.localized_name, True, ids, (1, country.localized_name))
     name = organisations[0].short_name
     return ActorGroup(key, name, False, ids, (2, name.lower()))
 

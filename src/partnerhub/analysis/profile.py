@@ -226,7 +226,7 @@ def _by_theme(figures: CountryFigures, country: Country) -> list[Row]:
         for theme in sorted((t for t in themes.values() if t.parent_id == pillar.pk),
                             key=lambda t: (t.position, t.name)):
             if theme.pk in counts:
-                rows.append(Row(theme.code, theme.name, amounts[theme.pk], len(counts[theme.pk]),
+                rows.append(Row(theme.code, theme.localized_name, amounts[theme.pk], len(counts[theme.pk]),
                                 list_url(country, theme=theme.code), level=1))
     if None in counts:
         rows.append(Row(NOT_SPECIFIED, _("No theme given"), amounts[None], len(counts[None]), ""))

@@ -502,7 +502,7 @@ def route_summaries(scope: ScopeFigures, routes: Iterable[Route], regional: Regi
         ids = [country.pk for country in countries]
         region_ids = [region.pk for region in route.recipient_regions.all()]
         totals = area_totals(scope, ids, regional, region_ids, undisclosed=scope.hidden.in_countries(ids))
-        summaries.append(AreaSummary(route.code, route.name, route_url(route), totals, countries))
+        summaries.append(AreaSummary(route.code, route.localized_name, route_url(route), totals, countries))
     return summaries
 
 
@@ -604,7 +604,7 @@ def sub_theme_rows(scope: ScopeFigures, pillar: Theme, countries: list[Country],
                              amounts[pillar.pk], counts[pillar.pk], scope.hidden.on_theme(pillar.pk, ids)))
     for theme in taxonomy.children(pillar):
         if theme.pk in counts:
-            rows.append(ThemeRow(theme.name, amounts[theme.pk], counts[theme.pk], scope.hidden.on_theme(theme.pk, ids),
+            rows.append(ThemeRow(theme.localized_name, amounts[theme.pk], counts[theme.pk], scope.hidden.on_theme(theme.pk, ids),
                                  href=engagements_url(countries, theme=theme.code), level=1))
     return rows
 
