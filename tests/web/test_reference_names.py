@@ -163,3 +163,19 @@ def test_the_country_profile_and_brief_speak_french_to_a_french_reader(cast):
     assert "Gestion des frontières" in page and "Allemagne" in page
     brief_text = "\n".join(paragraph.text for paragraph in Document(BytesIO(brief)).paragraphs)
     assert "Maroc" in brief_text and "Morocco" not in brief_text
+
+
+def test_an_organisation_french_name_shows_in_the_chooser_and_on_the_engagement_page(cast):
+    cast.commission.name_fr = "Commission européenne – DG INTPA"
+    cast.commission.save()
+    engagement = cast.engagement(cast.commission, cast.commission_desk_officer, sharing_level="public")
+    client = client_for(None)
+
+    listing = client.get(f"{LIST_URL}?organisation={cast.commission.pk}", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    detail = client.get(detail_url(engagement), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+
+    assert f'<option value="{cast.commission.pk}" selected>Commission européenne – DG INTPA (INTPA)</option>' in listing
+    assert "Commission européenne – DG INTPA (INTPA)</span>" in listing.split("data-active-filters")[1]
+    assert "<dd>Commission européenne – DG INTPA (INTPA)</dd>" in detail
+    english = client.get(detail_url(engagement), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "<dd>European Commission – DG INTPA (INTPA)</dd>" in english

@@ -78,6 +78,11 @@ class Organisation(NamedInLanguages, models.Model):
         return f"{self.name} ({self.acronym})" if self.acronym else self.name
 
     @property
+    def localized_label(self) -> str:
+        """As ``__str__``, in the interface language (``__str__`` stays English: history stores it)."""
+        return f"{self.localized_name} ({self.acronym})" if self.acronym else self.localized_name
+
+    @property
     def short_name(self) -> str:
         return self.acronym or self.name
 

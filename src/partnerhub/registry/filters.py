@@ -201,6 +201,12 @@ class EngagementFilter(filters.FilterSet):
             active.append((str(self.form.fields["relevance"].label), str(Relevance(relevance).label)))
         return active
 
+    @property
+    def form(self):
+        form = super().form
+        form.fields["organisation"].label_from_instance = organisation_label
+        return form
+
     def filter_queryset(self, queryset):
         if self.unknown_values:
             return queryset.none()
@@ -216,7 +222,13 @@ class EngagementFilter(filters.FilterSet):
         return queryset
 
 
+def organisation_label(organisation: Organisation) -> str:
+    return organisation.localized_label
+
+
 def _choice_labels(field, value) -> list[str]:
-    values = value if isinstance(value, list | tuple) or hasattr(value, "model") else [value]
-    labels = dict(getattr(field, "choices", []) or []) if not hasattr(value, "model") else {}
+    values = list(value) if isinstance(value, list | tuple) or hasattr(value, "model") else [value]
+    if values and isinstance(values[0], models.Model):
+        return [field.label_from_instance(item) for item in values]
+    labels = dict(getattr(field, "choices", []) or [])
     return [str(labels.get(item, item)) for item in values]
