@@ -8,9 +8,11 @@ expectations are read here from the real files with a plain lxml parse.
 """
 
 from collections import Counter, defaultdict
+from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.utils.formats import date_format
 from lxml import etree
 
 from partnerhub.analysis.portfolio import load_portfolio
@@ -89,3 +91,15 @@ def test_export_gives_back_transaction_date_and_value_date_as_published(commissi
                      transaction.find("transaction-date").get("iso-date"), value.get("value-date"),
                      Decimal(value.text))] += 1
     assert written == Counter(commission_file)
+
+
+def test_the_engagement_page_dates_each_transaction_by_its_transaction_date(commission_file, client):
+    identifier, _kind, transaction_date, value_date, _amount = next(
+        t for t in commission_file if t[2][:10] != t[3][:10])
+    engagement = Engagement.objects.get(iati_identifier=identifier)
+
+    page = client.get(engagement.get_absolute_url()).content.decode()
+
+    money_tables = page[page.index('id="money-'):page.rindex("ph-subtotal")]
+    assert date_format(date.fromisoformat(transaction_date[:10]), "DATE_FORMAT") in money_tables
+    assert date_format(date.fromisoformat(value_date[:10]), "DATE_FORMAT") not in money_tables

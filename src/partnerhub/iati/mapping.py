@@ -33,7 +33,7 @@ REGION_VOCABULARY_DAC = "1"  # IATI's Region codelist, the OECD DAC regions
 LARGEST_AMOUNT = Decimal("1e14")
 # Part of every activity's fingerprint: raise it when the mapping changes, so
 # that the next import rewrites what the previous mapping wrote.
-MAPPING_REVISION = b"iati-mapping-2"
+MAPPING_REVISION = b"iati-mapping-3"
 IDENTIFIER_MAX_LENGTH = 200
 TITLE_MAX_LENGTH = 500
 REFERENCE_MAX_LENGTH = 200
@@ -575,8 +575,9 @@ class _ActivityReader:
         entry = {**stated, "value": (value.text or "").strip() if value is not None else "",
                  "currency": line.currency if line else "",
                  "value_date": line.value_date.isoformat() if line else ""}
-        if line is None and value is not None and (value.get("currency") or "").strip():
-            # Left out (a negative value, say): the export gives the currency back as stated.
+        amount = parse_decimal(value.text) if value is not None else None
+        if line is None and amount is not None and amount < 0 and (value.get("currency") or "").strip():
+            # Left out for being negative: the export gives the currency back as stated.
             entry["stated_currency"] = value.get("currency").strip()
         self.record.add_extra("budgets", entry)
 

@@ -88,7 +88,8 @@ class ParticipationInline(ReadOnlyInline):
 
 class MoneyLineInline(ReadOnlyInline):
     model = MoneyLine
-    fields = ("kind", "amount", "currency", "value_date", "amount_eur", "eur_rate_date")
+    fields = ("kind", "amount", "currency", "transaction_date", "period_start", "value_date", "amount_eur",
+              "eur_rate_date", "is_correction")
 
 
 class LinkInline(ReadOnlyInline):
