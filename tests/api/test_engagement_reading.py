@@ -196,7 +196,7 @@ def test_listing_many_engagements_takes_a_fixed_number_of_queries(
     api.get("/engagements")  # warm the session and content type caches
 
     # session, user, memberships, count, page, then one query per prefetched relation
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         response = api.get("/engagements", {"page_size": 50})
     assert response.json()["count"] == 13
     few = count_list_queries(api, {"page_size": 2})

@@ -155,8 +155,9 @@ def test_detail_of_an_imported_record_runs_a_fixed_number_of_queries(
         receiver_ref="XM-DAC-47066",
     )
     client = client_for(cast.commission_desk_officer)
-    # session, user, circle, the record, 9 prefetches, the organisations and the
+    # session, user, circle, the record, 10 prefetches, the organisations and the
     # engagements named by the funding chain (one query each, for all lines),
-    # history, access log, header organisations, links out and in.
-    with django_assert_num_queries(20):
+    # history (with the names of the countries and themes it mentions), access log,
+    # header organisations, links out and in.
+    with django_assert_num_queries(23):
         client.get(detail_url(engagement))
