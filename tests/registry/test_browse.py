@@ -552,11 +552,12 @@ def test_detail_runs_a_fixed_number_of_queries(cast, django_assert_num_queries):
         add_money(engagement, cast.german_ministry_editor, "disbursement", amount)
         client_for(cast.iom_officer).get(detail_url(engagement))
     client = client_for(cast.german_ministry_editor)
-    # session, user, circle, header organisations, the record, 10 prefetches
-    # (shares, countries, themes, participations, organisations, money, sectors,
-    # named organisations and countries), the view logged, history, access log
-    # with its users' memberships and organisations, links out and in.
-    with django_assert_num_queries(22):
+    # session, user, circle, header organisations, the record, 11 prefetches
+    # (shares, countries, regions, themes, participations, organisations, money,
+    # sectors, named organisations and countries), the view logged, history with
+    # the names of its countries and themes (one query each), access log with its
+    # users' memberships and organisations, links out and in.
+    with django_assert_num_queries(25):
         client.get(detail_url(engagement))
 
 

@@ -21,15 +21,36 @@ from partnerhub.registry.models import Engagement, MoneyKind, ParticipationRole,
 SEPARATOR = "; "
 
 
-def readable_value(name: str, value):
-    """One stored value of field ``name`` in words."""
+class ReferenceNames:
+    """Countries and themes by code, each read once for a whole history (one query each)."""
+
+    def __init__(self):
+        self._countries: dict[str, Country] | None = None
+        self._themes: dict[str, Theme] | None = None
+
+    def country(self, code: str) -> str:
+        if self._countries is None:
+            self._countries = {country.iso3: country for country in Country.objects.only("iso3", "name")}
+        country = self._countries.get(code)
+        return country.localized_name if country else code
+
+    def theme(self, code: str) -> str:
+        if self._themes is None:
+            self._themes = {theme.code: theme for theme in Theme.objects.only("code", "name", "name_fr")}
+        theme = self._themes.get(code)
+        return theme.localized_name if theme else code
+
+
+def readable_value(name: str, value, names: ReferenceNames | None = None):
+    """One stored value of field ``name`` in words; pass the same ``names`` for a whole history."""
     if value is None or value == "":
         return value
     if isinstance(value, bool):
         return yesno(value, _("Yes,No"))
     reader = LIST_READERS.get(name)
     if reader is not None:
-        return SEPARATOR.join(reader(part) for part in str(value).split(SEPARATOR))
+        names = names or ReferenceNames()
+        return SEPARATOR.join(reader(part, names) for part in str(value).split(SEPARATOR))
     return _field_value(name, value)
 
 
@@ -58,19 +79,17 @@ def _code_and_share(part: str) -> tuple[str, str]:
     return code, f" ({share})" if share else ""
 
 
-def _country(part: str) -> str:
+def _country(part: str, names: ReferenceNames) -> str:
     code, share = _code_and_share(part)
-    country = Country.objects.filter(iso3=code).first()
-    return (country.localized_name if country else code) + share
+    return names.country(code) + share
 
 
-def _theme(part: str) -> str:
+def _theme(part: str, names: ReferenceNames) -> str:
     code, share = _code_and_share(part)
-    theme = Theme.objects.filter(code=code).first()
-    return (theme.localized_name if theme else code) + share
+    return names.theme(code) + share
 
 
-def _money(part: str) -> str:
+def _money(part: str, _names: ReferenceNames) -> str:
     """``commitment 1000000.00 EUR 2024-06-03`` → "Commitment: EUR 1,000,000.00 (3 Jun 2024)"."""
     words = part.split(" ")
     if len(words) != 4:
@@ -85,7 +104,7 @@ def _money(part: str) -> str:
         "kind": label, "currency": currency, "amount": number, "day": _day(day)}
 
 
-def _participation(part: str) -> str:
+def _participation(part: str, _names: ReferenceNames) -> str:
     """``GIZ (implementer)`` → "GIZ (Implementer)"."""
     name, bracket, role = part.rpartition(" (")
     if not bracket or not role.endswith(")"):

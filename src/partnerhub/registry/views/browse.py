@@ -22,7 +22,7 @@ from partnerhub.core.sharing import SharingLevel
 from partnerhub.core.visibility import can_edit, circle_of
 from partnerhub.registry.exports import EXPORT_FORMATS, export_response
 from partnerhub.registry.filters import EngagementFilter
-from partnerhub.registry.history_display import readable_value
+from partnerhub.registry.history_display import ReferenceNames, readable_value
 from partnerhub.registry.models import Engagement, MoneyKind, MoneyLine
 from partnerhub.registry.services import log_confidential_access, log_confidential_export
 from partnerhub.registry.sources import is_stale
@@ -191,17 +191,19 @@ def access_log(engagement: Engagement):
 def readable_history(engagement: Engagement, user, hidden=()) -> list[dict]:
     """The changes this reader may read (``core.history.readable_history``), less
     the fields they may not read (``hidden``)."""
-    entries = ({"change": entry.change, "fields": changed_fields(entry.change, hidden),
+    names = ReferenceNames()
+    entries = ({"change": entry.change, "fields": changed_fields(entry.change, hidden, names),
                 "shows_earlier_values": entry.shows_earlier_values, "shows_editor": entry.shows_editor}
                for entry in history_readable_by(engagement, user))
     return [entry for entry in entries if entry["fields"] or entry["change"].action != ObjectChange.Action.UPDATE]
 
 
-def changed_fields(change, hidden=()) -> list[tuple]:
+def changed_fields(change, hidden=(), names: ReferenceNames | None = None) -> list[tuple]:
     """(label, old, new) per field; a creation lists only the fields it filled."""
     creation = change.action == ObjectChange.Action.CREATE
+    names = names or ReferenceNames()
     return [
-        (history_label(name), readable_value(name, old), readable_value(name, new))
+        (history_label(name), readable_value(name, old, names), readable_value(name, new, names))
         for name, (old, new) in change.changes.items()
         if name not in hidden and not (creation and new in (None, ""))
     ]
