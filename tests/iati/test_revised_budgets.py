@@ -4,18 +4,22 @@ Checked on the real activities that carry both (OCHA's FTS records in the
 IATI Datastore export, a Swiss record in the OCHA fixtures), read here with lxml.
 """
 
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from django.test import Client
+from hypothesis import given
+from hypothesis import strategies as st
 from lxml import etree
 
 from partnerhub.access.models import ApiToken
 from partnerhub.analysis.portfolio import load_portfolio
+from partnerhub.iati.mapping import map_activity
 from partnerhub.iati.services import import_iati_files
 from partnerhub.registry.models import Engagement, MoneyLine
 from tests.api.helpers import ApiClient
-from tests.iati.conftest import SHARED_ACTIVITIES
+from tests.iati.conftest import SHARED_ACTIVITIES, activity_xml
 from tests.iati.export_support import activities_of, exported
 
 FILES = [SHARED_ACTIVITIES / "d-portal" / "dflat_downloads_activities.xml",
@@ -87,3 +91,28 @@ def test_the_export_gives_back_both_budgets_as_stated(imported):
 
     for identifier, activity in activities_of(document).items():
         assert sorted(stated_budgets(activity)) == sorted(imported[identifier]), identifier
+
+
+budget_day = st.dates(date(2018, 1, 1), date(2024, 12, 31))
+stated_budget = st.tuples(st.sampled_from(["1", "2", ""]), budget_day, st.integers(0, 800),
+                          st.integers(1, 10**9))
+
+
+def activity_with(budgets) -> etree._Element:
+    activity = etree.fromstring(activity_xml())
+    for kind, start, days, amount in budgets:
+        budget = etree.SubElement(activity, "budget", {"type": kind} if kind else {})
+        etree.SubElement(budget, "period-start", {"iso-date": start.isoformat()})
+        etree.SubElement(budget, "period-end", {"iso-date": (start + timedelta(days=days)).isoformat()})
+        etree.SubElement(budget, "value", {"value-date": start.isoformat()}).text = str(amount)
+    return activity
+
+
+@given(budgets=st.lists(stated_budget, max_size=6))
+def test_an_original_budget_counts_unless_a_revised_one_shares_part_of_its_period(budgets):
+    record = map_activity(activity_with(budgets), line=1, version="2.03")
+
+    stated = [(kind or "1", start.isoformat(), (start + timedelta(days=days)).isoformat(), Decimal(amount))
+              for kind, start, days, amount in budgets]
+    assert sorted(line.amount for line in record.money) == counted(stated)
+    assert len(record.extra.get("budgets", [])) == len(budgets), "every budget is kept for the export"
