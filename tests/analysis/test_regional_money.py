@@ -206,3 +206,11 @@ def test_real_region_only_programmes_appear_in_the_region_view_with_their_money(
 
 def test_routes_are_loaded_before_regions_so_every_route_has_its_regions():
     assert Route.objects.filter(recipient_regions__isnull=False).distinct().count() == Route.objects.count()
+
+
+def test_regions_are_named_in_the_interface_language(cast, regional):
+    """French names from IATI's Region codelist (its French narratives)."""
+    french = client_for(None).get(reverse("analysis:region_index"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Nord du Sahara, régional" in french and "Europe, régional" in french
+    english = client_for(None).get(reverse("analysis:region_index"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "North of Sahara, regional" in english

@@ -645,7 +645,7 @@ def region_rows(regional: RegionalScope, regions: Iterable[RecipientRegion], kin
         chosen = next(amount.amount for amount in amounts if amount.kind == kind)
         rows.append(RegionRow(region, list(region.routes.all()), amounts, chosen,
                               regional_engagement_rows(regional, figures), undisclosed))
-    return sorted(rows, key=lambda row: (-row.amount, row.region.name.lower()))
+    return sorted(rows, key=lambda row: (-row.amount, row.region.localized_name.lower()))
 
 
 def regional_engagement_rows(regional: RegionalScope, figures: CountryFigures | None) -> list[RegionalEngagementRow]:

@@ -37,13 +37,14 @@ class Route(NamedInLanguages, models.Model):
         return self.localized_name
 
 
-class RecipientRegion(models.Model):
+class RecipientRegion(NamedInLanguages, models.Model):
     """A region of IATI's Region codelist (vocabulary 1: the OECD DAC recipient regions),
     where publishers place regional programmes. ``countries`` are the partner countries
     it covers; its routes are those that run through one of them (``geo.reference``)."""
 
     code = models.CharField(_("code"), max_length=10, unique=True)
     name = models.CharField(_("name"), max_length=100)
+    name_fr = models.CharField(_("name in French"), max_length=100, blank=True)
     countries = models.ManyToManyField(
         "Country", verbose_name=_("countries"), blank=True, related_name="recipient_regions"
     )
@@ -57,7 +58,7 @@ class RecipientRegion(models.Model):
         verbose_name_plural = _("recipient regions")
 
     def __str__(self) -> str:
-        return self.name
+        return self.localized_name
 
 
 class CountryQuerySet(models.QuerySet):

@@ -109,7 +109,8 @@ def load_recipient_regions() -> int:
                        for route in Route.objects.prefetch_related("countries")}
     for code, entry in entries.items():
         covered = _covered_countries(code, entries)
-        region, _ = RecipientRegion.objects.update_or_create(code=code, defaults={"name": entry["name"]})
+        region, _ = RecipientRegion.objects.update_or_create(
+            code=code, defaults={"name": entry["name"], "name_fr": entry.get("name_fr", "")})
         region.countries.set(Country.objects.filter(iso3__in=covered))
         region.routes.set([route for route, iso3s in route_countries.items() if iso3s & covered])
     return len(entries)
