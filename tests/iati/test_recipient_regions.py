@@ -5,17 +5,20 @@ with their shares, as regional money.
 The expectations from the real files are read here with a plain lxml parse,
 independently of the importer's mapping."""
 
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_DOWN, Decimal, InvalidOperation
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
+from hypothesis import given
+from hypothesis import strategies as st
 from lxml import etree
 
+from partnerhub.iati.mapping import map_activity
 from partnerhub.iati.services import import_iati_files
 from partnerhub.registry.models import Engagement, EngagementCountry, EngagementRegion
 from partnerhub.registry.services import input_from_engagement, update_engagement
-from tests.iati.conftest import SHARED_ACTIVITIES
+from tests.iati.conftest import SHARED_ACTIVITIES, activity_xml
 from tests.iati.export_support import activities_of, exported, needs_schema, schema_errors
 from tests.web.builders import client_for
 
@@ -198,3 +201,29 @@ def test_the_owner_can_edit_an_imported_engagement_whose_regions_take_part_of_it
     data.countries = [(data.countries[0][0], Decimal(130))]
     with pytest.raises(ValidationError):
         update_engagement(engagement, data, acting_user=cast.commission_desk_officer)
+
+
+# -- the rule, over any split ---------------------------------------------------------------
+
+COUNTRY_CODES, REGION_CODES = ("MA", "TN", "SN", "NE"), ("189", "289", "298")
+
+
+def percentages_of(weights: list[int]) -> list[Decimal]:
+    """Percentages to the cent, each above zero, together exactly 100."""
+    total = sum(weights)
+    shares = [(Decimal(weight) * 100 / total).quantize(Decimal("0.01"), ROUND_DOWN) for weight in weights]
+    shares[-1] += Decimal(100) - sum(shares)
+    return shares
+
+
+@given(country_weights=st.lists(st.integers(1, 50), min_size=1, max_size=len(COUNTRY_CODES)),
+       region_weights=st.lists(st.integers(1, 50), min_size=1, max_size=len(REGION_CODES)))
+def test_every_split_over_countries_and_regions_keeps_each_stated_share(country_weights, region_weights):
+    shares = percentages_of(country_weights + region_weights)
+    countries = list(zip(COUNTRY_CODES, shares[:len(country_weights)], strict=False))
+    regions = list(zip(REGION_CODES, shares[len(country_weights):], strict=False))
+    parts = "".join(country(code, str(share)) for code, share in countries) + "".join(
+        region(code, str(share)) for code, share in regions)
+    record = map_activity(etree.fromstring(activity_xml(parts=parts)), line=1, version="2.03")
+    assert record.countries == countries
+    assert record.regions == regions
