@@ -123,3 +123,12 @@ def test_invalid_filter_answers_422_naming_the_field(anonymous_api, params, fiel
     assert response.status_code == 422, response.content
     assert any(location[:2] == ["query", field] for location in error_locations(response)), (
         response.json())
+
+
+def test_a_partner_country_without_engagements_gives_an_empty_list_and_an_unknown_code_422(anonymous_api, registry):
+    empty = anonymous_api.get("/engagements", {"country": "ATA"})
+    unknown = anonymous_api.get("/engagements", {"country": "ZZZ"})
+
+    assert empty.status_code == 200 and empty.json()["items"] == []
+    assert unknown.status_code == 422
+    assert any(location[:2] == ["query", "country"] for location in error_locations(unknown))
