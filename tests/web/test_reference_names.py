@@ -179,3 +179,15 @@ def test_an_organisation_french_name_shows_in_the_chooser_and_on_the_engagement_
     assert "<dd>Commission européenne – DG INTPA (INTPA)</dd>" in detail
     english = client.get(detail_url(engagement), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "<dd>European Commission – DG INTPA (INTPA)</dd>" in english
+
+
+def test_the_map_the_country_table_and_route_pages_name_places_in_french(cast):
+    cast.engagement(cast.commission, cast.commission_desk_officer, countries=("MAR",), title="Oriental")
+    client = client_for(cast.commission_desk_officer)
+
+    index = client.get("/countries/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    route = client.get("/team-europe/routes/WMED-ATL/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+
+    assert index.count("Maroc") >= 2, "on the map and in the table"
+    assert "Morocco" not in index
+    assert "Méditerranée occidentale et Atlantique" in route and "Western Mediterranean" not in route

@@ -183,11 +183,11 @@ def country_overlap_run(request, iso3: str):
     run, created = start_overlap_run(country, acting_user=request.user)
     if created:
         messages.success(request, _("The overlap finder will run for %(country)s. Its pairs appear here when "
-                                    "it has finished, usually within minutes.") % {"country": country.name})
+                                    "it has finished, usually within minutes.") % {"country": country.localized_name})
     else:
         messages.info(request, _("A run covering %(country)s has been waiting or running since %(time)s; its "
                                  "pairs will appear when it has finished.")
-                      % {"country": country.name,
+                      % {"country": country.localized_name,
                          "time": date_format(timezone.localtime(run.started_at or run.created_at),
                                              "SHORT_DATETIME_FORMAT")})
     return redirect(_back(request, country))

@@ -177,7 +177,7 @@ def sort_headers(kind: str, sort: str) -> dict[str, dict]:
 
 def country_map(rows: list[CountryRow], partners: list[Country], hidden, kind: str) -> worldmap.Map:
     labels = {
-        country.iso3: _("%(country)s (+ undisclosed)") % {"country": country.name}
+        country.iso3: _("%(country)s (+ undisclosed)") % {"country": country.localized_name}
         for country in partners if hidden.in_country(country.pk)
     }
     return worldmap.choropleth(
@@ -268,7 +268,7 @@ def balance_csv(request, rows: list[CountryRow], kind: str) -> HttpResponse:
 def balance_csv_row(request, rank: int, row: CountryRow, kind: str) -> list:
     balance = row.balance
     return [
-        rank, row.country.iso3, row.country.name, row.country.region.name if row.country.region else "",
+        rank, row.country.iso3, row.country.localized_name, row.country.region.name if row.country.region else "",
         "; ".join(route.code for route in row.routes), kind, rounded(row.team_europe, CSV_PLACES),
         "yes" if row.undisclosed else "no",
         *(rounded(part.money_share, CSV_PLACES) for part in balance.parts),
@@ -323,7 +323,7 @@ def route_view(request, code: str):
     countries = list(route.countries.partners().select_related("region").order_by("name"))
     regions = list(route.recipient_regions.prefetch_related("routes"))
     view = route_portfolio(request.user, countries, kind, Taxonomy.load(), regions)
-    context = area_context(form, view, kind, title=route.name, area="route")
+    context = area_context(form, view, kind, title=route.localized_name, area="route")
     context.update(route=route, countries=countries)
     return render(request, "analysis/teameurope/area.html", context)
 
@@ -376,7 +376,7 @@ def area_context(form: MoneyForm, view: AreaView, kind: str, *, title: str, area
 def country_chart(view: AreaView, kind: str):
     rows = [row for row in view.countries if row.amount][:CHART_COUNTRIES]
     return svgcharts.bar_chart(
-        [svgcharts.BarRow(row.country.name, row.amount, href=row.url,
+        [svgcharts.BarRow(row.country.localized_name, row.amount, href=row.url,
                           note=_("+ undisclosed") if row.undisclosed else None) for row in rows],
         title=_("Team Europe money by country, %(kind)s") % {"kind": MoneyKind(kind).label.lower()},
         unit_label=_("EUR, each euro counted once"),

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from partnerhub.analysis.formatting import compact_eur, to_decimal
+from partnerhub.core.names import localized_country_name
 from partnerhub.geo.models import Country
 
 ATLAS_FILE = "world-atlas/countries-110m.json"
@@ -262,6 +263,10 @@ class CountryRef:
     name: str
     is_eu_member: bool
 
+    @property
+    def localized_name(self) -> str:
+        return localized_country_name(self.name)
+
 
 @functools.cache
 def _load_country_index() -> dict[str, CountryRef]:
@@ -430,7 +435,7 @@ class _Paint:
         return format_html('<a href="{}" tabindex="-1">{}</a>', href, path) if href else path
 
     def title(self, feature: AtlasFeature, country: CountryRef | None, amount: Decimal | None) -> str:
-        name = (self.labels.get(country.iso3) or country.name) if country else feature.name
+        name = (self.labels.get(country.iso3) or country.localized_name) if country else feature.name
         if amount is not None:
             return _("%(country)s: %(amount)s") % {"country": name, "amount": compact_eur(amount)}
         if country and country.is_eu_member:
