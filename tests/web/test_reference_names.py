@@ -191,3 +191,11 @@ def test_the_map_the_country_table_and_route_pages_name_places_in_french(cast):
     assert index.count("Maroc") >= 2, "on the map and in the table"
     assert "Morocco" not in index
     assert "Méditerranée occidentale et Atlantique" in route and "Western Mediterranean" not in route
+
+
+def test_the_priority_form_offers_themes_by_their_french_names(cast):
+    client = client_for(cast.moroccan_ministry_user)
+
+    page = client.get("/countries/MAR/priorities/new/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+
+    assert "Migration et développement, causes profondes › Transferts de fonds des migrants" in page

@@ -68,7 +68,7 @@ class PartnerPriorityForm(forms.ModelForm):
 
 
 def _theme_label(theme: Theme) -> str:
-    return f"{theme.parent.name} › {theme.name}" if theme.parent_id else theme.name
+    return f"{theme.parent.localized_name} › {theme.localized_name}" if theme.parent_id else theme.localized_name
 
 
 PRIORITY_FIELDS = ("theme", "description", "source", "source_url", "stated_on", "sharing_level", "owner")
