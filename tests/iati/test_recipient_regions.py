@@ -14,6 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from lxml import etree
 
+from partnerhub.core.models import ObjectChange
 from partnerhub.iati.mapping import map_activity
 from partnerhub.iati.services import import_iati_files
 from partnerhub.registry.models import Engagement, EngagementCountry, EngagementRegion
@@ -227,3 +228,16 @@ def test_every_split_over_countries_and_regions_keeps_each_stated_share(country_
     record = map_activity(etree.fromstring(activity_xml(parts=parts)), line=1, version="2.03")
     assert record.countries == countries
     assert record.regions == regions
+
+
+def test_a_reimport_that_changes_the_regions_is_in_the_history(cast, iati_file, activity):
+    import_iati_files([iati_file("first.xml", activity(parts=places(country("MA", "70"), region("189", "30")),
+                                                       last_updated="2023-05-01T10:00:00Z"))])
+    engagement = Engagement.objects.get(iati_identifier="XI-IATI-EC_INTPA-2023/1")
+    assert ObjectChange.objects.filter(object_id=engagement.pk).get().changes["regions"] == [None, "189 30 %"]
+    import_iati_files([iati_file("second.xml", activity(parts=places(country("MA", "60"), region("189", "40")),
+                                                        last_updated="2023-06-01T10:00:00Z"))])
+    change = ObjectChange.objects.filter(object_id=engagement.pk).latest("pk")
+    assert change.changes["regions"] == ["189 30 %", "189 40 %"]
+    page = client_for(cast.commission_desk_officer).get(engagement.get_absolute_url()).content.decode()
+    assert "North of Sahara, regional (30 %)" in page and "North of Sahara, regional (40 %)" in page

@@ -276,6 +276,7 @@ class ImportContext:
         countries = list(Country.objects.values_list("pk", "iso2", "iso3"))
         self.country_ids = {iso2: pk for pk, iso2, _iso3 in countries}
         self.region_ids = dict(RecipientRegion.objects.values_list("code", "pk"))
+        self.region_codes = {pk: code for code, pk in self.region_ids.items()}
         self.country_iso3 = {pk: iso3 for pk, _iso2, iso3 in countries}
         self.themes = {theme.code: theme for theme in Theme.objects.all()}
         self.organisations = OrganisationDirectory(self.country_ids)
@@ -695,6 +696,8 @@ def snapshot_of_new(engagement: Engagement, item: _Resolved, context: ImportCont
     values["owner"] = str(item.owner)
     values["countries"] = joined(f"{context.country_iso3[country_id]}{pct(share)}"
                                  for country_id, share in item.country_shares)
+    values["regions"] = joined(f"{context.region_codes[region_id]}{pct(share)}"
+                               for region_id, share in item.region_shares)
     values["themes"] = joined(f"{theme.code}{pct(None)}" for _s, theme in _suggested_themes(item.classification,
                                                                                              context))
     values["participations"] = joined(f"{organisation.short_name} ({role})"

@@ -15,24 +15,31 @@ from django.template.defaultfilters import yesno
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
-from partnerhub.geo.models import Country
+from partnerhub.geo.models import Country, RecipientRegion
 from partnerhub.registry.models import Engagement, MoneyKind, ParticipationRole, Theme
 
 SEPARATOR = "; "
 
 
 class ReferenceNames:
-    """Countries and themes by code, each read once for a whole history (one query each)."""
+    """Countries, regions and themes by code, each read once for a whole history (one query each)."""
 
     def __init__(self):
         self._countries: dict[str, Country] | None = None
         self._themes: dict[str, Theme] | None = None
+        self._regions: dict[str, RecipientRegion] | None = None
 
     def country(self, code: str) -> str:
         if self._countries is None:
             self._countries = {country.iso3: country for country in Country.objects.only("iso3", "name")}
         country = self._countries.get(code)
         return country.localized_name if country else code
+
+    def region(self, code: str) -> str:
+        if self._regions is None:
+            self._regions = {region.code: region for region in RecipientRegion.objects.only("code", "name", "name_fr")}
+        region = self._regions.get(code)
+        return region.localized_name if region else code
 
     def theme(self, code: str) -> str:
         if self._themes is None:
@@ -84,6 +91,11 @@ def _country(part: str, names: ReferenceNames) -> str:
     return names.country(code) + share
 
 
+def _region(part: str, names: ReferenceNames) -> str:
+    code, share = _code_and_share(part)
+    return names.region(code) + share
+
+
 def _theme(part: str, names: ReferenceNames) -> str:
     code, share = _code_and_share(part)
     return names.theme(code) + share
@@ -116,6 +128,7 @@ def _participation(part: str, _names: ReferenceNames) -> str:
 LIST_READERS = {
     "countries": _country,
     "shared_with_countries": _country,
+    "regions": _region,
     "themes": _theme,
     "money": _money,
     "participations": _participation,

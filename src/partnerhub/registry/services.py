@@ -383,6 +383,9 @@ def snapshot(engagement: Engagement) -> dict[str, Any]:
     values["countries"] = _joined(
         f"{s.country.iso3}{_pct(s.share)}" for s in engagement.country_shares.select_related("country")
     )
+    values["regions"] = _joined(
+        f"{s.region.code}{_pct(s.share)}" for s in engagement.region_shares.select_related("region")
+    )
     values["themes"] = _joined(
         f"{s.theme.code}{_pct(s.share)}" for s in engagement.theme_shares.select_related("theme")
     )

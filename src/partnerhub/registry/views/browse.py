@@ -44,6 +44,7 @@ CONFIDENTIAL_LEVELS = [SharingLevel.RESTRICTED, SharingLevel.ORIGINATOR]
 HISTORY_LABELS = {
     "owner": _("owner organisation"),
     "countries": _("partner countries"),
+    "regions": _("recipient regions"),
     "themes": _("themes"),
     "participations": _("participating organisations"),
     "money": _("money"),
