@@ -604,7 +604,8 @@ def sub_theme_rows(scope: ScopeFigures, pillar: Theme, countries: list[Country],
                              amounts[pillar.pk], counts[pillar.pk], scope.hidden.on_theme(pillar.pk, ids)))
     for theme in taxonomy.children(pillar):
         if theme.pk in counts:
-            rows.append(ThemeRow(theme.localized_name, amounts[theme.pk], counts[theme.pk], scope.hidden.on_theme(theme.pk, ids),
+            rows.append(ThemeRow(theme.localized_name, amounts[theme.pk], counts[theme.pk],
+                                 scope.hidden.on_theme(theme.pk, ids),
                                  href=engagements_url(countries, theme=theme.code), level=1))
     return rows
 
