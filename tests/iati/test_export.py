@@ -431,11 +431,13 @@ def test_download_with_nothing_public_goes_back_to_the_list_with_a_message(portf
     assert "No public engagement matches these filters." in response.content.decode()
 
 
-def test_download_ignores_invalid_filter_values_like_the_list(portfolio):
-    response, document = download(None, {"country": "ZZZ", "year_from": "abc"})
+def test_download_with_an_unknown_filter_value_exports_nothing_and_the_list_says_why(portfolio, cast):
+    response = client_for(cast.commission_desk_officer).get(EXPORT_URL, {"country": "ZZZ"}, follow=True)
 
-    assert response.status_code == 200
-    assert len(activities_of(document)) == 3
+    assert response.redirect_chain[-1][0] == reverse("registry:engagement_list") + "?country=ZZZ"
+    page = response.content.decode()
+    assert "is not a partner country to choose from." in page
+    assert "No public engagement matches these filters." in page
 
 
 def test_download_answers_post_with_method_not_allowed(portfolio, cast):

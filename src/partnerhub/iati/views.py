@@ -17,8 +17,9 @@ from partnerhub.registry.models import Engagement
 def engagement_export(request):
     """The engagements of the list page's selection, as IATI 2.03 activity XML.
 
-    Invalid filter values are left out, as on the list page and its other
-    downloads. Confidential records never reach the file, even for their owners.
+    Filters read as on the list page: an unknown value selects nothing, and the
+    reader is sent back to the list, which says why. Confidential records never
+    reach the file, even for their owners.
     """
     engagement_filter = EngagementFilter(
         request.GET, queryset=Engagement.objects.visible_to(request.user), request=request
