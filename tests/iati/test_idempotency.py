@@ -287,3 +287,16 @@ def test_the_planned_dates_fill_the_start_and_end_the_filters_use(cast, iati_fil
     import_iati_files([iati_file("a.xml", activity("X-1", title=REINTEGRATION, parts=parts))])
     engagement = imported("X-1")
     assert (engagement.start_date, engagement.end_date) == (date(2022, 1, 1), date(2025, 12, 31))
+
+
+def test_an_activity_moved_to_another_place_in_its_file_is_unchanged(cast, iati_file, activity):
+    """The whitespace after an activity belongs to the file, not to the activity."""
+    first = activity("XI-IATI-EC_INTPA-1", title=REINTEGRATION, last_updated="")
+    second = activity("XI-IATI-EC_INTPA-2", title=LABOUR, last_updated="")
+    import_iati_files([iati_file("ec.xml", first, second)])
+    before = rows_everywhere()
+
+    report = import_iati_files([iati_file("ec.xml", second, first)])
+
+    assert (report.created, report.updated, report.unchanged) == (0, 0, 2)
+    assert rows_everywhere() == before

@@ -175,7 +175,7 @@ def map_activity(element: etree._Element, *, line: int, version: str,
 
 def _digest(element: etree._Element) -> str:
     """The activity as published, and the mapping revision that read it."""
-    return hashlib.sha256(etree.tostring(element) + MAPPING_REVISION).hexdigest()
+    return hashlib.sha256(etree.tostring(element, with_tail=False) + MAPPING_REVISION).hexdigest()
 
 
 # -- identity and attributes -----------------------------------------------
