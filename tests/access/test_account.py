@@ -64,7 +64,7 @@ def test_creating_a_token_shows_its_key_once(client, cast):
     later = client.get(ACCOUNT_URL).content.decode()
     assert raw_key not in later
     assert token.hint in later
-    assert Event.objects.filter(name="api_token.issued", object_id=token.pk).exists()
+    assert Event.objects.filter(name="token.created", object_id=token.pk).exists()
 
 
 def test_reloading_the_new_token_page_creates_no_second_token_and_hides_the_key(client, cast):
@@ -105,7 +105,7 @@ def test_revoking_a_token_deletes_it(client, cast):
     assert response.status_code == 302
     assert response.url == ACCOUNT_URL
     assert ApiToken.objects.matching(raw_key) is None
-    assert Event.objects.filter(name="api_token.revoked", object_id=token.pk).exists()
+    assert Event.objects.filter(name="token.revoked", object_id=token.pk).exists()
 
 
 def test_nobody_can_revoke_someone_elses_token(client, cast):

@@ -10,7 +10,6 @@ anything a user may not see.
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from partnerhub.access.forms import ApiTokenForm
 from partnerhub.access.models import ApiToken
-from partnerhub.core.history import record_event
+from partnerhub.access.services import create_api_token, revoke_api_token
 
 SESSION_ENTRY_FOR_NEW_KEY = "access_new_api_key"
 
@@ -39,9 +38,7 @@ def token_create(request):
     form = ApiTokenForm(request.POST)
     if not form.is_valid():
         return _account_page(request, form)
-    with transaction.atomic():
-        token, raw_key = ApiToken.issue(request.user, form.cleaned_data["name"])
-        _audit("api_token.issued", token, request.user)
+    token, raw_key = create_api_token(form.cleaned_data["name"], acting_user=request.user)
     request.session[SESSION_ENTRY_FOR_NEW_KEY] = {"id": token.pk, "key": raw_key}
     return redirect("access:token_create")
 
@@ -71,9 +68,7 @@ def login_locked_out(request, original_response=None, credentials=None):
 @require_POST
 def token_revoke(request, pk: int):
     token = get_object_or_404(ApiToken.objects.filter(user=request.user), pk=pk)
-    with transaction.atomic():
-        _audit("api_token.revoked", token, request.user)
-        token.delete()
+    revoke_api_token(token, acting_user=request.user)
     messages.success(request, _("The token “%(name)s” was revoked.") % {"name": token.name})
     return redirect("access:account")
 
@@ -87,8 +82,3 @@ def _account_page(request, form: ApiTokenForm):
         "tokens": request.user.api_tokens.all(),
         "form": form,
     })
-
-
-def _audit(event: str, token: ApiToken, user) -> None:
-    # The hint only: the key itself is never written anywhere.
-    record_event(event, token, user=user, token_name=token.name, hint=token.hint)

@@ -123,9 +123,44 @@ def _through_exists(model, m2m_name: str, target_ids: frozenset[int]) -> Exists 
     )
 
 
+# -- who may write: every permission check of the services calls these rules ----------
+
 def can_edit(user, record) -> bool:
     """Only editors, coordinators and administrators of the owner may change a record."""
-    return record.owner_id in circle_of(user).editable_organisation_ids
+    return can_edit_for(user, record.owner_id)
+
+
+def can_edit_for(user, organisation_id: int | None) -> bool:
+    """Whether ``user`` records and changes records owned by the organisation ``organisation_id``."""
+    return organisation_id in circle_of(user).editable_organisation_ids
+
+
+def overlap_deciding_organisations(user) -> list:
+    """The EU-side organisations in which ``user`` is a coordinator or an administrator."""
+    from partnerhub.access.models import Membership, Role
+
+    if user is None or not user.is_authenticated or not user.is_active:
+        return []
+    memberships = Membership.objects.filter(
+        user=user, role__in=(Role.COORDINATOR, Role.ADMINISTRATOR)
+    ).select_related("organisation__country")
+    return [membership.organisation for membership in memberships if membership.organisation.is_eu_side]
+
+
+def can_decide_overlaps(user) -> bool:
+    """Coordinators and administrators on the EU side decide on possible overlaps (of pairs whose
+    two engagements they see) and start the overlap finder."""
+    return bool(overlap_deciding_organisations(user))
+
+
+def can_hold_api_tokens(user) -> bool:
+    """Any active, logged-in user may have personal API tokens."""
+    return user is not None and user.is_authenticated and user.is_active
+
+
+def can_revoke_api_token(user, token) -> bool:
+    """A token is revoked by the user it belongs to, and by nobody else."""
+    return can_hold_api_tokens(user) and token.user_id == user.pk
 
 
 # -- who could read a record at a given moment (for its history) -------------

@@ -1,0 +1,44 @@
+"""Every write to personal API tokens goes through these functions.
+
+A token's key is returned once by ``create_api_token`` and never written
+anywhere: the history and the events keep the token's name and hint (its first
+characters) only.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from partnerhub.access.models import ApiToken
+from partnerhub.core.history import record_change, record_event
+from partnerhub.core.models import ObjectChange
+from partnerhub.core.visibility import can_hold_api_tokens, can_revoke_api_token
+
+CREATED_EVENT = "token.created"
+REVOKED_EVENT = "token.revoked"
+
+
+def create_api_token(name: str, *, acting_user) -> tuple[ApiToken, str]:
+    """A new token of ``acting_user`` and its key, which the caller shows once."""
+    with transaction.atomic(durable=True):
+        if not can_hold_api_tokens(acting_user):
+            raise PermissionDenied
+        token, raw_key = ApiToken.issue(acting_user, name)
+        record_change(token, ObjectChange.Action.CREATE, {}, snapshot(token), user=acting_user)
+        record_event(CREATED_EVENT, token, user=acting_user, token_name=token.name, hint=token.hint)
+    return token, raw_key
+
+
+def revoke_api_token(token: ApiToken, *, acting_user) -> None:
+    """Deletes the token; only the user it belongs to revokes it."""
+    with transaction.atomic(durable=True):
+        token = ApiToken.objects.select_for_update().get(pk=token.pk)
+        if not can_revoke_api_token(acting_user, token):
+            raise PermissionDenied
+        record_change(token, ObjectChange.Action.DELETE, snapshot(token), {}, user=acting_user)
+        record_event(REVOKED_EVENT, token, user=acting_user, token_name=token.name, hint=token.hint)
+        token.delete()
+
+
+def snapshot(token: ApiToken) -> dict[str, str]:
+    """What the history keeps of a token: never its key nor its hash."""
+    return {"name": token.name, "hint": token.hint, "user": token.user.get_username()}
