@@ -293,8 +293,9 @@ def prepared_for(user) -> str:
 
 
 def _marking_notice(marking: Marking) -> Paragraph:
-    return Paragraph(_("Marked %(marking)s: the most restricted record in this brief is shared with %(audience)s. "
-                       "Pass the brief on no further.") % {"marking": marking.label, "audience": marking.audience},
+    return Paragraph(_("Marked %(marking)s (%(audience)s): the sharing level of the most restricted record in "
+                       "this brief. Share the brief no more widely.")
+                     % {"marking": marking.label, "audience": marking.audience},
                      tone="notice")
 
 
