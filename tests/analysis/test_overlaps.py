@@ -18,6 +18,7 @@ import numpy as np
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
+from django.db import transaction
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
@@ -37,7 +38,7 @@ from partnerhub.analysis.overlaps import (
     text,
 )
 from partnerhub.analysis.overlaps import portfolio as portfolios
-from partnerhub.core.models import ObjectChange
+from partnerhub.core.models import Event, ObjectChange
 from partnerhub.geo.models import Country
 from partnerhub.registry.models import Engagement, Theme
 from partnerhub.registry.services import EngagementInput, create_engagement, input_from_engagement, update_engagement
@@ -322,6 +323,28 @@ def test_only_coordinators_and_administrators_on_the_eu_side_decide(cast, plante
     find_overlaps()
     with pytest.raises(PermissionDenied):
         decide_overlap(pair_of(planted.giz, planted.afd), "duplicate", acting_user=getattr(cast, persona))
+    assert pair_of(planted.giz, planted.afd).decision == "pending"
+
+
+def test_a_decision_is_a_named_event_and_refusals_write_nothing(cast, planted):
+    find_overlaps()
+    pair = pair_of(planted.giz, planted.afd)
+    written = (ObjectChange.objects.count(), Event.objects.count())
+    with pytest.raises(PermissionDenied) as refused:
+        decide_overlap(pair, "duplicate", "Same districts", acting_user=cast.german_ministry_editor)
+    assert (ObjectChange.objects.count(), Event.objects.count()) == written
+    assert "who see both engagements" in str(refused.value)
+
+    decide_overlap(pair, "duplicate", "Same districts", acting_user=cast.coordinator)
+
+    event = Event.objects.get(name="overlap.decided", object_id=pair.pk)
+    assert (event.user, event.data) == (cast.coordinator, {"decision": "duplicate"})
+
+
+def test_a_decision_runs_in_a_transaction_of_its_own(cast, planted):
+    find_overlaps()
+    with transaction.atomic(), pytest.raises(RuntimeError):
+        decide_overlap(pair_of(planted.giz, planted.afd), "duplicate", acting_user=cast.coordinator)
     assert pair_of(planted.giz, planted.afd).decision == "pending"
 
 

@@ -12,7 +12,6 @@ from datetime import datetime
 from typing import Literal
 
 import pydantic
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema
@@ -22,7 +21,12 @@ from ninja.pagination import paginate
 
 from partnerhub.access.api import NumberedPagination, TokenAuth, session_auth
 from partnerhub.analysis.models import OverlapPair
-from partnerhub.analysis.overlaps import NOTE_MAX_LENGTH, decide_overlap, explanation_sentence, may_review_overlaps
+from partnerhub.analysis.overlaps import (
+    NOTE_MAX_LENGTH,
+    decide_overlap,
+    explanation_sentence,
+    require_overlap_reviewer,
+)
 from partnerhub.core.visibility import circle_of
 from partnerhub.geo.models import Country
 
@@ -151,9 +155,7 @@ def decide(request, pair_id: int = PairId):
     """Coordinators and administrators of EU institutions and Member State bodies who see both
     engagements: duplicate, complementary or unrelated, with an optional note."""
     pair = get_object_or_404(visible_pairs(request.user), pk=pair_id)
-    if not may_review_overlaps(request.user):
-        raise PermissionDenied(_("Only coordinators and administrators of EU institutions and Member State "
-                                 "bodies record decisions on possible overlaps."))
+    require_overlap_reviewer(request.user)
     body = _decision_body(request)
     decide_overlap(pair, body.decision, note=body.note, acting_user=request.user)
     return get_object_or_404(visible_pairs(request.user), pk=pair_id)

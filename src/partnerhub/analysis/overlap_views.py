@@ -12,7 +12,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -32,6 +32,7 @@ from partnerhub.analysis.overlaps import (
     explanation_sentence,
     may_review_overlaps,
     previous_decision_sentence,
+    require_overlap_reviewer,
 )
 from partnerhub.core.history import readable_history
 from partnerhub.core.visibility import circle_of
@@ -116,9 +117,7 @@ def overlap_detail(request, pk: int):
     may_review = may_review_overlaps(request.user)
     form = ReviewForm(request.POST or None, initial={"decision": _current(pair)})
     if request.method == "POST":
-        if not may_review:
-            raise PermissionDenied(_("Only coordinators and administrators of EU institutions and Member State "
-                                     "bodies record decisions on possible overlaps."))
+        require_overlap_reviewer(request.user)
         if form.is_valid() and _decided(request, pair, form):
             return redirect("analysis:overlap_detail", pk=pair.pk)
     for engagement in (pair.first, pair.second):

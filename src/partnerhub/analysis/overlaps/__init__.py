@@ -85,6 +85,7 @@ from partnerhub.analysis.overlaps.review import (
     overlaps_for_country,
     pairs_to_review,
     previous_decision_sentence,
+    require_overlap_reviewer,
     reviewing_organisations,
 )
 from partnerhub.analysis.overlaps.text import HASHED_FEATURES, sketch, text_vectors
@@ -178,5 +179,5 @@ __all__ = [
     "SCORE_WEIGHTS", "SKETCH_MARGIN", "TEXT_SIMILARITY_THRESHOLD", "OverlapProgress", "OverlapRunReport",
     "Progress", "active_run", "decide_overlap", "explanation_sentence", "find_overlaps", "last_finished_run",
     "may_review_overlaps", "overlaps_for_country", "pairs_to_review", "previous_decision_sentence",
-    "reviewing_organisations",
+    "require_overlap_reviewer", "reviewing_organisations",
 ]

@@ -10,14 +10,14 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from partnerhub.access.models import Membership, Organisation, Role
+from partnerhub.access.models import Organisation
 from partnerhub.analysis.models import OverlapDecision, OverlapPair, OverlapRun
 from partnerhub.analysis.overlaps.portfolio import current_fingerprints
-from partnerhub.core.history import record_change
+from partnerhub.core.history import record_change, record_event
 from partnerhub.core.models import ObjectChange
+from partnerhub.core.visibility import can_decide_overlaps, overlap_deciding_organisations
 from partnerhub.geo.models import Country
 
-REVIEWING_ROLES = (Role.COORDINATOR, Role.ADMINISTRATOR)
 RUN_STALLED_AFTER = timedelta(hours=2)
 DECISIONS = [choice for choice in OverlapDecision.values if choice != OverlapDecision.PENDING]
 NOTE_MAX_LENGTH = 2000
@@ -25,25 +25,46 @@ NOTE_MAX_LENGTH = 2000
 
 def reviewing_organisations(user) -> list[Organisation]:
     """EU-side organisations in which ``user`` is a coordinator or an administrator."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return []
-    memberships = Membership.objects.filter(user=user, role__in=REVIEWING_ROLES).select_related(
-        "organisation__country")
-    return [membership.organisation for membership in memberships if membership.organisation.is_eu_side]
+    return overlap_deciding_organisations(user)
 
 
 def may_review_overlaps(user) -> bool:
     """Coordinators and administrators on the EU side review pairs (of which they see both sides)
-    and start the finder for a country."""
-    return bool(reviewing_organisations(user))
+    and start the finder for a country (``core.visibility.can_decide_overlaps``)."""
+    return can_decide_overlaps(user)
 
 
-def decide_overlap(pair: OverlapPair, decision: str, *, note: str = "", acting_user) -> OverlapPair:
-    """Record a reviewer's decision on a pair the reviewer sees, with its history."""
-    if not may_review_overlaps(acting_user) or not OverlapPair.objects.visible_to(acting_user).filter(
-            pk=pair.pk).exists():
-        raise PermissionDenied(_("Only coordinators and administrators of EU institutions and Member State "
-                                 "bodies who see both engagements record decisions on possible overlaps."))
+def require_overlap_reviewer(user) -> None:
+    """The one refusal of a decision on a possible overlap: the page, the API and the service say the same."""
+    if not can_decide_overlaps(user):
+        _refuse_decision()
+
+
+def _refuse_decision() -> None:
+    raise PermissionDenied(_("Only coordinators and administrators of EU institutions and Member State "
+                             "bodies who see both engagements record decisions on possible overlaps."))
+
+
+def decide_overlap(pair: OverlapPair, decision: str, note: str = "", *, acting_user) -> OverlapPair:
+    """Record a reviewer's decision on a pair the reviewer sees, with its history and the event
+    ``overlap.decided``."""
+    with transaction.atomic(durable=True):
+        require_overlap_reviewer(acting_user)
+        locked = OverlapPair.objects.visible_to(acting_user).select_for_update(of=("self",)).filter(
+            pk=pair.pk).first()
+        if locked is None:
+            _refuse_decision()
+        note = _checked_decision(decision, note)
+        before = {"decision": locked.decision, "decision_note": locked.decision_note}
+        _take_decision(locked, decision, note, acting_user)
+        record_change(locked, ObjectChange.Action.UPDATE, before,
+                      {"decision": locked.decision, "decision_note": locked.decision_note}, user=acting_user)
+        record_event("overlap.decided", locked, user=acting_user, decision=decision)
+    return locked
+
+
+def _checked_decision(decision: str, note: str) -> str:
+    """The note as kept; ``ValidationError`` keyed by field for a decision or a note out of bounds."""
     note = (note or "").strip()
     errors = {}
     if decision not in DECISIONS:
@@ -52,13 +73,7 @@ def decide_overlap(pair: OverlapPair, decision: str, *, note: str = "", acting_u
         errors["note"] = _("Keep the note under %(n)d characters.") % {"n": NOTE_MAX_LENGTH}
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
-        pair = OverlapPair.objects.select_for_update().get(pk=pair.pk)
-        before = {"decision": pair.decision, "decision_note": pair.decision_note}
-        _take_decision(pair, decision, note, acting_user)
-        record_change(pair, ObjectChange.Action.UPDATE, before,
-                      {"decision": pair.decision, "decision_note": pair.decision_note}, user=acting_user)
-    return pair
+    return note
 
 
 def _take_decision(pair: OverlapPair, decision: str, note: str, acting_user) -> None:
