@@ -285,3 +285,34 @@ def test_summary_json_lists_every_finding_with_file_row_column_tier_and_reason(c
     assert payload["errors"][0] == {"file": "bmi-engagements.xlsx", "row": 3, "column": "title",
                                     "tier": "critical", "reason": "No title: every engagement needs one."}
     assert len(payload["errors"]) == 5
+
+
+def test_an_unchanged_row_read_from_another_file_moves_to_that_file_with_its_history(cast):
+    rows = [engagement_row("BMI-1")]
+    run(cast, rows, confirm=True)
+    engagement = Engagement.objects.visible_to(cast.german_ministry_editor).get(external_reference="BMI-1")
+
+    summary = run(cast, rows, confirm=True, file_name="bmi-engagements.csv")
+
+    assert summary.counts["unchanged"] == 1
+    moved = Engagement.objects.visible_to(cast.german_ministry_editor).get(pk=engagement.pk)
+    assert moved.source.name == "bmi-engagements.csv (BMI)"
+    assert moved.updated_at == engagement.updated_at
+    update = history_of(engagement).filter(action="update").get()
+    assert update.changes == {"source": ["bmi-engagements.xlsx (BMI)", "bmi-engagements.csv (BMI)"]}
+    assert update.user == cast.german_ministry_editor
+
+
+@pytest.mark.parametrize("persona", ["french_ministry_editor", "giz_viewer", "coordinator", "outsider"])
+def test_moving_an_engagement_to_another_file_is_refused_inside_the_service_to_others(cast, persona):
+    run(cast, [engagement_row("BMI-1")], confirm=True)
+    engagement = Engagement.objects.visible_to(cast.german_ministry_editor).get(external_reference="BMI-1")
+    other_file = DataSource.objects.create(kind=DataSource.Kind.SPREADSHEET, name="other.xlsx (BMI)",
+                                           publisher=cast.german_interior)
+    written = ObjectChange.objects.count()
+
+    with pytest.raises(PermissionDenied):
+        services.attach_to_source(engagement, other_file, acting_user=getattr(cast, persona))
+
+    assert Engagement.objects.visible_to(cast.german_ministry_editor).get(pk=engagement.pk).source.name == "bmi-engagements.xlsx (BMI)"
+    assert ObjectChange.objects.count() == written

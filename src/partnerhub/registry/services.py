@@ -23,6 +23,7 @@ from partnerhub.core.sharing import SharingLevel
 from partnerhub.core.visibility import can_edit, circle_of
 from partnerhub.geo.models import Country
 from partnerhub.registry.models import (
+    DataSource,
     Engagement,
     EngagementCountry,
     EngagementLink,
@@ -81,6 +82,9 @@ class EngagementInput:
     links: list[tuple[Engagement, str]] = field(default_factory=list)
     shared_with_organisations: list[Organisation] = field(default_factory=list)
     shared_with_countries: list[Country] = field(default_factory=list)
+    # An import's file and what it found in the row; None leaves the engagement's as they are.
+    source: DataSource | None = None
+    import_findings: list[dict] | None = None
 
 
 def create_engagement(data: EngagementInput, *, acting_user, provenance: str = "manual",
@@ -278,6 +282,10 @@ def _apply(engagement: Engagement, data: EngagementInput, acting_user) -> None:
     for name in SCALAR_FIELDS:
         if name in data.fields:
             setattr(engagement, name, data.fields[name])
+    if data.source is not None:
+        engagement.source = data.source
+    if data.import_findings is not None:
+        engagement.import_findings = data.import_findings
     engagement.save()
     _replace_children(engagement, data)
     _replace_links(engagement, data, acting_user)

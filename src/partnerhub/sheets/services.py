@@ -19,7 +19,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from partnerhub.access.models import Organisation
-from partnerhub.core.visibility import circle_of
+from partnerhub.core.history import record_change
+from partnerhub.core.models import ObjectChange
+from partnerhub.core.visibility import can_edit, can_edit_for
 from partnerhub.registry.models import DataSource, Engagement, Provenance
 from partnerhub.registry.services import (
     EngagementInput,
@@ -95,7 +97,7 @@ class ImportSummary:
 # -- entry points ------------------------------------------------------------
 
 def require_importer(organisation: Organisation, user) -> None:
-    if organisation.pk not in circle_of(user).editable_organisation_ids:
+    if not can_edit_for(user, organisation.pk):
         raise PermissionDenied(_("Only editors, coordinators and administrators of %(organisation)s may import "
                                  "its engagements.") % {"organisation": organisation})
 
@@ -226,30 +228,51 @@ def _write_row(outcome: RowOutcome, organisation: Organisation, user, source: Da
     if outcome.action == Action.SKIP:
         return
     if outcome.action == Action.UNCHANGED:
-        Engagement.objects.filter(pk=outcome.engagement.pk).exclude(source=source).update(source=source)
+        if outcome.engagement.source_id != source.pk:
+            attach_to_source(outcome.engagement, source, acting_user=user)
         return
     try:
         with transaction.atomic():
             if outcome.action == Action.CREATE:
-                outcome.engagement = _create(outcome.draft, organisation, user)
+                outcome.engagement = _create(outcome.draft, organisation, user, source)
             else:
-                outcome.engagement = _update(outcome.engagement, outcome.draft, organisation, user)
-            Engagement.objects.filter(pk=outcome.engagement.pk).update(
-                source=source, import_findings=outcome.draft.engagement_findings()
-            )
+                outcome.engagement = _update(outcome.engagement, outcome.draft, organisation, user, source)
     except ValidationError as refusal:
         _refused_by_registry(outcome, refusal)
 
 
-def _create(draft: RowDraft, organisation: Organisation, user) -> Engagement:
+def attach_to_source(engagement: Engagement, source: DataSource, *, acting_user) -> Engagement:
+    """An unchanged row read from another file: the engagement now comes from that file. Only the
+    source changes (and its history says so); the engagement keeps its date of last change."""
+    with transaction.atomic():
+        engagement = _locked_for_import(engagement, acting_user)
+        before = {"source": str(engagement.source) if engagement.source_id else ""}
+        engagement.source = source
+        engagement.save(update_fields=["source"])
+        record_change(engagement, ObjectChange.Action.UPDATE, before, {"source": str(source)}, user=acting_user)
+    return engagement
+
+
+def _locked_for_import(engagement: Engagement, acting_user) -> Engagement:
+    locked = Engagement.objects.visible_to(acting_user).select_for_update(of=("self",)).filter(
+        pk=engagement.pk).first()
+    if locked is None or not can_edit(acting_user, locked):
+        raise PermissionDenied(_("Only editors, coordinators and administrators of %(organisation)s may import "
+                                 "its engagements.") % {"organisation": engagement.owner})
+    return locked
+
+
+def _create(draft: RowDraft, organisation: Organisation, user, source: DataSource) -> Engagement:
     data = EngagementInput(
         owner=organisation, fields={**DEFAULTS, **draft.fields}, countries=draft.countries,
         themes=draft.themes, participations=draft.participations, money=draft.money,
+        source=source, import_findings=draft.engagement_findings(),
     )
     return create_engagement(data, acting_user=user, provenance=Provenance.SPREADSHEET)
 
 
-def _update(engagement: Engagement, draft: RowDraft, organisation: Organisation, user) -> Engagement:
+def _update(engagement: Engagement, draft: RowDraft, organisation: Organisation, user,
+            source: DataSource) -> Engagement:
     """The row's columns replace what the hub holds; links and named readers stay, and so do
     the themes when the row gives none (coordinators often add them in the hub)."""
     data = input_from_engagement(engagement)
@@ -259,6 +282,7 @@ def _update(engagement: Engagement, draft: RowDraft, organisation: Organisation,
     data.themes = draft.themes or data.themes
     data.participations = draft.participations
     data.money = draft.money
+    data.source, data.import_findings = source, draft.engagement_findings()
     return update_engagement(engagement, data, acting_user=user)
 
 
