@@ -43,9 +43,9 @@ from partnerhub.access.models import Organisation
 from partnerhub.analysis.formatting import compact_eur
 from partnerhub.analysis.overlaps import explanation_sentence, previous_decision_sentence
 from partnerhub.analysis.profile import CountryProfile, Row
+from partnerhub.core.formatting import eur, percent
 from partnerhub.core.sharing import SharingLevel
 from partnerhub.registry.models import Interest
-from partnerhub.web.templatetags.hub import eur, percent
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PDF_CONTENT_TYPE = "application/pdf"

@@ -35,11 +35,11 @@ from partnerhub.analysis.overlaps import (
     require_overlap_reviewer,
 )
 from partnerhub.core.history import readable_history
+from partnerhub.core.rendering import render_page_or_partial
 from partnerhub.core.visibility import circle_of
 from partnerhub.geo.models import Country
 from partnerhub.registry.forms import EclBoundField
 from partnerhub.registry.services import log_confidential_access
-from partnerhub.web.rendering import render_page_or_partial
 
 ALL_DECISIONS = "all"
 

@@ -19,9 +19,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from partnerhub.access.models import Organisation
+from partnerhub.core.rendering import render_page_or_partial
 from partnerhub.iati.models import ImportJob, importing_organisation_ids, may_import_iati
 from partnerhub.iati.tasks import start_import_job
-from partnerhub.web.rendering import render_page_or_partial
 
 ACCEPTED_SUFFIXES = (".xml",)
 RECENT_JOBS = 5

@@ -18,6 +18,7 @@ from partnerhub.access.models import Organisation
 from partnerhub.core.history import events_of
 from partnerhub.core.history import readable_history as history_readable_by
 from partnerhub.core.models import ObjectChange
+from partnerhub.core.rendering import render_page_or_partial
 from partnerhub.core.sharing import SharingLevel
 from partnerhub.core.visibility import can_edit, circle_of
 from partnerhub.registry.exports import EXPORT_FORMATS, export_response
@@ -26,7 +27,6 @@ from partnerhub.registry.history_display import ReferenceNames, readable_value
 from partnerhub.registry.models import Engagement, MoneyKind, MoneyLine
 from partnerhub.registry.services import log_confidential_access, log_confidential_export
 from partnerhub.registry.sources import is_stale
-from partnerhub.web.rendering import render_page_or_partial
 
 ACCESS_EVENTS = ["engagement.viewed", "engagement.exported"]
 # The two vocabularies of the OECD DAC purpose codes (IATI SectorVocabulary

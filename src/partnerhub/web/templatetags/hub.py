@@ -1,13 +1,10 @@
 """Formatting shared by every page: money, shares, sharing levels, the user's organisations."""
 
-from decimal import Decimal
-
 from django import template
-from django.utils.formats import number_format
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from partnerhub.access.models import Organisation
+from partnerhub.core.formatting import eur, money, percent
 from partnerhub.core.sharing import SharingLevel
 
 register = template.Library()
@@ -22,32 +19,9 @@ SHARING_BADGES = {
 }
 
 
-def format_money(amount, currency: str, decimals: int) -> str:
-    if amount is None or amount == "":
-        return "–"
-    number = number_format(amount, decimal_pos=decimals, force_grouping=True)
-    return _("%(currency)s %(amount)s") % {"currency": currency, "amount": number}
-
-
-@register.filter
-def eur(amount) -> str:
-    """A total in whole euros: ``EUR 1,250,000``."""
-    return format_money(amount, "EUR", 0)
-
-
-@register.filter
-def money(amount, currency: str = "EUR") -> str:
-    """An amount to the cent in its own currency: ``USD 1,250,000.00``."""
-    return format_money(amount, currency, 2)
-
-
-@register.filter
-def percent(share) -> str:
-    """A share without trailing zeros: ``60 %``, ``33.33 %``; empty when not split."""
-    if share is None:
-        return ""
-    plain = Decimal(f"{Decimal(share).normalize():f}")
-    return _("%(share)s %%") % {"share": number_format(plain, force_grouping=False)}
+register.filter(eur)
+register.filter(money)
+register.filter(percent)
 
 
 @register.inclusion_tag("web/partials/sharing_badge.html")
