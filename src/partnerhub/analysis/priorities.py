@@ -8,30 +8,19 @@ and only that organisation's editors change, widen or remove it
 """
 
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from partnerhub.access.models import EDITING_ROLES, Membership, Organisation, OrganisationKind, Role
+from partnerhub.access.models import Organisation
 from partnerhub.analysis.models import PartnerPriority
 from partnerhub.core.sharing import SharingLevel
+from partnerhub.core.visibility import priority_recording_organisations
 from partnerhub.registry.forms import EclBoundField
 from partnerhub.registry.models import Theme
-
-COORDINATING_ROLES = (Role.COORDINATOR, Role.ADMINISTRATOR)
 
 
 def recording_organisations(user, country) -> list[Organisation]:
     """The organisations on whose behalf ``user`` may record priorities of ``country``."""
-    if not user.is_authenticated or not user.is_active:
-        return []
-    memberships = Membership.objects.filter(user=user).filter(
-        Q(role__in=COORDINATING_ROLES)
-        | Q(role__in=EDITING_ROLES, organisation__kind=OrganisationKind.PARTNER_AUTHORITY,
-            organisation__country=country)
-    ).select_related("organisation__country")
-    organisations = {m.organisation for m in memberships
-                     if m.organisation.is_eu_side or m.organisation.is_partner_authority}
-    return sorted(organisations, key=lambda o: o.name)
+    return priority_recording_organisations(user, country)
 
 
 def may_record_priorities(user, country) -> bool:

@@ -1,10 +1,10 @@
 """Every write to the partner's stated priorities goes through these functions.
 
 The page and the API call the same services. Who records a new priority is
-decided by ``priorities.recording_organisations`` (EU-side coordinators, editors
-of the partner country's own authorities); once recorded, a priority is
-changed, widened or removed only by editors of the organisation that owns it,
-like every record of the hub (``core.visibility.can_edit``).
+decided by ``core.visibility.priority_recording_organisations`` (EU-side
+coordinators, editors of the partner country's own authorities); once recorded,
+a priority is changed, widened or removed only by editors of the organisation
+that owns it, like every record of the hub (``core.visibility.can_edit``).
 """
 
 from typing import Any
@@ -15,11 +15,11 @@ from django.utils.translation import gettext as _
 
 from partnerhub.access.models import Organisation
 from partnerhub.analysis.models import PartnerPriority, PriorityComment
-from partnerhub.analysis.priorities import recording_organisations, snapshot
+from partnerhub.analysis.priorities import snapshot
 from partnerhub.core.history import record_change, record_event
 from partnerhub.core.models import ObjectChange
 from partnerhub.core.sharing import SharingLevel
-from partnerhub.core.visibility import can_edit
+from partnerhub.core.visibility import can_edit, priority_recording_organisations
 
 # The fields a user sets on a priority; the owner and the country are fixed when it is recorded.
 EDITABLE_FIELDS = ("theme", "description", "source", "source_url", "stated_on", "sharing_level")
@@ -29,7 +29,7 @@ PRIORITY_LEVELS = (SharingLevel.PARTNER, SharingLevel.PUBLIC)
 def create_priority(*, country, owner, fields: dict[str, Any], acting_user) -> PartnerPriority:
     _check_level(fields)
     with transaction.atomic():
-        if owner not in recording_organisations(acting_user, country):
+        if owner not in priority_recording_organisations(acting_user, country):
             raise PermissionDenied(_("You may not record priorities of %(country)s for %(organisation)s.")
                                    % {"country": country.name, "organisation": owner.name})
         priority = PartnerPriority(country=country, owner=owner, recorded_by=acting_user,

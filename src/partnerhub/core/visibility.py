@@ -137,13 +137,9 @@ def can_edit_for(user, organisation_id: int | None) -> bool:
 
 def overlap_deciding_organisations(user) -> list:
     """The EU-side organisations in which ``user`` is a coordinator or an administrator."""
-    from partnerhub.access.models import Membership, Role
-
-    if user is None or not user.is_authenticated or not user.is_active:
+    if not _may_act(user):
         return []
-    memberships = Membership.objects.filter(
-        user=user, role__in=(Role.COORDINATOR, Role.ADMINISTRATOR)
-    ).select_related("organisation__country")
+    memberships = _memberships(user, Q(role__in=_coordinating_roles()))
     return [membership.organisation for membership in memberships if membership.organisation.is_eu_side]
 
 
@@ -153,9 +149,40 @@ def can_decide_overlaps(user) -> bool:
     return bool(overlap_deciding_organisations(user))
 
 
+def priority_recording_organisations(user, country) -> list:
+    """The organisations on whose behalf ``user`` records the stated priorities of the partner
+    ``country``: EU-side organisations where they coordinate or administer, and the country's own
+    authorities where they edit. Once recorded, a priority is changed by its owner's editors (``can_edit``)."""
+    from partnerhub.access.models import EDITING_ROLES, OrganisationKind
+
+    if not _may_act(user):
+        return []
+    memberships = _memberships(user, Q(role__in=_coordinating_roles()) | Q(
+        role__in=EDITING_ROLES, organisation__kind=OrganisationKind.PARTNER_AUTHORITY, organisation__country=country))
+    organisations = {m.organisation for m in memberships
+                     if m.organisation.is_eu_side or m.organisation.is_partner_authority}
+    return sorted(organisations, key=lambda organisation: organisation.name)
+
+
+def _may_act(user) -> bool:
+    return user is not None and user.is_authenticated and user.is_active
+
+
+def _coordinating_roles() -> tuple:
+    from partnerhub.access.models import Role
+
+    return (Role.COORDINATOR, Role.ADMINISTRATOR)
+
+
+def _memberships(user, roles: Q):
+    from partnerhub.access.models import Membership
+
+    return Membership.objects.filter(user=user).filter(roles).select_related("organisation__country")
+
+
 def can_hold_api_tokens(user) -> bool:
     """Any active, logged-in user may have personal API tokens."""
-    return user is not None and user.is_authenticated and user.is_active
+    return _may_act(user)
 
 
 def can_revoke_api_token(user, token) -> bool:

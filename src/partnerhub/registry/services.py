@@ -20,7 +20,7 @@ from partnerhub.access.models import Organisation
 from partnerhub.core.history import record_change, record_event
 from partnerhub.core.models import ObjectChange
 from partnerhub.core.sharing import SharingLevel
-from partnerhub.core.visibility import can_edit, circle_of
+from partnerhub.core.visibility import can_edit, can_edit_for
 from partnerhub.geo.models import Country
 from partnerhub.registry.models import (
     DataSource,
@@ -181,7 +181,7 @@ def input_from_engagement(engagement: Engagement) -> EngagementInput:
 # -- rules -----------------------------------------------------------------
 
 def _require_owner_editor(owner: Organisation, user) -> None:
-    if owner is None or owner.pk not in circle_of(user).editable_organisation_ids:
+    if owner is None or not can_edit_for(user, owner.pk):
         raise ValidationError(
             {"owner": _("You can only record engagements for an organisation you edit for.")}
         )
