@@ -1,11 +1,13 @@
 """Who may write: the named rules of core/visibility.py, and the services that refuse by them."""
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 
+import partnerhub
 from partnerhub.analysis.models import PartnerPriority
 from partnerhub.analysis.priority_services import create_priority
 from partnerhub.core.models import Event, ObjectChange
@@ -60,3 +62,14 @@ def test_the_priority_service_refuses_by_the_rule(cast):
                                acting_user=cast.moroccan_ministry_user)
     assert PartnerPriority.objects.visible_to(cast.moroccan_ministry_user).filter(pk=priority.pk).exists()
     assert Event.objects.filter(name="priority.created", object_id=priority.pk).exists()
+
+
+def test_no_module_keeps_its_own_copy_of_who_may_edit():
+    """Editing rights are read through the rules of core/visibility.py, never from the circle or the roles."""
+    sources = Path(partnerhub.__file__).parent
+    allowed = {sources / "core" / "visibility.py", sources / "access" / "models.py"}
+    copies = [str(path.relative_to(sources)) for path in sources.rglob("*.py")
+              if path not in allowed and "migrations" not in path.parts
+              and any(name in path.read_text(encoding="utf-8") for name in ("editable_organisation_ids",
+                                                                             "EDITING_ROLES"))]
+    assert copies == []

@@ -26,7 +26,7 @@ from partnerhub.analysis.priority_services import (
     update_priority,
 )
 from partnerhub.analysis.profile import SHOWN_MONEY_KINDS, country_profile
-from partnerhub.core.visibility import can_edit, circle_of
+from partnerhub.core.visibility import can_edit, circle_of, editing_organisation_ids
 from partnerhub.geo.models import Country
 from partnerhub.registry.models import MoneyKind
 
@@ -59,7 +59,7 @@ def country_profile_page(request, iso3: str):
         "locator": worldmap.locator(country.iso3),
         "overlaps": overlaps_for_country(request.user, country),
         "may_record_priorities": may_record_priorities(request.user, country),
-        "editable_owner_ids": circle_of(request.user).editable_organisation_ids,
+        "editable_owner_ids": editing_organisation_ids(request.user),
         **_comments_context(request, country),
     }
     return render(request, "analysis/profile/country_profile.html", context)

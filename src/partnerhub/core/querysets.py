@@ -2,7 +2,7 @@
 
 from django.db import models
 
-from partnerhub.core.visibility import circle_of, visibility_q
+from partnerhub.core.visibility import circle_of, editing_organisation_ids, visibility_q
 
 
 class ConfidentialQuerySet(models.QuerySet):
@@ -17,5 +17,5 @@ class ConfidentialQuerySet(models.QuerySet):
 
     def editable_by(self, user):
         return self.visible_to(user).filter(
-            owner_id__in=circle_of(user).editable_organisation_ids
+            owner_id__in=editing_organisation_ids(user)
         )

@@ -132,7 +132,13 @@ def can_edit(user, record) -> bool:
 
 def can_edit_for(user, organisation_id: int | None) -> bool:
     """Whether ``user`` records and changes records owned by the organisation ``organisation_id``."""
-    return organisation_id in circle_of(user).editable_organisation_ids
+    return organisation_id in editing_organisation_ids(user)
+
+
+def editing_organisation_ids(user) -> frozenset[int]:
+    """The organisations for which ``user`` records and changes records: those where they are an
+    editor, a coordinator or an administrator."""
+    return circle_of(user).editable_organisation_ids
 
 
 def overlap_deciding_organisations(user) -> list:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from partnerhub.access.models import Organisation
-from partnerhub.core.visibility import circle_of
+from partnerhub.core.visibility import editing_organisation_ids
 from partnerhub.iati.mapping import OrganisationReference
 
 
@@ -38,7 +38,7 @@ class ImportRights:
 
 
 def rights_of(user) -> ImportRights:
-    return ImportRights(circle_of(user).editable_organisation_ids)
+    return ImportRights(editing_organisation_ids(user))
 
 
 def refusal_reason(reporting_org: OrganisationReference | None) -> str:

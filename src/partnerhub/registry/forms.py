@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from partnerhub.access.models import Organisation
 from partnerhub.core.sharing import SharingLevel
-from partnerhub.core.visibility import circle_of
+from partnerhub.core.visibility import editing_organisation_ids
 from partnerhub.geo.models import Country
 from partnerhub.registry.models import (
     Engagement,
@@ -145,7 +145,7 @@ class EngagementForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        owners = Organisation.objects.filter(pk__in=circle_of(user).editable_organisation_ids)
+        owners = Organisation.objects.filter(pk__in=editing_organisation_ids(user))
         owner = self.fields["owner"]
         owner.queryset = owners
         owner.error_messages["invalid_choice"] = _(
@@ -431,7 +431,7 @@ def _row_kwargs(key: str, user) -> dict:
 
 def _form_initial(data: EngagementInput | None, user) -> dict:
     if data is None:
-        owners = circle_of(user).editable_organisation_ids
+        owners = editing_organisation_ids(user)
         return {"owner": next(iter(owners))} if len(owners) == 1 else {}
     return {
         **data.fields,

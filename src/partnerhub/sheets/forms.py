@@ -6,7 +6,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from partnerhub.access.models import Organisation
-from partnerhub.core.visibility import circle_of
+from partnerhub.core.visibility import editing_organisation_ids
 from partnerhub.sheets.findings import SheetRefused
 from partnerhub.sheets.reader import check_size, limit
 
@@ -20,7 +20,7 @@ class SheetUploadForm(forms.Form):
 
     def __init__(self, user, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        editable = circle_of(user).editable_organisation_ids
+        editable = editing_organisation_ids(user)
         organisations = self.fields["organisation"]
         organisations.queryset = Organisation.objects.filter(pk__in=editable).order_by("name")
         if len(editable) == 1:

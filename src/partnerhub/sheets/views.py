@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from partnerhub.core.visibility import circle_of
+from partnerhub.core.visibility import editing_organisation_ids
 from partnerhub.sheets.findings import TIER_NAMES, SheetRefused, Tier
 from partnerhub.sheets.forms import SheetUploadForm
 from partnerhub.sheets.models import ImportBatch
@@ -25,7 +25,7 @@ RECENT_BATCHES = 5
 @login_required
 @require_http_methods(["GET", "POST"])
 def upload(request):
-    if not circle_of(request.user).editable_organisation_ids:
+    if not editing_organisation_ids(request.user):
         return _cannot_import(request)
     posted = request.method == "POST"
     form = SheetUploadForm(request.user, request.POST if posted else None, request.FILES if posted else None)

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from partnerhub.core.visibility import can_edit, circle_of
+from partnerhub.core.visibility import can_edit, editing_organisation_ids
 from partnerhub.registry.forms import EngagementEditor
 from partnerhub.registry.models import Engagement
 from partnerhub.registry.services import (
@@ -25,7 +25,7 @@ from partnerhub.registry.services import (
 @login_required
 @require_http_methods(["GET", "POST"])
 def engagement_create(request):
-    if not circle_of(request.user).editable_organisation_ids:
+    if not editing_organisation_ids(request.user):
         return render(request, "registry/engagement_cannot_record.html")
     editor = EngagementEditor(request.user, _posted(request))
     if editor.is_valid():
