@@ -5,6 +5,7 @@ safe to run locally; ``PARTNERHUB_PRODUCTION=true`` switches on the checks and
 headers that ``manage.py check --deploy`` expects.
 """
 
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -50,6 +51,9 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "axes",
 ]
+# The tests' own app: a toy confidential model whose registration is its only wiring (tests/toyapp/).
+if "pytest" in sys.modules:
+    INSTALLED_APPS.append("tests.toyapp")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

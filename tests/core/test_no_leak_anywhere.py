@@ -4,9 +4,11 @@ Every confidential thing the hub keeps is planted where most personas may not
 see it: engagements (originator, restricted, and one widened to public whose
 history still holds its originator-era title and amount), a partner priority,
 a comment on that priority, a possible overlap with a hidden side and a reviewer's note, an IATI upload, a
-spreadsheet import and an API token. Every URL parameter gets real values (the
-planted ids, a visible id and a missing one, real country, route, pillar, theme
-and instrument codes, every file format). No response — page, partial, export,
+spreadsheet import and an API token — and one hidden record of every model registered
+as confidential (``core.confidential``), built by its registered factory. Every
+URL parameter gets real values (the planted ids, a visible id and a missing one,
+real country, route, pillar, theme and instrument codes, every file format). No
+response — page, partial, export,
 brief, API answer, error page — may mention a planted secret or print a hidden
 amount in any of the forms the hub prints amounts; hidden ids answer 404 (or
 the login page); nothing ends in a 500 and nothing planted is changed.
@@ -20,6 +22,7 @@ from decimal import Decimal
 from itertools import product
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
@@ -27,6 +30,7 @@ from partnerhub.access.models import ApiToken, Role
 from partnerhub.analysis.models import OverlapPair, PartnerPriority, PriorityComment
 from partnerhub.analysis.overlaps.review import decide_overlap
 from partnerhub.api import api
+from partnerhub.core.confidential import ConfidentialEntry, registered
 from partnerhub.geo.models import Country, RecipientRegion, Route
 from partnerhub.iati.models import ImportJob
 from partnerhub.registry.models import Engagement, EngagementRegion, Instrument, Theme
@@ -49,6 +53,13 @@ SECRET_TOKEN = "SECRET-TOKEN-3a2b"
 SECRETS = (SECRET_ORIGINATOR, SECRET_RESTRICTED, SECRET_BEFORE_WIDENING, SECRET_PRIORITY, SECRET_COMMENT,
            SECRET_OVERLAP_NOTE, SECRET_REGIONAL,
            SECRET_UPLOAD, SECRET_SHEET, SECRET_TOKEN, "bmi.coordinator")
+
+
+def registered_secret(entry: ConfidentialEntry) -> str:
+    return f"SECRET-PLANTED-{entry.label.replace('.', '-')}"
+
+
+SECRETS += tuple(registered_secret(entry) for entry in registered())
 HIDDEN_AMOUNTS = (777777, 555555, 361361)
 MISSING_ID = 987654
 FILE_FORMATS = ("csv", "xlsx", "pdf", "docx")
@@ -84,6 +95,7 @@ class Planted:
     engagements: dict[str, Engagement]
     ids: dict[str, list[tuple[str, bool]]]  # kind → [(value, hidden)]
     codes: list[str]
+    registered: dict[str, object]  # model label → the hidden record planted from its factory
 
 
 def route_templates(patterns=None, prefix=""):
@@ -159,6 +171,7 @@ def planted(cast):
     engagements = plant_engagements(cast)
     priorities = plant_priorities(cast)
     pairs = plant_overlaps(cast, engagements)
+    registered_records = plant_registered(cast, registered())
     job = ImportJob.objects.create(started_by=cast.german_ministry_editor, organisation=cast.german_interior,
                                    original_name=SECRET_UPLOAD, stored_name="iati/leak-walker.xml")
     batch = ImportBatch.objects.create(created_by=cast.german_ministry_editor, organisation=cast.german_interior,
@@ -180,7 +193,13 @@ def planted(cast):
             "organisation": [(str(cast.german_interior.pk), False), missing],
         },
         codes=[route.code, pillar.code, "RETURN-REINTEGRATION", Instrument.objects.first().code, "x"],
+        registered=registered_records,
     )
+
+
+def plant_registered(cast, entries: list[ConfidentialEntry]) -> dict[str, object]:
+    """One hidden record of each registered model; a model registered without a factory fails the walk."""
+    return {entry.label: entry.build(cast, secret=registered_secret(entry)) for entry in entries}
 
 
 def plant_engagements(cast) -> dict[str, Engagement]:
@@ -295,6 +314,23 @@ def test_the_walker_knows_every_route_and_every_printed_form_of_an_amount(plante
     assert f"/countries/MAR/priorities/{hidden_priority}/edit/" in urls
     # "778 k" is found inside both "€778 k" and the French "778 k€".
     assert {"777777", "777,777", "777 777", "777\u202f777", "778 k", "0.78 m", "0,78 m"} <= set(LEAK_FORMS)
+
+
+def test_the_walker_plants_a_hidden_record_of_every_registered_model(cast, planted):
+    labels = {entry.label for entry in registered()}
+    assert set(planted.registered) == labels
+    assert {"registry.Engagement", "registry.MoneyLine", "analysis.PartnerPriority", "analysis.OverlapPair",
+            "toyapp.ToyRecord", "toyapp.ToyNote"} <= labels
+    for label, record in planted.registered.items():
+        for persona, user in outsiders(cast).items():
+            manager = type(record).objects
+            assert not manager.visible_to(user).filter(pk=record.pk).exists(), f"{persona} sees the planted {label}"
+            assert manager.hidden_from(user).filter(pk=record.pk).exists(), f"{label} is not hidden from {persona}"
+
+
+def test_a_model_registered_without_a_factory_fails_the_walk(cast):
+    with pytest.raises(ImproperlyConfigured, match="without a test factory"):
+        plant_registered(cast, [ConfidentialEntry("toyapp.ToyRecord", partner_countries="countries")])
 
 
 class Walker:

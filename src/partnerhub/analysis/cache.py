@@ -7,15 +7,19 @@ kept under a key made of:
 * the viewer's circle (what they may read), never the user alone, so that a
   figure computed for one circle is never shown to another;
 * what was asked (country, kind of money, …);
-* a stamp of the data: the highest id of every table the figures read, the
-  latest change of an engagement or a priority, and the latest entry of the
+* a stamp of the data: the highest id of every registered confidential model
+  (``core.confidential``), of their many-to-many tables and of the
+  organisations and memberships circles are made of, the latest change of each
+  registered model that keeps one (``updated_at``), and the latest entry of the
   change history and of the admin log. Every write through the hub's services,
-  imports and admin moves one of them, and each is read from an index.
+  imports and admin moves one of them, and each is read from an index. A newly
+  registered model is in the stamp without being listed here.
 
 Entries also expire after ``ANALYSIS_CACHE_SECONDS`` (a safety net for a
 change made by hand in the database).
 """
 
+import functools
 import hashlib
 from collections.abc import Callable
 
@@ -23,40 +27,45 @@ from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.core.cache import cache
 from django.db import connection
+from django.db.models import Model
 
 from partnerhub.access.models import Membership, Organisation
-from partnerhub.analysis.models import PartnerPriority
+from partnerhub.core.confidential import registered, through_models
 from partnerhub.core.models import ObjectChange
 from partnerhub.core.visibility import Circle, circle_of
-from partnerhub.registry.models import (
-    Engagement,
-    EngagementCountry,
-    EngagementLink,
-    EngagementRegion,
-    EngagementTheme,
-    MoneyLine,
-    Participation,
-)
 
-HIGHEST_ID_OF = (
-    Engagement, MoneyLine, EngagementCountry, EngagementRegion, EngagementTheme, EngagementLink, Participation,
-    PartnerPriority,
-    Organisation, Membership, ObjectChange, LogEntry,
-    Engagement.shared_with_organisations.through, Engagement.shared_with_countries.through,
-)
-LATEST_CHANGE_OF = ((Engagement, "updated_at"), (PartnerPriority, "updated_at"))
+# What the figures read besides the registered models: who is in which circle, and the history.
+NOT_CONFIDENTIAL_READ = (Organisation, Membership, ObjectChange, LogEntry)
+LATEST_CHANGE_FIELD = "updated_at"
 
 
-def data_stamp() -> str:
-    """One query, every part of it answered from an index. Only table and column
-    names taken from the models go into the SQL."""
-    columns = [(model, model._meta.pk.column) for model in HIGHEST_ID_OF]
-    columns += [(model, model._meta.get_field(name).column) for model, name in LATEST_CHANGE_OF]
+def stamped_models() -> list[type[Model]]:
+    """Every table whose highest id goes into the stamp."""
+    confidential = [entry.model for entry in registered()]
+    return list(dict.fromkeys([*confidential, *through_models(), *NOT_CONFIDENTIAL_READ]))
+
+
+def latest_change_models() -> list[type[Model]]:
+    """The registered models that keep the time of their latest change."""
+    return [entry.model for entry in registered()
+            if any(field.name == LATEST_CHANGE_FIELD for field in entry.model._meta.concrete_fields)]
+
+
+@functools.cache
+def data_stamp_sql() -> str:
+    """Only table and column names taken from the models go into the SQL."""
+    columns = [(model, model._meta.pk.column) for model in stamped_models()]
+    columns += [(model, model._meta.get_field(LATEST_CHANGE_FIELD).column) for model in latest_change_models()]
     quote = connection.ops.quote_name
     parts = [f"(SELECT MAX({quote(column)}) FROM {quote(model._meta.db_table)})"  # noqa: S608
              for model, column in columns]
+    return "SELECT " + ", ".join(parts)
+
+
+def data_stamp() -> str:
+    """One query, every part of it answered from an index."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(parts))
+        cursor.execute(data_stamp_sql())
         return repr(cursor.fetchone())
 
 

@@ -5,6 +5,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from partnerhub.core.confidential import ConfidentialChild
 from partnerhub.core.models import ConfidentialModel
 from partnerhub.core.querysets import ConfidentialQuerySet
 from partnerhub.core.sharing import SharingLevel
@@ -16,8 +17,6 @@ class PartnerPriority(ConfidentialModel):
     Recorded by coordinators or by the partner country's own users; shared by
     default with the EU side and the partner country.
     """
-
-    PARTNER_COUNTRIES_FIELD = "country"
 
     sharing_level = models.CharField(
         _("sharing level"), max_length=12, choices=SharingLevel.choices,
@@ -59,14 +58,11 @@ class PartnerPriority(ConfidentialModel):
         return reverse("analysis:country_profile", args=[self.country.iso3]) + "#priorities"
 
 
-class PriorityCommentQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """A comment exists for a reader only when the priority it is about does."""
-        return self.filter(priority__in=PartnerPriority.objects.visible_to(user).values("pk"))
+class PriorityComment(ConfidentialChild):
+    """A remark or proposal on a priority by someone who may read it but not change it.
 
-
-class PriorityComment(models.Model):
-    """A remark or proposal on a priority by someone who may read it but not change it."""
+    It exists for a reader only when the priority it is about does (registered in apps.py).
+    """
 
     priority = models.ForeignKey(PartnerPriority, verbose_name=_("priority"), on_delete=models.CASCADE,
                                  related_name="comments")
@@ -76,8 +72,6 @@ class PriorityComment(models.Model):
                                on_delete=models.SET_NULL, related_name="+")
     text = models.TextField(_("comment or proposal"), max_length=2000)
     created_at = models.DateTimeField(_("written at"), auto_now_add=True)
-
-    objects = PriorityCommentQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -95,25 +89,14 @@ class OverlapDecision(models.TextChoices):
     UNRELATED = "unrelated", _("Not related")
 
 
-class OverlapPairQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """A pair exists for a user only when both of its engagements do."""
-        from partnerhub.registry.models import Engagement
-
-        visible = Engagement.objects.visible_to(user).values("pk")
-        return self.filter(first__in=visible, second__in=visible)
-
-
-class OverlapPair(models.Model):
+class OverlapPair(ConfidentialChild):
     """Two engagements of different owners that may do the same thing in the same place.
 
     ``first`` is always the one with the lower id, so a pair is stored once. The
     fingerprints record both sides as they were when the pair was last found or
-    decided: a reviewed pair comes back only when one of them changes.
+    decided: a reviewed pair comes back only when one of them changes. A pair, and each
+    change of its history, exists for a reader only when both engagements do (apps.py).
     """
-
-    # A pair exists for a reader only when both engagements do; so does each change of its history.
-    HISTORY_READ_THROUGH = ("first", "second")
 
     first = models.ForeignKey("registry.Engagement", on_delete=models.CASCADE, related_name="+")
     second = models.ForeignKey("registry.Engagement", on_delete=models.CASCADE, related_name="+")
@@ -134,8 +117,6 @@ class OverlapPair(models.Model):
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     found_at = models.DateTimeField(_("found at"))
-
-    objects = OverlapPairQuerySet.as_manager()
 
     class Meta:
         ordering = ["-score", "pk"]

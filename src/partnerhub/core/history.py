@@ -12,6 +12,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 
+from partnerhub.core.confidential import entry_for
 from partnerhub.core.middleware import current_request_id
 from partnerhub.core.models import Event, ObjectChange
 from partnerhub.core.sharing import SharingLevel
@@ -60,12 +61,12 @@ def record_event(name: str, instance, *, user, **data: Any) -> Event:
 
 
 def audience_for_history(instance) -> list[dict]:
-    """Who may read ``instance`` now: its own circle, or for a record that exists
-    only for those who read its parts (``HISTORY_READ_THROUGH``, e.g. an overlap
-    pair and its two engagements), the circle of each part."""
-    parts = getattr(instance, "HISTORY_READ_THROUGH", None)
-    if parts:
-        return [audience_of(getattr(instance, name)) for name in parts]
+    """Who may read ``instance`` now: its own circle, or for a registered child row
+    that exists only for those who read its parents (an overlap pair and its two
+    engagements), the circle of each parent."""
+    entry = entry_for(type(instance))
+    if entry is not None and entry.is_child:
+        return [part for name in entry.parents for part in audience_for_history(getattr(instance, name))]
     if hasattr(instance, "sharing_level") and hasattr(instance, "owner_id"):
         return [audience_of(instance)]
     return []

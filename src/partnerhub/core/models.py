@@ -5,6 +5,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from partnerhub.core.querysets import ConfidentialQuerySet
 from partnerhub.core.sharing import SharingLevel
 
 
@@ -34,6 +35,10 @@ class ConfidentialModel(models.Model):
         "geo.Country", verbose_name=_("shared with Member States"), blank=True, related_name="+",
         help_text=_("For restricted records: Member States whose whole government may read it."),
     )
+
+    # Every record is read through visible_to, hidden_from or unrestricted; a model may
+    # declare a manager of its own built on ConfidentialQuerySet.
+    objects = ConfidentialQuerySet.as_manager()
 
     class Meta:
         abstract = True

@@ -8,6 +8,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from partnerhub.core.confidential import ConfidentialChild
 from partnerhub.core.models import ConfidentialModel
 from partnerhub.core.names import NamedInLanguages
 from partnerhub.core.querysets import ConfidentialQuerySet
@@ -305,7 +306,7 @@ class Share(models.Model):
         abstract = True
 
 
-class EngagementCountry(Share):
+class EngagementCountry(Share, ConfidentialChild):
     engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="country_shares")
     country = models.ForeignKey(
         "geo.Country", verbose_name=_("country"), on_delete=models.PROTECT, related_name="+"
@@ -322,7 +323,7 @@ class EngagementCountry(Share):
         return f"{self.country.iso3} {self.share or ''}".strip()
 
 
-class EngagementRegion(Share):
+class EngagementRegion(Share, ConfidentialChild):
     """A recipient region and its share: money for a regional programme, which counts
     in the region (and its routes), never in a country."""
 
@@ -349,7 +350,7 @@ class ThemeAssignment(models.TextChoices):
     CLASSIFIER = "classifier", _("Suggested by the classifier")
 
 
-class EngagementTheme(Share):
+class EngagementTheme(Share, ConfidentialChild):
     engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="theme_shares")
     theme = models.ForeignKey(Theme, verbose_name=_("theme"), on_delete=models.PROTECT, related_name="+")
     assigned_by = models.CharField(
@@ -377,7 +378,7 @@ class ParticipationRole(models.TextChoices):
     EXTENDING = "extending", _("Extending")
 
 
-class Participation(models.Model):
+class Participation(ConfidentialChild):
     engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="participations")
     organisation = models.ForeignKey(
         "access.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT,
@@ -408,13 +409,9 @@ class MoneyKind(models.TextChoices):
     INCOMING = "incoming", _("Incoming funds")
 
 
-class MoneyLineQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Money is as confidential as the engagement it belongs to."""
-        return self.filter(engagement__in=Engagement.objects.visible_to(user).values("pk"))
+class MoneyLine(ConfidentialChild):
+    """Money is as confidential as the engagement it belongs to (registered in apps.py)."""
 
-
-class MoneyLine(models.Model):
     engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="money_lines")
     kind = models.CharField(_("kind"), max_length=12, choices=MoneyKind.choices)
     amount = models.DecimalField(_("amount"), max_digits=18, decimal_places=2)
@@ -446,8 +443,6 @@ class MoneyLine(models.Model):
         help_text=_("The ECB reference rate nearest to the value date; empty for EUR."),
     )
 
-    objects = MoneyLineQuerySet.as_manager()
-
     class Meta:
         ordering = ["kind", "value_date", "pk"]
         indexes = [models.Index(fields=["engagement", "kind"])]
@@ -471,7 +466,7 @@ class LinkKind(models.TextChoices):
     RELATED = "related", _("is related to")
 
 
-class EngagementLink(models.Model):
+class EngagementLink(ConfidentialChild):
     """A typed link from one engagement to another; each end keeps its own visibility."""
 
     source = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="links_out")
@@ -494,7 +489,7 @@ class EngagementLink(models.Model):
         return f"{self.source_id} {self.kind} {self.target_id}"
 
 
-class EngagementSector(models.Model):
+class EngagementSector(ConfidentialChild):
     """A sector code as the publisher gave it (DAC 5- or 3-digit, or another vocabulary)."""
 
     engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="sectors")

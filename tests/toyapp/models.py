@@ -1,0 +1,21 @@
+from django.db import models
+
+from partnerhub.core.confidential import ConfidentialChild
+from partnerhub.core.models import ConfidentialModel
+
+
+class ToyRecord(ConfidentialModel):
+    title = models.CharField(max_length=200)
+    countries = models.ManyToManyField("geo.Country", related_name="+", blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ToyNote(ConfidentialChild):
+    record = models.ForeignKey(ToyRecord, on_delete=models.CASCADE, related_name="notes")
+    text = models.TextField()
+
+    def __str__(self) -> str:
+        return self.text
