@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 
 from partnerhub.core.history import history_of
 from partnerhub.core.models import Event, ObjectChange
@@ -314,5 +315,20 @@ def test_moving_an_engagement_to_another_file_is_refused_inside_the_service_to_o
     with pytest.raises(PermissionDenied):
         services.attach_to_source(engagement, other_file, acting_user=getattr(cast, persona))
 
-    assert Engagement.objects.visible_to(cast.german_ministry_editor).get(pk=engagement.pk).source.name == "bmi-engagements.xlsx (BMI)"
+    kept = Engagement.objects.visible_to(cast.german_ministry_editor).get(pk=engagement.pk)
+    assert kept.source.name == "bmi-engagements.xlsx (BMI)"
     assert ObjectChange.objects.count() == written
+
+
+def test_confirming_a_batch_runs_in_a_transaction_of_its_own_and_checks_the_right_inside_it(cast):
+    data = xlsx_bytes([engagement_row("BMI-1")])
+    batch = services.preview_upload("bmi-engagements.xlsx", data, cast.german_interior,
+                                    acting_user=cast.german_ministry_editor)
+    with transaction.atomic(), pytest.raises(RuntimeError):
+        services.confirm_batch(batch, acting_user=cast.german_ministry_editor)
+    with pytest.raises(PermissionDenied):
+        services.confirm_batch(batch, acting_user=cast.french_ministry_editor)
+    assert not Engagement.objects.visible_to(cast.german_ministry_editor).filter(external_reference="BMI-1").exists()
+
+    services.confirm_batch(batch, acting_user=cast.german_ministry_editor)
+    assert Engagement.objects.visible_to(cast.german_ministry_editor).filter(external_reference="BMI-1").exists()

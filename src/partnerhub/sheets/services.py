@@ -115,9 +115,9 @@ def preview_upload(file_name: str, data: bytes, organisation: Organisation, *, a
 
 
 def confirm_batch(batch: ImportBatch, *, acting_user) -> ImportSummary:
-    require_importer(batch.organisation, acting_user)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         batch = ImportBatch.objects.select_for_update().select_related("organisation").get(pk=batch.pk)
+        require_importer(batch.organisation, acting_user)
         if batch.is_imported:
             raise AlreadyImported
         summary = run_import(batch.content(), batch.organisation, acting_user=acting_user, confirm=True)
@@ -140,6 +140,7 @@ def run_import(content: SheetContent, organisation: Organisation, *, acting_user
         return ImportSummary(content.file_name, False, plan_rows(content, organisation, acting_user),
                              content.findings)
     with transaction.atomic():
+        require_importer(organisation, acting_user)
         # One import per organisation at a time: two at once could both create the same reference.
         Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
         outcomes = plan_rows(content, organisation, acting_user)
