@@ -12,6 +12,8 @@ def pytest_configure(config):
     # Login throttling writes a row per attempt and needs a request; the tests of
     # throttling switch it on (tests/access/test_login_throttling.py).
     settings.AXES_ENABLED = False
+    # A query on a confidential model without visible_to, hidden_from or unrestricted raises.
+    settings.STRICT_SCOPES = True
 
 
 @pytest.fixture(scope="session")

@@ -219,6 +219,9 @@ BALANCE_PARTNER_THRESHOLD = env_int("PARTNERHUB_BALANCE_PARTNER_THRESHOLD", 25)
 # others see the shares of what they may see, without a verdict.
 BALANCE_VERDICT_MIN_SHARE_SEEN = env_int("PARTNERHUB_BALANCE_VERDICT_MIN_SHARE_SEEN", 90)
 API_MAX_PAGE_SIZE = 200
+# A query on a confidential model that goes through neither visible_to, hidden_from nor
+# unrestricted("why") raises when true (the tests switch it on) and logs a warning when false.
+STRICT_SCOPES = env_bool("PARTNERHUB_STRICT_SCOPES", False)
 
 LOGGING = {
     "version": 1,

@@ -31,7 +31,8 @@ def record(owner, author, *, title: str, money_lines=(), countries=(("MAR", None
     )
     engagement = create_engagement(data, acting_user=author)
     if iati_identifier:
-        Engagement.objects.filter(pk=engagement.pk).update(iati_identifier=iati_identifier, provenance="iati")
+        Engagement.objects.unrestricted("test").filter(pk=engagement.pk).update(
+            iati_identifier=iati_identifier, provenance="iati")
         engagement.refresh_from_db()
     return engagement
 

@@ -237,7 +237,7 @@ def test_index_sort_links_keep_the_money_kind_and_turn_the_order_round(cast, por
 
 def test_demo_records_in_the_figures_are_announced(cast, portfolio):
     assert "Demo data" not in body(page(cast.french_embassy_viewer, INDEX))
-    Engagement.objects.filter(title="Senegal facility").update(is_demo=True)
+    Engagement.objects.unrestricted("test").filter(title="Senegal facility").update(is_demo=True)
     cache.clear()  # a change behind the hub's back: kept figures would last until they expire
 
     for url in (INDEX, TEAM_EUROPE, WESTERN_ROUTE):

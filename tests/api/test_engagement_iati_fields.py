@@ -74,7 +74,7 @@ def test_editor_records_humanitarian_flag_action_plan_reference_and_notes(cast, 
     response = token_api(cast.german_ministry_editor).post("/engagements", payload)
 
     assert response.status_code == 201, response.content
-    engagement = Engagement.objects.get(pk=response.json()["id"])
+    engagement = Engagement.objects.unrestricted("test").get(pk=response.json()["id"])
     assert engagement.humanitarian is True
     assert engagement.action_plan_reference == "AP-MAR-1.4"
     assert engagement.notes == "Follow-up agreed with the delegation."

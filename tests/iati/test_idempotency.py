@@ -53,13 +53,13 @@ NEWER_MONEY_AND_PLACES = """
 
 
 def rows_everywhere() -> dict[str, int]:
-    return {model.__name__: model.objects.count() for model in (
+    return {model.__name__: model._base_manager.count() for model in (
         Engagement, EngagementCountry, EngagementSector, EngagementTheme, EngagementLink, MoneyLine,
         Participation, ObjectChange, Organisation, DataSource)}
 
 
 def imported(identifier: str) -> Engagement:
-    return Engagement.objects.get(iati_identifier=identifier)
+    return Engagement.objects.unrestricted("test").get(iati_identifier=identifier)
 
 
 # -- what an import writes -------------------------------------------------
@@ -99,7 +99,8 @@ def test_activities_about_other_things_are_skipped_unless_all_are_kept(iati_file
                      activity("X-TEXT", title=REINTEGRATION))
     report = import_iati_files([path])
     assert (report.activities_read, report.migration_relevant, report.created, report.skipped) == (3, 2, 2, 1)
-    assert sorted(Engagement.objects.values_list("iati_identifier", flat=True)) == ["X-CODED", "X-TEXT"]
+    imported = Engagement.objects.unrestricted("test").values_list("iati_identifier", flat=True)
+    assert sorted(imported) == ["X-CODED", "X-TEXT"]
     assert import_iati_files([path], keep_all=True).created == 1
 
 
@@ -193,11 +194,11 @@ def test_importing_the_same_file_twice_changes_nothing(cast, iati_file, activity
                      activity("XI-IATI-EC_INTPA-2", title=LABOUR,
                               parts='<related-activity ref="XI-IATI-EC_INTPA-1" type="1"/>'))
     import_iati_files([path])
-    before, stamps = rows_everywhere(), dict(Engagement.objects.values_list("pk", "updated_at"))
+    before, stamps = rows_everywhere(), dict(Engagement.objects.unrestricted("test").values_list("pk", "updated_at"))
     report = import_iati_files([path])
     assert (report.created, report.updated, report.unchanged) == (0, 0, 2)
     assert rows_everywhere() == before
-    assert dict(Engagement.objects.values_list("pk", "updated_at")) == stamps
+    assert dict(Engagement.objects.unrestricted("test").values_list("pk", "updated_at")) == stamps
 
 
 def user_additions(cast, engagement: Engagement, other: Engagement) -> None:
@@ -275,7 +276,7 @@ def test_the_same_activity_in_two_files_does_not_take_turns(cast, iati_file, act
 
 def test_an_engagement_entered_by_hand_with_the_same_identifier_is_left_alone(cast, iati_file, activity):
     own = cast.engagement(cast.commission, cast.commission_desk_officer, title="Entered by hand")
-    Engagement.objects.filter(pk=own.pk).update(iati_identifier="XI-IATI-EC_INTPA-1")
+    Engagement.objects.unrestricted("test").filter(pk=own.pk).update(iati_identifier="XI-IATI-EC_INTPA-1")
     report = import_iati_files([iati_file("a.xml", activity("XI-IATI-EC_INTPA-1", title=REINTEGRATION))])
     assert (report.skipped, report.errors[0].reason) == (
         1, "an engagement entered in the hub already carries this iati-identifier: left as it is")

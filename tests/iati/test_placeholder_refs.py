@@ -93,8 +93,8 @@ def test_real_files_keep_each_na_organisation_apart():
     report = import_iati_files(COVID_FILES, keep_all=True)
 
     assert report.failed_files == 0
-    imported = {e.iati_identifier: e for e in Engagement.objects.filter(iati_identifier__in=expected)
-                .prefetch_related("participations__organisation")}
+    kept = Engagement.objects.unrestricted("test").filter(iati_identifier__in=expected)
+    imported = {e.iati_identifier: e for e in kept.prefetch_related("participations__organisation")}
     assert len(imported) >= 0.9 * len(expected), "nearly every activity naming such an organisation is kept"
     organisation_of_name = {}
     for identifier, engagement in imported.items():

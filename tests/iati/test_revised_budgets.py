@@ -61,7 +61,7 @@ def activities_with_both_kinds() -> dict[str, list]:
 def imported(cast):
     import_iati_files(FILES, keep_all=True)
     # Profiles count migration-relevant records: these humanitarian ones are made so for the comparison.
-    Engagement.objects.update(migration_relevant=True)
+    Engagement.objects.unrestricted("test").update(migration_relevant=True)
     return activities_with_both_kinds()
 
 
@@ -73,7 +73,7 @@ def test_only_the_revised_budget_of_a_period_becomes_money(imported):
 
 
 def test_profile_and_api_count_the_revised_budget_once(imported, cast):
-    engagement = Engagement.objects.get(iati_identifier=MAURITANIA_APPEAL)
+    engagement = Engagement.objects.unrestricted("test").get(iati_identifier=MAURITANIA_APPEAL)
     [line] = engagement.money_lines.filter(kind="budget")
     assert line.amount == Decimal("1495000")
 
@@ -87,7 +87,7 @@ def test_profile_and_api_count_the_revised_budget_once(imported, cast):
 
 
 def test_the_export_gives_back_both_budgets_as_stated(imported):
-    document = exported(Engagement.objects.filter(iati_identifier__in=imported))
+    document = exported(Engagement.objects.unrestricted("test").filter(iati_identifier__in=imported))
 
     for identifier, activity in activities_of(document).items():
         assert sorted(stated_budgets(activity)) == sorted(imported[identifier]), identifier

@@ -50,7 +50,7 @@ def test_negative_commitment_in_the_form_is_an_error_on_its_amount(client, cast)
     errors = response.context["editor"].formsets["money"].forms[0].errors
     assert "correction" in errors["amount"][0]
     assert 'href="#id_money-0-amount"' in response.content.decode()
-    assert not Engagement.objects.exists()
+    assert not Engagement.objects.unrestricted("test").exists()
 
 
 def test_negative_disbursement_marked_as_a_correction_is_recorded_as_one(client, cast):
@@ -73,7 +73,7 @@ def test_negative_budget_is_refused_even_as_a_correction(client, cast):
 
     errors = response.context["editor"].formsets["money"].forms[0].errors
     assert errors["amount"] == ["A budget cannot be negative."]
-    assert not Engagement.objects.exists()
+    assert not Engagement.objects.unrestricted("test").exists()
 
 
 def test_the_service_refuses_a_negative_line_not_marked_as_a_correction(cast):

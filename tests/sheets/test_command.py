@@ -35,7 +35,7 @@ def test_without_confirm_prints_the_findings_and_writes_nothing(cast, sheet):
     assert "row 3, country_1 [error]: “Moroco” is not a country; did you mean Morocco (MAR)?" in output
     assert "row 4, title [critical]: No title" in output
     assert lines[-1].startswith("Preview of 3 rows, nothing written: 2 would be new")
-    assert not Engagement.objects.exists()
+    assert not Engagement.objects.unrestricted("test").exists()
 
 
 def test_json_summary_is_the_last_line(cast, sheet):
@@ -45,13 +45,14 @@ def test_json_summary_is_the_last_line(cast, sheet):
         "rows_read": 3, "created": 2, "updated": 0, "unchanged": 0, "skipped": 1}
     assert summary["errors"][0] == {"file": "bmi.xlsx", "row": 3, "column": "country_1", "tier": "error",
                                     "reason": "“Moroco” is not a country; did you mean Morocco (MAR)? It was left out."}
-    assert not Engagement.objects.exists()
+    assert not Engagement.objects.unrestricted("test").exists()
 
 
 def test_confirm_writes_and_a_second_run_changes_nothing(cast, sheet):
     _output, lines = import_sheet(sheet, cast.german_interior, "--user", "bmi.editor", "--confirm", "--json")
     assert json.loads(lines[-1])["created"] == 2
-    assert Engagement.objects.filter(owner=cast.german_interior, provenance="spreadsheet").count() == 2
+    written = Engagement.objects.unrestricted("test").filter(owner=cast.german_interior, provenance="spreadsheet")
+    assert written.count() == 2
     changes = ObjectChange.objects.count()
     _output, lines = import_sheet(sheet, cast.german_interior, "--user", "bmi.editor", "--confirm", "--json")
     summary = json.loads(lines[-1])

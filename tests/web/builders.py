@@ -19,7 +19,7 @@ def add_money(engagement, author, kind: str, amount: str, currency: str = "EUR",
 
 def mark_as_demo(*engagements) -> None:
     # Demo records come from the demo loader; a flag is all the pages read.
-    Engagement.objects.filter(pk__in=[e.pk for e in engagements]).update(is_demo=True)
+    Engagement.objects.unrestricted("test").filter(pk__in=[e.pk for e in engagements]).update(is_demo=True)
 
 
 def client_for(user) -> Client:

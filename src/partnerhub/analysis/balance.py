@@ -119,7 +119,9 @@ def theme_interests() -> dict[int, str]:
 def whole_countries(country_ids, kind: str) -> dict[int, WholeCountry]:
     """``WholeCountry`` of each of ``country_ids``, in three queries over every record."""
     country_ids = set(country_ids)
-    in_scope = Engagement.objects.about_migration().filter(
+    in_scope = Engagement.objects.unrestricted(
+        "the verdict compares a reader's share with every record and keeps only the answer"
+    ).about_migration().filter(
         pk__in=EngagementCountry.objects.filter(country_id__in=country_ids).values("engagement_id")
     ).order_by()
     rows = in_scope.annotate(total=Sum("money_lines__amount_eur", filter=Q(money_lines__kind=kind))).values_list(

@@ -5,7 +5,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from partnerhub.core.querysets import ConfidentialQuerySet
+from partnerhub.core.querysets import ConfidentialQuerySet, unrestricted_block
 from partnerhub.core.sharing import SharingLevel
 
 
@@ -42,6 +42,20 @@ class ConfidentialModel(models.Model):
 
     class Meta:
         abstract = True
+
+    # Django checks uniqueness through the default (scoped) manager; the check compares
+    # with every record, as the database's own constraint would.
+    def _perform_unique_checks(self, unique_checks):
+        with unrestricted_block("uniqueness is checked against every record, as the database does"):
+            return super()._perform_unique_checks(unique_checks)
+
+    def _perform_date_checks(self, date_checks):
+        with unrestricted_block("uniqueness is checked against every record, as the database does"):
+            return super()._perform_date_checks(date_checks)
+
+    def validate_constraints(self, exclude=None):
+        with unrestricted_block("constraints are checked against every record, as the database does"):
+            return super().validate_constraints(exclude=exclude)
 
 
 class ObjectChange(models.Model):

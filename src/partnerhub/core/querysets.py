@@ -1,19 +1,135 @@
-"""The queryset every confidential model's manager is built from."""
+"""The queryset every confidential model's manager is built from.
 
+A query on a confidential model states how it is scoped before it runs:
+``visible_to(user)`` (what a reader may see), ``hidden_from(user)`` (only ever
+asked whether something exists) or ``unrestricted("why")`` (imports, the
+overlap finder, the admin: the reason says why no reader is involved). A query
+that runs without one raises ``UnscopedQuery`` when ``STRICT_SCOPES`` is on
+(the tests) and logs a warning otherwise (production), so that a forgotten
+``visible_to`` shows up in the tests instead of leaking.
+
+Creating a record is not reading one and needs no scope. Django's own reads
+through the base manager (a related object, ``save``, ``refresh_from_db``, the
+deletion collector) stay unscoped: they only ever fetch rows already in hand.
+"""
+
+import contextlib
+import contextvars
+import logging
+
+from django.conf import settings
 from django.db import models
 
 from partnerhub.core.visibility import circle_of, editing_organisation_ids, visibility_q
 
+logger = logging.getLogger(__name__)
 
-class ConfidentialQuerySet(models.QuerySet):
+_unscoped_block: contextvars.ContextVar[str | None] = contextvars.ContextVar("unscoped_block", default=None)
+
+
+class UnscopedQuery(Exception):
+    """A query on a confidential model ran without visible_to, hidden_from or unrestricted."""
+
+
+@contextlib.contextmanager
+def unrestricted_block(reason: str):
+    """Lets the queries Django builds itself inside this block run unscoped (unique checks of a form)."""
+    _require_reason(reason)
+    token = _unscoped_block.set(reason)
+    try:
+        yield
+    finally:
+        _unscoped_block.reset(token)
+
+
+def _require_reason(reason: str) -> None:
+    if not isinstance(reason, str) or not reason.strip():
+        raise ValueError("unrestricted() needs the reason why the query may read every record")
+
+
+class ScopedQuerySet(models.QuerySet):
+    """Runs only once scoped: a subclass's ``visible_to`` and ``hidden_from`` end with ``_scoped``."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._scope: str | None = None
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._scope = self._scope
+        return clone
+
+    def _scoped(self, scope: str):
+        clone = self._chain()
+        clone._scope = scope
+        return clone
+
+    def unrestricted(self, reason: str):
+        """Every record, for work no reader sees directly; ``reason`` tells a reader of the code why."""
+        _require_reason(reason)
+        return self._scoped(f"unrestricted: {reason}")
+
+    # -- every way a query reaches the database checks its scope first --------
+
+    def _check_scope(self) -> None:
+        if self._scope is not None or _unscoped_block.get() is not None:
+            return
+        message = (f"Unscoped query on {self.model._meta.label}: use visible_to(user), hidden_from(user) "
+                   f"or unrestricted('why')")
+        if getattr(settings, "STRICT_SCOPES", False):
+            raise UnscopedQuery(message)
+        logger.warning(message, stack_info=True)
+
+    def _fetch_all(self):
+        if self._result_cache is None:
+            self._check_scope()
+        super()._fetch_all()
+
+    def _iterator(self, use_chunked_fetch, chunk_size):
+        self._check_scope()
+        return super()._iterator(use_chunked_fetch, chunk_size)
+
+    def count(self):
+        if self._result_cache is None:
+            self._check_scope()
+        return super().count()
+
+    def exists(self):
+        if self._result_cache is None:
+            self._check_scope()
+        return super().exists()
+
+    def contains(self, obj):
+        if self._result_cache is None:
+            self._check_scope()
+        return super().contains(obj)
+
+    def aggregate(self, *args, **kwargs):
+        self._check_scope()
+        return super().aggregate(*args, **kwargs)
+
+    def update(self, **kwargs):
+        self._check_scope()
+        return super().update(**kwargs)
+
+    def delete(self):
+        self._check_scope()
+        return super().delete()
+
+    def explain(self, *, format=None, **options):
+        self._check_scope()
+        return super().explain(format=format, **options)
+
+
+class ConfidentialQuerySet(ScopedQuerySet):
     def visible_to(self, user):
         """The only way pages, API, exports, searches and totals reach these records."""
-        return self.filter(visibility_q(circle_of(user), self.model))
+        return self.filter(visibility_q(circle_of(user), self.model))._scoped("visible_to")
 
     def hidden_from(self, user):
         """What ``user`` may not read: only ever asked whether it exists, so that
         a total can say "+ undisclosed" without telling how much or how many."""
-        return self.exclude(visibility_q(circle_of(user), self.model))
+        return self.exclude(visibility_q(circle_of(user), self.model))._scoped("hidden_from")
 
     def editable_by(self, user):
         return self.visible_to(user).filter(

@@ -71,7 +71,8 @@ def insert_rows(objects: Sequence[models.Model], *, key: str) -> None:
     rows = [_row(obj, fields, plain) for obj in objects]
     if connection.vendor == "postgresql":
         _copy(model, fields, rows)
-        pks = dict(model._default_manager.filter(**{f"{key}__in": [getattr(obj, key) for obj in objects]})
+        # The base manager: these are the rows just written, read back for their keys.
+        pks = dict(model._base_manager.filter(**{f"{key}__in": [getattr(obj, key) for obj in objects]})
                    .values_list(key, "pk"))
         found = [pks[getattr(obj, key)] for obj in objects]
     else:

@@ -348,7 +348,8 @@ class _FileWriter:
         result.source_id = self.source.pk
         self.seen_identifiers = _HashSet()
         # What the hub holds from this file stays up to date even if it no longer looks migration-related.
-        held = Engagement.objects.filter(source=self.source, provenance=Provenance.IATI)
+        held = Engagement.objects.unrestricted("an import acts for the publisher; uploads keep to their rights below")
+        held = held.filter(source=self.source, provenance=Provenance.IATI)
         if context.rights is not None:
             held = held.filter(owner_id__in=context.rights.organisation_ids)
         self.held = _HashSet(hash(identifier) for identifier in held.values_list("iati_identifier",
@@ -548,7 +549,9 @@ class _ExistingRow:
 
 
 def _existing_rows(identifiers: Iterator[str]) -> dict[str, _ExistingRow]:
-    rows = Engagement.objects.filter(iati_identifier__in=list(identifiers)).values_list(
+    rows = Engagement.objects.unrestricted(
+        "IATI import matches publisher identifiers; ownership checked by import_rights"
+    ).filter(iati_identifier__in=list(identifiers)).values_list(
         "iati_identifier", "pk", "owner_id", "provenance", "iati_last_updated", "source_id", "iati_extra__fingerprint",
     )
     return {identifier: _ExistingRow(*values) for identifier, *values in rows}
@@ -613,7 +616,8 @@ def _record_creations(engagements: list[Engagement], snapshots: list[dict[str, A
 
 
 def _update_engagement(pk: int, item: _Resolved, source: DataSource, context: ImportContext) -> None:
-    engagement = Engagement.objects.select_related("owner").get(pk=pk)
+    engagement = Engagement.objects.unrestricted("a row the import matched and import_rights allowed").select_related(
+        "owner").get(pk=pk)
     before = registry_services.snapshot(engagement)
     for name, value in _iati_fields(item, source).items():
         setattr(engagement, name, value)
@@ -716,7 +720,8 @@ def link_related_activities(source_ids: set[int], chunk_size: int = 500, *,
     """Turn the related activities the publishers named into links, where the
     other activity is in the hub. Reads the sources' engagements in chunks;
     with ``owner_ids`` (an upload), only those these organisations own."""
-    rows = Engagement.objects.filter(source_id__in=source_ids, iati_extra__has_key="related_activities")
+    rows = Engagement.objects.unrestricted("the import links its own sources' rows; uploads keep to owner_ids").filter(
+        source_id__in=source_ids, iati_extra__has_key="related_activities")
     if owner_ids is not None:
         rows = rows.filter(owner_id__in=owner_ids)
     rows = rows.values_list("pk", "iati_extra__related_activities").order_by("pk")
@@ -733,7 +738,8 @@ def _link_chunk(rows: list[tuple[int, list[dict]]]) -> None:
     refs = sorted({relation.get("ref") for _pk, relations in rows for relation in relations or ()})
     targets = {}
     for start in range(0, len(refs), LOOKUP_SIZE):
-        targets.update(Engagement.objects.filter(iati_identifier__in=refs[start:start + LOOKUP_SIZE])
+        targets.update(Engagement.objects.unrestricted("links name publishers' identifiers, as IATI does")
+                       .filter(iati_identifier__in=refs[start:start + LOOKUP_SIZE])
                        .values_list("iati_identifier", "pk"))
     links = set()
     for pk, relations in rows:

@@ -110,7 +110,8 @@ def update_engagement(engagement: Engagement, data: EngagementInput, *, acting_u
     _require_owner_editor(data.owner, acting_user)
     _check_rules(data, acting_user, engagement=engagement)
     with transaction.atomic():
-        engagement = Engagement.objects.select_for_update().get(pk=engagement.pk)
+        locked = Engagement.objects.unrestricted("re-reads, locked, the record can_edit allowed above")
+        engagement = locked.select_for_update().get(pk=engagement.pk)
         before = snapshot(engagement)
         old_level = engagement.sharing_level
         engagement.owner = data.owner

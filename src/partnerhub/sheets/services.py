@@ -166,7 +166,8 @@ def plan_rows(content: SheetContent, organisation: Organisation, user) -> list[R
 
 def _existing_by_reference(organisation: Organisation, references: list[str], user) -> dict[str, list]:
     # The command may run without a user: the server's operator reads the owner's records directly.
-    engagements = Engagement.objects.visible_to(user) if user is not None else Engagement.objects.all()
+    engagements = Engagement.objects.visible_to(user) if user is not None else Engagement.objects.unrestricted(
+        "the operator's command, run without a user, imports for the owner")
     found: dict[str, list] = {}
     matching = engagements.filter(owner=organisation, external_reference__in=references).prefetch_related(
         "country_shares", "theme_shares", "participations", "money_lines"

@@ -20,6 +20,9 @@ from partnerhub.registry.models import (
     Theme,
 )
 
+# The finder compares every record; a pair is shown only to readers of both engagements.
+OVERLAP_FINDER = "the overlap finder compares every record; pairs are read through visible_to"
+
 # Days since 0001-01-01 standing for "no start" and "no end".
 NO_START, NO_END = -(2**40), 2**40
 
@@ -72,8 +75,8 @@ def load_portfolio() -> Portfolio:
 
 def _comparable_engagements():
     partner_country = EngagementCountry.objects.filter(engagement=OuterRef("pk"), country__is_eu_member=False)
-    return Engagement.objects.filter(Exists(partner_country), Exists(EngagementTheme.objects.filter(
-        engagement=OuterRef("pk"))))
+    return Engagement.objects.unrestricted(OVERLAP_FINDER).filter(
+        Exists(partner_country), Exists(EngagementTheme.objects.filter(engagement=OuterRef("pk"))))
 
 
 def _grouped(pairs: Iterable[tuple[int, int]]) -> defaultdict[int, set[int]]:
@@ -98,7 +101,7 @@ def current_fingerprints(engagement_ids: Iterable[int]) -> dict[int, str]:
     countries = _grouped(EngagementCountry.objects.filter(engagement_id__in=ids, country__is_eu_member=False)
                          .values_list("engagement_id", "country_id"))
     themes = _grouped(EngagementTheme.objects.filter(engagement_id__in=ids).values_list("engagement_id", "theme_id"))
-    rows = Engagement.objects.filter(pk__in=ids).values_list(
+    rows = Engagement.objects.unrestricted(OVERLAP_FINDER).filter(pk__in=ids).values_list(
         "pk", "owner_id", "title", "description", "start_date", "end_date")
     return {pk: fingerprint(owner, title, description, start, end, countries[pk], themes[pk])
             for pk, owner, title, description, start, end in rows}
