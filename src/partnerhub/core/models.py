@@ -12,8 +12,9 @@ from partnerhub.core.sharing import SharingLevel
 class ConfidentialModel(models.Model):
     """A record owned by one organisation and shared as far as its sharing level says.
 
-    ``PARTNER_COUNTRIES_FIELD`` names the many-to-many field listing the
-    partner countries a record concerns: it decides who reads ``partner`` records.
+    ``PARTNER_COUNTRIES_FIELD`` names the field listing the partner countries a
+    record concerns: it decides who reads ``partner`` records. The model's
+    registration sets it (``core.confidential.register(…, partner_countries=…)``).
     """
 
     PARTNER_COUNTRIES_FIELD = "countries"
