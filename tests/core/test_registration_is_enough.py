@@ -8,7 +8,10 @@ walker plants them.
 """
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ImproperlyConfigured
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from partnerhub.analysis.cache import data_stamp, kept_for_circle, stamped_models
 from partnerhub.core.confidential import entry_for, register
@@ -108,3 +111,26 @@ def test_registration_refuses_a_model_without_the_confidential_wiring():
     with pytest.raises(ImproperlyConfigured, match="ChildQuerySet"):
         register("access.Membership", parents=("organisation",))
     assert entry_for(Country) is None
+
+
+LEVELS = ["public", "partner", "eu", "restricted", "originator"]
+OWNERS = ["german_interior", "iom", "moroccan_interior"]
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(records=st.lists(st.tuples(st.sampled_from(LEVELS), st.sampled_from(OWNERS), st.booleans()),
+                        min_size=1, max_size=5))
+def test_a_child_row_is_visible_exactly_when_its_record_is(cast, records):
+    ToyRecord.objects.unrestricted("each generated world starts empty").delete()
+    for level, owner, about_morocco in records:
+        record = ToyRecord.objects.create(owner=getattr(cast, owner), sharing_level=level, title=level)
+        record.shared_with_organisations.set([cast.iom])
+        record.countries.set(Country.objects.filter(iso3="MAR" if about_morocco else "TUN"))
+        ToyNote.objects.create(record=record, text=level)
+    every_note = set(ToyNote.objects.all())
+    for reader in (AnonymousUser(), cast.commission_desk_officer, cast.moroccan_ministry_user, cast.iom_officer,
+                   cast.german_ministry_editor, cast.french_ministry_editor):
+        readable_records = set(ToyRecord.objects.visible_to(reader).values_list("pk", flat=True))
+        expected = {note for note in every_note if note.record_id in readable_records}
+        assert set(ToyNote.objects.visible_to(reader)) == expected
+        assert set(ToyNote.objects.hidden_from(reader)) == every_note - expected
