@@ -15,6 +15,7 @@ from partnerhub.core.visibility import (
     can_decide_overlaps,
     can_edit,
     can_edit_for,
+    iati_importing_organisation_ids,
     priority_recording_organisations,
 )
 from partnerhub.geo.models import Country
@@ -73,3 +74,11 @@ def test_no_module_keeps_its_own_copy_of_who_may_edit():
               and any(name in path.read_text(encoding="utf-8") for name in ("editable_organisation_ids",
                                                                              "EDITING_ROLES"))]
     assert copies == []
+
+
+def test_iati_files_are_imported_for_the_organisations_a_user_coordinates_or_administers(cast):
+    importers = {persona: {row["organisation_id"] for row in iati_importing_organisation_ids(getattr(cast, persona))}
+                 for persona in EVERYONE}
+    assert {persona: ids for persona, ids in importers.items() if ids} == {
+        "coordinator": {cast.eu_delegation_morocco.pk}}
+    assert not iati_importing_organisation_ids(AnonymousUser()).exists()

@@ -170,6 +170,16 @@ def priority_recording_organisations(user, country) -> list:
     return sorted(organisations, key=lambda organisation: organisation.name)
 
 
+def iati_importing_organisation_ids(user):
+    """The organisations for which ``user`` imports IATI files, as a subquery of their ids: those
+    where they are a coordinator or an administrator."""
+    from partnerhub.access.models import Membership
+
+    if not _may_act(user):
+        return Membership.objects.none().values("organisation_id")
+    return Membership.objects.filter(user=user, role__in=_coordinating_roles()).values("organisation_id")
+
+
 def _may_act(user) -> bool:
     return user is not None and user.is_authenticated and user.is_active
 

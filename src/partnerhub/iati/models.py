@@ -18,9 +18,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from partnerhub.access.models import Membership, Role
+from partnerhub.core.visibility import iati_importing_organisation_ids
 
-IMPORTING_ROLES = (Role.COORDINATOR, Role.ADMINISTRATOR)
 # After this long without a sign of life, the page says the worker may be missing.
 WAITING_HINT_AFTER = timedelta(seconds=30)
 STALLED_AFTER = timedelta(minutes=15)
@@ -28,9 +27,7 @@ STALLED_AFTER = timedelta(minutes=15)
 
 def importing_organisation_ids(user) -> models.QuerySet:
     """The organisations for which ``user`` may import IATI files (a subquery)."""
-    if not user.is_authenticated or not user.is_active:
-        return Membership.objects.none().values("organisation_id")
-    return Membership.objects.filter(user=user, role__in=IMPORTING_ROLES).values("organisation_id")
+    return iati_importing_organisation_ids(user)
 
 
 def may_import_iati(user) -> bool:
