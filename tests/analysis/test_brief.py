@@ -455,7 +455,7 @@ def test_the_docx_is_marked_in_header_and_footer_with_its_most_restricted_record
 
     assert header.startswith(f"{marking} — ")
     assert footer.startswith(f"{marking} · Country brief: Morocco")
-    assert f"Marked {marking}:" in docx_text(content)
+    assert f"Marked {marking} (" in docx_text(content)
     assert Document(BytesIO(content)).core_properties.category == marking
 
 
