@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.urls import reverse
 
 from partnerhub.access.models import ApiToken
 from partnerhub.access.services import create_api_token, revoke_api_token
@@ -72,12 +73,21 @@ def test_the_service_refuses_a_token_to_an_anonymous_or_inactive_user(cast):
     assert not ObjectChange.objects.exists() and not Event.objects.exists()
 
 
-def test_token_services_run_in_a_transaction_of_their_own(cast):
-    # durable: called inside another transaction, they refuse instead of committing with it.
+def test_creating_a_token_runs_in_a_transaction_of_its_own(cast):
+    # durable: called inside another transaction, it refuses instead of committing with it.
     token, _raw = create_api_token("script", acting_user=cast.german_ministry_editor)
-    with transaction.atomic():
-        with pytest.raises(RuntimeError):
-            create_api_token("second", acting_user=cast.german_ministry_editor)
-        with pytest.raises(RuntimeError):
-            revoke_api_token(token, acting_user=cast.german_ministry_editor)
+    with transaction.atomic(), pytest.raises(RuntimeError):
+        create_api_token("second", acting_user=cast.german_ministry_editor)
     assert list(ApiToken.objects.all()) == [token]
+
+
+def test_a_site_administrator_revokes_a_token_in_the_admin_through_the_service(client, cast):
+    token, raw_key = create_api_token("leaked script", acting_user=cast.german_ministry_editor)
+    client.force_login(cast.superuser)
+
+    response = client.post(reverse("admin:access_apitoken_delete", args=[token.pk]), {"post": "yes"})
+
+    assert response.status_code == 302
+    assert ApiToken.objects.matching(raw_key) is None
+    assert Event.objects.filter(name="token.revoked", object_id=token.pk, user=cast.superuser).exists()
+    assert [change.action for change in history_of(token)] == ["delete", "create"]

@@ -8,6 +8,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from partnerhub.access.models import ApiToken, Membership, Organisation
+from partnerhub.access.services import revoke_api_token
 
 User = get_user_model()
 
@@ -100,3 +101,10 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+    def delete_model(self, request, obj) -> None:
+        revoke_api_token(obj, acting_user=request.user)
+
+    def delete_queryset(self, request, queryset) -> None:
+        for token in queryset:
+            revoke_api_token(token, acting_user=request.user)

@@ -29,8 +29,9 @@ def create_api_token(name: str, *, acting_user) -> tuple[ApiToken, str]:
 
 
 def revoke_api_token(token: ApiToken, *, acting_user) -> None:
-    """Deletes the token; only the user it belongs to revokes it."""
-    with transaction.atomic(durable=True):
+    """Deletes the token; only the user it belongs to (or a site administrator) revokes it."""
+    # Not durable: the admin's delete page wraps it in a transaction of its own.
+    with transaction.atomic():
         token = ApiToken.objects.select_for_update().get(pk=token.pk)
         if not can_revoke_api_token(acting_user, token):
             raise PermissionDenied

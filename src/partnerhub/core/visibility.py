@@ -202,8 +202,8 @@ def can_hold_api_tokens(user) -> bool:
 
 
 def can_revoke_api_token(user, token) -> bool:
-    """A token is revoked by the user it belongs to, and by nobody else."""
-    return can_hold_api_tokens(user) and token.user_id == user.pk
+    """A token is revoked by the user it belongs to, or by a site administrator in the Django admin."""
+    return can_hold_api_tokens(user) and (token.user_id == user.pk or user.is_superuser)
 
 
 # -- who could read a record at a given moment (for its history) -------------
