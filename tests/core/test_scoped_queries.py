@@ -95,6 +95,13 @@ def test_narrowing_a_query_keeps_its_scope_and_never_makes_one_up(before, after)
         narrowed(narrowed(Engagement.objects.all(), before), after).count()
 
 
+def test_a_union_is_scoped_only_when_every_part_is(open_record):
+    scoped = Engagement.objects.unrestricted("test").filter(title="open").order_by()
+    assert len(scoped.union(Engagement.objects.unrestricted("test").filter(pk=open_record.pk).order_by())) == 1
+    with pytest.raises(UnscopedQuery):
+        list(scoped.union(Engagement.objects.filter(pk=open_record.pk).order_by()))
+
+
 def test_partner_priorities_are_scoped_as_well(cast):
     PartnerPriority.objects.create(
         owner=cast.moroccan_interior, country=Country.objects.get(iso3="MAR"),

@@ -69,6 +69,13 @@ class ScopedQuerySet(models.QuerySet):
         _require_reason(reason)
         return self._scoped(f"unrestricted: {reason}")
 
+    def _combinator_query(self, combinator, *other_qs, all=False):  # noqa: A002 (Django's own signature)
+        """A union is scoped only when every query in it is."""
+        combined = super()._combinator_query(combinator, *other_qs, all=all)
+        if any(getattr(other, "_scope", "") is None for other in other_qs):
+            combined._scope = None
+        return combined
+
     # -- every way a query reaches the database checks its scope first --------
 
     def _check_scope(self) -> None:
