@@ -191,6 +191,7 @@ def test_the_docx_has_word_headings_styled_tables_and_right_aligned_amounts(clie
     assert len(document.inline_shapes) == 4  # by pillar, by actor, by year, balance
 
 
+@pytest.mark.slow
 def test_the_pdf_carries_the_same_figures_as_the_page(client, cast, morocco, morocco_portfolio):
     response = download(client, cast.german_ministry_editor, "pdf")
     assert response.status_code == 200
@@ -255,6 +256,7 @@ def test_anonymous_visitor_gets_the_public_figures_and_is_told_so(client, cast, 
     assert "EUR 0 + undisclosed" in text  # IOM is not Team Europe; the rest is hidden
 
 
+@pytest.mark.slow
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(amounts=st.lists(st.tuples(st.sampled_from(["eu", "originator", "public"]),
                                   st.integers(min_value=1, max_value=9_000_000)), min_size=1, max_size=4))
@@ -489,6 +491,7 @@ def test_a_partner_priority_counts_in_the_marking(cast, morocco):
     assert brief_html(profile, {}, user=cast.commission_desk_officer).count("EU LIMITE") >= 2
 
 
+@pytest.mark.slow
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(levels=st.lists(st.sampled_from(LEVELS_MOST_OPEN_FIRST), min_size=0, max_size=5))
 def test_the_marking_is_the_most_restrictive_level_the_owner_reads_in_the_brief(cast, morocco, levels):

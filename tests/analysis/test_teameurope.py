@@ -436,6 +436,7 @@ def test_route_view_gives_totals_countries_actors_and_pillars(cast, portfolio):
     assert "ph-chart--bars" in text
 
 
+@pytest.mark.slow
 def test_route_totals_equal_the_sum_of_the_country_profiles(cast, portfolio):
     for user in (None, cast.french_embassy_viewer, cast.german_ministry_editor):
         for code in ("WMED-ATL", "CMED"):

@@ -116,6 +116,7 @@ field_names = st.sampled_from([
 ])
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(overrides=st.dictionaries(field_names, json_values, max_size=4))

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
@@ -99,6 +100,7 @@ def oracle_may_read(memberships: list[int], orgs: list[OrgSpec], record: RecordS
     return False
 
 
+@pytest.mark.slow
 class ConfidentialityPropertyTest(TestCase):
     def build(self, world):
         cache.clear()  # each generated world reuses the ids of the one before

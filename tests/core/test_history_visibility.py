@@ -131,6 +131,7 @@ edits = st.lists(st.tuples(
 ), min_size=1, max_size=5)
 
 
+@pytest.mark.slow
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(first_level=st.sampled_from(LEVELS), steps=edits)
 def test_each_reader_sees_the_entries_written_while_the_record_was_visible_to_them(cast, first_level, steps):

@@ -355,6 +355,7 @@ class Walker:
         return self.statuses[method, url]
 
 
+@pytest.mark.slow
 def test_every_page_as_every_outsider_leaks_nothing_and_never_fails(cast, planted):
     templates = [t for t in route_templates() if not t.startswith(SKIPPED_PREFIXES)]
     urls = [entry for template in templates for entry in concrete_urls(template, planted)]
@@ -370,6 +371,7 @@ def test_every_page_as_every_outsider_leaks_nothing_and_never_fails(cast, plante
     assert_nothing_planted_changed(planted)
 
 
+@pytest.mark.slow
 def test_every_api_operation_as_every_outsider_leaks_nothing_and_never_fails(cast, planted):
     operations = list(api_operations(planted))
     for persona, user in outsiders(cast).items():

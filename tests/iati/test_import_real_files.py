@@ -31,6 +31,7 @@ from partnerhub.registry.models import DataSource, Engagement, EngagementLink, E
 from tests.iati.conftest import SHARED_ACTIVITIES
 
 pytestmark = [
+    pytest.mark.slow,
     pytest.mark.django_db,
     pytest.mark.skipif(not SHARED_ACTIVITIES.is_dir(),
                        reason=f"the real IATI files are not at {SHARED_ACTIVITIES} (../shared/data is absent)"),

@@ -347,6 +347,7 @@ def imported_state(engagement: Engagement) -> dict:
             "last_updated": engagement.iati_last_updated}
 
 
+@pytest.mark.slow
 @EXAMPLES
 @given(spec=iati_activities())
 def test_imported_activity_exported_and_imported_again_is_unchanged(spec):

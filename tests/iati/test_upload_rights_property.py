@@ -4,6 +4,7 @@ the hub holds it (hidden from the uploader) or not, and nothing is written."""
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
@@ -32,6 +33,7 @@ titles = st.text(st.characters(whitelist_categories=("L", "N", "Zs", "P")), min_
 namespaces = st.sampled_from([GERMAN_REF, "XM-PH-OTHER", "XI-IATI-EC_INTPA"])
 
 
+@pytest.mark.slow
 class UploadRefusalTests(TestCase):
     def world(self, hidden_identifier: str):
         german = make_organisation(GERMAN_NAME, OrganisationKind.MS_MINISTRY, "DEU", iati_identifier=GERMAN_REF)

@@ -238,6 +238,7 @@ def test_portfolio_is_the_same_on_every_run():
     assert 55 <= len(demo_portfolio()) <= 65
 
 
+@pytest.mark.slow
 def test_a_real_organisation_already_present_is_reused_and_left_as_it_is(db):
     imported = Organisation.objects.create(name="IOM (from the IATI registry)",
                                            kind=OrganisationKind.INTERNATIONAL,
@@ -284,6 +285,7 @@ def test_load_demo_refuses_to_run_on_a_production_site(db, settings):
     assert not Engagement.objects.unrestricted("test").exists()
 
 
+@pytest.mark.slow
 def test_setup_with_demo_can_run_twice(db):
     first, second = StringIO(), StringIO()
 

@@ -30,6 +30,7 @@ def run_partnerhub(*args, env):
     )
 
 
+@pytest.mark.slow
 def test_check_deploy_is_clean_with_production_settings():
     result = run_partnerhub("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
     assert result.returncode == 0, result.stdout + result.stderr
