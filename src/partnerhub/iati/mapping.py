@@ -31,9 +31,10 @@ SHARE_TOLERANCE = Decimal("0.05")
 REGION_VOCABULARY_DAC = "1"  # IATI's Region codelist, the OECD DAC regions
 # The registry's money columns hold 16 digits before the point.
 LARGEST_AMOUNT = Decimal("1e14")
-# Part of every activity's fingerprint: raise it when the mapping changes, so
-# that the next import rewrites what the previous mapping wrote.
-MAPPING_REVISION = b"iati-mapping-3"
+# Part of every activity's fingerprint: raise it when the reading of an activity
+# changes (the mapping, or how its organisations are matched), so that the next
+# import rewrites what the previous reading wrote.
+MAPPING_REVISION = b"iati-mapping-4"
 IDENTIFIER_MAX_LENGTH = 200
 TITLE_MAX_LENGTH = 500
 REFERENCE_MAX_LENGTH = 200

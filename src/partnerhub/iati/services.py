@@ -505,11 +505,6 @@ class _FileWriter:
         self.source.save(update_fields=["publisher", "last_refreshed_at"])
 
 
-# Raised when the same activity would now resolve to other organisations, so
-# that a re-import replaces the participations matched the old way.
-ORGANISATION_MATCHING_REVISION = b"placeholder-refs-by-name"
-
-
 def _data_source(name: str, rights: ImportRights | None) -> DataSource:
     """The file's data source; an upload never refreshes another organisation's source of the same name."""
     name, number = name[:290], 1
@@ -522,10 +517,10 @@ def _data_source(name: str, rights: ImportRights | None) -> DataSource:
 
 
 def fingerprint(record: ActivityRecord, classification: Classification) -> str:
-    """What the publisher said (as read by this revision of the mapping and of
-    organisation matching) and what the classifier made of it."""
+    """What the publisher said (as read by this revision of the mapping, which
+    covers organisation matching) and what the classifier made of it."""
     verdict = repr((classification.is_migration, classification.themes, classification.reasons)).encode()
-    return hashlib.sha256(record.source_digest.encode() + ORGANISATION_MATCHING_REVISION + verdict).hexdigest()
+    return hashlib.sha256(record.source_digest.encode() + verdict).hexdigest()
 
 
 def _is_newer(record: ActivityRecord, row: "_ExistingRow", source_id: int) -> bool:
