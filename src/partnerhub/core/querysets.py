@@ -16,13 +16,18 @@ deletion collector) stay unscoped: they only ever fetch rows already in hand.
 import contextlib
 import contextvars
 import logging
+from collections.abc import Iterator
+from typing import Any, Self, TypeVar
 
 from django.conf import settings
 from django.db import models
 
+from partnerhub.core.types import AnyUser
 from partnerhub.core.visibility import circle_of, editing_organisation_ids, visibility_q
 
 logger = logging.getLogger(__name__)
+
+_M = TypeVar("_M", bound=models.Model)
 
 _unscoped_block: contextvars.ContextVar[str | None] = contextvars.ContextVar("unscoped_block", default=None)
 
@@ -32,7 +37,7 @@ class UnscopedQuery(Exception):
 
 
 @contextlib.contextmanager
-def unrestricted_block(reason: str):
+def unrestricted_block(reason: str) -> Iterator[None]:
     """Lets the queries Django builds itself inside this block run unscoped (unique checks of a form)."""
     _require_reason(reason)
     token = _unscoped_block.set(reason)
@@ -47,31 +52,33 @@ def _require_reason(reason: str) -> None:
         raise ValueError("unrestricted() needs the reason why the query may read every record")
 
 
-class ScopedQuerySet(models.QuerySet):
+class ScopedQuerySet(models.QuerySet[_M]):
     """Runs only once scoped: a subclass's ``visible_to`` and ``hidden_from`` end with ``_scoped``."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._scope: str | None = None
 
-    def _clone(self):
-        clone = super()._clone()
+    # Django's private QuerySet methods below are missing from django-stubs.
+    def _clone(self) -> Self:
+        clone: Self = super()._clone()  # type: ignore[misc]  # private method absent from the stubs
         clone._scope = self._scope
         return clone
 
-    def _scoped(self, scope: str):
-        clone = self._chain()
+    def _scoped(self, scope: str) -> Self:
+        clone: Self = self._chain()  # type: ignore[attr-defined]  # private method absent from the stubs
         clone._scope = scope
         return clone
 
-    def unrestricted(self, reason: str):
+    def unrestricted(self, reason: str) -> Self:
         """Every record, for work no reader sees directly; ``reason`` tells a reader of the code why."""
         _require_reason(reason)
         return self._scoped(f"unrestricted: {reason}")
 
-    def _combinator_query(self, combinator, *other_qs, all=False):  # noqa: A002 (Django's own signature)
+    def _combinator_query(self, combinator: str, *other_qs: models.QuerySet[Any], all: bool = False) -> Self:  # noqa: A002 (Django's own signature)
         """A union is scoped only when every query in it is."""
-        combined = super()._combinator_query(combinator, *other_qs, all=all)
+        combined: Self = super()._combinator_query(  # type: ignore[misc]  # private method absent from the stubs
+            combinator, *other_qs, all=all)
         if any(getattr(other, "_scope", "") is None for other in other_qs):
             combined._scope = None
         return combined
@@ -87,58 +94,60 @@ class ScopedQuerySet(models.QuerySet):
             raise UnscopedQuery(message)
         logger.warning(message, stack_info=True)
 
-    def _fetch_all(self):
+    def _fetch_all(self) -> None:
         if self._result_cache is None:
             self._check_scope()
         super()._fetch_all()
 
-    def _iterator(self, use_chunked_fetch, chunk_size):
+    def _iterator(self, use_chunked_fetch: bool, chunk_size: int | None) -> Iterator[Any]:
         self._check_scope()
-        return super()._iterator(use_chunked_fetch, chunk_size)
+        iterator: Iterator[Any] = super()._iterator(  # type: ignore[misc]  # private method absent from the stubs
+            use_chunked_fetch, chunk_size)
+        return iterator
 
-    def count(self):
+    def count(self) -> int:
         if self._result_cache is None:
             self._check_scope()
         return super().count()
 
-    def exists(self):
+    def exists(self) -> bool:
         if self._result_cache is None:
             self._check_scope()
         return super().exists()
 
-    def contains(self, obj):
+    def contains(self, obj: models.Model) -> bool:
         if self._result_cache is None:
             self._check_scope()
         return super().contains(obj)
 
-    def aggregate(self, *args, **kwargs):
+    def aggregate(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
         self._check_scope()
         return super().aggregate(*args, **kwargs)
 
-    def update(self, **kwargs):
+    def update(self, **kwargs: Any) -> int:
         self._check_scope()
         return super().update(**kwargs)
 
-    def delete(self):
+    def delete(self) -> tuple[int, dict[str, int]]:
         self._check_scope()
         return super().delete()
 
-    def explain(self, *, format=None, **options):
+    def explain(self, *, format: str | None = None, **options: Any) -> str:
         self._check_scope()
         return super().explain(format=format, **options)
 
 
-class ConfidentialQuerySet(ScopedQuerySet):
-    def visible_to(self, user):
+class ConfidentialQuerySet(ScopedQuerySet[_M]):
+    def visible_to(self, user: AnyUser | None) -> Self:
         """The only way pages, API, exports, searches and totals reach these records."""
         return self.filter(visibility_q(circle_of(user), self.model))._scoped("visible_to")
 
-    def hidden_from(self, user):
+    def hidden_from(self, user: AnyUser | None) -> Self:
         """What ``user`` may not read: only ever asked whether it exists, so that
         a total can say "+ undisclosed" without telling how much or how many."""
         return self.exclude(visibility_q(circle_of(user), self.model))._scoped("hidden_from")
 
-    def editable_by(self, user):
+    def editable_by(self, user: AnyUser | None) -> Self:
         return self.visible_to(user).filter(
             owner_id__in=editing_organisation_ids(user)
         )

@@ -7,10 +7,20 @@ method is built on these two functions and nothing else decides visibility.
 """
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, cast
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, ForeignKey, ManyToManyField, OuterRef, Q, QuerySet
 
 from partnerhub.core.sharing import SharingLevel
+from partnerhub.core.types import AnyUser
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+    from typing_extensions import TypeIs
+
+    from partnerhub.access.models import ApiToken, Membership, Organisation
+    from partnerhub.core.models import ConfidentialModel
+    from partnerhub.geo.models import Country
 
 _CACHE_ATTRIBUTE = "_partnerhub_circle"
 
@@ -38,13 +48,13 @@ class Circle:
 PUBLIC_CIRCLE = Circle()
 
 
-def circle_of(user) -> Circle:
+def circle_of(user: AnyUser | None) -> Circle:
     """The user's circle, computed once and kept on the user object.
 
     Superusers get no special reading rights here: they administer the site
     through the Django admin, they do not read Member States' records.
     """
-    if user is None or not user.is_authenticated or not user.is_active:
+    if not _may_act(user):
         return PUBLIC_CIRCLE
     cached = getattr(user, _CACHE_ATTRIBUTE, None)
     if cached is None:
@@ -53,19 +63,22 @@ def circle_of(user) -> Circle:
     return cached
 
 
-def forget_circle(user) -> None:
+def forget_circle(user: AnyUser) -> None:
     """Drop the cached circle after the user's memberships changed."""
     if hasattr(user, _CACHE_ATTRIBUTE):
         delattr(user, _CACHE_ATTRIBUTE)
 
 
-def _compute_circle(user) -> Circle:
+def _compute_circle(user: "User") -> Circle:
     from partnerhub.access.models import EDITING_ROLES, Membership
 
     memberships = Membership.objects.filter(user=user).select_related(
         "organisation__country"
     )
-    organisation_ids, editable, member_states, partner_countries = set(), set(), set(), set()
+    organisation_ids: set[int] = set()
+    editable: set[int] = set()
+    member_states: set[int] = set()
+    partner_countries: set[int] = set()
     eu_side = False
     for membership in memberships:
         organisation = membership.organisation
@@ -74,9 +87,9 @@ def _compute_circle(user) -> Circle:
             editable.add(organisation.pk)
         if organisation.is_eu_side:
             eu_side = True
-        if organisation.is_member_state_body:
+        if organisation.is_member_state_body and organisation.country_id is not None:
             member_states.add(organisation.country_id)
-        if organisation.is_partner_authority:
+        if organisation.is_partner_authority and organisation.country_id is not None:
             partner_countries.add(organisation.country_id)
     return Circle(
         organisation_ids=frozenset(organisation_ids),
@@ -87,7 +100,7 @@ def _compute_circle(user) -> Circle:
     )
 
 
-def visibility_q(circle: Circle, model) -> Q:
+def visibility_q(circle: Circle, model: "type[ConfidentialModel]") -> Q:
     """The records of ``model`` (a ConfidentialModel) that ``circle`` may read."""
     level = "sharing_level"
     allowed = Q(**{level: SharingLevel.PUBLIC})
@@ -103,45 +116,48 @@ def visibility_q(circle: Circle, model) -> Q:
     return allowed
 
 
-def _named_in_circle(circle: Circle, model) -> Q:
+def _named_in_circle(circle: Circle, model: "type[ConfidentialModel]") -> Q:
     named = Q(_through_exists(model, "shared_with_organisations", circle.organisation_ids))
     if circle.member_state_ids:
         named |= Q(_through_exists(model, "shared_with_countries", circle.member_state_ids))
     return named
 
 
-def _through_exists(model, m2m_name: str, target_ids: frozenset[int]) -> Exists | Q:
+def _through_exists(model: "type[ConfidentialModel]", m2m_name: str, target_ids: frozenset[int]) -> Exists | Q:
     field = model._meta.get_field(m2m_name)
     if not field.many_to_many:
         # A record about one country (a partner's stated priority) names it by a foreign key.
-        return Q(**{f"{field.attname}__in": target_ids})
-    through = field.remote_field.through
-    source = field.m2m_field_name()
-    target = field.m2m_reverse_field_name()
+        foreign_key = cast("ForeignKey[Any, Any]", field)
+        return Q(**{f"{foreign_key.attname}__in": target_ids})
+    m2m = cast("ManyToManyField[Any, Any]", field)
+    through = m2m.remote_field.through
+    assert through is not None, "a many-to-many field has its through model once the models are loaded"
+    source = m2m.m2m_field_name()
+    target = m2m.m2m_reverse_field_name()
     return Exists(
-        through.objects.filter(**{source: OuterRef("pk"), f"{target}__in": target_ids})
+        through._default_manager.filter(**{source: OuterRef("pk"), f"{target}__in": target_ids})
     )
 
 
 # -- who may write: every permission check of the services calls these rules ----------
 
-def can_edit(user, record) -> bool:
+def can_edit(user: AnyUser | None, record: "ConfidentialModel") -> bool:
     """Only editors, coordinators and administrators of the owner may change a record."""
     return can_edit_for(user, record.owner_id)
 
 
-def can_edit_for(user, organisation_id: int | None) -> bool:
+def can_edit_for(user: AnyUser | None, organisation_id: int | None) -> bool:
     """Whether ``user`` records and changes records owned by the organisation ``organisation_id``."""
     return organisation_id in editing_organisation_ids(user)
 
 
-def editing_organisation_ids(user) -> frozenset[int]:
+def editing_organisation_ids(user: AnyUser | None) -> frozenset[int]:
     """The organisations for which ``user`` records and changes records: those where they are an
     editor, a coordinator or an administrator."""
     return circle_of(user).editable_organisation_ids
 
 
-def overlap_deciding_organisations(user) -> list:
+def overlap_deciding_organisations(user: AnyUser | None) -> "list[Organisation]":
     """The EU-side organisations in which ``user`` is a coordinator or an administrator."""
     if not _may_act(user):
         return []
@@ -149,13 +165,13 @@ def overlap_deciding_organisations(user) -> list:
     return [membership.organisation for membership in memberships if membership.organisation.is_eu_side]
 
 
-def can_decide_overlaps(user) -> bool:
+def can_decide_overlaps(user: AnyUser | None) -> bool:
     """Coordinators and administrators on the EU side decide on possible overlaps (of pairs whose
     two engagements they see) and start the overlap finder."""
     return bool(overlap_deciding_organisations(user))
 
 
-def priority_recording_organisations(user, country) -> list:
+def priority_recording_organisations(user: AnyUser | None, country: "Country") -> "list[Organisation]":
     """The organisations on whose behalf ``user`` records the stated priorities of the partner
     ``country``: EU-side organisations where they coordinate or administer, and the country's own
     authorities where they edit. Once recorded, a priority is changed by its owner's editors (``can_edit``)."""
@@ -170,7 +186,7 @@ def priority_recording_organisations(user, country) -> list:
     return sorted(organisations, key=lambda organisation: organisation.name)
 
 
-def iati_importing_organisation_ids(user):
+def iati_importing_organisation_ids(user: AnyUser | None) -> "QuerySet[Membership, Any]":
     """The organisations for which ``user`` imports IATI files, as a subquery of their ids: those
     where they are a coordinator or an administrator."""
     from partnerhub.access.models import Membership
@@ -180,35 +196,35 @@ def iati_importing_organisation_ids(user):
     return Membership.objects.filter(user=user, role__in=_coordinating_roles()).values("organisation_id")
 
 
-def _may_act(user) -> bool:
+def _may_act(user: AnyUser | None) -> "TypeIs[User]":
     return user is not None and user.is_authenticated and user.is_active
 
 
-def _coordinating_roles() -> tuple:
+def _coordinating_roles() -> tuple[str, ...]:
     from partnerhub.access.models import Role
 
     return (Role.COORDINATOR, Role.ADMINISTRATOR)
 
 
-def _memberships(user, roles: Q):
+def _memberships(user: "User", roles: Q) -> "QuerySet[Membership]":
     from partnerhub.access.models import Membership
 
     return Membership.objects.filter(user=user).filter(roles).select_related("organisation__country")
 
 
-def can_hold_api_tokens(user) -> bool:
+def can_hold_api_tokens(user: AnyUser | None) -> bool:
     """Any active, logged-in user may have personal API tokens."""
     return _may_act(user)
 
 
-def can_revoke_api_token(user, token) -> bool:
+def can_revoke_api_token(user: AnyUser, token: "ApiToken") -> bool:
     """A token is revoked by the user it belongs to, or by a site administrator in the Django admin."""
     return can_hold_api_tokens(user) and (token.user_id == user.pk or user.is_superuser)
 
 
 # -- who could read a record at a given moment (for its history) -------------
 
-def audience_of(record) -> dict:
+def audience_of(record: "ConfidentialModel") -> dict[str, Any]:
     """Who may read ``record`` now, as plain data to keep with a history entry.
 
     The ids a level does not consult are left out: named organisations and
@@ -216,7 +232,7 @@ def audience_of(record) -> dict:
     partner records.
     """
     level = record.sharing_level
-    audience = {"level": level, "owner": record.owner_id}
+    audience: dict[str, Any] = {"level": level, "owner": record.owner_id}
     if level == SharingLevel.RESTRICTED:
         audience["organisations"] = sorted(o.pk for o in record.shared_with_organisations.all())
         audience["member_states"] = sorted(c.pk for c in record.shared_with_countries.all())
@@ -225,7 +241,7 @@ def audience_of(record) -> dict:
     return audience
 
 
-def reads_audience(circle: Circle, audience: dict) -> bool:
+def reads_audience(circle: Circle, audience: dict[str, Any]) -> bool:
     """What ``visibility_q`` decides for a record, decided for an ``audience_of`` it."""
     level = audience.get("level")
     if level == SharingLevel.PUBLIC:
@@ -242,8 +258,8 @@ def reads_audience(circle: Circle, audience: dict) -> bool:
     )
 
 
-def _partner_country_ids(record) -> list[int]:
+def _partner_country_ids(record: "ConfidentialModel") -> list[int]:
     field = record._meta.get_field(record.PARTNER_COUNTRIES_FIELD)
     if not field.many_to_many:
-        return [getattr(record, field.attname)]
+        return [getattr(record, cast("ForeignKey[Any, Any]", field).attname)]
     return sorted(c.pk for c in getattr(record, field.name).all())
