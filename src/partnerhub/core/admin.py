@@ -5,7 +5,11 @@ superusers (who see every record in the admin anyway) may read them, and
 nobody may write or delete them: they are the audit trail.
 """
 
+from typing import Any
+
 from django.contrib import admin
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
@@ -16,36 +20,38 @@ admin.site.site_title = _("Partnership Hub administration")
 admin.site.index_title = _("Reference data, people and records")
 
 
-class SuperuserReadOnlyAdmin(admin.ModelAdmin):
+class SuperuserReadOnlyAdmin(admin.ModelAdmin[Any]):
     """Seen by superusers only, changed by nobody: records and their audit trail."""
 
-    def has_module_permission(self, request) -> bool:
+    def has_module_permission(self, request: HttpRequest) -> bool:
         return _is_superuser(request)
 
-    def has_view_permission(self, request, obj=None) -> bool:
+    def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return _is_superuser(request)
 
-    def has_add_permission(self, request, obj=None) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         queryset = super().get_queryset(request)
         if hasattr(queryset, "unrestricted"):
-            return queryset.unrestricted("the admin is for superusers, who see every record there")
+            reason = "the admin is for superusers, who see every record there"
+            unrestricted: QuerySet[Any] = queryset.unrestricted(reason)
+            return unrestricted
         return queryset
 
 
-def _is_superuser(request) -> bool:
-    return request.user.is_active and request.user.is_superuser
+def _is_superuser(request: HttpRequest) -> bool:
+    return bool(request.user.is_active and request.user.is_superuser)
 
 
-def changes_table(changes: dict) -> str:
+def changes_table(changes: dict[str, list[Any]]) -> str:
     """``{field: [old, new]}`` as a small HTML table."""
     if not changes:
         return "—"
@@ -59,7 +65,7 @@ def changes_table(changes: dict) -> str:
     )
 
 
-def _shown(value) -> str:
+def _shown(value: object) -> str:
     return "—" if value in (None, "") else str(value)
 
 

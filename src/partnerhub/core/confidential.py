@@ -17,6 +17,7 @@ by hand anywhere else:
 """
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
@@ -24,6 +25,12 @@ from django.db import models
 from django.utils.module_loading import import_string
 
 from partnerhub.core.querysets import ConfidentialQuerySet
+from partnerhub.core.types import AnyUser
+
+if TYPE_CHECKING:
+    from partnerhub.core.models import ConfidentialModel
+
+_M = TypeVar("_M", bound=models.Model)
 
 
 @dataclass(frozen=True)
@@ -47,13 +54,16 @@ class ConfidentialEntry:
     def is_child(self) -> bool:
         return bool(self.parents)
 
-    def parent_models(self) -> list[type[models.Model]]:
-        return [self.model._meta.get_field(path).related_model for path in self.parents]
+    def parent_models(self) -> "list[type[ConfidentialModel]]":
+        # A parent is a confidential record: its manager has visible_to (checked when registered).
+        return [cast("type[ConfidentialModel]", self.model._meta.get_field(path).related_model)
+                for path in self.parents]
 
-    def build(self, cast, *, secret: str):
+    def build(self, cast: object, *, secret: str) -> models.Model:
         if not self.factory:
             raise ImproperlyConfigured(f"{self.label} is registered as confidential without a test factory")
-        return import_string(self.factory)(cast, secret=secret)
+        record: models.Model = import_string(self.factory)(cast, secret=secret)
+        return record
 
 
 _entries: dict[str, ConfidentialEntry] = {}
@@ -91,7 +101,8 @@ def _check_child(entry: ConfidentialEntry) -> None:
 
 
 def _check_manager(entry: ConfidentialEntry, queryset_class: type) -> None:
-    if not issubclass(entry.model._default_manager._queryset_class, queryset_class):
+    queryset_class_of_manager = entry.model._default_manager._queryset_class  # type: ignore[attr-defined]  # private attribute absent from the stubs
+    if not issubclass(queryset_class_of_manager, queryset_class):
         raise ImproperlyConfigured(f"{entry.label}'s manager must be built on {queryset_class.__name__}")
 
 
@@ -100,30 +111,31 @@ def registered() -> list[ConfidentialEntry]:
     return list(_entries.values())
 
 
-def entry_for(model) -> ConfidentialEntry | None:
+def entry_for(model: type[models.Model]) -> ConfidentialEntry | None:
     return _entries.get(model._meta.label)
 
 
 def through_models() -> list[type[models.Model]]:
     """The many-to-many tables of the registered models (sharing and partner countries)."""
-    throughs = []
+    throughs: list[type[models.Model]] = []
     for entry in registered():
-        throughs += [field.remote_field.through for field in entry.model._meta.local_many_to_many]
+        throughs += [cast("type[models.Model]", field.remote_field.through)
+                     for field in entry.model._meta.local_many_to_many]
     return list(dict.fromkeys(throughs))
 
 
-class ChildQuerySet(models.QuerySet):
+class ChildQuerySet(models.QuerySet[_M]):
     """Rows with no sharing level of their own (money, country shares, comments, overlap
     pairs): as confidential as the record(s) their registered ``parents`` name."""
 
-    def visible_to(self, user):
+    def visible_to(self, user: AnyUser | None) -> "ChildQuerySet[_M]":
         return self.filter(self._all_parents_visible(user))
 
-    def hidden_from(self, user):
+    def hidden_from(self, user: AnyUser | None) -> "ChildQuerySet[_M]":
         """Only ever asked whether something exists, never how much or how many."""
         return self.exclude(self._all_parents_visible(user))
 
-    def _all_parents_visible(self, user) -> models.Q:
+    def _all_parents_visible(self, user: AnyUser | None) -> models.Q:
         entry = entry_for(self.model)
         if entry is None or not entry.is_child:
             raise ImproperlyConfigured(f"{self.model._meta.label} is not registered as a confidential child")

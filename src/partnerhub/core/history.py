@@ -7,18 +7,26 @@ of a change only when the record was visible to them before it too: widening a
 record to the public does not publish what it said while it was confidential.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Model, QuerySet
 
 from partnerhub.core.confidential import entry_for
 from partnerhub.core.middleware import current_request_id
 from partnerhub.core.models import Event, ObjectChange
 from partnerhub.core.sharing import SharingLevel
+from partnerhub.core.types import AnyUser
 from partnerhub.core.visibility import Circle, audience_of, circle_of, reads_audience
 
 Snapshot = dict[str, Any]
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from partnerhub.core.models import ConfidentialModel
 
 
 def diff_snapshots(before: Snapshot, after: Snapshot) -> dict[str, list[Any]]:
@@ -31,7 +39,7 @@ def diff_snapshots(before: Snapshot, after: Snapshot) -> dict[str, list[Any]]:
     }
 
 
-def record_change(instance, action: str, before: Snapshot, after: Snapshot, *, user) -> None:
+def record_change(instance: Model, action: str, before: Snapshot, after: Snapshot, *, user: AnyUser | None) -> None:
     changes = diff_snapshots(before, after)
     if action == ObjectChange.Action.UPDATE and not changes:
         return
@@ -49,7 +57,7 @@ def record_change(instance, action: str, before: Snapshot, after: Snapshot, *, u
     )
 
 
-def record_event(name: str, instance, *, user, **data: Any) -> Event:
+def record_event(name: str, instance: Model, *, user: AnyUser | None, **data: Any) -> Event:
     return Event.objects.create(
         name=name,
         content_type=ContentType.objects.get_for_model(instance),
@@ -60,7 +68,7 @@ def record_event(name: str, instance, *, user, **data: Any) -> Event:
     )
 
 
-def audience_for_history(instance) -> list[dict]:
+def audience_for_history(instance: Model) -> list[dict[str, Any]]:
     """Who may read ``instance`` now: its own circle, or for a registered child row
     that exists only for those who read its parents (an overlap pair and its two
     engagements), the circle of each parent."""
@@ -68,11 +76,11 @@ def audience_for_history(instance) -> list[dict]:
     if entry is not None and entry.is_child:
         return [part for name in entry.parents for part in audience_for_history(getattr(instance, name))]
     if hasattr(instance, "sharing_level") and hasattr(instance, "owner_id"):
-        return [audience_of(instance)]
+        return [audience_of(cast("ConfidentialModel", instance))]
     return []
 
 
-def narrowest_level(audience: list[dict]) -> str:
+def narrowest_level(audience: list[dict[str, Any]]) -> str:
     levels = [part["level"] for part in audience]
     return max(levels, key=SharingLevel.rank) if levels else ""
 
@@ -86,7 +94,7 @@ class ReadableChange:
     shows_editor: bool
 
 
-def readable_history(instance, user) -> list[ReadableChange]:
+def readable_history(instance: Model, user: AnyUser | None) -> list[ReadableChange]:
     """The changes of ``instance`` that ``user`` may read, newest first.
 
     The owner organisation's own people read every change; editor names are
@@ -94,7 +102,8 @@ def readable_history(instance, user) -> list[ReadableChange]:
     """
     circle = circle_of(user)
     sees_all = getattr(instance, "owner_id", None) in circle.organisation_ids
-    readable, before = [], None
+    readable: list[ReadableChange] = []
+    before: ObjectChange | None = None
     for change in reversed(list(history_of(instance))):
         if sees_all or _reads(circle, change):
             readable.append(ReadableChange(
@@ -110,13 +119,13 @@ def _reads(circle: Circle, change: ObjectChange) -> bool:
     return all(reads_audience(circle, part) for part in change.audience)
 
 
-def history_of(instance):
+def history_of(instance: Model) -> QuerySet[ObjectChange]:
     return ObjectChange.objects.filter(
         content_type=ContentType.objects.get_for_model(instance), object_id=instance.pk
     ).select_related("user")
 
 
-def events_of(instance, names):
+def events_of(instance: Model, names: Iterable[str]) -> QuerySet[Event]:
     return Event.objects.filter(
         content_type=ContentType.objects.get_for_model(instance),
         object_id=instance.pk,
@@ -124,5 +133,5 @@ def events_of(instance, names):
     ).select_related("user")
 
 
-def _real_user(user):
+def _real_user(user: AnyUser | None) -> "User | None":
     return user if user is not None and user.is_authenticated else None

@@ -1,5 +1,7 @@
 """Shared building blocks: the confidential base model and the two layers of history."""
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -46,15 +48,19 @@ class ConfidentialModel(models.Model):
 
     # Django checks uniqueness through the default (scoped) manager; the check compares
     # with every record, as the database's own constraint would.
-    def _perform_unique_checks(self, unique_checks):
+    def _perform_unique_checks(self, unique_checks: Any) -> dict[str, list[Any]]:
         with unrestricted_block("uniqueness is checked against every record, as the database does"):
-            return super()._perform_unique_checks(unique_checks)
+            errors: dict[str, list[Any]] = super()._perform_unique_checks(  # type: ignore[misc]  # private method absent from the stubs
+                unique_checks)
+            return errors
 
-    def _perform_date_checks(self, date_checks):
+    def _perform_date_checks(self, date_checks: Any) -> dict[str, list[Any]]:
         with unrestricted_block("uniqueness is checked against every record, as the database does"):
-            return super()._perform_date_checks(date_checks)
+            errors: dict[str, list[Any]] = super()._perform_date_checks(  # type: ignore[misc]  # private method absent from the stubs
+                date_checks)
+            return errors
 
-    def validate_constraints(self, exclude=None):
+    def validate_constraints(self, exclude: Any = None) -> None:
         with unrestricted_block("constraints are checked against every record, as the database does"):
             return super().validate_constraints(exclude=exclude)
 

@@ -17,13 +17,16 @@ import contextlib
 import contextvars
 import logging
 from collections.abc import Iterator
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 
 from django.conf import settings
 from django.db import models
 
 from partnerhub.core.types import AnyUser
 from partnerhub.core.visibility import circle_of, editing_organisation_ids, visibility_q
+
+if TYPE_CHECKING:
+    from partnerhub.core.models import ConfidentialModel
 
 logger = logging.getLogger(__name__)
 
@@ -138,14 +141,18 @@ class ScopedQuerySet(models.QuerySet[_M]):
 
 
 class ConfidentialQuerySet(ScopedQuerySet[_M]):
+    @property
+    def _confidential_model(self) -> "type[ConfidentialModel]":
+        return cast("type[ConfidentialModel]", self.model)
+
     def visible_to(self, user: AnyUser | None) -> Self:
         """The only way pages, API, exports, searches and totals reach these records."""
-        return self.filter(visibility_q(circle_of(user), self.model))._scoped("visible_to")
+        return self.filter(visibility_q(circle_of(user), self._confidential_model))._scoped("visible_to")
 
     def hidden_from(self, user: AnyUser | None) -> Self:
         """What ``user`` may not read: only ever asked whether it exists, so that
         a total can say "+ undisclosed" without telling how much or how many."""
-        return self.exclude(visibility_q(circle_of(user), self.model))._scoped("hidden_from")
+        return self.exclude(visibility_q(circle_of(user), self._confidential_model))._scoped("hidden_from")
 
     def editable_by(self, user: AnyUser | None) -> Self:
         return self.visible_to(user).filter(

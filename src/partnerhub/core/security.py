@@ -12,7 +12,9 @@ the URL patterns and the exception text; the demo runs with ``DEBUG`` on, so
 the hub renders its own 404 page itself, with or without ``DEBUG``.
 """
 
-from django.http import Http404
+from collections.abc import Callable
+
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import Resolver404, resolve
 
@@ -32,10 +34,10 @@ NOT_STORED = "private, no-store"
 
 
 class SecurityHeadersMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         response["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
         response["Cache-Control"] = NOT_STORED
@@ -45,21 +47,21 @@ class SecurityHeadersMiddleware:
 class HubNotFoundMiddleware:
     """Answers every page-level 404 with the hub's own page (the API answers its own JSON)."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         if not _resolves(request):
             return not_found_page(request)
         return self.get_response(request)
 
-    def process_exception(self, request, exception):
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, Http404):
             return not_found_page(request)
         return None
 
 
-def _resolves(request) -> bool:
+def _resolves(request: HttpRequest) -> bool:
     try:
         resolve(request.path_info, getattr(request, "urlconf", None))
     except Resolver404:
@@ -67,5 +69,5 @@ def _resolves(request) -> bool:
     return True
 
 
-def not_found_page(request):
+def not_found_page(request: HttpRequest) -> HttpResponse:
     return render(request, "404.html", status=404)
