@@ -1,10 +1,13 @@
 """Admin for organisations, the people who work for them, and API tokens."""
 
 import json
+from typing import Any
 
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from partnerhub.access.models import ApiToken, Membership, Organisation
@@ -46,7 +49,8 @@ class OrganisationAdmin(admin.ModelAdmin):
     )
     inlines = (OrganisationMembershipInline,)
 
-    def get_search_results(self, request, queryset, search_term):
+    def get_search_results(self, request: HttpRequest, queryset: QuerySet[Organisation],
+                           search_term: str) -> tuple[QuerySet[Organisation], bool]:
         found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         # SQLite stores JSON text with non-ASCII letters escaped ("Int\u00e9rieur"), so
         # aliases are also searched in that spelling.
@@ -76,11 +80,11 @@ class UserAdmin(DjangoUserAdmin):
                     "is_staff", "is_superuser", "is_active")
     inlines = (UserMembershipInline,)
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         return super().get_queryset(request).prefetch_related("memberships__organisation")
 
     @admin.display(description=_("organisations"))
-    def organisations(self, user) -> str:
+    def organisations(self, user: Any) -> str:
         return ", ".join(
             f"{m.organisation.short_name} ({m.get_role_display()})" for m in user.memberships.all()
         )
@@ -96,15 +100,15 @@ class ApiTokenAdmin(admin.ModelAdmin):
     fields = ("name", "user", "hint", "created_at", "last_used_at")
     readonly_fields = fields
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def delete_model(self, request, obj) -> None:
+    def delete_model(self, request: HttpRequest, obj: ApiToken) -> None:
         revoke_api_token(obj, acting_user=request.user)
 
-    def delete_queryset(self, request, queryset) -> None:
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
         for token in queryset:
             revoke_api_token(token, acting_user=request.user)

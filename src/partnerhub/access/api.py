@@ -8,8 +8,9 @@ links to the next and previous ones.
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
@@ -19,6 +20,7 @@ from ninja.security import HttpBearer, SessionAuth
 from ninja.utils import check_csrf
 
 from partnerhub.access.models import ApiToken
+from partnerhub.core.types import AnyUser
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 # Keeps the SQL offset far from any integer limit however large the page asked for.
@@ -32,7 +34,7 @@ class InvalidToken(AuthenticationError):
 class TokenAuth(HttpBearer):
     openapi_description = "A personal API token: `Authorization: Bearer ph_…`"
 
-    def authenticate(self, request, token):
+    def authenticate(self, request: HttpRequest, token: str) -> User:
         api_token = ApiToken.objects.matching(token)
         if api_token is None or not api_token.user.is_active:
             # A wrong token is an error, not a fall-back to anonymous reading:
@@ -51,7 +53,7 @@ class BrowserSessionAuth(SessionAuth):
     than about a CSRF token it has no use for.
     """
 
-    def _get_key(self, request):
+    def _get_key(self, request: HttpRequest) -> str | None:
         if not request.user.is_authenticated:
             return None
         if not getattr(request, "_ninja_csrf_exempt", False) and check_csrf(request):
@@ -62,7 +64,7 @@ class BrowserSessionAuth(SessionAuth):
 session_auth = BrowserSessionAuth(csrf=True)
 
 
-def anonymous_reader(request):
+def anonymous_reader(request: HttpRequest) -> AnyUser | None:
     """Lets anyone read: reads are then limited to public records by visible_to."""
     if request.method in SAFE_METHODS:
         if not request.user.is_authenticated:
@@ -87,7 +89,8 @@ class NumberedPagination(PaginationBase):
         previous: str | None = Field(description="URL of the previous page, if any.")
         items: list[Any]
 
-    def paginate_queryset(self, queryset: QuerySet, pagination: Input, request, **params):
+    def paginate_queryset(self, queryset: QuerySet[Any], pagination: Input, request: HttpRequest,
+                          **params: Any) -> dict[str, Any]:
         offset = (pagination.page - 1) * pagination.page_size
         count = queryset.count()
         has_next = offset + pagination.page_size < count
@@ -99,7 +102,7 @@ class NumberedPagination(PaginationBase):
         }
 
 
-def _page_url(request, page: int) -> str:
+def _page_url(request: HttpRequest, page: int) -> str:
     query = request.GET.copy()
     query["page"] = str(page)
     return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")

@@ -1,6 +1,7 @@
 """Organisations: the actors of the registry, readable by anyone."""
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Path, Query, Router, Schema
 from ninja.pagination import paginate
@@ -45,7 +46,7 @@ class OrganisationFilter(Schema):
 
 @router.get("/organisations", response=list[OrganisationOut], summary="List organisations")
 @paginate(NumberedPagination)
-def list_organisations(request, filters: Query[OrganisationFilter]):
+def list_organisations(request: HttpRequest, filters: Query[OrganisationFilter]) -> QuerySet[Organisation]:
     organisations = Organisation.objects.select_related("country")
     if filters.kind:
         organisations = organisations.filter(kind__in=filters.kind)
@@ -62,5 +63,5 @@ def list_organisations(request, filters: Query[OrganisationFilter]):
 
 @router.get("/organisations/{organisation_id}", response=OrganisationOut,
             summary="One organisation")
-def get_organisation(request, organisation_id: int = Path(..., ge=1, le=MAX_ID)):
+def get_organisation(request: HttpRequest, organisation_id: int = Path(..., ge=1, le=MAX_ID)) -> Organisation:
     return get_object_or_404(Organisation.objects.select_related("country"), pk=organisation_id)

@@ -19,7 +19,7 @@ class ApiTokenForm(forms.ModelForm):
         widgets = {"name": forms.TextInput(attrs={"class": "ecl-text-input ecl-text-input--m"})}
 
     def clean_name(self) -> str:
-        name = self.cleaned_data["name"].strip()
+        name: str = self.cleaned_data["name"].strip()
         if not name:
             raise forms.ValidationError(_("Give the token a name."), code="required")
         return name

@@ -2,12 +2,16 @@
 
 import hashlib
 import secrets
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from partnerhub.core.names import NamedInLanguages
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 class OrganisationKind(models.TextChoices):
@@ -171,7 +175,7 @@ class ApiToken(models.Model):
         return f"{self.name} ({self.hint}…)"
 
     @classmethod
-    def issue(cls, user, name: str) -> tuple["ApiToken", str]:
+    def issue(cls, user: "User", name: str) -> tuple["ApiToken", str]:
         raw = cls.PREFIX + secrets.token_urlsafe(32)
         token = cls.objects.create(user=user, name=name, key_hash=_hash_token(raw), hint=raw[:8])
         return token, raw

@@ -11,13 +11,14 @@ from django.db import transaction
 from partnerhub.access.models import ApiToken
 from partnerhub.core.history import record_change, record_event
 from partnerhub.core.models import ObjectChange
+from partnerhub.core.types import AnyUser
 from partnerhub.core.visibility import can_hold_api_tokens, can_revoke_api_token
 
 CREATED_EVENT = "token.created"
 REVOKED_EVENT = "token.revoked"
 
 
-def create_api_token(name: str, *, acting_user) -> tuple[ApiToken, str]:
+def create_api_token(name: str, *, acting_user: AnyUser) -> tuple[ApiToken, str]:
     """A new token of ``acting_user`` and its key, which the caller shows once."""
     with transaction.atomic(durable=True):
         if not can_hold_api_tokens(acting_user):
@@ -28,7 +29,7 @@ def create_api_token(name: str, *, acting_user) -> tuple[ApiToken, str]:
     return token, raw_key
 
 
-def revoke_api_token(token: ApiToken, *, acting_user) -> None:
+def revoke_api_token(token: ApiToken, *, acting_user: AnyUser) -> None:
     """Deletes the token; only the user it belongs to (or a site administrator) revokes it."""
     # Not durable: the admin's delete page wraps it in a transaction of its own.
     with transaction.atomic():

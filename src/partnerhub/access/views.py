@@ -7,9 +7,12 @@ page and creates nothing. A token belonging to someone else answers 404, like
 anything a user may not see.
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,20 +22,21 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from partnerhub.access.forms import ApiTokenForm
 from partnerhub.access.models import ApiToken
 from partnerhub.access.services import create_api_token, revoke_api_token
+from partnerhub.core.types import AuthenticatedHttpRequest
 
 SESSION_ENTRY_FOR_NEW_KEY = "access_new_api_key"
 
 
 @login_required
 @require_GET
-def account(request):
+def account(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _account_page(request, ApiTokenForm())
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 @never_cache
-def token_create(request):
+def token_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "GET":
         return _new_token_page(request)
     form = ApiTokenForm(request.POST)
@@ -43,7 +47,7 @@ def token_create(request):
     return redirect("access:token_create")
 
 
-def _new_token_page(request):
+def _new_token_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The key once, on the page after the post; a reload (or a language switch) finds none."""
     new_token = request.session.pop(SESSION_ENTRY_FOR_NEW_KEY, None)
     token = new_token and ApiToken.objects.filter(user=request.user, pk=new_token["id"]).first()
@@ -55,7 +59,8 @@ def _new_token_page(request):
     })
 
 
-def login_locked_out(request, original_response=None, credentials=None):
+def login_locked_out(request: HttpRequest, original_response: HttpResponse | None = None,
+                     credentials: dict[str, Any] | None = None) -> HttpResponse:
     """django-axes' answer to a login attempt while throttled (429)."""
     cooloff = settings.AXES_COOLOFF_TIME
     return render(request, "access/locked_out.html", {
@@ -66,14 +71,14 @@ def login_locked_out(request, original_response=None, credentials=None):
 
 @login_required
 @require_POST
-def token_revoke(request, pk: int):
+def token_revoke(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     token = get_object_or_404(ApiToken.objects.filter(user=request.user), pk=pk)
     revoke_api_token(token, acting_user=request.user)
     messages.success(request, _("The token “%(name)s” was revoked.") % {"name": token.name})
     return redirect("access:account")
 
 
-def _account_page(request, form: ApiTokenForm):
+def _account_page(request: AuthenticatedHttpRequest, form: ApiTokenForm) -> HttpResponse:
     memberships = request.user.memberships.select_related("organisation__country").order_by(
         "organisation__name"
     )

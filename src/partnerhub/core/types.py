@@ -1,6 +1,8 @@
-"""Type aliases shared by the apps (for annotations only)."""
+"""Types shared by the apps' annotations."""
 
 from typing import TYPE_CHECKING, TypeAlias, Union
+
+from django.http import HttpRequest
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -8,3 +10,9 @@ if TYPE_CHECKING:
 # Whoever makes a request: a logged-in user or an anonymous visitor (``request.user``). Union, not |,
 # because the names are only imported for the type checker and ``AnyUser | None`` must work at run time.
 AnyUser: TypeAlias = Union["User", "AnonymousUser"]  # noqa: UP007
+
+
+class AuthenticatedHttpRequest(HttpRequest):
+    """The request of a view behind ``login_required``: its user is logged in."""
+
+    user: "User"

@@ -212,7 +212,7 @@ def _memberships(user: "User", roles: Q) -> "QuerySet[Membership]":
     return Membership.objects.filter(user=user).filter(roles).select_related("organisation__country")
 
 
-def can_hold_api_tokens(user: AnyUser | None) -> bool:
+def can_hold_api_tokens(user: AnyUser | None) -> "TypeIs[User]":
     """Any active, logged-in user may have personal API tokens."""
     return _may_act(user)
 
