@@ -5,8 +5,11 @@ Codes, names and EU membership come from ISO 3166-1 and the Treaty (see
 flag, the region and the routes are the editorial part.
 """
 
+from typing import Any
+
 from django.contrib import admin
-from django.db.models import Count
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from partnerhub.geo.models import Country, Region, Route
@@ -23,15 +26,17 @@ class RouteCountryInline(admin.TabularInline):
     verbose_name_plural = _("countries on this route")
 
 
-class CountryCountAdmin(admin.ModelAdmin):
+class CountryCountAdmin(admin.ModelAdmin[Any]):
     """Shows how many countries a region or route groups, counted in the list query."""
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(country_count=Count("countries"))
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        counted: QuerySet[Any] = super().get_queryset(request).annotate(country_count=Count("countries"))
+        return counted
 
     @admin.display(description=_("countries"), ordering="country_count")
-    def country_count(self, obj) -> int:
-        return obj.country_count
+    def country_count(self, obj: Any) -> int:
+        count: int = obj.country_count
+        return count
 
 
 @admin.register(Country)
@@ -43,7 +48,7 @@ class CountryAdmin(admin.ModelAdmin):
     filter_horizontal = ("routes",)
     fields = (*ISO_FIELDS, "is_priority_partner", "region", "routes")
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(self, request: HttpRequest, obj: Country | None = None) -> tuple[str, ...]:
         # A new country (one ISO 3166-1 lacks, such as Kosovo) needs its codes typed in.
         return ISO_FIELDS if obj is not None else ()
 

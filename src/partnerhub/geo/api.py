@@ -1,5 +1,9 @@
 """Countries and migration routes: reference data anyone may read."""
 
+from typing import TypeVar
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema
@@ -7,12 +11,14 @@ from ninja.errors import ValidationError
 from ninja.pagination import paginate
 
 from partnerhub.access.api import NumberedPagination
-from partnerhub.geo.models import Country, Region, Route
+from partnerhub.geo.models import Country, CountryQuerySet, Region, Route
 
 router = Router(tags=["reference data"])
 
 ISO3_PATTERN = r"^[A-Za-z]{3}$"
 CODE_PATTERN = r"^[A-Za-z0-9_.-]{1,40}$"
+
+_Coded = TypeVar("_Coded", Region, Route)
 
 
 class RegionOut(Schema):
@@ -55,13 +61,13 @@ class RouteOut(Schema):
         return [country.iso3 for country in route.countries.all()]
 
 
-def _countries():
+def _countries() -> CountryQuerySet:
     return Country.objects.select_related("region").prefetch_related("routes")
 
 
 @router.get("/countries", response=list[CountryOut], summary="List countries")
 @paginate(NumberedPagination)
-def list_countries(request, filters: Query[CountryFilter]):
+def list_countries(request: HttpRequest, filters: Query[CountryFilter]) -> CountryQuerySet:
     countries = _countries()
     if filters.eu_member is not None:
         countries = countries.filter(is_eu_member=filters.eu_member)
@@ -75,16 +81,16 @@ def list_countries(request, filters: Query[CountryFilter]):
 
 
 @router.get("/countries/{iso3}", response=CountryOut, summary="One country")
-def get_country(request, iso3: str = Path(..., pattern=ISO3_PATTERN)):
+def get_country(request: HttpRequest, iso3: str = Path(..., pattern=ISO3_PATTERN)) -> Country:
     return get_object_or_404(_countries(), iso3=iso3.upper())
 
 
 @router.get("/routes", response=list[RouteOut], summary="List migration routes")
-def list_routes(request):
+def list_routes(request: HttpRequest) -> QuerySet[Route]:
     return Route.objects.prefetch_related("countries")
 
 
-def _known(model, field: str, code: str):
+def _known(model: type[_Coded], field: str, code: str) -> _Coded:
     found = model.objects.filter(code=code).first()
     if found is None:
         raise ValidationError([{

@@ -1,5 +1,7 @@
 """Countries (all of ISO 3166-1), the regions they belong to and migration routes."""
 
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -45,7 +47,7 @@ class RecipientRegion(NamedInLanguages, models.Model):
     code = models.CharField(_("code"), max_length=10, unique=True)
     name = models.CharField(_("name"), max_length=100)
     name_fr = models.CharField(_("name in French"), max_length=100, blank=True)
-    countries = models.ManyToManyField(
+    countries: "models.ManyToManyField[Country, Any]" = models.ManyToManyField(
         "Country", verbose_name=_("countries"), blank=True, related_name="recipient_regions"
     )
     routes = models.ManyToManyField(
@@ -61,17 +63,17 @@ class RecipientRegion(NamedInLanguages, models.Model):
         return self.localized_name
 
 
-class CountryQuerySet(models.QuerySet):
-    def partners(self):
+class CountryQuerySet(models.QuerySet["Country"]):
+    def partners(self) -> "CountryQuerySet":
         return self.filter(is_eu_member=False)
 
-    def partner_or_404(self, iso3: str):
+    def partner_or_404(self, iso3: str) -> "Country":
         """The partner country with this code, in any case; Member States and unknown codes are 404."""
         from django.shortcuts import get_object_or_404
 
         return get_object_or_404(self.partners(), iso3=iso3.upper())
 
-    def member_states(self):
+    def member_states(self) -> "CountryQuerySet":
         return self.filter(is_eu_member=True)
 
 
