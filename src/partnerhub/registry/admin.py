@@ -6,10 +6,15 @@ else; a superuser opening a restricted or originator record is logged for its
 owner, like any other reader.
 """
 
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any, cast
 from urllib.parse import urlencode
 
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Model
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.formats import date_format
@@ -58,13 +63,13 @@ class ReadOnlyInline(admin.TabularInline):
     can_delete = False
     show_change_link = False
 
-    def has_add_permission(self, request, obj=None) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 
@@ -121,19 +126,21 @@ class EngagementAdmin(SuperuserReadOnlyAdmin):
         (_("History"), {"fields": ("change_history", "named_events")}),
     )
     readonly_fields = tuple(
-        name for _title, options in fieldsets for name in options["fields"]
+        name for _title, options in fieldsets for name in cast("tuple[str, ...]", options["fields"])
     )
     inlines = (CountryShareInline, ThemeShareInline, ParticipationInline, MoneyLineInline,
                LinkInline)
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
+    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "",
+                    extra_context: dict[str, Any] | None = None) -> HttpResponse:
         if request.method == "GET" and self.has_view_permission(request):
             engagement = self.get_object(request, object_id)
             if engagement is not None:
                 log_confidential_access(engagement, "viewed", acting_user=request.user)
         return super().change_view(request, object_id, form_url, extra_context)
 
-    def history_view(self, request, object_id, extra_context=None):
+    def history_view(self, request: HttpRequest, object_id: str,
+                     extra_context: dict[str, Any] | None = None) -> HttpResponse:
         """The admin's own log knows nothing of service writes: show the field-level history."""
         engagement = self.get_object(request, object_id)
         if engagement is None or not self.has_view_permission(request, engagement):
@@ -166,16 +173,16 @@ class EngagementAdmin(SuperuserReadOnlyAdmin):
         return _table((_("when"), _("event"), _("who"), _("details")), rows)
 
 
-def _table(headings, rows) -> str:
+def _table(headings: Iterable[object], rows: str) -> str:
     if not rows:
         return "—"
     head = format_html_join("", "<th>{}</th>", ((heading,) for heading in headings))
     return format_html("<table><thead><tr>{}</tr></thead><tbody>{}</tbody></table>", head, rows)
 
 
-def _when(moment) -> str:
+def _when(moment: datetime) -> str:
     return date_format(localtime(moment), "DATETIME_FORMAT")
 
 
-def _data_text(data: dict) -> str:
+def _data_text(data: dict[str, Any]) -> str:
     return ", ".join(f"{key}: {value}" for key, value in data.items()) or "—"

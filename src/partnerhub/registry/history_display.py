@@ -7,10 +7,13 @@ countries, theme codes, ``kind amount currency date`` for money. This module
 turns them into words at display time, in the reader's language.
 """
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Field
 from django.template.defaultfilters import yesno
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
@@ -24,7 +27,7 @@ SEPARATOR = "; "
 class ReferenceNames:
     """Countries, regions and themes by code, each read once for a whole history (one query each)."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._countries: dict[str, Country] | None = None
         self._themes: dict[str, Theme] | None = None
         self._regions: dict[str, RecipientRegion] | None = None
@@ -48,7 +51,7 @@ class ReferenceNames:
         return theme.localized_name if theme else code
 
 
-def readable_value(name: str, value, names: ReferenceNames | None = None):
+def readable_value(name: str, value: Any, names: ReferenceNames | None = None) -> Any:
     """One stored value of field ``name`` in words; pass the same ``names`` for a whole history."""
     if value is None or value == "":
         return value
@@ -61,11 +64,13 @@ def readable_value(name: str, value, names: ReferenceNames | None = None):
     return _field_value(name, value)
 
 
-def _field_value(name: str, value):
+def _field_value(name: str, value: Any) -> Any:
     try:
         field = Engagement._meta.get_field(name)
     except FieldDoesNotExist:
         return value
+    if not isinstance(field, Field):
+        return value  # a reverse relation: no choices, no date
     if getattr(field, "choices", None):
         return dict(field.flatchoices).get(value, value)
     if field.get_internal_type() == "DateField":
@@ -125,7 +130,7 @@ def _participation(part: str, _names: ReferenceNames) -> str:
     return f"{name} ({dict(ParticipationRole.choices).get(role, role)})"
 
 
-LIST_READERS = {
+LIST_READERS: dict[str, Callable[[str, ReferenceNames], str]] = {
     "countries": _country,
     "shared_with_countries": _country,
     "regions": _region,

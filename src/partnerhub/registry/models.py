@@ -1,6 +1,8 @@
 """The engagement registry: who does what, where, when, on which theme, with how much."""
 
+from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -12,7 +14,12 @@ from partnerhub.core.confidential import ConfidentialChild
 from partnerhub.core.models import ConfidentialModel
 from partnerhub.core.names import NamedInLanguages
 from partnerhub.core.querysets import ConfidentialQuerySet
+from partnerhub.core.types import AnyUser
 from partnerhub.core.visibility import circle_of
+
+if TYPE_CHECKING:
+    from partnerhub.access.models import Organisation
+    from partnerhub.geo.models import Country
 
 
 class Interest(models.TextChoices):
@@ -155,21 +162,21 @@ class DataSource(models.Model):
         return self.name
 
 
-class EngagementQuerySet(ConfidentialQuerySet):
-    def in_stable_order(self):
+class EngagementQuerySet(ConfidentialQuerySet["Engagement"]):
+    def in_stable_order(self) -> "EngagementQuerySet":
         """The chosen order (else the default one) with ties broken by id, so that
         no record moves between pages."""
-        chosen = list(self.query.order_by or self.model._meta.ordering)
+        chosen = list(self.query.order_by or self.model._meta.ordering or ())
         tie_breaker = [] if {"pk", "-pk"} & set(chosen) else ["-pk"]
         return self.order_by(*chosen, *tie_breaker)
 
-    def with_list_relations(self):
+    def with_list_relations(self) -> "EngagementQuerySet":
         """Everything a list row shows, in a fixed number of queries."""
         return self.select_related("owner", "instrument").prefetch_related(
             "country_shares__country", "theme_shares__theme"
         )
 
-    def about_migration(self):
+    def about_migration(self) -> "EngagementQuerySet":
         """What figures and lists count: records entered in the hub, and imported ones the
         classifier found about migration (an import with --all keeps the others too)."""
         return self.filter(migration_relevant=True)
@@ -178,7 +185,7 @@ class EngagementQuerySet(ConfidentialQuerySet):
 RELEVANCE_FIELDS = {"title": _("the title"), "description": _("the description")}
 
 
-def describe_relevance_reason(reason: dict) -> str:
+def describe_relevance_reason(reason: dict[str, Any]) -> str:
     """One reason the classifier gave, as a sentence part (see iati.classifier.Reason)."""
     if reason.get("kind") == "code":
         return _("purpose code %(code)s (%(name)s)") % {"code": reason.get("text", ""), "name": reason.get("name", "")}
@@ -211,13 +218,13 @@ class Engagement(ConfidentialModel):
         Instrument, verbose_name=_("instrument"), null=True, blank=True,
         on_delete=models.PROTECT, related_name="engagements",
     )
-    countries = models.ManyToManyField(
+    countries: "models.ManyToManyField[Country, EngagementCountry]" = models.ManyToManyField(
         "geo.Country", through="EngagementCountry", related_name="engagements", blank=True
     )
-    themes = models.ManyToManyField(
+    themes: "models.ManyToManyField[Theme, EngagementTheme]" = models.ManyToManyField(
         Theme, through="EngagementTheme", related_name="engagements", blank=True
     )
-    organisations = models.ManyToManyField(
+    organisations: "models.ManyToManyField[Organisation, Participation]" = models.ManyToManyField(
         "access.Organisation", through="Participation", related_name="participations", blank=True
     )
     provenance = models.CharField(
@@ -259,7 +266,9 @@ class Engagement(ConfidentialModel):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
-    objects = EngagementQuerySet.as_manager()
+    # django-stubs types managers as class variables and an as_manager() one cannot be annotated as
+    # such (typeddjango/django-stubs#1713): the override is right at run time.
+    objects = EngagementQuerySet.as_manager()  # type: ignore[misc]
 
     class Meta:
         ordering = ["-updated_at", "-pk"]
@@ -277,7 +286,7 @@ class Engagement(ConfidentialModel):
     def get_absolute_url(self) -> str:
         return reverse("registry:engagement_detail", args=[self.pk])
 
-    def notes_for(self, user) -> str:
+    def notes_for(self, user: AnyUser | None) -> str:
         """Notes are the coordinators' working remarks: the owner and the EU side
         read them, even on a public record; partner-country users and visitors do not."""
         circle = circle_of(user)
@@ -288,7 +297,7 @@ class Engagement(ConfidentialModel):
         return [describe_relevance_reason(reason) for reason in self.relevance_reasons or []
                 if isinstance(reason, dict)]
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.start_date = self.actual_start or self.planned_start
         self.end_date = self.actual_end or self.planned_end
         super().save(*args, **kwargs)
@@ -453,7 +462,7 @@ class MoneyLine(ConfidentialChild):
         return f"{self.get_kind_display()} {self.amount} {self.currency} ({self.dated})"
 
     @property
-    def dated(self):
+    def dated(self) -> date | None:
         """The day the line counts on (and so its year): the transaction date, the
         start of a budget's period, else the value date."""
         return self.transaction_date or self.period_start or self.value_date

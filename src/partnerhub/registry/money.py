@@ -63,7 +63,8 @@ def to_eur(amount: Decimal, currency: str, value_date: date) -> tuple[Decimal, d
 
 
 def _nearest_rate_date(currency: str, value_date: date) -> date:
-    first, last = _converter().bounds[currency]
+    bounds: tuple[date, date] = _converter().bounds[currency]
+    first, last = bounds
     if value_date < first:
         return first
     if value_date > last:

@@ -7,10 +7,11 @@ rule, before anything is written.
 """
 
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -20,6 +21,7 @@ from partnerhub.access.models import Organisation
 from partnerhub.core.history import record_change, record_event
 from partnerhub.core.models import ObjectChange
 from partnerhub.core.sharing import SharingLevel
+from partnerhub.core.types import AnyUser
 from partnerhub.core.visibility import can_edit, can_edit_for
 from partnerhub.geo.models import Country
 from partnerhub.registry.models import (
@@ -33,6 +35,9 @@ from partnerhub.registry.models import (
     Theme,
 )
 from partnerhub.registry.money import known_currencies, negative_amount_problem, to_eur
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 HUNDRED = Decimal("100")
 # Money columns hold 16 digits before the point; conversion to EUR may grow an
@@ -84,10 +89,14 @@ class EngagementInput:
     shared_with_countries: list[Country] = field(default_factory=list)
     # An import's file and what it found in the row; None leaves the engagement's as they are.
     source: DataSource | None = None
-    import_findings: list[dict] | None = None
+    import_findings: list[dict[str, Any]] | None = None
 
 
-def create_engagement(data: EngagementInput, *, acting_user, provenance: str = "manual",
+# What a rule finds wrong: (field, message) pairs.
+Problems = Iterator[tuple[str, str]]
+
+
+def create_engagement(data: EngagementInput, *, acting_user: AnyUser, provenance: str = "manual",
                       is_demo: bool = False) -> Engagement:
     _require_owner_editor(data.owner, acting_user)
     _check_rules(data, acting_user, engagement=None)
@@ -104,7 +113,7 @@ def create_engagement(data: EngagementInput, *, acting_user, provenance: str = "
     return engagement
 
 
-def update_engagement(engagement: Engagement, data: EngagementInput, *, acting_user) -> Engagement:
+def update_engagement(engagement: Engagement, data: EngagementInput, *, acting_user: AnyUser) -> Engagement:
     if not can_edit(acting_user, engagement):
         raise PermissionDenied(_("Only editors of the owner organisation may change this engagement."))
     _require_owner_editor(data.owner, acting_user)
@@ -125,7 +134,7 @@ def update_engagement(engagement: Engagement, data: EngagementInput, *, acting_u
     return engagement
 
 
-def delete_engagement(engagement: Engagement, *, acting_user) -> None:
+def delete_engagement(engagement: Engagement, *, acting_user: AnyUser) -> None:
     if not can_edit(acting_user, engagement):
         raise PermissionDenied(_("Only editors of the owner organisation may delete this engagement."))
     with transaction.atomic():
@@ -135,8 +144,9 @@ def delete_engagement(engagement: Engagement, *, acting_user) -> None:
         engagement.delete()
 
 
-def change_sharing_level(engagement: Engagement, level: str, *, acting_user,
-                         organisations=(), countries=()) -> Engagement:
+def change_sharing_level(engagement: Engagement, level: str, *, acting_user: AnyUser,
+                         organisations: Iterable[Organisation] = (),
+                         countries: Iterable[Country] = ()) -> Engagement:
     """Widen or narrow the circle without touching anything else."""
     data = input_from_engagement(engagement)
     data.fields["sharing_level"] = level
@@ -145,13 +155,13 @@ def change_sharing_level(engagement: Engagement, level: str, *, acting_user,
     return update_engagement(engagement, data, acting_user=acting_user)
 
 
-def log_confidential_access(engagement: Engagement, action: str, *, acting_user) -> None:
+def log_confidential_access(engagement: Engagement, action: str, *, acting_user: AnyUser) -> None:
     """Owners learn who viewed or exported their restricted and originator records."""
     if SharingLevel.is_confidential(engagement.sharing_level) and acting_user.is_authenticated:
         record_event(f"engagement.{action}", engagement, user=acting_user)
 
 
-def log_confidential_export(engagements, *, acting_user) -> None:
+def log_confidential_export(engagements: Iterable[Engagement], *, acting_user: AnyUser) -> None:
     for engagement in engagements:
         log_confidential_access(engagement, "exported", acting_user=acting_user)
 
@@ -181,14 +191,14 @@ def input_from_engagement(engagement: Engagement) -> EngagementInput:
 
 # -- rules -----------------------------------------------------------------
 
-def _require_owner_editor(owner: Organisation, user) -> None:
+def _require_owner_editor(owner: Organisation | None, user: AnyUser) -> None:
     if owner is None or not can_edit_for(user, owner.pk):
         raise ValidationError(
             {"owner": _("You can only record engagements for an organisation you edit for.")}
         )
 
 
-def _check_rules(data: EngagementInput, user, engagement: Engagement | None) -> None:
+def _check_rules(data: EngagementInput, user: AnyUser, engagement: Engagement | None) -> None:
     errors: dict[str, list[str]] = {}
     for check in (_check_dates, _check_shares, _check_participations, _check_money,
                   _check_links, _check_circle):
@@ -198,14 +208,14 @@ def _check_rules(data: EngagementInput, user, engagement: Engagement | None) -> 
         raise ValidationError(errors)
 
 
-def _check_dates(data, user, engagement):
+def _check_dates(data: EngagementInput, user: AnyUser, engagement: Engagement | None) -> Problems:
     for start, end in (("planned_start", "planned_end"), ("actual_start", "actual_end")):
         first, last = data.fields.get(start), data.fields.get(end)
         if first and last and last < first:
             yield end, _("The end date is before the start date.")
 
 
-def _check_shares(data, user, engagement):
+def _check_shares(data: EngagementInput, user: AnyUser, engagement: Engagement | None) -> Problems:
     for name, rows in (("countries", data.countries), ("themes", data.themes)):
         keys = [item.pk for item, _share in rows]
         if len(keys) != len(set(keys)):
@@ -214,11 +224,11 @@ def _check_shares(data, user, engagement):
         given = [share for share in shares if share is not None]
         if given and len(given) != len(shares):
             yield name, _("Give a share for every entry, or for none.")
-        elif given and _shares_do_not_fit(name, sum(given), engagement):
+        elif given and _shares_do_not_fit(name, sum(given, Decimal(0)), engagement):
             yield name, _("The shares add up to %(total)s %%, not 100 %%.") % {"total": sum(given)}
 
 
-def _shares_do_not_fit(name: str, total: Decimal, engagement) -> bool:
+def _shares_do_not_fit(name: str, total: Decimal, engagement: Engagement | None) -> bool:
     """Country shares may leave room for the engagement's recipient regions (IATI splits
     100 % over both); otherwise shares add up to 100 %."""
     if name == "countries" and engagement is not None and engagement.region_shares.exists():
@@ -226,13 +236,13 @@ def _shares_do_not_fit(name: str, total: Decimal, engagement) -> bool:
     return abs(total - HUNDRED) > SHARE_TOLERANCE
 
 
-def _check_participations(data, user, engagement):
+def _check_participations(data: EngagementInput, user: AnyUser, engagement: Engagement | None) -> Problems:
     duplicates = [key for key, n in Counter((o.pk, r) for o, r in data.participations).items() if n > 1]
     if duplicates:
         yield "participations", _("An organisation is listed twice in the same role.")
 
 
-def _check_money(data, user, engagement):
+def _check_money(data: EngagementInput, user: AnyUser, engagement: Engagement | None) -> Problems:
     currencies = known_currencies() | {"EUR"}
     for line in data.money:
         if line.currency.upper() not in currencies:
@@ -250,7 +260,7 @@ def _check_money(data, user, engagement):
             yield "money", problem
 
 
-def _check_links(data, user, engagement):
+def _check_links(data: EngagementInput, user: AnyUser, engagement: Engagement | None) -> Problems:
     """Targets must be visible to the editor, or already linked by someone who saw them."""
     targets = [target.pk for target, _kind in data.links]
     allowed = set(
@@ -267,7 +277,7 @@ def _check_links(data, user, engagement):
         yield "links", _("The same link is listed twice.")
 
 
-def _check_circle(data, user, engagement):
+def _check_circle(data: EngagementInput, user: AnyUser, engagement: Engagement | None) -> Problems:
     if data.fields.get("sharing_level") != SharingLevel.RESTRICTED:
         return
     for country in data.shared_with_countries:
@@ -279,7 +289,7 @@ def _check_circle(data, user, engagement):
 
 # -- writing ---------------------------------------------------------------
 
-def _apply(engagement: Engagement, data: EngagementInput, acting_user) -> None:
+def _apply(engagement: Engagement, data: EngagementInput, acting_user: AnyUser) -> None:
     for name in SCALAR_FIELDS:
         if name in data.fields:
             setattr(engagement, name, data.fields[name])
@@ -311,9 +321,9 @@ def _replace_children(engagement: Engagement, data: EngagementInput) -> None:
 def _replace_money(engagement: Engagement, lines: list[MoneyInput]) -> None:
     """A line kept as it was keeps the funding chain and the dates an import read,
     even when the form or the API that resubmits it does not carry them."""
-    chains: dict[tuple, list[tuple]] = {}
-    for earlier in engagement.money_lines.all():
-        chains.setdefault(_money_key(earlier), []).append(_chain(earlier))
+    chains: dict[tuple[Any, ...], list[tuple[Any, ...]]] = {}
+    for existing in engagement.money_lines.all():
+        chains.setdefault(_money_key(existing), []).append(_chain(existing))
     engagement.money_lines.all().delete()
     rows = []
     for line in lines:
@@ -324,15 +334,15 @@ def _replace_money(engagement: Engagement, lines: list[MoneyInput]) -> None:
     MoneyLine.objects.bulk_create(rows)
 
 
-def _money_key(line) -> tuple:
+def _money_key(line: MoneyInput | MoneyLine) -> tuple[Any, ...]:
     return line.kind, Decimal(line.amount), line.currency.upper(), line.value_date
 
 
-def _chain(line) -> tuple:
+def _chain(line: MoneyInput | MoneyLine) -> tuple[Any, ...]:
     return tuple(getattr(line, name) for name in IMPORTED_MONEY_FIELDS)
 
 
-def _replace_themes(engagement: Engagement, themes) -> None:
+def _replace_themes(engagement: Engagement, themes: list[tuple[Theme, Decimal | None]]) -> None:
     """A theme kept as it was keeps its origin (a classifier's suggestion stays one,
     with its explanation); a new or re-weighted theme is the user's choice."""
     previous = {row.theme_id: row for row in engagement.theme_shares.all()}
@@ -348,7 +358,7 @@ def _replace_themes(engagement: Engagement, themes) -> None:
     EngagementTheme.objects.bulk_create(rows)
 
 
-def _replace_links(engagement: Engagement, data: EngagementInput, acting_user) -> None:
+def _replace_links(engagement: Engagement, data: EngagementInput, acting_user: AnyUser) -> None:
     """Links to records the editor cannot see stay as they are: the editor could
     neither see them in the form nor mean to remove them."""
     visible = Engagement.objects.visible_to(acting_user).values("pk")
@@ -425,9 +435,9 @@ def _pct(share: Decimal | None) -> str:
     return "" if share is None else f" {share.normalize():f} %"
 
 
-def _joined(parts) -> str:
+def _joined(parts: Iterable[str]) -> str:
     return "; ".join(sorted(parts))
 
 
-def _user_or_none(user):
+def _user_or_none(user: AnyUser) -> "User | None":
     return user if user is not None and user.is_authenticated else None
