@@ -6,12 +6,13 @@ spreadsheet could run as a formula is neutralised first.
 """
 
 import csv
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from io import BytesIO
+from typing import Any
 
 from django.db.models import Q, Sum
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -20,7 +21,10 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from partnerhub.registry.models import Engagement, MoneyKind
+from partnerhub.registry.models import Engagement, EngagementQuerySet, MoneyKind
+
+# Turns a path into an absolute URL (``request.build_absolute_uri``).
+AbsoluteUrl = Callable[[str], str]
 
 # Rows fetched per database round trip; prefetching runs once per chunk.
 CHUNK_SIZE = 2000
@@ -42,11 +46,12 @@ COLUMNS = (
     ("migration_relevant", 12), ("relevance_reasons", 50), ("url", 45),
 )
 HEADER = [name for name, _width in COLUMNS]
+MONEY_TOTALS = ("budget_eur", "commitments_eur", "disbursements_eur")
 
 
-def with_money_totals(engagements):
+def with_money_totals(engagements: EngagementQuerySet) -> EngagementQuerySet:
     """Budget, commitments and disbursements side by side, each summed on its own."""
-    def total(kind):
+    def total(kind: str) -> Sum:
         return Sum("money_lines__amount_eur", filter=Q(money_lines__kind=kind))
 
     return engagements.with_list_relations().annotate(
@@ -56,12 +61,12 @@ def with_money_totals(engagements):
     )
 
 
-def engagement_rows(engagements, absolute_url) -> Iterator[list]:
+def engagement_rows(engagements: EngagementQuerySet, absolute_url: AbsoluteUrl) -> Iterator[list[Any]]:
     for engagement in with_money_totals(engagements).iterator(chunk_size=CHUNK_SIZE):
         yield [neutralise(printable(value)) for value in engagement_row(engagement, absolute_url)]
 
 
-def engagement_row(engagement: Engagement, absolute_url) -> list:
+def engagement_row(engagement: Engagement, absolute_url: AbsoluteUrl) -> list[Any]:
     return [
         engagement.pk, engagement.title, engagement.kind, engagement.status,
         str(engagement.owner),
@@ -71,8 +76,8 @@ def engagement_row(engagement: Engagement, absolute_url) -> list:
         joined_shares((s.theme.localized_name, s.share) for s in engagement.theme_shares.all()),
         engagement.instrument.code if engagement.instrument else "",
         engagement.start_date, engagement.end_date,
-        cents(engagement.budget_eur), cents(engagement.commitments_eur),
-        cents(engagement.disbursements_eur),
+        # Annotated by with_money_totals, so unknown to the model's type.
+        *(cents(getattr(engagement, total)) for total in MONEY_TOTALS),
         engagement.sharing_level, engagement.provenance, engagement.iati_identifier or "",
         _("yes") if engagement.migration_relevant else _("no"), "; ".join(engagement.relevance_explanations()),
         absolute_url(engagement.get_absolute_url()),
@@ -84,19 +89,19 @@ def cents(amount: Decimal | None) -> Decimal | None:
     return None if amount is None else Decimal(amount).quantize(CENT)
 
 
-def joined_shares(pairs: Iterable) -> str:
+def joined_shares(pairs: Iterable[tuple[str, Decimal | None]]) -> str:
     """``MAR 60%; TUN 40%``, or ``MAR; TUN`` when not split."""
     return "; ".join(
         code if share is None else f"{code} {share.normalize():f}%" for code, share in pairs
     )
 
 
-def printable(value):
+def printable(value: Any) -> Any:
     """Control characters mean nothing in a cell, and the XLSX format cannot hold them."""
     return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
 
 
-def neutralise(value):
+def neutralise(value: Any) -> Any:
     """Text a spreadsheet would run as a formula is kept as text by a leading quote."""
     if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
         return "'" + value
@@ -116,7 +121,7 @@ class _Echo:
         return value
 
 
-def csv_lines(header: list[str], rows: Iterable[list]) -> Iterator[str]:
+def csv_lines(header: list[str], rows: Iterable[list[Any]]) -> Iterator[str]:
     writer = csv.writer(_Echo())
     # The byte-order mark makes spreadsheet programs read the file as UTF-8.
     yield "\ufeff" + writer.writerow(header)
@@ -124,7 +129,7 @@ def csv_lines(header: list[str], rows: Iterable[list]) -> Iterator[str]:
         yield writer.writerow(["" if value is None else value for value in row])
 
 
-def csv_response(engagements, request) -> StreamingHttpResponse:
+def csv_response(engagements: EngagementQuerySet, request: HttpRequest) -> StreamingHttpResponse:
     rows = engagement_rows(engagements, request.build_absolute_uri)
     response = StreamingHttpResponse(
         csv_lines(HEADER, rows), content_type="text/csv; charset=utf-8"
@@ -135,7 +140,7 @@ def csv_response(engagements, request) -> StreamingHttpResponse:
 
 # -- XLSX ------------------------------------------------------------------
 
-def xlsx_workbook(header: list[str], rows: Iterable[list]) -> bytes:
+def xlsx_workbook(header: list[str], rows: Iterable[list[Any]]) -> bytes:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=_("Engagements"))
     sheet.freeze_panes = "A2"
@@ -155,15 +160,17 @@ def xlsx_workbook(header: list[str], rows: Iterable[list]) -> bytes:
     return buffer.getvalue()
 
 
-def xlsx_response(engagements, request) -> HttpResponse:
+def xlsx_response(engagements: EngagementQuerySet, request: HttpRequest) -> HttpResponse:
     rows = engagement_rows(engagements, request.build_absolute_uri)
     response = HttpResponse(xlsx_workbook(HEADER, rows), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{export_filename("xlsx")}"'
     return response
 
 
-EXPORT_FORMATS = {"csv": csv_response, "xlsx": xlsx_response}
+ExportView = Callable[[EngagementQuerySet, HttpRequest], HttpResponse | StreamingHttpResponse]
+EXPORT_FORMATS: dict[str, ExportView] = {"csv": csv_response, "xlsx": xlsx_response}
 
 
-def export_response(file_format: str, engagements, request):
+def export_response(file_format: str, engagements: EngagementQuerySet,
+                    request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     return EXPORT_FORMATS[file_format](engagements, request)

@@ -1,21 +1,25 @@
 """The engagement filters, shared by the list page, the exports and the API."""
 
+from collections.abc import Iterable
 from datetime import date
+from typing import Any, cast
 
 import django_filters as filters
 from django import forms
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Coalesce
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from partnerhub.access.models import Organisation
 from partnerhub.core.sharing import SharingLevel
-from partnerhub.geo.models import Country
+from partnerhub.geo.models import Country, CountryQuerySet
 from partnerhub.registry.models import (
     Engagement,
     EngagementCountry,
     EngagementKind,
+    EngagementQuerySet,
     EngagementStatus,
     EngagementTheme,
     Instrument,
@@ -54,7 +58,7 @@ UNKNOWN_ORGANISATION = {"invalid_choice": _("“%(value)s” is not an organisat
 UNKNOWN_INSTRUMENT = {"invalid_choice": _("“%(value)s” is not an instrument to choose from.")}
 
 
-def country_choices(request):
+def country_choices(request: HttpRequest | None) -> CountryQuerySet:
     """On the page: the partner countries with an engagement the viewer may see, on a
     migration route or with an Action Plan (no Antarctica). The API (no request)
     accepts every partner country's code."""
@@ -69,7 +73,7 @@ def country_choices(request):
     )
 
 
-def organisation_choices(request):
+def organisation_choices(request: HttpRequest | None) -> models.QuerySet[Organisation]:
     """On the page: the organisations owning or taking part in an engagement the viewer may see."""
     if request is None:
         return Organisation.objects.all()
@@ -81,8 +85,8 @@ def organisation_choices(request):
 
 
 class EngagementFilterForm(forms.Form):
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        cleaned = cast("dict[str, Any]", super().clean())  # Form.clean gives cleaned_data, never None
         first, last = cleaned.get("year_from"), cleaned.get("year_to")
         for field, year in (("year_from", first), ("year_to", last)):
             if year is not None and not MIN_YEAR <= year <= MAX_YEAR:
@@ -144,7 +148,7 @@ class EngagementFilter(filters.FilterSet):
     class Meta:
         form = EngagementFilterForm
 
-    def filter_text(self, queryset, name, value):
+    def filter_text(self, queryset: EngagementQuerySet, name: str, value: str) -> EngagementQuerySet:
         value = value.strip()
         if not value:
             return queryset
@@ -153,31 +157,33 @@ class EngagementFilter(filters.FilterSet):
             | Q(iati_identifier__icontains=value) | Q(external_reference__icontains=value)
         )
 
-    def filter_country(self, queryset, name, countries):
+    def filter_country(self, queryset: EngagementQuerySet, name: str,
+                       countries: Iterable[Country]) -> EngagementQuerySet:
         if not countries:
             return queryset
         return queryset.filter(Exists(EngagementCountry.objects.filter(
             engagement=OuterRef("pk"), country__in=countries)))
 
-    def filter_theme(self, queryset, name, themes):
+    def filter_theme(self, queryset: EngagementQuerySet, name: str, themes: Iterable[Theme]) -> EngagementQuerySet:
         if not themes:
             return queryset
-        theme_ids = set().union(*(theme.descendant_ids() for theme in themes))
+        theme_ids: set[int] = set().union(*(theme.descendant_ids() for theme in themes))
         return queryset.filter(Exists(EngagementTheme.objects.filter(
             engagement=OuterRef("pk"), theme_id__in=theme_ids)))
 
-    def filter_organisation(self, queryset, name, organisations):
+    def filter_organisation(self, queryset: EngagementQuerySet, name: str,
+                            organisations: Iterable[Organisation]) -> EngagementQuerySet:
         if not organisations:
             return queryset
         participates = Exists(Participation.objects.filter(
             engagement=OuterRef("pk"), organisation__in=organisations))
         return queryset.filter(Q(owner__in=organisations) | Q(participates))
 
-    def filter_years(self, queryset, name, value):
+    def filter_years(self, queryset: EngagementQuerySet, name: str, value: object) -> EngagementQuerySet:
         # Both bounds are applied together, once, from the cleaned data.
         return queryset
 
-    def filter_relevance(self, queryset, name, value):
+    def filter_relevance(self, queryset: EngagementQuerySet, name: str, value: object) -> EngagementQuerySet:
         # Applied in filter_queryset, where a missing value means the default.
         return queryset
 
@@ -185,7 +191,7 @@ class EngagementFilter(filters.FilterSet):
     def unknown_values(self) -> list[str]:
         """The messages of the filters given a value that names nothing (then nothing matches)."""
         errors = self.form.errors
-        return [message for name in CHOICE_FILTERS for message in errors.get(name, [])]
+        return [str(message) for name in CHOICE_FILTERS for message in errors.get(name, [])]
 
     def active_filters(self) -> list[tuple[str, str]]:
         """(label, values) of each filter applied, for the summary above the results."""
@@ -202,12 +208,14 @@ class EngagementFilter(filters.FilterSet):
         return active
 
     @property
-    def form(self):
-        form = super().form
-        form.fields["organisation"].label_from_instance = organisation_label
+    def form(self) -> forms.Form:
+        form: forms.Form = super().form
+        # Replacing a method on one field instance, which the type checker cannot follow.
+        organisations: Any = form.fields["organisation"]
+        organisations.label_from_instance = organisation_label
         return form
 
-    def filter_queryset(self, queryset):
+    def filter_queryset(self, queryset: EngagementQuerySet) -> EngagementQuerySet:
         if self.unknown_values:
             return queryset.none()
         queryset = super().filter_queryset(queryset)
@@ -226,7 +234,7 @@ def organisation_label(organisation: Organisation) -> str:
     return organisation.localized_label
 
 
-def _choice_labels(field, value) -> list[str]:
+def _choice_labels(field: Any, value: Any) -> list[str]:
     values = list(value) if isinstance(value, list | tuple) or hasattr(value, "model") else [value]
     if values and isinstance(values[0], models.Model):
         return [field.label_from_instance(item) for item in values]
