@@ -6,10 +6,13 @@ from django.http import HttpRequest
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
+    from django_stubs_ext import StrPromise
 
 # Whoever makes a request: a logged-in user or an anonymous visitor (``request.user``). Union, not |,
 # because the names are only imported for the type checker and ``AnyUser | None`` must work at run time.
 AnyUser: TypeAlias = Union["User", "AnonymousUser"]  # noqa: UP007
+# Text to show: a string or a lazy translation (gettext_lazy); Union for the same reason.
+StrOrPromise: TypeAlias = Union[str, "StrPromise"]  # noqa: UP007
 
 
 class AuthenticatedHttpRequest(HttpRequest):

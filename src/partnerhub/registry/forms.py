@@ -7,17 +7,20 @@ into an ``EngagementInput`` and puts the service's field errors back next to
 the fields they belong to.
 """
 
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db.models import BLANK_CHOICE_DASH
+from django.db.models import BLANK_CHOICE_DASH, TextChoices
 from django.forms.formsets import DELETION_FIELD_NAME
 from django.utils.translation import gettext_lazy as _
 
 from partnerhub.access.models import Organisation
 from partnerhub.core.sharing import SharingLevel
+from partnerhub.core.types import AnyUser, StrOrPromise
 from partnerhub.core.visibility import editing_organisation_ids
 from partnerhub.geo.models import Country
 from partnerhub.registry.models import (
@@ -76,7 +79,7 @@ def _ecl_class(widget: forms.Widget, invalid: bool, size: str) -> str:
 class EclBoundField(forms.BoundField):
     """Adds the Europa Component Library classes, including the invalid state."""
 
-    def build_widget_attrs(self, attrs, widget=None):
+    def build_widget_attrs(self, attrs: dict[str, Any], widget: forms.Widget | None = None) -> dict[str, Any]:
         attrs = super().build_widget_attrs(attrs, widget)
         attrs["class"] = _ecl_class(
             widget or self.field.widget, invalid=bool(self.errors), size=self.size
@@ -96,11 +99,11 @@ class EclBoundField(forms.BoundField):
 class ExplainedRadioSelect(forms.RadioSelect):
     """Radio buttons that carry one sentence of explanation per choice."""
 
-    def __init__(self, explanations, *args, **kwargs):
+    def __init__(self, explanations: Mapping[Any, StrOrPromise], *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.explanations = explanations
 
-    def create_option(self, name, value, *args, **kwargs):
+    def create_option(self, name: str, value: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
         option = super().create_option(name, value, *args, **kwargs)
         option["explanation"] = self.explanations.get(value, "")
         return option
@@ -108,7 +111,7 @@ class ExplainedRadioSelect(forms.RadioSelect):
 
 # -- the engagement itself ---------------------------------------------------
 
-class EngagementForm(forms.ModelForm):
+class EngagementForm(forms.ModelForm[Engagement]):
     """The engagement's own fields. It is never saved: the services write."""
 
     bound_field_class = EclBoundField
@@ -143,31 +146,33 @@ class EngagementForm(forms.ModelForm):
             "external_reference": _("Your organisation's own file or project number, if any."),
         }
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         owners = Organisation.objects.filter(pk__in=editing_organisation_ids(user))
-        owner = self.fields["owner"]
+        owner = cast("forms.ModelChoiceField[Organisation]", self.fields["owner"])
         owner.queryset = owners
         owner.error_messages["invalid_choice"] = _(
             "You can only record engagements for an organisation you edit for."
         )
         owner.help_text = _("The organisation responsible for this record.")
-        self.fields["instrument"].queryset = Instrument.objects.all()
-        self.fields["shared_with_organisations"].queryset = Organisation.objects.all()
-        self.fields["shared_with_countries"].queryset = Country.objects.member_states()
-        self.fields["sharing_level"].choices = SharingLevel.choices
+        cast("forms.ModelChoiceField[Instrument]", self.fields["instrument"]).queryset = Instrument.objects.all()
+        cast("forms.ModelMultipleChoiceField[Organisation]",
+             self.fields["shared_with_organisations"]).queryset = Organisation.objects.all()
+        cast("forms.ModelMultipleChoiceField[Country]",
+             self.fields["shared_with_countries"]).queryset = Country.objects.member_states()
+        cast(forms.ChoiceField, self.fields["sharing_level"]).choices = SharingLevel.choices
 
-    def sections(self):
+    def sections(self) -> list[tuple[StrOrPromise, list[forms.BoundField]]]:
         """The fields before the rows, grouped as the page shows them."""
         return [(legend, [self[name] for name in names]) for legend, names in FORM_SECTIONS]
 
-    def restricted_fields(self):
+    def restricted_fields(self) -> list[forms.BoundField]:
         return [self["shared_with_organisations"], self["shared_with_countries"]]
 
 
 # -- the rows ------------------------------------------------------------------
 
-def _share_field():
+def _share_field() -> forms.DecimalField:
     return forms.DecimalField(
         label=_("Share (%)"), required=False, max_digits=5, decimal_places=2,
         min_value=Decimal("0.01"), max_value=Decimal("100"),
@@ -180,18 +185,18 @@ def currency_choices() -> list[tuple[str, str]]:
     return [(code, code) for code in ["EUR", *others]]
 
 
-class ThemeChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
+class ThemeChoiceField(forms.ModelChoiceField["Theme"]):
+    def label_from_instance(self, obj: Theme) -> str:
         return f"– {obj.name}" if obj.parent_id else obj.name
 
 
-class EngagementNumberField(forms.ModelChoiceField):
+class EngagementNumberField(forms.ModelChoiceField["Engagement"]):
     """An engagement chosen by its number among those the user may see."""
 
     widget = forms.NumberInput(attrs={"min": "1"})
 
 
-def _with_blank(choices) -> list[tuple[str, str]]:
+def _with_blank(choices: type[TextChoices]) -> list[tuple[str, str]]:
     """A blank first option keeps an untouched extra row blank, hence ignored."""
     return [*BLANK_CHOICE_DASH, *choices.choices]
 
@@ -199,14 +204,15 @@ def _with_blank(choices) -> list[tuple[str, str]]:
 class RowForm(forms.Form):
     bound_field_class = EclBoundField
 
-    def __init__(self, *args, choice_cache: dict | None = None, **kwargs):
+    def __init__(self, *args: Any, choice_cache: dict[str, list[Any]] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Every row of a formset offers the same options: one query per
         # formset instead of one per row.
         for name, field in self.fields.items():
             if choice_cache is not None and type(field.widget) is forms.Select:
+                field = cast(forms.ChoiceField, field)
                 if name not in choice_cache:
-                    choice_cache[name] = list(iter(field.choices))  # iter(): no COUNT query
+                    choice_cache[name] = list(iter(cast("Iterable[Any]", field.choices)))  # iter(): no COUNT query
                 field.choices = choice_cache[name]
 
 
@@ -240,8 +246,8 @@ class MoneyLineForm(RowForm):
         help_text=_("Tick to enter a negative amount that corrects an earlier line."),
     )
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        cleaned = cast("dict[str, Any]", super().clean())  # Form.clean gives cleaned_data, never None
         amount = cleaned.get("amount")
         if amount is not None:
             problem = negative_amount_problem(cleaned.get("kind", ""), amount,
@@ -258,22 +264,22 @@ class LinkForm(RowForm):
         error_messages={"invalid_choice": _("No engagement you can see has this number.")},
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["target"].queryset = Engagement.objects.visible_to(user)
+        cast(EngagementNumberField, self.fields["target"]).queryset = Engagement.objects.visible_to(user)
 
     def target_title(self) -> str:
         target = self.initial.get("target")
         return target.title if isinstance(target, Engagement) else ""
 
 
-class RowFormSet(forms.BaseFormSet):
+class RowFormSet(forms.BaseFormSet[RowForm]):
     """Rows left blank are ignored; "Remove" drops a row."""
 
-    legend = ""
-    help_text = ""
+    legend: StrOrPromise = ""
+    help_text: StrOrPromise = ""
 
-    def filled_rows(self) -> list[dict]:
+    def filled_rows(self) -> list[dict[str, Any]]:
         # A blank extra row validates to an empty cleaned_data.
         return [
             form.cleaned_data for form in self.forms if form.cleaned_data and not _removed(form)
@@ -284,26 +290,27 @@ class RowFormSet(forms.BaseFormSet):
         # as a whole joins the formset's own non-form errors.
         self.non_form_errors().extend(messages)
 
-    def rows_with_errors(self):
+    def rows_with_errors(self) -> Iterator[tuple[int, RowForm]]:
         for number, form in enumerate(self.forms, start=1):
             if form.errors and not _removed(form):
                 yield number, form
 
 
-def _removed(form) -> bool:
+def _removed(form: forms.Form) -> bool:
     return bool(getattr(form, "cleaned_data", {}).get(DELETION_FIELD_NAME))
 
 
 class LinkRowFormSet(RowFormSet):
-    def clean(self):
+    def clean(self) -> None:
         # The database allows each link once; saying so here beats a failed write.
         pairs = [(row.get("target"), row.get("kind")) for row in self.filled_rows()]
         if len(pairs) != len(set(pairs)):
             raise ValidationError(_("The same link is listed twice."), code="duplicate")
 
 
-def _rowset(form, legend, help_text="", base=RowFormSet):
-    formset = forms.formset_factory(form, formset=base, extra=1, can_delete=True)
+def _rowset(form: type[RowForm], legend: StrOrPromise, help_text: StrOrPromise = "",
+            base: type[RowFormSet] = RowFormSet) -> type[RowFormSet]:
+    formset = cast(type[RowFormSet], forms.formset_factory(form, formset=base, extra=1, can_delete=True))
     formset.legend = legend
     formset.help_text = help_text
     return formset
@@ -352,7 +359,8 @@ class ErrorLink:
 class EngagementEditor:
     """The engagement form and its formsets, validated and converted together."""
 
-    def __init__(self, user, data=None, initial: EngagementInput | None = None):
+    def __init__(self, user: AnyUser, data: Mapping[str, Any] | None = None,
+                 initial: EngagementInput | None = None) -> None:
         self.form = EngagementForm(data, user=user, initial=_form_initial(initial, user))
         rows = _row_initial(initial, user)
         self.formsets = {
@@ -387,7 +395,8 @@ class EngagementEditor:
 
     def add_service_errors(self, error: ValidationError) -> None:
         """Puts each of the service's errors next to the field or rows it concerns."""
-        by_field = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
+        by_field: dict[str | None, list[str]] = (
+            dict(error.message_dict.items()) if hasattr(error, "error_dict") else {None: error.messages})
         for key, messages in by_field.items():
             if key in self.formsets:
                 self.formsets[key].add_non_form_errors(messages)
@@ -397,10 +406,10 @@ class EngagementEditor:
                 self.form.add_error(None, messages)
 
     def error_summary(self) -> list[ErrorLink]:
-        summary = [ErrorLink("", "", message) for message in self.form.non_field_errors()]
+        summary = [ErrorLink("", "", str(message)) for message in self.form.non_field_errors()]
         for name, messages in self.form.errors.items():
             if name != NON_FIELD_ERRORS:
-                summary += [ErrorLink(self.form[name].auto_id, self.form[name].label, m)
+                summary += [ErrorLink(self.form[name].auto_id, str(self.form[name].label), str(m))
                             for m in messages]
         for formset in self.formsets.values():
             summary += _formset_summary(formset)
@@ -409,7 +418,7 @@ class EngagementEditor:
 
 def _formset_summary(formset: RowFormSet) -> list[ErrorLink]:
     summary = [
-        ErrorLink(f"{formset.prefix}-fieldset", str(formset.legend), message)
+        ErrorLink(f"{formset.prefix}-fieldset", str(formset.legend), str(message))
         for message in formset.non_form_errors()
     ]
     for number, form in formset.rows_with_errors():
@@ -418,18 +427,18 @@ def _formset_summary(formset: RowFormSet) -> list[ErrorLink]:
             field = form[name] if name in form.fields else None
             anchor = field.auto_id if field else f"{formset.prefix}-{number - 1}-row"
             label = f"{row_label}: {field.label}" if field else row_label
-            summary += [ErrorLink(anchor, label, message) for message in messages]
+            summary += [ErrorLink(anchor, label, str(message)) for message in messages]
     return summary
 
 
-def _row_kwargs(key: str, user) -> dict:
-    kwargs: dict = {"choice_cache": {}}
+def _row_kwargs(key: str, user: AnyUser) -> dict[str, Any]:
+    kwargs: dict[str, Any] = {"choice_cache": {}}
     if key == "links":
         kwargs["user"] = user
     return kwargs
 
 
-def _form_initial(data: EngagementInput | None, user) -> dict:
+def _form_initial(data: EngagementInput | None, user: AnyUser) -> dict[str, Any]:
     if data is None:
         owners = editing_organisation_ids(user)
         return {"owner": next(iter(owners))} if len(owners) == 1 else {}
@@ -441,7 +450,7 @@ def _form_initial(data: EngagementInput | None, user) -> dict:
     }
 
 
-def _row_initial(data: EngagementInput | None, user) -> dict[str, list[dict]]:
+def _row_initial(data: EngagementInput | None, user: AnyUser) -> dict[str, list[dict[str, Any]]]:
     if data is None:
         return {}
     visible_targets = set(
