@@ -5,11 +5,15 @@ a record outside the viewer's circle is missing from lists, totals and
 exports, and its page answers 404.
 """
 
+from collections.abc import Collection, Iterable, Iterator
+from decimal import Decimal
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
 from django.db.models import Sum
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
@@ -17,14 +21,15 @@ from django.views.decorators.http import require_safe
 from partnerhub.access.models import Organisation
 from partnerhub.core.history import events_of
 from partnerhub.core.history import readable_history as history_readable_by
-from partnerhub.core.models import ObjectChange
+from partnerhub.core.models import Event, ObjectChange
 from partnerhub.core.rendering import render_page_or_partial
 from partnerhub.core.sharing import SharingLevel
+from partnerhub.core.types import AnyUser, StrOrPromise
 from partnerhub.core.visibility import can_edit, circle_of
 from partnerhub.registry.exports import EXPORT_FORMATS, export_response
 from partnerhub.registry.filters import EngagementFilter
 from partnerhub.registry.history_display import ReferenceNames, readable_value
-from partnerhub.registry.models import Engagement, MoneyKind, MoneyLine
+from partnerhub.registry.models import Engagement, EngagementQuerySet, MoneyKind, MoneyLine
 from partnerhub.registry.services import log_confidential_access, log_confidential_export
 from partnerhub.registry.sources import is_stale
 
@@ -54,7 +59,7 @@ HISTORY_LABELS = {
 # -- list ------------------------------------------------------------------
 
 @require_safe
-def engagement_list(request):
+def engagement_list(request: HttpRequest) -> HttpResponse:
     engagement_filter = EngagementFilter(
         request.GET, queryset=Engagement.objects.visible_to(request.user), request=request
     )
@@ -73,9 +78,10 @@ def engagement_list(request):
     )
 
 
-def attach_commitments(engagements) -> None:
+def attach_commitments(engagements: Iterable[Any]) -> None:
     """Each row's commitments in EUR, summed by the database for the page's rows
-    only (one query, however many rows; the count stays a plain COUNT)."""
+    only (one query, however many rows; the count stays a plain COUNT). Rows get the total as an
+    attribute of their own, which the model's type does not know."""
     totals = dict(
         MoneyLine.objects.filter(engagement__in=[e.pk for e in engagements], kind=MoneyKind.COMMITMENT)
         .values("engagement").annotate(total=Sum("amount_eur")).values_list("engagement", "total")
@@ -84,23 +90,24 @@ def attach_commitments(engagements) -> None:
         engagement.commitments_eur = totals.get(engagement.pk)
 
 
-def query_without_page(request) -> str:
+def query_without_page(request: HttpRequest) -> str:
     query = request.GET.copy()
     query.pop("page", None)
-    return query.urlencode()
+    encoded: str = query.urlencode()
+    return encoded
 
 
 # -- detail ----------------------------------------------------------------
 
 @require_safe
-def engagement_detail(request, pk: int):
+def engagement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     engagement = get_object_or_404(detail_queryset(request.user), pk=pk)
     log_confidential_access(engagement, "viewed", acting_user=request.user)
     context = detail_context(request.user, engagement)
     return render(request, "registry/engagement_detail.html", context)
 
 
-def detail_queryset(user):
+def detail_queryset(user: AnyUser) -> EngagementQuerySet:
     return Engagement.objects.visible_to(user).select_related(
         "owner", "instrument", "created_by", "updated_by", "source"
     ).prefetch_related(
@@ -109,7 +116,7 @@ def detail_queryset(user):
     )
 
 
-def detail_context(user, engagement: Engagement) -> dict:
+def detail_context(user: AnyUser, engagement: Engagement) -> dict[str, Any]:
     visible_ids = Engagement.objects.visible_to(user).values("pk")
     is_owner_member = engagement.owner_id in circle_of(user).organisation_ids
     money_lines = engagement.money_lines.all()
@@ -132,22 +139,23 @@ def detail_context(user, engagement: Engagement) -> dict:
     }
 
 
-def money_by_kind(lines) -> list[dict]:
+def money_by_kind(lines: Iterable[MoneyLine]) -> list[dict[str, Any]]:
     """Lines grouped by kind, each with its own EUR subtotal; kinds are never added up."""
     groups = []
     for kind, label in MoneyKind.choices:
         kind_lines = [line for line in lines if line.kind == kind]
         if kind_lines:
-            subtotal = sum(line.amount_eur for line in kind_lines)
+            subtotal = sum((line.amount_eur for line in kind_lines), Decimal(0))
             groups.append(
                 {"kind": kind, "label": label, "lines": kind_lines, "subtotal_eur": subtotal}
             )
     return groups
 
 
-def attach_funding_chain(lines, user) -> None:
+def attach_funding_chain(lines: Iterable[Any], user: AnyUser) -> None:
     """Names the organisations and the engagements a money line's IATI references
-    point to, where the hub knows them and the viewer may see the engagement."""
+    point to, where the hub knows them and the viewer may see the engagement (as attributes of the
+    lines of their own, which the model's type does not know)."""
     org_refs = {ref for line in lines for ref in (line.provider_ref, line.receiver_ref) if ref}
     activity_refs = {ref for line in lines
                      for ref in (line.provider_activity, line.receiver_activity) if ref}
@@ -165,13 +173,13 @@ def attach_funding_chain(lines, user) -> None:
         line.receiver_engagement = engagements.get(line.receiver_activity)
 
 
-def sector_vocabulary_label(vocabulary: str) -> str:
+def sector_vocabulary_label(vocabulary: str) -> StrOrPromise:
     if vocabulary in SECTOR_VOCABULARIES:
         return SECTOR_VOCABULARIES[vocabulary]
     return _("vocabulary %(code)s") % {"code": vocabulary}
 
 
-def findings_by_tier(findings) -> list[dict]:
+def findings_by_tier(findings: list[Any] | None) -> list[dict[str, Any]]:
     """The import's findings, most serious first, each tier with its own heading."""
     rows = [finding for finding in findings or [] if isinstance(finding, dict)]
     return [
@@ -181,7 +189,7 @@ def findings_by_tier(findings) -> list[dict]:
     ]
 
 
-def access_log(engagement: Engagement):
+def access_log(engagement: Engagement) -> list[Event]:
     """Who viewed or exported the record while confidential, with their organisations."""
     events = events_of(engagement, ACCESS_EVENTS).prefetch_related(
         "user__memberships__organisation"
@@ -189,17 +197,19 @@ def access_log(engagement: Engagement):
     return list(events[:ACCESS_LOG_LENGTH])
 
 
-def readable_history(engagement: Engagement, user, hidden=()) -> list[dict]:
+def readable_history(engagement: Engagement, user: AnyUser,
+                     hidden: Collection[str] = ()) -> list[dict[str, Any]]:
     """The changes this reader may read (``core.history.readable_history``), less
     the fields they may not read (``hidden``)."""
     names = ReferenceNames()
-    entries = ({"change": entry.change, "fields": changed_fields(entry.change, hidden, names),
+    entries: Iterator[dict[str, Any]] = ({"change": entry.change, "fields": changed_fields(entry.change, hidden, names),
                 "shows_earlier_values": entry.shows_earlier_values, "shows_editor": entry.shows_editor}
                for entry in history_readable_by(engagement, user))
     return [entry for entry in entries if entry["fields"] or entry["change"].action != ObjectChange.Action.UPDATE]
 
 
-def changed_fields(change, hidden=(), names: ReferenceNames | None = None) -> list[tuple]:
+def changed_fields(change: ObjectChange, hidden: Collection[str] = (),
+                   names: ReferenceNames | None = None) -> list[tuple[StrOrPromise, Any, Any]]:
     """(label, old, new) per field; a creation lists only the fields it filled."""
     creation = change.action == ObjectChange.Action.CREATE
     names = names or ReferenceNames()
@@ -210,11 +220,13 @@ def changed_fields(change, hidden=(), names: ReferenceNames | None = None) -> li
     ]
 
 
-def history_label(name: str):
+def history_label(name: str) -> StrOrPromise:
     if name in HISTORY_LABELS:
         return HISTORY_LABELS[name]
     try:
-        return Engagement._meta.get_field(name).verbose_name
+        # A reverse relation has no verbose_name: the AttributeError below covers it.
+        label: StrOrPromise = getattr(Engagement._meta.get_field(name), "verbose_name")  # noqa: B009
+        return label
     except (FieldDoesNotExist, AttributeError):
         return name.replace("_", " ")
 
@@ -222,7 +234,7 @@ def history_label(name: str):
 # -- exports ---------------------------------------------------------------
 
 @require_safe
-def engagement_export(request, file_format: str):
+def engagement_export(request: HttpRequest, file_format: str) -> HttpResponse | StreamingHttpResponse:
     if file_format not in EXPORT_FORMATS:
         raise Http404
     engagement_filter = EngagementFilter(

@@ -4,17 +4,22 @@ A record the user may not see answers 404; a record the user sees but may not
 change answers 403 with a page that says why.
 """
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from partnerhub.core.types import AuthenticatedHttpRequest
 from partnerhub.core.visibility import can_edit, editing_organisation_ids
 from partnerhub.registry.forms import EngagementEditor
 from partnerhub.registry.models import Engagement
 from partnerhub.registry.services import (
+    EngagementInput,
     create_engagement,
     delete_engagement,
     input_from_engagement,
@@ -24,7 +29,7 @@ from partnerhub.registry.services import (
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def engagement_create(request):
+def engagement_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not editing_organisation_ids(request.user):
         return render(request, "registry/engagement_cannot_record.html")
     editor = EngagementEditor(request.user, _posted(request))
@@ -38,7 +43,7 @@ def engagement_create(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def engagement_update(request, pk: int):
+def engagement_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     engagement = get_object_or_404(Engagement.objects.visible_to(request.user), pk=pk)
     if not can_edit(request.user, engagement):
         return _cannot_edit(request, engagement)
@@ -60,7 +65,7 @@ def engagement_update(request, pk: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def engagement_delete(request, pk: int):
+def engagement_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     engagement = get_object_or_404(Engagement.objects.visible_to(request.user), pk=pk)
     if not can_edit(request.user, engagement):
         return _cannot_edit(request, engagement)
@@ -75,11 +80,11 @@ def engagement_delete(request, pk: int):
     return render(request, "registry/engagement_confirm_delete.html", {"engagement": engagement})
 
 
-def _posted(request):
+def _posted(request: HttpRequest) -> QueryDict | None:
     return request.POST if request.method == "POST" else None
 
 
-def _write(editor: EngagementEditor, service):
+def _write(editor: EngagementEditor, service: Callable[[EngagementInput], Engagement]) -> Engagement | None:
     """Runs the service; its rule violations go back onto the form instead."""
     try:
         return service(editor.to_input())
@@ -88,7 +93,7 @@ def _write(editor: EngagementEditor, service):
         return None
 
 
-def _form_page(request, editor: EngagementEditor, engagement: Engagement | None):
+def _form_page(request: HttpRequest, editor: EngagementEditor, engagement: Engagement | None) -> HttpResponse:
     return render(request, "registry/engagement_form.html", {
         "editor": editor,
         "form": editor.form,
@@ -98,7 +103,7 @@ def _form_page(request, editor: EngagementEditor, engagement: Engagement | None)
     })
 
 
-def _cannot_edit(request, engagement: Engagement):
+def _cannot_edit(request: HttpRequest, engagement: Engagement) -> HttpResponse:
     return render(
         request, "registry/engagement_cannot_edit.html", {"engagement": engagement}, status=403
     )
