@@ -6,10 +6,12 @@ Writes go through ``registry.services``.
 """
 
 import json
+from typing import Any, TypeVar
 
 import pydantic
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Schema, Status
@@ -19,6 +21,7 @@ from ninja.openapi.schema import REF_TEMPLATE
 from ninja.pagination import paginate
 
 from partnerhub.access.api import NumberedPagination
+from partnerhub.core.types import AnyUser
 from partnerhub.core.visibility import can_edit
 from partnerhub.registry import services
 from partnerhub.registry.filters import EngagementFilter
@@ -26,6 +29,7 @@ from partnerhub.registry.models import (
     Engagement,
     EngagementCountry,
     EngagementLink,
+    EngagementQuerySet,
     EngagementRegion,
     EngagementTheme,
     Instrument,
@@ -46,6 +50,8 @@ from partnerhub.registry.schemas import (
 
 router = Router()
 
+_Body = TypeVar("_Body", bound=Schema)
+
 CODE_PATTERN = r"^[A-Za-z0-9_.-]{1,40}$"
 EngagementId = Path(..., ge=1, le=MAX_ID, description="The engagement's id.")
 
@@ -55,7 +61,7 @@ class Message(Schema):
 
 
 class InputErrors(Schema):
-    detail: list[dict]
+    detail: list[dict[str, Any]]
 
 
 WRITE_ERRORS = {401: Message, 403: Message, 404: Message, 422: InputErrors}
@@ -64,37 +70,38 @@ WRITE_ERRORS = {401: Message, 403: Message, 404: Message, 422: InputErrors}
 # -- reference data ------------------------------------------------------------
 
 @router.get("/themes", response=list[ThemeOut], tags=["reference data"], summary="List themes")
-def list_themes(request):
+def list_themes(request: HttpRequest) -> QuerySet[Theme]:
     return Theme.objects.select_related("parent").prefetch_related("children")
 
 
 @router.get("/themes/{code}", response=ThemeOut, tags=["reference data"], summary="One theme")
-def get_theme(request, code: str = Path(..., pattern=CODE_PATTERN)):
+def get_theme(request: HttpRequest, code: str = Path(..., pattern=CODE_PATTERN)) -> Theme:
     return get_object_or_404(Theme.objects.select_related("parent").prefetch_related("children"),
                              code=code)
 
 
 @router.get("/instruments", response=list[InstrumentOut], tags=["reference data"],
             summary="List funding instruments")
-def list_instruments(request):
+def list_instruments(request: HttpRequest) -> QuerySet[Instrument]:
     return Instrument.objects.all()
 
 
 @router.get("/instruments/{code}", response=InstrumentOut, tags=["reference data"],
             summary="One funding instrument")
-def get_instrument(request, code: str = Path(..., pattern=CODE_PATTERN)):
+def get_instrument(request: HttpRequest, code: str = Path(..., pattern=CODE_PATTERN)) -> Instrument:
     return get_object_or_404(Instrument, code=code)
 
 
 # -- engagements: reading ------------------------------------------------------------
 
-def visible_engagements(user):
+def visible_engagements(user: AnyUser) -> EngagementQuerySet:
     """The caller's engagements with everything ``EngagementOut`` shows, in fixed queries."""
     visible_links = EngagementLink.objects.filter(
         target__in=Engagement.objects.visible_to(user).values("pk")
     ).select_related("target").order_by("kind", "target__title")
     engagements = Engagement.objects.visible_to(user).select_related("owner", "instrument", "source")
-    return engagements.prefetch_related(
+    # django-stubs wants every Prefetch of one call to prefetch the same model.
+    return engagements.prefetch_related(  # type: ignore[type-var]
         Prefetch("country_shares", queryset=EngagementCountry.objects.select_related("country")),
         Prefetch("region_shares", queryset=EngagementRegion.objects.select_related("region")),
         Prefetch("theme_shares", queryset=EngagementTheme.objects.select_related("theme")),
@@ -107,14 +114,14 @@ def visible_engagements(user):
     )
 
 
-def _visible_engagement(request, engagement_id: int) -> Engagement:
+def _visible_engagement(request: HttpRequest, engagement_id: int) -> Engagement:
     return get_object_or_404(visible_engagements(request.user), pk=engagement_id)
 
 
 @router.get("/engagements", response=list[EngagementOut], tags=["engagements"],
             summary="List engagements")
 @paginate(NumberedPagination)
-def list_engagements(request, filters: Query[EngagementFilterParams]):
+def list_engagements(request: HttpRequest, filters: Query[EngagementFilterParams]) -> EngagementQuerySet:
     """The engagements you may see, filtered like the list page."""
     filterset = EngagementFilter(filters.as_query(), queryset=visible_engagements(request.user))
     if not filterset.is_valid():
@@ -122,12 +129,13 @@ def list_engagements(request, filters: Query[EngagementFilterParams]):
             {"type": "invalid", "loc": ["query", field], "msg": message}
             for field, messages in filterset.errors.items() for message in messages
         ])
-    return filterset.qs.in_stable_order()
+    engagements: EngagementQuerySet = filterset.qs.in_stable_order()
+    return engagements
 
 
 @router.get("/engagements/{engagement_id}", response={200: EngagementOut, 404: Message},
             tags=["engagements"], summary="One engagement")
-def get_engagement(request, engagement_id: int = EngagementId):
+def get_engagement(request: HttpRequest, engagement_id: int = EngagementId) -> Engagement:
     engagement = _visible_engagement(request, engagement_id)
     services.log_confidential_access(engagement, "viewed", acting_user=request.user)
     return engagement
@@ -135,7 +143,7 @@ def get_engagement(request, engagement_id: int = EngagementId):
 
 # -- engagements: writing ------------------------------------------------------------
 
-def _body_as(request, schema: type[Schema]) -> Schema:
+def _body_as(request: HttpRequest, schema: type[_Body]) -> _Body:
     """The JSON body validated by ``schema``, read only once the record was found,
     so that a hidden record answers 404 whatever the body holds."""
     try:
@@ -151,7 +159,7 @@ def _body_as(request, schema: type[Schema]) -> Schema:
         ]) from error
 
 
-def _editable_engagement(request, engagement_id: int) -> Engagement:
+def _editable_engagement(request: HttpRequest, engagement_id: int) -> Engagement:
     engagement = _visible_engagement(request, engagement_id)
     if not can_edit(request.user, engagement):
         raise PermissionDenied(
@@ -159,7 +167,7 @@ def _editable_engagement(request, engagement_id: int) -> Engagement:
     return engagement
 
 
-def _request_body(schema: type[Schema]) -> dict:
+def _request_body(schema: type[Schema]) -> dict[str, Any]:
     """The OpenAPI description of a body that the operation reads itself."""
     json_schema = schema.model_json_schema(ref_template=REF_TEMPLATE)
     json_schema.pop("$defs", None)
@@ -169,7 +177,7 @@ def _request_body(schema: type[Schema]) -> dict:
 
 @router.post("/engagements", response={201: EngagementOut, **WRITE_ERRORS},
              tags=["engagements"], summary="Record an engagement")
-def create_engagement(request, payload: EngagementIn):
+def create_engagement(request: HttpRequest, payload: EngagementIn) -> Status:
     data = engagement_input(payload.values(), acting_user=request.user)
     engagement = services.create_engagement(data, acting_user=request.user)
     return Status(201, _visible_engagement(request, engagement.pk))
@@ -178,7 +186,7 @@ def create_engagement(request, payload: EngagementIn):
 @router.put("/engagements/{engagement_id}", response={200: EngagementOut, **WRITE_ERRORS},
             tags=["engagements"], summary="Replace an engagement",
             openapi_extra=_request_body(EngagementIn))
-def replace_engagement(request, engagement_id: int = EngagementId):
+def replace_engagement(request: HttpRequest, engagement_id: int = EngagementId) -> Engagement:
     """Every field is set: the fields left out take their default values."""
     engagement = _editable_engagement(request, engagement_id)
     payload = _body_as(request, EngagementIn)
@@ -190,7 +198,7 @@ def replace_engagement(request, engagement_id: int = EngagementId):
 @router.patch("/engagements/{engagement_id}", response={200: EngagementOut, **WRITE_ERRORS},
               tags=["engagements"], summary="Change some fields of an engagement",
               openapi_extra=_request_body(EngagementPatch))
-def update_engagement(request, engagement_id: int = EngagementId):
+def update_engagement(request: HttpRequest, engagement_id: int = EngagementId) -> Engagement:
     """The fields left out keep their values."""
     engagement = _editable_engagement(request, engagement_id)
     patch = _body_as(request, EngagementPatch)
@@ -202,7 +210,7 @@ def update_engagement(request, engagement_id: int = EngagementId):
 
 @router.delete("/engagements/{engagement_id}", response={204: None, **WRITE_ERRORS},
                tags=["engagements"], summary="Delete an engagement")
-def delete_engagement(request, engagement_id: int = EngagementId):
+def delete_engagement(request: HttpRequest, engagement_id: int = EngagementId) -> Status:
     engagement = _editable_engagement(request, engagement_id)
     services.delete_engagement(engagement, acting_user=request.user)
     return Status(204, None)
