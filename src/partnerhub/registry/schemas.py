@@ -1,31 +1,41 @@
 """API schemas of the registry: what goes in, what comes out, and how input
 becomes the ``EngagementInput`` the services take."""
 
+from collections.abc import Callable, Sequence
 from copy import copy
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from django.core.exceptions import ValidationError
-from django.http import QueryDict
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest, QueryDict
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from pydantic import AfterValidator, ConfigDict, create_model
 
 from partnerhub.access.models import Organisation
 from partnerhub.core.sharing import SharingLevel
+from partnerhub.core.types import AnyUser
 from partnerhub.geo.models import Country
 from partnerhub.registry.filters import Relevance
 from partnerhub.registry.models import (
     DataSource,
     Engagement,
+    EngagementCountry,
     EngagementKind,
+    EngagementLink,
+    EngagementRegion,
+    EngagementSector,
     EngagementStatus,
+    EngagementTheme,
     Instrument,
     Interest,
     Language,
     LinkKind,
     MoneyKind,
+    MoneyLine,
+    Participation,
     ParticipationRole,
     Provenance,
     Theme,
@@ -35,6 +45,7 @@ from partnerhub.registry.services import EngagementInput, MoneyInput
 from partnerhub.registry.sources import is_stale
 
 MAX_ID = 2**63 - 1
+_M = TypeVar("_M", bound=Model)
 MAX_ROWS = 500
 
 
@@ -69,7 +80,7 @@ class ThemeOut(Schema):
 
     @staticmethod
     def resolve_parent(theme: Theme) -> str | None:
-        return theme.parent.code if theme.parent_id else None
+        return theme.parent.code if theme.parent is not None else None
 
     @staticmethod
     def resolve_children(theme: Theme) -> list[str]:
@@ -191,7 +202,7 @@ class EngagementIn(StrictInput):
 def _every_field_optional(schema: type[Schema], name: str, doc: str) -> type[Schema]:
     """A copy of ``schema`` where any field may be left out, but none set to null
     unless the original allows it."""
-    fields = {}
+    fields: dict[str, Any] = {}
     for field_name, info in schema.model_fields.items():
         optional = copy(info)
         optional.default, optional.default_factory = None, None
@@ -227,11 +238,11 @@ class CountryShareOut(Schema):
     share: Decimal | None
 
     @staticmethod
-    def resolve_iso3(row) -> str:
+    def resolve_iso3(row: EngagementCountry) -> str:
         return row.country.iso3
 
     @staticmethod
-    def resolve_name(row) -> str:
+    def resolve_name(row: EngagementCountry) -> str:
         return row.country.name
 
 
@@ -241,11 +252,11 @@ class RegionShareOut(Schema):
     share: Decimal | None = Field(description="Percentage of the engagement; blank: what the countries leave.")
 
     @staticmethod
-    def resolve_code(row) -> str:
+    def resolve_code(row: EngagementRegion) -> str:
         return row.region.code
 
     @staticmethod
-    def resolve_name(row) -> str:
+    def resolve_name(row: EngagementRegion) -> str:
         return row.region.name
 
 
@@ -258,11 +269,11 @@ class ThemeShareOut(Schema):
     explanation: str = Field(description="Why the classifier suggested the theme.")
 
     @staticmethod
-    def resolve_code(row) -> str:
+    def resolve_code(row: EngagementTheme) -> str:
         return row.theme.code
 
     @staticmethod
-    def resolve_name(row) -> str:
+    def resolve_name(row: EngagementTheme) -> str:
         return row.theme.name
 
 
@@ -385,15 +396,16 @@ class EngagementOut(Schema):
     updated_at: datetime
 
     @staticmethod
-    def resolve_url(engagement: Engagement, context) -> str:
-        return context["request"].build_absolute_uri(engagement.get_absolute_url())
+    def resolve_url(engagement: Engagement, context: dict[str, Any]) -> str:
+        request: HttpRequest = context["request"]
+        return request.build_absolute_uri(engagement.get_absolute_url())
 
     @staticmethod
-    def resolve_notes(engagement: Engagement, context) -> str:
+    def resolve_notes(engagement: Engagement, context: dict[str, Any]) -> str:
         return engagement.notes_for(context["request"].user)
 
     @staticmethod
-    def resolve_shared_with_organisations(engagement: Engagement):
+    def resolve_shared_with_organisations(engagement: Engagement) -> QuerySet[Organisation]:
         return engagement.shared_with_organisations.all()
 
     @staticmethod
@@ -401,23 +413,23 @@ class EngagementOut(Schema):
         return [country.iso3 for country in engagement.shared_with_countries.all()]
 
     @staticmethod
-    def resolve_countries(engagement: Engagement):
+    def resolve_countries(engagement: Engagement) -> QuerySet[EngagementCountry]:
         return engagement.country_shares.all()
 
     @staticmethod
-    def resolve_regions(engagement: Engagement):
+    def resolve_regions(engagement: Engagement) -> QuerySet[EngagementRegion]:
         return engagement.region_shares.all()
 
     @staticmethod
-    def resolve_themes(engagement: Engagement):
+    def resolve_themes(engagement: Engagement) -> QuerySet[EngagementTheme]:
         return engagement.theme_shares.all()
 
     @staticmethod
-    def resolve_participations(engagement: Engagement):
+    def resolve_participations(engagement: Engagement) -> QuerySet[Participation]:
         return engagement.participations.all()
 
     @staticmethod
-    def resolve_sectors(engagement: Engagement):
+    def resolve_sectors(engagement: Engagement) -> QuerySet[EngagementSector]:
         return engagement.sectors.all()
 
     @staticmethod
@@ -436,27 +448,29 @@ class EngagementOut(Schema):
         ]
 
     @staticmethod
-    def resolve_money(engagement: Engagement):
+    def resolve_money(engagement: Engagement) -> QuerySet[MoneyLine]:
         return engagement.money_lines.all()
 
     @staticmethod
     def resolve_totals(engagement: Engagement) -> list[dict[str, Any]]:
         lines = list(engagement.money_lines.all())
         return [
-            {"kind": kind, "amount_eur": sum(line.amount_eur for line in of_kind),
+            {"kind": kind, "amount_eur": sum((line.amount_eur for line in of_kind), Decimal(0)),
              "lines": len(of_kind)}
             for kind in MoneyKind.values
             if (of_kind := [line for line in lines if line.kind == kind])
         ]
 
     @staticmethod
-    def resolve_links(engagement: Engagement):
-        return engagement.visible_links
+    def resolve_links(engagement: Any) -> list[EngagementLink]:
+        # Prefetched to this attribute by registry.api.visible_engagements: the model's type lacks it.
+        links: list[EngagementLink] = engagement.visible_links
+        return links
 
 
 # -- from input to the service's EngagementInput -----------------------------------
 
-def engagement_input(values: dict[str, Any], *, acting_user,
+def engagement_input(values: dict[str, Any], *, acting_user: AnyUser,
                      base: EngagementInput | None = None) -> EngagementInput:
     """Resolve codes and ids in ``values`` onto ``base`` (or a new input).
 
@@ -484,13 +498,13 @@ def _assign(data: EngagementInput, name: str, value: Any) -> None:
         data.fields[name] = value
 
 
-def _scalar(value, user):
+def _scalar(value: Any, user: AnyUser) -> Any:
     return getattr(value, "value", value)
 
 
-def _by_key(queryset, key: str, wanted: list, unknown_message: str) -> dict:
+def _by_key(queryset: QuerySet[_M], key: str, wanted: Sequence[Any], unknown_message: str) -> dict[Any, _M]:
     """Objects of ``queryset`` by ``key``, or one error naming every unknown value."""
-    found = {getattr(obj, key): obj for obj in queryset.filter(**{f"{key}__in": set(wanted)})}
+    found: dict[Any, _M] = {getattr(obj, key): obj for obj in queryset.filter(**{f"{key}__in": set(wanted)})}
     unknown = list(dict.fromkeys(value for value in wanted if value not in found))
     if unknown:
         raise ValidationError(unknown_message % {"values": ", ".join(map(str, unknown))})
@@ -506,53 +520,53 @@ def _countries_by_iso3(codes: list[str]) -> dict[str, Country]:
     return _by_key(Country.objects.all(), "iso3", codes, _("Unknown country code: %(values)s."))
 
 
-def _owner(value: int, user) -> Organisation:
+def _owner(value: int, user: AnyUser) -> Organisation:
     return _organisations([value])[value]
 
 
-def _instrument(code: str | None, user) -> Instrument | None:
+def _instrument(code: str | None, user: AnyUser) -> Instrument | None:
     if code is None:
         return None
     return _by_key(Instrument.objects.all(), "code", [code],
                    _("Unknown instrument code: %(values)s."))[code]
 
 
-def _countries(rows: list[CountryShareIn], user):
+def _countries(rows: list[CountryShareIn], user: AnyUser) -> list[tuple[Country, Decimal | None]]:
     codes = [row.iso3.upper() for row in rows]
     found = _countries_by_iso3(codes)
     return [(found[code], row.share) for code, row in zip(codes, rows, strict=True)]
 
 
-def _themes(rows: list[ThemeShareIn], user):
+def _themes(rows: list[ThemeShareIn], user: AnyUser) -> list[tuple[Theme, Decimal | None]]:
     found = _by_key(Theme.objects.all(), "code", [row.code for row in rows],
                     _("Unknown theme code: %(values)s."))
     return [(found[row.code], row.share) for row in rows]
 
 
-def _participations(rows: list[ParticipationIn], user):
+def _participations(rows: list[ParticipationIn], user: AnyUser) -> list[tuple[Organisation, str]]:
     found = _organisations([row.organisation for row in rows])
     return [(found[row.organisation], row.role.value) for row in rows]
 
 
-def _money(rows: list[MoneyIn], user) -> list[MoneyInput]:
+def _money(rows: list[MoneyIn], user: AnyUser) -> list[MoneyInput]:
     return [MoneyInput(row.kind.value, row.amount, row.currency.upper(), row.value_date,
                        is_correction=row.is_correction)
             for row in rows]
 
 
-def _links(rows: list[LinkIn], user):
+def _links(rows: list[LinkIn], user: AnyUser) -> list[tuple[Engagement, str]]:
     # Hidden engagements are reported exactly like missing ones.
     found = _by_key(Engagement.objects.visible_to(user), "pk", [row.target for row in rows],
                     _("Unknown engagement id: %(values)s."))
     return [(found[row.target], row.kind.value) for row in rows]
 
 
-def _shared_with_organisations(ids: list[int], user) -> list[Organisation]:
+def _shared_with_organisations(ids: list[int], user: AnyUser) -> list[Organisation]:
     found = _organisations(ids)
     return [found[pk] for pk in dict.fromkeys(ids)]
 
 
-def _shared_with_countries(codes: list[str], user) -> list[Country]:
+def _shared_with_countries(codes: list[str], user: AnyUser) -> list[Country]:
     codes = [code.upper() for code in codes]
     found = _countries_by_iso3(codes)
     return [found[code] for code in dict.fromkeys(codes)]
@@ -562,7 +576,8 @@ _RELATED_LISTS = {
     "countries", "themes", "participations", "money", "links",
     "shared_with_organisations", "shared_with_countries",
 }
-_RESOLVERS = {
+# Each turns the API's value of one field into what EngagementInput holds, or raises ValidationError.
+_RESOLVERS: dict[str, Callable[[Any, AnyUser], Any]] = {
     "owner": _owner,
     "instrument": _instrument,
     "countries": _countries,

@@ -78,7 +78,7 @@ class MoneyInput:
 class EngagementInput:
     """A whole engagement as submitted by a form, the API or an importer."""
 
-    owner: Organisation
+    owner: Organisation | None
     fields: dict[str, Any]
     countries: list[tuple[Country, Decimal | None]] = field(default_factory=list)
     themes: list[tuple[Theme, Decimal | None]] = field(default_factory=list)
@@ -116,14 +116,14 @@ def create_engagement(data: EngagementInput, *, acting_user: AnyUser, provenance
 def update_engagement(engagement: Engagement, data: EngagementInput, *, acting_user: AnyUser) -> Engagement:
     if not can_edit(acting_user, engagement):
         raise PermissionDenied(_("Only editors of the owner organisation may change this engagement."))
-    _require_owner_editor(data.owner, acting_user)
+    owner = _require_owner_editor(data.owner, acting_user)
     _check_rules(data, acting_user, engagement=engagement)
     with transaction.atomic():
         locked = Engagement.objects.unrestricted("re-reads, locked, the record can_edit allowed above")
         engagement = locked.select_for_update().get(pk=engagement.pk)
         before = snapshot(engagement)
         old_level = engagement.sharing_level
-        engagement.owner = data.owner
+        engagement.owner = owner
         engagement.updated_by = _user_or_none(acting_user)
         _apply(engagement, data, acting_user)
         record_change(engagement, ObjectChange.Action.UPDATE, before, snapshot(engagement),
@@ -191,11 +191,12 @@ def input_from_engagement(engagement: Engagement) -> EngagementInput:
 
 # -- rules -----------------------------------------------------------------
 
-def _require_owner_editor(owner: Organisation | None, user: AnyUser) -> None:
+def _require_owner_editor(owner: Organisation | None, user: AnyUser) -> Organisation:
     if owner is None or not can_edit_for(user, owner.pk):
         raise ValidationError(
             {"owner": _("You can only record engagements for an organisation you edit for.")}
         )
+    return owner
 
 
 def _check_rules(data: EngagementInput, user: AnyUser, engagement: Engagement | None) -> None:
