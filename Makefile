@@ -33,6 +33,7 @@ node_modules/.installed: package.json package-lock.json
 lint:
 	$(BIN)/ruff check src tests bench
 	$(BIN)/lint-imports --no-cache
+	$(BIN)/mypy
 
 check-migrations:
 	$(BIN)/partnerhub makemigrations --check --dry-run

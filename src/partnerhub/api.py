@@ -1,10 +1,12 @@
 """The REST API: one NinjaAPI, one router per app, errors as JSON naming the field."""
 
+from typing import Any
+
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Swagger
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, ValidationErrorContext
 from ninja.errors import ValidationError as InputError
 from pydantic import BaseModel
 
@@ -17,14 +19,14 @@ from partnerhub.registry.api import router as registry_router
 
 
 class PartnershipHubAPI(NinjaAPI):
-    def validation_error_from_error_contexts(self, error_contexts) -> InputError:
+    def validation_error_from_error_contexts(self, error_contexts: list[ValidationErrorContext[Any]]) -> InputError:
         """Errors located as ``["query", field]`` or ``["body", field, ...]``.
 
         Ninja puts the name of the Python parameter holding a schema after the
         source ("body", "query"); callers never see that name, so it is dropped.
         """
         error = super().validation_error_from_error_contexts(error_contexts)
-        parameters = set().union(*(_schema_parameters(c.model) for c in error_contexts))
+        parameters: set[str] = set().union(*(_schema_parameters(c.model) for c in error_contexts))
         for item in error.errors:
             location = list(item["loc"])
             if len(location) > 2 and location[1] in parameters:
@@ -33,7 +35,7 @@ class PartnershipHubAPI(NinjaAPI):
         return error
 
 
-def _schema_parameters(model) -> set[str]:
+def _schema_parameters(model: type[BaseModel]) -> set[str]:
     return {
         name for name, field in model.model_fields.items()
         if isinstance(field.annotation, type) and issubclass(field.annotation, BaseModel)
@@ -62,7 +64,7 @@ api.add_router("/", analysis_router)
 api.add_router("/", overlap_router)
 
 
-def _field_errors(error: ValidationError) -> list[dict]:
+def _field_errors(error: ValidationError) -> list[dict[str, Any]]:
     if not hasattr(error, "error_dict"):
         return [{"type": "value_error", "loc": ["body"], "msg": msg} for msg in error.messages]
     return [
@@ -73,24 +75,24 @@ def _field_errors(error: ValidationError) -> list[dict]:
 
 
 @api.exception_handler(ValidationError)
-def on_rule_broken(request, error: ValidationError):
+def on_rule_broken(request: HttpRequest, error: ValidationError) -> HttpResponse:
     return api.create_response(request, {"detail": _field_errors(error)}, status=422)
 
 
 @api.exception_handler(PermissionDenied)
-def on_permission_denied(request, error: PermissionDenied):
+def on_permission_denied(request: HttpRequest, error: PermissionDenied) -> HttpResponse:
     detail = str(error) or _("You may not change this record.")
     return api.create_response(request, {"detail": detail}, status=403)
 
 
 @api.exception_handler(Http404)
-def on_not_found(request, error: Http404):
+def on_not_found(request: HttpRequest, error: Http404) -> HttpResponse:
     # One body for a missing record and a hidden one: nothing tells them apart.
     return api.create_response(request, {"detail": _("Not found.")}, status=404)
 
 
 @api.exception_handler(AuthenticationError)
-def on_unauthenticated(request, error: AuthenticationError):
+def on_unauthenticated(request: HttpRequest, error: AuthenticationError) -> HttpResponse:
     if isinstance(error, InvalidToken):
         detail = str(error)
     else:

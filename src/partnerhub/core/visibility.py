@@ -9,7 +9,7 @@ method is built on these two functions and nothing else decides visibility.
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
-from django.db.models import Exists, ForeignKey, ManyToManyField, OuterRef, Q, QuerySet
+from django.db.models import Exists, ForeignKey, ManyToManyField, Model, OuterRef, Q, QuerySet
 
 from partnerhub.core.sharing import SharingLevel
 from partnerhub.core.types import AnyUser
@@ -20,7 +20,6 @@ if TYPE_CHECKING:
 
     from partnerhub.access.models import ApiToken, Membership, Organisation
     from partnerhub.core.models import ConfidentialModel
-    from partnerhub.geo.models import Country
 
 _CACHE_ATTRIBUTE = "_partnerhub_circle"
 
@@ -171,7 +170,8 @@ def can_decide_overlaps(user: AnyUser | None) -> bool:
     return bool(overlap_deciding_organisations(user))
 
 
-def priority_recording_organisations(user: AnyUser | None, country: "Country") -> "list[Organisation]":
+# ``country`` is a geo.Country, which core does not import.
+def priority_recording_organisations(user: AnyUser | None, country: Model) -> "list[Organisation]":
     """The organisations on whose behalf ``user`` records the stated priorities of the partner
     ``country``: EU-side organisations where they coordinate or administer, and the country's own
     authorities where they edit. Once recorded, a priority is changed by its owner's editors (``can_edit``)."""
