@@ -260,7 +260,7 @@ def child(database_url: str, size: int, with_overlaps: bool, requests: int) -> d
               "build_s": round(built_s, 1), "floor": timed(floor, requests), "profile": timed(profile_page, requests),
               "profile_cold": timed(cold_profile_page, max(5, requests // 5))}
     if with_overlaps:
-        from partnerhub.analysis.overlaps import find_overlaps
+        from partnerhub.overlaps.finder import find_overlaps
 
         started = time.perf_counter()
         report = find_overlaps()

@@ -41,10 +41,10 @@ from weasyprint.urls import URLFetcher
 
 from partnerhub.access.models import Organisation
 from partnerhub.analysis.formatting import compact_eur
-from partnerhub.analysis.overlaps import explanation_sentence, previous_decision_sentence
 from partnerhub.analysis.profile import CountryProfile, Row
 from partnerhub.core.formatting import eur, percent
 from partnerhub.core.sharing import SharingLevel
+from partnerhub.overlaps.sentences import explanation_sentence, previous_decision_sentence
 from partnerhub.registry.models import Interest
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

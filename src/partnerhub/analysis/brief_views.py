@@ -14,9 +14,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from partnerhub.analysis.brief import DOCX_CONTENT_TYPE, PDF_CONTENT_TYPE, brief_docx, brief_pdf
-from partnerhub.analysis.overlaps import overlaps_for_country
 from partnerhub.analysis.profile import country_profile
 from partnerhub.geo.models import Country
+from partnerhub.overlaps.queries import overlaps_for_country
 from partnerhub.registry.models import MoneyKind
 
 MONEY_PARAMETER = "money"

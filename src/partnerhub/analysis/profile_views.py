@@ -12,7 +12,6 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from partnerhub.analysis import svgcharts, worldmap
 from partnerhub.analysis.balance import INTERESTS
 from partnerhub.analysis.models import PartnerPriority, PriorityComment
-from partnerhub.analysis.overlaps import overlaps_for_country
 from partnerhub.analysis.priorities import (
     PartnerPriorityForm,
     PriorityCommentForm,
@@ -28,6 +27,7 @@ from partnerhub.analysis.priority_services import (
 from partnerhub.analysis.profile import SHOWN_MONEY_KINDS, country_profile
 from partnerhub.core.visibility import can_edit, circle_of, editing_organisation_ids
 from partnerhub.geo.models import Country
+from partnerhub.overlaps.queries import overlaps_for_country
 from partnerhub.registry.models import MoneyKind
 
 

@@ -4,9 +4,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from partnerhub.analysis.overlap_tasks import execute_run, record_foreground_run
-from partnerhub.analysis.overlaps import OverlapProgress, OverlapRunReport
 from partnerhub.geo.models import Country
+from partnerhub.overlaps.finder import OverlapProgress, OverlapRunReport
+from partnerhub.overlaps.tasks import execute_run, record_foreground_run
 
 STAGES = {
     "loading": gettext_lazy("Loading the engagements…"),

@@ -20,15 +20,11 @@ from ninja.errors import ValidationError as InputError
 from ninja.pagination import paginate
 
 from partnerhub.access.api import NumberedPagination, TokenAuth, session_auth
-from partnerhub.analysis.models import OverlapPair
-from partnerhub.analysis.overlaps import (
-    NOTE_MAX_LENGTH,
-    decide_overlap,
-    explanation_sentence,
-    require_overlap_reviewer,
-)
 from partnerhub.core.visibility import circle_of
 from partnerhub.geo.models import Country
+from partnerhub.overlaps.models import OverlapPair
+from partnerhub.overlaps.sentences import explanation_sentence
+from partnerhub.overlaps.services import NOTE_MAX_LENGTH, decide_overlap, require_overlap_reviewer
 
 router = Router(tags=["overlaps"], auth=[TokenAuth(), session_auth])
 

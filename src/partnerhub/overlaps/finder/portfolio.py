@@ -10,7 +10,7 @@ from datetime import date
 import numpy as np
 from django.db.models import Exists, OuterRef
 
-from partnerhub.analysis.overlaps.text import comparison_text
+from partnerhub.overlaps.finder.text import comparison_text
 from partnerhub.registry.models import (
     Engagement,
     EngagementCountry,

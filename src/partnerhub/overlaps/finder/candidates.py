@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import scipy.sparse as sp
 
-from partnerhub.analysis.overlaps.portfolio import Portfolio
-from partnerhub.analysis.overlaps.text import SKETCH_DIMENSIONS
+from partnerhub.overlaps.finder.portfolio import Portfolio
+from partnerhub.overlaps.finder.text import SKETCH_DIMENSIONS
 
 # Settled on the real IATI activities in ../shared/data (1,996 activities): among
 # 14,000 pairs of different owners in the same partner country with overlapping

@@ -23,21 +23,20 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from partnerhub.analysis.models import OverlapDecision, OverlapPair
-from partnerhub.analysis.overlap_tasks import start_overlap_run
-from partnerhub.analysis.overlaps import (
-    DECISIONS,
-    NOTE_MAX_LENGTH,
-    decide_overlap,
-    explanation_sentence,
-    may_review_overlaps,
-    previous_decision_sentence,
-    require_overlap_reviewer,
-)
 from partnerhub.core.history import readable_history
 from partnerhub.core.rendering import render_page_or_partial
 from partnerhub.core.visibility import circle_of
 from partnerhub.geo.models import Country
+from partnerhub.overlaps.models import OverlapDecision, OverlapPair
+from partnerhub.overlaps.sentences import explanation_sentence, previous_decision_sentence
+from partnerhub.overlaps.services import (
+    DECISIONS,
+    NOTE_MAX_LENGTH,
+    decide_overlap,
+    may_review_overlaps,
+    require_overlap_reviewer,
+)
+from partnerhub.overlaps.tasks import start_overlap_run
 from partnerhub.registry.forms import EclBoundField
 from partnerhub.registry.services import log_confidential_access
 
@@ -99,8 +98,8 @@ def overlap_list(request):
     page = Paginator(pairs, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     for pair in page.object_list:
         pair.sentence = explanation_sentence(pair)
-    return render_page_or_partial(request, "analysis/overlaps/overlap_list.html",
-                                  "analysis/overlaps/_pair_rows.html", {
+    return render_page_or_partial(request, "overlaps/overlap_list.html",
+                                  "overlaps/_pair_rows.html", {
                                       "form": form, "page_obj": page, "pairs": page.object_list,
                                       "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2,
                                                                                          on_ends=1),
@@ -119,10 +118,10 @@ def overlap_detail(request, pk: int):
     if request.method == "POST":
         require_overlap_reviewer(request.user)
         if form.is_valid() and _decided(request, pair, form):
-            return redirect("analysis:overlap_detail", pk=pair.pk)
+            return redirect("overlaps:overlap_detail", pk=pair.pk)
     for engagement in (pair.first, pair.second):
         log_confidential_access(engagement, "viewed", acting_user=request.user)
-    return render(request, "analysis/overlaps/overlap_detail.html", {
+    return render(request, "overlaps/overlap_detail.html", {
         "pair": pair, "form": form, "may_review": may_review, "sentence": explanation_sentence(pair),
         "previous": previous_decision_sentence(pair), "reads_review": circle_of(request.user).eu_side,
         "history": _decision_history(pair, request.user),
@@ -197,4 +196,4 @@ def _back(request, country: Country) -> str:
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
                                                   require_https=request.is_secure()):
         return target
-    return f"{reverse('analysis:overlap_list')}?country={country.iso3}"
+    return f"{reverse('overlaps:overlap_list')}?country={country.iso3}"

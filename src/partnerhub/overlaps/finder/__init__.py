@@ -30,7 +30,7 @@ How it stays near-linear:
    the exact cosine is computed for those whose sketch similarity comes within
    ``SKETCH_MARGIN`` of the threshold (``candidates``).
 6. Pairs are scored, explained and saved (``pairs``); reviewers decide on them
-   (``review``).
+   (``partnerhub.overlaps.services``).
 
 Character n-grams match spelling variants and shared names across languages
 ("Reintegration", "réintégration"; "Tanger", "Tangier"), not translations: a
@@ -64,7 +64,8 @@ from dataclasses import asdict, dataclass
 
 from django.utils.translation import gettext as _
 
-from partnerhub.analysis.overlaps.candidates import (
+from partnerhub.geo.models import Country
+from partnerhub.overlaps.finder.candidates import (
     CANDIDATES_PER_ENGAGEMENT,
     EXHAUSTIVE_BLOCK_SIZE,
     SKETCH_MARGIN,
@@ -72,24 +73,9 @@ from partnerhub.analysis.overlaps.candidates import (
     exact_similarities,
     find_candidates,
 )
-from partnerhub.analysis.overlaps.pairs import SCORE_WEIGHTS, describe_pairs, save_found_pairs
-from partnerhub.analysis.overlaps.portfolio import ThemeTree, build_blocks, load_portfolio
-from partnerhub.analysis.overlaps.review import (
-    DECISIONS,
-    NOTE_MAX_LENGTH,
-    active_run,
-    decide_overlap,
-    explanation_sentence,
-    last_finished_run,
-    may_review_overlaps,
-    overlaps_for_country,
-    pairs_to_review,
-    previous_decision_sentence,
-    require_overlap_reviewer,
-    reviewing_organisations,
-)
-from partnerhub.analysis.overlaps.text import HASHED_FEATURES, sketch, text_vectors
-from partnerhub.geo.models import Country
+from partnerhub.overlaps.finder.pairs import SCORE_WEIGHTS, describe_pairs, save_found_pairs
+from partnerhub.overlaps.finder.portfolio import ThemeTree, build_blocks, load_portfolio
+from partnerhub.overlaps.finder.text import HASHED_FEATURES, sketch, text_vectors
 
 
 @dataclass(frozen=True)
@@ -175,9 +161,7 @@ def _blocks_told(progress: Progress | None) -> Callable[[int, int], None] | None
 
 
 __all__ = [
-    "CANDIDATES_PER_ENGAGEMENT", "DECISIONS", "EXHAUSTIVE_BLOCK_SIZE", "HASHED_FEATURES", "NOTE_MAX_LENGTH",
+    "CANDIDATES_PER_ENGAGEMENT", "EXHAUSTIVE_BLOCK_SIZE", "HASHED_FEATURES",
     "SCORE_WEIGHTS", "SKETCH_MARGIN", "TEXT_SIMILARITY_THRESHOLD", "OverlapProgress", "OverlapRunReport",
-    "Progress", "active_run", "decide_overlap", "explanation_sentence", "find_overlaps", "last_finished_run",
-    "may_review_overlaps", "overlaps_for_country", "pairs_to_review", "previous_decision_sentence",
-    "require_overlap_reviewer", "reviewing_organisations",
+    "Progress", "find_overlaps",
 ]

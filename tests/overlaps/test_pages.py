@@ -1,5 +1,5 @@
 """The overlap pages: the list to review, one pair side by side with its review, runs per country,
-and the summary on the country profile. Built on the planted portfolio of test_overlaps.py."""
+and the summary on the country profile. Built on the planted portfolio of test_finder.py."""
 
 from datetime import date
 
@@ -8,10 +8,12 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.urls import reverse
 
-from partnerhub.analysis.models import OverlapPair, OverlapRun
-from partnerhub.analysis.overlaps import decide_overlap, find_overlaps, overlaps_for_country
 from partnerhub.core.models import Event
-from tests.analysis.test_overlaps import (
+from partnerhub.overlaps.finder import find_overlaps
+from partnerhub.overlaps.models import OverlapPair, OverlapRun
+from partnerhub.overlaps.queries import overlaps_for_country
+from partnerhub.overlaps.services import decide_overlap
+from tests.overlaps.test_finder import (
     AFD_TEXT,
     AFD_TITLE,
     GIZ_TEXT,
@@ -26,15 +28,15 @@ from tests.web.builders import client_for
 
 pytestmark = pytest.mark.django_db
 
-LIST_URL = reverse("analysis:overlap_list")
+LIST_URL = reverse("overlaps:overlap_list")
 
 
 def detail_url(pair: OverlapPair) -> str:
-    return reverse("analysis:overlap_detail", args=[pair.pk])
+    return reverse("overlaps:overlap_detail", args=[pair.pk])
 
 
 def run_url(iso3: str = "MAR") -> str:
-    return reverse("analysis:overlap_country_run", args=[iso3])
+    return reverse("overlaps:overlap_country_run", args=[iso3])
 
 
 def listed(response) -> list[OverlapPair]:
@@ -251,7 +253,7 @@ def test_a_run_needs_a_post_and_a_partner_country(cast):
 def test_the_country_partial_lists_pairs_and_offers_a_run_to_coordinators(cast, found):
     request = RequestFactory().get("/countries/MAR/")
     request.user = cast.coordinator
-    html = render_to_string("analysis/overlaps/_pairs_for_country.html", {
+    html = render_to_string("overlaps/_pairs_for_country.html", {
         "overlaps": overlaps_for_country(cast.coordinator, morocco()), "country": morocco()}, request=request)
     assert "3 possible overlaps in Morocco wait for review" in html
     assert "Look for overlaps now" in html and 'value="/countries/MAR/#overlaps"' in html
@@ -262,7 +264,7 @@ def test_the_country_partial_says_when_a_run_is_under_way_and_offers_no_button_t
     OverlapRun.objects.create(country=morocco(), status=OverlapRun.Status.QUEUED)
     request = RequestFactory().get("/countries/MAR/")
     request.user = cast.french_embassy_viewer
-    html = render_to_string("analysis/overlaps/_pairs_for_country.html", {
+    html = render_to_string("overlaps/_pairs_for_country.html", {
         "overlaps": overlaps_for_country(cast.french_embassy_viewer, morocco()), "country": morocco()},
         request=request)
     assert "is waiting to start (queued" in html and "Look for overlaps now" not in html

@@ -10,11 +10,11 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from partnerhub.access.models import Organisation
-from partnerhub.analysis.models import OverlapDecision, OverlapPair
-from partnerhub.analysis.overlaps.portfolio import NO_END, NO_START, Portfolio, ThemeTree
 from partnerhub.core.history import record_change
 from partnerhub.core.models import ObjectChange
 from partnerhub.geo.models import Country
+from partnerhub.overlaps.finder.portfolio import NO_END, NO_START, Portfolio, ThemeTree
+from partnerhub.overlaps.models import OverlapDecision, OverlapPair
 from partnerhub.registry.models import EngagementCountry, Theme
 
 SCORE_WEIGHTS = {"text": 0.6, "themes": 0.15, "time": 0.15, "implementer": 0.1}

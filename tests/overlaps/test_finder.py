@@ -4,8 +4,8 @@ pairs keep their decision until one side changes.
 The planted portfolio is a small Team Europe in Morocco: GIZ and the French development agency
 run near-identical reintegration projects (titled in English, with a German and a French
 variant), the Commission runs a related but different one, and a few records each miss one
-condition of a pair. The pages and the API have tests of their own (test_overlap_pages.py,
-test_overlap_api.py); they build on the portfolio defined here.
+condition of a pair. The pages and the API have tests of their own (test_pages.py,
+test_api.py); they build on the portfolio defined here.
 """
 
 import json
@@ -24,22 +24,16 @@ from hypothesis import strategies as st
 from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
 
 from partnerhub.access.models import OrganisationKind, Role
-from partnerhub.analysis import overlaps
-from partnerhub.analysis.models import OverlapDecision, OverlapPair, OverlapRun
-from partnerhub.analysis.overlap_tasks import start_overlap_run
-from partnerhub.analysis.overlaps import (
-    candidates,
-    decide_overlap,
-    explanation_sentence,
-    find_overlaps,
-    overlaps_for_country,
-    pairs,
-    previous_decision_sentence,
-    text,
-)
-from partnerhub.analysis.overlaps import portfolio as portfolios
 from partnerhub.core.models import Event, ObjectChange
 from partnerhub.geo.models import Country
+from partnerhub.overlaps import finder, queries
+from partnerhub.overlaps.finder import candidates, find_overlaps, pairs, text
+from partnerhub.overlaps.finder import portfolio as portfolios
+from partnerhub.overlaps.models import OverlapDecision, OverlapPair, OverlapRun
+from partnerhub.overlaps.queries import overlaps_for_country
+from partnerhub.overlaps.sentences import explanation_sentence, previous_decision_sentence
+from partnerhub.overlaps.services import decide_overlap
+from partnerhub.overlaps.tasks import start_overlap_run
 from partnerhub.registry.models import Engagement, Theme
 from partnerhub.registry.services import EngagementInput, create_engagement, input_from_engagement, update_engagement
 from tests.personas import make_organisation, make_user
@@ -246,7 +240,7 @@ def test_a_decision_persists_across_runs_and_the_pair_is_not_raised_again(cast, 
     assert (pair.decision, pair.decision_note, pair.decided_by) == ("complementary", "Different districts.",
                                                                     cast.coordinator)
     assert report.kept_decisions == 1 and report.reopened == 0
-    assert pair not in overlaps.pairs_to_review(cast.coordinator)
+    assert pair not in queries.pairs_to_review(cast.coordinator)
 
 
 def test_a_change_to_one_side_reopens_the_pair_and_says_who_decided_before(cast, planted):
@@ -268,7 +262,7 @@ def test_a_change_to_one_side_reopens_the_pair_and_says_who_decided_before(cast,
     sentence = previous_decision_sentence(pair)
     assert sentence.startswith("Marked “Duplicate” by Anna Weber on ")
     assert "The GIZ engagement changed since." in sentence
-    assert pair in overlaps.pairs_to_review(cast.coordinator)
+    assert pair in queries.pairs_to_review(cast.coordinator)
 
 
 def test_a_reopened_pair_keeps_its_previous_decision_until_decided_again(cast, planted):
@@ -429,7 +423,7 @@ def test_a_failing_run_is_recorded_as_failed_and_changes_nothing(cast, planted, 
     def broken(*args, **kwargs):
         raise MemoryError("out of memory")  # noqa: EM101
 
-    monkeypatch.setattr(overlaps, "exact_similarities", broken)
+    monkeypatch.setattr(finder, "exact_similarities", broken)
     with django_capture_on_commit_callbacks(execute=True):
         run, _created = start_overlap_run(morocco(), acting_user=cast.coordinator)
     run.refresh_from_db()

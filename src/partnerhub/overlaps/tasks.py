@@ -22,16 +22,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from partnerhub.analysis.models import OverlapRun
-from partnerhub.analysis.overlaps import (
-    OverlapProgress,
-    OverlapRunReport,
-    Progress,
-    active_run,
-    find_overlaps,
-    may_review_overlaps,
-)
 from partnerhub.geo.models import Country
+from partnerhub.overlaps.finder import OverlapProgress, OverlapRunReport, Progress, find_overlaps
+from partnerhub.overlaps.models import OverlapRun
+from partnerhub.overlaps.queries import active_run
+from partnerhub.overlaps.services import may_review_overlaps
 
 logger = logging.getLogger(__name__)
 

@@ -1,12 +1,13 @@
 """Possible overlaps over the API: the same pairs as the pages, 404 for hidden ones, decisions by
-reviewers only, errors naming the field. Built on the planted portfolio of test_overlaps.py."""
+reviewers only, errors naming the field. Built on the planted portfolio of test_finder.py."""
 
 import pytest
 
-from partnerhub.analysis.models import OverlapPair
-from partnerhub.analysis.overlaps import decide_overlap, find_overlaps
-from tests.analysis.test_overlaps import AFD_TEXT, AFD_TITLE, edit, pair_of, plant, record
+from partnerhub.overlaps.finder import find_overlaps
+from partnerhub.overlaps.models import OverlapPair
+from partnerhub.overlaps.services import decide_overlap
 from tests.api.helpers import error_locations, ids_of
+from tests.overlaps.test_finder import AFD_TEXT, AFD_TITLE, edit, pair_of, plant, record
 
 pytestmark = pytest.mark.django_db
 
