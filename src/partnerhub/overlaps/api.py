@@ -8,110 +8,24 @@ or a token: overlaps are a coordination tool, not public information.
 """
 
 import json
-from datetime import datetime
-from typing import Literal
 
 import pydantic
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Field, Path, Query, Router, Schema
+from ninja import Path, Query, Router
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as InputError
 from ninja.pagination import paginate
 
 from partnerhub.access.api import NumberedPagination, TokenAuth, session_auth
-from partnerhub.core.visibility import circle_of
-from partnerhub.geo.models import Country
+from partnerhub.overlaps.filters import OverlapFilter
 from partnerhub.overlaps.models import OverlapPair
-from partnerhub.overlaps.sentences import explanation_sentence
-from partnerhub.overlaps.services import NOTE_MAX_LENGTH, decide_overlap, require_overlap_reviewer
+from partnerhub.overlaps.schemas import DecisionIn, InputErrors, Message, OverlapFilterParams, OverlapPairOut
+from partnerhub.overlaps.services import decide_overlap, require_overlap_reviewer
 
 router = Router(tags=["overlaps"], auth=[TokenAuth(), session_auth])
 
 PairId = Path(..., ge=1, le=2**63 - 1, description="The pair's id.")
-Decision = Literal["duplicate", "complementary", "unrelated"]
-
-
-class Message(Schema):
-    detail: str
-
-
-class InputErrors(Schema):
-    detail: list[dict]
-
-
-class OverlapSideOut(Schema):
-    id: int
-    title: str
-    language: str
-    owner: str = Field(description="Short name of the owner organisation.")
-
-    @staticmethod
-    def resolve_owner(engagement) -> str:
-        return engagement.owner.short_name
-
-
-class OverlapPairOut(Schema):
-    id: int
-    first: OverlapSideOut = Field(description="The engagement with the lower id.")
-    second: OverlapSideOut
-    countries: list[str] = Field(description="Partner countries both engagements work in (ISO alpha-3).")
-    score: float = Field(description="0 to 1: 0.6 × text similarity + 0.15 × common themes + 0.15 × common "
-                                     "period + 0.1 for a common implementer.")
-    text_similarity: float
-    why: str = Field(description="The explanation as a sentence in the language of the request.")
-    explanation: dict = Field(description="Countries, themes, common period, text similarity, common "
-                                          "implementers and the parts of the score.")
-    decision: Literal["pending", "duplicate", "complementary", "unrelated"]
-    decided_at: datetime | None
-    decided_by: str | None = Field(description="Who decided; for EU-side readers only.")
-    decision_note: str = Field(description="The reviewer's note; for EU-side readers only.")
-    found_at: datetime
-
-    @staticmethod
-    def resolve_countries(pair: OverlapPair) -> list[str]:
-        return sorted(country.iso3 for country in pair.countries.all())
-
-    @staticmethod
-    def resolve_why(pair: OverlapPair) -> str:
-        return explanation_sentence(pair)
-
-    @staticmethod
-    def resolve_explanation(pair: OverlapPair, context) -> dict:
-        explanation = dict(pair.explanation or {})
-        previous = explanation.get("previous_decision")
-        if previous and not _reads_review(context):
-            explanation["previous_decision"] = {key: previous.get(key) for key in ("decision", "decided_at")}
-        return explanation
-
-    @staticmethod
-    def resolve_decided_by(pair: OverlapPair, context) -> str | None:
-        if pair.decided_by is None or not _reads_review(context):
-            return None
-        return pair.decided_by.get_full_name() or pair.decided_by.get_username()
-
-    @staticmethod
-    def resolve_decision_note(pair: OverlapPair, context) -> str:
-        return pair.decision_note if _reads_review(context) else ""
-
-
-class OverlapFilterParams(Schema):
-    country: str | None = Field(None, pattern=r"^[A-Za-z]{3}$",
-                                description="Only pairs sharing this partner country (ISO alpha-3).")
-    decision: Literal["pending", "duplicate", "complementary", "unrelated"] | None = Field(
-        None, description="pending: still to review. Empty: every pair.")
-    min_score: float | None = Field(None, ge=0, le=1, description="Only pairs scoring at least this.")
-
-
-class DecisionIn(Schema):
-    model_config = pydantic.ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    decision: Decision
-    note: str = Field("", max_length=NOTE_MAX_LENGTH)
-
-
-def _reads_review(context) -> bool:
-    return circle_of(context["request"].user).eu_side
 
 
 def visible_pairs(user):
@@ -123,17 +37,13 @@ def visible_pairs(user):
 @paginate(NumberedPagination)
 def list_overlaps(request, filters: Query[OverlapFilterParams]):
     """The pairs whose two engagements you may see, best score first."""
-    pairs = visible_pairs(request.user)
-    if filters.country:
-        country = Country.objects.partners().filter(iso3=filters.country.upper()).first()
-        if country is None:
-            raise InputError([{"type": "invalid", "loc": ["query", "country"],
-                               "msg": _("%(code)s is not a partner country.") % {"code": filters.country}}])
-        pairs = pairs.filter(countries=country)
-    if filters.decision:
-        pairs = pairs.filter(decision=filters.decision)
-    if filters.min_score is not None:
-        pairs = pairs.filter(score__gte=filters.min_score)
+    filterset = OverlapFilter(filters.as_query(), queryset=visible_pairs(request.user))
+    if not filterset.is_valid():
+        raise InputError([
+            {"type": "invalid", "loc": ["query", field], "msg": message}
+            for field, messages in filterset.errors.items() for message in messages
+        ])
+    pairs = filterset.qs
     return pairs.order_by("-score", "pk")
 
 

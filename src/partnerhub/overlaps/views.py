@@ -8,7 +8,6 @@ of reviewers are coordination remarks: the EU side reads them, as it reads
 engagement notes.
 """
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,68 +19,23 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from partnerhub.core.history import readable_history
 from partnerhub.core.rendering import render_page_or_partial
 from partnerhub.core.visibility import circle_of
 from partnerhub.geo.models import Country
+from partnerhub.overlaps.filters import OverlapFilter
+from partnerhub.overlaps.forms import ReviewForm
 from partnerhub.overlaps.models import OverlapDecision, OverlapPair
 from partnerhub.overlaps.sentences import explanation_sentence, previous_decision_sentence
 from partnerhub.overlaps.services import (
-    DECISIONS,
-    NOTE_MAX_LENGTH,
     decide_overlap,
     may_review_overlaps,
     require_overlap_reviewer,
 )
 from partnerhub.overlaps.tasks import start_overlap_run
-from partnerhub.registry.forms import EclBoundField
 from partnerhub.registry.services import log_confidential_access
-
-ALL_DECISIONS = "all"
-
-
-class OverlapFilterForm(forms.Form):
-    country = forms.ModelChoiceField(
-        label=gettext_lazy("Partner country"), queryset=Country.objects.partners(), to_field_name="iso3",
-        required=False, empty_label=gettext_lazy("All partner countries"),
-    )
-    decision = forms.ChoiceField(
-        label=gettext_lazy("Decision"), required=False,
-        choices=[(OverlapDecision.PENDING, gettext_lazy("To review")),
-                 *[(value, OverlapDecision(value).label) for value in DECISIONS],
-                 (ALL_DECISIONS, gettext_lazy("All, reviewed or not"))],
-    )
-    min_score = forms.DecimalField(
-        label=gettext_lazy("Minimum score"), required=False, min_value=0, max_value=1, decimal_places=2,
-        help_text=gettext_lazy("From 0 to 1, for example 0.6."),
-    )
-
-    def filter(self, pairs):
-        """Filters by the valid fields; an invalid one is reported on the form and not applied."""
-        self.is_valid()
-        data = self.cleaned_data
-        decision = data.get("decision") or OverlapDecision.PENDING
-        if decision != ALL_DECISIONS:
-            pairs = pairs.filter(decision=decision)
-        if data.get("country") is not None:
-            pairs = pairs.filter(countries=data["country"])
-        if data.get("min_score") is not None:
-            pairs = pairs.filter(score__gte=float(data["min_score"]))
-        return pairs
-
-
-class ReviewForm(forms.Form):
-    bound_field_class = EclBoundField
-
-    decision = forms.ChoiceField(
-        label=gettext_lazy("Decision"), widget=forms.RadioSelect,
-        choices=[(value, OverlapDecision(value).label) for value in DECISIONS],
-    )
-    note = forms.CharField(label=gettext_lazy("Note (optional)"), required=False, max_length=NOTE_MAX_LENGTH,
-                           widget=forms.Textarea(attrs={"rows": 3}))
 
 
 def visible_pairs(user):
@@ -93,14 +47,15 @@ def visible_pairs(user):
 @login_required
 @require_safe
 def overlap_list(request):
-    form = OverlapFilterForm(request.GET)
-    pairs = form.filter(visible_pairs(request.user)).order_by("-score", "pk")
+    filterset = OverlapFilter(request.GET, queryset=visible_pairs(request.user),
+                              default_decision=OverlapDecision.PENDING)
+    pairs = filterset.qs.order_by("-score", "pk")
     page = Paginator(pairs, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     for pair in page.object_list:
         pair.sentence = explanation_sentence(pair)
     return render_page_or_partial(request, "overlaps/overlap_list.html",
                                   "overlaps/_pair_rows.html", {
-                                      "form": form, "page_obj": page, "pairs": page.object_list,
+                                      "form": filterset.form, "page_obj": page, "pairs": page.object_list,
                                       "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2,
                                                                                          on_ends=1),
                                       "may_review": may_review_overlaps(request.user),
