@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from partnerhub.access.models import Role
 from partnerhub.analysis.models import PartnerPriority
-from partnerhub.analysis.priority_services import create_priority, update_priority
+from partnerhub.analysis.services import create_priority, update_priority
 from partnerhub.core.history import readable_history
 from partnerhub.core.models import ObjectChange
 from partnerhub.core.querysets import unrestricted_block

@@ -2,7 +2,7 @@
 portfolio-wide balance table (and its CSV), and the Team Europe views per
 migration route and per thematic pillar.
 
-Every figure comes from ``partnerhub.analysis.teameurope``, over what the viewer
+Every figure comes from ``partnerhub.analysis.figures.teameurope``, over what the viewer
 may see. A bad query value never fails a page: the page names the field, says
 what it shows instead, and uses the default.
 """
@@ -10,22 +10,20 @@ what it shows instead, and uses the default.
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from django import forms
 from django.conf import settings
 from django.db.models import Prefetch
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from partnerhub.analysis import svgcharts, worldmap
-from partnerhub.analysis.cache import kept_for_circle
-from partnerhub.analysis.regions import regional_scope
-from partnerhub.analysis.teameurope import (
-    DEFAULT_MONEY_KIND,
+from partnerhub.analysis.figures.cache import kept_for_circle
+from partnerhub.analysis.figures.regions import regional_scope
+from partnerhub.analysis.figures.teameurope import (
     SHOWN_MONEY_KINDS,
     SORT_KEYS,
     AreaView,
@@ -45,6 +43,15 @@ from partnerhub.analysis.teameurope import (
     scope_figures,
     sorted_rows,
 )
+from partnerhub.analysis.forms import (
+    BalanceFilterForm,
+    CountryIndexForm,
+    CountryJumpForm,
+    MoneyForm,
+    form_errors,
+    money_choices,
+    validated,
+)
 from partnerhub.geo.models import Country, RecipientRegion, Region, Route
 from partnerhub.registry.exports import csv_lines, neutralise, printable
 from partnerhub.registry.models import MoneyKind, Theme
@@ -55,76 +62,6 @@ DESCENDING_FIRST = {"amount", "engagements"}
 CHART_COUNTRIES = 15
 SHARE_PLACES = Decimal("0.1")
 CSV_PLACES = Decimal("0.01")
-
-
-# -- forms --------------------------------------------------------------------------
-
-def money_field() -> forms.ChoiceField:
-    return forms.ChoiceField(
-        label=gettext_lazy("Money"), required=False,
-        choices=[(kind, MoneyKind(kind).label) for kind in SHOWN_MONEY_KINDS],
-        error_messages={"invalid_choice": gettext_lazy(
-            "“%(value)s” is not a kind of money shown here (budget, commitment or disbursement); "
-            "commitments are shown.")},
-    )
-
-
-class MoneyForm(forms.Form):
-    money = money_field()
-
-    def money_kind(self) -> str:
-        return self.cleaned_data.get("money") or DEFAULT_MONEY_KIND
-
-
-class CountryIndexForm(MoneyForm):
-    sort = forms.ChoiceField(
-        label=gettext_lazy("Sort by"), required=False,
-        choices=[(f"{sign}{name}", f"{sign}{name}") for name in SORT_KEYS for sign in ("", "-")],
-        error_messages={"invalid_choice": gettext_lazy(
-            "“%(value)s” is not a column of the table; countries are sorted by Team Europe money.")},
-    )
-
-
-class CountryJumpForm(forms.Form):
-    country = forms.ModelChoiceField(
-        label=gettext_lazy("Partner country"), queryset=Country.objects.partners(), to_field_name="iso3",
-        error_messages={"invalid_choice": gettext_lazy("“%(value)s” is not a partner country.")},
-    )
-
-
-class BalanceFilterForm(MoneyForm):
-    route = forms.ModelChoiceField(
-        label=gettext_lazy("Migration route"), queryset=Route.objects.all(), to_field_name="code",
-        required=False, empty_label=gettext_lazy("All routes"),
-        error_messages={"invalid_choice": gettext_lazy(
-            "There is no migration route with the code “%(value)s”; all routes are shown.")},
-    )
-    region = forms.ModelChoiceField(
-        label=gettext_lazy("Region"), queryset=Region.objects.all(), to_field_name="code",
-        required=False, empty_label=gettext_lazy("All regions"),
-        error_messages={"invalid_choice": gettext_lazy(
-            "There is no region with the code “%(value)s”; all regions are shown.")},
-    )
-    format = forms.ChoiceField(
-        label=gettext_lazy("Format"), required=False, choices=[("", gettext_lazy("Page")), ("csv", "CSV")],
-        error_messages={"invalid_choice": gettext_lazy(
-            "“%(value)s” is not a download format; the table is available as CSV.")},
-    )
-
-
-def validated(form: forms.Form) -> forms.Form:
-    """Cleans the form; fields with a bad value are left out of ``cleaned_data``."""
-    form.is_valid()
-    return form
-
-
-def form_errors(form: forms.Form) -> list[str]:
-    """Each error with the label of its field, for the page's message."""
-    return [f"{form.fields[name].label}: {error}" for name, errors in form.errors.items() for error in errors]
-
-
-def money_choices() -> list[tuple[str, str]]:
-    return [(kind, MoneyKind(kind).label) for kind in SHOWN_MONEY_KINDS]
 
 
 # -- /countries/ --------------------------------------------------------------------

@@ -21,8 +21,8 @@ from decimal import Decimal
 
 from django.db.models import Exists, OuterRef
 
-from partnerhub.analysis.figures import ActorDirectory, CountryFigures
-from partnerhub.analysis.portfolio import (
+from partnerhub.analysis.figures.actors import ActorDirectory, CountryFigures
+from partnerhub.analysis.figures.portfolio import (
     HUNDRED,
     ONE,
     ZERO,

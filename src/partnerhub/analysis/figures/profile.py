@@ -15,13 +15,13 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from partnerhub.analysis.balance import Balance, balance_of, theme_interests, whole_countries
-from partnerhub.analysis.cache import kept_for_circle
-from partnerhub.analysis.figures import ActorDirectory, CountryFigures
+from partnerhub.analysis.figures.actors import ActorDirectory, CountryFigures
+from partnerhub.analysis.figures.balance import Balance, balance_of, theme_interests, whole_countries
+from partnerhub.analysis.figures.cache import kept_for_circle
+from partnerhub.analysis.figures.portfolio import HUNDRED, ZERO, Portfolio, load_portfolio
+from partnerhub.analysis.figures.regions import regional_scope
+from partnerhub.analysis.figures.teameurope import RegionRow, region_rows
 from partnerhub.analysis.models import PartnerPriority
-from partnerhub.analysis.portfolio import HUNDRED, ZERO, Portfolio, load_portfolio
-from partnerhub.analysis.regions import regional_scope
-from partnerhub.analysis.teameurope import RegionRow, region_rows
 from partnerhub.core.sharing import SharingLevel
 from partnerhub.geo.models import Country
 from partnerhub.registry.models import Engagement, Instrument, MoneyKind, Theme

@@ -14,8 +14,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from partnerhub.access.models import Organisation
+from partnerhub.analysis.forms import snapshot
 from partnerhub.analysis.models import PartnerPriority, PriorityComment
-from partnerhub.analysis.priorities import snapshot
 from partnerhub.core.history import record_change, record_event
 from partnerhub.core.models import ObjectChange
 from partnerhub.core.sharing import SharingLevel

@@ -28,8 +28,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.db.models import Q, Sum
 
-from partnerhub.analysis.figures import ActorDirectory, CountryFigures
-from partnerhub.analysis.portfolio import HUNDRED, ZERO, split_fractions
+from partnerhub.analysis.figures.actors import ActorDirectory, CountryFigures
+from partnerhub.analysis.figures.portfolio import HUNDRED, ZERO, split_fractions
 from partnerhub.registry.models import Engagement, EngagementCountry, Interest, Theme
 
 INTERESTS = (Interest.EU, Interest.SHARED, Interest.PARTNER)

@@ -10,21 +10,24 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from partnerhub.analysis import svgcharts, worldmap
-from partnerhub.analysis.balance import INTERESTS
-from partnerhub.analysis.models import PartnerPriority, PriorityComment
-from partnerhub.analysis.priorities import (
+from partnerhub.analysis.figures.balance import INTERESTS
+from partnerhub.analysis.figures.profile import SHOWN_MONEY_KINDS, country_profile
+from partnerhub.analysis.forms import (
+    MONEY_PARAMETER,
     PartnerPriorityForm,
     PriorityCommentForm,
     may_record_priorities,
+    read_money_kind,
     recording_organisations,
+    unknown_money_kind_message,
 )
-from partnerhub.analysis.priority_services import (
+from partnerhub.analysis.models import PartnerPriority, PriorityComment
+from partnerhub.analysis.services import (
     comment_on_priority,
     create_priority,
     delete_priority,
     update_priority,
 )
-from partnerhub.analysis.profile import SHOWN_MONEY_KINDS, country_profile
 from partnerhub.core.visibility import can_edit, circle_of, editing_organisation_ids
 from partnerhub.geo.models import Country
 from partnerhub.overlaps.queries import overlaps_for_country
@@ -38,10 +41,8 @@ def partner_country(iso3: str) -> Country:
 
 def chosen_money_kind(request) -> tuple[str, str | None]:
     """The money kind of the breakdowns (``?money=``), and a message when the value is unknown."""
-    value = request.GET.get("money", MoneyKind.COMMITMENT)
-    if value in MoneyKind.values:
-        return value, None
-    return MoneyKind.COMMITMENT, _("“%(value)s” is not a kind of money; showing commitments.") % {"value": value}
+    choice = read_money_kind(request.GET.get(MONEY_PARAMETER))
+    return choice.kind, None if choice.unknown is None else unknown_money_kind_message(choice.unknown)
 
 
 @require_safe

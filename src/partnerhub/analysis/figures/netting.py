@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from partnerhub.analysis.portfolio import ZERO, EngagementFacts, FundingEdge
+from partnerhub.analysis.figures.portfolio import ZERO, EngagementFacts, FundingEdge
 from partnerhub.registry.models import MoneyKind
 
 PAID = (MoneyKind.DISBURSEMENT, MoneyKind.INCOMING)

@@ -26,11 +26,11 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from partnerhub.analysis.balance import Balance, balance_of, whole_countries
-from partnerhub.analysis.cache import kept_for_circle
-from partnerhub.analysis.figures import ActorDirectory, ActorGroup, CountryFigures
-from partnerhub.analysis.portfolio import ONE, ZERO, EngagementFacts, Portfolio, load_portfolio
-from partnerhub.analysis.regions import RegionalScope, regional_scope
+from partnerhub.analysis.figures.actors import ActorDirectory, ActorGroup, CountryFigures
+from partnerhub.analysis.figures.balance import Balance, balance_of, whole_countries
+from partnerhub.analysis.figures.cache import kept_for_circle
+from partnerhub.analysis.figures.portfolio import ONE, ZERO, EngagementFacts, Portfolio, load_portfolio
+from partnerhub.analysis.figures.regions import RegionalScope, regional_scope
 from partnerhub.geo.models import Country, RecipientRegion, Route
 from partnerhub.registry.models import Engagement, EngagementCountry, MoneyKind, MoneyLine, Theme
 

@@ -14,12 +14,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from partnerhub.analysis.brief import DOCX_CONTENT_TYPE, PDF_CONTENT_TYPE, brief_docx, brief_pdf
-from partnerhub.analysis.profile import country_profile
+from partnerhub.analysis.figures.profile import country_profile
+from partnerhub.analysis.forms import MONEY_PARAMETER, read_money_kind
 from partnerhub.geo.models import Country
 from partnerhub.overlaps.queries import overlaps_for_country
 from partnerhub.registry.models import MoneyKind
 
-MONEY_PARAMETER = "money"
 OVERLAPS_IN_BRIEF = 5
 
 
@@ -41,10 +41,11 @@ def country_brief(request, iso3: str, file_format: str):
     if brief_format is None:
         raise Http404
     country = Country.objects.partner_or_404(iso3)
-    kind = request.GET.get(MONEY_PARAMETER) or MoneyKind.COMMITMENT
-    if kind not in MoneyKind.values:
-        return _unknown_money_kind(request, country, kind)
-    profile = country_profile(request.user, country, kind)
+    choice = read_money_kind(request.GET.get(MONEY_PARAMETER))
+    if choice.unknown is not None:
+        # A downloaded brief carries no message: it is refused rather than made of other figures.
+        return _unknown_money_kind(request, country, choice.unknown)
+    profile = country_profile(request.user, country, choice.kind)
     overlaps = overlaps_for_country(request.user, country, limit=OVERLAPS_IN_BRIEF)
     content = brief_format.render(profile, overlaps, user=request.user)
     return _attachment(content, brief_format.content_type, brief_filename(country.iso3, file_format))

@@ -19,8 +19,8 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from partnerhub.access.models import Organisation
-from partnerhub.analysis.netting import Netting, count_once
-from partnerhub.analysis.portfolio import ZERO, EngagementFacts, Portfolio
+from partnerhub.analysis.figures.netting import Netting, count_once
+from partnerhub.analysis.figures.portfolio import ZERO, EngagementFacts, Portfolio
 
 
 @dataclass(frozen=True)

@@ -40,8 +40,8 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
 from partnerhub.access.models import Organisation
+from partnerhub.analysis.figures.profile import CountryProfile, Row
 from partnerhub.analysis.formatting import compact_eur
-from partnerhub.analysis.profile import CountryProfile, Row
 from partnerhub.core.formatting import eur, percent
 from partnerhub.core.sharing import SharingLevel
 from partnerhub.overlaps.sentences import explanation_sentence, previous_decision_sentence
