@@ -11,9 +11,9 @@ from pydantic import BaseModel
 from partnerhub.access.api import InvalidToken, TokenAuth
 from partnerhub.access.api import router as organisations_router
 from partnerhub.analysis.api import router as analysis_router
-from partnerhub.analysis.overlap_api import router as overlap_router
 from partnerhub.core.api import anonymous_reader, session_auth
 from partnerhub.geo.api import router as geo_router
+from partnerhub.overlaps.api import router as overlap_router
 from partnerhub.registry.api import router as registry_router
 
 

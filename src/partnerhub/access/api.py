@@ -16,7 +16,6 @@ from ninja.security import HttpBearer
 from partnerhub.access.models import ApiToken, Organisation, OrganisationKind, PolicyArea
 from partnerhub.access.services import note_token_use
 from partnerhub.core.api import NumberedPagination
-from partnerhub.core.api import session_auth as session_auth  # still imported from here by analysis/overlap_api.py
 
 
 class InvalidToken(AuthenticationError):

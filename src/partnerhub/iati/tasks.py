@@ -24,9 +24,9 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from partnerhub.access.models import Organisation
-from partnerhub.analysis.overlap_tasks import refresh_after_import
 from partnerhub.iati.models import ImportJob, JobProgress, importing_organisation_ids
 from partnerhub.iati.services import ImportProgress, ImportReport, import_iati_files
+from partnerhub.overlaps.tasks import refresh_after_import
 
 logger = logging.getLogger(__name__)
 
