@@ -25,7 +25,7 @@ from partnerhub.analysis.profile import country_profile
 from partnerhub.geo.models import Country
 from partnerhub.registry.models import Engagement, Instrument, Theme
 from partnerhub.web.templatetags.hub import eur
-from tests.analysis.portfolios import money, record
+from tests.support.builders import money, record
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ import pytest
 from partnerhub.analysis.models import OverlapPair
 from partnerhub.analysis.overlaps import decide_overlap, find_overlaps
 from tests.analysis.test_overlaps import AFD_TEXT, AFD_TITLE, edit, pair_of, plant, record
-from tests.api.helpers import error_locations, ids_of
+from tests.support.clients import error_locations, ids_of
 
 pytestmark = pytest.mark.django_db
 

@@ -22,7 +22,7 @@ from tests.analysis.test_overlaps import (
     plant,
     record,
 )
-from tests.web.builders import client_for
+from tests.support.clients import client_for
 
 pytestmark = pytest.mark.django_db
 

@@ -42,7 +42,7 @@ from partnerhub.core.models import Event, ObjectChange
 from partnerhub.geo.models import Country
 from partnerhub.registry.models import Engagement, Theme
 from partnerhub.registry.services import EngagementInput, create_engagement, input_from_engagement, update_engagement
-from tests.personas import make_organisation, make_user
+from tests.support.personas import make_organisation, make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -24,7 +24,7 @@ from partnerhub.core.querysets import unrestricted_block
 from partnerhub.geo.models import Country
 from partnerhub.registry.models import Engagement, Theme
 from partnerhub.registry.services import input_from_engagement, update_engagement
-from tests.personas import make_user
+from tests.support.personas import make_user
 
 pytestmark = pytest.mark.django_db
 

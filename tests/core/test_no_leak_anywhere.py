@@ -23,7 +23,6 @@ from itertools import product
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
-from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from partnerhub.access.models import ApiToken, Role
@@ -36,7 +35,8 @@ from partnerhub.iati.models import ImportJob
 from partnerhub.registry.models import Engagement, EngagementRegion, Instrument, Theme
 from partnerhub.registry.services import input_from_engagement, update_engagement
 from partnerhub.sheets.models import ImportBatch
-from tests.personas import make_user
+from tests.support.clients import client_for
+from tests.support.personas import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -262,13 +262,6 @@ def outsiders(cast):
         "superuser": cast.superuser,
         "user without membership": cast.outsider,
     }
-
-
-def client_for(user) -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
 
 
 def body_of(response) -> str:
