@@ -24,11 +24,11 @@ from django.utils.html import escape
 from lxml import etree
 
 from partnerhub.access.models import Organisation
-from partnerhub.analysis.portfolio import load_portfolio
+from partnerhub.analysis.figures.portfolio import load_portfolio
 from partnerhub.core.models import ObjectChange
 from partnerhub.iati.services import ImportReport, import_iati_files
 from partnerhub.registry.models import DataSource, Engagement, EngagementLink, EngagementSector, MoneyLine
-from tests.iati.conftest import SHARED_ACTIVITIES
+from tests.iati.documents import SHARED_ACTIVITIES
 
 pytestmark = [
     pytest.mark.slow,

@@ -11,13 +11,17 @@ by hand anywhere else:
   exists for a reader only when every record it is read through does;
 * the audience kept with each change of a child's history
   (``core.history.audience_for_history``);
-* the tables whose changes make kept figures stale (``analysis/cache.py``);
-* the hidden records the leak walker plants (``tests/core/test_no_leak_anywhere.py``);
+* the tables whose changes make kept figures stale (``analysis/figures/cache.py``);
+* the hidden records the leak walker plants (``tests/core/test_no_leak_anywhere.py``),
+  and the values it gives the URL parameters that name a record (``urls``);
+* the permission tests every registered model passes
+  (``tests/core/test_permissions_per_model.py``: ``factory``, ``urls``, ``edit``);
 * the text fields a search reads (``search_fields``).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
@@ -34,6 +38,18 @@ _M = TypeVar("_M", bound=models.Model)
 
 
 @dataclass(frozen=True)
+class RecordUrls:
+    """The addresses of one record, "" where it has none: its own ``page`` (hidden → 404), the
+    ``change_page`` where it is changed (read-only → 403), and its ``api`` path (GET reads it, the
+    other methods on it and on the paths below it change it). A child row without addresses is
+    read on its parents' pages."""
+
+    page: str = ""
+    change_page: str = ""
+    api: str = ""
+
+
+@dataclass(frozen=True)
 class ConfidentialEntry:
     """One registered model: a record with a sharing level of its own (no ``parents``),
     or a child row read through the record(s) its ``parents`` foreign keys name."""
@@ -45,6 +61,10 @@ class ConfidentialEntry:
     # "module.function" building one record hidden from outsiders: ``factory(cast, secret=…)``.
     # A dotted path, so that the product never imports the tests.
     factory: str = ""
+    # ``urls(record) -> RecordUrls``, for models with pages or API operations of their own.
+    urls: Callable[[Any], RecordUrls] | None = None
+    # "module.function" changing a record through its app's service: ``edit(cast, record)``.
+    edit: str = ""
 
     @property
     def model(self) -> type[models.Model]:
@@ -65,14 +85,23 @@ class ConfidentialEntry:
         record: models.Model = import_string(self.factory)(cast, secret=secret)
         return record
 
+    def urls_of(self, record: models.Model) -> RecordUrls:
+        return self.urls(record) if self.urls is not None else RecordUrls()
+
+    def change(self, cast: object, record: models.Model) -> None:
+        if not self.edit:
+            raise ImproperlyConfigured(f"{self.label} is registered as confidential without a test edit")
+        import_string(self.edit)(cast, record)
+
 
 _entries: dict[str, ConfidentialEntry] = {}
 
 
 def register(label: str, *, parents: tuple[str, ...] = (), partner_countries: str = "",
-             search_fields: tuple[str, ...] = (), factory: str = "") -> ConfidentialEntry:
+             search_fields: tuple[str, ...] = (), factory: str = "",
+             urls: Callable[[Any], RecordUrls] | None = None, edit: str = "") -> ConfidentialEntry:
     """Declares ``label`` ("app.Model") confidential; called from the app's ``ready()``."""
-    entry = ConfidentialEntry(label, tuple(parents), partner_countries, tuple(search_fields), factory)
+    entry = ConfidentialEntry(label, tuple(parents), partner_countries, tuple(search_fields), factory, urls, edit)
     if entry.is_child:
         _check_child(entry)
     else:
