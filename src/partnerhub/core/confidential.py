@@ -23,7 +23,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.utils.module_loading import import_string
 
-from partnerhub.core.querysets import ConfidentialQuerySet
+from partnerhub.core.querysets import ConfidentialQuerySet, ScopedQuerySet
 
 
 @dataclass(frozen=True)
@@ -112,21 +112,56 @@ def through_models() -> list[type[models.Model]]:
     return list(dict.fromkeys(throughs))
 
 
-class ChildQuerySet(models.QuerySet):
+class ChildQuerySet(ScopedQuerySet):
     """Rows with no sharing level of their own (money, country shares, comments, overlap
-    pairs): as confidential as the record(s) their registered ``parents`` name."""
+    pairs): as confidential as the record(s) their registered ``parents`` name.
+
+    Read through a parent instance (``engagement.money_lines``, ``prefetch_related``), a
+    query is scoped already: the parent was fetched through a scope of its own.
+    """
 
     def visible_to(self, user):
-        return self.filter(self._all_parents_visible(user))
+        return self.filter(self._all_parents_visible(user))._scoped("visible_to")
 
     def hidden_from(self, user):
         """Only ever asked whether something exists, never how much or how many."""
-        return self.exclude(self._all_parents_visible(user))
+        return self.exclude(self._all_parents_visible(user))._scoped("hidden_from")
 
-    def _all_parents_visible(self, user) -> models.Q:
+    def of(self, **parents: ScopedQuerySet):
+        """The rows of the records in scoped queries of their parents, one for each
+        registered parent (``of(engagement=visible)``): as scoped as those queries,
+        without asking again who may see them."""
+        entry = self._entry()
+        if set(parents) != set(entry.parents):
+            raise ValueError(f"{entry.label} is read through {', '.join(entry.parents)}, not {', '.join(parents)}")
+        if len(parents) == 1:
+            queryset = self.filter(**{f"{path}__in": parent.values("pk") for path, parent in parents.items()})
+        else:  # Correlated: with two IN (subquery) lists SQLite compares every pair of parents.
+            queryset = self.filter(*(models.Exists(parent.filter(pk=models.OuterRef(path)))
+                                     for path, parent in parents.items()))
+        scopes = [getattr(parent, "_scope", None) for parent in parents.values()]
+        if None in scopes:
+            return queryset
+        return queryset._scoped(f"through its parents ({'; '.join(dict.fromkeys(scopes))})")
+
+    def _add_hints(self, **hints) -> None:
+        # Django's related managers and prefetches hint the instance they read from.
+        super()._add_hints(**hints)
+        if self._scope is None and self._is_parent(hints.get("instance")):
+            self._scope = "through its parent"
+
+    def _is_parent(self, instance: models.Model | None) -> bool:
+        entry = entry_for(self.model)
+        return entry is not None and isinstance(instance, tuple(entry.parent_models()))
+
+    def _entry(self) -> ConfidentialEntry:
         entry = entry_for(self.model)
         if entry is None or not entry.is_child:
             raise ImproperlyConfigured(f"{self.model._meta.label} is not registered as a confidential child")
+        return entry
+
+    def _all_parents_visible(self, user) -> models.Q:
+        entry = self._entry()
         condition = models.Q()
         for path, parent in zip(entry.parents, entry.parent_models(), strict=True):
             condition &= models.Q(**{f"{path}__in": parent.objects.visible_to(user).values("pk")})

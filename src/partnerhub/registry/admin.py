@@ -67,6 +67,9 @@ class ReadOnlyInline(admin.TabularInline):
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).unrestricted("the admin is for superusers, who see every record there")
+
 
 class CountryShareInline(ReadOnlyInline):
     model = EngagementCountry

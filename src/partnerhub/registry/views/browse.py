@@ -77,7 +77,8 @@ def attach_commitments(engagements) -> None:
     """Each row's commitments in EUR, summed by the database for the page's rows
     only (one query, however many rows; the count stays a plain COUNT)."""
     totals = dict(
-        MoneyLine.objects.filter(engagement__in=[e.pk for e in engagements], kind=MoneyKind.COMMITMENT)
+        MoneyLine.objects.unrestricted("the page's rows, just read through visible_to")
+        .filter(engagement__in=[e.pk for e in engagements], kind=MoneyKind.COMMITMENT)
         .values("engagement").annotate(total=Sum("amount_eur")).values_list("engagement", "total")
     )
     for engagement in engagements:
