@@ -15,7 +15,7 @@ owners. Then, in the same run and process:
 - the country profile page of that country (``/countries/<iso3>/``) through
   Django's test client, as an EU-side editor: median and 95th percentile of
   the server time over 50 requests (the figures are then kept per circle
-  until the data changes, see ``partnerhub.analysis.cache``);
+  until the data changes, see ``partnerhub.analysis.figures.cache``);
 - the same page computed afresh each time (the cache cleared before each
   request), as after any change to the data: "cold";
 - the overlap finder over the whole portfolio (SQLite only).
@@ -263,7 +263,7 @@ def child(database_url: str, size: int, with_overlaps: bool, requests: int) -> d
               "build_s": round(built_s, 1), "floor": timed(floor, requests), "profile": timed(profile_page, requests),
               "profile_cold": timed(cold_profile_page, max(5, requests // 5))}
     if with_overlaps:
-        from partnerhub.analysis.overlaps import find_overlaps
+        from partnerhub.overlaps.finder import find_overlaps
 
         started = time.perf_counter()
         report = find_overlaps()

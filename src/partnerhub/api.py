@@ -8,11 +8,12 @@ from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as InputError
 from pydantic import BaseModel
 
-from partnerhub.access.api import InvalidToken, TokenAuth, anonymous_reader, session_auth
-from partnerhub.access.api_routes import router as organisations_router
+from partnerhub.access.api import InvalidToken, TokenAuth
+from partnerhub.access.api import router as organisations_router
 from partnerhub.analysis.api import router as analysis_router
-from partnerhub.analysis.overlap_api import router as overlap_router
+from partnerhub.core.api import anonymous_reader, session_auth
 from partnerhub.geo.api import router as geo_router
+from partnerhub.overlaps.api import router as overlap_router
 from partnerhub.registry.api import router as registry_router
 
 

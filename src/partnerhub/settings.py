@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "partnerhub.registry",
     "partnerhub.iati",
     "partnerhub.sheets",
+    "partnerhub.overlaps",
     "partnerhub.analysis",
     "partnerhub.web",
     "django_tasks",

@@ -7,6 +7,7 @@ from partnerhub.api import api
 urlpatterns = [
     path("", include("partnerhub.web.urls")),
     path("engagements/", include("partnerhub.registry.urls")),
+    path("", include("partnerhub.overlaps.urls")),
     path("", include("partnerhub.analysis.urls")),
     path("iati/", include("partnerhub.iati.urls")),
     path("import/sheet/", include("partnerhub.sheets.urls")),

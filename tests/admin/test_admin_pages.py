@@ -8,10 +8,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from partnerhub.access.models import ApiToken, Membership, Organisation
-from partnerhub.analysis.models import OverlapPair, OverlapRun, PartnerPriority, PriorityComment
+from partnerhub.analysis.models import PartnerPriority, PriorityComment
 from partnerhub.core.models import Event, ObjectChange
 from partnerhub.geo.models import Country, Route
 from partnerhub.iati.models import ImportJob
+from partnerhub.overlaps.models import OverlapPair, OverlapRun
 from partnerhub.registry.models import Engagement
 
 pytestmark = pytest.mark.django_db

@@ -12,8 +12,8 @@ from docx import Document
 from hypothesis import given
 from hypothesis import strategies as st
 
-from partnerhub.analysis.balance import INTERESTS, Balance, InterestPart
-from partnerhub.analysis.profile import country_profile
+from partnerhub.analysis.figures.balance import INTERESTS, Balance, InterestPart
+from partnerhub.analysis.figures.profile import country_profile
 from partnerhub.geo.models import Country
 from tests.analysis.portfolios import money, record
 from tests.web.builders import client_for

@@ -19,10 +19,11 @@ from hypothesis import strategies as st
 from weasyprint.formatting_structure.boxes import TextBox
 
 from partnerhub.analysis.brief import brief_document, brief_docx, brief_html, data_uris_only
-from partnerhub.analysis.models import OverlapPair, PartnerPriority
-from partnerhub.analysis.overlaps import overlaps_for_country
-from partnerhub.analysis.profile import country_profile
+from partnerhub.analysis.figures.profile import country_profile
+from partnerhub.analysis.models import PartnerPriority
 from partnerhub.geo.models import Country
+from partnerhub.overlaps.models import OverlapPair
+from partnerhub.overlaps.queries import overlaps_for_country
 from partnerhub.registry.models import Engagement, Instrument, Theme
 from partnerhub.web.templatetags.hub import eur
 from tests.analysis.portfolios import money, record

@@ -7,8 +7,8 @@ import pytest
 from django.test import override_settings
 
 from partnerhub.access.models import Role
+from partnerhub.analysis.figures.profile import country_profile
 from partnerhub.analysis.models import PartnerPriority
-from partnerhub.analysis.profile import country_profile
 from partnerhub.geo.models import Country
 from partnerhub.registry.models import MoneyLine, Theme
 from tests.analysis.portfolios import money, record

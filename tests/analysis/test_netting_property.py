@@ -5,8 +5,8 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from partnerhub.analysis.netting import acyclic, count_once
-from partnerhub.analysis.portfolio import EngagementFacts, FundingEdge, split_fractions, transaction_edges
+from partnerhub.analysis.figures.netting import acyclic, count_once
+from partnerhub.analysis.figures.portfolio import EngagementFacts, FundingEdge, split_fractions, transaction_edges
 
 KIND = "commitment"
 amounts = st.integers(min_value=0, max_value=10_000_000).map(Decimal)

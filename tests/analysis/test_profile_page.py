@@ -8,8 +8,8 @@ from django.urls import reverse
 from lxml import html as lxml_html
 
 from partnerhub.access.models import Role
+from partnerhub.analysis.figures.profile import country_profile
 from partnerhub.analysis.models import PartnerPriority, PriorityComment
-from partnerhub.analysis.profile import country_profile
 from partnerhub.core.models import Event, ObjectChange
 from partnerhub.geo.models import Country
 from partnerhub.registry.models import Theme

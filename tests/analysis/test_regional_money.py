@@ -23,8 +23,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from lxml import etree
 
-from partnerhub.analysis.profile import compute_country_profile
-from partnerhub.analysis.regions import region_fractions
+from partnerhub.analysis.figures.profile import compute_country_profile
+from partnerhub.analysis.figures.regions import region_fractions
 from partnerhub.geo.models import Country, RecipientRegion, Route
 from partnerhub.iati.services import import_iati_files
 from partnerhub.registry.models import Engagement, EngagementCountry, EngagementRegion

@@ -34,11 +34,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from partnerhub.access.models import Role
-from partnerhub.analysis.balance import Balance, InterestPart
-from partnerhub.analysis.figures import CountryFigures
-from partnerhub.analysis.portfolio import EngagementFacts, FundingEdge, Portfolio
-from partnerhub.analysis.profile import country_profile
-from partnerhub.analysis.teameurope import CountryRow, country_portfolios, ranked_by_balance, sorted_rows
+from partnerhub.analysis.figures.actors import CountryFigures
+from partnerhub.analysis.figures.balance import Balance, InterestPart
+from partnerhub.analysis.figures.portfolio import EngagementFacts, FundingEdge, Portfolio
+from partnerhub.analysis.figures.profile import country_profile
+from partnerhub.analysis.figures.teameurope import CountryRow, country_portfolios, ranked_by_balance, sorted_rows
 from partnerhub.geo.models import Country, Route
 from partnerhub.registry.models import Engagement
 from tests.analysis.portfolios import money, record

@@ -6,8 +6,9 @@ the leak walker plants one record from each, with ``secret`` where a page could 
 
 from datetime import date
 
-from partnerhub.analysis.models import OverlapPair, PartnerPriority, PriorityComment
+from partnerhub.analysis.models import PartnerPriority, PriorityComment
 from partnerhub.geo.models import Country, RecipientRegion
+from partnerhub.overlaps.models import OverlapPair
 from partnerhub.registry.models import EngagementLink, EngagementRegion, EngagementSector, Participation, Theme
 
 HIDDEN_AMOUNT = "777777"

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
 from partnerhub.access.models import Membership, Organisation, OrganisationKind, Role
-from partnerhub.analysis.profile import country_profile
+from partnerhub.analysis.figures.profile import country_profile
 from partnerhub.core.visibility import audience_of, circle_of, reads_audience
 from partnerhub.geo.models import Country
 from partnerhub.registry.models import Engagement, EngagementCountry, MoneyLine

@@ -15,13 +15,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from partnerhub.access.models import Role
-from partnerhub.analysis.models import OverlapPair, PartnerPriority
-from partnerhub.analysis.overlaps.review import decide_overlap
-from partnerhub.analysis.priority_services import create_priority, update_priority
+from partnerhub.analysis.models import PartnerPriority
+from partnerhub.analysis.services import create_priority, update_priority
 from partnerhub.core.history import readable_history
 from partnerhub.core.models import ObjectChange
 from partnerhub.core.querysets import unrestricted_block
 from partnerhub.geo.models import Country
+from partnerhub.overlaps.models import OverlapPair
+from partnerhub.overlaps.services import decide_overlap
 from partnerhub.registry.models import Engagement, Theme
 from partnerhub.registry.services import input_from_engagement, update_engagement
 from tests.personas import make_user

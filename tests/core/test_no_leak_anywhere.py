@@ -27,12 +27,13 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from partnerhub.access.models import ApiToken, Role
-from partnerhub.analysis.models import OverlapPair, PartnerPriority, PriorityComment
-from partnerhub.analysis.overlaps.review import decide_overlap
+from partnerhub.analysis.models import PartnerPriority, PriorityComment
 from partnerhub.api import api
 from partnerhub.core.confidential import ConfidentialEntry, registered
 from partnerhub.geo.models import Country, RecipientRegion, Route
 from partnerhub.iati.models import ImportJob
+from partnerhub.overlaps.models import OverlapPair
+from partnerhub.overlaps.services import decide_overlap
 from partnerhub.registry.models import Engagement, EngagementRegion, Instrument, Theme
 from partnerhub.registry.services import input_from_engagement, update_engagement
 from partnerhub.sheets.models import ImportBatch
@@ -321,7 +322,7 @@ def test_the_walker_knows_every_route_and_every_printed_form_of_an_amount(plante
 def test_the_walker_plants_a_hidden_record_of_every_registered_model(cast, planted):
     labels = {entry.label for entry in registered()}
     assert set(planted.registered) == labels
-    assert {"registry.Engagement", "registry.MoneyLine", "analysis.PartnerPriority", "analysis.OverlapPair",
+    assert {"registry.Engagement", "registry.MoneyLine", "analysis.PartnerPriority", "overlaps.OverlapPair",
             "toyapp.ToyRecord", "toyapp.ToyNote"} <= labels
     for label, record in planted.registered.items():
         for persona, user in outsiders(cast).items():

@@ -13,7 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from partnerhub.analysis.cache import data_stamp, kept_for_circle, stamped_models
+from partnerhub.analysis.figures.cache import data_stamp, kept_for_circle, stamped_models
 from partnerhub.core.confidential import entry_for, register
 from partnerhub.core.history import readable_history, record_change
 from partnerhub.core.models import ObjectChange

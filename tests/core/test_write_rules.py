@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 
 import partnerhub
 from partnerhub.analysis.models import PartnerPriority
-from partnerhub.analysis.priority_services import create_priority
+from partnerhub.analysis.services import create_priority
 from partnerhub.core.models import Event, ObjectChange
 from partnerhub.core.visibility import (
     can_decide_overlaps,

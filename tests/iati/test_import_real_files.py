@@ -24,7 +24,7 @@ from django.utils.html import escape
 from lxml import etree
 
 from partnerhub.access.models import Organisation
-from partnerhub.analysis.portfolio import load_portfolio
+from partnerhub.analysis.figures.portfolio import load_portfolio
 from partnerhub.core.models import ObjectChange
 from partnerhub.iati.services import ImportReport, import_iati_files
 from partnerhub.registry.models import DataSource, Engagement, EngagementLink, EngagementSector, MoneyLine

@@ -15,7 +15,7 @@ import pytest
 from django.utils.formats import date_format
 from lxml import etree
 
-from partnerhub.analysis.portfolio import load_portfolio
+from partnerhub.analysis.figures.portfolio import load_portfolio
 from partnerhub.iati.services import import_iati_files
 from partnerhub.registry.models import Engagement, EngagementCountry
 from tests.iati.conftest import SHARED_ACTIVITIES

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from partnerhub.access.models import ApiToken
-from partnerhub.analysis.portfolio import load_portfolio
+from partnerhub.analysis.figures.portfolio import load_portfolio
 from partnerhub.iati.mapping import map_activity
 from partnerhub.iati.services import import_iati_files
 from partnerhub.registry.models import Engagement, MoneyLine

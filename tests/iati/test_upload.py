@@ -14,11 +14,11 @@ from django.utils import timezone
 from lxml import etree
 
 from partnerhub.access.models import Membership, Organisation, Role
-from partnerhub.analysis.models import OverlapRun
 from partnerhub.iati import tasks
 from partnerhub.iati.models import ImportJob, JobProgress
 from partnerhub.iati.services import ImportProgress
 from partnerhub.iati.tasks import JobProgressRecorder, run_import_job
+from partnerhub.overlaps.models import OverlapRun
 from partnerhub.registry.models import Engagement, Provenance
 from tests.personas import make_user
 

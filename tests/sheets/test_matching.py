@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 
 from partnerhub.access.models import Organisation, OrganisationKind
-from partnerhub.sheets.analysis import Unreadable, describe_miss, parse_date, parse_number, parse_share
 from partnerhub.sheets.matching import Lookups, normalise
+from partnerhub.sheets.rows import Unreadable, describe_miss, parse_date, parse_number, parse_share
 
 
 @pytest.fixture

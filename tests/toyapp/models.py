@@ -1,6 +1,7 @@
 from django.db import models
 
 from partnerhub.core.confidential import ConfidentialChild
+from partnerhub.core.jobs import Job
 from partnerhub.core.models import ConfidentialModel
 
 
@@ -22,3 +23,12 @@ class ToyNote(ConfidentialChild):
 
     def __str__(self) -> str:
         return self.text
+
+
+class ToyJob(Job):
+    """A job with nothing of its own: what every kind of job gets from ``core.jobs.Job``."""
+
+    name = models.CharField(max_length=100)
+
+    def __str__(self) -> str:
+        return self.name

@@ -35,7 +35,7 @@ def main_pages(world) -> list[str]:
         reverse("analysis:team_europe"),
         reverse("analysis:route_view", args=[Route.objects.order_by("code").first().code]),
         reverse("analysis:pillar_view", args=[Theme.objects.filter(parent__isnull=True).first().code]),
-        reverse("analysis:overlap_list"),
+        reverse("overlaps:overlap_list"),
         reverse("analysis:priority_create", args=["MAR"]),
         reverse("iati:import_job_list"),
         reverse("iati:import_job_create"),

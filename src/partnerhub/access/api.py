@@ -1,28 +1,21 @@
-"""API building blocks shared by every router.
+"""Access over the API: bearer-token authentication, and organisations, the actors of the registry,
+readable by anyone.
 
-Authentication: bearer tokens for scripts, the session for the browser, and
-anonymous read access to what is public. Pagination: numbered pages with
-links to the next and previous ones.
+Token authentication lives here rather than in ``core.api`` because it reads
+``ApiToken``, and core does not import access.
 """
 
-from typing import Any
-
-from django.conf import settings
-from django.contrib.auth.models import AnonymousUser
-from django.db.models import QuerySet
-from django.utils import timezone
+from django.db.models import Q
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Field, Schema
-from ninja.errors import AuthenticationError, HttpError
-from ninja.pagination import PaginationBase
-from ninja.security import HttpBearer, SessionAuth
-from ninja.utils import check_csrf
+from ninja import Field, Path, Query, Router, Schema
+from ninja.errors import AuthenticationError
+from ninja.pagination import paginate
+from ninja.security import HttpBearer
 
-from partnerhub.access.models import ApiToken
-
-SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
-# Keeps the SQL offset far from any integer limit however large the page asked for.
-MAX_PAGE_NUMBER = 1_000_000
+from partnerhub.access.models import ApiToken, Organisation, OrganisationKind, PolicyArea
+from partnerhub.access.services import note_token_use
+from partnerhub.core.api import NumberedPagination
 
 
 class InvalidToken(AuthenticationError):
@@ -38,68 +31,64 @@ class TokenAuth(HttpBearer):
             # A wrong token is an error, not a fall-back to anonymous reading:
             # the script's author must learn that the token no longer works.
             raise InvalidToken(message=_("The API token is unknown or revoked."))
-        ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=timezone.now())
+        note_token_use(api_token)
         request.user = api_token.user
         return api_token.user
 
 
-class BrowserSessionAuth(SessionAuth):
-    """The logged-in browser session; unsafe methods need the CSRF token.
+router = Router(tags=["reference data"])
 
-    Requests without a logged-in session skip the CSRF check, so that an
-    anonymous script trying to write is told to authenticate (401) rather
-    than about a CSRF token it has no use for.
-    """
-
-    def _get_key(self, request):
-        if not request.user.is_authenticated:
-            return None
-        if not getattr(request, "_ninja_csrf_exempt", False) and check_csrf(request):
-            raise HttpError(403, _("CSRF check failed: send the X-CSRFToken header."))
-        return request.COOKIES.get(self.param_name)
+MAX_ID = 2**63 - 1
+NO_NUL = r"^[^\x00]*$"
 
 
-session_auth = BrowserSessionAuth(csrf=True)
+class OrganisationOut(Schema):
+    id: int
+    name: str
+    acronym: str
+    kind: OrganisationKind
+    policy_area: PolicyArea | None
+    country: str | None = Field(description="ISO alpha-3 code of the organisation's country.")
+    iati_identifier: str | None
+    aliases: list[str]
+    is_demo: bool
+
+    @staticmethod
+    def resolve_policy_area(organisation: Organisation) -> str | None:
+        return organisation.policy_area or None
+
+    @staticmethod
+    def resolve_country(organisation: Organisation) -> str | None:
+        return organisation.country.iso3 if organisation.country else None
 
 
-def anonymous_reader(request):
-    """Lets anyone read: reads are then limited to public records by visible_to."""
-    if request.method in SAFE_METHODS:
-        if not request.user.is_authenticated:
-            request.user = AnonymousUser()
-        return request.user
-    return None
+class OrganisationFilter(Schema):
+    kind: list[OrganisationKind] = Field([], description="Organisation kind; repeat for several.")
+    country: str | None = Field(None, pattern=r"^[A-Za-z]{3}$", description="ISO alpha-3 code.")
+    q: str | None = Field(
+        None, max_length=200, pattern=NO_NUL,
+        description="Part of the name, acronym or IATI identifier.",
+    )
 
 
-class NumberedPagination(PaginationBase):
-    """``?page=2&page_size=50``, answered with count, next, previous and items."""
-
-    class Input(Schema):
-        page: int = Field(1, ge=1, le=MAX_PAGE_NUMBER, description="Page number, from 1.")
-        page_size: int = Field(
-            settings.PAGE_SIZE, ge=1, le=settings.API_MAX_PAGE_SIZE,
-            description=f"Items per page, at most {settings.API_MAX_PAGE_SIZE}.",
+@router.get("/organisations", response=list[OrganisationOut], summary="List organisations")
+@paginate(NumberedPagination)
+def list_organisations(request, filters: Query[OrganisationFilter]):
+    organisations = Organisation.objects.select_related("country")
+    if filters.kind:
+        organisations = organisations.filter(kind__in=filters.kind)
+    if filters.country:
+        organisations = organisations.filter(country__iso3=filters.country.upper())
+    if filters.q and filters.q.strip():
+        text = filters.q.strip()
+        organisations = organisations.filter(
+            Q(name__icontains=text) | Q(acronym__icontains=text)
+            | Q(iati_identifier__icontains=text)
         )
-
-    class Output(Schema):
-        count: int = Field(description="Items on all pages together.")
-        next: str | None = Field(description="URL of the next page, if any.")
-        previous: str | None = Field(description="URL of the previous page, if any.")
-        items: list[Any]
-
-    def paginate_queryset(self, queryset: QuerySet, pagination: Input, request, **params):
-        offset = (pagination.page - 1) * pagination.page_size
-        count = queryset.count()
-        has_next = offset + pagination.page_size < count
-        return {
-            "count": count,
-            "next": _page_url(request, pagination.page + 1) if has_next else None,
-            "previous": _page_url(request, pagination.page - 1) if pagination.page > 1 else None,
-            "items": queryset[offset: offset + pagination.page_size],
-        }
+    return organisations
 
 
-def _page_url(request, page: int) -> str:
-    query = request.GET.copy()
-    query["page"] = str(page)
-    return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+@router.get("/organisations/{organisation_id}", response=OrganisationOut,
+            summary="One organisation")
+def get_organisation(request, organisation_id: int = Path(..., ge=1, le=MAX_ID)):
+    return get_object_or_404(Organisation.objects.select_related("country"), pk=organisation_id)

@@ -7,6 +7,7 @@ characters) only.
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 
 from partnerhub.access.models import ApiToken
 from partnerhub.core.history import record_change, record_event
@@ -38,6 +39,11 @@ def revoke_api_token(token: ApiToken, *, acting_user) -> None:
         record_change(token, ObjectChange.Action.DELETE, snapshot(token), {}, user=acting_user)
         record_event(REVOKED_EVENT, token, user=acting_user, token_name=token.name, hint=token.hint)
         token.delete()
+
+
+def note_token_use(token: ApiToken) -> None:
+    """Stamps the token's last use; using a token changes nothing to keep in its history."""
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
 
 
 def snapshot(token: ApiToken) -> dict[str, str]:

@@ -1,13 +1,13 @@
-"""The superuser's read-only window on partner priorities and their comments, overlap pairs and finder runs.
+"""The superuser's read-only window on partner priorities and their comments.
 
-They are written through the country profile, the overlap review and the
-finder, which keep their history and rules; the admin only shows them.
+They are written through the country profile, which keeps their history and
+rules; the admin only shows them.
 """
 
 from django.contrib import admin
 from django.db import models
 
-from partnerhub.analysis.models import OverlapPair, OverlapRun, PartnerPriority, PriorityComment
+from partnerhub.analysis.models import PartnerPriority, PriorityComment
 from partnerhub.core.admin import SuperuserReadOnlyAdmin
 
 
@@ -25,20 +25,3 @@ class PriorityCommentAdmin(SuperuserReadOnlyAdmin):
     list_display = ("priority", "organisation", "author", "created_at")
     list_select_related = ("priority__country", "priority__theme", "organisation", "author")
     search_fields = ("text", "priority__country__name")
-
-
-@admin.register(OverlapPair)
-class OverlapPairAdmin(SuperuserReadOnlyAdmin):
-    list_display = ("first", "second", "score", "text_similarity", "decision", "decided_by", "found_at")
-    list_filter = ("decision",)
-    list_select_related = ("first", "second", "decided_by")
-    search_fields = ("first__title", "second__title")
-    raw_id_fields = ("first", "second")
-
-
-@admin.register(OverlapRun)
-class OverlapRunAdmin(SuperuserReadOnlyAdmin):
-    list_display = ("created_at", "country", "status", "stage", "started_by", "finished_at")
-    list_filter = ("status",)
-    list_select_related = ("country", "started_by")
-    search_fields = ("country__name", "country__iso3")

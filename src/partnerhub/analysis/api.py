@@ -5,156 +5,24 @@ caller: only visible records, each euro counted once, ``undisclosed`` instead
 of any amount of hidden records.
 """
 
-from datetime import date, datetime
-from decimal import Decimal
-from typing import Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Path, Query, Router, Schema, Status
-from pydantic import Field
+from ninja import Path, Query, Router, Status
 
-from partnerhub.analysis import priority_services
-from partnerhub.analysis.balance import Balance
+from partnerhub.analysis import services
+from partnerhub.analysis.figures.balance import Balance
+from partnerhub.analysis.figures.profile import country_profile
+from partnerhub.analysis.forms import PartnerPriorityForm, recording_organisations
 from partnerhub.analysis.models import PartnerPriority
-from partnerhub.analysis.priorities import PartnerPriorityForm, recording_organisations
-from partnerhub.analysis.profile import country_profile
+from partnerhub.analysis.schemas import Message, PriorityIn, PriorityOut, ProfileOut, ProfileParams
 from partnerhub.geo.models import Country
-from partnerhub.registry.models import MoneyKind, Theme
+from partnerhub.registry.models import Theme
 
 router = Router(tags=["country profiles"])
 
 ISO3 = Path(..., pattern=r"^[A-Za-z]{3}$", description="ISO 3166-1 alpha-3 code of a partner country.")
-
-
-class Message(Schema):
-    detail: str
-
-
-class KindTotalOut(Schema):
-    kind: str
-    label: str
-    team_europe: Decimal = Field(description="EUR, each euro counted once.")
-    reported: Decimal = Field(description="EUR as the Team Europe actors reported it for this country.")
-    engagements: int
-
-
-class RowOut(Schema):
-    key: str
-    label: str
-    amount: Decimal
-    reported: Decimal | None = None
-    engagements: int
-    share: Decimal | None = None
-    is_team_europe: bool
-    level: int
-
-
-class InterestOut(Schema):
-    interest: str
-    label: str
-    money: Decimal
-    money_share: Decimal | None
-    engagements: Decimal
-    engagement_share: Decimal | None
-
-
-class BalanceOut(Schema):
-    parts: list[InterestOut]
-    basis: str | None
-    partner_share: Decimal | None
-    threshold: Decimal
-    one_sided: bool | None = Field(
-        description="Whether the partnership is one-sided against the partner; null when no verdict is given "
-                    "because the reader may see too little of the country's Team Europe money.")
-    one_sided_towards: Literal["eu", "partner"] | None = Field(
-        description="The side the portfolio mainly serves when it is one-sided, in either direction.")
-    verdict_withheld: bool = Field(
-        description="True when the reader may see less than min_share_seen % of the country's Team Europe "
-                    "money: the shares are of what they may see and no verdict is given.")
-    min_share_seen: Decimal
-    unclassified_money: Decimal
-    unclassified_engagements: int
-
-
-class PriorityOut(Schema):
-    id: int
-    country: str
-    theme: str
-    description: str
-    source: str
-    source_url: str
-    stated_on: date
-    sharing_level: str
-    owner_id: int
-    updated_at: datetime
-
-    @staticmethod
-    def resolve_country(priority):
-        return priority.country.iso3
-
-    @staticmethod
-    def resolve_theme(priority):
-        return priority.theme.code
-
-
-class PriorityServedOut(Schema):
-    priority: PriorityOut
-    amount: Decimal
-    engagements: int
-    is_gap: bool
-
-
-class NettedOut(Schema):
-    engagement_id: int
-    title: str
-    owner: str
-    reported: Decimal
-    netted: Decimal
-    upstream_engagement_ids: list[int]
-    reasons: list[str]
-
-
-class RegionalMoneyOut(Schema):
-    region: str = Field(description="IATI Region code (vocabulary 1).")
-    name: str
-    amount: Decimal = Field(description="Team Europe money of the profile's kind placed in the region, counted once; "
-                                        "not part of the country's figures.")
-    undisclosed: bool
-
-
-class ProfileOut(Schema):
-    country: str
-    kind: str
-    team_europe_total: Decimal
-    undisclosed: bool = Field(description="Records the caller may not see also carry money here; "
-                                          "their amounts are never told.")
-    engagements: int
-    totals: list[KindTotalOut]
-    by_theme: list[RowOut]
-    by_actor: list[RowOut]
-    by_instrument: list[RowOut]
-    by_year: list[RowOut]
-    balance: BalanceOut
-    priorities: list[PriorityServedOut]
-    netted: list[NettedOut]
-    regional: list[RegionalMoneyOut] = Field(
-        description="Regional programmes in the regions that cover the country (visible records only).")
-
-
-class ProfileParams(Schema):
-    money: MoneyKind = Field(MoneyKind.COMMITMENT, description="The kind of money of the breakdowns.")
-
-
-class PriorityIn(Schema):
-    theme: str = Field(description="Theme code, e.g. DEV-REMIT.")
-    description: str
-    source: str
-    source_url: str = ""
-    stated_on: date
-    sharing_level: str = "partner"
-    owner_id: int | None = Field(None, description="Recording organisation; by default the caller's first.")
 
 
 def balance_out(balance: Balance) -> dict:
@@ -203,7 +71,7 @@ def create_priority(request, payload: PriorityIn, iso3: str = ISO3):
     organisations = _recording_organisations(request, country)
     owner = payload.owner_id or organisations[0].pk
     form = _valid(PartnerPriorityForm(_form_data(payload, owner), organisations=organisations))
-    priority = priority_services.create_priority(country=country, owner=form.cleaned_data["owner"],
+    priority = services.create_priority(country=country, owner=form.cleaned_data["owner"],
                                                  fields=form.cleaned_data, acting_user=request.user)
     return Status(201, _for_output(priority))
 
@@ -215,14 +83,14 @@ def update_priority(request, payload: PriorityIn, priority_id: int = Path(..., g
     form = PartnerPriorityForm(_form_data(payload, priority.owner_id), instance=priority,
                                organisations=[priority.owner])
     del form.fields["owner"]
-    priority = priority_services.update_priority(priority, _valid(form).cleaned_data, acting_user=request.user)
+    priority = services.update_priority(priority, _valid(form).cleaned_data, acting_user=request.user)
     return _for_output(priority)
 
 
 @router.delete("/priorities/{priority_id}", response={204: None, 403: Message, 404: Message},
                summary="Remove a priority", description="Only editors of the organisation that recorded it.")
 def delete_priority(request, priority_id: int = Path(..., ge=1, le=2**31 - 1)):
-    priority_services.delete_priority(_visible_priority(request, priority_id), acting_user=request.user)
+    services.delete_priority(_visible_priority(request, priority_id), acting_user=request.user)
     return Status(204, None)
 
 

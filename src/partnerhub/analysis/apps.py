@@ -16,6 +16,3 @@ class AnalysisConfig(AppConfig):
                  factory=f"{FACTORIES}.hidden_priority")
         register("analysis.PriorityComment", parents=("priority",), search_fields=("text",),
                  factory=f"{FACTORIES}.hidden_priority_comment")
-        # A possible overlap exists for a reader only when both engagements do.
-        register("analysis.OverlapPair", parents=("first", "second"), search_fields=("decision_note",),
-                 factory=f"{FACTORIES}.hidden_overlap_pair")

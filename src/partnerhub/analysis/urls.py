@@ -1,10 +1,22 @@
-from partnerhub.analysis import brief_urls, map_urls, overlap_urls, profile_urls
+"""The country index and profiles, the balance table, the Team Europe views and the country brief."""
+
+from django.urls import path
+
+from partnerhub.analysis.views import brief, profile, teameurope
 
 app_name = "analysis"
 # The fixed paths (countries/balance/, the brief) come before countries/<iso3>/.
 urlpatterns = [
-    *map_urls.urlpatterns,
-    *overlap_urls.urlpatterns,
-    *brief_urls.urlpatterns,
-    *profile_urls.urlpatterns,
+    path("countries/", teameurope.country_index, name="country_index"),
+    path("countries/balance/", teameurope.balance_table, name="balance_table"),
+    path("team-europe/", teameurope.team_europe, name="team_europe"),
+    path("team-europe/regions/", teameurope.region_index, name="region_index"),
+    path("team-europe/routes/<str:code>/", teameurope.route_view, name="route_view"),
+    path("team-europe/pillars/<str:code>/", teameurope.pillar_view, name="pillar_view"),
+    path("countries/<str:iso3>/brief.<str:file_format>", brief.country_brief, name="country_brief"),
+    path("countries/<str:iso3>/", profile.country_profile_page, name="country_profile"),
+    path("countries/<str:iso3>/priorities/new/", profile.priority_create, name="priority_create"),
+    path("countries/<str:iso3>/priorities/comment/", profile.priority_comment, name="priority_comment"),
+    path("countries/<str:iso3>/priorities/<int:pk>/edit/", profile.priority_update, name="priority_update"),
+    path("countries/<str:iso3>/priorities/<int:pk>/delete/", profile.priority_delete, name="priority_delete"),
 ]

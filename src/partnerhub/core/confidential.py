@@ -11,7 +11,7 @@ by hand anywhere else:
   exists for a reader only when every record it is read through does;
 * the audience kept with each change of a child's history
   (``core.history.audience_for_history``);
-* the tables whose changes make kept figures stale (``analysis/cache.py``);
+* the tables whose changes make kept figures stale (``analysis/figures/cache.py``);
 * the hidden records the leak walker plants (``tests/core/test_no_leak_anywhere.py``);
 * the text fields a search reads (``search_fields``).
 """

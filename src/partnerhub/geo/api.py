@@ -6,7 +6,7 @@ from ninja import Field, Path, Query, Router, Schema
 from ninja.errors import ValidationError
 from ninja.pagination import paginate
 
-from partnerhub.access.api import NumberedPagination
+from partnerhub.core.api import NumberedPagination
 from partnerhub.geo.models import Country, Region, Route
 
 router = Router(tags=["reference data"])

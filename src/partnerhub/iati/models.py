@@ -8,21 +8,17 @@ import json
 import os
 import tempfile
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from partnerhub.core.jobs import Job, status_field
 from partnerhub.core.visibility import iati_importing_organisation_ids
-
-# After this long without a sign of life, the page says the worker may be missing.
-WAITING_HINT_AFTER = timedelta(seconds=30)
-STALLED_AFTER = timedelta(minutes=15)
 
 
 def importing_organisation_ids(user) -> models.QuerySet:
@@ -61,17 +57,8 @@ class ImportJobQuerySet(models.QuerySet):
         return self.filter(Q(started_by=user) | Q(organisation_id__in=importing_organisation_ids(user)))
 
 
-class ImportJob(models.Model):
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("Waiting to start")
-        RUNNING = "running", _("Importing")
-        DONE = "done", _("Done")
-        FAILED = "failed", _("Failed")
-
-    started_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("started by"), on_delete=models.SET_NULL,
-        null=True, related_name="+",
-    )
+class ImportJob(Job):
+    status = status_field(_("Importing"))
     organisation = models.ForeignKey(
         "access.Organisation", verbose_name=_("organisation"), on_delete=models.CASCADE,
         related_name="iati_import_jobs",
@@ -80,18 +67,13 @@ class ImportJob(models.Model):
     stored_name = models.CharField(_("stored file"), max_length=200, unique=True, editable=False)
     original_name = models.CharField(_("file name"), max_length=255)
     keep_all = models.BooleanField(_("every activity kept"), default=False)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
     files_done = models.PositiveIntegerField(_("files read"), default=0)
     files_total = models.PositiveIntegerField(_("files"), default=0)
     activities_read = models.PositiveIntegerField(_("activities read"), default=0)
     bytes_read = models.BigIntegerField(_("bytes read"), default=0)
     bytes_total = models.BigIntegerField(_("file size in bytes"), default=0)
     current_file = models.CharField(_("current file"), max_length=255, blank=True)
-    report = models.JSONField(_("report"), null=True, blank=True)
-    error_message = models.TextField(_("error message"), blank=True)
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
-    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     objects = ImportJobQuerySet.as_manager()
 
@@ -113,10 +95,6 @@ class ImportJob(models.Model):
     @property
     def live_progress_path(self) -> Path:
         return self.file_path.with_suffix(".progress.json")
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in (self.Status.DONE, self.Status.FAILED)
 
     def progress(self) -> JobProgress:
         """What the worker last wrote: its side file while it runs, the row afterwards."""
@@ -147,15 +125,8 @@ class ImportJob(models.Model):
             return None
 
     def last_sign_of_life(self) -> datetime:
+        """The worker writes its progress to the side file while it runs."""
         try:
             return datetime.fromtimestamp(self.live_progress_path.stat().st_mtime, tz=UTC)
         except OSError:
-            return self.started_at or self.created_at
-
-    @property
-    def is_waiting_long(self) -> bool:
-        return self.status == self.Status.QUEUED and timezone.now() - self.created_at > WAITING_HINT_AFTER
-
-    @property
-    def seems_stalled(self) -> bool:
-        return self.status == self.Status.RUNNING and timezone.now() - self.last_sign_of_life() > STALLED_AFTER
+            return super().last_sign_of_life()

@@ -20,14 +20,13 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
 from partnerhub.access.models import Organisation
-from partnerhub.analysis.overlap_tasks import refresh_after_import
 from partnerhub.iati.models import ImportJob, JobProgress, importing_organisation_ids
 from partnerhub.iati.services import ImportProgress, ImportReport, import_iati_files
+from partnerhub.overlaps.tasks import refresh_after_import
 
 logger = logging.getLogger(__name__)
 
@@ -100,29 +99,25 @@ def run_import_job(job_id: int) -> str:
 
 
 def _claim(job_id: int) -> ImportJob | None:
-    # One statement: of two workers handed the same job, only one gets it.
-    claimed = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.QUEUED).update(
-        status=ImportJob.Status.RUNNING, started_at=timezone.now(), files_total=1,  # an upload is one file
-    )
-    return ImportJob.objects.get(pk=job_id) if claimed else None
+    return ImportJob.claim(job_id, files_total=1)  # an upload is one file
 
 
 def _fail(job: ImportJob, message: str) -> None:
-    job.status, job.error_message, job.finished_at = ImportJob.Status.FAILED, message, timezone.now()
-    job.save(update_fields=["status", "error_message", "finished_at"])
+    job.fail(message, report=job.report)
     job.forget_live_progress()
 
 
 def _finish(job: ImportJob, report: ImportReport) -> None:
-    job.report = _report_for_people(job, report)
     job.files_done, job.files_total = report.files, report.files
     job.activities_read = report.activities_read
     job.bytes_read = job.bytes_total = job.file_path.stat().st_size if job.file_path.exists() else 0
     job.current_file = ""
-    job.error_message = _refusal_message(report)
-    job.status = ImportJob.Status.FAILED if job.error_message else ImportJob.Status.DONE
-    job.finished_at = timezone.now()
-    job.save()
+    progress = ("files_done", "files_total", "activities_read", "bytes_read", "bytes_total", "current_file")
+    refusal, kept_report = _refusal_message(report), _report_for_people(job, report)
+    if refusal:
+        job.fail(refusal, report=kept_report, also_saving=progress)
+    else:
+        job.finish(kept_report, also_saving=progress)
     job.forget_live_progress()
     if report.created or report.updated:
         refresh_after_import()

@@ -5,20 +5,15 @@ a record outside the caller's circle answers 404 exactly like a missing id.
 Writes go through ``registry.services``.
 """
 
-import json
-
-import pydantic
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Schema, Status
-from ninja.errors import HttpError
 from ninja.errors import ValidationError as InputError
-from ninja.openapi.schema import REF_TEMPLATE
 from ninja.pagination import paginate
 
-from partnerhub.access.api import NumberedPagination
+from partnerhub.core.api import NumberedPagination, json_body_openapi, read_json_body
 from partnerhub.core.visibility import can_edit
 from partnerhub.registry import services
 from partnerhub.registry.filters import EngagementFilter
@@ -135,36 +130,12 @@ def get_engagement(request, engagement_id: int = EngagementId):
 
 # -- engagements: writing ------------------------------------------------------------
 
-def _body_as(request, schema: type[Schema]) -> Schema:
-    """The JSON body validated by ``schema``, read only once the record was found,
-    so that a hidden record answers 404 whatever the body holds."""
-    try:
-        data = json.loads(request.body or b"{}")
-    except (ValueError, UnicodeDecodeError) as error:
-        raise HttpError(400, _("The request body is not valid JSON.")) from error
-    try:
-        return schema.model_validate(data, context={"request": request})
-    except pydantic.ValidationError as error:
-        raise InputError([
-            {"type": item["type"], "loc": ["body", *item["loc"]], "msg": item["msg"]}
-            for item in error.errors(include_url=False)
-        ]) from error
-
-
 def _editable_engagement(request, engagement_id: int) -> Engagement:
     engagement = _visible_engagement(request, engagement_id)
     if not can_edit(request.user, engagement):
         raise PermissionDenied(
             _("Only editors of the owner organisation may change this engagement."))
     return engagement
-
-
-def _request_body(schema: type[Schema]) -> dict:
-    """The OpenAPI description of a body that the operation reads itself."""
-    json_schema = schema.model_json_schema(ref_template=REF_TEMPLATE)
-    json_schema.pop("$defs", None)
-    return {"requestBody": {"required": True,
-                            "content": {"application/json": {"schema": json_schema}}}}
 
 
 @router.post("/engagements", response={201: EngagementOut, **WRITE_ERRORS},
@@ -177,11 +148,11 @@ def create_engagement(request, payload: EngagementIn):
 
 @router.put("/engagements/{engagement_id}", response={200: EngagementOut, **WRITE_ERRORS},
             tags=["engagements"], summary="Replace an engagement",
-            openapi_extra=_request_body(EngagementIn))
+            openapi_extra=json_body_openapi(EngagementIn))
 def replace_engagement(request, engagement_id: int = EngagementId):
     """Every field is set: the fields left out take their default values."""
     engagement = _editable_engagement(request, engagement_id)
-    payload = _body_as(request, EngagementIn)
+    payload = read_json_body(request, EngagementIn)
     data = engagement_input(payload.values(), acting_user=request.user)
     services.update_engagement(engagement, data, acting_user=request.user)
     return _visible_engagement(request, engagement_id)
@@ -189,11 +160,11 @@ def replace_engagement(request, engagement_id: int = EngagementId):
 
 @router.patch("/engagements/{engagement_id}", response={200: EngagementOut, **WRITE_ERRORS},
               tags=["engagements"], summary="Change some fields of an engagement",
-              openapi_extra=_request_body(EngagementPatch))
+              openapi_extra=json_body_openapi(EngagementPatch))
 def update_engagement(request, engagement_id: int = EngagementId):
     """The fields left out keep their values."""
     engagement = _editable_engagement(request, engagement_id)
-    patch = _body_as(request, EngagementPatch)
+    patch = read_json_body(request, EngagementPatch)
     data = engagement_input(patch_values(patch), acting_user=request.user,
                             base=services.input_from_engagement(engagement))
     services.update_engagement(engagement, data, acting_user=request.user)

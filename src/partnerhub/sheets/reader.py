@@ -5,7 +5,7 @@ XLSX archive is inspected from its central directory (sizes, compression
 ratio, macro parts, DTDs) before openpyxl unpacks anything, and then read as
 values only: formulas are never evaluated, and a formula with no saved result
 is flagged rather than run. A CSV file's encoding and delimiter are sniffed.
-Every cell comes out as stripped text; ``analysis`` gives it a meaning.
+Every cell comes out as stripped text; ``rows`` gives it a meaning.
 """
 
 import codecs

@@ -29,11 +29,11 @@ from partnerhub.registry.services import (
     input_from_engagement,
     update_engagement,
 )
-from partnerhub.sheets.analysis import DEFAULTS, RowDraft, analyse
 from partnerhub.sheets.findings import Finding, Tier
 from partnerhub.sheets.matching import Lookups
 from partnerhub.sheets.models import ImportBatch
 from partnerhub.sheets.reader import SheetContent, read_sheet
+from partnerhub.sheets.rows import DEFAULTS, RowDraft, analyse
 
 
 class Action(models.TextChoices):

@@ -14,7 +14,7 @@ from django.db.models import Count
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from partnerhub.analysis.teameurope import CountryRow, partner_countries, partner_country_figures
+from partnerhub.analysis.figures.teameurope import CountryRow, partner_countries, partner_country_figures
 from partnerhub.registry.models import Engagement, EngagementKind, EngagementStatus, MoneyKind
 
 TOP_COUNTRIES = 10

@@ -1,0 +1,196 @@
+"""The country partnership profile page and the partner priorities recorded on it."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from partnerhub.analysis import svgcharts, worldmap
+from partnerhub.analysis.figures.balance import INTERESTS
+from partnerhub.analysis.figures.profile import SHOWN_MONEY_KINDS, country_profile
+from partnerhub.analysis.forms import (
+    MONEY_PARAMETER,
+    PartnerPriorityForm,
+    PriorityCommentForm,
+    may_record_priorities,
+    read_money_kind,
+    recording_organisations,
+    unknown_money_kind_message,
+)
+from partnerhub.analysis.models import PartnerPriority, PriorityComment
+from partnerhub.analysis.services import (
+    comment_on_priority,
+    create_priority,
+    delete_priority,
+    update_priority,
+)
+from partnerhub.core.visibility import can_edit, circle_of, editing_organisation_ids
+from partnerhub.geo.models import Country
+from partnerhub.overlaps.queries import overlaps_for_country
+from partnerhub.registry.models import MoneyKind
+
+
+def partner_country(iso3: str) -> Country:
+    """Profiles are for partner countries; Member States and unknown codes are 404."""
+    return Country.objects.select_related("region").prefetch_related("routes").partner_or_404(iso3)
+
+
+def chosen_money_kind(request) -> tuple[str, str | None]:
+    """The money kind of the breakdowns (``?money=``), and a message when the value is unknown."""
+    choice = read_money_kind(request.GET.get(MONEY_PARAMETER))
+    return choice.kind, None if choice.unknown is None else unknown_money_kind_message(choice.unknown)
+
+
+@require_safe
+def country_profile_page(request, iso3: str):
+    country = partner_country(iso3)
+    kind, money_message = chosen_money_kind(request)
+    profile = country_profile(request.user, country, kind)
+    context = {
+        "country": country,
+        "profile": profile,
+        "money_message": money_message,
+        "money_choices": [(k, label) for k, label in MoneyKind.choices
+                          if k in SHOWN_MONEY_KINDS or any(t.kind == k for t in profile.totals)],
+        "charts": _charts(profile),
+        "locator": worldmap.locator(country.iso3),
+        "overlaps": overlaps_for_country(request.user, country),
+        "may_record_priorities": may_record_priorities(request.user, country),
+        "editable_owner_ids": editing_organisation_ids(request.user),
+        **_comments_context(request, country),
+    }
+    return render(request, "analysis/profile/country_profile.html", context)
+
+
+def _charts(profile) -> dict[str, str]:
+    unit = _("EUR, %(kind)s, each euro counted once") % {"kind": profile.kind_label.lower()}
+
+    def bars(rows, title):
+        return svgcharts.bar_chart(
+            [svgcharts.BarRow(row.label, row.amount, href=row.href or None) for row in rows],
+            title=title, unit_label=unit,
+        )
+
+    return {
+        "theme": bars([row for row in profile.by_theme if row.level == 0], _("Team Europe money by pillar")),
+        "actor": bars([row for row in profile.by_actor if row.is_team_europe], _("Team Europe money by actor")),
+        "instrument": bars(profile.by_instrument, _("Team Europe money by instrument")),
+        "year": svgcharts.column_chart(
+            [svgcharts.BarRow(row.label, row.amount, href=row.href or None) for row in profile.by_year],
+            title=_("Team Europe money by year"), unit_label=unit,
+        ),
+        "balance": svgcharts.share_bar(
+            [svgcharts.SharePart(part.label, part.money_share if profile.balance.basis == "money"
+                                 else part.engagement_share, part.interest)
+             for part in profile.balance.parts if part.interest in INTERESTS],
+            title=_("Whose interests the portfolio serves"),
+        ) if profile.balance.basis else "",
+    }
+
+
+# -- partner priorities ----------------------------------------------------
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def priority_create(request, iso3: str):
+    country = partner_country(iso3)
+    organisations = recording_organisations(request.user, country)
+    if not organisations:
+        return _cannot_record(request, country)
+    form = PartnerPriorityForm(request.POST or None, organisations=organisations,
+                               initial={"owner": organisations[0].pk})
+    if request.method == "POST" and form.is_valid():
+        priority = create_priority(country=country, owner=form.cleaned_data["owner"], fields=form.cleaned_data,
+                                   acting_user=request.user)
+        messages.success(request, _("The priority was recorded."))
+        return HttpResponseRedirect(priority.get_absolute_url())
+    return render(request, "analysis/profile/priority_form.html", {"country": country, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def priority_update(request, iso3: str, pk: int):
+    country = partner_country(iso3)
+    priority = _visible_priority(request, country, pk)
+    if not can_edit(request.user, priority):
+        return _cannot_edit(request, country, priority)
+    form = PartnerPriorityForm(request.POST or None, instance=priority, organisations=[priority.owner])
+    del form.fields["owner"]  # the recording organisation stays the owner
+    if request.method == "POST" and form.is_valid():
+        try:
+            update_priority(priority, form.cleaned_data, acting_user=request.user)
+        except PermissionDenied:
+            return _cannot_edit(request, country, priority)
+        messages.success(request, _("The priority was updated."))
+        return HttpResponseRedirect(priority.get_absolute_url())
+    return render(request, "analysis/profile/priority_form.html",
+                  {"country": country, "form": form, "priority": priority})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def priority_delete(request, iso3: str, pk: int):
+    country = partner_country(iso3)
+    priority = _visible_priority(request, country, pk)
+    if not can_edit(request.user, priority):
+        return _cannot_edit(request, country, priority)
+    if request.method == "POST":
+        try:
+            delete_priority(priority, acting_user=request.user)
+        except PermissionDenied:
+            return _cannot_edit(request, country, priority)
+        messages.success(request, _("The priority was removed."))
+        return HttpResponseRedirect(reverse("analysis:country_profile", args=[country.iso3]) + "#priorities")
+    return render(request, "analysis/profile/priority_confirm_delete.html",
+                  {"country": country, "priority": priority})
+
+
+@login_required
+@require_POST
+def priority_comment(request, iso3: str):
+    country = partner_country(iso3)
+    form = PriorityCommentForm(request.POST, priorities=_visible_priorities(request, country))
+    if not form.is_valid():
+        problems = "; ".join(f"{form.fields[name].label}: {' '.join(errors)}" for name, errors in form.errors.items())
+        messages.error(request, _("Your comment was not saved. %(problems)s") % {"problems": problems})
+    else:
+        try:
+            comment_on_priority(form.cleaned_data["priority"], form.cleaned_data["text"], acting_user=request.user)
+        except PermissionDenied as denied:
+            messages.error(request, str(denied))
+        else:
+            messages.success(request, _("Your comment was added."))
+    return HttpResponseRedirect(reverse("analysis:country_profile", args=[country.iso3]) + "#priority-comments")
+
+
+def _comments_context(request, country: Country) -> dict:
+    comments = PriorityComment.objects.visible_to(request.user).filter(priority__country=country).select_related(
+        "organisation", "priority__theme")
+    may_comment = request.user.is_authenticated and bool(circle_of(request.user).organisation_ids)
+    return {
+        "priority_comments": list(comments),
+        "comment_form": PriorityCommentForm(priorities=_visible_priorities(request, country)) if may_comment else None,
+    }
+
+
+def _visible_priorities(request, country: Country):
+    return PartnerPriority.objects.visible_to(request.user).filter(country=country).select_related("theme__parent")
+
+
+def _visible_priority(request, country: Country, pk: int) -> PartnerPriority:
+    """Hidden and missing priorities answer the same 404."""
+    return get_object_or_404(PartnerPriority.objects.visible_to(request.user).select_related("owner", "theme"),
+                             pk=pk, country=country)
+
+
+def _cannot_record(request, country):
+    return render(request, "analysis/profile/priority_cannot_record.html", {"country": country}, status=403)
+
+
+def _cannot_edit(request, country, priority):
+    return render(request, "analysis/profile/priority_cannot_edit.html",
+                  {"country": country, "priority": priority}, status=403)

@@ -1,0 +1,119 @@
+"""API building blocks shared by every router: reading a JSON body, paginating, the browser session.
+
+Authentication: the session for the browser and anonymous read access to what
+is public here; bearer tokens for scripts in ``access.api``, beside the tokens
+they read. Pagination: numbered pages with links to the next and previous ones.
+"""
+
+import json
+from typing import Any, TypeVar
+
+import pydantic
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Field, Schema
+from ninja.errors import HttpError
+from ninja.errors import ValidationError as InputError
+from ninja.openapi.schema import REF_TEMPLATE
+from ninja.pagination import PaginationBase
+from ninja.security import SessionAuth
+from ninja.utils import check_csrf
+
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+# Keeps the SQL offset far from any integer limit however large the page asked for.
+MAX_PAGE_NUMBER = 1_000_000
+
+SchemaT = TypeVar("SchemaT", bound=Schema)
+
+
+def read_json_body(request: HttpRequest, schema: type[SchemaT]) -> SchemaT:
+    """The JSON body validated by ``schema``, for an operation that reads it itself.
+
+    An operation reads its body only once it found the record it changes, so
+    that a hidden record answers 404 whatever the body holds. Broken JSON
+    answers 400; a body the schema refuses answers 422 located in ``body``.
+    """
+    try:
+        data = json.loads(request.body or b"{}")
+    except (ValueError, UnicodeDecodeError) as error:
+        raise HttpError(400, _("The request body is not valid JSON.")) from error
+    try:
+        return schema.model_validate(data, context={"request": request})
+    except pydantic.ValidationError as error:
+        raise InputError([
+            {"type": item["type"], "loc": ["body", *item["loc"]], "msg": item["msg"]}
+            for item in error.errors(include_url=False)
+        ]) from error
+
+
+def json_body_openapi(schema: type[Schema]) -> dict[str, Any]:
+    """The OpenAPI description of a body read by ``read_json_body`` (``openapi_extra``)."""
+    json_schema = schema.model_json_schema(ref_template=REF_TEMPLATE)
+    json_schema.pop("$defs", None)
+    return {"requestBody": {"required": True,
+                            "content": {"application/json": {"schema": json_schema}}}}
+
+
+class BrowserSessionAuth(SessionAuth):
+    """The logged-in browser session; unsafe methods need the CSRF token.
+
+    Requests without a logged-in session skip the CSRF check, so that an
+    anonymous script trying to write is told to authenticate (401) rather
+    than about a CSRF token it has no use for.
+    """
+
+    def _get_key(self, request):
+        if not request.user.is_authenticated:
+            return None
+        if not getattr(request, "_ninja_csrf_exempt", False) and check_csrf(request):
+            raise HttpError(403, _("CSRF check failed: send the X-CSRFToken header."))
+        return request.COOKIES.get(self.param_name)
+
+
+session_auth = BrowserSessionAuth(csrf=True)
+
+
+def anonymous_reader(request):
+    """Lets anyone read: reads are then limited to public records by visible_to."""
+    if request.method in SAFE_METHODS:
+        if not request.user.is_authenticated:
+            request.user = AnonymousUser()
+        return request.user
+    return None
+
+
+class NumberedPagination(PaginationBase):
+    """``?page=2&page_size=50``, answered with count, next, previous and items."""
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=MAX_PAGE_NUMBER, description="Page number, from 1.")
+        page_size: int = Field(
+            settings.PAGE_SIZE, ge=1, le=settings.API_MAX_PAGE_SIZE,
+            description=f"Items per page, at most {settings.API_MAX_PAGE_SIZE}.",
+        )
+
+    class Output(Schema):
+        count: int = Field(description="Items on all pages together.")
+        next: str | None = Field(description="URL of the next page, if any.")
+        previous: str | None = Field(description="URL of the previous page, if any.")
+        items: list[Any]
+
+    def paginate_queryset(self, queryset: QuerySet, pagination: Input, request, **params):
+        offset = (pagination.page - 1) * pagination.page_size
+        count = queryset.count()
+        has_next = offset + pagination.page_size < count
+        return {
+            "count": count,
+            "next": _page_url(request, pagination.page + 1) if has_next else None,
+            "previous": _page_url(request, pagination.page - 1) if pagination.page > 1 else None,
+            "items": queryset[offset: offset + pagination.page_size],
+        }
+
+
+def _page_url(request, page: int) -> str:
+    query = request.GET.copy()
+    query["page"] = str(page)
+    return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")

@@ -1,0 +1,1 @@
+"""IATI pages: uploading a file and following its import, and the IATI download of the engagement list."""
