@@ -12,13 +12,14 @@ from datetime import date
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Count, Prefetch
 from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from partnerhub.analysis.models import PartnerPriority
-from partnerhub.core.confidential import registered
+from partnerhub.core.confidential import register, registered
 from partnerhub.core.querysets import ScopedQuerySet, UnscopedQuery, unrestricted_block
 from partnerhub.geo.models import Country
 from partnerhub.registry.models import Engagement, EngagementLink, Instrument, MoneyLine, Theme
@@ -236,3 +237,8 @@ def test_a_reverse_relation_to_records_with_a_sharing_level_of_their_own_is_not_
         instrument.engagements.count()
     with pytest.raises(UnscopedQuery, match="registry.Engagement"):
         list(Country.objects.prefetch_related("engagements").filter(iso3="MAR"))
+
+
+def test_a_child_cannot_be_reached_from_a_parent_model_through_what_is_not_a_parent():
+    with pytest.raises(ImproperlyConfigured, match="EngagementLink.target leads from a parent"):
+        register("registry.EngagementLink", parents=("source",), factory="tests.core.factories.hidden_link")

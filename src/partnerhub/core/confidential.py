@@ -87,7 +87,19 @@ def _check_child(entry: ConfidentialEntry) -> None:
     for path in entry.parents:
         if not entry.model._meta.get_field(path).many_to_one:
             raise ImproperlyConfigured(f"{entry.label}.{path} is no foreign key to the record it is read through")
+    _check_no_other_way_from_a_parent(entry)
     _check_manager(entry, ChildQuerySet)
+
+
+def _check_no_other_way_from_a_parent(entry: ConfidentialEntry) -> None:
+    """A query from a parent instance passes as read through it (``ChildQuerySet._add_hints``):
+    so every reverse relation from a parent model must be one of the registered parents."""
+    parent_models = tuple(entry.parent_models())
+    for field in entry.model._meta.get_fields():
+        if (field.many_to_one and field.name not in entry.parents and field.related_model in parent_models
+                and not field.remote_field.hidden):
+            raise ImproperlyConfigured(f"{entry.label}.{field.name} leads from a parent without being one of its "
+                                       f"parents: register it, or give it related_name='+'")
 
 
 def _check_manager(entry: ConfidentialEntry, queryset_class: type) -> None:
