@@ -259,7 +259,7 @@ def test_others_comment_on_a_priority_they_may_not_change(client, cast):
     url = reverse("analysis:priority_comment", args=["MAR"])
     response = client.post(url, {"priority": priority.pk, "text": "Propose: add the 2025 diaspora strategy."})
     assert response.status_code == 302
-    comment = PriorityComment.objects.get()
+    comment = PriorityComment.objects.unrestricted("test").get()
     assert (comment.priority, comment.organisation, comment.author) == (
         priority, cast.eu_delegation_morocco, cast.coordinator)
     assert Event.objects.filter(name="priority.commented", object_id=priority.pk).exists()
@@ -280,4 +280,4 @@ def test_a_comment_on_a_hidden_or_empty_priority_is_refused_with_the_field_named
     client.force_login(cast.coordinator)
     response = client.post(url, {"priority": hidden.pk, "text": "  "}, follow=True)
     assert "Comment or proposal:" in response.content.decode()
-    assert not PriorityComment.objects.exists()
+    assert not PriorityComment.objects.unrestricted("test").exists()

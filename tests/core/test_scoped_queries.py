@@ -2,7 +2,9 @@
 
 ``visible_to(user)``, ``hidden_from(user)`` and ``unrestricted("why")`` are the
 three ways in; anything else raises in the tests (``STRICT_SCOPES``) and logs a
-warning in production.
+warning in production. Child rows read through a parent already in hand (a
+related manager, a prefetch) or through a scoped query of their parents
+(``of(engagement=visible)``) are scoped by it.
 """
 
 import logging
@@ -10,16 +12,19 @@ from datetime import date
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Count, Prefetch
 from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from partnerhub.analysis.models import PartnerPriority
-from partnerhub.core.querysets import UnscopedQuery, unrestricted_block
+from partnerhub.core.confidential import register, registered
+from partnerhub.core.querysets import ScopedQuerySet, UnscopedQuery, unrestricted_block
 from partnerhub.geo.models import Country
-from partnerhub.registry.models import Engagement, MoneyLine, Theme
+from partnerhub.registry.models import Engagement, EngagementLink, Instrument, MoneyLine, Theme
 from tests.support.builders import add_money
+from tests.toyapp.models import ToyNote, ToyRecord
 
 pytestmark = pytest.mark.django_db
 
@@ -152,3 +157,88 @@ def test_outside_the_tests_an_unscoped_query_runs_and_is_logged(open_record, set
     with caplog.at_level(logging.WARNING, logger="partnerhub.core.querysets"):
         assert Engagement.objects.filter(title="open").count() == 1
     assert "Unscoped query on registry.Engagement" in caplog.text
+
+
+# -- child rows ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def money_line(open_record, cast):
+    add_money(open_record, cast.commission_desk_officer, "commitment", "1000")
+    return MoneyLine.objects.unrestricted("test").get()
+
+
+@pytest.mark.parametrize("entry", registered(), ids=lambda entry: entry.label)
+def test_every_registered_model_has_a_manager_that_holds_its_queries_to_a_scope(entry):
+    queryset = entry.model._default_manager.all()
+    assert isinstance(queryset, ScopedQuerySet)
+    with pytest.raises(UnscopedQuery, match=entry.model._meta.label):
+        queryset.exists()
+    for scoped in (queryset.visible_to(AnonymousUser()), queryset.hidden_from(AnonymousUser()),
+                   queryset.unrestricted("test")):
+        scoped.exists()
+
+
+def test_a_raw_query_on_child_rows_raises(money_line):
+    with pytest.raises(UnscopedQuery, match="registry.MoneyLine"):
+        MoneyLine.objects.filter(kind="commitment").count()
+
+
+def test_child_rows_read_through_visible_to_of_their_parents(money_line, cast):
+    assert list(MoneyLine.objects.visible_to(cast.outsider)) == [money_line]
+    assert not MoneyLine.objects.hidden_from(cast.outsider).exists()
+
+
+def test_child_rows_read_from_a_parent_in_hand_are_scoped_by_it(open_record, money_line):
+    assert list(open_record.money_lines.all()) == [money_line]
+    assert open_record.money_lines.filter(kind="commitment").count() == 1
+
+
+def test_child_rows_prefetched_for_a_scoped_query_are_scoped_by_it(open_record, money_line, cast):
+    [record] = Engagement.objects.visible_to(cast.outsider).prefetch_related("money_lines")
+    assert list(record.money_lines.all()) == [money_line]
+    [record] = Engagement.objects.visible_to(cast.outsider).prefetch_related(
+        Prefetch("money_lines", queryset=MoneyLine.objects.filter(kind="commitment"), to_attr="commitments"))
+    assert record.commitments == [money_line]
+
+
+def test_child_rows_of_a_scoped_query_of_their_parents_keep_its_scope(open_record, money_line, cast):
+    visible = Engagement.objects.visible_to(cast.outsider)
+    assert list(MoneyLine.objects.of(engagement=visible)) == [money_line]
+    assert not MoneyLine.objects.of(engagement=Engagement.objects.hidden_from(cast.outsider)).exists()
+    assert not EngagementLink.objects.of(source=visible, target=visible).exists()
+    with pytest.raises(UnscopedQuery):
+        MoneyLine.objects.of(engagement=Engagement.objects.all()).count()
+
+
+def test_child_rows_are_read_through_every_parent_they_have(cast):
+    visible = Engagement.objects.visible_to(cast.outsider)
+    with pytest.raises(ValueError, match="source, target"):
+        EngagementLink.objects.of(source=visible)
+
+
+def test_an_unrestricted_query_on_child_rows_needs_a_reason():
+    with pytest.raises(ValueError, match="reason"):
+        MoneyLine.objects.unrestricted("")
+
+
+def test_a_reverse_relation_from_what_is_not_a_parent_is_not_scoped(cast):
+    record = ToyRecord.objects.create(owner=cast.german_interior, title="toy")
+    ToyNote.objects.create(record=record, organisation=cast.german_interior, text="note")
+    assert record.notes.count() == 1
+    with pytest.raises(UnscopedQuery, match="toyapp.ToyNote"):
+        cast.german_interior.toy_notes.count()
+
+
+def test_a_reverse_relation_to_records_with_a_sharing_level_of_their_own_is_not_scoped(open_record):
+    instrument = Instrument.objects.order_by("pk").first()
+    Engagement.objects.unrestricted("test").filter(pk=open_record.pk).update(instrument=instrument)
+    with pytest.raises(UnscopedQuery, match="registry.Engagement"):
+        instrument.engagements.count()
+    with pytest.raises(UnscopedQuery, match="registry.Engagement"):
+        list(Country.objects.prefetch_related("engagements").filter(iso3="MAR"))
+
+
+def test_a_child_cannot_be_reached_from_a_parent_model_through_what_is_not_a_parent():
+    with pytest.raises(ImproperlyConfigured, match="EngagementLink.target leads from a parent"):
+        register("registry.EngagementLink", parents=("source",), factory="tests.core.factories.hidden_link")

@@ -192,8 +192,8 @@ def test_money_in_eur_matches_a_hand_computed_example(imports, path):
     example = hand_checked_money_line(path, CurrencyConverter())
     assert example is not None, f"{path.name} has no transaction to check"
     _foreign, identifier, kind, amount, day, currency, expected = example
-    lines = MoneyLine.objects.filter(engagement__iati_identifier=identifier, kind=kind, amount=amount,
-                                     value_date=day, currency=currency)
+    lines = MoneyLine.objects.unrestricted("test").filter(
+        engagement__iati_identifier=identifier, kind=kind, amount=amount, value_date=day, currency=currency)
     assert lines.exists(), f"{identifier}: no {kind} of {amount} {currency} on {day}"
     assert {line.amount_eur for line in lines} == {expected}
 

@@ -70,7 +70,7 @@ def test_the_commission_sets_value_dates_apart_from_transaction_dates_in_the_rea
 
 def test_profiles_place_each_commission_transaction_in_the_year_of_its_transaction_date(commission_file, cast):
     expected = money_by_year(commission_file)
-    countries = EngagementCountry.objects.values_list("country_id", flat=True).distinct()
+    countries = EngagementCountry.objects.unrestricted("test").values_list("country_id", flat=True).distinct()
     portfolio = load_portfolio(cast.outsider, list(countries))
     identifiers = {facts.pk: facts.iati_identifier for facts in portfolio.engagements.values()}
 

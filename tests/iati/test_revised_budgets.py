@@ -68,7 +68,7 @@ def imported(cast):
 def test_only_the_revised_budget_of_a_period_becomes_money(imported):
     assert MAURITANIA_APPEAL in imported
     for identifier, budgets in imported.items():
-        lines = MoneyLine.objects.filter(engagement__iati_identifier=identifier, kind="budget")
+        lines = MoneyLine.objects.unrestricted("test").filter(engagement__iati_identifier=identifier, kind="budget")
         assert sorted(line.amount for line in lines) == counted(budgets), identifier
 
 

@@ -37,7 +37,7 @@ def looks_imported(engagement: Engagement, *, refreshed_days_ago: int = 3,
         notes="Discussed at the Rabat meeting.", import_findings=FINDINGS,
         iati_last_updated=timezone.now() - timedelta(days=10),
     )
-    EngagementTheme.objects.filter(engagement=engagement).update(
+    EngagementTheme.objects.unrestricted("test").filter(engagement=engagement).update(
         assigned_by="classifier", confidence=Decimal("0.850"), explanation=EXPLANATION,
     )
     EngagementSector.objects.bulk_create([
@@ -45,7 +45,7 @@ def looks_imported(engagement: Engagement, *, refreshed_days_ago: int = 3,
                          percentage=Decimal("60")),
         EngagementSector(engagement=engagement, vocabulary="2", code="151", percentage=Decimal("40")),
     ])
-    MoneyLine.objects.filter(engagement=engagement).update(
+    MoneyLine.objects.unrestricted("test").filter(engagement=engagement).update(
         provider_ref="XI-IATI-EC_INTPA", provider_activity="XI-IATI-EC_INTPA-2021/123",
         receiver_ref="XM-DAC-47066", receiver_activity="XM-DAC-47066-MA-77",
     )

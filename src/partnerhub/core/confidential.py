@@ -28,7 +28,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.utils.module_loading import import_string
 
-from partnerhub.core.querysets import ConfidentialQuerySet
+from partnerhub.core.querysets import ConfidentialQuerySet, ScopedQuerySet
 from partnerhub.core.types import AnyUser
 
 if TYPE_CHECKING:
@@ -126,7 +126,20 @@ def _check_child(entry: ConfidentialEntry) -> None:
     for path in entry.parents:
         if not entry.model._meta.get_field(path).many_to_one:
             raise ImproperlyConfigured(f"{entry.label}.{path} is no foreign key to the record it is read through")
+    _check_no_other_way_from_a_parent(entry)
     _check_manager(entry, ChildQuerySet)
+
+
+def _check_no_other_way_from_a_parent(entry: ConfidentialEntry) -> None:
+    """A query from a parent instance passes as read through it (``ChildQuerySet._add_hints``):
+    so every reverse relation from a parent model must be one of the registered parents."""
+    parent_models = tuple(entry.parent_models())
+    for field in entry.model._meta.get_fields():
+        if not isinstance(field, models.ForeignKey) or field.name in entry.parents:
+            continue
+        if field.related_model in parent_models and not field.remote_field.hidden:
+            raise ImproperlyConfigured(f"{entry.label}.{field.name} leads from a parent without being one of its "
+                                       f"parents: register it, or give it related_name='+'")
 
 
 def _check_manager(entry: ConfidentialEntry, queryset_class: type) -> None:
@@ -153,21 +166,56 @@ def through_models() -> list[type[models.Model]]:
     return list(dict.fromkeys(throughs))
 
 
-class ChildQuerySet(models.QuerySet[_M]):
+class ChildQuerySet(ScopedQuerySet[_M]):
     """Rows with no sharing level of their own (money, country shares, comments, overlap
-    pairs): as confidential as the record(s) their registered ``parents`` name."""
+    pairs): as confidential as the record(s) their registered ``parents`` name.
+
+    Read through a parent instance (``engagement.money_lines``, ``prefetch_related``), a
+    query is scoped already: the parent was fetched through a scope of its own.
+    """
 
     def visible_to(self, user: AnyUser | None) -> "ChildQuerySet[_M]":
-        return self.filter(self._all_parents_visible(user))
+        return self.filter(self._all_parents_visible(user))._scoped("visible_to")
 
     def hidden_from(self, user: AnyUser | None) -> "ChildQuerySet[_M]":
         """Only ever asked whether something exists, never how much or how many."""
-        return self.exclude(self._all_parents_visible(user))
+        return self.exclude(self._all_parents_visible(user))._scoped("hidden_from")
 
-    def _all_parents_visible(self, user: AnyUser | None) -> models.Q:
+    def of(self, **parents: ScopedQuerySet[Any]) -> "ChildQuerySet[_M]":
+        """The rows of the records in scoped queries of their parents, one for each
+        registered parent (``of(engagement=visible)``): as scoped as those queries,
+        without asking again who may see them."""
+        entry = self._entry()
+        if set(parents) != set(entry.parents):
+            raise ValueError(f"{entry.label} is read through {', '.join(entry.parents)}, not {', '.join(parents)}")
+        if len(parents) == 1:
+            queryset = self.filter(**{f"{path}__in": parent.values("pk") for path, parent in parents.items()})
+        else:  # Correlated: with two IN (subquery) lists SQLite compares every pair of parents.
+            queryset = self.filter(*(models.Exists(parent.filter(pk=models.OuterRef(path)))
+                                     for path, parent in parents.items()))
+        scopes = [parent._scope for parent in parents.values()]
+        if None in scopes:
+            return queryset
+        return queryset._scoped(f"through its parents ({'; '.join(dict.fromkeys(str(s) for s in scopes))})")
+
+    def _add_hints(self, **hints: Any) -> None:
+        # Django's related managers and prefetches hint the instance they read from.
+        super()._add_hints(**hints)  # type: ignore[misc]  # private method absent from the stubs
+        if self._scope is None and self._is_parent(hints.get("instance")):
+            self._scope = "through its parent"
+
+    def _is_parent(self, instance: models.Model | None) -> bool:
+        entry = entry_for(self.model)
+        return entry is not None and isinstance(instance, tuple(entry.parent_models()))
+
+    def _entry(self) -> ConfidentialEntry:
         entry = entry_for(self.model)
         if entry is None or not entry.is_child:
             raise ImproperlyConfigured(f"{self.model._meta.label} is not registered as a confidential child")
+        return entry
+
+    def _all_parents_visible(self, user: AnyUser | None) -> models.Q:
+        entry = self._entry()
         condition = models.Q()
         for path, parent in zip(entry.parents, entry.parent_models(), strict=True):
             condition &= models.Q(**{f"{path}__in": parent.objects.visible_to(user).values("pk")})

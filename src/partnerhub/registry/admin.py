@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from partnerhub.core.admin import SuperuserReadOnlyAdmin, changes_table
 from partnerhub.core.history import events_of, history_of
+from partnerhub.core.querysets import ScopedQuerySet
 from partnerhub.registry.models import (
     Engagement,
     EngagementCountry,
@@ -71,6 +72,10 @@ class ReadOnlyInline(admin.TabularInline):
 
     def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        rows = cast(ScopedQuerySet[Any], super().get_queryset(request))
+        return rows.unrestricted("the admin is for superusers, who see every record there")
 
 
 class CountryShareInline(ReadOnlyInline):

@@ -129,8 +129,8 @@ def whole_countries(country_ids, kind: str) -> dict[int, WholeCountry]:
     owners, money = {pk: owner_id for pk, owner_id, _total in rows}, {pk: total or ZERO for pk, _owner, total in rows}
     actors = ActorDirectory(owners.values())
     shares = defaultdict(list)
-    for engagement_id, country_id, share in EngagementCountry.objects.filter(
-            engagement__in=in_scope.values("pk")).order_by().values_list("engagement_id", "country_id", "share"):
+    for engagement_id, country_id, share in EngagementCountry.objects.of(
+            engagement=in_scope).order_by().values_list("engagement_id", "country_id", "share"):
         shares[engagement_id].append((country_id, share))
     amounts, counts = defaultdict(lambda: ZERO), defaultdict(int)
     for pk, owner_id in owners.items():

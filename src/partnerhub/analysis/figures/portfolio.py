@@ -18,7 +18,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import CharField, Exists, OuterRef, Q, Sum
+from django.db.models import CharField, Q, Sum
 from django.db.models.functions import Cast, Coalesce, Substr
 
 from partnerhub.registry.models import (
@@ -141,7 +141,7 @@ def _engagement_facts(visible) -> dict[int, EngagementFacts]:
 def _fractions(share_model, key: str, visible) -> dict[int, dict[int, Decimal]]:
     """Each visible engagement's shares (of countries or themes) as fractions of one."""
     shares = defaultdict(list)
-    rows = share_model.objects.filter(engagement__in=visible.values("pk")).order_by().values_list(
+    rows = share_model.objects.of(engagement=visible).order_by().values_list(
         "engagement_id", key, "share"
     )
     for engagement_id, key_id, share in rows:
@@ -156,7 +156,7 @@ def _add_money(facts: dict[int, EngagementFacts], visible) -> None:
     dated = Coalesce("transaction_date", "period_start", "value_date")
     year = Substr(Cast(dated, output_field=CharField()), 1, 4)
     rows = (
-        MoneyLine.objects.filter(engagement__in=visible.values("pk")).order_by()
+        MoneyLine.objects.of(engagement=visible).order_by()
         .values("engagement_id", "kind", year=year)
         .annotate(total=Sum("amount_eur"))
         .values_list("engagement_id", "kind", "year", "total")
@@ -171,13 +171,11 @@ def _funding_edges(facts: dict[int, EngagementFacts], visible) -> list[FundingEd
     if not facts:
         return []
     edges = []
-    # Correlated EXISTS: with two IN (subquery) lists SQLite compares every visible pair.
-    links = EngagementLink.objects.filter(
-        Exists(visible.filter(pk=OuterRef("source_id"))), Exists(visible.filter(pk=OuterRef("target_id"))),
+    links = EngagementLink.objects.of(source=visible, target=visible).filter(
         kind__in=UPSTREAM_LINK_KINDS,
     ).values_list("target_id", "source_id", "kind")
     edges.extend(FundingEdge(upstream, downstream, None, kind) for upstream, downstream, kind in links)
-    lines = MoneyLine.objects.filter(engagement__in=visible.values("pk")).filter(
+    lines = MoneyLine.objects.of(engagement=visible).filter(
         Q(kind__in=OUTGOING_FLOW_KINDS) & (~Q(receiver_activity="") | ~Q(receiver_ref=""))
         | Q(kind=MoneyKind.INCOMING) & (~Q(provider_activity="") | ~Q(provider_ref=""))
     ).order_by().values_list(*TRANSACTION_FIELDS)
@@ -238,4 +236,4 @@ def _has_undisclosed_money(in_scope, user) -> bool:
     """Whether the scope holds records with money that ``user`` may not see.
     Only the fact is told: never an amount, a count or a title."""
     hidden = in_scope.hidden_from(user)
-    return MoneyLine.objects.filter(engagement__in=hidden.values("pk")).exists()
+    return MoneyLine.objects.of(engagement=hidden).exists()

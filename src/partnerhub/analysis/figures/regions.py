@@ -77,7 +77,7 @@ def _region_fractions(visible) -> dict[int, dict[int, Decimal]]:
     country_totals = {engagement_id: sum(fractions.values(), ZERO)
                       for engagement_id, fractions in _fractions(EngagementCountry, "country_id", visible).items()}
     shares = defaultdict(list)
-    rows = EngagementRegion.objects.filter(engagement__in=visible.values("pk")).order_by().values_list(
+    rows = EngagementRegion.objects.of(engagement=visible).order_by().values_list(
         "engagement_id", "region_id", "share")
     for engagement_id, region_id, share in rows:
         shares[engagement_id].append((region_id, share))
@@ -90,8 +90,8 @@ def regions_with_hidden_money(user, region_ids: Iterable[int]) -> frozenset[int]
     where, never how much or how many."""
     hidden = Engagement.objects.about_migration().hidden_from(user).filter(
         Exists(MoneyLine.objects.filter(engagement=OuterRef("pk"))))
-    return frozenset(EngagementRegion.objects.filter(
-        region_id__in=list(region_ids), engagement__in=hidden.values("pk")
+    return frozenset(EngagementRegion.objects.of(engagement=hidden).filter(
+        region_id__in=list(region_ids)
     ).order_by().values_list("region_id", flat=True).distinct())
 
 

@@ -13,7 +13,7 @@ from partnerhub.access.models import Organisation
 from partnerhub.core.history import record_change
 from partnerhub.core.models import ObjectChange
 from partnerhub.geo.models import Country
-from partnerhub.overlaps.finder.portfolio import NO_END, NO_START, Portfolio, ThemeTree
+from partnerhub.overlaps.finder.portfolio import NO_END, NO_START, OVERLAP_FINDER, Portfolio, ThemeTree
 from partnerhub.overlaps.models import OverlapDecision, OverlapPair
 from partnerhub.registry.models import EngagementCountry, Theme
 
@@ -171,7 +171,7 @@ def save_found_pairs(found: list[FoundPair], country: Country | None, portfolio:
             elif _refresh_if_changed(earlier, pair, refreshed):
                 report.updated += 1
         _create(created, now)
-        OverlapPair.objects.bulk_update(refreshed, REFRESHED_FIELDS, batch_size=SAVE_BATCH)
+        OverlapPair.objects.unrestricted(OVERLAP_FINDER).bulk_update(refreshed, REFRESHED_FIELDS, batch_size=SAVE_BATCH)
         _reopen(reopened, portfolio, now)
         _replace_countries(matched)
         report.removed = _remove_pending([pair for pair in stored.values()
@@ -184,10 +184,10 @@ def _stored_pairs(country: Country | None) -> dict[tuple[int, int], StoredPair]:
     """The pairs this run may change: all of them, or those sharing ``country`` (stored as sharing
     it, or with both sides in it now). They stay locked until the run has saved, so that a decision
     taken meanwhile waits rather than being overwritten (PostgreSQL; SQLite has one writer anyway)."""
-    pairs = OverlapPair.objects.all()
+    pairs = OverlapPair.objects.unrestricted(OVERLAP_FINDER)
     if country is not None:
         in_country = EngagementCountry.objects.filter(country=country)
-        pairs = OverlapPair.objects.filter(pk__in=OverlapPair.objects.filter(
+        pairs = OverlapPair.objects.unrestricted(OVERLAP_FINDER).filter(pk__in=OverlapPair.objects.filter(
             Q(countries=country)
             | Q(Exists(in_country.filter(engagement=OuterRef("first"))),
                 Exists(in_country.filter(engagement=OuterRef("second"))))
@@ -264,7 +264,7 @@ def _reopen(reopened: list[tuple[StoredPair, FoundPair]], portfolio: Portfolio, 
             decision=OverlapDecision.PENDING, decision_note="", decided_by=None, decided_at=None, found_at=now))
         record_change(updated[-1], ObjectChange.Action.UPDATE, {"decision": earlier.decision},
                       {"decision": OverlapDecision.PENDING}, user=None)
-    OverlapPair.objects.bulk_update(updated, REOPENED_FIELDS, batch_size=SAVE_BATCH)
+    OverlapPair.objects.unrestricted(OVERLAP_FINDER).bulk_update(updated, REOPENED_FIELDS, batch_size=SAVE_BATCH)
 
 
 def _replace_countries(matched: list[tuple[StoredPair, FoundPair]]) -> None:
@@ -283,6 +283,6 @@ def _remove_pending(pairs: list[StoredPair]) -> int:
     """Pending pairs this run no longer finds; decided pairs stay (the decision is history)."""
     ids = [pair.pk for pair in pairs]
     for start in range(0, len(ids), SAVE_BATCH):
-        OverlapPair.objects.filter(pk__in=ids[start:start + SAVE_BATCH],
-                                   decision=OverlapDecision.PENDING).delete()
+        OverlapPair.objects.unrestricted(OVERLAP_FINDER).filter(pk__in=ids[start:start + SAVE_BATCH],
+                                                                decision=OverlapDecision.PENDING).delete()
     return len(ids)

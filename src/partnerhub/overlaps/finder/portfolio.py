@@ -48,11 +48,11 @@ class Portfolio:
 
 def load_portfolio() -> Portfolio:
     """Five bulk queries, whatever the size of the registry."""
-    countries = _grouped(EngagementCountry.objects.filter(country__is_eu_member=False)
+    countries = _grouped(EngagementCountry.objects.unrestricted(OVERLAP_FINDER).filter(country__is_eu_member=False)
                          .values_list("engagement_id", "country_id"))
-    themes = _grouped(EngagementTheme.objects.values_list("engagement_id", "theme_id"))
-    implementers = _grouped(Participation.objects.filter(role=ParticipationRole.IMPLEMENTER)
-                            .values_list("engagement_id", "organisation_id"))
+    themes = _grouped(EngagementTheme.objects.unrestricted(OVERLAP_FINDER).values_list("engagement_id", "theme_id"))
+    implementers = _grouped(Participation.objects.unrestricted(OVERLAP_FINDER)
+                            .filter(role=ParticipationRole.IMPLEMENTER).values_list("engagement_id", "organisation_id"))
     rows = list(_comparable_engagements().order_by("pk").values_list(
         "pk", "owner_id", "title", "description", "start_date", "end_date", "iati_extra__narratives__title"))
     portfolio = Portfolio(
@@ -98,9 +98,11 @@ def fingerprint(owner_id: int, title: str, description: str, start: date | None,
 def current_fingerprints(engagement_ids: Iterable[int]) -> dict[int, str]:
     """The fingerprints of a few engagements as they are now (for a decision)."""
     ids = list(engagement_ids)
-    countries = _grouped(EngagementCountry.objects.filter(engagement_id__in=ids, country__is_eu_member=False)
+    countries = _grouped(EngagementCountry.objects.unrestricted(OVERLAP_FINDER)
+                         .filter(engagement_id__in=ids, country__is_eu_member=False)
                          .values_list("engagement_id", "country_id"))
-    themes = _grouped(EngagementTheme.objects.filter(engagement_id__in=ids).values_list("engagement_id", "theme_id"))
+    themes = _grouped(EngagementTheme.objects.unrestricted(OVERLAP_FINDER).filter(engagement_id__in=ids)
+                      .values_list("engagement_id", "theme_id"))
     rows = Engagement.objects.unrestricted(OVERLAP_FINDER).filter(pk__in=ids).values_list(
         "pk", "owner_id", "title", "description", "start_date", "end_date")
     return {pk: fingerprint(owner, title, description, start, end, countries[pk], themes[pk])

@@ -83,7 +83,8 @@ def attach_commitments(engagements: Iterable[Any]) -> None:
     only (one query, however many rows; the count stays a plain COUNT). Rows get the total as an
     attribute of their own, which the model's type does not know."""
     totals = dict(
-        MoneyLine.objects.filter(engagement__in=[e.pk for e in engagements], kind=MoneyKind.COMMITMENT)
+        MoneyLine.objects.unrestricted("the page's rows, just read through visible_to")
+        .filter(engagement__in=[e.pk for e in engagements], kind=MoneyKind.COMMITMENT)
         .values("engagement").annotate(total=Sum("amount_eur")).values_list("engagement", "total")
     )
     for engagement in engagements:
