@@ -3,7 +3,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import translation
 
-from tests.personas import build_cast
+from tests.support.clients import ApiClient, api_with_session, api_with_token
+from tests.support.personas import build_cast
 
 
 def pytest_configure(config):
@@ -33,6 +34,23 @@ def django_db_setup(django_db_setup, django_db_blocker):
 @pytest.fixture
 def cast(db):
     return build_cast()
+
+
+@pytest.fixture
+def anonymous_api() -> ApiClient:
+    return api_with_session(None)
+
+
+@pytest.fixture
+def token_api():
+    """``token_api(user)``: a client authenticated by a fresh bearer token of ``user``."""
+    return api_with_token
+
+
+@pytest.fixture
+def session_api():
+    """``session_api(user)``: a logged-in browser session (CSRF not enforced)."""
+    return api_with_session
 
 
 @pytest.fixture(autouse=True)

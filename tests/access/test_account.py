@@ -7,18 +7,13 @@ from django.urls import reverse
 
 from partnerhub.access.models import ApiToken
 from partnerhub.core.models import Event
-from tests.personas import PASSWORD
+from tests.support.clients import logged_in
 
 pytestmark = pytest.mark.django_db
 
 ACCOUNT_URL = reverse("access:account")
 CREATE_TOKEN_URL = reverse("access:token_create")
 RAW_KEY = re.compile(r"ph_[A-Za-z0-9_-]{20,}")
-
-
-def logged_in(client, user):
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 def revoke_url(token: ApiToken) -> str:

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from partnerhub import settings as production_settings
 from partnerhub.access.models import ApiToken
-from tests.personas import PASSWORD
+from tests.support.personas import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 from partnerhub.analysis.figures.balance import INTERESTS, Balance, InterestPart
 from partnerhub.analysis.figures.profile import country_profile
 from partnerhub.geo.models import Country
-from tests.analysis.portfolios import money, record
-from tests.web.builders import client_for
+from tests.support.builders import money, record
+from tests.support.clients import client_for
 
 pytestmark = pytest.mark.django_db
 

@@ -26,7 +26,7 @@ from partnerhub.overlaps.models import OverlapPair
 from partnerhub.overlaps.queries import overlaps_for_country
 from partnerhub.registry.models import Engagement, Instrument, Theme
 from partnerhub.web.templatetags.hub import eur
-from tests.analysis.portfolios import money, record
+from tests.support.builders import money, record
 
 pytestmark = pytest.mark.django_db
 

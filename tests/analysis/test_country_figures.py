@@ -11,8 +11,8 @@ from partnerhub.analysis.figures.profile import country_profile
 from partnerhub.analysis.models import PartnerPriority
 from partnerhub.geo.models import Country
 from partnerhub.registry.models import MoneyLine, Theme
-from tests.analysis.portfolios import money, record
-from tests.personas import make_user
+from tests.support.builders import money, record
+from tests.support.personas import make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,8 @@ import pytest
 
 from partnerhub.analysis.models import PartnerPriority
 from partnerhub.core.models import Event
-from tests.analysis.portfolios import money, record
-from tests.api.helpers import error_locations
+from tests.support.builders import money, record
+from tests.support.clients import error_locations
 
 pytestmark = pytest.mark.django_db
 

@@ -13,8 +13,8 @@ from partnerhub.analysis.models import PartnerPriority, PriorityComment
 from partnerhub.core.models import Event, ObjectChange
 from partnerhub.geo.models import Country
 from partnerhub.registry.models import Theme
-from tests.analysis.portfolios import money, record
-from tests.personas import make_user
+from tests.support.builders import money, record
+from tests.support.personas import make_user
 
 pytestmark = pytest.mark.django_db
 

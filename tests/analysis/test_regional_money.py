@@ -28,9 +28,9 @@ from partnerhub.analysis.figures.regions import region_fractions
 from partnerhub.geo.models import Country, RecipientRegion, Route
 from partnerhub.iati.services import import_iati_files
 from partnerhub.registry.models import Engagement, EngagementCountry, EngagementRegion
-from tests.analysis.portfolios import money, record
-from tests.iati.conftest import SHARED_ACTIVITIES
-from tests.web.builders import client_for
+from tests.iati.documents import SHARED_ACTIVITIES
+from tests.support.builders import money, record
+from tests.support.clients import client_for
 
 pytestmark = pytest.mark.django_db
 

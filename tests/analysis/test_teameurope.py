@@ -42,9 +42,9 @@ from partnerhub.analysis.figures.profile import country_profile
 from partnerhub.analysis.figures.teameurope import CountryRow, country_portfolios, ranked_by_balance, sorted_rows
 from partnerhub.geo.models import Country, Route
 from partnerhub.registry.models import Engagement
-from tests.analysis.portfolios import money, record
-from tests.personas import make_user
-from tests.web.builders import client_for
+from tests.support.builders import money, record
+from tests.support.clients import client_for
+from tests.support.personas import make_user
 
 pytestmark = pytest.mark.django_db
 

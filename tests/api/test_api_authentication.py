@@ -5,7 +5,7 @@ from django.test import Client
 
 from partnerhub.access.models import ApiToken
 from partnerhub.registry.models import Engagement
-from tests.api.helpers import ApiClient, ids_of
+from tests.support.clients import ApiClient, ids_of
 
 pytestmark = pytest.mark.django_db
 

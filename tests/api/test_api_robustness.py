@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from partnerhub.registry.models import Engagement
-from tests.api.helpers import error_locations
+from tests.support.clients import error_locations
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from django.http import QueryDict
 
 from partnerhub.registry.filters import EngagementFilter
 from partnerhub.registry.models import Engagement, Instrument
-from tests.api.helpers import error_locations, ids_of
+from tests.support.clients import error_locations, ids_of
 
 pytestmark = pytest.mark.django_db
 

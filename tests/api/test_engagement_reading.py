@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from partnerhub.core.history import events_of
 from partnerhub.registry.models import Engagement
 from partnerhub.registry.services import MoneyInput, input_from_engagement, update_engagement
-from tests.api.helpers import error_locations, ids_of
+from tests.support.clients import error_locations, ids_of
 
 pytestmark = pytest.mark.django_db
 

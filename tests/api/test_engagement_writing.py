@@ -6,7 +6,7 @@ import pytest
 from partnerhub.core.history import events_of, history_of
 from partnerhub.core.models import ObjectChange
 from partnerhub.registry.models import Engagement
-from tests.api.helpers import error_locations
+from tests.support.clients import error_locations
 
 pytestmark = pytest.mark.django_db
 

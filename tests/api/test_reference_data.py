@@ -3,7 +3,7 @@
 import pytest
 
 from partnerhub.geo.models import Country, Route
-from tests.api.helpers import error_locations
+from tests.support.clients import error_locations
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,6 @@ import shutil
 
 import pytest
 
-from tests.personas import PASSWORD
-
 CHROMIUM = os.environ.get("PARTNERHUB_CHROMIUM", "/usr/bin/chromium")
 
 
@@ -37,17 +35,6 @@ def browser():
         chromium.close()
     if previous is None:
         del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
-
-
-def log_in(browser, live_server, username):
-    context = browser.new_context(locale="en-GB")
-    page = context.new_page()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_load_state()
-    return page
 
 
 @pytest.fixture(autouse=True)

@@ -5,7 +5,7 @@ components and the Swagger UI of the API documentation."""
 
 import pytest
 
-from tests.browser.conftest import log_in
+from tests.support.browser import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
-from tests.analysis.portfolios import money, record
-from tests.browser.conftest import log_in
+from tests.support.browser import log_in
+from tests.support.builders import money, record
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -9,7 +9,7 @@ PARTNERHUB_REQUIRE_BROWSER is set (as in .ci/run), where it fails.
 
 import pytest
 
-from tests.browser.conftest import log_in
+from tests.support.browser import log_in
 
 TITLE = "Bilateral readmission talks — confidential track 2026"
 

@@ -3,8 +3,8 @@ window's edge, so no column is clipped or needs a sideways scroll to be read."""
 
 import pytest
 
-from tests.analysis.portfolios import money, record
-from tests.browser.conftest import log_in
+from tests.support.browser import log_in
+from tests.support.builders import money, record
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

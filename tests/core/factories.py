@@ -1,15 +1,24 @@
-"""One record of each registered confidential model, hidden from everyone outside its owner.
+"""One record of each registered confidential model, hidden from everyone outside its owner,
+and one change of it through its app's service.
 
-The registrations name these functions (``core.confidential.register(…, factory=…)``);
-the leak walker plants one record from each, with ``secret`` where a page could print it.
+The registrations name these functions (``core.confidential.register(…, factory=…, edit=…)``);
+the leak walker plants one record from each factory, with ``secret`` where a page could print it,
+and the permission tests (``test_permissions_per_model.py``) change it with its edit.
 """
 
+from dataclasses import replace
 from datetime import date
+from decimal import Decimal
 
+from partnerhub.access.models import Role
 from partnerhub.analysis.models import PartnerPriority, PriorityComment
+from partnerhub.analysis.services import comment_on_priority, update_priority
 from partnerhub.geo.models import Country, RecipientRegion
 from partnerhub.overlaps.models import OverlapPair
+from partnerhub.overlaps.services import decide_overlap
 from partnerhub.registry.models import EngagementLink, EngagementRegion, EngagementSector, Participation, Theme
+from partnerhub.registry.services import input_from_engagement, update_engagement
+from tests.support.personas import make_user
 
 HIDDEN_AMOUNT = "777777"
 
@@ -72,3 +81,57 @@ def hidden_overlap_pair(cast, *, secret: str):
                                       decision_note=secret)
     pair.countries.set([Country.objects.get(iso3="MAR")])
     return pair
+
+
+# -- one change of each, as its owner would make it through the service -------------------------------------
+
+def _update(cast, engagement, change) -> None:
+    data = input_from_engagement(engagement)
+    change(data)
+    update_engagement(engagement, data, acting_user=cast.german_ministry_editor)
+
+
+def retitle(cast, engagement) -> None:
+    _update(cast, engagement, lambda data: data.fields.update(title=f"{engagement.title} (revised)"))
+
+
+def retitle_parent(cast, row) -> None:
+    """Rows an IATI import writes change with their engagement, through its service."""
+    retitle(cast, row.engagement)
+
+
+def change_money(cast, line) -> None:
+    def double(data):
+        data.money = [replace(money, amount=money.amount * 2) for money in data.money]
+    _update(cast, line.engagement, double)
+
+
+def change_country_share(cast, share) -> None:
+    _update(cast, share.engagement, lambda data: setattr(data, "countries", [(share.country, Decimal("100"))]))
+
+
+def change_theme_share(cast, share) -> None:
+    _update(cast, share.engagement, lambda data: setattr(data, "themes", [(share.theme, Decimal("100"))]))
+
+
+def change_participation(cast, participation) -> None:
+    _update(cast, participation.engagement,
+            lambda data: setattr(data, "participations", [(participation.organisation, "funder")]))
+
+
+def change_link(cast, link) -> None:
+    _update(cast, link.source, lambda data: setattr(data, "links", [(link.target, "follows")]))
+
+
+def restate_priority(cast, priority) -> None:
+    update_priority(priority, {"description": f"{priority.description} (restated)"},
+                    acting_user=cast.german_ministry_editor)
+
+
+def comment_again(cast, comment) -> None:
+    comment_on_priority(comment.priority, "A second thought", acting_user=cast.german_ministry_editor)
+
+
+def decide_pair(cast, pair) -> None:
+    reviewer = make_user("bmi.reviewer", cast.german_interior, Role.COORDINATOR)
+    decide_overlap(pair, "complementary", note="Checked with the desk", acting_user=reviewer)

@@ -25,7 +25,7 @@ from partnerhub.overlaps.models import OverlapPair
 from partnerhub.overlaps.services import decide_overlap
 from partnerhub.registry.models import Engagement, Theme
 from partnerhub.registry.services import input_from_engagement, update_engagement
-from tests.personas import make_user
+from tests.support.personas import make_user
 
 pytestmark = pytest.mark.django_db
 

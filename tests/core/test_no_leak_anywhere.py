@@ -7,7 +7,9 @@ a comment on that priority, a possible overlap with a hidden side and a reviewer
 spreadsheet import and an API token — and one hidden record of every model registered
 as confidential (``core.confidential``), built by its registered factory. Every
 URL parameter gets real values (the planted ids, a visible id and a missing one,
-real country, route, pillar, theme and instrument codes, every file format). No
+real country, route, pillar, theme and instrument codes, every file format); where a
+parameter names a registered model's record, its values come from the planted records
+through the registration's ``urls``, so a newly registered model's pages are walked too. No
 response — page, partial, export,
 brief, API answer, error page — may mention a planted secret or print a hidden
 amount in any of the forms the hub prints amounts; hidden ids answer 404 (or
@@ -23,7 +25,6 @@ from itertools import product
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
-from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from partnerhub.access.models import ApiToken, Role
@@ -37,7 +38,9 @@ from partnerhub.overlaps.services import decide_overlap
 from partnerhub.registry.models import Engagement, EngagementRegion, Instrument, Theme
 from partnerhub.registry.services import input_from_engagement, update_engagement
 from partnerhub.sheets.models import ImportBatch
-from tests.personas import make_user
+from tests.support.addresses import addresses, naming_prefix, record_parameter
+from tests.support.clients import client_for
+from tests.support.personas import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -67,11 +70,10 @@ FILE_FORMATS = ("csv", "xlsx", "pdf", "docx")
 PARAMETER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
 API_PARAMETER = re.compile(r"\{(?P<name>[^}]+)\}")
 SKIPPED_PREFIXES = ("admin/",)  # the admin is for superusers; it has tests of its own
-# Which kind of record a route's <pk> names, by the start of the route.
-PK_KINDS = (("engagements/", "engagement"), ("overlaps/", "pair"), ("countries/", "priority"),
-            ("iati/imports/", "job"), ("import/sheet/", "batch"), ("account/tokens/", "token"))
-API_ID_KINDS = {"engagement_id": "engagement", "priority_id": "priority", "pair_id": "pair",
-                "organisation_id": "organisation"}
+# Which kind of unregistered record a route's <pk> names, by the start of the route; the
+# parameters naming registered records take their values from the registration.
+PK_KINDS = (("iati/imports/", "job"), ("import/sheet/", "batch"), ("account/tokens/", "token"))
+API_ID_KINDS = {"organisation_id": "organisation"}
 
 
 def printed_forms(amount: int) -> set[str]:
@@ -94,9 +96,10 @@ LEAK_FORMS = {form: amount for amount in HIDDEN_AMOUNTS for form in printed_form
 @dataclass
 class Planted:
     engagements: dict[str, Engagement]
-    ids: dict[str, list[tuple[str, bool]]]  # kind → [(value, hidden)]
+    ids: dict[str, list[tuple[str, bool]]]  # kind of unregistered record → [(value, hidden)]
     codes: list[str]
     registered: dict[str, object]  # model label → the hidden record planted from its factory
+    record_values: dict[str, list[tuple[str, bool]]]  # naming prefix of a registered record → [(value, hidden)]
 
 
 def route_templates(patterns=None, prefix=""):
@@ -112,6 +115,8 @@ def route_templates(patterns=None, prefix=""):
 
 
 def route_values(template: str, name: str, planted: Planted) -> list[tuple[str, bool]]:
+    if naming_prefix(template, name) in planted.record_values:
+        return planted.record_values[naming_prefix(template, name)]
     if name == "pk":
         kind = next(kind for start, kind in PK_KINDS if template.startswith(start))
         return planted.ids[kind]
@@ -156,6 +161,8 @@ def with_twin(pattern, template: str, combination) -> tuple[str, str | None]:
 
 
 def api_values(path: str, name: str, planted: Planted) -> list[tuple[str, bool]]:
+    if naming_prefix(path, name) in planted.record_values:
+        return planted.record_values[naming_prefix(path, name)]
     if name in API_ID_KINDS:
         return planted.ids[API_ID_KINDS[name]]
     if name == "iso3":
@@ -184,10 +191,6 @@ def planted(cast):
     return Planted(
         engagements=engagements,
         ids={
-            "engagement": [(str(e.pk), name != "public" and name != "widened") for name, e in engagements.items()]
-            + [missing],
-            "priority": [(str(priorities["hidden"].pk), True), (str(priorities["public"].pk), False), missing],
-            "pair": [(str(pairs["hidden"].pk), True), (str(pairs["public"].pk), False), missing],
             "job": [(str(job.pk), True), missing],
             "batch": [(str(batch.pk), True), missing],
             "token": [(str(token.pk), True), missing],
@@ -195,7 +198,23 @@ def planted(cast):
         },
         codes=[route.code, pillar.code, "RETURN-REINTEGRATION", Instrument.objects.first().code, "x"],
         registered=registered_records,
+        record_values=values_of_records([
+            *((e, name != "public" and name != "widened") for name, e in engagements.items()),
+            (priorities["hidden"], True), (priorities["public"], False), (pairs["hidden"], True),
+            (pairs["public"], False), *((record, True) for record in registered_records.values()),
+        ]),
     )
+
+
+def values_of_records(records) -> dict[str, list[tuple[str, bool]]]:
+    """For each URL parameter that names a registered record (by the route up to it), the value of
+    each planted record, whether it is hidden from the walkers, and a missing id."""
+    values: dict[str, list[tuple[str, bool]]] = {}
+    for record, hidden in records:
+        for url in addresses(record):
+            prefix, value = record_parameter(url)
+            values.setdefault(prefix, []).append((value, hidden))
+    return {prefix: [*dict.fromkeys(found), (str(MISSING_ID), True)] for prefix, found in values.items()}
 
 
 def plant_registered(cast, entries: list[ConfidentialEntry]) -> dict[str, object]:
@@ -265,13 +284,6 @@ def outsiders(cast):
     }
 
 
-def client_for(user) -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
-
-
 def body_of(response) -> str:
     """The text of an answer; the parts of an XLSX or DOCX file are read out of their zip."""
     if getattr(response, "streaming", False):
@@ -307,13 +319,15 @@ def assert_nothing_planted_changed(planted: Planted):
 
 def test_the_walker_knows_every_route_and_every_printed_form_of_an_amount(planted):
     assert {path for _method, path, _twin in api_operations(planted)} >= {
-        "/api/countries/MAR/profile", f"/api/priorities/{planted.ids['priority'][0][0]}"}
+        "/api/countries/MAR/profile", f"/api/priorities/{planted.record_values['api/priorities/<priority_id>'][0][0]}"}
     templates = [t for t in route_templates() if not t.startswith(SKIPPED_PREFIXES)]
     assert any("brief" in t for t in templates) and any("priorities" in t for t in templates)
     urls = {url for template in templates for url, _twin in concrete_urls(template, planted)}
     assert "/countries/MAR/brief.pdf" in urls and "/countries/MAR/brief.docx" in urls
-    hidden_priority = planted.ids["priority"][0][0]
+    hidden_priority = planted.record_values["countries/<iso3>/priorities/<pk>"][0][0]
     assert f"/countries/MAR/priorities/{hidden_priority}/edit/" in urls
+    walked = urls | {path for _method, path, _twin in api_operations(planted)}
+    assert {url for record in planted.registered.values() for url in addresses(record)} <= walked
     # "778 k" is found inside both "€778 k" and the French "778 k€".
     assert {"777777", "777,777", "777 777", "777\u202f777", "778 k", "0.78 m", "0,78 m"} <= set(LEAK_FORMS)
 

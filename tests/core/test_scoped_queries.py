@@ -19,7 +19,7 @@ from partnerhub.analysis.models import PartnerPriority
 from partnerhub.core.querysets import UnscopedQuery, unrestricted_block
 from partnerhub.geo.models import Country
 from partnerhub.registry.models import Engagement, MoneyLine, Theme
-from tests.web.builders import add_money
+from tests.support.builders import add_money
 
 pytestmark = pytest.mark.django_db
 

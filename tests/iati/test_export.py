@@ -16,7 +16,7 @@ from partnerhub.iati.export import iati_identifier_of, iati_xml_chunks
 from partnerhub.registry.models import Engagement, EngagementLink, EngagementSector, MoneyLine
 from partnerhub.registry.services import MoneyInput, input_from_engagement, update_engagement
 from tests.iati.export_support import XML_LANG, activities_of, exported, needs_schema, schema_errors
-from tests.web.builders import client_for
+from tests.support.clients import client_for
 
 pytestmark = pytest.mark.django_db
 

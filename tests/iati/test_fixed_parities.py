@@ -7,7 +7,7 @@ from lxml import etree
 
 from partnerhub.iati.services import import_iati_files
 from partnerhub.registry.models import Engagement
-from tests.iati.conftest import SHARED_ACTIVITIES
+from tests.iati.documents import SHARED_ACTIVITIES
 
 RED_CROSS_FILE = SHARED_ACTIVITIES / "d-portal" / "dflat_downloads_activities.xml"
 EBOLA_APPEAL = "GB-CHC-220949-D353"

@@ -28,7 +28,7 @@ from partnerhub.analysis.figures.portfolio import load_portfolio
 from partnerhub.core.models import ObjectChange
 from partnerhub.iati.services import ImportReport, import_iati_files
 from partnerhub.registry.models import DataSource, Engagement, EngagementLink, EngagementSector, MoneyLine
-from tests.iati.conftest import SHARED_ACTIVITIES
+from tests.iati.documents import SHARED_ACTIVITIES
 
 pytestmark = [
     pytest.mark.slow,

@@ -9,7 +9,7 @@ from lxml import etree
 
 from partnerhub.iati.services import import_iati_files
 from partnerhub.registry.models import Engagement, MoneyLine
-from tests.iati.conftest import SHARED_ACTIVITIES
+from tests.iati.documents import SHARED_ACTIVITIES
 
 EC_FILE = SHARED_ACTIVITIES / "dportal-covid19-2021" / "dportal_79.xml"
 KINDS = {"1": "incoming", "2": "commitment", "3": "disbursement", "4": "expenditure"}

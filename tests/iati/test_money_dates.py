@@ -18,7 +18,7 @@ from lxml import etree
 from partnerhub.analysis.figures.portfolio import load_portfolio
 from partnerhub.iati.services import import_iati_files
 from partnerhub.registry.models import Engagement, EngagementCountry
-from tests.iati.conftest import SHARED_ACTIVITIES
+from tests.iati.documents import SHARED_ACTIVITIES
 from tests.iati.export_support import activities_of, exported
 
 EC_FILE = SHARED_ACTIVITIES / "dportal-covid19-2021" / "dportal_82.xml"

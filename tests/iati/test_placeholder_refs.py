@@ -18,7 +18,7 @@ from partnerhub.iati.mapping import OrganisationReference
 from partnerhub.iati.organisations import OrganisationDirectory, canonical_ref, folded, is_placeholder_ref
 from partnerhub.iati.services import import_iati_files
 from partnerhub.registry.models import Engagement
-from tests.iati.conftest import SHARED_ACTIVITIES
+from tests.iati.documents import SHARED_ACTIVITIES
 
 PLACEHOLDERS = ("", "-", "0", "N/A", "NA", "not available")
 # Two files of the Commission's COVID-19 response where UNHCR, UNICEF, UNDP, WHO and GIZ all carry ref="N/A".

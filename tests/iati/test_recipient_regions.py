@@ -19,9 +19,9 @@ from partnerhub.iati.mapping import map_activity
 from partnerhub.iati.services import import_iati_files
 from partnerhub.registry.models import Engagement, EngagementCountry, EngagementRegion
 from partnerhub.registry.services import input_from_engagement, update_engagement
-from tests.iati.conftest import SHARED_ACTIVITIES, activity_xml
+from tests.iati.documents import SHARED_ACTIVITIES, activity_xml
 from tests.iati.export_support import activities_of, exported, needs_schema, schema_errors
-from tests.web.builders import client_for
+from tests.support.clients import client_for
 
 pytestmark = pytest.mark.django_db
 

@@ -18,9 +18,9 @@ from partnerhub.analysis.figures.portfolio import load_portfolio
 from partnerhub.iati.mapping import map_activity
 from partnerhub.iati.services import import_iati_files
 from partnerhub.registry.models import Engagement, MoneyLine
-from tests.api.helpers import ApiClient
-from tests.iati.conftest import SHARED_ACTIVITIES, activity_xml
+from tests.iati.documents import SHARED_ACTIVITIES, activity_xml
 from tests.iati.export_support import activities_of, exported
+from tests.support.clients import ApiClient
 
 FILES = [SHARED_ACTIVITIES / "d-portal" / "dflat_downloads_activities.xml",
          SHARED_ACTIVITIES / "ocha-hdx-fixtures" / "covid_dportal.xml"]

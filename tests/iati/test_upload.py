@@ -20,7 +20,7 @@ from partnerhub.iati.services import ImportProgress
 from partnerhub.iati.tasks import JobProgressRecorder, run_import_job
 from partnerhub.overlaps.models import OverlapRun
 from partnerhub.registry.models import Engagement, Provenance
-from tests.personas import make_user
+from tests.support.personas import make_user
 
 pytestmark = pytest.mark.django_db
 

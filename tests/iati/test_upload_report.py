@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from partnerhub.access.models import Organisation
 from partnerhub.iati.models import ImportJob, JobProgress
-from tests.iati.conftest import activity_xml, document_xml
+from tests.iati.documents import activity_xml, document_xml
 
 pytestmark = pytest.mark.django_db
 

@@ -21,8 +21,8 @@ from partnerhub.iati.models import ImportJob
 from partnerhub.iati.services import import_iati_files
 from partnerhub.registry.models import DataSource, Engagement, EngagementLink
 from partnerhub.registry.services import change_sharing_level
-from tests.iati.conftest import activity_xml, document_xml
-from tests.personas import make_user
+from tests.iati.documents import activity_xml, document_xml
+from tests.support.personas import make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -15,8 +15,8 @@ from partnerhub.core.sharing import SharingLevel
 from partnerhub.iati.services import import_iati_files
 from partnerhub.registry.models import Engagement
 from partnerhub.registry.services import change_sharing_level
-from tests.iati.conftest import activity_xml, document_xml
-from tests.personas import make_organisation, make_user
+from tests.iati.documents import activity_xml, document_xml
+from tests.support.personas import make_organisation, make_user
 
 GERMAN_REF, GERMAN_NAME = "XM-PH-BMI", "Federal Ministry of the Interior (Germany)"
 FRENCH_REF, FRENCH_NAME = "FR-6", "Ministry for Europe and Foreign Affairs (France)"

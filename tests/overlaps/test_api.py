@@ -6,8 +6,8 @@ import pytest
 from partnerhub.overlaps.finder import find_overlaps
 from partnerhub.overlaps.models import OverlapPair
 from partnerhub.overlaps.services import decide_overlap
-from tests.api.helpers import error_locations, ids_of
 from tests.overlaps.test_finder import AFD_TEXT, AFD_TITLE, edit, pair_of, plant, record
+from tests.support.clients import error_locations, ids_of
 
 pytestmark = pytest.mark.django_db
 

@@ -36,7 +36,7 @@ from partnerhub.overlaps.services import decide_overlap
 from partnerhub.overlaps.tasks import start_overlap_run
 from partnerhub.registry.models import Engagement, Theme
 from partnerhub.registry.services import EngagementInput, create_engagement, input_from_engagement, update_engagement
-from tests.personas import make_organisation, make_user
+from tests.support.personas import make_organisation, make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from django.db.migrations.executor import MigrationExecutor
 from partnerhub.core.models import Event
 from partnerhub.overlaps.models import OverlapPair
 from tests.core.factories import hidden_overlap_pair
-from tests.personas import Cast
+from tests.support.personas import Cast
 
 pytestmark = pytest.mark.django_db
 

@@ -24,7 +24,7 @@ from tests.overlaps.test_finder import (
     plant,
     record,
 )
-from tests.web.builders import client_for
+from tests.support.clients import client_for
 
 pytestmark = pytest.mark.django_db
 

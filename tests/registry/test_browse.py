@@ -12,7 +12,8 @@ from partnerhub.registry.services import (
     input_from_engagement,
     update_engagement,
 )
-from tests.web.builders import add_money, client_for, mark_as_demo
+from tests.support.builders import add_money, mark_as_demo
+from tests.support.clients import client_for
 
 pytestmark = pytest.mark.django_db
 

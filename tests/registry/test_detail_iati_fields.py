@@ -9,7 +9,8 @@ from django.urls import reverse
 
 from partnerhub.registry.models import Engagement, MoneyLine
 from tests.registry.imported_records import looks_imported
-from tests.web.builders import add_money, client_for
+from tests.support.builders import add_money
+from tests.support.clients import client_for
 
 pytestmark = pytest.mark.django_db
 

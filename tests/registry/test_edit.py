@@ -29,7 +29,7 @@ from partnerhub.registry.services import (
     input_from_engagement,
     update_engagement,
 )
-from tests.personas import PASSWORD
+from tests.support.clients import logged_in
 
 pytestmark = pytest.mark.django_db
 
@@ -38,11 +38,6 @@ ROW_PREFIXES = ("countries", "themes", "participations", "money", "links")
 
 
 # -- helpers -----------------------------------------------------------------
-
-def logged_in(client, user):
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
-
 
 def rows(prefix: str, *entries: dict) -> dict:
     """POST data for one formset: its management form and one entry per row."""

@@ -13,7 +13,8 @@ from openpyxl import load_workbook
 from partnerhub.core.models import Event
 from partnerhub.registry.models import Instrument
 from partnerhub.registry.services import input_from_engagement, update_engagement
-from tests.web.builders import add_money, client_for
+from tests.support.builders import add_money
+from tests.support.clients import client_for
 
 pytestmark = pytest.mark.django_db
 

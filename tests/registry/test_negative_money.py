@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 from partnerhub.registry.forms import MoneyLineForm
 from partnerhub.registry.models import Engagement, MoneyKind, MoneyLine
 from partnerhub.registry.services import MoneyInput, input_from_engagement, update_engagement
-from tests.registry.test_edit import CREATE_URL, engagement_post, logged_in, rows
+from tests.registry.test_edit import CREATE_URL, engagement_post, rows
+from tests.support.clients import logged_in
 
 pytestmark = pytest.mark.django_db
 

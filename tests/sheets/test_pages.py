@@ -7,18 +7,13 @@ from django.urls import reverse
 from partnerhub.core.history import history_of
 from partnerhub.registry.models import Engagement
 from partnerhub.sheets.models import ImportBatch
-from tests.personas import PASSWORD
 from tests.sheets.builders import csv_bytes, engagement_row, rewritten_xlsx, xlsx_bytes
+from tests.support.clients import logged_in
 
 pytestmark = pytest.mark.django_db
 
 UPLOAD_URL = reverse("sheets:upload")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def logged_in(client, user):
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 def upload(client, organisation, data: bytes, name: str = "bmi.xlsx"):

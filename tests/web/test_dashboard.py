@@ -7,9 +7,9 @@ from django.urls import reverse
 from lxml import html as lxml_html
 
 from partnerhub.access.models import Role
-from tests.analysis.portfolios import money, record
-from tests.personas import make_user
-from tests.web.builders import add_money, client_for, mark_as_demo
+from tests.support.builders import add_money, mark_as_demo, money, record
+from tests.support.clients import client_for
+from tests.support.personas import make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from partnerhub.registry.models import Engagement
-from tests.web.builders import client_for
+from tests.support.clients import client_for
 
 SOURCE = Path(__file__).resolve().parents[2] / "src" / "partnerhub"
 NAMED_FORMATS = ("DATE_FORMAT", "SHORT_DATE_FORMAT", "DATETIME_FORMAT", "SHORT_DATETIME_FORMAT")

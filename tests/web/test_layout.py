@@ -8,8 +8,8 @@ from django.contrib.messages.storage.base import Message
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from tests.personas import PASSWORD
-from tests.web.builders import client_for
+from tests.support.clients import client_for
+from tests.support.personas import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,7 @@ from partnerhub.geo.models import Country, Route
 from partnerhub.registry.models import Theme
 from partnerhub.registry.services import MoneyInput, input_from_engagement, update_engagement
 from partnerhub.settings import PACKAGE_DIR
-from tests.web.builders import client_for
+from tests.support.clients import client_for
 
 pytestmark = pytest.mark.django_db
 

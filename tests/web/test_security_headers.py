@@ -7,7 +7,7 @@ from lxml import html as lxml_html
 from partnerhub.core.sharing import SharingLevel
 from partnerhub.geo.models import Route
 from partnerhub.registry.models import Theme
-from tests.web.builders import client_for
+from tests.support.clients import client_for
 
 pytestmark = pytest.mark.django_db
 

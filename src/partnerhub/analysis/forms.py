@@ -6,7 +6,7 @@ Coordinators and administrators of EU-side organisations record them for any
 partner country; editors (and above) of a partner country's own authorities
 record them for their country. The organisation recording a priority owns it,
 and only that organisation's editors change, widen or remove it
-(``priority_services``).
+(``services``).
 """
 
 from collections.abc import Iterable

@@ -12,11 +12,16 @@ by hand anywhere else:
 * the audience kept with each change of a child's history
   (``core.history.audience_for_history``);
 * the tables whose changes make kept figures stale (``analysis/figures/cache.py``);
-* the hidden records the leak walker plants (``tests/core/test_no_leak_anywhere.py``);
+* the hidden records the leak walker plants (``tests/core/test_no_leak_anywhere.py``),
+  and the values it gives the URL parameters that name a record (``urls``);
+* the permission tests every registered model passes
+  (``tests/core/test_permissions_per_model.py``: ``factory``, ``urls``, ``edit``);
 * the text fields a search reads (``search_fields``).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
@@ -24,6 +29,18 @@ from django.db import models
 from django.utils.module_loading import import_string
 
 from partnerhub.core.querysets import ConfidentialQuerySet
+
+
+@dataclass(frozen=True)
+class RecordUrls:
+    """The addresses of one record, "" where it has none: its own ``page`` (hidden → 404), the
+    ``change_page`` where it is changed (read-only → 403), and its ``api`` path (GET reads it, the
+    other methods on it and on the paths below it change it). A child row without addresses is
+    read on its parents' pages."""
+
+    page: str = ""
+    change_page: str = ""
+    api: str = ""
 
 
 @dataclass(frozen=True)
@@ -38,6 +55,10 @@ class ConfidentialEntry:
     # "module.function" building one record hidden from outsiders: ``factory(cast, secret=…)``.
     # A dotted path, so that the product never imports the tests.
     factory: str = ""
+    # ``urls(record) -> RecordUrls``, for models with pages or API operations of their own.
+    urls: Callable[[Any], RecordUrls] | None = None
+    # "module.function" changing a record through its app's service: ``edit(cast, record)``.
+    edit: str = ""
 
     @property
     def model(self) -> type[models.Model]:
@@ -55,14 +76,23 @@ class ConfidentialEntry:
             raise ImproperlyConfigured(f"{self.label} is registered as confidential without a test factory")
         return import_string(self.factory)(cast, secret=secret)
 
+    def urls_of(self, record) -> RecordUrls:
+        return self.urls(record) if self.urls is not None else RecordUrls()
+
+    def change(self, cast, record) -> None:
+        if not self.edit:
+            raise ImproperlyConfigured(f"{self.label} is registered as confidential without a test edit")
+        import_string(self.edit)(cast, record)
+
 
 _entries: dict[str, ConfidentialEntry] = {}
 
 
 def register(label: str, *, parents: tuple[str, ...] = (), partner_countries: str = "",
-             search_fields: tuple[str, ...] = (), factory: str = "") -> ConfidentialEntry:
+             search_fields: tuple[str, ...] = (), factory: str = "",
+             urls: Callable[[Any], RecordUrls] | None = None, edit: str = "") -> ConfidentialEntry:
     """Declares ``label`` ("app.Model") confidential; called from the app's ``ready()``."""
-    entry = ConfidentialEntry(label, tuple(parents), partner_countries, tuple(search_fields), factory)
+    entry = ConfidentialEntry(label, tuple(parents), partner_countries, tuple(search_fields), factory, urls, edit)
     if entry.is_child:
         _check_child(entry)
     else:

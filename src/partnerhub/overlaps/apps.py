@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 FACTORIES = "tests.core.factories"
@@ -14,4 +15,13 @@ class OverlapsConfig(AppConfig):
 
         # A possible overlap exists for a reader only when both engagements do.
         register("overlaps.OverlapPair", parents=("first", "second"), search_fields=("decision_note",),
-                 factory=f"{FACTORIES}.hidden_overlap_pair")
+                 factory=f"{FACTORIES}.hidden_overlap_pair", urls=overlap_urls, edit=f"{FACTORIES}.decide_pair")
+
+
+def overlap_urls(pair):
+    """Decisions on a pair are taken on its page."""
+    from partnerhub.core.confidential import RecordUrls
+
+    return RecordUrls(page=reverse("overlaps:overlap_detail", args=[pair.pk]),
+                      change_page=reverse("overlaps:overlap_detail", args=[pair.pk]),
+                      api=reverse("api:get_overlap", args=[pair.pk]))

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from partnerhub.core.confidential import ConfidentialChild
+from partnerhub.core.jobs import Job, status_field
 
 
 class OverlapDecision(models.TextChoices):
@@ -61,39 +62,21 @@ class OverlapPair(ConfidentialChild):
         return f"{self.first_id} ~ {self.second_id} ({self.score:.2f})"
 
 
-class OverlapRun(models.Model):
+class OverlapRun(Job):
     """One run of the overlap finder, for the whole portfolio or one partner country.
 
     Pages show when the last run finished and whether one is waiting or running;
     the report's counts cover every engagement, so they are for operators only.
     """
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("Waiting to start")
-        RUNNING = "running", _("Running")
-        DONE = "done", _("Done")
-        FAILED = "failed", _("Failed")
-
     country = models.ForeignKey(
         "geo.Country", verbose_name=_("partner country"), null=True, blank=True, on_delete=models.CASCADE,
         related_name="+", help_text=_("Empty for a run over the whole portfolio."),
     )
-    started_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("started by"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
-    )
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED,
-                              db_index=True)
-    stage = models.CharField(_("stage"), max_length=20, blank=True)
-    report = models.JSONField(_("report"), null=True, blank=True)
-    error_message = models.TextField(_("error message"), blank=True)
-    created_at = models.DateTimeField(_("queued at"), auto_now_add=True)
-    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    status = status_field(db_index=True)
 
-    class Meta:
+    class Meta(Job.Meta):
         db_table = "analysis_overlaprun"
-        ordering = ["-created_at", "-pk"]
         verbose_name = _("overlap finder run")
         verbose_name_plural = _("overlap finder runs")
 

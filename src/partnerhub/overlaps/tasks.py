@@ -18,7 +18,6 @@ from functools import partial
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
@@ -61,11 +60,9 @@ def _queue(country: Country | None, *, started_by) -> tuple[OverlapRun, bool]:
 @task()
 def run_overlap_finder(run_id: int) -> str:
     """Run a queued run, unless another worker has claimed it or it is finished."""
-    claimed = OverlapRun.objects.filter(pk=run_id, status=OverlapRun.Status.QUEUED).update(
-        status=OverlapRun.Status.RUNNING, started_at=timezone.now())
-    if not claimed:
+    run = OverlapRun.claim(run_id)
+    if run is None:
         return "skipped"
-    run = OverlapRun.objects.select_related("country").get(pk=run_id)
     execute_run(run)
     return run.status
 
@@ -77,26 +74,22 @@ def execute_run(run: OverlapRun, progress: Progress | None = None) -> OverlapRun
         report = find_overlaps(run.country, progress=RunStage(run, progress))
     except Exception as error:
         logger.exception("Overlap finder run %s failed", run.pk)
-        _end(run, OverlapRun.Status.FAILED, error_message=_(
+        run.fail(_(
             "The run stopped on an unexpected error (%(error)s). The pairs found before are unchanged; "
             "an administrator can read the details in the worker's log.") % {"error": error.__class__.__name__})
         return None
     except BaseException:
-        _end(run, OverlapRun.Status.FAILED, error_message=_("The run was interrupted: its worker stopped."))
+        run.fail(_("The run was interrupted: its worker stopped."))
         raise
-    _end(run, OverlapRun.Status.DONE, report=report.as_dict())
+    run.finish(report.as_dict())
     return report
 
 
 def record_foreground_run(country: Country | None) -> OverlapRun:
     """A run started from the command line, already running."""
-    return OverlapRun.objects.create(country=country, status=OverlapRun.Status.RUNNING, started_at=timezone.now())
-
-
-def _end(run: OverlapRun, status: str, *, report: dict | None = None, error_message: str = "") -> None:
-    run.status, run.report, run.error_message = status, report, error_message
-    run.stage, run.finished_at = "", timezone.now()
-    run.save(update_fields=["status", "report", "error_message", "stage", "finished_at"])
+    run = OverlapRun.objects.create(country=country)
+    run.start()
+    return run
 
 
 class RunStage:
@@ -109,5 +102,4 @@ class RunStage:
         if self.also is not None:
             self.also(progress)
         if progress.stage != self.run.stage:
-            self.run.stage = progress.stage
-            OverlapRun.objects.filter(pk=self.run.pk).update(stage=progress.stage)
+            self.run.advance(progress.done, progress.total, stage=progress.stage)

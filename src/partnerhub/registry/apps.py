@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 FACTORIES = "tests.core.factories"
@@ -13,10 +14,25 @@ class RegistryConfig(AppConfig):
         from partnerhub.core.confidential import register
 
         register("registry.Engagement", partner_countries="countries", search_fields=("title", "description"),
-                 factory=f"{FACTORIES}.hidden_engagement")
+                 factory=f"{FACTORIES}.hidden_engagement", urls=engagement_urls, edit=f"{FACTORIES}.retitle")
         # Rows with no sharing level of their own: as confidential as their engagement(s).
-        for model, factory in (("MoneyLine", "hidden_money_line"), ("EngagementCountry", "hidden_country_share"),
-                               ("EngagementRegion", "hidden_region_share"), ("EngagementTheme", "hidden_theme_share"),
-                               ("Participation", "hidden_participation"), ("EngagementSector", "hidden_sector")):
-            register(f"registry.{model}", parents=("engagement",), factory=f"{FACTORIES}.{factory}")
-        register("registry.EngagementLink", parents=("source", "target"), factory=f"{FACTORIES}.hidden_link")
+        for model, factory, edit in (
+            ("MoneyLine", "hidden_money_line", "change_money"),
+            ("EngagementCountry", "hidden_country_share", "change_country_share"),
+            ("EngagementRegion", "hidden_region_share", "retitle_parent"),
+            ("EngagementTheme", "hidden_theme_share", "change_theme_share"),
+            ("Participation", "hidden_participation", "change_participation"),
+            ("EngagementSector", "hidden_sector", "retitle_parent"),
+        ):
+            register(f"registry.{model}", parents=("engagement",), factory=f"{FACTORIES}.{factory}",
+                     edit=f"{FACTORIES}.{edit}")
+        register("registry.EngagementLink", parents=("source", "target"), factory=f"{FACTORIES}.hidden_link",
+                 edit=f"{FACTORIES}.change_link")
+
+
+def engagement_urls(engagement):
+    from partnerhub.core.confidential import RecordUrls
+
+    return RecordUrls(page=reverse("registry:engagement_detail", args=[engagement.pk]),
+                      change_page=reverse("registry:engagement_update", args=[engagement.pk]),
+                      api=reverse("api:get_engagement", args=[engagement.pk]))

@@ -1,12 +1,21 @@
-"""Hand-built portfolios for the analysis tests: every amount is chosen so that
-the expected totals can be worked out on paper."""
+"""Engagements and money built as their owners would enter them, through the services.
+
+Every amount of a hand-built portfolio is chosen so that the expected totals can
+be worked out on paper.
+"""
 
 from datetime import date
 from decimal import Decimal
 
 from partnerhub.geo.models import Country
 from partnerhub.registry.models import Engagement, Theme
-from partnerhub.registry.services import EngagementInput, MoneyInput, create_engagement
+from partnerhub.registry.services import (
+    EngagementInput,
+    MoneyInput,
+    create_engagement,
+    input_from_engagement,
+    update_engagement,
+)
 
 
 def money(kind: str, amount: str, currency: str = "EUR", *, on: date = date(2023, 3, 1), **chain) -> MoneyInput:
@@ -39,3 +48,16 @@ def record(owner, author, *, title: str, money_lines=(), countries=(("MAR", None
 
 def _decimal(share) -> Decimal | None:
     return None if share is None else Decimal(str(share))
+
+
+def add_money(engagement, author, kind: str, amount: str, currency: str = "EUR",
+              value_date: date = date(2024, 6, 3)):
+    """Adds one money line through the update service, as an editor would."""
+    data = input_from_engagement(engagement)
+    data.money.append(MoneyInput(kind, Decimal(amount), currency, value_date))
+    return update_engagement(engagement, data, acting_user=author)
+
+
+def mark_as_demo(*engagements) -> None:
+    # Demo records come from the demo loader; a flag is all the pages read.
+    Engagement.objects.unrestricted("test").filter(pk__in=[e.pk for e in engagements]).update(is_demo=True)

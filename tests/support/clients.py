@@ -1,8 +1,22 @@
-"""Clients that call the API the way scripts and browsers do, and what tests read back."""
+"""Clients that request pages and the API the way browsers and scripts do, and what tests read back."""
 
 import json
 
 from django.test import Client
+
+from partnerhub.access.models import ApiToken
+
+
+def logged_in(client: Client, user) -> Client:
+    """``client`` with ``user``'s session (an anonymous visitor when ``user`` is None)."""
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def client_for(user) -> Client:
+    """A fresh browser for ``user``, or for an anonymous visitor when ``user`` is None."""
+    return logged_in(Client(), user)
 
 
 class ApiClient:
@@ -31,6 +45,17 @@ class ApiClient:
 
     def delete(self, path):
         return self.send("DELETE", path)
+
+
+def api_with_token(user) -> ApiClient:
+    """A script authenticated by a fresh bearer token of ``user``."""
+    _token, raw = ApiToken.issue(user, "tests")
+    return ApiClient(Client(), {"Authorization": f"Bearer {raw}"})
+
+
+def api_with_session(user) -> ApiClient:
+    """A logged-in browser calling the API (CSRF not enforced); anonymous when ``user`` is None."""
+    return ApiClient(client_for(user))
 
 
 def ids_of(response) -> set[int]:
