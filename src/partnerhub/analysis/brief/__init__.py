@@ -7,20 +7,17 @@ paragraphs, tables, charts — with every text already translated and every
 amount already formatted; the DOCX writer and the PDF template render those
 same blocks, so the two files cannot disagree with each other or with the page.
 
-Charts are matplotlib PNGs drawn on the Agg canvas (no pyplot, so no figure
-stays registered in a global manager); the same bytes go into the DOCX and,
-as data: URIs, into the PDF. WeasyPrint may fetch nothing but data: URIs.
+Charts are the page's chart descriptions (``analysis.figures.charts``) drawn
+as PNG (``brief/charts.py``); the same bytes go into the DOCX and, as data:
+URIs, into the PDF. WeasyPrint may fetch nothing but data: URIs.
 """
 
 import base64
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from io import BytesIO
 
-from django.template.defaultfilters import floatformat
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
@@ -33,16 +30,26 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
 from partnerhub.access.models import Organisation
+from partnerhub.analysis.brief.charts import bar_chart_png, share_bar_png
+from partnerhub.analysis.brief.text import (
+    NO_VALUE,
+    count_text,
+    day,
+    engagement_title,
+    full_eur,
+    share_text,
+    undisclosed_suffix,
+    with_undisclosed,
+)
+from partnerhub.analysis.figures import charts
 from partnerhub.analysis.figures.profile import CountryProfile, Row
 from partnerhub.analysis.formatting import compact_eur
-from partnerhub.core.formatting import eur, percent
+from partnerhub.core.charts import BarChart
+from partnerhub.core.formatting import percent
 from partnerhub.core.sharing import SharingLevel
 from partnerhub.overlaps.sentences import explanation_sentence, previous_decision_sentence
 from partnerhub.registry.models import Interest
@@ -51,20 +58,8 @@ DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessin
 PDF_CONTENT_TYPE = "application/pdf"
 PDF_TEMPLATE = "analysis/brief/brief_pdf.html"
 TABLE_STYLE = "Light Grid Accent 1"
-NO_VALUE = "–"
-SHARE_STEP = Decimal("0.1")
 HUNDRED_PERCENT = Decimal(100)
-LONGEST_CHART_LABEL = 38
-MINIMUM_COLUMN_SLOTS = 6
 XML_ILLEGAL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-# Okabe & Ito's palette, readable with every common colour-vision deficiency.
-BLUE, ORANGE, GREEN, SKY = "#0072B2", "#E69F00", "#009E73", "#56B4E9"
-INTEREST_COLOURS = {Interest.PARTNER: ORANGE, Interest.SHARED: GREEN, Interest.EU: BLUE}
-# The partner's part first, so that the threshold line reads from the left edge.
-SHARE_BAR_ORDER = (Interest.PARTNER, Interest.SHARED, Interest.EU)
-CHART_WIDTH_INCHES = 7.2
-CHART_DPI = 150
 
 
 # -- Blocks: what both files are made of -------------------------------------------
@@ -213,44 +208,6 @@ class Brief:
     language: str
 
 
-# -- Formatting --------------------------------------------------------------------
-
-def full_eur(amount) -> str:
-    """Whole euros, as the page's tables print them."""
-    return eur(amount)
-
-
-def undisclosed_suffix(undisclosed: bool) -> str:
-    """What a total says when records the reader may not see hold money in its scope."""
-    return _("+ undisclosed") if undisclosed else ""
-
-
-def with_undisclosed(text: str, undisclosed: bool) -> tuple[str, str]:
-    return text, undisclosed_suffix(undisclosed)
-
-
-def share_text(share: Decimal | None) -> str:
-    """A share to one decimal, as the page prints it (``33.3 %``); a dash when there is nothing to share."""
-    if share is None:
-        return NO_VALUE
-    return _("%(share)s %%") % {"share": floatformat(share, 1)}
-
-
-def count_text(count) -> str:
-    """Whole counts as they are; split engagements (on several themes) to one decimal."""
-    value = Decimal(count)
-    if value == value.to_integral_value():
-        return number_format(int(value), force_grouping=True)
-    return number_format(value.quantize(SHARE_STEP), force_grouping=True)
-
-
-def day(value) -> str:
-    return date_format(value, "DATE_FORMAT") if value else NO_VALUE
-
-
-def engagement_title(engagement) -> str:
-    return _("%(title)s (demo data)") % {"title": engagement.title} if engagement.is_demo else engagement.title
-
 
 # -- Building the brief ------------------------------------------------------------
 
@@ -384,8 +341,7 @@ def _theme_blocks(profile: CountryProfile) -> list:
     _add_amount_rows(table, profile.by_theme)
     _add_total_row(table, profile)
     blocks += [Paragraph(_("Each pillar includes the themes listed under it."), tone="muted"), table]
-    pillars = [row for row in profile.by_theme if row.level == 0]
-    return [*blocks, *_chart_if_money(pillars, _("Team Europe money by pillar"), bar_chart)]
+    return [*blocks, *_chart_if_money(charts.pillar_chart(profile))]
 
 
 def _actor_blocks(profile: CountryProfile) -> list:
@@ -407,7 +363,7 @@ def _actor_blocks(profile: CountryProfile) -> list:
                     "upstream in a funding chain (see “Records netted out”)."), tone="muted"),
         table,
     ]
-    return [*blocks, *_actor_chart(profile.by_actor)]
+    return [*blocks, *_chart_if_money(charts.reported_and_counted_chart(profile))]
 
 
 def _reported_team_europe_total(profile: CountryProfile) -> str:
@@ -433,22 +389,11 @@ def _year_blocks(profile: CountryProfile) -> list:
         _("Team Europe money by year: transactions by their date, budgets by the start of their period"), _("Year"))
     _add_amount_rows(table, profile.by_year)
     _add_total_row(table, profile)
-    return [*blocks, table, *_chart_if_money(profile.by_year, _("Team Europe money by year"), column_chart)]
+    return [*blocks, table, *_chart_if_money(charts.year_chart(profile))]
 
 
-def _chart_if_money(rows: list[Row], description: str, draw) -> list:
-    if not any(row.amount for row in rows):
-        return []
-    return [Chart(draw([row.label for row in rows], [row.amount for row in rows]), description)]
-
-
-def _actor_chart(rows: list[Row]) -> list:
-    if not any(row.reported or row.amount for row in rows):
-        return []
-    labels = [row.label for row in rows]
-    series = [(_("Reported"), [row.reported for row in rows], SKY),
-              (_("Counted once"), [row.amount for row in rows], BLUE)]
-    return [Chart(grouped_bar_chart(labels, series), _("Money by actor, as reported and counted once"))]
+def _chart_if_money(chart: BarChart) -> list:
+    return [Chart(bar_chart_png(chart), chart.title)] if chart.has_amounts else []
 
 
 # -- Balance, priorities, netting ----------------------------------------------------
@@ -479,8 +424,8 @@ def _balance_blocks(profile: CountryProfile) -> list:
                                          count) % {"money": full_eur(balance.unclassified_money),
                                                    "count": count_text(count)}, tone="muted"))
     blocks.append(_balance_verdict(balance))
-    if balance.basis is not None:
-        blocks.append(Chart(share_bar(balance), _("Shares by interest, with the one-sided threshold")))
+    if (chart := charts.balance_chart(profile)) is not None:
+        blocks.append(Chart(share_bar_png(chart), _("Shares by interest, with the one-sided threshold")))
     return blocks
 
 
@@ -632,104 +577,6 @@ def _annex_blocks(profile: CountryProfile) -> list:
                     "records first.") % {"kind": profile.kind_label}
     return [*blocks, Paragraph(explanation, tone="muted"), table]
 
-
-# -- Charts ----------------------------------------------------------------------------
-
-@contextmanager
-def _figure(height_inches: float) -> Iterator[Figure]:
-    """A figure on the Agg canvas, cleared once saved so its artists are freed at once."""
-    figure = Figure(figsize=(CHART_WIDTH_INCHES, height_inches), dpi=CHART_DPI, layout="constrained")
-    FigureCanvasAgg(figure)
-    try:
-        yield figure
-    finally:
-        figure.clear()
-
-
-def _png(figure: Figure) -> bytes:
-    buffer = BytesIO()
-    figure.savefig(buffer, format="png", dpi=CHART_DPI, metadata={"Software": None})
-    return buffer.getvalue()
-
-
-def _short(label: str) -> str:
-    return label if len(label) <= LONGEST_CHART_LABEL else label[: LONGEST_CHART_LABEL - 1] + "…"
-
-
-def _plain_axes(axes, value_axis: str) -> None:
-    for side in ("top", "right"):
-        axes.spines[side].set_visible(False)
-    getattr(axes, f"{value_axis}axis").set_major_formatter(FuncFormatter(lambda value, _pos: compact_eur(value)))
-    axes.tick_params(labelsize=8)
-
-
-def bar_chart(labels: list[str], amounts: list[Decimal]) -> bytes:
-    """Horizontal bars, largest first as listed, each labelled with its compact amount."""
-    return grouped_bar_chart(labels, [("", amounts, BLUE)])
-
-
-def grouped_bar_chart(labels: list[str], series: list[tuple[str, list[Decimal], str]]) -> bytes:
-    bar_height = 0.8 / len(series)
-    with _figure(0.6 + 0.32 * len(labels) * len(series)) as figure:
-        axes = figure.add_subplot()
-        for index, (name, amounts, colour) in enumerate(series):
-            positions = [row + index * bar_height for row in range(len(labels))]
-            bars = axes.barh(positions, [float(a) for a in amounts], height=bar_height, color=colour,
-                             label=name or None)
-            axes.bar_label(bars, labels=[compact_eur(a) for a in amounts], padding=3, fontsize=7)
-        axes.set_yticks([row + bar_height * (len(series) - 1) / 2 for row in range(len(labels))],
-                        [_short(label) for label in labels])
-        axes.invert_yaxis()
-        axes.margins(x=0.18)
-        _plain_axes(axes, "x")
-        if len(series) > 1:
-            axes.legend(fontsize=8, frameon=False, loc="lower right")
-        return _png(figure)
-
-
-def column_chart(labels: list[str], amounts: list[Decimal]) -> bytes:
-    """Vertical columns, one per year; a few years keep narrow columns in the middle."""
-    with _figure(2.6) as figure:
-        axes = figure.add_subplot()
-        positions = range(len(labels))  # years are labels here, not a numeric axis
-        bars = axes.bar(positions, [float(a) for a in amounts], width=0.6, color=BLUE, tick_label=labels)
-        axes.bar_label(bars, labels=[compact_eur(a) for a in amounts], padding=2, fontsize=7)
-        padding = max(MINIMUM_COLUMN_SLOTS - len(labels), 0) / 2
-        axes.set_xlim(-0.6 - padding, len(labels) - 0.4 + padding)
-        axes.margins(y=0.15)
-        _plain_axes(axes, "y")
-        return _png(figure)
-
-
-def share_bar(balance) -> bytes:
-    """One bar of 100 %: the partner's part from the left, the threshold as a dashed line."""
-    parts = {part.interest: part for part in balance.parts}
-    use_money = balance.basis == "money"
-    with _figure(1.6) as figure:
-        axes = figure.add_subplot()
-        left = 0.0
-        for interest in SHARE_BAR_ORDER:
-            part = parts[interest]
-            share = (part.money_share if use_money else part.engagement_share) or Decimal(0)
-            axes.barh([0], [float(share)], left=left, height=0.5, color=INTEREST_COLOURS[interest],
-                      label=f"{part.label} ({share_text(share)})")
-            left += float(share)
-        _threshold_line(axes, balance.threshold)
-        axes.set_xlim(0, 100)
-        axes.set_ylim(-0.4, 0.75)
-        axes.set_yticks([])
-        axes.xaxis.set_major_formatter(FuncFormatter(lambda value, _pos: percent(Decimal(round(value)))))
-        axes.tick_params(labelsize=7)
-        for side in ("top", "right", "left"):
-            axes.spines[side].set_visible(False)
-        axes.legend(fontsize=7, frameon=False, ncols=3, loc="upper center", bbox_to_anchor=(0.5, -0.3))
-        return _png(figure)
-
-
-def _threshold_line(axes, threshold: Decimal) -> None:
-    axes.axvline(float(threshold), ymax=0.85, color="black", linestyle="--", linewidth=1)
-    axes.annotate(_("one-sided under %(threshold)s") % {"threshold": percent(threshold)}, (float(threshold), 0.55),
-                  xytext=(4, 0), textcoords="offset points", fontsize=7, va="center")
 
 
 # -- DOCX --------------------------------------------------------------------------------

@@ -1,17 +1,11 @@
-"""Template helpers for the analysis pages: compact euros, charts and map legends.
+"""Template helpers for the analysis pages: ``{% load analysis_tags %}`` then ``{{ total|compact_eur }}``.
 
-``{% load analysis_tags %}`` then ``{{ total|compact_eur }}``,
-``{% bar_chart rows title=… unit_label=… %}``, ``{% column_chart rows title=… unit_label=… %}``,
-``{% share_bar parts title=… %}``, ``{% country_locator country.iso3 %}`` and
-``{% map_legend map %}`` (the classes of a choropleth as a table, the map's text equivalent).
+Charts and maps are drawn by the ``charts`` tags of the web app.
 """
 
 from django import template
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
-from django.utils.translation import gettext as _
 
-from partnerhub.analysis import formatting, svgcharts, worldmap
+from partnerhub.analysis import formatting
 
 register = template.Library()
 
@@ -20,53 +14,3 @@ register = template.Library()
 def compact_eur(value) -> str:
     """``€12.4 m``, ``€850 k``, ``€1.2 bn``; "–" when the amount is unknown."""
     return formatting.compact_eur(value)
-
-
-@register.simple_tag
-def bar_chart(rows, *, title: str, unit_label: str) -> SafeString:
-    return svgcharts.bar_chart(rows, title=title, unit_label=unit_label)
-
-
-@register.simple_tag
-def column_chart(rows, *, title: str, unit_label: str) -> SafeString:
-    return svgcharts.column_chart(rows, title=title, unit_label=unit_label)
-
-
-@register.simple_tag
-def share_bar(parts, *, title: str) -> SafeString:
-    return svgcharts.share_bar(parts, title=title)
-
-
-@register.simple_tag
-def country_locator(iso3: str) -> SafeString:
-    return worldmap.locator(iso3)
-
-
-@register.simple_tag
-def map_legend(world_map: worldmap.Map) -> SafeString:
-    """The legend of a choropleth as a table: colour, range of amounts, number of countries."""
-    rows = format_html_join("", _LEGEND_ROW, (
-        (_swatch(legend_class.colour), legend_class.label, legend_class.count) for legend_class in world_map.classes
-    ))
-    return format_html(
-        '<table class="ecl-table ecl-table--zebra ph-map-legend"><caption class="ecl-u-sr-only">{}</caption>'
-        '<thead class="ecl-table__head"><tr class="ecl-table__row"><th scope="col" class="ecl-table__header">{}</th>'
-        '<th scope="col" class="ecl-table__header">{}</th><th scope="col" class="ecl-table__header">{}</th></tr>'
-        '</thead><tbody class="ecl-table__body">{}<tr class="ecl-table__row"><td class="ecl-table__cell">{}</td>'
-        '<td class="ecl-table__cell" colspan="2">{}</td></tr></tbody></table>',
-        _("Legend of the map"), _("Colour"), _("Amount"), _("Countries"), rows,
-        _swatch(world_map.no_amount_colour), _("No visible amount"),
-    )
-
-
-_LEGEND_ROW = (
-    '<tr class="ecl-table__row"><td class="ecl-table__cell">{}</td><td class="ecl-table__cell">{}</td>'
-    '<td class="ecl-table__cell">{}</td></tr>'
-)
-
-
-def _swatch(colour: str) -> SafeString:
-    return format_html(
-        '<svg viewBox="0 0 18 14" width="18" height="14" aria-hidden="true" focusable="false">'
-        '<rect width="18" height="14" fill="{}" stroke="#6b6b6b" stroke-width=".5"/></svg>', colour,
-    )

@@ -9,9 +9,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from partnerhub.analysis import svgcharts, worldmap
-from partnerhub.analysis.figures.balance import INTERESTS
-from partnerhub.analysis.figures.profile import SHOWN_MONEY_KINDS, country_profile
+from partnerhub.analysis.figures import charts
+from partnerhub.analysis.figures.profile import SHOWN_MONEY_KINDS, CountryProfile, country_profile
 from partnerhub.analysis.forms import (
     MONEY_PARAMETER,
     PartnerPriorityForm,
@@ -28,6 +27,7 @@ from partnerhub.analysis.services import (
     delete_priority,
     update_priority,
 )
+from partnerhub.core.charts import BarChart, ShareBar
 from partnerhub.core.visibility import can_edit, circle_of, editing_organisation_ids
 from partnerhub.geo.models import Country
 from partnerhub.overlaps.queries import overlaps_for_country
@@ -57,7 +57,6 @@ def country_profile_page(request, iso3: str):
         "money_choices": [(k, label) for k, label in MoneyKind.choices
                           if k in SHOWN_MONEY_KINDS or any(t.kind == k for t in profile.totals)],
         "charts": _charts(profile),
-        "locator": worldmap.locator(country.iso3),
         "overlaps": overlaps_for_country(request.user, country),
         "may_record_priorities": may_record_priorities(request.user, country),
         "editable_owner_ids": editing_organisation_ids(request.user),
@@ -66,29 +65,14 @@ def country_profile_page(request, iso3: str):
     return render(request, "analysis/profile/country_profile.html", context)
 
 
-def _charts(profile) -> dict[str, str]:
-    unit = _("EUR, %(kind)s, each euro counted once") % {"kind": profile.kind_label.lower()}
-
-    def bars(rows, title):
-        return svgcharts.bar_chart(
-            [svgcharts.BarRow(row.label, row.amount, href=row.href or None) for row in rows],
-            title=title, unit_label=unit,
-        )
-
+def _charts(profile: CountryProfile) -> dict[str, BarChart | ShareBar | None]:
+    """What the page's charts show; the template draws them (``{% load charts %}``)."""
     return {
-        "theme": bars([row for row in profile.by_theme if row.level == 0], _("Team Europe money by pillar")),
-        "actor": bars([row for row in profile.by_actor if row.is_team_europe], _("Team Europe money by actor")),
-        "instrument": bars(profile.by_instrument, _("Team Europe money by instrument")),
-        "year": svgcharts.column_chart(
-            [svgcharts.BarRow(row.label, row.amount, href=row.href or None) for row in profile.by_year],
-            title=_("Team Europe money by year"), unit_label=unit,
-        ),
-        "balance": svgcharts.share_bar(
-            [svgcharts.SharePart(part.label, part.money_share if profile.balance.basis == "money"
-                                 else part.engagement_share, part.interest)
-             for part in profile.balance.parts if part.interest in INTERESTS],
-            title=_("Whose interests the portfolio serves"),
-        ) if profile.balance.basis else "",
+        "theme": charts.pillar_chart(profile),
+        "actor": charts.team_europe_actor_chart(profile),
+        "instrument": charts.instrument_chart(profile),
+        "year": charts.year_chart(profile),
+        "balance": charts.balance_chart(profile),
     }
 
 

@@ -20,7 +20,6 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from partnerhub.analysis import svgcharts, worldmap
 from partnerhub.analysis.figures.cache import kept_for_circle
 from partnerhub.analysis.figures.regions import regional_scope
 from partnerhub.analysis.figures.teameurope import (
@@ -52,6 +51,7 @@ from partnerhub.analysis.forms import (
     money_choices,
     validated,
 )
+from partnerhub.core.charts import Bar, BarChart, Choropleth
 from partnerhub.geo.models import Country, RecipientRegion, Region, Route
 from partnerhub.registry.exports import csv_lines, neutralise, printable
 from partnerhub.registry.models import MoneyKind, Theme
@@ -112,16 +112,16 @@ def sort_headers(kind: str, sort: str) -> dict[str, dict]:
     return headers
 
 
-def country_map(rows: list[CountryRow], partners: list[Country], hidden, kind: str) -> worldmap.Map:
+def country_map(rows: list[CountryRow], partners: list[Country], hidden, kind: str) -> Choropleth:
     labels = {
         country.iso3: _("%(country)s (+ undisclosed)") % {"country": country.localized_name}
         for country in partners if hidden.in_country(country.pk)
     }
-    return worldmap.choropleth(
+    return Choropleth(
+        _("Team Europe money, %(kind)s, EUR counted once") % {"kind": MoneyKind(kind).label.lower()},
         {row.country.iso3: row.team_europe for row in rows},
         links={country.iso3: profile_url(country) for country in partners},
         labels=labels,
-        legend_title=_("Team Europe money, %(kind)s, EUR counted once") % {"kind": MoneyKind(kind).label.lower()},
     )
 
 
@@ -310,11 +310,11 @@ def area_context(form: MoneyForm, view: AreaView, kind: str, *, title: str, area
     }
 
 
-def country_chart(view: AreaView, kind: str):
+def country_chart(view: AreaView, kind: str) -> BarChart:
     rows = [row for row in view.countries if row.amount][:CHART_COUNTRIES]
-    return svgcharts.bar_chart(
-        [svgcharts.BarRow(row.country.localized_name, row.amount, href=row.url,
-                          note=_("+ undisclosed") if row.undisclosed else None) for row in rows],
-        title=_("Team Europe money by country, %(kind)s") % {"kind": MoneyKind(kind).label.lower()},
-        unit_label=_("EUR, each euro counted once"),
+    return BarChart(
+        _("Team Europe money by country, %(kind)s") % {"kind": MoneyKind(kind).label.lower()},
+        _("EUR, each euro counted once"),
+        tuple(Bar(row.country.localized_name, row.amount, link=row.url,
+                  note=_("+ undisclosed") if row.undisclosed else None) for row in rows),
     )

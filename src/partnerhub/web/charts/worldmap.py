@@ -8,8 +8,9 @@ longitude and latitude; the Equal Earth projection (Šavrič, Patterson & Jenny,
 fitted to a 960 × 500 view box. The paths are computed once per process;
 each map then only chooses fills, titles and links, in a few milliseconds.
 
-No JavaScript is needed: links work, the map prints, and WeasyPrint puts it in
-the PDF brief as it is.
+No JavaScript is needed: links work and the map prints. A page describes its
+map with ``partnerhub.core.charts.Choropleth`` and draws it with the
+``{% world_map %}`` tag.
 """
 
 import functools
@@ -28,6 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from partnerhub.analysis.formatting import compact_eur, to_decimal
+from partnerhub.core.charts import Choropleth
 from partnerhub.core.names import localized_country_name
 from partnerhub.geo.models import Country
 
@@ -382,18 +384,15 @@ class Map:
         return self.svg
 
 
-def choropleth(
-    values: Mapping[str, Decimal | float],
-    *,
-    links: Mapping[str, str],
-    labels: Mapping[str, str],
-    legend_title: str,
-    highlight: str | None = None,
-) -> Map:
+def choropleth(description: Choropleth) -> Map:
     """A world map of amounts in EUR per country (keys are ISO3 codes), each country a link when
-    ``links`` has one. Countries without an amount, or unknown to the country table, stay grey."""
-    amounts = {iso3: amount for iso3, value in values.items() if (amount := to_decimal(value)) is not None}
-    paint = _Paint(amounts, legend_classes(amounts.values()), links, labels, highlight)
+    the description has one. Countries without an amount, or unknown to the country table, stay grey."""
+    legend_title = description.legend_title
+    amounts = {
+        iso3: amount for iso3, value in description.values.items() if (amount := to_decimal(value)) is not None
+    }
+    paint = _Paint(amounts, legend_classes(amounts.values()), description.links, description.labels,
+                   description.highlight)
     index = country_index()
     drawn = [(feature, feature_country(feature, index)) for feature in atlas_features()]
     drawn.sort(key=lambda pair: paint.is_highlighted(pair[1]))  # the highlighted outline on top

@@ -11,8 +11,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from lxml import etree
 
-from partnerhub.analysis import worldmap
-from partnerhub.analysis.worldmap import (
+from partnerhub.core.charts import Choropleth
+from partnerhub.geo.models import Country
+from partnerhub.web.charts import worldmap
+from partnerhub.web.charts.worldmap import (
     HIGHLIGHT_COLOUR,
     NO_AMOUNT_COLOUR,
     choropleth,
@@ -24,7 +26,6 @@ from partnerhub.analysis.worldmap import (
     locator,
     ring_from_arcs,
 )
-from partnerhub.geo.models import Country
 
 pytestmark = pytest.mark.django_db
 
@@ -42,8 +43,8 @@ def shapes_by_title(svg: str) -> dict[str, etree._Element]:
 
 
 def draw(values=None, links=None, labels=None, **options):
-    return choropleth(values or {}, links=links or {}, labels=labels or {},
-                      legend_title=options.pop("legend_title", "Team Europe commitments"), **options)
+    return choropleth(Choropleth(options.pop("legend_title", "Team Europe commitments"), values or {},
+                                 links=links or {}, labels=labels or {}, **options))
 
 
 # -- TopoJSON and projection ------------------------------------------------------
@@ -276,11 +277,23 @@ def test_the_map_object_renders_as_its_svg_in_templates():
     assert Template("{{ map }}").render(Context({"map": world_map})) == world_map.svg
 
 
+def test_the_world_map_tag_draws_a_description_and_keeps_what_it_could_not_draw():
+    from django.template import Context, Template
+
+    description = Choropleth("Team Europe commitments", {"MAR": 1_000_000, "MDV": 5}, links={"MAR": "/countries/MAR/"})
+    rendered = Template(
+        "{% load charts %}{% world_map description as drawn %}{{ drawn }}|{{ drawn.not_drawn|join:',' }}"
+    ).render(Context({"description": description}))
+    svg, not_drawn = rendered.rsplit("|", 1)
+    assert svg == choropleth(description).svg and 'href="/countries/MAR/"' in svg
+    assert not_drawn == "MDV"
+
+
 def test_the_legend_table_tag_lists_classes_and_counts():
     from django.template import Context, Template
 
     world_map = draw({"MAR": 1_000_000, "TUN": 3_000_000})
-    table = Template("{% load analysis_tags %}{% map_legend map %}").render(Context({"map": world_map}))
+    table = Template("{% load charts %}{% map_legend map %}").render(Context({"map": world_map}))
     cells = re.findall(r'<td class="ecl-table__cell"[^>]*>(.*?)</td>', table)
     assert [legend_class.label for legend_class in world_map.classes][0] in cells
     assert "No visible amount" in table

@@ -1,7 +1,9 @@
-"""Charts drawn on the server as inline SVG: bars, columns by year and one bar of shares.
+"""The one SVG renderer of bar charts: bars, columns by year and one bar of shares.
 
-They need no JavaScript, keep their links, print, and go into the PDF brief as
-they are (WeasyPrint draws inline SVG). Each chart scales with its container
+It draws the descriptions of ``partnerhub.core.charts``, which pages reach
+through the ``charts`` template tags; the country brief draws the same
+descriptions with matplotlib. Charts need no JavaScript, keep their links and
+print. Each chart scales with its container
 (a view box and ``width="100%"``) and takes the page's font. Amounts are
 labelled in compact euros; every bar carries a ``<title>`` with the full label
 and amount. For assistive technology a chart is one image with a summary; the
@@ -10,7 +12,6 @@ a chart stay out of the tab order.
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.utils.formats import number_format
@@ -20,8 +21,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from partnerhub.analysis.formatting import compact_eur
+from partnerhub.core.charts import Bar, BarChart, Layout, Share, ShareBar
 
 BAR_COLOUR = "#005a64"  # the hub's brand teal: 7.6:1 against white
+# A chart comparing series reads light to dark, as the brief's: a lighter teal (3.1:1 against white),
+# the brand teal, then an ochre.
+SERIES_COLOURS = ("#4f9da6", BAR_COLOUR, "#b35806")
 TEXT_COLOUR = "#1a1d26"
 MUTED_TEXT_COLOUR = "#595959"  # 7:1 against white
 AXIS_COLOUR = "#8c8c8c"
@@ -37,21 +42,6 @@ SHARE_COLOURS = {
     "partner": ("#e66101", TEXT_COLOUR),
     "other": ("#f0f0f0", TEXT_COLOUR),
 }
-
-
-@dataclass(frozen=True)
-class BarRow:
-    label: str
-    value: Decimal | float | int | None
-    href: str | None = None
-    note: str | None = None
-
-
-@dataclass(frozen=True)
-class SharePart:
-    label: str
-    share_percent: Decimal | float | int
-    colour_key: str
 
 
 def nothing_to_chart() -> SafeString:
@@ -73,9 +63,9 @@ def _number(value) -> float:
     return number if number > 0 and number != float("inf") else 0.0
 
 
-def _scale(rows: Sequence[BarRow], length: float) -> list[float]:
-    """Each row's value as a length, the largest value taking the whole length."""
-    numbers = [_number(row.value) for row in rows]
+def _scale(bars: Sequence[Bar], length: float) -> list[float]:
+    """Each bar's value as a length, the largest value taking the whole length."""
+    numbers = [_number(bar.value) for bar in bars]
     largest = max(numbers, default=0)
     return [round(number / largest * length, 1) if largest else 0.0 for number in numbers]
 
@@ -88,16 +78,19 @@ def _svg(width: float, height: float, label: str, css_class: str, body: SafeStri
     )
 
 
-def _linked(row: BarRow, title: str, body: SafeString) -> SafeString:
-    """One row of a chart: a link to the records behind it when there is one, with its title."""
-    if row.href:
-        return format_html('<a href="{}" tabindex="-1"><title>{}</title>{}</a>', row.href, title, body)
+def _linked(bar: Bar, title: str, body: SafeString) -> SafeString:
+    """One bar of a chart: a link to the records behind it when there is one, with its title."""
+    if bar.link:
+        return format_html('<a href="{}" tabindex="-1"><title>{}</title>{}</a>', bar.link, title, body)
     return format_html("<g><title>{}</title>{}</g>", title, body)
 
 
-def _row_title(row: BarRow) -> str:
-    title = _("%(label)s: %(amount)s") % {"label": " ".join(str(row.label).split()), "amount": compact_eur(row.value)}
-    return f"{title} ({row.note})" if row.note else title
+def _bar_title(bar: Bar) -> str:
+    label = " ".join(str(bar.label).split())
+    if bar.series:
+        label = f"{label} ({bar.series})"
+    title = _("%(label)s: %(amount)s") % {"label": label, "amount": compact_eur(bar.value)}
+    return f"{title} ({bar.note})" if bar.note else title
 
 
 def _joined(parts) -> SafeString:
@@ -108,14 +101,14 @@ def _short(value: float) -> str:
     return f"{value:.1f}".rstrip("0").rstrip(".")
 
 
-def _summary(title: str, unit_label: str, rows: Sequence[BarRow]) -> str:
-    largest = max(rows, key=lambda row: _number(row.value))
+def _summary(chart: BarChart) -> str:
+    largest = max(chart.bars, key=lambda bar: _number(bar.value))
     return ngettext(
         "%(title)s (%(unit)s): %(label)s at %(amount)s.",
         "%(title)s (%(unit)s): %(count)s values, the largest %(label)s at %(amount)s.",
-        len(rows),
+        len(chart.bars),
     ) % {
-        "title": title, "unit": unit_label, "count": len(rows),
+        "title": chart.title, "unit": chart.unit, "count": len(chart.bars),
         "label": " ".join(str(largest.label).split()), "amount": compact_eur(largest.value),
     }
 
@@ -133,34 +126,76 @@ LABEL_CHARACTERS = 28
 NOTE_CHARACTERS = 22
 
 
-def bar_chart(rows: Sequence[BarRow], *, title: str, unit_label: str) -> SafeString:
-    """Horizontal bars, one per row, scaled to the largest value, the amount at the end of each bar."""
-    if not rows:
+BAR_GROUP_GAP = 10  # between the groups of a chart that compares several series
+BAR_LEGEND_ROW = 22
+
+
+def bar_chart(chart: BarChart) -> SafeString:
+    """The chart as its layout asks: horizontal bars or columns; a note when there is nothing to draw."""
+    if not chart.bars:
         return nothing_to_chart()
-    lengths = _scale(rows, BAR_CHART_WIDTH - BAR_LEFT - BAR_VALUE_SPACE)
-    bars = [
-        _bar(row, length, BAR_CAPTION_HEIGHT + index * BAR_ROW_HEIGHT)
-        for index, (row, length) in enumerate(zip(rows, lengths, strict=True))
-    ]
+    if chart.layout == Layout.COLUMNS:
+        return _column_chart(chart)
+    return _horizontal_bars(chart)
+
+
+def _horizontal_bars(chart: BarChart) -> SafeString:
+    """One bar per row, scaled to the largest value, the amount at the end of each bar; the bars of
+    several series sit together under their label, coloured by series, with a legend below."""
+    rows = _rows_in_order(chart)
+    lengths = _scale([bar for bar, _starts in rows], BAR_CHART_WIDTH - BAR_LEFT - BAR_VALUE_SPACE)
+    colours = _series_colours(chart)
+    gap = BAR_GROUP_GAP if len(colours) > 1 else 0
+    drawn, top = [], BAR_CAPTION_HEIGHT - gap
+    for (bar, starts_group), length in zip(rows, lengths, strict=True):
+        top += gap if starts_group else 0
+        drawn.append(_bar(bar, length, top, colours[bar.series], show_label=starts_group))
+        top += BAR_ROW_HEIGHT
     caption = format_html(
-        '<text x="{}" y="14" font-size="12" fill="{}">{}</text>', BAR_LEFT, MUTED_TEXT_COLOUR, unit_label
+        '<text x="{}" y="14" font-size="12" fill="{}">{}</text>', BAR_LEFT, MUTED_TEXT_COLOUR, chart.unit
     )
-    height = BAR_CAPTION_HEIGHT + len(rows) * BAR_ROW_HEIGHT + 4
-    return _svg(BAR_CHART_WIDTH, height, _summary(title, unit_label, rows), "ph-chart--bars",
-                format_html("{}{}", caption, _joined(bars)))
+    legend = _series_legend(colours, top + 8) if len(colours) > 1 else SafeString("")
+    height = top + 4 + (len(colours) * BAR_LEGEND_ROW + 8 if len(colours) > 1 else 0)
+    return _svg(BAR_CHART_WIDTH, height, _summary(chart), "ph-chart--bars",
+                format_html("{}{}{}", caption, _joined(drawn), legend))
 
 
-def _bar(row: BarRow, length: float, top: int) -> SafeString:
+def _rows_in_order(chart: BarChart) -> list[tuple[Bar, bool]]:
+    """The bars as drawn, each with whether it starts a group (and so carries the label)."""
+    if len(chart.series) == 1:
+        return [(bar, True) for bar in chart.bars]
+    return [(bar, index == 0) for _label, bars in chart.groups for index, bar in enumerate(bars)]
+
+
+def _series_colours(chart: BarChart) -> dict[str, str]:
+    series = chart.series
+    if len(series) == 1:
+        return {series[0]: BAR_COLOUR}
+    return {name: SERIES_COLOURS[index % len(SERIES_COLOURS)] for index, name in enumerate(series)}
+
+
+def _series_legend(colours: dict[str, str], top: int) -> SafeString:
+    return _joined(
+        format_html(
+            '<rect x="{}" y="{}" width="16" height="14" fill="{}"/><text x="{}" y="{}">{}</text>',
+            BAR_LEFT, top + index * BAR_LEGEND_ROW, colour, BAR_LEFT + 24, top + index * BAR_LEGEND_ROW + 12,
+            truncated(name, 60),
+        )
+        for index, (name, colour) in enumerate(colours.items())
+    )
+
+
+def _bar(bar: Bar, length: float, top: int, colour: str, *, show_label: bool) -> SafeString:
     baseline = top + BAR_THICKNESS / 2 + 5
     body = format_html(
         '<text x="{}" y="{}" text-anchor="end">{}</text>'
         '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"/>'
         '<text x="{}" y="{}">{}{}</text>',
-        BAR_LABEL_RIGHT, _short(baseline), truncated(row.label, LABEL_CHARACTERS),
-        BAR_LEFT, top, _short(length), BAR_THICKNESS, BAR_COLOUR,
-        _short(BAR_LEFT + length + 6), _short(baseline), compact_eur(row.value), _note(row.note),
+        BAR_LABEL_RIGHT, _short(baseline), truncated(bar.label, LABEL_CHARACTERS) if show_label else "",
+        BAR_LEFT, top, _short(length), BAR_THICKNESS, colour,
+        _short(BAR_LEFT + length + 6), _short(baseline), compact_eur(bar.value), _note(bar.note),
     )
-    return _linked(row, _row_title(row), body)
+    return _linked(bar, _bar_title(bar), body)
 
 
 def _note(note: str | None) -> SafeString:
@@ -182,37 +217,36 @@ COLUMN_PLOT_WIDTH = 600
 COLUMN_LABEL_CHARACTERS = 8
 
 
-def column_chart(rows: Sequence[BarRow], *, title: str, unit_label: str) -> SafeString:
+def _column_chart(chart: BarChart) -> SafeString:
     """Vertical columns in the order given (years, oldest first), the amount above each column."""
-    if not rows:
-        return nothing_to_chart()
-    slot = max(COLUMN_MIN_SLOT, COLUMN_PLOT_WIDTH / len(rows))
-    width = 2 * COLUMN_MARGIN + slot * len(rows)
+    bars = chart.bars
+    slot = max(COLUMN_MIN_SLOT, COLUMN_PLOT_WIDTH / len(bars))
+    width = 2 * COLUMN_MARGIN + slot * len(bars)
     baseline = COLUMN_TOP + COLUMN_PLOT_HEIGHT
     columns = [
-        _column(row, length, COLUMN_MARGIN + index * slot, slot, baseline)
-        for index, (row, length) in enumerate(zip(rows, _scale(rows, COLUMN_PLOT_HEIGHT), strict=True))
+        _column(bar, length, COLUMN_MARGIN + index * slot, slot, baseline)
+        for index, (bar, length) in enumerate(zip(bars, _scale(bars, COLUMN_PLOT_HEIGHT), strict=True))
     ]
     body = format_html(
         '<text x="{}" y="14" font-size="12" fill="{}">{}</text>{}'
         '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}"/>',
-        COLUMN_MARGIN, MUTED_TEXT_COLOUR, unit_label, _joined(columns),
+        COLUMN_MARGIN, MUTED_TEXT_COLOUR, chart.unit, _joined(columns),
         COLUMN_MARGIN, baseline, _short(width - COLUMN_MARGIN), baseline, AXIS_COLOUR,
     )
-    return _svg(width, baseline + COLUMN_AXIS_SPACE, _summary(title, unit_label, rows), "ph-chart--columns", body)
+    return _svg(width, baseline + COLUMN_AXIS_SPACE, _summary(chart), "ph-chart--columns", body)
 
 
-def _column(row: BarRow, length: float, left: float, slot: float, baseline: int) -> SafeString:
+def _column(bar: Bar, length: float, left: float, slot: float, baseline: int) -> SafeString:
     centre, column_width = left + slot / 2, slot * 0.6
     body = format_html(
         '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"/>'
         '<text x="{}" y="{}" text-anchor="middle" font-size="11">{}</text>'
         '<text x="{}" y="{}" text-anchor="middle">{}</text>',
         _short(centre - column_width / 2), _short(baseline - length), _short(column_width), _short(length), BAR_COLOUR,
-        _short(centre), _short(baseline - length - 5), compact_eur(row.value),
-        _short(centre), baseline + 17, truncated(row.label, COLUMN_LABEL_CHARACTERS),
+        _short(centre), _short(baseline - length - 5), compact_eur(bar.value),
+        _short(centre), baseline + 17, truncated(bar.label, COLUMN_LABEL_CHARACTERS),
     )
-    return _linked(row, _row_title(row), body)
+    return _linked(bar, _bar_title(bar), body)
 
 
 # -- one bar of shares ----------------------------------------------------------
@@ -224,15 +258,16 @@ SHARE_LEGEND_ROW = 22
 SHARE_MIN_INNER_LABEL = 44  # narrower segments carry their percentage in the legend only
 
 
-def share_bar(parts: Sequence[SharePart], *, title: str) -> SafeString:
+def share_bar(chart: ShareBar) -> SafeString:
     """One bar split into shares (the balance of a portfolio), with a legend below it."""
-    shares = [_number(part.share_percent) for part in parts]
+    title, parts = chart.title, chart.shares
+    shares = [_number(part.percent) for part in parts]
     total = sum(shares)
     if not parts or not total:
         return nothing_to_chart()
     for part in parts:
-        if part.colour_key not in SHARE_COLOURS:
-            raise ValueError(f"unknown colour_key {part.colour_key!r}; use one of {sorted(SHARE_COLOURS)}")
+        if part.key not in SHARE_COLOURS:
+            raise ValueError(f"unknown share key {part.key!r}; use one of {sorted(SHARE_COLOURS)}")
     widths = [share / total * SHARE_WIDTH for share in shares]
     lefts = [sum(widths[:index]) for index in range(len(widths))]
     shown = [_percent(whole, share) for whole, share in zip(whole_percentages(shares), shares, strict=True)]
@@ -244,10 +279,10 @@ def share_bar(parts: Sequence[SharePart], *, title: str) -> SafeString:
                 format_html("{}{}", _joined(segments), _joined(legend)))
 
 
-def _segment(part: SharePart, share: str, left: float, width: float) -> SafeString:
+def _segment(part: Share, share: str, left: float, width: float) -> SafeString:
     if not width:
         return SafeString("")
-    fill, text_colour = SHARE_COLOURS[part.colour_key]
+    fill, text_colour = SHARE_COLOURS[part.key]
     inner = format_html(
         '<text x="{}" y="{}" text-anchor="middle" fill="{}">{}</text>',
         _short(left + width / 2), SHARE_THICKNESS / 2 + 5, text_colour, share,
@@ -258,17 +293,17 @@ def _segment(part: SharePart, share: str, left: float, width: float) -> SafeStri
     )
 
 
-def _share_legend(part: SharePart, share: str, index: int) -> SafeString:
+def _share_legend(part: Share, share: str, index: int) -> SafeString:
     top = SHARE_LEGEND_TOP + index * SHARE_LEGEND_ROW
     return format_html(
         '<rect x="0" y="{}" width="16" height="14" fill="{}" stroke="{}" stroke-width=".5"/>'
         '<text x="24" y="{}">{}</text>',
-        top, SHARE_COLOURS[part.colour_key][0], AXIS_COLOUR, top + 12,
+        top, SHARE_COLOURS[part.key][0], AXIS_COLOUR, top + 12,
         truncated(_share_text(part, share), 80),
     )
 
 
-def _share_text(part: SharePart, share: str) -> str:
+def _share_text(part: Share, share: str) -> str:
     return _("%(label)s: %(share)s") % {"label": " ".join(str(part.label).split()), "share": share}
 
 

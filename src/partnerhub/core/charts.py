@@ -1,0 +1,87 @@
+"""What a chart shows, apart from how it is drawn.
+
+A view or the brief describes a chart with these plain values; the web pages
+draw the description as inline SVG (``partnerhub.web.charts`` through the
+``charts`` template tags) and the country brief draws the same description
+with matplotlib for DOCX and PDF. They sit in core so that every app may
+describe a chart without importing the app that draws it.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+
+Amount = Decimal | float | int | None
+
+
+class Layout(StrEnum):
+    BARS = "bars"  # horizontal bars, largest first as listed
+    COLUMNS = "columns"  # vertical columns in the order given (years, oldest first)
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: Amount
+    link: str | None = None
+    note: str | None = None  # a short remark after the amount, e.g. "+ undisclosed"
+    series: str = ""  # the series the bar belongs to, when a chart compares several
+
+
+@dataclass(frozen=True)
+class BarChart:
+    """Bars in the order given; bars of several series that share a label form a group."""
+
+    title: str
+    unit: str
+    bars: tuple[Bar, ...]
+    layout: Layout = Layout.BARS
+
+    def __post_init__(self) -> None:
+        if self.layout == Layout.COLUMNS and len(self.series) > 1:
+            raise ValueError("columns show one series; compare several with horizontal bars")
+
+    @property
+    def series(self) -> tuple[str, ...]:
+        """The names of the series, in the order of their first bar."""
+        return tuple(dict.fromkeys(bar.series for bar in self.bars))
+
+    @property
+    def groups(self) -> tuple[tuple[str, tuple[Bar, ...]], ...]:
+        """The bars grouped by label, each group in the order of the series."""
+        grouped: dict[str, list[Bar]] = {}
+        for bar in self.bars:
+            grouped.setdefault(bar.label, []).append(bar)
+        return tuple((label, tuple(bars)) for label, bars in grouped.items())
+
+    @property
+    def has_amounts(self) -> bool:
+        return any(bar.value for bar in self.bars)
+
+
+@dataclass(frozen=True)
+class Share:
+    label: str
+    percent: Amount
+    key: str  # what the share stands for (an interest: "eu", "shared", "partner"); each drawing colours by it
+
+
+@dataclass(frozen=True)
+class ShareBar:
+    """One bar of 100 % split into shares, with an optional threshold to mark on it."""
+
+    title: str
+    shares: tuple[Share, ...]
+    threshold: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class Choropleth:
+    """A world map of amounts in EUR per country, keyed by ISO3 code."""
+
+    legend_title: str
+    values: Mapping[str, Amount]
+    links: Mapping[str, str] = field(default_factory=dict)
+    labels: Mapping[str, str] = field(default_factory=dict)  # a country's name as the map should say it
+    highlight: str | None = None
