@@ -38,7 +38,9 @@ def dashboard(request):
 def engagement_counts(visible) -> dict:
     """Visible engagements by status and by kind, and whether any is demo data."""
     rows = visible.order_by().values("status", "kind", "is_demo").annotate(count=Count("pk"))
-    by_status, by_kind, has_demo = Counter(), Counter(), False
+    by_status: Counter[str] = Counter()
+    by_kind: Counter[str] = Counter()
+    has_demo = False
     for row in rows:
         by_status[row["status"]] += row["count"]
         by_kind[row["kind"]] += row["count"]

@@ -240,7 +240,8 @@ def _tenths(value: int) -> str:
 
 def _joined(tokens: list[str]) -> str:
     """Numbers separated only where SVG needs it: ``.5.4`` reads as 0.5 then 0.4, ``1-2`` as 1 then -2."""
-    parts, previous = [], "-"
+    parts: list[str] = []
+    previous = "-"
     for token in tokens:
         needs_space = token[0] != "-" and not (token[0] == "." and "." in previous)
         parts.append(" " + token if needs_space and parts else token)
@@ -487,13 +488,15 @@ def locator(iso3: str) -> SafeString:
     """A small map of the region around one country, the country highlighted; empty when the
     1:110m atlas does not draw it (small island states)."""
     index, iso3 = country_index(), iso3.upper()
-    own, others = [], []
+    own: list[AtlasFeature] = []
+    others: list[AtlasFeature] = []
     for feature in atlas_features():
         country = feature_country(feature, index)
         (own if country and country.iso3 == iso3 else others).append(feature)
-    if not own:
+    own_country = feature_country(own[0], index) if own else None
+    if own_country is None:
         return SafeString("")
-    name = feature_country(own[0], index).name
+    name = own_country.name
     box = _locator_box(_union(feature.main_bbox for feature in own))
     stroke = box[2] / LOCATOR_WIDTH * 0.75
     return format_html(

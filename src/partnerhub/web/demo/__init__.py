@@ -92,9 +92,11 @@ def _generated(rng: random.Random, count: int, *, first_number: int) -> list[Dem
         owner = rng.choice(template.owners)
         countries = [c for c in OWNER_COUNTRIES[owner]
                      if not template.countries or c in template.countries]
-        country = rng.choice(countries) if countries else None
+        if not countries:
+            continue
+        country = rng.choice(countries)
         title = template.title.format(country=COUNTRY_NAMES.get(country, ""))
-        if country is None or title in titles:
+        if title in titles:
             continue
         titles.add(title)
         ref = f"{REFERENCE_PREFIX}{first_number + len(specs):03d}"

@@ -542,7 +542,7 @@ IMPLEMENTERS = ("iom", "icmpd", "de_giz", "fr_afd")
 EU_INSTITUTIONS = ("intpa", "home", "eeas", "eud_mar", "eud_tun")
 PARTNER_AUTHORITIES = ("ma_interior", "tn_social")
 MEMBER_STATE_OF = {org.key: org.country for org in ORGANISATIONS
-                   if org.kind in (K.MS_MINISTRY, K.MS_AGENCY, K.MS_EMBASSY)}
+                   if org.kind in (K.MS_MINISTRY, K.MS_AGENCY, K.MS_EMBASSY) and org.country is not None}
 LEVEL_WEIGHTS = {L.PUBLIC: 20, L.PARTNER: 20, L.EU: 35, L.RESTRICTED: 15, L.ORIGINATOR: 10}
 MONEY_KINDS = (E.PROJECT, E.PROGRAMME)
 

@@ -6,11 +6,12 @@ from django.utils.translation import gettext_lazy
 from partnerhub.access.models import Organisation
 from partnerhub.core.formatting import eur, money, percent
 from partnerhub.core.sharing import SharingLevel
+from partnerhub.core.types import StrOrPromise
 
 register = template.Library()
 
 # Short badge text and the badge style of each sharing level, most open first.
-SHARING_BADGES = {
+SHARING_BADGES: dict[str, tuple[StrOrPromise, str]] = {
     SharingLevel.PUBLIC: (gettext_lazy("Public"), "ph-label--public"),
     SharingLevel.PARTNER: (gettext_lazy("Partner"), "ph-label--partner"),
     SharingLevel.EU: (gettext_lazy("EU"), "ph-label--eu"),
