@@ -81,5 +81,5 @@ class OverlapRun(Job):
         verbose_name_plural = _("overlap finder runs")
 
     def __str__(self) -> str:
-        scope = self.country.iso3 if self.country_id else _("whole portfolio")
+        scope = self.country.iso3 if self.country is not None else _("whole portfolio")
         return f"{scope} ({self.get_status_display()})"

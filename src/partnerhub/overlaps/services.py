@@ -1,5 +1,7 @@
 """Who reviews possible overlaps, and the review itself: one check, one refusal, one write."""
 
+from typing import NoReturn
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -33,7 +35,7 @@ def require_overlap_reviewer(user) -> None:
         _refuse_decision()
 
 
-def _refuse_decision() -> None:
+def _refuse_decision() -> NoReturn:
     raise PermissionDenied(_("Only coordinators and administrators of EU institutions and Member State "
                              "bodies who see both engagements record decisions on possible overlaps."))
 

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from partnerhub.core.history import readable_history
 from partnerhub.core.rendering import render_page_or_partial
+from partnerhub.core.types import StrOrPromise
 from partnerhub.core.visibility import circle_of
 from partnerhub.geo.models import Country
 from partnerhub.overlaps.filters import OverlapFilter
@@ -123,7 +124,7 @@ def _decision_history(pair: OverlapPair, user) -> list[dict]:
     return entries
 
 
-def _label(decision: str | None) -> str:
+def _label(decision: str | None) -> StrOrPromise:
     return OverlapDecision(decision).label if decision in OverlapDecision.values else ""
 
 

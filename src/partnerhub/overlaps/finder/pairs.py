@@ -1,7 +1,7 @@
 """Found pairs: their score and explanation, and saving them so that decisions last."""
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 import numpy as np
 from django.contrib.auth import get_user_model
@@ -136,7 +136,7 @@ class StoredPair:
     text_similarity: float
     explanation: dict
     decided_by_id: int | None
-    decided_at: object
+    decided_at: datetime | None
     decision_note: str
     country_ids: set[int] = field(default_factory=set)
 
@@ -156,7 +156,10 @@ def save_found_pairs(found: list[FoundPair], country: Country | None, portfolio:
     now, report = timezone.now(), SavedCounts()
     with transaction.atomic():
         stored = _stored_pairs(country)
-        created, refreshed, reopened, matched = [], [], [], []
+        created: list[FoundPair] = []
+        refreshed: list[OverlapPair] = []
+        reopened: list[tuple[StoredPair, FoundPair]] = []
+        matched: list[tuple[StoredPair, FoundPair]] = []
         for pair in found:
             earlier = stored.pop((pair.first_id, pair.second_id), None)
             if earlier is None:
@@ -206,7 +209,7 @@ def _sides_changed(earlier: StoredPair, pair: FoundPair) -> list[str]:
             if getattr(earlier, f"{side}_fingerprint") != getattr(pair, f"{side}_fingerprint")]
 
 
-def _refresh_if_changed(earlier: StoredPair, pair: FoundPair, refreshed: list) -> bool:
+def _refresh_if_changed(earlier: StoredPair, pair: FoundPair, refreshed: list[OverlapPair]) -> bool:
     explanation = _carry_previous_decision(earlier, pair.explanation)
     changed = (earlier.score != pair.score or earlier.text_similarity != pair.text_similarity
                or earlier.explanation != explanation or earlier.first_fingerprint != pair.first_fingerprint
@@ -245,16 +248,17 @@ def _reopen(reopened: list[tuple[StoredPair, FoundPair]], portfolio: Portfolio, 
         pk__in={earlier.decided_by_id for earlier, _pair in reopened})}
     owners = {organisation.pk: organisation.short_name for organisation in Organisation.objects.filter(
         pk__in=set(portfolio.owners.tolist())).only("name", "acronym")} if reopened else {}
-    owner_of = dict(zip(portfolio.ids.tolist(), portfolio.owners.tolist(), strict=True)) if reopened else {}
+    owner_name_of = {engagement_id: owners.get(owner_id, "") for engagement_id, owner_id
+                     in zip(portfolio.ids.tolist(), portfolio.owners.tolist(), strict=True)} if reopened else {}
     updated = []
     for earlier, pair in reopened:
-        decider = deciders.get(earlier.decided_by_id)
+        decider = deciders.get(earlier.decided_by_id) if earlier.decided_by_id is not None else None
         previous = {
             "decision": earlier.decision,
             "decided_by": (decider.get_full_name() or decider.get_username()) if decider else "",
             "decided_at": earlier.decided_at.isoformat() if earlier.decided_at else None,
             "note": earlier.decision_note,
-            "changed": [{"side": side, "owner": owners.get(owner_of.get(getattr(pair, f"{side}_id")), "")}
+            "changed": [{"side": side, "owner": owner_name_of.get(getattr(pair, f"{side}_id"), "")}
                         for side in _sides_changed(earlier, pair)],
         }
         updated.append(OverlapPair(

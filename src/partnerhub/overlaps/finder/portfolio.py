@@ -118,7 +118,7 @@ class ThemeTree:
 
     @classmethod
     def load(cls) -> "ThemeTree":
-        parents = dict(Theme.objects.values_list("pk", "parent_id"))
+        parents: dict[int, int | None] = dict(Theme.objects.values_list("pk", "parent_id"))
         children = _grouped((parent, pk) for pk, parent in parents.items() if parent is not None)
         return cls(parents, {pk: frozenset(kids) for pk, kids in children.items()})
 

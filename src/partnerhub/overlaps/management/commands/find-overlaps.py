@@ -17,7 +17,8 @@ STAGES = {
 
 
 class Command(BaseCommand):
-    help = gettext_lazy(
+    # Translated when argparse formats it; django-stubs types help as str only.
+    help = gettext_lazy(  # type: ignore[assignment]
         "Find possible overlaps: pairs of engagements by different owners in the same partner country, "
         "on the same theme, in overlapping periods, with similar texts. Runs over the whole portfolio, "
         "or over one partner country with --country; reviewed pairs keep their decision unless a side changed."
