@@ -11,6 +11,7 @@ out get the field's default, as ``bulk_create`` would give them.
 """
 
 from collections.abc import Iterable, Sequence
+from typing import Any, cast
 
 from django.db import connection, models
 from django.db.models.constants import OnConflict
@@ -32,7 +33,8 @@ def insert_values(model: type[models.Model], names: Sequence[str], rows: Iterabl
     rows = list(rows)
     if not rows:
         return
-    given = [model._meta.get_field(name) for name in names]
+    # The names are of columns (attribute names), so each is a concrete field.
+    given = [cast(models.Field, model._meta.get_field(name)) for name in names]
     prepare = [field.get_internal_type() not in PLAIN_TYPES for field in given]
     others = [f for f in model._meta.concrete_fields if not f.primary_key and f.attname not in names]
     constants = [_prepared(field, _default(field)) for field in others]
@@ -52,7 +54,7 @@ def insert_values(model: type[models.Model], names: Sequence[str], rows: Iterabl
         cursor.executemany(sql, rows)
 
 
-def _copy(model: type[models.Model], fields: list[models.Field], rows: list[tuple]) -> None:
+def _copy(model: type[models.Model], fields: list[models.Field], rows: Sequence[Sequence[Any]]) -> None:
     """PostgreSQL's COPY: ten times faster than INSERTs for thousands of rows."""
     with connection.cursor() as cursor, cursor.cursor.copy(
             f"COPY {_quoted(model._meta.db_table)} ({_columns(fields)}) FROM STDIN") as copy:

@@ -632,7 +632,8 @@ def _weigh_acronyms_in_context(texts: list[tuple[str, str]], evidence: _Evidence
     """An acronym with other meanings counts when the activity speaks of what it stands for ("IBM" and borders)."""
     folded = [fold(text) for _field_name, text in texts]
     for where, hit in evidence.awaiting_context:
-        if any(hit.term.only_with.search(text) for text in folded):
+        context = hit.term.only_with  # set for every hit awaiting context
+        if context is not None and any(context.search(text) for text in folded):
             _weigh_hit(where, hit, evidence)
 
 

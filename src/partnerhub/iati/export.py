@@ -75,10 +75,10 @@ GENERAL_DESCRIPTION = "1"
 ACCOUNTABLE = "2"
 OWN_REFERENCE_TYPE = "A1"
 
-STATUS_CODES = {status: code for code, status in STATUS_BY_CODE.items()}
+STATUS_CODES: dict[str, str] = {status: code for code, status in STATUS_BY_CODE.items()}
 DATE_TYPES = {name: code for code, name in DATE_FIELD_BY_TYPE.items()}
-TRANSACTION_TYPES = {kind: code for code, kind in MONEY_KIND_BY_TRANSACTION_TYPE.items()}
-ROLE_CODES = {
+TRANSACTION_TYPES: dict[str, str] = {kind: code for code, kind in MONEY_KIND_BY_TRANSACTION_TYPE.items()}
+ROLE_CODES: dict[str, str] = {
     ParticipationRole.FUNDER: "1", ParticipationRole.LEAD: ACCOUNTABLE,
     ParticipationRole.COUNTERPART: ACCOUNTABLE, ParticipationRole.EXTENDING: "3",
     ParticipationRole.IMPLEMENTER: "4",
@@ -90,7 +90,7 @@ RELATION_TYPES = {
 # IATI OrganisationType: 10 government, 15 other public sector (as the
 # Commission's services report themselves), 21 international NGO, 40
 # multilateral, 90 other.
-ORGANISATION_TYPES = {
+ORGANISATION_TYPES: dict[str, str] = {
     OrganisationKind.EU_INSTITUTION: "15", OrganisationKind.EU_DELEGATION: "15",
     OrganisationKind.MS_MINISTRY: "10", OrganisationKind.MS_AGENCY: "10",
     OrganisationKind.MS_EMBASSY: "10", OrganisationKind.PARTNER_AUTHORITY: "10",
@@ -102,17 +102,18 @@ XSD_INT = re.compile(r"^[+-]?\d{1,9}$")
 
 # -- selection ---------------------------------------------------------------
 
-def public_only(engagements: QuerySet) -> QuerySet:
+def public_only(engagements: QuerySet[Engagement]) -> QuerySet[Engagement]:
     """Public engagements only, whatever else the caller may see."""
     return engagements.filter(sharing_level=SharingLevel.PUBLIC)
 
 
-def with_export_relations(engagements: QuerySet) -> QuerySet:
+def with_export_relations(engagements: QuerySet[Engagement]) -> QuerySet[Engagement]:
     """Everything an activity shows, in a fixed number of queries per chunk."""
     public_links = EngagementLink.objects.filter(
         from_iati=False, target__sharing_level=SharingLevel.PUBLIC
     ).select_related("target__owner").order_by("pk")
-    return engagements.select_related("owner").prefetch_related(
+    # django-stubs wants every Prefetch of one call to prefetch the same model.
+    return engagements.select_related("owner").prefetch_related(  # type: ignore[type-var]
         Prefetch("country_shares", queryset=EngagementCountry.objects.select_related("country")),
         Prefetch("participations", queryset=Participation.objects.select_related("organisation")),
         Prefetch("money_lines", queryset=MoneyLine.objects.order_by("pk")),
@@ -129,8 +130,9 @@ class _Chunks:
     def __init__(self):
         self.parts: list[bytes] = []
 
-    def write(self, data) -> None:
+    def write(self, data: bytes, /) -> int:
         self.parts.append(bytes(data))
+        return len(data)
 
     def take(self) -> bytes:
         data = b"".join(self.parts)
@@ -238,8 +240,17 @@ def _text(value) -> str:
 
 
 def _entries(extra: dict, key: str) -> list[dict]:
+    return [entry for entry in _list_of(extra, key) if isinstance(entry, dict)]
+
+
+def _dict_of(extra: dict, key: str) -> dict:
     value = extra.get(key)
-    return [entry for entry in value if isinstance(entry, dict)] if isinstance(value, list) else []
+    return value if isinstance(value, dict) else {}
+
+
+def _list_of(extra: dict, key: str) -> list:
+    value = extra.get(key)
+    return value if isinstance(value, list) else []
 
 
 # -- organisations -----------------------------------------------------------
@@ -250,7 +261,7 @@ def organisation_type(organisation: Organisation) -> str:
 
 def _reporting_org(activity, engagement: Engagement, extra: dict, prefix: str) -> None:
     owner = engagement.owner
-    stated = extra.get("reporting_org") if isinstance(extra.get("reporting_org"), dict) else {}
+    stated = _dict_of(extra, "reporting_org")
     ref = owner.iati_identifier or _text(stated.get("ref")) or f"{prefix}-ORG-{owner.pk}"
     same_as_stated = ref == _text(stated.get("ref"))
     org_type = _text(stated.get("type")) if same_as_stated else ""
@@ -279,9 +290,7 @@ def _other_identifier(activity, engagement: Engagement) -> None:
 # -- texts -------------------------------------------------------------------
 
 def _stored_narratives(extra: dict, key: str) -> list[dict]:
-    narratives = extra.get("narratives") if isinstance(extra.get("narratives"), dict) else {}
-    stored = narratives.get(key)
-    return [n for n in stored if isinstance(n, dict) and _text(n.get("text"))] if isinstance(stored, list) else []
+    return [n for n in _entries(_dict_of(extra, "narratives"), key) if _text(n.get("text"))]
 
 
 def _language_attribute(language: str, engagement: Engagement) -> str | None:
@@ -373,13 +382,12 @@ def _activity_dates(activity, engagement: Engagement) -> None:
 
 
 def _recipient_countries(activity, engagement: Engagement, extra: dict) -> None:
-    stated = extra.get("country_percentages") if isinstance(extra.get("country_percentages"), dict) else {}
+    stated = _dict_of(extra, "country_percentages")
     for share in engagement.country_shares.all():
         code = share.country.iso2
         _sub(activity, "recipient-country", code=code,
              percentage=_percentage(share.share, stated.get(code)))
-    unmatched = extra.get("unmatched_countries") if isinstance(extra.get("unmatched_countries"), list) else []
-    for code in dict.fromkeys(_text(code) for code in unmatched):
+    for code in dict.fromkeys(_text(code) for code in _list_of(extra, "unmatched_countries")):
         if code:
             _sub(activity, "recipient-country", code=code, percentage=_percentage(None, stated.get(code)))
 
@@ -436,10 +444,9 @@ def _money(activity, engagement: Engagement, extra: dict) -> None:
             _transaction(activity, TRANSACTION_TYPES[line.kind], line.amount, line.currency,
                          (line.transaction_date or line.value_date, line.value_date), line)
     for entry in without_rate:
-        if entry.get("kind") in TRANSACTION_TYPES:
-            value_date = parse_date(entry.get("value_date"))
-            _transaction(activity, TRANSACTION_TYPES[entry["kind"]], _amount_of(entry),
-                         _text(entry.get("currency")),
+        amount, value_date = _amount_of(entry), parse_date(entry.get("value_date"))
+        if entry.get("kind") in TRANSACTION_TYPES and amount is not None and value_date is not None:
+            _transaction(activity, TRANSACTION_TYPES[entry["kind"]], amount, _text(entry.get("currency")),
                          (parse_date(entry.get("transaction_date")) or value_date, value_date))
     for entry in _entries(extra, "other_transactions"):
         _other_transaction(activity, entry)
@@ -551,9 +558,9 @@ def _other_transaction(activity, entry: dict) -> None:
     interest, purchases of equity…), given back as the publisher stated them."""
     value, type_code = _text(entry.get("value")), _text(entry.get("type"))
     transaction_date = parse_date(entry.get("transaction_date")) or parse_date(entry.get("value_date"))
-    value_date = parse_date(entry.get("value_date")) or transaction_date
     if not (type_code and XSD_DECIMAL.match(value) and transaction_date):
         return
+    value_date = parse_date(entry.get("value_date")) or transaction_date
     element = _sub(activity, "transaction")
     _sub(element, "transaction-type", code=type_code)
     _sub(element, "transaction-date", iso_date=transaction_date.isoformat())

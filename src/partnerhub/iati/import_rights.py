@@ -29,8 +29,8 @@ class ImportRights:
     def may_report_for(self, owner: Organisation | None) -> bool:
         return owner is not None and owner.pk in self.organisation_ids
 
-    def may_create(self, identifier: str, owner: Organisation) -> bool:
-        registered = (owner.iati_identifier or "").strip().upper()
+    def may_create(self, identifier: str, owner: Organisation | None) -> bool:
+        registered = (owner.iati_identifier or "").strip().upper() if owner is not None else ""
         return bool(registered) and identifier.upper().startswith(registered + "-")
 
     def may_change(self, owner_id: int | None) -> bool:

@@ -9,11 +9,12 @@ imported, the field dropped and flagged) or ``warning``.
 
 import hashlib
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
-from typing import Any
+from typing import Any, ClassVar
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -144,6 +145,13 @@ class ActivityRecord:
     def is_rejected(self) -> bool:
         return any(finding.tier == CRITICAL for finding in self.findings)
 
+    @property
+    def reporter(self) -> OrganisationReference:
+        """The reporting organisation of a record that is not rejected: one without is."""
+        if self.reporting_org is None:
+            raise ValueError(f"activity {self.iati_identifier!r} has no reporting-org: it is rejected")
+        return self.reporting_org
+
     def flag(self, tier: str, field_name: str, message: str) -> None:
         self.findings.append(Finding(tier, field_name, message))
 
@@ -152,7 +160,7 @@ class ActivityRecord:
 
 
 def map_activity(element: etree._Element, *, line: int, version: str,
-                 warnings: list[str] = ()) -> ActivityRecord:
+                 warnings: Sequence[str] = ()) -> ActivityRecord:
     """Read one activity; the record's findings say what could not be read."""
     record = ActivityRecord(iati_identifier=identifier_of(element), line=line)
     if version not in SUPPORTED_VERSIONS:
@@ -166,7 +174,7 @@ def map_activity(element: etree._Element, *, line: int, version: str,
                              _currency_or_none(record, element.get("default-currency")))
     handlers = reader.HANDLERS
     for child in element:
-        handler = handlers.get(child.tag)
+        handler = handlers.get(tag_of(child))
         if handler is not None:
             handler(reader, child)
     reader.finish()
@@ -185,12 +193,19 @@ def identifier_of(element: etree._Element) -> str:
     return " ".join((element.findtext("iati-identifier") or "").split())
 
 
+def tag_of(element: etree._Element) -> str:
+    """A parsed element's tag; a comment or processing instruction has none."""
+    tag = element.tag
+    return tag if isinstance(tag, str) else ""
+
+
 def classifier_inputs(element: etree._Element) -> tuple[list[tuple[str, str]], list[str]]:
     """What the migration classifier reads, without reading the rest: the title and
     description texts, and the DAC purpose codes of the activity and its transactions."""
-    texts, codes = [], []
+    texts: list[tuple[str, str]] = []
+    codes: list[str] = []
     for child in element:
-        tag = child.tag
+        tag = tag_of(child)
         if tag == "title" or tag == "description":
             texts += [(tag, narrative.text.strip()) for narrative in child
                       if narrative.tag == "narrative" and narrative.text and not narrative.text.isspace()]
@@ -218,8 +233,9 @@ def _read_activity_attributes(record: ActivityRecord, element: etree._Element, v
     record.humanitarian = (element.get("humanitarian") or "").strip().lower() in ("1", "true")
     record.extra["version"] = version
     for name in ("hierarchy", "default-currency"):
-        if element.get(name):
-            record.extra[name.replace("-", "_")] = element.get(name).strip()
+        value = element.get(name)
+        if value:
+            record.extra[name.replace("-", "_")] = value.strip()
     raw_updated = element.get("last-updated-datetime")
     if raw_updated:
         record.last_updated = parse_datetime(raw_updated)
@@ -747,7 +763,7 @@ class _ActivityReader:
         self._finish_places()
         self._finish_sectors()
 
-    HANDLERS = {
+    HANDLERS: ClassVar[dict[str, Callable[["_ActivityReader", etree._Element], None]]] = {
         "title": title, "description": description, "reporting-org": reporting_org,
         "participating-org": participating_org, "activity-status": activity_status,
         "activity-date": activity_date, "recipient-country": recipient_country,
@@ -758,9 +774,10 @@ class _ActivityReader:
 
 def _stated_shares(pairs: list[tuple[str, str | None]]) -> list[Decimal] | None:
     """The percentages when each code is listed once with one above zero; else None."""
-    percentages = [_percentage(raw) for _code, raw in pairs]
+    stated = [_percentage(raw) for _code, raw in pairs]
+    percentages = [percentage for percentage in stated if percentage is not None]
     codes = [code for code, _raw in pairs]
-    if not pairs or len(set(codes)) != len(codes) or None in percentages or min(percentages) <= 0:
+    if not pairs or len(set(codes)) != len(codes) or len(percentages) != len(stated) or min(percentages) <= 0:
         return None
     return percentages
 
@@ -772,13 +789,16 @@ def _adds_up(percentages: list[Decimal]) -> bool:
 def _with_shares(pairs: list[tuple[str, str | None]], shares: list[Decimal] | None) -> list[tuple[str, Decimal | None]]:
     """Each code once (the last mention wins), with its share or blank."""
     codes = [code for code, _raw in pairs]
-    return list(dict(zip(codes, shares or [None] * len(codes), strict=True)).items())
+    listed: Sequence[Decimal | None] = shares or [None] * len(codes)
+    return list(dict(zip(codes, listed, strict=True)).items())
 
 
 def _stated_budget(element: etree._Element) -> dict:
     """A budget's type, status, period (as written) and value element."""
-    stated = {"type": (element.get("type") or "").strip(), "status": (element.get("status") or "").strip(),
-              "period_start": "", "period_end": "", "value": None}
+    stated: dict[str, Any] = {
+        "type": (element.get("type") or "").strip(), "status": (element.get("status") or "").strip(),
+        "period_start": "", "period_end": "", "value": None,
+    }
     for child in element:
         tag = child.tag
         if tag == "value":

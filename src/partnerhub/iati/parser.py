@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypedDict
 
 from django.utils.translation import gettext as _
 from lxml import etree
@@ -30,7 +31,20 @@ VERSION_ATTRIBUTES = (
     "{http://datastore.iatistandard.org/ns}version",
 )
 PROLOG_LIMIT = 1024 * 1024
-SECURE_PARSER_OPTIONS = {
+
+
+class ParserOptions(TypedDict):
+    resolve_entities: bool
+    no_network: bool
+    load_dtd: bool
+    dtd_validation: bool
+    huge_tree: bool
+    remove_comments: bool
+    remove_pis: bool
+    collect_ids: bool
+
+
+SECURE_PARSER_OPTIONS: ParserOptions = {
     "resolve_entities": False,
     "no_network": True,
     "load_dtd": False,

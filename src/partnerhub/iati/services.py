@@ -376,7 +376,7 @@ class _FileWriter:
             self._reject(record)
             return
         rights = self.context.rights
-        if rights is not None and not rights.may_report_for(self.context.organisations.find(record.reporting_org)):
+        if rights is not None and not rights.may_report_for(self.context.organisations.find(record.reporter)):
             self._refuse(record)
             return
         self._count_findings(record)
@@ -461,12 +461,12 @@ class _FileWriter:
             return True
         if row is not None:
             return rights.may_change(row.owner_id)
-        return rights.may_create(record.iati_identifier, self.context.organisations.find(record.reporting_org))
+        return rights.may_create(record.iati_identifier, self.context.organisations.find(record.reporter))
 
     def _resolve(self, item: _Resolved) -> None:
         record, context = item.record, self.context
         already_counted = len(record.findings)
-        item.owner = context.organisations.resolve(record.reporting_org)
+        item.owner = context.organisations.resolve(record.reporter)
         self.owners[item.owner.pk] += 1
         for iso2, share in record.countries:
             country_id = context.country_ids.get(iso2)
@@ -549,7 +549,7 @@ def _existing_rows(identifiers: Iterator[str]) -> dict[str, _ExistingRow]:
     ).filter(iati_identifier__in=list(identifiers)).values_list(
         "iati_identifier", "pk", "owner_id", "provenance", "iati_last_updated", "source_id", "iati_extra__fingerprint",
     )
-    return {identifier: _ExistingRow(*values) for identifier, *values in rows}
+    return {identifier: _ExistingRow(*values) for identifier, *values in rows if identifier is not None}
 
 
 # -- writing ---------------------------------------------------------------
@@ -719,9 +719,9 @@ def link_related_activities(source_ids: set[int], chunk_size: int = 500, *,
         source_id__in=source_ids, iati_extra__has_key="related_activities")
     if owner_ids is not None:
         rows = rows.filter(owner_id__in=owner_ids)
-    rows = rows.values_list("pk", "iati_extra__related_activities").order_by("pk")
-    chunk = []
-    for row in rows.iterator(chunk_size=chunk_size):
+    related = rows.values_list("pk", "iati_extra__related_activities").order_by("pk")
+    chunk: list[tuple[int, list[dict[str, Any]]]] = []
+    for row in related.iterator(chunk_size=chunk_size):
         chunk.append(row)
         if len(chunk) >= chunk_size:
             _link_chunk(chunk)
@@ -729,9 +729,9 @@ def link_related_activities(source_ids: set[int], chunk_size: int = 500, *,
     _link_chunk(chunk)
 
 
-def _link_chunk(rows: list[tuple[int, list[dict]]]) -> None:
-    refs = sorted({relation.get("ref") for _pk, relations in rows for relation in relations or ()})
-    targets = {}
+def _link_chunk(rows: list[tuple[int, list[dict[str, Any]]]]) -> None:
+    refs = sorted({relation["ref"] for _pk, relations in rows for relation in relations or () if "ref" in relation})
+    targets: dict[str | None, int] = {}
     for start in range(0, len(refs), LOOKUP_SIZE):
         targets.update(Engagement.objects.unrestricted("links name publishers' identifiers, as IATI does")
                        .filter(iati_identifier__in=refs[start:start + LOOKUP_SIZE])

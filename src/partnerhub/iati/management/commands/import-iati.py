@@ -19,7 +19,8 @@ BAR_WIDTH = 30
 
 
 class Command(BaseCommand):
-    help = gettext_lazy(
+    # Translated when argparse formats it; django-stubs types help as str only.
+    help = gettext_lazy(  # type: ignore[assignment]
         "Import IATI activity files (2.01–2.03): files or folders searched for *.xml. "
         "Keeps the migration-relevant activities unless --all is given. Writes for every publisher, "
         "unless --user limits it to what that person's organisations own."
