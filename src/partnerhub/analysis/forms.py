@@ -11,6 +11,7 @@ and only that organisation's editors change, widen or remove it
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TypeVar, cast
 
 from django import forms
 from django.utils.translation import gettext, gettext_lazy
@@ -20,10 +21,13 @@ from partnerhub.access.models import Organisation
 from partnerhub.analysis.figures.teameurope import DEFAULT_MONEY_KIND, SHOWN_MONEY_KINDS, SORT_KEYS
 from partnerhub.analysis.models import PartnerPriority
 from partnerhub.core.sharing import SharingLevel
+from partnerhub.core.types import StrOrPromise
 from partnerhub.core.visibility import priority_recording_organisations
 from partnerhub.geo.models import Country, Region, Route
 from partnerhub.registry.forms import EclBoundField
 from partnerhub.registry.models import MoneyKind, Theme
+
+FormT = TypeVar("FormT", bound=forms.Form)
 
 
 def recording_organisations(user, country) -> list[Organisation]:
@@ -53,19 +57,22 @@ class PartnerPriorityForm(forms.ModelForm):
 
     def __init__(self, *args, organisations: list[Organisation], **kwargs):
         super().__init__(*args, **kwargs)
-        owner = self.fields["owner"]
+        owner = cast("forms.ModelChoiceField[Organisation]", self.fields["owner"])
         owner.queryset = Organisation.objects.filter(pk__in=[o.pk for o in organisations])
         owner.empty_label = None
         owner.help_text = _("The organisation that records this priority owns the record.")
-        self.fields["theme"].queryset = Theme.objects.select_related("parent")
-        self.fields["theme"].label_from_instance = _theme_label
-        self.fields["sharing_level"].choices = [
+        theme = cast("forms.ModelChoiceField[Theme]", self.fields["theme"])
+        theme.queryset = Theme.objects.select_related("parent")
+        # An instance attribute, called unbound: Django's way to relabel choices, which the stub types as a method.
+        theme.label_from_instance = _theme_label  # type: ignore[assignment]
+        cast(forms.ChoiceField, self.fields["sharing_level"]).choices = [
             (level.value, level.label) for level in (SharingLevel.PARTNER, SharingLevel.PUBLIC)
         ]
 
 
 def _theme_label(theme: Theme) -> str:
-    return f"{theme.parent.localized_name} › {theme.localized_name}" if theme.parent_id else theme.localized_name
+    parent = theme.parent
+    return f"{parent.localized_name} › {theme.localized_name}" if parent is not None else theme.localized_name
 
 
 PRIORITY_FIELDS = ("theme", "description", "source", "source_url", "stated_on", "sharing_level", "owner")
@@ -176,7 +183,7 @@ class BalanceFilterForm(MoneyForm):
     )
 
 
-def validated(form: forms.Form) -> forms.Form:
+def validated(form: FormT) -> FormT:
     """Cleans the form; fields with a bad value are left out of ``cleaned_data``."""
     form.is_valid()
     return form
@@ -187,5 +194,5 @@ def form_errors(form: forms.Form) -> list[str]:
     return [f"{form.fields[name].label}: {error}" for name, errors in form.errors.items() for error in errors]
 
 
-def money_choices() -> list[tuple[str, str]]:
+def money_choices() -> list[tuple[str, StrOrPromise]]:
     return [(kind, MoneyKind(kind).label) for kind in SHOWN_MONEY_KINDS]

@@ -44,7 +44,9 @@ class PartnerPriority(ConfidentialModel):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = ConfidentialQuerySet.as_manager()
+    # django-stubs types managers as class variables and an as_manager() one cannot be annotated as
+    # such (typeddjango/django-stubs#1713): the override is right at run time.
+    objects = ConfidentialQuerySet.as_manager()  # type: ignore[misc]
 
     class Meta:
         ordering = ["country__name", "-stated_on", "pk"]

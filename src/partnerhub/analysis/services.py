@@ -68,8 +68,8 @@ def delete_priority(priority: PartnerPriority, *, acting_user) -> None:
 
 
 def _locked_for_editing(priority: PartnerPriority, acting_user) -> PartnerPriority:
-    locked = PartnerPriority.objects.unrestricted("re-reads, locked, the priority in hand; can_edit decides below")
-    locked = locked.select_for_update(of=("self",)).select_related("country", "theme", "owner").get(pk=priority.pk)
+    priorities = PartnerPriority.objects.unrestricted("re-reads, locked, the priority in hand; can_edit decides below")
+    locked = priorities.select_for_update(of=("self",)).select_related("country", "theme", "owner").get(pk=priority.pk)
     if not can_edit(acting_user, locked):
         raise PermissionDenied(_("Only editors of %(organisation)s, which recorded this priority, may change "
                                  "or remove it.") % {"organisation": locked.owner.name})

@@ -14,9 +14,11 @@ URIs, into the PDF. WeasyPrint may fetch nothing but data: URIs.
 
 import base64
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from io import BytesIO
+from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -51,6 +53,7 @@ from partnerhub.analysis.formatting import compact_eur
 from partnerhub.core.charts import BarChart
 from partnerhub.core.formatting import percent
 from partnerhub.core.sharing import SharingLevel
+from partnerhub.core.types import StrOrPromise
 from partnerhub.overlaps.sentences import explanation_sentence, previous_decision_sentence
 from partnerhub.registry.models import Interest
 
@@ -154,6 +157,9 @@ class KeyFigures:
     kind: str = "figures"
 
 
+Block = Heading | Paragraph | Bullets | Table | Chart | KeyFigures
+
+
 @dataclass(frozen=True)
 class Marking:
     """The handling marking of a whole brief: that of its most restricted record."""
@@ -169,7 +175,7 @@ class Marking:
 
 # Most open first, as SharingLevel. "EU LIMITE" is the EU's own marking for
 # documents kept within the institutions and the Member States.
-MARKINGS = {
+MARKINGS: dict[str, tuple[StrOrPromise, StrOrPromise]] = {
     SharingLevel.PUBLIC: (gettext_lazy("PUBLIC"), gettext_lazy("may be shared without restriction")),
     SharingLevel.PARTNER: (gettext_lazy("PARTNER"),
                            gettext_lazy("EU side and the partner country's authorities only")),
@@ -203,7 +209,7 @@ class Brief:
     generated: str
     prepared_for: str
     notices: list[Paragraph]
-    blocks: list
+    blocks: list[Block]
     method: str
     language: str
 
@@ -213,7 +219,7 @@ class Brief:
 
 def build_brief(profile: CountryProfile, overlaps: dict, *, user) -> Brief:
     marking = marking_of(sharing_levels_in(profile, overlaps))
-    blocks = [
+    blocks: list[Block] = [
         *_key_figure_blocks(profile),
         *_breakdown_blocks(profile),
         *_balance_blocks(profile),
@@ -267,7 +273,7 @@ def _notices(profile: CountryProfile) -> list[Paragraph]:
     return notices
 
 
-def _key_figure_blocks(profile: CountryProfile) -> list:
+def _key_figure_blocks(profile: CountryProfile) -> list[Block]:
     figures = [
         KeyFigure(
             label=total.label,
@@ -300,7 +306,7 @@ def _key_figure_detail(total) -> str:
 
 # -- Breakdowns ----------------------------------------------------------------------
 
-def _breakdown_blocks(profile: CountryProfile) -> list:
+def _breakdown_blocks(profile: CountryProfile) -> list[Block]:
     return [
         Heading(_("Team Europe portfolio: %(kind)s") % {"kind": profile.kind_label}),
         Paragraph(_("Money kind of the breakdowns below: %(kind)s. Amounts in EUR, each euro counted once. "
@@ -333,8 +339,8 @@ def _add_total_row(table: Table, profile: CountryProfile) -> None:
               emphasis=True)
 
 
-def _theme_blocks(profile: CountryProfile) -> list:
-    blocks = [Heading(_("By theme"), level=2)]
+def _theme_blocks(profile: CountryProfile) -> list[Block]:
+    blocks: list[Block] = [Heading(_("By theme"), level=2)]
     if not profile.by_theme:
         return [*blocks, Paragraph(_("No Team Europe engagement in this country."), tone="muted")]
     table = _amount_table(_("Team Europe money by theme"), _("Theme"))
@@ -344,8 +350,8 @@ def _theme_blocks(profile: CountryProfile) -> list:
     return [*blocks, *_chart_if_money(charts.pillar_chart(profile))]
 
 
-def _actor_blocks(profile: CountryProfile) -> list:
-    blocks = [Heading(_("By actor, as reported and counted once"), level=2)]
+def _actor_blocks(profile: CountryProfile) -> list[Block]:
+    blocks: list[Block] = [Heading(_("By actor, as reported and counted once"), level=2)]
     if not profile.by_actor:
         return [*blocks, Paragraph(_("No engagement in this country."), tone="muted")]
     table = Table(_("Money by actor, as reported and counted once"), [
@@ -371,8 +377,8 @@ def _reported_team_europe_total(profile: CountryProfile) -> str:
     return full_eur(total.reported) if total else NO_VALUE
 
 
-def _instrument_blocks(profile: CountryProfile) -> list:
-    blocks = [Heading(_("By instrument"), level=2)]
+def _instrument_blocks(profile: CountryProfile) -> list[Block]:
+    blocks: list[Block] = [Heading(_("By instrument"), level=2)]
     if not profile.by_instrument:
         return [*blocks, Paragraph(_("No Team Europe engagement in this country."), tone="muted")]
     table = _amount_table(_("Team Europe money by instrument"), _("Instrument"))
@@ -381,8 +387,8 @@ def _instrument_blocks(profile: CountryProfile) -> list:
     return [*blocks, table]
 
 
-def _year_blocks(profile: CountryProfile) -> list:
-    blocks = [Heading(_("By year"), level=2)]
+def _year_blocks(profile: CountryProfile) -> list[Block]:
+    blocks: list[Block] = [Heading(_("By year"), level=2)]
     if not profile.by_year:
         return [*blocks, Paragraph(_("No Team Europe money of this kind."), tone="muted")]
     table = _amount_table(
@@ -392,15 +398,15 @@ def _year_blocks(profile: CountryProfile) -> list:
     return [*blocks, table, *_chart_if_money(charts.year_chart(profile))]
 
 
-def _chart_if_money(chart: BarChart) -> list:
+def _chart_if_money(chart: BarChart) -> list[Block]:
     return [Chart(bar_chart_png(chart), chart.title)] if chart.has_amounts else []
 
 
 # -- Balance, priorities, netting ----------------------------------------------------
 
-def _balance_blocks(profile: CountryProfile) -> list:
+def _balance_blocks(profile: CountryProfile) -> list[Block]:
     balance = profile.balance
-    blocks = [
+    blocks: list[Block] = [
         Heading(_("Balance of interests")),
         Paragraph(_("How the Team Europe portfolio splits between themes the EU mainly wants, shared themes "
                     "and themes the partner country mainly wants. The partnership is flagged as one-sided when "
@@ -452,8 +458,8 @@ def _balance_verdict(balance) -> Paragraph:
                        "%(threshold)s while the other reaches it.") % values)
 
 
-def _priority_blocks(profile: CountryProfile) -> list:
-    blocks = [Heading(_("The partner's priorities and gaps"))]
+def _priority_blocks(profile: CountryProfile) -> list[Block]:
+    blocks: list[Block] = [Heading(_("The partner's priorities and gaps"))]
     if not profile.priorities:
         return [*blocks, Paragraph(_("No priority of the partner country is recorded that you may see."),
                                    tone="muted")]
@@ -475,8 +481,8 @@ def _priority_blocks(profile: CountryProfile) -> list:
     ]
 
 
-def _netted_blocks(profile: CountryProfile) -> list:
-    blocks = [Heading(_("Records netted out of what they reported"))]
+def _netted_blocks(profile: CountryProfile) -> list[Block]:
+    blocks: list[Block] = [Heading(_("Records netted out of what they reported"))]
     if not profile.netted:
         return [*blocks, Paragraph(_("Nothing was netted out: no funding chain links the engagements you may "
                                      "see here."), tone="muted")]
@@ -500,9 +506,9 @@ def _netting_reasons(row) -> str:
 
 # -- Overlaps, upcoming and latest engagements -----------------------------------------
 
-def _overlap_blocks(overlaps: dict) -> list:
+def _overlap_blocks(overlaps: dict) -> list[Block]:
     """The pairs ``overlaps_for_country`` found for this reader (both sides visible to them)."""
-    blocks = [Heading(_("Overlaps under review")), _last_overlap_search(overlaps.get("last_run"))]
+    blocks: list[Block] = [Heading(_("Overlaps under review")), _last_overlap_search(overlaps.get("last_run"))]
     pairs = overlaps.get("pairs", [])
     if not pairs:
         return [*blocks, Paragraph(_("No possible overlap waits for review among the engagements you may see."),
@@ -533,8 +539,8 @@ def _owned_title(engagement) -> str:
     return _("%(title)s (%(owner)s)") % {"title": engagement_title(engagement), "owner": engagement.owner.short_name}
 
 
-def _upcoming_blocks(profile: CountryProfile) -> list:
-    blocks = [Heading(_("Upcoming engagements"))]
+def _upcoming_blocks(profile: CountryProfile) -> list[Block]:
+    blocks: list[Block] = [Heading(_("Upcoming engagements"))]
     if not profile.upcoming:
         return [*blocks, Paragraph(_("No engagement you may see starts in the next six months."), tone="muted")]
     table = Table(_("Engagements starting in the next six months"), [
@@ -545,8 +551,8 @@ def _upcoming_blocks(profile: CountryProfile) -> list:
     return [*blocks, table]
 
 
-def _latest_blocks(profile: CountryProfile) -> list:
-    blocks = [Heading(_("Latest engagements"))]
+def _latest_blocks(profile: CountryProfile) -> list[Block]:
+    blocks: list[Block] = [Heading(_("Latest engagements"))]
     if not profile.latest:
         return [*blocks, Paragraph(_("No engagement you may see in this country."), tone="muted")]
     table = Table(_("Engagements updated most recently"), [
@@ -561,8 +567,8 @@ def _latest_blocks(profile: CountryProfile) -> list:
 
 # -- Annex -------------------------------------------------------------------------------
 
-def _annex_blocks(profile: CountryProfile) -> list:
-    blocks = [Heading(_("Annex: every engagement counted"))]
+def _annex_blocks(profile: CountryProfile) -> list[Block]:
+    blocks: list[Block] = [Heading(_("Annex: every engagement counted"))]
     if not profile.counted:
         return [*blocks, Paragraph(_("No engagement you may see in this country."), tone="muted")]
     table = Table(_("Engagements behind the figures of this brief"), [
@@ -701,7 +707,7 @@ def _add_key_figures(document, block: KeyFigures) -> None:
     document.add_paragraph()
 
 
-DOCX_WRITERS = {
+DOCX_WRITERS: dict[str, Callable[[Any, Any], None]] = {
     "heading": _add_heading,
     "paragraph": _add_paragraph,
     "bullets": _add_bullets,

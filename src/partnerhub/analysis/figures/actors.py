@@ -59,7 +59,7 @@ class ActorDirectory:
 def _group_key(organisation: Organisation) -> str:
     if organisation.is_eu_institution:
         return EU_GROUP_KEY
-    if organisation.is_member_state_body:
+    if organisation.is_member_state_body and organisation.country is not None:
         return f"MS-{organisation.country.iso3}"
     return f"ORG-{organisation.pk}"
 
@@ -68,8 +68,8 @@ def _group(key: str, organisations: list[Organisation]) -> ActorGroup:
     ids = tuple(sorted(o.pk for o in organisations))
     if key == EU_GROUP_KEY:
         return ActorGroup(key, _("European Union"), True, ids, (0, ""))
-    if key.startswith("MS-"):
-        country = organisations[0].country
+    country = organisations[0].country
+    if key.startswith("MS-") and country is not None:
         return ActorGroup(key, country.localized_name, True, ids, (1, country.localized_name))
     name = organisations[0].short_name
     return ActorGroup(key, name, False, ids, (2, name.lower()))

@@ -90,6 +90,8 @@ class Balance:
         if self.basis is None or not self.verdict_shown:
             return None
         partner, eu = self.partner_share, self.eu_share
+        if partner is None or eu is None:
+            return None
         if partner < self.threshold <= eu:
             return Interest.EU
         if eu < self.threshold <= partner:
@@ -132,7 +134,8 @@ def whole_countries(country_ids, kind: str) -> dict[int, WholeCountry]:
     for engagement_id, country_id, share in EngagementCountry.objects.of(
             engagement=in_scope).order_by().values_list("engagement_id", "country_id", "share"):
         shares[engagement_id].append((country_id, share))
-    amounts, counts = defaultdict(lambda: ZERO), defaultdict(int)
+    amounts: defaultdict[int, Decimal] = defaultdict(lambda: ZERO)
+    counts: defaultdict[int, int] = defaultdict(int)
     for pk, owner_id in owners.items():
         if not actors.group(owner_id).is_team_europe:
             continue
@@ -156,7 +159,8 @@ def sees_enough(figures: CountryFigures, whole: WholeCountry, min_share: Decimal
 
 
 def balance_of(figures: CountryFigures, interests: dict[int, str], whole: WholeCountry) -> Balance:
-    parts = {interest: InterestPart(interest, str(Interest(interest).label)) for interest in INTERESTS}
+    parts: dict[str, InterestPart] = {
+        interest: InterestPart(interest, str(Interest(interest).label)) for interest in INTERESTS}
     unclassified_money, unclassified_engagements = ZERO, 0
     for pk in figures.team_europe_ids():
         facts = figures.engagements[pk]

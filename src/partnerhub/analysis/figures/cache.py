@@ -22,12 +22,13 @@ change made by hand in the database).
 import functools
 import hashlib
 from collections.abc import Callable
+from typing import cast
 
 from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Model
+from django.db.models import Field, Model
 
 from partnerhub.access.models import Membership, Organisation
 from partnerhub.core.confidential import registered, through_models
@@ -55,7 +56,8 @@ def latest_change_models() -> list[type[Model]]:
 def data_stamp_sql() -> str:
     """Only table and column names taken from the models go into the SQL."""
     columns = [(model, model._meta.pk.column) for model in stamped_models()]
-    columns += [(model, model._meta.get_field(LATEST_CHANGE_FIELD).column) for model in latest_change_models()]
+    columns += [(model, cast(Field, model._meta.get_field(LATEST_CHANGE_FIELD)).column)  # a concrete field
+                for model in latest_change_models()]
     quote = connection.ops.quote_name
     parts = [f"(SELECT MAX({quote(column)}) FROM {quote(model._meta.db_table)})"  # noqa: S608
              for model, column in columns]

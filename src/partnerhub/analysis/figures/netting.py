@@ -62,20 +62,23 @@ def edges_covering(kind: str, edges: Iterable[FundingEdge]) -> list[FundingEdge]
     """The edges that cover money of ``kind``: every link (all of it), and for each pair
     the largest stated flow of a covering kind (an upstream's disbursement and the
     downstream's incoming funds usually describe the same payment)."""
-    covering, stated = [], {}
+    covering: list[FundingEdge] = []
+    stated: dict[tuple[int, int], FundingEdge] = {}
     for edge in edges:
         if edge.kind is None:
             covering.append(edge)
         elif edge.kind in COVERING_FLOWS.get(kind, ()):
             pair = (edge.upstream, edge.downstream)
-            if pair not in stated or edge.amount > stated[pair].amount:
+            # A stated flow always has its amount; only a link (kind None) has none.
+            if pair not in stated or (edge.amount or ZERO) > (stated[pair].amount or ZERO):
                 stated[pair] = edge
     return covering + [replace(edge, kind=kind) for edge in stated.values()]
 
 
 def acyclic(edges: Iterable[FundingEdge]) -> list[FundingEdge]:
     """The edges in a deterministic order, leaving out each one that would close a loop."""
-    kept, reachable_from = [], defaultdict(set)
+    kept: list[FundingEdge] = []
+    reachable_from: defaultdict[int, set[int]] = defaultdict(set)
     for edge in sorted(edges, key=lambda e: (e.upstream, e.downstream, e.reason)):
         if edge.upstream == edge.downstream or _reaches(reachable_from, edge.downstream, edge.upstream):
             continue

@@ -170,7 +170,7 @@ def _funding_edges(facts: dict[int, EngagementFacts], visible) -> list[FundingEd
     the provider and receiver activities of IATI transactions."""
     if not facts:
         return []
-    edges = []
+    edges: list[FundingEdge] = []
     links = EngagementLink.objects.of(source=visible, target=visible).filter(
         kind__in=UPSTREAM_LINK_KINDS,
     ).values_list("target_id", "source_id", "kind")

@@ -5,8 +5,9 @@ DOCX and PDF briefs render the same object, so their figures cannot differ.
 """
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from urllib.parse import urlencode
 
@@ -23,7 +24,7 @@ from partnerhub.analysis.figures.regions import regional_scope
 from partnerhub.analysis.figures.teameurope import RegionRow, region_rows
 from partnerhub.analysis.models import PartnerPriority
 from partnerhub.core.sharing import SharingLevel
-from partnerhub.geo.models import Country
+from partnerhub.geo.models import Country, RecipientRegion
 from partnerhub.registry.models import Engagement, Instrument, MoneyKind, Theme
 
 LATEST_ENGAGEMENTS = 8
@@ -106,7 +107,7 @@ class CountryProfile:
     country: Country
     kind: str
     kind_label: str
-    generated_at: object
+    generated_at: datetime
     totals: list[KindTotal]
     team_europe_total: Decimal
     undisclosed: bool
@@ -177,7 +178,7 @@ def compute_country_profile(user, country: Country, kind: str = MoneyKind.COMMIT
 def _regional_money(user, country: Country, kind: str) -> list[RegionRow]:
     """Team Europe money of ``kind`` in the regions that cover the country, as the region
     view counts it (visible records only; "+ undisclosed" where hidden ones hold money)."""
-    regions = list(country.recipient_regions.prefetch_related("routes"))
+    regions = list(RecipientRegion.objects.filter(countries=country).prefetch_related("routes"))
     if not regions:
         return []
     return region_rows(regional_scope(user, regions, [kind]), regions, kind)
@@ -209,11 +210,13 @@ def _with_shares(rows: list[Row], total: Decimal) -> list[Row]:
 
 def _by_theme(figures: CountryFigures, country: Country) -> list[Row]:
     themes = {theme.pk: theme for theme in Theme.objects.all()}
-    amounts, counts = defaultdict(lambda: ZERO), defaultdict(set)
+    amounts: defaultdict[int | None, Decimal] = defaultdict(lambda: ZERO)
+    counts: defaultdict[int | None, set[int]] = defaultdict(set)
     for pk in figures.team_europe_ids():
         counted = figures.counted(pk)
-        theme_fractions = figures.engagements[pk].theme_fractions or {None: Decimal(1)}
-        for theme_id, fraction in theme_fractions.items():
+        theme_fractions: Iterable[tuple[int | None, Decimal]] = (
+            figures.engagements[pk].theme_fractions.items() or [(None, Decimal(1))])
+        for theme_id, fraction in theme_fractions:
             for key in _theme_keys(themes, theme_id):
                 amounts[key] += counted * fraction
                 counts[key].add(pk)
@@ -233,7 +236,7 @@ def _by_theme(figures: CountryFigures, country: Country) -> list[Row]:
     return _with_shares(rows, figures.team_europe_total())
 
 
-def _theme_keys(themes: dict[int, Theme], theme_id: int | None) -> list:
+def _theme_keys(themes: dict[int, Theme], theme_id: int | None) -> list[int | None]:
     """The theme and the pillar above it (the taxonomy has two levels)."""
     if theme_id is None:
         return [None]
@@ -242,7 +245,9 @@ def _theme_keys(themes: dict[int, Theme], theme_id: int | None) -> list:
 
 
 def _by_actor(figures: CountryFigures, country: Country) -> list[Row]:
-    reported, counted, counts = defaultdict(lambda: ZERO), defaultdict(lambda: ZERO), defaultdict(int)
+    reported: defaultdict[str, Decimal] = defaultdict(lambda: ZERO)
+    counted: defaultdict[str, Decimal] = defaultdict(lambda: ZERO)
+    counts: defaultdict[str, int] = defaultdict(int)
     for pk, facts in figures.engagements.items():
         group = figures.actors.group(facts.owner_id)
         reported[group.key] += figures.reported(pk)
@@ -259,7 +264,8 @@ def _by_actor(figures: CountryFigures, country: Country) -> list[Row]:
 
 
 def _by_instrument(figures: CountryFigures, country: Country) -> list[Row]:
-    amounts, counts = defaultdict(lambda: ZERO), defaultdict(int)
+    amounts: defaultdict[int | None, Decimal] = defaultdict(lambda: ZERO)
+    counts: defaultdict[int | None, int] = defaultdict(int)
     for pk in figures.team_europe_ids():
         instrument_id = figures.engagements[pk].instrument_id
         amounts[instrument_id] += figures.counted(pk)
@@ -277,7 +283,8 @@ def _by_instrument(figures: CountryFigures, country: Country) -> list[Row]:
 
 
 def _by_year(figures: CountryFigures, country: Country) -> list[Row]:
-    amounts, counts = defaultdict(lambda: ZERO), defaultdict(int)
+    amounts: defaultdict[int, Decimal] = defaultdict(lambda: ZERO)
+    counts: defaultdict[int, int] = defaultdict(int)
     for pk in figures.team_europe_ids():
         for year, amount in figures.counted_by_year(pk).items():
             amounts[year] += amount

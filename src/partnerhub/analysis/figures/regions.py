@@ -122,17 +122,17 @@ class RegionalScope:
 
 
 def regional_scope(user, regions: Iterable[RecipientRegion], kinds: Iterable[str]) -> RegionalScope:
-    regions = {region.pk: region for region in regions}
+    by_pk = {region.pk: region for region in regions}
     kinds = list(kinds)
-    portfolio = load_regional_portfolio(user, regions)
-    hidden = regions_with_hidden_money(user, regions)
+    portfolio = load_regional_portfolio(user, by_pk)
+    hidden = regions_with_hidden_money(user, by_pk)
     if not portfolio.engagements:
-        return RegionalScope(regions, {kind: {} for kind in kinds}, hidden, None)
+        return RegionalScope(by_pk, {kind: {} for kind in kinds}, hidden, None)
     actors = ActorDirectory(facts.owner_id for facts in portfolio.engagements.values())
     present = {region_id for facts in portfolio.engagements.values() for region_id in facts.country_fractions}
     by_kind = {kind: {region_id: CountryFigures(_region_part(portfolio, region_id), actors, region_id, kind)
                       for region_id in present} for kind in kinds}
-    return RegionalScope(regions, by_kind, hidden, actors)
+    return RegionalScope(by_pk, by_kind, hidden, actors)
 
 
 def _region_part(portfolio: Portfolio, region_id: int) -> Portfolio:

@@ -16,9 +16,10 @@ so that a total can say "+ undisclosed" without an amount or a count.
 """
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 from urllib.parse import urlencode
 
 from django.db.models import Exists, OuterRef
@@ -226,7 +227,8 @@ def money_totals(scope: ScopeFigures, country_ids: Iterable[int], *, undisclosed
 def _team_europe_in_countries(figures: dict[int, CountryFigures], country_ids: list[int],
                               weight: Weight) -> tuple[Decimal, set[int]]:
     """Team Europe money of one kind in these countries, and its engagements with such money."""
-    amount, engagements = ZERO, set()
+    amount = ZERO
+    engagements: set[int] = set()
     for country_id in country_ids:
         if country_id not in figures:
             continue
@@ -321,7 +323,7 @@ def ranked_by_balance(rows: Iterable[CountryRow]) -> list[CountryRow]:
                                          row.partner_share or ZERO, row.country.name.lower()))
 
 
-SORT_KEYS: dict[str, Callable[[CountryRow], object]] = {
+SORT_KEYS: dict[str, Callable[[CountryRow], Any]] = {
     "country": lambda row: row.country.name.lower(),
     "region": lambda row: row.country.region.name.lower() if row.country.region else None,
     "amount": lambda row: row.team_europe,
@@ -435,7 +437,12 @@ def area_country_rows(scope: ScopeFigures, countries: Iterable[Country], kind: s
 def actor_rows(scope: ScopeFigures, countries: list[Country], kind: str, weight: Weight,
                **filters) -> list[ActorRow]:
     """Each actor's reported and counted-once money in the area: the EU, each Member State, the others."""
-    reported, counted, engagements = defaultdict(lambda: ZERO), defaultdict(lambda: ZERO), defaultdict(set)
+    actors = scope.actors
+    if actors is None:  # no engagement in the scope
+        return []
+    reported: defaultdict[str, Decimal] = defaultdict(lambda: ZERO)
+    counted: defaultdict[str, Decimal] = defaultdict(lambda: ZERO)
+    engagements: defaultdict[str, set[int]] = defaultdict(set)
     figures = scope.of(kind)
     for country in countries:
         if country.pk not in figures:
@@ -445,11 +452,11 @@ def actor_rows(scope: ScopeFigures, countries: list[Country], kind: str, weight:
             share = weight(facts)
             if not share:
                 continue
-            group = scope.actors.group(facts.owner_id)
+            group = actors.group(facts.owner_id)
             reported[group.key] += country_figures.reported(pk) * share
             counted[group.key] += country_figures.counted(pk) * share
             engagements[group.key].add(pk)
-    groups = sorted((scope.actors.groups[key] for key in engagements), key=lambda group: group.order)
+    groups = sorted((actors.groups[key] for key in engagements), key=lambda group: group.order)
     return [
         ActorRow(group, reported[group.key], counted[group.key], len(engagements[group.key]),
                  engagements_url(countries, organisation=list(group.organisation_ids), **filters))
@@ -460,7 +467,8 @@ def actor_rows(scope: ScopeFigures, countries: list[Country], kind: str, weight:
 def theme_amounts(scope: ScopeFigures, country_ids: Iterable[int], kind: str,
                   key_of: Callable[[int | None], object]) -> tuple[dict, dict]:
     """Team Europe money and engagements by a key of their themes (a theme without one is None)."""
-    amounts, engagements = defaultdict(lambda: ZERO), defaultdict(set)
+    amounts: defaultdict[object, Decimal] = defaultdict(lambda: ZERO)
+    engagements: defaultdict[object, set[int]] = defaultdict(set)
     figures = scope.of(kind)
     for country_id in country_ids:
         if country_id not in figures:
@@ -468,7 +476,9 @@ def theme_amounts(scope: ScopeFigures, country_ids: Iterable[int], kind: str,
         country_figures = figures[country_id]
         for pk in country_figures.team_europe_ids():
             counted = country_figures.counted(pk)
-            for theme_id, fraction in (country_figures.engagements[pk].theme_fractions or {None: ONE}).items():
+            theme_fractions: Iterable[tuple[int | None, Decimal]] = (
+                country_figures.engagements[pk].theme_fractions.items() or [(None, ONE)])
+            for theme_id, fraction in theme_fractions:
                 key = key_of(theme_id)
                 amounts[key] += counted * fraction
                 engagements[key].add(pk)
@@ -508,8 +518,8 @@ def route_summaries(scope: ScopeFigures, routes: Iterable[Route], regional: Regi
 
 def pillar_summaries(scope: ScopeFigures, country_ids: list[int], taxonomy: Taxonomy) -> list[AreaSummary]:
     """Every pillar with its totals, in one pass over the engagements per kind of money."""
-    amounts = {kind: defaultdict(lambda: ZERO) for kind in scope.by_kind}
-    engagements = {kind: defaultdict(set) for kind in scope.by_kind}
+    amounts: dict[str, defaultdict[int, Decimal]] = {kind: defaultdict(lambda: ZERO) for kind in scope.by_kind}
+    engagements: dict[str, defaultdict[int, set[int]]] = {kind: defaultdict(set) for kind in scope.by_kind}
     for kind, figures in scope.by_kind.items():
         for country_figures in (figures[country_id] for country_id in country_ids if country_id in figures):
             for pk in country_figures.team_europe_ids():
@@ -532,7 +542,7 @@ def pillar_summaries(scope: ScopeFigures, country_ids: list[int], taxonomy: Taxo
 # -- one route, one pillar ---------------------------------------------------------------
 
 def route_portfolio(user, countries: list[Country], kind: str, taxonomy: Taxonomy,
-                    regions: list[RecipientRegion] = ()) -> AreaView:
+                    regions: Sequence[RecipientRegion] = ()) -> AreaView:
     """The route's partner countries, each counted as in its profile, its regional
     programmes, each counted as in the region view, and the sums of them."""
     ids, region_ids = [country.pk for country in countries], [region.pk for region in regions]
@@ -557,7 +567,8 @@ def route_portfolio(user, countries: list[Country], kind: str, taxonomy: Taxonom
 
 def pillar_rows(scope: ScopeFigures, countries: list[Country], kind: str, taxonomy: Taxonomy) -> list[ThemeRow]:
     ids = [country.pk for country in countries]
-    amounts, counts = theme_amounts(scope, ids, kind, lambda theme_id: taxonomy.pillar_of.get(theme_id))
+    amounts, counts = theme_amounts(
+        scope, ids, kind, lambda theme_id: None if theme_id is None else taxonomy.pillar_of.get(theme_id))
     rows = [
         ThemeRow(pillar.name, amounts[pillar.pk], counts.get(pillar.pk, 0), scope.hidden.on_pillar(pillar.pk, ids),
                  href=engagements_url(countries, theme=pillar.code), page_url=pillar_url(pillar))
@@ -650,11 +661,12 @@ def region_rows(regional: RegionalScope, regions: Iterable[RecipientRegion], kin
 
 
 def regional_engagement_rows(regional: RegionalScope, figures: CountryFigures | None) -> list[RegionalEngagementRow]:
-    if figures is None:
+    actors = regional.actors
+    if figures is None or actors is None:  # without engagements, the region has neither
         return []
     rows = [
-        RegionalEngagementRow(facts.title, regional.actors.group(facts.owner_id).label,
-                              regional.actors.is_team_europe(facts), (figures.fraction(pk) * 100).quantize(CENT),
+        RegionalEngagementRow(facts.title, actors.group(facts.owner_id).label,
+                              actors.is_team_europe(facts), (figures.fraction(pk) * 100).quantize(CENT),
                               figures.counted(pk),
                               reverse("registry:engagement_detail", args=[pk]))
         for pk, facts in figures.engagements.items()

@@ -139,7 +139,8 @@ def priority_comment(request, iso3: str):
     country = partner_country(iso3)
     form = PriorityCommentForm(request.POST, priorities=_visible_priorities(request, country))
     if not form.is_valid():
-        problems = "; ".join(f"{form.fields[name].label}: {' '.join(errors)}" for name, errors in form.errors.items())
+        problems = "; ".join(f"{form.fields[name].label}: {' '.join(map(str, errors))}"
+                             for name, errors in form.errors.items())
         messages.error(request, _("Your comment was not saved. %(problems)s") % {"problems": problems})
     else:
         try:

@@ -164,12 +164,12 @@ def balance_table(request):
 
 
 def balance_rows(user, kind: str, route: Route | None, region: Region | None) -> list[CountryRow]:
-    countries = Country.objects.partners().select_related("region").prefetch_related("routes")
+    partners = Country.objects.partners().select_related("region").prefetch_related("routes")
     if route is not None:
-        countries = countries.filter(routes=route)
+        partners = partners.filter(routes=route)
     if region is not None:
-        countries = countries.filter(region=region)
-    countries = list(countries)
+        partners = partners.filter(region=region)
+    countries = list(partners)
 
     def compute():
         taxonomy = Taxonomy.load()
