@@ -341,7 +341,9 @@ class _DoctypeRefusingTarget:
 
 def _scan_xml_part(file_name: str, archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:
     # Excel's legacy VML drawings are not always well-formed; only their DOCTYPE matters.
-    parser = etree.XMLParser(target=_DoctypeRefusingTarget(), resolve_entities=False, no_network=True,
+    # types-lxml requires every method of its target protocol; lxml calls only those the target has.
+    parser = etree.XMLParser(  # type: ignore[call-overload]
+                             target=_DoctypeRefusingTarget(), resolve_entities=False, no_network=True,
                              load_dtd=False, dtd_validation=False, huge_tree=False,
                              recover=member.filename.lower().endswith(".vml"))
     names = {"name": file_name, "part": member.filename}

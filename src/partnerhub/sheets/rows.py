@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from importlib import import_module
-from typing import Any
+from typing import Any, cast
 
+from django.db import models
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -39,9 +40,17 @@ DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y", "%Y/%m/%d", "%d/
 LIST_SEPARATORS = re.compile(r"[;\n]+")
 ENTRY_WITH_SHARE = re.compile(r"^(?P<name>.*?)(?:\s+(?P<share>\d+(?:[.,]\d+)?)\s*%?)?$")
 SEPARATOR_NOISE = re.compile(r"[\s\u00a0\u202f'’]")
-REFERENCE_LENGTH = Engagement._meta.get_field("external_reference").max_length
-TITLE_LENGTH = Engagement._meta.get_field("title").max_length
-ACTION_PLAN_LENGTH = Engagement._meta.get_field("action_plan_reference").max_length
+
+
+def _max_length(field_name: str) -> int:
+    """The length limit of one of Engagement's CharFields, which Django requires of each."""
+    field = cast(models.CharField, Engagement._meta.get_field(field_name))
+    return cast(int, field.max_length)
+
+
+REFERENCE_LENGTH = _max_length("external_reference")
+TITLE_LENGTH = _max_length("title")
+ACTION_PLAN_LENGTH = _max_length("action_plan_reference")
 DATE_PAIRS = (("planned_start", "planned_end"), ("actual_start", "actual_end"))
 SUGGESTED_THEMES = 3
 # Far beyond any amount or share; keeps rounding to the cent within decimal's precision.
@@ -326,7 +335,7 @@ class RowAnalysis:
         for part in LIST_SEPARATORS.split(self.text(column)):
             parsed = ENTRY_WITH_SHARE.match(part.strip())
             name = parsed.group("name").strip() if parsed else ""
-            if not name:
+            if parsed is None or not name:
                 continue
             match = vocabulary.find(name)
             if not match.found:

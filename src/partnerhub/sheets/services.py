@@ -53,6 +53,13 @@ class RowOutcome:
     action: str
     engagement: Engagement | None = None
 
+    @property
+    def matched(self) -> Engagement:
+        """The engagement an unchanged or updated row matched: only a new or skipped row has none."""
+        if self.engagement is None:
+            raise ValueError(f"row {self.draft.number} matched no engagement")
+        return self.engagement
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "row": self.draft.number,
@@ -230,15 +237,15 @@ def _write_row(outcome: RowOutcome, organisation: Organisation, user, source: Da
     if outcome.action == Action.SKIP:
         return
     if outcome.action == Action.UNCHANGED:
-        if outcome.engagement.source_id != source.pk:
-            attach_to_source(outcome.engagement, source, acting_user=user)
+        if outcome.matched.source_id != source.pk:
+            attach_to_source(outcome.matched, source, acting_user=user)
         return
     try:
         with transaction.atomic():
             if outcome.action == Action.CREATE:
                 outcome.engagement = _create(outcome.draft, organisation, user, source)
             else:
-                outcome.engagement = _update(outcome.engagement, outcome.draft, organisation, user, source)
+                outcome.engagement = _update(outcome.matched, outcome.draft, organisation, user, source)
     except ValidationError as refusal:
         _refused_by_registry(outcome, refusal)
 

@@ -79,7 +79,7 @@ def template_csv() -> str:
 
 def template_workbook() -> bytes:
     workbook = Workbook()
-    engagements = workbook.active
+    engagements = workbook.worksheets[0]  # a new workbook's only sheet, the active one
     engagements.title = DATA_SHEET
     _write_instructions(workbook.create_sheet(_("How to fill")))
     list_names = _write_lists(workbook, template_lists())
