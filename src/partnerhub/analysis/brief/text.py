@@ -26,7 +26,7 @@ def with_undisclosed(text: str, undisclosed: bool) -> tuple[str, str]:
     return text, undisclosed_suffix(undisclosed)
 
 
-def share_text(share: Decimal | None) -> str:
+def share_text(share: Decimal | float | None) -> str:
     """A share to one decimal, as the page prints it (``33.3 %``); a dash when there is nothing to share."""
     if share is None:
         return NO_VALUE
