@@ -78,7 +78,7 @@ API_ID_KINDS = {"organisation_id": "organisation"}
 
 def printed_forms(amount: int) -> set[str]:
     """Every way the hub prints an amount (``registry`` money filters, CSV and JSON, and the compact
-    ``€778 k`` / ``0.78 m`` of ``analysis.formatting``), in English and in French."""
+    ``€778 k`` / ``0.78 m`` of ``core.formatting``), in English and in French."""
     digits = str(amount)
     grouped = f"{amount:,}"
     forms = {digits, grouped}

@@ -28,8 +28,8 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from partnerhub.analysis.formatting import compact_eur, to_decimal
 from partnerhub.core.charts import Choropleth
+from partnerhub.core.formatting import compact_eur, to_decimal
 from partnerhub.core.names import localized_country_name
 from partnerhub.geo.models import Country
 
