@@ -182,7 +182,7 @@ def planted(cast):
     registered_records = plant_registered(cast, registered())
     job = ImportJob.objects.create(started_by=cast.german_ministry_editor, organisation=cast.german_interior,
                                    original_name=SECRET_UPLOAD, stored_name="iati/leak-walker.xml")
-    batch = ImportBatch.objects.create(created_by=cast.german_ministry_editor, organisation=cast.german_interior,
+    batch = ImportBatch.objects.create(started_by=cast.german_ministry_editor, organisation=cast.german_interior,
                                        file_name=SECRET_SHEET)
     token, _raw = ApiToken.issue(cast.german_ministry_editor, SECRET_TOKEN)
     missing = (str(MISSING_ID), True)
