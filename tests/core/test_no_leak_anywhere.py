@@ -78,7 +78,7 @@ API_ID_KINDS = {"organisation_id": "organisation"}
 
 def printed_forms(amount: int) -> set[str]:
     """Every way the hub prints an amount (``registry`` money filters, CSV and JSON, and the compact
-    ``€778 k`` / ``0.78 m`` of ``analysis.formatting``), in English and in French."""
+    ``€778 k`` / ``0.78 m`` of ``core.formatting``), in English and in French."""
     digits = str(amount)
     grouped = f"{amount:,}"
     forms = {digits, grouped}
@@ -182,7 +182,7 @@ def planted(cast):
     registered_records = plant_registered(cast, registered())
     job = ImportJob.objects.create(started_by=cast.german_ministry_editor, organisation=cast.german_interior,
                                    original_name=SECRET_UPLOAD, stored_name="iati/leak-walker.xml")
-    batch = ImportBatch.objects.create(created_by=cast.german_ministry_editor, organisation=cast.german_interior,
+    batch = ImportBatch.objects.create(started_by=cast.german_ministry_editor, organisation=cast.german_interior,
                                        file_name=SECRET_SHEET)
     token, _raw = ApiToken.issue(cast.german_ministry_editor, SECRET_TOKEN)
     missing = (str(MISSING_ID), True)

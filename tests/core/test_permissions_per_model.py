@@ -23,11 +23,6 @@ from tests.support.personas import make_user
 pytestmark = pytest.mark.django_db
 
 SECRET = "SECRET-PERMISSIONS-5c3e"
-# Registered models whose change is not kept yet, with why; the test fails when it becomes kept.
-HISTORY_GAPS = {
-    "registry.EngagementLink": "registry.services.snapshot leaves links out, saying that link changes are "
-                               "recorded as events instead, and update_engagement records no such event",
-}
 
 
 @pytest.fixture(params=registered(), ids=lambda entry: entry.label)
@@ -121,9 +116,7 @@ def assert_api_refuses_changes(client, path: str) -> None:
     assert not writes or 403 in writes, f"no change of {path} in the API answers 403"
 
 
-def test_a_change_through_the_service_is_kept_in_a_history_the_outsider_cannot_read(request, cast, entry, record):
-    if entry.label in HISTORY_GAPS:
-        request.applymarker(pytest.mark.xfail(reason=HISTORY_GAPS[entry.label], strict=True))
+def test_a_change_through_the_service_is_kept_in_a_history_the_outsider_cannot_read(cast, entry, record):
     history = kept_history(record)
     entry.change(cast, record)
     assert kept_history(record) > history

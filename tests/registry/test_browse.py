@@ -460,6 +460,47 @@ def test_links_show_only_engagements_the_viewer_may_see(cast):
     assert owner_view.count("Hidden German file") == 2, "outgoing and incoming links"
 
 
+def relink(engagement, editor, *links) -> None:
+    data = input_from_engagement(engagement)
+    data.links = list(links)
+    update_engagement(engagement, data, acting_user=editor)
+
+
+def history_fields(user, engagement) -> list[list[tuple[str, str, str]]]:
+    response = client_for(user).get(detail_url(engagement))
+    return [[(str(label), str(old), str(new)) for label, old, new in entry["fields"]]
+            for entry in response.context["history"]]
+
+
+def test_a_change_of_links_is_kept_in_the_history(cast):
+    target = cast.engagement(cast.commission, cast.commission_desk_officer, title="Regional programme")
+    source = cast.engagement(cast.commission, cast.commission_desk_officer, title="Country action")
+
+    relink(source, cast.commission_desk_officer, (target, "part_of"))
+    relink(source, cast.commission_desk_officer, (target, "funded_by"))
+
+    [second, first, _create] = history_fields(cast.french_embassy_viewer, source)
+    assert first == [("Linked engagements", "", "is part of Regional programme")]
+    assert second == [("Linked engagements", "is part of Regional programme", "is funded by Regional programme")]
+
+
+def test_a_link_to_an_engagement_hidden_from_the_reader_stays_out_of_the_history_they_read(cast):
+    shown = cast.engagement(cast.commission, cast.commission_desk_officer, title="Visible target")
+    hidden = cast.engagement(cast.german_interior, cast.german_ministry_editor,
+                             sharing_level="originator", title="Hidden German file")
+    source = cast.engagement(cast.german_interior, cast.german_ministry_editor, title="Linked source")
+
+    relink(source, cast.german_ministry_editor, (hidden, "related"))
+    relink(source, cast.german_ministry_editor, (hidden, "related"), (shown, "part_of"))
+
+    outsider_history = history_fields(cast.commission_desk_officer, source)
+    assert outsider_history[0] == [("Linked engagements", "", "is part of Visible target")]
+    assert len(outsider_history) == 2, "the change naming only the hidden engagement reads as no change"
+    assert "Hidden German file" not in page_of(cast.commission_desk_officer, detail_url(source))
+    owner_history = history_fields(cast.german_ministry_editor, source)
+    assert owner_history[1] == [("Linked engagements", "", "is related to Hidden German file")]
+
+
 def test_restricted_record_names_who_may_see_it(cast):
     engagement = cast.engagement(cast.german_interior, cast.german_ministry_editor,
                                  sharing_level="restricted", shared_with=[cast.iom],

@@ -73,7 +73,7 @@ def test_another_user_can_neither_see_nor_confirm_the_batch(client, cast):
         assert client.get(reverse("sheets:batch_preview", args=[batch.pk])).status_code == 404
         assert client.post(reverse("sheets:batch_confirm", args=[batch.pk])).status_code == 404
     assert not Engagement.objects.unrestricted("test").exists()
-    assert ImportBatch.objects.get().status == "previewed"
+    assert ImportBatch.objects.get().stage == "previewed"
 
 
 def test_viewer_gets_a_page_saying_why_they_cannot_import(client, cast):

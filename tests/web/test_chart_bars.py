@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from lxml import etree
 
-from partnerhub.core.charts import Bar, BarChart, Layout, Share, ShareBar
+from partnerhub.core.charts import SERIES_COLOURS, SHARE_COLOURS, Bar, BarChart, Layout, Share, ShareBar
 from partnerhub.web.charts.bars import (
     BAR_CHART_WIDTH,
     BAR_LEFT,
@@ -19,8 +19,6 @@ from partnerhub.web.charts.bars import (
     COLUMN_MIN_SLOT,
     COLUMN_PLOT_HEIGHT,
     LABEL_CHARACTERS,
-    SERIES_COLOURS,
-    SHARE_COLOURS,
     SHARE_WIDTH,
     bar_chart,
     share_bar,

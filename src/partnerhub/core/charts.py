@@ -85,3 +85,31 @@ class Choropleth:
     links: Mapping[str, str] = field(default_factory=dict)
     labels: Mapping[str, str] = field(default_factory=dict)  # a country's name as the map should say it
     highlight: str | None = None
+
+
+# -- the one look: the pages' SVG and the brief's PNG draw with these colours --
+
+BAR_COLOUR = "#005a64"  # the hub's brand teal: 7.6:1 against white
+# A chart comparing series reads light to dark: a lighter teal (3.1:1 against white),
+# the brand teal, then an ochre.
+SERIES_COLOURS = ("#4f9da6", BAR_COLOUR, "#b35806")
+TEXT_COLOUR = "#1a1d26"
+MUTED_TEXT_COLOUR = "#595959"  # 7:1 against white
+AXIS_COLOUR = "#8c8c8c"  # axes, ticks and grid lines
+# Shares of the balance, from ColorBrewer 2.0 "PuOr" (Cynthia Brewer, Apache
+# licence 2.0), diverging and colour-blind safe: purple for what the EU mainly
+# wants, orange for what partners mainly want, grey for both. Each colour comes
+# with the text colour that reads on it (contrast 4.5:1 at least).
+SHARE_COLOURS = {
+    "eu": ("#5e3c99", "#ffffff"),
+    "shared": ("#d4d4d4", TEXT_COLOUR),
+    "partner": ("#e66101", TEXT_COLOUR),
+    "other": ("#f0f0f0", TEXT_COLOUR),
+}
+
+
+def series_colours(series: tuple[str, ...]) -> dict[str, str]:
+    """The colour of each series: the brand teal for a chart of one, the series colours in turn for more."""
+    if len(series) == 1:
+        return {series[0]: BAR_COLOUR}
+    return {name: SERIES_COLOURS[index % len(SERIES_COLOURS)] for index, name in enumerate(series)}

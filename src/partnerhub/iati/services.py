@@ -629,8 +629,14 @@ def _update_engagement(pk: int, item: _Resolved, source: DataSource, context: Im
     children = _Children()
     children.add(engagement, item, context, user_theme_ids=user_theme_ids)
     children.save()
-    record_change(engagement, ObjectChange.Action.UPDATE, before, registry_services.snapshot(engagement),
-                  user=None)
+    record_change(engagement, ObjectChange.Action.UPDATE, _without_links(before),
+                  _without_links(registry_services.snapshot(engagement)), user=None)
+
+
+def _without_links(values: dict[str, Any]) -> dict[str, Any]:
+    """The publisher's links are dropped here and stated again by ``link_related_activities``
+    once every file is read: compared here, an unchanged link would read as removed."""
+    return {name: value for name, value in values.items() if name != "links"}
 
 
 class _Children:
@@ -703,6 +709,7 @@ def snapshot_of_new(engagement: Engagement, item: _Resolved, context: ImportCont
                                       for organisation, role in item.participations)
     values["money"] = joined(f"{m.kind} {m.amount} {m.currency} {m.value_date.isoformat()}"
                              for m in item.record.money)
+    values["links"] = joined(())
     values["shared_with_organisations"] = joined(())
     values["shared_with_countries"] = joined(())
     return values

@@ -3,34 +3,53 @@ dates in the reader's format.
 
 Snapshots (``registry.services.snapshot``) store codes and plain text so that
 what is written never depends on the editor's language: ISO codes for
-countries, theme codes, ``kind amount currency date`` for money. This module
-turns them into words at display time, in the reader's language.
+countries, theme codes, ``kind amount currency date`` for money, ``kind id``
+for links. This module turns them into words at display time, in the reader's
+language; a link is named only to a reader who may see the engagement it points
+to, and left out for the others.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Field
 from django.template.defaultfilters import yesno
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
+from partnerhub.core.types import AnyUser
 from partnerhub.geo.models import Country, RecipientRegion
-from partnerhub.registry.models import Engagement, MoneyKind, ParticipationRole, Theme
+from partnerhub.registry.models import Engagement, LinkKind, MoneyKind, ParticipationRole, Theme
 
 SEPARATOR = "; "
 
 
 class ReferenceNames:
-    """Countries, regions and themes by code, each read once for a whole history (one query each)."""
+    """Countries, regions and themes by code, each read once for a whole history (one query each),
+    and the titles of the linked engagements ``reader`` may see (without a reader: the public ones)."""
 
-    def __init__(self) -> None:
+    def __init__(self, reader: AnyUser | None = None) -> None:
         self._countries: dict[str, Country] | None = None
         self._themes: dict[str, Theme] | None = None
         self._regions: dict[str, RecipientRegion] | None = None
+        self._reader = reader if reader is not None else AnonymousUser()
+        self._engagements: dict[int, str] = {}
+
+    def read_engagements(self, ids: Iterable[int]) -> None:
+        """Reads the titles of the engagements ``ids`` the reader may see, in one query."""
+        wanted = set(ids) - set(self._engagements)
+        if wanted:
+            visible = Engagement.objects.visible_to(self._reader).filter(pk__in=wanted)
+            self._engagements.update(visible.values_list("pk", "title"))
+
+    def engagement(self, pk: int) -> str | None:
+        """The title of engagement ``pk``; None when the reader may not see it."""
+        self.read_engagements([pk])
+        return self._engagements.get(pk)
 
     def country(self, code: str) -> str:
         if self._countries is None:
@@ -60,7 +79,7 @@ def readable_value(name: str, value: Any, names: ReferenceNames | None = None) -
     reader = LIST_READERS.get(name)
     if reader is not None:
         names = names or ReferenceNames()
-        return SEPARATOR.join(reader(part, names) for part in str(value).split(SEPARATOR))
+        return SEPARATOR.join(filter(None, (reader(part, names) for part in str(value).split(SEPARATOR))))
     return _field_value(name, value)
 
 
@@ -130,6 +149,21 @@ def _participation(part: str, _names: ReferenceNames) -> str:
     return f"{name} ({dict(ParticipationRole.choices).get(role, role)})"
 
 
+def linked_engagement_ids(value: Any) -> list[int]:
+    """The ids of the engagements a stored ``links`` value names."""
+    ids = (part.rpartition(" ")[2] for part in str(value or "").split(SEPARATOR))
+    return [int(pk) for pk in ids if pk.isdigit()]
+
+
+def _link(part: str, names: ReferenceNames) -> str:
+    """``part_of 42`` → "is part of Rural roads in Morocco"; "" when the reader may not see engagement 42."""
+    kind, _space, pk = part.rpartition(" ")
+    title = names.engagement(int(pk)) if pk.isdigit() else None
+    if title is None:
+        return ""
+    return f"{dict(LinkKind.choices).get(kind, kind)} {title}"
+
+
 LIST_READERS: dict[str, Callable[[str, ReferenceNames], str]] = {
     "countries": _country,
     "shared_with_countries": _country,
@@ -137,4 +171,5 @@ LIST_READERS: dict[str, Callable[[str, ReferenceNames], str]] = {
     "themes": _theme,
     "money": _money,
     "participations": _participation,
+    "links": _link,
 }

@@ -393,8 +393,9 @@ def _money_line(engagement: Engagement, line: MoneyInput) -> MoneyLine:
 def snapshot(engagement: Engagement) -> dict[str, Any]:
     """What the history compares: readable values, children folded into text.
 
-    Links are left out on purpose: the other end may be hidden from some
-    readers of this history; link changes are recorded as events instead.
+    Links name the other engagement by its id only, never by its title: it may be
+    hidden from some readers of this history, and ``history_display`` names it to
+    those who may see it.
     """
     values: dict[str, Any] = {
         name: _plain(getattr(engagement, name)) for name in SCALAR_FIELDS
@@ -417,6 +418,7 @@ def snapshot(engagement: Engagement) -> dict[str, Any]:
         f"{m.kind} {m.amount} {m.currency} {m.value_date.isoformat()}"
         for m in engagement.money_lines.all()
     )
+    values["links"] = _joined(f"{link.kind} {link.target_id}" for link in engagement.links_out.all())
     values["shared_with_organisations"] = _joined(
         o.short_name for o in engagement.shared_with_organisations.all()
     )

@@ -6,6 +6,8 @@ from typing import Any
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from partnerhub.core.jobs import finding
+
 
 class Tier(models.TextChoices):
     CRITICAL = "critical", _("Critical: row not imported")
@@ -32,6 +34,16 @@ class Finding:
     def from_dict(cls, values: dict[str, Any]) -> "Finding":
         return cls(tier=values["tier"], reason=values["reason"], row=values.get("row"),
                    column=values.get("column"))
+
+    def as_job_finding(self) -> dict[str, Any]:
+        """The entry of ``Job.findings``: where names the row and the column (as ``field``) when known."""
+        where = {name: value for name, value in (("row", self.row), ("field", self.column)) if value is not None}
+        return finding(where, self.tier, str(self.reason))
+
+    @classmethod
+    def from_job_finding(cls, entry: dict[str, Any]) -> "Finding":
+        where = entry["where"]
+        return cls(tier=entry["severity"], reason=entry["message"], row=where.get("row"), column=where.get("field"))
 
     def for_engagement(self) -> dict[str, str]:
         """The shape ``Engagement.import_findings`` keeps."""

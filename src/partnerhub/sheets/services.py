@@ -114,9 +114,10 @@ def preview_upload(file_name: str, data: bytes, organisation: Organisation, *, a
     require_importer(organisation, acting_user)
     content = read_sheet(file_name, data)
     summary = run_import(content, organisation, acting_user=acting_user, confirm=False)
-    batch = ImportBatch(created_by=acting_user, organisation=organisation, file_name=file_name[:255])
+    batch = ImportBatch(started_by=acting_user, organisation=organisation, file_name=file_name[:255])
     batch.keep_content(content)
     _keep_outcome(batch, summary)
+    batch.keep_preview(summary.counts)
     batch.save()
     return batch
 
@@ -129,7 +130,7 @@ def confirm_batch(batch: ImportBatch, *, acting_user) -> ImportSummary:
             raise AlreadyImported
         summary = run_import(batch.content(), batch.organisation, acting_user=acting_user, confirm=True)
         _keep_outcome(batch, summary)
-        batch.status, batch.imported_at = ImportBatch.Status.IMPORTED, timezone.now()
+        batch.mark_imported()
         batch.save()
     return summary
 

@@ -33,7 +33,7 @@ def upload(request):
         batch = _preview(form, request.user)
         if batch is not None:
             return redirect(batch)
-    recent = ImportBatch.objects.filter(created_by=request.user).select_related("organisation")
+    recent = ImportBatch.objects.filter(started_by=request.user).select_related("organisation")
     return render(request, "sheets/upload.html", {"form": form, "recent": recent[:RECENT_BATCHES]})
 
 
@@ -54,7 +54,7 @@ def batch_preview(request, pk: int):
     return render(request, "sheets/preview.html", {
         "batch": batch,
         "rows": [_row_for_page(row) for row in batch.outcome],
-        "file_findings": [_finding_for_page(finding) for finding in batch.file_findings],
+        "file_findings": [_finding_for_page(finding.as_dict()) for finding in batch.content().findings],
         "importable": batch.counts.get("rows_read", 0) - batch.counts.get("skipped", 0),
     })
 
@@ -89,7 +89,7 @@ def template_download(request, file_format: str):
 
 
 def _own_batch(request, pk: int) -> ImportBatch:
-    batches = ImportBatch.objects.filter(created_by=request.user).select_related("organisation")
+    batches = ImportBatch.objects.filter(started_by=request.user).select_related("organisation")
     return get_object_or_404(batches, pk=pk)
 
 

@@ -49,9 +49,8 @@ from partnerhub.analysis.brief.text import (
 )
 from partnerhub.analysis.figures import charts
 from partnerhub.analysis.figures.profile import CountryProfile, Row
-from partnerhub.analysis.formatting import compact_eur
 from partnerhub.core.charts import BarChart
-from partnerhub.core.formatting import percent
+from partnerhub.core.formatting import compact_eur, percent
 from partnerhub.core.sharing import SharingLevel
 from partnerhub.core.types import StrOrPromise
 from partnerhub.overlaps.sentences import explanation_sentence, previous_decision_sentence

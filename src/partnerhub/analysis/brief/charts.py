@@ -17,9 +17,18 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from partnerhub.analysis.brief.text import share_text
-from partnerhub.analysis.formatting import compact_eur
-from partnerhub.core.charts import Amount, BarChart, Layout, ShareBar
-from partnerhub.core.formatting import percent
+from partnerhub.core.charts import (
+    AXIS_COLOUR,
+    BAR_COLOUR,
+    SHARE_COLOURS,
+    TEXT_COLOUR,
+    Amount,
+    BarChart,
+    Layout,
+    ShareBar,
+    series_colours,
+)
+from partnerhub.core.formatting import compact_eur, percent
 from partnerhub.registry.models import Interest
 
 LONGEST_CHART_LABEL = 38
@@ -27,11 +36,6 @@ MINIMUM_COLUMN_SLOTS = 6
 CHART_WIDTH_INCHES = 7.2
 CHART_DPI = 150
 
-# Okabe & Ito's palette, readable with every common colour-vision deficiency.
-BLUE, ORANGE, GREEN, SKY = "#0072B2", "#E69F00", "#009E73", "#56B4E9"
-# A chart comparing series reads light to dark: what was reported, then what counts.
-SERIES_COLOURS = (SKY, BLUE, ORANGE, GREEN)
-INTEREST_COLOURS = {Interest.PARTNER: ORANGE, Interest.SHARED: GREEN, Interest.EU: BLUE}
 # The partner's part first, so that the threshold line reads from the left edge.
 SHARE_BAR_ORDER = (Interest.PARTNER, Interest.SHARED, Interest.EU)
 
@@ -53,7 +57,7 @@ def share_bar_png(chart: ShareBar) -> bytes:
         for interest in SHARE_BAR_ORDER:
             share = shares[interest]
             value = share.percent or Decimal(0)
-            axes.barh([0], [float(value)], left=left, height=0.5, color=INTEREST_COLOURS[interest],
+            axes.barh([0], [float(value)], left=left, height=0.5, color=SHARE_COLOURS[interest][0],
                       label=f"{share.label} ({share_text(value)})")
             left += float(value)
         if chart.threshold is not None:
@@ -62,10 +66,12 @@ def share_bar_png(chart: ShareBar) -> bytes:
         axes.set_ylim(-0.4, 0.75)
         axes.set_yticks([])
         axes.xaxis.set_major_formatter(FuncFormatter(lambda value, _pos: percent(Decimal(round(value)))))
-        axes.tick_params(labelsize=7)
+        axes.tick_params(labelsize=7, colors=AXIS_COLOUR, labelcolor=TEXT_COLOUR)
+        axes.spines["bottom"].set_color(AXIS_COLOUR)
         for side in ("top", "right", "left"):
             axes.spines[side].set_visible(False)
-        axes.legend(fontsize=7, frameon=False, ncols=3, loc="upper center", bbox_to_anchor=(0.5, -0.3))
+        axes.legend(fontsize=7, frameon=False, labelcolor=TEXT_COLOUR, ncols=3, loc="upper center",
+                    bbox_to_anchor=(0.5, -0.3))
         return _png(figure)
 
 
@@ -80,25 +86,25 @@ def _horizontal_bars(chart: BarChart) -> bytes:
             positions = [row + index * bar_height for row in range(len(labels))]
             bars = axes.barh(positions, [_float(a) for a in amounts], height=bar_height, color=colour,
                              label=name or None)
-            axes.bar_label(bars, labels=[compact_eur(a) for a in amounts], padding=3, fontsize=7)
+            axes.bar_label(bars, labels=[compact_eur(a) for a in amounts], padding=3, fontsize=7, color=TEXT_COLOUR)
         axes.set_yticks([row + bar_height * (len(series) - 1) / 2 for row in range(len(labels))],
                         [_short(label) for label in labels])
         axes.invert_yaxis()
         axes.margins(x=0.18)
         _plain_axes(axes, "x")
         if len(series) > 1:
-            axes.legend(fontsize=8, frameon=False, loc="lower right")
+            axes.legend(fontsize=8, frameon=False, loc="lower right", labelcolor=TEXT_COLOUR)
         return _png(figure)
 
 
 def _labels_and_series(chart: BarChart) -> tuple[list[str], list[Series]]:
     if len(chart.series) == 1:
-        return [bar.label for bar in chart.bars], [("", [bar.value for bar in chart.bars], BLUE)]
+        return [bar.label for bar in chart.bars], [("", [bar.value for bar in chart.bars], BAR_COLOUR)]
     labels = [label for label, _bars in chart.groups]
     series = [
         (name, [next((bar.value for bar in bars if bar.series == name), None) for _label, bars in chart.groups],
-         SERIES_COLOURS[index % len(SERIES_COLOURS)])
-        for index, name in enumerate(chart.series)
+         colour)
+        for name, colour in series_colours(chart.series).items()
     ]
     return labels, series
 
@@ -109,8 +115,8 @@ def _columns(chart: BarChart) -> bytes:
     with _figure(2.6) as figure:
         axes = figure.add_subplot()
         positions = range(len(labels))  # years are labels here, not a numeric axis
-        bars = axes.bar(positions, [_float(a) for a in amounts], width=0.6, color=BLUE, tick_label=labels)
-        axes.bar_label(bars, labels=[compact_eur(a) for a in amounts], padding=2, fontsize=7)
+        bars = axes.bar(positions, [_float(a) for a in amounts], width=0.6, color=BAR_COLOUR, tick_label=labels)
+        axes.bar_label(bars, labels=[compact_eur(a) for a in amounts], padding=2, fontsize=7, color=TEXT_COLOUR)
         padding = max(MINIMUM_COLUMN_SLOTS - len(labels), 0) / 2
         axes.set_xlim(-0.6 - padding, len(labels) - 0.4 + padding)
         axes.margins(y=0.15)
@@ -146,11 +152,13 @@ def _short(label: str) -> str:
 def _plain_axes(axes, value_axis: str) -> None:
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)
+    for side in ("bottom", "left"):
+        axes.spines[side].set_color(AXIS_COLOUR)
     getattr(axes, f"{value_axis}axis").set_major_formatter(FuncFormatter(lambda value, _pos: compact_eur(value)))
-    axes.tick_params(labelsize=8)
+    axes.tick_params(labelsize=8, colors=AXIS_COLOUR, labelcolor=TEXT_COLOUR)
 
 
 def _threshold_line(axes, threshold: Decimal) -> None:
-    axes.axvline(float(threshold), ymax=0.85, color="black", linestyle="--", linewidth=1)
+    axes.axvline(float(threshold), ymax=0.85, color=TEXT_COLOUR, linestyle="--", linewidth=1)
     axes.annotate(_("one-sided under %(threshold)s") % {"threshold": percent(threshold)}, (float(threshold), 0.55),
-                  xytext=(4, 0), textcoords="offset points", fontsize=7, va="center")
+                  xytext=(4, 0), textcoords="offset points", fontsize=7, va="center", color=TEXT_COLOUR)

@@ -5,7 +5,7 @@ Charts and maps are drawn by the ``charts`` tags of the web app.
 
 from django import template
 
-from partnerhub.analysis import formatting
+from partnerhub.core import formatting
 
 register = template.Library()
 

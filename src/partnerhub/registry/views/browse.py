@@ -28,7 +28,7 @@ from partnerhub.core.types import AnyUser, StrOrPromise
 from partnerhub.core.visibility import can_edit, circle_of
 from partnerhub.registry.exports import EXPORT_FORMATS, export_response
 from partnerhub.registry.filters import EngagementFilter
-from partnerhub.registry.history_display import ReferenceNames, readable_value
+from partnerhub.registry.history_display import ReferenceNames, linked_engagement_ids, readable_value
 from partnerhub.registry.models import Engagement, EngagementQuerySet, MoneyKind, MoneyLine
 from partnerhub.registry.services import log_confidential_access, log_confidential_export
 from partnerhub.registry.sources import is_stale
@@ -53,6 +53,7 @@ HISTORY_LABELS = {
     "themes": _("themes"),
     "participations": _("participating organisations"),
     "money": _("money"),
+    "links": _("Linked engagements"),
 }
 
 
@@ -202,22 +203,27 @@ def readable_history(engagement: Engagement, user: AnyUser,
                      hidden: Collection[str] = ()) -> list[dict[str, Any]]:
     """The changes this reader may read (``core.history.readable_history``), less
     the fields they may not read (``hidden``)."""
-    names = ReferenceNames()
+    names = ReferenceNames(reader=user)
+    readable = history_readable_by(engagement, user)
+    names.read_engagements(pk for entry in readable for value in entry.change.changes.get("links", ())
+                           for pk in linked_engagement_ids(value))
     entries: Iterator[dict[str, Any]] = ({"change": entry.change, "fields": changed_fields(entry.change, hidden, names),
                 "shows_earlier_values": entry.shows_earlier_values, "shows_editor": entry.shows_editor}
-               for entry in history_readable_by(engagement, user))
+               for entry in readable)
     return [entry for entry in entries if entry["fields"] or entry["change"].action != ObjectChange.Action.UPDATE]
 
 
 def changed_fields(change: ObjectChange, hidden: Collection[str] = (),
                    names: ReferenceNames | None = None) -> list[tuple[StrOrPromise, Any, Any]]:
-    """(label, old, new) per field; a creation lists only the fields it filled."""
+    """(label, old, new) per field as the reader reads it, leaving out a field that reads the same
+    before and after (links to engagements hidden from them); a creation lists only the fields it filled."""
     creation = change.action == ObjectChange.Action.CREATE
     names = names or ReferenceNames()
+    read = ((name, readable_value(name, old, names), readable_value(name, new, names))
+            for name, (old, new) in change.changes.items() if name not in hidden)
     return [
-        (history_label(name), readable_value(name, old, names), readable_value(name, new, names))
-        for name, (old, new) in change.changes.items()
-        if name not in hidden and not (creation and new in (None, ""))
+        (history_label(name), old, new) for name, old, new in read
+        if not (creation and new in (None, "")) and (creation or old != new)
     ]
 
 

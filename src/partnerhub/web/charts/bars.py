@@ -20,28 +20,22 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from partnerhub.analysis.formatting import compact_eur
-from partnerhub.core.charts import Bar, BarChart, Layout, Share, ShareBar
+from partnerhub.core.charts import (
+    AXIS_COLOUR,
+    BAR_COLOUR,
+    MUTED_TEXT_COLOUR,
+    SHARE_COLOURS,
+    TEXT_COLOUR,
+    Bar,
+    BarChart,
+    Layout,
+    Share,
+    ShareBar,
+    series_colours,
+)
+from partnerhub.core.formatting import compact_eur
 
-BAR_COLOUR = "#005a64"  # the hub's brand teal: 7.6:1 against white
-# A chart comparing series reads light to dark, as the brief's: a lighter teal (3.1:1 against white),
-# the brand teal, then an ochre.
-SERIES_COLOURS = ("#4f9da6", BAR_COLOUR, "#b35806")
-TEXT_COLOUR = "#1a1d26"
-MUTED_TEXT_COLOUR = "#595959"  # 7:1 against white
-AXIS_COLOUR = "#8c8c8c"
 ELLIPSIS = "…"
-
-# Shares of the balance, from ColorBrewer 2.0 "PuOr" (Cynthia Brewer, Apache
-# licence 2.0), diverging and colour-blind safe: purple for what the EU mainly
-# wants, orange for what partners mainly want, grey for both. Each colour comes
-# with the text colour that reads on it (contrast 4.5:1 at least).
-SHARE_COLOURS = {
-    "eu": ("#5e3c99", "#ffffff"),
-    "shared": ("#d4d4d4", TEXT_COLOUR),
-    "partner": ("#e66101", TEXT_COLOUR),
-    "other": ("#f0f0f0", TEXT_COLOUR),
-}
 
 
 def nothing_to_chart() -> SafeString:
@@ -144,7 +138,7 @@ def _horizontal_bars(chart: BarChart) -> SafeString:
     several series sit together under their label, coloured by series, with a legend below."""
     rows = _rows_in_order(chart)
     lengths = _scale([bar for bar, _starts in rows], BAR_CHART_WIDTH - BAR_LEFT - BAR_VALUE_SPACE)
-    colours = _series_colours(chart)
+    colours = series_colours(chart.series)
     gap = BAR_GROUP_GAP if len(colours) > 1 else 0
     drawn, top = [], BAR_CAPTION_HEIGHT - gap
     for (bar, starts_group), length in zip(rows, lengths, strict=True):
@@ -165,13 +159,6 @@ def _rows_in_order(chart: BarChart) -> list[tuple[Bar, bool]]:
     if len(chart.series) == 1:
         return [(bar, True) for bar in chart.bars]
     return [(bar, index == 0) for _label, bars in chart.groups for index, bar in enumerate(bars)]
-
-
-def _series_colours(chart: BarChart) -> dict[str, str]:
-    series = chart.series
-    if len(series) == 1:
-        return {series[0]: BAR_COLOUR}
-    return {name: SERIES_COLOURS[index % len(SERIES_COLOURS)] for index, name in enumerate(series)}
 
 
 def _series_legend(colours: dict[str, str], top: int) -> SafeString:

@@ -28,8 +28,8 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from partnerhub.analysis.formatting import compact_eur, to_decimal
-from partnerhub.core.charts import Choropleth
+from partnerhub.core.charts import BAR_COLOUR, TEXT_COLOUR, Choropleth
+from partnerhub.core.formatting import compact_eur, to_decimal
 from partnerhub.core.names import localized_country_name
 from partnerhub.geo.models import Country
 
@@ -54,9 +54,8 @@ LEGEND_TOP = 418
 BLUES = ("#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c")
 NO_AMOUNT_COLOUR = "#d9d9d9"
 HIGHLIGHT_COLOUR = "#c2410c"
-LOCATOR_COLOUR = "#005a64"
+LOCATOR_COLOUR = BAR_COLOUR
 SEA_COLOUR = "#eef3f6"
-TEXT_COLOUR = "#1a1d26"
 MAX_CLASSES = 5
 
 Point = tuple[float, float]

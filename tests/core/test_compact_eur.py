@@ -10,7 +10,7 @@ from django.utils.translation import gettext
 from hypothesis import given
 from hypothesis import strategies as st
 
-from partnerhub.analysis.formatting import compact_eur
+from partnerhub.core.formatting import compact_eur
 
 
 @pytest.mark.parametrize(
