@@ -32,6 +32,7 @@ node_modules/.installed: package.json package-lock.json
 
 lint:
 	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/mypy
 

@@ -58,6 +58,7 @@ def parse_args():
 
 # -- texts ------------------------------------------------------------------
 
+
 def real_texts() -> list[tuple[str, str]]:
     """(title, description) of every activity in the real files, first narrative each."""
     from lxml import etree
@@ -91,8 +92,12 @@ class Texts:
 
     def __init__(self, real: list[tuple[str, str]]):
         self.real = real
-        words = {w.lower() for title, description in real for w in f"{title} {description}".split()
-                 if len(w) > 3 and w.isalpha()}
+        words = {
+            w.lower()
+            for title, description in real
+            for w in f"{title} {description}".split()
+            if len(w) > 3 and w.isalpha()
+        }
         self.vocabulary = sorted(words) or ["migration"]
 
     def text(self, n: int, rng: random.Random) -> tuple[str, str]:
@@ -104,15 +109,28 @@ class Texts:
 
 def synthetic_texts() -> list[tuple[str, str]]:
     rng = random.Random(7)
-    subjects = ["reintegration of returnees", "labour mobility", "border management", "diaspora investment",
-                "protection of refugees", "migration data", "anti-smuggling cooperation", "remittance costs"]
+    subjects = [
+        "reintegration of returnees",
+        "labour mobility",
+        "border management",
+        "diaspora investment",
+        "protection of refugees",
+        "migration data",
+        "anti-smuggling cooperation",
+        "remittance costs",
+    ]
     places = ["northern provinces", "the capital region", "border areas", "rural districts", "coastal towns"]
-    return [(f"Support to {rng.choice(subjects)} in {rng.choice(places)}",
-             f"The action works on {rng.choice(subjects)} with local authorities in {rng.choice(places)}.")
-            for _ in range(2000)]
+    return [
+        (
+            f"Support to {rng.choice(subjects)} in {rng.choice(places)}",
+            f"The action works on {rng.choice(subjects)} with local authorities in {rng.choice(places)}.",
+        )
+        for _ in range(2000)
+    ]
 
 
 # -- the portfolio ----------------------------------------------------------
+
 
 def build_portfolio(size: int, texts: "Texts"):
     from django.contrib.auth import get_user_model
@@ -138,8 +156,7 @@ def build_portfolio(size: int, texts: "Texts"):
     themes = list(Theme.objects.filter(parent__isnull=False))
     states = list(Country.objects.member_states())
     eu = Organisation.objects.create(name="Bench Commission", kind="eu_institution", acronym="BEC")
-    agencies = [Organisation.objects.create(name=f"Bench agency {s.iso3}", kind="ms_agency", country=s)
-                for s in states]
+    agencies = [Organisation.objects.create(name=f"Bench agency {s.iso3}", kind="ms_agency", country=s) for s in states]
     iom = Organisation.objects.create(name="Bench IOM", kind="international", acronym="BIOM")
     owners = [eu] * 8 + agencies + [iom] * 3
     viewer = get_user_model().objects.create_user("bench.viewer", password="x")  # noqa: S106
@@ -150,50 +167,94 @@ def build_portfolio(size: int, texts: "Texts"):
     for n in range(size):
         title, description = texts.text(n, rng)
         start = date(2016, 1, 1) + timedelta(days=rng.randrange(3300))
-        engagements.append(Engagement(
-            owner=rng.choice(owners), sharing_level=rng.choice(levels), kind="project", status="implementation",
-            title=f"{title} ({n})"[:500], description=description, planned_start=start,
-            planned_end=start + timedelta(days=rng.randrange(300, 1800)), iati_identifier=f"XX-BENCH-{n}",
-            provenance="iati",
-        ))
+        engagements.append(
+            Engagement(
+                owner=rng.choice(owners),
+                sharing_level=rng.choice(levels),
+                kind="project",
+                status="implementation",
+                title=f"{title} ({n})"[:500],
+                description=description,
+                planned_start=start,
+                planned_end=start + timedelta(days=rng.randrange(300, 1800)),
+                iati_identifier=f"XX-BENCH-{n}",
+                provenance="iati",
+            )
+        )
     for engagement in engagements:
         engagement.start_date, engagement.end_date = engagement.planned_start, engagement.planned_end
     Engagement.objects.bulk_create(engagements, batch_size=2000)
-    rows = list(Engagement.objects.unrestricted("the benchmark reads back the records it has just built")
-                .order_by("pk").values_list("pk", "owner_id", "iati_identifier"))
+    rows = list(
+        Engagement.objects.unrestricted("the benchmark reads back the records it has just built")
+        .order_by("pk")
+        .values_list("pk", "owner_id", "iati_identifier")
+    )
 
     country_rows, theme_rows, money_rows, participations, links = [], [], [], [], []
     for index, (pk, _owner, _identifier) in enumerate(rows):
         chosen = {rng.choices(countries, weights)[0] for _ in range(1 if rng.random() < 0.85 else 3)}
         share = None if len(chosen) == 1 or rng.random() < 0.5 else (Decimal(100) / len(chosen)).quantize(CENT)
         country_rows += [EngagementCountry(engagement_id=pk, country=c, share=share) for c in chosen]
-        theme_rows += [EngagementTheme(engagement_id=pk, theme=t) for t in
-                       rng.sample(themes, 1 if rng.random() < 0.7 else 2)]
+        theme_rows += [
+            EngagementTheme(engagement_id=pk, theme=t) for t in rng.sample(themes, 1 if rng.random() < 0.7 else 2)
+        ]
         participations.append(Participation(engagement_id=pk, organisation=rng.choice(owners), role="implementer"))
         amount = Decimal(rng.randrange(10**5, 10**7))
         year_date = date(2017 + rng.randrange(8), 1 + rng.randrange(12), 1)
         money_rows += [
-            MoneyLine(engagement_id=pk, kind="budget", amount=amount * 2, currency="EUR", value_date=year_date,
-                      amount_eur=amount * 2),
-            MoneyLine(engagement_id=pk, kind="commitment", amount=amount, currency="EUR", value_date=year_date,
-                      amount_eur=amount),
-            MoneyLine(engagement_id=pk, kind="disbursement", amount=amount / 2, currency="EUR",
-                      value_date=year_date + timedelta(days=200), amount_eur=amount / 2),
+            MoneyLine(
+                engagement_id=pk,
+                kind="budget",
+                amount=amount * 2,
+                currency="EUR",
+                value_date=year_date,
+                amount_eur=amount * 2,
+            ),
+            MoneyLine(
+                engagement_id=pk,
+                kind="commitment",
+                amount=amount,
+                currency="EUR",
+                value_date=year_date,
+                amount_eur=amount,
+            ),
+            MoneyLine(
+                engagement_id=pk,
+                kind="disbursement",
+                amount=amount / 2,
+                currency="EUR",
+                value_date=year_date + timedelta(days=200),
+                amount_eur=amount / 2,
+            ),
         ]
         if index % 20 == 1:  # a contract under the previous programme
             links.append(EngagementLink(source_id=pk, target_id=rows[index - 1][0], kind="part_of", from_iati=True))
         if index % 50 == 2:  # delegated cooperation stated by a transaction
-            money_rows.append(MoneyLine(engagement_id=pk, kind="incoming", amount=amount / 2, currency="EUR",
-                                        value_date=year_date, amount_eur=amount / 2,
-                                        provider_activity=rows[index - 2][2]))
+            money_rows.append(
+                MoneyLine(
+                    engagement_id=pk,
+                    kind="incoming",
+                    amount=amount / 2,
+                    currency="EUR",
+                    value_date=year_date,
+                    amount_eur=amount / 2,
+                    provider_activity=rows[index - 2][2],
+                )
+            )
     EngagementCountry.objects.bulk_create(country_rows, batch_size=5000)
     EngagementTheme.objects.bulk_create(theme_rows, batch_size=5000)
     Participation.objects.bulk_create(participations, batch_size=5000)
     MoneyLine.objects.bulk_create(money_rows, batch_size=5000)
     EngagementLink.objects.bulk_create(links, batch_size=5000)
     plant_duplicates(rng, rows, owners)
-    busiest = (EngagementCountry.objects.unrestricted("the benchmark picks its busiest country")
-               .values("country__iso3").order_by().annotate(n=Count("pk")).order_by("-n").first())
+    busiest = (
+        EngagementCountry.objects.unrestricted("the benchmark picks its busiest country")
+        .values("country__iso3")
+        .order_by()
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+        .first()
+    )
     return viewer, busiest["country__iso3"], busiest["n"]
 
 
@@ -201,23 +262,33 @@ def plant_duplicates(rng, rows, owners) -> None:
     """One in 200 engagements gets a near-copy by another owner in the same country and theme."""
     from partnerhub.registry.models import Engagement, EngagementCountry, EngagementTheme
 
-    originals = Engagement.objects.unrestricted("the benchmark copies records it has just built").filter(
-        pk__in=[pk for pk, _o, _i in rows[::200]]).prefetch_related(
-        "country_shares", "theme_shares")
+    originals = (
+        Engagement.objects.unrestricted("the benchmark copies records it has just built")
+        .filter(pk__in=[pk for pk, _o, _i in rows[::200]])
+        .prefetch_related("country_shares", "theme_shares")
+    )
     for original in originals:
         other = rng.choice([o for o in owners if o.pk != original.owner_id])
         copy = Engagement.objects.create(
-            owner=other, sharing_level="eu", kind="project", status="implementation",
-            title=f"{original.title} – phase II"[:500], description=original.description,
-            planned_start=original.planned_start, planned_end=original.planned_end,
+            owner=other,
+            sharing_level="eu",
+            kind="project",
+            status="implementation",
+            title=f"{original.title} – phase II"[:500],
+            description=original.description,
+            planned_start=original.planned_start,
+            planned_end=original.planned_end,
         )
         EngagementCountry.objects.bulk_create(
-            EngagementCountry(engagement=copy, country_id=s.country_id) for s in original.country_shares.all())
+            EngagementCountry(engagement=copy, country_id=s.country_id) for s in original.country_shares.all()
+        )
         EngagementTheme.objects.bulk_create(
-            EngagementTheme(engagement=copy, theme_id=s.theme_id) for s in original.theme_shares.all())
+            EngagementTheme(engagement=copy, theme_id=s.theme_id) for s in original.theme_shares.all()
+        )
 
 
 # -- measuring --------------------------------------------------------------
+
 
 def child(database_url: str, size: int, with_overlaps: bool, requests: int) -> dict:
     os.environ["DATABASE_URL"] = database_url
@@ -244,8 +315,7 @@ def child(database_url: str, size: int, with_overlaps: bool, requests: int) -> d
     def floor():
         visible = Engagement.objects.visible_to(viewer).filter(country_shares__country__iso3=iso3)
         list(visible.values_list("pk", "title", "owner_id", "instrument_id", "sharing_level"))
-        list(MoneyLine.objects.of(engagement=visible).values_list(
-            "engagement_id", "kind", "value_date", "amount_eur"))
+        list(MoneyLine.objects.of(engagement=visible).values_list("engagement_id", "kind", "value_date", "amount_eur"))
 
     client = Client()
     client.force_login(viewer)
@@ -258,10 +328,15 @@ def child(database_url: str, size: int, with_overlaps: bool, requests: int) -> d
         cache.clear()  # the figures are computed again, as after any change to the data
         profile_page()
 
-    result = {"engagements": Engagement.objects.unrestricted("the size of the benchmark").count(), "country": iso3,
-              "country_engagements": in_country,
-              "build_s": round(built_s, 1), "floor": timed(floor, requests), "profile": timed(profile_page, requests),
-              "profile_cold": timed(cold_profile_page, max(5, requests // 5))}
+    result = {
+        "engagements": Engagement.objects.unrestricted("the size of the benchmark").count(),
+        "country": iso3,
+        "country_engagements": in_country,
+        "build_s": round(built_s, 1),
+        "floor": timed(floor, requests),
+        "profile": timed(profile_page, requests),
+        "profile_cold": timed(cold_profile_page, max(5, requests // 5)),
+    }
     if with_overlaps:
         from partnerhub.overlaps.finder import find_overlaps
 
@@ -273,8 +348,16 @@ def child(database_url: str, size: int, with_overlaps: bool, requests: int) -> d
 
 
 def run_child(database_url: str, size: int, with_overlaps: bool, requests: int) -> dict:
-    command = [sys.executable, __file__, "--requests", str(requests),
-               "--child", database_url, str(size), "1" if with_overlaps else "0"]
+    command = [
+        sys.executable,
+        __file__,
+        "--requests",
+        str(requests),
+        "--child",
+        database_url,
+        str(size),
+        "1" if with_overlaps else "0",
+    ]
     completed = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603 (our own script)
     if completed.returncode != 0:
         sys.stderr.write(completed.stderr)
@@ -301,8 +384,11 @@ def main() -> None:
         database_url, size, overlaps = args.child
         print(json.dumps(child(database_url, int(size), overlaps == "1", args.requests)))
         return
-    summary = {"requests": args.requests, "sizes": args.sizes,
-               "texts": "real IATI activities" if SHARED.exists() else "synthetic (../shared absent)"}
+    summary = {
+        "requests": args.requests,
+        "sizes": args.sizes,
+        "texts": "real IATI activities" if SHARED.exists() else "synthetic (../shared absent)",
+    }
     workdir = tempfile.mkdtemp(prefix="phbench-analytics-")
     for size in args.sizes:
         sqlite = run_child(f"sqlite:///{workdir}/bench-{size}.sqlite3", size, True, args.requests)
@@ -330,7 +416,8 @@ def _figures(result: dict, size: int, engine: str) -> dict:
         f"profile_over_floor_{suffix}": round(result["profile"]["median_ms"] / result["floor"]["median_ms"], 1),
         f"profile_cold_median_ms_{suffix}": round(result["profile_cold"]["median_ms"], 1),
         f"profile_cold_over_floor_{suffix}": round(
-            result["profile_cold"]["median_ms"] / result["floor"]["median_ms"], 1),
+            result["profile_cold"]["median_ms"] / result["floor"]["median_ms"], 1
+        ),
         f"country_engagements_{suffix}": result["country_engagements"],
     }
 

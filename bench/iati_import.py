@@ -43,17 +43,23 @@ DEFAULT_POSTGRES = "postgres://postgres@127.0.0.1:5432/partnerhub_bench_iati"
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--activities", type=int, default=100_000)
-    parser.add_argument("--postgres", default=DEFAULT_POSTGRES,
-                        help=f"the PostgreSQL database to import into, emptied first (default {DEFAULT_POSTGRES}); "
-                             "'' to skip PostgreSQL")
-    parser.add_argument("--workdir", default="",
-                        help="where the generated files go (default: a new temporary folder); they are deleted "
-                             "at the end either way")
+    parser.add_argument(
+        "--postgres",
+        default=DEFAULT_POSTGRES,
+        help=f"the PostgreSQL database to import into, emptied first (default {DEFAULT_POSTGRES}); "
+        "'' to skip PostgreSQL",
+    )
+    parser.add_argument(
+        "--workdir",
+        default="",
+        help="where the generated files go (default: a new temporary folder); they are deleted at the end either way",
+    )
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     return parser.parse_args()
 
 
 # -- building the file ------------------------------------------------------
+
 
 def real_activities() -> list[bytes]:
     """Every activity of the real 2.03 d-portal files, serialised once."""
@@ -82,17 +88,24 @@ def build_file(path: Path, count: int, activities: list[bytes]) -> None:
 
 # -- the measurements (each in its own process) ------------------------------
 
+
 def floor_pass(path: Path) -> dict:
     started = time.perf_counter()
     count = 0
-    for _event, activity in etree.iterparse(str(path), tag="iati-activity", resolve_entities=False,
-                                            no_network=True, load_dtd=False):
+    for _event, activity in etree.iterparse(
+        str(path), tag="iati-activity", resolve_entities=False, no_network=True, load_dtd=False
+    ):
         activity.findtext("iati-identifier")
         activity.findtext("title/narrative")
         [sector.get("code") for sector in activity.iterfind("sector")]
-        [(t.find("transaction-type").get("code") if t.find("transaction-type") is not None else None,
-          t.findtext("value"), t.find("value-date").get("iso-date") if t.find("value-date") is not None else None)
-         for t in activity.iterfind("transaction")]
+        [
+            (
+                t.find("transaction-type").get("code") if t.find("transaction-type") is not None else None,
+                t.findtext("value"),
+                t.find("value-date").get("iso-date") if t.find("value-date") is not None else None,
+            )
+            for t in activity.iterfind("transaction")
+        ]
         count += 1
         activity.clear()
         while activity.getprevious() is not None:
@@ -119,8 +132,13 @@ def import_pass(path: Path, database_url: str, keep_all: bool) -> dict:
     report = import_iati_files([path], keep_all=keep_all).as_dict()
     seconds = time.perf_counter() - started
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return {"activities": report["activities_read"], "created": report["created"],
-            "errors": len(report["errors"]), "seconds": seconds, "peak_rss_mib": peak_kib / 1024}
+    return {
+        "activities": report["activities_read"],
+        "created": report["created"],
+        "errors": len(report["errors"]),
+        "seconds": seconds,
+        "peak_rss_mib": peak_kib / 1024,
+    }
 
 
 def ensure_postgres_database(database_url: str) -> None:
@@ -151,6 +169,7 @@ def child(arguments: list[str]) -> None:
 
 
 # -- the run -------------------------------------------------------------------
+
 
 def main() -> None:
     args = parse_args()
@@ -191,8 +210,15 @@ def measure(args: argparse.Namespace, workdir: Path) -> dict:
     return summarise(full.stat().st_size, floor, sqlite, half_sqlite, floor_tenth, everything, postgres)
 
 
-def summarise(file_bytes: int, floor: dict, sqlite: dict, half_sqlite: dict, floor_tenth: dict, everything: dict,
-              postgres: dict | None) -> dict:
+def summarise(
+    file_bytes: int,
+    floor: dict,
+    sqlite: dict,
+    half_sqlite: dict,
+    floor_tenth: dict,
+    everything: dict,
+    postgres: dict | None,
+) -> dict:
     floor_rate = floor["activities"] / floor["seconds"]
     summary = {
         "activities": floor["activities"],
@@ -212,11 +238,13 @@ def summarise(file_bytes: int, floor: dict, sqlite: dict, half_sqlite: dict, flo
         "import_all_over_floor_sqlite": round(everything["seconds"] / floor_tenth["seconds"], 2),
     }
     if postgres:
-        summary.update({
-            "postgres_seconds": round(postgres["seconds"], 2),
-            "activities_per_s_postgres": round(postgres["activities"] / postgres["seconds"]),
-            "import_over_floor_postgres": round(postgres["seconds"] / floor["seconds"], 2),
-        })
+        summary.update(
+            {
+                "postgres_seconds": round(postgres["seconds"], 2),
+                "activities_per_s_postgres": round(postgres["activities"] / postgres["seconds"]),
+                "import_over_floor_postgres": round(postgres["seconds"] / floor["seconds"], 2),
+            }
+        )
     return summary
 
 

@@ -94,26 +94,49 @@ def build_portfolio(count: int):
     batch = []
     for n in range(count):
         start = date(2015, 1, 1) + timedelta(days=rng.randrange(4000))
-        batch.append(Engagement(
-            owner=rng.choice(organisations), sharing_level=rng.choice(levels), kind="project",
-            title=f"Bench engagement {n} on migration governance", status="implementation",
-            planned_start=start, planned_end=start + timedelta(days=rng.randrange(200, 1500)),
-            start_date=start, end_date=start + timedelta(days=900),
-        ))
+        batch.append(
+            Engagement(
+                owner=rng.choice(organisations),
+                sharing_level=rng.choice(levels),
+                kind="project",
+                title=f"Bench engagement {n} on migration governance",
+                status="implementation",
+                planned_start=start,
+                planned_end=start + timedelta(days=rng.randrange(200, 1500)),
+                start_date=start,
+                end_date=start + timedelta(days=900),
+            )
+        )
     Engagement.objects.bulk_create(batch, batch_size=2000)
-    ids = list(Engagement.objects.unrestricted("the benchmark reads back the records it has just built")
-               .values_list("pk", flat=True))
+    ids = list(
+        Engagement.objects.unrestricted("the benchmark reads back the records it has just built").values_list(
+            "pk", flat=True
+        )
+    )
     EngagementCountry.objects.bulk_create(
-        (EngagementCountry(engagement_id=i, country=rng.choice(countries)) for i in ids), batch_size=5000)
+        (EngagementCountry(engagement_id=i, country=rng.choice(countries)) for i in ids), batch_size=5000
+    )
     EngagementTheme.objects.bulk_create(
-        (EngagementTheme(engagement_id=i, theme=rng.choice(themes)) for i in ids), batch_size=5000)
+        (EngagementTheme(engagement_id=i, theme=rng.choice(themes)) for i in ids), batch_size=5000
+    )
     Participation.objects.bulk_create(
-        (Participation(engagement_id=i, organisation=rng.choice(organisations), role="implementer")
-         for i in ids), batch_size=5000)
+        (Participation(engagement_id=i, organisation=rng.choice(organisations), role="implementer") for i in ids),
+        batch_size=5000,
+    )
     MoneyLine.objects.bulk_create(
-        (MoneyLine(engagement_id=i, kind="commitment", amount=Decimal(rng.randrange(10**5, 10**7)),
-                   currency="EUR", value_date=date(2020, 1, 1), amount_eur=Decimal(1000))
-         for i in ids), batch_size=5000)
+        (
+            MoneyLine(
+                engagement_id=i,
+                kind="commitment",
+                amount=Decimal(rng.randrange(10**5, 10**7)),
+                currency="EUR",
+                value_date=date(2020, 1, 1),
+                amount_eur=Decimal(1000),
+            )
+            for i in ids
+        ),
+        batch_size=5000,
+    )
     return viewer, countries[0].iso3, themes[0].code
 
 
@@ -131,13 +154,17 @@ def main() -> None:
     client.force_login(viewer)
 
     def floor():
-        list(Engagement.objects.visible_to(viewer).order_by("-updated_at", "-pk")
-             .values("pk", "title", "status", "start_date", "end_date", "owner__name")[:25])
+        list(
+            Engagement.objects.visible_to(viewer)
+            .order_by("-updated_at", "-pk")
+            .values("pk", "title", "status", "start_date", "end_date", "owner__name")[:25]
+        )
 
     def get(url):
         def call():
             response = client.get(url)
             assert response.status_code == 200, (url, response.status_code)
+
         return call
 
     results = {
@@ -153,8 +180,7 @@ def main() -> None:
         "database": engine,
         "engagements": args.engagements,
         "requests": args.requests,
-        **{f"{name}_{key}": round(value, 2) for name, figures in results.items()
-           for key, value in figures.items()},
+        **{f"{name}_{key}": round(value, 2) for name, figures in results.items() for key, value in figures.items()},
         "list_page_over_floor": round(results["list_page"]["median_ms"] / floor_ms, 1),
         "api_list_over_floor": round(results["api_list"]["median_ms"] / floor_ms, 1),
     }

@@ -13,5 +13,4 @@ def timed(call, repeats: int) -> dict[str, float]:
         call()
         samples.append((time.perf_counter() - started) * 1000)
     samples.sort()
-    return {"median_ms": statistics.median(samples),
-            "p95_ms": samples[min(len(samples) - 1, int(0.95 * len(samples)))]}
+    return {"median_ms": statistics.median(samples), "p95_ms": samples[min(len(samples) - 1, int(0.95 * len(samples)))]}

@@ -38,7 +38,8 @@ class PartnershipHubAPI(NinjaAPI):
 
 def _schema_parameters(model: type[BaseModel]) -> set[str]:
     return {
-        name for name, field in model.model_fields.items()
+        name
+        for name, field in model.model_fields.items()
         if isinstance(field.annotation, type) and issubclass(field.annotation, BaseModel)
     }
 
@@ -51,7 +52,7 @@ api = PartnershipHubAPI(
         "with what the caller's circle may see; records outside it answer 404. "
         "Scripts authenticate with `Authorization: Bearer <token>`; the browser with "
         "its session (and the CSRF token for changes). Invalid input answers 422 with "
-        "`{\"detail\": [{\"loc\": [\"body\", <field>], \"msg\": …}]}`."
+        '`{"detail": [{"loc": ["body", <field>], "msg": …}]}`.'
     ),
     auth=[TokenAuth(), session_auth, anonymous_reader],
     urls_namespace="api",
@@ -69,9 +70,9 @@ def _field_errors(error: ValidationError) -> list[dict[str, Any]]:
     if not hasattr(error, "error_dict"):
         return [{"type": "value_error", "loc": ["body"], "msg": msg} for msg in error.messages]
     return [
-        {"type": "value_error", "loc": ["body"] if field == NON_FIELD_ERRORS else ["body", field],
-         "msg": message}
-        for field, messages in error.message_dict.items() for message in messages
+        {"type": "value_error", "loc": ["body"] if field == NON_FIELD_ERRORS else ["body", field], "msg": message}
+        for field, messages in error.message_dict.items()
+        for message in messages
     ]
 
 

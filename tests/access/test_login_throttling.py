@@ -28,7 +28,7 @@ def test_thirty_wrong_passwords_lock_the_account_even_against_the_right_one(clie
     answers = [log_in(client, username, f"wrong-{attempt}").status_code for attempt in range(30)]
 
     assert answers[: throttling.AXES_FAILURE_LIMIT - 1] == [200] * (throttling.AXES_FAILURE_LIMIT - 1)
-    assert set(answers[throttling.AXES_FAILURE_LIMIT:]) == {429}
+    assert set(answers[throttling.AXES_FAILURE_LIMIT :]) == {429}
     right = log_in(client, username, PASSWORD)
     assert right.status_code == 429
     assert "_auth_user_id" not in client.session

@@ -30,10 +30,12 @@ def test_creating_a_token_writes_its_history_and_event_without_the_key(cast):
     assert (created.action, created.user) == ("create", cast.german_ministry_editor)
     assert created.changes["name"] == [None, "nightly export"]
     event = Event.objects.get(name="token.created", object_id=token.pk)
-    assert (event.user, event.data) == (cast.german_ministry_editor, {"token_name": "nightly export",
-                                                                      "hint": token.hint})
+    assert (event.user, event.data) == (
+        cast.german_ministry_editor,
+        {"token_name": "nightly export", "hint": token.hint},
+    )
     assert raw_key not in written_about(token)
-    assert raw_key[len(token.hint):] not in written_about(token)
+    assert raw_key[len(token.hint) :] not in written_about(token)
     assert token.key_hash not in written_about(token)
 
 
@@ -44,9 +46,8 @@ def test_revoking_a_token_writes_its_history_and_event_without_the_key(cast):
 
     assert not ApiToken.objects.filter(pk=token.pk).exists()
     assert [change.action for change in history_of(token)] == ["delete", "create"]
-    assert Event.objects.filter(name="token.revoked", object_id=token.pk,
-                                user=cast.german_ministry_editor).exists()
-    assert raw_key[len(token.hint):] not in written_about(token)
+    assert Event.objects.filter(name="token.revoked", object_id=token.pk, user=cast.german_ministry_editor).exists()
+    assert raw_key[len(token.hint) :] not in written_about(token)
     assert token.key_hash not in written_about(token)
 
 

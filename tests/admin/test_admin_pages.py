@@ -20,8 +20,11 @@ pytestmark = pytest.mark.django_db
 # Our own models and the people (auth); third-party admins, such as the task
 # queue's, are tested by their authors.
 REGISTERED_MODELS = sorted(
-    (model for model in admin.site._registry
-     if model._meta.app_config.name.startswith(("partnerhub.", "django.contrib.auth"))),
+    (
+        model
+        for model in admin.site._registry
+        if model._meta.app_config.name.startswith(("partnerhub.", "django.contrib.auth"))
+    ),
     key=lambda model: model._meta.label,
 )
 RECORD_MODELS = (Engagement, ObjectChange, Event, ImportJob, PartnerPriority, PriorityComment, OverlapPair, OverlapRun)
@@ -34,30 +37,61 @@ def admin_url(model, view: str, *args) -> str:
 @pytest.fixture
 def portfolio(cast):
     """Records at every sharing level, a link, a token: every list has rows to show."""
-    programme = cast.engagement(cast.commission, cast.commission_desk_officer, kind="programme",
-                                sharing_level="public", title="Reintegration programme")
-    project = cast.engagement(cast.commission, cast.commission_desk_officer, title="Project in programme",
-                              links=[(programme, "part_of")])
-    cast.engagement(cast.german_interior, cast.german_ministry_editor, sharing_level="originator",
-                    title="German negotiating line")
-    cast.engagement(cast.german_interior, cast.german_ministry_editor, sharing_level="restricted",
-                    title="Shared with France", shared_with_countries=["FRA"])
-    cast.engagement(cast.iom, cast.iom_officer, sharing_level="partner", currency="USD",
-                    title="IOM return support")
+    programme = cast.engagement(
+        cast.commission,
+        cast.commission_desk_officer,
+        kind="programme",
+        sharing_level="public",
+        title="Reintegration programme",
+    )
+    project = cast.engagement(
+        cast.commission, cast.commission_desk_officer, title="Project in programme", links=[(programme, "part_of")]
+    )
+    cast.engagement(
+        cast.german_interior, cast.german_ministry_editor, sharing_level="originator", title="German negotiating line"
+    )
+    cast.engagement(
+        cast.german_interior,
+        cast.german_ministry_editor,
+        sharing_level="restricted",
+        title="Shared with France",
+        shared_with_countries=["FRA"],
+    )
+    cast.engagement(cast.iom, cast.iom_officer, sharing_level="partner", currency="USD", title="IOM return support")
     cast.moroccan_interior.aliases = ["Ministère de l'Intérieur"]
     cast.moroccan_interior.save()
     ApiToken.issue(cast.german_ministry_editor, "nightly export")
-    ImportJob.objects.create(started_by=cast.coordinator, organisation=cast.eu_delegation_morocco,
-                             original_name="activities-morocco.xml", stored_name="iati/admin-test.xml")
+    ImportJob.objects.create(
+        started_by=cast.coordinator,
+        organisation=cast.eu_delegation_morocco,
+        original_name="activities-morocco.xml",
+        stored_name="iati/admin-test.xml",
+    )
     Group.objects.create(name="Helpdesk")
     morocco = Country.objects.get(iso3="MAR")
     priority = PartnerPriority.objects.create(
-        owner=cast.moroccan_interior, country=morocco, theme=programme.themes.first(), description="Reintegration",
-        source="Speech", stated_on="2025-01-01")
-    PriorityComment.objects.create(priority=priority, organisation=cast.eu_delegation_morocco,
-                                   author=cast.coordinator, text="Propose the 2025 strategy as the source")
-    pair = OverlapPair.objects.create(first=programme, second=project, score=0.7, text_similarity=0.6,
-                                      first_fingerprint="a", second_fingerprint="b", found_at=timezone.now())
+        owner=cast.moroccan_interior,
+        country=morocco,
+        theme=programme.themes.first(),
+        description="Reintegration",
+        source="Speech",
+        stated_on="2025-01-01",
+    )
+    PriorityComment.objects.create(
+        priority=priority,
+        organisation=cast.eu_delegation_morocco,
+        author=cast.coordinator,
+        text="Propose the 2025 strategy as the source",
+    )
+    pair = OverlapPair.objects.create(
+        first=programme,
+        second=project,
+        score=0.7,
+        text_similarity=0.6,
+        first_fingerprint="a",
+        second_fingerprint="b",
+        found_at=timezone.now(),
+    )
     pair.countries.add(morocco)
     OverlapRun.objects.create(country=morocco, started_by=cast.coordinator)
     return cast
@@ -94,7 +128,8 @@ def test_every_detail_page_loads_for_the_superuser(superuser_client, model):
 
 
 @pytest.mark.parametrize(
-    "model", [m for m in REGISTERED_MODELS if m not in (*RECORD_MODELS, ApiToken)],
+    "model",
+    [m for m in REGISTERED_MODELS if m not in (*RECORD_MODELS, ApiToken)],
     ids=lambda model: model._meta.label,
 )
 def test_every_add_page_of_reference_data_and_people_loads(superuser_client, model):
@@ -102,8 +137,7 @@ def test_every_add_page_of_reference_data_and_people_loads(superuser_client, mod
 
 
 @pytest.mark.parametrize("model", REGISTERED_MODELS, ids=lambda model: model._meta.label)
-def test_changelist_needs_no_query_per_row(superuser_client, model,
-                                           django_assert_max_num_queries):
+def test_changelist_needs_no_query_per_row(superuser_client, model, django_assert_max_num_queries):
     # Session, user, count, page and filters: about ten, whatever the number of rows.
     with django_assert_max_num_queries(12):
         superuser_client.get(admin_url(model, "changelist"))
@@ -121,11 +155,9 @@ def test_engagement_admin_refuses_to_add_change_or_delete(superuser_client):
     engagement = Engagement.objects.unrestricted("test").get(title="German negotiating line")
 
     assert superuser_client.get(admin_url(Engagement, "add")).status_code == 403
-    changed = superuser_client.post(admin_url(Engagement, "change", engagement.pk),
-                                    {"title": "Renamed in the admin"})
+    changed = superuser_client.post(admin_url(Engagement, "change", engagement.pk), {"title": "Renamed in the admin"})
     assert changed.status_code == 403
-    assert superuser_client.post(admin_url(Engagement, "delete", engagement.pk),
-                                 {"post": "yes"}).status_code == 403
+    assert superuser_client.post(admin_url(Engagement, "delete", engagement.pk), {"post": "yes"}).status_code == 403
     engagement.refresh_from_db()
     assert engagement.title == "German negotiating line"
 
@@ -156,8 +188,9 @@ def test_superuser_opening_a_restricted_record_is_logged_for_its_owner(superuser
 
     superuser_client.get(admin_url(Engagement, "change", engagement.pk))
 
-    assert Event.objects.filter(name="engagement.viewed", object_id=engagement.pk,
-                                user=portfolio.superuser).count() == 1
+    assert (
+        Event.objects.filter(name="engagement.viewed", object_id=engagement.pk, user=portfolio.superuser).count() == 1
+    )
 
 
 @pytest.mark.parametrize("model", (ObjectChange, Event), ids=lambda model: model._meta.label)
@@ -166,8 +199,7 @@ def test_history_cannot_be_added_changed_or_deleted(superuser_client, model):
 
     assert superuser_client.get(admin_url(model, "add")).status_code == 403
     assert superuser_client.post(admin_url(model, "change", row.pk), {}).status_code == 403
-    assert superuser_client.post(admin_url(model, "delete", row.pk),
-                                 {"post": "yes"}).status_code == 403
+    assert superuser_client.post(admin_url(model, "delete", row.pk), {"post": "yes"}).status_code == 403
     assert model._base_manager.filter(pk=row.pk).exists()
 
 
@@ -210,9 +242,14 @@ def test_user_page_lists_the_organisations_the_person_works_for(superuser_client
 
 
 def test_superuser_adds_a_membership(superuser_client, portfolio):
-    response = superuser_client.post(admin_url(Membership, "add"), {
-        "user": portfolio.outsider.pk, "organisation": portfolio.giz.pk, "role": "viewer",
-    })
+    response = superuser_client.post(
+        admin_url(Membership, "add"),
+        {
+            "user": portfolio.outsider.pk,
+            "organisation": portfolio.giz.pk,
+            "role": "viewer",
+        },
+    )
 
     assert response.status_code == 302
     assert Membership.objects.filter(user=portfolio.outsider, organisation=portfolio.giz).exists()
@@ -222,10 +259,15 @@ def test_country_routes_are_editable_but_iso_codes_are_not(superuser_client):
     morocco = Country.objects.get(iso3="MAR")
     routes = list(Route.objects.order_by("code")[:2])
 
-    response = superuser_client.post(admin_url(Country, "change", morocco.pk), {
-        "iso3": "XXX", "is_priority_partner": "on", "region": morocco.region_id,
-        "routes": [route.pk for route in routes],
-    })
+    response = superuser_client.post(
+        admin_url(Country, "change", morocco.pk),
+        {
+            "iso3": "XXX",
+            "is_priority_partner": "on",
+            "region": morocco.region_id,
+            "routes": [route.pk for route in routes],
+        },
+    )
 
     assert response.status_code == 302
     morocco.refresh_from_db()

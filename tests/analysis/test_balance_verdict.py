@@ -36,12 +36,30 @@ def portfolio(cast):
     (shared), 1 m on labour mobility (mainly the partner's): 10 % for the partner, one-sided.
     The Moroccan ministry sees only the 5 m shared with the partner country: half of it."""
     desk = cast.commission_desk_officer
-    record(cast.commission, desk, title="Border management programme", sharing_level="eu",
-           themes=[("IRREG-BORDER", None)], money_lines=[money("commitment", "5000000")])
-    record(cast.commission, desk, title="Talent partnership", sharing_level="partner",
-           themes=[("LEGAL-LABOUR", None)], money_lines=[money("commitment", "1000000")])
-    record(cast.commission, desk, title="Reintegration services", sharing_level="partner",
-           themes=[("RETURN-REINTEGRATION", None)], money_lines=[money("commitment", "4000000")])
+    record(
+        cast.commission,
+        desk,
+        title="Border management programme",
+        sharing_level="eu",
+        themes=[("IRREG-BORDER", None)],
+        money_lines=[money("commitment", "5000000")],
+    )
+    record(
+        cast.commission,
+        desk,
+        title="Talent partnership",
+        sharing_level="partner",
+        themes=[("LEGAL-LABOUR", None)],
+        money_lines=[money("commitment", "1000000")],
+    )
+    record(
+        cast.commission,
+        desk,
+        title="Reintegration services",
+        sharing_level="partner",
+        themes=[("RETURN-REINTEGRATION", None)],
+        money_lines=[money("commitment", "4000000")],
+    )
 
 
 def test_the_eu_side_sees_the_whole_portfolio_and_gets_the_verdict(cast, portfolio, morocco):
@@ -111,8 +129,10 @@ def test_the_brief_gives_no_verdict_on_a_partial_view(client, cast, portfolio):
         document = Document(BytesIO(client.get(BRIEF).content))
         return "\n".join(paragraph.text for paragraph in document.paragraphs)
 
-    assert "One-sided towards EU interests: themes the partner country mainly wants get 10 % of the money" \
+    assert (
+        "One-sided towards EU interests: themes the partner country mainly wants get 10 % of the money"
         in brief_text(cast.coordinator).replace("10.0 %", "10 %")
+    )
     partner = brief_text(cast.moroccan_ministry_user)
     assert "One-sided" not in partner
     assert "No verdict on the balance (+ undisclosed): you may see less than 90 % of the Team Europe money" in partner
@@ -121,10 +141,20 @@ def test_the_brief_gives_no_verdict_on_a_partial_view(client, cast, portfolio):
 def test_a_portfolio_without_eu_interest_money_is_not_one_sided_against_the_partner(cast, morocco):
     """Libya was "one-sided" with 0 % on EU-interest themes."""
     desk = cast.commission_desk_officer
-    record(cast.commission, desk, title="Asylum capacity", themes=[("PROT-ASYLUM", None)],
-           money_lines=[money("commitment", "9000000")])
-    record(cast.commission, desk, title="Diaspora investment", themes=[("DEV-DIASPORA", None)],
-           money_lines=[money("commitment", "1000000")])
+    record(
+        cast.commission,
+        desk,
+        title="Asylum capacity",
+        themes=[("PROT-ASYLUM", None)],
+        money_lines=[money("commitment", "9000000")],
+    )
+    record(
+        cast.commission,
+        desk,
+        title="Diaspora investment",
+        themes=[("DEV-DIASPORA", None)],
+        money_lines=[money("commitment", "1000000")],
+    )
 
     balance = country_profile(desk, morocco).balance
 
@@ -134,10 +164,20 @@ def test_a_portfolio_without_eu_interest_money_is_not_one_sided_against_the_part
 
 def test_a_portfolio_serving_mainly_the_partner_is_one_sided_the_other_way(cast, morocco):
     desk = cast.commission_desk_officer
-    record(cast.commission, desk, title="Talent partnership", themes=[("LEGAL-LABOUR", None)],
-           money_lines=[money("commitment", "9000000")])
-    record(cast.commission, desk, title="Border posts", themes=[("IRREG-BORDER", None)],
-           money_lines=[money("commitment", "1000000")])
+    record(
+        cast.commission,
+        desk,
+        title="Talent partnership",
+        themes=[("LEGAL-LABOUR", None)],
+        money_lines=[money("commitment", "9000000")],
+    )
+    record(
+        cast.commission,
+        desk,
+        title="Border posts",
+        themes=[("IRREG-BORDER", None)],
+        money_lines=[money("commitment", "1000000")],
+    )
 
     balance = country_profile(desk, morocco).balance
 
@@ -154,9 +194,17 @@ percentages = st.integers(min_value=0, max_value=100)
 def balance_with(eu: int, shared: int, partner: int, threshold: int, *, shown: bool = True) -> Balance:
     money = dict(zip(INTERESTS, (eu, shared, partner), strict=True))
     total = sum(money.values())
-    parts = [InterestPart(interest, interest, Decimal(amount), Decimal(amount),
-                          Decimal(amount) * 100 / total, Decimal(amount) * 100 / total)
-             for interest, amount in money.items()]
+    parts = [
+        InterestPart(
+            interest,
+            interest,
+            Decimal(amount),
+            Decimal(amount),
+            Decimal(amount) * 100 / total,
+            Decimal(amount) * 100 / total,
+        )
+        for interest, amount in money.items()
+    ]
     return Balance(parts, Decimal(0), 0, Decimal(threshold), "money", shown, Decimal(90))
 
 

@@ -56,29 +56,66 @@ def morocco_portfolio(cast, morocco):
     reported, over 90 %: it gets the verdict. Morocco asks for labour mobility
     (served) and cheaper remittances (a gap).
     """
-    eu = record(cast.commission, cast.commission_desk_officer, title="Sustainable reintegration in the Oriental",
-                instrument=Instrument.objects.get(code="NDICI-GE"),
-                money_lines=[money("budget", "5000000"), money("commitment", "4000000"),
-                             money("disbursement", "1500000")])
-    record(cast.german_interior, cast.german_ministry_editor, title="Border management training",
-           themes=[("IRREG-BORDER", None)], links=[(eu, "funded_by")],
-           money_lines=[money("commitment", "1000000", on=date(2024, 2, 1))])
-    record(cast.german_interior, cast.german_ministry_editor, title="Labour mobility pilot for young Moroccans",
-           themes=[("LEGAL-LABOUR", None)], money_lines=[money("commitment", "800000", on=date(2024, 6, 1))])
-    record(cast.iom, cast.iom_officer, title="Assisted voluntary return from Morocco", sharing_level="public",
-           themes=[("RETURN-AVR", None)], money_lines=[money("commitment", "500000")])
-    record(cast.french_foreign_affairs, cast.french_ministry_editor, title=FRENCH_SECRET_TITLE,
-           sharing_level="originator", themes=[("RETURN-READMISSION", None)],
-           money_lines=[money("commitment", "370000")])
+    eu = record(
+        cast.commission,
+        cast.commission_desk_officer,
+        title="Sustainable reintegration in the Oriental",
+        instrument=Instrument.objects.get(code="NDICI-GE"),
+        money_lines=[money("budget", "5000000"), money("commitment", "4000000"), money("disbursement", "1500000")],
+    )
+    record(
+        cast.german_interior,
+        cast.german_ministry_editor,
+        title="Border management training",
+        themes=[("IRREG-BORDER", None)],
+        links=[(eu, "funded_by")],
+        money_lines=[money("commitment", "1000000", on=date(2024, 2, 1))],
+    )
+    record(
+        cast.german_interior,
+        cast.german_ministry_editor,
+        title="Labour mobility pilot for young Moroccans",
+        themes=[("LEGAL-LABOUR", None)],
+        money_lines=[money("commitment", "800000", on=date(2024, 6, 1))],
+    )
+    record(
+        cast.iom,
+        cast.iom_officer,
+        title="Assisted voluntary return from Morocco",
+        sharing_level="public",
+        themes=[("RETURN-AVR", None)],
+        money_lines=[money("commitment", "500000")],
+    )
+    record(
+        cast.french_foreign_affairs,
+        cast.french_ministry_editor,
+        title=FRENCH_SECRET_TITLE,
+        sharing_level="originator",
+        themes=[("RETURN-READMISSION", None)],
+        money_lines=[money("commitment", "370000")],
+    )
     soon = timezone.localdate() + timedelta(days=30)
-    record(cast.commission, cast.commission_desk_officer, title="Senior officials' visit to Rabat", kind="mission",
-           status="pipeline", planned_start=soon, planned_end=soon + timedelta(days=2))
-    for theme, description in (("LEGAL-LABOUR", "More legal pathways for Moroccan workers"),
-                               ("DEV-REMIT", "Cheaper remittances from Europe")):
+    record(
+        cast.commission,
+        cast.commission_desk_officer,
+        title="Senior officials' visit to Rabat",
+        kind="mission",
+        status="pipeline",
+        planned_start=soon,
+        planned_end=soon + timedelta(days=2),
+    )
+    for theme, description in (
+        ("LEGAL-LABOUR", "More legal pathways for Moroccan workers"),
+        ("DEV-REMIT", "Cheaper remittances from Europe"),
+    ):
         PartnerPriority.objects.create(
-            country=morocco, theme=Theme.objects.get(code=theme), description=description,
-            source="National strategy for Moroccans abroad", stated_on=date(2025, 5, 1),
-            owner=cast.moroccan_interior)
+            country=morocco,
+            theme=Theme.objects.get(code=theme),
+            description=description,
+            source="National strategy for Moroccans abroad",
+            stated_on=date(2025, 5, 1),
+            owner=cast.moroccan_interior,
+        )
 
 
 def brief_url(file_format: str, iso3: str = "MAR", **query) -> str:
@@ -94,6 +131,7 @@ def download(client, user, file_format: str, **query):
 
 # -- reading the files back --------------------------------------------------------
 
+
 def docx_tables(content: bytes) -> list[list[list[str]]]:
     return [[[cell.text for cell in row.cells] for row in table.rows] for table in Document(BytesIO(content)).tables]
 
@@ -106,15 +144,14 @@ def docx_text(content: bytes) -> str:
 
 def docx_table(content: bytes, *headers: str) -> list[list[str]]:
     """The rows (header left out) of the one table whose header row starts with ``headers``."""
-    matches = [table for table in docx_tables(content) if table[0][:len(headers)] == list(headers)]
+    matches = [table for table in docx_tables(content) if table[0][: len(headers)] == list(headers)]
     assert len(matches) == 1, f"one table headed {headers!r} expected"
     return matches[0][1:]
 
 
 def pdf_text(document) -> str:
     """Every word WeasyPrint laid out on the pages, as one string."""
-    words = [box.text for page in document.pages for box in page._page_box.descendants()
-             if isinstance(box, TextBox)]
+    words = [box.text for page in document.pages for box in page._page_box.descendants() if isinstance(box, TextBox)]
     return re.sub(r"\s+", " ", " ".join(words))
 
 
@@ -135,6 +172,7 @@ def the_page_figures(profile) -> list[str]:
 
 # -- the figures ---------------------------------------------------------------------
 
+
 def test_commission_desk_officer_gets_a_docx_with_the_profile_figures(client, cast, morocco, morocco_portfolio):
     response = download(client, cast.commission_desk_officer, "docx")
     assert response.status_code == 200
@@ -147,8 +185,14 @@ def test_commission_desk_officer_gets_a_docx_with_the_profile_figures(client, ca
 
     actors = docx_table(response.content, "Actor")
     assert [row[:4] for row in actors[:-1]] == [
-        [row.label if row.is_team_europe else f"{row.label} (not in Team Europe)",
-         str(row.engagements), eur(row.reported), eur(row.amount)] for row in profile.by_actor]
+        [
+            row.label if row.is_team_europe else f"{row.label} (not in Team Europe)",
+            str(row.engagements),
+            eur(row.reported),
+            eur(row.amount),
+        ]
+        for row in profile.by_actor
+    ]
     assert actors[:-1] == [
         ["European Union", "2", "EUR 4,000,000", "EUR 4,000,000", "83.3 %"],
         ["Germany", "2", "EUR 1,800,000", "EUR 800,000", "16.7 %"],
@@ -163,19 +207,24 @@ def test_the_docx_balance_and_gaps_are_the_profile_balance_and_gaps(client, cast
 
     balance = docx_table(content, "Mainly serves")
     assert [row[:3] for row in balance] == [
-        [part.label, eur(part.money), share(part.money_share)] for part in profile.balance.parts]
+        [part.label, eur(part.money), share(part.money_share)] for part in profile.balance.parts
+    ]
     assert profile.balance.verdict_shown and not profile.balance.one_sided
-    assert "Not one-sided: themes the partner country mainly wants get 16.7 % of the money and themes the EU " \
-           "mainly wants 0.0 %" in docx_text(content)
+    assert (
+        "Not one-sided: themes the partner country mainly wants get 16.7 % of the money and themes the EU "
+        "mainly wants 0.0 %" in docx_text(content)
+    )
 
     document = Document(BytesIO(content))
     bullets = [p.text for p in document.paragraphs if p.style.name == "List Bullet"]
     assert bullets == [row.priority.theme.name for row in profile.gaps] == ["Remittances"]
     priorities = docx_table(content, "Priority")
     assert [(row[0], row[3], row[4]) for row in priorities] == [
-        (row.priority.theme.name, eur(row.amount), str(row.engagements)) for row in profile.priorities]
+        (row.priority.theme.name, eur(row.amount), str(row.engagements)) for row in profile.priorities
+    ]
     assert ("Labour mobility and Talent Partnerships", "EUR 800,000", "1") in [
-        (row[0], row[3], row[4]) for row in priorities]
+        (row[0], row[3], row[4]) for row in priorities
+    ]
 
 
 def test_the_docx_has_word_headings_styled_tables_and_right_aligned_amounts(client, cast, morocco_portfolio):
@@ -227,8 +276,10 @@ def test_the_brief_names_the_money_kind_of_its_breakdowns(client, cast, morocco,
 
 # -- confidentiality ------------------------------------------------------------------
 
+
 def test_french_embassy_viewer_brief_leaves_out_the_french_ministry_originator_engagement(
-        client, cast, morocco, morocco_portfolio):
+    client, cast, morocco, morocco_portfolio
+):
     docx = docx_text(download(client, cast.french_embassy_viewer, "docx").content)
     profile = country_profile(cast.french_embassy_viewer, morocco)
     html = brief_html(profile, {}, user=cast.french_embassy_viewer)
@@ -259,13 +310,23 @@ def test_anonymous_visitor_gets_the_public_figures_and_is_told_so(client, cast, 
 
 @pytest.mark.slow
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(amounts=st.lists(st.tuples(st.sampled_from(["eu", "originator", "public"]),
-                                  st.integers(min_value=1, max_value=9_000_000)), min_size=1, max_size=4))
+@given(
+    amounts=st.lists(
+        st.tuples(st.sampled_from(["eu", "originator", "public"]), st.integers(min_value=1, max_value=9_000_000)),
+        min_size=1,
+        max_size=4,
+    )
+)
 def test_a_german_viewer_never_reads_french_originator_money_in_a_brief(cast, morocco, amounts):
     with transaction.atomic():
         for index, (level, amount) in enumerate(amounts):
-            record(cast.french_foreign_affairs, cast.french_ministry_editor, title=f"French record {index}",
-                   sharing_level=level, money_lines=[money("commitment", str(amount))])
+            record(
+                cast.french_foreign_affairs,
+                cast.french_ministry_editor,
+                title=f"French record {index}",
+                sharing_level=level,
+                money_lines=[money("commitment", str(amount))],
+            )
         profile = country_profile(cast.german_ministry_editor, morocco)
         content = brief_docx(profile, {}, user=cast.german_ministry_editor)
         hidden = [index for index, (level, _amount) in enumerate(amounts) if level == "originator"]
@@ -280,13 +341,23 @@ def test_a_german_viewer_never_reads_french_originator_money_in_a_brief(cast, mo
 
 # -- overlaps under review ----------------------------------------------------------------
 
+
 def pending_pair(one: Engagement, other: Engagement, *, score: float, theme: str) -> OverlapPair:
     first, second = sorted((one, other), key=lambda engagement: engagement.pk)
     pair = OverlapPair.objects.create(
-        first=first, second=second, score=score, text_similarity=0.71, first_fingerprint="a",
-        second_fingerprint="b", found_at=timezone.now(),
-        explanation={"countries": [{"iso3": "MAR", "name": "Morocco"}], "themes": [{"code": "X", "name": theme}],
-                     "period": {"from": "2023-01-01", "until": "2025-12-31"}, "text_similarity": 0.71},
+        first=first,
+        second=second,
+        score=score,
+        text_similarity=0.71,
+        first_fingerprint="a",
+        second_fingerprint="b",
+        found_at=timezone.now(),
+        explanation={
+            "countries": [{"iso3": "MAR", "name": "Morocco"}],
+            "themes": [{"code": "X", "name": theme}],
+            "period": {"from": "2023-01-01", "until": "2025-12-31"},
+            "text_similarity": 0.71,
+        },
     )
     pair.countries.set([Country.objects.get(iso3="MAR")])
     return pair
@@ -295,34 +366,47 @@ def pending_pair(one: Engagement, other: Engagement, *, score: float, theme: str
 @pytest.fixture
 def overlaps_in_review(cast, morocco_portfolio):
     eu = Engagement.objects.unrestricted("test").get(title="Sustainable reintegration in the Oriental")
-    german = record(cast.german_interior, cast.german_ministry_editor,
-                    title="Reintegration of returnees in the Oriental")
+    german = record(
+        cast.german_interior, cast.german_ministry_editor, title="Reintegration of returnees in the Oriental"
+    )
     pending_pair(eu, german, score=0.82, theme="Sustainable reintegration")
-    pending_pair(eu, Engagement.objects.unrestricted("test").get(title=FRENCH_SECRET_TITLE), score=0.9,
-                 theme="Readmission cooperation")
+    pending_pair(
+        eu,
+        Engagement.objects.unrestricted("test").get(title=FRENCH_SECRET_TITLE),
+        score=0.9,
+        theme="Readmission cooperation",
+    )
 
 
 def test_german_editor_brief_lists_the_overlaps_it_may_review_and_no_hidden_side(client, cast, overlaps_in_review):
     content = download(client, cast.german_ministry_editor, "docx").content
     overlaps = docx_table(content, "Engagement", "Possible overlap with")
-    assert overlaps == [[
-        "Sustainable reintegration in the Oriental (INTPA)", "Reintegration of returnees in the Oriental (BMI)",
-        "0.82", "same country Morocco, theme Sustainable reintegration, 2023–2025 overlap, text similarity 0.71"]]
+    assert overlaps == [
+        [
+            "Sustainable reintegration in the Oriental (INTPA)",
+            "Reintegration of returnees in the Oriental (BMI)",
+            "0.82",
+            "same country Morocco, theme Sustainable reintegration, 2023–2025 overlap, text similarity 0.71",
+        ]
+    ]
     assert FRENCH_SECRET_TITLE not in docx_text(content)
 
 
 def test_french_ministry_editor_brief_lists_both_overlaps_best_first(client, cast, overlaps_in_review):
-    overlaps = docx_table(download(client, cast.french_ministry_editor, "docx").content,
-                          "Engagement", "Possible overlap with")
+    overlaps = docx_table(
+        download(client, cast.french_ministry_editor, "docx").content, "Engagement", "Possible overlap with"
+    )
     assert [row[2] for row in overlaps] == ["0.90", "0.82"]
 
 
 # -- notices ---------------------------------------------------------------------------
 
+
 def test_demo_data_is_announced_when_the_portfolio_holds_some(client, cast, morocco_portfolio):
     assert "Demo data" not in docx_text(download(client, cast.commission_desk_officer, "docx").content)
     Engagement.objects.unrestricted("test").filter(title="Labour mobility pilot for young Moroccans").update(
-        is_demo=True)
+        is_demo=True
+    )
     cache.clear()  # a change behind the hub's back: kept figures would last until they expire
     text = docx_text(download(client, cast.commission_desk_officer, "docx").content)
     assert "Demo data: some engagements in these figures are invented for demonstration" in text
@@ -332,9 +416,15 @@ def test_the_brief_lists_netted_records_upcoming_and_latest_engagements(client, 
     content = download(client, cast.commission_desk_officer, "docx").content
     profile = country_profile(cast.commission_desk_officer, morocco)
     netted = docx_table(content, "Engagement", "Actor", "Reported (EUR)")
-    assert netted == [["Border management training", "Germany", "EUR 1,000,000", "EUR 1,000,000",
-                       "Funded by an engagement that already counts this money: "
-                       "Sustainable reintegration in the Oriental"]]
+    assert netted == [
+        [
+            "Border management training",
+            "Germany",
+            "EUR 1,000,000",
+            "EUR 1,000,000",
+            "Funded by an engagement that already counts this money: Sustainable reintegration in the Oriental",
+        ]
+    ]
     upcoming = docx_table(content, "Start")
     assert [row[1] for row in upcoming] == [e.title for e in profile.upcoming] == ["Senior officials' visit to Rabat"]
     latest = docx_table(content, "Engagement", "Actor", "Status")
@@ -343,8 +433,12 @@ def test_the_brief_lists_netted_records_upcoming_and_latest_engagements(client, 
 
 
 def test_an_imported_title_with_control_characters_still_makes_both_files(client, cast, morocco_portfolio):
-    record(cast.commission, cast.commission_desk_officer, title="Returns\x0b and\x1f reintegration",
-           money_lines=[money("commitment", "100000")])
+    record(
+        cast.commission,
+        cast.commission_desk_officer,
+        title="Returns\x0b and\x1f reintegration",
+        money_lines=[money("commitment", "100000")],
+    )
     docx = download(client, cast.commission_desk_officer, "docx")
     assert docx.status_code == 200
     assert "Returns and reintegration" in docx_text(docx.content)
@@ -352,6 +446,7 @@ def test_an_imported_title_with_control_characters_still_makes_both_files(client
 
 
 # -- the download ------------------------------------------------------------------------
+
 
 def test_the_docx_download_is_a_private_attachment_named_after_country_and_day(client, cast, morocco_portfolio):
     response = download(client, cast.commission_desk_officer, "docx")
@@ -415,22 +510,32 @@ def brief_queries(client) -> int:
     return len(queries)
 
 
-def test_a_brief_takes_as_many_queries_for_ten_engagements_as_for_five(client, cast, morocco_portfolio,
-                                                                        django_assert_max_num_queries):
+def test_a_brief_takes_as_many_queries_for_ten_engagements_as_for_five(
+    client, cast, morocco_portfolio, django_assert_max_num_queries
+):
     client.force_login(cast.commission_desk_officer)
     # With three over the whole portfolio the balance verdict is weighed against (never shown).
     with django_assert_max_num_queries(33):
         before = brief_queries(client)
     for number in range(5):
-        record(cast.commission, cast.commission_desk_officer, title=f"Further EU project {number}",
-               money_lines=[money("commitment", "100000")])
+        record(
+            cast.commission,
+            cast.commission_desk_officer,
+            title=f"Further EU project {number}",
+            money_lines=[money("commitment", "100000")],
+        )
     assert brief_queries(client) == before
 
 
 # -- the marking and the annex -------------------------------------------------------------
 
-MARKING_OF_LEVEL = {"public": "PUBLIC", "partner": "PARTNER", "eu": "EU LIMITE", "restricted": "RESTRICTED",
-                    "originator": "ORIGINATOR ONLY"}
+MARKING_OF_LEVEL = {
+    "public": "PUBLIC",
+    "partner": "PARTNER",
+    "eu": "EU LIMITE",
+    "restricted": "RESTRICTED",
+    "originator": "ORIGINATOR ONLY",
+}
 LEVELS_MOST_OPEN_FIRST = ["public", "partner", "eu", "restricted", "originator"]
 
 
@@ -440,18 +545,24 @@ def docx_header_and_footer(content: bytes) -> tuple[str, str]:
 
 
 def pdf_page_texts(document) -> list[str]:
-    return [re.sub(r"\s+", " ", " ".join(box.text for box in page._page_box.descendants()
-                                         if isinstance(box, TextBox))) for page in document.pages]
+    return [
+        re.sub(r"\s+", " ", " ".join(box.text for box in page._page_box.descendants() if isinstance(box, TextBox)))
+        for page in document.pages
+    ]
 
 
-@pytest.mark.parametrize(("persona", "marking"), [
-    (None, "PUBLIC"),
-    ("moroccan_ministry_user", "PARTNER"),
-    ("commission_desk_officer", "EU LIMITE"),
-    ("french_ministry_editor", "ORIGINATOR ONLY"),
-])
+@pytest.mark.parametrize(
+    ("persona", "marking"),
+    [
+        (None, "PUBLIC"),
+        ("moroccan_ministry_user", "PARTNER"),
+        ("commission_desk_officer", "EU LIMITE"),
+        ("french_ministry_editor", "ORIGINATOR ONLY"),
+    ],
+)
 def test_the_docx_is_marked_in_header_and_footer_with_its_most_restricted_record(
-        client, cast, morocco_portfolio, persona, marking):
+    client, cast, morocco_portfolio, persona, marking
+):
     content = download(client, getattr(cast, persona) if persona else None, "docx").content
 
     header, footer = docx_header_and_footer(content)
@@ -474,8 +585,14 @@ def test_every_pdf_page_carries_the_marking_at_top_and_bottom(cast, morocco, mor
 
 
 def test_a_restricted_record_shared_with_the_reader_marks_the_brief_restricted(client, cast, morocco_portfolio):
-    cast.engagement(cast.german_interior, cast.german_ministry_editor, title="Shared with IOM only",
-                    sharing_level="restricted", shared_with=[cast.iom], amount="10000")
+    cast.engagement(
+        cast.german_interior,
+        cast.german_ministry_editor,
+        title="Shared with IOM only",
+        sharing_level="restricted",
+        shared_with=[cast.iom],
+        amount="10000",
+    )
 
     header, _footer = docx_header_and_footer(download(client, cast.iom_officer, "docx").content)
 
@@ -483,9 +600,15 @@ def test_a_restricted_record_shared_with_the_reader_marks_the_brief_restricted(c
 
 
 def test_a_partner_priority_counts_in_the_marking(cast, morocco):
-    PartnerPriority.objects.create(country=morocco, theme=Theme.objects.get(code="LEGAL-LABOUR"),
-                                   description="Visas", source="Strategy", stated_on=date(2025, 5, 1),
-                                   owner=cast.moroccan_interior, sharing_level="eu")
+    PartnerPriority.objects.create(
+        country=morocco,
+        theme=Theme.objects.get(code="LEGAL-LABOUR"),
+        description="Visas",
+        source="Strategy",
+        stated_on=date(2025, 5, 1),
+        owner=cast.moroccan_interior,
+        sharing_level="eu",
+    )
     profile = country_profile(cast.commission_desk_officer, morocco)
 
     assert profile.counted == []
@@ -498,8 +621,13 @@ def test_a_partner_priority_counts_in_the_marking(cast, morocco):
 def test_the_marking_is_the_most_restrictive_level_the_owner_reads_in_the_brief(cast, morocco, levels):
     with transaction.atomic():
         for index, level in enumerate(levels):
-            record(cast.german_interior, cast.german_ministry_editor, title=f"German record {index}",
-                   sharing_level=level, money_lines=[money("commitment", "1000")])
+            record(
+                cast.german_interior,
+                cast.german_ministry_editor,
+                title=f"German record {index}",
+                sharing_level=level,
+                money_lines=[money("commitment", "1000")],
+            )
         profile = country_profile(cast.german_ministry_editor, morocco)
         content = brief_docx(profile, {}, user=cast.german_ministry_editor)
         header, footer = docx_header_and_footer(content)
@@ -516,14 +644,21 @@ def annex_rows(content: bytes) -> list[list[str]]:
 def test_the_annex_lists_every_engagement_counted_with_owner_level_and_money(client, cast, morocco_portfolio):
     rows = annex_rows(download(client, cast.commission_desk_officer, "docx").content)
 
-    assert sorted(rows) == sorted([
-        ["Border management training", "BMI", "EU LIMITE", "EUR 1,000,000", "EUR 0"],
-        ["Labour mobility pilot for young Moroccans", "BMI", "EU LIMITE", "EUR 800,000", "EUR 800,000"],
-        ["Senior officials' visit to Rabat", "INTPA", "EU LIMITE", "EUR 0", "EUR 0"],
-        ["Sustainable reintegration in the Oriental", "INTPA", "EU LIMITE", "EUR 4,000,000", "EUR 4,000,000"],
-        ["Assisted voluntary return from Morocco (not in Team Europe)", "IOM", "PUBLIC", "EUR 500,000",
-         "EUR 500,000"],
-    ])
+    assert sorted(rows) == sorted(
+        [
+            ["Border management training", "BMI", "EU LIMITE", "EUR 1,000,000", "EUR 0"],
+            ["Labour mobility pilot for young Moroccans", "BMI", "EU LIMITE", "EUR 800,000", "EUR 800,000"],
+            ["Senior officials' visit to Rabat", "INTPA", "EU LIMITE", "EUR 0", "EUR 0"],
+            ["Sustainable reintegration in the Oriental", "INTPA", "EU LIMITE", "EUR 4,000,000", "EUR 4,000,000"],
+            [
+                "Assisted voluntary return from Morocco (not in Team Europe)",
+                "IOM",
+                "PUBLIC",
+                "EUR 500,000",
+                "EUR 500,000",
+            ],
+        ]
+    )
     assert rows[-1][2] == "PUBLIC", "the most restricted records first"
 
 
@@ -541,6 +676,6 @@ def test_the_pdf_annex_matches_the_docx_annex(client, cast, morocco, morocco_por
     pdf = pdf_text(brief_document(profile, {}, user=cast.commission_desk_officer))
 
     assert "Annex: every engagement counted" in pdf
-    annex = pdf[pdf.index("Annex: every engagement counted"):]
+    annex = pdf[pdf.index("Annex: every engagement counted") :]
     for title, owner, marking, reported, counted in docx_rows:
         assert f"{title} {owner} {marking} {reported} {counted}" in annex

@@ -13,8 +13,9 @@ amounts = st.integers(min_value=0, max_value=10_000_000).map(Decimal)
 
 
 def facts(pk: int, amount: Decimal) -> EngagementFacts:
-    engagement = EngagementFacts(pk, f"E{pk}", owner_id=pk, instrument_id=None, iati_identifier=None,
-                                 sharing_level="public", is_demo=False)
+    engagement = EngagementFacts(
+        pk, f"E{pk}", owner_id=pk, instrument_id=None, iati_identifier=None, sharing_level="public", is_demo=False
+    )
     engagement.add_money(KIND, 2024, amount)
     return engagement
 
@@ -23,11 +24,18 @@ def facts(pk: int, amount: Decimal) -> EngagementFacts:
 def funding_graphs(draw):
     size = draw(st.integers(min_value=1, max_value=8))
     engagements = {pk: facts(pk, draw(amounts)) for pk in range(1, size + 1)}
-    edges = draw(st.lists(
-        st.builds(FundingEdge, upstream=st.integers(1, size), downstream=st.integers(1, size),
-                  amount=st.none() | amounts, reason=st.sampled_from(["part_of", "transaction"])),
-        max_size=12,
-    ))
+    edges = draw(
+        st.lists(
+            st.builds(
+                FundingEdge,
+                upstream=st.integers(1, size),
+                downstream=st.integers(1, size),
+                amount=st.none() | amounts,
+                reason=st.sampled_from(["part_of", "transaction"]),
+            ),
+            max_size=12,
+        )
+    )
     return engagements, edges
 
 
@@ -74,8 +82,14 @@ def test_the_kept_edges_never_form_a_loop(graph):
     assert not any(reaches_itself(node) for node in following)
 
 
-@given(st.lists(st.tuples(st.integers(1, 30), st.none() | st.integers(1, 100).map(Decimal)),
-                min_size=1, max_size=6, unique_by=lambda pair: pair[0]))
+@given(
+    st.lists(
+        st.tuples(st.integers(1, 30), st.none() | st.integers(1, 100).map(Decimal)),
+        min_size=1,
+        max_size=6,
+        unique_by=lambda pair: pair[0],
+    )
+)
 def test_fractions_never_exceed_the_whole(shares):
     fractions = split_fractions(shares)
     assert set(fractions) == {key for key, _share in shares}
@@ -91,9 +105,13 @@ def test_fractions_never_exceed_the_whole(shares):
 STATED_KINDS = ("commitment", "disbursement", "incoming")
 ALL_KINDS = ("budget", *STATED_KINDS, "expenditure")
 # What was really passed on: a payment is also a commitment, a commitment not yet a payment.
-PAID_LIKE = {"commitment": ("commitment", "disbursement", "incoming"), "budget": ("commitment", "disbursement",
-             "incoming"), "disbursement": ("disbursement", "incoming"), "incoming": ("disbursement", "incoming"),
-             "expenditure": ()}
+PAID_LIKE = {
+    "commitment": ("commitment", "disbursement", "incoming"),
+    "budget": ("commitment", "disbursement", "incoming"),
+    "disbursement": ("disbursement", "incoming"),
+    "incoming": ("disbursement", "incoming"),
+    "expenditure": (),
+}
 
 
 def activity(pk: int) -> str:
@@ -118,8 +136,15 @@ def transaction_chains(draw):
                 lines.append((pk + 1, "incoming", draw(amounts), activity(pk), "", "", ""))
     engagements = {}
     for pk in range(1, size + 1):
-        engagements[pk] = EngagementFacts(pk, f"E{pk}", owner_id=pk, instrument_id=None,
-                                          iati_identifier=activity(pk), sharing_level="public", is_demo=False)
+        engagements[pk] = EngagementFacts(
+            pk,
+            f"E{pk}",
+            owner_id=pk,
+            instrument_id=None,
+            iati_identifier=activity(pk),
+            sharing_level="public",
+            is_demo=False,
+        )
     for pk, kind, amount, *_parties in lines:
         engagements[pk].add_money(kind, 2024, amount)
     return engagements, lines
@@ -130,7 +155,8 @@ def stated_flows(lines, upstream: int) -> dict[str, Decimal]:
     flows = dict.fromkeys(STATED_KINDS, Decimal(0))
     for pk, kind, amount, provider, _provider_ref, receiver, _receiver_ref in lines:
         if (pk == upstream and receiver == activity(upstream + 1)) or (
-                pk == upstream + 1 and provider == activity(upstream)):
+            pk == upstream + 1 and provider == activity(upstream)
+        ):
             flows[kind] += amount
     return flows
 

@@ -26,14 +26,28 @@ def profile_url(iso3="MAR", **query):
 
 @pytest.fixture
 def morocco_portfolio(cast):
-    record(cast.commission, cast.commission_desk_officer, title="EU readmission support",
-           themes=[("RETURN-READMISSION", None)],
-           money_lines=[money("budget", "900000"), money("commitment", "600000")])
-    record(cast.german_interior, cast.german_ministry_editor, title="German labour mobility pilot",
-           themes=[("LEGAL-LABOUR", None)], money_lines=[money("commitment", "400000")])
-    record(cast.french_foreign_affairs, cast.french_ministry_editor, title="Confidential French border fund",
-           themes=[("IRREG-BORDER", None)], sharing_level="originator",
-           money_lines=[money("commitment", "5000000")])
+    record(
+        cast.commission,
+        cast.commission_desk_officer,
+        title="EU readmission support",
+        themes=[("RETURN-READMISSION", None)],
+        money_lines=[money("budget", "900000"), money("commitment", "600000")],
+    )
+    record(
+        cast.german_interior,
+        cast.german_ministry_editor,
+        title="German labour mobility pilot",
+        themes=[("LEGAL-LABOUR", None)],
+        money_lines=[money("commitment", "400000")],
+    )
+    record(
+        cast.french_foreign_affairs,
+        cast.french_ministry_editor,
+        title="Confidential French border fund",
+        themes=[("IRREG-BORDER", None)],
+        sharing_level="originator",
+        money_lines=[money("commitment", "5000000")],
+    )
 
 
 def test_commission_desk_officer_sees_team_europe_totals_and_breakdowns(client, cast, morocco_portfolio):
@@ -61,7 +75,8 @@ def test_the_page_shows_the_same_figures_as_the_profile_object(client, cast, mor
     profile = country_profile(cast.german_ministry_editor, Country.objects.get(iso3="MAR"), "budget")
     assert response.context["profile"].team_europe_total == profile.team_europe_total == Decimal("900000")
     assert [(r.key, r.amount) for r in response.context["profile"].by_actor] == [
-        (r.key, r.amount) for r in profile.by_actor]
+        (r.key, r.amount) for r in profile.by_actor
+    ]
 
 
 def test_an_unknown_money_kind_is_explained_and_commitments_are_shown(client, cast, morocco_portfolio):
@@ -79,8 +94,13 @@ def test_member_states_and_unknown_codes_have_no_profile(client, cast, iso3):
 
 
 def test_anonymous_visitors_see_public_figures_only(client, cast, morocco_portfolio):
-    record(cast.commission, cast.commission_desk_officer, title="Public EU programme", sharing_level="public",
-           money_lines=[money("commitment", "250000")])
+    record(
+        cast.commission,
+        cast.commission_desk_officer,
+        title="Public EU programme",
+        sharing_level="public",
+        money_lines=[money("commitment", "250000")],
+    )
     response = client.get(profile_url())
     assert response.status_code == 200
     assert response.context["profile"].team_europe_total == Decimal("250000")
@@ -88,26 +108,36 @@ def test_anonymous_visitors_see_public_figures_only(client, cast, morocco_portfo
     assert "EU readmission support" not in page and "+ undisclosed" in page
 
 
-def test_the_profile_page_reads_a_fixed_number_of_queries(client, cast, morocco_portfolio,
-                                                          django_assert_max_num_queries):
+def test_the_profile_page_reads_a_fixed_number_of_queries(
+    client, cast, morocco_portfolio, django_assert_max_num_queries
+):
     client.force_login(cast.commission_desk_officer)
     client.get(profile_url())
     for number in range(15):
-        record(cast.commission, cast.commission_desk_officer, title=f"More EU work {number}",
-               countries=[("MAR", 50), ("TUN", 50)], themes=[("GOV-DATA", None), ("DEV-REMIT", None)],
-               money_lines=[money("commitment", "1000"), money("disbursement", "500", on=date(2024, 5, 1))])
+        record(
+            cast.commission,
+            cast.commission_desk_officer,
+            title=f"More EU work {number}",
+            countries=[("MAR", 50), ("TUN", 50)],
+            themes=[("GOV-DATA", None), ("DEV-REMIT", None)],
+            money_lines=[money("commitment", "1000"), money("disbursement", "500", on=date(2024, 5, 1))],
+        )
     with django_assert_max_num_queries(40):
         assert client.get(profile_url()).status_code == 200
 
 
 # -- partner priorities ----------------------------------------------------
 
+
 def priority_data(theme="DEV-REMIT", **overrides):
     return {
         "theme": Theme.objects.get(code=theme).pk if theme else "",
         "description": "Lower the cost of sending money home",
-        "source": "National Strategy for Moroccans Living Abroad", "source_url": "",
-        "stated_on": "2024-05-02", "sharing_level": "partner", **overrides,
+        "source": "National Strategy for Moroccans Living Abroad",
+        "source_url": "",
+        "stated_on": "2024-05-02",
+        "sharing_level": "partner",
+        **overrides,
     }
 
 
@@ -119,7 +149,10 @@ def test_moroccan_ministry_user_records_a_priority_for_morocco(client, cast):
     assert response.status_code == 302
     priority = PartnerPriority.objects.unrestricted("test").get()
     assert (priority.owner, priority.country.iso3, priority.recorded_by) == (
-        cast.moroccan_interior, "MAR", cast.moroccan_ministry_user)
+        cast.moroccan_interior,
+        "MAR",
+        cast.moroccan_ministry_user,
+    )
     assert ObjectChange.objects.filter(object_id=priority.pk, action="create").exists()
     page = client.get(profile_url()).content.decode()
     assert "Lower the cost of sending money home" in page and "Gap" in page
@@ -127,8 +160,9 @@ def test_moroccan_ministry_user_records_a_priority_for_morocco(client, cast):
 
 def test_tunisian_ministry_user_cannot_record_priorities_for_morocco(client, cast):
     client.force_login(cast.tunisian_ministry_user)
-    response = client.post(reverse("analysis:priority_create", args=["MAR"]),
-                           priority_data(owner=cast.tunisian_interior.pk))
+    response = client.post(
+        reverse("analysis:priority_create", args=["MAR"]), priority_data(owner=cast.tunisian_interior.pk)
+    )
     assert response.status_code == 403
     assert not PartnerPriority.objects.unrestricted("test").exists()
 
@@ -140,8 +174,10 @@ def test_a_viewer_of_a_member_state_agency_cannot_record_priorities(client, cast
 
 def test_bad_priority_input_names_the_field_and_writes_nothing(client, cast):
     client.force_login(cast.coordinator)
-    response = client.post(reverse("analysis:priority_create", args=["MAR"]),
-                           priority_data(owner=cast.eu_delegation_morocco.pk, stated_on="2024-13-45", theme=""))
+    response = client.post(
+        reverse("analysis:priority_create", args=["MAR"]),
+        priority_data(owner=cast.eu_delegation_morocco.pk, stated_on="2024-13-45", theme=""),
+    )
     assert response.status_code == 200
     assert set(response.context["form"].errors) == {"stated_on", "theme"}
     assert not PartnerPriority.objects.unrestricted("test").exists()
@@ -149,8 +185,14 @@ def test_bad_priority_input_names_the_field_and_writes_nothing(client, cast):
 
 def stated_priority(owner, *, description="Remittances", sharing_level="partner") -> PartnerPriority:
     return PartnerPriority.objects.create(
-        owner=owner, country=Country.objects.get(iso3="MAR"), theme=Theme.objects.get(code="DEV-REMIT"),
-        description=description, source="Speech", stated_on=date(2024, 1, 10), sharing_level=sharing_level)
+        owner=owner,
+        country=Country.objects.get(iso3="MAR"),
+        theme=Theme.objects.get(code="DEV-REMIT"),
+        description=description,
+        source="Speech",
+        stated_on=date(2024, 1, 10),
+        sharing_level=sharing_level,
+    )
 
 
 def edit_url(priority):
@@ -187,17 +229,23 @@ def test_an_editor_of_the_delegation_corrects_and_removes_the_delegations_priori
     editor = make_user("delegation.editor", cast.eu_delegation_morocco, Role.EDITOR)
     priority = stated_priority(cast.eu_delegation_morocco)
     client.force_login(editor)
-    response = client.post(edit_url(priority), priority_data(source="Speech of the Minister, 10 January 2024",
-                                                             sharing_level="public"))
+    response = client.post(
+        edit_url(priority), priority_data(source="Speech of the Minister, 10 January 2024", sharing_level="public")
+    )
     assert response.status_code == 302
     priority.refresh_from_db()
     assert (priority.source, priority.sharing_level, priority.owner) == (
-        "Speech of the Minister, 10 January 2024", "public", cast.eu_delegation_morocco)
+        "Speech of the Minister, 10 January 2024",
+        "public",
+        cast.eu_delegation_morocco,
+    )
     change = ObjectChange.objects.get(object_id=priority.pk, action="update")
     assert change.changes["source"] == ["Speech", "Speech of the Minister, 10 January 2024"]
     assert change.changes["sharing_level"] == ["partner", "public"]
     assert set(Event.objects.filter(object_id=priority.pk).values_list("name", flat=True)) == {
-        "priority.updated", "priority.sharing_changed"}
+        "priority.updated",
+        "priority.sharing_changed",
+    }
     assert client.post(delete_url(priority)).status_code == 302
     assert not PartnerPriority.objects.unrestricted("test").exists()
     assert Event.objects.filter(name="priority.deleted", object_id=priority.pk, user=editor).exists()
@@ -217,9 +265,13 @@ def test_the_profile_offers_edit_and_remove_only_on_the_readers_own_priorities(c
 
 def test_a_priority_shared_with_morocco_is_hidden_from_tunisia(client, cast):
     priority = PartnerPriority.objects.create(
-        owner=cast.moroccan_interior, country=Country.objects.get(iso3="MAR"),
-        theme=Theme.objects.get(code="DEV-REMIT"), description="Remittances", source="Speech",
-        stated_on=date(2024, 1, 10))
+        owner=cast.moroccan_interior,
+        country=Country.objects.get(iso3="MAR"),
+        theme=Theme.objects.get(code="DEV-REMIT"),
+        description="Remittances",
+        source="Speech",
+        stated_on=date(2024, 1, 10),
+    )
     client.force_login(cast.tunisian_ministry_user)
     assert "Remittances" not in client.get(profile_url()).content.decode()
     client.force_login(cast.moroccan_ministry_user)
@@ -240,11 +292,20 @@ def headings_of_sections_with_reported_amounts(content: bytes) -> list[str]:
 @pytest.mark.parametrize("url", [profile_url(), reverse("analysis:route_view", args=["WMED-ATL"])])
 def test_every_section_showing_money_as_reported_says_so_in_its_heading(client, cast, url):
     giz_editor = make_user("giz.editor", cast.giz, Role.EDITOR)
-    record(cast.commission, cast.commission_desk_officer, title="EU facility, delegated to GIZ",
-           iati_identifier="XI-IATI-EC_INTPA-2023-001",
-           money_lines=[money("commitment", "10000000", receiver_activity="DE-1-GIZ-TEST-7")])
-    record(cast.giz, giz_editor, title="Delegated cooperation (GIZ)", iati_identifier="DE-1-GIZ-TEST-7",
-           money_lines=[money("commitment", "8000000")])
+    record(
+        cast.commission,
+        cast.commission_desk_officer,
+        title="EU facility, delegated to GIZ",
+        iati_identifier="XI-IATI-EC_INTPA-2023-001",
+        money_lines=[money("commitment", "10000000", receiver_activity="DE-1-GIZ-TEST-7")],
+    )
+    record(
+        cast.giz,
+        giz_editor,
+        title="Delegated cooperation (GIZ)",
+        iati_identifier="DE-1-GIZ-TEST-7",
+        money_lines=[money("commitment", "8000000")],
+    )
     client.force_login(cast.commission_desk_officer)
 
     headings = headings_of_sections_with_reported_amounts(client.get(url).content)
@@ -261,7 +322,10 @@ def test_others_comment_on_a_priority_they_may_not_change(client, cast):
     assert response.status_code == 302
     comment = PriorityComment.objects.unrestricted("test").get()
     assert (comment.priority, comment.organisation, comment.author) == (
-        priority, cast.eu_delegation_morocco, cast.coordinator)
+        priority,
+        cast.eu_delegation_morocco,
+        cast.coordinator,
+    )
     assert Event.objects.filter(name="priority.commented", object_id=priority.pk).exists()
     priority.refresh_from_db()
     assert priority.description == "Cheaper remittances"

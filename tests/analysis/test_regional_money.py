@@ -39,21 +39,41 @@ HIDDEN_AMOUNT_FORMS = ("777,777", "777 777", "777777", "778")
 
 def in_region(engagement: Engagement, code: str, share=None) -> None:
     """A recipient region as an IATI import leaves it (only imports place engagements in regions)."""
-    EngagementRegion.objects.create(engagement=engagement, region=RecipientRegion.objects.get(code=code),
-                                    share=None if share is None else Decimal(share))
+    EngagementRegion.objects.create(
+        engagement=engagement,
+        region=RecipientRegion.objects.get(code=code),
+        share=None if share is None else Decimal(share),
+    )
 
 
 @pytest.fixture
 def regional(cast):
-    split = record(cast.commission, cast.commission_desk_officer, title="Migration governance in North Africa",
-                   sharing_level="public", money_lines=[money("commitment", "1000000")])
+    split = record(
+        cast.commission,
+        cast.commission_desk_officer,
+        title="Migration governance in North Africa",
+        sharing_level="public",
+        money_lines=[money("commitment", "1000000")],
+    )
     EngagementCountry.objects.unrestricted("test").filter(engagement=split).update(share=Decimal(70))
     in_region(split, "189", 30)
-    balkans = record(cast.german_interior, cast.german_ministry_editor, title="Western Balkans border programme",
-                     sharing_level="public", countries=(), money_lines=[money("commitment", "500000")])
+    balkans = record(
+        cast.german_interior,
+        cast.german_ministry_editor,
+        title="Western Balkans border programme",
+        sharing_level="public",
+        countries=(),
+        money_lines=[money("commitment", "500000")],
+    )
     in_region(balkans, "89")
-    hidden = record(cast.german_interior, cast.german_ministry_editor, title="Unseen regional record",
-                    sharing_level="originator", countries=(), money_lines=[money("commitment", "777777")])
+    hidden = record(
+        cast.german_interior,
+        cast.german_ministry_editor,
+        title="Unseen regional record",
+        sharing_level="originator",
+        countries=(),
+        money_lines=[money("commitment", "777777")],
+    )
     in_region(hidden, "189")
     return {"split": split, "balkans": balkans, "hidden": hidden}
 
@@ -76,14 +96,17 @@ def region_row(rows, code: str):
 
 # -- where the money counts ----------------------------------------------------------
 
+
 def test_a_country_counts_only_its_own_share(cast, regional):
     profile = compute_country_profile(cast.outsider, Country.objects.get(iso3="MAR"), "commitment")
     assert profile.team_europe_total == Decimal(700000)
 
 
 def test_regions_belong_to_the_routes_through_their_countries():
-    routes = {region.code: {route.code for route in region.routes.all()}
-              for region in RecipientRegion.objects.prefetch_related("routes")}
+    routes = {
+        region.code: {route.code for route in region.routes.all()}
+        for region in RecipientRegion.objects.prefetch_related("routes")
+    }
     assert routes["189"] == {"WMED-ATL", "CMED", "EMED"}
     assert routes["89"] == {"WBAL", "EMED"}
     assert routes["88"] == {"WBAL"}
@@ -137,9 +160,14 @@ def test_the_profile_api_tells_the_regional_money_of_the_country(cast, regional,
 
 # -- confidentiality --------------------------------------------------------------------
 
+
 def test_a_hidden_regional_record_adds_undisclosed_never_its_money(cast, regional):
-    for url in (reverse("analysis:region_index"), reverse("analysis:route_view", args=["CMED"]),
-                reverse("analysis:country_profile", args=["TUN"]), reverse("analysis:team_europe")):
+    for url in (
+        reverse("analysis:region_index"),
+        reverse("analysis:route_view", args=["CMED"]),
+        reverse("analysis:country_profile", args=["TUN"]),
+        reverse("analysis:team_europe"),
+    ):
         text = page(cast.french_embassy_viewer, url).content.decode()
         assert not any(form in text for form in HIDDEN_AMOUNT_FORMS), url
         assert "Unseen regional record" not in text, url
@@ -159,9 +187,12 @@ def test_the_owner_sees_its_regional_record_counted(cast, regional):
 
 # -- the rule ---------------------------------------------------------------------------
 
-@given(country_total=st.decimals(min_value=0, max_value=1, places=4),
-       stated=st.lists(st.decimals(min_value="0.01", max_value=100, places=2), max_size=3),
-       blank=st.integers(min_value=0, max_value=3))
+
+@given(
+    country_total=st.decimals(min_value=0, max_value=1, places=4),
+    stated=st.lists(st.decimals(min_value="0.01", max_value=100, places=2), max_size=3),
+    blank=st.integers(min_value=0, max_value=3),
+)
 def test_regions_never_take_more_than_the_countries_leave(country_total, stated, blank):
     shares = [(index, share) for index, share in enumerate(stated)] + [(10 + index, None) for index in range(blank)]
     fractions = region_fractions(country_total, shares)
@@ -174,6 +205,7 @@ def test_regions_never_take_more_than_the_countries_leave(country_total, stated,
 
 # -- the real files ---------------------------------------------------------------------
 
+
 @pytest.mark.skipif(not SHARED_ACTIVITIES.is_dir(), reason=f"the real IATI files are not at {SHARED_ACTIVITIES}")
 def test_real_region_only_programmes_appear_in_the_region_view_with_their_money(cast):
     """The Commission's support to migrants stranded in the Western Balkans (Europe, regional) and
@@ -183,19 +215,24 @@ def test_real_region_only_programmes_appear_in_the_region_view_with_their_money(
     activities = {a.findtext("iati-identifier").strip(): a for _e, a in etree.iterparse(str(path), tag="iati-activity")}
     for identifier in (balkans, bomca):
         assert not activities[identifier].findall("recipient-country")
-    region_of = {identifier: activities[identifier].find("recipient-region").get("code")
-                 for identifier in (balkans, bomca)}
+    region_of = {
+        identifier: activities[identifier].find("recipient-region").get("code") for identifier in (balkans, bomca)
+    }
     assert region_of == {balkans: "89", bomca: "619"}
-    balkans_commitments = [t for t in activities[balkans].findall("transaction")
-                           if t.find("transaction-type").get("code") == "2"]
-    assert {t.find("value").get("currency") or activities[balkans].get("default-currency")
-            for t in balkans_commitments} == {"EUR"}
+    balkans_commitments = [
+        t for t in activities[balkans].findall("transaction") if t.find("transaction-type").get("code") == "2"
+    ]
+    assert {
+        t.find("value").get("currency") or activities[balkans].get("default-currency") for t in balkans_commitments
+    } == {"EUR"}
     committed = sum(Decimal(t.findtext("value")) for t in balkans_commitments)
 
     import_iati_files([path])
     rows = page(cast.outsider, reverse("analysis:region_index")).context["rows"]
-    urls = {identifier: Engagement.objects.unrestricted("test").get(iati_identifier=identifier).get_absolute_url()
-            for identifier in (balkans, bomca)}
+    urls = {
+        identifier: Engagement.objects.unrestricted("test").get(iati_identifier=identifier).get_absolute_url()
+        for identifier in (balkans, bomca)
+    }
     (listed,) = [e for e in region_row(rows, "89").engagements if e.url == urls[balkans]]
     assert listed.counted == committed
     assert [e for e in region_row(rows, "619").engagements if e.url == urls[bomca]]

@@ -76,28 +76,75 @@ def giz_editor(cast):
 @pytest.fixture
 def portfolio(cast, giz_editor):
     desk, german, french = cast.commission_desk_officer, cast.german_ministry_editor, cast.french_ministry_editor
-    record(cast.commission, desk, title="Labour mobility with Morocco", themes=[("LEGAL-LABOUR", None)],
-           money_lines=[money("budget", "5000000"), money("commitment", "4000000"),
-                        money("disbursement", "1000000")])
-    record(cast.german_interior, german, title="Border management in the Maghreb",
-           countries=[("MAR", 50), ("TUN", 50)], themes=[("IRREG-BORDER", None)],
-           money_lines=[money("commitment", "3000000")])
-    record(cast.giz, giz_editor, title="Reintegration centres", sharing_level="public",
-           money_lines=[money("budget", "800000"), money("commitment", "600000")])
-    record(cast.iom, cast.iom_officer, title="Remittance channels", themes=[("DEV-REMIT", None)],
-           money_lines=[money("commitment", "500000")])
-    record(cast.german_interior, german, title=SECRET_TITLE, sharing_level="originator",
-           money_lines=[money("commitment", "777777")])
-    record(cast.french_foreign_affairs, french, title="Readmission dialogue with Tunisia",
-           countries=[("TUN", None)], themes=[("RETURN-READMISSION", None)],
-           money_lines=[money("commitment", "1000000"), money("disbursement", "400000")])
-    asylum = record(cast.commission, desk, title="Asylum systems in Tunisia", countries=[("TUN", None)],
-                    themes=[("PROT-ASYLUM", None)], money_lines=[money("commitment", "2000000")])
-    record(cast.giz, giz_editor, title="Asylum capacity, delegated to GIZ", countries=[("TUN", None)],
-           themes=[("PROT-ASYLUM", None)], money_lines=[money("commitment", "2000000")],
-           links=[(asylum, "funded_by")])
-    record(cast.commission, desk, title="Senegal facility", countries=[("SEN", None)], themes=[],
-           money_lines=[money("commitment", "300000")])
+    record(
+        cast.commission,
+        desk,
+        title="Labour mobility with Morocco",
+        themes=[("LEGAL-LABOUR", None)],
+        money_lines=[money("budget", "5000000"), money("commitment", "4000000"), money("disbursement", "1000000")],
+    )
+    record(
+        cast.german_interior,
+        german,
+        title="Border management in the Maghreb",
+        countries=[("MAR", 50), ("TUN", 50)],
+        themes=[("IRREG-BORDER", None)],
+        money_lines=[money("commitment", "3000000")],
+    )
+    record(
+        cast.giz,
+        giz_editor,
+        title="Reintegration centres",
+        sharing_level="public",
+        money_lines=[money("budget", "800000"), money("commitment", "600000")],
+    )
+    record(
+        cast.iom,
+        cast.iom_officer,
+        title="Remittance channels",
+        themes=[("DEV-REMIT", None)],
+        money_lines=[money("commitment", "500000")],
+    )
+    record(
+        cast.german_interior,
+        german,
+        title=SECRET_TITLE,
+        sharing_level="originator",
+        money_lines=[money("commitment", "777777")],
+    )
+    record(
+        cast.french_foreign_affairs,
+        french,
+        title="Readmission dialogue with Tunisia",
+        countries=[("TUN", None)],
+        themes=[("RETURN-READMISSION", None)],
+        money_lines=[money("commitment", "1000000"), money("disbursement", "400000")],
+    )
+    asylum = record(
+        cast.commission,
+        desk,
+        title="Asylum systems in Tunisia",
+        countries=[("TUN", None)],
+        themes=[("PROT-ASYLUM", None)],
+        money_lines=[money("commitment", "2000000")],
+    )
+    record(
+        cast.giz,
+        giz_editor,
+        title="Asylum capacity, delegated to GIZ",
+        countries=[("TUN", None)],
+        themes=[("PROT-ASYLUM", None)],
+        money_lines=[money("commitment", "2000000")],
+        links=[(asylum, "funded_by")],
+    )
+    record(
+        cast.commission,
+        desk,
+        title="Senegal facility",
+        countries=[("SEN", None)],
+        themes=[],
+        money_lines=[money("commitment", "300000")],
+    )
 
 
 def page(user, url: str, **query):
@@ -135,6 +182,7 @@ def whole_euros(value: Decimal) -> Decimal:
 
 # -- the country index ----------------------------------------------------------------
 
+
 def test_french_embassy_viewer_sees_each_countrys_team_europe_money_counted_once(cast, portfolio):
     response = page(cast.french_embassy_viewer, INDEX)
 
@@ -151,8 +199,7 @@ def test_french_embassy_viewer_sees_each_countrys_team_europe_money_counted_once
 def test_index_totals_put_the_three_kinds_of_money_side_by_side(cast, portfolio):
     response = page(cast.french_embassy_viewer, INDEX)
 
-    assert totals(response) == {"budget": eur("5800000"), "commitment": eur("10900000"),
-                                "disbursement": eur("1400000")}
+    assert totals(response) == {"budget": eur("5800000"), "commitment": eur("10900000"), "disbursement": eur("1400000")}
     text = body(response)
     assert "EUR 5,800,000" in text and "EUR 10,900,000" in text and "EUR 1,400,000" in text
     assert "18,100,000" not in text
@@ -270,6 +317,7 @@ def test_index_figures_equal_the_country_profiles_for_every_viewer(cast, portfol
 
 # -- the balance table -------------------------------------------------------------------
 
+
 def test_balance_table_ranks_the_most_one_sided_partnership_first(cast, portfolio, settings):
     settings.BALANCE_PARTNER_THRESHOLD = 25
     response = page(cast.french_embassy_viewer, BALANCE)
@@ -340,7 +388,8 @@ def test_balance_download_link_keeps_the_filters_shown(cast, portfolio):
     download = client_for(cast.french_embassy_viewer).get(f"{BALANCE}?{response.context['csv_query']}")
     rows = list(csv.DictReader(io.StringIO(download.content.decode("utf-8-sig"))))
     assert [(row["iso3"], row["money_kind"], row["team_europe_eur"]) for row in rows] == [
-        ("TUN", "disbursement", "400000.00")]
+        ("TUN", "disbursement", "400000.00")
+    ]
 
 
 def test_balance_csv_holds_the_same_ranked_table(cast, portfolio):
@@ -366,12 +415,12 @@ def test_balance_csv_holds_the_same_ranked_table(cast, portfolio):
 
 
 def test_balance_csv_neutralises_text_a_spreadsheet_would_run(cast, portfolio):
-    Country.objects.filter(iso3="MAR").update(name="=HYPERLINK(\"http://evil\")")
+    Country.objects.filter(iso3="MAR").update(name='=HYPERLINK("http://evil")')
 
     response = client_for(cast.french_embassy_viewer).get(BALANCE, {"format": "csv"})
 
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert {row["country"] for row in rows if row["iso3"] == "MAR"} == {"'=HYPERLINK(\"http://evil\")"}
+    assert {row["country"] for row in rows if row["iso3"] == "MAR"} == {'\'=HYPERLINK("http://evil")'}
 
 
 def test_balance_csv_with_bad_filters_is_refused_with_the_reason(cast, portfolio):
@@ -389,19 +438,31 @@ def test_balance_page_answers_an_unknown_download_format(cast, portfolio):
 
 # -- Team Europe by route and by pillar ------------------------------------------------------
 
+
 def test_team_europe_index_totals_per_route_and_per_pillar(cast, portfolio):
     response = page(cast.french_embassy_viewer, TEAM_EUROPE)
 
     assert totals(area(response, "WMED-ATL")) == {
-        "budget": eur("5800000"), "commitment": eur("6400000"), "disbursement": eur("1000000")}
+        "budget": eur("5800000"),
+        "commitment": eur("6400000"),
+        "disbursement": eur("1000000"),
+    }
     assert totals(area(response, "CMED")) == {
-        "budget": eur("0"), "commitment": eur("4500000"), "disbursement": eur("400000")}
+        "budget": eur("0"),
+        "commitment": eur("4500000"),
+        "disbursement": eur("400000"),
+    }
     assert totals(area(response, "WBAL"))["commitment"] == eur("0")
     assert undisclosed(area(response, "WMED-ATL")) == {"budget", "commitment", "disbursement"}
     assert undisclosed(area(response, "CMED")) == set()
     pillars = {code: totals(area(response, code))["commitment"] for code in ("LEGAL", "IRREG", "RETURN", "PROT", "DEV")}
-    assert pillars == {"LEGAL": eur("4000000"), "IRREG": eur("3000000"), "RETURN": eur("1600000"),
-                       "PROT": eur("2000000"), "DEV": eur("0")}
+    assert pillars == {
+        "LEGAL": eur("4000000"),
+        "IRREG": eur("3000000"),
+        "RETURN": eur("1600000"),
+        "PROT": eur("2000000"),
+        "DEV": eur("0"),
+    }
     # The German originator record is on reintegration: only that pillar says so.
     assert undisclosed(area(response, "RETURN")) and not undisclosed(area(response, "LEGAL"))
     assert SECRET_TITLE not in body(response) and "777,777" not in body(response)
@@ -443,8 +504,9 @@ def test_route_totals_equal_the_sum_of_the_country_profiles(cast, portfolio):
         for code in ("WMED-ATL", "CMED"):
             view = page(user, route_url(code)).context["view"]
             for kind, amount in totals(view).items():
-                profiles = [country_profile(user, country, kind) for country in
-                            Route.objects.get(code=code).countries.all()]
+                profiles = [
+                    country_profile(user, country, kind) for country in Route.objects.get(code=code).countries.all()
+                ]
                 assert amount == sum((profile.team_europe_total for profile in profiles), Decimal(0))
 
 
@@ -460,8 +522,14 @@ def test_route_view_nets_delegated_money_once(cast, portfolio):
 
 
 def test_pillar_view_splits_money_by_theme_shares_over_all_partner_countries(cast, portfolio, giz_editor):
-    record(cast.giz, giz_editor, title="Talent and return", countries=[("TUN", None)],
-           themes=[("LEGAL-SKILLS", 25), ("RETURN-AVR", 75)], money_lines=[money("commitment", "800000")])
+    record(
+        cast.giz,
+        giz_editor,
+        title="Talent and return",
+        countries=[("TUN", None)],
+        themes=[("LEGAL-SKILLS", 25), ("RETURN-AVR", 75)],
+        money_lines=[money("commitment", "800000")],
+    )
 
     legal = page(cast.french_embassy_viewer, pillar_url("LEGAL")).context["view"]
     returns = page(cast.french_embassy_viewer, pillar_url("RETURN")).context["view"]
@@ -475,7 +543,9 @@ def test_pillar_view_splits_money_by_theme_shares_over_all_partner_countries(cas
     assert totals(returns)["commitment"] == eur("2200000")
     assert returns.undisclosed and not legal.undisclosed
     assert {row.group.label: row.counted for row in returns.actors} == {
-        "Germany": eur("1200000"), "France": eur("1000000")}
+        "Germany": eur("1200000"),
+        "France": eur("1000000"),
+    }
 
 
 def test_pillar_totals_add_up_to_the_themed_team_europe_money(cast, portfolio):
@@ -533,8 +603,7 @@ def query_of(url: str) -> dict[str, list[str]]:
 
 # -- speed ----------------------------------------------------------------------------------
 
-PAGES = [INDEX, BALANCE, f"{BALANCE}?format=csv", TEAM_EUROPE, WESTERN_ROUTE, CENTRAL_ROUTE,
-         pillar_url("RETURN")]
+PAGES = [INDEX, BALANCE, f"{BALANCE}?format=csv", TEAM_EUROPE, WESTERN_ROUTE, CENTRAL_ROUTE, pillar_url("RETURN")]
 
 
 def query_count(client, url: str) -> int:
@@ -545,19 +614,36 @@ def query_count(client, url: str) -> int:
 
 def add_more_engagements(cast, giz_editor, how_many: int) -> None:
     for number in range(how_many):
-        parent = record(cast.commission, cast.commission_desk_officer, title=f"Programme {number}",
-                        countries=[("MAR", 40), ("TUN", 30), ("NER", 30)],
-                        themes=[("LEGAL-LABOUR", 50), ("RETURN-AVR", 50)],
-                        money_lines=[money("commitment", "100000"), money("budget", "200000")])
-        record(cast.giz, giz_editor, title=f"Delegated {number}", countries=[("TUN", None)],
-               money_lines=[money("commitment", "50000")], links=[(parent, "part_of")])
-        record(cast.german_interior, cast.german_ministry_editor, title=f"Secret {number}",
-               sharing_level="originator", countries=[("EGY", None)], money_lines=[money("disbursement", "1")])
+        parent = record(
+            cast.commission,
+            cast.commission_desk_officer,
+            title=f"Programme {number}",
+            countries=[("MAR", 40), ("TUN", 30), ("NER", 30)],
+            themes=[("LEGAL-LABOUR", 50), ("RETURN-AVR", 50)],
+            money_lines=[money("commitment", "100000"), money("budget", "200000")],
+        )
+        record(
+            cast.giz,
+            giz_editor,
+            title=f"Delegated {number}",
+            countries=[("TUN", None)],
+            money_lines=[money("commitment", "50000")],
+            links=[(parent, "part_of")],
+        )
+        record(
+            cast.german_interior,
+            cast.german_ministry_editor,
+            title=f"Secret {number}",
+            sharing_level="originator",
+            countries=[("EGY", None)],
+            money_lines=[money("disbursement", "1")],
+        )
 
 
 @pytest.mark.parametrize("url", PAGES)
 def test_pages_take_the_same_number_of_queries_however_many_engagements(
-        cast, portfolio, giz_editor, url, django_assert_max_num_queries):
+    cast, portfolio, giz_editor, url, django_assert_max_num_queries
+):
     client = client_for(cast.french_embassy_viewer)
     client.get(url)  # the map's country table and the session, read once
     before = query_count(client, url)
@@ -571,6 +657,7 @@ def test_pages_take_the_same_number_of_queries_however_many_engagements(
 
 
 # -- general rules ---------------------------------------------------------------------------
+
 
 class TeamEuropeOnly:
     """Stands in for the actor directory: every owner is Team Europe but the IOM (owner 0)."""
@@ -590,14 +677,28 @@ def multi_country_portfolios(draw):
         countries = draw(st.lists(st.sampled_from(COUNTRIES), min_size=1, max_size=3, unique=True))
         weights = [Decimal(draw(st.integers(1, 4))) for _country in countries]
         engagements[pk] = EngagementFacts(
-            pk, f"E{pk}", owner_id=draw(st.integers(0, 2)), instrument_id=None, iati_identifier=None,
-            sharing_level="eu", is_demo=False,
+            pk,
+            f"E{pk}",
+            owner_id=draw(st.integers(0, 2)),
+            instrument_id=None,
+            iati_identifier=None,
+            sharing_level="eu",
+            is_demo=False,
             country_fractions={c: w / sum(weights) for c, w in zip(countries, weights, strict=True)},
             money={"commitment": {2024: Decimal(draw(st.integers(0, 1_000_000)))}},
         )
-    edges = draw(st.lists(st.builds(
-        FundingEdge, upstream=st.integers(1, size), downstream=st.integers(1, size),
-        amount=st.none() | st.integers(0, 1_000_000).map(Decimal), reason=st.just("part_of")), max_size=10))
+    edges = draw(
+        st.lists(
+            st.builds(
+                FundingEdge,
+                upstream=st.integers(1, size),
+                downstream=st.integers(1, size),
+                amount=st.none() | st.integers(0, 1_000_000).map(Decimal),
+                reason=st.just("part_of"),
+            ),
+            max_size=10,
+        )
+    )
     return Portfolio(engagements, edges, undisclosed=False)
 
 
@@ -627,10 +728,20 @@ shares = st.none() | st.decimals(min_value=0, max_value=100, places=2)
 
 
 def row_with_partner_share(index: int, share: Decimal | None) -> CountryRow:
-    parts = [InterestPart("eu", "EU"), InterestPart("shared", "Shared"),
-             InterestPart("partner", "Partner", money=Decimal(1), money_share=share)]
-    balance = Balance(parts, Decimal(0), 0, Decimal(25), "money" if share is not None else None,
-                      verdict_shown=True, min_share_seen=Decimal(90))
+    parts = [
+        InterestPart("eu", "EU"),
+        InterestPart("shared", "Shared"),
+        InterestPart("partner", "Partner", money=Decimal(1), money_share=share),
+    ]
+    balance = Balance(
+        parts,
+        Decimal(0),
+        0,
+        Decimal(25),
+        "money" if share is not None else None,
+        verdict_shown=True,
+        min_share_seen=Decimal(90),
+    )
     country = SimpleNamespace(name=f"Country {index:03}", region=None)
     return CountryRow(country, [], Decimal(index), False, 1, balance, "")
 
@@ -643,10 +754,10 @@ def test_ranking_puts_the_lowest_partner_share_first_and_nothing_to_weigh_last(p
 
     weighed = [row.partner_share for row in ranked if row.partner_share is not None]
     assert weighed == sorted(weighed)
-    assert all(row.partner_share is None for row in ranked[len(weighed):])
+    assert all(row.partner_share is None for row in ranked[len(weighed) :])
     assert sorted(id(row) for row in ranked) == sorted(id(row) for row in rows)
     for sort in ("partner_share", "-partner_share", "amount", "-amount", "country"):
         assert len(sorted_rows(rows, sort)) == len(rows)
         known = [row for row in sorted_rows(rows, sort) if row.partner_share is not None]
         if sort.endswith("partner_share"):
-            assert sorted_rows(rows, sort)[:len(known)] == known
+            assert sorted_rows(rows, sort)[: len(known)] == known

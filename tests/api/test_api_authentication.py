@@ -38,11 +38,14 @@ def test_token_writes_without_csrf(cast, token_api):
     assert Engagement.objects.unrestricted("test").get().created_by == cast.commission_desk_officer
 
 
-@pytest.mark.parametrize("header", [
-    "Bearer ph_not-a-real-token",
-    "Bearer ",
-    "bearer ph_\x01",
-])
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Bearer ph_not-a-real-token",
+        "Bearer ",
+        "bearer ph_\x01",
+    ],
+)
 def test_unknown_token_is_rejected_with_401_even_for_public_reads(cast, header):
     cast.engagement(cast.commission, cast.commission_desk_officer, sharing_level="public")
     response = ApiClient(Client(), {"Authorization": header}).get("/engagements")
@@ -109,8 +112,7 @@ def test_session_post_with_csrf_token_is_accepted(cast):
     browser = logged_in_browser(cast.commission_desk_officer)
     csrf_token = browser.cookies["csrftoken"].value
 
-    response = ApiClient(browser, {"X-CSRFToken": csrf_token}).post(
-        "/engagements", minimal_payload(cast))
+    response = ApiClient(browser, {"X-CSRFToken": csrf_token}).post("/engagements", minimal_payload(cast))
 
     assert response.status_code == 201, response.content
 
@@ -123,7 +125,6 @@ def test_session_reads_need_no_csrf_token(cast):
 
 
 def test_anonymous_post_is_asked_to_authenticate_not_for_csrf(cast):
-    response = ApiClient(Client(enforce_csrf_checks=True)).post(
-        "/engagements", minimal_payload(cast))
+    response = ApiClient(Client(enforce_csrf_checks=True)).post("/engagements", minimal_payload(cast))
 
     assert response.status_code == 401

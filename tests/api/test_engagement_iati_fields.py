@@ -24,7 +24,9 @@ def test_detail_shows_source_freshness_sectors_findings_and_classifier_themes(ca
     assert body["iati_last_updated"] is not None
     assert body["import_findings"] == FINDINGS
     assert [(s["vocabulary"], s["code"], Decimal(s["percentage"])) for s in body["sectors"]] == [
-        ("1", "15190", 60), ("2", "151", 40)]
+        ("1", "15190", 60),
+        ("2", "151", 40),
+    ]
     [theme] = body["themes"]
     assert theme["assigned_by"] == "classifier"
     assert Decimal(theme["confidence"]) == Decimal("0.85")
@@ -37,18 +39,16 @@ def test_detail_shows_source_freshness_sectors_findings_and_classifier_themes(ca
 def test_money_lines_carry_the_funding_chain(cast, token_api):
     engagement = looks_imported(cast.engagement(cast.commission, cast.commission_desk_officer))
 
-    [line] = token_api(cast.commission_desk_officer).get(f"/engagements/{engagement.pk}").json()[
-        "money"]
+    [line] = token_api(cast.commission_desk_officer).get(f"/engagements/{engagement.pk}").json()["money"]
 
-    assert (line["provider_ref"], line["provider_activity"]) == (
-        "XI-IATI-EC_INTPA", "XI-IATI-EC_INTPA-2021/123")
-    assert (line["receiver_ref"], line["receiver_activity"]) == (
-        "XM-DAC-47066", "XM-DAC-47066-MA-77")
+    assert (line["provider_ref"], line["provider_activity"]) == ("XI-IATI-EC_INTPA", "XI-IATI-EC_INTPA-2021/123")
+    assert (line["receiver_ref"], line["receiver_activity"]) == ("XM-DAC-47066", "XM-DAC-47066-MA-77")
 
 
 def test_source_not_refreshed_within_its_limit_is_stale(cast, token_api):
-    engagement = looks_imported(cast.engagement(cast.commission, cast.commission_desk_officer),
-                                refreshed_days_ago=31, stale_after_days=30)
+    engagement = looks_imported(
+        cast.engagement(cast.commission, cast.commission_desk_officer), refreshed_days_ago=31, stale_after_days=30
+    )
 
     body = token_api(cast.commission_desk_officer).get(f"/engagements/{engagement.pk}").json()
 
@@ -68,8 +68,9 @@ def test_engagement_entered_by_hand_has_no_source_sectors_or_findings(cast, toke
 
 
 def test_editor_records_humanitarian_flag_action_plan_reference_and_notes(cast, token_api):
-    payload = full_payload(cast, humanitarian=True, action_plan_reference="AP-MAR-1.4",
-                           notes="Follow-up agreed with the delegation.")
+    payload = full_payload(
+        cast, humanitarian=True, action_plan_reference="AP-MAR-1.4", notes="Follow-up agreed with the delegation."
+    )
 
     response = token_api(cast.german_ministry_editor).post("/engagements", payload)
 
@@ -88,8 +89,7 @@ def test_new_fields_are_optional_and_default_to_empty(cast, token_api):
 
 
 def test_patch_changes_the_notes_and_keeps_the_rest(cast, token_api):
-    engagement = cast.engagement(cast.german_interior, cast.german_ministry_editor,
-                                 action_plan_reference="AP-MAR-2.1")
+    engagement = cast.engagement(cast.german_interior, cast.german_ministry_editor, action_plan_reference="AP-MAR-2.1")
     api = token_api(cast.german_ministry_editor)
 
     response = api.patch(f"/engagements/{engagement.pk}", {"notes": "Second phase under review."})
@@ -100,9 +100,14 @@ def test_patch_changes_the_notes_and_keeps_the_rest(cast, token_api):
     assert engagement.action_plan_reference == "AP-MAR-2.1"
 
 
-@pytest.mark.parametrize("field, value", [
-    ("action_plan_reference", "x" * 101), ("humanitarian", "perhaps"), ("notes", "a\x00b"),
-])
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("action_plan_reference", "x" * 101),
+        ("humanitarian", "perhaps"),
+        ("notes", "a\x00b"),
+    ],
+)
 def test_bad_new_field_values_are_refused_naming_the_field(cast, token_api, field, value):
     api = token_api(cast.german_ministry_editor)
 
@@ -116,7 +121,8 @@ def test_patching_the_notes_keeps_the_funding_chain_of_the_money(cast, token_api
     engagement = looks_imported(cast.engagement(cast.commission, cast.commission_desk_officer))
 
     response = token_api(cast.commission_desk_officer).patch(
-        f"/engagements/{engagement.pk}", {"notes": "Checked with the delegation."})
+        f"/engagements/{engagement.pk}", {"notes": "Checked with the delegation."}
+    )
 
     assert response.status_code == 200, response.content
     [line] = response.json()["money"]
@@ -126,12 +132,15 @@ def test_patching_the_notes_keeps_the_funding_chain_of_the_money(cast, token_api
 def test_replacing_an_engagement_with_the_same_money_keeps_its_funding_chain(cast, token_api):
     engagement = looks_imported(cast.engagement(cast.german_interior, cast.german_ministry_editor))
     api = token_api(cast.german_ministry_editor)
-    money = [{"kind": "commitment", "amount": "1000000", "currency": "EUR", "value_date": "2023-03-01"},
-             {"kind": "disbursement", "amount": "5000", "currency": "EUR", "value_date": "2023-04-01"}]
+    money = [
+        {"kind": "commitment", "amount": "1000000", "currency": "EUR", "value_date": "2023-03-01"},
+        {"kind": "disbursement", "amount": "5000", "currency": "EUR", "value_date": "2023-04-01"},
+    ]
 
-    response = api.put(f"/engagements/{engagement.pk}", full_payload(cast, money=money, sharing_level="eu",
-                                                                     shared_with_organisations=[],
-                                                                     shared_with_countries=[]))
+    response = api.put(
+        f"/engagements/{engagement.pk}",
+        full_payload(cast, money=money, sharing_level="eu", shared_with_organisations=[], shared_with_countries=[]),
+    )
 
     assert response.status_code == 200, response.content
     lines = {line["kind"]: line for line in response.json()["money"]}

@@ -19,26 +19,39 @@ pytestmark = pytest.mark.django_db
 def portfolio(cast):
     """One engagement per sharing level, owned by different organisations."""
     return {
-        "public": cast.engagement(cast.commission, cast.commission_desk_officer,
-                                  sharing_level="public"),
-        "partner morocco": cast.engagement(cast.commission, cast.commission_desk_officer,
-                                           sharing_level="partner", countries=("MAR",)),
-        "partner tunisia": cast.engagement(cast.commission, cast.commission_desk_officer,
-                                           sharing_level="partner", countries=("TUN",)),
+        "public": cast.engagement(cast.commission, cast.commission_desk_officer, sharing_level="public"),
+        "partner morocco": cast.engagement(
+            cast.commission, cast.commission_desk_officer, sharing_level="partner", countries=("MAR",)
+        ),
+        "partner tunisia": cast.engagement(
+            cast.commission, cast.commission_desk_officer, sharing_level="partner", countries=("TUN",)
+        ),
         "eu": cast.engagement(cast.french_foreign_affairs, cast.french_ministry_editor),
-        "restricted": cast.engagement(cast.german_interior, cast.german_ministry_editor,
-                                      sharing_level="restricted", shared_with=[cast.iom],
-                                      shared_with_countries=["FRA"]),
-        "originator": cast.engagement(cast.german_interior, cast.german_ministry_editor,
-                                      sharing_level="originator"),
+        "restricted": cast.engagement(
+            cast.german_interior,
+            cast.german_ministry_editor,
+            sharing_level="restricted",
+            shared_with=[cast.iom],
+            shared_with_countries=["FRA"],
+        ),
+        "originator": cast.engagement(cast.german_interior, cast.german_ministry_editor, sharing_level="originator"),
     }
 
 
 def personas(cast):
-    return [cast.commission_desk_officer, cast.german_ministry_editor, cast.giz_viewer,
-            cast.french_ministry_editor, cast.french_embassy_viewer, cast.moroccan_ministry_user,
-            cast.tunisian_ministry_user, cast.iom_officer, cast.coordinator, cast.superuser,
-            cast.outsider]
+    return [
+        cast.commission_desk_officer,
+        cast.german_ministry_editor,
+        cast.giz_viewer,
+        cast.french_ministry_editor,
+        cast.french_embassy_viewer,
+        cast.moroccan_ministry_user,
+        cast.tunisian_ministry_user,
+        cast.iom_officer,
+        cast.coordinator,
+        cast.superuser,
+        cast.outsider,
+    ]
 
 
 def test_every_persona_lists_exactly_the_engagements_of_its_circle(cast, portfolio, token_api):
@@ -64,10 +77,15 @@ def test_circles_match_the_sharing_rules(cast, portfolio, token_api):
 
     assert listed(cast.moroccan_ministry_user) == {"public", "partner morocco"}
     assert listed(cast.iom_officer) == {"public", "restricted"}
-    assert listed(cast.french_embassy_viewer) == {
-        "public", "partner morocco", "partner tunisia", "eu", "restricted"}
+    assert listed(cast.french_embassy_viewer) == {"public", "partner morocco", "partner tunisia", "eu", "restricted"}
     assert listed(cast.german_ministry_editor) == {
-        "public", "partner morocco", "partner tunisia", "eu", "restricted", "originator"}
+        "public",
+        "partner morocco",
+        "partner tunisia",
+        "eu",
+        "restricted",
+        "originator",
+    }
     assert listed(cast.superuser) == {"public"}, "superusers read nothing outside the admin"
 
 
@@ -77,8 +95,7 @@ def test_anonymous_visitor_lists_and_opens_public_engagements_only(portfolio, an
     assert anonymous_api.get(f"/engagements/{portfolio['eu'].pk}").status_code == 404
 
 
-def test_hidden_engagement_answers_404_with_the_same_body_as_a_missing_id(
-        cast, portfolio, token_api):
+def test_hidden_engagement_answers_404_with_the_same_body_as_a_missing_id(cast, portfolio, token_api):
     api = token_api(cast.french_ministry_editor)
     hidden = api.get(f"/engagements/{portfolio['originator'].pk}")
     missing = api.get("/engagements/987654")
@@ -89,11 +106,12 @@ def test_hidden_engagement_answers_404_with_the_same_body_as_a_missing_id(
 
 
 def test_detail_shows_owner_money_in_eur_totals_per_kind_and_page_url(cast, token_api):
-    engagement = cast.engagement(cast.german_interior, cast.german_ministry_editor,
-                                 amount="1000", currency="USD")
+    engagement = cast.engagement(cast.german_interior, cast.german_ministry_editor, amount="1000", currency="USD")
     data = input_from_engagement(engagement)
-    data.money += [MoneyInput("commitment", Decimal("500"), "EUR", engagement.planned_start),
-                   MoneyInput("disbursement", Decimal("200"), "EUR", engagement.planned_start)]
+    data.money += [
+        MoneyInput("commitment", Decimal("500"), "EUR", engagement.planned_start),
+        MoneyInput("disbursement", Decimal("200"), "EUR", engagement.planned_start),
+    ]
     update_engagement(engagement, data, acting_user=cast.german_ministry_editor)
 
     body = token_api(cast.german_ministry_editor).get(f"/engagements/{engagement.pk}").json()
@@ -110,12 +128,13 @@ def test_detail_shows_owner_money_in_eur_totals_per_kind_and_page_url(cast, toke
 
 
 def test_detail_lists_only_links_to_engagements_the_caller_may_see(cast, token_api):
-    hidden_target = cast.engagement(cast.german_interior, cast.german_ministry_editor,
-                                    sharing_level="originator", title="german only")
-    open_target = cast.engagement(cast.german_interior, cast.german_ministry_editor,
-                                  sharing_level="public", title="open")
-    source = cast.engagement(cast.german_interior, cast.german_ministry_editor,
-                             sharing_level="eu", title="source")
+    hidden_target = cast.engagement(
+        cast.german_interior, cast.german_ministry_editor, sharing_level="originator", title="german only"
+    )
+    open_target = cast.engagement(
+        cast.german_interior, cast.german_ministry_editor, sharing_level="public", title="open"
+    )
+    source = cast.engagement(cast.german_interior, cast.german_ministry_editor, sharing_level="eu", title="source")
     data = input_from_engagement(source)
     data.links = [(hidden_target, "related"), (open_target, "follows")]
     update_engagement(source, data, acting_user=cast.german_ministry_editor)
@@ -125,8 +144,7 @@ def test_detail_lists_only_links_to_engagements_the_caller_may_see(cast, token_a
 
     owner_sees = {link["target"]["id"] for link in as_owner["links"]}
     assert owner_sees == {hidden_target.pk, open_target.pk}
-    assert as_french["links"] == [{"kind": "follows", "target": {"id": open_target.pk,
-                                                                 "title": "open"}}]
+    assert as_french["links"] == [{"kind": "follows", "target": {"id": open_target.pk, "title": "open"}}]
 
 
 def test_viewing_a_restricted_engagement_is_logged_for_its_owner(cast, portfolio, token_api):
@@ -170,15 +188,18 @@ def many_engagements(cast):
     anchor = cast.engagement(cast.commission, cast.commission_desk_officer, title="anchor")
     for number in range(12):
         engagement = cast.engagement(
-            cast.commission, cast.commission_desk_officer, title=f"row {number}",
-            countries=("MAR", "TUN"), themes=("RETURN-REINTEGRATION", "LEGAL-LABOUR"),
+            cast.commission,
+            cast.commission_desk_officer,
+            title=f"row {number}",
+            countries=("MAR", "TUN"),
+            themes=("RETURN-REINTEGRATION", "LEGAL-LABOUR"),
             sharing_level="restricted" if number % 3 == 0 else "eu",
-            shared_with=[cast.german_interior], shared_with_countries=["FRA"],
+            shared_with=[cast.german_interior],
+            shared_with_countries=["FRA"],
         )
         data = input_from_engagement(engagement)
         data.participations = [(cast.iom, "implementer"), (cast.giz, "funder")]
-        data.money.append(
-            MoneyInput("disbursement", Decimal("10"), "USD", engagement.planned_start))
+        data.money.append(MoneyInput("disbursement", Decimal("10"), "USD", engagement.planned_start))
         data.links = [(anchor, "part_of")]
         update_engagement(engagement, data, acting_user=cast.commission_desk_officer)
 
@@ -191,7 +212,8 @@ def count_list_queries(api, params=None) -> int:
 
 
 def test_listing_many_engagements_takes_a_fixed_number_of_queries(
-        cast, many_engagements, session_api, django_assert_num_queries):
+    cast, many_engagements, session_api, django_assert_num_queries
+):
     api = session_api(cast.commission_desk_officer)
     api.get("/engagements")  # warm the session and content type caches
 
@@ -204,8 +226,7 @@ def test_listing_many_engagements_takes_a_fixed_number_of_queries(
     assert few == many
 
 
-def test_filtering_by_theme_and_country_adds_no_query_per_row(
-        cast, many_engagements, session_api):
+def test_filtering_by_theme_and_country_adds_no_query_per_row(cast, many_engagements, session_api):
     api = session_api(cast.commission_desk_officer)
     api.get("/engagements")
     filtered = {"theme": "LEGAL", "country": ["MAR", "TUN"], "year_from": 2020}

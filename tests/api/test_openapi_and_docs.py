@@ -12,17 +12,29 @@ from django.test import Client
 pytestmark = pytest.mark.django_db
 
 OPERATIONS = {
-    ("get", "/api/countries"), ("get", "/api/countries/{iso3}"), ("get", "/api/routes"),
-    ("get", "/api/themes"), ("get", "/api/themes/{code}"),
-    ("get", "/api/instruments"), ("get", "/api/instruments/{code}"),
-    ("get", "/api/organisations"), ("get", "/api/organisations/{organisation_id}"),
-    ("get", "/api/engagements"), ("post", "/api/engagements"),
-    ("get", "/api/engagements/{engagement_id}"), ("put", "/api/engagements/{engagement_id}"),
-    ("patch", "/api/engagements/{engagement_id}"), ("delete", "/api/engagements/{engagement_id}"),
+    ("get", "/api/countries"),
+    ("get", "/api/countries/{iso3}"),
+    ("get", "/api/routes"),
+    ("get", "/api/themes"),
+    ("get", "/api/themes/{code}"),
+    ("get", "/api/instruments"),
+    ("get", "/api/instruments/{code}"),
+    ("get", "/api/organisations"),
+    ("get", "/api/organisations/{organisation_id}"),
+    ("get", "/api/engagements"),
+    ("post", "/api/engagements"),
+    ("get", "/api/engagements/{engagement_id}"),
+    ("put", "/api/engagements/{engagement_id}"),
+    ("patch", "/api/engagements/{engagement_id}"),
+    ("delete", "/api/engagements/{engagement_id}"),
     ("get", "/api/countries/{iso3}/profile"),
-    ("get", "/api/countries/{iso3}/priorities"), ("post", "/api/countries/{iso3}/priorities"),
-    ("put", "/api/priorities/{priority_id}"), ("delete", "/api/priorities/{priority_id}"),
-    ("get", "/api/overlaps"), ("get", "/api/overlaps/{pair_id}"), ("post", "/api/overlaps/{pair_id}/decision"),
+    ("get", "/api/countries/{iso3}/priorities"),
+    ("post", "/api/countries/{iso3}/priorities"),
+    ("put", "/api/priorities/{priority_id}"),
+    ("delete", "/api/priorities/{priority_id}"),
+    ("get", "/api/overlaps"),
+    ("get", "/api/overlaps/{pair_id}"),
+    ("post", "/api/overlaps/{pair_id}/decision"),
 }
 
 
@@ -55,17 +67,31 @@ def test_writes_document_their_bodies_and_errors(schema):
         body = engagement[method]["requestBody"]["content"]["application/json"]["schema"]
         assert "countries" in json.dumps(body), method
         assert {"200", "401", "403", "404", "422"} <= set(engagement[method]["responses"])
-    assert "required" not in engagement["patch"]["requestBody"]["content"][
-        "application/json"]["schema"], "a patch may leave out any field"
+    assert "required" not in engagement["patch"]["requestBody"]["content"]["application/json"]["schema"], (
+        "a patch may leave out any field"
+    )
     post = schema["paths"]["/api/engagements"]["post"]
     assert "201" in post["responses"] and "requestBody" in post
 
 
 def test_list_documents_the_page_filters(schema):
     parameters = {p["name"] for p in schema["paths"]["/api/engagements"]["get"]["parameters"]}
-    assert parameters >= {"q", "country", "theme", "organisation", "instrument", "kind", "status",
-                          "sharing_level", "provenance", "year_from", "year_to", "ordering",
-                          "page", "page_size"}
+    assert parameters >= {
+        "q",
+        "country",
+        "theme",
+        "organisation",
+        "instrument",
+        "kind",
+        "status",
+        "sharing_level",
+        "provenance",
+        "year_from",
+        "year_to",
+        "ordering",
+        "page",
+        "page_size",
+    }
 
 
 def test_bearer_token_and_session_are_documented(schema):

@@ -26,10 +26,10 @@ def test_countries_filter_by_membership_and_priority(anonymous_api):
     assert iso3s(members) == set(Country.objects.member_states().values_list("iso3", flat=True))
     assert len(members) == 27 and "FRA" in iso3s(members) and "MAR" not in iso3s(members)
     assert anonymous_api.get("/countries", {"eu_member": "false"}).json()["count"] == (
-        Country.objects.partners().count())
+        Country.objects.partners().count()
+    )
     priority = all_items(anonymous_api, "/countries", {"priority_partner": "true"})
-    assert iso3s(priority) == set(
-        Country.objects.filter(is_priority_partner=True).values_list("iso3", flat=True))
+    assert iso3s(priority) == set(Country.objects.filter(is_priority_partner=True).values_list("iso3", flat=True))
 
 
 def test_countries_filter_by_route_and_region(anonymous_api):
@@ -91,13 +91,14 @@ def test_organisations_filter_by_kind_country_and_text(cast, anonymous_api):
     def names(params):
         return {item["name"] for item in all_items(anonymous_api, "/organisations", params)}
 
-    assert names({"kind": "partner_authority"}) == {cast.moroccan_interior.name,
-                                                    cast.tunisian_interior.name}
+    assert names({"kind": "partner_authority"}) == {cast.moroccan_interior.name, cast.tunisian_interior.name}
     assert names({"country": "deu"}) == {cast.german_interior.name, cast.giz.name}
     assert names({"q": "giz"}) == {cast.giz.name}
     assert names({"q": "47066"}) == {cast.iom.name}
     assert names({"kind": ["ms_ministry", "ms_embassy"], "country": "FRA"}) == {
-        cast.french_foreign_affairs.name, cast.french_embassy_morocco.name}
+        cast.french_foreign_affairs.name,
+        cast.french_embassy_morocco.name,
+    }
 
 
 def test_one_organisation(cast, anonymous_api):
@@ -113,8 +114,7 @@ def test_country_list_takes_a_fixed_number_of_queries(anonymous_api, django_asse
         anonymous_api.get("/countries", {"page_size": 200})
 
 
-def test_organisation_list_takes_a_fixed_number_of_queries(
-        cast, anonymous_api, django_assert_num_queries):
+def test_organisation_list_takes_a_fixed_number_of_queries(cast, anonymous_api, django_assert_num_queries):
     with django_assert_num_queries(2):
         anonymous_api.get("/organisations")
 

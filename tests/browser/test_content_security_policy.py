@@ -9,14 +9,30 @@ from tests.support.browser import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PAGES = ["/engagements/", "/", "/engagements/new/", "/countries/", "/countries/MAR/", "/team-europe/",
-         "/overlaps/", "/import/sheet/", "/iati/imports/", "/account/"]
+PAGES = [
+    "/engagements/",
+    "/",
+    "/engagements/new/",
+    "/countries/",
+    "/countries/MAR/",
+    "/team-europe/",
+    "/overlaps/",
+    "/import/sheet/",
+    "/iati/imports/",
+    "/account/",
+]
 
 
 def watch_violations(page) -> list[str]:
     problems: list[str] = []
-    page.on("console", lambda message: problems.append(message.text)
-            if "Content Security Policy" in message.text or message.type == "error" else None)
+    page.on(
+        "console",
+        lambda message: (
+            problems.append(message.text)
+            if "Content Security Policy" in message.text or message.type == "error"
+            else None
+        ),
+    )
     page.on("pageerror", lambda error: problems.append(str(error)))
     return problems
 

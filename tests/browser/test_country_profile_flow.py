@@ -14,11 +14,21 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_partner_priority_and_the_team_europe_picture_of_morocco(browser, live_server, cast):
-    record(cast.commission, cast.commission_desk_officer, title="EU readmission support",
-           themes=[("RETURN-READMISSION", None)], money_lines=[money("commitment", "600000")])
-    record(cast.german_interior, cast.german_ministry_editor, title="German confidential border line",
-           themes=[("IRREG-BORDER", None)], sharing_level="originator",
-           money_lines=[money("commitment", "9000000")])
+    record(
+        cast.commission,
+        cast.commission_desk_officer,
+        title="EU readmission support",
+        themes=[("RETURN-READMISSION", None)],
+        money_lines=[money("commitment", "600000")],
+    )
+    record(
+        cast.german_interior,
+        cast.german_ministry_editor,
+        title="German confidential border line",
+        themes=[("IRREG-BORDER", None)],
+        sharing_level="originator",
+        money_lines=[money("commitment", "9000000")],
+    )
 
     ministry = log_in(browser, live_server, cast.moroccan_ministry_user.username)
     ministry.goto(f"{live_server.url}/countries/MAR/")

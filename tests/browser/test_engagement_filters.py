@@ -10,8 +10,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_desk_officer_finds_morocco_by_typing_and_the_list_narrows(browser, live_server, cast):
-    record(cast.commission, cast.commission_desk_officer, title="Reintegration in the Oriental",
-           money_lines=[money("commitment", "100000")])
+    record(
+        cast.commission,
+        cast.commission_desk_officer,
+        title="Reintegration in the Oriental",
+        money_lines=[money("commitment", "100000")],
+    )
     record(cast.commission, cast.commission_desk_officer, title="Tunisian border posts", countries=[("TUN", None)])
     page = log_in(browser, live_server, cast.commission_desk_officer.username)
     page.set_viewport_size({"width": 1366, "height": 768})

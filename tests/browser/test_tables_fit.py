@@ -31,13 +31,25 @@ CELLS_PAST_THE_EDGE = """() => {
 @pytest.fixture
 def morocco_records(cast):
     long_title = "Integrated border management and sustainable reintegration of returning migrants in the Oriental"
-    programme = record(cast.commission, cast.commission_desk_officer, title=long_title,
-                       countries=[("MAR", 60), ("TUN", 40)],
-                       themes=[("RETURN-REINTEGRATION", None), ("IRREG-BORDER", None), ("LEGAL-LABOUR", None)],
-                       money_lines=[money("commitment", "12500000"), money("disbursement", "4250000", "USD"),
-                                    money("budget", "15000000")])
-    record(cast.german_interior, cast.german_ministry_editor, title="Labour mobility pilot for young Moroccans",
-           themes=[("LEGAL-LABOUR", None)], money_lines=[money("commitment", "800000")])
+    programme = record(
+        cast.commission,
+        cast.commission_desk_officer,
+        title=long_title,
+        countries=[("MAR", 60), ("TUN", 40)],
+        themes=[("RETURN-REINTEGRATION", None), ("IRREG-BORDER", None), ("LEGAL-LABOUR", None)],
+        money_lines=[
+            money("commitment", "12500000"),
+            money("disbursement", "4250000", "USD"),
+            money("budget", "15000000"),
+        ],
+    )
+    record(
+        cast.german_interior,
+        cast.german_ministry_editor,
+        title="Labour mobility pilot for young Moroccans",
+        themes=[("LEGAL-LABOUR", None)],
+        money_lines=[money("commitment", "800000")],
+    )
     return programme
 
 
@@ -51,8 +63,15 @@ def cells_past_the_edge(page, url: str, screen: str) -> list[str]:
 @pytest.mark.parametrize("screen", SCREENS)
 def test_no_table_cell_is_clipped_on_laptop_or_phone(browser, live_server, cast, morocco_records, screen):
     page = log_in(browser, live_server, cast.commission_desk_officer.username)
-    urls = ["/", "/engagements/", f"/engagements/{morocco_records.pk}/", "/countries/MAR/", "/countries/",
-            "/countries/balance/", "/team-europe/"]
+    urls = [
+        "/",
+        "/engagements/",
+        f"/engagements/{morocco_records.pk}/",
+        "/countries/MAR/",
+        "/countries/",
+        "/countries/balance/",
+        "/team-europe/",
+    ]
 
     clipped = {url: cells_past_the_edge(page, live_server.url + url, screen) for url in urls}
 

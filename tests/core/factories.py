@@ -24,8 +24,9 @@ HIDDEN_AMOUNT = "777777"
 
 
 def hidden_engagement(cast, *, secret: str, **fields):
-    return cast.engagement(cast.german_interior, cast.german_ministry_editor, sharing_level="originator",
-                           title=secret, **fields)
+    return cast.engagement(
+        cast.german_interior, cast.german_ministry_editor, sharing_level="originator", title=secret, **fields
+    )
 
 
 def hidden_money_line(cast, *, secret: str):
@@ -46,8 +47,9 @@ def hidden_region_share(cast, *, secret: str):
 
 
 def hidden_participation(cast, *, secret: str):
-    return Participation.objects.create(engagement=hidden_engagement(cast, secret=secret), organisation=cast.iom,
-                                        role="implementer")
+    return Participation.objects.create(
+        engagement=hidden_engagement(cast, secret=secret), organisation=cast.iom, role="implementer"
+    )
 
 
 def hidden_sector(cast, *, secret: str):
@@ -55,20 +57,32 @@ def hidden_sector(cast, *, secret: str):
 
 
 def hidden_link(cast, *, secret: str):
-    return EngagementLink.objects.create(source=hidden_engagement(cast, secret=secret),
-                                         target=hidden_engagement(cast, secret=f"{secret}-target"), kind="related")
+    return EngagementLink.objects.create(
+        source=hidden_engagement(cast, secret=secret),
+        target=hidden_engagement(cast, secret=f"{secret}-target"),
+        kind="related",
+    )
 
 
 def hidden_priority(cast, *, secret: str):
     return PartnerPriority.objects.create(
-        owner=cast.german_interior, country=Country.objects.get(iso3="MAR"), theme=Theme.objects.get(code="DEV-REMIT"),
-        description=secret, source=secret, stated_on=date(2025, 1, 1), sharing_level="originator")
+        owner=cast.german_interior,
+        country=Country.objects.get(iso3="MAR"),
+        theme=Theme.objects.get(code="DEV-REMIT"),
+        description=secret,
+        source=secret,
+        stated_on=date(2025, 1, 1),
+        sharing_level="originator",
+    )
 
 
 def hidden_priority_comment(cast, *, secret: str):
-    return PriorityComment.objects.create(priority=hidden_priority(cast, secret=secret),
-                                          organisation=cast.german_interior, author=cast.german_ministry_editor,
-                                          text=secret)
+    return PriorityComment.objects.create(
+        priority=hidden_priority(cast, secret=secret),
+        organisation=cast.german_interior,
+        author=cast.german_ministry_editor,
+        text=secret,
+    )
 
 
 def hidden_overlap_pair(cast, *, secret: str):
@@ -76,14 +90,22 @@ def hidden_overlap_pair(cast, *, secret: str):
     hidden = hidden_engagement(cast, secret=secret)
     public = cast.engagement(cast.iom, cast.iom_officer, sharing_level="public", title="An open programme")
     first, second = sorted((hidden, public), key=lambda engagement: engagement.pk)
-    pair = OverlapPair.objects.create(first=first, second=second, score=0.9, text_similarity=0.8,
-                                      first_fingerprint="a", second_fingerprint="b", found_at=first.created_at,
-                                      decision_note=secret)
+    pair = OverlapPair.objects.create(
+        first=first,
+        second=second,
+        score=0.9,
+        text_similarity=0.8,
+        first_fingerprint="a",
+        second_fingerprint="b",
+        found_at=first.created_at,
+        decision_note=secret,
+    )
     pair.countries.set([Country.objects.get(iso3="MAR")])
     return pair
 
 
 # -- one change of each, as its owner would make it through the service -------------------------------------
+
 
 def _update(cast, engagement, change) -> None:
     data = input_from_engagement(engagement)
@@ -103,6 +125,7 @@ def retitle_parent(cast, row) -> None:
 def change_money(cast, line) -> None:
     def double(data):
         data.money = [replace(money, amount=money.amount * 2) for money in data.money]
+
     _update(cast, line.engagement, double)
 
 
@@ -115,8 +138,11 @@ def change_theme_share(cast, share) -> None:
 
 
 def change_participation(cast, participation) -> None:
-    _update(cast, participation.engagement,
-            lambda data: setattr(data, "participations", [(participation.organisation, "funder")]))
+    _update(
+        cast,
+        participation.engagement,
+        lambda data: setattr(data, "participations", [(participation.organisation, "funder")]),
+    )
 
 
 def change_link(cast, link) -> None:
@@ -124,8 +150,9 @@ def change_link(cast, link) -> None:
 
 
 def restate_priority(cast, priority) -> None:
-    update_priority(priority, {"description": f"{priority.description} (restated)"},
-                    acting_user=cast.german_ministry_editor)
+    update_priority(
+        priority, {"description": f"{priority.description} (restated)"}, acting_user=cast.german_ministry_editor
+    )
 
 
 def comment_again(cast, comment) -> None:

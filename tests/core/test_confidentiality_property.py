@@ -67,19 +67,29 @@ def _org_spec():
 def worlds(draw):
     orgs = draw(st.lists(_org_spec(), min_size=1, max_size=6))
     org_ids = st.integers(0, len(orgs) - 1)
-    users = draw(st.lists(
-        st.lists(st.tuples(org_ids, st.sampled_from([r.value for r in Role])),
-                 max_size=2, unique_by=lambda m: m[0]),
-        min_size=1, max_size=5,
-    ))
-    records = draw(st.lists(st.builds(
-        RecordSpec,
-        owner=org_ids,
-        level=st.sampled_from(LEVELS),
-        countries=st.frozensets(st.sampled_from(PARTNERS), max_size=2),
-        named_orgs=st.frozensets(org_ids, max_size=2),
-        named_states=st.frozensets(st.sampled_from(MEMBER_STATES), max_size=2),
-    ), min_size=1, max_size=8))
+    users = draw(
+        st.lists(
+            st.lists(
+                st.tuples(org_ids, st.sampled_from([r.value for r in Role])), max_size=2, unique_by=lambda m: m[0]
+            ),
+            min_size=1,
+            max_size=5,
+        )
+    )
+    records = draw(
+        st.lists(
+            st.builds(
+                RecordSpec,
+                owner=org_ids,
+                level=st.sampled_from(LEVELS),
+                countries=st.frozensets(st.sampled_from(PARTNERS), max_size=2),
+                named_orgs=st.frozensets(org_ids, max_size=2),
+                named_states=st.frozensets(st.sampled_from(MEMBER_STATES), max_size=2),
+            ),
+            min_size=1,
+            max_size=8,
+        )
+    )
     return orgs, users, records
 
 
@@ -107,8 +117,7 @@ class ConfidentialityPropertyTest(TestCase):
         orgs, users, records = world
         countries = {c.iso3: c for c in Country.objects.filter(iso3__in=MEMBER_STATES + PARTNERS + ["BEL", "CHE"])}
         organisations = [
-            Organisation.objects.create(name=f"org {i}", kind=spec.kind,
-                                        country=countries.get(spec.country))
+            Organisation.objects.create(name=f"org {i}", kind=spec.kind, country=countries.get(spec.country))
             for i, spec in enumerate(orgs)
         ]
         people = []
@@ -120,7 +129,9 @@ class ConfidentialityPropertyTest(TestCase):
         engagements = []
         for n, spec in enumerate(records):
             engagement = Engagement.objects.create(
-                owner=organisations[spec.owner], sharing_level=spec.level, kind="project",
+                owner=organisations[spec.owner],
+                sharing_level=spec.level,
+                kind="project",
                 title=f"record {n}",
             )
             for iso3 in spec.countries:
@@ -154,8 +165,9 @@ class ConfidentialityPropertyTest(TestCase):
         audiences = [audience_of(engagement) for engagement in engagements]
         for user, memberships in [*people, (None, [])]:
             circle = circle_of(user or AnonymousUser())
-            readable = {e.pk for e, audience in zip(engagements, audiences, strict=True)
-                        if reads_audience(circle, audience)}
+            readable = {
+                e.pk for e, audience in zip(engagements, audiences, strict=True) if reads_audience(circle, audience)
+            }
             assert readable == self.expected(memberships, orgs, records, engagements), memberships
 
     @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -184,14 +196,21 @@ class ConfidentialityPropertyTest(TestCase):
         orgs, _users, records = world
         people, engagements = self.build(world)
         for n, engagement in enumerate(engagements):
-            MoneyLine.objects.create(engagement=engagement, kind="commitment", amount=2 ** (n + 1),
-                                     amount_eur=2 ** (n + 1), currency="EUR", value_date=date(2024, 1, 1))
+            MoneyLine.objects.create(
+                engagement=engagement,
+                kind="commitment",
+                amount=2 ** (n + 1),
+                amount_eur=2 ** (n + 1),
+                currency="EUR",
+                value_date=date(2024, 1, 1),
+            )
         for user, memberships in [*people, (None, [])]:
             readable = self.expected(memberships, orgs, records, engagements)
             for iso3 in PARTNERS:
                 in_country = [(n, r) for n, r in enumerate(records) if iso3 in r.countries]
-                expected = sum(Decimal(2 ** (n + 1)) / len(r.countries)
-                               for n, r in in_country if engagements[n].pk in readable)
+                expected = sum(
+                    Decimal(2 ** (n + 1)) / len(r.countries) for n, r in in_country if engagements[n].pk in readable
+                )
                 hidden = any(engagements[n].pk not in readable for n, _r in in_country)
                 profile = country_profile(user or AnonymousUser(), Country.objects.get(iso3=iso3))
                 assert sum(row.reported for row in profile.by_actor) == expected, (iso3, memberships)

@@ -48,12 +48,17 @@ def rewrite(engagement, acting_user, *, title=None, level=None, organisations=No
 
 def history_text(client, engagement) -> str:
     page = client.get(reverse("registry:engagement_detail", args=[engagement.pk])).content.decode()
-    return page[page.index('id="history-heading"'):]
+    return page[page.index('id="history-heading"') :]
 
 
 def test_a_record_widened_to_public_keeps_its_originator_era_from_anonymous_visitors(client, cast):
-    engagement = cast.engagement(cast.french_foreign_affairs, cast.french_ministry_editor,
-                                 sharing_level="originator", title=SECRET_TITLE, amount="777777")
+    engagement = cast.engagement(
+        cast.french_foreign_affairs,
+        cast.french_ministry_editor,
+        sharing_level="originator",
+        title=SECRET_TITLE,
+        amount="777777",
+    )
     rewrite(engagement, cast.french_ministry_editor, title="Search and rescue support", level="public")
     history = history_text(client, engagement)
     assert "Search and rescue support" in history
@@ -63,8 +68,9 @@ def test_a_record_widened_to_public_keeps_its_originator_era_from_anonymous_visi
 
 
 def test_the_owners_people_read_the_whole_history_and_the_eu_side_reads_editor_names(client, cast):
-    engagement = cast.engagement(cast.french_foreign_affairs, cast.french_ministry_editor,
-                                 sharing_level="originator", title=SECRET_TITLE)
+    engagement = cast.engagement(
+        cast.french_foreign_affairs, cast.french_ministry_editor, sharing_level="originator", title=SECRET_TITLE
+    )
     rewrite(engagement, cast.french_ministry_editor, title="Search and rescue support", level="partner")
     client.force_login(cast.french_ministry_editor)
     assert SECRET_TITLE in history_text(client, engagement)
@@ -77,14 +83,20 @@ def test_the_owners_people_read_the_whole_history_and_the_eu_side_reads_editor_n
 
 
 def test_named_organisations_read_only_while_they_were_named(cast):
-    engagement = cast.engagement(cast.german_interior, cast.german_ministry_editor, sharing_level="restricted",
-                                 title="Named GIZ", shared_with=[cast.giz])
+    engagement = cast.engagement(
+        cast.german_interior,
+        cast.german_ministry_editor,
+        sharing_level="restricted",
+        title="Named GIZ",
+        shared_with=[cast.giz],
+    )
     rewrite(engagement, cast.german_ministry_editor, title="Named IOM", organisations=[cast.iom])
     rewrite(engagement, cast.german_ministry_editor, title="Public now", level="public", organisations=[])
 
     def titles(reader):
-        return [(entry.change.changes.get("title") or [None, None])[1] for entry in
-                readable_history(engagement, reader)]
+        return [
+            (entry.change.changes.get("title") or [None, None])[1] for entry in readable_history(engagement, reader)
+        ]
 
     assert titles(cast.giz_viewer) == ["Public now", "Named GIZ"]
     assert titles(cast.iom_officer) == ["Public now", "Named IOM"]
@@ -94,69 +106,109 @@ def test_named_organisations_read_only_while_they_were_named(cast):
 
 def test_a_priority_change_keeps_the_partner_country_it_was_shared_with(cast):
     priority = create_priority(
-        country=Country.objects.get(iso3="MAR"), owner=cast.moroccan_interior, acting_user=cast.moroccan_ministry_user,
-        fields={"theme": Theme.objects.get(code="DEV-REMIT"), "description": "Cheaper remittances",
-                "source": "Speech", "stated_on": date(2024, 1, 10), "sharing_level": "partner"})
-    update_priority(priority, {"description": "Cheaper remittances, public", "sharing_level": "public"},
-                    acting_user=cast.moroccan_ministry_user)
+        country=Country.objects.get(iso3="MAR"),
+        owner=cast.moroccan_interior,
+        acting_user=cast.moroccan_ministry_user,
+        fields={
+            "theme": Theme.objects.get(code="DEV-REMIT"),
+            "description": "Cheaper remittances",
+            "source": "Speech",
+            "stated_on": date(2024, 1, 10),
+            "sharing_level": "partner",
+        },
+    )
+    update_priority(
+        priority,
+        {"description": "Cheaper remittances, public", "sharing_level": "public"},
+        acting_user=cast.moroccan_ministry_user,
+    )
     created, updated = ObjectChange.objects.filter(object_id=priority.pk).order_by("pk")
     morocco = Country.objects.get(iso3="MAR")
     assert (created.sharing_level, created.audience) == (
-        "partner", [{"level": "partner", "owner": cast.moroccan_interior.pk, "countries": [morocco.pk]}])
+        "partner",
+        [{"level": "partner", "owner": cast.moroccan_interior.pk, "countries": [morocco.pk]}],
+    )
     assert updated.sharing_level == "public"
     anonymous = readable_history(PartnerPriority.objects.unrestricted("test").get(), AnonymousUser())
-    assert [(e.change.action, e.shows_earlier_values, e.shows_editor) for e in anonymous] == [
-        ("update", False, False)]
+    assert [(e.change.action, e.shows_earlier_values, e.shows_editor) for e in anonymous] == [("update", False, False)]
 
 
 def test_existing_entries_take_the_records_current_sharing(cast):
     migration = import_module("partnerhub.core.migrations.0002_change_history_sharing_level")
-    engagement = cast.engagement(cast.german_interior, cast.german_ministry_editor, sharing_level="restricted",
-                                 shared_with=[cast.giz], shared_with_countries=["FRA"])
+    engagement = cast.engagement(
+        cast.german_interior,
+        cast.german_ministry_editor,
+        sharing_level="restricted",
+        shared_with=[cast.giz],
+        shared_with_countries=["FRA"],
+    )
     ObjectChange.objects.filter(object_id=engagement.pk).update(sharing_level="", audience=[])
     # A migration reads through plain managers; here it is given the project's own models.
     with unrestricted_block("test"):
         migration.stamp_existing_entries(apps, None)
     change = ObjectChange.objects.get(object_id=engagement.pk)
-    assert (change.sharing_level, change.audience) == ("restricted", [{
-        "level": "restricted", "owner": cast.german_interior.pk, "organisations": [cast.giz.pk],
-        "member_states": [Country.objects.get(iso3="FRA").pk]}])
+    assert (change.sharing_level, change.audience) == (
+        "restricted",
+        [
+            {
+                "level": "restricted",
+                "owner": cast.german_interior.pk,
+                "organisations": [cast.giz.pk],
+                "member_states": [Country.objects.get(iso3="FRA").pk],
+            }
+        ],
+    )
 
 
 # -- property: a reader sees exactly the entries written while the record was visible to them ---------------
 
-edits = st.lists(st.tuples(
-    st.sampled_from(LEVELS),
-    st.frozensets(st.sampled_from(["giz", "iom", "moroccan_interior", "french_foreign_affairs"]), max_size=2),
-    st.frozensets(st.sampled_from(["FRA", "DEU"]), max_size=1),
-), min_size=1, max_size=5)
+edits = st.lists(
+    st.tuples(
+        st.sampled_from(LEVELS),
+        st.frozensets(st.sampled_from(["giz", "iom", "moroccan_interior", "french_foreign_affairs"]), max_size=2),
+        st.frozensets(st.sampled_from(["FRA", "DEU"]), max_size=1),
+    ),
+    min_size=1,
+    max_size=5,
+)
 
 
 @pytest.mark.slow
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(first_level=st.sampled_from(LEVELS), steps=edits)
 def test_each_reader_sees_the_entries_written_while_the_record_was_visible_to_them(cast, first_level, steps):
-    readers = [AnonymousUser(), cast.commission_desk_officer, cast.moroccan_ministry_user,
-               cast.tunisian_ministry_user, cast.giz_viewer, cast.iom_officer, cast.french_embassy_viewer,
-               cast.german_ministry_editor]
+    readers = [
+        AnonymousUser(),
+        cast.commission_desk_officer,
+        cast.moroccan_ministry_user,
+        cast.tunisian_ministry_user,
+        cast.giz_viewer,
+        cast.iom_officer,
+        cast.french_embassy_viewer,
+        cast.german_ministry_editor,
+    ]
     owner_editor = cast.german_ministry_editor
-    engagement = cast.engagement(cast.german_interior, owner_editor, sharing_level=first_level,
-                                 title="Version 0")
+    engagement = cast.engagement(cast.german_interior, owner_editor, sharing_level=first_level, title="Version 0")
     seen = {id(reader): [visible(engagement, reader)] for reader in readers}
     for number, (level, organisations, states) in enumerate(steps, start=1):
-        engagement = rewrite(engagement, owner_editor, title=f"Version {number}", level=level,
-                             organisations=[getattr(cast, name) for name in sorted(organisations)],
-                             countries=[Country.objects.get(iso3=iso3) for iso3 in sorted(states)])
+        engagement = rewrite(
+            engagement,
+            owner_editor,
+            title=f"Version {number}",
+            level=level,
+            organisations=[getattr(cast, name) for name in sorted(organisations)],
+            countries=[Country.objects.get(iso3=iso3) for iso3 in sorted(states)],
+        )
         for reader in readers:
             seen[id(reader)].append(visible(engagement, reader))
     for reader in readers:
         owner = reader is owner_editor
         expected = [
             (f"Version {number}", owner or (number == 0 or seen[id(reader)][number - 1]))
-            for number, now in enumerate(seen[id(reader)]) if owner or now
+            for number, now in enumerate(seen[id(reader)])
+            if owner or now
         ][::-1]
-        got = [((e.change.changes["title"])[1], e.shows_earlier_values)
-               for e in readable_history(engagement, reader)]
+        got = [((e.change.changes["title"])[1], e.shows_earlier_values) for e in readable_history(engagement, reader)]
         assert got == expected, reader
 
 
@@ -167,15 +219,23 @@ def visible(engagement, reader) -> bool:
 def test_an_overlap_decision_taken_while_one_side_was_hidden_stays_out_of_its_history(cast):
     german = cast.engagement(cast.german_interior, cast.german_ministry_editor, sharing_level="originator")
     commission = cast.engagement(cast.commission, cast.commission_desk_officer, sharing_level="eu")
-    pair = OverlapPair.objects.create(first=german, second=commission, score=0.9, text_similarity=0.8,
-                                      first_fingerprint="a", second_fingerprint="b", found_at=german.created_at)
+    pair = OverlapPair.objects.create(
+        first=german,
+        second=commission,
+        score=0.9,
+        text_similarity=0.8,
+        first_fingerprint="a",
+        second_fingerprint="b",
+        found_at=german.created_at,
+    )
     reviewer = make_user("bmi.coordinator", cast.german_interior, Role.COORDINATOR)
     decide_overlap(pair, "duplicate", note="Taken while the German side was originator", acting_user=reviewer)
     rewrite(german, cast.german_ministry_editor, level="eu")
     decide_overlap(pair, "complementary", note="Both sides shared with the EU", acting_user=cast.coordinator)
     entries = readable_history(pair, cast.commission_desk_officer)
     assert [(e.change.changes["decision"], e.shows_earlier_values) for e in entries] == [
-        (["duplicate", "complementary"], False)]
+        (["duplicate", "complementary"], False)
+    ]
     assert len(readable_history(pair, reviewer)) == 2
 
 

@@ -30,7 +30,10 @@ def test_a_queued_job_is_claimed_by_one_worker_only(cast):
     job = queued_job(started_by=cast.commission_desk_officer)
     claimed = ToyJob.claim(job.pk, stage="loading")
     assert (claimed.status, claimed.stage, claimed.started_by) == (
-        JobStatus.RUNNING, "loading", cast.commission_desk_officer)
+        JobStatus.RUNNING,
+        "loading",
+        cast.commission_desk_officer,
+    )
     assert claimed.started_at is not None
     assert ToyJob.claim(job.pk) is None
 
@@ -63,8 +66,9 @@ def test_a_done_job_keeps_its_report_and_what_it_found_about_each_row():
     job.finish({"created": 3})
     job.refresh_from_db()
     assert (job.status, job.report, job.stage, job.is_finished) == (JobStatus.DONE, {"created": 3}, "", True)
-    assert job.findings == [{"where": {"row": 4, "field": "title"}, "severity": "error",
-                             "message": "The title is empty."}]
+    assert job.findings == [
+        {"where": {"row": 4, "field": "title"}, "severity": "error", "message": "The title is empty."}
+    ]
     assert job.finished_at is not None
 
 
@@ -73,7 +77,11 @@ def test_a_failed_job_says_why():
     job.fail("The file could not be read.")
     job.refresh_from_db()
     assert (job.status, job.error_message, job.report, job.is_finished) == (
-        JobStatus.FAILED, "The file could not be read.", None, True)
+        JobStatus.FAILED,
+        "The file could not be read.",
+        None,
+        True,
+    )
 
 
 def test_a_job_waiting_for_a_worker_too_long_says_so():

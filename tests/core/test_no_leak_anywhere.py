@@ -54,9 +54,19 @@ SECRET_OVERLAP_NOTE = "SECRET-OVERLAP-NOTE-a9f4"
 SECRET_UPLOAD = "SECRET-UPLOAD-0be7.xml"
 SECRET_SHEET = "SECRET-SHEET-e61c.xlsx"
 SECRET_TOKEN = "SECRET-TOKEN-3a2b"
-SECRETS = (SECRET_ORIGINATOR, SECRET_RESTRICTED, SECRET_BEFORE_WIDENING, SECRET_PRIORITY, SECRET_COMMENT,
-           SECRET_OVERLAP_NOTE, SECRET_REGIONAL,
-           SECRET_UPLOAD, SECRET_SHEET, SECRET_TOKEN, "bmi.coordinator")
+SECRETS = (
+    SECRET_ORIGINATOR,
+    SECRET_RESTRICTED,
+    SECRET_BEFORE_WIDENING,
+    SECRET_PRIORITY,
+    SECRET_COMMENT,
+    SECRET_OVERLAP_NOTE,
+    SECRET_REGIONAL,
+    SECRET_UPLOAD,
+    SECRET_SHEET,
+    SECRET_TOKEN,
+    "bmi.coordinator",
+)
 
 
 def registered_secret(entry: ConfidentialEntry) -> str:
@@ -174,16 +184,22 @@ def api_values(path: str, name: str, planted: Planted) -> list[tuple[str, bool]]
 
 # -- the planted world ----------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def planted(cast):
     engagements = plant_engagements(cast)
     priorities = plant_priorities(cast)
     pairs = plant_overlaps(cast, engagements)
     registered_records = plant_registered(cast, registered())
-    job = ImportJob.objects.create(started_by=cast.german_ministry_editor, organisation=cast.german_interior,
-                                   original_name=SECRET_UPLOAD, stored_name="iati/leak-walker.xml")
-    batch = ImportBatch.objects.create(started_by=cast.german_ministry_editor, organisation=cast.german_interior,
-                                       file_name=SECRET_SHEET)
+    job = ImportJob.objects.create(
+        started_by=cast.german_ministry_editor,
+        organisation=cast.german_interior,
+        original_name=SECRET_UPLOAD,
+        stored_name="iati/leak-walker.xml",
+    )
+    batch = ImportBatch.objects.create(
+        started_by=cast.german_ministry_editor, organisation=cast.german_interior, file_name=SECRET_SHEET
+    )
     token, _raw = ApiToken.issue(cast.german_ministry_editor, SECRET_TOKEN)
     missing = (str(MISSING_ID), True)
     route = Route.objects.filter(countries__iso3="MAR").first() or Route.objects.first()
@@ -198,11 +214,16 @@ def planted(cast):
         },
         codes=[route.code, pillar.code, "RETURN-REINTEGRATION", Instrument.objects.first().code, "x"],
         registered=registered_records,
-        record_values=values_of_records([
-            *((e, name != "public" and name != "widened") for name, e in engagements.items()),
-            (priorities["hidden"], True), (priorities["public"], False), (pairs["hidden"], True),
-            (pairs["public"], False), *((record, True) for record in registered_records.values()),
-        ]),
+        record_values=values_of_records(
+            [
+                *((e, name != "public" and name != "widened") for name, e in engagements.items()),
+                (priorities["hidden"], True),
+                (priorities["public"], False),
+                (pairs["hidden"], True),
+                (pairs["public"], False),
+                *((record, True) for record in registered_records.values()),
+            ]
+        ),
     )
 
 
@@ -223,12 +244,28 @@ def plant_registered(cast, entries: list[ConfidentialEntry]) -> dict[str, object
 
 
 def plant_engagements(cast) -> dict[str, Engagement]:
-    originator = cast.engagement(cast.german_interior, cast.german_ministry_editor, sharing_level="originator",
-                                 title=SECRET_ORIGINATOR, amount="777777")
-    restricted = cast.engagement(cast.german_interior, cast.german_ministry_editor, sharing_level="restricted",
-                                 title=SECRET_RESTRICTED, shared_with=[cast.iom], amount="555555")
-    widened = cast.engagement(cast.german_interior, cast.german_ministry_editor, sharing_level="originator",
-                              title=SECRET_BEFORE_WIDENING, amount="361361")
+    originator = cast.engagement(
+        cast.german_interior,
+        cast.german_ministry_editor,
+        sharing_level="originator",
+        title=SECRET_ORIGINATOR,
+        amount="777777",
+    )
+    restricted = cast.engagement(
+        cast.german_interior,
+        cast.german_ministry_editor,
+        sharing_level="restricted",
+        title=SECRET_RESTRICTED,
+        shared_with=[cast.iom],
+        amount="555555",
+    )
+    widened = cast.engagement(
+        cast.german_interior,
+        cast.german_ministry_editor,
+        sharing_level="originator",
+        title=SECRET_BEFORE_WIDENING,
+        amount="361361",
+    )
     data = input_from_engagement(widened)
     data.fields.update(title="Border management, now public", sharing_level="public")
     data.money = [replace(line, amount=Decimal("2000000")) for line in data.money]
@@ -236,32 +273,63 @@ def plant_engagements(cast) -> dict[str, Engagement]:
     # Owned by nobody who walks, so that no walker may change or delete it.
     public = cast.engagement(cast.iom, cast.iom_officer, sharing_level="public", title="An open programme")
     # Regional money, as an IATI import places it: in the region view, the routes through it, the profiles.
-    regional = cast.engagement(cast.german_interior, cast.german_ministry_editor, sharing_level="originator",
-                               title=SECRET_REGIONAL, countries=(), amount="777777")
+    regional = cast.engagement(
+        cast.german_interior,
+        cast.german_ministry_editor,
+        sharing_level="originator",
+        title=SECRET_REGIONAL,
+        countries=(),
+        amount="777777",
+    )
     EngagementRegion.objects.create(engagement=regional, region=RecipientRegion.objects.get(code="189"))
-    return {"originator": originator, "restricted": restricted, "widened": widened, "public": public,
-            "regional": regional}
+    return {
+        "originator": originator,
+        "restricted": restricted,
+        "widened": widened,
+        "public": public,
+        "regional": regional,
+    }
 
 
 def plant_priorities(cast) -> dict[str, PartnerPriority]:
     morocco = Country.objects.get(iso3="MAR")
     theme = Theme.objects.get(code="DEV-REMIT")
     hidden = PartnerPriority.objects.create(
-        owner=cast.german_interior, country=morocco, theme=theme, description=SECRET_PRIORITY,
-        source="Internal note", stated_on="2025-01-01", sharing_level="originator")
+        owner=cast.german_interior,
+        country=morocco,
+        theme=theme,
+        description=SECRET_PRIORITY,
+        source="Internal note",
+        stated_on="2025-01-01",
+        sharing_level="originator",
+    )
     public = PartnerPriority.objects.create(
-        owner=cast.iom, country=morocco, theme=theme, description="Cheaper remittances",
-        source="Speech", stated_on="2025-01-01", sharing_level="public")
-    PriorityComment.objects.create(priority=hidden, organisation=cast.german_interior,
-                                   author=cast.german_ministry_editor, text=SECRET_COMMENT)
+        owner=cast.iom,
+        country=morocco,
+        theme=theme,
+        description="Cheaper remittances",
+        source="Speech",
+        stated_on="2025-01-01",
+        sharing_level="public",
+    )
+    PriorityComment.objects.create(
+        priority=hidden, organisation=cast.german_interior, author=cast.german_ministry_editor, text=SECRET_COMMENT
+    )
     return {"hidden": hidden, "public": public}
 
 
 def plant_overlaps(cast, engagements) -> dict[str, OverlapPair]:
     def pair(one, other):
         first, second = sorted((one, other), key=lambda e: e.pk)
-        created = OverlapPair.objects.create(first=first, second=second, score=0.9, text_similarity=0.8,
-                                             first_fingerprint="a", second_fingerprint="b", found_at=first.created_at)
+        created = OverlapPair.objects.create(
+            first=first,
+            second=second,
+            score=0.9,
+            text_similarity=0.8,
+            first_fingerprint="a",
+            second_fingerprint="b",
+            found_at=first.created_at,
+        )
         created.countries.set([Country.objects.get(iso3="MAR")])
         return created
 
@@ -310,17 +378,23 @@ def assert_nothing_planted_changed(planted: Planted):
     assert engagements.filter(title__in=[SECRET_ORIGINATOR, SECRET_RESTRICTED, SECRET_REGIONAL]).count() == 3
     assert priorities.filter(description=SECRET_PRIORITY, sharing_level="originator").exists()
     assert priorities.filter(description="Cheaper remittances", sharing_level="public").exists()
-    assert OverlapPair.objects.unrestricted("test").filter(
-        decision_note=SECRET_OVERLAP_NOTE, decision="duplicate").exists()
+    assert (
+        OverlapPair.objects.unrestricted("test")
+        .filter(decision_note=SECRET_OVERLAP_NOTE, decision="duplicate")
+        .exists()
+    )
     assert ApiToken.objects.filter(name=SECRET_TOKEN).exists()
     assert ImportBatch.objects.filter(file_name=SECRET_SHEET).exists()
 
 
 # -- the walks ------------------------------------------------------------------------------------------
 
+
 def test_the_walker_knows_every_route_and_every_printed_form_of_an_amount(planted):
     assert {path for _method, path, _twin in api_operations(planted)} >= {
-        "/api/countries/MAR/profile", f"/api/priorities/{planted.record_values['api/priorities/<priority_id>'][0][0]}"}
+        "/api/countries/MAR/profile",
+        f"/api/priorities/{planted.record_values['api/priorities/<priority_id>'][0][0]}",
+    }
     templates = [t for t in route_templates() if not t.startswith(SKIPPED_PREFIXES)]
     assert any("brief" in t for t in templates) and any("priorities" in t for t in templates)
     urls = {url for template in templates for url, _twin in concrete_urls(template, planted)}
@@ -336,8 +410,14 @@ def test_the_walker_knows_every_route_and_every_printed_form_of_an_amount(plante
 def test_the_walker_plants_a_hidden_record_of_every_registered_model(cast, planted):
     labels = {entry.label for entry in registered()}
     assert set(planted.registered) == labels
-    assert {"registry.Engagement", "registry.MoneyLine", "analysis.PartnerPriority", "overlaps.OverlapPair",
-            "toyapp.ToyRecord", "toyapp.ToyNote"} <= labels
+    assert {
+        "registry.Engagement",
+        "registry.MoneyLine",
+        "analysis.PartnerPriority",
+        "overlaps.OverlapPair",
+        "toyapp.ToyRecord",
+        "toyapp.ToyNote",
+    } <= labels
     for label, record in planted.registered.items():
         for persona, user in outsiders(cast).items():
             manager = type(record).objects
@@ -383,7 +463,8 @@ def test_every_page_as_every_outsider_leaks_nothing_and_never_fails(cast, plante
             assert_no_leak(response, where)
             if twin:
                 assert response.status_code == walker.status(method, twin, api_call=False), (
-                    f"{where} answers unlike the missing {twin}")
+                    f"{where} answers unlike the missing {twin}"
+                )
     assert_nothing_planted_changed(planted)
 
 
@@ -398,7 +479,8 @@ def test_every_api_operation_as_every_outsider_leaks_nothing_and_never_fails(cas
             assert_no_leak(response, where)
             if twin:
                 assert response.status_code == walker.status(method, twin, api_call=True), (
-                    f"{where} answers unlike the missing {twin}")
+                    f"{where} answers unlike the missing {twin}"
+                )
         if user is not None:
             assert 200 in walker.statuses.values(), f"the API walk as {persona} never reached a real answer"
     assert_nothing_planted_changed(planted)

@@ -36,9 +36,11 @@ def record(cast, entry):
 
 
 def outsiders(cast) -> dict:
-    return {"another Member State's editor": cast.french_ministry_editor,
-            "the Commission's desk officer": cast.commission_desk_officer,
-            "the partner country's ministry": cast.moroccan_ministry_user}
+    return {
+        "another Member State's editor": cast.french_ministry_editor,
+        "the Commission's desk officer": cast.commission_desk_officer,
+        "the partner country's ministry": cast.moroccan_ministry_user,
+    }
 
 
 def records_read_through(record) -> list:
@@ -94,8 +96,11 @@ def test_an_outsider_gets_404_for_the_record_and_reads_nothing_of_it(cast, entry
 def test_a_read_only_member_of_the_owner_reads_the_record_but_may_not_change_it(cast, entry, record):
     reader = read_only_member(cast, record)
     assert is_visible(record, reader)
-    assert not any(type(found).objects.editable_by(reader).filter(pk=found.pk).exists()
-                   for found in records_read_through(record) if not entry_for(type(found)).is_child)
+    assert not any(
+        type(found).objects.editable_by(reader).filter(pk=found.pk).exists()
+        for found in records_read_through(record)
+        if not entry_for(type(found)).is_child
+    )
     client, changes = client_for(reader), kept_changes(record)
     for _shown, urls in addressed(record):
         if urls.page:

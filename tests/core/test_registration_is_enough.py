@@ -47,7 +47,8 @@ def test_a_toy_record_for_the_partner_reads_the_registered_partner_countries(cas
 def test_a_toy_note_exists_only_for_those_who_read_its_record(cast):
     hidden = hidden_toy_note(cast, secret="hidden note")
     public = ToyNote.objects.create(
-        record=ToyRecord.objects.create(owner=cast.iom, sharing_level="public", title="open"), text="open note")
+        record=ToyRecord.objects.create(owner=cast.iom, sharing_level="public", title="open"), text="open note"
+    )
     assert list(ToyNote.objects.visible_to(cast.french_ministry_editor)) == [public]
     assert list(ToyNote.objects.hidden_from(cast.french_ministry_editor)) == [hidden]
     assert set(ToyNote.objects.visible_to(cast.german_ministry_editor)) == {hidden, public}
@@ -55,8 +56,13 @@ def test_a_toy_note_exists_only_for_those_who_read_its_record(cast):
 
 def test_the_history_of_a_toy_record_is_read_as_the_record_is(cast):
     record = hidden_toy_record(cast, secret="first title")
-    record_change(record, ObjectChange.Action.UPDATE, {"title": "first title"}, {"title": "second title"},
-                  user=cast.german_ministry_editor)
+    record_change(
+        record,
+        ObjectChange.Action.UPDATE,
+        {"title": "first title"},
+        {"title": "second title"},
+        user=cast.german_ministry_editor,
+    )
     [owner_reads] = readable_history(record, cast.german_ministry_editor)
     assert owner_reads.change.changes == {"title": ["first title", "second title"]}
     assert readable_history(record, cast.french_ministry_editor) == []
@@ -64,8 +70,13 @@ def test_the_history_of_a_toy_record_is_read_as_the_record_is(cast):
 
 def test_the_history_of_a_toy_note_keeps_the_circle_of_its_record(cast):
     note = hidden_toy_note(cast, secret="a note")
-    record_change(note, ObjectChange.Action.UPDATE, {"text": "a note"}, {"text": "a longer note"},
-                  user=cast.german_ministry_editor)
+    record_change(
+        note,
+        ObjectChange.Action.UPDATE,
+        {"text": "a note"},
+        {"text": "a longer note"},
+        user=cast.german_ministry_editor,
+    )
     change = ObjectChange.objects.get(object_id=note.pk, content_type__model="toynote")
     assert change.sharing_level == "originator"
     assert change.audience == [{"level": "originator", "owner": cast.german_interior.pk}]
@@ -74,15 +85,19 @@ def test_the_history_of_a_toy_note_keeps_the_circle_of_its_record(cast):
 
 def test_the_toy_tables_are_in_the_stamp_of_kept_figures():
     assert {ToyRecord, ToyNote, ToyRecord.countries.through, ToyRecord.shared_with_organisations.through} <= set(
-        stamped_models())
+        stamped_models()
+    )
 
 
-@pytest.mark.parametrize("write", [
-    lambda cast, record: ToyRecord.objects.create(owner=cast.iom, sharing_level="public", title="another"),
-    lambda cast, record: ToyNote.objects.create(record=record, text="a note"),
-    lambda cast, record: record.countries.add(Country.objects.get(iso3="TUN")),
-    lambda cast, record: record.shared_with_organisations.add(cast.iom),
-])
+@pytest.mark.parametrize(
+    "write",
+    [
+        lambda cast, record: ToyRecord.objects.create(owner=cast.iom, sharing_level="public", title="another"),
+        lambda cast, record: ToyNote.objects.create(record=record, text="a note"),
+        lambda cast, record: record.countries.add(Country.objects.get(iso3="TUN")),
+        lambda cast, record: record.shared_with_organisations.add(cast.iom),
+    ],
+)
 def test_a_write_to_a_toy_model_makes_kept_figures_stale(cast, write):
     record = hidden_toy_record(cast, secret="toy")
     computed = []
@@ -118,8 +133,9 @@ OWNERS = ["german_interior", "iom", "moroccan_interior"]
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(records=st.lists(st.tuples(st.sampled_from(LEVELS), st.sampled_from(OWNERS), st.booleans()),
-                        min_size=1, max_size=5))
+@given(
+    records=st.lists(st.tuples(st.sampled_from(LEVELS), st.sampled_from(OWNERS), st.booleans()), min_size=1, max_size=5)
+)
 def test_a_child_row_is_visible_exactly_when_its_record_is(cast, records):
     ToyRecord.objects.unrestricted("each generated world starts empty").delete()
     for level, owner, about_morocco in records:
@@ -128,8 +144,14 @@ def test_a_child_row_is_visible_exactly_when_its_record_is(cast, records):
         record.countries.set(Country.objects.filter(iso3="MAR" if about_morocco else "TUN"))
         ToyNote.objects.create(record=record, text=level)
     every_note = set(ToyNote.objects.unrestricted("test"))
-    for reader in (AnonymousUser(), cast.commission_desk_officer, cast.moroccan_ministry_user, cast.iom_officer,
-                   cast.german_ministry_editor, cast.french_ministry_editor):
+    for reader in (
+        AnonymousUser(),
+        cast.commission_desk_officer,
+        cast.moroccan_ministry_user,
+        cast.iom_officer,
+        cast.german_ministry_editor,
+        cast.french_ministry_editor,
+    ):
         readable_records = set(ToyRecord.objects.visible_to(reader).values_list("pk", flat=True))
         expected = {note for note in every_note if note.record_id in readable_records}
         assert set(ToyNote.objects.visible_to(reader)) == expected

@@ -61,8 +61,9 @@ CHAINS = {
 
 @pytest.fixture
 def open_record(cast):
-    return cast.engagement(cast.commission, cast.commission_desk_officer, sharing_level="public", title="open",
-                           amount=None)
+    return cast.engagement(
+        cast.commission, cast.commission_desk_officer, sharing_level="public", title="open", amount=None
+    )
 
 
 @pytest.mark.parametrize("evaluate", EVALUATIONS.values(), ids=EVALUATIONS.keys())
@@ -109,8 +110,11 @@ def test_a_union_is_scoped_only_when_every_part_is(open_record):
 
 def test_partner_priorities_are_scoped_as_well(cast):
     PartnerPriority.objects.create(
-        owner=cast.moroccan_interior, country=Country.objects.get(iso3="MAR"),
-        theme=Theme.objects.order_by("pk").first(), description="Reintegration", source="Strategy",
+        owner=cast.moroccan_interior,
+        country=Country.objects.get(iso3="MAR"),
+        theme=Theme.objects.order_by("pk").first(),
+        description="Reintegration",
+        source="Strategy",
         stated_on=date(2025, 1, 15),
     )
     with pytest.raises(UnscopedQuery, match="analysis.PartnerPriority"):
@@ -174,8 +178,11 @@ def test_every_registered_model_has_a_manager_that_holds_its_queries_to_a_scope(
     assert isinstance(queryset, ScopedQuerySet)
     with pytest.raises(UnscopedQuery, match=entry.model._meta.label):
         queryset.exists()
-    for scoped in (queryset.visible_to(AnonymousUser()), queryset.hidden_from(AnonymousUser()),
-                   queryset.unrestricted("test")):
+    for scoped in (
+        queryset.visible_to(AnonymousUser()),
+        queryset.hidden_from(AnonymousUser()),
+        queryset.unrestricted("test"),
+    ):
         scoped.exists()
 
 
@@ -198,7 +205,8 @@ def test_child_rows_prefetched_for_a_scoped_query_are_scoped_by_it(open_record, 
     [record] = Engagement.objects.visible_to(cast.outsider).prefetch_related("money_lines")
     assert list(record.money_lines.all()) == [money_line]
     [record] = Engagement.objects.visible_to(cast.outsider).prefetch_related(
-        Prefetch("money_lines", queryset=MoneyLine.objects.filter(kind="commitment"), to_attr="commitments"))
+        Prefetch("money_lines", queryset=MoneyLine.objects.filter(kind="commitment"), to_attr="commitments")
+    )
     assert record.commitments == [money_line]
 
 

@@ -37,9 +37,11 @@ def test_kosovo_is_in_europe_and_central_asia_and_on_the_western_balkans_route()
 
 def kosovo_activities() -> dict[str, str]:
     """Identifier → title of the activities of the file whose recipient country is XK."""
-    return {activity.findtext("iati-identifier").strip(): activity.findtext("title/narrative").strip()
-            for activity in etree.parse(str(NEAR_FILE)).iter("iati-activity")
-            if "XK" in {country.get("code") for country in activity.iterfind("recipient-country")}}
+    return {
+        activity.findtext("iati-identifier").strip(): activity.findtext("title/narrative").strip()
+        for activity in etree.parse(str(NEAR_FILE)).iter("iati-activity")
+        if "XK" in {country.get("code") for country in activity.iterfind("recipient-country")}
+    }
 
 
 @pytest.mark.skipif(not NEAR_FILE.is_file(), reason=f"the real IATI file {NEAR_FILE} is absent")

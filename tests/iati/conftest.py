@@ -21,6 +21,7 @@ def activity():
 def iati_file(tmp_path):
     """``iati_file(name, *activities, version=..., prolog=...)`` → the path of the written document;
     ``iati_file(name, text=...)`` writes the text as it is."""
+
     def write(name: str, *activities: str, text: str | bytes | None = None, **options) -> Path:
         path = tmp_path / name
         content = text if text is not None else document_xml(*activities, **options)
@@ -29,4 +30,5 @@ def iati_file(tmp_path):
         else:
             path.write_text(content, encoding="utf-8")
         return path
+
     return write

@@ -12,9 +12,16 @@ SHARED_ACTIVITIES = Path(__file__).resolve().parents[2].parent / "shared" / "dat
 COMMISSION = ("XI-IATI-EC_INTPA", "15", "European Commission - International Partnerships")
 
 
-def activity_xml(identifier: str = "XI-IATI-EC_INTPA-2023/1", *, title: str = "Support to migration governance",
-                 parts: str = "", reporting=COMMISSION, last_updated: str = "2023-05-01T10:00:00Z",
-                 attributes: str = 'xml:lang="en" default-currency="EUR"', status: str = "2") -> str:
+def activity_xml(
+    identifier: str = "XI-IATI-EC_INTPA-2023/1",
+    *,
+    title: str = "Support to migration governance",
+    parts: str = "",
+    reporting=COMMISSION,
+    last_updated: str = "2023-05-01T10:00:00Z",
+    attributes: str = 'xml:lang="en" default-currency="EUR"',
+    status: str = "2",
+) -> str:
     ref, kind, name = reporting
     updated = f' last-updated-datetime="{last_updated}"' if last_updated else ""
     identifier_element = f"<iati-identifier>{identifier}</iati-identifier>" if identifier is not None else ""
@@ -31,5 +38,7 @@ def activity_xml(identifier: str = "XI-IATI-EC_INTPA-2023/1", *, title: str = "S
 
 def document_xml(*activities: str, version: str | None = "2.03", prolog: str = "") -> str:
     declared = f' version="{version}"' if version is not None else ""
-    return (f'<?xml version="1.0" encoding="UTF-8"?>\n{prolog}'
-            f'<iati-activities{declared}>{"".join(activities)}\n</iati-activities>\n')
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?>\n{prolog}'
+        f"<iati-activities{declared}>{''.join(activities)}\n</iati-activities>\n"
+    )

@@ -264,8 +264,12 @@ def test_reasons_say_which_words_in_which_field_and_which_codes():
     result = classify([("title", "Refugee camp health posts"), ("description", "For migrants in Chad.")], ["15190"])
 
     assert [reason.as_dict() for reason in result.reasons] == [
-        {"kind": "code", "field": "sector", "text": "15190",
-         "name": "Facilitation of orderly, safe, regular and responsible migration and mobility"},
+        {
+            "kind": "code",
+            "field": "sector",
+            "text": "15190",
+            "name": "Facilitation of orderly, safe, regular and responsible migration and mobility",
+        },
         {"kind": "term", "field": "title", "text": "Refugee camp"},
         {"kind": "term", "field": "description", "text": "migrants"},
     ]

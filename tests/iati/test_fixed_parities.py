@@ -22,8 +22,11 @@ pytestmark = [
 def cfa_transactions() -> list[tuple[str, Decimal]]:
     for activity in etree.parse(str(RED_CROSS_FILE)).iter("iati-activity"):
         if activity.findtext("iati-identifier") == EBOLA_APPEAL:
-            return sorted((t.find("transaction-type").get("code"), Decimal(t.find("value").text))
-                          for t in activity.iterfind("transaction") if t.find("value").get("currency") == "XOF")
+            return sorted(
+                (t.find("transaction-type").get("code"), Decimal(t.find("value").text))
+                for t in activity.iterfind("transaction")
+                if t.find("value").get("currency") == "XOF"
+            )
     return []
 
 
@@ -38,6 +41,7 @@ def test_cfa_franc_transactions_of_a_real_file_are_converted_at_the_fixed_parity
     kinds = {"2": "commitment", "3": "disbursement"}
     assert sorted((line.kind, line.amount, line.amount_eur) for line in lines) == sorted(
         (kinds[code], value, (value / CFA_PER_EURO).quantize(Decimal("0.01"), ROUND_HALF_UP))
-        for code, value in expected)
+        for code, value in expected
+    )
     assert "money_without_eur_rate" not in engagement.iati_extra
     assert not [f for f in engagement.import_findings if "XOF" in f["message"]]

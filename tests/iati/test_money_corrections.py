@@ -36,8 +36,11 @@ def test_negative_commission_transactions_are_kept_as_corrections_with_a_warning
 
     import_iati_files([EC_FILE], keep_all=True)
 
-    corrections = MoneyLine.objects.unrestricted("test").filter(is_correction=True).values_list(
-        "engagement__iati_identifier", "kind", "amount")
+    corrections = (
+        MoneyLine.objects.unrestricted("test")
+        .filter(is_correction=True)
+        .values_list("engagement__iati_identifier", "kind", "amount")
+    )
     assert Counter(corrections) == expected
     assert not MoneyLine.objects.unrestricted("test").filter(is_correction=False, amount__lt=0).exists()
     for identifier in {identifier for identifier, _kind, _amount in expected}:

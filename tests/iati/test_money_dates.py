@@ -40,8 +40,15 @@ def transactions_in(path):
             value = transaction.find("value")
             currency = value.get("currency") or activity.get("default-currency")
             if kind and currency == "EUR" and Decimal(value.text) != 0:
-                found.append((identifier, kind, transaction.find("transaction-date").get("iso-date"),
-                              value.get("value-date"), Decimal(value.text)))
+                found.append(
+                    (
+                        identifier,
+                        kind,
+                        transaction.find("transaction-date").get("iso-date"),
+                        value.get("value-date"),
+                        Decimal(value.text),
+                    )
+                )
     return found
 
 
@@ -87,19 +94,26 @@ def test_export_gives_back_transaction_date_and_value_date_as_published(commissi
     for identifier, activity in activities_of(document).items():
         for transaction in activity.iterfind("transaction"):
             value = transaction.find("value")
-            written[(identifier, KINDS[transaction.find("transaction-type").get("code")],
-                     transaction.find("transaction-date").get("iso-date"), value.get("value-date"),
-                     Decimal(value.text))] += 1
+            written[
+                (
+                    identifier,
+                    KINDS[transaction.find("transaction-type").get("code")],
+                    transaction.find("transaction-date").get("iso-date"),
+                    value.get("value-date"),
+                    Decimal(value.text),
+                )
+            ] += 1
     assert written == Counter(commission_file)
 
 
 def test_the_engagement_page_dates_each_transaction_by_its_transaction_date(commission_file, client):
     identifier, _kind, transaction_date, value_date, _amount = next(
-        t for t in commission_file if t[2][:10] != t[3][:10])
+        t for t in commission_file if t[2][:10] != t[3][:10]
+    )
     engagement = Engagement.objects.unrestricted("test").get(iati_identifier=identifier)
 
     page = client.get(engagement.get_absolute_url()).content.decode()
 
-    money_tables = page[page.index('id="money-'):page.rindex("ph-subtotal")]
+    money_tables = page[page.index('id="money-') : page.rindex("ph-subtotal")]
     assert date_format(date.fromisoformat(transaction_date[:10]), "DATE_FORMAT") in money_tables
     assert date_format(date.fromisoformat(value_date[:10]), "DATE_FORMAT") not in money_tables

@@ -13,8 +13,7 @@ from partnerhub.registry.models import EngagementStatus, MoneyKind, Participatio
 
 
 def records_of(path):
-    return [map_activity(a.element, line=a.line, version=a.version, warnings=a.warnings)
-            for a in read_activities(path)]
+    return [map_activity(a.element, line=a.line, version=a.version, warnings=a.warnings) for a in read_activities(path)]
 
 
 def classifier_inputs_of(path):
@@ -33,6 +32,7 @@ def findings(record, tier=None):
 
 
 # -- streaming -------------------------------------------------------------
+
 
 def test_activities_come_in_document_order_with_their_lines(iati_file, activity):
     path = iati_file("three.xml", *(activity(f"XI-IATI-EC_INTPA-{n}") for n in range(3)))
@@ -59,13 +59,16 @@ def test_activities_already_read_are_freed_so_memory_does_not_grow_with_the_file
 
 
 def test_a_file_with_a_byte_order_mark_and_comments_before_the_root_is_read(iati_file, activity):
-    text = ("\ufeff<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!-- exported by a tool -->\n<?tool x?>\n"
-            f"<iati-activities version=\"2.02\">{activity()}</iati-activities>")
+    text = (
+        '\ufeff<?xml version="1.0" encoding="UTF-8"?>\n<!-- exported by a tool -->\n<?tool x?>\n'
+        f'<iati-activities version="2.02">{activity()}</iati-activities>'
+    )
     path = iati_file("bom.xml", text=text.encode("utf-8"))
     assert [a.version for a in read_activities(path)] == ["2.02"]
 
 
 # -- versions --------------------------------------------------------------
+
 
 @pytest.mark.parametrize("version", ["2.01", "2.02", "2.03"])
 def test_versions_two_point_oh_one_to_three_are_read(iati_file, activity, version):
@@ -84,9 +87,13 @@ def test_a_file_of_another_version_is_refused_naming_the_version(iati_file, acti
 
 def test_the_version_on_each_activity_counts_when_the_root_has_none(iati_file, activity):
     dportal = 'xmlns:ia="http://d-portal.org/xmlns/iati-activities" ia:version="2.01" xml:lang="en"'
-    path = iati_file("mixed.xml", activity("A-1", attributes='version="2.02" xml:lang="en"'),
-                     activity("A-2", attributes=dportal), activity("A-3", attributes='version="1.04"'),
-                     version=None)
+    path = iati_file(
+        "mixed.xml",
+        activity("A-1", attributes='version="2.02" xml:lang="en"'),
+        activity("A-2", attributes=dportal),
+        activity("A-3", attributes='version="1.04"'),
+        version=None,
+    )
     records = records_of(path)
     assert [r.extra.get("version") for r in records[:2]] == ["2.02", "2.01"]
     assert findings(records[2]) == [(CRITICAL, "version", "IATI version 1.04 is not supported: only 2.01–2.03")]
@@ -100,14 +107,17 @@ def test_an_activity_without_any_version_is_read_as_two_point_oh_with_a_warning(
 
 
 def test_an_unversioned_file_in_the_one_point_oh_layout_is_refused(iati_file):
-    text = ('<iati-activities version=""><iati-activity><reporting-org>UNDP</reporting-org>'
-            "<title>PIMS 245</title></iati-activity></iati-activities>")
+    text = (
+        '<iati-activities version=""><iati-activity><reporting-org>UNDP</reporting-org>'
+        "<title>PIMS 245</title></iati-activity></iati-activities>"
+    )
     path = iati_file("legacy.xml", text=text)
     with pytest.raises(IatiFileRefused, match="IATI version 1.0x is not supported: only 2.01–2.03"):
         list(read_activities(path))
 
 
 # -- refusals --------------------------------------------------------------
+
 
 def test_a_doctype_is_refused_before_the_parser_sees_it(iati_file, activity):
     path = iati_file("dtd.xml", activity(), prolog='<!DOCTYPE iati-activities SYSTEM "iati.dtd">\n')
@@ -129,8 +139,10 @@ def test_the_parser_refuses_a_doctype_even_when_handed_the_stream_directly(tmp_p
     from partnerhub.iati.parser import _stream_activities
 
     path = tmp_path / "direct.xml"
-    path.write_text('<!DOCTYPE r [<!ENTITY a "aaaaaaaaaa">]><iati-activities version="2.03">'
-                    "<iati-activity><iati-identifier>&a;</iati-identifier></iati-activity></iati-activities>")
+    path.write_text(
+        '<!DOCTYPE r [<!ENTITY a "aaaaaaaaaa">]><iati-activities version="2.03">'
+        "<iati-activity><iati-identifier>&a;</iati-identifier></iati-activity></iati-activities>"
+    )
     with path.open("rb") as stream, pytest.raises(IatiFileRefused, match="DTDs and entity declarations"):
         list(_stream_activities(path, stream))
 
@@ -139,8 +151,9 @@ def test_a_foreign_root_element_is_refused_by_name(iati_file):
     path = iati_file("org.xml", text='<iati-organisations version="2.03"><iati-organisation/></iati-organisations>')
     with pytest.raises(IatiFileRefused) as refusal:
         list(read_activities(path))
-    assert refusal.value.reason == ("the root element is <iati-organisations>, not <iati-activities>: "
-                                    "this is not an IATI activity file")
+    assert refusal.value.reason == (
+        "the root element is <iati-organisations>, not <iati-activities>: this is not an IATI activity file"
+    )
 
 
 def test_malformed_xml_is_refused_with_line_and_column(iati_file, activity):
@@ -163,40 +176,52 @@ def test_a_file_that_is_not_xml_at_all_is_refused_at_line_one(iati_file):
 
 # -- one activity → one record ---------------------------------------------
 
+
 def test_titles_and_descriptions_in_every_language_are_kept_and_the_default_one_is_chosen(iati_file, activity):
     parts = """
       <description type="1"><narrative xml:lang="en">Return and reintegration.</narrative>
         <narrative xml:lang="fr">Retour et réintégration.</narrative></description>
       <description type="2"><narrative>Objectives.</narrative></description>"""
-    path = iati_file("texts.xml", activity(
-        title='Réintégration</narrative><narrative xml:lang="en">Reintegration', parts=parts,
-        attributes='xml:lang="FR" default-currency="EUR"'))
+    path = iati_file(
+        "texts.xml",
+        activity(
+            title='Réintégration</narrative><narrative xml:lang="en">Reintegration',
+            parts=parts,
+            attributes='xml:lang="FR" default-currency="EUR"',
+        ),
+    )
     (record,) = records_of(path)
     texts, _codes = classifier_inputs_of(path)
     assert (record.title, record.language) == ("Réintégration", "fr")
     assert record.description == "Retour et réintégration."
     assert record.extra["narratives"] == {
         "title": [{"lang": "fr", "text": "Réintégration"}, {"lang": "en", "text": "Reintegration"}],
-        "description": [{"type": "1", "lang": "en", "text": "Return and reintegration."},
-                        {"type": "1", "lang": "fr", "text": "Retour et réintégration."},
-                        {"type": "2", "lang": "fr", "text": "Objectives."}],
+        "description": [
+            {"type": "1", "lang": "en", "text": "Return and reintegration."},
+            {"type": "1", "lang": "fr", "text": "Retour et réintégration."},
+            {"type": "2", "lang": "fr", "text": "Objectives."},
+        ],
     }
-    assert texts == [("title", "Réintégration"), ("title", "Reintegration"),
-                     ("description", "Return and reintegration."), ("description", "Retour et réintégration."),
-                     ("description", "Objectives.")]
+    assert texts == [
+        ("title", "Réintégration"),
+        ("title", "Reintegration"),
+        ("description", "Return and reintegration."),
+        ("description", "Retour et réintégration."),
+        ("description", "Objectives."),
+    ]
 
 
 def test_a_title_in_a_language_outside_the_eu_falls_back_to_an_eu_one(iati_file, activity):
-    record = only_record(iati_file, activity, title='هجرة</narrative><narrative xml:lang="es">Migración',
-                         attributes='xml:lang="ar"')
+    record = only_record(
+        iati_file, activity, title='هجرة</narrative><narrative xml:lang="es">Migración', attributes='xml:lang="ar"'
+    )
     assert (record.title, record.language) == ("Migración", "es")
 
 
 def test_status_dates_and_humanitarian_flag_are_read(iati_file, activity):
     parts = """<activity-date type="1" iso-date="2021-01-01"/><activity-date type="2" iso-date="2021-02-15"/>
                <activity-date type="3" iso-date="2024-12-31"/><activity-date type="4" iso-date="2025-03-31Z"/>"""
-    record = only_record(iati_file, activity, parts, status="3",
-                         attributes='xml:lang="en" humanitarian="1"')
+    record = only_record(iati_file, activity, parts, status="3", attributes='xml:lang="en" humanitarian="1"')
     assert record.status == EngagementStatus.FINALISATION
     assert (record.planned_start, record.actual_start) == (date(2021, 1, 1), date(2021, 2, 15))
     assert (record.planned_end, record.actual_end) == (date(2024, 12, 31), date(2025, 3, 31))
@@ -227,7 +252,10 @@ def test_sectors_of_every_vocabulary_are_kept_with_transaction_sectors_added(iat
     path = iati_file("sectors.xml", activity(parts=parts))
     (record,) = records_of(path)
     assert [(s.vocabulary, s.code, s.percentage) for s in record.sectors] == [
-        ("1", "15190", Decimal("70.00")), ("2", "151", Decimal("30.00")), ("99", "MIG-A", None), ("1", "15136", None),
+        ("1", "15190", Decimal("70.00")),
+        ("2", "151", Decimal("30.00")),
+        ("99", "MIG-A", None),
+        ("1", "15136", None),
     ]
     assert classifier_inputs_of(path)[1] == ["15190", "151", "15136", "15190"]
 
@@ -240,8 +268,10 @@ def test_participating_organisations_get_their_roles(iati_file, activity):
                <participating-org role="4"/>"""
     record = only_record(iati_file, activity, parts)
     assert [(o.ref, o.name, role) for o, role in record.participations] == [
-        ("XM-DAC-918", "EU", ParticipationRole.FUNDER), ("DE-1", "BMZ", ParticipationRole.LEAD),
-        ("XI-IATI-EC_INTPA", "", ParticipationRole.EXTENDING), ("", "Caritas Maroc", ParticipationRole.IMPLEMENTER),
+        ("XM-DAC-918", "EU", ParticipationRole.FUNDER),
+        ("DE-1", "BMZ", ParticipationRole.LEAD),
+        ("XI-IATI-EC_INTPA", "", ParticipationRole.EXTENDING),
+        ("", "Caritas Maroc", ParticipationRole.IMPLEMENTER),
     ]
     assert (WARNING, "participating-org", "a participating-org has neither ref nor name: left out") in findings(record)
 
@@ -260,14 +290,21 @@ def test_budgets_and_transactions_become_money_in_eur_with_the_funding_chain(iat
       <transaction><transaction-type code="11"/><value value-date="2022-05-02">50</value></transaction>"""
     record = only_record(iati_file, activity, parts)
     money = {m.kind: m for m in record.money}
-    assert set(money) == {MoneyKind.BUDGET, MoneyKind.INCOMING, MoneyKind.COMMITMENT, MoneyKind.DISBURSEMENT,
-                          MoneyKind.EXPENDITURE}
+    assert set(money) == {
+        MoneyKind.BUDGET,
+        MoneyKind.INCOMING,
+        MoneyKind.COMMITMENT,
+        MoneyKind.DISBURSEMENT,
+        MoneyKind.EXPENDITURE,
+    }
     assert (money[MoneyKind.BUDGET].amount, money[MoneyKind.BUDGET].amount_eur) == (Decimal("1000000.00"),) * 2
     assert money[MoneyKind.INCOMING].value_date == date(2022, 2, 1)  # the transaction date stands in
     commitment = money[MoneyKind.COMMITMENT]
     usd_in_eur = Decimal(str(CurrencyConverter().convert(1, "USD", "EUR", date=date(2022, 3, 1))))
-    assert (commitment.currency, commitment.amount_eur) == ("USD", (Decimal("2000.50") * usd_in_eur).quantize(
-        Decimal("0.01")))
+    assert (commitment.currency, commitment.amount_eur) == (
+        "USD",
+        (Decimal("2000.50") * usd_in_eur).quantize(Decimal("0.01")),
+    )
     assert (commitment.provider_ref, commitment.provider_activity) == ("XI-IATI-EC_INTPA", "XI-IATI-EC_INTPA-1")
     assert (commitment.receiver_ref, commitment.receiver_activity) == ("XM-DAC-47066", "XM-DAC-47066-MA-1")
     assert record.extra["other_transactions"][0]["type"] == "11"
@@ -325,13 +362,21 @@ def test_an_end_before_the_start_is_dropped_and_flagged(iati_file, activity):
 
 
 def test_money_in_a_currency_without_an_ecb_rate_is_kept_aside(iati_file, activity):
-    parts = '<transaction><transaction-type code="3"/><transaction-date iso-date="2021-05-28"/>' \
-            '<value currency="XDR" value-date="2021-06-01">6559</value></transaction>'
+    parts = (
+        '<transaction><transaction-type code="3"/><transaction-date iso-date="2021-05-28"/>'
+        '<value currency="XDR" value-date="2021-06-01">6559</value></transaction>'
+    )
     record = only_record(iati_file, activity, parts)
     assert record.money == []
     assert record.extra["money_without_eur_rate"] == [
-        {"kind": "disbursement", "amount": "6559.00", "currency": "XDR", "value_date": "2021-06-01",
-         "transaction_date": "2021-05-28"}]
+        {
+            "kind": "disbursement",
+            "amount": "6559.00",
+            "currency": "XDR",
+            "value_date": "2021-06-01",
+            "transaction_date": "2021-05-28",
+        }
+    ]
     assert "no rate for XDR" in findings(record, ERROR)[0][2]
 
 
@@ -351,8 +396,10 @@ def test_the_digest_changes_with_the_published_content_only(iati_file, activity)
 
 
 def test_mapping_reads_an_element_built_in_memory():
-    element = etree.fromstring('<iati-activity><iati-identifier>X-1</iati-identifier>'
-                               '<reporting-org ref="X"><narrative>X</narrative></reporting-org>'
-                               '<title><narrative>T</narrative></title></iati-activity>')
+    element = etree.fromstring(
+        "<iati-activity><iati-identifier>X-1</iati-identifier>"
+        '<reporting-org ref="X"><narrative>X</narrative></reporting-org>'
+        "<title><narrative>T</narrative></title></iati-activity>"
+    )
     record = map_activity(element, line=1, version="2.03")
     assert (record.iati_identifier, record.title, record.reporting_org.ref) == ("X-1", "T", "X")

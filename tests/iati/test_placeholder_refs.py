@@ -23,17 +23,22 @@ from tests.iati.documents import SHARED_ACTIVITIES
 PLACEHOLDERS = ("", "-", "0", "N/A", "NA", "not available")
 # Two files of the Commission's COVID-19 response where UNHCR, UNICEF, UNDP, WHO and GIZ all carry ref="N/A".
 COVID_FILES = [SHARED_ACTIVITIES / "dportal-covid19-2021" / name for name in ("dportal_79.xml", "dportal_95.xml")]
-needs_shared_data = pytest.mark.skipif(not all(path.is_file() for path in COVID_FILES),
-                                       reason="the real IATI files of ../shared/data are absent")
+needs_shared_data = pytest.mark.skipif(
+    not all(path.is_file() for path in COVID_FILES), reason="the real IATI files of ../shared/data are absent"
+)
 
 
 def spellings(word: str):
     """``word`` in any mix of cases, with blanks around it."""
     return st.tuples(
         st.lists(st.booleans(), min_size=len(word), max_size=len(word)),
-        st.sampled_from(["", " ", "  ", "\t", "\n "]), st.sampled_from(["", " ", "\t "]),
-    ).map(lambda parts: parts[1] + "".join(c.upper() if up else c.lower() for c, up in zip(word, parts[0],
-                                                                                        strict=True)) + parts[2])
+        st.sampled_from(["", " ", "  ", "\t", "\n "]),
+        st.sampled_from(["", " ", "\t "]),
+    ).map(
+        lambda parts: (
+            parts[1] + "".join(c.upper() if up else c.lower() for c, up in zip(word, parts[0], strict=True)) + parts[2]
+        )
+    )
 
 
 @given(st.sampled_from(PLACEHOLDERS).flatmap(spellings))
@@ -63,8 +68,12 @@ def test_organisations_with_a_placeholder_ref_are_told_apart_by_name(placeholder
 
 @pytest.mark.django_db
 def test_a_placeholder_ref_finds_the_organisation_known_by_that_name():
-    known = Organisation.objects.create(name="Deutsche Gesellschaft für Internationale Zusammenarbeit",
-                                        acronym="GIZ", kind="ms_agency", iati_identifier="DE-1-GIZ-TEST")
+    known = Organisation.objects.create(
+        name="Deutsche Gesellschaft für Internationale Zusammenarbeit",
+        acronym="GIZ",
+        kind="ms_agency",
+        iati_identifier="DE-1-GIZ-TEST",
+    )
 
     assert OrganisationDirectory({}).resolve(OrganisationReference("N/A", "GIZ")) == known
 
@@ -74,8 +83,11 @@ def participations_with_placeholder_refs(paths: list[Path]) -> dict[str, set[str
     found: dict[str, set[str]] = {}
     for path in paths:
         for activity in etree.parse(str(path)).iter("iati-activity"):
-            names = {folded(org.findtext("narrative") or "") for org in activity.iter("participating-org")
-                     if org.get("ref") is not None and folded(org.get("ref")) in {"n/a", "na", "-", "0", ""}}
+            names = {
+                folded(org.findtext("narrative") or "")
+                for org in activity.iter("participating-org")
+                if org.get("ref") is not None and folded(org.get("ref")) in {"n/a", "na", "-", "0", ""}
+            }
             if names - {""}:
                 found[activity.findtext("iati-identifier").strip()] = names - {""}
     return found
@@ -86,9 +98,14 @@ def participations_with_placeholder_refs(paths: list[Path]) -> dict[str, set[str
 def test_real_files_keep_each_na_organisation_apart():
     expected = participations_with_placeholder_refs(COVID_FILES)
     distinct_names = set().union(*expected.values())
-    assert {"united nations high commissioner for refugees", "united nations children's fund",
-            "united nations development programme", "world health organization", "ec_intpa",
-            "deutsche gesellschaft fur internationale zusammenarbeit (giz) gmbh"} <= distinct_names
+    assert {
+        "united nations high commissioner for refugees",
+        "united nations children's fund",
+        "united nations development programme",
+        "world health organization",
+        "ec_intpa",
+        "deutsche gesellschaft fur internationale zusammenarbeit (giz) gmbh",
+    } <= distinct_names
 
     report = import_iati_files(COVID_FILES, keep_all=True)
 

@@ -26,10 +26,13 @@ from tests.support.clients import client_for
 pytestmark = pytest.mark.django_db
 
 # The real files holding activities with both recipient countries and regions.
-FILES_WITH_BOTH = [SHARED_ACTIVITIES / "dportal-covid19-2021" / name
-                   for name in ("dportal_15.xml", "dportal_17.xml", "dportal_72.xml", "dportal_98.xml")]
-needs_real_files = pytest.mark.skipif(not SHARED_ACTIVITIES.is_dir(),
-                                      reason=f"the real IATI files are not at {SHARED_ACTIVITIES}")
+FILES_WITH_BOTH = [
+    SHARED_ACTIVITIES / "dportal-covid19-2021" / name
+    for name in ("dportal_15.xml", "dportal_17.xml", "dportal_72.xml", "dportal_98.xml")
+]
+needs_real_files = pytest.mark.skipif(
+    not SHARED_ACTIVITIES.is_dir(), reason=f"the real IATI files are not at {SHARED_ACTIVITIES}"
+)
 ECHO_COLOMBIA = "XI-IATI-EC_ECHO-ECHO/-AM/BUD/2019/91024"
 
 
@@ -50,7 +53,7 @@ def split_over_countries_and_regions(activity) -> bool:
     shares = [percentage(element) for element in countries + regions]
     if not countries or not regions or None in shares or min(shares) <= 0:
         return False
-    return abs(sum(shares) - 100) <= Decimal("0.05") and sum(shares[:len(countries)]) < 100
+    return abs(sum(shares) - 100) <= Decimal("0.05") and sum(shares[: len(countries)]) < 100
 
 
 def activities_split_with_regions(paths) -> dict[str, etree._Element]:
@@ -90,6 +93,7 @@ def imported(iati_file, activity, *parts: str) -> Engagement:
 
 # -- the mapping, activity by activity -----------------------------------------------
 
+
 def test_a_country_keeps_its_share_when_a_region_takes_the_rest(cast, iati_file, activity):
     engagement = imported(iati_file, activity, country("CO", "82.07"), region("998", "17.93"))
     assert stored_country_shares(engagement) == {"CO": Decimal("82.07")}
@@ -121,17 +125,23 @@ def test_shares_that_do_not_add_up_are_left_blank_as_before(cast, iati_file, act
 
 
 def test_regions_of_other_vocabularies_and_unknown_codes_stay_out_of_the_totals(cast, iati_file, activity):
-    engagement = imported(iati_file, activity, country("MA", "80"), region("R01", "20", vocabulary="99"),
-                          region("4242"))
+    engagement = imported(
+        iati_file, activity, country("MA", "80"), region("R01", "20", vocabulary="99"), region("4242")
+    )
     assert stored_region_shares(engagement) == {}
-    assert {"tier": "error", "field": "recipient-region", "message":
-            "recipient-region '4242' is not in IATI's Region codelist: left out of the totals"} in \
-        engagement.import_findings
+    assert {
+        "tier": "error",
+        "field": "recipient-region",
+        "message": "recipient-region '4242' is not in IATI's Region codelist: left out of the totals",
+    } in engagement.import_findings
     # The export gives every region back as the publisher wrote it.
     regions = activities_of(exported(Engagement.objects.unrestricted("test").filter(pk=engagement.pk)))[
-        "XI-IATI-EC_INTPA-2023/1"].findall("recipient-region")
+        "XI-IATI-EC_INTPA-2023/1"
+    ].findall("recipient-region")
     assert [(r.get("code"), r.get("vocabulary"), r.get("percentage")) for r in regions] == [
-        ("R01", "99", "20"), ("4242", "1", None)]
+        ("R01", "99", "20"),
+        ("4242", "1", None),
+    ]
 
 
 @needs_schema
@@ -141,12 +151,15 @@ def test_the_export_gives_regions_and_countries_their_shares_valid_against_the_s
     assert schema_errors(document) == []
     exported_activity = activities_of(document)["XI-IATI-EC_INTPA-2023/1"]
     assert [(c.get("code"), c.get("percentage")) for c in exported_activity.findall("recipient-country")] == [
-        ("CO", "82.07")]
-    assert [(r.get("code"), r.get("vocabulary"), r.get("percentage"))
-            for r in exported_activity.findall("recipient-region")] == [("998", "1", "17.93")]
+        ("CO", "82.07")
+    ]
+    assert [
+        (r.get("code"), r.get("vocabulary"), r.get("percentage")) for r in exported_activity.findall("recipient-region")
+    ] == [("998", "1", "17.93")]
 
 
 # -- the real files ----------------------------------------------------------------------
+
 
 @needs_real_files
 def test_real_activities_split_over_countries_and_regions_keep_every_stated_share(cast):
@@ -185,6 +198,7 @@ def test_real_region_only_activities_keep_their_regions(cast):
 
 # -- where a reader finds them --------------------------------------------------------------
 
+
 def test_the_detail_page_and_the_api_show_the_regions_with_their_shares(cast, iati_file, activity):
     engagement = imported(iati_file, activity, country("CO", "82.07"), region("998", "17.93"))
     text = client_for(None).get(engagement.get_absolute_url()).content.decode()
@@ -218,26 +232,41 @@ def percentages_of(weights: list[int]) -> list[Decimal]:
     return shares
 
 
-@given(country_weights=st.lists(st.integers(1, 50), min_size=1, max_size=len(COUNTRY_CODES)),
-       region_weights=st.lists(st.integers(1, 50), min_size=1, max_size=len(REGION_CODES)))
+@given(
+    country_weights=st.lists(st.integers(1, 50), min_size=1, max_size=len(COUNTRY_CODES)),
+    region_weights=st.lists(st.integers(1, 50), min_size=1, max_size=len(REGION_CODES)),
+)
 def test_every_split_over_countries_and_regions_keeps_each_stated_share(country_weights, region_weights):
     shares = percentages_of(country_weights + region_weights)
-    countries = list(zip(COUNTRY_CODES, shares[:len(country_weights)], strict=False))
-    regions = list(zip(REGION_CODES, shares[len(country_weights):], strict=False))
+    countries = list(zip(COUNTRY_CODES, shares[: len(country_weights)], strict=False))
+    regions = list(zip(REGION_CODES, shares[len(country_weights) :], strict=False))
     parts = "".join(country(code, str(share)) for code, share in countries) + "".join(
-        region(code, str(share)) for code, share in regions)
+        region(code, str(share)) for code, share in regions
+    )
     record = map_activity(etree.fromstring(activity_xml(parts=parts)), line=1, version="2.03")
     assert record.countries == countries
     assert record.regions == regions
 
 
 def test_a_reimport_that_changes_the_regions_is_in_the_history(cast, iati_file, activity):
-    import_iati_files([iati_file("first.xml", activity(parts=places(country("MA", "70"), region("189", "30")),
-                                                       last_updated="2023-05-01T10:00:00Z"))])
+    import_iati_files(
+        [
+            iati_file(
+                "first.xml",
+                activity(parts=places(country("MA", "70"), region("189", "30")), last_updated="2023-05-01T10:00:00Z"),
+            )
+        ]
+    )
     engagement = Engagement.objects.unrestricted("test").get(iati_identifier="XI-IATI-EC_INTPA-2023/1")
     assert ObjectChange.objects.filter(object_id=engagement.pk).get().changes["regions"] == [None, "189 30 %"]
-    import_iati_files([iati_file("second.xml", activity(parts=places(country("MA", "60"), region("189", "40")),
-                                                        last_updated="2023-06-01T10:00:00Z"))])
+    import_iati_files(
+        [
+            iati_file(
+                "second.xml",
+                activity(parts=places(country("MA", "60"), region("189", "40")), last_updated="2023-06-01T10:00:00Z"),
+            )
+        ]
+    )
     change = ObjectChange.objects.filter(object_id=engagement.pk).latest("pk")
     assert change.changes["regions"] == ["189 30 %", "189 40 %"]
     page = client_for(cast.commission_desk_officer).get(engagement.get_absolute_url()).content.decode()

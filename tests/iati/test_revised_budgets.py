@@ -22,8 +22,10 @@ from tests.iati.documents import SHARED_ACTIVITIES, activity_xml
 from tests.iati.export_support import activities_of, exported
 from tests.support.clients import ApiClient
 
-FILES = [SHARED_ACTIVITIES / "d-portal" / "dflat_downloads_activities.xml",
-         SHARED_ACTIVITIES / "ocha-hdx-fixtures" / "covid_dportal.xml"]
+FILES = [
+    SHARED_ACTIVITIES / "d-portal" / "dflat_downloads_activities.xml",
+    SHARED_ACTIVITIES / "ocha-hdx-fixtures" / "covid_dportal.xml",
+]
 MAURITANIA_APPEAL = "XM-OCHA-FTS-MRT-15/H/77007/R/122"
 
 pytestmark = [
@@ -33,18 +35,27 @@ pytestmark = [
 
 
 def stated_budgets(activity) -> list[tuple[str, str, str, Decimal]]:
-    return [(budget.get("type") or "1", budget.find("period-start").get("iso-date")[:10],
-             budget.find("period-end").get("iso-date")[:10], Decimal(budget.find("value").text))
-            for budget in activity.iterfind("budget")]
+    return [
+        (
+            budget.get("type") or "1",
+            budget.find("period-start").get("iso-date")[:10],
+            budget.find("period-end").get("iso-date")[:10],
+            Decimal(budget.find("value").text),
+        )
+        for budget in activity.iterfind("budget")
+    ]
 
 
 def counted(budgets) -> list[Decimal]:
     """Every budget but an original one whose period a revised one overlaps (a budget is
     never negative and zero says nothing: those are left out)."""
     revised = [(start, end) for kind, start, end, _value in budgets if kind == "2"]
-    return sorted(value for kind, start, end, value in budgets
-                  if value > 0 and (kind == "2" or not any(start <= other_end and other_start <= end
-                                                           for other_start, other_end in revised)))
+    return sorted(
+        value
+        for kind, start, end, value in budgets
+        if value > 0
+        and (kind == "2" or not any(start <= other_end and other_start <= end for other_start, other_end in revised))
+    )
 
 
 def activities_with_both_kinds() -> dict[str, list]:
@@ -94,8 +105,7 @@ def test_the_export_gives_back_both_budgets_as_stated(imported):
 
 
 budget_day = st.dates(date(2018, 1, 1), date(2024, 12, 31))
-stated_budget = st.tuples(st.sampled_from(["1", "2", ""]), budget_day, st.integers(0, 800),
-                          st.integers(1, 10**9))
+stated_budget = st.tuples(st.sampled_from(["1", "2", ""]), budget_day, st.integers(0, 800), st.integers(1, 10**9))
 
 
 def activity_with(budgets) -> etree._Element:
@@ -112,7 +122,9 @@ def activity_with(budgets) -> etree._Element:
 def test_an_original_budget_counts_unless_a_revised_one_shares_part_of_its_period(budgets):
     record = map_activity(activity_with(budgets), line=1, version="2.03")
 
-    stated = [(kind or "1", start.isoformat(), (start + timedelta(days=days)).isoformat(), Decimal(amount))
-              for kind, start, days, amount in budgets]
+    stated = [
+        (kind or "1", start.isoformat(), (start + timedelta(days=days)).isoformat(), Decimal(amount))
+        for kind, start, days, amount in budgets
+    ]
     assert sorted(line.amount for line in record.money) == counted(stated)
     assert len(record.extra.get("budgets", [])) == len(budgets), "every budget is kept for the export"

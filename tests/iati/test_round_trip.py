@@ -48,25 +48,31 @@ from tests.iati.export_support import XML_LANG, exported
 
 pytestmark = pytest.mark.django_db
 
-EXAMPLES = settings(max_examples=25, deadline=None,
-                    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+EXAMPLES = settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 # What the hub keeps for itself: neither exported nor read by the importer
 # (themes come back from the classifier, which reads the same texts).
 HUB_ONLY = {"kind", "instrument", "external_reference", "notes", "action_plan_reference", "themes"}
 # Set by every import of every file, whatever it holds.
 PER_IMPORT = {"version", "fingerprint"}
 # Owners (with the persona who edits for them) and the other organisations taking part.
-OWNERS = {"commission": "commission_desk_officer", "german_interior": "german_ministry_editor",
-          "iom": "iom_officer"}
-PARTICIPANTS = ("commission", "giz", "iom", "german_interior", "eu_delegation_morocco",
-                "moroccan_interior", "french_foreign_affairs")
+OWNERS = {"commission": "commission_desk_officer", "german_interior": "german_ministry_editor", "iom": "iom_officer"}
+PARTICIPANTS = (
+    "commission",
+    "giz",
+    "iom",
+    "german_interior",
+    "eu_delegation_morocco",
+    "moroccan_interior",
+    "french_foreign_affairs",
+)
 PARTNERS = ("MAR", "TUN", "SEN", "NGA", "LBY", "EGY", "NER")
 CURRENCIES = ("EUR", "USD", "GBP", "JPY", "CHF")
 IATI_ROLES = ("funder", "lead", "extending", "implementer")
 ORG_REFS = ("", "XI-IATI-EC_INTPA", "XM-DAC-47066", "DE-1")
 ACTIVITY_REFS = ("", "XI-IATI-EC_INTPA-2021/1", "XM-DAC-47066-MA-9")
-SECTORS = (("1", "15190"), ("1", "15136"), ("1", "16010"), ("2", "151"), ("99", "MIG-RETURN"),
-           ("10", "4"))
+SECTORS = (("1", "15190"), ("1", "15136"), ("1", "16010"), ("2", "151"), ("99", "MIG-RETURN"), ("10", "4"))
 
 word = st.text(alphabet=string.ascii_letters + string.digits + "éèàçüößñłøæ'’-,.()", min_size=1, max_size=10)
 sentence = st.lists(word, min_size=1, max_size=8).map(" ".join)
@@ -92,22 +98,41 @@ def import_document(document: bytes) -> None:
 
 
 def money_rows(engagement: Engagement) -> list[tuple]:
-    return sorted(MoneyLine.objects.unrestricted("test").filter(engagement=engagement).values_list(
-        "kind", "amount", "currency", "value_date", "amount_eur", "eur_rate_date", "provider_ref",
-        "provider_activity", "receiver_ref", "receiver_activity", "is_correction"))
+    return sorted(
+        MoneyLine.objects.unrestricted("test")
+        .filter(engagement=engagement)
+        .values_list(
+            "kind",
+            "amount",
+            "currency",
+            "value_date",
+            "amount_eur",
+            "eur_rate_date",
+            "provider_ref",
+            "provider_activity",
+            "receiver_ref",
+            "receiver_activity",
+            "is_correction",
+        )
+    )
 
 
 def sector_rows(engagement: Engagement) -> list[tuple]:
-    return sorted(EngagementSector.objects.unrestricted("test").filter(engagement=engagement).values_list(
-        "vocabulary", "code", "percentage"))
+    return sorted(
+        EngagementSector.objects.unrestricted("test")
+        .filter(engagement=engagement)
+        .values_list("vocabulary", "code", "percentage")
+    )
 
 
 # -- engagements entered in the hub ----------------------------------------------------
 
+
 def ordered_pair(first, second):
     """Two optional dates, the second never before the first."""
     return st.tuples(st.none() | first, st.none() | second).map(
-        lambda pair: tuple(sorted(pair)) if None not in pair else pair)
+        lambda pair: tuple(sorted(pair)) if None not in pair else pair
+    )
 
 
 def shares_for(countries: list[str]):
@@ -125,9 +150,15 @@ def shares_for(countries: list[str]):
 
 
 money_line = st.builds(
-    dict, kind=st.sampled_from(MoneyKind.values), amount=amount, currency=st.sampled_from(CURRENCIES),
-    value_date=day, provider_ref=st.sampled_from(ORG_REFS), provider_activity=st.sampled_from(ACTIVITY_REFS),
-    receiver_ref=st.sampled_from(ORG_REFS), receiver_activity=st.sampled_from(ACTIVITY_REFS),
+    dict,
+    kind=st.sampled_from(MoneyKind.values),
+    amount=amount,
+    currency=st.sampled_from(CURRENCIES),
+    value_date=day,
+    provider_ref=st.sampled_from(ORG_REFS),
+    provider_activity=st.sampled_from(ACTIVITY_REFS),
+    receiver_ref=st.sampled_from(ORG_REFS),
+    receiver_activity=st.sampled_from(ACTIVITY_REFS),
 ).map(lambda line: {**line, "amount": abs(line["amount"])} if line["kind"] == MoneyKind.BUDGET else line)
 
 
@@ -143,26 +174,57 @@ def hub_engagements(draw) -> dict:
         "description": "\n\n".join(draw(st.lists(sentence, max_size=3))),
         "language": draw(st.sampled_from(Language.values)),
         "status": draw(st.sampled_from(EngagementStatus.values)),
-        "planned_start": planned[0], "planned_end": planned[1],
-        "actual_start": actual[0], "actual_end": actual[1],
+        "planned_start": planned[0],
+        "planned_end": planned[1],
+        "actual_start": actual[0],
+        "actual_end": actual[1],
         "humanitarian": draw(st.booleans()),
         "countries": list(zip(countries, draw(shares_for(countries)), strict=True)),
-        "participations": draw(st.lists(st.tuples(st.sampled_from(PARTICIPANTS), st.sampled_from(IATI_ROLES)),
-                                        min_size=1, max_size=4, unique=True)),
+        "participations": draw(
+            st.lists(
+                st.tuples(st.sampled_from(PARTICIPANTS), st.sampled_from(IATI_ROLES)),
+                min_size=1,
+                max_size=4,
+                unique=True,
+            )
+        ),
         "money": draw(st.lists(money_line, max_size=5)),
-        "sectors": draw(st.lists(st.tuples(st.sampled_from(SECTORS), st.none() | percentage),
-                                 max_size=4, unique_by=lambda sector: sector[0])),
+        "sectors": draw(
+            st.lists(
+                st.tuples(st.sampled_from(SECTORS), st.none() | percentage),
+                max_size=4,
+                unique_by=lambda sector: sector[0],
+            )
+        ),
     }
 
 
 def create_from(cast, spec: dict) -> Engagement:
     owner = getattr(cast, spec["owner"])
-    fields = {name: spec[name] for name in ("title", "description", "language", "status", "planned_start",
-                                            "planned_end", "actual_start", "actual_end", "humanitarian")}
+    fields = {
+        name: spec[name]
+        for name in (
+            "title",
+            "description",
+            "language",
+            "status",
+            "planned_start",
+            "planned_end",
+            "actual_start",
+            "actual_end",
+            "humanitarian",
+        )
+    }
     data = EngagementInput(
         owner=owner,
-        fields={**fields, "kind": "programme", "sharing_level": "public", "external_reference": "REF-1",
-                "notes": "Kept in the hub.", "action_plan_reference": "AP-1"},
+        fields={
+            **fields,
+            "kind": "programme",
+            "sharing_level": "public",
+            "external_reference": "REF-1",
+            "notes": "Kept in the hub.",
+            "action_plan_reference": "AP-1",
+        },
         countries=[(Country.objects.get(iso3=iso3), share) for iso3, share in spec["countries"]],
         participations=[(getattr(cast, name), role) for name, role in spec["participations"]],
         money=[money_input(line) for line in spec["money"]],
@@ -176,15 +238,17 @@ def money_input(line: dict) -> MoneyInput:
     """Transactions carry a funding chain; budgets have none in IATI."""
     chain = [] if line["kind"] == MoneyKind.BUDGET else [line[name] for name in CHAIN_FIELDS]
     # Budgets are never negative; other negative lines are corrections.
-    return MoneyInput(line["kind"], line["amount"], line["currency"], line["value_date"], *chain,
-                      is_correction=line["amount"] < 0)
+    return MoneyInput(
+        line["kind"], line["amount"], line["currency"], line["value_date"], *chain, is_correction=line["amount"] < 0
+    )
 
 
 def add_sectors(engagement: Engagement, spec: dict) -> None:
     """Sectors have no form field: only imports write them."""
     EngagementSector.objects.bulk_create(
         EngagementSector(engagement=engagement, vocabulary=vocabulary, code=code, percentage=share)
-        for (vocabulary, code), share in spec["sectors"])
+        for (vocabulary, code), share in spec["sectors"]
+    )
 
 
 def hub_state(engagement: Engagement) -> dict:
@@ -209,10 +273,12 @@ def test_engagement_entered_in_the_hub_comes_back_unchanged(cast, spec):
 
 # -- IATI activities ---------------------------------------------------------------------
 
-REPORTERS = (("XI-IATI-EC_INTPA", "15", "European Commission - International Partnerships"),
-             ("XM-DAC-47066", "40", "International Organization for Migration"),
-             ("XM-DAC-5-7", "10", "Germany - Federal Ministry for Economic Cooperation and Development"),
-             ("XX-NEW-NGO-1", "21", "Migrant Rights Network"))
+REPORTERS = (
+    ("XI-IATI-EC_INTPA", "15", "European Commission - International Partnerships"),
+    ("XM-DAC-47066", "40", "International Organization for Migration"),
+    ("XM-DAC-5-7", "10", "Germany - Federal Ministry for Economic Cooperation and Development"),
+    ("XX-NEW-NGO-1", "21", "Migrant Rights Network"),
+)
 LANGUAGES = ("en", "fr", "de", "es", "it", "ar")
 RECIPIENTS = ("MA", "TN", "SN", "NG", "XZ")
 XSD_CURRENCIES = ("EUR", "USD", "GBP", "XOF", "XDR")
@@ -229,8 +295,9 @@ funding_end = st.none() | st.tuples(st.sampled_from(ORG_REFS[1:]), st.sampled_fr
 @st.composite
 def iati_activities(draw) -> dict:
     default_currency = draw(st.none() | st.sampled_from(XSD_CURRENCIES))
-    currency = st.sampled_from(XSD_CURRENCIES) if default_currency is None else st.none() | st.sampled_from(
-        XSD_CURRENCIES)
+    currency = (
+        st.sampled_from(XSD_CURRENCIES) if default_currency is None else st.none() | st.sampled_from(XSD_CURRENCIES)
+    )
     dates = draw(st.lists(st.tuples(st.sampled_from("1234"), day), min_size=1, max_size=4, unique_by=lambda d: d[0]))
     return {
         "language": draw(st.none() | st.sampled_from(LANGUAGES)),
@@ -241,25 +308,67 @@ def iati_activities(draw) -> dict:
         "reporter": draw(st.sampled_from(REPORTERS)),
         "titles": draw(st.lists(narrative, min_size=1, max_size=3)),
         "descriptions": draw(st.lists(st.tuples(st.sampled_from("1123"), narrative), max_size=4)),
-        "participants": draw(st.lists(st.tuples(st.sampled_from(ORG_REFS), sentence, st.sampled_from("1234")),
-                                      min_size=1, max_size=3)),
+        "participants": draw(
+            st.lists(st.tuples(st.sampled_from(ORG_REFS), sentence, st.sampled_from("1234")), min_size=1, max_size=3)
+        ),
         "status": draw(st.sampled_from("123456")),
         "dates": sorted_dates(dict(dates)),
-        "countries": draw(st.lists(st.tuples(st.sampled_from(RECIPIENTS), st.none() | percentage_text),
-                                   unique_by=lambda c: c[0], max_size=3)),
-        "regions": draw(st.lists(st.tuples(st.sampled_from(["289", "298", "1027"]), st.sampled_from(["1", "2"]),
-                                           st.none() | percentage_text), max_size=2)),
-        "sectors": draw(st.lists(st.tuples(st.sampled_from(SECTORS), st.none() | percentage_text),
-                                 unique_by=lambda s: s[0], max_size=3)),
+        "countries": draw(
+            st.lists(
+                st.tuples(st.sampled_from(RECIPIENTS), st.none() | percentage_text),
+                unique_by=lambda c: c[0],
+                max_size=3,
+            )
+        ),
+        "regions": draw(
+            st.lists(
+                st.tuples(
+                    st.sampled_from(["289", "298", "1027"]), st.sampled_from(["1", "2"]), st.none() | percentage_text
+                ),
+                max_size=2,
+            )
+        ),
+        "sectors": draw(
+            st.lists(
+                st.tuples(st.sampled_from(SECTORS), st.none() | percentage_text), unique_by=lambda s: s[0], max_size=3
+            )
+        ),
         "tags": draw(st.lists(st.tuples(st.sampled_from(["2", "3", "99"]), word, st.none() | sentence), max_size=2)),
-        "markers": draw(st.lists(st.tuples(st.sampled_from(["1", "99"]), st.sampled_from("123456789"),
-                                           st.none() | st.sampled_from("0123")), max_size=2)),
-        "budgets": draw(st.lists(st.tuples(st.none() | st.sampled_from("12"), st.none() | st.sampled_from("12"),
-                                           period, decimal_text, currency, day), max_size=3)),
-        "transactions": draw(st.lists(st.tuples(st.sampled_from(["1", "2", "3", "4", "11"]), day, decimal_text,
-                                                currency, funding_end, funding_end), max_size=4)),
-        "related": draw(st.lists(st.tuples(st.sampled_from(["XI-IATI-EC_INTPA-2019/7", "XM-DAC-47066-P1"]),
-                                           st.sampled_from("12345")), max_size=2)),
+        "markers": draw(
+            st.lists(
+                st.tuples(
+                    st.sampled_from(["1", "99"]), st.sampled_from("123456789"), st.none() | st.sampled_from("0123")
+                ),
+                max_size=2,
+            )
+        ),
+        "budgets": draw(
+            st.lists(
+                st.tuples(
+                    st.none() | st.sampled_from("12"),
+                    st.none() | st.sampled_from("12"),
+                    period,
+                    decimal_text,
+                    currency,
+                    day,
+                ),
+                max_size=3,
+            )
+        ),
+        "transactions": draw(
+            st.lists(
+                st.tuples(
+                    st.sampled_from(["1", "2", "3", "4", "11"]), day, decimal_text, currency, funding_end, funding_end
+                ),
+                max_size=4,
+            )
+        ),
+        "related": draw(
+            st.lists(
+                st.tuples(st.sampled_from(["XI-IATI-EC_INTPA-2019/7", "XM-DAC-47066-P1"]), st.sampled_from("12345")),
+                max_size=2,
+            )
+        ),
     }
 
 
@@ -274,8 +383,12 @@ def sorted_dates(dates: dict) -> dict:
 def iati_file(spec: dict) -> bytes:
     root = etree.Element("iati-activities", version="2.03")
     activity = etree.SubElement(root, "iati-activity", {"last-updated-datetime": spec["last_updated"].isoformat()})
-    for name, value in (("default-currency", spec["default_currency"]), ("hierarchy", spec["hierarchy"]),
-                        ("humanitarian", "1" if spec["humanitarian"] else None), (XML_LANG, spec["language"])):
+    for name, value in (
+        ("default-currency", spec["default_currency"]),
+        ("hierarchy", spec["hierarchy"]),
+        ("humanitarian", "1" if spec["humanitarian"] else None),
+        (XML_LANG, spec["language"]),
+    ):
         if value:
             activity.set(name, value)
     child(activity, "iati-identifier").text = "XX-GENERATED-1"
@@ -326,8 +439,7 @@ def add_money(activity, spec: dict) -> None:
 
 
 def child(parent, tag: str, **attributes):
-    return etree.SubElement(parent, tag, {name.replace("_", "-"): value
-                                          for name, value in attributes.items() if value})
+    return etree.SubElement(parent, tag, {name.replace("_", "-"): value for name, value in attributes.items() if value})
 
 
 def narratives(parent, texts) -> None:
@@ -340,11 +452,16 @@ def narratives(parent, texts) -> None:
 
 def imported_state(engagement: Engagement) -> dict:
     extra = {key: value for key, value in engagement.iati_extra.items() if key not in PER_IMPORT}
-    return {"snapshot": snapshot(engagement), "money": money_rows(engagement), "sectors": sector_rows(engagement),
-            # The export writes money kept aside (no EUR rate) after the money lines: the same
-            # findings come back, not always in the same order.
-            "extra": extra, "findings": sorted(engagement.import_findings, key=lambda f: sorted(f.items())),
-            "last_updated": engagement.iati_last_updated}
+    return {
+        "snapshot": snapshot(engagement),
+        "money": money_rows(engagement),
+        "sectors": sector_rows(engagement),
+        # The export writes money kept aside (no EUR rate) after the money lines: the same
+        # findings come back, not always in the same order.
+        "extra": extra,
+        "findings": sorted(engagement.import_findings, key=lambda f: sorted(f.items())),
+        "last_updated": engagement.iati_last_updated,
+    }
 
 
 @pytest.mark.slow

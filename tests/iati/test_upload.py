@@ -27,8 +27,13 @@ pytestmark = pytest.mark.django_db
 SHARED_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 FOOD_SECURITY = SHARED_DATA / "iati-activities" / "ocha-hdx-fixtures" / "foodsecurity_dportal.xml"
 FOOD_SECURITY_IDENTIFIERS = {
-    "XI-IATI-EC_INTPA-2021/429-054", "NL-KVK-30214009-C380", "NL-KVK-41155305-GLA2-Coord",
-    "GB-CHC-285776-NGR476", "DE-1-202033942-0", "US-EIN-06-1597-668-PU1-GL", "DE-1-202175768-0",
+    "XI-IATI-EC_INTPA-2021/429-054",
+    "NL-KVK-30214009-C380",
+    "NL-KVK-41155305-GLA2-Coord",
+    "GB-CHC-285776-NGR476",
+    "DE-1-202033942-0",
+    "US-EIN-06-1597-668-PU1-GL",
+    "DE-1-202175768-0",
 }
 needs_shared_data = pytest.mark.skipif(
     not FOOD_SECURITY.is_file(), reason=f"the real IATI file {FOOD_SECURITY} is absent (../shared/data is not here)"
@@ -97,8 +102,10 @@ def commission_coordinator(cast):
 
 def reporting_orgs_of(path: Path) -> dict[str, str]:
     """Each activity's reporting-org ref, read from the file independently of the importer."""
-    return {activity.findtext("iati-identifier").strip(): activity.find("reporting-org").get("ref")
-            for activity in etree.parse(str(path)).iter("iati-activity")}
+    return {
+        activity.findtext("iati-identifier").strip(): activity.find("reporting-org").get("ref")
+        for activity in etree.parse(str(path)).iter("iati-activity")
+    }
 
 
 def upload(client, cast, name: str, content: bytes, *, keep_all: bool = True):
@@ -109,16 +116,23 @@ def upload(client, cast, name: str, content: bytes, *, keep_all: bool = True):
 
 
 def queued_job(cast, starter=None, **fields) -> ImportJob:
-    values = {"started_by": starter or cast.coordinator, "organisation": cast.eu_delegation_morocco,
-              "original_name": "activities.xml", "stored_name": f"iati/{ImportJob.objects.count()}.xml", **fields}
+    values = {
+        "started_by": starter or cast.coordinator,
+        "organisation": cast.eu_delegation_morocco,
+        "original_name": "activities.xml",
+        "stored_name": f"iati/{ImportJob.objects.count()}.xml",
+        **fields,
+    }
     return ImportJob.objects.create(**values)
 
 
 # -- the whole journey -----------------------------------------------------
 
+
 @needs_shared_data
-def test_coordinator_imports_a_real_file_and_sees_its_report(coordinator_client, cast, commission_coordinator,
-                                                            django_capture_on_commit_callbacks):
+def test_coordinator_imports_a_real_file_and_sees_its_report(
+    coordinator_client, cast, commission_coordinator, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         response = upload(coordinator_client, cast, "foodsecurity_dportal.xml", FOOD_SECURITY.read_bytes())
 
@@ -130,10 +144,16 @@ def test_coordinator_imports_a_real_file_and_sees_its_report(coordinator_client,
     assert reporting.keys() == FOOD_SECURITY_IDENTIFIERS
     commissions = {identifier for identifier, ref in reporting.items() if ref == "XI-IATI-EC_INTPA"}
     others = reporting.keys() - commissions
-    assert {key: job.report[key] for key in ("files", "activities_read", "created", "updated", "unchanged",
-                                              "skipped")} == {"files": 1, "activities_read": 7,
-                                                              "created": len(commissions), "updated": 0,
-                                                              "unchanged": 0, "skipped": len(others)}
+    assert {
+        key: job.report[key] for key in ("files", "activities_read", "created", "updated", "unchanged", "skipped")
+    } == {
+        "files": 1,
+        "activities_read": 7,
+        "created": len(commissions),
+        "updated": 0,
+        "unchanged": 0,
+        "skipped": len(others),
+    }
     # The other publishers' activities are refused one by one, naming their reporting-org.
     refused = {problem["iati_identifier"]: problem["reason"] for problem in job.report["errors"]}
     assert refused.keys() == others
@@ -161,8 +181,9 @@ def test_finished_job_keeps_its_final_progress(coordinator_client, cast, django_
 
 
 @needs_shared_data
-def test_uploading_the_same_file_again_changes_nothing(coordinator_client, cast, commission_coordinator,
-                                                      django_capture_on_commit_callbacks):
+def test_uploading_the_same_file_again_changes_nothing(
+    coordinator_client, cast, commission_coordinator, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         upload(coordinator_client, cast, "foodsecurity_dportal.xml", FOOD_SECURITY.read_bytes())
         upload(coordinator_client, cast, "foodsecurity_dportal.xml", FOOD_SECURITY.read_bytes())
@@ -174,8 +195,9 @@ def test_uploading_the_same_file_again_changes_nothing(coordinator_client, cast,
     assert Engagement.objects.unrestricted("test").filter(provenance=Provenance.IATI).count() == 1
 
 
-def test_rejected_activity_is_reported_with_file_line_identifier_and_reason(coordinator_client, cast,
-                                                                            django_capture_on_commit_callbacks):
+def test_rejected_activity_is_reported_with_file_line_identifier_and_reason(
+    coordinator_client, cast, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         upload(coordinator_client, cast, "twice.xml", TWICE_THE_SAME_ACTIVITY)
 
@@ -192,8 +214,10 @@ def test_rejected_activity_is_reported_with_file_line_identifier_and_reason(coor
 
 # -- upload checks ---------------------------------------------------------
 
-def test_upload_is_stored_under_a_random_name_inside_the_upload_folder(coordinator_client, cast, uploads,
-                                                                       django_capture_on_commit_callbacks):
+
+def test_upload_is_stored_under_a_random_name_inside_the_upload_folder(
+    coordinator_client, cast, uploads, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=False):
         upload(coordinator_client, cast, "../../etc/passwd.xml", TWICE_THE_SAME_ACTIVITY)
 
@@ -205,8 +229,9 @@ def test_upload_is_stored_under_a_random_name_inside_the_upload_folder(coordinat
     assert job.original_name == "passwd.xml"
 
 
-def test_import_is_queued_only_once_the_upload_is_committed(coordinator_client, cast,
-                                                           django_capture_on_commit_callbacks):
+def test_import_is_queued_only_once_the_upload_is_committed(
+    coordinator_client, cast, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         upload(coordinator_client, cast, "twice.xml", TWICE_THE_SAME_ACTIVITY)
 
@@ -245,9 +270,13 @@ def test_upload_without_a_file_says_which_field_is_missing(coordinator_client, c
 
 
 def test_coordinator_cannot_upload_for_an_organisation_they_do_not_coordinate(coordinator_client, cast):
-    response = coordinator_client.post(CREATE_URL, {
-        "organisation": cast.german_interior.pk, "file": SimpleUploadedFile("a.xml", TWICE_THE_SAME_ACTIVITY),
-    })
+    response = coordinator_client.post(
+        CREATE_URL,
+        {
+            "organisation": cast.german_interior.pk,
+            "file": SimpleUploadedFile("a.xml", TWICE_THE_SAME_ACTIVITY),
+        },
+    )
 
     assert response.status_code == 200
     assert response.context["form"].errors["organisation"]
@@ -256,8 +285,10 @@ def test_coordinator_cannot_upload_for_an_organisation_they_do_not_coordinate(co
 
 # -- files that go wrong ---------------------------------------------------
 
-def test_malformed_file_ends_in_a_failed_job_naming_line_and_column(coordinator_client, cast,
-                                                                   django_capture_on_commit_callbacks):
+
+def test_malformed_file_ends_in_a_failed_job_naming_line_and_column(
+    coordinator_client, cast, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         response = upload(coordinator_client, cast, "broken.xml", MALFORMED)
 
@@ -271,8 +302,9 @@ def test_malformed_file_ends_in_a_failed_job_naming_line_and_column(coordinator_
     assert not Engagement.objects.unrestricted("test").filter(iati_identifier="XM-PH-BROKEN").exists()
 
 
-def test_billion_laughs_is_refused_without_expanding_anything(coordinator_client, cast,
-                                                             django_capture_on_commit_callbacks):
+def test_billion_laughs_is_refused_without_expanding_anything(
+    coordinator_client, cast, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         upload(coordinator_client, cast, "laughs.xml", BILLION_LAUGHS)
 
@@ -294,8 +326,10 @@ def test_unexpected_error_marks_the_job_failed_with_a_readable_message(cast, mon
 
     job.refresh_from_db()
     assert job.status == ImportJob.Status.FAILED and job.finished_at is not None
-    assert job.error_message == ("The import stopped on an unexpected error (RuntimeError). An administrator "
-                                 "can read the details in the worker's log.")
+    assert job.error_message == (
+        "The import stopped on an unexpected error (RuntimeError). An administrator "
+        "can read the details in the worker's log."
+    )
 
 
 def test_uploaded_file_gone_before_the_worker_ran_fails_the_job(cast):
@@ -309,6 +343,7 @@ def test_uploaded_file_gone_before_the_worker_ran_fails_the_job(cast):
 
 
 # -- the task --------------------------------------------------------------
+
 
 def test_finished_job_is_not_run_again(cast, monkeypatch, django_capture_on_commit_callbacks, coordinator_client):
     with django_capture_on_commit_callbacks(execute=True):
@@ -359,6 +394,7 @@ def test_progress_that_cannot_be_written_does_not_stop_the_import(cast, uploads)
 
 # -- who sees what ---------------------------------------------------------
 
+
 def test_anonymous_visitor_is_sent_to_log_in(client, cast):
     job = queued_job(cast)
 
@@ -373,8 +409,9 @@ def test_people_who_do_not_coordinate_get_a_page_saying_they_cannot_import(clien
     client.force_login(getattr(cast, persona))
 
     shown = client.get(CREATE_URL)
-    posted = client.post(CREATE_URL, {"organisation": cast.commission.pk,
-                                      "file": SimpleUploadedFile("a.xml", TWICE_THE_SAME_ACTIVITY)})
+    posted = client.post(
+        CREATE_URL, {"organisation": cast.commission.pk, "file": SimpleUploadedFile("a.xml", TWICE_THE_SAME_ACTIVITY)}
+    )
 
     assert shown.status_code == posted.status_code == 403
     assert "You cannot import IATI files" in shown.content.decode()
@@ -399,8 +436,9 @@ def test_job_is_seen_by_its_starter_and_by_coordinators_of_its_organisation(clie
         assert client.get(job.get_absolute_url()).status_code == 200
 
 
-@pytest.mark.parametrize("persona", ["other_coordinator", "same_organisation_editor", "german_ministry_editor",
-                                     "superuser"])
+@pytest.mark.parametrize(
+    "persona", ["other_coordinator", "same_organisation_editor", "german_ministry_editor", "superuser"]
+)
 def test_job_of_another_organisation_answers_404(client, cast, persona):
     people = {
         "other_coordinator": lambda: make_user("bmi.coordinator", cast.german_interior, Role.COORDINATOR),
@@ -425,9 +463,16 @@ def test_starter_who_left_the_coordinator_role_still_sees_their_job(client, cast
 def test_job_list_shows_own_and_organisation_jobs_in_few_queries(client, cast, django_assert_max_num_queries):
     colleague = make_user("delegation.head", cast.eu_delegation_morocco, Role.ADMINISTRATOR)
     mine = [queued_job(cast, original_name=f"mine-{n}.xml") for n in range(3)]
-    colleagues = [queued_job(cast, starter=colleague, original_name=f"colleague-{n}.xml",
-                             status=ImportJob.Status.DONE, report={"created": 4, "updated": 1})
-                  for n in range(3)]
+    colleagues = [
+        queued_job(
+            cast,
+            starter=colleague,
+            original_name=f"colleague-{n}.xml",
+            status=ImportJob.Status.DONE,
+            report={"created": 4, "updated": 1},
+        )
+        for n in range(3)
+    ]
     german = make_user("bmi.coordinator", cast.german_interior, Role.COORDINATOR)
     queued_job(cast, starter=german, organisation=cast.german_interior, original_name="german.xml")
     client.force_login(cast.coordinator)
@@ -441,6 +486,7 @@ def test_job_list_shows_own_and_organisation_jobs_in_few_queries(client, cast, d
 
 
 # -- the page while the job runs -------------------------------------------
+
 
 def test_polling_request_gets_the_status_block_only(coordinator_client, cast):
     job = queued_job(cast)
@@ -456,8 +502,9 @@ def test_polling_request_gets_the_status_block_only(coordinator_client, cast):
 
 
 def test_finished_job_stops_the_polling(coordinator_client, cast):
-    job = queued_job(cast, status=ImportJob.Status.DONE, report={"created": 1, "errors": []},
-                     finished_at=timezone.now())
+    job = queued_job(
+        cast, status=ImportJob.Status.DONE, report={"created": 1, "errors": []}, finished_at=timezone.now()
+    )
 
     content = coordinator_client.get(job.get_absolute_url(), HTTP_HX_REQUEST="true").content.decode()
 

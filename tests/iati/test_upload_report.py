@@ -33,10 +33,14 @@ def coordinator_client(client, cast):
 
 
 def post_upload(client, cast, content: bytes) -> ImportJob:
-    client.post(reverse("iati:import_job_create"), {
-        "organisation": cast.eu_delegation_morocco.pk, "file": SimpleUploadedFile("activities.xml", content),
-        "keep_all": "on",
-    })
+    client.post(
+        reverse("iati:import_job_create"),
+        {
+            "organisation": cast.eu_delegation_morocco.pk,
+            "file": SimpleUploadedFile("activities.xml", content),
+            "keep_all": "on",
+        },
+    )
     return ImportJob.objects.latest("pk")
 
 
@@ -45,11 +49,13 @@ def status_block(client, job: ImportJob) -> str:
     return client.get(job.get_absolute_url(), HTTP_HX_REQUEST="true").content.decode()
 
 
-def test_queued_upload_says_it_waits_for_the_worker_and_how_to_start_one(coordinator_client, cast,
-                                                                        django_capture_on_commit_callbacks):
+def test_queued_upload_says_it_waits_for_the_worker_and_how_to_start_one(
+    coordinator_client, cast, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=False):
-        job = post_upload(coordinator_client, cast, document_xml(activity_xml("XM-PH-TEST-1",
-                                                                              reporting=PUBLISHER)).encode())
+        job = post_upload(
+            coordinator_client, cast, document_xml(activity_xml("XM-PH-TEST-1", reporting=PUBLISHER)).encode()
+        )
 
     page = coordinator_client.get(job.get_absolute_url()).content.decode()
 
@@ -58,8 +64,9 @@ def test_queued_upload_says_it_waits_for_the_worker_and_how_to_start_one(coordin
     assert "partnerhub db_worker" in page and "make run" in page, "the page says at once how a worker is started"
 
 
-def test_the_status_block_follows_the_job_from_queued_to_done_without_a_reload(coordinator_client, cast,
-                                                                              django_capture_on_commit_callbacks):
+def test_the_status_block_follows_the_job_from_queued_to_done_without_a_reload(
+    coordinator_client, cast, django_capture_on_commit_callbacks
+):
     content = document_xml(activity_xml("XM-PH-TEST-1", reporting=PUBLISHER)).encode()
     with django_capture_on_commit_callbacks(execute=False) as queued:
         job = post_upload(coordinator_client, cast, content)
@@ -80,8 +87,9 @@ def test_the_status_block_follows_the_job_from_queued_to_done_without_a_reload(c
     assert "<script" not in waiting + running + done, "no inline script: the page works under a strict CSP"
 
 
-def test_warnings_and_fields_left_out_are_listed_with_line_and_activity(coordinator_client, cast,
-                                                                        django_capture_on_commit_callbacks):
+def test_warnings_and_fields_left_out_are_listed_with_line_and_activity(
+    coordinator_client, cast, django_capture_on_commit_callbacks
+):
     content = document_xml(activity_xml("XM-PH-TEST-1", reporting=PUBLISHER, parts=WITH_WARNING_AND_ERROR))
     with django_capture_on_commit_callbacks(execute=True):
         job = post_upload(coordinator_client, cast, content.encode())
@@ -100,24 +108,28 @@ def test_warnings_and_fields_left_out_are_listed_with_line_and_activity(coordina
     assert "a recipient country is listed twice" in page and "JJ" in page and "Field left out" in page
 
 
-def test_a_job_without_warnings_shows_no_warning_table(coordinator_client, cast,
-                                                       django_capture_on_commit_callbacks):
+def test_a_job_without_warnings_shows_no_warning_table(coordinator_client, cast, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        job = post_upload(coordinator_client, cast, document_xml(activity_xml(
-            "XM-PH-TEST-1", reporting=PUBLISHER, parts='<recipient-country code="MA"/>')).encode())
+        job = post_upload(
+            coordinator_client,
+            cast,
+            document_xml(
+                activity_xml("XM-PH-TEST-1", reporting=PUBLISHER, parts='<recipient-country code="MA"/>')
+            ).encode(),
+        )
 
     job.refresh_from_db()
     assert job.report["warnings"] == []
     assert "Warnings and fields left out" not in status_block(coordinator_client, job)
 
 
-def test_warnings_of_a_large_file_are_kept_within_bounds(coordinator_client, cast, settings, monkeypatch,
-                                                          django_capture_on_commit_callbacks):
+def test_warnings_of_a_large_file_are_kept_within_bounds(
+    coordinator_client, cast, settings, monkeypatch, django_capture_on_commit_callbacks
+):
     from partnerhub.iati import services
 
     monkeypatch.setattr(services, "NOTICES_KEPT", 2)
-    activities = [activity_xml(f"XM-PH-TEST-{n}", reporting=PUBLISHER, parts=WITH_WARNING_AND_ERROR)
-                  for n in range(3)]
+    activities = [activity_xml(f"XM-PH-TEST-{n}", reporting=PUBLISHER, parts=WITH_WARNING_AND_ERROR) for n in range(3)]
     with django_capture_on_commit_callbacks(execute=True):
         job = post_upload(coordinator_client, cast, document_xml(*activities).encode())
 
@@ -126,9 +138,9 @@ def test_warnings_of_a_large_file_are_kept_within_bounds(coordinator_client, cas
     assert "more, not shown." in status_block(coordinator_client, job)
 
 
-
-def test_refusals_of_a_large_file_are_kept_within_bounds(coordinator_client, cast, monkeypatch,
-                                                         django_capture_on_commit_callbacks):
+def test_refusals_of_a_large_file_are_kept_within_bounds(
+    coordinator_client, cast, monkeypatch, django_capture_on_commit_callbacks
+):
     from partnerhub.iati import tasks
 
     monkeypatch.setattr(tasks, "ERRORS_KEPT", 2)

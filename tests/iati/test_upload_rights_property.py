@@ -28,8 +28,7 @@ REPORTERS = {
     "an unknown ministry": ("", "10", "Ministry of Migration (Nowhere)"),
 }
 suffixes = st.from_regex(r"[A-Z0-9]{1,6}(-[0-9]{1,4})?", fullmatch=True)
-titles = st.text(st.characters(whitelist_categories=("L", "N", "Zs", "P")), min_size=1, max_size=40).filter(
-    str.strip)
+titles = st.text(st.characters(whitelist_categories=("L", "N", "Zs", "P")), min_size=1, max_size=40).filter(str.strip)
 namespaces = st.sampled_from([GERMAN_REF, "XM-PH-OTHER", "XI-IATI-EC_INTPA"])
 
 
@@ -51,24 +50,41 @@ class UploadRefusalTests(TestCase):
         (self.folder / name).write_text(document_xml(*activities), encoding="utf-8")
 
     @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-    @given(namespace=namespaces, hidden_suffix=suffixes, missing_suffix=suffixes,
-           reporter=st.sampled_from(sorted(REPORTERS)), title=titles)
-    def test_hidden_and_missing_read_alike_and_nothing_is_written(self, namespace, hidden_suffix, missing_suffix,
-                                                                 reporter, title):
+    @given(
+        namespace=namespaces,
+        hidden_suffix=suffixes,
+        missing_suffix=suffixes,
+        reporter=st.sampled_from(sorted(REPORTERS)),
+        title=titles,
+    )
+    def test_hidden_and_missing_read_alike_and_nothing_is_written(
+        self, namespace, hidden_suffix, missing_suffix, reporter, title
+    ):
         hidden, missing = f"{namespace}-{hidden_suffix}", f"{namespace}-{missing_suffix}-NEW"
         with tempfile.TemporaryDirectory() as folder:
             self.folder = Path(folder)
             uploader = self.world(hidden)
-            state = (list(Engagement.objects.unrestricted("test").values()), Organisation.objects.count(),
-                     ObjectChange.objects.count())
+            state = (
+                list(Engagement.objects.unrestricted("test").values()),
+                Organisation.objects.count(),
+                ObjectChange.objects.count(),
+            )
             escaped = title.replace("&", "&amp;").replace("<", "&lt;")
-            self.write("upload.xml", *(activity_xml(identifier, title=escaped, reporting=REPORTERS[reporter])
-                                       for identifier in (hidden, missing)))
+            self.write(
+                "upload.xml",
+                *(
+                    activity_xml(identifier, title=escaped, reporting=REPORTERS[reporter])
+                    for identifier in (hidden, missing)
+                ),
+            )
 
             report = import_iati_files([self.folder / "upload.xml"], keep_all=True, acting_user=uploader)
 
         assert (report.created, report.updated, report.unchanged, report.skipped) == (0, 0, 0, 2)
         reasons = {problem.iati_identifier: problem.reason for problem in report.errors}
         assert reasons.keys() == {hidden, missing} and reasons[hidden] == reasons[missing]
-        assert state == (list(Engagement.objects.unrestricted("test").values()), Organisation.objects.count(),
-                         ObjectChange.objects.count())
+        assert state == (
+            list(Engagement.objects.unrestricted("test").values()),
+            Organisation.objects.count(),
+            ObjectChange.objects.count(),
+        )

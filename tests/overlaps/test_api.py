@@ -11,8 +11,10 @@ from tests.support.clients import error_locations, ids_of
 
 pytestmark = pytest.mark.django_db
 
-REFUSAL = ("Only coordinators and administrators of EU institutions and Member State bodies who see both "
-           "engagements record decisions on possible overlaps.")
+REFUSAL = (
+    "Only coordinators and administrators of EU institutions and Member State bodies who see both "
+    "engagements record decisions on possible overlaps."
+)
 
 
 @pytest.fixture
@@ -48,10 +50,15 @@ def test_filters_by_country_decision_and_score(cast, found, token_api):
     assert ids_of(api.get("/overlaps", {"min_score": 0.8})) == {pair_of(found.giz, found.afd).pk}
 
 
-@pytest.mark.parametrize(("params", "field"), [
-    ({"country": "DEU"}, "country"), ({"country": "Morocco"}, "country"), ({"min_score": 2}, "min_score"),
-    ({"decision": "maybe"}, "decision"),
-])
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"country": "DEU"}, "country"),
+        ({"country": "Morocco"}, "country"),
+        ({"min_score": 2}, "min_score"),
+        ({"decision": "maybe"}, "decision"),
+    ],
+)
 def test_a_wrong_filter_answers_422_naming_it(cast, found, token_api, params, field):
     response = token_api(cast.coordinator).get("/overlaps", params)
     assert response.status_code == 422 and ["query", field] in error_locations(response)
@@ -77,8 +84,9 @@ def test_a_pair_with_a_hidden_side_answers_404_like_a_missing_one(cast, found, t
 
 def test_a_coordinator_records_a_decision(cast, found, token_api):
     pair = pair_of(found.giz, found.afd)
-    response = token_api(cast.coordinator).post(f"/overlaps/{pair.pk}/decision",
-                                                {"decision": "complementary", "note": "Other districts"})
+    response = token_api(cast.coordinator).post(
+        f"/overlaps/{pair.pk}/decision", {"decision": "complementary", "note": "Other districts"}
+    )
     assert response.status_code == 200
     assert (response.json()["decision"], response.json()["decision_note"]) == ("complementary", "Other districts")
     assert response.json()["decided_by"] == "presidency.coordinator"
@@ -86,10 +94,15 @@ def test_a_coordinator_records_a_decision(cast, found, token_api):
     assert (pair.decision, pair.decided_by) == ("complementary", cast.coordinator)
 
 
-@pytest.mark.parametrize(("body", "field"), [
-    ({"decision": "maybe"}, "decision"), ({}, "decision"), ({"decision": "duplicate", "note": "x" * 2001}, "note"),
-    ({"decision": "duplicate", "colour": "red"}, "colour"),
-])
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"decision": "maybe"}, "decision"),
+        ({}, "decision"),
+        ({"decision": "duplicate", "note": "x" * 2001}, "note"),
+        ({"decision": "duplicate", "colour": "red"}, "colour"),
+    ],
+)
 def test_a_wrong_decision_answers_422_naming_the_field(cast, found, token_api, body, field):
     pair = pair_of(found.giz, found.afd)
     response = token_api(cast.coordinator).post(f"/overlaps/{pair.pk}/decision", body)
@@ -99,8 +112,9 @@ def test_a_wrong_decision_answers_422_naming_the_field(cast, found, token_api, b
 
 
 def test_a_body_that_is_not_json_answers_400(cast, found, token_api):
-    response = token_api(cast.coordinator).post(f"/overlaps/{pair_of(found.giz, found.afd).pk}/decision",
-                                                raw="{not json")
+    response = token_api(cast.coordinator).post(
+        f"/overlaps/{pair_of(found.giz, found.afd).pk}/decision", raw="{not json"
+    )
     assert response.status_code == 400
 
 

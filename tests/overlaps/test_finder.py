@@ -41,27 +41,51 @@ from tests.support.personas import make_organisation, make_user
 pytestmark = pytest.mark.django_db
 
 GIZ_TITLE = "Sustainable reintegration of returning migrants in Morocco (Nachhaltige Reintegration in Marokko)"
-GIZ_TEXT = ("Counselling, vocational training and business start-up grants for returning migrants and their "
-            "families in Tangier, Oujda and Beni Mellal, with the Moroccan employment agency ANAPEC.")
+GIZ_TEXT = (
+    "Counselling, vocational training and business start-up grants for returning migrants and their "
+    "families in Tangier, Oujda and Beni Mellal, with the Moroccan employment agency ANAPEC."
+)
 AFD_TITLE = "Sustainable reintegration of returning migrants in Morocco (Réintégration durable au Maroc)"
-AFD_TEXT = ("Counselling, vocational training and start-up grants for returning migrants and families in "
-            "Tangier, Oujda and Beni Mellal, together with ANAPEC, the Moroccan employment agency.")
+AFD_TEXT = (
+    "Counselling, vocational training and start-up grants for returning migrants and families in "
+    "Tangier, Oujda and Beni Mellal, together with ANAPEC, the Moroccan employment agency."
+)
 COMMISSION_TITLE = "Reintegration of returning migrants in Morocco"
-COMMISSION_TEXT = ("Community projects and psychosocial counselling for returning migrants in Tangier and Oujda, "
-                   "with the employment agency ANAPEC.")
+COMMISSION_TEXT = (
+    "Community projects and psychosocial counselling for returning migrants in Tangier and Oujda, "
+    "with the employment agency ANAPEC."
+)
 BORDER_TEXT = "Surveillance equipment and training for the maritime border police on the Atlantic coast."
 
 
 # -- the planted portfolio -------------------------------------------------------
 
-def record(owner, author, title: str, description: str = "", *, countries=("MAR",),
-           themes=("RETURN-REINTEGRATION",), start: date | None = date(2023, 1, 1),
-           end: date | None = date(2025, 12, 31), implementers=(), sharing_level: str = "eu") -> Engagement:
+
+def record(
+    owner,
+    author,
+    title: str,
+    description: str = "",
+    *,
+    countries=("MAR",),
+    themes=("RETURN-REINTEGRATION",),
+    start: date | None = date(2023, 1, 1),
+    end: date | None = date(2025, 12, 31),
+    implementers=(),
+    sharing_level: str = "eu",
+) -> Engagement:
     """An engagement as its owner enters it; ``implementers`` are organisations in that role."""
     data = EngagementInput(
         owner=owner,
-        fields={"kind": "project", "title": title, "description": description, "status": "implementation",
-                "sharing_level": sharing_level, "planned_start": start, "planned_end": end},
+        fields={
+            "kind": "project",
+            "title": title,
+            "description": description,
+            "status": "implementation",
+            "sharing_level": sharing_level,
+            "planned_start": start,
+            "planned_end": end,
+        },
         countries=[(Country.objects.get(iso3=iso3), None) for iso3 in countries],
         themes=[(Theme.objects.get(code=code), None) for code in themes],
         participations=[(organisation, "implementer") for organisation in implementers],
@@ -86,11 +110,26 @@ def plant(cast) -> Planted:
     afd_editor = make_user("afd.editor", afd, Role.EDITOR)
     return Planted(
         giz=record(cast.giz, giz_editor, GIZ_TITLE, GIZ_TEXT, implementers=[cast.iom]),
-        afd=record(afd, afd_editor, AFD_TITLE, AFD_TEXT, start=date(2024, 1, 1), end=date(2026, 12, 31),
-                   implementers=[cast.iom]),
-        commission=record(cast.commission, cast.commission_desk_officer, COMMISSION_TITLE, COMMISSION_TEXT,
-                          start=date(2022, 6, 1), end=date(2027, 5, 31)),
-        giz_editor=giz_editor, afd_editor=afd_editor, afd_agency=afd,
+        afd=record(
+            afd,
+            afd_editor,
+            AFD_TITLE,
+            AFD_TEXT,
+            start=date(2024, 1, 1),
+            end=date(2026, 12, 31),
+            implementers=[cast.iom],
+        ),
+        commission=record(
+            cast.commission,
+            cast.commission_desk_officer,
+            COMMISSION_TITLE,
+            COMMISSION_TEXT,
+            start=date(2022, 6, 1),
+            end=date(2027, 5, 31),
+        ),
+        giz_editor=giz_editor,
+        afd_editor=afd_editor,
+        afd_agency=afd,
     )
 
 
@@ -107,8 +146,12 @@ def pair_of(first: Engagement, second: Engagement) -> OverlapPair | None:
 def raised(*engagements: Engagement) -> set[frozenset[int]]:
     """The pairs found among these engagements."""
     ids = [engagement.pk for engagement in engagements]
-    return {frozenset(pair) for pair in OverlapPair.objects.unrestricted("test").filter(first__in=ids, second__in=ids)
-            .values_list("first_id", "second_id")}
+    return {
+        frozenset(pair)
+        for pair in OverlapPair.objects.unrestricted("test")
+        .filter(first__in=ids, second__in=ids)
+        .values_list("first_id", "second_id")
+    }
 
 
 def edit(engagement: Engagement, author, **fields) -> Engagement:
@@ -121,8 +164,8 @@ def morocco() -> Country:
     return Country.objects.get(iso3="MAR")
 
 
-
 # -- which pairs are raised, and how they rank ----------------------------------------
+
 
 def test_planted_duplicates_are_found_and_ranked_above_a_weaker_pair(planted):
     report = find_overlaps()
@@ -131,7 +174,9 @@ def test_planted_duplicates_are_found_and_ranked_above_a_weaker_pair(planted):
     weaker = [pair_of(planted.commission, planted.giz), pair_of(planted.commission, planted.afd)]
     assert duplicates is not None and all(weaker), explanation_sentence(duplicates or {})
     assert list(OverlapPair.objects.unrestricted("test")) == [
-        duplicates, *sorted(weaker, key=lambda p: (-p.score, p.pk))]
+        duplicates,
+        *sorted(weaker, key=lambda p: (-p.score, p.pk)),
+    ]
     assert duplicates.score > max(pair.score for pair in weaker)
     assert duplicates.text_similarity > 0.7 > max(pair.text_similarity for pair in weaker)
     assert all(pair.decision == OverlapDecision.PENDING for pair in OverlapPair.objects.unrestricted("test"))
@@ -145,8 +190,9 @@ def test_the_explanation_names_country_theme_period_similarity_and_implementer(p
     assert pair.explanation["countries"] == [{"iso3": "MAR", "name": "Morocco"}]
     assert pair.explanation["themes"] == [{"code": "RETURN-REINTEGRATION", "name": "Sustainable reintegration"}]
     assert pair.explanation["period"] == {"from": "2024-01-01", "until": "2025-12-31"}
-    assert pair.explanation["same_implementers"] == [{"id": planted.giz.participations.get().organisation_id,
-                                                      "name": "IOM"}]
+    assert pair.explanation["same_implementers"] == [
+        {"id": planted.giz.participations.get().organisation_id, "name": "IOM"}
+    ]
     assert pair.explanation["time_share"] == pytest.approx(2 / 3, abs=1e-3)  # two of the three years of each
     parts = pair.explanation["score_parts"]
     assert parts["implementer"] == 0.1 and parts["themes"] == 0.15
@@ -154,7 +200,8 @@ def test_the_explanation_names_country_theme_period_similarity_and_implementer(p
     assert list(pair.countries.values_list("iso3", flat=True)) == ["MAR"]
     assert explanation_sentence(pair) == (
         f"same country Morocco, theme Sustainable reintegration, 2024–2025 overlap, text similarity "
-        f"{pair.text_similarity:.2f}, same implementer IOM")
+        f"{pair.text_similarity:.2f}, same implementer IOM"
+    )
 
 
 def test_the_explanation_follows_the_language_of_the_reader(planted):
@@ -166,13 +213,17 @@ def test_the_explanation_follows_the_language_of_the_reader(planted):
     assert f"{pair_of(planted.giz, planted.afd).text_similarity:.2f}".replace(".", ",") in sentence
 
 
-@pytest.mark.parametrize("difference", [
-    {"themes": ("IRREG-BORDER",)},
-    {"countries": ("TUN",)},
-    {"countries": ("ESP",)},  # a Member State is not a partner country
-    {"start": date(2015, 1, 1), "end": date(2018, 12, 31)},
-    {"title": "Equipment for the maritime border police", "description": BORDER_TEXT},
-], ids=["another theme", "another country", "an EU country only", "an earlier period", "another text"])
+@pytest.mark.parametrize(
+    "difference",
+    [
+        {"themes": ("IRREG-BORDER",)},
+        {"countries": ("TUN",)},
+        {"countries": ("ESP",)},  # a Member State is not a partner country
+        {"start": date(2015, 1, 1), "end": date(2018, 12, 31)},
+        {"title": "Equipment for the maritime border police", "description": BORDER_TEXT},
+    ],
+    ids=["another theme", "another country", "an EU country only", "an earlier period", "another text"],
+)
 def test_a_record_missing_one_condition_is_not_paired(cast, planted, difference):
     values = {"title": GIZ_TITLE, "description": GIZ_TEXT, **difference}
     other = record(planted.afd_agency, planted.afd_editor, values.pop("title"), values.pop("description"), **values)
@@ -201,8 +252,9 @@ def test_a_parent_theme_meets_its_child_but_two_children_do_not_share(cast, plan
 
 
 def test_an_engagement_without_dates_is_compared_but_earns_nothing_for_time(cast, planted):
-    undated = record(cast.french_foreign_affairs, cast.french_ministry_editor, GIZ_TITLE, GIZ_TEXT,
-                     start=None, end=None)
+    undated = record(
+        cast.french_foreign_affairs, cast.french_ministry_editor, GIZ_TITLE, GIZ_TEXT, start=None, end=None
+    )
     find_overlaps()
     pair = pair_of(undated, planted.giz)
     assert pair.explanation["period"] is None and pair.explanation["time_share"] == 0
@@ -212,8 +264,9 @@ def test_an_engagement_without_dates_is_compared_but_earns_nothing_for_time(cast
 
 
 def test_an_open_end_counts_as_ongoing(cast, planted):
-    ongoing = record(cast.french_foreign_affairs, cast.french_ministry_editor, GIZ_TITLE, GIZ_TEXT,
-                     start=date(2025, 6, 1), end=None)
+    ongoing = record(
+        cast.french_foreign_affairs, cast.french_ministry_editor, GIZ_TITLE, GIZ_TEXT, start=date(2025, 6, 1), end=None
+    )
     find_overlaps()
     pair = pair_of(ongoing, planted.afd)
     assert pair.explanation["period"] == {"from": "2025-06-01", "until": "2026-12-31"}
@@ -224,23 +277,30 @@ def test_a_second_run_finds_the_same_pairs_with_the_same_scores(planted):
     find_overlaps()
     before = list(OverlapPair.objects.unrestricted("test").values_list("first_id", "second_id", "score", "explanation"))
     report = find_overlaps()
-    assert list(OverlapPair.objects.unrestricted("test").values_list(
-        "first_id", "second_id", "score", "explanation")) == before
+    assert (
+        list(OverlapPair.objects.unrestricted("test").values_list("first_id", "second_id", "score", "explanation"))
+        == before
+    )
     assert (report.new, report.updated, report.removed, report.reopened) == (0, 0, 0, 0)
 
 
 # -- decisions --------------------------------------------------------------------------
 
+
 def test_a_decision_persists_across_runs_and_the_pair_is_not_raised_again(cast, planted):
     find_overlaps()
-    pair = decide_overlap(pair_of(planted.giz, planted.afd), "complementary", note="Different districts.",
-                          acting_user=cast.coordinator)
+    pair = decide_overlap(
+        pair_of(planted.giz, planted.afd), "complementary", note="Different districts.", acting_user=cast.coordinator
+    )
 
     report = find_overlaps()
 
     pair.refresh_from_db()
-    assert (pair.decision, pair.decision_note, pair.decided_by) == ("complementary", "Different districts.",
-                                                                    cast.coordinator)
+    assert (pair.decision, pair.decision_note, pair.decided_by) == (
+        "complementary",
+        "Different districts.",
+        cast.coordinator,
+    )
     assert report.kept_decisions == 1 and report.reopened == 0
     assert pair not in queries.pairs_to_review(cast.coordinator)
 
@@ -259,8 +319,7 @@ def test_a_change_to_one_side_reopens_the_pair_and_says_who_decided_before(cast,
     assert (pair.decision, pair.decided_by, pair.decided_at) == ("pending", None, None)
     previous = pair.explanation["previous_decision"]
     assert (previous["decision"], previous["decided_by"]) == ("duplicate", "Anna Weber")
-    assert previous["changed"] == [{"side": "first" if planted.giz.pk < planted.afd.pk else "second",
-                                    "owner": "GIZ"}]
+    assert previous["changed"] == [{"side": "first" if planted.giz.pk < planted.afd.pk else "second", "owner": "GIZ"}]
     sentence = previous_decision_sentence(pair)
     assert sentence.startswith("Marked “Duplicate” by Anna Weber on ")
     assert "The GIZ engagement changed since." in sentence
@@ -306,15 +365,21 @@ def test_decisions_and_reopenings_are_in_the_pair_history(cast, planted):
     edit(planted.giz, planted.giz_editor, title=GIZ_TITLE + " II")
     find_overlaps()
 
-    changes = list(ObjectChange.objects.filter(object_id=pair_of(planted.giz, planted.afd).pk,
-                                               content_type__model="overlappair").order_by("pk"))
+    changes = list(
+        ObjectChange.objects.filter(
+            object_id=pair_of(planted.giz, planted.afd).pk, content_type__model="overlappair"
+        ).order_by("pk")
+    )
     assert [(change.user, change.changes["decision"]) for change in changes] == [
-        (cast.coordinator, ["pending", "duplicate"]), (None, ["duplicate", "pending"])]
+        (cast.coordinator, ["pending", "duplicate"]),
+        (None, ["duplicate", "pending"]),
+    ]
     assert changes[0].changes["decision_note"] == ["", "Same districts"]
 
 
-@pytest.mark.parametrize("persona", ["french_embassy_viewer", "commission_desk_officer", "moroccan_ministry_user",
-                                     "iom_officer", "outsider"])
+@pytest.mark.parametrize(
+    "persona", ["french_embassy_viewer", "commission_desk_officer", "moroccan_ministry_user", "iom_officer", "outsider"]
+)
 def test_only_coordinators_and_administrators_on_the_eu_side_decide(cast, planted, persona):
     find_overlaps()
     with pytest.raises(PermissionDenied):
@@ -362,9 +427,12 @@ def test_an_unknown_decision_or_a_long_note_is_refused_naming_the_field(cast, pl
 
 # -- one country at a time, the task and the command -----------------------------------
 
+
 def test_a_country_run_touches_only_the_pairs_of_that_country(cast, planted):
-    tunisian = [record(planted.afd_agency, planted.afd_editor, GIZ_TITLE, GIZ_TEXT, countries=("TUN",)),
-                record(cast.giz, planted.giz_editor, GIZ_TITLE, GIZ_TEXT, countries=("TUN",))]
+    tunisian = [
+        record(planted.afd_agency, planted.afd_editor, GIZ_TITLE, GIZ_TEXT, countries=("TUN",)),
+        record(cast.giz, planted.giz_editor, GIZ_TITLE, GIZ_TEXT, countries=("TUN",)),
+    ]
 
     report = find_overlaps("tun")
 
@@ -391,8 +459,9 @@ def immediate_tasks(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
-def test_a_coordinator_queues_a_run_for_a_country_and_the_task_runs_it(cast, planted, immediate_tasks,
-                                                                       django_capture_on_commit_callbacks):
+def test_a_coordinator_queues_a_run_for_a_country_and_the_task_runs_it(
+    cast, planted, immediate_tasks, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         run, created = start_overlap_run(morocco(), acting_user=cast.coordinator)
 
@@ -417,8 +486,9 @@ def test_only_reviewers_start_runs(cast):
     assert not OverlapRun.objects.exists()
 
 
-def test_a_failing_run_is_recorded_as_failed_and_changes_nothing(cast, planted, immediate_tasks, monkeypatch,
-                                                                django_capture_on_commit_callbacks):
+def test_a_failing_run_is_recorded_as_failed_and_changes_nothing(
+    cast, planted, immediate_tasks, monkeypatch, django_capture_on_commit_callbacks
+):
     find_overlaps()
     before = list(OverlapPair.objects.unrestricted("test").values_list("pk", "score"))
 
@@ -437,10 +507,18 @@ def test_the_command_prints_a_json_summary_as_its_last_line(planted):
     out = StringIO()
     call_command("find-overlaps", "--json", stdout=out)
     summary = json.loads(out.getvalue().strip().splitlines()[-1])
-    assert {key: summary[key] for key in ("engagements", "blocks", "candidates_compared", "pairs_found", "new",
-                                          "reopened", "kept_decisions")} == {
-        "engagements": 3, "blocks": 1, "candidates_compared": 3, "pairs_found": 3, "new": 3, "reopened": 0,
-        "kept_decisions": 0}
+    assert {
+        key: summary[key]
+        for key in ("engagements", "blocks", "candidates_compared", "pairs_found", "new", "reopened", "kept_decisions")
+    } == {
+        "engagements": 3,
+        "blocks": 1,
+        "candidates_compared": 3,
+        "pairs_found": 3,
+        "new": 3,
+        "reopened": 0,
+        "kept_decisions": 0,
+    }
     assert summary["seconds"] >= 0
     assert OverlapRun.objects.get().status == OverlapRun.Status.DONE
 
@@ -459,6 +537,7 @@ def test_the_command_names_the_option_when_the_country_is_wrong(cast):
 
 # -- on the country profile ------------------------------------------------------------------
 
+
 def test_the_country_summary_counts_only_pairs_whose_both_sides_the_user_sees(cast, planted):
     secret = record(cast.giz, planted.giz_editor, AFD_TITLE, AFD_TEXT, sharing_level="originator")
     find_overlaps()
@@ -475,11 +554,25 @@ def test_the_country_summary_counts_only_pairs_whose_both_sides_the_user_sees(ca
 
 # -- the text and the search ---------------------------------------------------------------------
 
+
 def test_text_vectors_are_scikit_learns_char_wb_tfidf():
-    texts = [GIZ_TITLE + "\n" + GIZ_TEXT, AFD_TITLE, "Réponse d´urgence au COVID-19", "ÆØÅ straße İstanbul",
-             "  a  b\tc\n", "", "Migración y desarrollo – remesas"]
-    hasher = HashingVectorizer(analyzer="char_wb", ngram_range=(3, 5), n_features=text.HASHED_FEATURES,
-                               alternate_sign=False, norm=None, strip_accents="unicode")
+    texts = [
+        GIZ_TITLE + "\n" + GIZ_TEXT,
+        AFD_TITLE,
+        "Réponse d´urgence au COVID-19",
+        "ÆØÅ straße İstanbul",
+        "  a  b\tc\n",
+        "",
+        "Migración y desarrollo – remesas",
+    ]
+    hasher = HashingVectorizer(
+        analyzer="char_wb",
+        ngram_range=(3, 5),
+        n_features=text.HASHED_FEATURES,
+        alternate_sign=False,
+        norm=None,
+        strip_accents="unicode",
+    )
     expected = TfidfTransformer(sublinear_tf=True).fit_transform(hasher.transform(texts))
     assert abs(text.text_vectors(texts) - expected).max() < 1e-6
 
@@ -495,8 +588,12 @@ def test_large_blocks_are_cut_by_lsh_and_still_find_the_duplicates(cast, planted
     monkeypatch.setattr(candidates, "EXHAUSTIVE_BLOCK_SIZE", 2)
     monkeypatch.setattr(candidates, "LSH_BUCKET_TARGET", 1)
     for number in range(6):
-        record(cast.french_foreign_affairs, cast.french_ministry_editor, f"Border police training {number}",
-               BORDER_TEXT + f" Lot {number}.")
+        record(
+            cast.french_foreign_affairs,
+            cast.french_ministry_editor,
+            f"Border police training {number}",
+            BORDER_TEXT + f" Lot {number}.",
+        )
     find_overlaps()
     assert pair_of(planted.giz, planted.afd) is not None
 
@@ -510,44 +607,72 @@ def test_a_family_of_identical_records_raises_each_ones_closest_partners_only(ca
     assert report.pairs_found <= 6 * 2 < 15
 
 
-
 # -- the rules, against a plain oracle ------------------------------------------------------
 
-WORDS = ["reintegration", "returning", "migrants", "Morocco", "Tangier", "counselling", "vocational", "training",
-         "border", "police", "diaspora", "remittances", "réintégration", "Maroc"]
+WORDS = [
+    "reintegration",
+    "returning",
+    "migrants",
+    "Morocco",
+    "Tangier",
+    "counselling",
+    "vocational",
+    "training",
+    "border",
+    "police",
+    "diaspora",
+    "remittances",
+    "réintégration",
+    "Maroc",
+]
 PARENT, CHILD, SIBLING = 1, 2, 3
-TREE = portfolios.ThemeTree(parents={PARENT: None, CHILD: PARENT, SIBLING: PARENT},
-                          children={PARENT: frozenset({CHILD, SIBLING})})
+TREE = portfolios.ThemeTree(
+    parents={PARENT: None, CHILD: PARENT, SIBLING: PARENT}, children={PARENT: frozenset({CHILD, SIBLING})}
+)
 
-engagements = st.fixed_dictionaries({
-    "owner": st.integers(0, 2),
-    "countries": st.sets(st.sampled_from([10, 11]), min_size=1),
-    "themes": st.sets(st.sampled_from([PARENT, CHILD, SIBLING]), min_size=1),
-    "start": st.one_of(st.none(), st.integers(0, 6)),
-    "length": st.one_of(st.none(), st.integers(0, 4)),
-    "words": st.lists(st.sampled_from(WORDS), min_size=1, max_size=6),
-})
+engagements = st.fixed_dictionaries(
+    {
+        "owner": st.integers(0, 2),
+        "countries": st.sets(st.sampled_from([10, 11]), min_size=1),
+        "themes": st.sets(st.sampled_from([PARENT, CHILD, SIBLING]), min_size=1),
+        "start": st.one_of(st.none(), st.integers(0, 6)),
+        "length": st.one_of(st.none(), st.integers(0, 4)),
+        "words": st.lists(st.sampled_from(WORDS), min_size=1, max_size=6),
+    }
+)
 
 
 def portfolio_of(rows: list[dict]) -> portfolios.Portfolio:
     base = date(2020, 1, 1).toordinal()
     starts = [base + 365 * row["start"] if row["start"] is not None else portfolios.NO_START for row in rows]
-    ends = [starts[i] + 365 * row["length"] if row["length"] is not None and row["start"] is not None
-            else portfolios.NO_END for i, row in enumerate(rows)]
+    ends = [
+        starts[i] + 365 * row["length"] if row["length"] is not None and row["start"] is not None else portfolios.NO_END
+        for i, row in enumerate(rows)
+    ]
     return portfolios.Portfolio(
-        ids=np.arange(1, len(rows) + 1), owners=np.array([row["owner"] for row in rows]),
-        starts=np.array(starts, dtype=np.int64), ends=np.array(ends, dtype=np.int64),
-        texts=[" ".join(row["words"]) for row in rows], fingerprints=[""] * len(rows),
+        ids=np.arange(1, len(rows) + 1),
+        owners=np.array([row["owner"] for row in rows]),
+        starts=np.array(starts, dtype=np.int64),
+        ends=np.array(ends, dtype=np.int64),
+        texts=[" ".join(row["words"]) for row in rows],
+        fingerprints=[""] * len(rows),
         countries=[tuple(sorted(row["countries"])) for row in rows],
-        themes=[tuple(sorted(row["themes"])) for row in rows], implementers=[frozenset()] * len(rows),
+        themes=[tuple(sorted(row["themes"])) for row in rows],
+        implementers=[frozenset()] * len(rows),
         dated=np.array([row["start"] is not None for row in rows]),
     )
 
 
 def oracle(rows: list[dict], portfolio: portfolios.Portfolio) -> dict[tuple[int, int], float]:
     """Every pair the rules admit, checked one by one, with scikit-learn's cosine."""
-    hasher = HashingVectorizer(analyzer="char_wb", ngram_range=(3, 5), n_features=text.HASHED_FEATURES,
-                               alternate_sign=False, norm=None, strip_accents="unicode")
+    hasher = HashingVectorizer(
+        analyzer="char_wb",
+        ngram_range=(3, 5),
+        n_features=text.HASHED_FEATURES,
+        alternate_sign=False,
+        norm=None,
+        strip_accents="unicode",
+    )
     vectors = TfidfTransformer(sublinear_tf=True).fit_transform(hasher.transform(portfolio.texts))
     cosines = (vectors @ vectors.T).toarray()
 
@@ -557,10 +682,14 @@ def oracle(rows: list[dict], portfolio: portfolios.Portfolio) -> dict[tuple[int,
     admitted = {}
     for i in range(len(rows)):
         for j in range(i + 1, len(rows)):
-            if (rows[i]["owner"] != rows[j]["owner"] and rows[i]["countries"] & rows[j]["countries"]
-                    and themes_meet(rows[i]["themes"], rows[j]["themes"])
-                    and portfolio.starts[i] <= portfolio.ends[j] and portfolio.starts[j] <= portfolio.ends[i]
-                    and cosines[i, j] >= candidates.TEXT_SIMILARITY_THRESHOLD):
+            if (
+                rows[i]["owner"] != rows[j]["owner"]
+                and rows[i]["countries"] & rows[j]["countries"]
+                and themes_meet(rows[i]["themes"], rows[j]["themes"])
+                and portfolio.starts[i] <= portfolio.ends[j]
+                and portfolio.starts[j] <= portfolio.ends[i]
+                and cosines[i, j] >= candidates.TEXT_SIMILARITY_THRESHOLD
+            ):
                 admitted[(i, j)] = cosines[i, j]
     return admitted
 
@@ -585,8 +714,9 @@ def test_the_finder_raises_exactly_the_pairs_the_rules_admit(rows):
     # rounding may fall either way.
     with mock.patch.object(candidates, "SKETCH_MARGIN", 2.0):
         found = finder_pairs(portfolio)
-    borderline = {pair for pair, cosine in expected.items()
-                  if abs(cosine - candidates.TEXT_SIMILARITY_THRESHOLD) < 1e-5}
+    borderline = {
+        pair for pair, cosine in expected.items() if abs(cosine - candidates.TEXT_SIMILARITY_THRESHOLD) < 1e-5
+    }
     assert found - borderline == set(expected) - borderline
 
 
@@ -594,8 +724,10 @@ def test_the_finder_raises_exactly_the_pairs_the_rules_admit(rows):
 @given(st.lists(engagements, min_size=2, max_size=10))
 def test_buckets_of_large_blocks_never_raise_a_pair_the_rules_refuse(rows):
     portfolio = portfolio_of(rows)
-    with mock.patch.object(candidates, "EXHAUSTIVE_BLOCK_SIZE", 1), \
-            mock.patch.object(candidates, "LSH_BUCKET_TARGET", 1):
+    with (
+        mock.patch.object(candidates, "EXHAUSTIVE_BLOCK_SIZE", 1),
+        mock.patch.object(candidates, "LSH_BUCKET_TARGET", 1),
+    ):
         found = finder_pairs(portfolio)
     assert found <= set(oracle(rows, portfolio))
 
@@ -603,8 +735,11 @@ def test_buckets_of_large_blocks_never_raise_a_pair_the_rules_refuse(rows):
 @given(st.lists(engagements, min_size=2, max_size=2))
 def test_the_score_and_its_parts_stay_between_zero_and_one(rows):
     portfolio = portfolio_of(rows)
-    names = pairs.Names({10: ("MAR", "Morocco"), 11: ("TUN", "Tunisia")},
-                           {PARENT: ("RETURN", "Return"), CHILD: ("R-1", "One"), SIBLING: ("R-2", "Two")}, {})
+    names = pairs.Names(
+        {10: ("MAR", "Morocco"), 11: ("TUN", "Tunisia")},
+        {PARENT: ("RETURN", "Return"), CHILD: ("R-1", "One"), SIBLING: ("R-2", "Two")},
+        {},
+    )
     for similarity in (0.4, 1.0):
         pair = pairs.describe_pair(portfolio, TREE, names, 0, 1, similarity, date(2026, 11, 27).toordinal())
         assert 0 <= pair.score <= 1

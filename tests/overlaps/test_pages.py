@@ -61,6 +61,7 @@ def found(planted):
 
 # -- the list ---------------------------------------------------------------------
 
+
 def test_the_coordinator_sees_the_pairs_to_review_best_first(cast, found, django_assert_max_num_queries):
     client = client_for(cast.coordinator)
     client.get(LIST_URL)  # sessions and the like, once
@@ -74,8 +75,12 @@ def test_the_coordinator_sees_the_pairs_to_review_best_first(cast, found, django
 
 
 def test_the_query_count_of_the_list_does_not_grow_with_the_pairs(cast, found, django_assert_max_num_queries):
-    authors = [(cast.french_foreign_affairs, cast.french_ministry_editor), (cast.iom, cast.iom_officer),
-               (cast.german_interior, cast.german_ministry_editor), (found.afd_agency, found.afd_editor)]
+    authors = [
+        (cast.french_foreign_affairs, cast.french_ministry_editor),
+        (cast.iom, cast.iom_officer),
+        (cast.german_interior, cast.german_ministry_editor),
+        (found.afd_agency, found.afd_editor),
+    ]
     for number in range(12):
         owner, author = authors[number % len(authors)]
         record(owner, author, f"{GIZ_TITLE} {number}", GIZ_TEXT)
@@ -121,6 +126,7 @@ def test_visitors_are_asked_to_log_in(found, client):
 
 # -- confidentiality --------------------------------------------------------------------
 
+
 @pytest.fixture
 def secret_pair(cast, found):
     """GIZ's own originator-level copy of the French project, paired with the French one."""
@@ -129,8 +135,18 @@ def secret_pair(cast, found):
     return pair_of(secret, found.afd)
 
 
-@pytest.mark.parametrize("persona", ["coordinator", "french_embassy_viewer", "commission_desk_officer",
-                                     "moroccan_ministry_user", "german_ministry_editor", "superuser", "outsider"])
+@pytest.mark.parametrize(
+    "persona",
+    [
+        "coordinator",
+        "french_embassy_viewer",
+        "commission_desk_officer",
+        "moroccan_ministry_user",
+        "german_ministry_editor",
+        "superuser",
+        "outsider",
+    ],
+)
 def test_a_pair_with_an_originator_side_does_not_exist_for_others(cast, secret_pair, persona):
     client = client_for(getattr(cast, persona))
     assert secret_pair is not None
@@ -144,24 +160,28 @@ def test_a_pair_with_an_originator_side_does_not_exist_for_others(cast, secret_p
 def test_the_owner_of_the_hidden_side_sees_the_pair_and_the_view_is_logged(cast, secret_pair):
     response = client_for(cast.giz_viewer).get(detail_url(secret_pair))
     assert response.status_code == 200 and "SECRET GIZ copy" in response.content.decode()
-    assert Event.objects.filter(name="engagement.viewed", object_id=secret_pair.first_id
-                                if "SECRET" in secret_pair.first.title else secret_pair.second_id).exists()
+    assert Event.objects.filter(
+        name="engagement.viewed",
+        object_id=secret_pair.first_id if "SECRET" in secret_pair.first.title else secret_pair.second_id,
+    ).exists()
 
 
 def test_partner_country_users_see_partner_level_pairs_without_the_reviewers_notes(cast, found):
     for engagement, author in ((found.giz, found.giz_editor), (found.afd, found.afd_editor)):
         edit(engagement, author, sharing_level="partner")
-    decide_overlap(pair_of(found.giz, found.afd), "duplicate", note="CONFIDENTIAL-NOTE",
-                   acting_user=cast.coordinator)
+    decide_overlap(pair_of(found.giz, found.afd), "duplicate", note="CONFIDENTIAL-NOTE", acting_user=cast.coordinator)
     response = client_for(cast.moroccan_ministry_user).get(detail_url(pair_of(found.giz, found.afd)))
     page = response.content.decode()
     assert response.status_code == 200 and "Duplicate" in page
     assert "CONFIDENTIAL-NOTE" not in page and "presidency.coordinator" not in page
-    assert "CONFIDENTIAL-NOTE" in client_for(cast.french_embassy_viewer).get(
-        detail_url(pair_of(found.giz, found.afd))).content.decode()
+    assert (
+        "CONFIDENTIAL-NOTE"
+        in client_for(cast.french_embassy_viewer).get(detail_url(pair_of(found.giz, found.afd))).content.decode()
+    )
 
 
 # -- one pair and its review --------------------------------------------------------------
+
 
 def test_the_pair_page_shows_both_sides_and_the_review_form_to_the_coordinator(cast, found):
     page = client_for(cast.coordinator).get(detail_url(pair_of(found.giz, found.afd))).content.decode()
@@ -176,8 +196,11 @@ def test_the_coordinator_records_a_decision_with_a_note(cast, found):
     response = client.post(detail_url(pair), {"decision": "complementary", "note": "Different districts."})
     assert response.status_code == 302 and response["Location"] == detail_url(pair)
     pair.refresh_from_db()
-    assert (pair.decision, pair.decision_note, pair.decided_by) == ("complementary", "Different districts.",
-                                                                    cast.coordinator)
+    assert (pair.decision, pair.decision_note, pair.decided_by) == (
+        "complementary",
+        "Different districts.",
+        cast.coordinator,
+    )
     page = client.get(detail_url(pair)).content.decode()
     assert "Your decision is recorded" in page and "Decisions so far" in page and "Different districts." in page
 
@@ -212,8 +235,10 @@ def test_a_reopened_pair_says_how_it_was_judged_before(cast, found):
 
 # -- runs per country ------------------------------------------------------------------------
 
-def test_a_coordinator_runs_the_finder_for_a_country_and_comes_back(cast, planted, immediate_tasks,
-                                                                    django_capture_on_commit_callbacks):
+
+def test_a_coordinator_runs_the_finder_for_a_country_and_comes_back(
+    cast, planted, immediate_tasks, django_capture_on_commit_callbacks
+):
     profile = reverse("analysis:country_profile", args=["MAR"])
     with django_capture_on_commit_callbacks(execute=True):
         response = client_for(cast.coordinator).post(run_url("mar"), {"next": profile + "#overlaps"})
@@ -250,11 +275,15 @@ def test_a_run_needs_a_post_and_a_partner_country(cast):
 
 # -- the summary on the country profile --------------------------------------------------------
 
+
 def test_the_country_partial_lists_pairs_and_offers_a_run_to_coordinators(cast, found):
     request = RequestFactory().get("/countries/MAR/")
     request.user = cast.coordinator
-    html = render_to_string("overlaps/_pairs_for_country.html", {
-        "overlaps": overlaps_for_country(cast.coordinator, morocco()), "country": morocco()}, request=request)
+    html = render_to_string(
+        "overlaps/_pairs_for_country.html",
+        {"overlaps": overlaps_for_country(cast.coordinator, morocco()), "country": morocco()},
+        request=request,
+    )
     assert "3 possible overlaps in Morocco wait for review" in html
     assert "Look for overlaps now" in html and 'value="/countries/MAR/#overlaps"' in html
     assert "The overlap finder has not run for this country yet." in html
@@ -264,7 +293,9 @@ def test_the_country_partial_says_when_a_run_is_under_way_and_offers_no_button_t
     OverlapRun.objects.create(country=morocco(), status=OverlapRun.Status.QUEUED)
     request = RequestFactory().get("/countries/MAR/")
     request.user = cast.french_embassy_viewer
-    html = render_to_string("overlaps/_pairs_for_country.html", {
-        "overlaps": overlaps_for_country(cast.french_embassy_viewer, morocco()), "country": morocco()},
-        request=request)
+    html = render_to_string(
+        "overlaps/_pairs_for_country.html",
+        {"overlaps": overlaps_for_country(cast.french_embassy_viewer, morocco()), "country": morocco()},
+        request=request,
+    )
     assert "is waiting to start (queued" in html and "Look for overlaps now" not in html

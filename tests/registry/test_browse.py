@@ -34,30 +34,41 @@ def detail_url(engagement) -> str:
 
 # -- the list: who sees what -------------------------------------------------
 
+
 def test_list_shows_only_the_engagements_the_viewer_may_see(cast):
-    cast.engagement(cast.commission, cast.commission_desk_officer, sharing_level="public",
-                    title="open")
+    cast.engagement(cast.commission, cast.commission_desk_officer, sharing_level="public", title="open")
     cast.engagement(cast.french_foreign_affairs, cast.french_ministry_editor, title="limite")
-    cast.engagement(cast.german_interior, cast.german_ministry_editor, sharing_level="originator",
-                    title="german only")
+    cast.engagement(cast.german_interior, cast.german_ministry_editor, sharing_level="originator", title="german only")
 
     assert listed_titles(client_for(None).get(LIST_URL)) == {"open"}
-    assert listed_titles(client_for(cast.french_ministry_editor).get(LIST_URL)) == {
-        "open", "limite"}
-    assert listed_titles(client_for(cast.german_ministry_editor).get(LIST_URL)) == {
-        "open", "limite", "german only"}
+    assert listed_titles(client_for(cast.french_ministry_editor).get(LIST_URL)) == {"open", "limite"}
+    assert listed_titles(client_for(cast.german_ministry_editor).get(LIST_URL)) == {"open", "limite", "german only"}
 
 
 def test_list_row_shows_owner_countries_themes_status_period_sharing_and_commitments(cast):
-    engagement = cast.engagement(cast.commission, cast.commission_desk_officer, title="Row",
-                                 countries=("MAR", "TUN"), themes=("LEGAL-LABOUR",),
-                                 amount="1250000")
+    engagement = cast.engagement(
+        cast.commission,
+        cast.commission_desk_officer,
+        title="Row",
+        countries=("MAR", "TUN"),
+        themes=("LEGAL-LABOUR",),
+        amount="1250000",
+    )
     add_money(engagement, cast.commission_desk_officer, "budget", "9000000")
 
     page = client_for(cast.commission_desk_officer).get(LIST_URL).content.decode()
 
-    for text in ("INTPA", "Morocco", "Tunisia", "Labour mobility and Talent Partnerships",
-                 "Implementation", "Jan 2023", "Dec 2025", "EUR 1,250,000", 'title="EU (EU'):
+    for text in (
+        "INTPA",
+        "Morocco",
+        "Tunisia",
+        "Labour mobility and Talent Partnerships",
+        "Implementation",
+        "Jan 2023",
+        "Dec 2025",
+        "EUR 1,250,000",
+        'title="EU (EU',
+    ):
         assert text in page, text
     assert "EUR 9,000,000" not in page, "the budget is not a commitment"
 
@@ -84,55 +95,86 @@ def test_demo_engagements_carry_a_demo_label_in_the_list(cast):
 
 # -- the list: each filter ---------------------------------------------------
 
+
 @pytest.fixture
 def portfolio(cast):
     """Four EU-level records that differ in every filtered property."""
     make = cast.engagement
     return {
-        "morocco": make(cast.commission, cast.commission_desk_officer, title="Morocco labour",
-                        countries=("MAR",), themes=("LEGAL-LABOUR",), kind="programme",
-                        status="pipeline", instrument=Instrument.objects.get(code="NDICI-GE"),
-                        planned_start=date(2021, 1, 1), planned_end=date(2022, 6, 30),
-                        description="Seasonal work schemes"),
-        "tunisia": make(cast.german_interior, cast.german_ministry_editor, title="Tunisia returns",
-                        countries=("TUN",), themes=("RETURN-REINTEGRATION",),
-                        instrument=Instrument.objects.get(code="EUTF-AFRICA"),
-                        planned_start=date(2024, 1, 1), planned_end=date(2026, 12, 31),
-                        external_reference="BMI-2024-17"),
-        "senegal": make(cast.french_foreign_affairs, cast.french_ministry_editor,
-                        title="Senegal dialogue", countries=("SEN",), themes=("GOV-DATA",),
-                        kind="dialogue", status="closed", sharing_level="public",
-                        planned_start=date(2019, 1, 1), planned_end=date(2019, 12, 31)),
-        "restricted": make(cast.german_interior, cast.german_ministry_editor,
-                           title="Restricted border", countries=("MAR",),
-                           themes=("IRREG-BORDER",), sharing_level="restricted",
-                           shared_with=[cast.commission],
-                           planned_start=date(2025, 1, 1), planned_end=date(2025, 12, 31)),
+        "morocco": make(
+            cast.commission,
+            cast.commission_desk_officer,
+            title="Morocco labour",
+            countries=("MAR",),
+            themes=("LEGAL-LABOUR",),
+            kind="programme",
+            status="pipeline",
+            instrument=Instrument.objects.get(code="NDICI-GE"),
+            planned_start=date(2021, 1, 1),
+            planned_end=date(2022, 6, 30),
+            description="Seasonal work schemes",
+        ),
+        "tunisia": make(
+            cast.german_interior,
+            cast.german_ministry_editor,
+            title="Tunisia returns",
+            countries=("TUN",),
+            themes=("RETURN-REINTEGRATION",),
+            instrument=Instrument.objects.get(code="EUTF-AFRICA"),
+            planned_start=date(2024, 1, 1),
+            planned_end=date(2026, 12, 31),
+            external_reference="BMI-2024-17",
+        ),
+        "senegal": make(
+            cast.french_foreign_affairs,
+            cast.french_ministry_editor,
+            title="Senegal dialogue",
+            countries=("SEN",),
+            themes=("GOV-DATA",),
+            kind="dialogue",
+            status="closed",
+            sharing_level="public",
+            planned_start=date(2019, 1, 1),
+            planned_end=date(2019, 12, 31),
+        ),
+        "restricted": make(
+            cast.german_interior,
+            cast.german_ministry_editor,
+            title="Restricted border",
+            countries=("MAR",),
+            themes=("IRREG-BORDER",),
+            sharing_level="restricted",
+            shared_with=[cast.commission],
+            planned_start=date(2025, 1, 1),
+            planned_end=date(2025, 12, 31),
+        ),
     }
 
 
-@pytest.mark.parametrize(("query", "expected"), [
-    ("country=MAR", {"Morocco labour", "Restricted border"}),
-    ("country=MAR&country=SEN", {"Morocco labour", "Restricted border", "Senegal dialogue"}),
-    ("theme=LEGAL-LABOUR", {"Morocco labour"}),
-    ("theme=RETURN", {"Tunisia returns"}),
-    ("instrument=EUTF-AFRICA", {"Tunisia returns"}),
-    ("kind=dialogue", {"Senegal dialogue"}),
-    ("kind=programme&kind=dialogue", {"Morocco labour", "Senegal dialogue"}),
-    ("status=pipeline", {"Morocco labour"}),
-    ("status=closed", {"Senegal dialogue"}),
-    ("sharing_level=restricted", {"Restricted border"}),
-    ("sharing_level=public", {"Senegal dialogue"}),
-    ("provenance=manual", {"Morocco labour", "Tunisia returns", "Senegal dialogue",
-                           "Restricted border"}),
-    ("provenance=iati", set()),
-    ("year_from=2024", {"Tunisia returns", "Restricted border"}),
-    ("year_to=2020", {"Senegal dialogue"}),
-    ("year_from=2022&year_to=2024", {"Morocco labour", "Tunisia returns"}),
-    ("q=seasonal", {"Morocco labour"}),
-    ("q=BMI-2024", {"Tunisia returns"}),
-    ("q=dialogue", {"Senegal dialogue"}),
-])
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("country=MAR", {"Morocco labour", "Restricted border"}),
+        ("country=MAR&country=SEN", {"Morocco labour", "Restricted border", "Senegal dialogue"}),
+        ("theme=LEGAL-LABOUR", {"Morocco labour"}),
+        ("theme=RETURN", {"Tunisia returns"}),
+        ("instrument=EUTF-AFRICA", {"Tunisia returns"}),
+        ("kind=dialogue", {"Senegal dialogue"}),
+        ("kind=programme&kind=dialogue", {"Morocco labour", "Senegal dialogue"}),
+        ("status=pipeline", {"Morocco labour"}),
+        ("status=closed", {"Senegal dialogue"}),
+        ("sharing_level=restricted", {"Restricted border"}),
+        ("sharing_level=public", {"Senegal dialogue"}),
+        ("provenance=manual", {"Morocco labour", "Tunisia returns", "Senegal dialogue", "Restricted border"}),
+        ("provenance=iati", set()),
+        ("year_from=2024", {"Tunisia returns", "Restricted border"}),
+        ("year_to=2020", {"Senegal dialogue"}),
+        ("year_from=2022&year_to=2024", {"Morocco labour", "Tunisia returns"}),
+        ("q=seasonal", {"Morocco labour"}),
+        ("q=BMI-2024", {"Tunisia returns"}),
+        ("q=dialogue", {"Senegal dialogue"}),
+    ],
+)
 def test_each_filter_narrows_the_list(cast, portfolio, query, expected):
     response = client_for(cast.commission_desk_officer).get(f"{LIST_URL}?{query}")
 
@@ -146,7 +188,8 @@ def test_organisation_filter_matches_owners_and_participants(cast, portfolio):
     update_engagement(portfolio["morocco"], data, acting_user=cast.commission_desk_officer)
 
     response = client_for(cast.commission_desk_officer).get(
-        f"{LIST_URL}?organisation={cast.giz.pk}&organisation={cast.german_interior.pk}")
+        f"{LIST_URL}?organisation={cast.giz.pk}&organisation={cast.german_interior.pk}"
+    )
 
     assert listed_titles(response) == {"Morocco labour", "Tunisia returns", "Restricted border"}
 
@@ -158,28 +201,33 @@ def test_hidden_records_stay_out_whatever_the_filter(cast, portfolio):
     assert "Restricted border" not in response.content.decode()
 
 
-@pytest.mark.parametrize(("ordering", "first"), [
-    ("title", "Morocco labour"),
-    ("-title", "Tunisia returns"),
-    ("start", "Senegal dialogue"),
-    ("-start", "Restricted border"),
-])
+@pytest.mark.parametrize(
+    ("ordering", "first"),
+    [
+        ("title", "Morocco labour"),
+        ("-title", "Tunisia returns"),
+        ("start", "Senegal dialogue"),
+        ("-start", "Restricted border"),
+    ],
+)
 def test_sort_order_is_chosen_in_the_filter_form(cast, portfolio, ordering, first):
     response = client_for(cast.commission_desk_officer).get(f"{LIST_URL}?ordering={ordering}")
 
     assert [e.title for e in response.context["engagements"]][0] == first
 
 
-@pytest.mark.parametrize(("query", "field", "message"), [
-    ("year_from=abc", "year_from", "Enter a number."),
-    ("year_from=1800", "year_from", "Give a year between"),
-    ("year_from=2025&year_to=2020", "year_to", "The last year is before the first."),
-    ("country=XXX", "country", "“XXX” is not a partner country to choose from."),
-    ("kind=spaceship", "kind", "Select a valid choice."),
-    ("ordering=password", "ordering", "Select a valid choice."),
-])
-def test_bad_filter_values_get_a_message_at_their_field_and_no_error_page(
-        cast, portfolio, query, field, message):
+@pytest.mark.parametrize(
+    ("query", "field", "message"),
+    [
+        ("year_from=abc", "year_from", "Enter a number."),
+        ("year_from=1800", "year_from", "Give a year between"),
+        ("year_from=2025&year_to=2020", "year_to", "The last year is before the first."),
+        ("country=XXX", "country", "“XXX” is not a partner country to choose from."),
+        ("kind=spaceship", "kind", "Select a valid choice."),
+        ("ordering=password", "ordering", "Select a valid choice."),
+    ],
+)
+def test_bad_filter_values_get_a_message_at_their_field_and_no_error_page(cast, portfolio, query, field, message):
     response = client_for(cast.commission_desk_officer).get(f"{LIST_URL}?{query}")
 
     assert response.status_code == 200
@@ -197,16 +245,19 @@ def test_other_filters_still_apply_when_one_is_invalid(cast, portfolio):
     assert listed_titles(response) == {"Senegal dialogue"}
 
 
-@pytest.mark.parametrize(("query", "message"), [
-    ("country=XXX", "“XXX” is not a partner country to choose from."),
-    ("country=ATA", "“ATA” is not a partner country to choose from."),
-    ("country=MAR&country=ZZZ", "“ZZZ” is not a partner country to choose from."),
-    ("theme=NO-SUCH-THEME", "“NO-SUCH-THEME” is not a theme to choose from."),
-    ("organisation=987654", "“987654” is not an organisation to choose from."),
-    ("organisation=abc", "“abc” is not an organisation to choose from."),
-    ("instrument=NOPE", "“NOPE” is not an instrument to choose from."),
-    ("kind=spaceship", "spaceship is not one of the available choices."),
-])
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("country=XXX", "“XXX” is not a partner country to choose from."),
+        ("country=ATA", "“ATA” is not a partner country to choose from."),
+        ("country=MAR&country=ZZZ", "“ZZZ” is not a partner country to choose from."),
+        ("theme=NO-SUCH-THEME", "“NO-SUCH-THEME” is not a theme to choose from."),
+        ("organisation=987654", "“987654” is not an organisation to choose from."),
+        ("organisation=abc", "“abc” is not an organisation to choose from."),
+        ("instrument=NOPE", "“NOPE” is not an instrument to choose from."),
+        ("kind=spaceship", "spaceship is not one of the available choices."),
+    ],
+)
 def test_an_unknown_filter_value_matches_nothing_and_says_why(cast, portfolio, query, message):
     response = client_for(cast.commission_desk_officer).get(f"{LIST_URL}?{query}")
 
@@ -220,7 +271,8 @@ def test_an_unknown_filter_value_matches_nothing_and_says_why(cast, portfolio, q
 
 def test_an_unknown_value_gives_an_empty_export_too(cast, portfolio):
     response = client_for(cast.commission_desk_officer).get(
-        reverse("registry:engagement_export", args=["csv"]) + "?country=XXX")
+        reverse("registry:engagement_export", args=["csv"]) + "?country=XXX"
+    )
 
     body = b"".join(response.streaming_content) if response.streaming else response.content
     assert b"Morocco labour" not in body and b"Tunisia returns" not in body
@@ -232,8 +284,13 @@ def country_choices_of(user) -> set[str]:
 
 
 def test_the_country_chooser_offers_relevant_partner_countries_only(cast, portfolio):
-    cast.engagement(cast.german_interior, cast.german_ministry_editor, sharing_level="originator",
-                    title="Iceland file", countries=("ISL",))
+    cast.engagement(
+        cast.german_interior,
+        cast.german_ministry_editor,
+        sharing_level="originator",
+        title="Iceland file",
+        countries=("ISL",),
+    )
 
     offered = country_choices_of(cast.commission_desk_officer)
 
@@ -270,8 +327,11 @@ def test_a_summary_names_the_active_filters(cast, portfolio):
 
     summary = page.split("data-active-filters>")[1].split("</p>")[0]
     assert "Filtered by:" in summary and "Theme" not in summary
-    for text in ("<strong>Search</strong>: talks", "<strong>Partner country</strong>: Morocco, Senegal",
-                 "<strong>Kind</strong>: Political dialogue"):
+    for text in (
+        "<strong>Search</strong>: talks",
+        "<strong>Partner country</strong>: Morocco, Senegal",
+        "<strong>Kind</strong>: Political dialogue",
+    ):
         assert text in summary, summary
 
 
@@ -281,12 +341,18 @@ def test_no_summary_without_filters(cast, portfolio):
 
 # -- the list: pages, partials, exports, queries -----------------------------
 
+
 @pytest.fixture
 def twelve_public_records(cast):
     return [
-        cast.engagement(cast.commission, cast.commission_desk_officer, sharing_level="public",
-                        title=f"Record {number:02d}", countries=("MAR", "TUN"),
-                        themes=("LEGAL-LABOUR", "DEV-REMIT"))
+        cast.engagement(
+            cast.commission,
+            cast.commission_desk_officer,
+            sharing_level="public",
+            title=f"Record {number:02d}",
+            countries=("MAR", "TUN"),
+            themes=("LEGAL-LABOUR", "DEV-REMIT"),
+        )
         for number in range(12)
     ]
 
@@ -306,8 +372,7 @@ def test_list_is_paginated_by_the_page_size_setting(cast, twelve_public_records,
 
 
 @pytest.mark.parametrize("page", ["999", "abc", "-1"])
-def test_out_of_range_or_malformed_page_numbers_still_show_a_page(
-        cast, twelve_public_records, settings, page):
+def test_out_of_range_or_malformed_page_numbers_still_show_a_page(cast, twelve_public_records, settings, page):
     settings.PAGE_SIZE = 5
 
     response = client_for(None).get(f"{LIST_URL}?page={page}")
@@ -330,8 +395,11 @@ def test_htmx_request_gets_only_the_results_partial(cast, twelve_public_records)
 
 def test_full_page_for_plain_boosted_and_history_restore_requests(cast, twelve_public_records):
     client = client_for(None)
-    for headers in ({}, {"HX-Request": "true", "HX-Boosted": "true"},
-                    {"HX-Request": "true", "HX-History-Restore-Request": "true"}):
+    for headers in (
+        {},
+        {"HX-Request": "true", "HX-Boosted": "true"},
+        {"HX-Request": "true", "HX-History-Restore-Request": "true"},
+    ):
         body = client.get(LIST_URL, headers=headers).content.decode()
         assert "<html" in body and 'id="engagement-results"' in body, headers
 
@@ -351,8 +419,7 @@ def test_export_links_carry_the_same_filters(cast, twelve_public_records):
     assert 'href="/engagements/export.xlsx?country=MAR&amp;kind=project"' in body
 
 
-def test_list_page_runs_a_fixed_number_of_queries(cast, twelve_public_records,
-                                                  django_assert_num_queries):
+def test_list_page_runs_a_fixed_number_of_queries(cast, twelve_public_records, django_assert_num_queries):
     client = client_for(cast.commission_desk_officer)
     # session, user, memberships (circle), header organisations, count, rows,
     # the rows' commitments, country shares + countries, theme shares + themes,
@@ -362,8 +429,7 @@ def test_list_page_runs_a_fixed_number_of_queries(cast, twelve_public_records,
     assert len(response.context["engagements"]) == 12
 
 
-def test_htmx_partial_runs_fewer_queries_than_the_page(cast, twelve_public_records,
-                                                       django_assert_num_queries):
+def test_htmx_partial_runs_fewer_queries_than_the_page(cast, twelve_public_records, django_assert_num_queries):
     client = client_for(None)
     # count, rows, the rows' commitments, country shares + countries, theme shares + themes
     with django_assert_num_queries(7):
@@ -376,9 +442,11 @@ def test_list_answers_post_with_method_not_allowed(cast):
 
 # -- the detail page -----------------------------------------------------------
 
+
 def test_other_member_state_gets_404_for_originator_record(cast):
-    secret = cast.engagement(cast.german_interior, cast.german_ministry_editor,
-                             sharing_level="originator", title="german only")
+    secret = cast.engagement(
+        cast.german_interior, cast.german_ministry_editor, sharing_level="originator", title="german only"
+    )
 
     assert client_for(cast.french_ministry_editor).get(detail_url(secret)).status_code == 404
     assert client_for(cast.giz_viewer).get(detail_url(secret)).status_code == 404
@@ -395,26 +463,46 @@ def test_anonymous_visitor_gets_404_for_eu_record_and_for_missing_ids(cast):
 
 def test_detail_shows_everything_on_the_record(cast):
     engagement = cast.engagement(
-        cast.german_interior, cast.german_ministry_editor, title="Reintegration in Morocco",
-        description="Support to returnees.", language="en", countries=("MAR", "TUN"),
-        instrument=Instrument.objects.get(code="NDICI-GE"), actual_start=date(2023, 2, 1),
+        cast.german_interior,
+        cast.german_ministry_editor,
+        title="Reintegration in Morocco",
+        description="Support to returnees.",
+        language="en",
+        countries=("MAR", "TUN"),
+        instrument=Instrument.objects.get(code="NDICI-GE"),
+        actual_start=date(2023, 2, 1),
         external_reference="BMI-17",
     )
     data = input_from_engagement(engagement)
-    data.countries = [(country, share) for (country, _), share in
-                      zip(data.countries, (60, 40), strict=True)]
+    data.countries = [(country, share) for (country, _), share in zip(data.countries, (60, 40), strict=True)]
     data.participations = [(cast.giz, "implementer"), (cast.moroccan_interior, "counterpart")]
     update_engagement(engagement, data, acting_user=cast.german_ministry_editor)
 
     body = client_for(cast.commission_desk_officer).get(detail_url(engagement)).content.decode()
 
-    for text in ("Reintegration in Morocco", "Support to returnees.", "Project", "Implementation",
-                 "English", "1 Jan 2023", "31 Dec 2025", "1 Feb 2023",
-                 "Federal Ministry of the Interior (Germany)", "Implementer", "Counterpart",
-                 "Deutsche Gesellschaft für Internationale Zusammenarbeit",
-                 "Ministry of the Interior (Morocco)", "Morocco — 60 %", "Tunisia — 40 %",
-                 "Sustainable reintegration", "NDICI-GE", "Entered by hand", "BMI-17",
-                 "bmi.editor", "All users of EU institutions and Member State bodies"):
+    for text in (
+        "Reintegration in Morocco",
+        "Support to returnees.",
+        "Project",
+        "Implementation",
+        "English",
+        "1 Jan 2023",
+        "31 Dec 2025",
+        "1 Feb 2023",
+        "Federal Ministry of the Interior (Germany)",
+        "Implementer",
+        "Counterpart",
+        "Deutsche Gesellschaft für Internationale Zusammenarbeit",
+        "Ministry of the Interior (Morocco)",
+        "Morocco — 60 %",
+        "Tunisia — 40 %",
+        "Sustainable reintegration",
+        "NDICI-GE",
+        "Entered by hand",
+        "BMI-17",
+        "bmi.editor",
+        "All users of EU institutions and Member State bodies",
+    ):
         assert text in body, text
     assert 'lang="en"' in body
 
@@ -422,8 +510,9 @@ def test_detail_shows_everything_on_the_record(cast):
 def test_money_lines_show_currency_eur_rate_date_and_a_subtotal_per_kind(cast):
     engagement = cast.engagement(cast.commission, cast.commission_desk_officer, amount="1000000")
     add_money(engagement, cast.commission_desk_officer, "commitment", "500000")
-    add_money(engagement, cast.commission_desk_officer, "disbursement", "200000", currency="USD",
-              value_date=date(2024, 6, 3))
+    add_money(
+        engagement, cast.commission_desk_officer, "disbursement", "200000", currency="USD", value_date=date(2024, 6, 3)
+    )
 
     response = client_for(cast.commission_desk_officer).get(detail_url(engagement))
 
@@ -442,15 +531,17 @@ def test_money_lines_show_currency_eur_rate_date_and_a_subtotal_per_kind(cast):
 
 def test_links_show_only_engagements_the_viewer_may_see(cast):
     visible = cast.engagement(cast.commission, cast.commission_desk_officer, title="Visible target")
-    hidden = cast.engagement(cast.german_interior, cast.german_ministry_editor,
-                             sharing_level="originator", title="Hidden German file")
-    source = cast.engagement(cast.german_interior, cast.german_ministry_editor,
-                             title="Linked source")
-    EngagementLink.objects.bulk_create([
-        EngagementLink(source=source, target=visible, kind="part_of"),
-        EngagementLink(source=source, target=hidden, kind="related"),
-        EngagementLink(source=hidden, target=source, kind="follows"),
-    ])
+    hidden = cast.engagement(
+        cast.german_interior, cast.german_ministry_editor, sharing_level="originator", title="Hidden German file"
+    )
+    source = cast.engagement(cast.german_interior, cast.german_ministry_editor, title="Linked source")
+    EngagementLink.objects.bulk_create(
+        [
+            EngagementLink(source=source, target=visible, kind="part_of"),
+            EngagementLink(source=source, target=hidden, kind="related"),
+            EngagementLink(source=hidden, target=source, kind="follows"),
+        ]
+    )
 
     outsider_view = page_of(cast.commission_desk_officer, detail_url(source))
     owner_view = page_of(cast.german_ministry_editor, detail_url(source))
@@ -468,8 +559,10 @@ def relink(engagement, editor, *links) -> None:
 
 def history_fields(user, engagement) -> list[list[tuple[str, str, str]]]:
     response = client_for(user).get(detail_url(engagement))
-    return [[(str(label), str(old), str(new)) for label, old, new in entry["fields"]]
-            for entry in response.context["history"]]
+    return [
+        [(str(label), str(old), str(new)) for label, old, new in entry["fields"]]
+        for entry in response.context["history"]
+    ]
 
 
 def test_a_change_of_links_is_kept_in_the_history(cast):
@@ -486,8 +579,9 @@ def test_a_change_of_links_is_kept_in_the_history(cast):
 
 def test_a_link_to_an_engagement_hidden_from_the_reader_stays_out_of_the_history_they_read(cast):
     shown = cast.engagement(cast.commission, cast.commission_desk_officer, title="Visible target")
-    hidden = cast.engagement(cast.german_interior, cast.german_ministry_editor,
-                             sharing_level="originator", title="Hidden German file")
+    hidden = cast.engagement(
+        cast.german_interior, cast.german_ministry_editor, sharing_level="originator", title="Hidden German file"
+    )
     source = cast.engagement(cast.german_interior, cast.german_ministry_editor, title="Linked source")
 
     relink(source, cast.german_ministry_editor, (hidden, "related"))
@@ -502,9 +596,13 @@ def test_a_link_to_an_engagement_hidden_from_the_reader_stays_out_of_the_history
 
 
 def test_restricted_record_names_who_may_see_it(cast):
-    engagement = cast.engagement(cast.german_interior, cast.german_ministry_editor,
-                                 sharing_level="restricted", shared_with=[cast.iom],
-                                 shared_with_countries=["FRA"])
+    engagement = cast.engagement(
+        cast.german_interior,
+        cast.german_ministry_editor,
+        sharing_level="restricted",
+        shared_with=[cast.iom],
+        shared_with_countries=["FRA"],
+    )
 
     body = client_for(cast.iom_officer).get(detail_url(engagement)).content.decode()
 
@@ -532,8 +630,9 @@ def test_history_shows_who_changed_which_field_from_what_to_what(cast):
 
 
 def test_viewing_a_confidential_record_is_logged_and_shown_to_the_owner_only(cast):
-    engagement = cast.engagement(cast.german_interior, cast.german_ministry_editor,
-                                 sharing_level="restricted", shared_with=[cast.iom])
+    engagement = cast.engagement(
+        cast.german_interior, cast.german_ministry_editor, sharing_level="restricted", shared_with=[cast.iom]
+    )
 
     iom_view = client_for(cast.iom_officer).get(detail_url(engagement))
     owner_view = client_for(cast.german_ministry_editor).get(detail_url(engagement))
@@ -555,8 +654,7 @@ def test_viewing_an_eu_record_is_not_logged(cast):
 
 def test_access_log_lists_exports_too_after_the_level_was_narrowed(cast):
     engagement = cast.engagement(cast.german_interior, cast.german_ministry_editor)
-    change_sharing_level(engagement, "restricted", acting_user=cast.german_ministry_editor,
-                         organisations=[cast.iom])
+    change_sharing_level(engagement, "restricted", acting_user=cast.german_ministry_editor, organisations=[cast.iom])
     client_for(cast.iom_officer).get(reverse("registry:engagement_export", args=["csv"]))
 
     response = client_for(cast.german_ministry_editor).get(detail_url(engagement))
@@ -584,9 +682,13 @@ def test_demo_engagement_detail_says_it_is_demo_data(cast):
 
 
 def test_detail_runs_a_fixed_number_of_queries(cast, django_assert_num_queries):
-    engagement = cast.engagement(cast.german_interior, cast.german_ministry_editor,
-                                 sharing_level="restricted", shared_with=[cast.iom],
-                                 countries=("MAR", "TUN", "SEN"))
+    engagement = cast.engagement(
+        cast.german_interior,
+        cast.german_ministry_editor,
+        sharing_level="restricted",
+        shared_with=[cast.iom],
+        countries=("MAR", "TUN", "SEN"),
+    )
     data = input_from_engagement(engagement)
     data.participations = [(cast.giz, "implementer"), (cast.iom, "implementer")]
     update_engagement(engagement, data, acting_user=cast.german_ministry_editor)

@@ -24,8 +24,9 @@ def page_of(user, engagement) -> str:
 
 
 def imported(cast, **options):
-    return looks_imported(cast.engagement(cast.commission, cast.commission_desk_officer,
-                                          sharing_level="public"), **options)
+    return looks_imported(
+        cast.engagement(cast.commission, cast.commission_desk_officer, sharing_level="public"), **options
+    )
 
 
 def test_detail_shows_humanitarian_flag_action_plan_reference_and_notes(cast):
@@ -69,10 +70,12 @@ def test_source_older_than_its_limit_is_flagged_stale(cast):
 
 def test_import_findings_are_flagged_by_tier_most_serious_first(cast):
     engagement = imported(cast)
-    Engagement.objects.unrestricted("test").filter(pk=engagement.pk).update(import_findings=[
-        {"tier": "warning", "field": "value", "message": "The value -5e-10 was read as 0."},
-        {"tier": "error", "field": "sector", "message": "A sector without a code was dropped."},
-    ])
+    Engagement.objects.unrestricted("test").filter(pk=engagement.pk).update(
+        import_findings=[
+            {"tier": "warning", "field": "value", "message": "The value -5e-10 was read as 0."},
+            {"tier": "error", "field": "sector", "message": "A sector without a code was dropped."},
+        ]
+    )
 
     body = page_of(cast.commission_desk_officer, engagement)
 
@@ -99,14 +102,15 @@ def test_theme_chosen_by_a_user_carries_no_classifier_note(cast):
 def test_sectors_show_their_codes_vocabularies_and_percentages(cast):
     body = page_of(None, imported(cast))
 
-    assert "<code>15190</code> <span class=\"ph-muted\">(DAC 5-digit)</span> — 60 %" in body
-    assert "<code>151</code> <span class=\"ph-muted\">(DAC 3-digit)</span> — 40 %" in body
+    assert '<code>15190</code> <span class="ph-muted">(DAC 5-digit)</span> — 60 %' in body
+    assert '<code>151</code> <span class="ph-muted">(DAC 3-digit)</span> — 40 %' in body
 
 
 def test_money_line_names_provider_and_receiver_and_links_known_activities(cast):
     engagement = imported(cast)
-    funder = cast.engagement(cast.commission, cast.commission_desk_officer, sharing_level="public",
-                             title="EU regional programme")
+    funder = cast.engagement(
+        cast.commission, cast.commission_desk_officer, sharing_level="public", title="EU regional programme"
+    )
     Engagement.objects.unrestricted("test").filter(pk=funder.pk).update(iati_identifier="XI-IATI-EC_INTPA-2021/123")
 
     body = page_of(None, engagement)
@@ -120,8 +124,9 @@ def test_money_line_names_provider_and_receiver_and_links_known_activities(cast)
 
 def test_funding_chain_never_links_an_activity_the_viewer_may_not_see(cast):
     engagement = imported(cast)
-    hidden = cast.engagement(cast.german_interior, cast.german_ministry_editor,
-                             sharing_level="originator", title="German confidential file")
+    hidden = cast.engagement(
+        cast.german_interior, cast.german_ministry_editor, sharing_level="originator", title="German confidential file"
+    )
     Engagement.objects.unrestricted("test").filter(pk=hidden.pk).update(iati_identifier="XM-DAC-47066-MA-77")
 
     body = page_of(cast.french_ministry_editor, engagement)
@@ -145,14 +150,13 @@ def test_money_without_a_funding_chain_has_no_provider_column(cast):
     assert "Provider → receiver" not in page_of(cast.commission_desk_officer, engagement)
 
 
-def test_detail_of_an_imported_record_runs_a_fixed_number_of_queries(
-        cast, django_assert_num_queries):
+def test_detail_of_an_imported_record_runs_a_fixed_number_of_queries(cast, django_assert_num_queries):
     engagement = imported(cast)
     for amount in ("1", "2", "3"):
-        add_money(engagement, cast.commission_desk_officer, "disbursement", amount,
-                  value_date=date(2024, 1, 5))
+        add_money(engagement, cast.commission_desk_officer, "disbursement", amount, value_date=date(2024, 1, 5))
     MoneyLine.objects.unrestricted("test").filter(engagement=engagement).update(
-        provider_ref="XI-IATI-EC_INTPA", provider_activity="XI-IATI-EC_INTPA-2021/123",
+        provider_ref="XI-IATI-EC_INTPA",
+        provider_activity="XI-IATI-EC_INTPA-2021/123",
         receiver_ref="XM-DAC-47066",
     )
     client = client_for(cast.commission_desk_officer)

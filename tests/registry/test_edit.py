@@ -39,6 +39,7 @@ ROW_PREFIXES = ("countries", "themes", "participations", "money", "links")
 
 # -- helpers -----------------------------------------------------------------
 
+
 def rows(prefix: str, *entries: dict) -> dict:
     """POST data for one formset: its management form and one entry per row."""
     data = {f"{prefix}-TOTAL_FORMS": str(len(entries)), f"{prefix}-INITIAL_FORMS": "0"}
@@ -95,8 +96,16 @@ def resubmission_of(editor, **changes) -> dict:
 
 
 def record_counts() -> dict[str, int]:
-    models = (Engagement, EngagementCountry, EngagementTheme, Participation, MoneyLine,
-              EngagementLink, ObjectChange, Event)
+    models = (
+        Engagement,
+        EngagementCountry,
+        EngagementTheme,
+        Participation,
+        MoneyLine,
+        EngagementLink,
+        ObjectChange,
+        Event,
+    )
     return {model.__name__: model._base_manager.count() for model in models}
 
 
@@ -110,23 +119,28 @@ def country(iso3: str) -> Country:
 
 @pytest.fixture
 def german_record(cast):
-    return cast.engagement(cast.german_interior, cast.german_ministry_editor, sharing_level="eu",
-                           title="Border management training")
+    return cast.engagement(
+        cast.german_interior, cast.german_ministry_editor, sharing_level="eu", title="Border management training"
+    )
 
 
 # -- recording -----------------------------------------------------------------
+
 
 def test_german_ministry_editor_records_an_engagement_with_all_its_rows(client, cast):
     earlier = cast.engagement(cast.commission, cast.commission_desk_officer, title="EUTF programme")
     data = engagement_post(
         cast.german_interior,
-        **rows("countries", {"country": country("MAR").pk, "share": "60"},
-               {"country": country("TUN").pk, "share": "40"}),
+        **rows(
+            "countries", {"country": country("MAR").pk, "share": "60"}, {"country": country("TUN").pk, "share": "40"}
+        ),
         **rows("themes", {"theme": theme("RETURN-REINTEGRATION").pk, "share": ""}),
-        **rows("participations", {"organisation": cast.giz.pk, "role": "implementer"},
-               {"organisation": cast.german_interior.pk, "role": "funder"}),
-        **rows("money", {"kind": "commitment", "amount": "1000000", "currency": "USD",
-                         "value_date": "2024-03-15"}),
+        **rows(
+            "participations",
+            {"organisation": cast.giz.pk, "role": "implementer"},
+            {"organisation": cast.german_interior.pk, "role": "funder"},
+        ),
+        **rows("money", {"kind": "commitment", "amount": "1000000", "currency": "USD", "value_date": "2024-03-15"}),
         **rows("links", {"target": str(earlier.pk), "kind": "funded_by"}),
     )
 
@@ -140,18 +154,22 @@ def test_german_ministry_editor_records_an_engagement_with_all_its_rows(client, 
     assert engagement.external_reference == "BMI-2024-17"
     assert engagement.planned_start == date(2024, 1, 1)
     assert {(s.country.iso3, s.share) for s in engagement.country_shares.all()} == {
-        ("MAR", Decimal("60")), ("TUN", Decimal("40"))}
+        ("MAR", Decimal("60")),
+        ("TUN", Decimal("40")),
+    }
     assert [s.theme.code for s in engagement.theme_shares.all()] == ["RETURN-REINTEGRATION"]
     assert {(p.organisation.short_name, p.role) for p in engagement.participations.all()} == {
-        ("GIZ", "implementer"), ("BMI", "funder")}
-    assert [(link.target, link.kind) for link in engagement.links_out.all()] == [
-        (earlier, "funded_by")]
+        ("GIZ", "implementer"),
+        ("BMI", "funder"),
+    }
+    assert [(link.target, link.kind) for link in engagement.links_out.all()] == [(earlier, "funded_by")]
 
 
 def test_money_in_dollars_is_stored_with_its_ecb_euro_value(client, cast):
-    data = engagement_post(cast.german_interior, **rows(
-        "money", {"kind": "commitment", "amount": "1000000", "currency": "USD",
-                  "value_date": "2024-03-15"}))
+    data = engagement_post(
+        cast.german_interior,
+        **rows("money", {"kind": "commitment", "amount": "1000000", "currency": "USD", "value_date": "2024-03-15"}),
+    )
 
     logged_in(client, cast.german_ministry_editor).post(CREATE_URL, data)
 
@@ -163,8 +181,9 @@ def test_money_in_dollars_is_stored_with_its_ecb_euro_value(client, cast):
 
 
 def test_recording_writes_the_history(client, cast):
-    logged_in(client, cast.german_ministry_editor).post(CREATE_URL, engagement_post(
-        cast.german_interior, **rows("countries", {"country": country("MAR").pk})))
+    logged_in(client, cast.german_ministry_editor).post(
+        CREATE_URL, engagement_post(cast.german_interior, **rows("countries", {"country": country("MAR").pk}))
+    )
 
     engagement = Engagement.objects.unrestricted("test").get()
     [change] = history_of(engagement)
@@ -175,9 +194,12 @@ def test_recording_writes_the_history(client, cast):
 
 
 def test_restricted_record_names_organisations_and_member_states(client, cast):
-    data = engagement_post(cast.german_interior, sharing_level="restricted",
-                           shared_with_organisations=[str(cast.iom.pk)],
-                           shared_with_countries=[str(country("FRA").pk)])
+    data = engagement_post(
+        cast.german_interior,
+        sharing_level="restricted",
+        shared_with_organisations=[str(cast.iom.pk)],
+        shared_with_countries=[str(country("FRA").pk)],
+    )
 
     logged_in(client, cast.german_ministry_editor).post(CREATE_URL, data)
 
@@ -206,10 +228,14 @@ def test_create_page_offers_only_the_organisations_the_user_edits_for(client, ca
 def test_rows_left_blank_on_the_page_are_ignored(client, cast):
     client = logged_in(client, cast.german_ministry_editor)
     page = client.get(CREATE_URL)
-    data = resubmission_of(page.context["editor"], **{
-        "title": "Only one row filled in", "kind": "dialogue",
-        "countries-0-country": str(country("MAR").pk),
-    })
+    data = resubmission_of(
+        page.context["editor"],
+        **{
+            "title": "Only one row filled in",
+            "kind": "dialogue",
+            "countries-0-country": str(country("MAR").pk),
+        },
+    )
 
     response = client.post(CREATE_URL, data)
 
@@ -223,11 +249,13 @@ def test_rows_left_blank_on_the_page_are_ignored(client, cast):
 
 # -- rules broken: field errors, nothing saved -----------------------------------
 
+
 def test_shares_that_do_not_add_up_to_100_are_an_error_on_the_countries(client, cast):
     data = engagement_post(
         cast.german_interior,
-        **rows("countries", {"country": country("MAR").pk, "share": "60"},
-               {"country": country("TUN").pk, "share": "30"}),
+        **rows(
+            "countries", {"country": country("MAR").pk, "share": "60"}, {"country": country("TUN").pk, "share": "30"}
+        ),
     )
     before = record_counts()
 
@@ -241,15 +269,13 @@ def test_shares_that_do_not_add_up_to_100_are_an_error_on_the_countries(client, 
 
 
 def test_end_before_start_is_an_error_on_the_end_date(client, cast):
-    data = engagement_post(cast.german_interior, planned_start="2025-06-01",
-                           planned_end="2024-01-01")
+    data = engagement_post(cast.german_interior, planned_start="2025-06-01", planned_end="2024-01-01")
     before = record_counts()
 
     response = logged_in(client, cast.german_ministry_editor).post(CREATE_URL, data)
 
     assert response.status_code == 200
-    assert response.context["form"].errors["planned_end"] == [
-        "The end date is before the start date."]
+    assert response.context["form"].errors["planned_end"] == ["The end date is before the start date."]
     html = response.content.decode()
     assert 'id="id_planned_end_error"' in html
     assert 'aria-invalid="true"' in html
@@ -267,7 +293,8 @@ def test_an_owner_the_user_does_not_edit_for_is_an_error_on_the_owner(client, ca
 
     assert response.status_code == 200
     assert response.context["form"].errors["owner"] == [
-        "You can only record engagements for an organisation you edit for."]
+        "You can only record engagements for an organisation you edit for."
+    ]
     assert record_counts() == before
 
 
@@ -276,8 +303,7 @@ def test_one_invalid_row_saves_nothing_at_all(client, cast):
         cast.german_interior,
         **rows("countries", {"country": country("MAR").pk}),
         **rows("themes", {"theme": theme("RETURN-REINTEGRATION").pk}),
-        **rows("money", {"kind": "commitment", "amount": "a lot", "currency": "USD",
-                         "value_date": "2024-03-15"}),
+        **rows("money", {"kind": "commitment", "amount": "a lot", "currency": "USD", "value_date": "2024-03-15"}),
     )
     before = record_counts()
 
@@ -292,8 +318,7 @@ def test_unknown_currency_and_crafted_rows_are_field_errors(client, cast):
     data = engagement_post(
         cast.german_interior,
         **rows("countries", {"country": "99999999999999999999"}),
-        **rows("money", {"kind": "commitment", "amount": "5", "currency": "XYZ",
-                         "value_date": "2024-03-15"}),
+        **rows("money", {"kind": "commitment", "amount": "5", "currency": "XYZ", "value_date": "2024-03-15"}),
     )
 
     response = logged_in(client, cast.german_ministry_editor).post(CREATE_URL, data)
@@ -306,10 +331,10 @@ def test_unknown_currency_and_crafted_rows_are_field_errors(client, cast):
 
 
 def test_link_to_an_engagement_the_user_cannot_see_reads_as_unknown(client, cast):
-    hidden = cast.engagement(cast.french_foreign_affairs, cast.french_ministry_editor,
-                             sharing_level="originator", title="French only")
-    data = engagement_post(cast.german_interior, **rows("links", {"target": str(hidden.pk),
-                                                                  "kind": "related"}))
+    hidden = cast.engagement(
+        cast.french_foreign_affairs, cast.french_ministry_editor, sharing_level="originator", title="French only"
+    )
+    data = engagement_post(cast.german_interior, **rows("links", {"target": str(hidden.pk), "kind": "related"}))
 
     response = logged_in(client, cast.german_ministry_editor).post(CREATE_URL, data)
 
@@ -320,9 +345,12 @@ def test_link_to_an_engagement_the_user_cannot_see_reads_as_unknown(client, cast
 
 
 def test_an_absurdly_large_amount_is_an_error_not_a_crash(client, cast):
-    data = engagement_post(cast.german_interior, **rows(
-        "money", {"kind": "budget", "amount": "9999999999999999.99", "currency": "GBP",
-                  "value_date": "2024-03-15"}))
+    data = engagement_post(
+        cast.german_interior,
+        **rows(
+            "money", {"kind": "budget", "amount": "9999999999999999.99", "currency": "GBP", "value_date": "2024-03-15"}
+        ),
+    )
 
     response = logged_in(client, cast.german_ministry_editor).post(CREATE_URL, data)
 
@@ -339,14 +367,14 @@ def test_the_same_link_twice_is_an_error_on_the_links(client, cast):
     response = logged_in(client, cast.german_ministry_editor).post(CREATE_URL, data)
 
     assert response.status_code == 200
-    assert response.context["editor"].formsets["links"].non_form_errors() == [
-        "The same link is listed twice."]
+    assert response.context["editor"].formsets["links"].non_form_errors() == ["The same link is listed twice."]
     assert Engagement.objects.unrestricted("test").count() == 1
 
 
 def test_member_state_outside_the_eu_is_refused_for_restricted_sharing(client, cast):
-    data = engagement_post(cast.german_interior, sharing_level="restricted",
-                           shared_with_countries=[str(country("MAR").pk)])
+    data = engagement_post(
+        cast.german_interior, sharing_level="restricted", shared_with_countries=[str(country("MAR").pk)]
+    )
 
     response = logged_in(client, cast.german_ministry_editor).post(CREATE_URL, data)
 
@@ -375,8 +403,8 @@ def test_empty_submission_shows_errors(client, cast):
 
 # -- editing -------------------------------------------------------------------
 
-def test_edit_page_is_prefilled_and_saving_it_unchanged_changes_nothing(client, cast,
-                                                                        german_record):
+
+def test_edit_page_is_prefilled_and_saving_it_unchanged_changes_nothing(client, cast, german_record):
     url = reverse("registry:engagement_update", args=[german_record.pk])
     client = logged_in(client, cast.german_ministry_editor)
     page = client.get(url)
@@ -395,9 +423,16 @@ def test_edit_page_is_prefilled_and_saving_it_unchanged_changes_nothing(client, 
 def test_a_full_record_survives_the_round_trip_through_the_edit_page(client, cast):
     earlier = cast.engagement(cast.commission, cast.commission_desk_officer, title="EUTF programme")
     record = cast.engagement(
-        cast.german_interior, cast.german_ministry_editor, sharing_level="restricted",
-        countries=("MAR", "TUN"), themes=("LEGAL-LABOUR", "DEV-REMIT"), currency="USD",
-        shared_with=[cast.iom], shared_with_countries=["FRA"], actual_start=date(2023, 2, 1))
+        cast.german_interior,
+        cast.german_ministry_editor,
+        sharing_level="restricted",
+        countries=("MAR", "TUN"),
+        themes=("LEGAL-LABOUR", "DEV-REMIT"),
+        currency="USD",
+        shared_with=[cast.iom],
+        shared_with_countries=["FRA"],
+        actual_start=date(2023, 2, 1),
+    )
     rows_added = input_from_engagement(record)
     rows_added.links = [(earlier, "part_of")]
     rows_added.participations = [(cast.giz, "implementer")]
@@ -417,17 +452,18 @@ def test_a_full_record_survives_the_round_trip_through_the_edit_page(client, cas
     assert list(record.participations.values_list("role", flat=True)) == ["implementer"]
 
 
-def test_edit_page_does_not_reveal_a_linked_engagement_that_became_hidden(client, cast,
-                                                                          german_record):
-    french = cast.engagement(cast.french_foreign_affairs, cast.french_ministry_editor,
-                             title="Franco-Moroccan labour scheme")
+def test_edit_page_does_not_reveal_a_linked_engagement_that_became_hidden(client, cast, german_record):
+    french = cast.engagement(
+        cast.french_foreign_affairs, cast.french_ministry_editor, title="Franco-Moroccan labour scheme"
+    )
     with_link = input_from_engagement(german_record)
     with_link.links = [(french, "related")]
     update_engagement(german_record, with_link, acting_user=cast.german_ministry_editor)
     change_sharing_level(french, "originator", acting_user=cast.french_ministry_editor)
 
     page = logged_in(client, cast.german_ministry_editor).get(
-        reverse("registry:engagement_update", args=[german_record.pk]))
+        reverse("registry:engagement_update", args=[german_record.pk])
+    )
 
     links = page.context["editor"].formsets["links"]
     assert [form.initial for form in links.forms] == [{}], "only the blank row"
@@ -435,11 +471,15 @@ def test_edit_page_does_not_reveal_a_linked_engagement_that_became_hidden(client
 
 
 def test_edit_page_queries_do_not_grow_with_the_number_of_rows(client, cast):
-    small = cast.engagement(cast.german_interior, cast.german_ministry_editor,
-                            countries=("MAR",), themes=("LEGAL-LABOUR",))
-    large = cast.engagement(cast.german_interior, cast.german_ministry_editor,
-                            countries=("MAR", "TUN", "EGY", "LBY", "SEN"),
-                            themes=("LEGAL-LABOUR", "DEV-REMIT", "DEV-DIASPORA", "PROT-HOST"))
+    small = cast.engagement(
+        cast.german_interior, cast.german_ministry_editor, countries=("MAR",), themes=("LEGAL-LABOUR",)
+    )
+    large = cast.engagement(
+        cast.german_interior,
+        cast.german_ministry_editor,
+        countries=("MAR", "TUN", "EGY", "LBY", "SEN"),
+        themes=("LEGAL-LABOUR", "DEV-REMIT", "DEV-DIASPORA", "PROT-HOST"),
+    )
     client = logged_in(client, cast.german_ministry_editor)
 
     def queries_for(record):
@@ -465,8 +505,7 @@ def test_editing_changes_fields_and_the_history_shows_old_and_new(client, cast, 
     assert german_record.title == "Border management training, phase 2"
     latest = history_of(german_record).first()
     assert latest.action == ObjectChange.Action.UPDATE
-    assert latest.changes["title"] == ["Border management training",
-                                       "Border management training, phase 2"]
+    assert latest.changes["title"] == ["Border management training", "Border management training, phase 2"]
     assert latest.changes["status"] == ["implementation", "finalisation"]
 
 
@@ -503,8 +542,12 @@ def test_viewer_sees_a_403_page_for_a_visible_record(client, cast, german_record
     update_url = reverse("registry:engagement_update", args=[german_record.pk])
     delete_url = reverse("registry:engagement_delete", args=[german_record.pk])
 
-    responses = [client.get(update_url), client.post(update_url, {"title": "x"}),
-                 client.get(delete_url), client.post(delete_url)]
+    responses = [
+        client.get(update_url),
+        client.post(update_url, {"title": "x"}),
+        client.get(delete_url),
+        client.post(delete_url),
+    ]
 
     assert [r.status_code for r in responses] == [403, 403, 403, 403]
     assert "Only editors, coordinators and administrators" in responses[0].content.decode()
@@ -513,14 +556,19 @@ def test_viewer_sees_a_403_page_for_a_visible_record(client, cast, german_record
 
 
 def test_other_member_state_gets_404_for_editing_or_deleting_an_originator_record(client, cast):
-    record = cast.engagement(cast.german_interior, cast.german_ministry_editor,
-                             sharing_level="originator", title="German only")
+    record = cast.engagement(
+        cast.german_interior, cast.german_ministry_editor, sharing_level="originator", title="German only"
+    )
     client = logged_in(client, cast.french_ministry_editor)
     update_url = reverse("registry:engagement_update", args=[record.pk])
     delete_url = reverse("registry:engagement_delete", args=[record.pk])
 
-    responses = [client.get(update_url), client.post(update_url, {"title": "x"}),
-                 client.get(delete_url), client.post(delete_url)]
+    responses = [
+        client.get(update_url),
+        client.post(update_url, {"title": "x"}),
+        client.get(delete_url),
+        client.post(delete_url),
+    ]
 
     assert [r.status_code for r in responses] == [404, 404, 404, 404]
     assert all("German only" not in r.content.decode() for r in responses)
@@ -529,8 +577,11 @@ def test_other_member_state_gets_404_for_editing_or_deleting_an_originator_recor
 
 def test_anonymous_visitor_is_sent_to_log_in(client, cast):
     record = cast.engagement(cast.commission, cast.commission_desk_officer, sharing_level="public")
-    urls = [CREATE_URL, reverse("registry:engagement_update", args=[record.pk]),
-            reverse("registry:engagement_delete", args=[record.pk])]
+    urls = [
+        CREATE_URL,
+        reverse("registry:engagement_update", args=[record.pk]),
+        reverse("registry:engagement_delete", args=[record.pk]),
+    ]
 
     for url in urls:
         response = client.post(url) if "delete" in url else client.get(url)
@@ -554,6 +605,7 @@ def test_user_without_an_editing_role_is_told_they_cannot_record(client, cast, p
 
 
 # -- deleting ------------------------------------------------------------------
+
 
 def test_owner_editor_deletes_an_engagement_and_the_history_keeps_it(client, cast, german_record):
     url = reverse("registry:engagement_delete", args=[german_record.pk])
@@ -592,9 +644,7 @@ def fill_in_browser(html: str, steps) -> list[tuple[str, str]]:
         page.set_content(html)
         page.add_script_tag(content=JS_PATH.read_text(encoding="utf-8"))
         steps(page)
-        entries = page.evaluate(
-            "() => Array.from(new FormData(document.getElementById('engagement-form')).entries())"
-        )
+        entries = page.evaluate("() => Array.from(new FormData(document.getElementById('engagement-form')).entries())")
         browser.close()
     return [tuple(entry) for entry in entries]
 

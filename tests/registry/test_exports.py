@@ -19,10 +19,27 @@ from tests.support.clients import client_for
 pytestmark = pytest.mark.django_db
 
 HEADER = [
-    "id", "title", "kind", "status", "owner", "countries", "country_names", "themes", "theme_names",
-    "instrument", "start", "end",
-    "budget_eur", "commitments_eur", "disbursements_eur", "sharing_level", "provenance",
-    "iati_identifier", "migration_relevant", "relevance_reasons", "url",
+    "id",
+    "title",
+    "kind",
+    "status",
+    "owner",
+    "countries",
+    "country_names",
+    "themes",
+    "theme_names",
+    "instrument",
+    "start",
+    "end",
+    "budget_eur",
+    "commitments_eur",
+    "disbursements_eur",
+    "sharing_level",
+    "provenance",
+    "iati_identifier",
+    "migration_relevant",
+    "relevance_reasons",
+    "url",
 ]
 
 
@@ -50,9 +67,14 @@ def xlsx_rows(response) -> tuple[list[dict], object]:
 @pytest.fixture
 def records(cast):
     morocco = cast.engagement(
-        cast.commission, cast.commission_desk_officer, title="Morocco labour",
-        countries=("MAR", "TUN"), themes=("LEGAL-LABOUR", "DEV-REMIT"), amount="1000000",
-        instrument=Instrument.objects.get(code="NDICI-GE"), kind="programme",
+        cast.commission,
+        cast.commission_desk_officer,
+        title="Morocco labour",
+        countries=("MAR", "TUN"),
+        themes=("LEGAL-LABOUR", "DEV-REMIT"),
+        amount="1000000",
+        instrument=Instrument.objects.get(code="NDICI-GE"),
+        kind="programme",
     )
     data = input_from_engagement(morocco)
     data.countries = [(data.countries[0][0], Decimal("60")), (data.countries[1][0], Decimal("40"))]
@@ -61,15 +83,30 @@ def records(cast):
     add_money(morocco, cast.commission_desk_officer, "disbursement", "250000")
     return {
         "morocco": morocco,
-        "senegal": cast.engagement(cast.french_foreign_affairs, cast.french_ministry_editor,
-                                   title="Senegal dialogue", countries=("SEN",), kind="dialogue",
-                                   sharing_level="public", amount=None),
-        "originator": cast.engagement(cast.german_interior, cast.german_ministry_editor,
-                                      title="German file", sharing_level="originator",
-                                      amount="777777"),
-        "restricted": cast.engagement(cast.german_interior, cast.german_ministry_editor,
-                                      title="Shared with IOM", sharing_level="restricted",
-                                      shared_with=[cast.iom], amount="555555"),
+        "senegal": cast.engagement(
+            cast.french_foreign_affairs,
+            cast.french_ministry_editor,
+            title="Senegal dialogue",
+            countries=("SEN",),
+            kind="dialogue",
+            sharing_level="public",
+            amount=None,
+        ),
+        "originator": cast.engagement(
+            cast.german_interior,
+            cast.german_ministry_editor,
+            title="German file",
+            sharing_level="originator",
+            amount="777777",
+        ),
+        "restricted": cast.engagement(
+            cast.german_interior,
+            cast.german_ministry_editor,
+            title="Shared with IOM",
+            sharing_level="restricted",
+            shared_with=[cast.iom],
+            amount="555555",
+        ),
     }
 
 
@@ -87,21 +124,34 @@ def test_csv_row_has_every_column_with_money_kinds_apart(cast, records):
     [row] = csv_rows(response)
     morocco = records["morocco"]
     assert row == {
-        "id": str(morocco.pk), "title": "Morocco labour", "kind": "programme",
-        "status": "implementation", "owner": "European Commission – DG INTPA (INTPA)",
-        "countries": "MAR 60%; TUN 40%", "country_names": "Morocco 60%; Tunisia 40%",
-        "themes": "LEGAL-LABOUR; DEV-REMIT", "theme_names": "Labour mobility and Talent Partnerships; Remittances",
-        "instrument": "NDICI-GE", "start": "2023-01-01", "end": "2025-12-31",
-        "budget_eur": "3000000.00", "commitments_eur": "1000000.00",
-        "disbursements_eur": "250000.00", "sharing_level": "eu", "provenance": "manual",
-        "iati_identifier": "", "migration_relevant": "yes", "relevance_reasons": "",
+        "id": str(morocco.pk),
+        "title": "Morocco labour",
+        "kind": "programme",
+        "status": "implementation",
+        "owner": "European Commission – DG INTPA (INTPA)",
+        "countries": "MAR 60%; TUN 40%",
+        "country_names": "Morocco 60%; Tunisia 40%",
+        "themes": "LEGAL-LABOUR; DEV-REMIT",
+        "theme_names": "Labour mobility and Talent Partnerships; Remittances",
+        "instrument": "NDICI-GE",
+        "start": "2023-01-01",
+        "end": "2025-12-31",
+        "budget_eur": "3000000.00",
+        "commitments_eur": "1000000.00",
+        "disbursements_eur": "250000.00",
+        "sharing_level": "eu",
+        "provenance": "manual",
+        "iati_identifier": "",
+        "migration_relevant": "yes",
+        "relevance_reasons": "",
         "url": f"http://testserver/engagements/{morocco.pk}/",
     }
 
 
 def test_csv_follows_the_list_filters(cast, records):
     response = client_for(cast.german_ministry_editor).get(
-        export_url("csv", "sharing_level=originator&sharing_level=restricted"))
+        export_url("csv", "sharing_level=originator&sharing_level=restricted")
+    )
 
     assert {row["title"] for row in csv_rows(response)} == {"German file", "Shared with IOM"}
 
@@ -115,8 +165,7 @@ def test_anonymous_export_holds_public_records_only(cast, records):
 def test_xlsx_contains_exactly_the_visible_filtered_rows_with_a_bold_frozen_header(cast, records):
     response = client_for(cast.iom_officer).get(export_url("xlsx"))
 
-    assert response["Content-Type"].startswith(
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     rows, sheet = xlsx_rows(response)
     assert {row["title"] for row in rows} == {"Senegal dialogue", "Shared with IOM"}
     assert sheet.freeze_panes == "A2"
@@ -151,7 +200,7 @@ def test_file_name_carries_the_date(cast, records):
 
 @pytest.mark.parametrize("file_format", ["csv", "xlsx"])
 def test_formula_injection_is_neutralised(cast, file_format):
-    for title in ("=HYPERLINK(\"http://evil\")", "+1+1", "-2+3", "@SUM(A1)", "\tTab", "\rReturn"):
+    for title in ('=HYPERLINK("http://evil")', "+1+1", "-2+3", "@SUM(A1)", "\tTab", "\rReturn"):
         cast.engagement(cast.commission, cast.commission_desk_officer, title=title)
 
     response = client_for(cast.commission_desk_officer).get(export_url(file_format))
@@ -159,8 +208,7 @@ def test_formula_injection_is_neutralised(cast, file_format):
     rows = csv_rows(response) if file_format == "csv" else xlsx_rows(response)[0]
     # XML turns a carriage return into a line feed when the sheet is read back.
     titles = {row["title"].replace("\n", "\r") for row in rows}
-    assert titles == {"'=HYPERLINK(\"http://evil\")", "'+1+1", "'-2+3", "'@SUM(A1)", "'\tTab",
-                      "'\rReturn"}
+    assert titles == {'\'=HYPERLINK("http://evil")', "'+1+1", "'-2+3", "'@SUM(A1)", "'\tTab", "'\rReturn"}
     if file_format == "xlsx":
         sheet = xlsx_rows(response)[1]
         assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
@@ -184,17 +232,20 @@ def test_exporting_confidential_records_is_logged_for_their_owner(cast, records)
         return set(events.values_list("object_id", flat=True))
 
     assert exported_by(cast.iom_officer) == {records["restricted"].pk}
-    assert exported_by(cast.german_ministry_editor) == {
-        records["restricted"].pk, records["originator"].pk}
+    assert exported_by(cast.german_ministry_editor) == {records["restricted"].pk, records["originator"].pk}
 
 
 @pytest.mark.parametrize("file_format", ["csv", "xlsx"])
-def test_export_runs_the_same_number_of_queries_for_many_rows(cast, file_format,
-                                                              django_assert_num_queries):
+def test_export_runs_the_same_number_of_queries_for_many_rows(cast, file_format, django_assert_num_queries):
     for number in range(12):
-        cast.engagement(cast.commission, cast.commission_desk_officer, title=f"Row {number}",
-                        countries=("MAR", "TUN"), themes=("LEGAL-LABOUR", "DEV-REMIT"),
-                        sharing_level="public")
+        cast.engagement(
+            cast.commission,
+            cast.commission_desk_officer,
+            title=f"Row {number}",
+            countries=("MAR", "TUN"),
+            themes=("LEGAL-LABOUR", "DEV-REMIT"),
+            sharing_level="public",
+        )
     client = client_for(cast.commission_desk_officer)
     # session, user, memberships (circle), confidential rows to log, rows,
     # country shares + countries, theme shares + themes.
@@ -210,5 +261,7 @@ def test_exports_name_countries_and_themes_in_the_reader_language_beside_their_c
     [row] = csv_rows(response)
     assert row["countries"] == "MAR 60%; TUN 40%"
     assert row["country_names"] == "Maroc 60%; Tunisie 40%"
-    assert row["theme_names"] == "Mobilité de la main-d'œuvre et partenariats pour les talents; " \
-                                 "Transferts de fonds des migrants"
+    assert (
+        row["theme_names"] == "Mobilité de la main-d'œuvre et partenariats pour les talents; "
+        "Transferts de fonds des migrants"
+    )

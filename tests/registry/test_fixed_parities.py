@@ -11,17 +11,23 @@ from partnerhub.registry.forms import MoneyLineForm
 from partnerhub.registry.money import FIXED_EURO_PARITIES, known_currencies, to_eur
 
 # Council Decision 98/683/EC: 1 EUR = 655.957 CFA francs (XOF and XAF), 491.96775 Comorian francs.
-OFFICIAL = {"XOF": Decimal("655.957"), "XAF": Decimal("655.957"), "KMF": Decimal("491.96775"),
-            "XPF": Decimal("119.331742")}
+OFFICIAL = {
+    "XOF": Decimal("655.957"),
+    "XAF": Decimal("655.957"),
+    "KMF": Decimal("491.96775"),
+    "XPF": Decimal("119.331742"),
+}
 
 
 def test_the_cfa_comorian_and_cfp_francs_have_their_official_parities():
     assert {code: FIXED_EURO_PARITIES[code] for code in OFFICIAL} == OFFICIAL
 
 
-@given(currency=st.sampled_from(sorted(FIXED_EURO_PARITIES)),
-       euros=st.decimals(min_value=Decimal("-1e9"), max_value=Decimal("1e9"), places=2),
-       value_date=st.dates(date(1999, 1, 1), date(2035, 12, 31)))
+@given(
+    currency=st.sampled_from(sorted(FIXED_EURO_PARITIES)),
+    euros=st.decimals(min_value=Decimal("-1e9"), max_value=Decimal("1e9"), places=2),
+    value_date=st.dates(date(1999, 1, 1), date(2035, 12, 31)),
+)
 def test_an_amount_at_a_fixed_parity_converts_back_to_the_same_euros(currency, euros, value_date):
     amount = (euros * FIXED_EURO_PARITIES[currency]).quantize(Decimal("0.01"))
 
@@ -37,8 +43,7 @@ def test_six_million_cfa_francs_are_nine_thousand_one_hundred_and_forty_seven_eu
 
 @pytest.mark.parametrize("currency", ["XOF", "XAF", "KMF"])
 def test_the_money_form_offers_and_accepts_pegged_currencies(currency):
-    form = MoneyLineForm({"kind": "commitment", "amount": "1000000", "currency": currency,
-                          "value_date": "2024-03-15"})
+    form = MoneyLineForm({"kind": "commitment", "amount": "1000000", "currency": currency, "value_date": "2024-03-15"})
 
     assert currency in known_currencies()
     assert form.is_valid(), form.errors

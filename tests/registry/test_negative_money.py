@@ -32,8 +32,7 @@ def money_form(kind: str, amount: Decimal, is_correction: bool) -> MoneyLineForm
 
 @settings(deadline=None)
 @given(kind=st.sampled_from(MoneyKind.values), amount=amounts, is_correction=st.booleans())
-def test_money_row_accepts_a_negative_amount_only_as_a_correction_and_never_for_a_budget(
-        kind, amount, is_correction):
+def test_money_row_accepts_a_negative_amount_only_as_a_correction_and_never_for_a_budget(kind, amount, is_correction):
     form = money_form(kind, amount, is_correction)
 
     allowed = amount > 0 or (kind != MoneyKind.BUDGET and is_correction)
@@ -43,8 +42,10 @@ def test_money_row_accepts_a_negative_amount_only_as_a_correction_and_never_for_
 
 
 def test_negative_commitment_in_the_form_is_an_error_on_its_amount(client, cast):
-    data = engagement_post(cast.german_interior, **rows(
-        "money", {"kind": "commitment", "amount": "-250000", "currency": "EUR", "value_date": "2024-03-15"}))
+    data = engagement_post(
+        cast.german_interior,
+        **rows("money", {"kind": "commitment", "amount": "-250000", "currency": "EUR", "value_date": "2024-03-15"}),
+    )
 
     response = logged_in(client, cast.german_ministry_editor).post(CREATE_URL, data)
 
@@ -55,9 +56,19 @@ def test_negative_commitment_in_the_form_is_an_error_on_its_amount(client, cast)
 
 
 def test_negative_disbursement_marked_as_a_correction_is_recorded_as_one(client, cast):
-    data = engagement_post(cast.german_interior, **rows(
-        "money", {"kind": "disbursement", "amount": "-250000", "currency": "EUR", "value_date": "2024-03-15",
-                  "is_correction": "on"}))
+    data = engagement_post(
+        cast.german_interior,
+        **rows(
+            "money",
+            {
+                "kind": "disbursement",
+                "amount": "-250000",
+                "currency": "EUR",
+                "value_date": "2024-03-15",
+                "is_correction": "on",
+            },
+        ),
+    )
 
     logged_in(client, cast.german_ministry_editor).post(CREATE_URL, data)
 
@@ -66,9 +77,13 @@ def test_negative_disbursement_marked_as_a_correction_is_recorded_as_one(client,
 
 
 def test_negative_budget_is_refused_even_as_a_correction(client, cast):
-    data = engagement_post(cast.german_interior, **rows(
-        "money", {"kind": "budget", "amount": "-1000", "currency": "EUR", "value_date": "2024-03-15",
-                  "is_correction": "on"}))
+    data = engagement_post(
+        cast.german_interior,
+        **rows(
+            "money",
+            {"kind": "budget", "amount": "-1000", "currency": "EUR", "value_date": "2024-03-15", "is_correction": "on"},
+        ),
+    )
 
     response = logged_in(client, cast.german_ministry_editor).post(CREATE_URL, data)
 
@@ -92,11 +107,15 @@ def test_the_service_refuses_a_negative_line_not_marked_as_a_correction(cast):
 def test_editing_a_record_keeps_its_corrections(cast):
     engagement = cast.engagement(cast.german_interior, cast.german_ministry_editor, amount=None)
     data = input_from_engagement(engagement)
-    data.money = [MoneyInput("commitment", Decimal("1000"), "EUR", date(2024, 1, 1)),
-                  MoneyInput("commitment", Decimal("-200"), "EUR", date(2024, 6, 1), is_correction=True)]
+    data.money = [
+        MoneyInput("commitment", Decimal("1000"), "EUR", date(2024, 1, 1)),
+        MoneyInput("commitment", Decimal("-200"), "EUR", date(2024, 6, 1), is_correction=True),
+    ]
     update_engagement(engagement, data, acting_user=cast.german_ministry_editor)
 
     update_engagement(engagement, input_from_engagement(engagement), acting_user=cast.german_ministry_editor)
 
     assert sorted(engagement.money_lines.values_list("amount", "is_correction")) == [
-        (Decimal("-200.00"), True), (Decimal("1000.00"), False)]
+        (Decimal("-200.00"), True),
+        (Decimal("1000.00"), False),
+    ]

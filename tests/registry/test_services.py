@@ -29,8 +29,9 @@ def test_the_same_link_twice_is_a_field_error_not_a_crash(cast):
 
 
 def test_a_link_to_a_record_later_hidden_from_the_editor_survives_their_edit(cast):
-    german_programme = cast.engagement(cast.german_interior, cast.german_ministry_editor,
-                                       sharing_level="eu", title="german programme")
+    german_programme = cast.engagement(
+        cast.german_interior, cast.german_ministry_editor, sharing_level="eu", title="german programme"
+    )
     project = cast.engagement(cast.commission, cast.commission_desk_officer, title="project")
     data = input_from_engagement(project)
     data.links = [(german_programme, "part_of")]
@@ -60,8 +61,7 @@ def test_changing_the_sharing_level_is_a_named_event_and_a_history_entry(cast):
     from partnerhub.core.history import events_of, history_of
 
     record = cast.engagement(cast.german_interior, cast.german_ministry_editor, sharing_level="eu")
-    change_sharing_level(record, "restricted", acting_user=cast.german_ministry_editor,
-                         organisations=[cast.iom])
+    change_sharing_level(record, "restricted", acting_user=cast.german_ministry_editor, organisations=[cast.iom])
 
     event = events_of(record, ["engagement.sharing_changed"]).get()
     assert (event.data, event.user) == ({"old": "eu", "new": "restricted"}, cast.german_ministry_editor)
@@ -74,8 +74,13 @@ def test_notes_are_read_by_the_owner_and_the_eu_side_only(cast):
     from django.contrib.auth.models import AnonymousUser
     from django.test import Client
 
-    record = cast.engagement(cast.german_interior, cast.german_ministry_editor, sharing_level="public",
-                             countries=("MAR",), notes="Minister wants this before the summit")
+    record = cast.engagement(
+        cast.german_interior,
+        cast.german_ministry_editor,
+        sharing_level="public",
+        countries=("MAR",),
+        notes="Minister wants this before the summit",
+    )
 
     for reader in (cast.german_ministry_editor, cast.french_ministry_editor, cast.commission_desk_officer):
         assert record.notes_for(reader) == "Minister wants this before the summit"

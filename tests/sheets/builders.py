@@ -8,10 +8,30 @@ from openpyxl import Workbook
 
 from partnerhub.sheets.columns import COLUMN_KEYS
 
-HEADER = ["reference", "title", "description", "kind", "status", "planned_start", "planned_end",
-          "country_1", "country_1_share", "country_2", "country_2_share", "theme_1", "instrument",
-          "organisation_1", "organisation_1_role", "commitment_amount", "commitment_currency", "commitment_date",
-          "sharing_level", "humanitarian", "action_plan_reference", "notes"]
+HEADER = [
+    "reference",
+    "title",
+    "description",
+    "kind",
+    "status",
+    "planned_start",
+    "planned_end",
+    "country_1",
+    "country_1_share",
+    "country_2",
+    "country_2_share",
+    "theme_1",
+    "instrument",
+    "organisation_1",
+    "organisation_1_role",
+    "commitment_amount",
+    "commitment_currency",
+    "commitment_date",
+    "sharing_level",
+    "humanitarian",
+    "action_plan_reference",
+    "notes",
+]
 
 
 def engagement_row(reference: str = "BMI-001", **cells) -> dict:
@@ -72,8 +92,9 @@ def csv_text(rows: list[dict], header: list[str] | None = None, delimiter: str =
     return buffer.getvalue()
 
 
-def csv_bytes(rows: list[dict], header: list[str] | None = None, delimiter: str = ",",
-              encoding: str = "utf-8") -> bytes:
+def csv_bytes(
+    rows: list[dict], header: list[str] | None = None, delimiter: str = ",", encoding: str = "utf-8"
+) -> bytes:
     return csv_text(rows, header, delimiter).encode(encoding)
 
 

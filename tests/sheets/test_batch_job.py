@@ -12,8 +12,9 @@ pytestmark = pytest.mark.django_db
 
 
 def previewed(cast, rows, header=None) -> ImportBatch:
-    return preview_upload("bmi.csv", csv_bytes(rows, header), cast.german_interior,
-                          acting_user=cast.german_ministry_editor)
+    return preview_upload(
+        "bmi.csv", csv_bytes(rows, header), cast.german_interior, acting_user=cast.german_ministry_editor
+    )
 
 
 def test_a_previewed_batch_is_done_with_rows_matched_of_rows_read(cast):

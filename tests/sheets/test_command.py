@@ -42,9 +42,19 @@ def test_json_summary_is_the_last_line(cast, sheet):
     _output, lines = import_sheet(sheet, cast.german_interior, "--user", "bmi.editor", "--json")
     summary = json.loads(lines[-1])
     assert {key: summary[key] for key in ("rows_read", "created", "updated", "unchanged", "skipped")} == {
-        "rows_read": 3, "created": 2, "updated": 0, "unchanged": 0, "skipped": 1}
-    assert summary["errors"][0] == {"file": "bmi.xlsx", "row": 3, "column": "country_1", "tier": "error",
-                                    "reason": "“Moroco” is not a country; did you mean Morocco (MAR)? It was left out."}
+        "rows_read": 3,
+        "created": 2,
+        "updated": 0,
+        "unchanged": 0,
+        "skipped": 1,
+    }
+    assert summary["errors"][0] == {
+        "file": "bmi.xlsx",
+        "row": 3,
+        "column": "country_1",
+        "tier": "error",
+        "reason": "“Moroco” is not a country; did you mean Morocco (MAR)? It was left out.",
+    }
     assert not Engagement.objects.unrestricted("test").exists()
 
 

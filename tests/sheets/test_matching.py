@@ -17,10 +17,19 @@ def lookups(cast):
     return Lookups.load()
 
 
-@pytest.mark.parametrize("typed", [
-    "CIV", "ci", "Côte d'Ivoire", "CÔTE D’IVOIRE", "Republic of Côte d'Ivoire",
-    "Côte d'Ivoire (CIV)", "Costa d'Avorio", "Costa de Marfil",
-])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "CIV",
+        "ci",
+        "Côte d'Ivoire",
+        "CÔTE D’IVOIRE",
+        "Republic of Côte d'Ivoire",
+        "Côte d'Ivoire (CIV)",
+        "Costa d'Avorio",
+        "Costa de Marfil",
+    ],
+)
 def test_country_is_found_by_code_name_official_name_or_translation(lookups, typed):
     assert lookups.countries.find(typed).item.iso3 == "CIV"
 
@@ -42,8 +51,14 @@ def test_short_unknown_code_gets_no_far_fetched_suggestion(lookups):
 
 
 def test_organisation_found_by_acronym_iati_identifier_name_or_alias(lookups, cast):
-    for typed in ("IOM", "XM-DAC-47066", "international organization for migration", "OIM",
-                  "Organisation internationale pour les migrations", "International Organization for Migration (IOM)"):
+    for typed in (
+        "IOM",
+        "XM-DAC-47066",
+        "international organization for migration",
+        "OIM",
+        "Organisation internationale pour les migrations",
+        "International Organization for Migration (IOM)",
+    ):
         assert lookups.organisations.find(typed).item == cast.iom, typed
 
 
@@ -84,11 +99,20 @@ def test_normalise_ignores_case_accents_and_punctuation():
     assert normalise("  Côte d’Ivoire ") == normalise("COTE D'IVOIRE") == "cote d ivoire"
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("1500000", "1500000"), ("1 500 000", "1500000"), ("1\u00a0500\u00a0000,50", "1500000.50"),
-    ("1,500,000.50", "1500000.50"), ("1.500.000,50", "1500000.50"), ("1500,5", "1500.5"),
-    ("1500.25", "1500.25"), ("1'500'000", "1500000"), ("-20", "-20"),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1500000", "1500000"),
+        ("1 500 000", "1500000"),
+        ("1\u00a0500\u00a0000,50", "1500000.50"),
+        ("1,500,000.50", "1500000.50"),
+        ("1.500.000,50", "1500000.50"),
+        ("1500,5", "1500.5"),
+        ("1500.25", "1500.25"),
+        ("1'500'000", "1500000"),
+        ("-20", "-20"),
+    ],
+)
 def test_numbers_in_european_and_english_notation(text, expected):
     assert parse_number(text) == Decimal(expected)
 
@@ -105,8 +129,9 @@ def test_shares_read_decimal_commas_and_percent_signs():
         parse_share("120")
 
 
-@pytest.mark.parametrize("text", ["2024-03-01", "01/03/2024", "1.3.2024", "01-03-2024", "2024/03/01",
-                                  "2024-03-01T00:00:00"])
+@pytest.mark.parametrize(
+    "text", ["2024-03-01", "01/03/2024", "1.3.2024", "01-03-2024", "2024/03/01", "2024-03-01T00:00:00"]
+)
 def test_dates_in_iso_and_european_notation(text):
     assert parse_date(text) == date(2024, 3, 1)
 

@@ -27,8 +27,12 @@ def test_negative_commitment_without_the_correction_mark_is_an_error_on_its_amou
 
 
 def test_negative_disbursement_marked_as_a_correction_is_imported_as_one(cast):
-    row = engagement_row(disbursement_amount="-2 500", disbursement_currency="EUR",
-                         disbursement_date="2024-05-01", disbursement_correction="yes")
+    row = engagement_row(
+        disbursement_amount="-2 500",
+        disbursement_currency="EUR",
+        disbursement_date="2024-05-01",
+        disbursement_correction="yes",
+    )
 
     summary = run(cast, [row], confirm=True)
 
@@ -38,9 +42,11 @@ def test_negative_disbursement_marked_as_a_correction_is_imported_as_one(cast):
 
 
 def test_negative_budget_is_refused(cast):
-    summary = run(cast, [engagement_row(budget_amount="-100", budget_currency="EUR",
-                                        budget_date="2024-01-01")], confirm=True)
+    summary = run(
+        cast, [engagement_row(budget_amount="-100", budget_currency="EUR", budget_date="2024-01-01")], confirm=True
+    )
 
     assert ("error", "budget_amount", "A budget cannot be negative. The amount was left out.") in findings_of(
-        summary, 2)
+        summary, 2
+    )
     assert not MoneyLine.objects.unrestricted("test").filter(kind="budget").exists()

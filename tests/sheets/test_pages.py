@@ -108,13 +108,19 @@ def test_organisation_must_be_one_the_user_edits_for(client, cast):
     assert not ImportBatch.objects.exists()
 
 
-@pytest.mark.parametrize(("name", "data", "message"), [
-    ("bmi.xlsm", xlsx_bytes([engagement_row()]), "Workbooks with macros are refused"),
-    ("bmi.xlsx", rewritten_xlsx(xlsx_bytes([engagement_row()]), add={"xl/vbaProject.bin": b"x"}),
-     "Workbooks with macros are refused"),
-    ("bmi.pdf", b"%PDF-1.7", "is neither an Excel workbook"),
-    ("bmi.csv", b"reference;title\nR;T\n", "missing: kind"),
-])
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("bmi.xlsm", xlsx_bytes([engagement_row()]), "Workbooks with macros are refused"),
+        (
+            "bmi.xlsx",
+            rewritten_xlsx(xlsx_bytes([engagement_row()]), add={"xl/vbaProject.bin": b"x"}),
+            "Workbooks with macros are refused",
+        ),
+        ("bmi.pdf", b"%PDF-1.7", "is neither an Excel workbook"),
+        ("bmi.csv", b"reference;title\nR;T\n", "missing: kind"),
+    ],
+)
 def test_refused_file_is_explained_next_to_the_file_field(client, cast, name, data, message):
     client = logged_in(client, cast.german_ministry_editor)
     response = upload(client, cast.german_interior, data, name=name)

@@ -32,12 +32,15 @@ def only_row(content):
 UNICODE_TEXT = "reference,title,kind,country_1\nR1,Title,project,Côte d’Ivoire\n"
 
 
-@pytest.mark.parametrize("data", [
-    pytest.param(codecs.BOM_UTF8 + UNICODE_TEXT.encode(), id="utf-8 with BOM"),
-    pytest.param(UNICODE_TEXT.encode(), id="utf-8 without BOM"),
-    pytest.param(UNICODE_TEXT.encode("utf-16"), id="utf-16 with BOM"),
-    pytest.param(codecs.BOM_UTF16_BE + UNICODE_TEXT.encode("utf-16-be"), id="utf-16 big-endian with BOM"),
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        pytest.param(codecs.BOM_UTF8 + UNICODE_TEXT.encode(), id="utf-8 with BOM"),
+        pytest.param(UNICODE_TEXT.encode(), id="utf-8 without BOM"),
+        pytest.param(UNICODE_TEXT.encode("utf-16"), id="utf-16 with BOM"),
+        pytest.param(codecs.BOM_UTF16_BE + UNICODE_TEXT.encode("utf-16-be"), id="utf-16 big-endian with BOM"),
+    ],
+)
 def test_csv_in_unicode_encodings_reads_without_warning(data):
     content = read_sheet("engagements.csv", data)
     assert only_row(content).cells["country_1"] == "Côte d’Ivoire"
@@ -88,8 +91,12 @@ def test_csv_with_old_mac_line_endings_is_read():
 
 
 def test_csv_cells_starting_like_formulas_are_kept_as_text_with_a_warning():
-    row = engagement_row(title='=HYPERLINK("http://evil.example","click")', notes="@SUM(A1:A9)",
-                         description="- first point", commitment_amount="-5")
+    row = engagement_row(
+        title='=HYPERLINK("http://evil.example","click")',
+        notes="@SUM(A1:A9)",
+        description="- first point",
+        commitment_amount="-5",
+    )
     content = read_sheet("engagements.csv", csv_bytes([row]))
     sheet_row = only_row(content)
     assert sheet_row.cells["title"] == '=HYPERLINK("http://evil.example","click")'
@@ -118,8 +125,12 @@ def test_extra_cells_beyond_the_header_are_reported():
 def test_unknown_columns_are_ignored_with_a_warning_and_headers_are_forgiving():
     text = "Reference,Title,KIND,Planned start,colour\nR1,Title,project,2024-01-01,blue\n"
     content = read_sheet("engagements.csv", text.encode())
-    assert only_row(content).cells == {"reference": "R1", "title": "Title", "kind": "project",
-                                       "planned_start": "2024-01-01"}
+    assert only_row(content).cells == {
+        "reference": "R1",
+        "title": "Title",
+        "kind": "project",
+        "planned_start": "2024-01-01",
+    }
     assert [(f.row, f.column) for f in content.findings] == [(1, "colour")]
 
 
@@ -136,19 +147,26 @@ def test_too_many_rows_are_refused(settings):
 
 # -- XLSX ----------------------------------------------------------------------
 
+
 def test_xlsx_cells_are_read_as_text_dates_numbers_and_percentages():
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Engagements"
-    sheet.append(["reference", "title", "kind", "planned_start", "country_1_share", "budget_amount",
-                  "humanitarian"])
+    sheet.append(["reference", "title", "kind", "planned_start", "country_1_share", "budget_amount", "humanitarian"])
     sheet.append([42, "Title", "project", date(2024, 3, 1), 0.6, 1500000.5, True])
     sheet["E2"].number_format = "0%"
     buffer = io.BytesIO()
     workbook.save(buffer)
     cells = only_row(read_sheet("engagements.xlsx", buffer.getvalue())).cells
-    assert cells == {"reference": "42", "title": "Title", "kind": "project", "planned_start": "2024-03-01",
-                     "country_1_share": "60", "budget_amount": "1500000.5", "humanitarian": "yes"}
+    assert cells == {
+        "reference": "42",
+        "title": "Title",
+        "kind": "project",
+        "planned_start": "2024-03-01",
+        "country_1_share": "60",
+        "budget_amount": "1500000.5",
+        "humanitarian": "yes",
+    }
 
 
 def test_xlsx_formula_without_a_saved_result_is_flagged_and_never_run():
@@ -163,8 +181,8 @@ def test_xlsx_formula_without_a_saved_result_is_flagged_and_never_run():
 def test_xlsx_formula_with_a_saved_result_uses_the_result_with_a_warning():
     data = xlsx_bytes([engagement_row(title='=CONCAT("a","b")')])
     sheet = zipfile.ZipFile(io.BytesIO(data)).read(SHEET_PART).decode()
-    cell = sheet[sheet.index('<c r="B2"'):]
-    cell = cell[:cell.index("</c>") + 4]
+    cell = sheet[sheet.index('<c r="B2"') :]
+    cell = cell[: cell.index("</c>") + 4]
     saved = '<c r="B2" t="str"><f>CONCAT("a","b")</f><v>Saved title</v></c>'
     data = rewritten_xlsx(data, replace={SHEET_PART: sheet.replace(cell, saved).encode()})
     row = only_row(read_sheet("engagements.xlsx", data))
@@ -187,11 +205,14 @@ def test_xlsx_reads_the_engagements_sheet_even_when_it_is_not_first():
 
 # -- hostile and wrong files --------------------------------------------------------
 
+
 @pytest.fixture
 def unopened(monkeypatch):
     """Fails the test if openpyxl is asked to open the workbook."""
+
     def refuse_to_open(*args, **kwargs):
         raise AssertionError("openpyxl opened a file that should have been refused first")
+
     monkeypatch.setattr(reader, "load_workbook", refuse_to_open)
 
 
@@ -206,9 +227,14 @@ def test_workbook_carrying_a_vba_project_is_refused_before_opening(unopened):
 
 def test_workbook_declaring_the_macro_content_type_is_refused_before_opening(unopened):
     data = xlsx_bytes([engagement_row()])
-    types = zipfile.ZipFile(io.BytesIO(data)).read("[Content_Types].xml").replace(
-        b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
-        b"application/vnd.ms-excel.sheet.macroEnabled.main+xml")
+    types = (
+        zipfile.ZipFile(io.BytesIO(data))
+        .read("[Content_Types].xml")
+        .replace(
+            b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+            b"application/vnd.ms-excel.sheet.macroEnabled.main+xml",
+        )
+    )
     data = rewritten_xlsx(data, replace={"[Content_Types].xml": types})
     assert "macros" in refusal("engagements.xlsx", data)
 
@@ -229,8 +255,10 @@ def test_zip_bomb_with_an_absurd_compression_ratio_is_refused_before_opening(uno
 
 
 def test_workbook_declaring_xml_entities_is_refused_before_opening(unopened):
-    laughs = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]>'
-              b"<worksheet>&lol2;</worksheet>")
+    laughs = (
+        b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]>'
+        b"<worksheet>&lol2;</worksheet>"
+    )
     data = rewritten_xlsx(xlsx_bytes([engagement_row()]), replace={SHEET_PART: laughs})
     assert "XML entities" in refusal("engagements.xlsx", data)
 
@@ -241,14 +269,17 @@ def test_oversized_file_is_refused_with_both_sizes(settings):
     assert "files up to 1.0\xa0KB are accepted" in message
 
 
-@pytest.mark.parametrize(("file_name", "data", "expected"), [
-    ("engagements.pdf", b"%PDF-1.7", "neither an Excel workbook"),
-    ("engagements.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "old Excel format"),
-    ("engagements.xlsx", b"reference,title,kind\n", "not a valid Excel workbook"),
-    ("engagements.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "password-protected"),
-    ("engagements.csv", b"PK\x03\x04rest", "is an Excel workbook, not a CSV file"),
-    ("engagements.csv", b"", "The file is empty"),
-])
+@pytest.mark.parametrize(
+    ("file_name", "data", "expected"),
+    [
+        ("engagements.pdf", b"%PDF-1.7", "neither an Excel workbook"),
+        ("engagements.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "old Excel format"),
+        ("engagements.xlsx", b"reference,title,kind\n", "not a valid Excel workbook"),
+        ("engagements.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "password-protected"),
+        ("engagements.csv", b"PK\x03\x04rest", "is an Excel workbook, not a CSV file"),
+        ("engagements.csv", b"", "The file is empty"),
+    ],
+)
 def test_wrong_file_types_are_refused_with_a_clear_message(file_name, data, expected):
     assert expected in refusal(file_name, data)
 
@@ -263,9 +294,12 @@ def hidden_doctype_workbook() -> bytes:
     whitespace, and uses the entity it declares in a title."""
     workbook = xlsx_bytes([engagement_row(title="TITLE-PLACEHOLDER")])
     sheet = zipfile.ZipFile(io.BytesIO(workbook)).read(SHEET_PART)
-    hostile = (b'<?xml version="1.0" encoding="UTF-8"?>\n<!-- exported -->' + b" " * 8192
-               + b'<!DOCTYPE worksheet [<!ENTITY secret "EXPANDED-ENTITY">]>'
-               + sheet.replace(b"TITLE-PLACEHOLDER", b"&secret;"))
+    hostile = (
+        b'<?xml version="1.0" encoding="UTF-8"?>\n<!-- exported -->'
+        + b" " * 8192
+        + b'<!DOCTYPE worksheet [<!ENTITY secret "EXPANDED-ENTITY">]>'
+        + sheet.replace(b"TITLE-PLACEHOLDER", b"&secret;")
+    )
     return rewritten_xlsx(workbook, replace={SHEET_PART: hostile})
 
 
@@ -284,19 +318,35 @@ def test_workbook_with_a_hidden_doctype_writes_nothing(cast):
 
     before = (Engagement.objects.unrestricted("test").count(), ObjectChange.objects.count(), Event.objects.count())
     with pytest.raises(SheetRefused):
-        import_sheet("engagements.xlsx", hidden_doctype_workbook(), cast.german_interior,
-                     acting_user=cast.german_ministry_editor, confirm=True)
-    assert (Engagement.objects.unrestricted("test").count(), ObjectChange.objects.count(),
-            Event.objects.count()) == before
+        import_sheet(
+            "engagements.xlsx",
+            hidden_doctype_workbook(),
+            cast.german_interior,
+            acting_user=cast.german_ministry_editor,
+            confirm=True,
+        )
+    assert (
+        Engagement.objects.unrestricted("test").count(),
+        ObjectChange.objects.count(),
+        Event.objects.count(),
+    ) == before
     assert not Engagement.objects.unrestricted("test").filter(title__contains="EXPANDED-ENTITY").exists()
 
 
-@pytest.mark.parametrize("part", ["xl/workbook.xml", "xl/styles.xml", "[Content_Types].xml",
-                                  "xl/_rels/workbook.xml.rels"])
+@pytest.mark.parametrize(
+    "part", ["xl/workbook.xml", "xl/styles.xml", "[Content_Types].xml", "xl/_rels/workbook.xml.rels"]
+)
 def test_doctype_in_any_part_is_refused_wherever_it_stands(unopened, part):
     original = zipfile.ZipFile(io.BytesIO(xlsx_bytes([engagement_row()]))).read(part)
     declaration_end = original.index(b"?>") + 2 if original.startswith(b"<?xml") else 0
-    hostile = (original[:declaration_end] + b"<!--" + b"x" * 5000 + b"-->\n" + b"\t" * 5000
-               + b'<!DOCTYPE r SYSTEM "http://attacker.invalid/x.dtd">' + original[declaration_end:])
+    hostile = (
+        original[:declaration_end]
+        + b"<!--"
+        + b"x" * 5000
+        + b"-->\n"
+        + b"\t" * 5000
+        + b'<!DOCTYPE r SYSTEM "http://attacker.invalid/x.dtd">'
+        + original[declaration_end:]
+    )
     data = rewritten_xlsx(xlsx_bytes([engagement_row()]), replace={part: hostile})
     assert part in refusal("engagements.xlsx", data)

@@ -84,18 +84,39 @@ def test_csv_template_has_the_same_columns():
 def test_filled_in_template_imports_as_expected(cast):
     book = workbook()
     values = {name: list_values(book, name) for name in ("countries", "themes", "instruments")}
-    pick = {name: next(value for value in values[name] if code in value)
-            for name, code in (("countries", "(MAR)"), ("themes", "(LEGAL-LABOUR)"), ("instruments", "(AMIF)"))}
-    rows = [{
-        "reference": "0042", "title": "Talent Partnership with Morocco", "kind": "programme",
-        "status": "pipeline", "language": "en", "planned_start": date(2025, 1, 1), "planned_end": date(2027, 6, 30),
-        "country_1": pick["countries"], "theme_1": pick["themes"], "theme_1_share": 100,
-        "instrument": pick["instruments"], "organisation_1": "GIZ", "organisation_1_role": "implementer",
-        "budget_amount": 3200000, "budget_currency": "EUR", "sharing_level": "partner", "humanitarian": "no",
-    }, {
-        "reference": "0043", "title": "Readmission dialogue", "kind": "dialogue", "sharing_level": "originator",
-        "country_1": "TUN", "theme_1": "RETURN-READMISSION",
-    }]
+    pick = {
+        name: next(value for value in values[name] if code in value)
+        for name, code in (("countries", "(MAR)"), ("themes", "(LEGAL-LABOUR)"), ("instruments", "(AMIF)"))
+    }
+    rows = [
+        {
+            "reference": "0042",
+            "title": "Talent Partnership with Morocco",
+            "kind": "programme",
+            "status": "pipeline",
+            "language": "en",
+            "planned_start": date(2025, 1, 1),
+            "planned_end": date(2027, 6, 30),
+            "country_1": pick["countries"],
+            "theme_1": pick["themes"],
+            "theme_1_share": 100,
+            "instrument": pick["instruments"],
+            "organisation_1": "GIZ",
+            "organisation_1_role": "implementer",
+            "budget_amount": 3200000,
+            "budget_currency": "EUR",
+            "sharing_level": "partner",
+            "humanitarian": "no",
+        },
+        {
+            "reference": "0043",
+            "title": "Readmission dialogue",
+            "kind": "dialogue",
+            "sharing_level": "originator",
+            "country_1": "TUN",
+            "theme_1": "RETURN-READMISSION",
+        },
+    ]
     sheet = book["Engagements"]
     for row_number, row in enumerate(rows, start=2):
         for index, key in enumerate(COLUMN_KEYS, start=1):
@@ -104,8 +125,9 @@ def test_filled_in_template_imports_as_expected(cast):
     buffer = io.BytesIO()
     book.save(buffer)
 
-    summary = import_sheet("filled.xlsx", buffer.getvalue(), cast.german_interior,
-                           acting_user=cast.german_ministry_editor, confirm=True)
+    summary = import_sheet(
+        "filled.xlsx", buffer.getvalue(), cast.german_interior, acting_user=cast.german_ministry_editor, confirm=True
+    )
 
     assert summary.counts["created"] == 2
     assert [f for f in summary.findings() if f.tier != "warning"] == []
@@ -125,12 +147,25 @@ def test_filled_in_csv_template_imports_as_expected(cast):
     buffer = io.StringIO(template_csv())
     buffer.seek(0, io.SEEK_END)
     row = dict.fromkeys(COLUMN_KEYS, "")
-    row.update(reference="CSV-1", title="Diaspora investment fund", kind="project", country_1="Sénégal",
-               theme_1="Diaspora engagement", sharing_level="eu", commitment_amount="250 000,00",
-               commitment_currency="EUR", commitment_date="01/09/2024")
+    row.update(
+        reference="CSV-1",
+        title="Diaspora investment fund",
+        kind="project",
+        country_1="Sénégal",
+        theme_1="Diaspora engagement",
+        sharing_level="eu",
+        commitment_amount="250 000,00",
+        commitment_currency="EUR",
+        commitment_date="01/09/2024",
+    )
     csv.writer(buffer).writerow(row.values())
-    summary = import_sheet("filled.csv", buffer.getvalue().encode(), cast.german_interior,
-                           acting_user=cast.german_ministry_editor, confirm=True)
+    summary = import_sheet(
+        "filled.csv",
+        buffer.getvalue().encode(),
+        cast.german_interior,
+        acting_user=cast.german_ministry_editor,
+        confirm=True,
+    )
     assert summary.counts["created"] == 1
     engagement = Engagement.objects.unrestricted("test").get(external_reference="CSV-1")
     assert [s.country.iso3 for s in engagement.country_shares.all()] == ["SEN"]

@@ -55,5 +55,4 @@ def api_operations(path: str) -> Iterator[tuple[str, str]]:
 
 
 def _as_pattern(template: str) -> str:
-    return "".join("[^/]+" if part.startswith("{") else re.escape(part)
-                   for part in re.split(r"(\{[^}]+\})", template))
+    return "".join("[^/]+" if part.startswith("{") else re.escape(part) for part in re.split(r"(\{[^}]+\})", template))

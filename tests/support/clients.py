@@ -31,8 +31,9 @@ class ApiClient:
 
     def send(self, method: str, path: str, body=None, raw: str | None = None):
         data = raw if raw is not None else json.dumps(body if body is not None else {})
-        return self.client.generic(method, "/api" + path, data=data,
-                                   content_type="application/json", headers=self.headers)
+        return self.client.generic(
+            method, "/api" + path, data=data, content_type="application/json", headers=self.headers
+        )
 
     def post(self, path, body=None, **kwargs):
         return self.send("POST", path, body, **kwargs)

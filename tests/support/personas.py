@@ -55,10 +55,21 @@ class Cast:
     superuser: object
     outsider: object
 
-    def engagement(self, owner: Organisation, author, *, sharing_level: str = "eu",
-                   countries=("MAR",), themes=("RETURN-REINTEGRATION",), title: str | None = None,
-                   amount: str | None = "1000000", currency: str = "EUR", shared_with=(),
-                   shared_with_countries=(), **fields):
+    def engagement(
+        self,
+        owner: Organisation,
+        author,
+        *,
+        sharing_level: str = "eu",
+        countries=("MAR",),
+        themes=("RETURN-REINTEGRATION",),
+        title: str | None = None,
+        amount: str | None = "1000000",
+        currency: str = "EUR",
+        shared_with=(),
+        shared_with_countries=(),
+        **fields,
+    ):
         data = EngagementInput(
             owner=owner,
             fields={
@@ -72,8 +83,7 @@ class Cast:
             },
             countries=[(Country.objects.get(iso3=c), None) for c in countries],
             themes=[(Theme.objects.get(code=t), None) for t in themes],
-            money=[MoneyInput("commitment", Decimal(amount), currency, date(2023, 3, 1))]
-            if amount else [],
+            money=[MoneyInput("commitment", Decimal(amount), currency, date(2023, 3, 1))] if amount else [],
             shared_with_organisations=list(shared_with),
             shared_with_countries=[Country.objects.get(iso3=c) for c in shared_with_countries],
         )
@@ -82,30 +92,55 @@ class Cast:
 
 def build_cast() -> Cast:
     kind = OrganisationKind
-    commission = make_organisation("European Commission – DG INTPA", kind.EU_INSTITUTION, "BEL",
-                                   acronym="INTPA", iati_identifier="XI-IATI-EC_INTPA")
+    commission = make_organisation(
+        "European Commission – DG INTPA",
+        kind.EU_INSTITUTION,
+        "BEL",
+        acronym="INTPA",
+        iati_identifier="XI-IATI-EC_INTPA",
+    )
     delegation = make_organisation("EU Delegation to Morocco", kind.EU_DELEGATION, "MAR")
     german_interior = make_organisation(
-        "Federal Ministry of the Interior (Germany)", kind.MS_MINISTRY, "DEU", acronym="BMI",
-        policy_area=PolicyArea.INTERIOR)
-    giz = make_organisation("Deutsche Gesellschaft für Internationale Zusammenarbeit", kind.MS_AGENCY,
-                            "DEU", acronym="GIZ", policy_area=PolicyArea.DEVELOPMENT,
-                            iati_identifier="DE-1-GIZ-TEST")
-    french_mfa = make_organisation("Ministry for Europe and Foreign Affairs (France)", kind.MS_MINISTRY,
-                                   "FRA", acronym="MEAE", policy_area=PolicyArea.FOREIGN_AFFAIRS)
-    french_embassy = make_organisation("Embassy of France in Morocco", kind.MS_EMBASSY, "FRA",
-                                       policy_area=PolicyArea.FOREIGN_AFFAIRS)
-    moroccan_interior = make_organisation("Ministry of the Interior (Morocco)", kind.PARTNER_AUTHORITY,
-                                          "MAR")
-    tunisian_interior = make_organisation("Ministry of the Interior (Tunisia)", kind.PARTNER_AUTHORITY,
-                                          "TUN")
-    iom = make_organisation("International Organization for Migration", kind.INTERNATIONAL,
-                            acronym="IOM", iati_identifier="XM-DAC-47066")
+        "Federal Ministry of the Interior (Germany)",
+        kind.MS_MINISTRY,
+        "DEU",
+        acronym="BMI",
+        policy_area=PolicyArea.INTERIOR,
+    )
+    giz = make_organisation(
+        "Deutsche Gesellschaft für Internationale Zusammenarbeit",
+        kind.MS_AGENCY,
+        "DEU",
+        acronym="GIZ",
+        policy_area=PolicyArea.DEVELOPMENT,
+        iati_identifier="DE-1-GIZ-TEST",
+    )
+    french_mfa = make_organisation(
+        "Ministry for Europe and Foreign Affairs (France)",
+        kind.MS_MINISTRY,
+        "FRA",
+        acronym="MEAE",
+        policy_area=PolicyArea.FOREIGN_AFFAIRS,
+    )
+    french_embassy = make_organisation(
+        "Embassy of France in Morocco", kind.MS_EMBASSY, "FRA", policy_area=PolicyArea.FOREIGN_AFFAIRS
+    )
+    moroccan_interior = make_organisation("Ministry of the Interior (Morocco)", kind.PARTNER_AUTHORITY, "MAR")
+    tunisian_interior = make_organisation("Ministry of the Interior (Tunisia)", kind.PARTNER_AUTHORITY, "TUN")
+    iom = make_organisation(
+        "International Organization for Migration", kind.INTERNATIONAL, acronym="IOM", iati_identifier="XM-DAC-47066"
+    )
     superuser = get_user_model().objects.create_superuser("site.admin", password=PASSWORD)
     return Cast(
-        commission=commission, eu_delegation_morocco=delegation, german_interior=german_interior,
-        giz=giz, french_foreign_affairs=french_mfa, french_embassy_morocco=french_embassy,
-        moroccan_interior=moroccan_interior, tunisian_interior=tunisian_interior, iom=iom,
+        commission=commission,
+        eu_delegation_morocco=delegation,
+        german_interior=german_interior,
+        giz=giz,
+        french_foreign_affairs=french_mfa,
+        french_embassy_morocco=french_embassy,
+        moroccan_interior=moroccan_interior,
+        tunisian_interior=tunisian_interior,
+        iom=iom,
         commission_desk_officer=make_user("commission.desk", commission, Role.EDITOR),
         german_ministry_editor=make_user("bmi.editor", german_interior, Role.EDITOR),
         giz_viewer=make_user("giz.viewer", giz, Role.VIEWER),

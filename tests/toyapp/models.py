@@ -17,8 +17,9 @@ class ToyRecord(ConfidentialModel):
 class ToyNote(ConfidentialChild):
     record = models.ForeignKey(ToyRecord, on_delete=models.CASCADE, related_name="notes")
     # Not a parent: a note is not read through its organisation (tests/core/test_scoped_queries.py).
-    organisation = models.ForeignKey("access.Organisation", null=True, blank=True, on_delete=models.SET_NULL,
-                                     related_name="toy_notes")
+    organisation = models.ForeignKey(
+        "access.Organisation", null=True, blank=True, on_delete=models.SET_NULL, related_name="toy_notes"
+    )
     text = models.TextField()
 
     def __str__(self) -> str:

@@ -53,6 +53,7 @@ def years_chart(bars) -> str:
 
 # -- bars --------------------------------------------------------------------------
 
+
 def test_bars_are_proportional_to_the_amounts_and_the_largest_takes_the_whole_length():
     assert rect_widths(themes_chart()) == [LONGEST_BAR, LONGEST_BAR / 4, LONGEST_BAR / 2]
 
@@ -103,12 +104,15 @@ def test_huge_amounts_keep_their_proportions():
     assert "€4,000,000 bn" in themes_chart(bars)
 
 
-@pytest.mark.parametrize("chart", [
-    lambda: bar_chart(BarChart("T", "EUR", ())),
-    lambda: bar_chart(BarChart("T", "EUR", (), Layout.COLUMNS)),
-    lambda: share_bar(ShareBar("T", ())),
-    lambda: share_bar(ShareBar("T", (Share("EU", 0, "eu"), Share("Partner", 0, "partner")))),
-])
+@pytest.mark.parametrize(
+    "chart",
+    [
+        lambda: bar_chart(BarChart("T", "EUR", ())),
+        lambda: bar_chart(BarChart("T", "EUR", (), Layout.COLUMNS)),
+        lambda: share_bar(ShareBar("T", ())),
+        lambda: share_bar(ShareBar("T", (Share("EU", 0, "eu"), Share("Partner", 0, "partner")))),
+    ],
+)
 def test_an_empty_chart_says_there_is_nothing_to_chart(chart):
     assert chart() == '<p class="ph-chart-empty">Nothing to chart.</p>'
 
@@ -132,11 +136,15 @@ def test_a_french_reader_gets_french_numbers_in_the_chart():
 
 def test_charts_are_drawn_from_their_descriptions_by_the_template_tags():
     template = Template("{% load charts %}{% bar_chart themes %}{% bar_chart years %}{% share_bar balance %}")
-    rendered = template.render(Context({
-        "themes": BarChart("By theme", "EUR", THEMES),
-        "years": BarChart("By year", "EUR", YEARS, Layout.COLUMNS),
-        "balance": ShareBar("Balance", (Share("Shared", 100, "shared"),)),
-    }))
+    rendered = template.render(
+        Context(
+            {
+                "themes": BarChart("By theme", "EUR", THEMES),
+                "years": BarChart("By year", "EUR", YEARS, Layout.COLUMNS),
+                "balance": ShareBar("Balance", (Share("Shared", 100, "shared"),)),
+            }
+        )
+    )
     assert rendered.count("<svg") == 3 and "&lt;svg" not in rendered
     assert 'class="ph-chart ph-chart--bars"' in rendered and 'class="ph-chart ph-chart--columns"' in rendered
 
@@ -150,17 +158,27 @@ def test_a_script_in_a_label_reaches_the_page_escaped_through_the_tag():
 
 # -- several series ------------------------------------------------------------------
 
-ACTORS = BarChart("Money by actor", "EUR", (
-    Bar("European Union", 8_000_000, series="Reported"), Bar("European Union", 6_000_000, series="Counted once"),
-    Bar("Germany", 4_000_000, series="Reported"), Bar("Germany", 2_000_000, series="Counted once"),
-))
+ACTORS = BarChart(
+    "Money by actor",
+    "EUR",
+    (
+        Bar("European Union", 8_000_000, series="Reported"),
+        Bar("European Union", 6_000_000, series="Counted once"),
+        Bar("Germany", 4_000_000, series="Reported"),
+        Bar("Germany", 2_000_000, series="Counted once"),
+    ),
+)
 
 
 def test_bars_of_several_series_sit_under_their_label_coloured_by_series_with_a_legend():
     root = parsed(bar_chart(ACTORS))
     bars = [rect for rect in root.iter(f"{SVG}rect") if rect.get("height") == "18"]
     assert [float(rect.get("width")) for rect in bars] == [
-        LONGEST_BAR, LONGEST_BAR * 3 / 4, LONGEST_BAR / 2, LONGEST_BAR / 4]
+        LONGEST_BAR,
+        LONGEST_BAR * 3 / 4,
+        LONGEST_BAR / 2,
+        LONGEST_BAR / 4,
+    ]
     assert [rect.get("fill") for rect in bars] == [*SERIES_COLOURS[:2], *SERIES_COLOURS[:2]]
     labels = [text.text for text in root.iter(f"{SVG}text") if text.get("text-anchor") == "end"]
     assert labels == ["European Union", None, "Germany", None]
@@ -176,8 +194,10 @@ def test_columns_compare_no_series():
 
 # -- columns by year ---------------------------------------------------------------
 
-YEARS = tuple(Bar(str(year), amount, link=f"/engagements/?year={year}")
-              for year, amount in [(2022, 2_000_000), (2023, 8_000_000), (2024, 0), (2025, 4_000_000)])
+YEARS = tuple(
+    Bar(str(year), amount, link=f"/engagements/?year={year}")
+    for year, amount in [(2022, 2_000_000), (2023, 8_000_000), (2024, 0), (2025, 4_000_000)]
+)
 
 
 def test_columns_keep_the_order_of_the_years_and_their_heights_are_proportional():
@@ -226,8 +246,9 @@ def test_the_balance_shows_percentages_that_add_up_to_100():
 
 
 def test_a_tiny_share_reads_as_under_one_percent_not_as_none():
-    svg = share_bar(ShareBar("Balance", (Share("Mainly the EU", Decimal("99.6"), "eu"),
-                                         Share("Shared", Decimal("0.4"), "shared"))))
+    svg = share_bar(
+        ShareBar("Balance", (Share("Mainly the EU", Decimal("99.6"), "eu"), Share("Shared", Decimal("0.4"), "shared")))
+    )
     assert "Shared: &lt; 1 %" in svg
 
 
@@ -236,8 +257,11 @@ def test_an_unknown_share_key_is_a_programming_error_named_clearly():
         share_bar(ShareBar("Balance", (Share("Other", 100, "green"),)))
 
 
-@given(st.lists(st.floats(min_value=0, max_value=1e9, allow_nan=False), min_size=1, max_size=8)
-       .filter(lambda shares: sum(shares) > 0))
+@given(
+    st.lists(st.floats(min_value=0, max_value=1e9, allow_nan=False), min_size=1, max_size=8).filter(
+        lambda shares: sum(shares) > 0
+    )
+)
 def test_whole_percentages_always_add_up_to_100_and_stay_within_one_point(shares):
     wholes = whole_percentages(shares)
     assert sum(wholes) == 100

@@ -19,21 +19,43 @@ LIST_URL = reverse("registry:engagement_list")
 
 @pytest.fixture
 def portfolio(cast):
-    public = cast.engagement(cast.commission, cast.commission_desk_officer, sharing_level="public",
-                             title="Open programme", amount="1000000", countries=("MAR",))
+    public = cast.engagement(
+        cast.commission,
+        cast.commission_desk_officer,
+        sharing_level="public",
+        title="Open programme",
+        amount="1000000",
+        countries=("MAR",),
+    )
     add_money(public, cast.commission_desk_officer, "budget", "2000000")
-    french = cast.engagement(cast.french_foreign_affairs, cast.french_ministry_editor,
-                             title="French EU-level project", amount="300000", countries=("TUN",),
-                             kind="dialogue", status="closed")
+    french = cast.engagement(
+        cast.french_foreign_affairs,
+        cast.french_ministry_editor,
+        title="French EU-level project",
+        amount="300000",
+        countries=("TUN",),
+        kind="dialogue",
+        status="closed",
+    )
     add_money(french, cast.french_ministry_editor, "disbursement", "120000")
-    originator = cast.engagement(cast.german_interior, cast.german_ministry_editor,
-                                 sharing_level="originator", title="German file", amount="777777",
-                                 countries=("MAR", "SEN"))
-    restricted = cast.engagement(cast.german_interior, cast.german_ministry_editor,
-                                 sharing_level="restricted", shared_with=[cast.iom],
-                                 title="Shared with IOM", amount="555555", countries=("SEN",))
-    return {"public": public, "french": french, "originator": originator,
-            "restricted": restricted}
+    originator = cast.engagement(
+        cast.german_interior,
+        cast.german_ministry_editor,
+        sharing_level="originator",
+        title="German file",
+        amount="777777",
+        countries=("MAR", "SEN"),
+    )
+    restricted = cast.engagement(
+        cast.german_interior,
+        cast.german_ministry_editor,
+        sharing_level="restricted",
+        shared_with=[cast.iom],
+        title="Shared with IOM",
+        amount="555555",
+        countries=("SEN",),
+    )
+    return {"public": public, "french": french, "originator": originator, "restricted": restricted}
 
 
 def totals(response) -> dict[str, Decimal]:
@@ -44,18 +66,22 @@ def undisclosed(response) -> bool:
     return all(money.undisclosed for money in response.context["money_totals"])
 
 
-@pytest.mark.parametrize(("persona", "expected", "hidden"), [
-    (None, {"budget": 2000000, "commitment": 1000000, "disbursement": 0}, True),
-    ("commission_desk_officer", {"budget": 2000000, "commitment": 1300000, "disbursement": 120000}, True),
-    ("french_embassy_viewer", {"budget": 2000000, "commitment": 1300000, "disbursement": 120000}, True),
-    ("german_ministry_editor", {"budget": 2000000, "commitment": 2633332, "disbursement": 120000}, False),
-    ("giz_viewer", {"budget": 2000000, "commitment": 1300000, "disbursement": 120000}, True),
-    ("iom_officer", {"budget": 2000000, "commitment": 1555555, "disbursement": 0}, True),
-    ("moroccan_ministry_user", {"budget": 2000000, "commitment": 1000000, "disbursement": 0}, True),
-    ("superuser", {"budget": 2000000, "commitment": 1000000, "disbursement": 0}, True),
-])
+@pytest.mark.parametrize(
+    ("persona", "expected", "hidden"),
+    [
+        (None, {"budget": 2000000, "commitment": 1000000, "disbursement": 0}, True),
+        ("commission_desk_officer", {"budget": 2000000, "commitment": 1300000, "disbursement": 120000}, True),
+        ("french_embassy_viewer", {"budget": 2000000, "commitment": 1300000, "disbursement": 120000}, True),
+        ("german_ministry_editor", {"budget": 2000000, "commitment": 2633332, "disbursement": 120000}, False),
+        ("giz_viewer", {"budget": 2000000, "commitment": 1300000, "disbursement": 120000}, True),
+        ("iom_officer", {"budget": 2000000, "commitment": 1555555, "disbursement": 0}, True),
+        ("moroccan_ministry_user", {"budget": 2000000, "commitment": 1000000, "disbursement": 0}, True),
+        ("superuser", {"budget": 2000000, "commitment": 1000000, "disbursement": 0}, True),
+    ],
+)
 def test_money_totals_equal_exactly_the_visible_money_and_say_when_some_is_hidden(
-        cast, portfolio, persona, expected, hidden):
+    cast, portfolio, persona, expected, hidden
+):
     user = getattr(cast, persona) if persona else None
 
     response = client_for(user).get(DASHBOARD)
@@ -84,17 +110,24 @@ def test_counts_by_status_and_kind_cover_visible_records_and_link_to_the_list(ca
 
     assert response.context["engagement_total"] == 2
     assert [(row["value"], row["count"]) for row in response.context["by_status"]] == [
-        ("implementation", 1), ("closed", 1)]
-    assert [(row["value"], row["count"]) for row in response.context["by_kind"]] == [
-        ("project", 1), ("dialogue", 1)]
+        ("implementation", 1),
+        ("closed", 1),
+    ]
+    assert [(row["value"], row["count"]) for row in response.context["by_kind"]] == [("project", 1), ("dialogue", 1)]
     body = response.content.decode()
     for query in ("status=implementation", "status=closed", "kind=project", "kind=dialogue"):
         assert f'href="{LIST_URL}?{query}"' in body, query
 
 
 def test_every_count_matches_the_list_it_links_to(cast, portfolio):
-    cast.engagement(cast.german_interior, cast.german_ministry_editor, title="No money yet",
-                    countries=("MAR",), amount=None, kind="mission")
+    cast.engagement(
+        cast.german_interior,
+        cast.german_ministry_editor,
+        title="No money yet",
+        countries=("MAR",),
+        amount=None,
+        kind="mission",
+    )
     client = client_for(cast.german_ministry_editor)
     dashboard = client.get(DASHBOARD).context
 
@@ -110,21 +143,41 @@ def test_top_partner_countries_count_multi_country_engagements_with_their_share(
 
     # The German file (777,777) is in Morocco and Senegal without shares: half in each.
     assert [(row.country.iso3, row.team_europe, row.undisclosed) for row in german] == [
-        ("MAR", Decimal("1388888.5"), False), ("SEN", Decimal("944443.5"), False), ("TUN", Decimal("300000"), False)]
+        ("MAR", Decimal("1388888.5"), False),
+        ("SEN", Decimal("944443.5"), False),
+        ("TUN", Decimal("300000"), False),
+    ]
     assert [(row.country.iso3, row.team_europe, row.undisclosed) for row in commission] == [
-        ("MAR", Decimal("1000000"), True), ("TUN", Decimal("300000"), False)]
+        ("MAR", Decimal("1000000"), True),
+        ("TUN", Decimal("300000"), False),
+    ]
 
 
 def test_a_country_on_the_dashboard_shows_its_profiles_counted_once_figure(cast):
     """Morocco showed 73.7 m on the dashboard, 48.8 m counted once on its profile."""
     giz_editor = make_user("giz.editor", cast.giz, Role.EDITOR)
-    record(cast.commission, cast.commission_desk_officer, title="EU facility, delegated to GIZ",
-           iati_identifier="XI-IATI-EC_INTPA-2023-001", countries=[("MAR", 60), ("TUN", 40)],
-           money_lines=[money("commitment", "10000000", receiver_activity="DE-1-GIZ-TEST-7")])
-    record(cast.giz, giz_editor, title="Delegated cooperation (GIZ)", iati_identifier="DE-1-GIZ-TEST-7",
-           money_lines=[money("commitment", "8000000")])
-    record(cast.french_foreign_affairs, cast.french_ministry_editor, title="French readmission fund",
-           sharing_level="originator", money_lines=[money("commitment", "300000")])
+    record(
+        cast.commission,
+        cast.commission_desk_officer,
+        title="EU facility, delegated to GIZ",
+        iati_identifier="XI-IATI-EC_INTPA-2023-001",
+        countries=[("MAR", 60), ("TUN", 40)],
+        money_lines=[money("commitment", "10000000", receiver_activity="DE-1-GIZ-TEST-7")],
+    )
+    record(
+        cast.giz,
+        giz_editor,
+        title="Delegated cooperation (GIZ)",
+        iati_identifier="DE-1-GIZ-TEST-7",
+        money_lines=[money("commitment", "8000000")],
+    )
+    record(
+        cast.french_foreign_affairs,
+        cast.french_ministry_editor,
+        title="French readmission fund",
+        sharing_level="originator",
+        money_lines=[money("commitment", "300000")],
+    )
     client = client_for(cast.commission_desk_officer)
 
     [morocco] = [row for row in client.get(DASHBOARD).context["top_countries"] if row.country.iso3 == "MAR"]
@@ -170,8 +223,9 @@ def test_empty_dashboard_says_so(db):
 
 def test_dashboard_runs_a_fixed_number_of_queries(cast, portfolio, django_assert_num_queries):
     for number in range(10):
-        cast.engagement(cast.commission, cast.commission_desk_officer, title=f"More {number}",
-                        countries=("MAR", "TUN", "SEN"))
+        cast.engagement(
+            cast.commission, cast.commission_desk_officer, title=f"More {number}", countries=("MAR", "TUN", "SEN")
+        )
     client = client_for(cast.german_ministry_editor)
     # session, user, memberships (circle), header organisations, counts, latest engagements,
     # partner countries and their routes, the data stamp; then, the first time for the circle,

@@ -32,8 +32,9 @@ def test_every_named_format_writes_the_month_as_a_word(language, expected, name)
     assert not re.search(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}", text), text
 
 
-@pytest.mark.parametrize(("language", "expected"), [("en", "3 Sep 2026"), ("fr", "3 sept. 2026"),
-                                                    ("fr", "3 mai 2026"), ("en", "3 May 2026")])
+@pytest.mark.parametrize(
+    ("language", "expected"), [("en", "3 Sep 2026"), ("fr", "3 sept. 2026"), ("fr", "3 mai 2026"), ("en", "3 May 2026")]
+)
 def test_months_abbreviate_as_each_language_does(language, expected):
     month = {"Sep": 9, "sept.": 9, "mai": 5, "May": 5}[expected.split()[1]]
 
@@ -44,10 +45,12 @@ def test_no_template_picks_a_date_format_of_its_own():
     """Explicit formats ("d/m/Y", "Y-m") bypass the language's format; only named ones and
     the machine-readable "c" of <time datetime> are allowed."""
     explicit = re.compile(r"""\|date:["'](?![A-Z_]+["'])(?!c["'])""")
-    offenders = [f"{path.relative_to(SOURCE)}:{number}"
-                 for path in SOURCE.rglob("templates/**/*.html")
-                 for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
-                 if explicit.search(line)]
+    offenders = [
+        f"{path.relative_to(SOURCE)}:{number}"
+        for path in SOURCE.rglob("templates/**/*.html")
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if explicit.search(line)
+    ]
 
     assert offenders == []
 

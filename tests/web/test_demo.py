@@ -83,7 +83,8 @@ def rules_allow(person, engagement: Engagement) -> bool:
         named = {o.pk for o in engagement.shared_with_organisations.all()}
         states = {c.pk for c in engagement.shared_with_countries.all()}
         return bool(named & {o.pk for o in organisations}) or bool(
-            states & {o.country_id for o in organisations if o.is_member_state_body})
+            states & {o.country_id for o in organisations if o.is_member_state_body}
+        )
     return False
 
 
@@ -97,8 +98,7 @@ class TestDemoPortfolio:
         second = build_demo()
 
         assert demo_counts() == before
-        assert (second.organisations_created, second.users_created,
-                second.engagements_created) == (0, 0, 0)
+        assert (second.organisations_created, second.users_created, second.engagements_created) == (0, 0, 0)
         assert demo_built_once.engagements_created == len(demo_portfolio())
         assert second.engagements_kept == len(demo_portfolio())
 
@@ -114,20 +114,18 @@ class TestDemoPortfolio:
 
     def test_demo_engagements_are_written_by_their_owners_demo_user_with_history(self):
         for engagement in Engagement.objects.unrestricted("test").select_related("created_by"):
-            created = ObjectChange.objects.get(object_id=engagement.pk, action="create",
-                                               content_type__model="engagement")
+            created = ObjectChange.objects.get(
+                object_id=engagement.pk, action="create", content_type__model="engagement"
+            )
             assert created.user == engagement.created_by
-            assert Membership.objects.filter(user=engagement.created_by,
-                                             organisation=engagement.owner_id).exists()
+            assert Membership.objects.filter(user=engagement.created_by, organisation=engagement.owner_id).exists()
 
     def test_demo_organisations_are_flagged_and_carry_known_iati_identifiers(self):
         organisations = Organisation.objects.filter(is_demo=True)
 
         assert organisations.count() == 17
-        identifiers = set(organisations.exclude(iati_identifier=None)
-                          .values_list("iati_identifier", flat=True))
-        assert {"XI-IATI-EC_INTPA", "XM-DAC-5-52", "FR-3", "FR-6", "XM-DAC-47066",
-                "XM-DAC-7"} <= identifiers
+        identifiers = set(organisations.exclude(iati_identifier=None).values_list("iati_identifier", flat=True))
+        assert {"XI-IATI-EC_INTPA", "XM-DAC-5-52", "FR-3", "FR-6", "XM-DAC-47066", "XM-DAC-7"} <= identifiers
         assert organisations.get(acronym="GIZ").kind == OrganisationKind.MS_AGENCY
         assert organisations.get(name="Ministry of the Interior (Morocco)").is_partner_authority
 
@@ -135,21 +133,28 @@ class TestDemoPortfolio:
         engagements = Engagement.objects.unrestricted("test").all()
 
         assert set(engagements.values_list("sharing_level", flat=True)) == set(SharingLevel.values)
-        assert {EngagementKind.PROJECT, EngagementKind.PROGRAMME, EngagementKind.DIALOGUE,
-                EngagementKind.NEGOTIATION, EngagementKind.MISSION} <= set(
-            engagements.values_list("kind", flat=True))
+        assert {
+            EngagementKind.PROJECT,
+            EngagementKind.PROGRAMME,
+            EngagementKind.DIALOGUE,
+            EngagementKind.NEGOTIATION,
+            EngagementKind.MISSION,
+        } <= set(engagements.values_list("kind", flat=True))
         assert set(engagements.values_list("status", flat=True)) == set(EngagementStatus.values)
         assert set(EngagementTheme.objects.unrestricted("test").values_list("theme", flat=True)) == set(
-            Theme.objects.values_list("pk", flat=True))
+            Theme.objects.values_list("pk", flat=True)
+        )
         # "extending" is a role only IATI publishers state; people pick the other four.
         assert set(Participation.objects.unrestricted("test").values_list("role", flat=True)) == set(
-            ParticipationRole.values) - {ParticipationRole.EXTENDING}
+            ParticipationRole.values
+        ) - {ParticipationRole.EXTENDING}
 
     def test_portfolio_spans_2019_to_2027_in_several_currencies_with_linked_records(self):
         engagements = Engagement.objects.unrestricted("test").all()
 
         years = {d.year for d in engagements.values_list("start_date", flat=True)} | {
-            d.year for d in engagements.values_list("end_date", flat=True)}
+            d.year for d in engagements.values_list("end_date", flat=True)
+        }
         assert min(years) == 2019 and max(years) == 2027
         currencies = set(MoneyLine.objects.unrestricted("test").values_list("currency", flat=True))
         assert currencies == {"EUR", "USD", "GBP", "CHF"}
@@ -173,7 +178,8 @@ class TestDemoPortfolio:
 
     def test_every_demo_persona_sees_exactly_what_the_sharing_rules_allow(self):
         engagements = Engagement.objects.unrestricted("test").prefetch_related(
-            "countries", "shared_with_organisations", "shared_with_countries")
+            "countries", "shared_with_organisations", "shared_with_countries"
+        )
         for username in DEMO_USERNAMES:
             person = user(username)
             expected = {e.pk for e in engagements if rules_allow(person, e)}
@@ -187,8 +193,9 @@ class TestDemoPortfolio:
 
     def test_moroccan_interior_sees_public_records_and_partner_records_about_morocco_only(self):
         seen = Engagement.objects.unrestricted("test").filter(pk__in=visible("ma.interior"))
-        partner_about_morocco = Engagement.objects.unrestricted("test").filter(sharing_level=SharingLevel.PARTNER,
-                                                          countries__iso3="MAR")
+        partner_about_morocco = Engagement.objects.unrestricted("test").filter(
+            sharing_level=SharingLevel.PARTNER, countries__iso3="MAR"
+        )
 
         assert set(seen.values_list("sharing_level", flat=True)) == {"public", "partner"}
         assert not seen.filter(sharing_level="partner").exclude(countries__iso3="MAR").exists()
@@ -205,8 +212,9 @@ class TestDemoPortfolio:
             assert record.pk not in visible("de.giz"), "GIZ is German but not the owner"
 
     def test_record_restricted_to_france_reaches_every_french_body_but_not_other_germans(self):
-        record = Engagement.objects.unrestricted("test").get(owner__acronym="BMI", sharing_level="restricted",
-                                        shared_with_countries__iso3="FRA")
+        record = Engagement.objects.unrestricted("test").get(
+            owner__acronym="BMI", sharing_level="restricted", shared_with_countries__iso3="FRA"
+        )
 
         for username in ("de.interior", "fr.mfa", "fr.embassy.rabat", "fr.afd"):
             assert record.pk in visible(username), username
@@ -214,11 +222,13 @@ class TestDemoPortfolio:
             assert record.pk not in visible(username), username
 
     def test_record_restricted_to_named_organisations_reaches_only_them(self):
-        record = Engagement.objects.unrestricted("test").get(owner__acronym="DG INTPA", sharing_level="restricted",
-                                        shared_with_organisations__acronym="IOM")
+        record = Engagement.objects.unrestricted("test").get(
+            owner__acronym="DG INTPA", sharing_level="restricted", shared_with_organisations__acronym="IOM"
+        )
 
         assert {"iom.officer", "de.giz", "commission.desk"} == {
-            username for username in DEMO_USERNAMES if record.pk in visible(username)}
+            username for username in DEMO_USERNAMES if record.pk in visible(username)
+        }
 
     def test_international_organisation_sees_no_limite_records(self):
         seen = Engagement.objects.unrestricted("test").filter(pk__in=visible("iom.officer"))
@@ -228,7 +238,8 @@ class TestDemoPortfolio:
 
     def test_demo_superuser_reads_only_what_an_anonymous_visitor_reads_outside_the_admin(self):
         public = set(
-            Engagement.objects.unrestricted("test").filter(sharing_level="public").values_list("pk", flat=True))
+            Engagement.objects.unrestricted("test").filter(sharing_level="public").values_list("pk", flat=True)
+        )
 
         assert visible(ADMIN_USERNAME) == public
 
@@ -240,9 +251,9 @@ def test_portfolio_is_the_same_on_every_run():
 
 @pytest.mark.slow
 def test_a_real_organisation_already_present_is_reused_and_left_as_it_is(db):
-    imported = Organisation.objects.create(name="IOM (from the IATI registry)",
-                                           kind=OrganisationKind.INTERNATIONAL,
-                                           iati_identifier="XM-DAC-47066")
+    imported = Organisation.objects.create(
+        name="IOM (from the IATI registry)", kind=OrganisationKind.INTERNATIONAL, iati_identifier="XM-DAC-47066"
+    )
 
     build_demo()
 

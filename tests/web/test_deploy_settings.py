@@ -26,7 +26,11 @@ def without_test_switches(environment):
 def run_partnerhub(*args, env):
     return subprocess.run(
         [sys.executable, "-m", "partnerhub.cli", *args],
-        env={**without_test_switches(os.environ), **env}, capture_output=True, text=True, timeout=120, check=False,
+        env={**without_test_switches(os.environ), **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 

@@ -48,9 +48,13 @@ def test_product_has_its_own_name_and_mark_and_no_eu_emblem(cast):
 def test_ecl_styles_and_scripts_come_from_our_own_static_files(cast):
     body = page()
 
-    for asset in ("/static/ecl/styles/ecl-eu.css", "/static/ecl/scripts/ecl-eu.js",
-                  "/static/htmx/htmx.min.js", "/static/web/partnerhub.css",
-                  "/static/web/partnerhub.js"):
+    for asset in (
+        "/static/ecl/styles/ecl-eu.css",
+        "/static/ecl/scripts/ecl-eu.js",
+        "/static/htmx/htmx.min.js",
+        "/static/web/partnerhub.css",
+        "/static/web/partnerhub.js",
+    ):
         assert asset in body, asset
     assert "https://" not in re.sub(r'href="https://[^"]*"', "", body.split("<body")[0])
 
@@ -106,8 +110,7 @@ def test_language_switcher_posts_to_set_language_and_comes_back(cast):
     assert '<input type="hidden" name="next" value="/engagements/?kind=project">' in body
     assert 'name="language" value="fr"' in body and "Français" in body
 
-    response = client.post("/i18n/setlang/",
-                           {"language": "fr", "next": "/engagements/?kind=project"})
+    response = client.post("/i18n/setlang/", {"language": "fr", "next": "/engagements/?kind=project"})
     assert response.status_code == 302 and response["Location"] == "/engagements/?kind=project"
     french = client.get(DASHBOARD)
     assert french.headers["Content-Language"] == "fr"
@@ -115,8 +118,10 @@ def test_language_switcher_posts_to_set_language_and_comes_back(cast):
 
 
 def test_messages_are_shown_as_ecl_notifications():
-    notes = [Message(messages.SUCCESS, "The engagement was recorded."),
-             Message(messages.ERROR, "Something was refused.")]
+    notes = [
+        Message(messages.SUCCESS, "The engagement was recorded."),
+        Message(messages.ERROR, "Something was refused."),
+    ]
 
     html = render_to_string("web/partials/messages.html", {"messages": notes})
 
@@ -132,8 +137,7 @@ def test_login_page_uses_ecl_form_markup_and_logs_in(cast, client):
     assert 'class="ecl-text-input' in body and 'autocomplete="current-password"' in body
     assert '<input type="hidden" name="next" value="/engagements/">' in body
 
-    response = client.post(reverse("login"), {"username": "giz.viewer", "password": PASSWORD,
-                                              "next": "/engagements/"})
+    response = client.post(reverse("login"), {"username": "giz.viewer", "password": PASSWORD, "next": "/engagements/"})
     assert response.status_code == 302 and response["Location"] == "/engagements/"
 
 

@@ -56,10 +56,13 @@ def test_every_theme_and_route_has_a_french_name_from_its_fixture():
     assert all(name and not name.isascii() or " " in name for name in expected.values())
 
 
-@pytest.mark.parametrize(("language", "country", "theme"), [
-    ("en", "Morocco", "Sustainable reintegration"),
-    ("fr", "Maroc", "Réintégration durable"),
-])
+@pytest.mark.parametrize(
+    ("language", "country", "theme"),
+    [
+        ("en", "Morocco", "Sustainable reintegration"),
+        ("fr", "Maroc", "Réintégration durable"),
+    ],
+)
 def test_the_list_names_countries_and_themes_in_the_reader_language(cast, language, country, theme):
     cast.engagement(cast.commission, cast.commission_desk_officer, sharing_level="public", title="Rabat partnership")
 
@@ -91,10 +94,16 @@ def test_an_organisation_has_a_french_name_when_one_is_given(cast):
 
 # -- history in words ----------------------------------------------------------------
 
+
 @pytest.fixture
 def changed_engagement(cast):
-    engagement = cast.engagement(cast.commission, cast.commission_desk_officer, title="Before",
-                                 countries=("MAR",), themes=("RETURN-REINTEGRATION",))
+    engagement = cast.engagement(
+        cast.commission,
+        cast.commission_desk_officer,
+        title="Before",
+        countries=("MAR",),
+        themes=("RETURN-REINTEGRATION",),
+    )
     data = input_from_engagement(engagement)
     data.fields.update(humanitarian=True, planned_start=date(2027, 1, 15), planned_end=date(2027, 6, 30))
     data.countries = [(Country.objects.get(iso3="TUN"), None)]
@@ -126,8 +135,7 @@ def test_history_shows_names_yes_no_and_dates_not_codes(cast, changed_engagement
 
 
 def test_history_speaks_french_to_a_french_reader(cast, changed_engagement):
-    response = client_for(cast.commission_desk_officer).get(detail_url(changed_engagement),
-                                                            HTTP_ACCEPT_LANGUAGE="fr")
+    response = client_for(cast.commission_desk_officer).get(detail_url(changed_engagement), HTTP_ACCEPT_LANGUAGE="fr")
 
     changes = history_changes(response)
     assert ("Maroc", "Tunisie") in changes.values()
@@ -136,8 +144,14 @@ def test_history_speaks_french_to_a_french_reader(cast, changed_engagement):
 
 
 def test_the_engagement_page_names_countries_and_themes_in_french(cast):
-    engagement = cast.engagement(cast.commission, cast.commission_desk_officer, sharing_level="restricted",
-                                 countries=("MAR", "TUN"), themes=("IRREG-BORDER",), shared_with_countries=("ESP",))
+    engagement = cast.engagement(
+        cast.commission,
+        cast.commission_desk_officer,
+        sharing_level="restricted",
+        countries=("MAR", "TUN"),
+        themes=("IRREG-BORDER",),
+        shared_with_countries=("ESP",),
+    )
 
     page = client_for(cast.commission_desk_officer).get(detail_url(engagement), HTTP_ACCEPT_LANGUAGE="fr")
 
@@ -152,8 +166,13 @@ def test_the_country_profile_and_brief_speak_french_to_a_french_reader(cast):
 
     from docx import Document
 
-    cast.engagement(cast.german_interior, cast.german_ministry_editor, countries=("MAR",),
-                    themes=("IRREG-BORDER",), title="Border posts")
+    cast.engagement(
+        cast.german_interior,
+        cast.german_ministry_editor,
+        countries=("MAR",),
+        themes=("IRREG-BORDER",),
+        title="Border posts",
+    )
     client = client_for(cast.commission_desk_officer)
 
     page = client.get("/countries/MAR/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()

@@ -14,10 +14,18 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def world(cast):
-    shared = cast.engagement(cast.commission, cast.commission_desk_officer, sharing_level=SharingLevel.EU,
-                             title="Reintegration support in Morocco")
-    hidden = cast.engagement(cast.german_interior, cast.german_ministry_editor,
-                             sharing_level=SharingLevel.ORIGINATOR, title="German originator project")
+    shared = cast.engagement(
+        cast.commission,
+        cast.commission_desk_officer,
+        sharing_level=SharingLevel.EU,
+        title="Reintegration support in Morocco",
+    )
+    hidden = cast.engagement(
+        cast.german_interior,
+        cast.german_ministry_editor,
+        sharing_level=SharingLevel.ORIGINATOR,
+        title="German originator project",
+    )
     return {"shared": shared, "hidden": hidden}
 
 
@@ -47,14 +55,20 @@ def main_pages(world) -> list[str]:
 
 def inline_script_problems(body: str) -> list[str]:
     document = lxml_html.document_fromstring(body)
-    problems = [f"inline <script>: {(script.text or '').strip()[:60]}"
-                for script in document.iter("script") if not script.get("src") or (script.text or "").strip()]
+    problems = [
+        f"inline <script>: {(script.text or '').strip()[:60]}"
+        for script in document.iter("script")
+        if not script.get("src") or (script.text or "").strip()
+    ]
     for element in document.iter():
         if not isinstance(element.tag, str):
             continue
         problems += [f"<{element.tag} {name}=…>" for name in element.attrib if name.lower().startswith("on")]
-        problems += [f"<{element.tag} href={element.get('href')}>" for name in ("href", "action")
-                     if (element.get(name) or "").strip().lower().startswith("javascript:")]
+        problems += [
+            f"<{element.tag} href={element.get('href')}>"
+            for name in ("href", "action")
+            if (element.get(name) or "").strip().lower().startswith("javascript:")
+        ]
     return problems
 
 
@@ -69,8 +83,10 @@ def test_no_page_carries_inline_script_or_event_handler_attributes(cast, world, 
 
 
 def test_inline_script_detector_finds_what_it_must():
-    body = ('<html><body><script>alert(1)</script><select onchange="this.form.submit()"></select>'
-            '<script src="/static/a.js"></script><a href="javascript:void(0)">x</a></body></html>')
+    body = (
+        '<html><body><script>alert(1)</script><select onchange="this.form.submit()"></select>'
+        '<script src="/static/a.js"></script><a href="javascript:void(0)">x</a></body></html>'
+    )
     assert len(inline_script_problems(body)) == 3
 
 
@@ -111,11 +127,14 @@ def test_api_documentation_loads_swagger_only_from_our_own_static_files(cast):
     assert all(not (script.text or "").strip() for script in document.iter("script") if script.get("src"))
 
 
-@pytest.mark.parametrize("url_of", [
-    pytest.param(lambda world: reverse("registry:engagement_detail", args=[world["hidden"].pk]), id="hidden"),
-    pytest.param(lambda world: reverse("registry:engagement_detail", args=[999_999]), id="missing"),
-    pytest.param(lambda world: "/no/such/page/", id="unknown address"),
-])
+@pytest.mark.parametrize(
+    "url_of",
+    [
+        pytest.param(lambda world: reverse("registry:engagement_detail", args=[world["hidden"].pk]), id="hidden"),
+        pytest.param(lambda world: reverse("registry:engagement_detail", args=[999_999]), id="missing"),
+        pytest.param(lambda world: "/no/such/page/", id="unknown address"),
+    ],
+)
 def test_hidden_records_answer_the_hubs_own_404_page_even_with_debug_on(cast, world, settings, url_of):
     settings.DEBUG = True
     response = client_for(cast.french_embassy_viewer).get(url_of(world))

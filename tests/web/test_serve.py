@@ -33,11 +33,20 @@ def start_runner(tmp_path: Path, exit_codes: tuple[int, int]) -> tuple[subproces
     script = tmp_path / "stand_in.py"
     script.write_text(STAND_IN)
     pid_files = [tmp_path / f"child-{n}.pid" for n in range(2)]
-    commands = [[sys.executable, str(script), str(pid_file), str(code)]
-                for pid_file, code in zip(pid_files, exit_codes, strict=True)]
-    runner = subprocess.Popen([sys.executable, "-c", (
-        "import sys; from partnerhub.web.management.commands.serve import run_together; "
-        f"sys.exit(run_together({commands!r}))")])
+    commands = [
+        [sys.executable, str(script), str(pid_file), str(code)]
+        for pid_file, code in zip(pid_files, exit_codes, strict=True)
+    ]
+    runner = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            (
+                "import sys; from partnerhub.web.management.commands.serve import run_together; "
+                f"sys.exit(run_together({commands!r}))"
+            ),
+        ]
+    )
     return runner, pid_files
 
 

@@ -44,7 +44,8 @@ def extracted_catalogue(tmp_path, settings):
 
 def test_every_interface_string_has_a_french_translation(extracted_catalogue):
     untranslated = [
-        entry.msgid for entry in extracted_catalogue
+        entry.msgid
+        for entry in extracted_catalogue
         if not entry.obsolete and (not entry.translated() or "fuzzy" in entry.flags)
     ]
     assert not untranslated, (
@@ -55,8 +56,7 @@ def test_every_interface_string_has_a_french_translation(extracted_catalogue):
 
 def test_compiled_french_catalogue_matches_its_source():
     source = {(e.msgctxt, e.msgid): e.msgstr for e in polib.pofile(str(CATALOGUE)) if e.translated()}
-    compiled = {(e.msgctxt, e.msgid): e.msgstr
-                for e in polib.mofile(str(CATALOGUE.with_suffix(".mo"))) if e.msgid}
+    compiled = {(e.msgctxt, e.msgid): e.msgstr for e in polib.mofile(str(CATALOGUE.with_suffix(".mo"))) if e.msgid}
     assert compiled == source, "django.mo is stale: run `make messages`"
 
 

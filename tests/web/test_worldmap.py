@@ -43,8 +43,15 @@ def shapes_by_title(svg: str) -> dict[str, etree._Element]:
 
 
 def draw(values=None, links=None, labels=None, **options):
-    return choropleth(Choropleth(options.pop("legend_title", "Team Europe commitments"), values or {},
-                                 links=links or {}, labels=labels or {}, **options))
+    return choropleth(
+        Choropleth(
+            options.pop("legend_title", "Team Europe commitments"),
+            values or {},
+            links=links or {},
+            labels=labels or {},
+            **options,
+        )
+    )
 
 
 # -- TopoJSON and projection ------------------------------------------------------
@@ -163,8 +170,10 @@ def test_zero_amounts_are_not_classed():
 
 
 def test_morocco_and_france_are_drawn_with_their_amounts_and_links():
-    world_map = draw({"MAR": Decimal("12400000"), "FRA": 3_000_000},
-                     links={"MAR": "/countries/MAR/", "FRA": "/engagements/?country=FRA&theme=3"})
+    world_map = draw(
+        {"MAR": Decimal("12400000"), "FRA": 3_000_000},
+        links={"MAR": "/countries/MAR/", "FRA": "/engagements/?country=FRA&theme=3"},
+    )
     links = {a.get("href"): a.findtext(f"{SVG}path/{SVG}title") for a in parsed(world_map.svg).iter(f"{SVG}a")}
     assert links == {"/countries/MAR/": "Morocco: €12.4 m", "/engagements/?country=FRA&theme=3": "France: €3 m"}
     assert "country=FRA&amp;theme=3" in world_map.svg
@@ -194,8 +203,10 @@ def test_each_country_is_coloured_by_its_class():
     values = {"MAR": 1_000_000, "TUN": 5_000_000, "SEN": 20_000_000, "NER": 60_000_000, "EGY": 90_000_000}
     world_map = draw(values)
     shapes = shapes_by_title(world_map.svg)
-    fills = [shapes[f"{Country.objects.get(iso3=iso3).name}: {worldmap.compact_eur(v)}"].get("fill")
-             for iso3, v in values.items()]
+    fills = [
+        shapes[f"{Country.objects.get(iso3=iso3).name}: {worldmap.compact_eur(v)}"].get("fill")
+        for iso3, v in values.items()
+    ]
     assert fills == [legend_class.colour for legend_class in world_map.classes]
     assert len(set(fills)) == 5
 
@@ -211,8 +222,9 @@ def test_the_profile_country_is_outlined_and_drawn_on_top():
 
 def test_labels_and_titles_are_escaped():
     nasty = '<script>alert("x")</script> & Co'
-    world_map = draw({"MAR": 1_000_000}, links={"MAR": '/c/"><script>'}, labels={"MAR": nasty},
-                     legend_title="<b>Money</b> & more")
+    world_map = draw(
+        {"MAR": 1_000_000}, links={"MAR": '/c/"><script>'}, labels={"MAR": nasty}, legend_title="<b>Money</b> & more"
+    )
     assert "<script" not in world_map.svg and "<b>" not in world_map.svg
     root = parsed(world_map.svg)
     assert f"{nasty}: €1 m" in shapes_by_title(world_map.svg)
@@ -300,6 +312,7 @@ def test_the_legend_table_tag_lists_classes_and_counts():
 
 
 # -- the locator ---------------------------------------------------------------------
+
 
 def test_the_locator_shows_morocco_among_its_neighbours():
     svg = locator("mar")

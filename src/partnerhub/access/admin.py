@@ -36,8 +36,7 @@ class UserMembershipInline(admin.TabularInline):
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ("name", "acronym", "kind", "country", "policy_area", "iati_identifier",
-                    "is_demo")
+    list_display = ("name", "acronym", "kind", "country", "policy_area", "iati_identifier", "is_demo")
     list_filter = ("kind", "policy_area", "is_demo", ("country", admin.RelatedOnlyFieldListFilter))
     search_fields = ("name", "acronym", "aliases", "iati_identifier")
     list_select_related = ("country",)
@@ -49,8 +48,9 @@ class OrganisationAdmin(admin.ModelAdmin):
     )
     inlines = (OrganisationMembershipInline,)
 
-    def get_search_results(self, request: HttpRequest, queryset: QuerySet[Organisation],
-                           search_term: str) -> tuple[QuerySet[Organisation], bool]:
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Organisation], search_term: str
+    ) -> tuple[QuerySet[Organisation], bool]:
         found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         # SQLite stores JSON text with non-ASCII letters escaped ("Int\u00e9rieur"), so
         # aliases are also searched in that spelling.
@@ -76,8 +76,16 @@ admin.site.unregister(User)
 class UserAdmin(DjangoUserAdmin):
     """Django's user admin, with the organisations each person works for."""
 
-    list_display = ("username", "email", "first_name", "last_name", "organisations",
-                    "is_staff", "is_superuser", "is_active")
+    list_display = (
+        "username",
+        "email",
+        "first_name",
+        "last_name",
+        "organisations",
+        "is_staff",
+        "is_superuser",
+        "is_active",
+    )
     inlines = (UserMembershipInline,)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
@@ -85,9 +93,7 @@ class UserAdmin(DjangoUserAdmin):
 
     @admin.display(description=_("organisations"))
     def organisations(self, user: Any) -> str:
-        return ", ".join(
-            f"{m.organisation.short_name} ({m.get_role_display()})" for m in user.memberships.all()
-        )
+        return ", ".join(f"{m.organisation.short_name} ({m.get_role_display()})" for m in user.memberships.all())
 
 
 @admin.register(ApiToken)

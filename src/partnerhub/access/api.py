@@ -68,7 +68,9 @@ class OrganisationFilter(Schema):
     kind: list[OrganisationKind] = Field([], description="Organisation kind; repeat for several.")
     country: str | None = Field(None, pattern=r"^[A-Za-z]{3}$", description="ISO alpha-3 code.")
     q: str | None = Field(
-        None, max_length=200, pattern=NO_NUL,
+        None,
+        max_length=200,
+        pattern=NO_NUL,
         description="Part of the name, acronym or IATI identifier.",
     )
 
@@ -84,13 +86,11 @@ def list_organisations(request: HttpRequest, filters: Query[OrganisationFilter])
     if filters.q and filters.q.strip():
         text = filters.q.strip()
         organisations = organisations.filter(
-            Q(name__icontains=text) | Q(acronym__icontains=text)
-            | Q(iati_identifier__icontains=text)
+            Q(name__icontains=text) | Q(acronym__icontains=text) | Q(iati_identifier__icontains=text)
         )
     return organisations
 
 
-@router.get("/organisations/{organisation_id}", response=OrganisationOut,
-            summary="One organisation")
+@router.get("/organisations/{organisation_id}", response=OrganisationOut, summary="One organisation")
 def get_organisation(request: HttpRequest, organisation_id: int = Path(..., ge=1, le=MAX_ID)) -> Organisation:
     return get_object_or_404(Organisation.objects.select_related("country"), pk=organisation_id)

@@ -13,8 +13,9 @@ class ApiTokenForm(forms.ModelForm):
         model = ApiToken
         fields = ["name"]
         help_texts = {
-            "name": _("What the token is for, e.g. “nightly export script”, so that you "
-                      "recognise it when you revoke it."),
+            "name": _(
+                "What the token is for, e.g. “nightly export script”, so that you recognise it when you revoke it."
+            ),
         }
         widgets = {"name": forms.TextInput(attrs={"class": "ecl-text-input ecl-text-input--m"})}
 

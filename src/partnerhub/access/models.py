@@ -57,18 +57,27 @@ class Organisation(NamedInLanguages, models.Model):
     acronym = models.CharField(_("acronym"), max_length=40, blank=True)
     kind = models.CharField(_("kind"), max_length=30, choices=OrganisationKind.choices)
     policy_area = models.CharField(
-        _("policy area"), max_length=30, choices=PolicyArea.choices, blank=True,
+        _("policy area"),
+        max_length=30,
+        choices=PolicyArea.choices,
+        blank=True,
         help_text=_("For ministries and agencies: which part of government they belong to."),
     )
     country = models.ForeignKey(
-        "geo.Country", verbose_name=_("country"), on_delete=models.PROTECT,
-        null=True, blank=True, related_name="organisations",
+        "geo.Country",
+        verbose_name=_("country"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organisations",
     )
     iati_identifier = models.CharField(
         _("IATI organisation identifier"), max_length=100, unique=True, null=True, blank=True
     )
     aliases = models.JSONField(
-        _("known aliases"), default=list, blank=True,
+        _("known aliases"),
+        default=list,
+        blank=True,
         help_text=_("Other names and spellings used for this organisation in source files."),
     )
     is_demo = models.BooleanField(_("demo data"), default=False)
@@ -121,19 +130,21 @@ EDITING_ROLES = (Role.EDITOR, Role.COORDINATOR, Role.ADMINISTRATOR)
 
 class Membership(models.Model):
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
         related_name="memberships",
     )
     organisation = models.ForeignKey(
-        Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE,
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
         related_name="memberships",
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.VIEWER)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["user", "organisation"], name="membership_unique_user_org")
-        ]
+        constraints = [models.UniqueConstraint(fields=["user", "organisation"], name="membership_unique_user_org")]
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
 
@@ -155,9 +166,7 @@ class ApiToken(models.Model):
 
     PREFIX = "ph_"
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
-    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(_("name"), max_length=100)
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
     hint = models.CharField(max_length=12, editable=False)

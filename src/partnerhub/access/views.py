@@ -54,19 +54,31 @@ def _new_token_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     if token is None:
         return redirect("access:account")
     api_url = request.build_absolute_uri(reverse("api:api-root") + "engagements")
-    return render(request, "access/token_created.html", {
-        "token": token, "raw_key": new_token["key"], "api_url": api_url,
-    })
+    return render(
+        request,
+        "access/token_created.html",
+        {
+            "token": token,
+            "raw_key": new_token["key"],
+            "api_url": api_url,
+        },
+    )
 
 
-def login_locked_out(request: HttpRequest, original_response: HttpResponse | None = None,
-                     credentials: dict[str, Any] | None = None) -> HttpResponse:
+def login_locked_out(
+    request: HttpRequest, original_response: HttpResponse | None = None, credentials: dict[str, Any] | None = None
+) -> HttpResponse:
     """django-axes' answer to a login attempt while throttled (429)."""
     cooloff = settings.AXES_COOLOFF_TIME
-    return render(request, "access/locked_out.html", {
-        "failure_limit": settings.AXES_FAILURE_LIMIT,
-        "cooloff_minutes": max(1, round(cooloff.total_seconds() / 60)),
-    }, status=429)
+    return render(
+        request,
+        "access/locked_out.html",
+        {
+            "failure_limit": settings.AXES_FAILURE_LIMIT,
+            "cooloff_minutes": max(1, round(cooloff.total_seconds() / 60)),
+        },
+        status=429,
+    )
 
 
 @login_required
@@ -79,11 +91,13 @@ def token_revoke(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 def _account_page(request: AuthenticatedHttpRequest, form: ApiTokenForm) -> HttpResponse:
-    memberships = request.user.memberships.select_related("organisation__country").order_by(
-        "organisation__name"
+    memberships = request.user.memberships.select_related("organisation__country").order_by("organisation__name")
+    return render(
+        request,
+        "access/account.html",
+        {
+            "memberships": memberships,
+            "tokens": request.user.api_tokens.all(),
+            "form": form,
+        },
     )
-    return render(request, "access/account.html", {
-        "memberships": memberships,
-        "tokens": request.user.api_tokens.all(),
-        "form": form,
-    })

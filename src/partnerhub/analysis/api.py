@@ -5,7 +5,6 @@ caller: only visible records, each euro counted once, ``undisclosed`` instead
 of any amount of hidden records.
 """
 
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -27,9 +26,11 @@ ISO3 = Path(..., pattern=r"^[A-Za-z]{3}$", description="ISO 3166-1 alpha-3 code 
 
 def balance_out(balance: Balance) -> dict:
     return {
-        **vars(balance), "partner_share": balance.partner_share,
+        **vars(balance),
+        "partner_share": balance.partner_share,
         "one_sided": None if balance.verdict_withheld else balance.one_sided,
-        "one_sided_towards": balance.one_sided_towards, "verdict_withheld": balance.verdict_withheld,
+        "one_sided_towards": balance.one_sided_towards,
+        "verdict_withheld": balance.verdict_withheld,
     }
 
 
@@ -42,53 +43,84 @@ def get_profile(request, params: Query[ProfileParams], iso3: str = ISO3):
     country = _partner_country(iso3)
     profile = country_profile(request.user, country, params.money)
     return {
-        "country": country.iso3, "kind": profile.kind, "team_europe_total": profile.team_europe_total,
-        "undisclosed": profile.undisclosed, "engagements": profile.engagement_count,
-        "totals": profile.totals, "by_theme": profile.by_theme, "by_actor": profile.by_actor,
-        "by_instrument": profile.by_instrument, "by_year": profile.by_year,
+        "country": country.iso3,
+        "kind": profile.kind,
+        "team_europe_total": profile.team_europe_total,
+        "undisclosed": profile.undisclosed,
+        "engagements": profile.engagement_count,
+        "totals": profile.totals,
+        "by_theme": profile.by_theme,
+        "by_actor": profile.by_actor,
+        "by_instrument": profile.by_instrument,
+        "by_year": profile.by_year,
         "balance": balance_out(profile.balance),
-        "priorities": [{"priority": row.priority, "amount": row.amount, "engagements": row.engagements,
-                        "is_gap": row.is_gap} for row in profile.priorities],
-        "netted": [{**vars(row), "upstream_engagement_ids": [s.engagement_id for s in row.sources],
-                    "reasons": [s.reason for s in row.sources]} for row in profile.netted],
-        "regional": [{"region": row.region.code, "name": row.region.name, "amount": row.amount,
-                      "undisclosed": row.undisclosed} for row in profile.regional],
+        "priorities": [
+            {"priority": row.priority, "amount": row.amount, "engagements": row.engagements, "is_gap": row.is_gap}
+            for row in profile.priorities
+        ],
+        "netted": [
+            {
+                **vars(row),
+                "upstream_engagement_ids": [s.engagement_id for s in row.sources],
+                "reasons": [s.reason for s in row.sources],
+            }
+            for row in profile.netted
+        ],
+        "regional": [
+            {"region": row.region.code, "name": row.region.name, "amount": row.amount, "undisclosed": row.undisclosed}
+            for row in profile.regional
+        ],
     }
 
 
-@router.get("/countries/{iso3}/priorities", response={200: list[PriorityOut], 404: Message},
-            summary="The partner's stated priorities")
+@router.get(
+    "/countries/{iso3}/priorities",
+    response={200: list[PriorityOut], 404: Message},
+    summary="The partner's stated priorities",
+)
 def list_priorities(request, iso3: str = ISO3):
     country = _partner_country(iso3)
-    return PartnerPriority.objects.visible_to(request.user).filter(country=country).select_related(
-        "country", "theme")
+    return PartnerPriority.objects.visible_to(request.user).filter(country=country).select_related("country", "theme")
 
 
-@router.post("/countries/{iso3}/priorities", response={201: PriorityOut, 403: Message, 404: Message,
-                                                        422: dict}, summary="Record a priority")
+@router.post(
+    "/countries/{iso3}/priorities",
+    response={201: PriorityOut, 403: Message, 404: Message, 422: dict},
+    summary="Record a priority",
+)
 def create_priority(request, payload: PriorityIn, iso3: str = ISO3):
     country = _partner_country(iso3)
     organisations = _recording_organisations(request, country)
     owner = payload.owner_id or organisations[0].pk
     form = _valid(PartnerPriorityForm(_form_data(payload, owner), organisations=organisations))
-    priority = services.create_priority(country=country, owner=form.cleaned_data["owner"],
-                                                 fields=form.cleaned_data, acting_user=request.user)
+    priority = services.create_priority(
+        country=country, owner=form.cleaned_data["owner"], fields=form.cleaned_data, acting_user=request.user
+    )
     return Status(201, _for_output(priority))
 
 
-@router.put("/priorities/{priority_id}", response={200: PriorityOut, 403: Message, 404: Message, 422: dict},
-            summary="Change a priority", description="Only editors of the organisation that recorded it.")
+@router.put(
+    "/priorities/{priority_id}",
+    response={200: PriorityOut, 403: Message, 404: Message, 422: dict},
+    summary="Change a priority",
+    description="Only editors of the organisation that recorded it.",
+)
 def update_priority(request, payload: PriorityIn, priority_id: int = Path(..., ge=1, le=2**31 - 1)):
     priority = _visible_priority(request, priority_id)
-    form = PartnerPriorityForm(_form_data(payload, priority.owner_id), instance=priority,
-                               organisations=[priority.owner])
+    form = PartnerPriorityForm(
+        _form_data(payload, priority.owner_id), instance=priority, organisations=[priority.owner]
+    )
     del form.fields["owner"]
     priority = services.update_priority(priority, _valid(form).cleaned_data, acting_user=request.user)
     return _for_output(priority)
 
 
-@router.delete("/priorities/{priority_id}", response={204: None, 403: Message, 404: Message},
-               summary="Remove a priority", description="Only editors of the organisation that recorded it.")
+@router.delete(
+    "/priorities/{priority_id}",
+    response={204: None, 403: Message, 404: Message},
+    summary="Remove a priority",
+    description="Only editors of the organisation that recorded it.",
+)
 def delete_priority(request, priority_id: int = Path(..., ge=1, le=2**31 - 1)):
     services.delete_priority(_visible_priority(request, priority_id), acting_user=request.user)
     return Status(204, None)
@@ -97,15 +129,20 @@ def delete_priority(request, priority_id: int = Path(..., ge=1, le=2**31 - 1)):
 def _visible_priority(request, priority_id: int) -> PartnerPriority:
     """Hidden and missing priorities answer the same 404."""
     return get_object_or_404(
-        PartnerPriority.objects.visible_to(request.user).select_related("country", "theme", "owner"),
-        pk=priority_id)
+        PartnerPriority.objects.visible_to(request.user).select_related("country", "theme", "owner"), pk=priority_id
+    )
 
 
 def _recording_organisations(request, country):
     organisations = recording_organisations(request.user, country)
     if not organisations:
-        raise PermissionDenied(_("Priorities of %(country)s are recorded by coordinators of the EU side and by "
-                                 "editors of the authorities of %(country)s.") % {"country": country.name})
+        raise PermissionDenied(
+            _(
+                "Priorities of %(country)s are recorded by coordinators of the EU side and by "
+                "editors of the authorities of %(country)s."
+            )
+            % {"country": country.name}
+        )
     return organisations
 
 
@@ -123,5 +160,8 @@ def _valid(form: PartnerPriorityForm) -> PartnerPriorityForm:
 
 
 def _for_output(priority: PartnerPriority) -> PartnerPriority:
-    return PartnerPriority.objects.unrestricted("the priority the caller has just written").select_related(
-        "country", "theme").get(pk=priority.pk)
+    return (
+        PartnerPriority.objects.unrestricted("the priority the caller has just written")
+        .select_related("country", "theme")
+        .get(pk=priority.pk)
+    )

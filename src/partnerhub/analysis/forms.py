@@ -43,8 +43,7 @@ class PartnerPriorityForm(forms.ModelForm):
     """The sharing levels open to a priority: public, or the EU side and the partner country."""
 
     bound_field_class = EclBoundField
-    source_url = forms.URLField(label=_("Link to the source"), required=False, assume_scheme="https",
-                                max_length=200)
+    source_url = forms.URLField(label=_("Link to the source"), required=False, assume_scheme="https", max_length=200)
 
     class Meta:
         model = PartnerPriority
@@ -80,8 +79,7 @@ PRIORITY_FIELDS = ("theme", "description", "source", "source_url", "stated_on", 
 
 def snapshot(priority: PartnerPriority) -> dict[str, str]:
     """Readable values for the field-level history."""
-    return {name: "" if getattr(priority, name) is None else str(getattr(priority, name))
-            for name in PRIORITY_FIELDS}
+    return {name: "" if getattr(priority, name) is None else str(getattr(priority, name)) for name in PRIORITY_FIELDS}
 
 
 class PriorityCommentForm(forms.Form):
@@ -89,9 +87,15 @@ class PriorityCommentForm(forms.Form):
 
     bound_field_class = EclBoundField
     priority = forms.ModelChoiceField(label=_("Priority"), queryset=PartnerPriority.objects.none())
-    text = forms.CharField(label=_("Comment or proposal"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
-                           help_text=_("Only the organisation that recorded the priority changes it; your comment "
-                                       "is shown to everyone who may read the priority."))
+    text = forms.CharField(
+        label=_("Comment or proposal"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Only the organisation that recorded the priority changes it; your comment "
+            "is shown to everyone who may read the priority."
+        ),
+    )
 
     def __init__(self, *args, priorities, **kwargs):
         super().__init__(*args, **kwargs)
@@ -129,13 +133,18 @@ def unknown_money_kind_message(value: str) -> str:
 
 # -- Team Europe, the country index and the balance table ---------------------------------
 
+
 def money_field() -> forms.ChoiceField:
     return forms.ChoiceField(
-        label=gettext_lazy("Money"), required=False,
+        label=gettext_lazy("Money"),
+        required=False,
         choices=[(kind, MoneyKind(kind).label) for kind in SHOWN_MONEY_KINDS],
-        error_messages={"invalid_choice": gettext_lazy(
-            "“%(value)s” is not a kind of money shown here (budget, commitment or disbursement); "
-            "commitments are shown.")},
+        error_messages={
+            "invalid_choice": gettext_lazy(
+                "“%(value)s” is not a kind of money shown here (budget, commitment or disbursement); "
+                "commitments are shown."
+            )
+        },
     )
 
 
@@ -149,37 +158,56 @@ class MoneyForm(forms.Form):
 
 class CountryIndexForm(MoneyForm):
     sort = forms.ChoiceField(
-        label=gettext_lazy("Sort by"), required=False,
+        label=gettext_lazy("Sort by"),
+        required=False,
         choices=[(f"{sign}{name}", f"{sign}{name}") for name in SORT_KEYS for sign in ("", "-")],
-        error_messages={"invalid_choice": gettext_lazy(
-            "“%(value)s” is not a column of the table; countries are sorted by Team Europe money.")},
+        error_messages={
+            "invalid_choice": gettext_lazy(
+                "“%(value)s” is not a column of the table; countries are sorted by Team Europe money."
+            )
+        },
     )
 
 
 class CountryJumpForm(forms.Form):
     country = forms.ModelChoiceField(
-        label=gettext_lazy("Partner country"), queryset=Country.objects.partners(), to_field_name="iso3",
+        label=gettext_lazy("Partner country"),
+        queryset=Country.objects.partners(),
+        to_field_name="iso3",
         error_messages={"invalid_choice": gettext_lazy("“%(value)s” is not a partner country.")},
     )
 
 
 class BalanceFilterForm(MoneyForm):
     route = forms.ModelChoiceField(
-        label=gettext_lazy("Migration route"), queryset=Route.objects.all(), to_field_name="code",
-        required=False, empty_label=gettext_lazy("All routes"),
-        error_messages={"invalid_choice": gettext_lazy(
-            "There is no migration route with the code “%(value)s”; all routes are shown.")},
+        label=gettext_lazy("Migration route"),
+        queryset=Route.objects.all(),
+        to_field_name="code",
+        required=False,
+        empty_label=gettext_lazy("All routes"),
+        error_messages={
+            "invalid_choice": gettext_lazy(
+                "There is no migration route with the code “%(value)s”; all routes are shown."
+            )
+        },
     )
     region = forms.ModelChoiceField(
-        label=gettext_lazy("Region"), queryset=Region.objects.all(), to_field_name="code",
-        required=False, empty_label=gettext_lazy("All regions"),
-        error_messages={"invalid_choice": gettext_lazy(
-            "There is no region with the code “%(value)s”; all regions are shown.")},
+        label=gettext_lazy("Region"),
+        queryset=Region.objects.all(),
+        to_field_name="code",
+        required=False,
+        empty_label=gettext_lazy("All regions"),
+        error_messages={
+            "invalid_choice": gettext_lazy("There is no region with the code “%(value)s”; all regions are shown.")
+        },
     )
     format = forms.ChoiceField(
-        label=gettext_lazy("Format"), required=False, choices=[("", gettext_lazy("Page")), ("csv", "CSV")],
-        error_messages={"invalid_choice": gettext_lazy(
-            "“%(value)s” is not a download format; the table is available as CSV.")},
+        label=gettext_lazy("Format"),
+        required=False,
+        choices=[("", gettext_lazy("Page")), ("csv", "CSV")],
+        error_messages={
+            "invalid_choice": gettext_lazy("“%(value)s” is not a download format; the table is available as CSV.")
+        },
     )
 
 

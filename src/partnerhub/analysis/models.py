@@ -19,27 +19,35 @@ class PartnerPriority(ConfidentialModel):
     """
 
     sharing_level = models.CharField(
-        _("sharing level"), max_length=12, choices=SharingLevel.choices,
-        default=SharingLevel.PARTNER, db_index=True,
+        _("sharing level"),
+        max_length=12,
+        choices=SharingLevel.choices,
+        default=SharingLevel.PARTNER,
+        db_index=True,
     )
 
     country = models.ForeignKey(
-        "geo.Country", verbose_name=_("partner country"), on_delete=models.PROTECT,
+        "geo.Country",
+        verbose_name=_("partner country"),
+        on_delete=models.PROTECT,
         related_name="partner_priorities",
     )
-    theme = models.ForeignKey(
-        "registry.Theme", verbose_name=_("theme"), on_delete=models.PROTECT, related_name="+"
-    )
+    theme = models.ForeignKey("registry.Theme", verbose_name=_("theme"), on_delete=models.PROTECT, related_name="+")
     description = models.TextField(_("what the partner asks for"))
     source = models.CharField(
-        _("source"), max_length=300,
+        _("source"),
+        max_length=300,
         help_text=_("Where the partner stated it: a strategy, a meeting, a letter."),
     )
     source_url = models.URLField(_("link to the source"), blank=True)
     stated_on = models.DateField(_("stated on"))
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -66,12 +74,20 @@ class PriorityComment(ConfidentialChild):
     It exists for a reader only when the priority it is about does (registered in apps.py).
     """
 
-    priority = models.ForeignKey(PartnerPriority, verbose_name=_("priority"), on_delete=models.CASCADE,
-                                 related_name="comments")
-    organisation = models.ForeignKey("access.Organisation", verbose_name=_("organisation"),
-                                     on_delete=models.PROTECT, related_name="+")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("author"), null=True, blank=True,
-                               on_delete=models.SET_NULL, related_name="+")
+    priority = models.ForeignKey(
+        PartnerPriority, verbose_name=_("priority"), on_delete=models.CASCADE, related_name="comments"
+    )
+    organisation = models.ForeignKey(
+        "access.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     text = models.TextField(_("comment or proposal"), max_length=2000)
     created_at = models.DateTimeField(_("written at"), auto_now_add=True)
 

@@ -50,12 +50,15 @@ class BalanceOut(Schema):
     threshold: Decimal
     one_sided: bool | None = Field(
         description="Whether the partnership is one-sided against the partner; null when no verdict is given "
-                    "because the reader may see too little of the country's Team Europe money.")
+        "because the reader may see too little of the country's Team Europe money."
+    )
     one_sided_towards: Literal["eu", "partner"] | None = Field(
-        description="The side the portfolio mainly serves when it is one-sided, in either direction.")
+        description="The side the portfolio mainly serves when it is one-sided, in either direction."
+    )
     verdict_withheld: bool = Field(
         description="True when the reader may see less than min_share_seen % of the country's Team Europe "
-                    "money: the shares are of what they may see and no verdict is given.")
+        "money: the shares are of what they may see and no verdict is given."
+    )
     min_share_seen: Decimal
     unclassified_money: Decimal
     unclassified_engagements: int
@@ -102,8 +105,10 @@ class NettedOut(Schema):
 class RegionalMoneyOut(Schema):
     region: str = Field(description="IATI Region code (vocabulary 1).")
     name: str
-    amount: Decimal = Field(description="Team Europe money of the profile's kind placed in the region, counted once; "
-                                        "not part of the country's figures.")
+    amount: Decimal = Field(
+        description="Team Europe money of the profile's kind placed in the region, counted once; "
+        "not part of the country's figures."
+    )
     undisclosed: bool
 
 
@@ -111,8 +116,9 @@ class ProfileOut(Schema):
     country: str
     kind: str
     team_europe_total: Decimal
-    undisclosed: bool = Field(description="Records the caller may not see also carry money here; "
-                                          "their amounts are never told.")
+    undisclosed: bool = Field(
+        description="Records the caller may not see also carry money here; their amounts are never told."
+    )
     engagements: int
     totals: list[KindTotalOut]
     by_theme: list[RowOut]
@@ -123,7 +129,8 @@ class ProfileOut(Schema):
     priorities: list[PriorityServedOut]
     netted: list[NettedOut]
     regional: list[RegionalMoneyOut] = Field(
-        description="Regional programmes in the regions that cover the country (visible records only).")
+        description="Regional programmes in the regions that cover the country (visible records only)."
+    )
 
 
 class ProfileParams(Schema):

@@ -30,10 +30,11 @@ def create_priority(*, country, owner, fields: dict[str, Any], acting_user) -> P
     _check_level(fields)
     with transaction.atomic():
         if owner not in priority_recording_organisations(acting_user, country):
-            raise PermissionDenied(_("You may not record priorities of %(country)s for %(organisation)s.")
-                                   % {"country": country.name, "organisation": owner.name})
-        priority = PartnerPriority(country=country, owner=owner, recorded_by=acting_user,
-                                   **_editable(fields))
+            raise PermissionDenied(
+                _("You may not record priorities of %(country)s for %(organisation)s.")
+                % {"country": country.name, "organisation": owner.name}
+            )
+        priority = PartnerPriority(country=country, owner=owner, recorded_by=acting_user, **_editable(fields))
         priority.save()
         record_change(priority, ObjectChange.Action.CREATE, {}, snapshot(priority), user=acting_user)
         record_event("priority.created", priority, user=acting_user, sharing_level=priority.sharing_level)
@@ -54,8 +55,9 @@ def update_priority(priority: PartnerPriority, fields: dict[str, Any], *, acting
             record_change(priority, ObjectChange.Action.UPDATE, before, after, user=acting_user)
             record_event("priority.updated", priority, user=acting_user)
         if old_level != priority.sharing_level:
-            record_event("priority.sharing_changed", priority, user=acting_user,
-                         old=old_level, new=priority.sharing_level)
+            record_event(
+                "priority.sharing_changed", priority, user=acting_user, old=old_level, new=priority.sharing_level
+            )
     return priority
 
 
@@ -71,8 +73,10 @@ def _locked_for_editing(priority: PartnerPriority, acting_user) -> PartnerPriori
     priorities = PartnerPriority.objects.unrestricted("re-reads, locked, the priority in hand; can_edit decides below")
     locked = priorities.select_for_update(of=("self",)).select_related("country", "theme", "owner").get(pk=priority.pk)
     if not can_edit(acting_user, locked):
-        raise PermissionDenied(_("Only editors of %(organisation)s, which recorded this priority, may change "
-                                 "or remove it.") % {"organisation": locked.owner.name})
+        raise PermissionDenied(
+            _("Only editors of %(organisation)s, which recorded this priority, may change or remove it.")
+            % {"organisation": locked.owner.name}
+        )
     return locked
 
 
@@ -83,8 +87,9 @@ def _editable(fields: dict[str, Any]) -> dict[str, Any]:
 def _check_level(fields: dict[str, Any]) -> None:
     level = fields.get("sharing_level", SharingLevel.PARTNER)
     if level not in PRIORITY_LEVELS:
-        raise ValidationError({"sharing_level": _("A priority is shared with the EU side and the partner "
-                                                  "country, or public.")})
+        raise ValidationError(
+            {"sharing_level": _("A priority is shared with the EU side and the partner country, or public.")}
+        )
 
 
 def comment_on_priority(priority: PartnerPriority, text: str, *, acting_user) -> PriorityComment:
@@ -97,8 +102,9 @@ def comment_on_priority(priority: PartnerPriority, text: str, *, acting_user) ->
         organisation = _commenting_organisation(acting_user)
         if organisation is None or not PartnerPriority.objects.visible_to(acting_user).filter(pk=priority.pk).exists():
             raise PermissionDenied(_("Members of an organisation who may read a priority comment on it."))
-        comment = PriorityComment.objects.create(priority=priority, organisation=organisation, author=acting_user,
-                                                 text=text)
+        comment = PriorityComment.objects.create(
+            priority=priority, organisation=organisation, author=acting_user, text=text
+        )
         record_event("priority.commented", priority, user=acting_user, comment=comment.pk)
     return comment
 

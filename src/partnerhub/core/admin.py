@@ -56,12 +56,16 @@ def changes_table(changes: dict[str, list[Any]]) -> str:
     if not changes:
         return "—"
     rows = format_html_join(
-        "", "<tr><th>{}</th><td>{}</td><td>{}</td></tr>",
+        "",
+        "<tr><th>{}</th><td>{}</td><td>{}</td></tr>",
         ((name, _shown(values[0]), _shown(values[1])) for name, values in changes.items()),
     )
     return format_html(
         "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>{}</tbody></table>",
-        _("field"), _("before"), _("after"), rows,
+        _("field"),
+        _("before"),
+        _("after"),
+        rows,
     )
 
 
@@ -76,8 +80,7 @@ class ObjectChangeAdmin(SuperuserReadOnlyAdmin):
     search_fields = ("object_repr", "request_id", "user__username")
     list_select_related = ("content_type", "user")
     date_hierarchy = "time"
-    fields = ("time", "action", "content_type", "object_id", "object_repr", "user",
-              "request_id", "changes_as_table")
+    fields = ("time", "action", "content_type", "object_id", "object_repr", "user", "request_id", "changes_as_table")
     readonly_fields = fields
 
     @admin.display(description=_("changes"))

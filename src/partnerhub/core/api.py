@@ -45,18 +45,19 @@ def read_json_body(request: HttpRequest, schema: type[SchemaT]) -> SchemaT:
     try:
         return schema.model_validate(data, context={"request": request})
     except pydantic.ValidationError as error:
-        raise InputError([
-            {"type": item["type"], "loc": ["body", *item["loc"]], "msg": item["msg"]}
-            for item in error.errors(include_url=False)
-        ]) from error
+        raise InputError(
+            [
+                {"type": item["type"], "loc": ["body", *item["loc"]], "msg": item["msg"]}
+                for item in error.errors(include_url=False)
+            ]
+        ) from error
 
 
 def json_body_openapi(schema: type[Schema]) -> dict[str, Any]:
     """The OpenAPI description of a body read by ``read_json_body`` (``openapi_extra``)."""
     json_schema = schema.model_json_schema(ref_template=REF_TEMPLATE)
     json_schema.pop("$defs", None)
-    return {"requestBody": {"required": True,
-                            "content": {"application/json": {"schema": json_schema}}}}
+    return {"requestBody": {"required": True, "content": {"application/json": {"schema": json_schema}}}}
 
 
 class BrowserSessionAuth(SessionAuth):
@@ -93,7 +94,9 @@ class NumberedPagination(PaginationBase):
     class Input(Schema):
         page: int = Field(1, ge=1, le=MAX_PAGE_NUMBER, description="Page number, from 1.")
         page_size: int = Field(
-            settings.PAGE_SIZE, ge=1, le=settings.API_MAX_PAGE_SIZE,
+            settings.PAGE_SIZE,
+            ge=1,
+            le=settings.API_MAX_PAGE_SIZE,
             description=f"Items per page, at most {settings.API_MAX_PAGE_SIZE}.",
         )
 
@@ -103,8 +106,9 @@ class NumberedPagination(PaginationBase):
         previous: str | None = Field(description="URL of the previous page, if any.")
         items: list[Any]
 
-    def paginate_queryset(self, queryset: QuerySet[Any], pagination: Input, request: HttpRequest,
-                          **params: Any) -> dict[str, Any]:
+    def paginate_queryset(
+        self, queryset: QuerySet[Any], pagination: Input, request: HttpRequest, **params: Any
+    ) -> dict[str, Any]:
         offset = (pagination.page - 1) * pagination.page_size
         count = queryset.count()
         has_next = offset + pagination.page_size < count
@@ -112,7 +116,7 @@ class NumberedPagination(PaginationBase):
             "count": count,
             "next": _page_url(request, pagination.page + 1) if has_next else None,
             "previous": _page_url(request, pagination.page - 1) if pagination.page > 1 else None,
-            "items": queryset[offset: offset + pagination.page_size],
+            "items": queryset[offset : offset + pagination.page_size],
         }
 
 

@@ -76,8 +76,9 @@ class ConfidentialEntry:
 
     def parent_models(self) -> "list[type[ConfidentialModel]]":
         # A parent is a confidential record: its manager has visible_to (checked when registered).
-        return [cast("type[ConfidentialModel]", self.model._meta.get_field(path).related_model)
-                for path in self.parents]
+        return [
+            cast("type[ConfidentialModel]", self.model._meta.get_field(path).related_model) for path in self.parents
+        ]
 
     def build(self, cast: object, *, secret: str) -> models.Model:
         if not self.factory:
@@ -97,9 +98,16 @@ class ConfidentialEntry:
 _entries: dict[str, ConfidentialEntry] = {}
 
 
-def register(label: str, *, parents: tuple[str, ...] = (), partner_countries: str = "",
-             search_fields: tuple[str, ...] = (), factory: str = "",
-             urls: Callable[[Any], RecordUrls] | None = None, edit: str = "") -> ConfidentialEntry:
+def register(
+    label: str,
+    *,
+    parents: tuple[str, ...] = (),
+    partner_countries: str = "",
+    search_fields: tuple[str, ...] = (),
+    factory: str = "",
+    urls: Callable[[Any], RecordUrls] | None = None,
+    edit: str = "",
+) -> ConfidentialEntry:
     """Declares ``label`` ("app.Model") confidential; called from the app's ``ready()``."""
     entry = ConfidentialEntry(label, tuple(parents), partner_countries, tuple(search_fields), factory, urls, edit)
     if entry.is_child:
@@ -138,8 +146,10 @@ def _check_no_other_way_from_a_parent(entry: ConfidentialEntry) -> None:
         if not isinstance(field, models.ForeignKey) or field.name in entry.parents:
             continue
         if field.related_model in parent_models and not field.remote_field.hidden:
-            raise ImproperlyConfigured(f"{entry.label}.{field.name} leads from a parent without being one of its "
-                                       f"parents: register it, or give it related_name='+'")
+            raise ImproperlyConfigured(
+                f"{entry.label}.{field.name} leads from a parent without being one of its "
+                f"parents: register it, or give it related_name='+'"
+            )
 
 
 def _check_manager(entry: ConfidentialEntry, queryset_class: type) -> None:
@@ -161,8 +171,9 @@ def through_models() -> list[type[models.Model]]:
     """The many-to-many tables of the registered models (sharing and partner countries)."""
     throughs: list[type[models.Model]] = []
     for entry in registered():
-        throughs += [cast("type[models.Model]", field.remote_field.through)
-                     for field in entry.model._meta.local_many_to_many]
+        throughs += [
+            cast("type[models.Model]", field.remote_field.through) for field in entry.model._meta.local_many_to_many
+        ]
     return list(dict.fromkeys(throughs))
 
 
@@ -191,8 +202,9 @@ class ChildQuerySet(ScopedQuerySet[_M]):
         if len(parents) == 1:
             queryset = self.filter(**{f"{path}__in": parent.values("pk") for path, parent in parents.items()})
         else:  # Correlated: with two IN (subquery) lists SQLite compares every pair of parents.
-            queryset = self.filter(*(models.Exists(parent.filter(pk=models.OuterRef(path)))
-                                     for path, parent in parents.items()))
+            queryset = self.filter(
+                *(models.Exists(parent.filter(pk=models.OuterRef(path))) for path, parent in parents.items())
+            )
         scopes = [parent._scope for parent in parents.values()]
         if None in scopes:
             return queryset

@@ -32,11 +32,7 @@ if TYPE_CHECKING:
 def diff_snapshots(before: Snapshot, after: Snapshot) -> dict[str, list[Any]]:
     """``{field: [old, new]}`` for every field whose value differs."""
     fields = list(dict.fromkeys([*before, *after]))
-    return {
-        field: [before.get(field), after.get(field)]
-        for field in fields
-        if before.get(field) != after.get(field)
-    }
+    return {field: [before.get(field), after.get(field)] for field in fields if before.get(field) != after.get(field)}
 
 
 def record_change(instance: Model, action: str, before: Snapshot, after: Snapshot, *, user: AnyUser | None) -> None:
@@ -106,11 +102,13 @@ def readable_history(instance: Model, user: AnyUser | None) -> list[ReadableChan
     before: ObjectChange | None = None
     for change in reversed(list(history_of(instance))):
         if sees_all or _reads(circle, change):
-            readable.append(ReadableChange(
-                change,
-                shows_earlier_values=sees_all or before is None or _reads(circle, before),
-                shows_editor=circle.eu_side,
-            ))
+            readable.append(
+                ReadableChange(
+                    change,
+                    shows_earlier_values=sees_all or before is None or _reads(circle, before),
+                    shows_editor=circle.eu_side,
+                )
+            )
         before = change
     return readable[::-1]
 

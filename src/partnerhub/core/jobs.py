@@ -33,8 +33,7 @@ FINISHED = (JobStatus.DONE, JobStatus.FAILED)
 
 def status_field(running_label: str | Promise = JobStatus.RUNNING.label, **options: Any) -> models.CharField:
     """A job's status; ``running_label`` may name the running state for what the job does ("Importing")."""
-    choices = [(status.value, running_label if status == JobStatus.RUNNING else status.label)
-               for status in JobStatus]
+    choices = [(status.value, running_label if status == JobStatus.RUNNING else status.label) for status in JobStatus]
     return models.CharField(_("status"), max_length=10, choices=choices, default=JobStatus.QUEUED, **options)
 
 
@@ -48,8 +47,12 @@ class Job(models.Model):
     Status = JobStatus
 
     started_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("started by"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("started by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     status = status_field()
     stage = models.CharField(_("stage"), max_length=20, blank=True)
@@ -76,7 +79,8 @@ class Job(models.Model):
         One statement: of two workers handed the same job, only one gets it.
         """
         claimed = cls._base_manager.filter(pk=job_id, status=JobStatus.QUEUED).update(
-            status=JobStatus.RUNNING, started_at=timezone.now(), **fields)
+            status=JobStatus.RUNNING, started_at=timezone.now(), **fields
+        )
         return cls._base_manager.get(pk=job_id) if claimed else None
 
     def start(self, stage: str = "") -> None:
@@ -102,17 +106,16 @@ class Job(models.Model):
         """Ends the job as done with its report; ``also_saving`` names the subclass's fields set beside."""
         self._end(JobStatus.DONE, report=report, error_message="", also_saving=also_saving)
 
-    def fail(self, message: str, *, report: dict[str, Any] | None = None,
-             also_saving: tuple[str, ...] = ()) -> None:
+    def fail(self, message: str, *, report: dict[str, Any] | None = None, also_saving: tuple[str, ...] = ()) -> None:
         """Ends the job as failed, ``message`` telling people why (and what to do)."""
         self._end(JobStatus.FAILED, report=report, error_message=message, also_saving=also_saving)
 
-    def _end(self, status: str, *, report: dict[str, Any] | None, error_message: str,
-             also_saving: tuple[str, ...]) -> None:
+    def _end(
+        self, status: str, *, report: dict[str, Any] | None, error_message: str, also_saving: tuple[str, ...]
+    ) -> None:
         self.status, self.report, self.error_message = status, report, error_message
         self.stage, self.finished_at = "", timezone.now()
-        self.save(update_fields=["status", "report", "error_message", "stage", "findings", "finished_at",
-                                 *also_saving])
+        self.save(update_fields=["status", "report", "error_message", "stage", "findings", "finished_at", *also_saving])
 
     @property
     def is_finished(self) -> bool:

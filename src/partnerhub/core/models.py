@@ -22,20 +22,30 @@ class ConfidentialModel(models.Model):
     PARTNER_COUNTRIES_FIELD = "countries"
 
     owner = models.ForeignKey(
-        "access.Organisation", verbose_name=_("owner organisation"), on_delete=models.PROTECT,
+        "access.Organisation",
+        verbose_name=_("owner organisation"),
+        on_delete=models.PROTECT,
         related_name="+",
     )
     sharing_level = models.CharField(
-        _("sharing level"), max_length=12, choices=SharingLevel.choices,
-        default=SharingLevel.EU, db_index=True,
+        _("sharing level"),
+        max_length=12,
+        choices=SharingLevel.choices,
+        default=SharingLevel.EU,
+        db_index=True,
     )
     shared_with_organisations = models.ManyToManyField(
-        "access.Organisation", verbose_name=_("shared with organisations"), blank=True,
+        "access.Organisation",
+        verbose_name=_("shared with organisations"),
+        blank=True,
         related_name="+",
         help_text=_("For restricted records: the organisations outside the owner that may read it."),
     )
     shared_with_countries = models.ManyToManyField(
-        "geo.Country", verbose_name=_("shared with Member States"), blank=True, related_name="+",
+        "geo.Country",
+        verbose_name=_("shared with Member States"),
+        blank=True,
+        related_name="+",
         help_text=_("For restricted records: Member States whose whole government may read it."),
     )
 
@@ -51,13 +61,15 @@ class ConfidentialModel(models.Model):
     def _perform_unique_checks(self, unique_checks: Any) -> dict[str, list[Any]]:
         with unrestricted_block("uniqueness is checked against every record, as the database does"):
             errors: dict[str, list[Any]] = super()._perform_unique_checks(  # type: ignore[misc]  # private method absent from the stubs
-                unique_checks)
+                unique_checks
+            )
             return errors
 
     def _perform_date_checks(self, date_checks: Any) -> dict[str, list[Any]]:
         with unrestricted_block("uniqueness is checked against every record, as the database does"):
             errors: dict[str, list[Any]] = super()._perform_date_checks(  # type: ignore[misc]  # private method absent from the stubs
-                date_checks)
+                date_checks
+            )
             return errors
 
     def validate_constraints(self, exclude: Any = None) -> None:
@@ -84,14 +96,20 @@ class ObjectChange(models.Model):
     request_id = models.CharField(max_length=36, blank=True)
     time = models.DateTimeField(auto_now_add=True, db_index=True)
     sharing_level = models.CharField(
-        _("sharing level then"), max_length=12, choices=SharingLevel.choices, blank=True,
-        help_text=_("The record's sharing level in force when this change was written "
-                    "(before a deletion, after any other change)."),
+        _("sharing level then"),
+        max_length=12,
+        choices=SharingLevel.choices,
+        blank=True,
+        help_text=_(
+            "The record's sharing level in force when this change was written "
+            "(before a deletion, after any other change)."
+        ),
     )
     audience = models.JSONField(
-        default=list, blank=True,
+        default=list,
+        blank=True,
         help_text="Who could read the record when this change was written: a list of "
-                  "core.visibility.audience_of(record), one per record it depends on; a reader must be in all.",
+        "core.visibility.audience_of(record), one per record it depends on; a reader must be in all.",
     )
 
     class Meta:

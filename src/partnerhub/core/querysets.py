@@ -81,7 +81,8 @@ class ScopedQuerySet(models.QuerySet[_M]):
     def _combinator_query(self, combinator: str, *other_qs: models.QuerySet[Any], all: bool = False) -> Self:  # noqa: A002 (Django's own signature)
         """A union is scoped only when every query in it is."""
         combined: Self = super()._combinator_query(  # type: ignore[misc]  # private method absent from the stubs
-            combinator, *other_qs, all=all)
+            combinator, *other_qs, all=all
+        )
         if any(getattr(other, "_scope", "") is None for other in other_qs):
             combined._scope = None
         return combined
@@ -91,8 +92,10 @@ class ScopedQuerySet(models.QuerySet[_M]):
     def _check_scope(self) -> None:
         if self._scope is not None or _unscoped_block.get() is not None:
             return
-        message = (f"Unscoped query on {self.model._meta.label}: use visible_to(user), hidden_from(user) "
-                   f"or unrestricted('why')")
+        message = (
+            f"Unscoped query on {self.model._meta.label}: use visible_to(user), hidden_from(user) "
+            f"or unrestricted('why')"
+        )
         if getattr(settings, "STRICT_SCOPES", False):
             raise UnscopedQuery(message)
         logger.warning(message, stack_info=True)
@@ -105,7 +108,8 @@ class ScopedQuerySet(models.QuerySet[_M]):
     def _iterator(self, use_chunked_fetch: bool, chunk_size: int | None) -> Iterator[Any]:
         self._check_scope()
         iterator: Iterator[Any] = super()._iterator(  # type: ignore[misc]  # private method absent from the stubs
-            use_chunked_fetch, chunk_size)
+            use_chunked_fetch, chunk_size
+        )
         return iterator
 
     def count(self) -> int:
@@ -155,6 +159,4 @@ class ConfidentialQuerySet(ScopedQuerySet[_M]):
         return self.exclude(visibility_q(circle_of(user), self._confidential_model))._scoped("hidden_from")
 
     def editable_by(self, user: AnyUser | None) -> Self:
-        return self.visible_to(user).filter(
-            owner_id__in=editing_organisation_ids(user)
-        )
+        return self.visible_to(user).filter(owner_id__in=editing_organisation_ids(user))

@@ -13,8 +13,9 @@ def wants_partial(request: HttpRequest) -> bool:
     return htmx is not None and bool(htmx) and not htmx.boosted and not htmx.history_restore_request
 
 
-def render_page_or_partial(request: HttpRequest, page_template: str, partial_template: str,
-                           context: dict[str, Any]) -> HttpResponse:
+def render_page_or_partial(
+    request: HttpRequest, page_template: str, partial_template: str, context: dict[str, Any]
+) -> HttpResponse:
     partial = wants_partial(request)
     template = partial_template if partial else page_template
     response = render(request, template, {**context, "is_partial": partial})

@@ -71,9 +71,7 @@ def forget_circle(user: AnyUser) -> None:
 def _compute_circle(user: "User") -> Circle:
     from partnerhub.access.models import EDITING_ROLES, Membership
 
-    memberships = Membership.objects.filter(user=user).select_related(
-        "organisation__country"
-    )
+    memberships = Membership.objects.filter(user=user).select_related("organisation__country")
     organisation_ids: set[int] = set()
     editable: set[int] = set()
     member_states: set[int] = set()
@@ -133,12 +131,11 @@ def _through_exists(model: "type[ConfidentialModel]", m2m_name: str, target_ids:
     assert through is not None, "a many-to-many field has its through model once the models are loaded"
     source = m2m.m2m_field_name()
     target = m2m.m2m_reverse_field_name()
-    return Exists(
-        through._default_manager.filter(**{source: OuterRef("pk"), f"{target}__in": target_ids})
-    )
+    return Exists(through._default_manager.filter(**{source: OuterRef("pk"), f"{target}__in": target_ids}))
 
 
 # -- who may write: every permission check of the services calls these rules ----------
+
 
 def can_edit(user: AnyUser | None, record: "ConfidentialModel") -> bool:
     """Only editors, coordinators and administrators of the owner may change a record."""
@@ -179,10 +176,16 @@ def priority_recording_organisations(user: AnyUser | None, country: Model) -> "l
 
     if not _may_act(user):
         return []
-    memberships = _memberships(user, Q(role__in=_coordinating_roles()) | Q(
-        role__in=EDITING_ROLES, organisation__kind=OrganisationKind.PARTNER_AUTHORITY, organisation__country=country))
-    organisations = {m.organisation for m in memberships
-                     if m.organisation.is_eu_side or m.organisation.is_partner_authority}
+    memberships = _memberships(
+        user,
+        Q(role__in=_coordinating_roles())
+        | Q(
+            role__in=EDITING_ROLES, organisation__kind=OrganisationKind.PARTNER_AUTHORITY, organisation__country=country
+        ),
+    )
+    organisations = {
+        m.organisation for m in memberships if m.organisation.is_eu_side or m.organisation.is_partner_authority
+    }
     return sorted(organisations, key=lambda organisation: organisation.name)
 
 
@@ -223,6 +226,7 @@ def can_revoke_api_token(user: AnyUser, token: "ApiToken") -> bool:
 
 
 # -- who could read a record at a given moment (for its history) -------------
+
 
 def audience_of(record: "ConfidentialModel") -> dict[str, Any]:
     """Who may read ``record`` now, as plain data to keep with a history entry.

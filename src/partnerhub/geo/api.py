@@ -93,8 +93,13 @@ def list_routes(request: HttpRequest) -> QuerySet[Route]:
 def _known(model: type[_Coded], field: str, code: str) -> _Coded:
     found = model.objects.filter(code=code).first()
     if found is None:
-        raise ValidationError([{
-            "type": "unknown_code", "loc": ["query", field],
-            "msg": _("Unknown code: %(code)s.") % {"code": code},
-        }])
+        raise ValidationError(
+            [
+                {
+                    "type": "unknown_code",
+                    "loc": ["query", field],
+                    "msg": _("Unknown code: %(code)s.") % {"code": code},
+                }
+            ]
+        )
     return found

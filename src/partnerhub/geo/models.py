@@ -85,16 +85,20 @@ class Country(models.Model):
     official_name = models.CharField(_("official name"), max_length=200, blank=True)
     is_eu_member = models.BooleanField(_("EU Member State"), default=False, db_index=True)
     is_priority_partner = models.BooleanField(
-        _("priority partner"), default=False, db_index=True,
+        _("priority partner"),
+        default=False,
+        db_index=True,
         help_text=_("A partner country with an EU Action Plan on migration."),
     )
     region = models.ForeignKey(
-        Region, verbose_name=_("region"), null=True, blank=True, on_delete=models.SET_NULL,
+        Region,
+        verbose_name=_("region"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="countries",
     )
-    routes = models.ManyToManyField(
-        Route, verbose_name=_("migration routes"), blank=True, related_name="countries"
-    )
+    routes = models.ManyToManyField(Route, verbose_name=_("migration routes"), blank=True, related_name="countries")
 
     objects = CountryQuerySet.as_manager()
 

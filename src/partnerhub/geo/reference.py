@@ -38,12 +38,19 @@ class CountryEntry(NamedTuple):
 def country_entries() -> list[CountryEntry]:
     """ISO 3166-1 as pycountry has it, then the user-assigned codes IATI uses (Kosovo)."""
     entries = [
-        CountryEntry(entry.alpha_2, entry.alpha_3, entry.numeric,
-                     getattr(entry, "common_name", None) or entry.name, getattr(entry, "official_name", ""))
+        CountryEntry(
+            entry.alpha_2,
+            entry.alpha_3,
+            entry.numeric,
+            getattr(entry, "common_name", None) or entry.name,
+            getattr(entry, "official_name", ""),
+        )
         for entry in pycountry.countries
     ]
-    entries += [CountryEntry(row["iso2"], row["iso3"], "", row["name"])
-                for row in _csv_rows(FIXTURES / "user_assigned_countries.csv")]
+    entries += [
+        CountryEntry(row["iso2"], row["iso3"], "", row["name"])
+        for row in _csv_rows(FIXTURES / "user_assigned_countries.csv")
+    ]
     return entries
 
 
@@ -103,14 +110,19 @@ def load_routes() -> int:
 def load_recipient_regions() -> int:
     """IATI's recipient regions with the countries they cover; each belongs to the routes
     that run through one of its countries (load the routes first)."""
-    entries = {entry["code"]: entry for entry in
-               yaml.safe_load((FIXTURES / "recipient_regions.yaml").read_text(encoding="utf-8"))}
-    route_countries = {route: {country.iso3 for country in route.countries.all()}
-                       for route in Route.objects.prefetch_related("countries")}
+    entries = {
+        entry["code"]: entry
+        for entry in yaml.safe_load((FIXTURES / "recipient_regions.yaml").read_text(encoding="utf-8"))
+    }
+    route_countries = {
+        route: {country.iso3 for country in route.countries.all()}
+        for route in Route.objects.prefetch_related("countries")
+    }
     for code, entry in entries.items():
         covered = _covered_countries(code, entries)
         region, _ = RecipientRegion.objects.update_or_create(
-            code=code, defaults={"name": entry["name"], "name_fr": entry.get("name_fr", "")})
+            code=code, defaults={"name": entry["name"], "name_fr": entry.get("name_fr", "")}
+        )
         region.countries.set(Country.objects.filter(iso3__in=covered))
         region.routes.set([route for route, iso3s in route_countries.items() if iso3s & covered])
     return len(entries)

@@ -8,13 +8,36 @@ from partnerhub.iati.models import ImportJob
 
 @admin.register(ImportJob)
 class ImportJobAdmin(SuperuserReadOnlyAdmin):
-    list_display = ("original_name", "organisation", "started_by", "status", "activities_read", "created_at",
-                    "finished_at")
+    list_display = (
+        "original_name",
+        "organisation",
+        "started_by",
+        "status",
+        "activities_read",
+        "created_at",
+        "finished_at",
+    )
     list_filter = ("status", "keep_all")
     list_select_related = ("organisation", "started_by")
     search_fields = ("original_name", "organisation__name", "organisation__acronym", "started_by__username")
     date_hierarchy = "created_at"
-    fields = ("original_name", "stored_name", "organisation", "started_by", "keep_all", "status",
-              "files_done", "files_total", "activities_read", "bytes_read", "bytes_total", "current_file",
-              "error_message", "report", "created_at", "started_at", "finished_at")
+    fields = (
+        "original_name",
+        "stored_name",
+        "organisation",
+        "started_by",
+        "keep_all",
+        "status",
+        "files_done",
+        "files_total",
+        "activities_read",
+        "bytes_read",
+        "bytes_total",
+        "current_file",
+        "error_message",
+        "report",
+        "created_at",
+        "started_at",
+        "finished_at",
+    )
     readonly_fields = fields

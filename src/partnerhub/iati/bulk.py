@@ -18,15 +18,31 @@ from django.db.models.constants import OnConflict
 from django.utils import timezone
 
 # Field types whose Python value the database drivers take unchanged.
-PLAIN_TYPES = frozenset({
-    "AutoField", "BigAutoField", "BigIntegerField", "BooleanField", "CharField", "DateField",
-    "DecimalField", "ForeignKey", "IntegerField", "OneToOneField", "PositiveBigIntegerField",
-    "PositiveIntegerField", "PositiveSmallIntegerField", "SlugField", "SmallIntegerField", "TextField",
-})
+PLAIN_TYPES = frozenset(
+    {
+        "AutoField",
+        "BigAutoField",
+        "BigIntegerField",
+        "BooleanField",
+        "CharField",
+        "DateField",
+        "DecimalField",
+        "ForeignKey",
+        "IntegerField",
+        "OneToOneField",
+        "PositiveBigIntegerField",
+        "PositiveIntegerField",
+        "PositiveSmallIntegerField",
+        "SlugField",
+        "SmallIntegerField",
+        "TextField",
+    }
+)
 
 
-def insert_values(model: type[models.Model], names: Sequence[str], rows: Iterable[Sequence], *,
-                  ignore_conflicts: bool = False) -> None:
+def insert_values(
+    model: type[models.Model], names: Sequence[str], rows: Iterable[Sequence], *, ignore_conflicts: bool = False
+) -> None:
     """Insert ``rows`` (tuples of values for the fields ``names``, by attribute
     name, e.g. ``engagement_id``): PostgreSQL's COPY where it can, else one
     prepared statement for all rows."""
@@ -40,24 +56,33 @@ def insert_values(model: type[models.Model], names: Sequence[str], rows: Iterabl
     constants = [_prepared(field, _default(field)) for field in others]
     fields = given + others
     if any(prepare):
-        rows = [[_prepared(field, value) if needs else value
-                 for field, needs, value in zip(given, prepare, row, strict=True)] for row in rows]
+        rows = [
+            [
+                _prepared(field, value) if needs else value
+                for field, needs, value in zip(given, prepare, row, strict=True)
+            ]
+            for row in rows
+        ]
     rows = [(*row, *constants) for row in rows]
     if connection.vendor == "postgresql" and not ignore_conflicts:
         _copy(model, fields, rows)
         return
     on_conflict = OnConflict.IGNORE if ignore_conflicts else None
-    sql = (f"{connection.ops.insert_statement(on_conflict=on_conflict)} {_quoted(model._meta.db_table)} "
-           f"({_columns(fields)}) VALUES ({', '.join(['%s'] * len(fields))}) "
-           f"{connection.ops.on_conflict_suffix_sql(fields, on_conflict, None, None) or ''}")
+    sql = (
+        f"{connection.ops.insert_statement(on_conflict=on_conflict)} {_quoted(model._meta.db_table)} "
+        f"({_columns(fields)}) VALUES ({', '.join(['%s'] * len(fields))}) "
+        f"{connection.ops.on_conflict_suffix_sql(fields, on_conflict, None, None) or ''}"
+    )
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
 
 
 def _copy(model: type[models.Model], fields: list[models.Field], rows: Sequence[Sequence[Any]]) -> None:
     """PostgreSQL's COPY: ten times faster than INSERTs for thousands of rows."""
-    with connection.cursor() as cursor, cursor.cursor.copy(
-            f"COPY {_quoted(model._meta.db_table)} ({_columns(fields)}) FROM STDIN") as copy:
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {_quoted(model._meta.db_table)} ({_columns(fields)}) FROM STDIN") as copy,
+    ):
         for row in rows:
             copy.write_row(row)
 
@@ -74,8 +99,9 @@ def insert_rows(objects: Sequence[models.Model], *, key: str) -> None:
     if connection.vendor == "postgresql":
         _copy(model, fields, rows)
         # The base manager: these are the rows just written, read back for their keys.
-        pks = dict(model._base_manager.filter(**{f"{key}__in": [getattr(obj, key) for obj in objects]})
-                   .values_list(key, "pk"))
+        pks = dict(
+            model._base_manager.filter(**{f"{key}__in": [getattr(obj, key) for obj in objects]}).values_list(key, "pk")
+        )
         found = [pks[getattr(obj, key)] for obj in objects]
     else:
         found = _insert_returning(model, fields, rows)
@@ -91,10 +117,12 @@ def _insert_returning(model: type[models.Model], fields: list[models.Field], row
     pks = []
     with connection.cursor() as cursor:
         for start in range(0, len(rows), size):
-            batch = rows[start:start + size]
+            batch = rows[start : start + size]
             # Names come from the model, quoted by the backend; values are parameters.
-            sql = (f"INSERT INTO {_quoted(model._meta.db_table)} ({_columns(fields)}) "  # noqa: S608
-                   f"VALUES {', '.join([row_marks] * len(batch))} RETURNING {_quoted(model._meta.pk.column)}")
+            sql = (
+                f"INSERT INTO {_quoted(model._meta.db_table)} ({_columns(fields)}) "  # noqa: S608
+                f"VALUES {', '.join([row_marks] * len(batch))} RETURNING {_quoted(model._meta.pk.column)}"
+            )
             cursor.execute(sql, [value for row in batch for value in row])
             # Rows come back in the order they were given, as Django's own
             # bulk_create relies on.

@@ -276,8 +276,9 @@ def _check_acronym(path: Path, acronym: str, entry) -> None:
     if not re.fullmatch(r"[A-Z][A-Za-z0-9]+", acronym):
         raise TermFileError(f"{path.name}: acronym {acronym!r} must be letters and digits starting with a capital")
     if not isinstance(entry, dict) or not {"means", "theme", "strength"} <= set(entry) <= ACRONYM_KEYS:
-        raise TermFileError(f"{path.name}: acronym {acronym} needs 'means', 'theme' and 'strength' (and may have "
-                            f"'only_with')")
+        raise TermFileError(
+            f"{path.name}: acronym {acronym} needs 'means', 'theme' and 'strength' (and may have 'only_with')"
+        )
     if entry["strength"] not in THEME_LISTS:
         raise TermFileError(f"{path.name}: acronym {acronym}: strength must be one of {', '.join(THEME_LISTS)}")
     if not isinstance(entry.get("only_with", []), list):
@@ -373,8 +374,9 @@ def _words_regex(words: list, source: TermFile) -> re.Pattern[str]:
             infix, atoms = _parse_term(word)
         except TermFileError as error:
             raise TermFileError(f"{source.path.name}: {error}") from None
-        pattern = "".join(_SEPARATOR_RE if atom == _SEPARATOR else r"\w*" if atom == _STEM else re.escape(atom)
-                          for atom in atoms)
+        pattern = "".join(
+            _SEPARATOR_RE if atom == _SEPARATOR else r"\w*" if atom == _STEM else re.escape(atom) for atom in atoms
+        )
         ends_in_stem = atoms[-1] == _STEM
         alternatives.append(("" if infix else r"(?<!\w)") + pattern + ("" if ends_in_stem else r"(?!\w)"))
     return re.compile("|".join(alternatives))
@@ -451,8 +453,11 @@ class _Rules:
         if any(acronym in text for acronym in self.acronym_terms):
             for match in self.acronym_regex.finditer(text):
                 start, end = match.span()
-                yield _Hit(term=self.acronym_terms[match.group(1)], original=_whole_words(text, start, end),
-                           in_name=start > 0 and text[start - 1].isdigit())
+                yield _Hit(
+                    term=self.acronym_terms[match.group(1)],
+                    original=_whole_words(text, start, end),
+                    in_name=start > 0 and text[start - 1].isdigit(),
+                )
 
 
 def _whole_words(text: str, start: int, end: int) -> str:
@@ -576,8 +581,11 @@ def classify(texts: Iterable[tuple[str, str]], sector_codes: Iterable[str]) -> C
         _weigh_acronyms_in_context(texts, evidence)
     if not evidence.is_migration:
         return Classification(is_migration=False)
-    return Classification(is_migration=True, themes=_suggest_themes(compiled, evidence),
-                          reasons=sorted(evidence.reasons, key=_reason_order))
+    return Classification(
+        is_migration=True,
+        themes=_suggest_themes(compiled, evidence),
+        reasons=sorted(evidence.reasons, key=_reason_order),
+    )
 
 
 def _reason_order(reason: Reason) -> int:

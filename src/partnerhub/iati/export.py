@@ -79,28 +79,39 @@ STATUS_CODES: dict[str, str] = {status: code for code, status in STATUS_BY_CODE.
 DATE_TYPES = {name: code for code, name in DATE_FIELD_BY_TYPE.items()}
 TRANSACTION_TYPES: dict[str, str] = {kind: code for code, kind in MONEY_KIND_BY_TRANSACTION_TYPE.items()}
 ROLE_CODES: dict[str, str] = {
-    ParticipationRole.FUNDER: "1", ParticipationRole.LEAD: ACCOUNTABLE,
-    ParticipationRole.COUNTERPART: ACCOUNTABLE, ParticipationRole.EXTENDING: "3",
+    ParticipationRole.FUNDER: "1",
+    ParticipationRole.LEAD: ACCOUNTABLE,
+    ParticipationRole.COUNTERPART: ACCOUNTABLE,
+    ParticipationRole.EXTENDING: "3",
     ParticipationRole.IMPLEMENTER: "4",
 }
 # IATI RelatedActivityType: 1 parent, 3 sibling, 4 co-funded.
 RELATION_TYPES = {
-    LinkKind.PART_OF: "1", LinkKind.FUNDED_BY: "4", LinkKind.FOLLOWS: "3", LinkKind.RELATED: "3",
+    LinkKind.PART_OF: "1",
+    LinkKind.FUNDED_BY: "4",
+    LinkKind.FOLLOWS: "3",
+    LinkKind.RELATED: "3",
 }
 # IATI OrganisationType: 10 government, 15 other public sector (as the
 # Commission's services report themselves), 21 international NGO, 40
 # multilateral, 90 other.
 ORGANISATION_TYPES: dict[str, str] = {
-    OrganisationKind.EU_INSTITUTION: "15", OrganisationKind.EU_DELEGATION: "15",
-    OrganisationKind.MS_MINISTRY: "10", OrganisationKind.MS_AGENCY: "10",
-    OrganisationKind.MS_EMBASSY: "10", OrganisationKind.PARTNER_AUTHORITY: "10",
-    OrganisationKind.INTERNATIONAL: "40", OrganisationKind.NGO: "21", OrganisationKind.OTHER: "90",
+    OrganisationKind.EU_INSTITUTION: "15",
+    OrganisationKind.EU_DELEGATION: "15",
+    OrganisationKind.MS_MINISTRY: "10",
+    OrganisationKind.MS_AGENCY: "10",
+    OrganisationKind.MS_EMBASSY: "10",
+    OrganisationKind.PARTNER_AUTHORITY: "10",
+    OrganisationKind.INTERNATIONAL: "40",
+    OrganisationKind.NGO: "21",
+    OrganisationKind.OTHER: "90",
 }
 XSD_DECIMAL = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 XSD_INT = re.compile(r"^[+-]?\d{1,9}$")
 
 
 # -- selection ---------------------------------------------------------------
+
 
 def public_only(engagements: QuerySet[Engagement]) -> QuerySet[Engagement]:
     """Public engagements only, whatever else the caller may see."""
@@ -109,9 +120,11 @@ def public_only(engagements: QuerySet[Engagement]) -> QuerySet[Engagement]:
 
 def with_export_relations(engagements: QuerySet[Engagement]) -> QuerySet[Engagement]:
     """Everything an activity shows, in a fixed number of queries per chunk."""
-    public_links = EngagementLink.objects.filter(
-        from_iati=False, target__sharing_level=SharingLevel.PUBLIC
-    ).select_related("target__owner").order_by("pk")
+    public_links = (
+        EngagementLink.objects.filter(from_iati=False, target__sharing_level=SharingLevel.PUBLIC)
+        .select_related("target__owner")
+        .order_by("pk")
+    )
     # django-stubs wants every Prefetch of one call to prefetch the same model.
     return engagements.select_related("owner").prefetch_related(  # type: ignore[type-var]
         Prefetch("country_shares", queryset=EngagementCountry.objects.select_related("country")),
@@ -123,6 +136,7 @@ def with_export_relations(engagements: QuerySet[Engagement]) -> QuerySet[Engagem
 
 
 # -- the file ----------------------------------------------------------------
+
 
 class _Chunks:
     """Collects what ``xmlfile`` writes, to be handed out piece by piece."""
@@ -167,6 +181,7 @@ def write_iati_file(engagements: QuerySet, stream, *, prefix: str | None = None)
 
 # -- one activity ------------------------------------------------------------
 
+
 def activity_element(engagement: Engagement, prefix: str) -> etree._Element:
     """One ``iati-activity``, its children in the order the schema requires."""
     extra = engagement.iati_extra if isinstance(engagement.iati_extra, dict) else {}
@@ -195,13 +210,19 @@ def iati_identifier_of(engagement: Engagement, prefix: str) -> str:
     return f"{engagement.owner.iati_identifier or prefix}-PH-{engagement.pk}"
 
 
-def _sub(parent: etree._Element, tag: str, text: str | None = None, *, required: tuple[str, ...] = (),
-         **attributes) -> etree._Element:
+def _sub(
+    parent: etree._Element, tag: str, text: str | None = None, *, required: tuple[str, ...] = (), **attributes
+) -> etree._Element:
     """A child element; empty attributes are left out unless the schema requires them."""
-    element = etree.SubElement(parent, tag, {
-        name.replace("_", "-"): value or "" for name, value in attributes.items()
-        if value not in (None, "") or name in required
-    })
+    element = etree.SubElement(
+        parent,
+        tag,
+        {
+            name.replace("_", "-"): value or ""
+            for name, value in attributes.items()
+            if value not in (None, "") or name in required
+        },
+    )
     if text is not None:
         element.text = text
     return element
@@ -255,6 +276,7 @@ def _list_of(extra: dict, key: str) -> list:
 
 # -- organisations -----------------------------------------------------------
 
+
 def organisation_type(organisation: Organisation) -> str:
     return ORGANISATION_TYPES.get(organisation.kind, "90")
 
@@ -272,13 +294,23 @@ def _reporting_org(activity, engagement: Engagement, extra: dict, prefix: str) -
 def _participating_orgs(activity, engagement: Engagement) -> None:
     participations = list(engagement.participations.all())
     if not participations:
-        element = _sub(activity, "participating-org", ref=engagement.owner.iati_identifier,
-                       type=organisation_type(engagement.owner), role=ACCOUNTABLE)
+        element = _sub(
+            activity,
+            "participating-org",
+            ref=engagement.owner.iati_identifier,
+            type=organisation_type(engagement.owner),
+            role=ACCOUNTABLE,
+        )
         _narrative(element, engagement.owner.name)
     for participation in participations:
         organisation = participation.organisation
-        element = _sub(activity, "participating-org", ref=organisation.iati_identifier,
-                       type=organisation_type(organisation), role=ROLE_CODES[participation.role])
+        element = _sub(
+            activity,
+            "participating-org",
+            ref=organisation.iati_identifier,
+            type=organisation_type(organisation),
+            role=ROLE_CODES[participation.role],
+        )
         _narrative(element, organisation.name)
 
 
@@ -288,6 +320,7 @@ def _other_identifier(activity, engagement: Engagement) -> None:
 
 
 # -- texts -------------------------------------------------------------------
+
 
 def _stored_narratives(extra: dict, key: str) -> list[dict]:
     return [n for n in _entries(_dict_of(extra, "narratives"), key) if _text(n.get("text"))]
@@ -322,15 +355,18 @@ def _title(activity, engagement: Engagement, extra: dict) -> None:
     if chosen is None or chosen[1] != engagement.title:
         # The title was changed in the hub: it replaces the narratives in its language.
         stored = [(engagement.language, engagement.title)] + [
-            (language, text) for language, text in stored if language != engagement.language]
+            (language, text) for language, text in stored if language != engagement.language
+        ]
     title = _sub(activity, "title")
     for language, text in stored:
         _narrative(title, text, _language_attribute(language, engagement))
 
 
 def _descriptions(activity, engagement: Engagement, extra: dict) -> None:
-    stored = [(_text(n.get("type")) or GENERAL_DESCRIPTION, _text(n.get("lang")), n["text"])
-              for n in _stored_narratives(extra, "description")]
+    stored = [
+        (_text(n.get("type")) or GENERAL_DESCRIPTION, _text(n.get("lang")), n["text"])
+        for n in _stored_narratives(extra, "description")
+    ]
     chosen = _imported_title(_stored_titles(extra), engagement.language)
     title_language = chosen[0] if chosen and chosen[1] == engagement.title else engagement.language
     if not _description_unchanged(stored, engagement, title_language):
@@ -363,17 +399,24 @@ def _with_hub_description(stored, engagement: Engagement):
     importer joins them again), before the other languages and types."""
     paragraphs = [p.strip() for p in engagement.description.split(PARAGRAPH_BREAK) if p.strip()]
     own = [(GENERAL_DESCRIPTION, engagement.language, paragraph) for paragraph in paragraphs]
-    others = [(kind, language, text) for kind, language, text in stored
-              if not (kind == GENERAL_DESCRIPTION and language == engagement.language)]
+    others = [
+        (kind, language, text)
+        for kind, language, text in stored
+        if not (kind == GENERAL_DESCRIPTION and language == engagement.language)
+    ]
     general = [n for n in others if n[0] == GENERAL_DESCRIPTION]
     return own + general + [n for n in others if n[0] != GENERAL_DESCRIPTION]
 
 
 # -- dates and places --------------------------------------------------------
 
+
 def _activity_dates(activity, engagement: Engagement) -> None:
-    dates = [(DATE_TYPES[name], getattr(engagement, name)) for name in
-             ("planned_start", "actual_start", "planned_end", "actual_end") if getattr(engagement, name)]
+    dates = [
+        (DATE_TYPES[name], getattr(engagement, name))
+        for name in ("planned_start", "actual_start", "planned_end", "actual_end")
+        if getattr(engagement, name)
+    ]
     if not dates:
         # The standard wants one date at least; the day the record was made stands in.
         dates = [(DATE_TYPES["planned_start"], timezone.localdate(engagement.created_at))]
@@ -385,8 +428,7 @@ def _recipient_countries(activity, engagement: Engagement, extra: dict) -> None:
     stated = _dict_of(extra, "country_percentages")
     for share in engagement.country_shares.all():
         code = share.country.iso2
-        _sub(activity, "recipient-country", code=code,
-             percentage=_percentage(share.share, stated.get(code)))
+        _sub(activity, "recipient-country", code=code, percentage=_percentage(share.share, stated.get(code)))
     for code in dict.fromkeys(_text(code) for code in _list_of(extra, "unmatched_countries")):
         if code:
             _sub(activity, "recipient-country", code=code, percentage=_percentage(None, stated.get(code)))
@@ -407,47 +449,83 @@ def _plain(number: Decimal) -> str:
 def _recipient_regions(activity, extra: dict) -> None:
     for region in _entries(extra, "regions"):
         percentage = _text(region.get("percentage"))
-        _sub(activity, "recipient-region", code=_text(region.get("code")),
-             vocabulary=_text(region.get("vocabulary")),
-             percentage=percentage if XSD_DECIMAL.match(percentage) else None)
+        _sub(
+            activity,
+            "recipient-region",
+            code=_text(region.get("code")),
+            vocabulary=_text(region.get("vocabulary")),
+            percentage=percentage if XSD_DECIMAL.match(percentage) else None,
+        )
 
 
 def _sectors(activity, engagement: Engagement) -> None:
     for sector in engagement.sectors.all():
-        _sub(activity, "sector", vocabulary=sector.vocabulary, code=sector.code,
-             percentage=None if sector.percentage is None else _plain(sector.percentage))
+        _sub(
+            activity,
+            "sector",
+            vocabulary=sector.vocabulary,
+            code=sector.code,
+            percentage=None if sector.percentage is None else _plain(sector.percentage),
+        )
 
 
 def _tags(activity, extra: dict) -> None:
     for tag in _entries(extra, "tags"):
-        element = _sub(activity, "tag", vocabulary=_text(tag.get("vocabulary")), code=_text(tag.get("code")),
-                       required=("vocabulary", "code"))
+        element = _sub(
+            activity,
+            "tag",
+            vocabulary=_text(tag.get("vocabulary")),
+            code=_text(tag.get("code")),
+            required=("vocabulary", "code"),
+        )
         if _text(tag.get("text")):
             _narrative(element, _text(tag["text"]))
 
 
 def _policy_markers(activity, extra: dict) -> None:
     for marker in _entries(extra, "policy_markers"):
-        _sub(activity, "policy-marker", vocabulary=_text(marker.get("vocabulary")),
-             code=_text(marker.get("code")), significance=_text(marker.get("significance")))
+        _sub(
+            activity,
+            "policy-marker",
+            vocabulary=_text(marker.get("vocabulary")),
+            code=_text(marker.get("code")),
+            significance=_text(marker.get("significance")),
+        )
 
 
 # -- money -------------------------------------------------------------------
 
+
 def _money(activity, engagement: Engagement, extra: dict) -> None:
     lines = list(engagement.money_lines.all())
     without_rate = [entry for entry in _entries(extra, "money_without_eur_rate") if _amount_of(entry)]
-    _budgets(activity, engagement, extra, [line for line in lines if line.kind == MoneyKind.BUDGET],
-             [entry for entry in without_rate if entry.get("kind") == MoneyKind.BUDGET])
+    _budgets(
+        activity,
+        engagement,
+        extra,
+        [line for line in lines if line.kind == MoneyKind.BUDGET],
+        [entry for entry in without_rate if entry.get("kind") == MoneyKind.BUDGET],
+    )
     for line in lines:
         if line.kind in TRANSACTION_TYPES:
-            _transaction(activity, TRANSACTION_TYPES[line.kind], line.amount, line.currency,
-                         (line.transaction_date or line.value_date, line.value_date), line)
+            _transaction(
+                activity,
+                TRANSACTION_TYPES[line.kind],
+                line.amount,
+                line.currency,
+                (line.transaction_date or line.value_date, line.value_date),
+                line,
+            )
     for entry in without_rate:
         amount, value_date = _amount_of(entry), parse_date(entry.get("value_date"))
         if entry.get("kind") in TRANSACTION_TYPES and amount is not None and value_date is not None:
-            _transaction(activity, TRANSACTION_TYPES[entry["kind"]], amount, _text(entry.get("currency")),
-                         (parse_date(entry.get("transaction_date")) or value_date, value_date))
+            _transaction(
+                activity,
+                TRANSACTION_TYPES[entry["kind"]],
+                amount,
+                _text(entry.get("currency")),
+                (parse_date(entry.get("transaction_date")) or value_date, value_date),
+            )
     for entry in _entries(extra, "other_transactions"):
         _other_transaction(activity, entry)
 
@@ -460,8 +538,7 @@ def _amount_of(entry: dict) -> Decimal | None:
 def _budgets(activity, engagement: Engagement, extra: dict, lines: list, without_rate: list) -> None:
     """Budgets in the publisher's order, each with its type, status and period."""
     pending = [(line.amount, line.currency, line.value_date, True) for line in lines]
-    pending += [(_amount_of(e), _text(e.get("currency")), parse_date(e["value_date"]), False)
-                for e in without_rate]
+    pending += [(_amount_of(e), _text(e.get("currency")), parse_date(e["value_date"]), False) for e in without_rate]
     for stated in _entries(extra, "budgets"):
         if stated.get("superseded") is True:
             _superseded_budget(activity, stated)
@@ -524,8 +601,13 @@ def _budget(activity, engagement: Engagement, money: tuple, stated: dict) -> Non
     _sub(element, "period-end", iso_date=end.isoformat())
     # The publisher's wording of the amount (matched to this one) where it is a plain decimal.
     value = _text(stated.get("value"))
-    _sub(element, "value", value if XSD_DECIMAL.match(value) else _plain(amount), currency=currency,
-         value_date=value_date.isoformat())
+    _sub(
+        element,
+        "value",
+        value if XSD_DECIMAL.match(value) else _plain(amount),
+        currency=currency,
+        value_date=value_date.isoformat(),
+    )
 
 
 def _budget_period(engagement: Engagement, stated: dict, value_date: date) -> tuple[date, date]:
@@ -537,8 +619,9 @@ def _budget_period(engagement: Engagement, stated: dict, value_date: date) -> tu
     return start, end
 
 
-def _transaction(activity, type_code: str, amount: Decimal, currency: str, dates: tuple[date, date],
-                 line: MoneyLine | None = None) -> None:
+def _transaction(
+    activity, type_code: str, amount: Decimal, currency: str, dates: tuple[date, date], line: MoneyLine | None = None
+) -> None:
     """``dates``: the transaction date and the value date, each given back as it was read."""
     transaction_date, value_date = dates
     element = _sub(activity, "transaction")
@@ -569,12 +652,15 @@ def _other_transaction(activity, entry: dict) -> None:
 
 # -- related activities ------------------------------------------------------
 
+
 def _related_activities(activity, engagement: Engagement, extra: dict, prefix: str) -> None:
     """What the publisher stated, then the links users made in the hub to other
     public engagements."""
     stated = [(_text(r.get("ref")), _text(r.get("type"))) for r in _entries(extra, "related_activities")]
     stated = [(ref, kind) for ref, kind in stated if ref]
-    added = [(iati_identifier_of(link.target, prefix), RELATION_TYPES[link.kind])
-             for link in getattr(engagement, "public_links", [])]
+    added = [
+        (iati_identifier_of(link.target, prefix), RELATION_TYPES[link.kind])
+        for link in getattr(engagement, "public_links", [])
+    ]
     for ref, kind in stated + [relation for relation in dict.fromkeys(added) if relation not in stated]:
         _sub(activity, "related-activity", ref=ref, type=kind, required=("type",))

@@ -43,9 +43,11 @@ def rights_of(user) -> ImportRights:
 
 def refusal_reason(reporting_org: OrganisationReference | None) -> str:
     """The one reason given for every activity an upload may not write."""
-    return _("not imported: an upload may only create or change activities that an organisation you edit for "
-             "reports, under the IATI organisation identifier registered to it in the hub (reporting-org: "
-             "%(reporting_org)s)") % {"reporting_org": describe(reporting_org)}
+    return _(
+        "not imported: an upload may only create or change activities that an organisation you edit for "
+        "reports, under the IATI organisation identifier registered to it in the hub (reporting-org: "
+        "%(reporting_org)s)"
+    ) % {"reporting_org": describe(reporting_org)}
 
 
 def describe(reference: OrganisationReference | None) -> str:

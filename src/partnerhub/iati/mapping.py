@@ -44,21 +44,28 @@ SECTOR_VOCABULARY_MAX_LENGTH = 10
 EU_LANGUAGES = frozenset(Language.values)
 
 STATUS_BY_CODE = {
-    "1": EngagementStatus.PIPELINE, "2": EngagementStatus.IMPLEMENTATION,
-    "3": EngagementStatus.FINALISATION, "4": EngagementStatus.CLOSED,
-    "5": EngagementStatus.CANCELLED, "6": EngagementStatus.SUSPENDED,
+    "1": EngagementStatus.PIPELINE,
+    "2": EngagementStatus.IMPLEMENTATION,
+    "3": EngagementStatus.FINALISATION,
+    "4": EngagementStatus.CLOSED,
+    "5": EngagementStatus.CANCELLED,
+    "6": EngagementStatus.SUSPENDED,
 }
 DATE_FIELD_BY_TYPE = {"1": "planned_start", "2": "actual_start", "3": "planned_end", "4": "actual_end"}
 # Some 2.0x files still use the 1.0x words.
 LEGACY_DATE_TYPES = {"start-planned": "1", "start-actual": "2", "end-planned": "3", "end-actual": "4"}
 ROLE_BY_CODE = {
-    "1": ParticipationRole.FUNDER, "2": ParticipationRole.LEAD,
-    "3": ParticipationRole.EXTENDING, "4": ParticipationRole.IMPLEMENTER,
+    "1": ParticipationRole.FUNDER,
+    "2": ParticipationRole.LEAD,
+    "3": ParticipationRole.EXTENDING,
+    "4": ParticipationRole.IMPLEMENTER,
 }
 LEGACY_ROLES = {"funding": "1", "accountable": "2", "extending": "3", "implementing": "4"}
 MONEY_KIND_BY_TRANSACTION_TYPE = {
-    "1": MoneyKind.INCOMING, "2": MoneyKind.COMMITMENT,
-    "3": MoneyKind.DISBURSEMENT, "4": MoneyKind.EXPENDITURE,
+    "1": MoneyKind.INCOMING,
+    "2": MoneyKind.COMMITMENT,
+    "3": MoneyKind.DISBURSEMENT,
+    "4": MoneyKind.EXPENDITURE,
 }
 LEGACY_TRANSACTION_TYPES = {"IF": "1", "C": "2", "D": "3", "E": "4"}
 # IATI BudgetType: 1 original, 2 revised (the type is required; a missing one reads as original).
@@ -159,8 +166,7 @@ class ActivityRecord:
         self.extra.setdefault(key, []).append(value)
 
 
-def map_activity(element: etree._Element, *, line: int, version: str,
-                 warnings: Sequence[str] = ()) -> ActivityRecord:
+def map_activity(element: etree._Element, *, line: int, version: str, warnings: Sequence[str] = ()) -> ActivityRecord:
     """Read one activity; the record's findings say what could not be read."""
     record = ActivityRecord(iati_identifier=identifier_of(element), line=line)
     if version not in SUPPORTED_VERSIONS:
@@ -170,8 +176,9 @@ def map_activity(element: etree._Element, *, line: int, version: str,
         record.flag(WARNING, "version", message)
     _read_identifier(record)
     _read_activity_attributes(record, element, version)
-    reader = _ActivityReader(record, _language_of(element) or "en",
-                             _currency_or_none(record, element.get("default-currency")))
+    reader = _ActivityReader(
+        record, _language_of(element) or "en", _currency_or_none(record, element.get("default-currency"))
+    )
     handlers = reader.HANDLERS
     for child in element:
         handler = handlers.get(tag_of(child))
@@ -188,6 +195,7 @@ def _digest(element: etree._Element) -> str:
 
 
 # -- identity and attributes -----------------------------------------------
+
 
 def identifier_of(element: etree._Element) -> str:
     return " ".join((element.findtext("iati-identifier") or "").split())
@@ -207,8 +215,11 @@ def classifier_inputs(element: etree._Element) -> tuple[list[tuple[str, str]], l
     for child in element:
         tag = tag_of(child)
         if tag == "title" or tag == "description":
-            texts += [(tag, narrative.text.strip()) for narrative in child
-                      if narrative.tag == "narrative" and narrative.text and not narrative.text.isspace()]
+            texts += [
+                (tag, narrative.text.strip())
+                for narrative in child
+                if narrative.tag == "narrative" and narrative.text and not narrative.text.isspace()
+            ]
         elif tag == "sector":
             codes.append(_dac_code(child))
         elif tag == "transaction":
@@ -225,8 +236,11 @@ def _read_identifier(record: ActivityRecord) -> None:
     if not record.iati_identifier:
         record.flag(CRITICAL, "iati-identifier", _("the activity has no iati-identifier"))
     elif len(record.iati_identifier) > IDENTIFIER_MAX_LENGTH:
-        record.flag(CRITICAL, "iati-identifier", _("the iati-identifier is longer than %(n)d characters")
-                    % {"n": IDENTIFIER_MAX_LENGTH})
+        record.flag(
+            CRITICAL,
+            "iati-identifier",
+            _("the iati-identifier is longer than %(n)d characters") % {"n": IDENTIFIER_MAX_LENGTH},
+        )
 
 
 def _read_activity_attributes(record: ActivityRecord, element: etree._Element, version: str) -> None:
@@ -240,8 +254,11 @@ def _read_activity_attributes(record: ActivityRecord, element: etree._Element, v
     if raw_updated:
         record.last_updated = parse_datetime(raw_updated)
         if record.last_updated is None:
-            record.flag(WARNING, "last-updated-datetime",
-                        _("last-updated-datetime '%(value)s' is not a date and time") % {"value": raw_updated})
+            record.flag(
+                WARNING,
+                "last-updated-datetime",
+                _("last-updated-datetime '%(value)s' is not a date and time") % {"value": raw_updated},
+            )
 
 
 def _language_of(element: etree._Element, default: str = "") -> str:
@@ -254,13 +271,15 @@ def _currency_or_none(record: ActivityRecord, raw: str | None) -> str | None:
     if not code:
         return None
     if not _CURRENCY.match(code):
-        record.flag(ERROR, "default-currency",
-                    _("default-currency '%(value)s' is not a currency code") % {"value": raw})
+        record.flag(
+            ERROR, "default-currency", _("default-currency '%(value)s' is not a currency code") % {"value": raw}
+        )
         return None
     return code
 
 
 # -- parsing helpers -------------------------------------------------------
+
 
 def parse_decimal(raw: str | None) -> Decimal | None:
     text = (raw or "").strip()
@@ -375,8 +394,9 @@ class _ActivityReader:
             record.flag(ERROR, "title", _("the activity has no title: its identifier stands in"))
             title = record.iati_identifier
         elif language not in EU_LANGUAGES:
-            record.flag(WARNING, "title", _("the title is in '%(language)s', not an EU language")
-                        % {"language": language})
+            record.flag(
+                WARNING, "title", _("the title is in '%(language)s', not an EU language") % {"language": language}
+            )
         if len(title) > TITLE_MAX_LENGTH:
             record.flag(WARNING, "title", _("the title was cut to %(n)d characters") % {"n": TITLE_MAX_LENGTH})
         record.title = title[:TITLE_MAX_LENGTH]
@@ -389,9 +409,11 @@ class _ActivityReader:
     def _preferred(self, narratives: list[tuple[str, str]]) -> tuple[str, str]:
         """The narrative in the activity's language if it is an EU one, else the
         first in an EU language, else the first of all."""
-        for wanted in (lambda lang: lang == self.default_language and lang in EU_LANGUAGES,
-                       lambda lang: lang in EU_LANGUAGES,
-                       lambda lang: True):
+        for wanted in (
+            lambda lang: lang == self.default_language and lang in EU_LANGUAGES,
+            lambda lang: lang in EU_LANGUAGES,
+            lambda lang: True,
+        ):
             for language, text in narratives:
                 if wanted(language):
                     return language, text
@@ -411,8 +433,7 @@ class _ActivityReader:
         if reference is None:
             return
         self.record.reporting_org = reference
-        self.record.extra["reporting_org"] = {"ref": reference.ref, "type": reference.type,
-                                              "name": reference.name}
+        self.record.extra["reporting_org"] = {"ref": reference.ref, "type": reference.type, "name": reference.name}
 
     def participating_org(self, element):
         raw_role = (element.get("role") or "").strip()
@@ -420,15 +441,20 @@ class _ActivityReader:
         role = ROLE_BY_CODE.get(code)
         reference = self.organisation(element)
         if role is None:
-            self.record.flag(WARNING, "participating-org",
-                             _("participating-org role '%(role)s' is not an IATI role: left out") % {"role": raw_role})
+            self.record.flag(
+                WARNING,
+                "participating-org",
+                _("participating-org role '%(role)s' is not an IATI role: left out") % {"role": raw_role},
+            )
         elif reference is None:
-            self.record.flag(WARNING, "participating-org",
-                             _("a participating-org has neither ref nor name: left out"))
+            self.record.flag(WARNING, "participating-org", _("a participating-org has neither ref nor name: left out"))
         else:
             if code != raw_role:
-                self.record.flag(WARNING, "participating-org",
-                                 _("role '%(role)s' read as code %(code)s") % {"role": raw_role, "code": code})
+                self.record.flag(
+                    WARNING,
+                    "participating-org",
+                    _("role '%(role)s' read as code %(code)s") % {"role": raw_role, "code": code},
+                )
             self.record.participations.append((reference, role))
 
     # -- status and dates ----------------------------------------------------
@@ -439,8 +465,9 @@ class _ActivityReader:
         if code in STATUS_BY_CODE:
             self.record.status = STATUS_BY_CODE[code]
         else:
-            self.record.flag(ERROR, "activity-status",
-                             _("activity-status '%(code)s' is not a status code (1–6)") % {"code": code})
+            self.record.flag(
+                ERROR, "activity-status", _("activity-status '%(code)s' is not a status code (1–6)") % {"code": code}
+            )
 
     def activity_date(self, element):
         raw_type = (element.get("type") or "").strip()
@@ -449,12 +476,15 @@ class _ActivityReader:
         raw = (element.get("iso-date") or element.text or "").strip()
         day = parse_date(raw)
         if name is None:
-            self.record.flag(WARNING, "activity-date",
-                             _("activity-date type '%(type)s' is unknown: left out") % {"type": raw_type})
+            self.record.flag(
+                WARNING, "activity-date", _("activity-date type '%(type)s' is unknown: left out") % {"type": raw_type}
+            )
         elif day is None:
-            self.record.flag(ERROR, "activity-date",
-                             _("activity-date type %(type)s: '%(value)s' is not a date") % {
-                                 "type": raw_type, "value": raw})
+            self.record.flag(
+                ERROR,
+                "activity-date",
+                _("activity-date type %(type)s: '%(value)s' is not a date") % {"type": raw_type, "value": raw},
+            )
         else:
             self.dates[name] = day
 
@@ -465,9 +495,12 @@ class _ActivityReader:
         for start, end in (("planned_start", "planned_end"), ("actual_start", "actual_end")):
             first, last = getattr(record, start), getattr(record, end)
             if first and last and last < first:
-                record.flag(ERROR, "activity-date", _("the %(end)s date %(last)s is before the start "
-                                                      "date %(first)s: end date dropped")
-                            % {"end": end.replace("_", " "), "last": last, "first": first})
+                record.flag(
+                    ERROR,
+                    "activity-date",
+                    _("the %(end)s date %(last)s is before the start date %(first)s: end date dropped")
+                    % {"end": end.replace("_", " "), "last": last, "first": first},
+                )
                 setattr(record, end, None)
 
     # -- geography and sectors -----------------------------------------------
@@ -485,9 +518,14 @@ class _ActivityReader:
             self.record.flag(ERROR, "recipient-region", _("a recipient-region has no code: left out"))
             return
         vocabulary = (element.get("vocabulary") or REGION_VOCABULARY_DAC).strip()
-        self.record.add_extra("regions", {
-            "code": code, "vocabulary": vocabulary, "percentage": (element.get("percentage") or "").strip(),
-        })
+        self.record.add_extra(
+            "regions",
+            {
+                "code": code,
+                "vocabulary": vocabulary,
+                "percentage": (element.get("percentage") or "").strip(),
+            },
+        )
         if vocabulary == REGION_VOCABULARY_DAC:
             self.region_percentages.append((code, element.get("percentage")))
 
@@ -499,11 +537,13 @@ class _ActivityReader:
         if len(set(codes)) != len(codes):
             self.record.flag(WARNING, "recipient-country", _("a recipient country is listed twice"))
         if any(raw for _code, raw in self.country_percentages):
-            self.record.extra["country_percentages"] = {code: (raw or "").strip()
-                                                        for code, raw in self.country_percentages}
+            self.record.extra["country_percentages"] = {
+                code: (raw or "").strip() for code, raw in self.country_percentages
+            }
         countries, regions = _stated_shares(self.country_percentages), _stated_shares(self.region_percentages)
         regions_blank = bool(self.region_percentages) and not any(
-            (raw or "").strip() for _code, raw in self.region_percentages)
+            (raw or "").strip() for _code, raw in self.region_percentages
+        )
         if countries and regions and _adds_up(countries + regions):
             pass
         elif countries and (_adds_up(countries) or regions_blank and sum(countries) < HUNDRED):
@@ -527,8 +567,12 @@ class _ActivityReader:
             self.record.flag(ERROR, "sector", _("a sector has no code: left out"))
             return
         if len(code) > SECTOR_CODE_MAX_LENGTH or len(vocabulary) > SECTOR_VOCABULARY_MAX_LENGTH:
-            self.record.flag(ERROR, "sector", _("sector '%(code)s' (vocabulary '%(vocabulary)s') is too long "
-                                                "to be a code: left out") % {"code": code, "vocabulary": vocabulary})
+            self.record.flag(
+                ERROR,
+                "sector",
+                _("sector '%(code)s' (vocabulary '%(vocabulary)s') is too long to be a code: left out")
+                % {"code": code, "vocabulary": vocabulary},
+            )
             return
         if transaction:
             self.transaction_sectors.append(SectorRecord(vocabulary, code))
@@ -536,8 +580,12 @@ class _ActivityReader:
         raw = element.get("percentage")
         percentage = _percentage(raw)
         if raw and percentage is None:
-            self.record.flag(WARNING, "sector", _("sector %(code)s: percentage '%(value)s' is not between 0 "
-                                                  "and 100: left out") % {"code": code, "value": raw})
+            self.record.flag(
+                WARNING,
+                "sector",
+                _("sector %(code)s: percentage '%(value)s' is not between 0 and 100: left out")
+                % {"code": code, "value": raw},
+            )
         self.record.sectors.append(SectorRecord(vocabulary, code, percentage))
 
     def _finish_sectors(self):
@@ -551,16 +599,23 @@ class _ActivityReader:
 
     def policy_marker(self, element):
         get = element.get
-        self.policy_markers.append({"vocabulary": (get("vocabulary") or "1").strip(),
-                                    "code": (get("code") or "").strip(),
-                                    "significance": (get("significance") or "").strip()})
+        self.policy_markers.append(
+            {
+                "vocabulary": (get("vocabulary") or "1").strip(),
+                "code": (get("code") or "").strip(),
+                "significance": (get("significance") or "").strip(),
+            }
+        )
 
     def tag(self, element):
-        self.record.add_extra("tags", {
-            "vocabulary": (element.get("vocabulary") or "").strip(),
-            "code": (element.get("code") or "").strip(),
-            "text": _english_or_first(_narratives(element, self.default_language)),
-        })
+        self.record.add_extra(
+            "tags",
+            {
+                "vocabulary": (element.get("vocabulary") or "").strip(),
+                "code": (element.get("code") or "").strip(),
+                "text": _english_or_first(_narratives(element, self.default_language)),
+            },
+        )
 
     def related_activity(self, element):
         ref = (element.get("ref") or "").strip()
@@ -577,8 +632,9 @@ class _ActivityReader:
             # Whether a revised budget replaces this one depends on every budget of the activity.
             others = map(_stated_budget, element.getparent().iterfind("budget"))
             self.revised_periods = [_period(other) for other in others if other["type"] == REVISED_BUDGET]
-        if stated["type"] in ORIGINAL_BUDGET and any(_overlap(_period(stated), revised)
-                                                     for revised in self.revised_periods):
+        if stated["type"] in ORIGINAL_BUDGET and any(
+            _overlap(_period(stated), revised) for revised in self.revised_periods
+        ):
             self._superseded_budget(stated)
         else:
             self._counted_budget(stated)
@@ -589,9 +645,12 @@ class _ActivityReader:
         if line is not None:
             line.period_start = parse_date(stated["period_start"])
             self.record.money.append(line)
-        entry = {**stated, "value": (value.text or "").strip() if value is not None else "",
-                 "currency": line.currency if line else "",
-                 "value_date": line.value_date.isoformat() if line else ""}
+        entry = {
+            **stated,
+            "value": (value.text or "").strip() if value is not None else "",
+            "currency": line.currency if line else "",
+            "value_date": line.value_date.isoformat() if line else "",
+        }
         amount = parse_decimal(value.text) if value is not None else None
         if line is None and amount is not None and amount < 0 and (value.get("currency") or "").strip():
             # Left out for being negative: the export gives the currency back as stated.
@@ -602,16 +661,27 @@ class _ActivityReader:
         """An original budget a revised one of the same period replaces: kept for
         the export as stated, never counted (else the period would count twice)."""
         value = stated["value"]
-        self.record.flag(WARNING, "budget", _("the original budget of %(start)s to %(end)s is replaced by the "
-                                              "revised budget of the same period: only the revised one counts")
-                         % {"start": stated["period_start"] or "?", "end": stated["period_end"] or "?"})
-        self.record.add_extra("budgets", {
-            **stated, "superseded": True,
-            "value": (value.text or "").strip() if value is not None else "",
-            "currency": ((value.get("currency") if value is not None else "") or "").strip().upper()
-            or self.default_currency or "",
-            "value_date": ((value.get("value-date") if value is not None else "") or "").strip(),
-        })
+        self.record.flag(
+            WARNING,
+            "budget",
+            _(
+                "the original budget of %(start)s to %(end)s is replaced by the "
+                "revised budget of the same period: only the revised one counts"
+            )
+            % {"start": stated["period_start"] or "?", "end": stated["period_end"] or "?"},
+        )
+        self.record.add_extra(
+            "budgets",
+            {
+                **stated,
+                "superseded": True,
+                "value": (value.text or "").strip() if value is not None else "",
+                "currency": ((value.get("currency") if value is not None else "") or "").strip().upper()
+                or self.default_currency
+                or "",
+                "value_date": ((value.get("value-date") if value is not None else "") or "").strip(),
+            },
+        )
 
     def transaction(self, element):
         raw_type = transaction_date = ""
@@ -647,21 +717,27 @@ class _ActivityReader:
     def _transaction_type(self, raw_type: str) -> str:
         code = LEGACY_TRANSACTION_TYPES.get(raw_type, raw_type)
         if code != raw_type:
-            self.record.flag(WARNING, "transaction", _("transaction type '%(type)s' read as code %(code)s")
-                             % {"type": raw_type, "code": code})
+            self.record.flag(
+                WARNING,
+                "transaction",
+                _("transaction type '%(type)s' read as code %(code)s") % {"type": raw_type, "code": code},
+            )
         return code
 
     def _other_transaction(self, code, value, fallback):
         if not code:
             self.record.flag(ERROR, "transaction", _("a transaction has no transaction-type: left out"))
             return
-        self.record.add_extra("other_transactions", {
-            "type": code,
-            "value": (value.text or "").strip() if value is not None else "",
-            "currency": (value.get("currency") or "").strip() if value is not None else "",
-            "value_date": (value.get("value-date") or "").strip() if value is not None else "",
-            "transaction_date": fallback.isoformat() if fallback else "",
-        })
+        self.record.add_extra(
+            "other_transactions",
+            {
+                "type": code,
+                "value": (value.text or "").strip() if value is not None else "",
+                "currency": (value.get("currency") or "").strip() if value is not None else "",
+                "value_date": (value.get("value-date") or "").strip() if value is not None else "",
+                "transaction_date": fallback.isoformat() if fallback else "",
+            },
+        )
 
     def _money(self, kind: str, value, fallback_date: date | None, where: tuple[str, str]) -> MoneyRecord | None:
         """A money line, or ``None`` with a finding saying why it was left out."""
@@ -683,11 +759,19 @@ class _ActivityReader:
         if amount is None or amount > 0:
             return amount
         if where[0] == "budget":
-            self._flag_money(ERROR, where, _("%(where)s: value %(value)s is negative, which a budget cannot be: "
-                                             "left out"), value=amount)
+            self._flag_money(
+                ERROR,
+                where,
+                _("%(where)s: value %(value)s is negative, which a budget cannot be: left out"),
+                value=amount,
+            )
             return None
-        self._flag_money(WARNING, where, _("%(where)s: value %(value)s is negative: kept as a correction of an "
-                                           "earlier transaction"), value=amount)
+        self._flag_money(
+            WARNING,
+            where,
+            _("%(where)s: value %(value)s is negative: kept as a correction of an earlier transaction"),
+            value=amount,
+        )
         return amount
 
     def _flag_money(self, tier: str, where: tuple[str, str], message: str, **values) -> None:
@@ -703,13 +787,15 @@ class _ActivityReader:
             self._flag_money(ERROR, where, _("%(where)s: value '%(value)s' is not a number: left out"), value=raw)
             return None
         if abs(amount) >= LARGEST_AMOUNT:
-            self._flag_money(ERROR, where, _("%(where)s: value %(value)s is too large to be real: left out"),
-                             value=raw)
+            self._flag_money(ERROR, where, _("%(where)s: value %(value)s is too large to be real: left out"), value=raw)
             return None
         rounded = amount.quantize(CENT, ROUND_HALF_UP)
         if rounded == 0:
-            message = (_("%(where)s: the value is zero: left out") if amount == 0
-                       else _("%(where)s: value %(value)s rounds to zero: left out"))
+            message = (
+                _("%(where)s: the value is zero: left out")
+                if amount == 0
+                else _("%(where)s: value %(value)s rounds to zero: left out")
+            )
             self._flag_money(WARNING, where, message, value=raw)
             return None
         return rounded
@@ -720,8 +806,9 @@ class _ActivityReader:
         if code is None:
             self._flag_money(ERROR, where, _("%(where)s: no currency and no default-currency: left out"))
         elif not _CURRENCY.match(code):
-            self._flag_money(ERROR, where, _("%(where)s: currency '%(value)s' is not a currency code: left out"),
-                             value=raw)
+            self._flag_money(
+                ERROR, where, _("%(where)s: currency '%(value)s' is not a currency code: left out"), value=raw
+            )
             return None
         return code
 
@@ -729,20 +816,31 @@ class _ActivityReader:
         raw = value.get("value-date")
         day = parse_date(raw) if raw else fallback
         if day is None:
-            self._flag_money(ERROR, where, _("%(where)s: value-date '%(value)s' is not a date: left out"),
-                             value=(raw or "").strip())
+            self._flag_money(
+                ERROR, where, _("%(where)s: value-date '%(value)s' is not a date: left out"), value=(raw or "").strip()
+            )
         return day
 
     def _converted(self, kind, amount, currency, dates, where) -> MoneyRecord | None:
         """``dates``: the value date and the transaction date or budget period start."""
         value_date, dated = dates
         if currency != "EUR" and currency not in _ecb_currencies():
-            self._flag_money(ERROR, where, _("%(where)s: the ECB publishes no rate for %(currency)s, so it has "
-                                             "no value in EUR: kept aside"), currency=currency)
-            self.record.add_extra("money_without_eur_rate", {
-                "kind": kind, "amount": str(amount), "currency": currency, "value_date": value_date.isoformat(),
-                "transaction_date": dated.isoformat() if dated and where[0] == "transaction" else "",
-            })
+            self._flag_money(
+                ERROR,
+                where,
+                _("%(where)s: the ECB publishes no rate for %(currency)s, so it has no value in EUR: kept aside"),
+                currency=currency,
+            )
+            self.record.add_extra(
+                "money_without_eur_rate",
+                {
+                    "kind": kind,
+                    "amount": str(amount),
+                    "currency": currency,
+                    "value_date": value_date.isoformat(),
+                    "transaction_date": dated.isoformat() if dated and where[0] == "transaction" else "",
+                },
+            )
             return None
         amount_eur, rate_date = to_eur(amount, currency, value_date)
         return MoneyRecord(kind, amount, currency, value_date, amount_eur, rate_date)
@@ -764,11 +862,20 @@ class _ActivityReader:
         self._finish_sectors()
 
     HANDLERS: ClassVar[dict[str, Callable[["_ActivityReader", etree._Element], None]]] = {
-        "title": title, "description": description, "reporting-org": reporting_org,
-        "participating-org": participating_org, "activity-status": activity_status,
-        "activity-date": activity_date, "recipient-country": recipient_country,
-        "recipient-region": recipient_region, "sector": sector, "policy-marker": policy_marker,
-        "tag": tag, "related-activity": related_activity, "budget": budget, "transaction": transaction,
+        "title": title,
+        "description": description,
+        "reporting-org": reporting_org,
+        "participating-org": participating_org,
+        "activity-status": activity_status,
+        "activity-date": activity_date,
+        "recipient-country": recipient_country,
+        "recipient-region": recipient_region,
+        "sector": sector,
+        "policy-marker": policy_marker,
+        "tag": tag,
+        "related-activity": related_activity,
+        "budget": budget,
+        "transaction": transaction,
     }
 
 
@@ -796,8 +903,11 @@ def _with_shares(pairs: list[tuple[str, str | None]], shares: list[Decimal] | No
 def _stated_budget(element: etree._Element) -> dict:
     """A budget's type, status, period (as written) and value element."""
     stated: dict[str, Any] = {
-        "type": (element.get("type") or "").strip(), "status": (element.get("status") or "").strip(),
-        "period_start": "", "period_end": "", "value": None,
+        "type": (element.get("type") or "").strip(),
+        "status": (element.get("status") or "").strip(),
+        "period_start": "",
+        "period_end": "",
+        "value": None,
     }
     for child in element:
         tag = child.tag

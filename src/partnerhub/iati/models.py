@@ -60,7 +60,9 @@ class ImportJobQuerySet(models.QuerySet):
 class ImportJob(Job):
     status = status_field(_("Importing"))
     organisation = models.ForeignKey(
-        "access.Organisation", verbose_name=_("organisation"), on_delete=models.CASCADE,
+        "access.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
         related_name="iati_import_jobs",
     )
     # Relative to settings.UPLOAD_DIR; a random name, never the uploader's.
@@ -102,8 +104,14 @@ class ImportJob(Job):
             live = self._read_live_progress()
             if live is not None:
                 return live
-        return JobProgress(self.files_done, self.files_total, self.activities_read, self.bytes_read,
-                           self.bytes_total, self.current_file)
+        return JobProgress(
+            self.files_done,
+            self.files_total,
+            self.activities_read,
+            self.bytes_read,
+            self.bytes_total,
+            self.current_file,
+        )
 
     def write_live_progress(self, progress: JobProgress) -> None:
         # Each file is imported in one transaction: rows written from inside it

@@ -53,8 +53,10 @@ class OrganisationProfile:
 def prefix_rules() -> tuple[PrefixRule, ...]:
     with PREFIXES_FILE.open(encoding="utf-8") as handle:
         rows = csv.DictReader(line for line in handle if not line.startswith("#"))
-        rules = [PrefixRule(row["prefix"], row["match"], row["kind"], row["country"],
-                            row["policy_area"], row["applies_to"]) for row in rows]
+        rules = [
+            PrefixRule(row["prefix"], row["match"], row["kind"], row["country"], row["policy_area"], row["applies_to"])
+            for row in rows
+        ]
     return tuple(sorted(rules, key=lambda rule: -len(rule.prefix)))
 
 

@@ -109,8 +109,9 @@ def refuse_doctype(path: Path) -> None:
         elif text.startswith("<!--", start):
             position = _after(text, "-->", start)
         elif text.startswith("<!", start):
-            raise IatiFileRefused(path, _("DTDs and entity declarations are refused"),
-                                  line=text.count("\n", 0, start) + 1)
+            raise IatiFileRefused(
+                path, _("DTDs and entity declarations are refused"), line=text.count("\n", 0, start) + 1
+            )
         else:
             _check_root_name(path, text, start)
             return
@@ -131,17 +132,22 @@ def _check_root_name(path: Path, text: str, start: int) -> None:
 
 
 def wrong_root_message(name: str) -> str:
-    return _("the root element is <%(found)s>, not <iati-activities>: this is not an IATI "
-             "activity file") % {"found": name}
+    return _("the root element is <%(found)s>, not <iati-activities>: this is not an IATI activity file") % {
+        "found": name
+    }
 
 
 def _prolog_text(path: Path) -> str:
     with path.open("rb") as handle:
         head = handle.read(PROLOG_LIMIT)
-    for bom, encoding in ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
-                          (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
+    for bom, encoding in (
+        (codecs.BOM_UTF32_LE, "utf-32-le"),
+        (codecs.BOM_UTF32_BE, "utf-32-be"),
+        (codecs.BOM_UTF16_LE, "utf-16-le"),
+        (codecs.BOM_UTF16_BE, "utf-16-be"),
+    ):
         if head.startswith(bom):
-            return head[len(bom):].decode(encoding, errors="replace")
+            return head[len(bom) :].decode(encoding, errors="replace")
     if head.startswith(b"<\x00") or head.startswith(b"\x00<"):
         return head.decode("utf-16-le" if head[0] == 0x3C else "utf-16-be", errors="replace")
     # Markup is ASCII in every ASCII-compatible encoding: Latin-1 never fails.
@@ -149,8 +155,7 @@ def _prolog_text(path: Path) -> str:
 
 
 def _stream_activities(path: Path, stream) -> Iterator[ActivityElement]:
-    context = etree.iterparse(stream, events=("start", "end"), tag=(ROOT_TAG, ACTIVITY_TAG),
-                              **SECURE_PARSER_OPTIONS)
+    context = etree.iterparse(stream, events=("start", "end"), tag=(ROOT_TAG, ACTIVITY_TAG), **SECURE_PARSER_OPTIONS)
     versions = _FileVersion(path)
     try:
         for event, element in context:
@@ -173,7 +178,9 @@ def _stream_activities(path: Path, stream) -> Iterator[ActivityElement]:
 def malformed_message(error: etree.XMLSyntaxError) -> str:
     line, column = error.position if error.position else (error.lineno, 0)
     return _("malformed XML at line %(line)s, column %(column)s: %(reason)s") % {
-        "line": line, "column": column, "reason": error.msg,
+        "line": line,
+        "column": column,
+        "reason": error.msg,
     }
 
 
@@ -230,9 +237,7 @@ class _FileVersion:
             return ActivityElement(element, line, str(version))
         if _has_legacy_layout(element):
             raise IatiFileRefused(self.path, unsupported_version_message("1.0x"), line=line)
-        return ActivityElement(element, line, "2.03", warnings=[
-            _("the file declares no IATI version: read as 2.0x")
-        ])
+        return ActivityElement(element, line, "2.03", warnings=[_("the file declares no IATI version: read as 2.0x")])
 
 
 def unsupported_version_message(version: str) -> str:

@@ -72,6 +72,7 @@ CHILD_RELATION = "2"
 
 # -- what an import reports ------------------------------------------------
 
+
 @dataclass
 class ImportProblem:
     file: str
@@ -80,8 +81,7 @@ class ImportProblem:
     reason: str
 
     def as_dict(self) -> dict[str, Any]:
-        return {"file": self.file, "line": self.line, "iati_identifier": self.iati_identifier,
-                "reason": self.reason}
+        return {"file": self.file, "line": self.line, "iati_identifier": self.iati_identifier, "reason": self.reason}
 
 
 @dataclass
@@ -96,8 +96,14 @@ class ImportNotice:
     message: str
 
     def as_dict(self) -> dict[str, Any]:
-        return {"file": self.file, "line": self.line, "iati_identifier": self.iati_identifier,
-                "tier": self.tier, "field": self.field, "message": self.message}
+        return {
+            "file": self.file,
+            "line": self.line,
+            "iati_identifier": self.iati_identifier,
+            "tier": self.tier,
+            "field": self.field,
+            "message": self.message,
+        }
 
 
 NOTICES_KEPT = 1000  # per import: enough to act on, and bounded for files of any size
@@ -126,8 +132,9 @@ class FileResult:
         if len(self.notices) >= NOTICES_KEPT:
             self.notices_left_out += 1
             return
-        self.notices.append(ImportNotice(str(self.path), line, identifier, finding.tier, finding.field,
-                                         finding.message))
+        self.notices.append(
+            ImportNotice(str(self.path), line, identifier, finding.tier, finding.field, finding.message)
+        )
 
 
 COUNTED = ("activities_read", "migration_relevant", "created", "updated", "unchanged", "skipped")
@@ -163,7 +170,8 @@ class ImportReport:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "files": self.files, **{name: getattr(self, name) for name in COUNTED},
+            "files": self.files,
+            **{name: getattr(self, name) for name in COUNTED},
             "failed_files": self.failed_files,
             "findings": {tier: self.findings.get(tier, 0) for tier in ("critical", "error", "warning")},
             "errors": [problem.as_dict() for problem in self.errors],
@@ -185,9 +193,15 @@ ProgressCallback = Callable[[ImportProgress], None]
 
 # -- entry point -----------------------------------------------------------
 
-def import_iati_files(paths: Iterable[str | Path], *, keep_all: bool = False,
-                      progress: ProgressCallback | None = None,
-                      source_names: Mapping[Path, str] | None = None, acting_user=None) -> ImportReport:
+
+def import_iati_files(
+    paths: Iterable[str | Path],
+    *,
+    keep_all: bool = False,
+    progress: ProgressCallback | None = None,
+    source_names: Mapping[Path, str] | None = None,
+    acting_user=None,
+) -> ImportReport:
     """Import every IATI activity file in ``paths`` (files, or folders searched for ``*.xml``).
 
     ``source_names`` gives a file its name as a data source when the path is not
@@ -211,8 +225,10 @@ def import_iati_files(paths: Iterable[str | Path], *, keep_all: bool = False,
             context = ImportContext(keep_all, rights)  # its caches may hold rows that were rolled back
     # Second pass, once every file is in: an activity may name one in a later file.
     with transaction.atomic():
-        link_related_activities({r.source_id for r in report.file_results if r.source_id is not None},
-                                owner_ids=rights.organisation_ids if rights is not None else None)
+        link_related_activities(
+            {r.source_id for r in report.file_results if r.source_id is not None},
+            owner_ids=rights.organisation_ids if rights is not None else None,
+        )
     return report
 
 
@@ -262,11 +278,15 @@ class _Progress:
 
     def report(self, stream, result: FileResult) -> None:
         if self.callback is not None:
-            self.callback(ImportProgress(self.path, self.number, self.total, min(stream.tell(), self.size),
-                                         self.size, result.activities_read))
+            self.callback(
+                ImportProgress(
+                    self.path, self.number, self.total, min(stream.tell(), self.size), self.size, result.activities_read
+                )
+            )
 
 
 # -- reference data, read once per import -----------------------------------
+
 
 class ImportContext:
     """Countries, themes and organisations, looked up in memory."""
@@ -283,6 +303,7 @@ class ImportContext:
 
 
 # -- one file --------------------------------------------------------------
+
 
 @dataclass
 class _Resolved:
@@ -352,8 +373,9 @@ class _FileWriter:
         held = held.filter(source=self.source, provenance=Provenance.IATI)
         if context.rights is not None:
             held = held.filter(owner_id__in=context.rights.organisation_ids)
-        self.held = _HashSet(hash(identifier) for identifier in held.values_list("iati_identifier",
-                                                                                flat=True).iterator())
+        self.held = _HashSet(
+            hash(identifier) for identifier in held.values_list("iati_identifier", flat=True).iterator()
+        )
         self.batch: list[_Resolved] = []
         self.owners: Counter = Counter()
 
@@ -384,12 +406,16 @@ class _FileWriter:
 
     @staticmethod
     def _record(activity: ActivityElement, *, duplicate: bool = False) -> ActivityRecord:
-        record = map_activity(activity.element, line=activity.line, version=activity.version,
-                              warnings=activity.warnings)
+        record = map_activity(
+            activity.element, line=activity.line, version=activity.version, warnings=activity.warnings
+        )
         if duplicate:
-            record.flag(CRITICAL, "iati-identifier", _("the iati-identifier %(id)s appears earlier in this "
-                                                       "file: only its first occurrence is imported")
-                        % {"id": record.iati_identifier})
+            record.flag(
+                CRITICAL,
+                "iati-identifier",
+                _("the iati-identifier %(id)s appears earlier in this file: only its first occurrence is imported")
+                % {"id": record.iati_identifier},
+            )
         return record
 
     def _first_time(self, identifier: str) -> bool:
@@ -447,8 +473,11 @@ class _FileWriter:
             return "create"
         if row.provenance != Provenance.IATI:
             self.result.skipped += 1
-            self.result.problem(record.line, record.iati_identifier, _(
-                "an engagement entered in the hub already carries this iati-identifier: left as it is"))
+            self.result.problem(
+                record.line,
+                record.iati_identifier,
+                _("an engagement entered in the hub already carries this iati-identifier: left as it is"),
+            )
             return "keep"
         if row.fingerprint != item.fingerprint and _is_newer(record, row, self.source.pk):
             return "update"
@@ -471,8 +500,11 @@ class _FileWriter:
         for iso2, share in record.countries:
             country_id = context.country_ids.get(iso2)
             if country_id is None:
-                record.flag(ERROR, "recipient-country", _(
-                    "recipient-country '%(code)s' is not an ISO 3166 country code: left out") % {"code": iso2})
+                record.flag(
+                    ERROR,
+                    "recipient-country",
+                    _("recipient-country '%(code)s' is not an ISO 3166 country code: left out") % {"code": iso2},
+                )
                 record.add_extra("unmatched_countries", iso2)
             else:
                 item.country_shares.append((country_id, share))
@@ -490,9 +522,12 @@ class _FileWriter:
         for code, share in record.regions:
             region_id = self.context.region_ids.get(code)
             if region_id is None:
-                record.flag(ERROR, "recipient-region", _(
-                    "recipient-region '%(code)s' is not in IATI's Region codelist: left out of the totals")
-                    % {"code": code})
+                record.flag(
+                    ERROR,
+                    "recipient-region",
+                    _("recipient-region '%(code)s' is not in IATI's Region codelist: left out of the totals")
+                    % {"code": code},
+                )
             else:
                 shares.append((region_id, share))
         return shares
@@ -544,15 +579,24 @@ class _ExistingRow:
 
 
 def _existing_rows(identifiers: Iterator[str]) -> dict[str, _ExistingRow]:
-    rows = Engagement.objects.unrestricted(
-        "IATI import matches publisher identifiers; ownership checked by import_rights"
-    ).filter(iati_identifier__in=list(identifiers)).values_list(
-        "iati_identifier", "pk", "owner_id", "provenance", "iati_last_updated", "source_id", "iati_extra__fingerprint",
+    rows = (
+        Engagement.objects.unrestricted("IATI import matches publisher identifiers; ownership checked by import_rights")
+        .filter(iati_identifier__in=list(identifiers))
+        .values_list(
+            "iati_identifier",
+            "pk",
+            "owner_id",
+            "provenance",
+            "iati_last_updated",
+            "source_id",
+            "iati_extra__fingerprint",
+        )
     )
     return {identifier: _ExistingRow(*values) for identifier, *values in rows if identifier is not None}
 
 
 # -- writing ---------------------------------------------------------------
+
 
 def _iati_fields(item: _Resolved, source: DataSource) -> dict[str, Any]:
     """The fields the publisher owns: a re-import replaces these and nothing else
@@ -560,10 +604,16 @@ def _iati_fields(item: _Resolved, source: DataSource) -> dict[str, Any]:
     the classifier's themes and the links the publisher stated)."""
     record = item.record
     return {
-        "title": record.title, "description": record.description, "language": record.language,
-        "status": record.status, "planned_start": record.planned_start, "planned_end": record.planned_end,
-        "actual_start": record.actual_start, "actual_end": record.actual_end,
-        "humanitarian": record.humanitarian, "iati_last_updated": record.last_updated,
+        "title": record.title,
+        "description": record.description,
+        "language": record.language,
+        "status": record.status,
+        "planned_start": record.planned_start,
+        "planned_end": record.planned_end,
+        "actual_start": record.actual_start,
+        "actual_end": record.actual_end,
+        "humanitarian": record.humanitarian,
+        "iati_last_updated": record.last_updated,
         "iati_extra": {**record.extra, "fingerprint": item.fingerprint},
         "import_findings": [finding.as_dict() for finding in record.findings],
         "migration_relevant": item.classification.is_migration,
@@ -582,15 +632,23 @@ def _create_engagements(items: list[_Resolved], source: DataSource, context: Imp
     for engagement, item in zip(engagements, items, strict=True):
         children.add(engagement, item, context, user_theme_ids=())
     children.save()
-    _record_creations(engagements, [snapshot_of_new(e, item, context) for e, item in zip(engagements, items,
-                                                                                          strict=True)])
+    _record_creations(
+        engagements, [snapshot_of_new(e, item, context) for e, item in zip(engagements, items, strict=True)]
+    )
 
 
 def _new_engagement(item: _Resolved, source: DataSource, now: datetime) -> Engagement:
     engagement = Engagement(
-        owner=item.owner, sharing_level=SharingLevel.PUBLIC, provenance=Provenance.IATI,
-        kind=EngagementKind.PROJECT, iati_identifier=item.record.iati_identifier,
-        created_by=None, updated_by=None, created_at=now, updated_at=now, **_iati_fields(item, source),
+        owner=item.owner,
+        sharing_level=SharingLevel.PUBLIC,
+        provenance=Provenance.IATI,
+        kind=EngagementKind.PROJECT,
+        iati_identifier=item.record.iati_identifier,
+        created_by=None,
+        updated_by=None,
+        created_at=now,
+        updated_at=now,
+        **_iati_fields(item, source),
     )
     # Written without save(), which keeps these two in step.
     engagement.start_date = engagement.actual_start or engagement.planned_start
@@ -602,17 +660,42 @@ def _record_creations(engagements: list[Engagement], snapshots: list[dict[str, A
     """What ``core.history.record_change`` writes for a creation, for a whole batch at once."""
     content_type = ContentType.objects.get_for_model(Engagement)
     request_id = current_request_id.get()
-    insert_values(ObjectChange, ("content_type_id", "object_id", "object_repr", "action", "changes",
-                                 "user_id", "request_id", "sharing_level", "audience"), [
-        (content_type.pk, engagement.pk, str(engagement)[:300], str(ObjectChange.Action.CREATE),
-         diff_snapshots({}, after), None, request_id, engagement.sharing_level, audience_for_history(engagement))
-        for engagement, after in zip(engagements, snapshots, strict=True)
-    ])
+    insert_values(
+        ObjectChange,
+        (
+            "content_type_id",
+            "object_id",
+            "object_repr",
+            "action",
+            "changes",
+            "user_id",
+            "request_id",
+            "sharing_level",
+            "audience",
+        ),
+        [
+            (
+                content_type.pk,
+                engagement.pk,
+                str(engagement)[:300],
+                str(ObjectChange.Action.CREATE),
+                diff_snapshots({}, after),
+                None,
+                request_id,
+                engagement.sharing_level,
+                audience_for_history(engagement),
+            )
+            for engagement, after in zip(engagements, snapshots, strict=True)
+        ],
+    )
 
 
 def _update_engagement(pk: int, item: _Resolved, source: DataSource, context: ImportContext) -> None:
-    engagement = Engagement.objects.unrestricted("a row the import matched and import_rights allowed").select_related(
-        "owner").get(pk=pk)
+    engagement = (
+        Engagement.objects.unrestricted("a row the import matched and import_rights allowed")
+        .select_related("owner")
+        .get(pk=pk)
+    )
     before = registry_services.snapshot(engagement)
     for name, value in _iati_fields(item, source).items():
         setattr(engagement, name, value)
@@ -629,8 +712,13 @@ def _update_engagement(pk: int, item: _Resolved, source: DataSource, context: Im
     children = _Children()
     children.add(engagement, item, context, user_theme_ids=user_theme_ids)
     children.save()
-    record_change(engagement, ObjectChange.Action.UPDATE, _without_links(before),
-                  _without_links(registry_services.snapshot(engagement)), user=None)
+    record_change(
+        engagement,
+        ObjectChange.Action.UPDATE,
+        _without_links(before),
+        _without_links(registry_services.snapshot(engagement)),
+        user=None,
+    )
 
 
 def _without_links(values: dict[str, Any]) -> dict[str, Any]:
@@ -646,9 +734,22 @@ class _Children:
     REGION = ("engagement_id", "region_id", "share")
     SECTOR = ("engagement_id", "vocabulary", "code", "percentage")
     PARTICIPATION = ("engagement_id", "organisation_id", "role")
-    MONEY = ("engagement_id", "kind", "amount", "currency", "value_date", "amount_eur", "eur_rate_date",
-             "provider_ref", "provider_activity", "receiver_ref", "receiver_activity",
-             "transaction_date", "period_start", "is_correction")
+    MONEY = (
+        "engagement_id",
+        "kind",
+        "amount",
+        "currency",
+        "value_date",
+        "amount_eur",
+        "eur_rate_date",
+        "provider_ref",
+        "provider_activity",
+        "receiver_ref",
+        "receiver_activity",
+        "transaction_date",
+        "period_start",
+        "is_correction",
+    )
     THEME = ("engagement_id", "theme_id", "share", "assigned_by", "confidence", "explanation")
 
     def __init__(self):
@@ -665,10 +766,25 @@ class _Children:
         self.regions += [(pk, region_id, share) for region_id, share in item.region_shares]
         self.sectors += [(pk, s.vocabulary, s.code, s.percentage) for s in record.sectors]
         self.participations += [(pk, organisation.pk, str(role)) for organisation, role in item.participations]
-        self.money += [(pk, str(m.kind), m.amount, m.currency, m.value_date, m.amount_eur, m.eur_rate_date,
-                        m.provider_ref, m.provider_activity, m.receiver_ref, m.receiver_activity,
-                        m.transaction_date, m.period_start, m.is_correction)
-                       for m in record.money]
+        self.money += [
+            (
+                pk,
+                str(m.kind),
+                m.amount,
+                m.currency,
+                m.value_date,
+                m.amount_eur,
+                m.eur_rate_date,
+                m.provider_ref,
+                m.provider_activity,
+                m.receiver_ref,
+                m.receiver_activity,
+                m.transaction_date,
+                m.period_start,
+                m.is_correction,
+            )
+            for m in record.money
+        ]
         self.themes += [
             (pk, theme.pk, None, str(ThemeAssignment.CLASSIFIER), suggestion.confidence, suggestion.explanation)
             for suggestion, theme in _suggested_themes(item.classification, context)
@@ -699,16 +815,19 @@ def snapshot_of_new(engagement: Engagement, item: _Resolved, context: ImportCont
     plain, pct, joined = registry_services._plain, registry_services._pct, registry_services._joined
     values = {name: plain(getattr(engagement, name)) for name in registry_services.SCALAR_FIELDS}
     values["owner"] = str(item.owner)
-    values["countries"] = joined(f"{context.country_iso3[country_id]}{pct(share)}"
-                                 for country_id, share in item.country_shares)
-    values["regions"] = joined(f"{context.region_codes[region_id]}{pct(share)}"
-                               for region_id, share in item.region_shares)
-    values["themes"] = joined(f"{theme.code}{pct(None)}" for _s, theme in _suggested_themes(item.classification,
-                                                                                             context))
-    values["participations"] = joined(f"{organisation.short_name} ({role})"
-                                      for organisation, role in item.participations)
-    values["money"] = joined(f"{m.kind} {m.amount} {m.currency} {m.value_date.isoformat()}"
-                             for m in item.record.money)
+    values["countries"] = joined(
+        f"{context.country_iso3[country_id]}{pct(share)}" for country_id, share in item.country_shares
+    )
+    values["regions"] = joined(
+        f"{context.region_codes[region_id]}{pct(share)}" for region_id, share in item.region_shares
+    )
+    values["themes"] = joined(
+        f"{theme.code}{pct(None)}" for _s, theme in _suggested_themes(item.classification, context)
+    )
+    values["participations"] = joined(
+        f"{organisation.short_name} ({role})" for organisation, role in item.participations
+    )
+    values["money"] = joined(f"{m.kind} {m.amount} {m.currency} {m.value_date.isoformat()}" for m in item.record.money)
     values["links"] = joined(())
     values["shared_with_organisations"] = joined(())
     values["shared_with_countries"] = joined(())
@@ -717,13 +836,16 @@ def snapshot_of_new(engagement: Engagement, item: _Resolved, context: ImportCont
 
 # -- related activities ----------------------------------------------------
 
-def link_related_activities(source_ids: set[int], chunk_size: int = 500, *,
-                            owner_ids: frozenset[int] | None = None) -> None:
+
+def link_related_activities(
+    source_ids: set[int], chunk_size: int = 500, *, owner_ids: frozenset[int] | None = None
+) -> None:
     """Turn the related activities the publishers named into links, where the
     other activity is in the hub. Reads the sources' engagements in chunks;
     with ``owner_ids`` (an upload), only those these organisations own."""
     rows = Engagement.objects.unrestricted("the import links its own sources' rows; uploads keep to owner_ids").filter(
-        source_id__in=source_ids, iati_extra__has_key="related_activities")
+        source_id__in=source_ids, iati_extra__has_key="related_activities"
+    )
     if owner_ids is not None:
         rows = rows.filter(owner_id__in=owner_ids)
     related = rows.values_list("pk", "iati_extra__related_activities").order_by("pk")
@@ -740,9 +862,11 @@ def _link_chunk(rows: list[tuple[int, list[dict[str, Any]]]]) -> None:
     refs = sorted({relation["ref"] for _pk, relations in rows for relation in relations or () if "ref" in relation})
     targets: dict[str | None, int] = {}
     for start in range(0, len(refs), LOOKUP_SIZE):
-        targets.update(Engagement.objects.unrestricted("links name publishers' identifiers, as IATI does")
-                       .filter(iati_identifier__in=refs[start:start + LOOKUP_SIZE])
-                       .values_list("iati_identifier", "pk"))
+        targets.update(
+            Engagement.objects.unrestricted("links name publishers' identifiers, as IATI does")
+            .filter(iati_identifier__in=refs[start : start + LOOKUP_SIZE])
+            .values_list("iati_identifier", "pk")
+        )
     links = set()
     for pk, relations in rows:
         for relation in relations or ():
@@ -756,5 +880,4 @@ def _link_chunk(rows: list[tuple[int, list[dict[str, Any]]]]) -> None:
                 kind = LinkKind.PART_OF if relation.get("type") == PARENT_RELATION else LinkKind.RELATED
                 links.add((pk, target, str(kind), True))
     # A link stated again by an unchanged activity is already there: let it be.
-    insert_values(EngagementLink, ("source_id", "target_id", "kind", "from_iati"), sorted(links),
-                  ignore_conflicts=True)
+    insert_values(EngagementLink, ("source_id", "target_id", "kind", "from_iati"), sorted(links), ignore_conflicts=True)

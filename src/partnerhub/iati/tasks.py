@@ -38,8 +38,8 @@ ERRORS_KEPT = 1000
 
 # -- starting a job --------------------------------------------------------
 
-def start_import_job(upload: UploadedFile, organisation: Organisation, *, keep_all: bool,
-                     acting_user) -> ImportJob:
+
+def start_import_job(upload: UploadedFile, organisation: Organisation, *, keep_all: bool, acting_user) -> ImportJob:
     """Keep the uploaded file and queue its import for ``organisation``."""
     if not importing_organisation_ids(acting_user).filter(organisation_id=organisation.pk).exists():
         raise PermissionDenied(_("Only coordinators and administrators of an organisation import IATI files."))
@@ -47,8 +47,11 @@ def start_import_job(upload: UploadedFile, organisation: Organisation, *, keep_a
     try:
         with transaction.atomic():
             job = ImportJob.objects.create(
-                started_by=acting_user, organisation=organisation, stored_name=stored_name,
-                original_name=Path(upload.name or "").name[:255], keep_all=keep_all,
+                started_by=acting_user,
+                organisation=organisation,
+                stored_name=stored_name,
+                original_name=Path(upload.name or "").name[:255],
+                keep_all=keep_all,
             )
             # A failure to queue must not undo the upload: the page then says a worker is needed.
             transaction.on_commit(partial(run_import_job.enqueue, job.pk), robust=True)
@@ -71,6 +74,7 @@ def store_upload(upload: UploadedFile) -> str:
 
 # -- running it ------------------------------------------------------------
 
+
 @task()
 def run_import_job(job_id: int) -> str:
     """Import the job's file, unless another run has claimed it or it is finished."""
@@ -82,18 +86,33 @@ def run_import_job(job_id: int) -> str:
         _fail(job, _("The person who uploaded this file no longer has an account: nothing was imported."))
         return job.status
     try:
-        report = import_iati_files([job.file_path], keep_all=job.keep_all, progress=JobProgressRecorder(job),
-                                   source_names={Path(job.file_path): job.original_name},
-                                   acting_user=job.started_by)
+        report = import_iati_files(
+            [job.file_path],
+            keep_all=job.keep_all,
+            progress=JobProgressRecorder(job),
+            source_names={Path(job.file_path): job.original_name},
+            acting_user=job.started_by,
+        )
         _finish(job, report)
     except Exception as error:
         logger.exception("IATI import job %s failed", job.pk)
-        _fail(job, _("The import stopped on an unexpected error (%(error)s). An administrator can read "
-                     "the details in the worker's log.") % {"error": error.__class__.__name__})
+        _fail(
+            job,
+            _(
+                "The import stopped on an unexpected error (%(error)s). An administrator can read "
+                "the details in the worker's log."
+            )
+            % {"error": error.__class__.__name__},
+        )
         return job.status
     except BaseException:
-        _fail(job, _("The import was interrupted: the worker stopped. Upload the file again; what was "
-                     "already imported is recognised and not duplicated."))
+        _fail(
+            job,
+            _(
+                "The import was interrupted: the worker stopped. Upload the file again; what was "
+                "already imported is recognised and not duplicated."
+            ),
+        )
         raise
     return job.status
 
@@ -161,11 +180,16 @@ class JobProgressRecorder:
             return
         self.last_time, self.last_activities = now, progress.activities_read
         try:
-            self.job.write_live_progress(JobProgress(
-                files_done=progress.file_number - 1, files_total=progress.files_total,
-                activities_read=progress.activities_read, bytes_read=progress.bytes_read,
-                bytes_total=progress.bytes_total, current_file=self.job.original_name,
-            ))
+            self.job.write_live_progress(
+                JobProgress(
+                    files_done=progress.file_number - 1,
+                    files_total=progress.files_total,
+                    activities_read=progress.activities_read,
+                    bytes_read=progress.bytes_read,
+                    bytes_total=progress.bytes_total,
+                    current_file=self.job.original_name,
+                )
+            )
         except OSError:
             # The page then shows less; the import itself must go on.
             logger.warning("Progress of IATI import job %s could not be written", self.job.pk, exc_info=True)
@@ -173,5 +197,7 @@ class JobProgressRecorder:
     def _due(self, now: float, activities: int) -> bool:
         if self.last_time is None:
             return True
-        return (now - self.last_time >= PROGRESS_EVERY_SECONDS
-                or activities - self.last_activities >= PROGRESS_EVERY_ACTIVITIES)
+        return (
+            now - self.last_time >= PROGRESS_EVERY_SECONDS
+            or activities - self.last_activities >= PROGRESS_EVERY_ACTIVITIES
+        )

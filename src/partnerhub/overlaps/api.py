@@ -25,8 +25,11 @@ PairId = Path(..., ge=1, le=2**63 - 1, description="The pair's id.")
 
 
 def visible_pairs(user):
-    return OverlapPair.objects.visible_to(user).select_related(
-        "first__owner", "second__owner", "decided_by").prefetch_related("countries")
+    return (
+        OverlapPair.objects.visible_to(user)
+        .select_related("first__owner", "second__owner", "decided_by")
+        .prefetch_related("countries")
+    )
 
 
 @router.get("/overlaps", response=list[OverlapPairOut], summary="List possible overlaps")
@@ -35,10 +38,13 @@ def list_overlaps(request, filters: Query[OverlapFilterParams]):
     """The pairs whose two engagements you may see, best score first."""
     filterset = OverlapFilter(filters.as_query(), queryset=visible_pairs(request.user))
     if not filterset.is_valid():
-        raise InputError([
-            {"type": "invalid", "loc": ["query", field], "msg": message}
-            for field, messages in filterset.errors.items() for message in messages
-        ])
+        raise InputError(
+            [
+                {"type": "invalid", "loc": ["query", field], "msg": message}
+                for field, messages in filterset.errors.items()
+                for message in messages
+            ]
+        )
     pairs = filterset.qs
     return pairs.order_by("-score", "pk")
 
@@ -48,10 +54,12 @@ def get_overlap(request, pair_id: int = PairId):
     return get_object_or_404(visible_pairs(request.user), pk=pair_id)
 
 
-@router.post("/overlaps/{pair_id}/decision",
-             response={200: OverlapPairOut, 401: Message, 403: Message, 404: Message, 422: InputErrors},
-             summary="Record a decision on a possible overlap",
-             openapi_extra=json_body_openapi(DecisionIn))
+@router.post(
+    "/overlaps/{pair_id}/decision",
+    response={200: OverlapPairOut, 401: Message, 403: Message, 404: Message, 422: InputErrors},
+    summary="Record a decision on a possible overlap",
+    openapi_extra=json_body_openapi(DecisionIn),
+)
 def decide(request, pair_id: int = PairId):
     """Coordinators and administrators of EU institutions and Member State bodies who see both
     engagements: duplicate, complementary or unrelated, with an optional note."""
@@ -61,4 +69,3 @@ def decide(request, pair_id: int = PairId):
     body = read_json_body(request, DecisionIn)
     decide_overlap(pair, body.decision, note=body.note, acting_user=request.user)
     return get_object_or_404(visible_pairs(request.user), pk=pair_id)
-

@@ -14,14 +14,22 @@ class OverlapsConfig(AppConfig):
         from partnerhub.core.confidential import register
 
         # A possible overlap exists for a reader only when both engagements do.
-        register("overlaps.OverlapPair", parents=("first", "second"), search_fields=("decision_note",),
-                 factory=f"{FACTORIES}.hidden_overlap_pair", urls=overlap_urls, edit=f"{FACTORIES}.decide_pair")
+        register(
+            "overlaps.OverlapPair",
+            parents=("first", "second"),
+            search_fields=("decision_note",),
+            factory=f"{FACTORIES}.hidden_overlap_pair",
+            urls=overlap_urls,
+            edit=f"{FACTORIES}.decide_pair",
+        )
 
 
 def overlap_urls(pair):
     """Decisions on a pair are taken on its page."""
     from partnerhub.core.confidential import RecordUrls
 
-    return RecordUrls(page=reverse("overlaps:overlap_detail", args=[pair.pk]),
-                      change_page=reverse("overlaps:overlap_detail", args=[pair.pk]),
-                      api=reverse("api:get_overlap", args=[pair.pk]))
+    return RecordUrls(
+        page=reverse("overlaps:overlap_detail", args=[pair.pk]),
+        change_page=reverse("overlaps:overlap_detail", args=[pair.pk]),
+        api=reverse("api:get_overlap", args=[pair.pk]),
+    )

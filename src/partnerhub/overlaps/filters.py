@@ -21,18 +21,31 @@ class OverlapFilter(filters.FilterSet):
     """
 
     country = filters.ModelChoiceFilter(
-        label=_("Partner country"), field_name="countries", queryset=Country.objects.partners(),
-        to_field_name="iso3", empty_label=_("All partner countries"), error_messages=UNKNOWN_COUNTRY,
+        label=_("Partner country"),
+        field_name="countries",
+        queryset=Country.objects.partners(),
+        to_field_name="iso3",
+        empty_label=_("All partner countries"),
+        error_messages=UNKNOWN_COUNTRY,
     )
     decision = filters.ChoiceFilter(
-        label=_("Decision"), method="filter_decision", empty_label=None,
-        choices=[(OverlapDecision.PENDING, _("To review")),
-                 *[(value, OverlapDecision(value).label) for value in DECISIONS],
-                 (ALL_DECISIONS, _("All, reviewed or not"))],
+        label=_("Decision"),
+        method="filter_decision",
+        empty_label=None,
+        choices=[
+            (OverlapDecision.PENDING, _("To review")),
+            *[(value, OverlapDecision(value).label) for value in DECISIONS],
+            (ALL_DECISIONS, _("All, reviewed or not")),
+        ],
     )
     min_score = filters.NumberFilter(
-        label=_("Minimum score"), field_name="score", lookup_expr="gte", min_value=0, max_value=1,
-        decimal_places=2, help_text=_("From 0 to 1, for example 0.6."),
+        label=_("Minimum score"),
+        field_name="score",
+        lookup_expr="gte",
+        min_value=0,
+        max_value=1,
+        decimal_places=2,
+        help_text=_("From 0 to 1, for example 0.6."),
     )
 
     def __init__(self, *args, default_decision: str = ALL_DECISIONS, **kwargs) -> None:

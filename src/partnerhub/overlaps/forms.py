@@ -12,8 +12,13 @@ class ReviewForm(forms.Form):
     bound_field_class = EclBoundField
 
     decision = forms.ChoiceField(
-        label=gettext_lazy("Decision"), widget=forms.RadioSelect,
+        label=gettext_lazy("Decision"),
+        widget=forms.RadioSelect,
         choices=[(value, OverlapDecision(value).label) for value in DECISIONS],
     )
-    note = forms.CharField(label=gettext_lazy("Note (optional)"), required=False, max_length=NOTE_MAX_LENGTH,
-                           widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(
+        label=gettext_lazy("Note (optional)"),
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

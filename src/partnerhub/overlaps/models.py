@@ -37,13 +37,20 @@ class OverlapPair(ConfidentialChild):
     first_fingerprint = models.CharField(max_length=64)
     second_fingerprint = models.CharField(max_length=64)
     decision = models.CharField(
-        _("decision"), max_length=15, choices=OverlapDecision.choices, default=OverlapDecision.PENDING,
+        _("decision"),
+        max_length=15,
+        choices=OverlapDecision.choices,
+        default=OverlapDecision.PENDING,
         db_index=True,
     )
     decision_note = models.TextField(_("note"), blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     found_at = models.DateTimeField(_("found at"))
@@ -70,8 +77,13 @@ class OverlapRun(Job):
     """
 
     country = models.ForeignKey(
-        "geo.Country", verbose_name=_("partner country"), null=True, blank=True, on_delete=models.CASCADE,
-        related_name="+", help_text=_("Empty for a run over the whole portfolio."),
+        "geo.Country",
+        verbose_name=_("partner country"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text=_("Empty for a run over the whole portfolio."),
     )
     status = status_field(db_index=True)
 

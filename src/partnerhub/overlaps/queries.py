@@ -24,7 +24,8 @@ def active_run(country: Country | None) -> OverlapRun | None:
     A run that has shown no end for ``RUN_STALLED_AFTER`` is taken for lost (its worker stopped)."""
     runs = OverlapRun.objects.filter(
         Q(status=OverlapRun.Status.QUEUED)
-        | Q(status=OverlapRun.Status.RUNNING, started_at__gte=timezone.now() - RUN_STALLED_AFTER))
+        | Q(status=OverlapRun.Status.RUNNING, started_at__gte=timezone.now() - RUN_STALLED_AFTER)
+    )
     scope = Q(country__isnull=True) if country is None else Q(country__isnull=True) | Q(country=country)
     return runs.filter(scope).order_by("created_at", "pk").first()
 

@@ -39,12 +39,15 @@ class OverlapPairOut(Schema):
     first: OverlapSideOut = Field(description="The engagement with the lower id.")
     second: OverlapSideOut
     countries: list[str] = Field(description="Partner countries both engagements work in (ISO alpha-3).")
-    score: float = Field(description="0 to 1: 0.6 × text similarity + 0.15 × common themes + 0.15 × common "
-                                     "period + 0.1 for a common implementer.")
+    score: float = Field(
+        description="0 to 1: 0.6 × text similarity + 0.15 × common themes + 0.15 × common "
+        "period + 0.1 for a common implementer."
+    )
     text_similarity: float
     why: str = Field(description="The explanation as a sentence in the language of the request.")
-    explanation: dict = Field(description="Countries, themes, common period, text similarity, common "
-                                          "implementers and the parts of the score.")
+    explanation: dict = Field(
+        description="Countries, themes, common period, text similarity, common implementers and the parts of the score."
+    )
     decision: Literal["pending", "duplicate", "complementary", "unrelated"]
     decided_at: datetime | None
     decided_by: str | None = Field(description="Who decided; for EU-side readers only.")
@@ -79,10 +82,12 @@ class OverlapPairOut(Schema):
 
 
 class OverlapFilterParams(Schema):
-    country: str | None = Field(None, pattern=r"^[A-Za-z]{3}$",
-                                description="Only pairs sharing this partner country (ISO alpha-3).")
+    country: str | None = Field(
+        None, pattern=r"^[A-Za-z]{3}$", description="Only pairs sharing this partner country (ISO alpha-3)."
+    )
     decision: Literal["pending", "duplicate", "complementary", "unrelated"] | None = Field(
-        None, description="pending: still to review. Empty: every pair.")
+        None, description="pending: still to review. Empty: every pair."
+    )
     min_score: float | None = Field(None, ge=0, le=1, description="Only pairs scoring at least this.")
 
     def as_query(self) -> QueryDict:

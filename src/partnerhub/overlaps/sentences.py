@@ -16,19 +16,24 @@ def explanation_sentence(pair) -> str:
     parts = []
     countries = [item["name"] for item in explanation.get("countries", [])]
     if countries:
-        parts.append(ngettext("same country %(names)s", "same countries %(names)s", len(countries))
-                     % {"names": ", ".join(countries)})
+        parts.append(
+            ngettext("same country %(names)s", "same countries %(names)s", len(countries))
+            % {"names": ", ".join(countries)}
+        )
     themes = [item["name"] for item in explanation.get("themes", [])]
     if themes:
         parts.append(ngettext("theme %(names)s", "themes %(names)s", len(themes)) % {"names": ", ".join(themes)})
     parts.append(period_phrase(explanation))
     if "text_similarity" in explanation:
-        parts.append(_("text similarity %(value)s") % {
-            "value": number_format(explanation["text_similarity"], decimal_pos=2)})
+        parts.append(
+            _("text similarity %(value)s") % {"value": number_format(explanation["text_similarity"], decimal_pos=2)}
+        )
     implementers = [item["name"] for item in explanation.get("same_implementers", [])]
     if implementers:
-        parts.append(ngettext("same implementer %(names)s", "same implementers %(names)s", len(implementers))
-                     % {"names": ", ".join(implementers)})
+        parts.append(
+            ngettext("same implementer %(names)s", "same implementers %(names)s", len(implementers))
+            % {"names": ", ".join(implementers)}
+        )
     return ", ".join(part for part in parts if part)
 
 
@@ -39,8 +44,11 @@ def period_phrase(explanation: dict) -> str:
         return _("periods not recorded") if len(undated) > 1 else _("period not recorded on one side")
     first, last = (_year(period.get(key)) for key in ("from", "until"))
     if first and last:
-        return _("%(year)s overlap") % {"year": first} if first == last else (
-            _("%(first)s–%(last)s overlap") % {"first": first, "last": last})
+        return (
+            _("%(year)s overlap") % {"year": first}
+            if first == last
+            else (_("%(first)s–%(last)s overlap") % {"first": first, "last": last})
+        )
     if first:
         return _("overlap since %(year)s") % {"year": first}
     if last:
@@ -61,8 +69,10 @@ def previous_decision_sentence(pair: OverlapPair) -> str:
     label = OverlapDecision(previous["decision"]).label if previous.get("decision") in OverlapDecision.values else ""
     when = previous.get("decided_at")
     sentence = _("Marked “%(decision)s” by %(who)s on %(day)s.") % {
-        "decision": label, "who": previous.get("decided_by") or _("a former user"),
-        "day": date_format(date.fromisoformat(when[:10]), "DATE_FORMAT") if when else "…"}
+        "decision": label,
+        "who": previous.get("decided_by") or _("a former user"),
+        "day": date_format(date.fromisoformat(when[:10]), "DATE_FORMAT") if when else "…",
+    }
     changed = [item.get("owner") or "" for item in previous.get("changed", [])]
     if len(changed) == 1:
         sentence += " " + _("The %(owner)s engagement changed since.") % {"owner": changed[0]}

@@ -36,8 +36,12 @@ def require_overlap_reviewer(user) -> None:
 
 
 def _refuse_decision() -> NoReturn:
-    raise PermissionDenied(_("Only coordinators and administrators of EU institutions and Member State "
-                             "bodies who see both engagements record decisions on possible overlaps."))
+    raise PermissionDenied(
+        _(
+            "Only coordinators and administrators of EU institutions and Member State "
+            "bodies who see both engagements record decisions on possible overlaps."
+        )
+    )
 
 
 def decide_overlap(pair: OverlapPair, decision: str, note: str = "", *, acting_user) -> OverlapPair:
@@ -45,15 +49,19 @@ def decide_overlap(pair: OverlapPair, decision: str, note: str = "", *, acting_u
     ``overlap.decided``."""
     with transaction.atomic(durable=True):
         require_overlap_reviewer(acting_user)
-        locked = OverlapPair.objects.visible_to(acting_user).select_for_update(of=("self",)).filter(
-            pk=pair.pk).first()
+        locked = OverlapPair.objects.visible_to(acting_user).select_for_update(of=("self",)).filter(pk=pair.pk).first()
         if locked is None:
             _refuse_decision()
         note = _checked_decision(decision, note)
         before = {"decision": locked.decision, "decision_note": locked.decision_note}
         _take_decision(locked, decision, note, acting_user)
-        record_change(locked, ObjectChange.Action.UPDATE, before,
-                      {"decision": locked.decision, "decision_note": locked.decision_note}, user=acting_user)
+        record_change(
+            locked,
+            ObjectChange.Action.UPDATE,
+            before,
+            {"decision": locked.decision, "decision_note": locked.decision_note},
+            user=acting_user,
+        )
         record_event("overlap.decided", locked, user=acting_user, decision=decision)
     return locked
 
@@ -79,5 +87,14 @@ def _take_decision(pair: OverlapPair, decision: str, note: str, acting_user) -> 
     pair.decision, pair.decision_note = decision, note
     pair.decided_by, pair.decided_at = acting_user, timezone.now()
     pair.explanation = {key: value for key, value in (pair.explanation or {}).items() if key != "previous_decision"}
-    pair.save(update_fields=["decision", "decision_note", "decided_by", "decided_at", "first_fingerprint",
-                             "second_fingerprint", "explanation"])
+    pair.save(
+        update_fields=[
+            "decision",
+            "decision_note",
+            "decided_by",
+            "decided_at",
+            "first_fingerprint",
+            "second_fingerprint",
+            "explanation",
+        ]
+    )

@@ -34,8 +34,12 @@ def start_overlap_run(country: Country | None, *, acting_user) -> tuple[OverlapR
     """Queue a run for ``country`` (None: the whole portfolio). Returns the run and whether it is new:
     an active run covering the same scope is returned instead of a second one."""
     if not may_review_overlaps(acting_user):
-        raise PermissionDenied(_("Only coordinators and administrators of EU institutions and Member State "
-                                 "bodies start the overlap finder."))
+        raise PermissionDenied(
+            _(
+                "Only coordinators and administrators of EU institutions and Member State "
+                "bodies start the overlap finder."
+            )
+        )
     return _queue(country, started_by=acting_user)
 
 
@@ -74,9 +78,13 @@ def execute_run(run: OverlapRun, progress: Progress | None = None) -> OverlapRun
         report = find_overlaps(run.country, progress=RunStage(run, progress))
     except Exception as error:
         logger.exception("Overlap finder run %s failed", run.pk)
-        run.fail(_(
-            "The run stopped on an unexpected error (%(error)s). The pairs found before are unchanged; "
-            "an administrator can read the details in the worker's log.") % {"error": error.__class__.__name__})
+        run.fail(
+            _(
+                "The run stopped on an unexpected error (%(error)s). The pairs found before are unchanged; "
+                "an administrator can read the details in the worker's log."
+            )
+            % {"error": error.__class__.__name__}
+        )
         return None
     except BaseException:
         run.fail(_("The run was interrupted: its worker stopped."))

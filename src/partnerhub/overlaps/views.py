@@ -45,25 +45,33 @@ def visible_pairs(user):
 
 # -- the list ---------------------------------------------------------------------
 
+
 @login_required
 @require_safe
 def overlap_list(request):
-    filterset = OverlapFilter(request.GET, queryset=visible_pairs(request.user),
-                              default_decision=OverlapDecision.PENDING)
+    filterset = OverlapFilter(
+        request.GET, queryset=visible_pairs(request.user), default_decision=OverlapDecision.PENDING
+    )
     pairs = filterset.qs.order_by("-score", "pk")
     page = Paginator(pairs, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     for pair in page.object_list:
         pair.sentence = explanation_sentence(pair)
-    return render_page_or_partial(request, "overlaps/overlap_list.html",
-                                  "overlaps/_pair_rows.html", {
-                                      "form": filterset.form, "page_obj": page, "pairs": page.object_list,
-                                      "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2,
-                                                                                         on_ends=1),
-                                      "may_review": may_review_overlaps(request.user),
-                                  })
+    return render_page_or_partial(
+        request,
+        "overlaps/overlap_list.html",
+        "overlaps/_pair_rows.html",
+        {
+            "form": filterset.form,
+            "page_obj": page,
+            "pairs": page.object_list,
+            "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+            "may_review": may_review_overlaps(request.user),
+        },
+    )
 
 
 # -- one pair -----------------------------------------------------------------------
+
 
 @login_required
 @require_http_methods(["GET", "POST"])
@@ -77,18 +85,34 @@ def overlap_detail(request, pk: int):
             return redirect("overlaps:overlap_detail", pk=pair.pk)
     for engagement in (pair.first, pair.second):
         log_confidential_access(engagement, "viewed", acting_user=request.user)
-    return render(request, "overlaps/overlap_detail.html", {
-        "pair": pair, "form": form, "may_review": may_review, "sentence": explanation_sentence(pair),
-        "previous": previous_decision_sentence(pair), "reads_review": circle_of(request.user).eu_side,
-        "history": _decision_history(pair, request.user),
-    })
+    return render(
+        request,
+        "overlaps/overlap_detail.html",
+        {
+            "pair": pair,
+            "form": form,
+            "may_review": may_review,
+            "sentence": explanation_sentence(pair),
+            "previous": previous_decision_sentence(pair),
+            "reads_review": circle_of(request.user).eu_side,
+            "history": _decision_history(pair, request.user),
+        },
+    )
 
 
 def detail_queryset(user):
-    return visible_pairs(user).select_related("decided_by").prefetch_related(
-        "countries", "first__country_shares__country", "first__theme_shares__theme",
-        "first__participations__organisation", "second__country_shares__country",
-        "second__theme_shares__theme", "second__participations__organisation",
+    return (
+        visible_pairs(user)
+        .select_related("decided_by")
+        .prefetch_related(
+            "countries",
+            "first__country_shares__country",
+            "first__theme_shares__theme",
+            "first__participations__organisation",
+            "second__country_shares__country",
+            "second__theme_shares__theme",
+            "second__participations__organisation",
+        )
     )
 
 
@@ -98,16 +122,20 @@ def _current(pair: OverlapPair) -> str | None:
 
 def _decided(request, pair: OverlapPair, form: ReviewForm) -> bool:
     try:
-        decide_overlap(pair, form.cleaned_data["decision"], note=form.cleaned_data["note"],
-                       acting_user=request.user)
+        decide_overlap(pair, form.cleaned_data["decision"], note=form.cleaned_data["note"], acting_user=request.user)
     except ValidationError as error:
         for field, problems in error.message_dict.items():
             for problem in problems:
                 form.add_error(field if field in form.fields else None, problem)
         return False
-    messages.success(request, _("Your decision is recorded: “%(decision)s”. The pair comes back for review "
-                                "only if one of the engagements changes.")
-                     % {"decision": OverlapDecision(form.cleaned_data["decision"]).label})
+    messages.success(
+        request,
+        _(
+            "Your decision is recorded: “%(decision)s”. The pair comes back for review "
+            "only if one of the engagements changes."
+        )
+        % {"decision": OverlapDecision(form.cleaned_data["decision"]).label},
+    )
     return True
 
 
@@ -118,9 +146,15 @@ def _decision_history(pair: OverlapPair, user) -> list[dict]:
     for entry in readable_history(pair, user):
         change = entry.change
         old, new = change.changes.get("decision", [None, None])
-        entries.append({"change": change, "old": _label(old) if entry.shows_earlier_values else "",
-                        "new": _label(new), "shows_editor": entry.shows_editor,
-                        "note": (change.changes.get("decision_note") or [None, ""])[1]})
+        entries.append(
+            {
+                "change": change,
+                "old": _label(old) if entry.shows_earlier_values else "",
+                "new": _label(new),
+                "shows_editor": entry.shows_editor,
+                "note": (change.changes.get("decision_note") or [None, ""])[1],
+            }
+        )
     return entries
 
 
@@ -130,26 +164,40 @@ def _label(decision: str | None) -> StrOrPromise:
 
 # -- runs for one country -------------------------------------------------------------
 
+
 @login_required
 @require_POST
 def country_overlap_run(request, iso3: str):
     country = Country.objects.partner_or_404(iso3)
     run, created = start_overlap_run(country, acting_user=request.user)
     if created:
-        messages.success(request, _("The overlap finder will run for %(country)s. Its pairs appear here when "
-                                    "it has finished, usually within minutes.") % {"country": country.localized_name})
+        messages.success(
+            request,
+            _(
+                "The overlap finder will run for %(country)s. Its pairs appear here when "
+                "it has finished, usually within minutes."
+            )
+            % {"country": country.localized_name},
+        )
     else:
-        messages.info(request, _("A run covering %(country)s has been waiting or running since %(time)s; its "
-                                 "pairs will appear when it has finished.")
-                      % {"country": country.localized_name,
-                         "time": date_format(timezone.localtime(run.started_at or run.created_at),
-                                             "SHORT_DATETIME_FORMAT")})
+        messages.info(
+            request,
+            _(
+                "A run covering %(country)s has been waiting or running since %(time)s; its "
+                "pairs will appear when it has finished."
+            )
+            % {
+                "country": country.localized_name,
+                "time": date_format(timezone.localtime(run.started_at or run.created_at), "SHORT_DATETIME_FORMAT"),
+            },
+        )
     return redirect(_back(request, country))
 
 
 def _back(request, country: Country) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                                  require_https=request.is_secure()):
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return f"{reverse('overlaps:overlap_list')}?country={country.iso3}"

@@ -38,8 +38,11 @@ from partnerhub.registry.models import (
 from partnerhub.registry.services import log_confidential_access
 
 NAMED_EVENTS = (
-    "engagement.created", "engagement.sharing_changed", "engagement.deleted",
-    "engagement.viewed", "engagement.exported",
+    "engagement.created",
+    "engagement.sharing_changed",
+    "engagement.deleted",
+    "engagement.viewed",
+    "engagement.exported",
 )
 
 
@@ -98,8 +101,17 @@ class ParticipationInline(ReadOnlyInline):
 
 class MoneyLineInline(ReadOnlyInline):
     model = MoneyLine
-    fields = ("kind", "amount", "currency", "transaction_date", "period_start", "value_date", "amount_eur",
-              "eur_rate_date", "is_correction")
+    fields = (
+        "kind",
+        "amount",
+        "currency",
+        "transaction_date",
+        "period_start",
+        "value_date",
+        "amount_eur",
+        "eur_rate_date",
+        "is_correction",
+    )
 
 
 class LinkInline(ReadOnlyInline):
@@ -111,12 +123,28 @@ class LinkInline(ReadOnlyInline):
 
 @admin.register(Engagement)
 class EngagementAdmin(SuperuserReadOnlyAdmin):
-    list_display = ("title", "owner", "kind", "status", "sharing_level", "start_date", "end_date",
-                    "provenance", "is_demo", "updated_at")
-    list_filter = ("sharing_level", "kind", "status", "provenance", "is_demo",
-                   ("owner", admin.RelatedOnlyFieldListFilter), "instrument")
-    search_fields = ("title", "external_reference", "iati_identifier", "owner__name",
-                     "owner__acronym")
+    list_display = (
+        "title",
+        "owner",
+        "kind",
+        "status",
+        "sharing_level",
+        "start_date",
+        "end_date",
+        "provenance",
+        "is_demo",
+        "updated_at",
+    )
+    list_filter = (
+        "sharing_level",
+        "kind",
+        "status",
+        "provenance",
+        "is_demo",
+        ("owner", admin.RelatedOnlyFieldListFilter),
+        "instrument",
+    )
+    search_fields = ("title", "external_reference", "iati_identifier", "owner__name", "owner__acronym")
     list_select_related = ("owner",)
     date_hierarchy = "start_date"
     # The public page answers 404 to a superuser who is not in the record's circle.
@@ -124,28 +152,41 @@ class EngagementAdmin(SuperuserReadOnlyAdmin):
     fieldsets = (
         (None, {"fields": ("title", "description", "language", "kind", "status", "instrument")}),
         (_("Dates"), {"fields": ("planned_start", "planned_end", "actual_start", "actual_end")}),
-        (_("Sharing"), {"fields": ("owner", "sharing_level", "shared_with_organisations",
-                                   "shared_with_countries")}),
-        (_("Origin"), {"fields": ("provenance", "iati_identifier", "external_reference", "is_demo",
-                                  "created_by", "created_at", "updated_by", "updated_at")}),
+        (_("Sharing"), {"fields": ("owner", "sharing_level", "shared_with_organisations", "shared_with_countries")}),
+        (
+            _("Origin"),
+            {
+                "fields": (
+                    "provenance",
+                    "iati_identifier",
+                    "external_reference",
+                    "is_demo",
+                    "created_by",
+                    "created_at",
+                    "updated_by",
+                    "updated_at",
+                )
+            },
+        ),
         (_("History"), {"fields": ("change_history", "named_events")}),
     )
     readonly_fields = tuple(
         name for _title, options in fieldsets for name in cast("tuple[str, ...]", options["fields"])
     )
-    inlines = (CountryShareInline, ThemeShareInline, ParticipationInline, MoneyLineInline,
-               LinkInline)
+    inlines = (CountryShareInline, ThemeShareInline, ParticipationInline, MoneyLineInline, LinkInline)
 
-    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "",
-                    extra_context: dict[str, Any] | None = None) -> HttpResponse:
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
         if request.method == "GET" and self.has_view_permission(request):
             engagement = self.get_object(request, object_id)
             if engagement is not None:
                 log_confidential_access(engagement, "viewed", acting_user=request.user)
         return super().change_view(request, object_id, form_url, extra_context)
 
-    def history_view(self, request: HttpRequest, object_id: str,
-                     extra_context: dict[str, Any] | None = None) -> HttpResponse:
+    def history_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
         """The admin's own log knows nothing of service writes: show the field-level history."""
         engagement = self.get_object(request, object_id)
         if engagement is None or not self.has_view_permission(request, engagement):
@@ -157,10 +198,10 @@ class EngagementAdmin(SuperuserReadOnlyAdmin):
     @admin.display(description=_("change history"))
     def change_history(self, engagement: Engagement) -> str:
         rows = format_html_join(
-            "", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             (
-                (_when(change.time), change.get_action_display(), change.user or "—",
-                 changes_table(change.changes))
+                (_when(change.time), change.get_action_display(), change.user or "—", changes_table(change.changes))
                 for change in history_of(engagement)
             ),
         )
@@ -169,7 +210,8 @@ class EngagementAdmin(SuperuserReadOnlyAdmin):
     @admin.display(description=_("named events"))
     def named_events(self, engagement: Engagement) -> str:
         rows = format_html_join(
-            "", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             (
                 (_when(event.time), event.name, event.user or "—", _data_text(event.data))
                 for event in events_of(engagement, NAMED_EVENTS)

@@ -63,6 +63,7 @@ WRITE_ERRORS = {401: Message, 403: Message, 404: Message, 422: InputErrors}
 
 # -- reference data ------------------------------------------------------------
 
+
 @router.get("/themes", response=list[ThemeOut], tags=["reference data"], summary="List themes")
 def list_themes(request: HttpRequest) -> QuerySet[Theme]:
     return Theme.objects.select_related("parent").prefetch_related("children")
@@ -70,29 +71,29 @@ def list_themes(request: HttpRequest) -> QuerySet[Theme]:
 
 @router.get("/themes/{code}", response=ThemeOut, tags=["reference data"], summary="One theme")
 def get_theme(request: HttpRequest, code: str = Path(..., pattern=CODE_PATTERN)) -> Theme:
-    return get_object_or_404(Theme.objects.select_related("parent").prefetch_related("children"),
-                             code=code)
+    return get_object_or_404(Theme.objects.select_related("parent").prefetch_related("children"), code=code)
 
 
-@router.get("/instruments", response=list[InstrumentOut], tags=["reference data"],
-            summary="List funding instruments")
+@router.get("/instruments", response=list[InstrumentOut], tags=["reference data"], summary="List funding instruments")
 def list_instruments(request: HttpRequest) -> QuerySet[Instrument]:
     return Instrument.objects.all()
 
 
-@router.get("/instruments/{code}", response=InstrumentOut, tags=["reference data"],
-            summary="One funding instrument")
+@router.get("/instruments/{code}", response=InstrumentOut, tags=["reference data"], summary="One funding instrument")
 def get_instrument(request: HttpRequest, code: str = Path(..., pattern=CODE_PATTERN)) -> Instrument:
     return get_object_or_404(Instrument, code=code)
 
 
 # -- engagements: reading ------------------------------------------------------------
 
+
 def visible_engagements(user: AnyUser) -> EngagementQuerySet:
     """The caller's engagements with everything ``EngagementOut`` shows, in fixed queries."""
-    visible_links = EngagementLink.objects.filter(
-        target__in=Engagement.objects.visible_to(user).values("pk")
-    ).select_related("target").order_by("kind", "target__title")
+    visible_links = (
+        EngagementLink.objects.filter(target__in=Engagement.objects.visible_to(user).values("pk"))
+        .select_related("target")
+        .order_by("kind", "target__title")
+    )
     engagements = Engagement.objects.visible_to(user).select_related("owner", "instrument", "source")
     # django-stubs wants every Prefetch of one call to prefetch the same model.
     return engagements.prefetch_related(  # type: ignore[type-var]
@@ -112,23 +113,29 @@ def _visible_engagement(request: HttpRequest, engagement_id: int) -> Engagement:
     return get_object_or_404(visible_engagements(request.user), pk=engagement_id)
 
 
-@router.get("/engagements", response=list[EngagementOut], tags=["engagements"],
-            summary="List engagements")
+@router.get("/engagements", response=list[EngagementOut], tags=["engagements"], summary="List engagements")
 @paginate(NumberedPagination)
 def list_engagements(request: HttpRequest, filters: Query[EngagementFilterParams]) -> EngagementQuerySet:
     """The engagements you may see, filtered like the list page."""
     filterset = EngagementFilter(filters.as_query(), queryset=visible_engagements(request.user))
     if not filterset.is_valid():
-        raise InputError([
-            {"type": "invalid", "loc": ["query", field], "msg": message}
-            for field, messages in filterset.errors.items() for message in messages
-        ])
+        raise InputError(
+            [
+                {"type": "invalid", "loc": ["query", field], "msg": message}
+                for field, messages in filterset.errors.items()
+                for message in messages
+            ]
+        )
     engagements: EngagementQuerySet = filterset.qs.in_stable_order()
     return engagements
 
 
-@router.get("/engagements/{engagement_id}", response={200: EngagementOut, 404: Message},
-            tags=["engagements"], summary="One engagement")
+@router.get(
+    "/engagements/{engagement_id}",
+    response={200: EngagementOut, 404: Message},
+    tags=["engagements"],
+    summary="One engagement",
+)
 def get_engagement(request: HttpRequest, engagement_id: int = EngagementId) -> Engagement:
     engagement = _visible_engagement(request, engagement_id)
     services.log_confidential_access(engagement, "viewed", acting_user=request.user)
@@ -137,25 +144,30 @@ def get_engagement(request: HttpRequest, engagement_id: int = EngagementId) -> E
 
 # -- engagements: writing ------------------------------------------------------------
 
+
 def _editable_engagement(request: HttpRequest, engagement_id: int) -> Engagement:
     engagement = _visible_engagement(request, engagement_id)
     if not can_edit(request.user, engagement):
-        raise PermissionDenied(
-            _("Only editors of the owner organisation may change this engagement."))
+        raise PermissionDenied(_("Only editors of the owner organisation may change this engagement."))
     return engagement
 
 
-@router.post("/engagements", response={201: EngagementOut, **WRITE_ERRORS},
-             tags=["engagements"], summary="Record an engagement")
+@router.post(
+    "/engagements", response={201: EngagementOut, **WRITE_ERRORS}, tags=["engagements"], summary="Record an engagement"
+)
 def create_engagement(request: HttpRequest, payload: EngagementIn) -> Status:
     data = engagement_input(payload.values(), acting_user=request.user)
     engagement = services.create_engagement(data, acting_user=request.user)
     return Status(201, _visible_engagement(request, engagement.pk))
 
 
-@router.put("/engagements/{engagement_id}", response={200: EngagementOut, **WRITE_ERRORS},
-            tags=["engagements"], summary="Replace an engagement",
-            openapi_extra=json_body_openapi(EngagementIn))
+@router.put(
+    "/engagements/{engagement_id}",
+    response={200: EngagementOut, **WRITE_ERRORS},
+    tags=["engagements"],
+    summary="Replace an engagement",
+    openapi_extra=json_body_openapi(EngagementIn),
+)
 def replace_engagement(request: HttpRequest, engagement_id: int = EngagementId) -> Engagement:
     """Every field is set: the fields left out take their default values."""
     engagement = _editable_engagement(request, engagement_id)
@@ -165,21 +177,30 @@ def replace_engagement(request: HttpRequest, engagement_id: int = EngagementId) 
     return _visible_engagement(request, engagement_id)
 
 
-@router.patch("/engagements/{engagement_id}", response={200: EngagementOut, **WRITE_ERRORS},
-              tags=["engagements"], summary="Change some fields of an engagement",
-              openapi_extra=json_body_openapi(EngagementPatch))
+@router.patch(
+    "/engagements/{engagement_id}",
+    response={200: EngagementOut, **WRITE_ERRORS},
+    tags=["engagements"],
+    summary="Change some fields of an engagement",
+    openapi_extra=json_body_openapi(EngagementPatch),
+)
 def update_engagement(request: HttpRequest, engagement_id: int = EngagementId) -> Engagement:
     """The fields left out keep their values."""
     engagement = _editable_engagement(request, engagement_id)
     patch = read_json_body(request, EngagementPatch)
-    data = engagement_input(patch_values(patch), acting_user=request.user,
-                            base=services.input_from_engagement(engagement))
+    data = engagement_input(
+        patch_values(patch), acting_user=request.user, base=services.input_from_engagement(engagement)
+    )
     services.update_engagement(engagement, data, acting_user=request.user)
     return _visible_engagement(request, engagement_id)
 
 
-@router.delete("/engagements/{engagement_id}", response={204: None, **WRITE_ERRORS},
-               tags=["engagements"], summary="Delete an engagement")
+@router.delete(
+    "/engagements/{engagement_id}",
+    response={204: None, **WRITE_ERRORS},
+    tags=["engagements"],
+    summary="Delete an engagement",
+)
 def delete_engagement(request: HttpRequest, engagement_id: int = EngagementId) -> Status:
     engagement = _editable_engagement(request, engagement_id)
     services.delete_engagement(engagement, acting_user=request.user)

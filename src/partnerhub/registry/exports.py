@@ -38,12 +38,27 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 # codes stay for scripts, and the names beside them (in the reader's language,
 # like dates kept in ISO 8601) are for people.
 COLUMNS = (
-    ("id", 8), ("title", 60), ("kind", 14), ("status", 16), ("owner", 40),
-    ("countries", 28), ("country_names", 36), ("themes", 40), ("theme_names", 50),
-    ("instrument", 16), ("start", 12), ("end", 12),
-    ("budget_eur", 16), ("commitments_eur", 18), ("disbursements_eur", 18),
-    ("sharing_level", 14), ("provenance", 14), ("iati_identifier", 30),
-    ("migration_relevant", 12), ("relevance_reasons", 50), ("url", 45),
+    ("id", 8),
+    ("title", 60),
+    ("kind", 14),
+    ("status", 16),
+    ("owner", 40),
+    ("countries", 28),
+    ("country_names", 36),
+    ("themes", 40),
+    ("theme_names", 50),
+    ("instrument", 16),
+    ("start", 12),
+    ("end", 12),
+    ("budget_eur", 16),
+    ("commitments_eur", 18),
+    ("disbursements_eur", 18),
+    ("sharing_level", 14),
+    ("provenance", 14),
+    ("iati_identifier", 30),
+    ("migration_relevant", 12),
+    ("relevance_reasons", 50),
+    ("url", 45),
 )
 HEADER = [name for name, _width in COLUMNS]
 MONEY_TOTALS = ("budget_eur", "commitments_eur", "disbursements_eur")
@@ -51,6 +66,7 @@ MONEY_TOTALS = ("budget_eur", "commitments_eur", "disbursements_eur")
 
 def with_money_totals(engagements: EngagementQuerySet) -> EngagementQuerySet:
     """Budget, commitments and disbursements side by side, each summed on its own."""
+
     def total(kind: str) -> Sum:
         return Sum("money_lines__amount_eur", filter=Q(money_lines__kind=kind))
 
@@ -68,18 +84,25 @@ def engagement_rows(engagements: EngagementQuerySet, absolute_url: AbsoluteUrl) 
 
 def engagement_row(engagement: Engagement, absolute_url: AbsoluteUrl) -> list[Any]:
     return [
-        engagement.pk, engagement.title, engagement.kind, engagement.status,
+        engagement.pk,
+        engagement.title,
+        engagement.kind,
+        engagement.status,
         str(engagement.owner),
         joined_shares((s.country.iso3, s.share) for s in engagement.country_shares.all()),
         joined_shares((s.country.localized_name, s.share) for s in engagement.country_shares.all()),
         joined_shares((s.theme.code, s.share) for s in engagement.theme_shares.all()),
         joined_shares((s.theme.localized_name, s.share) for s in engagement.theme_shares.all()),
         engagement.instrument.code if engagement.instrument else "",
-        engagement.start_date, engagement.end_date,
+        engagement.start_date,
+        engagement.end_date,
         # Annotated by with_money_totals, so unknown to the model's type.
         *(cents(getattr(engagement, total)) for total in MONEY_TOTALS),
-        engagement.sharing_level, engagement.provenance, engagement.iati_identifier or "",
-        _("yes") if engagement.migration_relevant else _("no"), "; ".join(engagement.relevance_explanations()),
+        engagement.sharing_level,
+        engagement.provenance,
+        engagement.iati_identifier or "",
+        _("yes") if engagement.migration_relevant else _("no"),
+        "; ".join(engagement.relevance_explanations()),
         absolute_url(engagement.get_absolute_url()),
     ]
 
@@ -91,9 +114,7 @@ def cents(amount: Decimal | None) -> Decimal | None:
 
 def joined_shares(pairs: Iterable[tuple[str, Decimal | None]]) -> str:
     """``MAR 60%; TUN 40%``, or ``MAR; TUN`` when not split."""
-    return "; ".join(
-        code if share is None else f"{code} {share.normalize():f}%" for code, share in pairs
-    )
+    return "; ".join(code if share is None else f"{code} {share.normalize():f}%" for code, share in pairs)
 
 
 def printable(value: Any) -> Any:
@@ -114,6 +135,7 @@ def export_filename(extension: str) -> str:
 
 # -- CSV -------------------------------------------------------------------
 
+
 class _Echo:
     """A file-like object whose write() hands the line back, for streaming."""
 
@@ -131,14 +153,13 @@ def csv_lines(header: list[str], rows: Iterable[list[Any]]) -> Iterator[str]:
 
 def csv_response(engagements: EngagementQuerySet, request: HttpRequest) -> StreamingHttpResponse:
     rows = engagement_rows(engagements, request.build_absolute_uri)
-    response = StreamingHttpResponse(
-        csv_lines(HEADER, rows), content_type="text/csv; charset=utf-8"
-    )
+    response = StreamingHttpResponse(csv_lines(HEADER, rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{export_filename("csv")}"'
     return response
 
 
 # -- XLSX ------------------------------------------------------------------
+
 
 def xlsx_workbook(header: list[str], rows: Iterable[list[Any]]) -> bytes:
     workbook = Workbook(write_only=True)
@@ -171,6 +192,7 @@ ExportView = Callable[[EngagementQuerySet, HttpRequest], HttpResponse | Streamin
 EXPORT_FORMATS: dict[str, ExportView] = {"csv": csv_response, "xlsx": xlsx_response}
 
 
-def export_response(file_format: str, engagements: EngagementQuerySet,
-                    request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
+def export_response(
+    file_format: str, engagements: EngagementQuerySet, request: HttpRequest
+) -> HttpResponse | StreamingHttpResponse:
     return EXPORT_FORMATS[file_format](engagements, request)

@@ -47,14 +47,25 @@ RELEVANCE_FILTERS = {
 
 
 # Filters whose values name something: a value that names nothing matches nothing.
-CHOICE_FILTERS = ("country", "theme", "organisation", "instrument", "kind", "status", "sharing_level",
-                  "provenance", "relevance")
+CHOICE_FILTERS = (
+    "country",
+    "theme",
+    "organisation",
+    "instrument",
+    "kind",
+    "status",
+    "sharing_level",
+    "provenance",
+    "relevance",
+)
 
 
 UNKNOWN_COUNTRY = {"invalid_choice": _("“%(value)s” is not a partner country to choose from.")}
 UNKNOWN_THEME = {"invalid_choice": _("“%(value)s” is not a theme to choose from.")}
-UNKNOWN_ORGANISATION = {"invalid_choice": _("“%(value)s” is not an organisation to choose from."),
-                        "invalid_pk_value": _("“%(pk)s” is not an organisation to choose from.")}
+UNKNOWN_ORGANISATION = {
+    "invalid_choice": _("“%(value)s” is not an organisation to choose from."),
+    "invalid_pk_value": _("“%(pk)s” is not an organisation to choose from."),
+}
 UNKNOWN_INSTRUMENT = {"invalid_choice": _("“%(value)s” is not an instrument to choose from.")}
 
 
@@ -90,8 +101,9 @@ class EngagementFilterForm(forms.Form):
         first, last = cleaned.get("year_from"), cleaned.get("year_to")
         for field, year in (("year_from", first), ("year_to", last)):
             if year is not None and not MIN_YEAR <= year <= MAX_YEAR:
-                self.add_error(field, _("Give a year between %(min)s and %(max)s.")
-                               % {"min": MIN_YEAR, "max": MAX_YEAR})
+                self.add_error(
+                    field, _("Give a year between %(min)s and %(max)s.") % {"min": MIN_YEAR, "max": MAX_YEAR}
+                )
         if first is not None and last is not None and first > last:
             self.add_error("year_to", _("The last year is before the first."))
         return cleaned
@@ -102,45 +114,62 @@ class EngagementFilter(filters.FilterSet):
 
     q = filters.CharFilter(label=_("Search"), method="filter_text")
     country = filters.ModelMultipleChoiceFilter(
-        label=_("Partner country"), queryset=country_choices, to_field_name="iso3",
-        method="filter_country", error_messages=UNKNOWN_COUNTRY,
+        label=_("Partner country"),
+        queryset=country_choices,
+        to_field_name="iso3",
+        method="filter_country",
+        error_messages=UNKNOWN_COUNTRY,
     )
     theme = filters.ModelMultipleChoiceFilter(
-        label=_("Theme"), queryset=Theme.objects.all(), to_field_name="code", method="filter_theme",
+        label=_("Theme"),
+        queryset=Theme.objects.all(),
+        to_field_name="code",
+        method="filter_theme",
         error_messages=UNKNOWN_THEME,
     )
     organisation = filters.ModelMultipleChoiceFilter(
-        label=_("Organisation"), queryset=organisation_choices, method="filter_organisation",
+        label=_("Organisation"),
+        queryset=organisation_choices,
+        method="filter_organisation",
         error_messages=UNKNOWN_ORGANISATION,
     )
     instrument = filters.ModelMultipleChoiceFilter(
-        label=_("Instrument"), queryset=Instrument.objects.all(), to_field_name="code",
-        field_name="instrument__code", error_messages=UNKNOWN_INSTRUMENT,
+        label=_("Instrument"),
+        queryset=Instrument.objects.all(),
+        to_field_name="code",
+        field_name="instrument__code",
+        error_messages=UNKNOWN_INSTRUMENT,
     )
     kind = filters.MultipleChoiceFilter(label=_("Kind"), choices=EngagementKind.choices)
     status = filters.MultipleChoiceFilter(label=_("Status"), choices=EngagementStatus.choices)
-    sharing_level = filters.MultipleChoiceFilter(
-        label=_("Sharing level"), choices=SharingLevel.choices
-    )
+    sharing_level = filters.MultipleChoiceFilter(label=_("Sharing level"), choices=SharingLevel.choices)
     provenance = filters.MultipleChoiceFilter(label=_("Provenance"), choices=Provenance.choices)
     relevance = filters.ChoiceFilter(
-        label=_("Migration relevance"), choices=Relevance.choices, method="filter_relevance", empty_label=None,
+        label=_("Migration relevance"),
+        choices=Relevance.choices,
+        method="filter_relevance",
+        empty_label=None,
     )
     year_from = filters.NumberFilter(
-        label=_("Active from year"), method="filter_years",
+        label=_("Active from year"),
+        method="filter_years",
         widget=forms.NumberInput(attrs={"min": MIN_YEAR, "max": MAX_YEAR}),
     )
     year_to = filters.NumberFilter(
-        label=_("Active until year"), method="filter_years",
+        label=_("Active until year"),
+        method="filter_years",
         widget=forms.NumberInput(attrs={"min": MIN_YEAR, "max": MAX_YEAR}),
     )
     ordering = filters.OrderingFilter(
         label=_("Sort by"),
         fields=(("updated_at", "updated"), ("title", "title"), ("start_date", "start")),
         field_labels={
-            "updated_at": _("Last updated"), "title": _("Title"), "start_date": _("Start"),
+            "updated_at": _("Last updated"),
+            "title": _("Title"),
+            "start_date": _("Start"),
             # django-filter formats its own "(descending)" labels once, at import, in English.
-            "-updated": _("Last updated (descending)"), "-title": _("Title (descending)"),
+            "-updated": _("Last updated (descending)"),
+            "-title": _("Title (descending)"),
             "-start": _("Start (descending)"),
         },
     )
@@ -153,30 +182,35 @@ class EngagementFilter(filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(
-            Q(title__icontains=value) | Q(description__icontains=value)
-            | Q(iati_identifier__icontains=value) | Q(external_reference__icontains=value)
+            Q(title__icontains=value)
+            | Q(description__icontains=value)
+            | Q(iati_identifier__icontains=value)
+            | Q(external_reference__icontains=value)
         )
 
-    def filter_country(self, queryset: EngagementQuerySet, name: str,
-                       countries: Iterable[Country]) -> EngagementQuerySet:
+    def filter_country(
+        self, queryset: EngagementQuerySet, name: str, countries: Iterable[Country]
+    ) -> EngagementQuerySet:
         if not countries:
             return queryset
-        return queryset.filter(Exists(EngagementCountry.objects.filter(
-            engagement=OuterRef("pk"), country__in=countries)))
+        return queryset.filter(
+            Exists(EngagementCountry.objects.filter(engagement=OuterRef("pk"), country__in=countries))
+        )
 
     def filter_theme(self, queryset: EngagementQuerySet, name: str, themes: Iterable[Theme]) -> EngagementQuerySet:
         if not themes:
             return queryset
         theme_ids: set[int] = set().union(*(theme.descendant_ids() for theme in themes))
-        return queryset.filter(Exists(EngagementTheme.objects.filter(
-            engagement=OuterRef("pk"), theme_id__in=theme_ids)))
+        return queryset.filter(
+            Exists(EngagementTheme.objects.filter(engagement=OuterRef("pk"), theme_id__in=theme_ids))
+        )
 
-    def filter_organisation(self, queryset: EngagementQuerySet, name: str,
-                            organisations: Iterable[Organisation]) -> EngagementQuerySet:
+    def filter_organisation(
+        self, queryset: EngagementQuerySet, name: str, organisations: Iterable[Organisation]
+    ) -> EngagementQuerySet:
         if not organisations:
             return queryset
-        participates = Exists(Participation.objects.filter(
-            engagement=OuterRef("pk"), organisation__in=organisations))
+        participates = Exists(Participation.objects.filter(engagement=OuterRef("pk"), organisation__in=organisations))
         return queryset.filter(Q(owner__in=organisations) | Q(participates))
 
     def filter_years(self, queryset: EngagementQuerySet, name: str, value: object) -> EngagementQuerySet:
@@ -224,7 +258,8 @@ class EngagementFilter(filters.FilterSet):
         first, last = self.form.cleaned_data.get("year_from"), self.form.cleaned_data.get("year_to")
         if first is not None:
             queryset = queryset.annotate(_last_day=Coalesce("end_date", "start_date")).filter(
-                _last_day__gte=date(int(first), 1, 1))
+                _last_day__gte=date(int(first), 1, 1)
+            )
         if last is not None:
             queryset = queryset.filter(start_date__lte=date(int(last), 12, 31))
         return queryset

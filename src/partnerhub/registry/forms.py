@@ -40,21 +40,25 @@ SHARING_LEVEL_EXPLANATIONS = {
         "All EU institution and Member State users, and the authorities of the partner "
         "countries this engagement concerns."
     ),
-    SharingLevel.EU: _(
-        "All EU institution and Member State users (the LIMITE circle), but no "
-        "partner-country users."
-    ),
-    SharingLevel.RESTRICTED: _(
-        "The owner organisation and the organisations and Member States named below."
-    ),
+    SharingLevel.EU: _("All EU institution and Member State users (the LIMITE circle), but no partner-country users."),
+    SharingLevel.RESTRICTED: _("The owner organisation and the organisations and Member States named below."),
     SharingLevel.ORIGINATOR: _("The owner organisation only."),
 }
 
 FORM_SECTIONS = (
-    (_("About the engagement"), (
-        "kind", "title", "description", "language", "status", "instrument", "external_reference",
-        "humanitarian",
-    )),
+    (
+        _("About the engagement"),
+        (
+            "kind",
+            "title",
+            "description",
+            "language",
+            "status",
+            "instrument",
+            "external_reference",
+            "humanitarian",
+        ),
+    ),
     (_("Dates"), ("planned_start", "planned_end", "actual_start", "actual_end")),
     (_("Owner"), ("owner",)),
     (_("Coordination"), ("action_plan_reference", "notes")),
@@ -64,6 +68,7 @@ DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 # -- look: ECL classes on every widget ---------------------------------------
+
 
 def _ecl_class(widget: forms.Widget, invalid: bool, size: str) -> str:
     if isinstance(widget, forms.CheckboxSelectMultiple | forms.CheckboxInput):
@@ -81,9 +86,7 @@ class EclBoundField(forms.BoundField):
 
     def build_widget_attrs(self, attrs: dict[str, Any], widget: forms.Widget | None = None) -> dict[str, Any]:
         attrs = super().build_widget_attrs(attrs, widget)
-        attrs["class"] = _ecl_class(
-            widget or self.field.widget, invalid=bool(self.errors), size=self.size
-        )
+        attrs["class"] = _ecl_class(widget or self.field.widget, invalid=bool(self.errors), size=self.size)
         return attrs
 
     @property
@@ -111,6 +114,7 @@ class ExplainedRadioSelect(forms.RadioSelect):
 
 # -- the engagement itself ---------------------------------------------------
 
+
 class EngagementForm(forms.ModelForm[Engagement]):
     """The engagement's own fields. It is never saved: the services write."""
 
@@ -119,10 +123,24 @@ class EngagementForm(forms.ModelForm[Engagement]):
     class Meta:
         model = Engagement
         fields = [
-            "kind", "title", "description", "language", "status",
-            "planned_start", "planned_end", "actual_start", "actual_end",
-            "instrument", "external_reference", "humanitarian", "action_plan_reference", "notes", "owner",
-            "sharing_level", "shared_with_organisations", "shared_with_countries",
+            "kind",
+            "title",
+            "description",
+            "language",
+            "status",
+            "planned_start",
+            "planned_end",
+            "actual_start",
+            "actual_end",
+            "instrument",
+            "external_reference",
+            "humanitarian",
+            "action_plan_reference",
+            "notes",
+            "owner",
+            "sharing_level",
+            "shared_with_organisations",
+            "shared_with_countries",
         ]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 6}),
@@ -151,15 +169,15 @@ class EngagementForm(forms.ModelForm[Engagement]):
         owners = Organisation.objects.filter(pk__in=editing_organisation_ids(user))
         owner = cast("forms.ModelChoiceField[Organisation]", self.fields["owner"])
         owner.queryset = owners
-        owner.error_messages["invalid_choice"] = _(
-            "You can only record engagements for an organisation you edit for."
-        )
+        owner.error_messages["invalid_choice"] = _("You can only record engagements for an organisation you edit for.")
         owner.help_text = _("The organisation responsible for this record.")
         cast("forms.ModelChoiceField[Instrument]", self.fields["instrument"]).queryset = Instrument.objects.all()
-        cast("forms.ModelMultipleChoiceField[Organisation]",
-             self.fields["shared_with_organisations"]).queryset = Organisation.objects.all()
-        cast("forms.ModelMultipleChoiceField[Country]",
-             self.fields["shared_with_countries"]).queryset = Country.objects.member_states()
+        cast(
+            "forms.ModelMultipleChoiceField[Organisation]", self.fields["shared_with_organisations"]
+        ).queryset = Organisation.objects.all()
+        cast(
+            "forms.ModelMultipleChoiceField[Country]", self.fields["shared_with_countries"]
+        ).queryset = Country.objects.member_states()
         cast(forms.ChoiceField, self.fields["sharing_level"]).choices = SharingLevel.choices
 
     def sections(self) -> list[tuple[StrOrPromise, list[forms.BoundField]]]:
@@ -172,10 +190,15 @@ class EngagementForm(forms.ModelForm[Engagement]):
 
 # -- the rows ------------------------------------------------------------------
 
+
 def _share_field() -> forms.DecimalField:
     return forms.DecimalField(
-        label=_("Share (%)"), required=False, max_digits=5, decimal_places=2,
-        min_value=Decimal("0.01"), max_value=Decimal("100"),
+        label=_("Share (%)"),
+        required=False,
+        max_digits=5,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        max_value=Decimal("100"),
         widget=forms.NumberInput(attrs={"step": "0.01"}),
     )
 
@@ -227,22 +250,23 @@ class ThemeShareForm(RowForm):
 
 
 class ParticipationForm(RowForm):
-    organisation = forms.ModelChoiceField(
-        label=_("Organisation"), queryset=Organisation.objects.all()
-    )
+    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.all())
     role = forms.ChoiceField(label=_("Role"), choices=_with_blank(ParticipationRole))
 
 
 class MoneyLineForm(RowForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=_with_blank(MoneyKind))
     amount = forms.DecimalField(
-        label=_("Amount"), max_digits=18, decimal_places=2,
+        label=_("Amount"),
+        max_digits=18,
+        decimal_places=2,
         widget=forms.NumberInput(attrs={"step": "0.01"}),
     )
     currency = forms.ChoiceField(label=_("Currency"), choices=currency_choices, initial="EUR")
     value_date = forms.DateField(label=_("Value date"), widget=DATE_WIDGET)
     is_correction = forms.BooleanField(
-        label=_("Correction"), required=False,
+        label=_("Correction"),
+        required=False,
         help_text=_("Tick to enter a negative amount that corrects an earlier line."),
     )
 
@@ -250,8 +274,9 @@ class MoneyLineForm(RowForm):
         cleaned = cast("dict[str, Any]", super().clean())  # Form.clean gives cleaned_data, never None
         amount = cleaned.get("amount")
         if amount is not None:
-            problem = negative_amount_problem(cleaned.get("kind", ""), amount,
-                                              is_correction=cleaned.get("is_correction", False))
+            problem = negative_amount_problem(
+                cleaned.get("kind", ""), amount, is_correction=cleaned.get("is_correction", False)
+            )
             if problem:
                 self.add_error("amount", problem)
         return cleaned
@@ -260,7 +285,8 @@ class MoneyLineForm(RowForm):
 class LinkForm(RowForm):
     kind = forms.ChoiceField(label=_("Link"), choices=_with_blank(LinkKind))
     target = EngagementNumberField(
-        label=_("Engagement number"), queryset=Engagement.objects.none(),
+        label=_("Engagement number"),
+        queryset=Engagement.objects.none(),
         error_messages={"invalid_choice": _("No engagement you can see has this number.")},
     )
 
@@ -281,9 +307,7 @@ class RowFormSet(forms.BaseFormSet[RowForm]):
 
     def filled_rows(self) -> list[dict[str, Any]]:
         # A blank extra row validates to an empty cleaned_data.
-        return [
-            form.cleaned_data for form in self.forms if form.cleaned_data and not _removed(form)
-        ]
+        return [form.cleaned_data for form in self.forms if form.cleaned_data and not _removed(form)]
 
     def add_non_form_errors(self, messages: list[str]) -> None:
         # Formsets have no public add_error(): the service's verdict on the rows
@@ -308,8 +332,9 @@ class LinkRowFormSet(RowFormSet):
             raise ValidationError(_("The same link is listed twice."), code="duplicate")
 
 
-def _rowset(form: type[RowForm], legend: StrOrPromise, help_text: StrOrPromise = "",
-            base: type[RowFormSet] = RowFormSet) -> type[RowFormSet]:
+def _rowset(
+    form: type[RowForm], legend: StrOrPromise, help_text: StrOrPromise = "", base: type[RowFormSet] = RowFormSet
+) -> type[RowFormSet]:
     formset = cast(type[RowFormSet], forms.formset_factory(form, formset=base, extra=1, can_delete=True))
     formset.legend = legend
     formset.help_text = help_text
@@ -317,22 +342,30 @@ def _rowset(form: type[RowForm], legend: StrOrPromise, help_text: StrOrPromise =
 
 
 CountryShareFormSet = _rowset(
-    CountryShareForm, _("Partner countries"),
+    CountryShareForm,
+    _("Partner countries"),
     _("Shares are optional; when given they add up to 100 %."),
 )
 ThemeShareFormSet = _rowset(
-    ThemeShareForm, _("Themes"), _("Shares are optional; when given they add up to 100 %."),
+    ThemeShareForm,
+    _("Themes"),
+    _("Shares are optional; when given they add up to 100 %."),
 )
 ParticipationFormSet = _rowset(ParticipationForm, _("Organisations involved"))
 MoneyLineFormSet = _rowset(
-    MoneyLineForm, _("Money"),
-    _("Budgets, commitments and disbursements are kept apart and never added together. "
-      "Amounts in other currencies are converted to euros at the ECB reference rate of the "
-      "value date."),
+    MoneyLineForm,
+    _("Money"),
+    _(
+        "Budgets, commitments and disbursements are kept apart and never added together. "
+        "Amounts in other currencies are converted to euros at the ECB reference rate of the "
+        "value date."
+    ),
 )
 LinkFormSet = _rowset(
-    LinkForm, _("Links to other engagements"),
-    _("Give the number shown on the other engagement's page."), base=LinkRowFormSet,
+    LinkForm,
+    _("Links to other engagements"),
+    _("Give the number shown on the other engagement's page."),
+    base=LinkRowFormSet,
 )
 
 # Service error keys, in the order the sections appear on the page.
@@ -347,6 +380,7 @@ ROW_SECTIONS = {
 
 # -- the whole editor ------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class ErrorLink:
     """One line of the error summary: where the error is, and what it says."""
@@ -359,14 +393,13 @@ class ErrorLink:
 class EngagementEditor:
     """The engagement form and its formsets, validated and converted together."""
 
-    def __init__(self, user: AnyUser, data: Mapping[str, Any] | None = None,
-                 initial: EngagementInput | None = None) -> None:
+    def __init__(
+        self, user: AnyUser, data: Mapping[str, Any] | None = None, initial: EngagementInput | None = None
+    ) -> None:
         self.form = EngagementForm(data, user=user, initial=_form_initial(initial, user))
         rows = _row_initial(initial, user)
         self.formsets = {
-            key: formset_class(
-                data, prefix=key, initial=rows.get(key), form_kwargs=_row_kwargs(key, user)
-            )
+            key: formset_class(data, prefix=key, initial=rows.get(key), form_kwargs=_row_kwargs(key, user))
             for key, formset_class in ROW_SECTIONS.items()
         }
 
@@ -384,8 +417,9 @@ class EngagementEditor:
             themes=[(row["theme"], row["share"]) for row in rows["themes"]],
             participations=[(row["organisation"], row["role"]) for row in rows["participations"]],
             money=[
-                MoneyInput(row["kind"], row["amount"], row["currency"], row["value_date"],
-                           is_correction=row["is_correction"])
+                MoneyInput(
+                    row["kind"], row["amount"], row["currency"], row["value_date"], is_correction=row["is_correction"]
+                )
                 for row in rows["money"]
             ],
             links=[(row["target"], row["kind"]) for row in rows["links"]],
@@ -396,7 +430,8 @@ class EngagementEditor:
     def add_service_errors(self, error: ValidationError) -> None:
         """Puts each of the service's errors next to the field or rows it concerns."""
         by_field: dict[str | None, list[str]] = (
-            dict(error.message_dict.items()) if hasattr(error, "error_dict") else {None: error.messages})
+            dict(error.message_dict.items()) if hasattr(error, "error_dict") else {None: error.messages}
+        )
         for key, messages in by_field.items():
             if key in self.formsets:
                 self.formsets[key].add_non_form_errors(messages)
@@ -409,8 +444,7 @@ class EngagementEditor:
         summary = [ErrorLink("", "", str(message)) for message in self.form.non_field_errors()]
         for name, messages in self.form.errors.items():
             if name != NON_FIELD_ERRORS:
-                summary += [ErrorLink(self.form[name].auto_id, str(self.form[name].label), str(m))
-                            for m in messages]
+                summary += [ErrorLink(self.form[name].auto_id, str(self.form[name].label), str(m)) for m in messages]
         for formset in self.formsets.values():
             summary += _formset_summary(formset)
         return summary
@@ -463,12 +497,15 @@ def _row_initial(data: EngagementInput | None, user: AnyUser) -> dict[str, list[
         "themes": [{"theme": t, "share": s} for t, s in data.themes],
         "participations": [{"organisation": o, "role": r} for o, r in data.participations],
         "money": [
-            {"kind": m.kind, "amount": m.amount, "currency": m.currency, "value_date": m.value_date,
-             "is_correction": m.is_correction}
+            {
+                "kind": m.kind,
+                "amount": m.amount,
+                "currency": m.currency,
+                "value_date": m.value_date,
+                "is_correction": m.is_correction,
+            }
             for m in data.money
         ],
         # A link whose other end the user may no longer see is not shown.
-        "links": [
-            {"target": t, "kind": k} for t, k in data.links if t.pk in visible_targets
-        ],
+        "links": [{"target": t, "kind": k} for t, k in data.links if t.pk in visible_targets],
     }

@@ -137,7 +137,11 @@ def _money(part: str, _names: ReferenceNames) -> str:
         number = amount
     label = dict(MoneyKind.choices).get(kind, kind)
     return _("%(kind)s: %(currency)s %(amount)s (%(day)s)") % {
-        "kind": label, "currency": currency, "amount": number, "day": _day(day)}
+        "kind": label,
+        "currency": currency,
+        "amount": number,
+        "day": _day(day),
+    }
 
 
 def _participation(part: str, _names: ReferenceNames) -> str:

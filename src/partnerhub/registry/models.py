@@ -35,8 +35,12 @@ class Theme(NamedInLanguages, models.Model):
     name = models.CharField(_("name"), max_length=200)
     name_fr = models.CharField(_("name in French"), max_length=200, blank=True)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent theme"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="children",
+        "self",
+        verbose_name=_("parent theme"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     interest = models.CharField(_("mainly serves"), max_length=10, choices=Interest.choices)
     description = models.TextField(_("description"), blank=True)
@@ -146,8 +150,12 @@ class DataSource(models.Model):
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     name = models.CharField(_("name"), max_length=300)
     publisher = models.ForeignKey(
-        "access.Organisation", verbose_name=_("publisher"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="data_sources",
+        "access.Organisation",
+        verbose_name=_("publisher"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="data_sources",
     )
     last_refreshed_at = models.DateTimeField(_("last refreshed"), null=True, blank=True)
     stale_after_days = models.PositiveIntegerField(_("stale after (days)"), default=120)
@@ -190,8 +198,10 @@ def describe_relevance_reason(reason: dict[str, Any]) -> str:
     if reason.get("kind") == "code":
         return _("purpose code %(code)s (%(name)s)") % {"code": reason.get("text", ""), "name": reason.get("name", "")}
     field = str(reason.get("field", ""))
-    return _("“%(words)s” in %(field)s") % {"words": reason.get("text", ""),
-                                            "field": RELEVANCE_FIELDS.get(field, field)}
+    return _("“%(words)s” in %(field)s") % {
+        "words": reason.get("text", ""),
+        "field": RELEVANCE_FIELDS.get(field, field),
+    }
 
 
 class Engagement(ConfidentialModel):
@@ -199,12 +209,17 @@ class Engagement(ConfidentialModel):
     title = models.CharField(_("title"), max_length=500)
     description = models.TextField(_("description"), blank=True)
     language = models.CharField(
-        _("language of title and description"), max_length=2, choices=Language.choices,
+        _("language of title and description"),
+        max_length=2,
+        choices=Language.choices,
         default=Language.EN,
     )
     status = models.CharField(
-        _("status"), max_length=20, choices=EngagementStatus.choices,
-        default=EngagementStatus.PIPELINE, db_index=True,
+        _("status"),
+        max_length=20,
+        choices=EngagementStatus.choices,
+        default=EngagementStatus.PIPELINE,
+        db_index=True,
     )
     planned_start = models.DateField(_("planned start"), null=True, blank=True)
     planned_end = models.DateField(_("planned end"), null=True, blank=True)
@@ -215,8 +230,12 @@ class Engagement(ConfidentialModel):
     start_date = models.DateField(_("start"), null=True, blank=True, editable=False, db_index=True)
     end_date = models.DateField(_("end"), null=True, blank=True, editable=False, db_index=True)
     instrument = models.ForeignKey(
-        Instrument, verbose_name=_("instrument"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="engagements",
+        Instrument,
+        verbose_name=_("instrument"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="engagements",
     )
     countries: "models.ManyToManyField[Country, EngagementCountry]" = models.ManyToManyField(
         "geo.Country", through="EngagementCountry", related_name="engagements", blank=True
@@ -228,22 +247,25 @@ class Engagement(ConfidentialModel):
         "access.Organisation", through="Participation", related_name="participations", blank=True
     )
     provenance = models.CharField(
-        _("provenance"), max_length=12, choices=Provenance.choices, default=Provenance.MANUAL,
+        _("provenance"),
+        max_length=12,
+        choices=Provenance.choices,
+        default=Provenance.MANUAL,
         db_index=True,
     )
-    iati_identifier = models.CharField(
-        _("IATI identifier"), max_length=200, unique=True, null=True, blank=True
-    )
-    external_reference = models.CharField(
-        _("organisation's own reference"), max_length=100, blank=True, db_index=True
-    )
+    iati_identifier = models.CharField(_("IATI identifier"), max_length=200, unique=True, null=True, blank=True)
+    external_reference = models.CharField(_("organisation's own reference"), max_length=100, blank=True, db_index=True)
     is_demo = models.BooleanField(_("demo data"), default=False)
     humanitarian = models.BooleanField(_("humanitarian"), default=False)
     action_plan_reference = models.CharField(_("Action Plan reference"), max_length=100, blank=True)
     notes = models.TextField(_("notes"), blank=True, help_text=_("Kept in the hub; never exported."))
     source = models.ForeignKey(
-        "registry.DataSource", verbose_name=_("source"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="engagements",
+        "registry.DataSource",
+        verbose_name=_("source"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="engagements",
     )
     iati_last_updated = models.DateTimeField(_("last updated by the IATI publisher"), null=True, blank=True)
     # What an import read but the registry has no column for (policy markers,
@@ -294,8 +316,9 @@ class Engagement(ConfidentialModel):
 
     def relevance_explanations(self) -> list[str]:
         """The classifier's reasons, readable: "“refugees” in the title", "purpose code 15190 (…)"."""
-        return [describe_relevance_reason(reason) for reason in self.relevance_reasons or []
-                if isinstance(reason, dict)]
+        return [
+            describe_relevance_reason(reason) for reason in self.relevance_reasons or [] if isinstance(reason, dict)
+        ]
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.start_date = self.actual_start or self.planned_start
@@ -307,7 +330,11 @@ class Share(models.Model):
     """A percentage share, optional: blank means "not split"."""
 
     share = models.DecimalField(
-        _("share (%)"), max_digits=5, decimal_places=2, null=True, blank=True,
+        _("share (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("100"))],
     )
 
@@ -317,14 +344,10 @@ class Share(models.Model):
 
 class EngagementCountry(Share, ConfidentialChild):
     engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="country_shares")
-    country = models.ForeignKey(
-        "geo.Country", verbose_name=_("country"), on_delete=models.PROTECT, related_name="+"
-    )
+    country = models.ForeignKey("geo.Country", verbose_name=_("country"), on_delete=models.PROTECT, related_name="+")
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["engagement", "country"], name="engagement_country_once")
-        ]
+        constraints = [models.UniqueConstraint(fields=["engagement", "country"], name="engagement_country_once")]
         indexes = [models.Index(fields=["country", "engagement"])]
         ordering = ["-share", "country__name"]
 
@@ -342,9 +365,7 @@ class EngagementRegion(Share, ConfidentialChild):
     )
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["engagement", "region"], name="engagement_region_once")
-        ]
+        constraints = [models.UniqueConstraint(fields=["engagement", "region"], name="engagement_region_once")]
         indexes = [models.Index(fields=["region", "engagement"])]
         ordering = ["-share", "region__name"]
         verbose_name = _("recipient region share")
@@ -369,9 +390,7 @@ class EngagementTheme(Share, ConfidentialChild):
     explanation = models.TextField(_("why"), blank=True)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["engagement", "theme"], name="engagement_theme_once")
-        ]
+        constraints = [models.UniqueConstraint(fields=["engagement", "theme"], name="engagement_theme_once")]
         indexes = [models.Index(fields=["theme", "engagement"])]
         ordering = ["-share", "theme__name"]
 
@@ -390,16 +409,16 @@ class ParticipationRole(models.TextChoices):
 class Participation(ConfidentialChild):
     engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="participations")
     organisation = models.ForeignKey(
-        "access.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT,
+        "access.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
         related_name="+",
     )
     role = models.CharField(_("role"), max_length=15, choices=ParticipationRole.choices)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["engagement", "organisation", "role"], name="participation_once_per_role"
-            )
+            models.UniqueConstraint(fields=["engagement", "organisation", "role"], name="participation_once_per_role")
         ]
         indexes = [models.Index(fields=["organisation", "engagement"])]
         ordering = ["role", "organisation__name"]
@@ -429,15 +448,20 @@ class MoneyLine(ConfidentialChild):
     # publishers set it to the day they extracted their data.
     value_date = models.DateField(_("value date"))
     transaction_date = models.DateField(
-        _("transaction date"), null=True, blank=True,
+        _("transaction date"),
+        null=True,
+        blank=True,
         help_text=_("The day the publisher gives for the transaction; empty: the value date."),
     )
     period_start = models.DateField(
-        _("start of the budget period"), null=True, blank=True,
+        _("start of the budget period"),
+        null=True,
+        blank=True,
         help_text=_("For a budget of a stated period; empty: the value date."),
     )
     is_correction = models.BooleanField(
-        _("correction"), default=False,
+        _("correction"),
+        default=False,
         help_text=_("A negative amount that corrects an earlier commitment or disbursement."),
     )
     amount_eur = models.DecimalField(_("amount in EUR"), max_digits=18, decimal_places=2)
@@ -448,7 +472,9 @@ class MoneyLine(ConfidentialChild):
     receiver_ref = models.CharField(_("receiver organisation"), max_length=200, blank=True)
     receiver_activity = models.CharField(_("receiver activity"), max_length=200, blank=True, db_index=True)
     eur_rate_date = models.DateField(
-        _("date of the ECB rate used"), null=True, blank=True,
+        _("date of the ECB rate used"),
+        null=True,
+        blank=True,
         help_text=_("The ECB reference rate nearest to the value date; empty for EUR."),
     )
 
@@ -480,7 +506,9 @@ class EngagementLink(ConfidentialChild):
 
     source = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="links_out")
     target = models.ForeignKey(
-        Engagement, verbose_name=_("linked engagement"), on_delete=models.CASCADE,
+        Engagement,
+        verbose_name=_("linked engagement"),
+        on_delete=models.CASCADE,
         related_name="links_in",
     )
     kind = models.CharField(_("link"), max_length=12, choices=LinkKind.choices)

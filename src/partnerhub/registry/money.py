@@ -91,6 +91,8 @@ def negative_amount_problem(kind: str, amount: Decimal, *, is_correction: bool) 
     if kind == MoneyKind.BUDGET:
         return _("A budget cannot be negative.")
     if not is_correction:
-        return _("A negative amount is only accepted as a correction of an earlier line: "
-                 "mark the line as a correction, or give a positive amount.")
+        return _(
+            "A negative amount is only accepted as a correction of an earlier line: "
+            "mark the line as a correction, or give a positive amount."
+        )
     return None

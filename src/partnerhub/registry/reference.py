@@ -27,9 +27,12 @@ def _save_theme(entry: dict, parent_code: str | None, position: int) -> int:
     Theme.objects.update_or_create(
         code=entry["code"],
         defaults={
-            "name": entry["name"], "name_fr": entry.get("name_fr", ""), "interest": entry["interest"],
+            "name": entry["name"],
+            "name_fr": entry.get("name_fr", ""),
+            "interest": entry["interest"],
             "parent": parent,
-            "sources": entry.get("sources", ""), "position": position,
+            "sources": entry.get("sources", ""),
+            "position": position,
         },
     )
     return position + 1

@@ -69,6 +69,7 @@ class StrictInput(Schema):
 
 # -- reference data ----------------------------------------------------------
 
+
 class ThemeOut(Schema):
     code: str
     name: str
@@ -100,11 +101,11 @@ class InstrumentOut(Schema):
 
 # -- engagement filters --------------------------------------------------------
 
+
 class EngagementFilterParams(Schema):
     """The filters of the engagement list page, as query parameters."""
 
-    q: Text | None = Field(None, max_length=200,
-                           description="Words in title, description or references.")
+    q: Text | None = Field(None, max_length=200, description="Words in title, description or references.")
     country: list[Iso3] = Field([], description="Partner country (ISO alpha-3); repeatable.")
     theme: list[Code] = Field([], description="Theme code, sub-themes included; repeatable.")
     organisation: list[Id] = Field([], description="Organisation id, as owner or participant.")
@@ -114,12 +115,15 @@ class EngagementFilterParams(Schema):
     sharing_level: list[SharingLevel] = []
     provenance: list[Provenance] = []
     relevance: Relevance | None = Field(
-        None, description="relevant (the default): records about migration only; all: also the records an IATI "
-                          "import kept that are not about migration; other: those only.")
+        None,
+        description="relevant (the default): records about migration only; all: also the records an IATI "
+        "import kept that are not about migration; other: those only.",
+    )
     year_from: int | None = Field(None, description="Active in or after this year.")
     year_to: int | None = Field(None, description="Active in or before this year.")
     ordering: Text | None = Field(
-        None, max_length=100,
+        None,
+        max_length=100,
         description="updated, title or start, '-' for descending; comma-separated for several.",
     )
 
@@ -133,6 +137,7 @@ class EngagementFilterParams(Schema):
 
 
 # -- engagement input ----------------------------------------------------------
+
 
 class CountryShareIn(StrictInput):
     iso3: Iso3
@@ -156,8 +161,10 @@ class MoneyIn(StrictInput):
     currency: Text = Field("EUR", pattern=r"^[A-Za-z]{3}$", description="ISO 4217 code.")
     value_date: date
     is_correction: bool = Field(
-        False, description="A negative commitment, disbursement, expenditure or incoming fund is refused "
-                           "unless it corrects an earlier one; budgets are never negative.")
+        False,
+        description="A negative commitment, disbursement, expenditure or incoming fund is refused "
+        "unless it corrects an earlier one; budgets are never negative.",
+    )
 
 
 class LinkIn(StrictInput):
@@ -181,8 +188,7 @@ class EngagementIn(StrictInput):
     instrument: Code | None = Field(None, description="Funding instrument code.")
     external_reference: Text = Field("", max_length=100)
     humanitarian: bool = Field(False, description="Relates entirely or partly to humanitarian aid.")
-    action_plan_reference: Text = Field(
-        "", max_length=100, description="The Action Plan item this engagement serves.")
+    action_plan_reference: Text = Field("", max_length=100, description="The Action Plan item this engagement serves.")
     notes: Text = Field("", max_length=100_000, description="Kept in the hub; never exported.")
     sharing_level: SharingLevel = SharingLevel.EU
     countries: list[CountryShareIn] = Field([], max_length=MAX_ROWS)
@@ -191,9 +197,11 @@ class EngagementIn(StrictInput):
     money: list[MoneyIn] = Field([], max_length=MAX_ROWS)
     links: list[LinkIn] = Field([], max_length=MAX_ROWS)
     shared_with_organisations: list[Id] = Field(
-        [], max_length=MAX_ROWS, description="For restricted records: organisations that may read.")
+        [], max_length=MAX_ROWS, description="For restricted records: organisations that may read."
+    )
     shared_with_countries: list[Iso3] = Field(
-        [], max_length=MAX_ROWS, description="For restricted records: Member States that may read.")
+        [], max_length=MAX_ROWS, description="For restricted records: Member States that may read."
+    )
 
     def values(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in type(self).model_fields}
@@ -211,7 +219,8 @@ def _every_field_optional(schema: type[Schema], name: str, doc: str) -> type[Sch
 
 
 EngagementPatch = _every_field_optional(
-    EngagementIn, "EngagementPatch",
+    EngagementIn,
+    "EngagementPatch",
     "Some fields of an engagement; the fields left out keep their values.",
 )
 
@@ -221,6 +230,7 @@ def patch_values(patch: Schema) -> dict[str, Any]:
 
 
 # -- engagement output -----------------------------------------------------------
+
 
 class OrganisationRef(Schema):
     id: int
@@ -288,7 +298,8 @@ class MoneyLineOut(Schema):
     currency: str
     value_date: date = Field(description="Date of the exchange rate (IATI value-date).")
     transaction_date: date | None = Field(
-        description="Date of the transaction as the publisher gives it; empty: the value date.")
+        description="Date of the transaction as the publisher gives it; empty: the value date."
+    )
     period_start: date | None = Field(description="Start of a budget's period; empty: the value date.")
     is_correction: bool = Field(description="A negative amount correcting an earlier one.")
     amount_eur: Decimal
@@ -366,13 +377,14 @@ class EngagementOut(Schema):
     instrument: InstrumentRef | None
     countries: list[CountryShareOut]
     regions: list[RegionShareOut] = Field(
-        description="Recipient regions: money for regional programmes, counted in no country.")
+        description="Recipient regions: money for regional programmes, counted in no country."
+    )
     themes: list[ThemeShareOut]
     participations: list[ParticipationOut]
     money: list[MoneyLineOut]
     totals: list[MoneyTotalOut] = Field(
-        description="EUR total per kind of money; budgets, commitments and disbursements "
-                    "are never added together.")
+        description="EUR total per kind of money; budgets, commitments and disbursements are never added together."
+    )
     links: list[LinkOut] = Field(description="Links to the engagements you may see.")
     sectors: list[SectorOut]
     humanitarian: bool
@@ -381,15 +393,15 @@ class EngagementOut(Schema):
     provenance: Provenance
     source: SourceOut | None = Field(description="Where an imported engagement came from.")
     iati_identifier: str | None
-    iati_last_updated: datetime | None = Field(
-        description="When the IATI publisher last updated the activity.")
+    iati_last_updated: datetime | None = Field(description="When the IATI publisher last updated the activity.")
     migration_relevant: bool = Field(
         description="Whether the record is about migration: records entered in the hub are; an imported one "
-                    "as the classifier found.")
+        "as the classifier found."
+    )
     relevance_reasons: list[RelevanceReasonOut] = Field(
-        description="Why the classifier found an imported record about migration: codes, and words by field.")
-    import_findings: list[ImportFindingOut] = Field(
-        description="Problems the import found and flagged on this record.")
+        description="Why the classifier found an imported record about migration: codes, and words by field."
+    )
+    import_findings: list[ImportFindingOut] = Field(description="Problems the import found and flagged on this record.")
     external_reference: str
     is_demo: bool
     created_at: datetime
@@ -436,15 +448,20 @@ class EngagementOut(Schema):
     def resolve_relevance_reasons(engagement: Engagement) -> list[dict[str, str]]:
         return [
             {key: str(reason.get(key, "")) for key in ("kind", "field", "text", "name")}
-            for reason in engagement.relevance_reasons or [] if isinstance(reason, dict)
+            for reason in engagement.relevance_reasons or []
+            if isinstance(reason, dict)
         ]
 
     @staticmethod
     def resolve_import_findings(engagement: Engagement) -> list[dict[str, str]]:
         return [
-            {"tier": str(finding.get("tier", "")), "field": str(finding.get("field", "")),
-             "message": str(finding.get("message", ""))}
-            for finding in engagement.import_findings or [] if isinstance(finding, dict)
+            {
+                "tier": str(finding.get("tier", "")),
+                "field": str(finding.get("field", "")),
+                "message": str(finding.get("message", "")),
+            }
+            for finding in engagement.import_findings or []
+            if isinstance(finding, dict)
         ]
 
     @staticmethod
@@ -455,8 +472,7 @@ class EngagementOut(Schema):
     def resolve_totals(engagement: Engagement) -> list[dict[str, Any]]:
         lines = list(engagement.money_lines.all())
         return [
-            {"kind": kind, "amount_eur": sum((line.amount_eur for line in of_kind), Decimal(0)),
-             "lines": len(of_kind)}
+            {"kind": kind, "amount_eur": sum((line.amount_eur for line in of_kind), Decimal(0)), "lines": len(of_kind)}
             for kind in MoneyKind.values
             if (of_kind := [line for line in lines if line.kind == kind])
         ]
@@ -470,8 +486,10 @@ class EngagementOut(Schema):
 
 # -- from input to the service's EngagementInput -----------------------------------
 
-def engagement_input(values: dict[str, Any], *, acting_user: AnyUser,
-                     base: EngagementInput | None = None) -> EngagementInput:
+
+def engagement_input(
+    values: dict[str, Any], *, acting_user: AnyUser, base: EngagementInput | None = None
+) -> EngagementInput:
     """Resolve codes and ids in ``values`` onto ``base`` (or a new input).
 
     Raises ``ValidationError`` keyed by field, naming every unknown code or id.
@@ -512,8 +530,7 @@ def _by_key(queryset: QuerySet[_M], key: str, wanted: Sequence[Any], unknown_mes
 
 
 def _organisations(ids: list[int]) -> dict[int, Organisation]:
-    return _by_key(Organisation.objects.all(), "pk", ids,
-                   _("Unknown organisation id: %(values)s."))
+    return _by_key(Organisation.objects.all(), "pk", ids, _("Unknown organisation id: %(values)s."))
 
 
 def _countries_by_iso3(codes: list[str]) -> dict[str, Country]:
@@ -527,8 +544,7 @@ def _owner(value: int, user: AnyUser) -> Organisation:
 def _instrument(code: str | None, user: AnyUser) -> Instrument | None:
     if code is None:
         return None
-    return _by_key(Instrument.objects.all(), "code", [code],
-                   _("Unknown instrument code: %(values)s."))[code]
+    return _by_key(Instrument.objects.all(), "code", [code], _("Unknown instrument code: %(values)s."))[code]
 
 
 def _countries(rows: list[CountryShareIn], user: AnyUser) -> list[tuple[Country, Decimal | None]]:
@@ -538,8 +554,7 @@ def _countries(rows: list[CountryShareIn], user: AnyUser) -> list[tuple[Country,
 
 
 def _themes(rows: list[ThemeShareIn], user: AnyUser) -> list[tuple[Theme, Decimal | None]]:
-    found = _by_key(Theme.objects.all(), "code", [row.code for row in rows],
-                    _("Unknown theme code: %(values)s."))
+    found = _by_key(Theme.objects.all(), "code", [row.code for row in rows], _("Unknown theme code: %(values)s."))
     return [(found[row.code], row.share) for row in rows]
 
 
@@ -549,15 +564,17 @@ def _participations(rows: list[ParticipationIn], user: AnyUser) -> list[tuple[Or
 
 
 def _money(rows: list[MoneyIn], user: AnyUser) -> list[MoneyInput]:
-    return [MoneyInput(row.kind.value, row.amount, row.currency.upper(), row.value_date,
-                       is_correction=row.is_correction)
-            for row in rows]
+    return [
+        MoneyInput(row.kind.value, row.amount, row.currency.upper(), row.value_date, is_correction=row.is_correction)
+        for row in rows
+    ]
 
 
 def _links(rows: list[LinkIn], user: AnyUser) -> list[tuple[Engagement, str]]:
     # Hidden engagements are reported exactly like missing ones.
-    found = _by_key(Engagement.objects.visible_to(user), "pk", [row.target for row in rows],
-                    _("Unknown engagement id: %(values)s."))
+    found = _by_key(
+        Engagement.objects.visible_to(user), "pk", [row.target for row in rows], _("Unknown engagement id: %(values)s.")
+    )
     return [(found[row.target], row.kind.value) for row in rows]
 
 
@@ -573,8 +590,13 @@ def _shared_with_countries(codes: list[str], user: AnyUser) -> list[Country]:
 
 
 _RELATED_LISTS = {
-    "countries", "themes", "participations", "money", "links",
-    "shared_with_organisations", "shared_with_countries",
+    "countries",
+    "themes",
+    "participations",
+    "money",
+    "links",
+    "shared_with_organisations",
+    "shared_with_countries",
 }
 # Each turns the API's value of one field into what EngagementInput holds, or raises ValidationError.
 _RESOLVERS: dict[str, Callable[[Any, AnyUser], Any]] = {

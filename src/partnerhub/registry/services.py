@@ -51,9 +51,21 @@ IMPORTED_MONEY_FIELDS = (*CHAIN_FIELDS, "transaction_date", "period_start")
 
 # Scalar fields a user sets directly on an engagement.
 SCALAR_FIELDS = (
-    "kind", "title", "description", "language", "status", "planned_start", "planned_end",
-    "actual_start", "actual_end", "instrument", "external_reference", "sharing_level",
-    "humanitarian", "action_plan_reference", "notes",
+    "kind",
+    "title",
+    "description",
+    "language",
+    "status",
+    "planned_start",
+    "planned_end",
+    "actual_start",
+    "actual_end",
+    "instrument",
+    "external_reference",
+    "sharing_level",
+    "humanitarian",
+    "action_plan_reference",
+    "notes",
 )
 
 
@@ -96,20 +108,22 @@ class EngagementInput:
 Problems = Iterator[tuple[str, str]]
 
 
-def create_engagement(data: EngagementInput, *, acting_user: AnyUser, provenance: str = "manual",
-                      is_demo: bool = False) -> Engagement:
+def create_engagement(
+    data: EngagementInput, *, acting_user: AnyUser, provenance: str = "manual", is_demo: bool = False
+) -> Engagement:
     _require_owner_editor(data.owner, acting_user)
     _check_rules(data, acting_user, engagement=None)
     with transaction.atomic():
         engagement = Engagement(
-            owner=data.owner, provenance=provenance, is_demo=is_demo,
-            created_by=_user_or_none(acting_user), updated_by=_user_or_none(acting_user),
+            owner=data.owner,
+            provenance=provenance,
+            is_demo=is_demo,
+            created_by=_user_or_none(acting_user),
+            updated_by=_user_or_none(acting_user),
         )
         _apply(engagement, data, acting_user)
-        record_change(engagement, ObjectChange.Action.CREATE, {}, snapshot(engagement),
-                      user=acting_user)
-        record_event("engagement.created", engagement, user=acting_user,
-                     sharing_level=engagement.sharing_level)
+        record_change(engagement, ObjectChange.Action.CREATE, {}, snapshot(engagement), user=acting_user)
+        record_event("engagement.created", engagement, user=acting_user, sharing_level=engagement.sharing_level)
     return engagement
 
 
@@ -126,11 +140,11 @@ def update_engagement(engagement: Engagement, data: EngagementInput, *, acting_u
         engagement.owner = owner
         engagement.updated_by = _user_or_none(acting_user)
         _apply(engagement, data, acting_user)
-        record_change(engagement, ObjectChange.Action.UPDATE, before, snapshot(engagement),
-                      user=acting_user)
+        record_change(engagement, ObjectChange.Action.UPDATE, before, snapshot(engagement), user=acting_user)
         if old_level != engagement.sharing_level:
-            record_event("engagement.sharing_changed", engagement, user=acting_user,
-                         old=old_level, new=engagement.sharing_level)
+            record_event(
+                "engagement.sharing_changed", engagement, user=acting_user, old=old_level, new=engagement.sharing_level
+            )
     return engagement
 
 
@@ -138,15 +152,19 @@ def delete_engagement(engagement: Engagement, *, acting_user: AnyUser) -> None:
     if not can_edit(acting_user, engagement):
         raise PermissionDenied(_("Only editors of the owner organisation may delete this engagement."))
     with transaction.atomic():
-        record_change(engagement, ObjectChange.Action.DELETE, snapshot(engagement), {},
-                      user=acting_user)
+        record_change(engagement, ObjectChange.Action.DELETE, snapshot(engagement), {}, user=acting_user)
         record_event("engagement.deleted", engagement, user=acting_user)
         engagement.delete()
 
 
-def change_sharing_level(engagement: Engagement, level: str, *, acting_user: AnyUser,
-                         organisations: Iterable[Organisation] = (),
-                         countries: Iterable[Country] = ()) -> Engagement:
+def change_sharing_level(
+    engagement: Engagement,
+    level: str,
+    *,
+    acting_user: AnyUser,
+    organisations: Iterable[Organisation] = (),
+    countries: Iterable[Country] = (),
+) -> Engagement:
     """Widen or narrow the circle without touching anything else."""
     data = input_from_engagement(engagement)
     data.fields["sharing_level"] = level
@@ -168,19 +186,28 @@ def log_confidential_export(engagements: Iterable[Engagement], *, acting_user: A
 
 # -- reading an engagement back as input (for partial updates) -------------
 
+
 def input_from_engagement(engagement: Engagement) -> EngagementInput:
     return EngagementInput(
         owner=engagement.owner,
         fields={name: getattr(engagement, name) for name in SCALAR_FIELDS},
         countries=[(s.country, s.share) for s in engagement.country_shares.select_related("country")],
         themes=[(s.theme, s.share) for s in engagement.theme_shares.select_related("theme")],
-        participations=[
-            (p.organisation, p.role) for p in engagement.participations.select_related("organisation")
-        ],
+        participations=[(p.organisation, p.role) for p in engagement.participations.select_related("organisation")],
         money=[
-            MoneyInput(m.kind, m.amount, m.currency, m.value_date, m.provider_ref, m.provider_activity,
-                       m.receiver_ref, m.receiver_activity, m.transaction_date, m.period_start,
-                       m.is_correction)
+            MoneyInput(
+                m.kind,
+                m.amount,
+                m.currency,
+                m.value_date,
+                m.provider_ref,
+                m.provider_activity,
+                m.receiver_ref,
+                m.receiver_activity,
+                m.transaction_date,
+                m.period_start,
+                m.is_correction,
+            )
             for m in engagement.money_lines.all()
         ],
         links=[(link.target, link.kind) for link in engagement.links_out.select_related("target")],
@@ -191,18 +218,16 @@ def input_from_engagement(engagement: Engagement) -> EngagementInput:
 
 # -- rules -----------------------------------------------------------------
 
+
 def _require_owner_editor(owner: Organisation | None, user: AnyUser) -> Organisation:
     if owner is None or not can_edit_for(user, owner.pk):
-        raise ValidationError(
-            {"owner": _("You can only record engagements for an organisation you edit for.")}
-        )
+        raise ValidationError({"owner": _("You can only record engagements for an organisation you edit for.")})
     return owner
 
 
 def _check_rules(data: EngagementInput, user: AnyUser, engagement: Engagement | None) -> None:
     errors: dict[str, list[str]] = {}
-    for check in (_check_dates, _check_shares, _check_participations, _check_money,
-                  _check_links, _check_circle):
+    for check in (_check_dates, _check_shares, _check_participations, _check_money, _check_links, _check_circle):
         for name, message in check(data, user, engagement):
             errors.setdefault(name, []).append(message)
     if errors:
@@ -247,15 +272,11 @@ def _check_money(data: EngagementInput, user: AnyUser, engagement: Engagement | 
     currencies = known_currencies() | {"EUR"}
     for line in data.money:
         if line.currency.upper() not in currencies:
-            yield "money", _("No ECB reference rate exists for the currency %(code)s.") % {
-                "code": line.currency
-            }
+            yield "money", _("No ECB reference rate exists for the currency %(code)s.") % {"code": line.currency}
         if line.amount == 0:
             yield "money", _("An amount of zero says nothing: leave the line out.")
         elif abs(line.amount) >= LARGEST_AMOUNT:
-            yield "money", _("The amount %(amount)s is too large to be real.") % {
-                "amount": line.amount
-            }
+            yield "money", _("The amount %(amount)s is too large to be real.") % {"amount": line.amount}
         problem = negative_amount_problem(line.kind, line.amount, is_correction=line.is_correction)
         if problem:
             yield "money", problem
@@ -264,9 +285,7 @@ def _check_money(data: EngagementInput, user: AnyUser, engagement: Engagement | 
 def _check_links(data: EngagementInput, user: AnyUser, engagement: Engagement | None) -> Problems:
     """Targets must be visible to the editor, or already linked by someone who saw them."""
     targets = [target.pk for target, _kind in data.links]
-    allowed = set(
-        Engagement.objects.visible_to(user).filter(pk__in=targets).values_list("pk", flat=True)
-    )
+    allowed = set(Engagement.objects.visible_to(user).filter(pk__in=targets).values_list("pk", flat=True))
     if engagement is not None:
         allowed |= set(engagement.links_out.values_list("target_id", flat=True))
     for target, _kind in data.links:
@@ -283,12 +302,11 @@ def _check_circle(data: EngagementInput, user: AnyUser, engagement: Engagement |
         return
     for country in data.shared_with_countries:
         if not country.is_eu_member:
-            yield "shared_with_countries", _("%(country)s is not an EU Member State.") % {
-                "country": country.name
-            }
+            yield "shared_with_countries", _("%(country)s is not an EU Member State.") % {"country": country.name}
 
 
 # -- writing ---------------------------------------------------------------
+
 
 def _apply(engagement: Engagement, data: EngagementInput, acting_user: AnyUser) -> None:
     for name in SCALAR_FIELDS:
@@ -363,9 +381,7 @@ def _replace_links(engagement: Engagement, data: EngagementInput, acting_user: A
     """Links to records the editor cannot see stay as they are: the editor could
     neither see them in the form nor mean to remove them."""
     visible = Engagement.objects.visible_to(acting_user).values("pk")
-    stated_by_publisher = set(
-        engagement.links_out.filter(from_iati=True).values_list("target_id", "kind")
-    )
+    stated_by_publisher = set(engagement.links_out.filter(from_iati=True).values_list("target_id", "kind"))
     engagement.links_out.filter(target__in=visible).delete()
     kept = set(engagement.links_out.values_list("target_id", "kind"))
     EngagementLink.objects.bulk_create(
@@ -378,17 +394,25 @@ def _replace_links(engagement: Engagement, data: EngagementInput, acting_user: A
 def _money_line(engagement: Engagement, line: MoneyInput) -> MoneyLine:
     amount_eur, rate_date = to_eur(line.amount, line.currency, line.value_date)
     return MoneyLine(
-        engagement=engagement, kind=line.kind, amount=line.amount,
-        currency=line.currency.upper(), value_date=line.value_date,
-        amount_eur=amount_eur, eur_rate_date=rate_date,
-        provider_ref=line.provider_ref, provider_activity=line.provider_activity,
-        receiver_ref=line.receiver_ref, receiver_activity=line.receiver_activity,
-        transaction_date=line.transaction_date, period_start=line.period_start,
+        engagement=engagement,
+        kind=line.kind,
+        amount=line.amount,
+        currency=line.currency.upper(),
+        value_date=line.value_date,
+        amount_eur=amount_eur,
+        eur_rate_date=rate_date,
+        provider_ref=line.provider_ref,
+        provider_activity=line.provider_activity,
+        receiver_ref=line.receiver_ref,
+        receiver_activity=line.receiver_activity,
+        transaction_date=line.transaction_date,
+        period_start=line.period_start,
         is_correction=line.is_correction,
     )
 
 
 # -- history snapshot ------------------------------------------------------
+
 
 def snapshot(engagement: Engagement) -> dict[str, Any]:
     """What the history compares: readable values, children folded into text.
@@ -397,9 +421,7 @@ def snapshot(engagement: Engagement) -> dict[str, Any]:
     hidden from some readers of this history, and ``history_display`` names it to
     those who may see it.
     """
-    values: dict[str, Any] = {
-        name: _plain(getattr(engagement, name)) for name in SCALAR_FIELDS
-    }
+    values: dict[str, Any] = {name: _plain(getattr(engagement, name)) for name in SCALAR_FIELDS}
     values["owner"] = str(engagement.owner)
     values["countries"] = _joined(
         f"{s.country.iso3}{_pct(s.share)}" for s in engagement.country_shares.select_related("country")
@@ -411,17 +433,13 @@ def snapshot(engagement: Engagement) -> dict[str, Any]:
         f"{s.theme.code}{_pct(s.share)}" for s in engagement.theme_shares.select_related("theme")
     )
     values["participations"] = _joined(
-        f"{p.organisation.short_name} ({p.role})"
-        for p in engagement.participations.select_related("organisation")
+        f"{p.organisation.short_name} ({p.role})" for p in engagement.participations.select_related("organisation")
     )
     values["money"] = _joined(
-        f"{m.kind} {m.amount} {m.currency} {m.value_date.isoformat()}"
-        for m in engagement.money_lines.all()
+        f"{m.kind} {m.amount} {m.currency} {m.value_date.isoformat()}" for m in engagement.money_lines.all()
     )
     values["links"] = _joined(f"{link.kind} {link.target_id}" for link in engagement.links_out.all())
-    values["shared_with_organisations"] = _joined(
-        o.short_name for o in engagement.shared_with_organisations.all()
-    )
+    values["shared_with_organisations"] = _joined(o.short_name for o in engagement.shared_with_organisations.all())
     values["shared_with_countries"] = _joined(c.iso3 for c in engagement.shared_with_countries.all())
     return values
 

@@ -32,8 +32,7 @@ class Finding:
 
     @classmethod
     def from_dict(cls, values: dict[str, Any]) -> "Finding":
-        return cls(tier=values["tier"], reason=values["reason"], row=values.get("row"),
-                   column=values.get("column"))
+        return cls(tier=values["tier"], reason=values["reason"], row=values.get("row"), column=values.get("column"))
 
     def as_job_finding(self) -> dict[str, Any]:
         """The entry of ``Job.findings``: where names the row and the column (as ``field``) when known."""

@@ -13,7 +13,8 @@ from partnerhub.sheets.reader import check_size, limit
 
 class SheetUploadForm(forms.Form):
     organisation = forms.ModelChoiceField(
-        label=_("Organisation"), queryset=Organisation.objects.none(),
+        label=_("Organisation"),
+        queryset=Organisation.objects.none(),
         help_text=_("The engagements will belong to this organisation; you can choose among those you edit for."),
     )
     file = forms.FileField(label=_("Spreadsheet"))
@@ -26,7 +27,8 @@ class SheetUploadForm(forms.Form):
         if len(editable) == 1:
             organisations.initial = next(iter(editable))
         self.fields["file"].help_text = _("An Excel workbook (.xlsx) or a CSV file (.csv) of at most %(size)s.") % {
-            "size": filesizeformat(limit("SHEET_UPLOAD_MAX_BYTES"))}
+            "size": filesizeformat(limit("SHEET_UPLOAD_MAX_BYTES"))
+        }
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

@@ -80,7 +80,7 @@ class Vocabulary:
     def find(self, text: str) -> Match:
         text = str(text).strip()
         code = TRAILING_CODE.search(text)
-        attempts = [code.group(1), text[:code.start()], text] if code else [text]
+        attempts = [code.group(1), text[: code.start()], text] if code else [text]
         matches = [match for match in map(self._exact, map(normalise, attempts)) if match is not None]
         # A unique match by any of the attempts beats an ambiguous one ("… (IOM)" when two share "IOM").
         if matches:
@@ -112,6 +112,7 @@ class Vocabulary:
 
 # -- labels, shared with the template's drop-down lists ---------------------
 
+
 def country_label(country: Country) -> str:
     return f"{country.name} ({country.iso3})"
 
@@ -128,6 +129,7 @@ def instrument_label(instrument: Instrument) -> str:
 
 
 # -- the vocabularies -------------------------------------------------------
+
 
 @lru_cache(maxsize=1)
 def translated_country_names() -> dict[str, frozenset[str]]:

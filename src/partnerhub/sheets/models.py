@@ -66,8 +66,7 @@ class ImportBatch(Job):
         findings = [Finding.from_job_finding(entry) for entry in self.findings]
         numbers = {row["number"] for row in self.rows}
         rows = [
-            SheetRow(row["number"], row["cells"], [f for f in findings if f.row == row["number"]])
-            for row in self.rows
+            SheetRow(row["number"], row["cells"], [f for f in findings if f.row == row["number"]]) for row in self.rows
         ]
         return SheetContent(self.file_name, rows, [f for f in findings if f.row not in numbers])
 

@@ -75,29 +75,40 @@ def read_sheet(file_name: str, data: bytes) -> SheetContent:
     if suffix in MACRO_SUFFIXES:
         raise SheetRefused(_macro_message())
     if suffix in OLD_EXCEL_SUFFIXES:
-        raise SheetRefused(_("Files in the old Excel format (.xls) are not accepted: save the workbook "
-                             "as .xlsx or as CSV UTF-8, then upload it again."))
+        raise SheetRefused(
+            _(
+                "Files in the old Excel format (.xls) are not accepted: save the workbook "
+                "as .xlsx or as CSV UTF-8, then upload it again."
+            )
+        )
     if suffix == ".xlsx":
         return read_xlsx(file_name, data)
     if suffix in CSV_SUFFIXES:
         return read_csv(file_name, data)
-    raise SheetRefused(_("“%(name)s” is neither an Excel workbook (.xlsx) nor a CSV file (.csv). "
-                         "Start from the template.") % {"name": file_name})
+    raise SheetRefused(
+        _("“%(name)s” is neither an Excel workbook (.xlsx) nor a CSV file (.csv). Start from the template.")
+        % {"name": file_name}
+    )
 
 
 def check_size(size: int) -> None:
     largest = limit("SHEET_UPLOAD_MAX_BYTES")
     if size > largest:
-        raise SheetRefused(_("The file is %(size)s; files up to %(limit)s are accepted. Split it into "
-                             "several files.") % {"size": filesizeformat(size), "limit": filesizeformat(largest)})
+        raise SheetRefused(
+            _("The file is %(size)s; files up to %(limit)s are accepted. Split it into several files.")
+            % {"size": filesizeformat(size), "limit": filesizeformat(largest)}
+        )
 
 
 def _macro_message() -> str:
-    return _("Workbooks with macros are refused: macros could run on the computers of everyone who "
-             "opens the data. Save the workbook as .xlsx (Excel Workbook) without macros.")
+    return _(
+        "Workbooks with macros are refused: macros could run on the computers of everyone who "
+        "opens the data. Save the workbook as .xlsx (Excel Workbook) without macros."
+    )
 
 
 # -- headers, shared by both formats -----------------------------------------
+
 
 def map_header(headers: list[str]) -> tuple[dict[int, str], list[Finding]]:
     """Column positions by template key; unknown and repeated columns are ignored with a warning."""
@@ -108,17 +119,26 @@ def map_header(headers: list[str]) -> tuple[dict[int, str], list[Finding]]:
         if not key:
             continue
         if key not in COLUMNS_BY_KEY:
-            findings.append(Finding(Tier.WARNING, _("This column is not part of the template; it was ignored."),
-                                    row=1, column=str(raw).strip()))
+            findings.append(
+                Finding(
+                    Tier.WARNING,
+                    _("This column is not part of the template; it was ignored."),
+                    row=1,
+                    column=str(raw).strip(),
+                )
+            )
         elif key in positions.values():
-            findings.append(Finding(Tier.WARNING, _("This column appears twice; only the first was read."),
-                                    row=1, column=key))
+            findings.append(
+                Finding(Tier.WARNING, _("This column appears twice; only the first was read."), row=1, column=key)
+            )
         else:
             positions[index] = key
     missing = [key for key in REQUIRED_KEYS if key not in positions.values()]
     if missing:
-        raise SheetRefused(_("The first row must hold the column names of the template; missing: "
-                             "%(columns)s.") % {"columns": ", ".join(missing)})
+        raise SheetRefused(
+            _("The first row must hold the column names of the template; missing: %(columns)s.")
+            % {"columns": ", ".join(missing)}
+        )
     return positions, findings
 
 
@@ -136,16 +156,22 @@ def formula_like_finding(value: str, row: int, column: str) -> Finding | None:
         return None
     if value[:1] in "+-" and (NUMBER_LIKE.match(value) or value[1:2].isspace()):
         return None
-    return Finding(Tier.WARNING, _("Starts with “%(sign)s”: kept as plain text; formulas are never run.")
-                   % {"sign": value[0]}, row=row, column=column)
+    return Finding(
+        Tier.WARNING,
+        _("Starts with “%(sign)s”: kept as plain text; formulas are never run.") % {"sign": value[0]},
+        row=row,
+        column=column,
+    )
 
 
 # -- CSV ---------------------------------------------------------------------
 
+
 def read_csv(file_name: str, data: bytes) -> SheetContent:
     if data.startswith(ZIP_MAGIC) or data.startswith(OLE_MAGIC):
-        raise SheetRefused(_("This file is an Excel workbook, not a CSV file: give it the .xlsx extension, "
-                             "or save it as CSV UTF-8."))
+        raise SheetRefused(
+            _("This file is an Excel workbook, not a CSV file: give it the .xlsx extension, or save it as CSV UTF-8.")
+        )
     text, findings = decode_csv(data)
     delimiter, text = _stated_delimiter(text)
     delimiter = delimiter or sniff_delimiter(text)
@@ -157,8 +183,11 @@ def read_csv(file_name: str, data: bytes) -> SheetContent:
         raise SheetRefused(_("The file is empty."))
     positions, header_findings = map_header(records[0])
     width = len(records[0])
-    rows = [_csv_row(number, record, positions, width)
-            for number, record in enumerate(records[1:], start=2) if any(cell.strip() for cell in record)]
+    rows = [
+        _csv_row(number, record, positions, width)
+        for number, record in enumerate(records[1:], start=2)
+        if any(cell.strip() for cell in record)
+    ]
     _check_row_count(len(rows))
     return SheetContent(file_name, rows, findings + header_findings)
 
@@ -166,12 +195,16 @@ def read_csv(file_name: str, data: bytes) -> SheetContent:
 def decode_csv(data: bytes) -> tuple[str, list[Finding]]:
     """UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252 or Latin-1 with a warning."""
     if data.startswith(codecs.BOM_UTF8):
-        return _decode(data[len(codecs.BOM_UTF8):], "utf-8"), []
+        return _decode(data[len(codecs.BOM_UTF8) :], "utf-8"), []
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return _decode(data, "utf-16"), []
     if b"\x00" in data:
-        raise SheetRefused(_("The file holds binary data, or UTF-16 text without a byte-order mark. "
-                             "Save it as CSV UTF-8 and upload it again."))
+        raise SheetRefused(
+            _(
+                "The file holds binary data, or UTF-16 text without a byte-order mark. "
+                "Save it as CSV UTF-8 and upload it again."
+            )
+        )
     try:
         return data.decode("utf-8"), []
     except UnicodeDecodeError:
@@ -181,9 +214,14 @@ def decode_csv(data: bytes) -> tuple[str, list[Finding]]:
             text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
-        warning = Finding(Tier.WARNING, _(
-            "The file is not in UTF-8; it was read as %(encoding)s. Check accented letters in the preview, "
-            "or save the file as CSV UTF-8 to be sure.") % {"encoding": name})
+        warning = Finding(
+            Tier.WARNING,
+            _(
+                "The file is not in UTF-8; it was read as %(encoding)s. Check accented letters in the preview, "
+                "or save the file as CSV UTF-8 to be sure."
+            )
+            % {"encoding": name},
+        )
         return text, [warning]
     raise SheetRefused(_("The encoding of the file could not be recognised."))  # latin-1 decodes any bytes
 
@@ -192,8 +230,10 @@ def _decode(data: bytes, encoding: str) -> str:
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as error:
-        raise SheetRefused(_("The file says it is %(encoding)s but is not: save it again as CSV UTF-8.")
-                           % {"encoding": encoding.upper()}) from error
+        raise SheetRefused(
+            _("The file says it is %(encoding)s but is not: save it again as CSV UTF-8.")
+            % {"encoding": encoding.upper()}
+        ) from error
     if "\x00" in text:
         raise SheetRefused(_("The file holds binary data: save it as CSV UTF-8 and upload it again."))
     return text
@@ -227,8 +267,13 @@ def _csv_row(number: int, record: list[str], positions: dict[int, str], width: i
         if index < len(record):
             _keep(row, key, neutral_text(record[index]))
     if any(cell.strip() for cell in record[width:]):
-        row.findings.append(Finding(Tier.WARNING, _("The row has more cells than the header has columns; the "
-                                                    "extra cells were ignored."), row=number))
+        row.findings.append(
+            Finding(
+                Tier.WARNING,
+                _("The row has more cells than the header has columns; the extra cells were ignored."),
+                row=number,
+            )
+        )
     return row
 
 
@@ -244,11 +289,14 @@ def _keep(row: SheetRow, key: str, value: str) -> None:
 def _check_row_count(count: int) -> None:
     largest = limit("SHEET_MAX_ROWS")
     if count > largest:
-        raise SheetRefused(_("The file has %(count)s rows; up to %(limit)s are accepted at once. Split it "
-                             "into several files.") % {"count": count, "limit": largest})
+        raise SheetRefused(
+            _("The file has %(count)s rows; up to %(limit)s are accepted at once. Split it into several files.")
+            % {"count": count, "limit": largest}
+        )
 
 
 # -- XLSX --------------------------------------------------------------------
+
 
 def read_xlsx(file_name: str, data: bytes) -> SheetContent:
     inspect_archive(file_name, data)
@@ -257,20 +305,27 @@ def read_xlsx(file_name: str, data: bytes) -> SheetContent:
     except SheetRefused:
         raise
     except Exception as error:  # openpyxl raises many kinds on a damaged file
-        raise SheetRefused(_("The workbook could not be read (%(error)s). Open it in Excel, save it as "
-                             ".xlsx and upload it again.") % {"error": type(error).__name__}) from error
+        raise SheetRefused(
+            _("The workbook could not be read (%(error)s). Open it in Excel, save it as .xlsx and upload it again.")
+            % {"error": type(error).__name__}
+        ) from error
 
 
 def inspect_archive(file_name: str, data: bytes) -> None:
     """Refuse zip bombs, macros and DTDs from the central directory, before unpacking."""
     if data.startswith(OLE_MAGIC):
-        raise SheetRefused(_("This is an old-format (.xls) or password-protected workbook. Save it as .xlsx "
-                             "without a password and upload it again."))
+        raise SheetRefused(
+            _(
+                "This is an old-format (.xls) or password-protected workbook. Save it as .xlsx "
+                "without a password and upload it again."
+            )
+        )
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile as error:
-        raise SheetRefused(_("This file is not a valid Excel workbook (.xlsx). If it is a CSV file, give it "
-                             "the .csv extension.")) from error
+        raise SheetRefused(
+            _("This file is not a valid Excel workbook (.xlsx). If it is a CSV file, give it the .csv extension.")
+        ) from error
     with archive:
         members = archive.infolist()
         _check_archive_sizes(members)
@@ -278,8 +333,9 @@ def inspect_archive(file_name: str, data: bytes) -> None:
         if any(name.lower().endswith("vbaproject.bin") for name in names):
             raise SheetRefused(_macro_message())
         if "[Content_Types].xml" not in names:
-            raise SheetRefused(_("This file is not a valid Excel workbook (.xlsx): it lacks its table of "
-                                 "content types."))
+            raise SheetRefused(
+                _("This file is not a valid Excel workbook (.xlsx): it lacks its table of content types.")
+            )
         if b"macroenabled" in archive.read("[Content_Types].xml").lower():
             raise SheetRefused(_macro_message())
         _refuse_document_type_definitions(file_name, archive, members)
@@ -287,24 +343,35 @@ def inspect_archive(file_name: str, data: bytes) -> None:
 
 def _check_archive_sizes(members: list[zipfile.ZipInfo]) -> None:
     if len(members) > MAX_ARCHIVE_MEMBERS:
-        raise SheetRefused(_("The workbook holds %(count)s parts; a spreadsheet has far fewer. It was refused "
-                             "unopened.") % {"count": len(members)})
+        raise SheetRefused(
+            _("The workbook holds %(count)s parts; a spreadsheet has far fewer. It was refused unopened.")
+            % {"count": len(members)}
+        )
     unpacked = sum(member.file_size for member in members)
     if unpacked > limit("SHEET_MAX_UNCOMPRESSED_BYTES"):
-        raise SheetRefused(_("Unpacked, the workbook would take %(size)s; at most %(limit)s is accepted. It was "
-                             "refused unopened (this is how “zip bombs” work).") % {
-            "size": filesizeformat(unpacked), "limit": filesizeformat(limit("SHEET_MAX_UNCOMPRESSED_BYTES"))})
+        raise SheetRefused(
+            _(
+                "Unpacked, the workbook would take %(size)s; at most %(limit)s is accepted. It was "
+                "refused unopened (this is how “zip bombs” work)."
+            )
+            % {"size": filesizeformat(unpacked), "limit": filesizeformat(limit("SHEET_MAX_UNCOMPRESSED_BYTES"))}
+        )
     packed = sum(member.compress_size for member in members)
     ratio = limit("SHEET_MAX_COMPRESSION_RATIO")
-    suspicious = [m for m in members
-                  if m.file_size >= RATIO_CHECK_FROM_BYTES and m.file_size > ratio * max(m.compress_size, 1)]
+    suspicious = [
+        m for m in members if m.file_size >= RATIO_CHECK_FROM_BYTES and m.file_size > ratio * max(m.compress_size, 1)
+    ]
     if suspicious or (unpacked >= RATIO_CHECK_FROM_BYTES and unpacked > ratio * max(packed, 1)):
-        raise SheetRefused(_("The workbook is compressed more than %(ratio)s times, as “zip bombs” are; "
-                             "a real spreadsheet is not. It was refused unopened.") % {"ratio": ratio})
+        raise SheetRefused(
+            _(
+                "The workbook is compressed more than %(ratio)s times, as “zip bombs” are; "
+                "a real spreadsheet is not. It was refused unopened."
+            )
+            % {"ratio": ratio}
+        )
 
 
-def _refuse_document_type_definitions(file_name: str, archive: zipfile.ZipFile,
-                                      members: list[zipfile.ZipInfo]) -> None:
+def _refuse_document_type_definitions(file_name: str, archive: zipfile.ZipFile, members: list[zipfile.ZipInfo]) -> None:
     """Spreadsheet parts never declare a DTD; one that does is an attack on the XML parser.
 
     Each XML part is parsed whole, as a stream and without building a tree, by
@@ -343,9 +410,14 @@ def _scan_xml_part(file_name: str, archive: zipfile.ZipFile, member: zipfile.Zip
     # Excel's legacy VML drawings are not always well-formed; only their DOCTYPE matters.
     # types-lxml requires every method of its target protocol; lxml calls only those the target has.
     parser = etree.XMLParser(  # type: ignore[call-overload]
-                             target=_DoctypeRefusingTarget(), resolve_entities=False, no_network=True,
-                             load_dtd=False, dtd_validation=False, huge_tree=False,
-                             recover=member.filename.lower().endswith(".vml"))
+        target=_DoctypeRefusingTarget(),
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=False,
+        recover=member.filename.lower().endswith(".vml"),
+    )
     names = {"name": file_name, "part": member.filename}
     try:
         with archive.open(member) as part:
@@ -353,12 +425,21 @@ def _scan_xml_part(file_name: str, archive: zipfile.ZipFile, member: zipfile.Zip
                 parser.feed(chunk)
         parser.close()
     except _DoctypeFound as found:
-        raise SheetRefused(_("“%(name)s”: the part %(part)s declares a DTD or XML entities, which a "
-                             "spreadsheet never does. The workbook was refused unopened.") % names) from found
+        raise SheetRefused(
+            _(
+                "“%(name)s”: the part %(part)s declares a DTD or XML entities, which a "
+                "spreadsheet never does. The workbook was refused unopened."
+            )
+            % names
+        ) from found
     except etree.XMLSyntaxError as error:
-        raise SheetRefused(_("“%(name)s”: the part %(part)s is not well-formed XML (line %(line)s). Open the "
-                             "workbook in Excel, save it as .xlsx and upload it again.")
-                           % {**names, "line": error.lineno}) from error
+        raise SheetRefused(
+            _(
+                "“%(name)s”: the part %(part)s is not well-formed XML (line %(line)s). Open the "
+                "workbook in Excel, save it as .xlsx and upload it again."
+            )
+            % {**names, "line": error.lineno}
+        ) from error
 
 
 def _read_workbook(file_name: str, data: bytes) -> SheetContent:
@@ -402,8 +483,14 @@ def _xlsx_row(number: int, value_cells, formula_cells, positions: dict[int, str]
         if formula_cell.data_type == "f":
             _read_formula_cell(row, key, cell, formula_cell)
         elif cell.data_type == "e":
-            row.findings.append(Finding(Tier.ERROR, _("The cell holds the error %(error)s; it was read as empty.")
-                                        % {"error": cell.value}, row=number, column=key))
+            row.findings.append(
+                Finding(
+                    Tier.ERROR,
+                    _("The cell holds the error %(error)s; it was read as empty.") % {"error": cell.value},
+                    row=number,
+                    column=key,
+                )
+            )
         else:
             _keep(row, key, cell_text(cell.value, getattr(cell, "number_format", None)))
     return row
@@ -412,14 +499,32 @@ def _xlsx_row(number: int, value_cells, formula_cells, positions: dict[int, str]
 def _read_formula_cell(row: SheetRow, key: str, cell, formula_cell) -> None:
     formula = str(formula_cell.value)[:60]
     if cell.value is None or cell.data_type == "e":
-        row.findings.append(Finding(Tier.ERROR, _(
-            "The cell holds a formula (%(formula)s) with no saved result. Formulas are never run, so the cell "
-            "was read as empty: type the value itself.") % {"formula": formula}, row=row.number, column=key))
+        row.findings.append(
+            Finding(
+                Tier.ERROR,
+                _(
+                    "The cell holds a formula (%(formula)s) with no saved result. Formulas are never run, so the cell "
+                    "was read as empty: type the value itself."
+                )
+                % {"formula": formula},
+                row=row.number,
+                column=key,
+            )
+        )
         return
     value = cell_text(cell.value, getattr(cell, "number_format", None))
-    row.findings.append(Finding(Tier.WARNING, _(
-        "The cell holds a formula (%(formula)s); formulas are never run, so its saved result “%(value)s” was "
-        "used.") % {"formula": formula, "value": value}, row=row.number, column=key))
+    row.findings.append(
+        Finding(
+            Tier.WARNING,
+            _(
+                "The cell holds a formula (%(formula)s); formulas are never run, so its saved result “%(value)s” was "
+                "used."
+            )
+            % {"formula": formula, "value": value},
+            row=row.number,
+            column=key,
+        )
+    )
     if value:
         row.cells[key] = value
 

@@ -106,11 +106,15 @@ def _refuse_repeated_references(drafts: list[RowDraft]) -> None:
         if not draft.reference:
             continue
         if draft.reference in first_row:
-            draft.findings.append(Finding(
-                Tier.CRITICAL, _("The reference “%(reference)s” is already used on row %(row)s; each "
-                                 "engagement needs its own.") % {"reference": draft.reference,
-                                                                  "row": first_row[draft.reference]},
-                row=draft.number, column="reference"))
+            draft.findings.append(
+                Finding(
+                    Tier.CRITICAL,
+                    _("The reference “%(reference)s” is already used on row %(row)s; each engagement needs its own.")
+                    % {"reference": draft.reference, "row": first_row[draft.reference]},
+                    row=draft.number,
+                    column="reference",
+                )
+            )
         else:
             first_row[draft.reference] = draft.number
 
@@ -121,6 +125,7 @@ def column_position(finding: Finding) -> int:
 
 
 # -- reading cells -----------------------------------------------------------
+
 
 def parse_date(text: str) -> date:
     candidate = text.strip().split("T")[0].split(" ")[0]
@@ -160,8 +165,13 @@ def _without_grouping(cleaned: str, text: str) -> str:
         return cleaned.replace("," if commas else ".", "")
     whole, _mark, fraction = cleaned.replace(",", ".").partition(".")
     if _mark and len(fraction) == 3 and 1 <= len(whole.lstrip("+-")) <= 3 and whole.lstrip("+-") != "0":
-        raise Unreadable(_("“%(value)s” could be read two ways (with a decimal point or a thousands separator); "
-                           "write the number without thousands separators.") % {"value": text})
+        raise Unreadable(
+            _(
+                "“%(value)s” could be read two ways (with a decimal point or a thousands separator); "
+                "write the number without thousands separators."
+            )
+            % {"value": text}
+        )
     return cleaned
 
 
@@ -176,14 +186,20 @@ def describe_miss(text: str, match: Match, what: str) -> str:
     """``'Marocco' is not a country; did you mean Morocco (MAR)?``"""
     if match.candidates:
         return _("“%(value)s” could be any of %(candidates)s: write the code instead.") % {
-            "value": text, "candidates": "; ".join(match.candidates)}
+            "value": text,
+            "candidates": "; ".join(match.candidates),
+        }
     if match.suggestion:
         return _("“%(value)s” is not %(what)s; did you mean %(suggestion)s?") % {
-            "value": text, "what": what, "suggestion": match.suggestion}
+            "value": text,
+            "what": what,
+            "suggestion": match.suggestion,
+        }
     return _("“%(value)s” is not %(what)s.") % {"value": text, "what": what}
 
 
 # -- one row -----------------------------------------------------------------
+
 
 class RowAnalysis:
     def __init__(self, row: SheetRow, lookups: Lookups):
@@ -196,8 +212,9 @@ class RowAnalysis:
         self._texts()
         self._choices()
         self._dates()
-        self.draft.countries = self._shared_list("country", COUNTRY_SLOTS, self.lookups.countries,
-                                                 _("a country"), extra_column="other_countries")
+        self.draft.countries = self._shared_list(
+            "country", COUNTRY_SLOTS, self.lookups.countries, _("a country"), extra_column="other_countries"
+        )
         self.draft.themes = self._shared_list("theme", THEME_SLOTS, self.lookups.themes, _("a theme"))
         if not self.draft.themes:
             self._suggest_themes()
@@ -215,8 +232,7 @@ class RowAnalysis:
     def text(self, column: str) -> str:
         return self.cells.get(column, "")
 
-    def lookup(self, column: str, vocabulary: Vocabulary, what: str, *, tier: str = Tier.ERROR,
-               consequence: str = ""):
+    def lookup(self, column: str, vocabulary: Vocabulary, what: str, *, tier: str = Tier.ERROR, consequence: str = ""):
         """The entry the cell names, or None with a finding (nothing for an empty cell)."""
         value = self.text(column)
         if not value:
@@ -231,31 +247,55 @@ class RowAnalysis:
     def _identity(self) -> None:
         reference, title = self.text("reference"), self.text("title")
         if not reference:
-            self.add(Tier.CRITICAL, "reference", _("No reference: give each engagement your own reference, so that "
-                                                   "a later import updates it instead of adding it twice."))
+            self.add(
+                Tier.CRITICAL,
+                "reference",
+                _(
+                    "No reference: give each engagement your own reference, so that "
+                    "a later import updates it instead of adding it twice."
+                ),
+            )
         elif len(reference) > REFERENCE_LENGTH:
-            self.add(Tier.CRITICAL, "reference", _("The reference is longer than %(limit)s characters.")
-                     % {"limit": REFERENCE_LENGTH})
+            self.add(
+                Tier.CRITICAL,
+                "reference",
+                _("The reference is longer than %(limit)s characters.") % {"limit": REFERENCE_LENGTH},
+            )
         if not title:
             self.add(Tier.CRITICAL, "title", _("No title: every engagement needs one."))
         elif len(title) > TITLE_LENGTH:
-            self.add(Tier.CRITICAL, "title", _("The title is longer than %(limit)s characters.")
-                     % {"limit": TITLE_LENGTH})
+            self.add(
+                Tier.CRITICAL, "title", _("The title is longer than %(limit)s characters.") % {"limit": TITLE_LENGTH}
+            )
         self.draft.reference = reference
         self.draft.fields.update(external_reference=reference, title=title)
         if not self.text("kind"):
-            self.add(Tier.CRITICAL, "kind", _("No kind: say whether this is a project, programme, dialogue, "
-                                              "agreement, negotiation, mission or other."))
-        self.draft.fields["kind"] = self.lookup("kind", self.lookups.kinds, _("a kind of engagement"),
-                                                tier=Tier.CRITICAL, consequence=_("The row was not imported."))
+            self.add(
+                Tier.CRITICAL,
+                "kind",
+                _(
+                    "No kind: say whether this is a project, programme, dialogue, "
+                    "agreement, negotiation, mission or other."
+                ),
+            )
+        self.draft.fields["kind"] = self.lookup(
+            "kind",
+            self.lookups.kinds,
+            _("a kind of engagement"),
+            tier=Tier.CRITICAL,
+            consequence=_("The row was not imported."),
+        )
 
     def _texts(self) -> None:
         self.draft.fields["description"] = self.text("description")
         self.draft.fields["notes"] = self.text("notes")
         reference = self.text("action_plan_reference")
         if len(reference) > ACTION_PLAN_LENGTH:
-            self.add(Tier.ERROR, "action_plan_reference", _("Longer than %(limit)s characters; left empty.")
-                     % {"limit": ACTION_PLAN_LENGTH})
+            self.add(
+                Tier.ERROR,
+                "action_plan_reference",
+                _("Longer than %(limit)s characters; left empty.") % {"limit": ACTION_PLAN_LENGTH},
+            )
             reference = ""
         self.draft.fields["action_plan_reference"] = reference
 
@@ -264,19 +304,29 @@ class RowAnalysis:
         self._choice("status", self.lookups.statuses, _("a status of the list"))
         self._choice("humanitarian", self.lookups.yes_no, _("yes or no"))
         if self.text("sharing_level"):
-            level = self.lookup("sharing_level", self.lookups.sharing_levels, _("a sharing level"),
-                                tier=Tier.CRITICAL, consequence=_("The row was not imported: its readers are "
-                                                                  "never guessed."))
+            level = self.lookup(
+                "sharing_level",
+                self.lookups.sharing_levels,
+                _("a sharing level"),
+                tier=Tier.CRITICAL,
+                consequence=_("The row was not imported: its readers are never guessed."),
+            )
             if level is not None:
                 self.draft.fields["sharing_level"] = level
         else:
-            self.add(Tier.WARNING, "sharing_level", _(
-                "No sharing level: a new engagement is recorded as originator (your organisation only); an "
-                "existing one keeps its level."))
+            self.add(
+                Tier.WARNING,
+                "sharing_level",
+                _(
+                    "No sharing level: a new engagement is recorded as originator (your organisation only); an "
+                    "existing one keeps its level."
+                ),
+            )
 
     def _choice(self, column: str, vocabulary: Vocabulary, what: str) -> None:
-        value = self.lookup(column, vocabulary, what, consequence=_("Left as it was, or at its default for a "
-                                                                     "new engagement."))
+        value = self.lookup(
+            column, vocabulary, what, consequence=_("Left as it was, or at its default for a new engagement.")
+        )
         if value is not None:
             self.draft.fields[column] = value
 
@@ -286,8 +336,7 @@ class RowAnalysis:
         for start, end in DATE_PAIRS:
             first, last = self.draft.fields[start], self.draft.fields[end]
             if first and last and last < first:
-                self.add(Tier.ERROR, end, _("The end date is before the start date; the end date was left "
-                                            "empty."))
+                self.add(Tier.ERROR, end, _("The end date is before the start date; the end date was left empty."))
                 self.draft.fields[end] = None
 
     def _date(self, column: str, consequence: str = "") -> date | None:
@@ -301,8 +350,9 @@ class RowAnalysis:
 
     # lists with shares
 
-    def _shared_list(self, prefix: str, slots: int, vocabulary: Vocabulary, what: str,
-                     extra_column: str | None = None) -> list:
+    def _shared_list(
+        self, prefix: str, slots: int, vocabulary: Vocabulary, what: str, extra_column: str | None = None
+    ) -> list:
         entries: list[tuple[Any, Decimal | None, str]] = []
         for slot in range(1, slots + 1):
             column = f"{prefix}_{slot}"
@@ -347,8 +397,9 @@ class RowAnalysis:
         seen, kept = set(), []
         for item, share, column in entries:
             if item.pk in seen:
-                self.add(Tier.WARNING, column, _("%(entry)s is listed twice; the second was ignored.")
-                         % {"entry": item})
+                self.add(
+                    Tier.WARNING, column, _("%(entry)s is listed twice; the second was ignored.") % {"entry": item}
+                )
                 continue
             seen.add(item.pk)
             kept.append((item, share, column))
@@ -362,7 +413,8 @@ class RowAnalysis:
             problem = _("Shares were given for some entries but not all; all shares were left empty.")
         elif given and abs(sum(given) - HUNDRED) > SHARE_TOLERANCE:
             problem = _("The shares add up to %(total)s %%, not 100 %%; all shares were left empty.") % {
-                "total": sum(given)}
+                "total": sum(given)
+            }
         if problem:
             self.add(Tier.ERROR, f"{prefix}_1_share", problem)
             return [(item, None) for item, _share, _column in entries]
@@ -371,23 +423,31 @@ class RowAnalysis:
     def _suggest_themes(self) -> None:
         suggestions = suggest_themes(self.draft.title, self.draft.fields.get("description", ""), self.lookups)
         if suggestions:
-            self.add(Tier.WARNING, "theme_1", _("No theme given; suggested: %(themes)s.")
-                     % {"themes": "; ".join(suggestions)})
+            self.add(
+                Tier.WARNING,
+                "theme_1",
+                _("No theme given; suggested: %(themes)s.") % {"themes": "; ".join(suggestions)},
+            )
         else:
             self.add(Tier.WARNING, "theme_1", _("No theme given."))
 
     # instrument, organisations, money
 
     def _instrument(self) -> None:
-        self.draft.fields["instrument"] = self.lookup("instrument", self.lookups.instruments, _("an instrument"),
-                                                      consequence=_("Left empty."))
+        self.draft.fields["instrument"] = self.lookup(
+            "instrument", self.lookups.instruments, _("an instrument"), consequence=_("Left empty.")
+        )
 
     def _participations(self) -> None:
         seen = set()
         for slot in range(1, ORGANISATION_SLOTS + 1):
             column, role_column = f"organisation_{slot}", f"organisation_{slot}_role"
-            organisation = self.lookup(column, self.lookups.organisations, _("an organisation known to the hub"),
-                                       consequence=_("It was left out."))
+            organisation = self.lookup(
+                column,
+                self.lookups.organisations,
+                _("an organisation known to the hub"),
+                consequence=_("It was left out."),
+            )
             if organisation is None:
                 if self.text(role_column) and not self.text(column):
                     self.add(Tier.WARNING, role_column, _("A role without an organisation beside it was ignored."))
@@ -395,8 +455,12 @@ class RowAnalysis:
             role = self._role(role_column)
             if role is None or (organisation.pk, role) in seen:
                 if role is not None:
-                    self.add(Tier.WARNING, column, _("%(organisation)s is listed twice in the same role; the "
-                                                     "second was ignored.") % {"organisation": organisation})
+                    self.add(
+                        Tier.WARNING,
+                        column,
+                        _("%(organisation)s is listed twice in the same role; the second was ignored.")
+                        % {"organisation": organisation},
+                    )
                 continue
             seen.add((organisation.pk, role))
             self.draft.participations.append((organisation, role))
@@ -405,8 +469,12 @@ class RowAnalysis:
         if not self.text(column):
             self.add(Tier.ERROR, column, _("No role given for the organisation; it was left out."))
             return None
-        return self.lookup(column, self.lookups.roles, _("a role (funder, implementer, lead, counterpart or "
-                                                         "extending)"), consequence=_("The organisation was left out."))
+        return self.lookup(
+            column,
+            self.lookups.roles,
+            _("a role (funder, implementer, lead, counterpart or extending)"),
+            consequence=_("The organisation was left out."),
+        )
 
     def _money(self) -> None:
         for kind in MONEY_KINDS:
@@ -437,8 +505,11 @@ class RowAnalysis:
         column = f"{kind}_correction"
         if kind not in CORRECTABLE_KINDS or not self.text(column):
             return False
-        return bool(self.lookup(column, self.lookups.yes_no, _("yes or no"),
-                                consequence=_("Read as no: a negative amount is refused.")))
+        return bool(
+            self.lookup(
+                column, self.lookups.yes_no, _("yes or no"), consequence=_("Read as no: a negative amount is refused.")
+            )
+        )
 
     def _amount(self, column: str) -> Decimal | None:
         try:
@@ -458,8 +529,12 @@ class RowAnalysis:
         if not self.text(column):
             self.add(Tier.ERROR, column, _("No currency given; the amount was left out."))
             return None
-        return self.lookup(column, self.lookups.currencies, _("a currency with an ECB reference rate"),
-                           consequence=_("The amount was left out."))
+        return self.lookup(
+            column,
+            self.lookups.currencies,
+            _("a currency with an ECB reference rate"),
+            consequence=_("The amount was left out."),
+        )
 
     def _value_date(self, column: str) -> date | None:
         if self.text(column):
@@ -468,12 +543,16 @@ class RowAnalysis:
         if start is None:
             self.add(Tier.ERROR, column, _("No value date and no start date; the amount was left out."))
             return None
-        self.add(Tier.WARNING, column, _("No value date; the start date %(date)s was used.")
-                 % {"date": date_format(start, "DATE_FORMAT")})
+        self.add(
+            Tier.WARNING,
+            column,
+            _("No value date; the start date %(date)s was used.") % {"date": date_format(start, "DATE_FORMAT")},
+        )
         return start
 
 
 # -- theme suggestions ---------------------------------------------------------
+
 
 def suggest_themes(title: str, description: str, lookups: Lookups) -> list[str]:
     """Themes the migration classifier reads in the text, for rows that give none."""

@@ -103,10 +103,13 @@ class ImportSummary:
 
 # -- entry points ------------------------------------------------------------
 
+
 def require_importer(organisation: Organisation, user) -> None:
     if not can_edit_for(user, organisation.pk):
-        raise PermissionDenied(_("Only editors, coordinators and administrators of %(organisation)s may import "
-                                 "its engagements.") % {"organisation": organisation})
+        raise PermissionDenied(
+            _("Only editors, coordinators and administrators of %(organisation)s may import its engagements.")
+            % {"organisation": organisation}
+        )
 
 
 def preview_upload(file_name: str, data: bytes, organisation: Organisation, *, acting_user) -> ImportBatch:
@@ -135,8 +138,9 @@ def confirm_batch(batch: ImportBatch, *, acting_user) -> ImportSummary:
     return summary
 
 
-def import_sheet(file_name: str, data: bytes, organisation: Organisation, *, acting_user,
-                 confirm: bool) -> ImportSummary:
+def import_sheet(
+    file_name: str, data: bytes, organisation: Organisation, *, acting_user, confirm: bool
+) -> ImportSummary:
     """For the command: read, then preview or import in one go."""
     if acting_user is not None or confirm:
         require_importer(organisation, acting_user)
@@ -145,8 +149,7 @@ def import_sheet(file_name: str, data: bytes, organisation: Organisation, *, act
 
 def run_import(content: SheetContent, organisation: Organisation, *, acting_user, confirm: bool) -> ImportSummary:
     if not confirm:
-        return ImportSummary(content.file_name, False, plan_rows(content, organisation, acting_user),
-                             content.findings)
+        return ImportSummary(content.file_name, False, plan_rows(content, organisation, acting_user), content.findings)
     with transaction.atomic():
         require_importer(organisation, acting_user)
         # One import per organisation at a time: two at once could both create the same reference.
@@ -165,6 +168,7 @@ def _keep_outcome(batch: ImportBatch, summary: ImportSummary) -> None:
 
 # -- planning: what each row would do ------------------------------------------
 
+
 def plan_rows(content: SheetContent, organisation: Organisation, user) -> list[RowOutcome]:
     drafts = analyse(content, Lookups.load())
     references = [draft.reference for draft in drafts if not draft.critical]
@@ -174,8 +178,11 @@ def plan_rows(content: SheetContent, organisation: Organisation, user) -> list[R
 
 def _existing_by_reference(organisation: Organisation, references: list[str], user) -> dict[str, list]:
     # The command may run without a user: the server's operator reads the owner's records directly.
-    engagements = Engagement.objects.visible_to(user) if user is not None else Engagement.objects.unrestricted(
-        "the operator's command, run without a user, imports for the owner")
+    engagements = (
+        Engagement.objects.visible_to(user)
+        if user is not None
+        else Engagement.objects.unrestricted("the operator's command, run without a user, imports for the owner")
+    )
     found: dict[str, list] = {}
     matching = engagements.filter(owner=organisation, external_reference__in=references).prefetch_related(
         "country_shares", "theme_shares", "participations", "money_lines"
@@ -189,10 +196,18 @@ def _plan_row(draft: RowDraft, matches: list[Engagement]) -> RowOutcome:
     if draft.critical:
         return RowOutcome(draft, Action.SKIP)
     if len(matches) > 1:
-        draft.findings.append(Finding(
-            Tier.CRITICAL, _("%(count)s engagements of your organisation carry the reference “%(reference)s”; "
-                             "the hub cannot tell which one to update. Give them distinct references first.")
-            % {"count": len(matches), "reference": draft.reference}, row=draft.number, column="reference"))
+        draft.findings.append(
+            Finding(
+                Tier.CRITICAL,
+                _(
+                    "%(count)s engagements of your organisation carry the reference “%(reference)s”; "
+                    "the hub cannot tell which one to update. Give them distinct references first."
+                )
+                % {"count": len(matches), "reference": draft.reference},
+                row=draft.number,
+                column="reference",
+            )
+        )
         return RowOutcome(draft, Action.SKIP)
     if not matches:
         return RowOutcome(draft, Action.CREATE)
@@ -224,11 +239,13 @@ def differs(engagement: Engagement, draft: RowDraft) -> bool:
 
 # -- writing -------------------------------------------------------------------
 
+
 def _data_source(file_name: str, organisation: Organisation) -> DataSource:
     # Everyone starts from the same template file name: the organisation keeps sources apart.
     name = f"{file_name} ({organisation.short_name})"[:300]
     source, _created = DataSource.objects.update_or_create(
-        kind=DataSource.Kind.SPREADSHEET, name=name,
+        kind=DataSource.Kind.SPREADSHEET,
+        name=name,
         defaults={"publisher": organisation, "last_refreshed_at": timezone.now()},
     )
     return source
@@ -264,25 +281,32 @@ def attach_to_source(engagement: Engagement, source: DataSource, *, acting_user)
 
 
 def _locked_for_import(engagement: Engagement, acting_user) -> Engagement:
-    locked = Engagement.objects.visible_to(acting_user).select_for_update(of=("self",)).filter(
-        pk=engagement.pk).first()
+    locked = Engagement.objects.visible_to(acting_user).select_for_update(of=("self",)).filter(pk=engagement.pk).first()
     if locked is None or not can_edit(acting_user, locked):
-        raise PermissionDenied(_("Only editors, coordinators and administrators of %(organisation)s may import "
-                                 "its engagements.") % {"organisation": engagement.owner})
+        raise PermissionDenied(
+            _("Only editors, coordinators and administrators of %(organisation)s may import its engagements.")
+            % {"organisation": engagement.owner}
+        )
     return locked
 
 
 def _create(draft: RowDraft, organisation: Organisation, user, source: DataSource) -> Engagement:
     data = EngagementInput(
-        owner=organisation, fields={**DEFAULTS, **draft.fields}, countries=draft.countries,
-        themes=draft.themes, participations=draft.participations, money=draft.money,
-        source=source, import_findings=draft.engagement_findings(),
+        owner=organisation,
+        fields={**DEFAULTS, **draft.fields},
+        countries=draft.countries,
+        themes=draft.themes,
+        participations=draft.participations,
+        money=draft.money,
+        source=source,
+        import_findings=draft.engagement_findings(),
     )
     return create_engagement(data, acting_user=user, provenance=Provenance.SPREADSHEET)
 
 
-def _update(engagement: Engagement, draft: RowDraft, organisation: Organisation, user,
-            source: DataSource) -> Engagement:
+def _update(
+    engagement: Engagement, draft: RowDraft, organisation: Organisation, user, source: DataSource
+) -> Engagement:
     """The row's columns replace what the hub holds; links and named readers stay, and so do
     the themes when the row gives none (coordinators often add them in the hub)."""
     data = input_from_engagement(engagement)
@@ -300,7 +324,5 @@ def _refused_by_registry(outcome: RowOutcome, refusal: ValidationError) -> None:
     """A rule the preview did not foresee: the row is kept out, with the registry's reasons."""
     for name, messages in refusal.message_dict.items():
         for message in messages:
-            outcome.draft.findings.append(
-                Finding(Tier.CRITICAL, message, row=outcome.draft.number, column=name)
-            )
+            outcome.draft.findings.append(Finding(Tier.CRITICAL, message, row=outcome.draft.number, column=name))
     outcome.action, outcome.engagement = Action.SKIP, None

@@ -37,15 +37,29 @@ EXAMPLES = {
     "reference": "MA-2024-017",
     "title": "Reintegration of returnees in the Oriental region",
     "description": "Counselling, small grants and job placement for people who came back.",
-    "language": "en", "kind": "project", "status": "implementation",
-    "planned_start": "2024-01-01", "planned_end": "2026-12-31", "actual_start": "2024-03-15",
-    "country_1": "Morocco (MAR)", "country_1_share": "60", "country_2": "Tunisia (TUN)", "country_2_share": "40",
+    "language": "en",
+    "kind": "project",
+    "status": "implementation",
+    "planned_start": "2024-01-01",
+    "planned_end": "2026-12-31",
+    "actual_start": "2024-03-15",
+    "country_1": "Morocco (MAR)",
+    "country_1_share": "60",
+    "country_2": "Tunisia (TUN)",
+    "country_2_share": "40",
     "other_countries": "SEN 50; GMB 50",
     "theme_1": "Sustainable reintegration (RETURN-REINTEGRATION)",
-    "instrument": "NDICI-GE", "organisation_1": "IOM", "organisation_1_role": "implementer",
-    "budget_amount": "2500000", "budget_currency": "EUR", "budget_date": "2024-01-01",
-    "commitment_amount": "1 200 000,50", "commitment_currency": "EUR",
-    "sharing_level": "eu", "humanitarian": "no", "action_plan_reference": "MAR-AP 2.3",
+    "instrument": "NDICI-GE",
+    "organisation_1": "IOM",
+    "organisation_1_role": "implementer",
+    "budget_amount": "2500000",
+    "budget_currency": "EUR",
+    "budget_date": "2024-01-01",
+    "commitment_amount": "1 200 000,50",
+    "commitment_currency": "EUR",
+    "sharing_level": "eu",
+    "humanitarian": "no",
+    "action_plan_reference": "MAR-AP 2.3",
     "notes": "Second phase under discussion with the Ministry.",
 }
 
@@ -146,11 +160,16 @@ def _format_cells(sheet, index: int, column: Column) -> None:
 
 def _drop_down(defined_name: str) -> DataValidation:
     return DataValidation(
-        type="list", formula1=defined_name, allow_blank=True, showErrorMessage=True,
+        type="list",
+        formula1=defined_name,
+        allow_blank=True,
+        showErrorMessage=True,
         # A warning, not a stop: a code or a name typed by hand is recognised as well.
-        errorStyle="warning", errorTitle=_("Not in the list")[:32],
-        error=_("This value is not in the list. The import also recognises codes and names; keep it if you "
-                "are sure.")[:255],
+        errorStyle="warning",
+        errorTitle=_("Not in the list")[:32],
+        error=_("This value is not in the list. The import also recognises codes and names; keep it if you are sure.")[
+            :255
+        ],
     )
 
 
@@ -174,31 +193,46 @@ def _write_instructions(sheet) -> None:
         row += 1
         values = (column.key, _("yes") if column.required else "", str(column.help), EXAMPLES.get(column.key, ""))
         for index, value in enumerate(values, start=1):
-            sheet.cell(row=row, column=index, value=safe(value)).alignment = Alignment(wrap_text=True,
-                                                                                      vertical="top")
+            sheet.cell(row=row, column=index, value=safe(value)).alignment = Alignment(wrap_text=True, vertical="top")
 
 
 def _rules() -> list[str]:
     return [
-        _("Write one engagement per row on the sheet “Engagements”, from row 2 on. Keep the first row as it is: "
-          "the import reads the column names, not their position. The CSV template has the same columns."),
-        _("Give each engagement your own reference. Importing a file again updates the engagements with the "
-          "same reference instead of adding them twice; an unchanged row changes nothing."),
-        _("Lists (country, theme, instrument, kind, status, sharing level, currency, language, role): choose a "
-          "value in the drop-down list, or type the code (MAR, RETURN-REINTEGRATION, NDICI-GE) or the name. "
-          "Excel warns about a value that is not in the list but lets you keep it."),
-        _("Several countries: one per column (country_1 to country_5), with its share in % in the column beside "
-          "it. More countries go into other_countries as codes with shares: MAR 60; TUN 40. Give a share for "
-          "every country or for none; shares add up to 100. Themes work the same way (theme_1 to theme_3)."),
-        _("Organisations taking part: one per column (organisation_1 to organisation_4), by name, acronym, IATI "
-          "identifier or a known alias, with its role beside it. Your own organisation owns the engagements and "
-          "need not be listed."),
-        _("Money: one amount each for budget, commitment and disbursement, with its currency and value date. "
-          "Write numbers without a currency sign (2500000, 2 500 000 or 2.500.000,00)."),
-        _("Dates: YYYY-MM-DD or DD/MM/YYYY, or a date cell. Formulas are never run: type values. Workbooks with "
-          "macros are refused: save as .xlsx (Excel Workbook) or CSV UTF-8."),
-        _("Before anything is written you see every finding: critical (the row is not imported), error (the row "
-          "is imported with that field left empty and flagged) or warning. Then you confirm."),
+        _(
+            "Write one engagement per row on the sheet “Engagements”, from row 2 on. Keep the first row as it is: "
+            "the import reads the column names, not their position. The CSV template has the same columns."
+        ),
+        _(
+            "Give each engagement your own reference. Importing a file again updates the engagements with the "
+            "same reference instead of adding them twice; an unchanged row changes nothing."
+        ),
+        _(
+            "Lists (country, theme, instrument, kind, status, sharing level, currency, language, role): choose a "
+            "value in the drop-down list, or type the code (MAR, RETURN-REINTEGRATION, NDICI-GE) or the name. "
+            "Excel warns about a value that is not in the list but lets you keep it."
+        ),
+        _(
+            "Several countries: one per column (country_1 to country_5), with its share in % in the column beside "
+            "it. More countries go into other_countries as codes with shares: MAR 60; TUN 40. Give a share for "
+            "every country or for none; shares add up to 100. Themes work the same way (theme_1 to theme_3)."
+        ),
+        _(
+            "Organisations taking part: one per column (organisation_1 to organisation_4), by name, acronym, IATI "
+            "identifier or a known alias, with its role beside it. Your own organisation owns the engagements and "
+            "need not be listed."
+        ),
+        _(
+            "Money: one amount each for budget, commitment and disbursement, with its currency and value date. "
+            "Write numbers without a currency sign (2500000, 2 500 000 or 2.500.000,00)."
+        ),
+        _(
+            "Dates: YYYY-MM-DD or DD/MM/YYYY, or a date cell. Formulas are never run: type values. Workbooks with "
+            "macros are refused: save as .xlsx (Excel Workbook) or CSV UTF-8."
+        ),
+        _(
+            "Before anything is written you see every finding: critical (the row is not imported), error (the row "
+            "is imported with that field left empty and flagged) or warning. Then you confirm."
+        ),
     ]
 
 

@@ -40,8 +40,7 @@ def upload(request):
 def _preview(form: SheetUploadForm, user) -> ImportBatch | None:
     upload_file = form.cleaned_data["file"]
     try:
-        return preview_upload(upload_file.name, upload_file.read(), form.cleaned_data["organisation"],
-                              acting_user=user)
+        return preview_upload(upload_file.name, upload_file.read(), form.cleaned_data["organisation"], acting_user=user)
     except SheetRefused as refusal:
         form.add_error("file", refusal.message)
         return None
@@ -51,12 +50,16 @@ def _preview(form: SheetUploadForm, user) -> ImportBatch | None:
 @require_GET
 def batch_preview(request, pk: int):
     batch = _own_batch(request, pk)
-    return render(request, "sheets/preview.html", {
-        "batch": batch,
-        "rows": [_row_for_page(row) for row in batch.outcome],
-        "file_findings": [_finding_for_page(finding.as_dict()) for finding in batch.content().findings],
-        "importable": batch.counts.get("rows_read", 0) - batch.counts.get("skipped", 0),
-    })
+    return render(
+        request,
+        "sheets/preview.html",
+        {
+            "batch": batch,
+            "rows": [_row_for_page(row) for row in batch.outcome],
+            "file_findings": [_finding_for_page(finding.as_dict()) for finding in batch.content().findings],
+            "importable": batch.counts.get("rows_read", 0) - batch.counts.get("skipped", 0),
+        },
+    )
 
 
 @login_required
@@ -71,9 +74,11 @@ def batch_confirm(request, pk: int):
     except PermissionDenied:
         return _cannot_import(request)
     counts = summary.counts
-    messages.success(request, _(
-        "Imported: %(created)s new, %(updated)s updated, %(unchanged)s unchanged, %(skipped)s not imported."
-    ) % counts)
+    messages.success(
+        request,
+        _("Imported: %(created)s new, %(updated)s updated, %(unchanged)s unchanged, %(skipped)s not imported.")
+        % counts,
+    )
     return redirect(batch)
 
 
@@ -94,8 +99,11 @@ def _own_batch(request, pk: int) -> ImportBatch:
 
 
 def _row_for_page(row: dict) -> dict:
-    return {**row, "action_label": Action(row["action"]).label,
-            "findings": [_finding_for_page(finding) for finding in row["findings"]]}
+    return {
+        **row,
+        "action_label": Action(row["action"]).label,
+        "findings": [_finding_for_page(finding) for finding in row["findings"]],
+    }
 
 
 def _finding_for_page(finding: dict) -> dict:

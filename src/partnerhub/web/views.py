@@ -54,11 +54,7 @@ def engagement_counts(visible) -> dict:
 
 
 def counted_choices(choices, counts: Counter) -> list[dict]:
-    return [
-        {"value": value, "label": label, "count": counts[value]}
-        for value, label in choices
-        if counts[value]
-    ]
+    return [{"value": value, "label": label, "count": counts[value]} for value, label in choices if counts[value]]
 
 
 def top_partner_countries(rows: list[CountryRow]) -> list[CountryRow]:

@@ -7,47 +7,79 @@ from partnerhub.core.sharing import SharingLevel
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('access', '0002_organisation_name_in_french'),
-        ('geo', '0004_recipient_region_name_in_french'),
+        ("access", "0002_organisation_name_in_french"),
+        ("geo", "0004_recipient_region_name_in_french"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ToyRecord',
+            name="ToyRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sharing_level', models.CharField(choices=SharingLevel.choices, db_index=True, default='eu',
-                                                   max_length=12, verbose_name='sharing level')),
-                ('title', models.CharField(max_length=200)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('countries', models.ManyToManyField(blank=True, related_name='+', to='geo.country')),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+',
-                                            to='access.organisation', verbose_name='owner organisation')),
-                ('shared_with_countries', models.ManyToManyField(
-                    blank=True, related_name='+', to='geo.country', verbose_name='shared with Member States',
-                    help_text='For restricted records: Member States whose whole government may read it.')),
-                ('shared_with_organisations', models.ManyToManyField(
-                    blank=True, related_name='+', to='access.organisation', verbose_name='shared with organisations',
-                    help_text='For restricted records: the organisations outside the owner that may read it.')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "sharing_level",
+                    models.CharField(
+                        choices=SharingLevel.choices,
+                        db_index=True,
+                        default="eu",
+                        max_length=12,
+                        verbose_name="sharing level",
+                    ),
+                ),
+                ("title", models.CharField(max_length=200)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("countries", models.ManyToManyField(blank=True, related_name="+", to="geo.country")),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="access.organisation",
+                        verbose_name="owner organisation",
+                    ),
+                ),
+                (
+                    "shared_with_countries",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="+",
+                        to="geo.country",
+                        verbose_name="shared with Member States",
+                        help_text="For restricted records: Member States whose whole government may read it.",
+                    ),
+                ),
+                (
+                    "shared_with_organisations",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="+",
+                        to="access.organisation",
+                        verbose_name="shared with organisations",
+                        help_text="For restricted records: the organisations outside the owner that may read it.",
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='ToyNote',
+            name="ToyNote",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField()),
-                ('record', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notes',
-                                             to='toyapp.toyrecord')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("text", models.TextField()),
+                (
+                    "record",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="notes", to="toyapp.toyrecord"
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
     ]

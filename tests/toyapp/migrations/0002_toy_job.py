@@ -6,39 +6,56 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('toyapp', '0001_toy_confidential_models'),
+        ("toyapp", "0001_toy_confidential_models"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ToyJob',
+            name="ToyJob",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(
-                    choices=[('queued', 'Waiting to start'), ('running', 'Running'), ('done', 'Done'),
-                             ('failed', 'Failed')],
-                    default='queued', max_length=10, verbose_name='status')),
-                ('stage', models.CharField(blank=True, max_length=20, verbose_name='stage')),
-                ('progress_done', models.PositiveIntegerField(default=0)),
-                ('progress_total', models.PositiveIntegerField(default=0)),
-                ('last_progress_at', models.DateTimeField(blank=True, null=True)),
-                ('findings', models.JSONField(blank=True, default=list)),
-                ('report', models.JSONField(blank=True, null=True, verbose_name='report')),
-                ('error_message', models.TextField(blank=True, verbose_name='error message')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='queued at')),
-                ('started_at', models.DateTimeField(blank=True, null=True, verbose_name='started at')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='finished at')),
-                ('name', models.CharField(max_length=100)),
-                ('started_by', models.ForeignKey(
-                    blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+',
-                    to=settings.AUTH_USER_MODEL, verbose_name='started by')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Waiting to start"),
+                            ("running", "Running"),
+                            ("done", "Done"),
+                            ("failed", "Failed"),
+                        ],
+                        default="queued",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("stage", models.CharField(blank=True, max_length=20, verbose_name="stage")),
+                ("progress_done", models.PositiveIntegerField(default=0)),
+                ("progress_total", models.PositiveIntegerField(default=0)),
+                ("last_progress_at", models.DateTimeField(blank=True, null=True)),
+                ("findings", models.JSONField(blank=True, default=list)),
+                ("report", models.JSONField(blank=True, null=True, verbose_name="report")),
+                ("error_message", models.TextField(blank=True, verbose_name="error message")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="queued at")),
+                ("started_at", models.DateTimeField(blank=True, null=True, verbose_name="started at")),
+                ("finished_at", models.DateTimeField(blank=True, null=True, verbose_name="finished at")),
+                ("name", models.CharField(max_length=100)),
+                (
+                    "started_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="started by",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-pk'],
-                'abstract': False,
+                "ordering": ["-created_at", "-pk"],
+                "abstract": False,
             },
         ),
     ]

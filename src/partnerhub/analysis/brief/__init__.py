@@ -66,6 +66,7 @@ XML_ILLEGAL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 # -- Blocks: what both files are made of -------------------------------------------
 
+
 @dataclass
 class Heading:
     text: str
@@ -176,11 +177,12 @@ class Marking:
 # documents kept within the institutions and the Member States.
 MARKINGS: dict[str, tuple[StrOrPromise, StrOrPromise]] = {
     SharingLevel.PUBLIC: (gettext_lazy("PUBLIC"), gettext_lazy("may be shared without restriction")),
-    SharingLevel.PARTNER: (gettext_lazy("PARTNER"),
-                           gettext_lazy("EU side and the partner country's authorities only")),
+    SharingLevel.PARTNER: (gettext_lazy("PARTNER"), gettext_lazy("EU side and the partner country's authorities only")),
     SharingLevel.EU: (gettext_lazy("EU LIMITE"), gettext_lazy("EU institutions and Member States only")),
-    SharingLevel.RESTRICTED: (gettext_lazy("RESTRICTED"),
-                              gettext_lazy("owner organisations and the organisations they named only")),
+    SharingLevel.RESTRICTED: (
+        gettext_lazy("RESTRICTED"),
+        gettext_lazy("owner organisations and the organisations they named only"),
+    ),
     SharingLevel.ORIGINATOR: (gettext_lazy("ORIGINATOR ONLY"), gettext_lazy("owner organisation only")),
 }
 
@@ -194,11 +196,16 @@ def marking_of(levels) -> Marking:
 
 def sharing_levels_in(profile: CountryProfile, overlaps: dict) -> list[str]:
     """The sharing level of every record whose content the brief carries."""
-    engagements = [*profile.latest, *profile.upcoming,
-                   *(side for pair in overlaps.get("pairs", []) for side in (pair.first, pair.second))]
-    return [*(row.sharing_level for row in profile.counted),
-            *(row.priority.sharing_level for row in profile.priorities),
-            *(engagement.sharing_level for engagement in engagements)]
+    engagements = [
+        *profile.latest,
+        *profile.upcoming,
+        *(side for pair in overlaps.get("pairs", []) for side in (pair.first, pair.second)),
+    ]
+    return [
+        *(row.sharing_level for row in profile.counted),
+        *(row.priority.sharing_level for row in profile.priorities),
+        *(engagement.sharing_level for engagement in engagements),
+    ]
 
 
 @dataclass
@@ -213,8 +220,8 @@ class Brief:
     language: str
 
 
-
 # -- Building the brief ------------------------------------------------------------
+
 
 def build_brief(profile: CountryProfile, overlaps: dict, *, user) -> Brief:
     marking = marking_of(sharing_levels_in(profile, overlaps))
@@ -232,14 +239,16 @@ def build_brief(profile: CountryProfile, overlaps: dict, *, user) -> Brief:
     return Brief(
         title=_("Country brief: %(country)s") % {"country": profile.country.localized_name},
         marking=marking,
-        generated=_("Generated on %(moment)s") % {
-            "moment": date_format(timezone.localtime(profile.generated_at), "DATETIME_FORMAT")},
+        generated=_("Generated on %(moment)s")
+        % {"moment": date_format(timezone.localtime(profile.generated_at), "DATETIME_FORMAT")},
         prepared_for=prepared_for(user),
         notices=[_marking_notice(marking), *_notices(profile)],
         blocks=blocks,
-        method=_("Method: each euro is counted once along funding chains; an engagement in several countries "
-                 "counts with its country share; amounts are in EUR at the ECB reference rate of their value "
-                 "date; budgets, commitments and disbursements are never added together."),
+        method=_(
+            "Method: each euro is counted once along funding chains; an engagement in several countries "
+            "counts with its country share; amounts are in EUR at the ECB reference rate of their value "
+            "date; budgets, commitments and disbursements are never added together."
+        ),
         language=get_language() or "en",
     )
 
@@ -251,24 +260,43 @@ def prepared_for(user) -> str:
     if not names:
         return _("Prepared for a reader without an organisation: figures show public records only.")
     return _("Prepared for %(organisations)s: figures show what this reader may see.") % {
-        "organisations": ", ".join(names)}
+        "organisations": ", ".join(names)
+    }
 
 
 def _marking_notice(marking: Marking) -> Paragraph:
-    return Paragraph(_("Marked %(marking)s (%(audience)s): the sharing level of the most restricted record in "
-                       "this brief. Share the brief no more widely.")
-                     % {"marking": marking.label, "audience": marking.audience},
-                     tone="notice")
+    return Paragraph(
+        _(
+            "Marked %(marking)s (%(audience)s): the sharing level of the most restricted record in "
+            "this brief. Share the brief no more widely."
+        )
+        % {"marking": marking.label, "audience": marking.audience},
+        tone="notice",
+    )
 
 
 def _notices(profile: CountryProfile) -> list[Paragraph]:
     notices = []
     if profile.has_demo:
-        notices.append(Paragraph(_("Demo data: some engagements in these figures are invented for "
-                                   "demonstration and are labelled as such."), tone="notice"))
+        notices.append(
+            Paragraph(
+                _(
+                    "Demo data: some engagements in these figures are invented for "
+                    "demonstration and are labelled as such."
+                ),
+                tone="notice",
+            )
+        )
     if profile.undisclosed:
-        notices.append(Paragraph(_("+ undisclosed: records you may not see hold money in this country. "
-                                   "Their amounts are left out of every figure and are not told."), tone="notice"))
+        notices.append(
+            Paragraph(
+                _(
+                    "+ undisclosed: records you may not see hold money in this country. "
+                    "Their amounts are left out of every figure and are not told."
+                ),
+                tone="notice",
+            )
+        )
     return notices
 
 
@@ -285,19 +313,30 @@ def _key_figure_blocks(profile: CountryProfile) -> list[Block]:
     ]
     return [
         Heading(_("Key figures, counted once and as reported")),
-        Paragraph(_("Team Europe money in EUR (the EU and the Member States). Budgets, commitments and "
-                    "disbursements are different stages of the same money: side by side, never added.")),
+        Paragraph(
+            _(
+                "Team Europe money in EUR (the EU and the Member States). Budgets, commitments and "
+                "disbursements are different stages of the same money: side by side, never added."
+            )
+        ),
         KeyFigures(figures),
-        Paragraph(ngettext("%(count)s engagement in this country that you may see.",
-                           "%(count)s engagements in this country that you may see.", profile.engagement_count)
-                  % {"count": count_text(profile.engagement_count)}, tone="muted"),
+        Paragraph(
+            ngettext(
+                "%(count)s engagement in this country that you may see.",
+                "%(count)s engagements in this country that you may see.",
+                profile.engagement_count,
+            )
+            % {"count": count_text(profile.engagement_count)},
+            tone="muted",
+        ),
     ]
 
 
 def _key_figure_detail(total) -> str:
     """How many engagements, and what their owners reported where netting took some out (as the page says)."""
     detail = ngettext("%(count)s engagement", "%(count)s engagements", total.engagements) % {
-        "count": count_text(total.engagements)}
+        "count": count_text(total.engagements)
+    }
     if total.reported != total.team_europe:
         detail += " · " + _("%(reported)s as reported") % {"reported": full_eur(total.reported)}
     return detail
@@ -305,12 +344,17 @@ def _key_figure_detail(total) -> str:
 
 # -- Breakdowns ----------------------------------------------------------------------
 
+
 def _breakdown_blocks(profile: CountryProfile) -> list[Block]:
     return [
         Heading(_("Team Europe portfolio: %(kind)s") % {"kind": profile.kind_label}),
-        Paragraph(_("Money kind of the breakdowns below: %(kind)s. Amounts in EUR, each euro counted once. "
-                    "Team Europe total: %(total)s.") % {"kind": profile.kind_label,
-                                                        "total": " ".join(_team_europe_total(profile)).strip()}),
+        Paragraph(
+            _(
+                "Money kind of the breakdowns below: %(kind)s. Amounts in EUR, each euro counted once. "
+                "Team Europe total: %(total)s."
+            )
+            % {"kind": profile.kind_label, "total": " ".join(_team_europe_total(profile)).strip()}
+        ),
         *_theme_blocks(profile),
         *_actor_blocks(profile),
         *_instrument_blocks(profile),
@@ -323,19 +367,26 @@ def _team_europe_total(profile: CountryProfile) -> tuple[str, str]:
 
 
 def _amount_table(caption: str, first_column: str) -> Table:
-    return Table(caption, [Column(first_column), Column(_("Engagements"), numeric=True),
-                           Column(_("Amount (EUR)"), numeric=True), Column(_("Share"), numeric=True)])
+    return Table(
+        caption,
+        [
+            Column(first_column),
+            Column(_("Engagements"), numeric=True),
+            Column(_("Amount (EUR)"), numeric=True),
+            Column(_("Share"), numeric=True),
+        ],
+    )
 
 
 def _add_amount_rows(table: Table, rows: list[Row]) -> None:
     for row in rows:
-        table.add([row.label, count_text(row.engagements), full_eur(row.amount), share_text(row.share)],
-                  indent=row.level)
+        table.add(
+            [row.label, count_text(row.engagements), full_eur(row.amount), share_text(row.share)], indent=row.level
+        )
 
 
 def _add_total_row(table: Table, profile: CountryProfile) -> None:
-    table.add([_("Team Europe total"), "", _team_europe_total(profile), percent(HUNDRED_PERCENT)],
-              emphasis=True)
+    table.add([_("Team Europe total"), "", _team_europe_total(profile), percent(HUNDRED_PERCENT)], emphasis=True)
 
 
 def _theme_blocks(profile: CountryProfile) -> list[Block]:
@@ -353,19 +404,39 @@ def _actor_blocks(profile: CountryProfile) -> list[Block]:
     blocks: list[Block] = [Heading(_("By actor, as reported and counted once"), level=2)]
     if not profile.by_actor:
         return [*blocks, Paragraph(_("No engagement in this country."), tone="muted")]
-    table = Table(_("Money by actor, as reported and counted once"), [
-        Column(_("Actor")), Column(_("Engagements"), numeric=True), Column(_("Reported (EUR)"), numeric=True),
-        Column(_("Counted once (EUR)"), numeric=True), Column(_("Share of Team Europe"), numeric=True)])
+    table = Table(
+        _("Money by actor, as reported and counted once"),
+        [
+            Column(_("Actor")),
+            Column(_("Engagements"), numeric=True),
+            Column(_("Reported (EUR)"), numeric=True),
+            Column(_("Counted once (EUR)"), numeric=True),
+            Column(_("Share of Team Europe"), numeric=True),
+        ],
+    )
     for row in profile.by_actor:
         label = row.label if row.is_team_europe else _("%(actor)s (not in Team Europe)") % {"actor": row.label}
         share = share_text(row.share) if row.is_team_europe else NO_VALUE
         table.add([label, count_text(row.engagements), full_eur(row.reported), full_eur(row.amount), share])
     reported = _reported_team_europe_total(profile)
-    table.add([_("Team Europe total"), "", with_undisclosed(reported, profile.undisclosed),
-               _team_europe_total(profile), percent(HUNDRED_PERCENT)], emphasis=True)
+    table.add(
+        [
+            _("Team Europe total"),
+            "",
+            with_undisclosed(reported, profile.undisclosed),
+            _team_europe_total(profile),
+            percent(HUNDRED_PERCENT),
+        ],
+        emphasis=True,
+    )
     blocks += [
-        Paragraph(_("“Reported” is what each actor states; “counted once” takes out money already counted "
-                    "upstream in a funding chain (see “Records netted out”)."), tone="muted"),
+        Paragraph(
+            _(
+                "“Reported” is what each actor states; “counted once” takes out money already counted "
+                "upstream in a funding chain (see “Records netted out”)."
+            ),
+            tone="muted",
+        ),
         table,
     ]
     return [*blocks, *_chart_if_money(charts.reported_and_counted_chart(profile))]
@@ -391,7 +462,8 @@ def _year_blocks(profile: CountryProfile) -> list[Block]:
     if not profile.by_year:
         return [*blocks, Paragraph(_("No Team Europe money of this kind."), tone="muted")]
     table = _amount_table(
-        _("Team Europe money by year: transactions by their date, budgets by the start of their period"), _("Year"))
+        _("Team Europe money by year: transactions by their date, budgets by the start of their period"), _("Year")
+    )
     _add_amount_rows(table, profile.by_year)
     _add_total_row(table, profile)
     return [*blocks, table, *_chart_if_money(charts.year_chart(profile))]
@@ -403,31 +475,57 @@ def _chart_if_money(chart: BarChart) -> list[Block]:
 
 # -- Balance, priorities, netting ----------------------------------------------------
 
+
 def _balance_blocks(profile: CountryProfile) -> list[Block]:
     balance = profile.balance
     blocks: list[Block] = [
         Heading(_("Balance of interests")),
-        Paragraph(_("How the Team Europe portfolio splits between themes the EU mainly wants, shared themes "
-                    "and themes the partner country mainly wants. The partnership is flagged as one-sided when "
-                    "less than %(threshold)s of its money (or, without money, of its engagements) serves the "
-                    "themes one side mainly wants while the other side's themes get at least that much; shared "
-                    "themes serve both. The verdict is given only to readers who may see at least %(seen)s of "
-                    "the country's Team Europe money.") % {"threshold": percent(balance.threshold),
-                                                           "seen": percent(balance.min_share_seen)}),
+        Paragraph(
+            _(
+                "How the Team Europe portfolio splits between themes the EU mainly wants, shared themes "
+                "and themes the partner country mainly wants. The partnership is flagged as one-sided when "
+                "less than %(threshold)s of its money (or, without money, of its engagements) serves the "
+                "themes one side mainly wants while the other side's themes get at least that much; shared "
+                "themes serve both. The verdict is given only to readers who may see at least %(seen)s of "
+                "the country's Team Europe money."
+            )
+            % {"threshold": percent(balance.threshold), "seen": percent(balance.min_share_seen)}
+        ),
     ]
-    table = Table(_("Balance of interests"), [
-        Column(_("Mainly serves")), Column(_("Money (EUR)"), numeric=True), Column(_("Share of money"), numeric=True),
-        Column(_("Engagements"), numeric=True), Column(_("Share of engagements"), numeric=True)])
+    table = Table(
+        _("Balance of interests"),
+        [
+            Column(_("Mainly serves")),
+            Column(_("Money (EUR)"), numeric=True),
+            Column(_("Share of money"), numeric=True),
+            Column(_("Engagements"), numeric=True),
+            Column(_("Share of engagements"), numeric=True),
+        ],
+    )
     for part in balance.parts:
-        table.add([part.label, full_eur(part.money), share_text(part.money_share), count_text(part.engagements),
-                   share_text(part.engagement_share)])
+        table.add(
+            [
+                part.label,
+                full_eur(part.money),
+                share_text(part.money_share),
+                count_text(part.engagements),
+                share_text(part.engagement_share),
+            ]
+        )
     blocks.append(table)
     if balance.unclassified_engagements:
         count = balance.unclassified_engagements
-        blocks.append(Paragraph(ngettext("Left out of the shares: %(money)s on %(count)s engagement without a theme.",
-                                         "Left out of the shares: %(money)s on %(count)s engagements without a theme.",
-                                         count) % {"money": full_eur(balance.unclassified_money),
-                                                   "count": count_text(count)}, tone="muted"))
+        blocks.append(
+            Paragraph(
+                ngettext(
+                    "Left out of the shares: %(money)s on %(count)s engagement without a theme.",
+                    "Left out of the shares: %(money)s on %(count)s engagements without a theme.",
+                    count,
+                )
+                % {"money": full_eur(balance.unclassified_money), "count": count_text(count)},
+                tone="muted",
+            )
+        )
     blocks.append(_balance_verdict(balance))
     if (chart := charts.balance_chart(profile)) is not None:
         blocks.append(Chart(share_bar_png(chart), _("Shares by interest, with the one-sided threshold")))
@@ -437,39 +535,76 @@ def _balance_blocks(profile: CountryProfile) -> list[Block]:
 def _balance_verdict(balance) -> Paragraph:
     if balance.basis is None:
         return Paragraph(_("Nothing to weigh: no Team Europe engagement with a theme."), tone="muted")
-    values = {"share": share_text(balance.partner_share), "threshold": percent(balance.threshold),
-              "basis": _("money") if balance.basis == "money" else _("engagements")}
+    values = {
+        "share": share_text(balance.partner_share),
+        "threshold": percent(balance.threshold),
+        "basis": _("money") if balance.basis == "money" else _("engagements"),
+    }
     if balance.verdict_withheld:
-        return Paragraph(_("No verdict on the balance (+ undisclosed): you may see less than %(seen)s of the Team "
-                           "Europe money here, so the shares above are of the records you may see only.")
-                         % {"seen": percent(balance.min_share_seen)}, tone="muted")
+        return Paragraph(
+            _(
+                "No verdict on the balance (+ undisclosed): you may see less than %(seen)s of the Team "
+                "Europe money here, so the shares above are of the records you may see only."
+            )
+            % {"seen": percent(balance.min_share_seen)},
+            tone="muted",
+        )
     values["other"] = share_text(balance.eu_share)
     if balance.one_sided_towards == Interest.EU:
-        return Paragraph(_("One-sided towards EU interests: themes the partner country mainly wants get %(share)s "
-                           "of the %(basis)s, under the threshold of %(threshold)s, and themes the EU mainly wants "
-                           "%(other)s.") % values, tone="warning")
+        return Paragraph(
+            _(
+                "One-sided towards EU interests: themes the partner country mainly wants get %(share)s "
+                "of the %(basis)s, under the threshold of %(threshold)s, and themes the EU mainly wants "
+                "%(other)s."
+            )
+            % values,
+            tone="warning",
+        )
     if balance.one_sided_towards == Interest.PARTNER:
-        return Paragraph(_("One-sided towards the partner's interests: themes the EU mainly wants get %(other)s "
-                           "of the %(basis)s, under the threshold of %(threshold)s, and themes the partner country "
-                           "mainly wants %(share)s.") % values)
-    return Paragraph(_("Not one-sided: themes the partner country mainly wants get %(share)s of the %(basis)s "
-                       "and themes the EU mainly wants %(other)s; neither side falls under the threshold of "
-                       "%(threshold)s while the other reaches it.") % values)
+        return Paragraph(
+            _(
+                "One-sided towards the partner's interests: themes the EU mainly wants get %(other)s "
+                "of the %(basis)s, under the threshold of %(threshold)s, and themes the partner country "
+                "mainly wants %(share)s."
+            )
+            % values
+        )
+    return Paragraph(
+        _(
+            "Not one-sided: themes the partner country mainly wants get %(share)s of the %(basis)s "
+            "and themes the EU mainly wants %(other)s; neither side falls under the threshold of "
+            "%(threshold)s while the other reaches it."
+        )
+        % values
+    )
 
 
 def _priority_blocks(profile: CountryProfile) -> list[Block]:
     blocks: list[Block] = [Heading(_("The partner's priorities and gaps"))]
     if not profile.priorities:
-        return [*blocks, Paragraph(_("No priority of the partner country is recorded that you may see."),
-                                   tone="muted")]
-    table = Table(_("The partner's stated priorities and the Team Europe engagements serving them"), [
-        Column(_("Priority")), Column(_("What the partner asks for")), Column(_("Stated")),
-        Column(_("Team Europe money (EUR)"), numeric=True), Column(_("Engagements"), numeric=True)])
+        return [*blocks, Paragraph(_("No priority of the partner country is recorded that you may see."), tone="muted")]
+    table = Table(
+        _("The partner's stated priorities and the Team Europe engagements serving them"),
+        [
+            Column(_("Priority")),
+            Column(_("What the partner asks for")),
+            Column(_("Stated")),
+            Column(_("Team Europe money (EUR)"), numeric=True),
+            Column(_("Engagements"), numeric=True),
+        ],
+    )
     for row in profile.priorities:
         priority = row.priority
         stated = _("%(source)s, %(date)s") % {"source": priority.source, "date": day(priority.stated_on)}
-        table.add([priority.theme.localized_name, priority.description, stated, full_eur(row.amount),
-                   count_text(row.engagements)])
+        table.add(
+            [
+                priority.theme.localized_name,
+                priority.description,
+                stated,
+                full_eur(row.amount),
+                count_text(row.engagements),
+            ]
+        )
     blocks += [table, Heading(_("Gaps"), level=2)]
     if not profile.gaps:
         return [*blocks, Paragraph(_("Every stated priority is served by at least one Team Europe engagement."))]
@@ -483,11 +618,22 @@ def _priority_blocks(profile: CountryProfile) -> list[Block]:
 def _netted_blocks(profile: CountryProfile) -> list[Block]:
     blocks: list[Block] = [Heading(_("Records netted out of what they reported"))]
     if not profile.netted:
-        return [*blocks, Paragraph(_("Nothing was netted out: no funding chain links the engagements you may "
-                                     "see here."), tone="muted")]
-    table = Table(_("Money taken out because it is already counted upstream"), [
-        Column(_("Engagement")), Column(_("Actor")), Column(_("Reported (EUR)"), numeric=True),
-        Column(_("Netted out (EUR)"), numeric=True), Column(_("Why"))])
+        return [
+            *blocks,
+            Paragraph(
+                _("Nothing was netted out: no funding chain links the engagements you may see here."), tone="muted"
+            ),
+        ]
+    table = Table(
+        _("Money taken out because it is already counted upstream"),
+        [
+            Column(_("Engagement")),
+            Column(_("Actor")),
+            Column(_("Reported (EUR)"), numeric=True),
+            Column(_("Netted out (EUR)"), numeric=True),
+            Column(_("Why")),
+        ],
+    )
     for row in profile.netted:
         table.add([row.title, row.owner, full_eur(row.reported), full_eur(row.netted), _netting_reasons(row)])
     return [*blocks, Paragraph(_("Each euro counts once, at the level of the original funder.")), table]
@@ -505,33 +651,49 @@ def _netting_reasons(row) -> str:
 
 # -- Overlaps, upcoming and latest engagements -----------------------------------------
 
+
 def _overlap_blocks(overlaps: dict) -> list[Block]:
     """The pairs ``overlaps_for_country`` found for this reader (both sides visible to them)."""
     blocks: list[Block] = [Heading(_("Overlaps under review")), _last_overlap_search(overlaps.get("last_run"))]
     pairs = overlaps.get("pairs", [])
     if not pairs:
-        return [*blocks, Paragraph(_("No possible overlap waits for review among the engagements you may see."),
-                                   tone="muted")]
-    table = Table(_("Possible overlaps waiting for review"), [
-        Column(_("Engagement")), Column(_("Possible overlap with")), Column(_("Score"), numeric=True),
-        Column(_("Why"))])
+        return [
+            *blocks,
+            Paragraph(_("No possible overlap waits for review among the engagements you may see."), tone="muted"),
+        ]
+    table = Table(
+        _("Possible overlaps waiting for review"),
+        [
+            Column(_("Engagement")),
+            Column(_("Possible overlap with")),
+            Column(_("Score"), numeric=True),
+            Column(_("Why")),
+        ],
+    )
     for pair in pairs:
         why = " ".join(filter(None, [explanation_sentence(pair), previous_decision_sentence(pair)]))
-        table.add([_owned_title(pair.first), _owned_title(pair.second), number_format(pair.score, decimal_pos=2),
-                   why])
+        table.add([_owned_title(pair.first), _owned_title(pair.second), number_format(pair.score, decimal_pos=2), why])
     blocks.append(table)
     count = overlaps.get("count", len(pairs))
     if count > len(pairs):
-        blocks.append(Paragraph(_("The %(shown)s highest-scoring of %(count)s pairs waiting for review.") % {
-            "shown": count_text(len(pairs)), "count": count_text(count)}, tone="muted"))
+        blocks.append(
+            Paragraph(
+                _("The %(shown)s highest-scoring of %(count)s pairs waiting for review.")
+                % {"shown": count_text(len(pairs)), "count": count_text(count)},
+                tone="muted",
+            )
+        )
     return blocks
 
 
 def _last_overlap_search(last_run) -> Paragraph:
     if last_run is None or last_run.finished_at is None:
         return Paragraph(_("The overlap finder has not searched this country yet."), tone="muted")
-    return Paragraph(_("Last search for overlaps: %(moment)s.") % {
-        "moment": date_format(timezone.localtime(last_run.finished_at), "DATETIME_FORMAT")}, tone="muted")
+    return Paragraph(
+        _("Last search for overlaps: %(moment)s.")
+        % {"moment": date_format(timezone.localtime(last_run.finished_at), "DATETIME_FORMAT")},
+        tone="muted",
+    )
 
 
 def _owned_title(engagement) -> str:
@@ -542,11 +704,20 @@ def _upcoming_blocks(profile: CountryProfile) -> list[Block]:
     blocks: list[Block] = [Heading(_("Upcoming engagements"))]
     if not profile.upcoming:
         return [*blocks, Paragraph(_("No engagement you may see starts in the next six months."), tone="muted")]
-    table = Table(_("Engagements starting in the next six months"), [
-        Column(_("Start")), Column(_("Engagement")), Column(_("Kind")), Column(_("Actor")), Column(_("Status"))])
+    table = Table(
+        _("Engagements starting in the next six months"),
+        [Column(_("Start")), Column(_("Engagement")), Column(_("Kind")), Column(_("Actor")), Column(_("Status"))],
+    )
     for engagement in profile.upcoming:
-        table.add([day(engagement.start_date), engagement_title(engagement), engagement.get_kind_display(),
-                   engagement.owner.short_name, engagement.get_status_display()])
+        table.add(
+            [
+                day(engagement.start_date),
+                engagement_title(engagement),
+                engagement.get_kind_display(),
+                engagement.owner.short_name,
+                engagement.get_status_display(),
+            ]
+        )
     return [*blocks, table]
 
 
@@ -554,37 +725,58 @@ def _latest_blocks(profile: CountryProfile) -> list[Block]:
     blocks: list[Block] = [Heading(_("Latest engagements"))]
     if not profile.latest:
         return [*blocks, Paragraph(_("No engagement you may see in this country."), tone="muted")]
-    table = Table(_("Engagements updated most recently"), [
-        Column(_("Engagement")), Column(_("Actor")), Column(_("Status")), Column(_("Period")),
-        Column(_("Updated"))])
+    table = Table(
+        _("Engagements updated most recently"),
+        [Column(_("Engagement")), Column(_("Actor")), Column(_("Status")), Column(_("Period")), Column(_("Updated"))],
+    )
     for engagement in profile.latest:
         period = _("%(start)s to %(end)s") % {"start": day(engagement.start_date), "end": day(engagement.end_date)}
-        table.add([engagement_title(engagement), engagement.owner.short_name, engagement.get_status_display(),
-                   period, day(timezone.localtime(engagement.updated_at))])
+        table.add(
+            [
+                engagement_title(engagement),
+                engagement.owner.short_name,
+                engagement.get_status_display(),
+                period,
+                day(timezone.localtime(engagement.updated_at)),
+            ]
+        )
     return [*blocks, table]
 
 
 # -- Annex -------------------------------------------------------------------------------
 
+
 def _annex_blocks(profile: CountryProfile) -> list[Block]:
     blocks: list[Block] = [Heading(_("Annex: every engagement counted"))]
     if not profile.counted:
         return [*blocks, Paragraph(_("No engagement you may see in this country."), tone="muted")]
-    table = Table(_("Engagements behind the figures of this brief"), [
-        Column(_("Engagement")), Column(_("Owner")), Column(_("Sharing level")),
-        Column(_("Reported (EUR)"), numeric=True), Column(_("Counted once (EUR)"), numeric=True)])
+    table = Table(
+        _("Engagements behind the figures of this brief"),
+        [
+            Column(_("Engagement")),
+            Column(_("Owner")),
+            Column(_("Sharing level")),
+            Column(_("Reported (EUR)"), numeric=True),
+            Column(_("Counted once (EUR)"), numeric=True),
+        ],
+    )
     for row in profile.counted:
-        title = engagement_title(row) if row.in_team_europe else _("%(title)s (not in Team Europe)") % {
-            "title": engagement_title(row)}
-        table.add([title, row.owner, str(MARKINGS[row.sharing_level][0]), full_eur(row.reported),
-                   full_eur(row.counted)])
-    explanation = _("Money of the kind of the breakdowns (%(kind)s), this country's share, the most restricted "
-                    "records first.") % {"kind": profile.kind_label}
+        title = (
+            engagement_title(row)
+            if row.in_team_europe
+            else _("%(title)s (not in Team Europe)") % {"title": engagement_title(row)}
+        )
+        table.add(
+            [title, row.owner, str(MARKINGS[row.sharing_level][0]), full_eur(row.reported), full_eur(row.counted)]
+        )
+    explanation = _(
+        "Money of the kind of the breakdowns (%(kind)s), this country's share, the most restricted records first."
+    ) % {"kind": profile.kind_label}
     return [*blocks, Paragraph(explanation, tone="muted"), table]
 
 
-
 # -- DOCX --------------------------------------------------------------------------------
+
 
 def brief_docx(profile: CountryProfile, overlaps: dict, *, user) -> bytes:
     return docx_bytes(build_brief(profile, overlaps, user=user))
@@ -717,6 +909,7 @@ DOCX_WRITERS: dict[str, Callable[[Any, Any], None]] = {
 
 
 # -- PDF ---------------------------------------------------------------------------------
+
 
 def data_uris_only() -> URLFetcher:
     """A fetcher that refuses every URL but data: URIs: the PDF never reaches the network or the disk."""

@@ -57,8 +57,14 @@ def share_bar_png(chart: ShareBar) -> bytes:
         for interest in SHARE_BAR_ORDER:
             share = shares[interest]
             value = share.percent or Decimal(0)
-            axes.barh([0], [float(value)], left=left, height=0.5, color=SHARE_COLOURS[interest][0],
-                      label=f"{share.label} ({share_text(value)})")
+            axes.barh(
+                [0],
+                [float(value)],
+                left=left,
+                height=0.5,
+                color=SHARE_COLOURS[interest][0],
+                label=f"{share.label} ({share_text(value)})",
+            )
             left += float(value)
         if chart.threshold is not None:
             _threshold_line(axes, chart.threshold)
@@ -70,8 +76,9 @@ def share_bar_png(chart: ShareBar) -> bytes:
         axes.spines["bottom"].set_color(AXIS_COLOUR)
         for side in ("top", "right", "left"):
             axes.spines[side].set_visible(False)
-        axes.legend(fontsize=7, frameon=False, labelcolor=TEXT_COLOUR, ncols=3, loc="upper center",
-                    bbox_to_anchor=(0.5, -0.3))
+        axes.legend(
+            fontsize=7, frameon=False, labelcolor=TEXT_COLOUR, ncols=3, loc="upper center", bbox_to_anchor=(0.5, -0.3)
+        )
         return _png(figure)
 
 
@@ -84,11 +91,14 @@ def _horizontal_bars(chart: BarChart) -> bytes:
         axes = figure.add_subplot()
         for index, (name, amounts, colour) in enumerate(series):
             positions = [row + index * bar_height for row in range(len(labels))]
-            bars = axes.barh(positions, [_float(a) for a in amounts], height=bar_height, color=colour,
-                             label=name or None)
+            bars = axes.barh(
+                positions, [_float(a) for a in amounts], height=bar_height, color=colour, label=name or None
+            )
             axes.bar_label(bars, labels=[compact_eur(a) for a in amounts], padding=3, fontsize=7, color=TEXT_COLOUR)
-        axes.set_yticks([row + bar_height * (len(series) - 1) / 2 for row in range(len(labels))],
-                        [_short(label) for label in labels])
+        axes.set_yticks(
+            [row + bar_height * (len(series) - 1) / 2 for row in range(len(labels))],
+            [_short(label) for label in labels],
+        )
         axes.invert_yaxis()
         axes.margins(x=0.18)
         _plain_axes(axes, "x")
@@ -102,8 +112,7 @@ def _labels_and_series(chart: BarChart) -> tuple[list[str], list[Series]]:
         return [bar.label for bar in chart.bars], [("", [bar.value for bar in chart.bars], BAR_COLOUR)]
     labels = [label for label, _bars in chart.groups]
     series = [
-        (name, [next((bar.value for bar in bars if bar.series == name), None) for _label, bars in chart.groups],
-         colour)
+        (name, [next((bar.value for bar in bars if bar.series == name), None) for _label, bars in chart.groups], colour)
         for name, colour in series_colours(chart.series).items()
     ]
     return labels, series
@@ -160,5 +169,12 @@ def _plain_axes(axes, value_axis: str) -> None:
 
 def _threshold_line(axes, threshold: Decimal) -> None:
     axes.axvline(float(threshold), ymax=0.85, color=TEXT_COLOUR, linestyle="--", linewidth=1)
-    axes.annotate(_("one-sided under %(threshold)s") % {"threshold": percent(threshold)}, (float(threshold), 0.55),
-                  xytext=(4, 0), textcoords="offset points", fontsize=7, va="center", color=TEXT_COLOUR)
+    axes.annotate(
+        _("one-sided under %(threshold)s") % {"threshold": percent(threshold)},
+        (float(threshold), 0.55),
+        xytext=(4, 0),
+        textcoords="offset points",
+        fontsize=7,
+        va="center",
+        color=TEXT_COLOUR,
+    )

@@ -77,8 +77,10 @@ def _group(key: str, organisations: list[Organisation]) -> ActorGroup:
 
 def team_europe_rule(actors: ActorDirectory):
     """A Team Europe engagement is only reduced by money counted in Team Europe."""
+
     def may_cover(upstream: EngagementFacts, downstream: EngagementFacts) -> bool:
         return actors.is_team_europe(upstream) or not actors.is_team_europe(downstream)
+
     return may_cover
 
 
@@ -96,8 +98,7 @@ class CountryFigures:
             self.engagements, portfolio.edges, kind, team_europe_rule(actors)
         )
         self._counted = {pk: netting.net * self.fraction(pk) for pk, netting in self.nettings.items()}
-        self._team_europe_ids = sorted(pk for pk, facts in self.engagements.items()
-                                       if actors.is_team_europe(facts))
+        self._team_europe_ids = sorted(pk for pk, facts in self.engagements.items() if actors.is_team_europe(facts))
         self._team_europe_total = sum((self._counted[pk] for pk in self._team_europe_ids), ZERO)
 
     def fraction(self, pk: int) -> Decimal:
@@ -123,4 +124,3 @@ class CountryFigures:
     def netted(self) -> list[tuple[int, Netting]]:
         """Engagements with money taken out because it is counted upstream."""
         return [(pk, netting) for pk, netting in sorted(self.nettings.items()) if netting.covered]
-

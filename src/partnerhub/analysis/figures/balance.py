@@ -121,18 +121,23 @@ def theme_interests() -> dict[int, str]:
 def whole_countries(country_ids, kind: str) -> dict[int, WholeCountry]:
     """``WholeCountry`` of each of ``country_ids``, in three queries over every record."""
     country_ids = set(country_ids)
-    in_scope = Engagement.objects.unrestricted(
-        "the verdict compares a reader's share with every record and keeps only the answer"
-    ).about_migration().filter(
-        pk__in=EngagementCountry.objects.filter(country_id__in=country_ids).values("engagement_id")
-    ).order_by()
+    in_scope = (
+        Engagement.objects.unrestricted(
+            "the verdict compares a reader's share with every record and keeps only the answer"
+        )
+        .about_migration()
+        .filter(pk__in=EngagementCountry.objects.filter(country_id__in=country_ids).values("engagement_id"))
+        .order_by()
+    )
     rows = in_scope.annotate(total=Sum("money_lines__amount_eur", filter=Q(money_lines__kind=kind))).values_list(
-        "pk", "owner_id", "total")
+        "pk", "owner_id", "total"
+    )
     owners, money = {pk: owner_id for pk, owner_id, _total in rows}, {pk: total or ZERO for pk, _owner, total in rows}
     actors = ActorDirectory(owners.values())
     shares = defaultdict(list)
-    for engagement_id, country_id, share in EngagementCountry.objects.of(
-            engagement=in_scope).order_by().values_list("engagement_id", "country_id", "share"):
+    for engagement_id, country_id, share in (
+        EngagementCountry.objects.of(engagement=in_scope).order_by().values_list("engagement_id", "country_id", "share")
+    ):
         shares[engagement_id].append((country_id, share))
     amounts: defaultdict[int, Decimal] = defaultdict(lambda: ZERO)
     counts: defaultdict[int, int] = defaultdict(int)
@@ -160,7 +165,8 @@ def sees_enough(figures: CountryFigures, whole: WholeCountry, min_share: Decimal
 
 def balance_of(figures: CountryFigures, interests: dict[int, str], whole: WholeCountry) -> Balance:
     parts: dict[str, InterestPart] = {
-        interest: InterestPart(interest, str(Interest(interest).label)) for interest in INTERESTS}
+        interest: InterestPart(interest, str(Interest(interest).label)) for interest in INTERESTS
+    }
     unclassified_money, unclassified_engagements = ZERO, 0
     for pk in figures.team_europe_ids():
         facts = figures.engagements[pk]

@@ -48,19 +48,26 @@ def stamped_models() -> list[type[Model]]:
 
 def latest_change_models() -> list[type[Model]]:
     """The registered models that keep the time of their latest change."""
-    return [entry.model for entry in registered()
-            if any(field.name == LATEST_CHANGE_FIELD for field in entry.model._meta.concrete_fields)]
+    return [
+        entry.model
+        for entry in registered()
+        if any(field.name == LATEST_CHANGE_FIELD for field in entry.model._meta.concrete_fields)
+    ]
 
 
 @functools.cache
 def data_stamp_sql() -> str:
     """Only table and column names taken from the models go into the SQL."""
     columns = [(model, model._meta.pk.column) for model in stamped_models()]
-    columns += [(model, cast(Field, model._meta.get_field(LATEST_CHANGE_FIELD)).column)  # a concrete field
-                for model in latest_change_models()]
+    columns += [
+        (model, cast(Field, model._meta.get_field(LATEST_CHANGE_FIELD)).column)  # a concrete field
+        for model in latest_change_models()
+    ]
     quote = connection.ops.quote_name
-    parts = [f"(SELECT MAX({quote(column)}) FROM {quote(model._meta.db_table)})"  # noqa: S608
-             for model, column in columns]
+    parts = [
+        f"(SELECT MAX({quote(column)}) FROM {quote(model._meta.db_table)})"  # noqa: S608
+        for model, column in columns
+    ]
     return "SELECT " + ", ".join(parts)
 
 
@@ -73,15 +80,25 @@ def data_stamp() -> str:
 
 def circle_key(circle: Circle) -> tuple:
     return (
-        tuple(sorted(circle.organisation_ids)), circle.eu_side, tuple(sorted(circle.member_state_ids)),
+        tuple(sorted(circle.organisation_ids)),
+        circle.eu_side,
+        tuple(sorted(circle.member_state_ids)),
         tuple(sorted(circle.partner_country_ids)),
     )
 
 
 def kept_for_circle(user, question: tuple, compute: Callable[[], object]):
     """``compute()``, or what it gave for the same circle, question and data."""
-    raw = repr(("analysis", circle_key(circle_of(user)), question, settings.BALANCE_PARTNER_THRESHOLD,
-                settings.BALANCE_VERDICT_MIN_SHARE_SEEN, data_stamp()))
+    raw = repr(
+        (
+            "analysis",
+            circle_key(circle_of(user)),
+            question,
+            settings.BALANCE_PARTNER_THRESHOLD,
+            settings.BALANCE_VERDICT_MIN_SHARE_SEEN,
+            data_stamp(),
+        )
+    )
     key = "partnerhub:analysis:" + hashlib.sha256(raw.encode()).hexdigest()
     value = cache.get(key)
     if value is None:

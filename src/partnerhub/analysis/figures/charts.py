@@ -32,20 +32,21 @@ def team_europe_actor_chart(profile: CountryProfile) -> BarChart:
 
 
 def instrument_chart(profile: CountryProfile) -> BarChart:
-    return bar_chart(profile.by_instrument, title=_("Team Europe money by instrument"),
-                     unit=counted_once_unit(profile))
+    return bar_chart(profile.by_instrument, title=_("Team Europe money by instrument"), unit=counted_once_unit(profile))
 
 
 def year_chart(profile: CountryProfile) -> BarChart:
-    return bar_chart(profile.by_year, title=_("Team Europe money by year"), unit=counted_once_unit(profile),
-                     layout=Layout.COLUMNS)
+    return bar_chart(
+        profile.by_year, title=_("Team Europe money by year"), unit=counted_once_unit(profile), layout=Layout.COLUMNS
+    )
 
 
 def reported_and_counted_chart(profile: CountryProfile) -> BarChart:
     """Every actor twice: what it reported, then what counts once after netting."""
     reported, counted = _("Reported"), _("Counted once")
     bars = [
-        bar for row in profile.by_actor
+        bar
+        for row in profile.by_actor
         for bar in (Bar(row.label, row.reported, series=reported), Bar(row.label, row.amount, series=counted))
     ]
     return BarChart(_("Money by actor, as reported and counted once"), _("EUR"), tuple(bars))

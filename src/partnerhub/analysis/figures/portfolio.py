@@ -132,7 +132,13 @@ def load_portfolio(user, country_ids, *, ask_undisclosed: bool = True) -> Portfo
 
 def _engagement_facts(visible) -> dict[int, EngagementFacts]:
     rows = visible.order_by().values_list(
-        "pk", "title", "owner_id", "instrument_id", "iati_identifier", "sharing_level", "is_demo",
+        "pk",
+        "title",
+        "owner_id",
+        "instrument_id",
+        "iati_identifier",
+        "sharing_level",
+        "is_demo",
         "owner__iati_identifier",
     )
     return {row[0]: EngagementFacts(*row) for row in rows}
@@ -141,9 +147,7 @@ def _engagement_facts(visible) -> dict[int, EngagementFacts]:
 def _fractions(share_model, key: str, visible) -> dict[int, dict[int, Decimal]]:
     """Each visible engagement's shares (of countries or themes) as fractions of one."""
     shares = defaultdict(list)
-    rows = share_model.objects.of(engagement=visible).order_by().values_list(
-        "engagement_id", key, "share"
-    )
+    rows = share_model.objects.of(engagement=visible).order_by().values_list("engagement_id", key, "share")
     for engagement_id, key_id, share in rows:
         shares[engagement_id].append((key_id, share))
     return {engagement_id: split_fractions(pairs) for engagement_id, pairs in shares.items()}
@@ -156,7 +160,8 @@ def _add_money(facts: dict[int, EngagementFacts], visible) -> None:
     dated = Coalesce("transaction_date", "period_start", "value_date")
     year = Substr(Cast(dated, output_field=CharField()), 1, 4)
     rows = (
-        MoneyLine.objects.of(engagement=visible).order_by()
+        MoneyLine.objects.of(engagement=visible)
+        .order_by()
         .values("engagement_id", "kind", year=year)
         .annotate(total=Sum("amount_eur"))
         .values_list("engagement_id", "kind", "year", "total")
@@ -171,14 +176,23 @@ def _funding_edges(facts: dict[int, EngagementFacts], visible) -> list[FundingEd
     if not facts:
         return []
     edges: list[FundingEdge] = []
-    links = EngagementLink.objects.of(source=visible, target=visible).filter(
-        kind__in=UPSTREAM_LINK_KINDS,
-    ).values_list("target_id", "source_id", "kind")
+    links = (
+        EngagementLink.objects.of(source=visible, target=visible)
+        .filter(
+            kind__in=UPSTREAM_LINK_KINDS,
+        )
+        .values_list("target_id", "source_id", "kind")
+    )
     edges.extend(FundingEdge(upstream, downstream, None, kind) for upstream, downstream, kind in links)
-    lines = MoneyLine.objects.of(engagement=visible).filter(
-        Q(kind__in=OUTGOING_FLOW_KINDS) & (~Q(receiver_activity="") | ~Q(receiver_ref=""))
-        | Q(kind=MoneyKind.INCOMING) & (~Q(provider_activity="") | ~Q(provider_ref=""))
-    ).order_by().values_list(*TRANSACTION_FIELDS)
+    lines = (
+        MoneyLine.objects.of(engagement=visible)
+        .filter(
+            Q(kind__in=OUTGOING_FLOW_KINDS) & (~Q(receiver_activity="") | ~Q(receiver_ref=""))
+            | Q(kind=MoneyKind.INCOMING) & (~Q(provider_activity="") | ~Q(provider_ref=""))
+        )
+        .order_by()
+        .values_list(*TRANSACTION_FIELDS)
+    )
     edges.extend(transaction_edges(facts, lines))
     return edges
 
@@ -202,8 +216,15 @@ class _FundingParties:
         return (candidates[0] if len(candidates) == 1 else None), "transaction_organisation"
 
 
-TRANSACTION_FIELDS = ("engagement_id", "kind", "amount_eur", "provider_activity", "provider_ref",
-                      "receiver_activity", "receiver_ref")
+TRANSACTION_FIELDS = (
+    "engagement_id",
+    "kind",
+    "amount_eur",
+    "provider_activity",
+    "provider_ref",
+    "receiver_activity",
+    "receiver_ref",
+)
 
 
 def transaction_edges(facts: dict[int, EngagementFacts], lines) -> list[FundingEdge]:

@@ -142,8 +142,11 @@ def list_url(country: Country, **filters) -> str:
 
 def country_profile(user, country: Country, kind: str = MoneyKind.COMMITMENT) -> CountryProfile:
     """The profile as ``user``'s circle sees it (kept until the data changes, see ``analysis.cache``)."""
-    return kept_for_circle(user, ("country_profile", country.pk, str(kind), get_language()),
-                           lambda: compute_country_profile(user, country, kind))
+    return kept_for_circle(
+        user,
+        ("country_profile", country.pk, str(kind), get_language()),
+        lambda: compute_country_profile(user, country, kind),
+    )
 
 
 def compute_country_profile(user, country: Country, kind: str = MoneyKind.COMMITMENT) -> CountryProfile:
@@ -192,13 +195,15 @@ def _totals(portfolio: Portfolio, actors, country_id, kind, figures) -> list[Kin
     for money_kind in kinds:
         kind_figures = figures if money_kind == kind else CountryFigures(portfolio, actors, country_id, money_kind)
         team_europe = kind_figures.team_europe_ids()
-        totals.append(KindTotal(
-            kind=money_kind,
-            label=str(MoneyKind(money_kind).label),
-            team_europe=kind_figures.team_europe_total(),
-            reported=sum((kind_figures.reported(pk) for pk in team_europe), ZERO),
-            engagements=sum(1 for pk in team_europe if kind_figures.nettings[pk].gross),
-        ))
+        totals.append(
+            KindTotal(
+                kind=money_kind,
+                label=str(MoneyKind(money_kind).label),
+                team_europe=kind_figures.team_europe_total(),
+                reported=sum((kind_figures.reported(pk) for pk in team_europe), ZERO),
+                engagements=sum(1 for pk in team_europe if kind_figures.nettings[pk].gross),
+            )
+        )
     return totals
 
 
@@ -214,8 +219,9 @@ def _by_theme(figures: CountryFigures, country: Country) -> list[Row]:
     counts: defaultdict[int | None, set[int]] = defaultdict(set)
     for pk in figures.team_europe_ids():
         counted = figures.counted(pk)
-        theme_fractions: Iterable[tuple[int | None, Decimal]] = (
-            figures.engagements[pk].theme_fractions.items() or [(None, Decimal(1))])
+        theme_fractions: Iterable[tuple[int | None, Decimal]] = figures.engagements[pk].theme_fractions.items() or [
+            (None, Decimal(1))
+        ]
         for theme_id, fraction in theme_fractions:
             for key in _theme_keys(themes, theme_id):
                 amounts[key] += counted * fraction
@@ -224,13 +230,29 @@ def _by_theme(figures: CountryFigures, country: Country) -> list[Row]:
     for pillar in sorted((t for t in themes.values() if t.parent_id is None), key=lambda t: (t.position, t.name)):
         if pillar.pk not in counts:
             continue
-        rows.append(Row(pillar.code, pillar.name, amounts[pillar.pk], len(counts[pillar.pk]),
-                        list_url(country, theme=pillar.code)))
-        for theme in sorted((t for t in themes.values() if t.parent_id == pillar.pk),
-                            key=lambda t: (t.position, t.name)):
+        rows.append(
+            Row(
+                pillar.code,
+                pillar.name,
+                amounts[pillar.pk],
+                len(counts[pillar.pk]),
+                list_url(country, theme=pillar.code),
+            )
+        )
+        for theme in sorted(
+            (t for t in themes.values() if t.parent_id == pillar.pk), key=lambda t: (t.position, t.name)
+        ):
             if theme.pk in counts:
-                rows.append(Row(theme.code, theme.localized_name, amounts[theme.pk], len(counts[theme.pk]),
-                                list_url(country, theme=theme.code), level=1))
+                rows.append(
+                    Row(
+                        theme.code,
+                        theme.localized_name,
+                        amounts[theme.pk],
+                        len(counts[theme.pk]),
+                        list_url(country, theme=theme.code),
+                        level=1,
+                    )
+                )
     if None in counts:
         rows.append(Row(NOT_SPECIFIED, _("No theme given"), amounts[None], len(counts[None]), ""))
     return _with_shares(rows, figures.team_europe_total())
@@ -255,9 +277,15 @@ def _by_actor(figures: CountryFigures, country: Country) -> list[Row]:
         counts[group.key] += 1
     groups = sorted((figures.actors.groups[key] for key in counts), key=lambda g: g.order)
     rows = [
-        Row(group.key, group.label, counted[group.key], counts[group.key],
+        Row(
+            group.key,
+            group.label,
+            counted[group.key],
+            counts[group.key],
             list_url(country, organisation=list(group.organisation_ids)),
-            reported=reported[group.key], is_team_europe=group.is_team_europe)
+            reported=reported[group.key],
+            is_team_europe=group.is_team_europe,
+        )
         for group in groups
     ]
     return _with_shares(rows, figures.team_europe_total())
@@ -277,8 +305,15 @@ def _by_instrument(figures: CountryFigures, country: Country) -> list[Row]:
             rows.append(Row(NOT_SPECIFIED, _("No instrument given"), amounts[None], counts[None], ""))
             continue
         instrument = instruments[instrument_id]
-        rows.append(Row(instrument.code, instrument.code, amounts[instrument_id], counts[instrument_id],
-                        list_url(country, instrument=instrument.code)))
+        rows.append(
+            Row(
+                instrument.code,
+                instrument.code,
+                amounts[instrument_id],
+                counts[instrument_id],
+                list_url(country, instrument=instrument.code),
+            )
+        )
     return _with_shares(rows, figures.team_europe_total())
 
 
@@ -298,8 +333,10 @@ def _by_year(figures: CountryFigures, country: Country) -> list[Row]:
 
 def _priorities(user, figures: CountryFigures, country: Country) -> list[PriorityRow]:
     priorities = list(
-        PartnerPriority.objects.visible_to(user).filter(country=country)
-        .select_related("theme", "owner", "recorded_by").order_by("theme__position", "-stated_on", "pk")
+        PartnerPriority.objects.visible_to(user)
+        .filter(country=country)
+        .select_related("theme", "owner", "recorded_by")
+        .order_by("theme__position", "-stated_on", "pk")
     )
     if not priorities:
         return []
@@ -311,8 +348,7 @@ def _priorities(user, figures: CountryFigures, country: Country) -> list[Priorit
         served_themes = {priority.theme_id} | children[priority.theme_id]
         amount, engagements = ZERO, 0
         for pk in figures.team_europe_ids():
-            fraction = sum((f for t, f in figures.engagements[pk].theme_fractions.items() if t in served_themes),
-                           ZERO)
+            fraction = sum((f for t, f in figures.engagements[pk].theme_fractions.items() if t in served_themes), ZERO)
             if fraction:
                 amount += figures.counted(pk) * fraction
                 engagements += 1
@@ -328,15 +364,19 @@ def _netted(figures: CountryFigures) -> list[NettedRow]:
     rows = []
     for pk, netting in netted:
         facts = figures.engagements[pk]
-        rows.append(NettedRow(
-            engagement_id=pk,
-            title=facts.title,
-            owner=figures.actors.group(facts.owner_id).label,
-            reported=figures.reported(pk),
-            netted=netting.covered * figures.fraction(pk),
-            sources=[NettedSource(edge.upstream, titles[edge.upstream], _netting_reason(edge.reason),
-                                  edge.amount) for edge in netting.covered_by],
-        ))
+        rows.append(
+            NettedRow(
+                engagement_id=pk,
+                title=facts.title,
+                owner=figures.actors.group(facts.owner_id).label,
+                reported=figures.reported(pk),
+                netted=netting.covered * figures.fraction(pk),
+                sources=[
+                    NettedSource(edge.upstream, titles[edge.upstream], _netting_reason(edge.reason), edge.amount)
+                    for edge in netting.covered_by
+                ],
+            )
+        )
     return rows
 
 
@@ -345,8 +385,10 @@ def _netting_reason(reason: str) -> str:
         "part_of": _("part of a programme that already counts this money"),
         "funded_by": _("funded by an engagement that already counts this money"),
         "transaction": _("money received from an engagement that already counts it (IATI transaction)"),
-        "transaction_organisation": _("money received from the only engagement here of the organisation that "
-                                      "provided it, which already counts it (IATI transaction)"),
+        "transaction_organisation": _(
+            "money received from the only engagement here of the organisation that "
+            "provided it, which already counts it (IATI transaction)"
+        ),
     }[reason]
 
 
@@ -354,8 +396,16 @@ def _counted(figures: CountryFigures) -> list[CountedEngagement]:
     """Every engagement the figures are made of, the most restricted first, then by title."""
     owners = figures.actors.owner_names
     rows = [
-        CountedEngagement(pk, facts.title, owners[facts.owner_id], facts.sharing_level, facts.is_demo,
-                          figures.actors.is_team_europe(facts), figures.reported(pk), figures.counted(pk))
+        CountedEngagement(
+            pk,
+            facts.title,
+            owners[facts.owner_id],
+            facts.sharing_level,
+            facts.is_demo,
+            figures.actors.is_team_europe(facts),
+            figures.reported(pk),
+            figures.counted(pk),
+        )
         for pk, facts in figures.engagements.items()
     ]
     return sorted(rows, key=lambda row: (-SharingLevel.rank(row.sharing_level), row.title.casefold(), row.pk))
@@ -365,5 +415,6 @@ def _upcoming(visible_in_country) -> list[Engagement]:
     today = timezone.localdate()
     return list(
         visible_in_country.filter(start_date__gte=today, start_date__lte=today + UPCOMING_WITHIN)
-        .select_related("owner").order_by("start_date", "pk")[:UPCOMING_ENGAGEMENTS]
+        .select_related("owner")
+        .order_by("start_date", "pk")[:UPCOMING_ENGAGEMENTS]
     )

@@ -74,25 +74,35 @@ def load_regional_portfolio(user, region_ids: Iterable[int]) -> Portfolio:
 
 
 def _region_fractions(visible) -> dict[int, dict[int, Decimal]]:
-    country_totals = {engagement_id: sum(fractions.values(), ZERO)
-                      for engagement_id, fractions in _fractions(EngagementCountry, "country_id", visible).items()}
+    country_totals = {
+        engagement_id: sum(fractions.values(), ZERO)
+        for engagement_id, fractions in _fractions(EngagementCountry, "country_id", visible).items()
+    }
     shares = defaultdict(list)
-    rows = EngagementRegion.objects.of(engagement=visible).order_by().values_list(
-        "engagement_id", "region_id", "share")
+    rows = EngagementRegion.objects.of(engagement=visible).order_by().values_list("engagement_id", "region_id", "share")
     for engagement_id, region_id, share in rows:
         shares[engagement_id].append((region_id, share))
-    return {engagement_id: region_fractions(country_totals.get(engagement_id, ZERO), pairs)
-            for engagement_id, pairs in shares.items()}
+    return {
+        engagement_id: region_fractions(country_totals.get(engagement_id, ZERO), pairs)
+        for engagement_id, pairs in shares.items()
+    }
 
 
 def regions_with_hidden_money(user, region_ids: Iterable[int]) -> frozenset[int]:
     """The regions where records with money exist that ``user`` may not read (one query):
     where, never how much or how many."""
-    hidden = Engagement.objects.about_migration().hidden_from(user).filter(
-        Exists(MoneyLine.objects.filter(engagement=OuterRef("pk"))))
-    return frozenset(EngagementRegion.objects.of(engagement=hidden).filter(
-        region_id__in=list(region_ids)
-    ).order_by().values_list("region_id", flat=True).distinct())
+    hidden = (
+        Engagement.objects.about_migration()
+        .hidden_from(user)
+        .filter(Exists(MoneyLine.objects.filter(engagement=OuterRef("pk"))))
+    )
+    return frozenset(
+        EngagementRegion.objects.of(engagement=hidden)
+        .filter(region_id__in=list(region_ids))
+        .order_by()
+        .values_list("region_id", flat=True)
+        .distinct()
+    )
 
 
 @dataclass
@@ -114,8 +124,13 @@ class RegionalScope:
     def team_europe_ids(self, kind: str, region_ids: Iterable[int]) -> set[int]:
         """Team Europe engagements with money of ``kind`` in these regions."""
         figures = self.of(kind)
-        return {pk for region_id in region_ids if region_id in figures
-                for pk in figures[region_id].team_europe_ids() if figures[region_id].nettings[pk].gross}
+        return {
+            pk
+            for region_id in region_ids
+            if region_id in figures
+            for pk in figures[region_id].team_europe_ids()
+            if figures[region_id].nettings[pk].gross
+        }
 
     def has_hidden(self, region_ids: Iterable[int]) -> bool:
         return any(region_id in self.hidden for region_id in region_ids)
@@ -130,8 +145,13 @@ def regional_scope(user, regions: Iterable[RecipientRegion], kinds: Iterable[str
         return RegionalScope(by_pk, {kind: {} for kind in kinds}, hidden, None)
     actors = ActorDirectory(facts.owner_id for facts in portfolio.engagements.values())
     present = {region_id for facts in portfolio.engagements.values() for region_id in facts.country_fractions}
-    by_kind = {kind: {region_id: CountryFigures(_region_part(portfolio, region_id), actors, region_id, kind)
-                      for region_id in present} for kind in kinds}
+    by_kind = {
+        kind: {
+            region_id: CountryFigures(_region_part(portfolio, region_id), actors, region_id, kind)
+            for region_id in present
+        }
+        for kind in kinds
+    }
     return RegionalScope(by_pk, by_kind, hidden, actors)
 
 

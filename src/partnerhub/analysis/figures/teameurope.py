@@ -49,6 +49,7 @@ def whole(facts: EngagementFacts) -> Decimal:
 
 # -- themes -----------------------------------------------------------------------
 
+
 class Taxonomy:
     """The two-level theme taxonomy (pillars and the themes under them), read once per page."""
 
@@ -72,13 +73,21 @@ class Taxonomy:
 
         def weight(facts: EngagementFacts) -> Decimal:
             if facts.pk not in shares:
-                shares[facts.pk] = sum((fraction for theme_id, fraction in facts.theme_fractions.items()
-                                        if self.pillar_of[theme_id] == pillar_id), ZERO)
+                shares[facts.pk] = sum(
+                    (
+                        fraction
+                        for theme_id, fraction in facts.theme_fractions.items()
+                        if self.pillar_of[theme_id] == pillar_id
+                    ),
+                    ZERO,
+                )
             return shares[facts.pk]
+
         return weight
 
 
 # -- what the viewer may not see ---------------------------------------------------
+
 
 @dataclass(frozen=True, eq=False)
 class HiddenMoney:
@@ -110,9 +119,13 @@ class HiddenMoney:
 def hidden_money(user, country_ids: list[int], taxonomy: Taxonomy) -> HiddenMoney:
     """The countries and themes of ``country_ids`` where records with money exist that
     ``user`` may not read, in one query."""
-    hidden = Engagement.objects.about_migration().hidden_from(user).filter(
-        Exists(EngagementCountry.objects.filter(engagement=OuterRef("pk"), country_id__in=country_ids)),
-        Exists(MoneyLine.objects.filter(engagement=OuterRef("pk"))),
+    hidden = (
+        Engagement.objects.about_migration()
+        .hidden_from(user)
+        .filter(
+            Exists(EngagementCountry.objects.filter(engagement=OuterRef("pk"), country_id__in=country_ids)),
+            Exists(MoneyLine.objects.filter(engagement=OuterRef("pk"))),
+        )
     )
     pairs = hidden.order_by().values_list("country_shares__country_id", "theme_shares__theme_id").distinct()
     wanted, themes = set(country_ids), defaultdict(set)
@@ -123,6 +136,7 @@ def hidden_money(user, country_ids: list[int], taxonomy: Taxonomy) -> HiddenMone
 
 
 # -- one load, many countries ------------------------------------------------------
+
 
 @dataclass
 class ScopeFigures:
@@ -138,8 +152,9 @@ class ScopeFigures:
         return self.by_kind[kind]
 
 
-def scope_figures(user, country_ids: Iterable[int], taxonomy: Taxonomy,
-                  kinds: Iterable[str] = SHOWN_MONEY_KINDS) -> ScopeFigures:
+def scope_figures(
+    user, country_ids: Iterable[int], taxonomy: Taxonomy, kinds: Iterable[str] = SHOWN_MONEY_KINDS
+) -> ScopeFigures:
     country_ids, kinds = list(country_ids), list(kinds)
     if not country_ids:
         return ScopeFigures({kind: {} for kind in kinds}, None, HiddenMoney(), False)
@@ -148,16 +163,22 @@ def scope_figures(user, country_ids: Iterable[int], taxonomy: Taxonomy,
     hidden = hidden_money(user, country_ids, taxonomy)
     per_country = country_portfolios(portfolio, country_ids, hidden)
     return ScopeFigures(
-        by_kind={kind: {country_id: CountryFigures(country_portfolio, actors, country_id, kind)
-                        for country_id, country_portfolio in per_country.items()} for kind in kinds},
+        by_kind={
+            kind: {
+                country_id: CountryFigures(country_portfolio, actors, country_id, kind)
+                for country_id, country_portfolio in per_country.items()
+            }
+            for kind in kinds
+        },
         actors=actors,
         hidden=hidden,
         has_demo=any(facts.is_demo for facts in portfolio.engagements.values()),
     )
 
 
-def country_portfolios(portfolio: Portfolio, country_ids: Iterable[int],
-                       hidden: HiddenMoney | None = None) -> dict[int, Portfolio]:
+def country_portfolios(
+    portfolio: Portfolio, country_ids: Iterable[int], hidden: HiddenMoney | None = None
+) -> dict[int, Portfolio]:
     """Each country's part of a loaded portfolio: its engagements and the funding edges
     between two of them, which is what ``load_portfolio`` gives for that country alone.
     A funding loop through other countries therefore cannot change a country's netting,
@@ -173,8 +194,9 @@ def country_portfolios(portfolio: Portfolio, country_ids: Iterable[int],
         for country_id in upstream.country_fractions.keys() & downstream.country_fractions.keys() & wanted:
             edges[country_id].append(edge)
     return {
-        country_id: Portfolio(country_engagements, edges[country_id],
-                              undisclosed=bool(hidden and hidden.in_country(country_id)))
+        country_id: Portfolio(
+            country_engagements, edges[country_id], undisclosed=bool(hidden and hidden.in_country(country_id))
+        )
         for country_id, country_engagements in engagements.items()
     }
 
@@ -187,6 +209,7 @@ def team_europe_amount(figures: CountryFigures, weight: Weight = whole) -> Decim
 
 
 # -- links --------------------------------------------------------------------------
+
 
 def profile_url(country: Country) -> str:
     return reverse("analysis:country_profile", args=[country.iso3])
@@ -203,6 +226,7 @@ def engagements_url(countries: Iterable[Country], **filters) -> str:
 
 # -- totals side by side ------------------------------------------------------------
 
+
 @dataclass
 class MoneyTotal:
     """Team Europe money of one kind, counted once; kinds are never added together."""
@@ -214,8 +238,9 @@ class MoneyTotal:
     undisclosed: bool
 
 
-def money_totals(scope: ScopeFigures, country_ids: Iterable[int], *, undisclosed: bool,
-                 weight: Weight = whole) -> list[MoneyTotal]:
+def money_totals(
+    scope: ScopeFigures, country_ids: Iterable[int], *, undisclosed: bool, weight: Weight = whole
+) -> list[MoneyTotal]:
     country_ids = list(country_ids)
     totals = []
     for kind, figures in scope.by_kind.items():
@@ -224,8 +249,9 @@ def money_totals(scope: ScopeFigures, country_ids: Iterable[int], *, undisclosed
     return totals
 
 
-def _team_europe_in_countries(figures: dict[int, CountryFigures], country_ids: list[int],
-                              weight: Weight) -> tuple[Decimal, set[int]]:
+def _team_europe_in_countries(
+    figures: dict[int, CountryFigures], country_ids: list[int], weight: Weight
+) -> tuple[Decimal, set[int]]:
     """Team Europe money of one kind in these countries, and its engagements with such money."""
     amount = ZERO
     engagements: set[int] = set()
@@ -234,13 +260,22 @@ def _team_europe_in_countries(figures: dict[int, CountryFigures], country_ids: l
             continue
         country_figures = figures[country_id]
         amount += team_europe_amount(country_figures, weight)
-        engagements.update(pk for pk in country_figures.team_europe_ids()
-                           if country_figures.nettings[pk].gross and weight(country_figures.engagements[pk]))
+        engagements.update(
+            pk
+            for pk in country_figures.team_europe_ids()
+            if country_figures.nettings[pk].gross and weight(country_figures.engagements[pk])
+        )
     return amount, engagements
 
 
-def area_totals(scope: ScopeFigures, country_ids: Iterable[int], regional: RegionalScope,
-                region_ids: Iterable[int], *, undisclosed: bool) -> list[MoneyTotal]:
+def area_totals(
+    scope: ScopeFigures,
+    country_ids: Iterable[int],
+    regional: RegionalScope,
+    region_ids: Iterable[int],
+    *,
+    undisclosed: bool,
+) -> list[MoneyTotal]:
     """Team Europe money of an area: its countries' shares and its regions' shares, each
     engagement counted once in the number of engagements."""
     country_ids, region_ids = list(country_ids), list(region_ids)
@@ -255,6 +290,7 @@ def area_totals(scope: ScopeFigures, country_ids: Iterable[int], regional: Regio
 
 
 # -- the country index and the balance table ----------------------------------------
+
 
 @dataclass
 class CountryRow:
@@ -275,8 +311,7 @@ class CountryRow:
         return self.balance.one_sided
 
 
-def country_rows(scope: ScopeFigures, countries: Iterable[Country], kind: str,
-                 taxonomy: Taxonomy) -> list[CountryRow]:
+def country_rows(scope: ScopeFigures, countries: Iterable[Country], kind: str, taxonomy: Taxonomy) -> list[CountryRow]:
     """One row per country with at least one visible engagement, in the given order."""
     figures = scope.of(kind)
     wholes = whole_countries(figures, kind)  # compared with what the reader sees, never shown
@@ -290,7 +325,8 @@ def country_rows(scope: ScopeFigures, countries: Iterable[Country], kind: str,
             balance=balance_of(figures[country.pk], taxonomy.interests, wholes[country.pk]),
             url=profile_url(country),
         )
-        for country in countries if country.pk in figures
+        for country in countries
+        if country.pk in figures
     ]
 
 
@@ -303,6 +339,7 @@ def partner_country_figures(user, partners: list[Country], kind: str) -> dict:
     """The row of every partner country with a visible engagement and the totals over all
     of them, each counted as in the country's profile; kept per circle, so the country
     index and the dashboard give the same figures from one computation."""
+
     def compute() -> dict:
         taxonomy = Taxonomy.load()
         partner_ids = [country.pk for country in partners]
@@ -313,14 +350,22 @@ def partner_country_figures(user, partners: list[Country], kind: str) -> dict:
             "hidden": scope.hidden,
             "has_demo": scope.has_demo,
         }
+
     return kept_for_circle(user, ("partner_country_figures", kind, get_language()), compute)
 
 
 def ranked_by_balance(rows: Iterable[CountryRow]) -> list[CountryRow]:
     """The most one-sided first (lowest partner share); then the countries the reader sees too
     little of for a verdict, in the same order; countries with nothing to weigh last."""
-    return sorted(rows, key=lambda row: (row.partner_share is None, row.balance.verdict_withheld,
-                                         row.partner_share or ZERO, row.country.name.lower()))
+    return sorted(
+        rows,
+        key=lambda row: (
+            row.partner_share is None,
+            row.balance.verdict_withheld,
+            row.partner_share or ZERO,
+            row.country.name.lower(),
+        ),
+    )
 
 
 SORT_KEYS: dict[str, Callable[[CountryRow], Any]] = {
@@ -343,6 +388,7 @@ def sorted_rows(rows: Iterable[CountryRow], sort: str) -> list[CountryRow]:
 
 
 # -- routes and pillars ---------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class KindAmount:
@@ -413,8 +459,15 @@ class AreaView:
         return next(total.team_europe for total in self.totals if total.kind == self.kind)
 
 
-def area_country_rows(scope: ScopeFigures, countries: Iterable[Country], kind: str, weight: Weight,
-                      hidden_here: Callable[[int], bool], *, keep_empty: bool) -> list[AreaCountryRow]:
+def area_country_rows(
+    scope: ScopeFigures,
+    countries: Iterable[Country],
+    kind: str,
+    weight: Weight,
+    hidden_here: Callable[[int], bool],
+    *,
+    keep_empty: bool,
+) -> list[AreaCountryRow]:
     """Countries by the chosen kind's amount, largest first; without ``keep_empty`` only
     countries with a visible engagement in the area."""
     rows = []
@@ -424,18 +477,21 @@ def area_country_rows(scope: ScopeFigures, countries: Iterable[Country], kind: s
         if not engagements and not keep_empty:
             continue
         amounts = [
-            KindAmount(money_kind, str(MoneyKind(money_kind).label),
-                       team_europe_amount(by_country[country.pk], weight) if country.pk in by_country else ZERO)
+            KindAmount(
+                money_kind,
+                str(MoneyKind(money_kind).label),
+                team_europe_amount(by_country[country.pk], weight) if country.pk in by_country else ZERO,
+            )
             for money_kind, by_country in scope.by_kind.items()
         ]
         chosen = next(amount.amount for amount in amounts if amount.kind == kind)
-        rows.append(AreaCountryRow(country, amounts, chosen, engagements, hidden_here(country.pk),
-                                   profile_url(country)))
+        rows.append(
+            AreaCountryRow(country, amounts, chosen, engagements, hidden_here(country.pk), profile_url(country))
+        )
     return sorted(rows, key=lambda row: (-row.amount, row.country.name.lower()))
 
 
-def actor_rows(scope: ScopeFigures, countries: list[Country], kind: str, weight: Weight,
-               **filters) -> list[ActorRow]:
+def actor_rows(scope: ScopeFigures, countries: list[Country], kind: str, weight: Weight, **filters) -> list[ActorRow]:
     """Each actor's reported and counted-once money in the area: the EU, each Member State, the others."""
     actors = scope.actors
     if actors is None:  # no engagement in the scope
@@ -458,14 +514,20 @@ def actor_rows(scope: ScopeFigures, countries: list[Country], kind: str, weight:
             engagements[group.key].add(pk)
     groups = sorted((actors.groups[key] for key in engagements), key=lambda group: group.order)
     return [
-        ActorRow(group, reported[group.key], counted[group.key], len(engagements[group.key]),
-                 engagements_url(countries, organisation=list(group.organisation_ids), **filters))
+        ActorRow(
+            group,
+            reported[group.key],
+            counted[group.key],
+            len(engagements[group.key]),
+            engagements_url(countries, organisation=list(group.organisation_ids), **filters),
+        )
         for group in groups
     ]
 
 
-def theme_amounts(scope: ScopeFigures, country_ids: Iterable[int], kind: str,
-                  key_of: Callable[[int | None], object]) -> tuple[dict, dict]:
+def theme_amounts(
+    scope: ScopeFigures, country_ids: Iterable[int], kind: str, key_of: Callable[[int | None], object]
+) -> tuple[dict, dict]:
     """Team Europe money and engagements by a key of their themes (a theme without one is None)."""
     amounts: defaultdict[object, Decimal] = defaultdict(lambda: ZERO)
     engagements: defaultdict[object, set[int]] = defaultdict(set)
@@ -476,8 +538,9 @@ def theme_amounts(scope: ScopeFigures, country_ids: Iterable[int], kind: str,
         country_figures = figures[country_id]
         for pk in country_figures.team_europe_ids():
             counted = country_figures.counted(pk)
-            theme_fractions: Iterable[tuple[int | None, Decimal]] = (
-                country_figures.engagements[pk].theme_fractions.items() or [(None, ONE)])
+            theme_fractions: Iterable[tuple[int | None, Decimal]] = country_figures.engagements[
+                pk
+            ].theme_fractions.items() or [(None, ONE)]
             for theme_id, fraction in theme_fractions:
                 key = key_of(theme_id)
                 amounts[key] += counted * fraction
@@ -488,8 +551,15 @@ def theme_amounts(scope: ScopeFigures, country_ids: Iterable[int], kind: str,
 def engagement_count(scope: ScopeFigures, country_ids: Iterable[int], weight: Weight = whole) -> int:
     """Visible engagements of every actor in the area, each once."""
     figures = scope.of(next(iter(scope.by_kind)))
-    return len({pk for country_id in country_ids if country_id in figures
-                for pk, facts in figures[country_id].engagements.items() if weight(facts)})
+    return len(
+        {
+            pk
+            for country_id in country_ids
+            if country_id in figures
+            for pk, facts in figures[country_id].engagements.items()
+            if weight(facts)
+        }
+    )
 
 
 def pillar_url(pillar: Theme) -> str:
@@ -501,6 +571,7 @@ def route_url(route: Route) -> str:
 
 
 # -- the Team Europe index ---------------------------------------------------------------
+
 
 def route_summaries(scope: ScopeFigures, routes: Iterable[Route], regional: RegionalScope) -> list[AreaSummary]:
     """Routes with their partner countries and regions (``route.countries`` and
@@ -530,19 +601,31 @@ def pillar_summaries(scope: ScopeFigures, country_ids: list[int], taxonomy: Taxo
                     if has_money and fraction:
                         engagements[kind][pillar_id].add(pk)
     return [
-        AreaSummary(pillar.code, pillar.name, pillar_url(pillar), [
-            MoneyTotal(kind, str(MoneyKind(kind).label), amounts[kind][pillar.pk], len(engagements[kind][pillar.pk]),
-                       scope.hidden.on_pillar(pillar.pk, country_ids))
-            for kind in scope.by_kind
-        ])
+        AreaSummary(
+            pillar.code,
+            pillar.name,
+            pillar_url(pillar),
+            [
+                MoneyTotal(
+                    kind,
+                    str(MoneyKind(kind).label),
+                    amounts[kind][pillar.pk],
+                    len(engagements[kind][pillar.pk]),
+                    scope.hidden.on_pillar(pillar.pk, country_ids),
+                )
+                for kind in scope.by_kind
+            ],
+        )
         for pillar in taxonomy.pillars
     ]
 
 
 # -- one route, one pillar ---------------------------------------------------------------
 
-def route_portfolio(user, countries: list[Country], kind: str, taxonomy: Taxonomy,
-                    regions: Sequence[RecipientRegion] = ()) -> AreaView:
+
+def route_portfolio(
+    user, countries: list[Country], kind: str, taxonomy: Taxonomy, regions: Sequence[RecipientRegion] = ()
+) -> AreaView:
     """The route's partner countries, each counted as in its profile, its regional
     programmes, each counted as in the region view, and the sums of them."""
     ids, region_ids = [country.pk for country in countries], [region.pk for region in regions]
@@ -568,15 +651,24 @@ def route_portfolio(user, countries: list[Country], kind: str, taxonomy: Taxonom
 def pillar_rows(scope: ScopeFigures, countries: list[Country], kind: str, taxonomy: Taxonomy) -> list[ThemeRow]:
     ids = [country.pk for country in countries]
     amounts, counts = theme_amounts(
-        scope, ids, kind, lambda theme_id: None if theme_id is None else taxonomy.pillar_of.get(theme_id))
+        scope, ids, kind, lambda theme_id: None if theme_id is None else taxonomy.pillar_of.get(theme_id)
+    )
     rows = [
-        ThemeRow(pillar.name, amounts[pillar.pk], counts.get(pillar.pk, 0), scope.hidden.on_pillar(pillar.pk, ids),
-                 href=engagements_url(countries, theme=pillar.code), page_url=pillar_url(pillar))
-        for pillar in taxonomy.pillars if pillar.pk in counts or scope.hidden.on_pillar(pillar.pk, ids)
+        ThemeRow(
+            pillar.name,
+            amounts[pillar.pk],
+            counts.get(pillar.pk, 0),
+            scope.hidden.on_pillar(pillar.pk, ids),
+            href=engagements_url(countries, theme=pillar.code),
+            page_url=pillar_url(pillar),
+        )
+        for pillar in taxonomy.pillars
+        if pillar.pk in counts or scope.hidden.on_pillar(pillar.pk, ids)
     ]
     if None in counts or scope.hidden.on_pillar(None, ids):
-        rows.append(ThemeRow(_("No theme given"), amounts[None], counts.get(None, 0),
-                             scope.hidden.on_pillar(None, ids)))
+        rows.append(
+            ThemeRow(_("No theme given"), amounts[None], counts.get(None, 0), scope.hidden.on_pillar(None, ids))
+        )
     return rows
 
 
@@ -585,8 +677,14 @@ def pillar_portfolio(user, pillar: Theme, countries: list[Country], kind: str, t
     ids = [country.pk for country in countries]
     scope = scope_figures(user, ids, taxonomy)
     weight = taxonomy.on_pillar(pillar.pk)
-    rows = area_country_rows(scope, countries, kind, weight,
-                             lambda country_id: scope.hidden.on_pillar(pillar.pk, [country_id]), keep_empty=False)
+    rows = area_country_rows(
+        scope,
+        countries,
+        kind,
+        weight,
+        lambda country_id: scope.hidden.on_pillar(pillar.pk, [country_id]),
+        keep_empty=False,
+    )
     present = [row.country for row in rows]
     undisclosed = scope.hidden.on_pillar(pillar.pk, ids)
     return AreaView(
@@ -603,25 +701,40 @@ def pillar_portfolio(user, pillar: Theme, countries: list[Country], kind: str, t
     )
 
 
-def sub_theme_rows(scope: ScopeFigures, pillar: Theme, countries: list[Country], kind: str,
-                   taxonomy: Taxonomy) -> list[ThemeRow]:
+def sub_theme_rows(
+    scope: ScopeFigures, pillar: Theme, countries: list[Country], kind: str, taxonomy: Taxonomy
+) -> list[ThemeRow]:
     """The pillar's money by the themes under it; money given to the pillar itself comes first."""
     ids = [country.pk for country in countries]
     amounts, counts = theme_amounts(scope, ids, kind, lambda theme_id: theme_id)
     rows = []
     if pillar.pk in counts:
         # No link: the engagement list's theme filter would add the themes under the pillar.
-        rows.append(ThemeRow(_("%(pillar)s, no narrower theme given") % {"pillar": pillar.name},
-                             amounts[pillar.pk], counts[pillar.pk], scope.hidden.on_theme(pillar.pk, ids)))
+        rows.append(
+            ThemeRow(
+                _("%(pillar)s, no narrower theme given") % {"pillar": pillar.name},
+                amounts[pillar.pk],
+                counts[pillar.pk],
+                scope.hidden.on_theme(pillar.pk, ids),
+            )
+        )
     for theme in taxonomy.children(pillar):
         if theme.pk in counts:
-            rows.append(ThemeRow(theme.localized_name, amounts[theme.pk], counts[theme.pk],
-                                 scope.hidden.on_theme(theme.pk, ids),
-                                 href=engagements_url(countries, theme=theme.code), level=1))
+            rows.append(
+                ThemeRow(
+                    theme.localized_name,
+                    amounts[theme.pk],
+                    counts[theme.pk],
+                    scope.hidden.on_theme(theme.pk, ids),
+                    href=engagements_url(countries, theme=theme.code),
+                    level=1,
+                )
+            )
     return rows
 
 
 # -- regions ------------------------------------------------------------------------------
+
 
 @dataclass
 class RegionalEngagementRow:
@@ -652,11 +765,21 @@ def region_rows(regional: RegionalScope, regions: Iterable[RecipientRegion], kin
         undisclosed = region.pk in regional.hidden
         if figures is None and not undisclosed:
             continue
-        amounts = [KindAmount(money_kind, str(MoneyKind(money_kind).label),
-                              regional.team_europe(money_kind, [region.pk])) for money_kind in regional.by_kind]
+        amounts = [
+            KindAmount(money_kind, str(MoneyKind(money_kind).label), regional.team_europe(money_kind, [region.pk]))
+            for money_kind in regional.by_kind
+        ]
         chosen = next(amount.amount for amount in amounts if amount.kind == kind)
-        rows.append(RegionRow(region, list(region.routes.all()), amounts, chosen,
-                              regional_engagement_rows(regional, figures), undisclosed))
+        rows.append(
+            RegionRow(
+                region,
+                list(region.routes.all()),
+                amounts,
+                chosen,
+                regional_engagement_rows(regional, figures),
+                undisclosed,
+            )
+        )
     return sorted(rows, key=lambda row: (-row.amount, row.region.localized_name.lower()))
 
 
@@ -665,10 +788,14 @@ def regional_engagement_rows(regional: RegionalScope, figures: CountryFigures | 
     if figures is None or actors is None:  # without engagements, the region has neither
         return []
     rows = [
-        RegionalEngagementRow(facts.title, actors.group(facts.owner_id).label,
-                              actors.is_team_europe(facts), (figures.fraction(pk) * 100).quantize(CENT),
-                              figures.counted(pk),
-                              reverse("registry:engagement_detail", args=[pk]))
+        RegionalEngagementRow(
+            facts.title,
+            actors.group(facts.owner_id).label,
+            actors.is_team_europe(facts),
+            (figures.fraction(pk) * 100).quantize(CENT),
+            figures.counted(pk),
+            reverse("registry:engagement_detail", args=[pk]),
+        )
         for pk, facts in figures.engagements.items()
     ]
     return sorted(rows, key=lambda row: (not row.is_team_europe, -row.counted, row.title.lower()))
@@ -679,7 +806,14 @@ def regions_portfolio(user, regions: list[RecipientRegion], kind: str) -> tuple[
     shares in different regions never add up to more than the engagement)."""
     regional = regional_scope(user, regions, SHOWN_MONEY_KINDS)
     ids = [region.pk for region in regions]
-    totals = [MoneyTotal(money_kind, str(MoneyKind(money_kind).label), regional.team_europe(money_kind, ids),
-                         len(regional.team_europe_ids(money_kind, ids)), regional.has_hidden(ids))
-              for money_kind in SHOWN_MONEY_KINDS]
+    totals = [
+        MoneyTotal(
+            money_kind,
+            str(MoneyKind(money_kind).label),
+            regional.team_europe(money_kind, ids),
+            len(regional.team_europe_ids(money_kind, ids)),
+            regional.has_hidden(ids),
+        )
+        for money_kind in SHOWN_MONEY_KINDS
+    ]
     return totals, region_rows(regional, regions, kind)

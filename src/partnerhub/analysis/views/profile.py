@@ -54,8 +54,11 @@ def country_profile_page(request, iso3: str):
         "country": country,
         "profile": profile,
         "money_message": money_message,
-        "money_choices": [(k, label) for k, label in MoneyKind.choices
-                          if k in SHOWN_MONEY_KINDS or any(t.kind == k for t in profile.totals)],
+        "money_choices": [
+            (k, label)
+            for k, label in MoneyKind.choices
+            if k in SHOWN_MONEY_KINDS or any(t.kind == k for t in profile.totals)
+        ],
         "charts": _charts(profile),
         "overlaps": overlaps_for_country(request.user, country),
         "may_record_priorities": may_record_priorities(request.user, country),
@@ -78,6 +81,7 @@ def _charts(profile: CountryProfile) -> dict[str, BarChart | ShareBar | None]:
 
 # -- partner priorities ----------------------------------------------------
 
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def priority_create(request, iso3: str):
@@ -85,11 +89,13 @@ def priority_create(request, iso3: str):
     organisations = recording_organisations(request.user, country)
     if not organisations:
         return _cannot_record(request, country)
-    form = PartnerPriorityForm(request.POST or None, organisations=organisations,
-                               initial={"owner": organisations[0].pk})
+    form = PartnerPriorityForm(
+        request.POST or None, organisations=organisations, initial={"owner": organisations[0].pk}
+    )
     if request.method == "POST" and form.is_valid():
-        priority = create_priority(country=country, owner=form.cleaned_data["owner"], fields=form.cleaned_data,
-                                   acting_user=request.user)
+        priority = create_priority(
+            country=country, owner=form.cleaned_data["owner"], fields=form.cleaned_data, acting_user=request.user
+        )
         messages.success(request, _("The priority was recorded."))
         return HttpResponseRedirect(priority.get_absolute_url())
     return render(request, "analysis/profile/priority_form.html", {"country": country, "form": form})
@@ -111,8 +117,9 @@ def priority_update(request, iso3: str, pk: int):
             return _cannot_edit(request, country, priority)
         messages.success(request, _("The priority was updated."))
         return HttpResponseRedirect(priority.get_absolute_url())
-    return render(request, "analysis/profile/priority_form.html",
-                  {"country": country, "form": form, "priority": priority})
+    return render(
+        request, "analysis/profile/priority_form.html", {"country": country, "form": form, "priority": priority}
+    )
 
 
 @login_required
@@ -129,8 +136,7 @@ def priority_delete(request, iso3: str, pk: int):
             return _cannot_edit(request, country, priority)
         messages.success(request, _("The priority was removed."))
         return HttpResponseRedirect(reverse("analysis:country_profile", args=[country.iso3]) + "#priorities")
-    return render(request, "analysis/profile/priority_confirm_delete.html",
-                  {"country": country, "priority": priority})
+    return render(request, "analysis/profile/priority_confirm_delete.html", {"country": country, "priority": priority})
 
 
 @login_required
@@ -139,8 +145,9 @@ def priority_comment(request, iso3: str):
     country = partner_country(iso3)
     form = PriorityCommentForm(request.POST, priorities=_visible_priorities(request, country))
     if not form.is_valid():
-        problems = "; ".join(f"{form.fields[name].label}: {' '.join(map(str, errors))}"
-                             for name, errors in form.errors.items())
+        problems = "; ".join(
+            f"{form.fields[name].label}: {' '.join(map(str, errors))}" for name, errors in form.errors.items()
+        )
         messages.error(request, _("Your comment was not saved. %(problems)s") % {"problems": problems})
     else:
         try:
@@ -153,8 +160,11 @@ def priority_comment(request, iso3: str):
 
 
 def _comments_context(request, country: Country) -> dict:
-    comments = PriorityComment.objects.visible_to(request.user).filter(priority__country=country).select_related(
-        "organisation", "priority__theme")
+    comments = (
+        PriorityComment.objects.visible_to(request.user)
+        .filter(priority__country=country)
+        .select_related("organisation", "priority__theme")
+    )
     may_comment = request.user.is_authenticated and bool(circle_of(request.user).organisation_ids)
     return {
         "priority_comments": list(comments),
@@ -168,8 +178,9 @@ def _visible_priorities(request, country: Country):
 
 def _visible_priority(request, country: Country, pk: int) -> PartnerPriority:
     """Hidden and missing priorities answer the same 404."""
-    return get_object_or_404(PartnerPriority.objects.visible_to(request.user).select_related("owner", "theme"),
-                             pk=pk, country=country)
+    return get_object_or_404(
+        PartnerPriority.objects.visible_to(request.user).select_related("owner", "theme"), pk=pk, country=country
+    )
 
 
 def _cannot_record(request, country):
@@ -177,5 +188,6 @@ def _cannot_record(request, country):
 
 
 def _cannot_edit(request, country, priority):
-    return render(request, "analysis/profile/priority_cannot_edit.html",
-                  {"country": country, "priority": priority}, status=403)
+    return render(
+        request, "analysis/profile/priority_cannot_edit.html", {"country": country, "priority": priority}, status=403
+    )

@@ -66,6 +66,7 @@ CSV_PLACES = Decimal("0.01")
 
 # -- /countries/ --------------------------------------------------------------------
 
+
 @require_safe
 def country_index(request):
     if "country" in request.GET:
@@ -115,7 +116,8 @@ def sort_headers(kind: str, sort: str) -> dict[str, dict]:
 def country_map(rows: list[CountryRow], partners: list[Country], hidden, kind: str) -> Choropleth:
     labels = {
         country.iso3: _("%(country)s (+ undisclosed)") % {"country": country.localized_name}
-        for country in partners if hidden.in_country(country.pk)
+        for country in partners
+        if hidden.in_country(country.pk)
     }
     return Choropleth(
         _("Team Europe money, %(kind)s, EUR counted once") % {"kind": MoneyKind(kind).label.lower()},
@@ -128,11 +130,29 @@ def country_map(rows: list[CountryRow], partners: list[Country], hidden, kind: s
 # -- /countries/balance/ ------------------------------------------------------------
 
 BALANCE_CSV_HEADER = [
-    "rank", "iso3", "country", "region", "routes", "money_kind", "team_europe_eur", "undisclosed",
-    "eu_money_share", "shared_money_share", "partner_money_share",
-    "eu_engagement_share", "shared_engagement_share", "partner_engagement_share",
-    "unclassified_eur", "basis", "partner_share", "threshold", "one_sided", "one_sided_towards", "verdict_withheld",
-    "engagements", "profile_url",
+    "rank",
+    "iso3",
+    "country",
+    "region",
+    "routes",
+    "money_kind",
+    "team_europe_eur",
+    "undisclosed",
+    "eu_money_share",
+    "shared_money_share",
+    "partner_money_share",
+    "eu_engagement_share",
+    "shared_engagement_share",
+    "partner_engagement_share",
+    "unclassified_eur",
+    "basis",
+    "partner_share",
+    "threshold",
+    "one_sided",
+    "one_sided_towards",
+    "verdict_withheld",
+    "engagements",
+    "profile_url",
 ]
 
 
@@ -191,8 +211,10 @@ def csv_query(kind: str, route: Route | None, region: Region | None) -> str:
 
 
 def balance_csv(request, rows: list[CountryRow], kind: str) -> HttpResponse:
-    lines = ([neutralise(printable(value)) for value in balance_csv_row(request, rank, row, kind)]
-             for rank, row in enumerate(rows, start=1))
+    lines = (
+        [neutralise(printable(value)) for value in balance_csv_row(request, rank, row, kind)]
+        for rank, row in enumerate(rows, start=1)
+    )
     response = HttpResponse("".join(csv_lines(BALANCE_CSV_HEADER, lines)), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="partnership-hub-balance-{timezone.localdate():%Y-%m-%d}.csv"'
@@ -205,15 +227,25 @@ def balance_csv(request, rows: list[CountryRow], kind: str) -> HttpResponse:
 def balance_csv_row(request, rank: int, row: CountryRow, kind: str) -> list:
     balance = row.balance
     return [
-        rank, row.country.iso3, row.country.localized_name, row.country.region.name if row.country.region else "",
-        "; ".join(route.code for route in row.routes), kind, rounded(row.team_europe, CSV_PLACES),
+        rank,
+        row.country.iso3,
+        row.country.localized_name,
+        row.country.region.name if row.country.region else "",
+        "; ".join(route.code for route in row.routes),
+        kind,
+        rounded(row.team_europe, CSV_PLACES),
         "yes" if row.undisclosed else "no",
         *(rounded(part.money_share, CSV_PLACES) for part in balance.parts),
         *(rounded(part.engagement_share, CSV_PLACES) for part in balance.parts),
-        rounded(balance.unclassified_money, CSV_PLACES), balance.basis or "",
-        rounded(balance.partner_share, CSV_PLACES), balance.threshold, one_sided_cell(balance),
-        balance.one_sided_towards or "", "yes" if balance.verdict_withheld else "no",
-        row.engagements, request.build_absolute_uri(row.url),
+        rounded(balance.unclassified_money, CSV_PLACES),
+        balance.basis or "",
+        rounded(balance.partner_share, CSV_PLACES),
+        balance.threshold,
+        one_sided_cell(balance),
+        balance.one_sided_towards or "",
+        "yes" if balance.verdict_withheld else "no",
+        row.engagements,
+        request.build_absolute_uri(row.url),
     ]
 
 
@@ -229,6 +261,7 @@ def rounded(value: Decimal | None, places: Decimal) -> Decimal | None:
 
 
 # -- /team-europe/ ------------------------------------------------------------------
+
 
 @require_safe
 def team_europe(request):
@@ -270,16 +303,23 @@ def region_index(request):
     form = validated(MoneyForm(request.GET))
     kind = form.money_kind()
     regions = list(RecipientRegion.objects.prefetch_related("routes"))
-    totals, rows = kept_for_circle(request.user, ("team_europe_regions", kind, get_language()),
-                                   lambda: regions_portfolio(request.user, regions, kind))
-    return render(request, "analysis/teameurope/regions.html", {
-        "totals": totals,
-        "rows": rows,
-        "kind": kind,
-        "kind_label": MoneyKind(kind).label,
-        "money_choices": money_choices(),
-        "errors": form_errors(form),
-    })
+    totals, rows = kept_for_circle(
+        request.user,
+        ("team_europe_regions", kind, get_language()),
+        lambda: regions_portfolio(request.user, regions, kind),
+    )
+    return render(
+        request,
+        "analysis/teameurope/regions.html",
+        {
+            "totals": totals,
+            "rows": rows,
+            "kind": kind,
+            "kind_label": MoneyKind(kind).label,
+            "money_choices": money_choices(),
+            "errors": form_errors(form),
+        },
+    )
 
 
 @require_safe
@@ -315,6 +355,13 @@ def country_chart(view: AreaView, kind: str) -> BarChart:
     return BarChart(
         _("Team Europe money by country, %(kind)s") % {"kind": MoneyKind(kind).label.lower()},
         _("EUR, each euro counted once"),
-        tuple(Bar(row.country.localized_name, row.amount, link=row.url,
-                  note=_("+ undisclosed") if row.undisclosed else None) for row in rows),
+        tuple(
+            Bar(
+                row.country.localized_name,
+                row.amount,
+                link=row.url,
+                note=_("+ undisclosed") if row.undisclosed else None,
+            )
+            for row in rows
+        ),
     )

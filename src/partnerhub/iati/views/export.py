@@ -26,8 +26,13 @@ def engagement_export(request):
     )
     engagements = public_only(engagement_filter.qs).in_stable_order()
     if not engagements.exists():
-        messages.warning(request, _("No public engagement matches these filters. The IATI file holds "
-                                    "public engagements only, and needs one at least."))
+        messages.warning(
+            request,
+            _(
+                "No public engagement matches these filters. The IATI file holds "
+                "public engagements only, and needs one at least."
+            ),
+        )
         return redirect(_list_url(request))
     response = StreamingHttpResponse(iati_xml_chunks(engagements), content_type="application/xml")
     filename = f"engagements-{timezone.localdate():%Y-%m-%d}.iati.xml"

@@ -30,14 +30,18 @@ ERRORS_SHOWN = 200
 
 class IatiUploadForm(forms.Form):
     organisation = forms.ModelChoiceField(
-        label=_("Organisation"), queryset=Organisation.objects.none(),
-        help_text=_("The import is listed for this organisation's coordinators. Each engagement belongs to "
-                    "the organisation that reports it in the file, and only the activities of organisations "
-                    "you edit for are imported."),
+        label=_("Organisation"),
+        queryset=Organisation.objects.none(),
+        help_text=_(
+            "The import is listed for this organisation's coordinators. Each engagement belongs to "
+            "the organisation that reports it in the file, and only the activities of organisations "
+            "you edit for are imported."
+        ),
     )
     file = forms.FileField(label=_("IATI activity file"))
     keep_all = forms.BooleanField(
-        label=_("Import every activity, not only those about migration"), required=False,
+        label=_("Import every activity, not only those about migration"),
+        required=False,
     )
 
     def __init__(self, organisations, *args, **kwargs):
@@ -53,14 +57,14 @@ class IatiUploadForm(forms.Form):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if Path(upload.name).suffix.lower() not in ACCEPTED_SUFFIXES:
-            raise ValidationError(_("Only IATI activity files in XML (ending in .xml) can be imported here."),
-                                  code="wrong_type")
+            raise ValidationError(
+                _("Only IATI activity files in XML (ending in .xml) can be imported here."), code="wrong_type"
+            )
         if upload.size > settings.IATI_UPLOAD_MAX_BYTES:
             raise ValidationError(
                 _("This file is %(size)s; files of at most %(limit)s can be uploaded."),
                 code="too_large",
-                params={"size": filesizeformat(upload.size),
-                        "limit": filesizeformat(settings.IATI_UPLOAD_MAX_BYTES)},
+                params={"size": filesizeformat(upload.size), "limit": filesizeformat(settings.IATI_UPLOAD_MAX_BYTES)},
             )
         return upload
 
@@ -74,8 +78,12 @@ def import_job_create(request):
     posted = request.method == "POST"
     form = IatiUploadForm(organisations, request.POST if posted else None, request.FILES if posted else None)
     if posted and form.is_valid():
-        job = start_import_job(form.cleaned_data["file"], form.cleaned_data["organisation"],
-                               keep_all=form.cleaned_data["keep_all"], acting_user=request.user)
+        job = start_import_job(
+            form.cleaned_data["file"],
+            form.cleaned_data["organisation"],
+            keep_all=form.cleaned_data["keep_all"],
+            acting_user=request.user,
+        )
         return redirect(job)
     recent = _visible_jobs(request.user)[:RECENT_JOBS]
     return render(request, "iati/import_job_create.html", {"form": form, "recent": recent})
@@ -85,9 +93,15 @@ def import_job_create(request):
 @require_safe
 def import_job_list(request):
     page = Paginator(_visible_jobs(request.user), settings.PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "iati/import_job_list.html", {
-        "page": page, "jobs": page.object_list, "user_may_import": may_import_iati(request.user),
-    })
+    return render(
+        request,
+        "iati/import_job_list.html",
+        {
+            "page": page,
+            "jobs": page.object_list,
+            "user_may_import": may_import_iati(request.user),
+        },
+    )
 
 
 @login_required
@@ -96,15 +110,20 @@ def import_job_detail(request, pk: int):
     job = get_object_or_404(_visible_jobs(request.user), pk=pk)
     report = job.report or {}
     errors, warnings = report.get("errors", []), report.get("warnings", [])
-    return render_page_or_partial(request, "iati/import_job_detail.html", "iati/_import_job_status.html", {
-        "job": job,
-        "progress": job.progress(),
-        "report": report,
-        "errors": errors[:ERRORS_SHOWN],
-        "errors_not_shown": max(len(errors) - ERRORS_SHOWN, 0) + report.get("errors_not_kept", 0),
-        "warnings": warnings[:ERRORS_SHOWN],
-        "warnings_not_shown": max(len(warnings) - ERRORS_SHOWN, 0) + report.get("warnings_not_kept", 0),
-    })
+    return render_page_or_partial(
+        request,
+        "iati/import_job_detail.html",
+        "iati/_import_job_status.html",
+        {
+            "job": job,
+            "progress": job.progress(),
+            "report": report,
+            "errors": errors[:ERRORS_SHOWN],
+            "errors_not_shown": max(len(errors) - ERRORS_SHOWN, 0) + report.get("errors_not_kept", 0),
+            "warnings": warnings[:ERRORS_SHOWN],
+            "warnings_not_shown": max(len(warnings) - ERRORS_SHOWN, 0) + report.get("warnings_not_kept", 0),
+        },
+    )
 
 
 def _visible_jobs(user):

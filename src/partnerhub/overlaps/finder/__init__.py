@@ -118,8 +118,7 @@ def find_overlaps(country: Country | str | None = None, *, progress: Progress | 
     _tell(progress, "loading")
     portfolio, tree = load_portfolio(), ThemeTree.load()
     blocks = build_blocks(portfolio, tree, country.pk if country else None)
-    report = OverlapRunReport(engagements=len(portfolio), blocks=len(blocks),
-                              country=country.iso3 if country else None)
+    report = OverlapRunReport(engagements=len(portfolio), blocks=len(blocks), country=country.iso3 if country else None)
     found = []
     if blocks:
         _tell(progress, "vectorising")
@@ -161,7 +160,14 @@ def _blocks_told(progress: Progress | None) -> Callable[[int, int], None] | None
 
 
 __all__ = [
-    "CANDIDATES_PER_ENGAGEMENT", "EXHAUSTIVE_BLOCK_SIZE", "HASHED_FEATURES",
-    "SCORE_WEIGHTS", "SKETCH_MARGIN", "TEXT_SIMILARITY_THRESHOLD", "OverlapProgress", "OverlapRunReport",
-    "Progress", "find_overlaps",
+    "CANDIDATES_PER_ENGAGEMENT",
+    "EXHAUSTIVE_BLOCK_SIZE",
+    "HASHED_FEATURES",
+    "SCORE_WEIGHTS",
+    "SKETCH_MARGIN",
+    "TEXT_SIMILARITY_THRESHOLD",
+    "OverlapProgress",
+    "OverlapRunReport",
+    "Progress",
+    "find_overlaps",
 ]

@@ -51,8 +51,12 @@ class Candidates:
         return codes // size, codes % size
 
 
-def find_candidates(portfolio: Portfolio, blocks: dict[tuple, np.ndarray], sketches: np.ndarray,
-                    on_blocks_done: Callable[[int, int], None] | None = None) -> tuple[np.ndarray, np.ndarray]:
+def find_candidates(
+    portfolio: Portfolio,
+    blocks: dict[tuple, np.ndarray],
+    sketches: np.ndarray,
+    on_blocks_done: Callable[[int, int], None] | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
     """Row pairs worth an exact comparison; ``on_blocks_done(done, total)`` hears every hundred blocks."""
     candidates = Candidates()
     floor = TEXT_SIMILARITY_THRESHOLD - SKETCH_MARGIN
@@ -65,13 +69,14 @@ def find_candidates(portfolio: Portfolio, blocks: dict[tuple, np.ndarray], sketc
     return candidates.unique(len(portfolio))
 
 
-def closest_partners(group: np.ndarray, portfolio: Portfolio, sketches: np.ndarray, floor: float,
-                     candidates: Candidates) -> None:
+def closest_partners(
+    group: np.ndarray, portfolio: Portfolio, sketches: np.ndarray, floor: float, candidates: Candidates
+) -> None:
     """Each row's closest partners further down the group by sketch similarity (so each pair of the
     group is measured once), among those that qualify."""
     group_sketches = sketches[group]
     for start in range(0, len(group), ROWS_PER_PRODUCT):
-        similarity = group_sketches[start:start + ROWS_PER_PRODUCT] @ group_sketches[start:].T
+        similarity = group_sketches[start : start + ROWS_PER_PRODUCT] @ group_sketches[start:].T
         near_row, near_partner = np.nonzero(similarity >= floor)
         later = near_partner > near_row
         near_row, near_partner = near_row[later], near_partner[later]
@@ -95,9 +100,11 @@ def _among_closest(rows: np.ndarray, similarities: np.ndarray) -> np.ndarray:
 
 def qualifying(portfolio: Portfolio, rows: np.ndarray, partners: np.ndarray) -> np.ndarray:
     """Different owners (which also rules out a row with itself) and overlapping periods."""
-    return ((portfolio.owners[rows] != portfolio.owners[partners])
-            & (portfolio.starts[rows] <= portfolio.ends[partners])
-            & (portfolio.starts[partners] <= portfolio.ends[rows]))
+    return (
+        (portfolio.owners[rows] != portfolio.owners[partners])
+        & (portfolio.starts[rows] <= portfolio.ends[partners])
+        & (portfolio.starts[partners] <= portfolio.ends[rows])
+    )
 
 
 def lsh_buckets(rows: np.ndarray, sketches: np.ndarray) -> Iterator[np.ndarray]:
@@ -110,15 +117,16 @@ def lsh_buckets(rows: np.ndarray, sketches: np.ndarray) -> Iterator[np.ndarray]:
     width = max(1, int(np.ceil(np.log2(len(rows) / LSH_BUCKET_TARGET))))
     weights = np.left_shift(1, np.arange(width, dtype=np.int64))
     dimensions = np.random.default_rng(SKETCH_DIMENSIONS).permutation(
-        np.resize(np.arange(SKETCH_DIMENSIONS), LSH_BANDS * width))
+        np.resize(np.arange(SKETCH_DIMENSIONS), LSH_BANDS * width)
+    )
     for band in range(LSH_BANDS):
-        keys = signs[:, dimensions[band * width:(band + 1) * width]] @ weights
+        keys = signs[:, dimensions[band * width : (band + 1) * width]] @ weights
         order = np.argsort(keys, kind="stable")
         for bucket in np.split(rows[order], np.flatnonzero(np.diff(keys[order])) + 1):
             # A bucket of near-identical records can be large: it is compared slice by slice.
             for start in range(0, len(bucket), EXHAUSTIVE_BLOCK_SIZE):
-                if len(bucket[start:start + EXHAUSTIVE_BLOCK_SIZE]) > 1:
-                    yield bucket[start:start + EXHAUSTIVE_BLOCK_SIZE]
+                if len(bucket[start : start + EXHAUSTIVE_BLOCK_SIZE]) > 1:
+                    yield bucket[start : start + EXHAUSTIVE_BLOCK_SIZE]
 
 
 def exact_similarities(vectors: sp.csr_matrix, first: np.ndarray, second: np.ndarray) -> np.ndarray:

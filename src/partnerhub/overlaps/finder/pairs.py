@@ -44,17 +44,24 @@ class Names:
     @classmethod
     def load(cls, country_ids: set[int], theme_ids: set[int], organisation_ids: set[int]) -> "Names":
         return cls(
-            countries={pk: (iso3, name) for pk, iso3, name in
-                       Country.objects.filter(pk__in=country_ids).values_list("pk", "iso3", "name")},
-            themes={pk: (code, name) for pk, code, name in
-                    Theme.objects.filter(pk__in=theme_ids).values_list("pk", "code", "name")},
-            organisations={organisation.pk: organisation.short_name for organisation in
-                           Organisation.objects.filter(pk__in=organisation_ids).only("name", "acronym")},
+            countries={
+                pk: (iso3, name)
+                for pk, iso3, name in Country.objects.filter(pk__in=country_ids).values_list("pk", "iso3", "name")
+            },
+            themes={
+                pk: (code, name)
+                for pk, code, name in Theme.objects.filter(pk__in=theme_ids).values_list("pk", "code", "name")
+            },
+            organisations={
+                organisation.pk: organisation.short_name
+                for organisation in Organisation.objects.filter(pk__in=organisation_ids).only("name", "acronym")
+            },
         )
 
 
-def describe_pairs(portfolio: Portfolio, tree: ThemeTree, first: np.ndarray, second: np.ndarray,
-                   similarities: np.ndarray) -> list[FoundPair]:
+def describe_pairs(
+    portfolio: Portfolio, tree: ThemeTree, first: np.ndarray, second: np.ndarray, similarities: np.ndarray
+) -> list[FoundPair]:
     shared = [(int(i), int(j), float(s)) for i, j, s in zip(first, second, similarities, strict=True)]
     names = Names.load(
         {c for i, j, _s in shared for c in set(portfolio.countries[i]) & set(portfolio.countries[j])},
@@ -65,12 +72,14 @@ def describe_pairs(portfolio: Portfolio, tree: ThemeTree, first: np.ndarray, sec
     return [describe_pair(portfolio, tree, names, i, j, similarity, today) for i, j, similarity in shared]
 
 
-def describe_pair(portfolio: Portfolio, tree: ThemeTree, names: Names, i: int, j: int, similarity: float,
-                  today: int) -> FoundPair:
+def describe_pair(
+    portfolio: Portfolio, tree: ThemeTree, names: Names, i: int, j: int, similarity: float, today: int
+) -> FoundPair:
     country_ids = sorted(set(portfolio.countries[i]) & set(portfolio.countries[j]))
     theme_ids = tree.shared(portfolio.themes[i], portfolio.themes[j])
-    implementer_ids = sorted(portfolio.implementers[i] & portfolio.implementers[j],
-                             key=lambda pk: names.organisations.get(pk, ""))
+    implementer_ids = sorted(
+        portfolio.implementers[i] & portfolio.implementers[j], key=lambda pk: names.organisations.get(pk, "")
+    )
     theme_share = min(1.0, len(theme_ids) / max(len(portfolio.themes[i]), len(portfolio.themes[j])))
     period, time_share = shared_period(portfolio, i, j, today)
     parts = {
@@ -91,9 +100,14 @@ def describe_pair(portfolio: Portfolio, tree: ThemeTree, names: Names, i: int, j
         "score_parts": {name: round(value, 4) for name, value in parts.items()},
     }
     return FoundPair(
-        first_id=int(portfolio.ids[i]), second_id=int(portfolio.ids[j]), text_similarity=round(similarity, 4),
-        score=round(min(1.0, sum(parts.values())), 4), explanation=explanation, country_ids=country_ids,
-        first_fingerprint=portfolio.fingerprints[i], second_fingerprint=portfolio.fingerprints[j],
+        first_id=int(portfolio.ids[i]),
+        second_id=int(portfolio.ids[j]),
+        text_similarity=round(similarity, 4),
+        score=round(min(1.0, sum(parts.values())), 4),
+        explanation=explanation,
+        country_ids=country_ids,
+        first_fingerprint=portfolio.fingerprints[i],
+        second_fingerprint=portfolio.fingerprints[j],
     )
 
 
@@ -118,8 +132,20 @@ def _iso(day: int) -> str | None:
     return None if day in (NO_START, NO_END) else date.fromordinal(day).isoformat()
 
 
-PAIR_FIELDS = ("pk", "first_id", "second_id", "decision", "first_fingerprint", "second_fingerprint", "score",
-               "text_similarity", "explanation", "decided_by_id", "decided_at", "decision_note")
+PAIR_FIELDS = (
+    "pk",
+    "first_id",
+    "second_id",
+    "decision",
+    "first_fingerprint",
+    "second_fingerprint",
+    "score",
+    "text_similarity",
+    "explanation",
+    "decided_by_id",
+    "decided_at",
+    "decision_note",
+)
 REFRESHED_FIELDS = ["score", "text_similarity", "explanation", "first_fingerprint", "second_fingerprint"]
 REOPENED_FIELDS = [*REFRESHED_FIELDS, "decision", "decision_note", "decided_by", "decided_at", "found_at"]
 
@@ -177,8 +203,7 @@ def save_found_pairs(found: list[FoundPair], country: Country | None, portfolio:
         OverlapPair.objects.unrestricted(OVERLAP_FINDER).bulk_update(refreshed, REFRESHED_FIELDS, batch_size=SAVE_BATCH)
         _reopen(reopened, portfolio, now)
         _replace_countries(matched)
-        report.removed = _remove_pending([pair for pair in stored.values()
-                                          if pair.decision == OverlapDecision.PENDING])
+        report.removed = _remove_pending([pair for pair in stored.values() if pair.decision == OverlapDecision.PENDING])
         report.new, report.reopened = len(created), len(reopened)
     return report
 
@@ -190,11 +215,15 @@ def _stored_pairs(country: Country | None) -> dict[tuple[int, int], StoredPair]:
     pairs = OverlapPair.objects.unrestricted(OVERLAP_FINDER)
     if country is not None:
         in_country = EngagementCountry.objects.filter(country=country)
-        pairs = OverlapPair.objects.unrestricted(OVERLAP_FINDER).filter(pk__in=OverlapPair.objects.filter(
-            Q(countries=country)
-            | Q(Exists(in_country.filter(engagement=OuterRef("first"))),
-                Exists(in_country.filter(engagement=OuterRef("second"))))
-        ).values("pk"))
+        pairs = OverlapPair.objects.unrestricted(OVERLAP_FINDER).filter(
+            pk__in=OverlapPair.objects.filter(
+                Q(countries=country)
+                | Q(
+                    Exists(in_country.filter(engagement=OuterRef("first"))),
+                    Exists(in_country.filter(engagement=OuterRef("second"))),
+                )
+            ).values("pk")
+        )
     stored = {(row[1], row[2]): StoredPair(*row) for row in pairs.select_for_update().values_list(*PAIR_FIELDS)}
     by_pk = {pair.pk: pair for pair in stored.values()}
     through = OverlapPair.countries.through.objects.filter(overlappair_id__in=pairs.values("pk"))
@@ -205,19 +234,33 @@ def _stored_pairs(country: Country | None) -> dict[tuple[int, int], StoredPair]:
 
 
 def _sides_changed(earlier: StoredPair, pair: FoundPair) -> list[str]:
-    return [side for side in ("first", "second")
-            if getattr(earlier, f"{side}_fingerprint") != getattr(pair, f"{side}_fingerprint")]
+    return [
+        side
+        for side in ("first", "second")
+        if getattr(earlier, f"{side}_fingerprint") != getattr(pair, f"{side}_fingerprint")
+    ]
 
 
 def _refresh_if_changed(earlier: StoredPair, pair: FoundPair, refreshed: list[OverlapPair]) -> bool:
     explanation = _carry_previous_decision(earlier, pair.explanation)
-    changed = (earlier.score != pair.score or earlier.text_similarity != pair.text_similarity
-               or earlier.explanation != explanation or earlier.first_fingerprint != pair.first_fingerprint
-               or earlier.second_fingerprint != pair.second_fingerprint)
+    changed = (
+        earlier.score != pair.score
+        or earlier.text_similarity != pair.text_similarity
+        or earlier.explanation != explanation
+        or earlier.first_fingerprint != pair.first_fingerprint
+        or earlier.second_fingerprint != pair.second_fingerprint
+    )
     if changed:
-        refreshed.append(OverlapPair(
-            pk=earlier.pk, score=pair.score, text_similarity=pair.text_similarity, explanation=explanation,
-            first_fingerprint=pair.first_fingerprint, second_fingerprint=pair.second_fingerprint))
+        refreshed.append(
+            OverlapPair(
+                pk=earlier.pk,
+                score=pair.score,
+                text_similarity=pair.text_similarity,
+                explanation=explanation,
+                first_fingerprint=pair.first_fingerprint,
+                second_fingerprint=pair.second_fingerprint,
+            )
+        )
     return changed
 
 
@@ -230,26 +273,55 @@ def _carry_previous_decision(earlier: StoredPair, explanation: dict) -> dict:
 
 
 def _create(found: list[FoundPair], now) -> None:
-    pairs = [OverlapPair(first_id=pair.first_id, second_id=pair.second_id, score=pair.score,
-                         text_similarity=pair.text_similarity, explanation=pair.explanation,
-                         first_fingerprint=pair.first_fingerprint, second_fingerprint=pair.second_fingerprint,
-                         found_at=now) for pair in found]
+    pairs = [
+        OverlapPair(
+            first_id=pair.first_id,
+            second_id=pair.second_id,
+            score=pair.score,
+            text_similarity=pair.text_similarity,
+            explanation=pair.explanation,
+            first_fingerprint=pair.first_fingerprint,
+            second_fingerprint=pair.second_fingerprint,
+            found_at=now,
+        )
+        for pair in found
+    ]
     OverlapPair.objects.bulk_create(pairs, batch_size=SAVE_BATCH)
     through = OverlapPair.countries.through
     through.objects.bulk_create(
-        (through(overlappair_id=pair.pk, country_id=country_id)
-         for pair, data in zip(pairs, found, strict=True) for country_id in data.country_ids),
-        batch_size=SAVE_BATCH)
+        (
+            through(overlappair_id=pair.pk, country_id=country_id)
+            for pair, data in zip(pairs, found, strict=True)
+            for country_id in data.country_ids
+        ),
+        batch_size=SAVE_BATCH,
+    )
 
 
 def _reopen(reopened: list[tuple[StoredPair, FoundPair]], portfolio: Portfolio, now) -> None:
     """Back to "to review", saying who decided what and which side changed since."""
-    deciders = {user.pk: user for user in get_user_model().objects.filter(
-        pk__in={earlier.decided_by_id for earlier, _pair in reopened})}
-    owners = {organisation.pk: organisation.short_name for organisation in Organisation.objects.filter(
-        pk__in=set(portfolio.owners.tolist())).only("name", "acronym")} if reopened else {}
-    owner_name_of = {engagement_id: owners.get(owner_id, "") for engagement_id, owner_id
-                     in zip(portfolio.ids.tolist(), portfolio.owners.tolist(), strict=True)} if reopened else {}
+    deciders = {
+        user.pk: user
+        for user in get_user_model().objects.filter(pk__in={earlier.decided_by_id for earlier, _pair in reopened})
+    }
+    owners = (
+        {
+            organisation.pk: organisation.short_name
+            for organisation in Organisation.objects.filter(pk__in=set(portfolio.owners.tolist())).only(
+                "name", "acronym"
+            )
+        }
+        if reopened
+        else {}
+    )
+    owner_name_of = (
+        {
+            engagement_id: owners.get(owner_id, "")
+            for engagement_id, owner_id in zip(portfolio.ids.tolist(), portfolio.owners.tolist(), strict=True)
+        }
+        if reopened
+        else {}
+    )
     updated = []
     for earlier, pair in reopened:
         decider = deciders.get(earlier.decided_by_id) if earlier.decided_by_id is not None else None
@@ -258,35 +330,58 @@ def _reopen(reopened: list[tuple[StoredPair, FoundPair]], portfolio: Portfolio, 
             "decided_by": (decider.get_full_name() or decider.get_username()) if decider else "",
             "decided_at": earlier.decided_at.isoformat() if earlier.decided_at else None,
             "note": earlier.decision_note,
-            "changed": [{"side": side, "owner": owner_name_of.get(getattr(pair, f"{side}_id"), "")}
-                        for side in _sides_changed(earlier, pair)],
+            "changed": [
+                {"side": side, "owner": owner_name_of.get(getattr(pair, f"{side}_id"), "")}
+                for side in _sides_changed(earlier, pair)
+            ],
         }
-        updated.append(OverlapPair(
-            pk=earlier.pk, first_id=pair.first_id, second_id=pair.second_id, score=pair.score,
-            text_similarity=pair.text_similarity, explanation={**pair.explanation, "previous_decision": previous},
-            first_fingerprint=pair.first_fingerprint, second_fingerprint=pair.second_fingerprint,
-            decision=OverlapDecision.PENDING, decision_note="", decided_by=None, decided_at=None, found_at=now))
-        record_change(updated[-1], ObjectChange.Action.UPDATE, {"decision": earlier.decision},
-                      {"decision": OverlapDecision.PENDING}, user=None)
+        updated.append(
+            OverlapPair(
+                pk=earlier.pk,
+                first_id=pair.first_id,
+                second_id=pair.second_id,
+                score=pair.score,
+                text_similarity=pair.text_similarity,
+                explanation={**pair.explanation, "previous_decision": previous},
+                first_fingerprint=pair.first_fingerprint,
+                second_fingerprint=pair.second_fingerprint,
+                decision=OverlapDecision.PENDING,
+                decision_note="",
+                decided_by=None,
+                decided_at=None,
+                found_at=now,
+            )
+        )
+        record_change(
+            updated[-1],
+            ObjectChange.Action.UPDATE,
+            {"decision": earlier.decision},
+            {"decision": OverlapDecision.PENDING},
+            user=None,
+        )
     OverlapPair.objects.unrestricted(OVERLAP_FINDER).bulk_update(updated, REOPENED_FIELDS, batch_size=SAVE_BATCH)
 
 
 def _replace_countries(matched: list[tuple[StoredPair, FoundPair]]) -> None:
     """Stored pairs whose shared countries changed get the new ones."""
-    changed = [(earlier.pk, pair.country_ids) for earlier, pair in matched
-               if earlier.country_ids != set(pair.country_ids)]
+    changed = [
+        (earlier.pk, pair.country_ids) for earlier, pair in matched if earlier.country_ids != set(pair.country_ids)
+    ]
     if not changed:
         return
     through = OverlapPair.countries.through
     through.objects.filter(overlappair_id__in=[pk for pk, _countries in changed]).delete()
-    through.objects.bulk_create((through(overlappair_id=pk, country_id=country_id)
-                                 for pk, countries in changed for country_id in countries), batch_size=SAVE_BATCH)
+    through.objects.bulk_create(
+        (through(overlappair_id=pk, country_id=country_id) for pk, countries in changed for country_id in countries),
+        batch_size=SAVE_BATCH,
+    )
 
 
 def _remove_pending(pairs: list[StoredPair]) -> int:
     """Pending pairs this run no longer finds; decided pairs stay (the decision is history)."""
     ids = [pair.pk for pair in pairs]
     for start in range(0, len(ids), SAVE_BATCH):
-        OverlapPair.objects.unrestricted(OVERLAP_FINDER).filter(pk__in=ids[start:start + SAVE_BATCH],
-                                                                decision=OverlapDecision.PENDING).delete()
+        OverlapPair.objects.unrestricted(OVERLAP_FINDER).filter(
+            pk__in=ids[start : start + SAVE_BATCH], decision=OverlapDecision.PENDING
+        ).delete()
     return len(ids)

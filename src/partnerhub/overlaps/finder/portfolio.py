@@ -48,35 +48,49 @@ class Portfolio:
 
 def load_portfolio() -> Portfolio:
     """Five bulk queries, whatever the size of the registry."""
-    countries = _grouped(EngagementCountry.objects.unrestricted(OVERLAP_FINDER).filter(country__is_eu_member=False)
-                         .values_list("engagement_id", "country_id"))
+    countries = _grouped(
+        EngagementCountry.objects.unrestricted(OVERLAP_FINDER)
+        .filter(country__is_eu_member=False)
+        .values_list("engagement_id", "country_id")
+    )
     themes = _grouped(EngagementTheme.objects.unrestricted(OVERLAP_FINDER).values_list("engagement_id", "theme_id"))
-    implementers = _grouped(Participation.objects.unrestricted(OVERLAP_FINDER)
-                            .filter(role=ParticipationRole.IMPLEMENTER).values_list("engagement_id", "organisation_id"))
-    rows = list(_comparable_engagements().order_by("pk").values_list(
-        "pk", "owner_id", "title", "description", "start_date", "end_date", "iati_extra__narratives__title"))
+    implementers = _grouped(
+        Participation.objects.unrestricted(OVERLAP_FINDER)
+        .filter(role=ParticipationRole.IMPLEMENTER)
+        .values_list("engagement_id", "organisation_id")
+    )
+    rows = list(
+        _comparable_engagements()
+        .order_by("pk")
+        .values_list(
+            "pk", "owner_id", "title", "description", "start_date", "end_date", "iati_extra__narratives__title"
+        )
+    )
     portfolio = Portfolio(
         ids=np.array([row[0] for row in rows], dtype=np.int64),
         owners=np.array([row[1] for row in rows], dtype=np.int64),
         starts=np.array([row[4].toordinal() if row[4] else NO_START for row in rows], dtype=np.int64),
         ends=np.array([row[5].toordinal() if row[5] else NO_END for row in rows], dtype=np.int64),
         texts=[comparison_text(row[2], row[3], row[6]) for row in rows],
-        fingerprints=[], countries=[], themes=[], implementers=[],
+        fingerprints=[],
+        countries=[],
+        themes=[],
+        implementers=[],
         dated=np.array([bool(row[4] or row[5]) for row in rows], dtype=bool),
     )
     for pk, owner, title, description, start, end, _titles in rows:
         portfolio.countries.append(tuple(sorted(countries[pk])))
         portfolio.themes.append(tuple(sorted(themes[pk])))
         portfolio.implementers.append(frozenset(implementers[pk]))
-        portfolio.fingerprints.append(fingerprint(owner, title, description, start, end,
-                                                  countries[pk], themes[pk]))
+        portfolio.fingerprints.append(fingerprint(owner, title, description, start, end, countries[pk], themes[pk]))
     return portfolio
 
 
 def _comparable_engagements():
     partner_country = EngagementCountry.objects.filter(engagement=OuterRef("pk"), country__is_eu_member=False)
     return Engagement.objects.unrestricted(OVERLAP_FINDER).filter(
-        Exists(partner_country), Exists(EngagementTheme.objects.filter(engagement=OuterRef("pk"))))
+        Exists(partner_country), Exists(EngagementTheme.objects.filter(engagement=OuterRef("pk")))
+    )
 
 
 def _grouped(pairs: Iterable[tuple[int, int]]) -> defaultdict[int, set[int]]:
@@ -86,30 +100,54 @@ def _grouped(pairs: Iterable[tuple[int, int]]) -> defaultdict[int, set[int]]:
     return groups
 
 
-def fingerprint(owner_id: int, title: str, description: str, start: date | None, end: date | None,
-                country_ids: Iterable[int], theme_ids: Iterable[int]) -> str:
+def fingerprint(
+    owner_id: int,
+    title: str,
+    description: str,
+    start: date | None,
+    end: date | None,
+    country_ids: Iterable[int],
+    theme_ids: Iterable[int],
+) -> str:
     """What a reviewer judged: when this changes, a decision on the pair no longer holds."""
-    parts = [str(owner_id), title, description or "", start.isoformat() if start else "",
-             end.isoformat() if end else "", ",".join(map(str, sorted(country_ids))),
-             ",".join(map(str, sorted(theme_ids)))]
+    parts = [
+        str(owner_id),
+        title,
+        description or "",
+        start.isoformat() if start else "",
+        end.isoformat() if end else "",
+        ",".join(map(str, sorted(country_ids))),
+        ",".join(map(str, sorted(theme_ids))),
+    ]
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
 def current_fingerprints(engagement_ids: Iterable[int]) -> dict[int, str]:
     """The fingerprints of a few engagements as they are now (for a decision)."""
     ids = list(engagement_ids)
-    countries = _grouped(EngagementCountry.objects.unrestricted(OVERLAP_FINDER)
-                         .filter(engagement_id__in=ids, country__is_eu_member=False)
-                         .values_list("engagement_id", "country_id"))
-    themes = _grouped(EngagementTheme.objects.unrestricted(OVERLAP_FINDER).filter(engagement_id__in=ids)
-                      .values_list("engagement_id", "theme_id"))
-    rows = Engagement.objects.unrestricted(OVERLAP_FINDER).filter(pk__in=ids).values_list(
-        "pk", "owner_id", "title", "description", "start_date", "end_date")
-    return {pk: fingerprint(owner, title, description, start, end, countries[pk], themes[pk])
-            for pk, owner, title, description, start, end in rows}
+    countries = _grouped(
+        EngagementCountry.objects.unrestricted(OVERLAP_FINDER)
+        .filter(engagement_id__in=ids, country__is_eu_member=False)
+        .values_list("engagement_id", "country_id")
+    )
+    themes = _grouped(
+        EngagementTheme.objects.unrestricted(OVERLAP_FINDER)
+        .filter(engagement_id__in=ids)
+        .values_list("engagement_id", "theme_id")
+    )
+    rows = (
+        Engagement.objects.unrestricted(OVERLAP_FINDER)
+        .filter(pk__in=ids)
+        .values_list("pk", "owner_id", "title", "description", "start_date", "end_date")
+    )
+    return {
+        pk: fingerprint(owner, title, description, start, end, countries[pk], themes[pk])
+        for pk, owner, title, description, start, end in rows
+    }
 
 
 # -- themes and blocks ------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class ThemeTree:

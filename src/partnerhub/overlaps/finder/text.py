@@ -47,14 +47,21 @@ def text_vectors(texts: list[str]) -> sp.csr_matrix:
 
 def _hashed_ngram_counts(texts: list[str]) -> sp.csr_matrix:
     features_of: dict[str, np.ndarray] = {}
-    chunks = [_chunk_counts(texts[start:start + TEXTS_PER_CHUNK], features_of)
-              for start in range(0, len(texts), TEXTS_PER_CHUNK)]
+    chunks = [
+        _chunk_counts(texts[start : start + TEXTS_PER_CHUNK], features_of)
+        for start in range(0, len(texts), TEXTS_PER_CHUNK)
+    ]
     # Stacked by hand: the chunks are canonical already, and scipy's vstack would copy them twice.
     offsets = np.cumsum([0, *(chunk.nnz for chunk in chunks)])
     indptr = np.concatenate([[0], *(chunk.indptr[1:] + offset for chunk, offset in zip(chunks, offsets, strict=False))])
-    return sp.csr_matrix((np.concatenate([np.empty(0, dtype=np.float32), *(chunk.data for chunk in chunks)]),
-                          np.concatenate([np.empty(0, dtype=np.int32), *(chunk.indices for chunk in chunks)]),
-                          indptr), shape=(len(texts), HASHED_FEATURES))
+    return sp.csr_matrix(
+        (
+            np.concatenate([np.empty(0, dtype=np.float32), *(chunk.data for chunk in chunks)]),
+            np.concatenate([np.empty(0, dtype=np.int32), *(chunk.indices for chunk in chunks)]),
+            indptr,
+        ),
+        shape=(len(texts), HASHED_FEATURES),
+    )
 
 
 def _chunk_counts(texts: list[str], features_of: dict[str, np.ndarray]) -> sp.csr_matrix:
@@ -66,8 +73,9 @@ def _chunk_counts(texts: list[str], features_of: dict[str, np.ndarray]) -> sp.cs
         lengths.append(sum(map(len, features)))
     columns = np.concatenate(pieces) if pieces else np.empty(0, dtype=np.int32)
     bounds = np.concatenate([[0], np.cumsum(lengths)])
-    counts = sp.csr_matrix((np.ones(len(columns), dtype=np.float32), columns, bounds),
-                           shape=(len(lengths), HASHED_FEATURES))
+    counts = sp.csr_matrix(
+        (np.ones(len(columns), dtype=np.float32), columns, bounds), shape=(len(lengths), HASHED_FEATURES)
+    )
     counts.sum_duplicates()
     return counts
 
@@ -91,7 +99,7 @@ def _word_features(word: str) -> np.ndarray:
         padded = f" {part} "
         for n in NGRAM_SIZES:
             for offset in range(max(1, len(padded) - n + 1)):
-                code = murmurhash3_32(padded[offset:offset + n], seed=0)
+                code = murmurhash3_32(padded[offset : offset + n], seed=0)
                 features.append(0 if code == -(2**31) else abs(code) % HASHED_FEATURES)
             if len(padded) <= n:  # a short word counts once
                 break
@@ -113,8 +121,9 @@ def _projection() -> sp.csr_matrix:
     mixed = _mix(np.arange(HASHED_FEATURES * k, dtype=np.uint64))
     dimensions = (mixed % np.uint64(SKETCH_DIMENSIONS)).astype(np.int32)
     signs = np.where((mixed >> np.uint64(63)) == 1, 1.0, -1.0).astype(np.float32) / np.float32(np.sqrt(k))
-    return sp.csr_matrix((signs, dimensions, np.arange(0, HASHED_FEATURES * k + 1, k)),
-                         shape=(HASHED_FEATURES, SKETCH_DIMENSIONS))
+    return sp.csr_matrix(
+        (signs, dimensions, np.arange(0, HASHED_FEATURES * k + 1, k)), shape=(HASHED_FEATURES, SKETCH_DIMENSIONS)
+    )
 
 
 def _mix(values: np.ndarray) -> np.ndarray:

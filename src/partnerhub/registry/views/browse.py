@@ -59,6 +59,7 @@ HISTORY_LABELS = {
 
 # -- list ------------------------------------------------------------------
 
+
 @require_safe
 def engagement_list(request: HttpRequest) -> HttpResponse:
     engagement_filter = EngagementFilter(
@@ -74,9 +75,7 @@ def engagement_list(request: HttpRequest) -> HttpResponse:
         "engagements": page.object_list,
         "export_query": query_without_page(request),
     }
-    return render_page_or_partial(
-        request, "registry/engagement_list.html", "registry/_engagement_rows.html", context
-    )
+    return render_page_or_partial(request, "registry/engagement_list.html", "registry/_engagement_rows.html", context)
 
 
 def attach_commitments(engagements: Iterable[Any]) -> None:
@@ -86,7 +85,9 @@ def attach_commitments(engagements: Iterable[Any]) -> None:
     totals = dict(
         MoneyLine.objects.unrestricted("the page's rows, just read through visible_to")
         .filter(engagement__in=[e.pk for e in engagements], kind=MoneyKind.COMMITMENT)
-        .values("engagement").annotate(total=Sum("amount_eur")).values_list("engagement", "total")
+        .values("engagement")
+        .annotate(total=Sum("amount_eur"))
+        .values_list("engagement", "total")
     )
     for engagement in engagements:
         engagement.commitments_eur = totals.get(engagement.pk)
@@ -101,6 +102,7 @@ def query_without_page(request: HttpRequest) -> str:
 
 # -- detail ----------------------------------------------------------------
 
+
 @require_safe
 def engagement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     engagement = get_object_or_404(detail_queryset(request.user), pk=pk)
@@ -110,11 +112,19 @@ def engagement_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def detail_queryset(user: AnyUser) -> EngagementQuerySet:
-    return Engagement.objects.visible_to(user).select_related(
-        "owner", "instrument", "created_by", "updated_by", "source"
-    ).prefetch_related(
-        "country_shares__country", "region_shares__region", "theme_shares__theme", "participations__organisation",
-        "money_lines", "sectors", "shared_with_organisations", "shared_with_countries",
+    return (
+        Engagement.objects.visible_to(user)
+        .select_related("owner", "instrument", "created_by", "updated_by", "source")
+        .prefetch_related(
+            "country_shares__country",
+            "region_shares__region",
+            "theme_shares__theme",
+            "participations__organisation",
+            "money_lines",
+            "sectors",
+            "shared_with_organisations",
+            "shared_with_countries",
+        )
     )
 
 
@@ -126,8 +136,10 @@ def detail_context(user: AnyUser, engagement: Engagement) -> dict[str, Any]:
     return {
         "engagement": engagement,
         "money_groups": money_by_kind(money_lines),
-        "has_funding_chain": any(line.provider_ref or line.receiver_ref or line.provider_activity
-                                 or line.receiver_activity for line in money_lines),
+        "has_funding_chain": any(
+            line.provider_ref or line.receiver_ref or line.provider_activity or line.receiver_activity
+            for line in money_lines
+        ),
         "findings": findings_by_tier(engagement.import_findings),
         "sectors": [(sector_vocabulary_label(s.vocabulary), s) for s in engagement.sectors.all()],
         "source_is_stale": engagement.source is not None and is_stale(engagement.source),
@@ -148,9 +160,7 @@ def money_by_kind(lines: Iterable[MoneyLine]) -> list[dict[str, Any]]:
         kind_lines = [line for line in lines if line.kind == kind]
         if kind_lines:
             subtotal = sum((line.amount_eur for line in kind_lines), Decimal(0))
-            groups.append(
-                {"kind": kind, "label": label, "lines": kind_lines, "subtotal_eur": subtotal}
-            )
+            groups.append({"kind": kind, "label": label, "lines": kind_lines, "subtotal_eur": subtotal})
     return groups
 
 
@@ -159,15 +169,22 @@ def attach_funding_chain(lines: Iterable[Any], user: AnyUser) -> None:
     point to, where the hub knows them and the viewer may see the engagement (as attributes of the
     lines of their own, which the model's type does not know)."""
     org_refs = {ref for line in lines for ref in (line.provider_ref, line.receiver_ref) if ref}
-    activity_refs = {ref for line in lines
-                     for ref in (line.provider_activity, line.receiver_activity) if ref}
-    organisations = dict(
-        Organisation.objects.filter(iati_identifier__in=org_refs).values_list("iati_identifier", "name")
-    ) if org_refs else {}
-    engagements = {
-        e.iati_identifier: e for e in Engagement.objects.visible_to(user).filter(
-            iati_identifier__in=activity_refs).only("pk", "title", "language", "iati_identifier")
-    } if activity_refs else {}
+    activity_refs = {ref for line in lines for ref in (line.provider_activity, line.receiver_activity) if ref}
+    organisations = (
+        dict(Organisation.objects.filter(iati_identifier__in=org_refs).values_list("iati_identifier", "name"))
+        if org_refs
+        else {}
+    )
+    engagements = (
+        {
+            e.iati_identifier: e
+            for e in Engagement.objects.visible_to(user)
+            .filter(iati_identifier__in=activity_refs)
+            .only("pk", "title", "language", "iati_identifier")
+        }
+        if activity_refs
+        else {}
+    )
     for line in lines:
         line.provider_name = organisations.get(line.provider_ref, "")
         line.receiver_name = organisations.get(line.receiver_ref, "")
@@ -193,36 +210,48 @@ def findings_by_tier(findings: list[Any] | None) -> list[dict[str, Any]]:
 
 def access_log(engagement: Engagement) -> list[Event]:
     """Who viewed or exported the record while confidential, with their organisations."""
-    events = events_of(engagement, ACCESS_EVENTS).prefetch_related(
-        "user__memberships__organisation"
-    )
+    events = events_of(engagement, ACCESS_EVENTS).prefetch_related("user__memberships__organisation")
     return list(events[:ACCESS_LOG_LENGTH])
 
 
-def readable_history(engagement: Engagement, user: AnyUser,
-                     hidden: Collection[str] = ()) -> list[dict[str, Any]]:
+def readable_history(engagement: Engagement, user: AnyUser, hidden: Collection[str] = ()) -> list[dict[str, Any]]:
     """The changes this reader may read (``core.history.readable_history``), less
     the fields they may not read (``hidden``)."""
     names = ReferenceNames(reader=user)
     readable = history_readable_by(engagement, user)
-    names.read_engagements(pk for entry in readable for value in entry.change.changes.get("links", ())
-                           for pk in linked_engagement_ids(value))
-    entries: Iterator[dict[str, Any]] = ({"change": entry.change, "fields": changed_fields(entry.change, hidden, names),
-                "shows_earlier_values": entry.shows_earlier_values, "shows_editor": entry.shows_editor}
-               for entry in readable)
+    names.read_engagements(
+        pk
+        for entry in readable
+        for value in entry.change.changes.get("links", ())
+        for pk in linked_engagement_ids(value)
+    )
+    entries: Iterator[dict[str, Any]] = (
+        {
+            "change": entry.change,
+            "fields": changed_fields(entry.change, hidden, names),
+            "shows_earlier_values": entry.shows_earlier_values,
+            "shows_editor": entry.shows_editor,
+        }
+        for entry in readable
+    )
     return [entry for entry in entries if entry["fields"] or entry["change"].action != ObjectChange.Action.UPDATE]
 
 
-def changed_fields(change: ObjectChange, hidden: Collection[str] = (),
-                   names: ReferenceNames | None = None) -> list[tuple[StrOrPromise, Any, Any]]:
+def changed_fields(
+    change: ObjectChange, hidden: Collection[str] = (), names: ReferenceNames | None = None
+) -> list[tuple[StrOrPromise, Any, Any]]:
     """(label, old, new) per field as the reader reads it, leaving out a field that reads the same
     before and after (links to engagements hidden from them); a creation lists only the fields it filled."""
     creation = change.action == ObjectChange.Action.CREATE
     names = names or ReferenceNames()
-    read = ((name, readable_value(name, old, names), readable_value(name, new, names))
-            for name, (old, new) in change.changes.items() if name not in hidden)
+    read = (
+        (name, readable_value(name, old, names), readable_value(name, new, names))
+        for name, (old, new) in change.changes.items()
+        if name not in hidden
+    )
     return [
-        (history_label(name), old, new) for name, old, new in read
+        (history_label(name), old, new)
+        for name, old, new in read
         if not (creation and new in (None, "")) and (creation or old != new)
     ]
 
@@ -239,6 +268,7 @@ def history_label(name: str) -> StrOrPromise:
 
 
 # -- exports ---------------------------------------------------------------
+
 
 @require_safe
 def engagement_export(request: HttpRequest, file_format: str) -> HttpResponse | StreamingHttpResponse:

@@ -47,14 +47,10 @@ def engagement_update(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     engagement = get_object_or_404(Engagement.objects.visible_to(request.user), pk=pk)
     if not can_edit(request.user, engagement):
         return _cannot_edit(request, engagement)
-    editor = EngagementEditor(
-        request.user, _posted(request), initial=input_from_engagement(engagement)
-    )
+    editor = EngagementEditor(request.user, _posted(request), initial=input_from_engagement(engagement))
     if editor.is_valid():
         try:
-            saved = _write(
-                editor, lambda data: update_engagement(engagement, data, acting_user=request.user)
-            )
+            saved = _write(editor, lambda data: update_engagement(engagement, data, acting_user=request.user))
         except PermissionDenied:
             return _cannot_edit(request, engagement)
         if saved is not None:
@@ -94,16 +90,18 @@ def _write(editor: EngagementEditor, service: Callable[[EngagementInput], Engage
 
 
 def _form_page(request: HttpRequest, editor: EngagementEditor, engagement: Engagement | None) -> HttpResponse:
-    return render(request, "registry/engagement_form.html", {
-        "editor": editor,
-        "form": editor.form,
-        "formsets": editor.formsets.values(),
-        "error_summary": editor.error_summary() if editor.form.is_bound else [],
-        "engagement": engagement,
-    })
+    return render(
+        request,
+        "registry/engagement_form.html",
+        {
+            "editor": editor,
+            "form": editor.form,
+            "formsets": editor.formsets.values(),
+            "error_summary": editor.error_summary() if editor.form.is_bound else [],
+            "engagement": engagement,
+        },
+    )
 
 
 def _cannot_edit(request: HttpRequest, engagement: Engagement) -> HttpResponse:
-    return render(
-        request, "registry/engagement_cannot_edit.html", {"engagement": engagement}, status=403
-    )
+    return render(request, "registry/engagement_cannot_edit.html", {"engagement": engagement}, status=403)

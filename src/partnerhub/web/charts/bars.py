@@ -68,7 +68,12 @@ def _svg(width: float, height: float, label: str, css_class: str, body: SafeStri
     return format_html(
         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" width="100%" class="ph-chart {}"'
         ' role="img" aria-label="{}" font-size="13" fill="{}">{}</svg>',
-        _short(width), _short(height), css_class, label, TEXT_COLOUR, body,
+        _short(width),
+        _short(height),
+        css_class,
+        label,
+        TEXT_COLOUR,
+        body,
     )
 
 
@@ -102,8 +107,11 @@ def _summary(chart: BarChart) -> str:
         "%(title)s (%(unit)s): %(count)s values, the largest %(label)s at %(amount)s.",
         len(chart.bars),
     ) % {
-        "title": chart.title, "unit": chart.unit, "count": len(chart.bars),
-        "label": " ".join(str(largest.label).split()), "amount": compact_eur(largest.value),
+        "title": chart.title,
+        "unit": chart.unit,
+        "count": len(chart.bars),
+        "label": " ".join(str(largest.label).split()),
+        "amount": compact_eur(largest.value),
     }
 
 
@@ -150,8 +158,13 @@ def _horizontal_bars(chart: BarChart) -> SafeString:
     )
     legend = _series_legend(colours, top + 8) if len(colours) > 1 else SafeString("")
     height = top + 4 + (len(colours) * BAR_LEGEND_ROW + 8 if len(colours) > 1 else 0)
-    return _svg(BAR_CHART_WIDTH, height, _summary(chart), "ph-chart--bars",
-                format_html("{}{}{}", caption, _joined(drawn), legend))
+    return _svg(
+        BAR_CHART_WIDTH,
+        height,
+        _summary(chart),
+        "ph-chart--bars",
+        format_html("{}{}{}", caption, _joined(drawn), legend),
+    )
 
 
 def _rows_in_order(chart: BarChart) -> list[tuple[Bar, bool]]:
@@ -165,7 +178,11 @@ def _series_legend(colours: dict[str, str], top: int) -> SafeString:
     return _joined(
         format_html(
             '<rect x="{}" y="{}" width="16" height="14" fill="{}"/><text x="{}" y="{}">{}</text>',
-            BAR_LEFT, top + index * BAR_LEGEND_ROW, colour, BAR_LEFT + 24, top + index * BAR_LEGEND_ROW + 12,
+            BAR_LEFT,
+            top + index * BAR_LEGEND_ROW,
+            colour,
+            BAR_LEFT + 24,
+            top + index * BAR_LEGEND_ROW + 12,
             truncated(name, 60),
         )
         for index, (name, colour) in enumerate(colours.items())
@@ -178,9 +195,18 @@ def _bar(bar: Bar, length: float, top: int, colour: str, *, show_label: bool) ->
         '<text x="{}" y="{}" text-anchor="end">{}</text>'
         '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"/>'
         '<text x="{}" y="{}">{}{}</text>',
-        BAR_LABEL_RIGHT, _short(baseline), truncated(bar.label, LABEL_CHARACTERS) if show_label else "",
-        BAR_LEFT, top, _short(length), BAR_THICKNESS, colour,
-        _short(BAR_LEFT + length + 6), _short(baseline), compact_eur(bar.value), _note(bar.note),
+        BAR_LABEL_RIGHT,
+        _short(baseline),
+        truncated(bar.label, LABEL_CHARACTERS) if show_label else "",
+        BAR_LEFT,
+        top,
+        _short(length),
+        BAR_THICKNESS,
+        colour,
+        _short(BAR_LEFT + length + 6),
+        _short(baseline),
+        compact_eur(bar.value),
+        _note(bar.note),
     )
     return _linked(bar, _bar_title(bar), body)
 
@@ -215,10 +241,16 @@ def _column_chart(chart: BarChart) -> SafeString:
         for index, (bar, length) in enumerate(zip(bars, _scale(bars, COLUMN_PLOT_HEIGHT), strict=True))
     ]
     body = format_html(
-        '<text x="{}" y="14" font-size="12" fill="{}">{}</text>{}'
-        '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}"/>',
-        COLUMN_MARGIN, MUTED_TEXT_COLOUR, chart.unit, _joined(columns),
-        COLUMN_MARGIN, baseline, _short(width - COLUMN_MARGIN), baseline, AXIS_COLOUR,
+        '<text x="{}" y="14" font-size="12" fill="{}">{}</text>{}<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}"/>',
+        COLUMN_MARGIN,
+        MUTED_TEXT_COLOUR,
+        chart.unit,
+        _joined(columns),
+        COLUMN_MARGIN,
+        baseline,
+        _short(width - COLUMN_MARGIN),
+        baseline,
+        AXIS_COLOUR,
     )
     return _svg(width, baseline + COLUMN_AXIS_SPACE, _summary(chart), "ph-chart--columns", body)
 
@@ -229,9 +261,17 @@ def _column(bar: Bar, length: float, left: float, slot: float, baseline: int) ->
         '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"/>'
         '<text x="{}" y="{}" text-anchor="middle" font-size="11">{}</text>'
         '<text x="{}" y="{}" text-anchor="middle">{}</text>',
-        _short(centre - column_width / 2), _short(baseline - length), _short(column_width), _short(length), BAR_COLOUR,
-        _short(centre), _short(baseline - length - 5), compact_eur(bar.value),
-        _short(centre), baseline + 17, truncated(bar.label, COLUMN_LABEL_CHARACTERS),
+        _short(centre - column_width / 2),
+        _short(baseline - length),
+        _short(column_width),
+        _short(length),
+        BAR_COLOUR,
+        _short(centre),
+        _short(baseline - length - 5),
+        compact_eur(bar.value),
+        _short(centre),
+        baseline + 17,
+        truncated(bar.label, COLUMN_LABEL_CHARACTERS),
     )
     return _linked(bar, _bar_title(bar), body)
 
@@ -262,21 +302,38 @@ def share_bar(chart: ShareBar) -> SafeString:
     legend = [_share_legend(part, text, index) for index, (part, text) in enumerate(zip(parts, shown, strict=True))]
     label = "; ".join(_share_text(part, text) for part, text in zip(parts, shown, strict=True))
     height = SHARE_LEGEND_TOP + len(parts) * SHARE_LEGEND_ROW
-    return _svg(SHARE_WIDTH, height, f"{title}: {label}", "ph-chart--shares",
-                format_html("{}{}", _joined(segments), _joined(legend)))
+    return _svg(
+        SHARE_WIDTH,
+        height,
+        f"{title}: {label}",
+        "ph-chart--shares",
+        format_html("{}{}", _joined(segments), _joined(legend)),
+    )
 
 
 def _segment(part: Share, share: str, left: float, width: float) -> SafeString:
     if not width:
         return SafeString("")
     fill, text_colour = SHARE_COLOURS[part.key]
-    inner = format_html(
-        '<text x="{}" y="{}" text-anchor="middle" fill="{}">{}</text>',
-        _short(left + width / 2), SHARE_THICKNESS / 2 + 5, text_colour, share,
-    ) if width >= SHARE_MIN_INNER_LABEL else ""
+    inner = (
+        format_html(
+            '<text x="{}" y="{}" text-anchor="middle" fill="{}">{}</text>',
+            _short(left + width / 2),
+            SHARE_THICKNESS / 2 + 5,
+            text_colour,
+            share,
+        )
+        if width >= SHARE_MIN_INNER_LABEL
+        else ""
+    )
     return format_html(
         '<g><title>{}</title><rect x="{}" y="0" width="{}" height="{}" fill="{}" stroke="#fff"/>{}</g>',
-        _share_text(part, share), _short(left), _short(width), SHARE_THICKNESS, fill, inner,
+        _share_text(part, share),
+        _short(left),
+        _short(width),
+        SHARE_THICKNESS,
+        fill,
+        inner,
     )
 
 
@@ -285,7 +342,10 @@ def _share_legend(part: Share, share: str, index: int) -> SafeString:
     return format_html(
         '<rect x="0" y="{}" width="16" height="14" fill="{}" stroke="{}" stroke-width=".5"/>'
         '<text x="24" y="{}">{}</text>',
-        top, SHARE_COLOURS[part.key][0], AXIS_COLOUR, top + 12,
+        top,
+        SHARE_COLOURS[part.key][0],
+        AXIS_COLOUR,
+        top + 12,
         truncated(_share_text(part, share), 80),
     )
 

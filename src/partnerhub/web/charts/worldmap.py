@@ -64,6 +64,7 @@ Ring = list[Point]
 
 # -- TopoJSON -----------------------------------------------------------------
 
+
 def decode_arcs(topology: Mapping) -> list[Ring]:
     """Absolute longitude/latitude of every arc of a quantized, delta-encoded topology."""
     (scale_x, scale_y), (shift_x, shift_y) = topology["transform"]["scale"], topology["transform"]["translate"]
@@ -109,14 +110,19 @@ def equal_earth(longitude: float, latitude: float) -> Point:
     theta = math.asin(EQUAL_EARTH_M * math.sin(math.radians(latitude)))
     theta2 = theta * theta
     theta6 = theta2 * theta2 * theta2
-    x = 2 * math.sqrt(3) * math.radians(longitude) * math.cos(theta) / (
-        3 * (A1 + 3 * A2 * theta2 + theta6 * (7 * A3 + 9 * A4 * theta2))
+    x = (
+        2
+        * math.sqrt(3)
+        * math.radians(longitude)
+        * math.cos(theta)
+        / (3 * (A1 + 3 * A2 * theta2 + theta6 * (7 * A3 + 9 * A4 * theta2)))
     )
     y = theta * (A1 + A2 * theta2 + theta6 * (A3 + A4 * theta2))
     return x, y
 
 
 # -- the atlas, projected once --------------------------------------------------
+
 
 @dataclass(frozen=True)
 class AtlasFeature:
@@ -259,6 +265,7 @@ def _bbox(points: Iterable[tuple[int, int]]) -> tuple[float, float, float, float
 
 # -- countries of the hub -------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class CountryRef:
     iso3: str
@@ -295,6 +302,7 @@ def feature_country(feature: AtlasFeature, index: Mapping[str, CountryRef]) -> C
 
 
 # -- classes --------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class LegendClass:
@@ -370,6 +378,7 @@ def class_of(value: Decimal, classes: tuple[LegendClass, ...]) -> LegendClass | 
 
 # -- the choropleth -------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Map:
     svg: SafeString
@@ -388,18 +397,20 @@ def choropleth(description: Choropleth) -> Map:
     """A world map of amounts in EUR per country (keys are ISO3 codes), each country a link when
     the description has one. Countries without an amount, or unknown to the country table, stay grey."""
     legend_title = description.legend_title
-    amounts = {
-        iso3: amount for iso3, value in description.values.items() if (amount := to_decimal(value)) is not None
-    }
-    paint = _Paint(amounts, legend_classes(amounts.values()), description.links, description.labels,
-                   description.highlight)
+    amounts = {iso3: amount for iso3, value in description.values.items() if (amount := to_decimal(value)) is not None}
+    paint = _Paint(
+        amounts, legend_classes(amounts.values()), description.links, description.labels, description.highlight
+    )
     index = country_index()
     drawn = [(feature, feature_country(feature, index)) for feature in atlas_features()]
     drawn.sort(key=lambda pair: paint.is_highlighted(pair[1]))  # the highlighted outline on top
     svg = format_html(
         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" width="100%" class="ph-map" role="img"'
         ' aria-label="{}"><desc>{}</desc><g stroke="#fff" stroke-width=".5" stroke-linejoin="round">{}</g>{}</svg>',
-        VIEW_WIDTH, VIEW_HEIGHT, paint.summary(legend_title), ATLAS_DESCRIPTION,
+        VIEW_WIDTH,
+        VIEW_HEIGHT,
+        paint.summary(legend_title),
+        ATLAS_DESCRIPTION,
         format_html_join("", "{}", ((paint.shape(feature, country),) for feature, country in drawn)),
         _legend(legend_title, paint.classes),
     )
@@ -425,8 +436,11 @@ class _Paint:
         legend_class = class_of(amount, self.classes) if amount is not None else None
         outline = format_html(' stroke="{}" stroke-width="2"', HIGHLIGHT_COLOUR) if self.is_highlighted(country) else ""
         path = format_html(
-            '<path d="{}" fill="{}"{}><title>{}</title></path>', feature.path,
-            legend_class.colour if legend_class else NO_AMOUNT_COLOUR, outline, self.title(feature, country, amount),
+            '<path d="{}" fill="{}"{}><title>{}</title></path>',
+            feature.path,
+            legend_class.colour if legend_class else NO_AMOUNT_COLOUR,
+            outline,
+            self.title(feature, country, amount),
         )
         href = self.links.get(country.iso3) if country else None
         # The map is one image for assistive technology; the table printed with it holds the same
@@ -450,8 +464,10 @@ class _Paint:
             "%(title)s: world map of %(count)s countries, from %(lowest)s to %(highest)s.",
             len(shown),
         ) % {
-            "title": legend_title, "count": len(shown),
-            "lowest": compact_eur(shown[0]), "highest": compact_eur(shown[-1]),
+            "title": legend_title,
+            "count": len(shown),
+            "lowest": compact_eur(shown[0]),
+            "highest": compact_eur(shown[-1]),
         }
 
 
@@ -463,16 +479,30 @@ def _legend(legend_title: str, classes: tuple[LegendClass, ...]) -> SafeString:
         width = 32 + 8 * len(label)
         if x + width > MAP_BOX[2]:
             x, y = MAP_BOX[0], y + 22
-        items.append(format_html(
-            '<rect x="{}" y="{}" width="18" height="14" fill="{}" stroke="#6b6b6b" stroke-width=".5"/>'
-            '<text x="{}" y="{}">{}</text>', x, y, colour, x + 24, y + 12, label,
-        ))
+        items.append(
+            format_html(
+                '<rect x="{}" y="{}" width="18" height="14" fill="{}" stroke="#6b6b6b" stroke-width=".5"/>'
+                '<text x="{}" y="{}">{}</text>',
+                x,
+                y,
+                colour,
+                x + 24,
+                y + 12,
+                label,
+            )
+        )
         x += width
     return format_html(
         '<g class="ph-map__legend" font-size="13" fill="{}"><text x="{}" y="{}" font-weight="bold">{}</text>{}'
         '<text x="{}" y="{}" font-size="11" text-anchor="end">{}</text></g>',
-        TEXT_COLOUR, MAP_BOX[0], LEGEND_TOP + 12, legend_title, format_html_join("", "{}", ((i,) for i in items)),
-        MAP_BOX[2], VIEW_HEIGHT - 6, _("Boundaries: Natural Earth"),
+        TEXT_COLOUR,
+        MAP_BOX[0],
+        LEGEND_TOP + 12,
+        legend_title,
+        format_html_join("", "{}", ((i,) for i in items)),
+        MAP_BOX[2],
+        VIEW_HEIGHT - 6,
+        _("Boundaries: Natural Earth"),
     )
 
 
@@ -503,11 +533,19 @@ def locator(iso3: str) -> SafeString:
         ' role="img" aria-label="{}"><desc>{}</desc><rect x="{}" y="{}" width="{}" height="{}" fill="{}"/>'
         '<g fill="{}" stroke="#fff" stroke-width="{}" stroke-linejoin="round">{}</g>'
         '<g fill="{}" stroke="#fff" stroke-width="{}" stroke-linejoin="round">{}</g>{}</svg>',
-        *box, LOCATOR_WIDTH, LOCATOR_HEIGHT, _("Location of %(country)s") % {"country": name}, ATLAS_DESCRIPTION,
-        *box, SEA_COLOUR, NO_AMOUNT_COLOUR, _short(stroke),
+        *box,
+        LOCATOR_WIDTH,
+        LOCATOR_HEIGHT,
+        _("Location of %(country)s") % {"country": name},
+        ATLAS_DESCRIPTION,
+        *box,
+        SEA_COLOUR,
+        NO_AMOUNT_COLOUR,
+        _short(stroke),
         format_html_join("", '<path d="{}"/>', ((f.path,) for f in others if _overlaps(f.bbox, box))),
-        LOCATOR_COLOUR, _short(stroke), format_html_join("", '<path d="{}"><title>{}</title></path>',
-                                                          ((f.path, name) for f in own)),
+        LOCATOR_COLOUR,
+        _short(stroke),
+        format_html_join("", '<path d="{}"><title>{}</title></path>', ((f.path, name) for f in own)),
         _small_country_ring(own, box),
     )
 
@@ -530,7 +568,10 @@ def _small_country_ring(own: list[AtlasFeature], box) -> SafeString:
         return SafeString("")
     return format_html(
         '<circle cx="{}" cy="{}" r="{}" fill="none" stroke="{}" stroke-width="{}"/>',
-        _short((left + right) / 2), _short((top + bottom) / 2), _short(box[2] / 20), HIGHLIGHT_COLOUR,
+        _short((left + right) / 2),
+        _short((top + bottom) / 2),
+        _short(box[2] / 20),
+        HIGHLIGHT_COLOUR,
         _short(box[2] / LOCATOR_WIDTH * 2),
     )
 

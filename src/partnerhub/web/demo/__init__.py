@@ -90,8 +90,7 @@ def _generated(rng: random.Random, count: int, *, first_number: int) -> list[Dem
         template = templates[attempt % len(templates)]
         attempt += 1
         owner = rng.choice(template.owners)
-        countries = [c for c in OWNER_COUNTRIES[owner]
-                     if not template.countries or c in template.countries]
+        countries = [c for c in OWNER_COUNTRIES[owner] if not template.countries or c in template.countries]
         if not countries:
             continue
         country = rng.choice(countries)
@@ -104,8 +103,9 @@ def _generated(rng: random.Random, count: int, *, first_number: int) -> list[Dem
     return specs
 
 
-def _from_template(rng, template: Template, ref: str, owner: str, country: str, title: str,
-                   earlier: list[DemoEngagement]) -> DemoEngagement:
+def _from_template(
+    rng, template: Template, ref: str, owner: str, country: str, title: str, earlier: list[DemoEngagement]
+) -> DemoEngagement:
     start, end = _dates(rng, template.kind)
     status = _status(rng, start, end)
     level = _sharing_level(rng, owner)
@@ -116,17 +116,25 @@ def _from_template(rng, template: Template, ref: str, owner: str, country: str, 
     if template.kind in (E.DIALOGUE, E.MISSION):
         delay = overrun = 0
     return DemoEngagement(
-        ref=ref, owner=owner, kind=template.kind, title=title,
+        ref=ref,
+        owner=owner,
+        kind=template.kind,
+        title=title,
         description=template.description.format(country=COUNTRY_NAMES[country]),
-        countries=((country, None),), themes=tuple((code, None) for code in template.themes),
-        sharing_level=level, status=status, planned_start=start, planned_end=end,
+        countries=((country, None),),
+        themes=tuple((code, None) for code in template.themes),
+        sharing_level=level,
+        status=status,
+        planned_start=start,
+        planned_end=end,
         actual_start=start + timedelta(days=delay) if started else None,
         actual_end=end + timedelta(days=overrun) if status == S.CLOSED else None,
         instrument=_instrument(rng, template, owner, country, start),
         participations=_participations(rng, template.kind, owner, country),
         money=_money(rng, template.kind, owner, status, start, end),
         links=_programme_link(rng, template.kind, owner, country, level, earlier),
-        shared_with=shared_with, shared_with_countries=shared_countries,
+        shared_with=shared_with,
+        shared_with_countries=shared_countries,
     )
 
 
@@ -198,8 +206,10 @@ def _money(rng, kind: str, owner: str, status: str, start: date, end: date):
     if status in (S.PIPELINE, S.CANCELLED):
         return (("budget", str(amount), currency, start),)
     paid = amount * rng.randint(20, 100) // 100 // 1000 * 1000
-    return (("commitment", str(amount), currency, start),
-            ("disbursement", str(paid), currency, min(end, REFERENCE_DATE)))
+    return (
+        ("commitment", str(amount), currency, start),
+        ("disbursement", str(paid), currency, min(end, REFERENCE_DATE)),
+    )
 
 
 def _currency(rng, owner: str) -> str:
@@ -208,14 +218,17 @@ def _currency(rng, owner: str) -> str:
     return rng.choices(("EUR", "GBP", "USD"), weights=(90, 5, 5))[0]
 
 
-def _programme_link(rng, kind: str, owner: str, country: str, level: str,
-                    earlier: list[DemoEngagement]) -> tuple[tuple[str, str], ...]:
+def _programme_link(
+    rng, kind: str, owner: str, country: str, level: str, earlier: list[DemoEngagement]
+) -> tuple[tuple[str, str], ...]:
     """Some projects are part of a programme in the same country that their author can see."""
     if kind != E.PROJECT or rng.random() > 0.4:
         return ()
-    candidates = [spec.ref for spec in earlier
-                  if spec.kind == E.PROGRAMME and country in dict(spec.countries)
-                  and _author_sees(owner, spec)]
+    candidates = [
+        spec.ref
+        for spec in earlier
+        if spec.kind == E.PROGRAMME and country in dict(spec.countries) and _author_sees(owner, spec)
+    ]
     return ((rng.choice(candidates), LinkKind.PART_OF),) if candidates else ()
 
 
@@ -227,6 +240,7 @@ def _author_sees(owner: str, spec: DemoEngagement) -> bool:
 
 
 # -- writing --------------------------------------------------------------
+
 
 @dataclass
 class DemoLogin:
@@ -269,10 +283,15 @@ def _ensure_priorities(organisations, users, summary: DemoSummary) -> None:
         _priority, created = PartnerPriority.objects.unrestricted(
             "the demo is set up by the operator; a priority is matched by country, theme and source"
         ).get_or_create(
-            country=Country.objects.get(iso3=entry.country), theme=Theme.objects.get(code=entry.theme),
+            country=Country.objects.get(iso3=entry.country),
+            theme=Theme.objects.get(code=entry.theme),
             source=entry.source,
-            defaults={"owner": organisations[entry.recorded_by], "description": entry.description,
-                      "stated_on": entry.stated_on, "recorded_by": recorders.get(entry.recorded_by)},
+            defaults={
+                "owner": organisations[entry.recorded_by],
+                "description": entry.description,
+                "stated_on": entry.stated_on,
+                "recorded_by": recorders.get(entry.recorded_by),
+            },
         )
         summary.priorities_created += created
 
@@ -293,8 +312,9 @@ def _organisation_countries() -> set[str]:
 
 def _ensure_organisation(entry: DemoOrganisation, countries, summary) -> Organisation:
     """Reuse an organisation already known by identifier or name; refresh it only if it is ours."""
-    match = Q(name=entry.name) | Q(iati_identifier=entry.iati_identifier) if entry.iati_identifier \
-        else Q(name=entry.name)
+    match = (
+        Q(name=entry.name) | Q(iati_identifier=entry.iati_identifier) if entry.iati_identifier else Q(name=entry.name)
+    )
     organisation = Organisation.objects.filter(match).first()
     if organisation is not None and not organisation.is_demo:
         return organisation
@@ -328,8 +348,10 @@ def _ensure_user(username: str, password_hash: str, summary: DemoSummary, *, sup
     user = get_user_model().objects.filter(username=username).first()
     if user is not None and user.email != email:
         raise DemoError(
-            _("A user called %(username)s exists and is not a demo account: the demo leaves it "
-              "alone. Rename that user, or build the demo in another database.")
+            _(
+                "A user called %(username)s exists and is not a demo account: the demo leaves it "
+                "alone. Rename that user, or build the demo in another database."
+            )
             % {"username": username}
         )
     if user is None:
@@ -368,31 +390,35 @@ class _Lookups:
     @classmethod
     def load(cls) -> "_Lookups":
         return cls(
-            countries={c.iso3: c for c in Country.objects.filter(
-                iso3__in=[*ALL_COUNTRIES, *MEMBER_STATE_OF.values()])},
+            countries={c.iso3: c for c in Country.objects.filter(iso3__in=[*ALL_COUNTRIES, *MEMBER_STATE_OF.values()])},
             themes={t.code: t for t in Theme.objects.all()},
             instruments={i.code: i for i in Instrument.objects.all()},
         )
 
 
-def _engagement_input(spec: DemoEngagement, organisations, lookups: _Lookups,
-                      engagements) -> EngagementInput:
+def _engagement_input(spec: DemoEngagement, organisations, lookups: _Lookups, engagements) -> EngagementInput:
     return EngagementInput(
         owner=organisations[spec.owner],
         fields={
-            "kind": spec.kind, "title": TITLE_PREFIX + spec.title,
-            "description": f"{spec.description}\n\n{DEMO_NOTE}", "language": spec.language,
-            "status": spec.status, "sharing_level": spec.sharing_level,
-            "planned_start": spec.planned_start, "planned_end": spec.planned_end,
-            "actual_start": spec.actual_start, "actual_end": spec.actual_end,
+            "kind": spec.kind,
+            "title": TITLE_PREFIX + spec.title,
+            "description": f"{spec.description}\n\n{DEMO_NOTE}",
+            "language": spec.language,
+            "status": spec.status,
+            "sharing_level": spec.sharing_level,
+            "planned_start": spec.planned_start,
+            "planned_end": spec.planned_end,
+            "actual_start": spec.actual_start,
+            "actual_end": spec.actual_end,
             "instrument": lookups.instruments.get(spec.instrument) if spec.instrument else None,
             "external_reference": spec.ref,
         },
         countries=[(lookups.countries[code], _decimal(share)) for code, share in spec.countries],
         themes=[(lookups.themes[code], _decimal(share)) for code, share in spec.themes],
         participations=[(organisations[key], role) for key, role in spec.participations],
-        money=[MoneyInput(kind, Decimal(amount), currency, value_date)
-               for kind, amount, currency, value_date in spec.money],
+        money=[
+            MoneyInput(kind, Decimal(amount), currency, value_date) for kind, amount, currency, value_date in spec.money
+        ],
         links=[(engagements[ref], kind) for ref, kind in spec.links],
         shared_with_organisations=[organisations[key] for key in spec.shared_with],
         shared_with_countries=[lookups.countries[code] for code in spec.shared_with_countries],
@@ -405,14 +431,19 @@ def _decimal(share: str | None) -> Decimal | None:
 
 # -- who sees what --------------------------------------------------------
 
+
 def _login(user) -> DemoLogin:
     membership = user.memberships.select_related("organisation").first()
     if membership is None:
-        return DemoLogin(user.username, "—", _("Superuser"),
-                         _("every record, in the admin (/admin/) only; on the site, what a "
-                           "visitor sees"))
-    return DemoLogin(user.username, membership.organisation.short_name,
-                     membership.get_role_display(), circle_summary(user))
+        return DemoLogin(
+            user.username,
+            "—",
+            _("Superuser"),
+            _("every record, in the admin (/admin/) only; on the site, what a visitor sees"),
+        )
+    return DemoLogin(
+        user.username, membership.organisation.short_name, membership.get_role_display(), circle_summary(user)
+    )
 
 
 def circle_summary(user) -> str:
@@ -425,11 +456,12 @@ def circle_summary(user) -> str:
     if circle.eu_side:
         parts.append(_("partner and EU (LIMITE)"))
     if partner_countries:
-        parts.append(_("partner records about %(countries)s")
-                     % {"countries": ", ".join(partner_countries)})
+        parts.append(_("partner records about %(countries)s") % {"countries": ", ".join(partner_countries)})
     if member_states:
-        parts.append(_("restricted records naming %(owners)s or %(member_states)s")
-                     % {"owners": ", ".join(owners), "member_states": ", ".join(member_states)})
+        parts.append(
+            _("restricted records naming %(owners)s or %(member_states)s")
+            % {"owners": ", ".join(owners), "member_states": ", ".join(member_states)}
+        )
     else:
         parts.append(_("restricted records naming %(owners)s") % {"owners": ", ".join(owners)})
     parts.append(_("all records of %(owners)s") % {"owners": ", ".join(owners)})
@@ -440,9 +472,15 @@ def _report(stdout, summary: DemoSummary) -> None:
     if stdout is None:
         return
     stdout.write(
-        _("Demo: %(orgs)d organisations created, %(users)d users created, %(new)d engagements "
-          "created, %(kept)d already there, %(priorities)d partner priorities created.")
-        % {"orgs": summary.organisations_created, "users": summary.users_created,
-           "new": summary.engagements_created, "kept": summary.engagements_kept,
-           "priorities": summary.priorities_created}
+        _(
+            "Demo: %(orgs)d organisations created, %(users)d users created, %(new)d engagements "
+            "created, %(kept)d already there, %(priorities)d partner priorities created."
+        )
+        % {
+            "orgs": summary.organisations_created,
+            "users": summary.users_created,
+            "new": summary.engagements_created,
+            "kept": summary.engagements_kept,
+            "priorities": summary.priorities_created,
+        }
     )

@@ -40,17 +40,24 @@ def country_locator(iso3: str) -> SafeString:
 @register.simple_tag
 def map_legend(world_map: worldmap.Map) -> SafeString:
     """The legend of a choropleth as a table: colour, range of amounts, number of countries."""
-    rows = format_html_join("", _LEGEND_ROW, (
-        (_swatch(legend_class.colour), legend_class.label, legend_class.count) for legend_class in world_map.classes
-    ))
+    rows = format_html_join(
+        "",
+        _LEGEND_ROW,
+        ((_swatch(legend_class.colour), legend_class.label, legend_class.count) for legend_class in world_map.classes),
+    )
     return format_html(
         '<table class="ecl-table ecl-table--zebra ph-map-legend"><caption class="ecl-u-sr-only">{}</caption>'
         '<thead class="ecl-table__head"><tr class="ecl-table__row"><th scope="col" class="ecl-table__header">{}</th>'
         '<th scope="col" class="ecl-table__header">{}</th><th scope="col" class="ecl-table__header">{}</th></tr>'
         '</thead><tbody class="ecl-table__body">{}<tr class="ecl-table__row"><td class="ecl-table__cell">{}</td>'
         '<td class="ecl-table__cell" colspan="2">{}</td></tr></tbody></table>',
-        _("Legend of the map"), _("Colour"), _("Amount"), _("Countries"), rows,
-        _swatch(world_map.no_amount_colour), _("No visible amount"),
+        _("Legend of the map"),
+        _("Colour"),
+        _("Amount"),
+        _("Countries"),
+        rows,
+        _swatch(world_map.no_amount_colour),
+        _("No visible amount"),
     )
 
 
@@ -63,5 +70,6 @@ _LEGEND_ROW = (
 def _swatch(colour: str) -> SafeString:
     return format_html(
         '<svg viewBox="0 0 18 14" width="18" height="14" aria-hidden="true" focusable="false">'
-        '<rect width="18" height="14" fill="{}" stroke="#6b6b6b" stroke-width=".5"/></svg>', colour,
+        '<rect width="18" height="14" fill="{}" stroke="#6b6b6b" stroke-width=".5"/></svg>',
+        colour,
     )

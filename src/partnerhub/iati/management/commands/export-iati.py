@@ -15,9 +15,15 @@ from partnerhub.registry.models import Engagement
 
 # (option, filter field, repeatable): the filters of the engagement list.
 FILTER_OPTIONS = (
-    ("country", "country", True), ("theme", "theme", True), ("organisation", "organisation", True),
-    ("instrument", "instrument", True), ("kind", "kind", True), ("status", "status", True),
-    ("year_from", "year_from", False), ("year_to", "year_to", False), ("q", "q", False),
+    ("country", "country", True),
+    ("theme", "theme", True),
+    ("organisation", "organisation", True),
+    ("instrument", "instrument", True),
+    ("kind", "kind", True),
+    ("status", "status", True),
+    ("year_from", "year_from", False),
+    ("year_to", "year_to", False),
+    ("q", "q", False),
 )
 
 
@@ -31,8 +37,9 @@ class Command(BaseCommand):
         parser.add_argument("--output", required=True, help=_("file to write, or - for the standard output"))
         parser.add_argument("--country", action="append", default=[], help=_("partner country (ISO alpha-3)"))
         parser.add_argument("--theme", action="append", default=[], help=_("theme code, sub-themes included"))
-        parser.add_argument("--organisation", action="append", default=[],
-                            help=_("organisation id, as owner or participant"))
+        parser.add_argument(
+            "--organisation", action="append", default=[], help=_("organisation id, as owner or participant")
+        )
         parser.add_argument("--instrument", action="append", default=[], help=_("funding instrument code"))
         parser.add_argument("--kind", action="append", default=[], help=_("kind of engagement"))
         parser.add_argument("--status", action="append", default=[], help=_("status"))
@@ -44,14 +51,19 @@ class Command(BaseCommand):
         engagements = public_only(selection(filter_query(options))).in_stable_order()
         count = engagements.count()
         if not count:
-            raise CommandError(_("No public engagement matches these filters: an IATI file needs one "
-                                 "activity at least. Nothing was written."))
+            raise CommandError(
+                _(
+                    "No public engagement matches these filters: an IATI file needs one "
+                    "activity at least. Nothing was written."
+                )
+            )
         if output == "-":
             write_iati_file(engagements, sys.stdout.buffer)
         else:
             write_atomically(Path(output), engagements)
-        message = ngettext("%(count)d activity written to %(file)s.", "%(count)d activities written to %(file)s.",
-                           count) % {"count": count, "file": output}
+        message = ngettext(
+            "%(count)d activity written to %(file)s.", "%(count)d activities written to %(file)s.", count
+        ) % {"count": count, "file": output}
         (self.stderr if output == "-" else self.stdout).write(self.style.SUCCESS(message))
 
 
@@ -72,10 +84,13 @@ def selection(query: QueryDict):
     filter value stops the command, naming the option."""
     engagement_filter = EngagementFilter(query, queryset=Engagement.objects.visible_to(AnonymousUser()))
     if not engagement_filter.is_valid():
-        raise CommandError("\n".join(
-            f"--{field.replace('_', '-')}: {message}"
-            for field, messages in engagement_filter.errors.items() for message in messages
-        ))
+        raise CommandError(
+            "\n".join(
+                f"--{field.replace('_', '-')}: {message}"
+                for field, messages in engagement_filter.errors.items()
+                for message in messages
+            )
+        )
     return engagement_filter.qs
 
 

@@ -28,13 +28,21 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="+", help=_("IATI activity files or folders"))
-        parser.add_argument("--all", action="store_true", dest="keep_all",
-                            help=_("keep every activity, not only the migration-relevant ones"))
-        parser.add_argument("--json", action="store_true", dest="as_json",
-                            help=_("print a JSON summary as the last line"))
-        parser.add_argument("--user", dest="username", metavar="NAME",
-                            help=_("import as this user: only activities their organisations own are written, "
-                                   "as on the upload page"))
+        parser.add_argument(
+            "--all",
+            action="store_true",
+            dest="keep_all",
+            help=_("keep every activity, not only the migration-relevant ones"),
+        )
+        parser.add_argument(
+            "--json", action="store_true", dest="as_json", help=_("print a JSON summary as the last line")
+        )
+        parser.add_argument(
+            "--user",
+            dest="username",
+            metavar="NAME",
+            help=_("import as this user: only activities their organisations own are written, as on the upload page"),
+        )
 
     def handle(self, *args, paths, keep_all, as_json, username=None, **options):
         acting_user = _active_user(username) if username else None
@@ -47,19 +55,26 @@ class Command(BaseCommand):
         else:
             self._write_summary(report)
         if report.failed_files:
-            raise CommandError(ngettext("%(n)d file could not be imported.", "%(n)d files could not be imported.",
-                                        report.failed_files) % {"n": report.failed_files})
+            raise CommandError(
+                ngettext("%(n)d file could not be imported.", "%(n)d files could not be imported.", report.failed_files)
+                % {"n": report.failed_files}
+            )
 
     def _write_summary(self, report: ImportReport) -> None:
         for problem in report.errors:
             where = f"{problem.file}:{problem.line}" if problem.line else problem.file
             who = f" {problem.iati_identifier}" if problem.iati_identifier else ""
             self.stdout.write(f"{where}{who}: {problem.reason}")
-        self.stdout.write(self.style.SUCCESS(_(
-            "%(files)d files, %(activities_read)d activities read, %(migration_relevant)d migration-relevant: "
-            "%(created)d created, %(updated)d updated, %(unchanged)d unchanged, %(skipped)d skipped, "
-            "%(errors)d errors."
-        ) % {**report.as_dict(), "errors": len(report.errors)}))
+        self.stdout.write(
+            self.style.SUCCESS(
+                _(
+                    "%(files)d files, %(activities_read)d activities read, %(migration_relevant)d migration-relevant: "
+                    "%(created)d created, %(updated)d updated, %(unchanged)d unchanged, %(skipped)d skipped, "
+                    "%(errors)d errors."
+                )
+                % {**report.as_dict(), "errors": len(report.errors)}
+            )
+        )
 
 
 def _active_user(username: str):
@@ -85,8 +100,11 @@ class ProgressBar:
         share = progress.bytes_read / progress.bytes_total if progress.bytes_total else 1.0
         filled = round(share * BAR_WIDTH)
         line = _("%(bar)s %(percent)3d%%  file %(number)d/%(total)d %(name)s  %(activities)d activities") % {
-            "bar": "[" + "#" * filled + "-" * (BAR_WIDTH - filled) + "]", "percent": round(share * 100),
-            "number": progress.file_number, "total": progress.files_total, "name": progress.path.name[:40],
+            "bar": "[" + "#" * filled + "-" * (BAR_WIDTH - filled) + "]",
+            "percent": round(share * 100),
+            "number": progress.file_number,
+            "total": progress.files_total,
+            "name": progress.path.name[:40],
             "activities": progress.activities_read,
         }
         # Plain text: the command's stderr would otherwise colour it as an error.
@@ -102,4 +120,3 @@ class ProgressBar:
 
 def _plain(text: str) -> str:
     return text
-

@@ -26,8 +26,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--country", metavar="ISO3", help=_("only the pairs sharing this partner country"))
-        parser.add_argument("--json", action="store_true", dest="as_json",
-                            help=_("print a JSON summary as the last line"))
+        parser.add_argument(
+            "--json", action="store_true", dest="as_json", help=_("print a JSON summary as the last line")
+        )
 
     def handle(self, *args, country=None, as_json=False, **options):
         partner = _partner_country(country) if country else None
@@ -41,15 +42,22 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(summary(report)))
 
     def _show_stage(self, progress: OverlapProgress) -> None:
-        self.stderr.write(str(STAGES.get(progress.stage, progress.stage)) % {
-            "done": progress.done, "total": progress.total}, style_func=str)
+        self.stderr.write(
+            str(STAGES.get(progress.stage, progress.stage)) % {"done": progress.done, "total": progress.total},
+            style_func=str,
+        )
 
 
 def _partner_country(code: str) -> Country:
     country = Country.objects.partners().filter(iso3=code.strip().upper()).first()
     if country is None:
-        raise CommandError(_("--country: %(code)s is not the ISO 3166 alpha-3 code of a partner country "
-                             "(a country outside the EU), e.g. MAR.") % {"code": code})
+        raise CommandError(
+            _(
+                "--country: %(code)s is not the ISO 3166 alpha-3 code of a partner country "
+                "(a country outside the EU), e.g. MAR."
+            )
+            % {"code": code}
+        )
     return country
 
 

@@ -20,13 +20,17 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="The .xlsx or .csv file.")
-        parser.add_argument("--organisation", required=True,
-                            help="The owner organisation: its id or IATI organisation identifier.")
-        parser.add_argument("--user", help="Username of an editor of the organisation, who is recorded as the "
-                                           "author (required with --confirm).")
+        parser.add_argument(
+            "--organisation", required=True, help="The owner organisation: its id or IATI organisation identifier."
+        )
+        parser.add_argument(
+            "--user",
+            help="Username of an editor of the organisation, who is recorded as the author (required with --confirm).",
+        )
         parser.add_argument("--confirm", action="store_true", help="Write the rows that are not critical.")
-        parser.add_argument("--json", action="store_true",
-                            help="Print a JSON summary with every finding as the last line.")
+        parser.add_argument(
+            "--json", action="store_true", help="Print a JSON summary with every finding as the last line."
+        )
 
     def handle(self, *args, **options):
         path = Path(options["file"])
@@ -35,12 +39,18 @@ class Command(BaseCommand):
         organisation = _organisation(options["organisation"])
         user = _user(options["user"])
         if options["confirm"] and user is None:
-            raise CommandError(_("--confirm needs --user: the editor of %(organisation)s who is recorded as the "
-                                 "author of the changes.") % {"organisation": organisation})
+            raise CommandError(
+                _(
+                    "--confirm needs --user: the editor of %(organisation)s who is recorded as the "
+                    "author of the changes."
+                )
+                % {"organisation": organisation}
+            )
         try:
             check_size(path.stat().st_size)
-            summary = import_sheet(path.name, path.read_bytes(), organisation, acting_user=user,
-                                   confirm=options["confirm"])
+            summary = import_sheet(
+                path.name, path.read_bytes(), organisation, acting_user=user, confirm=options["confirm"]
+            )
         except SheetRefused as refusal:
             if options["json"]:
                 self.stdout.write(json.dumps(refused_json(path.name, refusal.message), ensure_ascii=False))
@@ -56,13 +66,23 @@ class Command(BaseCommand):
             self.stdout.write(describe(finding))
         counts = summary.counts
         if summary.confirmed:
-            self.stdout.write(self.style.SUCCESS(_(
-                "Imported %(rows_read)s rows: %(created)s new, %(updated)s updated, %(unchanged)s unchanged, "
-                "%(skipped)s not imported.") % counts))
+            self.stdout.write(
+                self.style.SUCCESS(
+                    _(
+                        "Imported %(rows_read)s rows: %(created)s new, %(updated)s updated, %(unchanged)s unchanged, "
+                        "%(skipped)s not imported."
+                    )
+                    % counts
+                )
+            )
         else:
-            self.stdout.write(_(
-                "Preview of %(rows_read)s rows, nothing written: %(created)s would be new, %(updated)s updated, "
-                "%(unchanged)s unchanged, %(skipped)s not imported. Run again with --confirm to import.") % counts)
+            self.stdout.write(
+                _(
+                    "Preview of %(rows_read)s rows, nothing written: %(created)s would be new, %(updated)s updated, "
+                    "%(unchanged)s unchanged, %(skipped)s not imported. Run again with --confirm to import."
+                )
+                % counts
+            )
 
 
 def describe(finding: Finding) -> str:
@@ -74,17 +94,28 @@ def describe(finding: Finding) -> str:
 
 def refused_json(file_name: str, reason: str) -> dict:
     error = {"file": file_name, **Finding(Tier.CRITICAL, reason).as_dict()}
-    return {"rows_read": 0, "created": 0, "updated": 0, "unchanged": 0, "skipped": 0, "confirmed": False,
-            "errors": [error]}
+    return {
+        "rows_read": 0,
+        "created": 0,
+        "updated": 0,
+        "unchanged": 0,
+        "skipped": 0,
+        "confirmed": False,
+        "errors": [error],
+    }
 
 
 def _organisation(reference: str) -> Organisation:
     organisations = Organisation.objects.all()
-    found = (organisations.filter(pk=int(reference)) if reference.isdigit()
-             else organisations.filter(iati_identifier=reference)).first()
+    found = (
+        organisations.filter(pk=int(reference))
+        if reference.isdigit()
+        else organisations.filter(iati_identifier=reference)
+    ).first()
     if found is None:
-        raise CommandError(_("No organisation with the id or IATI identifier %(reference)s.")
-                           % {"reference": reference})
+        raise CommandError(
+            _("No organisation with the id or IATI identifier %(reference)s.") % {"reference": reference}
+        )
     return found
 
 

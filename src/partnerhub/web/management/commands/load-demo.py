@@ -15,15 +15,20 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--allow-in-production", action="store_true",
+            "--allow-in-production",
+            action="store_true",
             help="Build the demo even though PARTNERHUB_PRODUCTION is on (it creates log-ins "
-                 "with a published password).",
+            "with a published password).",
         )
 
     def handle(self, *args, **options):
         if settings.PRODUCTION and not options["allow_in_production"]:
-            raise CommandError(_("This is a production site: the demo accounts have a published "
-                                 "password. Use --allow-in-production to build it anyway."))
+            raise CommandError(
+                _(
+                    "This is a production site: the demo accounts have a published "
+                    "password. Use --allow-in-production to build it anyway."
+                )
+            )
         if not Theme.objects.exists():
             call_command("load-reference", stdout=self.stdout)
         try:
@@ -33,16 +38,23 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(format_table(summary.logins))
         self.stdout.write("")
-        self.stdout.write(self.style.WARNING(
-            _("Every demo account uses the password %(password)s. It is published here: use these "
-              "accounts on demo databases only.") % {"password": DEMO_PASSWORD}
-        ))
+        self.stdout.write(
+            self.style.WARNING(
+                _(
+                    "Every demo account uses the password %(password)s. It is published here: use these "
+                    "accounts on demo databases only."
+                )
+                % {"password": DEMO_PASSWORD}
+            )
+        )
 
 
 def format_table(logins: list[DemoLogin]) -> str:
     """The log-ins as a plain-text table; the last column is left ragged."""
-    rows = [(_("username"), _("organisation"), _("role"), _("sees")),
-            *((login.username, login.organisation, login.role, login.circle) for login in logins)]
+    rows = [
+        (_("username"), _("organisation"), _("role"), _("sees")),
+        *((login.username, login.organisation, login.role, login.circle) for login in logins),
+    ]
     widths = [max(len(str(row[column])) for row in rows) for column in range(3)]
     rule = ["-" * width for width in [*widths, len(str(rows[0][3]))]]
     return "\n".join(_line(row, widths) for row in [rows[0], rule, *rows[1:]])

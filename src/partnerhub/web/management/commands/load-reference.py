@@ -16,7 +16,12 @@ class Command(BaseCommand):
             "themes": load_themes(),
             "instruments": load_instruments(),
         }
-        self.stdout.write(self.style.SUCCESS(_(
-            "Reference data loaded: %(countries)d countries, %(routes)d routes, "
-            "%(themes)d themes, %(instruments)d instruments."
-        ) % counts))
+        self.stdout.write(
+            self.style.SUCCESS(
+                _(
+                    "Reference data loaded: %(countries)d countries, %(routes)d routes, "
+                    "%(themes)d themes, %(instruments)d instruments."
+                )
+                % counts
+            )
+        )

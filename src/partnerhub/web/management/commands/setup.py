@@ -12,16 +12,18 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--demo", action="store_true",
-                            help="Also build the demo portfolio and its log-ins.")
+        parser.add_argument("--demo", action="store_true", help="Also build the demo portfolio and its log-ins.")
 
     def handle(self, *args, **options):
         pending = pending_migrations()
         call_command("migrate", interactive=False, verbosity=0)
-        self.stdout.write(self.style.SUCCESS(
-            _("Database ready: %(count)d migrations applied.") % {"count": pending}
-            if pending else _("Database ready: it was already up to date.")
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                _("Database ready: %(count)d migrations applied.") % {"count": pending}
+                if pending
+                else _("Database ready: it was already up to date.")
+            )
+        )
         call_command("load-reference", stdout=self.stdout)
         if options["demo"]:
             call_command("load-demo", stdout=self.stdout)
