@@ -1,0 +1,20 @@
+"""The calendar's pages."""
+
+from django.urls import path
+
+from partnerhub.agenda import views
+
+app_name = "agenda"
+urlpatterns = [
+    path("", views.meeting_list, name="meeting_list"),
+    path("month/", views.meeting_month, name="meeting_month"),
+    path("week/", views.meeting_week, name="meeting_week"),
+    path("meetings/new/", views.meeting_create, name="meeting_create"),
+    path("meetings/<int:pk>/", views.meeting_detail, name="meeting_detail"),
+    path("meetings/<int:pk>/edit/", views.meeting_update, name="meeting_update"),
+    path("meetings/<int:pk>/cancel/", views.meeting_cancel, name="meeting_cancel"),
+    path("counterparts/", views.counterpart_list, name="counterpart_list"),
+    path("counterparts/<int:pk>/edit/", views.counterpart_update, name="counterpart_update"),
+    path("feed/", views.feed_settings, name="feed_settings"),
+    path("feed/<str:token>.ics", views.feed, name="feed"),
+]
