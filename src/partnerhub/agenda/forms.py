@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from partnerhub.access.models import Organisation
 from partnerhub.agenda.models import Counterpart, Meeting
+from partnerhub.agenda.services import related_ids
 from partnerhub.core.types import AnyUser
 from partnerhub.geo.models import Country
 from partnerhub.registry.forms import EclBoundField
@@ -26,6 +27,11 @@ TIME_ZONE_CHOICES = sorted((name, name) for name in zoneinfo.available_timezones
 class MeetingForm(forms.ModelForm):
     bound_field_class = EclBoundField
     time_zone = forms.ChoiceField(label=_("Time zone"), choices=TIME_ZONE_CHOICES, initial="Europe/Brussels")
+    # Not a model field of the form: Django would read the linked engagements themselves, unscoped,
+    # for the initial value; the choices are the engagements the user may read.
+    engagements = forms.ModelMultipleChoiceField(
+        label=_("Linked engagements"), queryset=Engagement.objects.none(), required=False
+    )
 
     class Meta:
         model = Meeting
@@ -41,7 +47,6 @@ class MeetingForm(forms.ModelForm):
             "counterpart",
             "participants",
             "themes",
-            "engagements",
             "confirmed",
             "outcome_notes",
             "sharing_level",
@@ -67,11 +72,13 @@ class MeetingForm(forms.ModelForm):
         cast("forms.ModelChoiceField[Country]", self.fields["country"]).queryset = Country.objects.partners()
         counterparts = cast("forms.ModelChoiceField[Counterpart]", self.fields["counterpart"])
         counterparts.queryset = Counterpart.objects.select_related("country")
-        counterparts.label_from_instance = lambda c: f"{c.country.localized_name}: {c}"  # type: ignore[method-assign]
+        # An instance attribute, called unbound: Django's way to relabel choices, which the stub types as a method.
+        counterparts.label_from_instance = _counterpart_label  # type: ignore[assignment]
         cast("forms.ModelMultipleChoiceField[Theme]", self.fields["themes"]).queryset = Theme.objects.all()
         engagements = cast("forms.ModelMultipleChoiceField[Engagement]", self.fields["engagements"])
         engagements.queryset = Engagement.objects.visible_to(user).order_by("title")
         if self.instance.pk:
+            self.initial["engagements"] = related_ids(self.instance, "engagements")
             self.initial["starts_at"] = self.instance.local_start.replace(tzinfo=None)
             self.initial["ends_at"] = self.instance.local_end.replace(tzinfo=None)
 
@@ -86,6 +93,10 @@ class MeetingForm(forms.ModelForm):
                     # Django read the typed time in the server's zone: read it again in the meeting's.
                     cleaned[field] = timezone.make_naive(value).replace(tzinfo=zone)
         return cleaned
+
+
+def _counterpart_label(counterpart: Counterpart) -> str:
+    return f"{counterpart.country.localized_name}: {counterpart}"
 
 
 class CounterpartForm(forms.ModelForm):

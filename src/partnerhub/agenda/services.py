@@ -130,9 +130,18 @@ def _scalars(fields: dict[str, Any]) -> dict[str, Any]:
 
 
 def _set_related(meeting: Meeting, fields: dict[str, Any]) -> None:
+    """Written through the link tables: the related manager of linked engagements would read the
+    engagements themselves, unscoped, to compare."""
     for name in RELATED_FIELDS:
-        if name in fields:
-            getattr(meeting, name).set(fields[name])
+        if name not in fields:
+            continue
+        field = Meeting._meta.get_field(name)
+        through = field.remote_field.through  # type: ignore[union-attr]
+        target = f"{field.m2m_reverse_field_name()}_id"  # type: ignore[union-attr]
+        through._default_manager.filter(meeting_id=meeting.pk).delete()
+        through._default_manager.bulk_create(
+            [through(meeting_id=meeting.pk, **{target: record.pk}) for record in dict.fromkeys(fields[name])]
+        )
 
 
 def _check_fields(fields: dict[str, Any]) -> None:
