@@ -1,4 +1,5 @@
-"""The calendar over the API: the meetings the caller may read, one meeting, a new meeting.
+"""The calendar over the API: the meetings the caller may read, one meeting, a new meeting; the lines
+to take the caller may read.
 
 A meeting exists for a caller only when ``Meeting.objects.visible_to`` says so: a hidden meeting
 answers 404 exactly like a missing one. Reading needs a log-in or a token.
@@ -19,8 +20,8 @@ from partnerhub.access.api import TokenAuth
 from partnerhub.access.models import Organisation
 from partnerhub.agenda import services
 from partnerhub.agenda.filters import MeetingFilter
-from partnerhub.agenda.models import Counterpart, Meeting
-from partnerhub.agenda.schemas import MeetingFilterParams, MeetingIn, MeetingOut, Message
+from partnerhub.agenda.models import Counterpart, LineToTake, Meeting
+from partnerhub.agenda.schemas import LineToTakeOut, MeetingFilterParams, MeetingIn, MeetingOut, Message
 from partnerhub.core.api import NumberedPagination, session_auth
 from partnerhub.core.types import AnyUser
 from partnerhub.core.visibility import editing_organisation_ids
@@ -30,6 +31,8 @@ from partnerhub.registry.models import Engagement, Theme
 router = Router(tags=["agenda"], auth=[TokenAuth(), session_auth])
 
 MeetingId = Path(..., ge=1, le=2**31 - 1, description="The meeting's id.")
+LineId = Path(..., ge=1, le=2**31 - 1, description="The id of one version of lines to take.")
+ISO3 = Query(None, pattern=r"^[A-Za-z]{3}$", description="Only this partner country's (ISO alpha-3).")
 
 
 def visible_meetings(user: AnyUser) -> Any:
@@ -108,3 +111,20 @@ def _all(queryset: Any, key: str, values: list[Any], field: str) -> list[Any]:
     if len(found) != len(set(values)):
         raise ValidationError({field: _("Some of these are not there to choose.")})
     return found
+
+
+def visible_lines(user: AnyUser) -> Any:
+    return LineToTake.objects.visible_to(user).select_related("country", "theme").order_by("country__iso3", "-version")
+
+
+@router.get("/agenda/lines", response=list[LineToTakeOut], summary="List lines to take")
+@paginate(NumberedPagination)
+def list_lines(request: HttpRequest, country: str | None = ISO3) -> Any:
+    """Every version you may read, latest first per country."""
+    lines = visible_lines(request.user)
+    return lines.filter(country__iso3=country.upper()) if country else lines
+
+
+@router.get("/agenda/lines/{line_id}", response={200: LineToTakeOut, 404: Message}, summary="One version of lines")
+def get_line(request: HttpRequest, line_id: int = LineId) -> Any:
+    return get_object_or_404(visible_lines(request.user), pk=line_id)

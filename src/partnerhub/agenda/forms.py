@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from partnerhub.access.models import Organisation
-from partnerhub.agenda.models import Counterpart, Meeting
+from partnerhub.agenda.models import Counterpart, LineToTake, Meeting
 from partnerhub.agenda.services import related_ids
 from partnerhub.core.types import AnyUser
 from partnerhub.geo.models import Country
@@ -108,4 +108,24 @@ class CounterpartForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        cast("forms.ModelChoiceField[Country]", self.fields["country"]).queryset = Country.objects.partners()
+
+
+class LineToTakeForm(forms.ModelForm):
+    bound_field_class = EclBoundField
+
+    class Meta:
+        model = LineToTake
+        fields = ["owner", "country", "theme", "text", "valid_until", "sharing_level"]
+        widgets = {
+            "valid_until": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "text": forms.Textarea(attrs={"rows": 8}),
+        }
+        labels = {"owner": _("Written for")}
+
+    def __init__(self, *args: Any, organisations: list[Organisation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        owner = cast("forms.ModelChoiceField[Organisation]", self.fields["owner"])
+        owner.queryset = Organisation.objects.filter(pk__in=[o.pk for o in organisations])
+        owner.empty_label = None
         cast("forms.ModelChoiceField[Country]", self.fields["country"]).queryset = Country.objects.partners()

@@ -3,7 +3,7 @@
 import hashlib
 import secrets
 import zoneinfo
-from datetime import datetime, tzinfo
+from datetime import date, datetime, tzinfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -171,3 +171,60 @@ class FeedToken(models.Model):
     @staticmethod
     def new_secret() -> str:
         return secrets.token_urlsafe(32)
+
+
+class LineStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    AGREED = "agreed", _("Agreed")
+
+
+class LineToTake(ConfidentialModel):
+    """One version of the key messages for everyone meeting a partner government (optionally on
+    one theme). Versions of a country and theme are numbered in order; an agreed version is never
+    changed again, a new version replaces it. It holds until ``valid_until``, then shows as expired."""
+
+    country = models.ForeignKey(
+        "geo.Country", verbose_name=_("partner country"), on_delete=models.PROTECT, related_name="+"
+    )
+    theme = models.ForeignKey(
+        "registry.Theme",
+        verbose_name=_("theme"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Empty: the lines for every meeting with the country."),
+    )
+    version = models.PositiveIntegerField(_("version"), editable=False)
+    text = models.TextField(_("key messages"))
+    status = models.CharField(_("status"), max_length=8, choices=LineStatus.choices, default=LineStatus.DRAFT)
+    valid_until = models.DateField(_("holds until"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    agreed_at = models.DateTimeField(_("agreed at"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    # django-stubs types managers as class variables and an as_manager() one cannot be annotated as
+    # such (typeddjango/django-stubs#1713): the override is right at run time.
+    objects = ConfidentialQuerySet.as_manager()  # type: ignore[misc]
+
+    class Meta:
+        ordering = ["country__name", "theme__code", "-version", "pk"]
+        verbose_name = _("line to take")
+        verbose_name_plural = _("lines to take")
+
+    def __str__(self) -> str:
+        return f"{self.country.name} v{self.version}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("agenda:line_detail", args=[self.pk])
+
+    def is_expired(self, today: date) -> bool:
+        return self.valid_until < today

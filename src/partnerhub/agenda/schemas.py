@@ -1,6 +1,6 @@
 """What the calendar's API reads and answers."""
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.http import QueryDict
@@ -92,3 +92,24 @@ class MeetingFilterParams(Schema):
         for name, value in self.model_dump(exclude_none=True, exclude={"upcoming"}).items():
             query[name] = value.upper() if name == "country" else str(value)
         return query
+
+
+class LineToTakeOut(Schema):
+    id: int
+    country: str
+    theme: str | None = Field(description="Theme code; null for every meeting with the country.")
+    version: int
+    text: str
+    status: str
+    valid_until: date
+    owner_id: int
+    sharing_level: SharingLevel
+    updated_at: datetime
+
+    @staticmethod
+    def resolve_country(line: Any) -> str:
+        return str(line.country.iso3)
+
+    @staticmethod
+    def resolve_theme(line: Any) -> str | None:
+        return None if line.theme is None else str(line.theme.code)

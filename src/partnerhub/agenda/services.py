@@ -10,17 +10,27 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from partnerhub.access.models import Organisation
-from partnerhub.agenda.models import Counterpart, FeedToken, Meeting, hash_feed_token, validate_time_zone
+from partnerhub.agenda.models import (
+    Counterpart,
+    FeedToken,
+    LineStatus,
+    LineToTake,
+    Meeting,
+    hash_feed_token,
+    validate_time_zone,
+)
 from partnerhub.core.history import record_change, record_event
 from partnerhub.core.models import ObjectChange
 from partnerhub.core.sharing import SharingLevel
 from partnerhub.core.types import AnyUser
 from partnerhub.core.visibility import can_edit_for, overlap_deciding_organisations
-from partnerhub.registry.models import Engagement
+from partnerhub.geo.models import Country
+from partnerhub.registry.models import Engagement, Theme
 
 SCALAR_FIELDS = (
     "kind",
@@ -216,3 +226,79 @@ def revoke_feed_tokens(*, acting_user: User, durable: bool = True) -> int:
         if revoked:
             record_event("feed.revoked", acting_user, user=acting_user, tokens=revoked)
     return revoked
+
+
+# -- lines to take ------------------------------------------------------------------------------
+
+LINE_FIELDS = ("text", "valid_until", "sharing_level")
+
+
+def line_snapshot(line: LineToTake) -> dict[str, str]:
+    names = ("country", "theme", "version", "status", *LINE_FIELDS)
+    return {name: "" if getattr(line, name) is None else str(getattr(line, name)) for name in names}
+
+
+def draft_line(
+    *, owner: Organisation, country: Country, theme: Theme | None, fields: dict[str, Any], acting_user: AnyUser
+) -> LineToTake:
+    """A new version of the lines for ``country`` (and ``theme``), as a draft."""
+    with transaction.atomic(durable=True):
+        if not can_edit_for(acting_user, owner.pk):
+            raise PermissionDenied(
+                _("Only editors of %(organisation)s write lines to take for it.") % {"organisation": owner.name}
+            )
+        versions = LineToTake.objects.unrestricted("numbers the versions of every reader's lines alike")
+        last = versions.filter(country=country, theme=theme).aggregate(last=Max("version"))["last"] or 0
+        author = acting_user if acting_user.is_authenticated else None
+        line = LineToTake(owner=owner, country=country, theme=theme, version=last + 1, author=author)
+        for name in LINE_FIELDS:
+            if name in fields:
+                setattr(line, name, fields[name])
+        line.save()
+        record_change(line, ObjectChange.Action.CREATE, {}, line_snapshot(line), user=acting_user)
+        record_event("line.drafted", line, user=acting_user, version=line.version)
+    return line
+
+
+def update_line(line: LineToTake, fields: dict[str, Any], *, acting_user: AnyUser) -> LineToTake:
+    """Changes a draft; an agreed version stays as it was agreed (a new version replaces it)."""
+    with transaction.atomic(durable=True):
+        line = _locked_line(line, acting_user)
+        if line.status == LineStatus.AGREED:
+            raise ValidationError({"text": _("An agreed version is not changed: write a new version.")})
+        before = line_snapshot(line)
+        for name in LINE_FIELDS:
+            if name in fields:
+                setattr(line, name, fields[name])
+        line.save()
+        record_change(line, ObjectChange.Action.UPDATE, before, line_snapshot(line), user=acting_user)
+        record_event("line.updated", line, user=acting_user)
+    return line
+
+
+def agree_line(line: LineToTake, *, acting_user: AnyUser) -> LineToTake:
+    """Coordinators of the owner mark a draft as agreed: from then on it is the current version."""
+    with transaction.atomic(durable=True):
+        line = _locked_line(line, acting_user)
+        if not is_coordinator(acting_user):
+            raise PermissionDenied(_("Coordinators mark lines to take as agreed."))
+        if line.status == LineStatus.AGREED:
+            return line
+        before = line_snapshot(line)
+        line.status = LineStatus.AGREED
+        line.agreed_at = timezone.now()
+        line.save()
+        record_change(line, ObjectChange.Action.UPDATE, before, line_snapshot(line), user=acting_user)
+        record_event("line.agreed", line, user=acting_user, version=line.version)
+    return line
+
+
+def _locked_line(line: LineToTake, acting_user: AnyUser) -> LineToTake:
+    lines = LineToTake.objects.unrestricted("re-reads, locked, the line in hand; can_edit_for decides below")
+    locked = lines.select_for_update(of=("self",)).select_related("owner", "country", "theme").get(pk=line.pk)
+    if not can_edit_for(acting_user, locked.owner_id):
+        raise PermissionDenied(
+            _("Only editors of %(organisation)s, which wrote these lines, may change them.")
+            % {"organisation": locked.owner.name}
+        )
+    return locked

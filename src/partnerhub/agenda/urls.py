@@ -1,4 +1,4 @@
-"""The calendar's pages."""
+"""The calendar's pages and the lines to take."""
 
 from django.urls import path
 
@@ -17,4 +17,9 @@ urlpatterns = [
     path("counterparts/<int:pk>/edit/", views.counterpart_update, name="counterpart_update"),
     path("feed/", views.feed_settings, name="feed_settings"),
     path("feed/<str:token>.ics", views.feed, name="feed"),
+    path("lines/", views.line_list, name="line_list"),
+    path("lines/new/", views.line_create, name="line_create"),
+    path("lines/<int:pk>/", views.line_detail, name="line_detail"),
+    path("lines/<int:pk>/edit/", views.line_update, name="line_update"),
+    path("lines/<int:pk>/agree/", views.line_agree, name="line_agree"),
 ]

@@ -5,6 +5,7 @@ Every meeting comes from ``Meeting.objects.visible_to(request.user)``: a hidden 
 answers 404; a reader who may not change it gets 403 on its form.
 """
 
+import difflib
 from typing import Any
 
 from django.conf import settings
@@ -25,15 +26,19 @@ from partnerhub.agenda import calendars
 from partnerhub.agenda.clashes import clashes_for, window_days
 from partnerhub.agenda.feed import calendar_of
 from partnerhub.agenda.filters import MeetingFilter
-from partnerhub.agenda.forms import CounterpartForm, MeetingForm
-from partnerhub.agenda.models import Counterpart, FeedToken, Meeting
+from partnerhub.agenda.forms import CounterpartForm, LineToTakeForm, MeetingForm
+from partnerhub.agenda.lines import current_lines, line_for
+from partnerhub.agenda.models import Counterpart, FeedToken, LineStatus, LineToTake, Meeting
 from partnerhub.agenda.services import (
+    agree_line,
     cancel_meeting,
     create_meeting,
+    draft_line,
     is_coordinator,
     issue_feed_token,
     revoke_feed_tokens,
     save_counterpart,
+    update_line,
     update_meeting,
 )
 from partnerhub.core.types import AnyUser
@@ -65,8 +70,17 @@ def _filter_context(request: HttpRequest, filterset: MeetingFilter) -> dict[str,
 def meeting_list(request: HttpRequest) -> HttpResponse:
     filterset = _filtered(request)
     upcoming = filterset.qs.filter(ends_at__gte=timezone.now()).order_by("starts_at", "pk")
-    page = Paginator(upcoming, settings.PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"page_obj": page, "meetings": page.object_list, **_filter_context(request, filterset)}
+    page = Paginator(upcoming.prefetch_related("themes"), settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    meetings = list(page.object_list)
+    current = current_lines(request.user, [meeting.country_id for meeting in meetings])
+    for meeting in meetings:
+        meeting.line = line_for(meeting, current)
+    context = {
+        "page_obj": page,
+        "meetings": meetings,
+        "today": timezone.localdate(),
+        **_filter_context(request, filterset),
+    }
     return render(request, "agenda/meeting_list.html", context)
 
 
@@ -118,6 +132,8 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .filter(pk__in=meeting.engagements.values("pk"))
         .exists(),
         "may_edit": can_edit(request.user, meeting),
+        "line": line_for(meeting, current_lines(request.user, [meeting.country_id])),
+        "today": timezone.localdate(),
     }
     return render(request, "agenda/meeting_detail.html", context)
 
@@ -247,3 +263,98 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+# -- lines to take ------------------------------------------------------------------------------
+
+
+def visible_lines(user: AnyUser) -> QuerySet[LineToTake]:
+    return LineToTake.objects.visible_to(user).select_related("country", "theme", "owner", "author")
+
+
+@login_required
+@require_safe
+def line_list(request: HttpRequest) -> HttpResponse:
+    lines = visible_lines(request.user).order_by("country__name", "theme__code", "-version", "-pk")
+    latest: dict[tuple[int, int | None], LineToTake] = {}
+    for line in lines:
+        latest.setdefault((line.country_id, line.theme_id), line)
+    context = {
+        "lines": list(latest.values()),
+        "today": timezone.localdate(),
+        "may_write": bool(editing_organisation_ids(request.user)),
+    }
+    return render(request, "agenda/line_list.html", context)
+
+
+@login_required
+@require_safe
+def line_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    line = get_object_or_404(visible_lines(request.user), pk=pk)
+    versions = list(visible_lines(request.user).filter(country=line.country, theme=line.theme).order_by("-version"))
+    earlier = [version for version in versions if version.version < line.version]
+    context = {
+        "line": line,
+        "versions": versions,
+        "changes": text_changes(earlier[0].text, line.text) if earlier else [],
+        "compared_with": earlier[0] if earlier else None,
+        "today": timezone.localdate(),
+        "may_edit": can_edit(request.user, line),
+        "may_agree": can_edit(request.user, line) and is_coordinator(request.user),
+    }
+    return render(request, "agenda/line_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def line_create(request: HttpRequest) -> HttpResponse:
+    organisations = _organising(request.user)
+    if not organisations:
+        return _refused(request, _("Editors, coordinators and administrators of an organisation write its lines."))
+    form = LineToTakeForm(request.POST or None, organisations=organisations)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        line = draft_line(
+            owner=data["owner"], country=data["country"], theme=data["theme"], fields=data, acting_user=request.user
+        )
+        messages.success(request, _("The draft was saved."))
+        return HttpResponseRedirect(line.get_absolute_url())
+    return render(request, "agenda/line_form.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def line_update(request: HttpRequest, pk: int) -> HttpResponse:
+    line = get_object_or_404(visible_lines(request.user), pk=pk)
+    if not can_edit(request.user, line):
+        return _refused(request, _("Only editors of the organisation that wrote these lines change them."))
+    if line.status == LineStatus.AGREED:
+        return _refused(request, _("An agreed version is not changed: write a new version."))
+    form = LineToTakeForm(request.POST or None, instance=line, organisations=[line.owner])
+    for fixed in ("owner", "country", "theme"):
+        del form.fields[fixed]
+    if request.method == "POST" and form.is_valid():
+        update_line(line, form.cleaned_data, acting_user=request.user)
+        messages.success(request, _("The draft was saved."))
+        return HttpResponseRedirect(line.get_absolute_url())
+    return render(request, "agenda/line_form.html", {"form": form, "line": line})
+
+
+@login_required
+@require_POST
+def line_agree(request: HttpRequest, pk: int) -> HttpResponse:
+    line = get_object_or_404(visible_lines(request.user), pk=pk)
+    try:
+        agree_line(line, acting_user=request.user)
+    except PermissionDenied:
+        return _refused(request, _("Coordinators of the organisation that wrote these lines mark them as agreed."))
+    messages.success(request, _("These lines are now the agreed version."))
+    return HttpResponseRedirect(line.get_absolute_url())
+
+
+def text_changes(before: str, after: str) -> list[tuple[str, str]]:
+    """The lines of ``after`` compared with ``before``: ("+", added), ("-", removed) or ("", kept)."""
+    marks = {"+ ": "+", "- ": "-", "  ": ""}
+    return [
+        (marks[row[:2]], row[2:]) for row in difflib.ndiff(before.splitlines(), after.splitlines()) if row[:2] in marks
+    ]
