@@ -6,7 +6,7 @@ rules; the admin only shows them.
 
 from django.contrib import admin
 
-from partnerhub.agenda.models import Counterpart, FeedToken, Meeting
+from partnerhub.agenda.models import Counterpart, FeedToken, LineToTake, Meeting
 from partnerhub.core.admin import SuperuserReadOnlyAdmin
 
 
@@ -23,9 +23,20 @@ class MeetingAdmin(SuperuserReadOnlyAdmin):
     list_filter = ("kind", "sharing_level")
     list_select_related = ("country", "owner")
     search_fields = ("title", "place", "country__name")
+    # The linked engagements are confidential records of their own: the admin of engagements shows them.
+    exclude = ("engagements",)
+
+
+@admin.register(LineToTake)
+class LineToTakeAdmin(SuperuserReadOnlyAdmin):
+    list_display = ("country", "theme", "version", "status", "valid_until", "owner", "sharing_level")
+    list_filter = ("status", "sharing_level")
+    list_select_related = ("country", "theme", "owner")
+    search_fields = ("text", "country__name")
 
 
 @admin.register(FeedToken)
 class FeedTokenAdmin(SuperuserReadOnlyAdmin):
     list_display = ("user", "created_at", "revoked_at")
     list_select_related = ("user",)
+    search_fields = ("user__username",)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS
 
 from partnerhub.agenda.models import Meeting
 
@@ -17,6 +18,10 @@ class Day:
     day: date
     in_month: bool = True
     meetings: list[Meeting] = field(default_factory=list)
+
+    @property
+    def weekday_name(self) -> str:
+        return str(WEEKDAYS[self.day.weekday()])
 
     @property
     def is_today(self) -> bool:

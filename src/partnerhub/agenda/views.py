@@ -94,6 +94,7 @@ def meeting_month(request: HttpRequest) -> HttpResponse:
     previous, following = calendars.neighbour_months(first)
     context = {
         "month": first,
+        "month_value": f"{first:%Y-%m}",
         "weeks": calendars.month_weeks(first, meetings),
         "previous": previous,
         "following": following,
@@ -111,6 +112,7 @@ def meeting_week(request: HttpRequest) -> HttpResponse:
     meetings = list(filterset.qs.filter(starts_at__lt=end, ends_at__gte=start).order_by("starts_at", "pk"))
     context = {
         "monday": monday,
+        "week_value": calendars.iso_week(monday),
         "days": calendars.week_days(monday, meetings),
         "previous": calendars.iso_week(monday - calendars.timedelta(days=7)),
         "following": calendars.iso_week(monday + calendars.timedelta(days=7)),
