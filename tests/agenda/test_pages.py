@@ -176,3 +176,14 @@ def test_the_organiser_edits_a_meeting_with_linked_engagements_and_moves_it(cast
     moved = Meeting.objects.unrestricted("test").get(pk=recorded.pk)
     assert moved.title == "Moved mission" and moved.sequence == 1
     assert "BMI project" in client.get(f"/agenda/meetings/{recorded.pk}/").content.decode()
+
+
+def test_linked_engagements_a_reader_may_not_see_show_only_as_undisclosed(cast, soon):
+    own = cast.engagement(
+        cast.german_interior, cast.german_ministry_editor, title="BMI negotiating line", sharing_level="originator"
+    )
+    recorded = meeting(cast.german_interior, cast.german_ministry_editor, starts_at=soon, engagements=[own])
+    organiser = client_for(cast.german_ministry_editor).get(f"/agenda/meetings/{recorded.pk}/").content.decode()
+    assert "BMI negotiating line" in organiser and "engagements you may not see" not in organiser
+    coordinator = client_for(cast.coordinator).get(f"/agenda/meetings/{recorded.pk}/").content.decode()
+    assert "BMI negotiating line" not in coordinator and "engagements you may not see" in coordinator
