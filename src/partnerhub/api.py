@@ -12,6 +12,7 @@ from pydantic import BaseModel
 
 from partnerhub.access.api import InvalidToken, TokenAuth
 from partnerhub.access.api import router as organisations_router
+from partnerhub.agenda.api import router as agenda_router
 from partnerhub.analysis.api import router as analysis_router
 from partnerhub.core.api import anonymous_reader, session_auth
 from partnerhub.geo.api import router as geo_router
@@ -64,6 +65,7 @@ api.add_router("/", organisations_router)
 api.add_router("/", registry_router)
 api.add_router("/", analysis_router)
 api.add_router("/", overlap_router)
+api.add_router("/", agenda_router)
 
 
 def _field_errors(error: ValidationError) -> list[dict[str, Any]]:

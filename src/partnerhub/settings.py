@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "partnerhub.iati",
     "partnerhub.sheets",
     "partnerhub.overlaps",
+    "partnerhub.agenda",
     "partnerhub.analysis",
     "partnerhub.web",
     "django_tasks",
@@ -203,6 +204,10 @@ SHEET_UPLOAD_MAX_BYTES = env_int("PARTNERHUB_SHEET_UPLOAD_MAX_BYTES", 5 * 1024 *
 SHEET_MAX_UNCOMPRESSED_BYTES = env_int("PARTNERHUB_SHEET_MAX_UNCOMPRESSED_BYTES", 50 * 1024 * 1024)
 SHEET_MAX_COMPRESSION_RATIO = env_int("PARTNERHUB_SHEET_MAX_COMPRESSION_RATIO", 100)
 SHEET_MAX_ROWS = env_int("PARTNERHUB_SHEET_MAX_ROWS", 5000)
+
+# The agenda warns when two organisations meet the same counterpart (or the same partner
+# country on a shared theme) within this many days of each other.
+PARTNERHUB_CLASH_WINDOW_DAYS = env_int("PARTNERHUB_CLASH_WINDOW_DAYS", 14)
 
 PAGE_SIZE = env_int("PARTNERHUB_PAGE_SIZE", 25)
 # Computed figures (country profiles) are kept per circle until the data changes,

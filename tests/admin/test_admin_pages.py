@@ -8,12 +8,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from partnerhub.access.models import ApiToken, Membership, Organisation
+from partnerhub.agenda.models import Counterpart, FeedToken, LineToTake, Meeting
+from partnerhub.agenda.services import issue_feed_token
 from partnerhub.analysis.models import PartnerPriority, PriorityComment
 from partnerhub.core.models import Event, ObjectChange
 from partnerhub.geo.models import Country, Route
 from partnerhub.iati.models import ImportJob
 from partnerhub.overlaps.models import OverlapPair, OverlapRun
 from partnerhub.registry.models import Engagement
+from tests.agenda.factories import counterpart, line, meeting
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +30,21 @@ REGISTERED_MODELS = sorted(
     ),
     key=lambda model: model._meta.label,
 )
-RECORD_MODELS = (Engagement, ObjectChange, Event, ImportJob, PartnerPriority, PriorityComment, OverlapPair, OverlapRun)
+RECORD_MODELS = (
+    Engagement,
+    ObjectChange,
+    Event,
+    ImportJob,
+    PartnerPriority,
+    PriorityComment,
+    OverlapPair,
+    OverlapRun,
+    # Kept through the agenda's services, with their history: coordinators keep the counterparts.
+    Meeting,
+    LineToTake,
+    Counterpart,
+    FeedToken,
+)
 
 
 def admin_url(model, view: str, *args) -> str:
@@ -94,6 +111,9 @@ def portfolio(cast):
     )
     pair.countries.add(morocco)
     OverlapRun.objects.create(country=morocco, started_by=cast.coordinator)
+    meeting(cast.german_interior, cast.german_ministry_editor, with_counterpart=counterpart())
+    line(cast.eu_delegation_morocco, cast.coordinator)
+    issue_feed_token(acting_user=cast.coordinator)
     return cast
 
 

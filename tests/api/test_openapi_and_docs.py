@@ -35,6 +35,11 @@ OPERATIONS = {
     ("get", "/api/overlaps"),
     ("get", "/api/overlaps/{pair_id}"),
     ("post", "/api/overlaps/{pair_id}/decision"),
+    ("get", "/api/agenda/meetings"),
+    ("post", "/api/agenda/meetings"),
+    ("get", "/api/agenda/meetings/{meeting_id}"),
+    ("get", "/api/agenda/lines"),
+    ("get", "/api/agenda/lines/{line_id}"),
 }
 
 

@@ -38,6 +38,7 @@ from partnerhub.overlaps.services import decide_overlap
 from partnerhub.registry.models import Engagement, EngagementRegion, Instrument, Theme
 from partnerhub.registry.services import input_from_engagement, update_engagement
 from partnerhub.sheets.models import ImportBatch
+from tests.agenda.factories import counterpart
 from tests.support.addresses import addresses, naming_prefix, record_parameter
 from tests.support.clients import client_for
 from tests.support.personas import make_user
@@ -82,7 +83,12 @@ API_PARAMETER = re.compile(r"\{(?P<name>[^}]+)\}")
 SKIPPED_PREFIXES = ("admin/",)  # the admin is for superusers; it has tests of its own
 # Which kind of unregistered record a route's <pk> names, by the start of the route; the
 # parameters naming registered records take their values from the registration.
-PK_KINDS = (("iati/imports/", "job"), ("import/sheet/", "batch"), ("account/tokens/", "token"))
+PK_KINDS = (
+    ("iati/imports/", "job"),
+    ("import/sheet/", "batch"),
+    ("account/tokens/", "token"),
+    ("agenda/counterparts/", "counterpart"),
+)
 API_ID_KINDS = {"organisation_id": "organisation"}
 
 
@@ -139,6 +145,8 @@ def route_values(template: str, name: str, planted: Planted) -> list[tuple[str, 
         return [(value, False) for value in FILE_FORMATS]
     if name == "code":
         return [(code, False) for code in planted.codes]
+    if name == "token":  # a calendar feed's secret: one that opens nothing
+        return [("not-a-feed-token", False)]
     raise AssertionError(f"the walker has no value for <{name}> in {template}: give it one")
 
 
@@ -211,6 +219,7 @@ def planted(cast):
             "batch": [(str(batch.pk), True), missing],
             "token": [(str(token.pk), True), missing],
             "organisation": [(str(cast.german_interior.pk), False), missing],
+            "counterpart": [(str(counterpart().pk), False), missing],
         },
         codes=[route.code, pillar.code, "RETURN-REINTEGRATION", Instrument.objects.first().code, "x"],
         registered=registered_records,

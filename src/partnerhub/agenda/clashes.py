@@ -1,0 +1,79 @@
+"""Clash alerts: two organisations meeting the same counterpart, or the same partner country on a
+shared theme, within ``PARTNERHUB_CLASH_WINDOW_DAYS`` of each other.
+
+The comparison runs over every meeting, hidden or not, so that confidential meetings count; what a
+viewer learns of the other meeting is decided here, per viewer: its title, organiser and date only
+when they may read it (``visible_to``); otherwise, and only for the meeting's organisers and the
+coordinators, a notice that another actor meets the same counterpart within the window, with
+nothing of the other meeting, and the coordinator as the one to ask.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import Q
+
+from partnerhub.agenda.models import Meeting
+from partnerhub.agenda.services import is_coordinator
+from partnerhub.core.types import AnyUser
+from partnerhub.core.visibility import can_edit_for
+
+COUNTERPART = "counterpart"
+THEME = "theme"
+
+
+@dataclass(frozen=True)
+class Clash:
+    """One clash as a viewer may learn it: ``other`` is None when the viewer may not read it."""
+
+    reason: str
+    other: Meeting | None
+    window_days: int
+
+    @property
+    def is_undisclosed(self) -> bool:
+        return self.other is None
+
+
+def window_days() -> int:
+    return int(settings.PARTNERHUB_CLASH_WINDOW_DAYS)
+
+
+def clashing_meetings(meeting: Meeting) -> list[tuple[Meeting, str]]:
+    """Every other organiser's meeting clashing with ``meeting``, with the reason: for the viewer to filter."""
+    window = timedelta(days=window_days())
+    candidates = (
+        Meeting.objects.unrestricted("clashes compare with every meeting; clashes_for decides what a viewer learns")
+        .filter(cancelled=False, starts_at__lte=meeting.ends_at + window, ends_at__gte=meeting.starts_at - window)
+        .exclude(pk=meeting.pk)
+        .exclude(owner_id=meeting.owner_id)
+    )
+    same_counterpart = Q(counterpart_id=meeting.counterpart_id) if meeting.counterpart_id else Q(pk__in=[])
+    theme_ids = list(meeting.themes.values_list("pk", flat=True))
+    same_theme = Q(country_id=meeting.country_id, themes__in=theme_ids) if theme_ids else Q(pk__in=[])
+    found: dict[int, tuple[Meeting, str]] = {}
+    for other in candidates.filter(same_counterpart | same_theme).select_related("owner").distinct():
+        reason = COUNTERPART if meeting.counterpart_id and other.counterpart_id == meeting.counterpart_id else THEME
+        found[other.pk] = (other, reason)
+    return sorted(found.values(), key=lambda pair: (pair[0].starts_at, pair[0].pk))
+
+
+def clashes_for(meeting: Meeting, viewer: AnyUser | None) -> list[Clash]:
+    """The clashes of ``meeting`` that ``viewer`` (who reads the meeting) may learn of."""
+    if meeting.cancelled:
+        return []
+    clashing = clashing_meetings(meeting)
+    readable = set(
+        Meeting.objects.visible_to(viewer)
+        .filter(pk__in=[other.pk for other, _ in clashing])
+        .values_list("pk", flat=True)
+    )
+    may_be_told = is_coordinator(viewer) or can_edit_for(viewer, meeting.owner_id)
+    days = window_days()
+    shown = [Clash(reason, other, days) for other, reason in clashing if other.pk in readable]
+    undisclosed = dict.fromkeys(reason for other, reason in clashing if other.pk not in readable)
+    if may_be_told:
+        # One notice per reason, whatever the number of hidden meetings: nothing of them is told.
+        shown += [Clash(reason, None, days) for reason in undisclosed]
+    return shown

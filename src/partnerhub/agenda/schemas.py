@@ -1,0 +1,115 @@
+"""What the calendar's API reads and answers."""
+
+from datetime import date, datetime
+from typing import Any
+
+from django.http import QueryDict
+from ninja import Schema
+from pydantic import AwareDatetime, ConfigDict, Field
+
+from partnerhub.agenda.models import Meeting, MeetingKind
+from partnerhub.core.sharing import SharingLevel
+
+
+class Message(Schema):
+    detail: str
+
+
+class CounterpartOut(Schema):
+    id: int
+    country: str
+    authority: str
+    office: str
+    function: str
+
+    @staticmethod
+    def resolve_country(counterpart: Any) -> str:
+        return str(counterpart.country.iso3)
+
+
+class MeetingOut(Schema):
+    id: int
+    uid: str
+    kind: MeetingKind
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    time_zone: str
+    place: str
+    country: str = Field(description="ISO alpha-3 code of the partner country.")
+    organiser_id: int
+    counterpart: CounterpartOut | None
+    themes: list[str] = Field(description="Theme codes.")
+    confirmed: bool
+    cancelled: bool
+    sequence: int
+    sharing_level: SharingLevel
+    last_modified: datetime
+
+    @staticmethod
+    def resolve_country(meeting: Meeting) -> str:
+        return str(meeting.country.iso3)
+
+    @staticmethod
+    def resolve_organiser_id(meeting: Meeting) -> int:
+        return meeting.owner_id
+
+    @staticmethod
+    def resolve_themes(meeting: Meeting) -> list[str]:
+        return [theme.code for theme in meeting.themes.all()]
+
+
+class MeetingIn(Schema):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    owner_id: int | None = Field(None, description="The organising organisation; your first editable one if empty.")
+    kind: MeetingKind
+    title: str = Field(..., min_length=1, max_length=300)
+    starts_at: AwareDatetime
+    ends_at: AwareDatetime
+    time_zone: str = Field("Europe/Brussels", max_length=64, description="IANA name of the place's time zone.")
+    place: str = Field("", max_length=300)
+    country: str = Field(..., pattern=r"^[A-Za-z]{3}$")
+    counterpart_id: int | None = Field(None, ge=1, le=2**31 - 1)
+    participant_ids: list[int] = []
+    themes: list[str] = Field([], description="Theme codes.")
+    engagement_ids: list[int] = Field([], description="Engagements you may read.")
+    confirmed: bool = False
+    outcome_notes: str = ""
+    sharing_level: SharingLevel = SharingLevel.EU
+
+
+class MeetingFilterParams(Schema):
+    country: str | None = Field(None, pattern=r"^[A-Za-z]{3}$", description="Partner country (ISO alpha-3).")
+    theme: str | None = Field(None, max_length=60, description="Theme code.")
+    organisation: int | None = Field(None, ge=1, le=2**31 - 1, description="Organiser or participant.")
+    kind: MeetingKind | None = None
+    upcoming: bool = Field(True, description="Only meetings not yet over.")
+
+    def as_query(self) -> QueryDict:
+        """The query string the list page would receive (country codes in capitals)."""
+        query = QueryDict(mutable=True)
+        for name, value in self.model_dump(exclude_none=True, exclude={"upcoming"}).items():
+            query[name] = value.upper() if name == "country" else str(value)
+        return query
+
+
+class LineToTakeOut(Schema):
+    id: int
+    country: str
+    theme: str | None = Field(description="Theme code; null for every meeting with the country.")
+    version: int
+    text: str
+    status: str
+    valid_until: date
+    owner_id: int
+    sharing_level: SharingLevel
+    updated_at: datetime
+
+    @staticmethod
+    def resolve_country(line: Any) -> str:
+        return str(line.country.iso3)
+
+    @staticmethod
+    def resolve_theme(line: Any) -> str | None:
+        return None if line.theme is None else str(line.theme.code)
