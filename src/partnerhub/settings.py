@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "partnerhub.sheets",
     "partnerhub.overlaps",
     "partnerhub.analysis",
+    "partnerhub.plans",
     "partnerhub.web",
     "django_tasks",
     "django_tasks_db",

@@ -9,6 +9,7 @@ urlpatterns = [
     path("engagements/", include("partnerhub.registry.urls")),
     path("", include("partnerhub.overlaps.urls")),
     path("", include("partnerhub.analysis.urls")),
+    path("", include("partnerhub.plans.urls")),
     path("iati/", include("partnerhub.iati.urls")),
     path("import/sheet/", include("partnerhub.sheets.urls")),
     path("account/", include("partnerhub.access.urls")),

@@ -1,0 +1,64 @@
+from django.apps import AppConfig
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+FACTORIES = "tests.plans.factories"
+
+
+class PlansConfig(AppConfig):
+    name = "partnerhub.plans"
+    label = "plans"
+    verbose_name = _("Action Plans")
+
+    def ready(self) -> None:
+        from partnerhub.core.confidential import register
+
+        register(
+            "plans.ActionPlan",
+            partner_countries="country",
+            search_fields=("title", "objectives"),
+            factory=f"{FACTORIES}.hidden_plan",
+            urls=plan_urls,
+            edit=f"{FACTORIES}.retitle_plan",
+        )
+        register(
+            "plans.Action",
+            parents=("plan",),
+            search_fields=("description", "objective", "rag_comment", "rag_override_reason"),
+            factory=f"{FACTORIES}.hidden_action",
+            urls=action_urls,
+            edit=f"{FACTORIES}.rate_action",
+        )
+        register(
+            "plans.ActionIndicator",
+            parents=("action",),
+            search_fields=("name",),
+            factory=f"{FACTORIES}.hidden_indicator",
+            urls=indicator_urls,
+            edit=f"{FACTORIES}.measure_indicator",
+        )
+
+
+def plan_urls(plan):
+    from partnerhub.core.confidential import RecordUrls
+
+    return RecordUrls(
+        page=reverse("plans:plan_detail", args=[plan.pk]),
+        change_page=reverse("plans:plan_update", args=[plan.pk]),
+        api=reverse("api:get_plan", args=[plan.pk]),
+    )
+
+
+def action_urls(action):
+    from partnerhub.core.confidential import RecordUrls
+
+    return RecordUrls(
+        change_page=reverse("plans:action_update", args=[action.pk]),
+        api=reverse("api:get_action", args=[action.pk]),
+    )
+
+
+def indicator_urls(indicator):
+    from partnerhub.core.confidential import RecordUrls
+
+    return RecordUrls(change_page=reverse("plans:indicator_update", args=[indicator.pk]))

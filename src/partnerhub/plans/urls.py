@@ -1,0 +1,18 @@
+"""Action Plans, their actions and indicators."""
+
+from django.urls import path
+
+from partnerhub.plans import views
+
+app_name = "plans"
+urlpatterns = [
+    path("plans/", views.plan_list, name="plan_list"),
+    path("plans/new/", views.plan_create, name="plan_create"),
+    path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),
+    path("plans/<int:pk>/edit/", views.plan_update, name="plan_update"),
+    path("plans/<int:pk>/agree/", views.plan_agree, name="plan_agree"),
+    path("plans/<int:pk>/actions/new/", views.action_create, name="action_create"),
+    path("plans/actions/<int:pk>/edit/", views.action_update, name="action_update"),
+    path("plans/actions/<int:pk>/indicators/new/", views.indicator_create, name="indicator_create"),
+    path("plans/indicators/<int:pk>/edit/", views.indicator_update, name="indicator_update"),
+]
