@@ -24,14 +24,6 @@ def visible_plans(user):
     return ActionPlan.objects.visible_to(user).select_related("country", "owner")
 
 
-def plan_out(plan: ActionPlan) -> dict:
-    return {
-        **{name: getattr(plan, name) for name in PlanOut.model_fields if name not in ("country", "owner")},
-        "country": plan.country.iso3,
-        "owner": str(plan.owner),
-    }
-
-
 @router.get("/plans", response=list[PlanOut], summary="List action plans")
 @paginate(NumberedPagination)
 def list_plans(request, filters: Query[PlanFilterParams]):
@@ -46,12 +38,12 @@ def list_plans(request, filters: Query[PlanFilterParams]):
                 for message in messages
             ]
         )
-    return [plan_out(plan) for plan in plans]
+    return plans
 
 
 @router.get("/plans/{plan_id}", response={200: PlanOut, 404: Message}, summary="One action plan")
 def get_plan(request, plan_id: int = PlanId):
-    return plan_out(get_object_or_404(visible_plans(request.user), pk=plan_id))
+    return get_object_or_404(visible_plans(request.user), pk=plan_id)
 
 
 @router.get("/plans/{plan_id}/actions", response={200: list[ActionOut], 404: Message}, summary="A plan's actions")

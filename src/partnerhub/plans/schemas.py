@@ -36,6 +36,14 @@ class PlanOut(Schema):
     agreed_on: date | None
     sharing_level: str
 
+    @staticmethod
+    def resolve_country(plan) -> str:
+        return plan.country.iso3
+
+    @staticmethod
+    def resolve_owner(plan) -> str:
+        return str(plan.owner)
+
 
 class IndicatorOut(Schema):
     id: int

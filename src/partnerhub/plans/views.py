@@ -5,6 +5,8 @@ their own ``visible_to`` (as confidential as their plan): hidden and missing ans
 404; a reader who may not change what they see gets 403.
 """
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,6 +20,16 @@ from partnerhub.plans import services
 from partnerhub.plans.forms import ActionForm, IndicatorForm, PlanFilterForm, PlanForm
 from partnerhub.plans.models import Action, ActionIndicator, ActionPlan
 from partnerhub.registry.models import Engagement
+
+
+@dataclass(frozen=True)
+class ActionRow:
+    """One action as the plan page shows it to its reader."""
+
+    action: Action
+    overdue: bool
+    engagements: list[Engagement]
+    may_report: bool
 
 
 @require_safe
@@ -38,11 +50,16 @@ def plan_detail(request, pk: int):
         )
     )
     linked = _visible_links(request, actions)
-    for action in actions:
-        action.overdue = action.is_overdue(today)
-        action.visible_engagements = linked.get(action.pk, [])
-        action.may_report = services.may_report_on(request.user, action)
-    context = {"plan": plan, "actions": actions, "may_change": services.may_change_plan(request.user, plan)}
+    rows = [
+        ActionRow(
+            action,
+            overdue=action.is_overdue(today),
+            engagements=linked.get(action.pk, []),
+            may_report=services.may_report_on(request.user, action),
+        )
+        for action in actions
+    ]
+    context = {"plan": plan, "rows": rows, "may_change": services.may_change_plan(request.user, plan)}
     return render(request, "plans/plan_detail.html", context)
 
 
