@@ -4,17 +4,23 @@
 from datetime import date
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
+
+from partnerhub.access.models import Role
 from partnerhub.geo.models import Country
 from partnerhub.plans.models import ActionStatus
 from partnerhub.plans.services import (
     add_action,
     add_indicator,
+    close_review,
     create_plan,
+    open_review,
     update_action,
     update_indicator,
     update_plan,
 )
 from partnerhub.registry.models import Theme
+from tests.support.personas import make_user
 
 
 def plan_for(cast, *, title: str = "Migration partnership plan", sharing_level: str = "eu", owner=None, author=None):
@@ -85,3 +91,18 @@ def measure_indicator(cast, indicator) -> None:
         {"latest_value": Decimal(250), "latest_value_on": date(2026, 1, 15)},
         acting_user=cast.german_ministry_editor,
     )
+
+
+def plan_coordinator(cast):
+    """A coordinator of the German ministry, which keeps the plans built here."""
+    found = get_user_model().objects.filter(username="bmi.plans.coordinator").first()
+    return found or make_user("bmi.plans.coordinator", cast.german_interior, Role.COORDINATOR)
+
+
+def hidden_review(cast, *, secret: str):
+    action = hidden_action(cast, secret=secret)
+    return open_review(action.plan, acting_user=plan_coordinator(cast), note=secret)
+
+
+def close_hidden_review(cast, review) -> None:
+    close_review(review, acting_user=plan_coordinator(cast))

@@ -101,3 +101,17 @@ def _theme_pk():
     from partnerhub.registry.models import Theme
 
     return Theme.objects.get(code="RETURN-REINTEGRATION").pk
+
+
+def test_overdue_and_stalled_actions_show_on_the_dashboard_and_the_country_profile(cast):
+    plan = plan_for(cast)
+    action_for(cast, plan, description="Late visible action", deadline=date(2025, 3, 1))
+    action_for(cast, plan, description="Finished on time", deadline=date(2025, 3, 1), status="done")
+    hidden = plan_for(cast, title="Own plan", sharing_level="originator")
+    action_for(cast, hidden, description="Late hidden action", status="stalled")
+    client = client_for(cast.french_ministry_editor)
+    for url in ("/", "/countries/MAR/"):
+        page = client.get(url).content.decode()
+        assert "Late visible action" in page, url
+        assert "Finished on time" not in page and "Late hidden action" not in page, url
+    assert "Late hidden action" in client_for(cast.german_ministry_editor).get("/").content.decode()

@@ -37,6 +37,14 @@ class PlansConfig(AppConfig):
             urls=indicator_urls,
             edit=f"{FACTORIES}.measure_indicator",
         )
+        register(
+            "plans.PlanReview",
+            parents=("plan",),
+            search_fields=("note",),
+            factory=f"{FACTORIES}.hidden_review",
+            urls=review_urls,
+            edit=f"{FACTORIES}.close_hidden_review",
+        )
 
 
 def plan_urls(plan):
@@ -62,3 +70,11 @@ def indicator_urls(indicator):
     from partnerhub.core.confidential import RecordUrls
 
     return RecordUrls(change_page=reverse("plans:indicator_update", args=[indicator.pk]))
+
+
+def review_urls(review):
+    """A review is closed on its own page."""
+    from partnerhub.core.confidential import RecordUrls
+
+    page = reverse("plans:review_detail", args=[review.pk])
+    return RecordUrls(page=page, change_page=page)

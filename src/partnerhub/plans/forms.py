@@ -3,12 +3,13 @@
 from typing import Any, cast
 
 from django import forms
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from partnerhub.access.models import Organisation
 from partnerhub.core.visibility import editing_organisation_ids
 from partnerhub.geo.models import Country
-from partnerhub.plans.models import Action, ActionIndicator, ActionPlan, PlanStatus
+from partnerhub.plans.models import Action, ActionIndicator, ActionPlan, PlanReview, PlanStatus
 from partnerhub.plans.services import ACTION_FIELDS, PLAN_LEVELS
 from partnerhub.registry.forms import EclBoundField
 from partnerhub.registry.models import Engagement
@@ -132,3 +133,21 @@ class IndicatorForm(forms.ModelForm):
         if measure_only:
             for name in ("name", "unit", "baseline", "target"):
                 del self.fields[name]
+
+
+class ReviewCompareForm(forms.Form):
+    """Two closed reviews of one plan, the earlier first."""
+
+    first = forms.ModelChoiceField(label=_("Earlier review"), queryset=PlanReview.objects.none())
+    second = forms.ModelChoiceField(label=_("Later review"), queryset=PlanReview.objects.none())
+
+    def __init__(self, *args: Any, reviews, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("first", "second"):
+            choice = cast("forms.ModelChoiceField[PlanReview]", self.fields[name])
+            choice.queryset = reviews
+            choice.label_from_instance = _review_label  # type: ignore[assignment]
+
+
+def _review_label(review: PlanReview) -> str:
+    return date_format(review.closed_at, "SHORT_DATETIME_FORMAT") if review.closed_at else str(review.pk)

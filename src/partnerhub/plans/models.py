@@ -141,3 +141,44 @@ class ActionIndicator(ConfidentialChild):
 
     def __str__(self) -> str:
         return self.name
+
+
+class PlanReview(ConfidentialChild):
+    """A review of a plan: opened by a coordinator of its owner, while the lead organisations
+    update their actions; closing it keeps a snapshot of every action that nothing rewrites."""
+
+    plan = models.ForeignKey(
+        ActionPlan, verbose_name=_("action plan"), on_delete=models.CASCADE, related_name="reviews"
+    )
+    note = models.TextField(_("note"), blank=True)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    opened_at = models.DateTimeField(_("opened at"), auto_now_add=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    snapshot = models.JSONField(
+        _("snapshot"), default=dict, blank=True, help_text=_("Every action as it stood when the review closed.")
+    )
+
+    class Meta:
+        ordering = ["-opened_at", "-pk"]
+        verbose_name = _("plan review")
+        verbose_name_plural = _("plan reviews")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan"], condition=models.Q(closed_at__isnull=True), name="plans_one_open_review_per_plan"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan}: {self.opened_at:%Y-%m-%d}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+    def get_absolute_url(self) -> str:
+        return reverse("plans:review_detail", args=[self.pk])

@@ -4,7 +4,8 @@ Who changes what (built on the one rule ``core.visibility.can_edit_for``):
 editors of the organisation owning a plan change the plan, agree it, and add,
 change or remove its actions and indicators; editors of an action's lead
 organisation report its progress — status, RAG rating, linked engagements and
-the latest values of its indicators. Each write keeps the field-level history
+the latest values of its indicators. Coordinators and administrators of the
+owner open and close its reviews (``core.visibility.can_coordinate_for``). Each write keeps the field-level history
 and a named event in the same transaction.
 """
 
@@ -21,9 +22,10 @@ from partnerhub.core.history import record_change, record_event
 from partnerhub.core.models import ObjectChange
 from partnerhub.core.sharing import SharingLevel
 from partnerhub.core.types import AnyUser
-from partnerhub.core.visibility import can_edit_for
-from partnerhub.plans.models import Action, ActionIndicator, ActionPlan, PlanStatus
+from partnerhub.core.visibility import can_coordinate_for, can_edit_for
+from partnerhub.plans.models import Action, ActionIndicator, ActionPlan, PlanReview, PlanStatus
 from partnerhub.plans.rag import expected_progress, indicator_progress, suggested_rag
+from partnerhub.plans.reviews import snapshot_of
 from partnerhub.registry.models import Engagement
 
 PLAN_FIELDS = ("title", "period_start", "period_end", "objectives", "sharing_level")
@@ -331,3 +333,71 @@ def _keep(record: Model, before: dict[str, Any], event: str, acting_user, **data
 
 def _only(fields: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
     return {name: value for name, value in fields.items() if name in names}
+
+
+# -- reviews ----------------------------------------------------------------------------
+
+
+def may_review(user: AnyUser | None, plan: ActionPlan) -> bool:
+    """Coordinators and administrators of the plan's owner open and close its reviews."""
+    return can_coordinate_for(user, plan.owner_id)
+
+
+def open_review(plan: ActionPlan, *, acting_user, note: str = "") -> PlanReview:
+    with transaction.atomic(durable=True):
+        plan = _locked_for_review(plan, acting_user)
+        if plan.status == PlanStatus.SUPERSEDED:
+            raise ValidationError(_("A superseded version is not reviewed: review the current one."))
+        if PlanReview.objects.unrestricted("the plan was checked above").filter(plan=plan, closed_at=None).exists():
+            raise ValidationError(_("A review of this plan is open already: close it first."))
+        review = PlanReview.objects.create(plan=plan, opened_by=acting_user, note=note.strip())
+        record_change(review, ObjectChange.Action.CREATE, {}, _review_fields(review), user=acting_user)
+        record_event("review.opened", review, user=acting_user, plan=plan.pk)
+    return review
+
+
+def close_review(review: PlanReview, *, acting_user) -> PlanReview:
+    """Keeps every action of the plan as it stands, once: a closed review is never written again."""
+    with transaction.atomic(durable=True):
+        plan = _locked_for_review(review.plan, acting_user)
+        reviews = PlanReview.objects.unrestricted("the review of the plan checked above")
+        review = reviews.select_for_update(of=("self",)).get(pk=review.pk, plan=plan)
+        if not review.is_open:
+            raise ValidationError(_("This review is closed: its snapshot is kept as it was."))
+        before = _review_fields(review)
+        actions = list(
+            Action.objects.unrestricted("the actions of the plan under review, checked above")
+            .filter(plan=plan)
+            .select_related("lead_organisation", "plan")
+            .prefetch_related("indicators")
+            .order_by("deadline", "pk")
+        )
+        today = timezone.localdate()
+        review.snapshot = snapshot_of(actions, today)
+        review.closed_at = timezone.now()
+        review.closed_by = acting_user
+        review.save()
+        record_change(review, ObjectChange.Action.UPDATE, before, _review_fields(review), user=acting_user)
+        record_event("review.closed", review, user=acting_user, plan=plan.pk, actions=len(actions))
+    return review
+
+
+def _locked_for_review(plan: ActionPlan, acting_user) -> ActionPlan:
+    plans = ActionPlan.objects.unrestricted("re-reads, locked, the plan in hand; may_review decides below")
+    locked = plans.select_for_update(of=("self",)).select_related("owner").get(pk=plan.pk)
+    if not may_review(acting_user, locked):
+        raise PermissionDenied(
+            _("Coordinators and administrators of %(organisation)s, which keeps this plan, review it.")
+            % {"organisation": locked.owner}
+        )
+    return locked
+
+
+def _review_fields(review: PlanReview) -> dict[str, Any]:
+    # The snapshot itself stays out of the field history: it is kept, whole, on the review.
+    return {
+        "note": review.note,
+        "opened_by": str(review.opened_by_id or ""),
+        "closed_at": review.closed_at.isoformat() if review.closed_at else "",
+        "closed_by": str(review.closed_by_id or ""),
+    }

@@ -15,4 +15,7 @@ urlpatterns = [
     path("plans/actions/<int:pk>/edit/", views.action_update, name="action_update"),
     path("plans/actions/<int:pk>/indicators/new/", views.indicator_create, name="indicator_create"),
     path("plans/indicators/<int:pk>/edit/", views.indicator_update, name="indicator_update"),
+    path("plans/<int:pk>/reviews/open/", views.review_open, name="review_open"),
+    path("plans/<int:pk>/reviews/compare/", views.review_compare, name="review_compare"),
+    path("plans/reviews/<int:pk>/", views.review_detail, name="review_detail"),
 ]

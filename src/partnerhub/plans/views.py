@@ -17,8 +17,9 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from partnerhub.core.visibility import editing_organisation_ids
 from partnerhub.plans import services
-from partnerhub.plans.forms import ActionForm, IndicatorForm, PlanFilterForm, PlanForm
-from partnerhub.plans.models import Action, ActionIndicator, ActionPlan
+from partnerhub.plans.forms import ActionForm, IndicatorForm, PlanFilterForm, PlanForm, ReviewCompareForm
+from partnerhub.plans.models import Action, ActionIndicator, ActionPlan, PlanReview
+from partnerhub.plans.reviews import compare, shown_actions
 from partnerhub.registry.models import Engagement
 
 
@@ -59,7 +60,15 @@ def plan_detail(request, pk: int):
         )
         for action in actions
     ]
-    context = {"plan": plan, "rows": rows, "may_change": services.may_change_plan(request.user, plan)}
+    reviews = list(plan.reviews.select_related("opened_by"))
+    context = {
+        "plan": plan,
+        "rows": rows,
+        "may_change": services.may_change_plan(request.user, plan),
+        "may_review": services.may_review(request.user, plan),
+        "reviews": reviews,
+        "closed_reviews": sum(1 for review in reviews if not review.is_open),
+    }
     return render(request, "plans/plan_detail.html", context)
 
 
@@ -202,3 +211,63 @@ def _saved(form, write) -> bool:
 
 def _form_page(request, form, title: str, *, back: ActionPlan | None = None, cancel: str = ""):
     return render(request, "plans/form.html", {"form": form, "title": title, "back": back, "cancel": cancel})
+
+
+# -- reviews ----------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def review_open(request, pk: int):
+    plan = _visible_plan(request, pk)
+    if not services.may_review(request.user, plan):
+        raise PermissionDenied(_("Coordinators of the organisation keeping the plan open its reviews."))
+    try:
+        review = services.open_review(plan, acting_user=request.user, note=request.POST.get("note", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(plan)
+    messages.success(request, _("The review is open: the lead organisations may now update their actions."))
+    return redirect(review)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review_detail(request, pk: int):
+    """An open review shows the actions as they stand; a closed one its snapshot. POST closes it."""
+    review = get_object_or_404(
+        PlanReview.objects.visible_to(request.user).select_related("plan__owner", "plan__country", "opened_by"), pk=pk
+    )
+    may_review = services.may_review(request.user, review.plan)
+    if request.method == "POST":
+        if not may_review:
+            raise PermissionDenied(_("Coordinators of the organisation keeping the plan close its reviews."))
+        try:
+            services.close_review(review, acting_user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The review is closed and its snapshot kept."))
+        return redirect(review)
+    actions = []
+    if review.is_open:
+        actions = list(review.plan.actions.select_related("lead_organisation").prefetch_related("indicators"))
+    context = {
+        "review": review,
+        "plan": review.plan,
+        "actions": actions,
+        "kept": shown_actions(review.snapshot),
+        "may_review": may_review,
+    }
+    return render(request, "plans/review_detail.html", context)
+
+
+@require_safe
+def review_compare(request, pk: int):
+    plan = _visible_plan(request, pk)
+    closed = plan.reviews.exclude(closed_at=None).order_by("closed_at", "pk")
+    form = ReviewCompareForm(request.GET or None, reviews=closed)
+    rows = None
+    if form.is_valid():
+        rows = compare(form.cleaned_data["first"].snapshot, form.cleaned_data["second"].snapshot)
+    return render(request, "plans/review_compare.html", {"plan": plan, "form": form, "rows": rows})
