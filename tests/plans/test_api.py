@@ -42,6 +42,9 @@ def test_the_lead_organisation_updates_its_action_and_a_reader_may_not(cast, tok
     )
     assert Action.objects.unrestricted("test").get(pk=action.pk).status == "done"
     assert api.patch(f"/actions/{action.pk}", {"status": "finished"}).status_code == 422
+    response = api.patch(f"/actions/{action.pk}", {"status": None, "rag_comment": None})
+    assert response.status_code == 422 and error_locations(response) == [["body", "status"]]
+    assert api.patch(f"/actions/{action.pk}", {"rag_comment": None, "deadline": None}).status_code == 200
 
 
 def test_a_hidden_action_answers_404_whatever_the_body(cast, token_api):

@@ -1,8 +1,10 @@
 """Action Plans and their actions over the API: read what the caller may see, update an action."""
 
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Path, Query, Router
 from ninja.errors import ValidationError as InputError
 from ninja.pagination import paginate
@@ -72,7 +74,10 @@ def update_action(request, action_id: int = ActionId):
     fields = body.dict(exclude_unset=True)
     if "engagement_ids" in fields:
         fields["engagements"] = fields.pop("engagement_ids") or []
-    fields = {name: "" if value is None and name.startswith("rag") else value for name, value in fields.items()}
+    for name in ("description", "status"):
+        if name in fields and fields[name] is None:
+            raise ValidationError({name: _("This field cannot be empty.")})
+    fields = {name: "" if value is None and name != "deadline" else value for name, value in fields.items()}
     services.update_action(action, fields, acting_user=request.user)
     return actions_out(request, visible_actions(request).filter(pk=action_id), one=True)
 
