@@ -15,6 +15,7 @@ from partnerhub.plans.services import (
     close_review,
     create_plan,
     open_review,
+    save_fiche,
     update_action,
     update_indicator,
     update_plan,
@@ -106,3 +107,12 @@ def hidden_review(cast, *, secret: str):
 
 def close_hidden_review(cast, review) -> None:
     close_review(review, acting_user=plan_coordinator(cast))
+
+
+def hidden_fiche(cast, *, secret: str):
+    fields = {"activities": secret, "implementing_partners": secret, "risks": secret, "timeline": secret}
+    return save_fiche(hidden_action(cast, secret=secret), fields, acting_user=cast.german_ministry_editor)
+
+
+def rewrite_fiche(cast, fiche) -> None:
+    save_fiche(fiche.action, {"risks": "Elections in spring"}, acting_user=cast.german_ministry_editor)

@@ -45,6 +45,14 @@ class PlansConfig(AppConfig):
             urls=review_urls,
             edit=f"{FACTORIES}.close_hidden_review",
         )
+        register(
+            "plans.ActionFiche",
+            parents=("action",),
+            search_fields=("activities", "implementing_partners", "risks", "timeline"),
+            factory=f"{FACTORIES}.hidden_fiche",
+            urls=fiche_urls,
+            edit=f"{FACTORIES}.rewrite_fiche",
+        )
 
 
 def plan_urls(plan):
@@ -78,3 +86,13 @@ def review_urls(review):
 
     page = reverse("plans:review_detail", args=[review.pk])
     return RecordUrls(page=page, change_page=page)
+
+
+def fiche_urls(fiche):
+    """A fiche is read on its page and written on its action's."""
+    from partnerhub.core.confidential import RecordUrls
+
+    return RecordUrls(
+        page=reverse("plans:fiche_detail", args=[fiche.pk]),
+        change_page=reverse("plans:fiche_edit", args=[fiche.action_id]),
+    )

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from partnerhub.access.models import Organisation
 from partnerhub.core.visibility import editing_organisation_ids
 from partnerhub.geo.models import Country
-from partnerhub.plans.models import Action, ActionIndicator, ActionPlan, PlanReview, PlanStatus
+from partnerhub.plans.models import Action, ActionFiche, ActionIndicator, ActionPlan, PlanReview, PlanStatus
 from partnerhub.plans.services import ACTION_FIELDS, PLAN_LEVELS
 from partnerhub.registry.forms import EclBoundField
 from partnerhub.registry.models import Engagement
@@ -151,3 +151,15 @@ class ReviewCompareForm(forms.Form):
 
 def _review_label(review: PlanReview) -> str:
     return date_format(review.closed_at, "SHORT_DATETIME_FORMAT") if review.closed_at else str(review.pk)
+
+
+class FicheForm(forms.ModelForm):
+    bound_field_class = EclBoundField
+
+    class Meta:
+        model = ActionFiche
+        fields = ["activities", "budget", "implementing_partners", "risks", "timeline"]
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 4})
+            for name in ("activities", "implementing_partners", "risks", "timeline")
+        }

@@ -182,3 +182,28 @@ class PlanReview(ConfidentialChild):
 
     def get_absolute_url(self) -> str:
         return reverse("plans:review_detail", args=[self.pk])
+
+
+class ActionFiche(ConfidentialChild):
+    """How one action is carried out: activities, budget, implementing partners, risks, timeline.
+
+    One per action (a unique foreign key, since a child row is read through foreign keys)."""
+
+    action = models.ForeignKey(Action, verbose_name=_("action"), on_delete=models.CASCADE, related_name="fiches")
+    activities = models.TextField(_("activities"), blank=True)
+    budget = models.DecimalField(_("budget (EUR)"), max_digits=14, decimal_places=2, null=True, blank=True)
+    implementing_partners = models.TextField(_("implementing partners"), blank=True)
+    risks = models.TextField(_("risks and how they are met"), blank=True)
+    timeline = models.TextField(_("timeline"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("Action Fiche")
+        verbose_name_plural = _("Action Fiches")
+        constraints = [models.UniqueConstraint(fields=["action"], name="plans_one_fiche_per_action")]
+
+    def __str__(self) -> str:
+        return str(self.action)
+
+    def get_absolute_url(self) -> str:
+        return reverse("plans:fiche_detail", args=[self.pk])

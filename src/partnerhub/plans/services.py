@@ -23,7 +23,7 @@ from partnerhub.core.models import ObjectChange
 from partnerhub.core.sharing import SharingLevel
 from partnerhub.core.types import AnyUser
 from partnerhub.core.visibility import can_coordinate_for, can_edit_for
-from partnerhub.plans.models import Action, ActionIndicator, ActionPlan, PlanReview, PlanStatus
+from partnerhub.plans.models import Action, ActionFiche, ActionIndicator, ActionPlan, PlanReview, PlanStatus
 from partnerhub.plans.rag import expected_progress, indicator_progress, suggested_rag
 from partnerhub.plans.reviews import snapshot_of
 from partnerhub.registry.models import Engagement
@@ -401,3 +401,28 @@ def _review_fields(review: PlanReview) -> dict[str, Any]:
         "closed_at": review.closed_at.isoformat() if review.closed_at else "",
         "closed_by": str(review.closed_by_id or ""),
     }
+
+
+# -- Action Fiches ----------------------------------------------------------------------
+
+FICHE_FIELDS = ("activities", "budget", "implementing_partners", "risks", "timeline")
+
+
+def save_fiche(action: Action, fields: dict[str, Any], *, acting_user) -> ActionFiche:
+    """Writes the action's fiche, created the first time: by those who report on the action."""
+    with transaction.atomic(durable=True):
+        action = _locked_action(action, acting_user)
+        fiches = ActionFiche.objects.unrestricted("the fiche of the action locked and checked above")
+        fiche = fiches.filter(action=action).first()
+        created = fiche is None
+        fiche = fiche or ActionFiche(action=action)
+        before = {} if created else snapshot(fiche)
+        for name, value in _only(fields, FICHE_FIELDS).items():
+            setattr(fiche, name, value)
+        fiche.save()
+        if created:
+            record_change(fiche, ObjectChange.Action.CREATE, {}, snapshot(fiche), user=acting_user)
+            record_event("fiche.created", fiche, user=acting_user, action=action.pk)
+        else:
+            _keep(fiche, before, "fiche.updated", acting_user)
+    return fiche

@@ -18,4 +18,7 @@ urlpatterns = [
     path("plans/<int:pk>/reviews/open/", views.review_open, name="review_open"),
     path("plans/<int:pk>/reviews/compare/", views.review_compare, name="review_compare"),
     path("plans/reviews/<int:pk>/", views.review_detail, name="review_detail"),
+    path("plans/actions/<int:pk>/fiche/", views.fiche_edit, name="fiche_edit"),
+    path("plans/fiches/<int:pk>/", views.fiche_detail, name="fiche_detail"),
+    path("plans/fiches/<int:pk>/fiche.docx", views.fiche_docx, name="fiche_docx"),
 ]

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,8 +18,10 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from partnerhub.core.visibility import editing_organisation_ids
 from partnerhub.plans import services
-from partnerhub.plans.forms import ActionForm, IndicatorForm, PlanFilterForm, PlanForm, ReviewCompareForm
-from partnerhub.plans.models import Action, ActionIndicator, ActionPlan, PlanReview
+from partnerhub.plans.fiche import DOCX_CONTENT_TYPE
+from partnerhub.plans.fiche import fiche_docx as fiche_document
+from partnerhub.plans.forms import ActionForm, FicheForm, IndicatorForm, PlanFilterForm, PlanForm, ReviewCompareForm
+from partnerhub.plans.models import Action, ActionFiche, ActionIndicator, ActionPlan, PlanReview
 from partnerhub.plans.reviews import compare, shown_actions
 from partnerhub.registry.models import Engagement
 
@@ -47,7 +50,7 @@ def plan_detail(request, pk: int):
     today = timezone.localdate()
     actions = list(
         plan.actions.select_related("theme", "lead_organisation").prefetch_related(
-            "indicators", "contributing_organisations"
+            "indicators", "contributing_organisations", "fiches"
         )
     )
     linked = _visible_links(request, actions)
@@ -271,3 +274,43 @@ def review_compare(request, pk: int):
     if form.is_valid():
         rows = compare(form.cleaned_data["first"].snapshot, form.cleaned_data["second"].snapshot)
     return render(request, "plans/review_compare.html", {"plan": plan, "form": form, "rows": rows})
+
+
+# -- Action Fiches ----------------------------------------------------------------------
+
+
+@require_safe
+def fiche_detail(request, pk: int):
+    fiche = _visible_fiche(request, pk)
+    context = {"fiche": fiche, "action": fiche.action, "may_edit": services.may_report_on(request.user, fiche.action)}
+    return render(request, "plans/fiche_detail.html", context)
+
+
+@require_safe
+def fiche_docx(request, pk: int):
+    fiche = _visible_fiche(request, pk)
+    response = HttpResponse(fiche_document(fiche), content_type=DOCX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="action-fiche-{fiche.pk}.docx"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def fiche_edit(request, pk: int):
+    """Writes the action's fiche, created the first time."""
+    action = get_object_or_404(Action.objects.visible_to(request.user).select_related("plan__owner"), pk=pk)
+    _require(services.may_report_on(request.user, action))
+    form = FicheForm(request.POST or None, instance=action.fiches.first())
+    if request.method == "POST" and form.is_valid():
+        saved: list[ActionFiche] = []
+        if _saved(form, lambda: saved.append(services.save_fiche(action, form.cleaned_data, acting_user=request.user))):
+            messages.success(request, _("The Action Fiche was saved."))
+            return redirect(saved[0])
+    return _form_page(request, form, _("Action Fiche"), back=action.plan)
+
+
+def _visible_fiche(request, pk: int) -> ActionFiche:
+    fiches = ActionFiche.objects.visible_to(request.user).select_related(
+        "action__plan__country", "action__plan__owner", "action__lead_organisation"
+    )
+    return get_object_or_404(fiches, pk=pk)
