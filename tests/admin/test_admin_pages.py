@@ -13,7 +13,9 @@ from partnerhub.core.models import Event, ObjectChange
 from partnerhub.geo.models import Country, Route
 from partnerhub.iati.models import ImportJob
 from partnerhub.overlaps.models import OverlapPair, OverlapRun
+from partnerhub.plans.models import Action, ActionFiche, ActionIndicator, ActionPlan, PlanReview
 from partnerhub.registry.models import Engagement
+from tests.plans.factories import hidden_fiche, hidden_indicator, hidden_review
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +29,21 @@ REGISTERED_MODELS = sorted(
     ),
     key=lambda model: model._meta.label,
 )
-RECORD_MODELS = (Engagement, ObjectChange, Event, ImportJob, PartnerPriority, PriorityComment, OverlapPair, OverlapRun)
+RECORD_MODELS = (
+    Engagement,
+    ObjectChange,
+    Event,
+    ImportJob,
+    PartnerPriority,
+    PriorityComment,
+    OverlapPair,
+    OverlapRun,
+    ActionPlan,
+    Action,
+    ActionIndicator,
+    PlanReview,
+    ActionFiche,
+)
 
 
 def admin_url(model, view: str, *args) -> str:
@@ -94,6 +110,9 @@ def portfolio(cast):
     )
     pair.countries.add(morocco)
     OverlapRun.objects.create(country=morocco, started_by=cast.coordinator)
+    hidden_review(cast, secret="Morocco plan")
+    hidden_fiche(cast, secret="Morocco action")
+    hidden_indicator(cast, secret="Returns supported")
     return cast
 
 
