@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "partnerhub.overlaps",
     "partnerhub.agenda",
     "partnerhub.analysis",
+    "partnerhub.plans",
     "partnerhub.web",
     "django_tasks",
     "django_tasks_db",

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("partnerhub.overlaps.urls")),
     path("", include("partnerhub.analysis.urls")),
     path("agenda/", include("partnerhub.agenda.urls")),
+    path("", include("partnerhub.plans.urls")),
     path("iati/", include("partnerhub.iati.urls")),
     path("import/sheet/", include("partnerhub.sheets.urls")),
     path("account/", include("partnerhub.access.urls")),

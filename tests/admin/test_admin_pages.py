@@ -15,8 +15,10 @@ from partnerhub.core.models import Event, ObjectChange
 from partnerhub.geo.models import Country, Route
 from partnerhub.iati.models import ImportJob
 from partnerhub.overlaps.models import OverlapPair, OverlapRun
+from partnerhub.plans.models import Action, ActionFiche, ActionIndicator, ActionPlan, PlanReview
 from partnerhub.registry.models import Engagement
 from tests.agenda.factories import counterpart, line, meeting
+from tests.plans.factories import hidden_fiche, hidden_indicator, hidden_review
 
 pytestmark = pytest.mark.django_db
 
@@ -44,6 +46,11 @@ RECORD_MODELS = (
     LineToTake,
     Counterpart,
     FeedToken,
+    ActionPlan,
+    Action,
+    ActionIndicator,
+    PlanReview,
+    ActionFiche,
 )
 
 
@@ -114,6 +121,9 @@ def portfolio(cast):
     meeting(cast.german_interior, cast.german_ministry_editor, with_counterpart=counterpart())
     line(cast.eu_delegation_morocco, cast.coordinator)
     issue_feed_token(acting_user=cast.coordinator)
+    hidden_review(cast, secret="Morocco plan")
+    hidden_fiche(cast, secret="Morocco action")
+    hidden_indicator(cast, secret="Returns supported")
     return cast
 
 

@@ -12,6 +12,11 @@ from django.test import Client
 pytestmark = pytest.mark.django_db
 
 OPERATIONS = {
+    ("get", "/api/plans"),
+    ("get", "/api/plans/{plan_id}"),
+    ("get", "/api/plans/{plan_id}/actions"),
+    ("get", "/api/actions/{action_id}"),
+    ("patch", "/api/actions/{action_id}"),
     ("get", "/api/countries"),
     ("get", "/api/countries/{iso3}"),
     ("get", "/api/routes"),

@@ -153,6 +153,14 @@ def editing_organisation_ids(user: AnyUser | None) -> frozenset[int]:
     return circle_of(user).editable_organisation_ids
 
 
+def can_coordinate_for(user: AnyUser | None, organisation_id: int | None) -> bool:
+    """Whether ``user`` is a coordinator or an administrator of the organisation ``organisation_id``
+    (who opens and closes the reviews of its Action Plans)."""
+    if not _may_act(user) or organisation_id is None:
+        return False
+    return _memberships(user, Q(role__in=_coordinating_roles())).filter(organisation_id=organisation_id).exists()
+
+
 def overlap_deciding_organisations(user: AnyUser | None) -> "list[Organisation]":
     """The EU-side organisations in which ``user`` is a coordinator or an administrator."""
     if not _may_act(user):

@@ -15,6 +15,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from partnerhub.analysis.figures.teameurope import CountryRow, partner_countries, partner_country_figures
+from partnerhub.plans.queries import actions_needing_attention
 from partnerhub.registry.models import Engagement, EngagementKind, EngagementStatus, MoneyKind
 
 TOP_COUNTRIES = 10
@@ -31,6 +32,7 @@ def dashboard(request):
         "money_totals": figures["totals"],
         "top_countries": top_partner_countries(figures["rows"]),
         "latest": list(visible.select_related("owner")[:LATEST_ENGAGEMENTS]),
+        "attention": actions_needing_attention(request.user),
     }
     return render(request, "web/dashboard.html", context)
 

@@ -31,6 +31,7 @@ from partnerhub.core.charts import BarChart, ShareBar
 from partnerhub.core.visibility import can_edit, circle_of, editing_organisation_ids
 from partnerhub.geo.models import Country
 from partnerhub.overlaps.queries import overlaps_for_country
+from partnerhub.plans.queries import actions_needing_attention
 from partnerhub.registry.models import MoneyKind
 
 
@@ -61,6 +62,7 @@ def country_profile_page(request, iso3: str):
         ],
         "charts": _charts(profile),
         "overlaps": overlaps_for_country(request.user, country),
+        "attention": actions_needing_attention(request.user, country=country),
         "may_record_priorities": may_record_priorities(request.user, country),
         "editable_owner_ids": editing_organisation_ids(request.user),
         **_comments_context(request, country),

@@ -1,0 +1,24 @@
+"""Action Plans, their actions and indicators."""
+
+from django.urls import path
+
+from partnerhub.plans import views
+
+app_name = "plans"
+urlpatterns = [
+    path("plans/", views.plan_list, name="plan_list"),
+    path("plans/new/", views.plan_create, name="plan_create"),
+    path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),
+    path("plans/<int:pk>/edit/", views.plan_update, name="plan_update"),
+    path("plans/<int:pk>/agree/", views.plan_agree, name="plan_agree"),
+    path("plans/<int:pk>/actions/new/", views.action_create, name="action_create"),
+    path("plans/actions/<int:pk>/edit/", views.action_update, name="action_update"),
+    path("plans/actions/<int:pk>/indicators/new/", views.indicator_create, name="indicator_create"),
+    path("plans/indicators/<int:pk>/edit/", views.indicator_update, name="indicator_update"),
+    path("plans/<int:pk>/reviews/open/", views.review_open, name="review_open"),
+    path("plans/<int:pk>/reviews/compare/", views.review_compare, name="review_compare"),
+    path("plans/reviews/<int:pk>/", views.review_detail, name="review_detail"),
+    path("plans/actions/<int:pk>/fiche/", views.fiche_edit, name="fiche_edit"),
+    path("plans/fiches/<int:pk>/", views.fiche_detail, name="fiche_detail"),
+    path("plans/fiches/<int:pk>/fiche.docx", views.fiche_docx, name="fiche_docx"),
+]

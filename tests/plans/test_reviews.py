@@ -1,0 +1,100 @@
+"""Reviews: a coordinator opens one, the lead organisations update their actions, closing keeps
+a snapshot nothing later rewrites, and two closed reviews are compared side by side."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+
+from partnerhub.plans.models import PlanReview
+from partnerhub.plans.reviews import compare
+from partnerhub.plans.services import close_review, open_review, update_action, update_indicator
+from tests.plans.factories import action_for, indicator_for, plan_coordinator, plan_for
+from tests.support.clients import client_for
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def reviewed(cast):
+    plan = plan_for(cast)
+    action = action_for(cast, plan, description="Open a reintegration centre", lead=cast.french_foreign_affairs)
+    indicator = indicator_for(cast, action)
+    return plan, action, indicator
+
+
+def test_the_snapshot_of_a_closed_review_is_unchanged_by_later_edits(cast, reviewed):
+    plan, action, indicator = reviewed
+    coordinator = plan_coordinator(cast)
+    review = open_review(plan, acting_user=coordinator)
+    update_indicator(indicator, {"latest_value": Decimal(300)}, acting_user=cast.french_ministry_editor)
+    close_review(review, acting_user=coordinator)
+    kept = PlanReview.objects.unrestricted("test").get(pk=review.pk).snapshot
+    assert kept["actions"][0]["indicators"][0]["latest_value"] == "300.00"
+    update_action(action, {"status": "stalled", "rag_comment": "Later"}, acting_user=cast.french_ministry_editor)
+    update_indicator(indicator, {"latest_value": Decimal(900)}, acting_user=cast.french_ministry_editor)
+    with pytest.raises(ValidationError):
+        close_review(review, acting_user=coordinator)
+    assert PlanReview.objects.unrestricted("test").get(pk=review.pk).snapshot == kept
+
+
+def test_only_coordinators_of_the_owner_open_and_close_reviews_one_at_a_time(cast, reviewed):
+    plan, _action, _indicator = reviewed
+    with pytest.raises(PermissionDenied):
+        open_review(plan, acting_user=cast.german_ministry_editor)
+    with pytest.raises(PermissionDenied):
+        open_review(plan, acting_user=cast.coordinator)  # a coordinator of another organisation
+    review = open_review(plan, acting_user=plan_coordinator(cast))
+    with pytest.raises(ValidationError):
+        open_review(plan, acting_user=plan_coordinator(cast))
+    with pytest.raises(PermissionDenied):
+        close_review(review, acting_user=cast.german_ministry_editor)
+
+
+def test_two_closed_reviews_compare_side_by_side(cast, reviewed):
+    plan, action, indicator = reviewed
+    coordinator = plan_coordinator(cast)
+    first = close_review(open_review(plan, acting_user=coordinator), acting_user=coordinator)
+    update_action(action, {"status": "done"}, acting_user=cast.french_ministry_editor)
+    update_indicator(indicator, {"latest_value": Decimal(1000)}, acting_user=cast.french_ministry_editor)
+    added = action_for(cast, plan, description="Train counsellors")
+    second = close_review(open_review(plan, acting_user=coordinator), acting_user=coordinator)
+    rows = {row.description: row for row in compare(first.snapshot, second.snapshot)}
+    assert rows["Train counsellors"].before is None and added.pk
+    changed = {change.label: (change.before, change.after) for change in rows["Open a reintegration centre"].changes}
+    assert changed["status"] == ("Ongoing", "Done")
+    assert changed["People reintegrated"] == ("", "1000.00")
+    page = client_for(cast.french_ministry_editor).get(
+        reverse("plans:review_compare", args=[plan.pk]), {"first": first.pk, "second": second.pk}
+    )
+    assert page.status_code == 200 and "New since the earlier review" in page.content.decode()
+    assert (
+        client_for(cast.french_ministry_editor)
+        .get(reverse("plans:review_compare", args=[plan.pk]), {"first": "x", "second": second.pk})
+        .status_code
+        == 200
+    )
+
+
+def test_a_coordinator_opens_and_closes_a_review_on_the_pages(cast, reviewed):
+    plan, _action, _indicator = reviewed
+    client = client_for(plan_coordinator(cast))
+    response = client.post(reverse("plans:review_open", args=[plan.pk]))
+    assert response.status_code == 302
+    review = PlanReview.objects.unrestricted("test").get(plan=plan)
+    assert "Close the review" in client.get(review.get_absolute_url()).content.decode()
+    assert client_for(cast.french_ministry_editor).post(review.get_absolute_url()).status_code == 403
+    assert client.post(review.get_absolute_url()).status_code == 302
+    page = client.get(review.get_absolute_url()).content.decode()
+    assert "Open a reintegration centre" in page and "Ongoing" in page
+
+
+def test_the_snapshot_is_as_hidden_as_its_plan(cast):
+    plan = plan_for(cast, sharing_level="originator")
+    action_for(cast, plan, description="Confidential step")
+    coordinator = plan_coordinator(cast)
+    review = close_review(open_review(plan, acting_user=coordinator), acting_user=coordinator)
+    response = client_for(cast.french_ministry_editor).get(review.get_absolute_url())
+    assert response.status_code == 404
+    assert not PlanReview.objects.visible_to(cast.french_ministry_editor).filter(pk=review.pk).exists()
