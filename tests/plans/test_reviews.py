@@ -98,3 +98,14 @@ def test_the_snapshot_is_as_hidden_as_its_plan(cast):
     response = client_for(cast.french_ministry_editor).get(review.get_absolute_url())
     assert response.status_code == 404
     assert not PlanReview.objects.visible_to(cast.french_ministry_editor).filter(pk=review.pk).exists()
+
+
+def test_the_plan_offers_to_open_a_review_only_while_none_is_open(cast, reviewed):
+    plan, _action, _indicator = reviewed
+    coordinator = plan_coordinator(cast)
+    client = client_for(coordinator)
+    assert "Open a review" in client.get(plan.get_absolute_url()).content.decode()
+    review = open_review(plan, acting_user=coordinator)
+    assert "Open a review" not in client.get(plan.get_absolute_url()).content.decode()
+    close_review(review, acting_user=coordinator)
+    assert "Open a review" in client.get(plan.get_absolute_url()).content.decode()

@@ -71,6 +71,7 @@ def plan_detail(request, pk: int):
         "may_review": services.may_review(request.user, plan),
         "reviews": reviews,
         "closed_reviews": sum(1 for review in reviews if not review.is_open),
+        "review_is_open": any(review.is_open for review in reviews),
     }
     return render(request, "plans/plan_detail.html", context)
 
