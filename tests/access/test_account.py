@@ -136,3 +136,9 @@ def test_anonymous_visitor_is_sent_to_log_in(client, cast):
         assert response.status_code == 302
         assert response.url.startswith(reverse("login"))
     assert ApiToken.objects.filter(pk=token.pk).exists()
+
+
+def test_account_page_leads_to_the_calendar_feed(client, cast):
+    html = logged_in(client, cast.german_ministry_editor).get(ACCOUNT_URL).content.decode()
+
+    assert f'href="{reverse("agenda:feed_settings")}"' in html
