@@ -77,3 +77,43 @@ def clashes_for(meeting: Meeting, viewer: AnyUser | None) -> list[Clash]:
         # One notice per reason, whatever the number of hidden meetings: nothing of them is told.
         shown += [Clash(reason, None, days) for reason in undisclosed]
     return shown
+
+
+@dataclass(frozen=True)
+class ClashPair:
+    """Two meetings of different organisations that clash: ``first`` starts no later than ``second``."""
+
+    first: Meeting
+    second: Meeting
+    reason: str
+
+
+def clash_reason(one: Meeting, other: Meeting, themes: dict[int, set[int]]) -> str | None:
+    """Why ``one`` and ``other`` clash, the window aside, or None: ``themes`` maps a meeting to its theme ids."""
+    if one.counterpart_id is not None and one.counterpart_id == other.counterpart_id:
+        return COUNTERPART
+    if one.country_id == other.country_id and themes[one.pk] & themes[other.pk]:
+        return THEME
+    return None
+
+
+def clash_pairs(meetings: list[Meeting], themes: dict[int, set[int]]) -> list[ClashPair]:
+    """Every clashing pair among ``meetings`` (already read, with their theme ids), soonest first.
+
+    The same rule as ``clashing_meetings``, computed in memory: cancelled meetings and meetings of the
+    same organiser never clash; two meetings clash when one starts within the window of the other.
+    """
+    window = timedelta(days=window_days())
+    ordered = sorted((m for m in meetings if not m.cancelled), key=lambda m: (m.starts_at, m.pk))
+    pairs: list[ClashPair] = []
+    for index, one in enumerate(ordered):
+        for other in ordered[index + 1 :]:
+            # Sorted by start: once one starts beyond the window, every later one does too.
+            if other.starts_at > one.ends_at + window:
+                break
+            if other.owner_id == one.owner_id:
+                continue
+            reason = clash_reason(one, other, themes)
+            if reason is not None:
+                pairs.append(ClashPair(one, other, reason))
+    return pairs

@@ -6,6 +6,7 @@ answers 404; a reader who may not change it gets 403 on its form.
 """
 
 import difflib
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
@@ -23,7 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from partnerhub.access.models import Organisation
 from partnerhub.agenda import calendars
-from partnerhub.agenda.clashes import clashes_for, window_days
+from partnerhub.agenda.clashes import ClashPair, clash_pairs, clashes_for, window_days
 from partnerhub.agenda.feed import calendar_of
 from partnerhub.agenda.filters import MeetingFilter
 from partnerhub.agenda.forms import CounterpartForm, LineToTakeForm, MeetingForm
@@ -43,6 +44,7 @@ from partnerhub.agenda.services import (
 )
 from partnerhub.core.types import AnyUser
 from partnerhub.core.visibility import can_edit, editing_organisation_ids
+from partnerhub.geo.models import Country
 from partnerhub.registry.models import Engagement
 
 
@@ -62,6 +64,7 @@ def _filter_context(request: HttpRequest, filterset: MeetingFilter) -> dict[str,
         "form": filterset.form,
         "filters": kept.urlencode(),
         "may_record": bool(editing_organisation_ids(request.user)),
+        "may_see_clashes": is_coordinator(request.user),
     }
 
 
@@ -360,3 +363,52 @@ def text_changes(before: str, after: str) -> list[tuple[str, str]]:
     return [
         (marks[row[:2]], row[2:]) for row in difflib.ndiff(before.splitlines(), after.splitlines()) if row[:2] in marks
     ]
+
+
+# -- the coordinators' overview of clashes ------------------------------------------------------
+
+
+@dataclass
+class CountryClashes:
+    """The upcoming clashes of one partner country, soonest first."""
+
+    country: Country
+    pairs: list[ClashPair] = field(default_factory=list)
+
+
+def upcoming_clashes(user: AnyUser) -> tuple[list[CountryClashes], list[tuple[Meeting, str]]]:
+    """Every upcoming clash, per partner country: the pairs whose two meetings ``user`` reads, then
+    apart the meetings they read that clash with one they may not read (of which nothing is told). Pairs of two meetings
+    ``user`` may not read are left out. One query reads the meetings, one their themes, one what
+    ``user`` reads."""
+    upcoming = list(
+        Meeting.objects.unrestricted("the overview compares every upcoming meeting; only readable ones are shown")
+        .filter(cancelled=False, ends_at__gte=timezone.now())
+        .select_related("owner", "country")
+        .order_by("starts_at", "pk")
+    )
+    themes: dict[int, set[int]] = {meeting.pk: set() for meeting in upcoming}
+    links = Meeting.themes.through.objects.filter(meeting_id__in=list(themes)).values_list("meeting_id", "theme_id")
+    for meeting_id, theme_id in links:
+        themes[meeting_id].add(theme_id)
+    readable = set(Meeting.objects.visible_to(user).filter(pk__in=list(themes)).values_list("pk", flat=True))
+    groups: dict[int, CountryClashes] = {}
+    half_known: list[tuple[Meeting, str]] = []
+    for pair in clash_pairs(upcoming, themes):
+        first_read, second_read = pair.first.pk in readable, pair.second.pk in readable
+        if first_read and second_read:
+            groups.setdefault(pair.first.country_id, CountryClashes(pair.first.country)).pairs.append(pair)
+        elif first_read or second_read:
+            half_known.append((pair.first if first_read else pair.second, pair.reason))
+    return list(groups.values()), half_known
+
+
+@login_required
+@require_safe
+def clash_overview(request: HttpRequest) -> HttpResponse:
+    """For EU-side coordinators: every upcoming clash, grouped by partner country, soonest first."""
+    if not is_coordinator(request.user):
+        return _refused(request, _("Coordinators see the overview of clashes."))
+    countries, undisclosed = upcoming_clashes(request.user)
+    context = {"countries": countries, "undisclosed": undisclosed, "window_days": window_days()}
+    return render(request, "agenda/clash_overview.html", context)
