@@ -43,6 +43,8 @@ OPERATIONS = {
     ("get", "/api/agenda/meetings"),
     ("post", "/api/agenda/meetings"),
     ("get", "/api/agenda/meetings/{meeting_id}"),
+    ("patch", "/api/agenda/meetings/{meeting_id}"),
+    ("post", "/api/agenda/meetings/{meeting_id}/cancel"),
     ("get", "/api/agenda/lines"),
     ("get", "/api/agenda/lines/{line_id}"),
 }

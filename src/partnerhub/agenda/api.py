@@ -1,10 +1,14 @@
-"""The calendar over the API: the meetings the caller may read, one meeting, a new meeting; the lines
-to take the caller may read.
+"""The calendar over the API: the meetings the caller may read, one meeting, a new meeting, a change
+to a meeting and its cancellation; the lines to take the caller may read.
 
 A meeting exists for a caller only when ``Meeting.objects.visible_to`` says so: a hidden meeting
-answers 404 exactly like a missing one. Reading needs a log-in or a token.
+answers 404 exactly like a missing one, whatever the body of a request holds (the body is read
+only once the meeting was found). Reading needs a log-in or a token; changing a meeting, being an
+editor of its organiser (``core.visibility.can_edit_for``), else 403.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,10 +25,18 @@ from partnerhub.access.models import Organisation
 from partnerhub.agenda import services
 from partnerhub.agenda.filters import MeetingFilter
 from partnerhub.agenda.models import Counterpart, LineToTake, Meeting
-from partnerhub.agenda.schemas import LineToTakeOut, MeetingFilterParams, MeetingIn, MeetingOut, Message
-from partnerhub.core.api import NumberedPagination, session_auth
+from partnerhub.agenda.schemas import (
+    InputErrors,
+    LineToTakeOut,
+    MeetingFilterParams,
+    MeetingIn,
+    MeetingOut,
+    MeetingUpdateIn,
+    Message,
+)
+from partnerhub.core.api import NumberedPagination, json_body_openapi, read_json_body, session_auth
 from partnerhub.core.types import AnyUser
-from partnerhub.core.visibility import editing_organisation_ids
+from partnerhub.core.visibility import can_edit_for, editing_organisation_ids
 from partnerhub.geo.models import Country
 from partnerhub.registry.models import Engagement, Theme
 
@@ -32,6 +44,9 @@ router = Router(tags=["agenda"], auth=[TokenAuth(), session_auth])
 
 MeetingId = Path(..., ge=1, le=2**31 - 1, description="The meeting's id.")
 LineId = Path(..., ge=1, le=2**31 - 1, description="The id of one version of lines to take.")
+# The fields of the schemas that name other records; the services name them as the model does.
+RELATIONS = {"country", "counterpart_id", "participant_ids", "themes", "engagement_ids"}
+API_FIELD_NAMES = {"counterpart": "counterpart_id", "participants": "participant_ids", "engagements": "engagement_ids"}
 ISO3 = Query(None, pattern=r"^[A-Za-z]{3}$", description="Only this partner country's (ISO alpha-3).")
 
 
@@ -78,22 +93,84 @@ def create_meeting(request: HttpRequest, payload: MeetingIn) -> Any:
     if owner_id is None or owner_id not in editable:
         raise PermissionDenied(_("You record meetings only for organisations where you are an editor."))
     owner = Organisation.objects.get(pk=owner_id)
-    meeting = services.create_meeting(owner=owner, fields=_fields(payload, request.user), acting_user=request.user)
+    fields = _fields(payload.dict(exclude={"owner_id"}), request.user)
+    with _api_field_names():
+        meeting = services.create_meeting(owner=owner, fields=fields, acting_user=request.user)
     return Status(201, visible_meetings(request.user).get(pk=meeting.pk))
 
 
-def _fields(payload: MeetingIn, user: AnyUser) -> dict[str, Any]:
-    country = Country.objects.partners().filter(iso3=payload.country.upper()).first()
-    if country is None:
-        raise ValidationError({"country": _("“%(value)s” is not a partner country.") % {"value": payload.country}})
-    fields: dict[str, Any] = payload.dict(
-        exclude={"owner_id", "country", "counterpart_id", "participant_ids", "themes", "engagement_ids"}
-    )
-    fields["country"] = country
-    fields["counterpart"] = _one(Counterpart.objects.all(), payload.counterpart_id, "counterpart")
-    fields["participants"] = _all(Organisation.objects.all(), "pk", payload.participant_ids, "participant_ids")
-    fields["themes"] = _all(Theme.objects.all(), "code", payload.themes, "themes")
-    fields["engagements"] = _all(Engagement.objects.visible_to(user), "pk", payload.engagement_ids, "engagement_ids")
+@router.patch(
+    "/agenda/meetings/{meeting_id}",
+    response={200: MeetingOut, 401: Message, 403: Message, 404: Message, 422: InputErrors},
+    summary="Change a meeting",
+    openapi_extra=json_body_openapi(MeetingUpdateIn),
+)
+def update_meeting(request: HttpRequest, meeting_id: int = MeetingId) -> Any:
+    """Editors, coordinators and administrators of the organiser; only the fields sent change.
+    A change of time or place makes calendars replace the event."""
+    meeting = _editable_meeting(request.user, meeting_id)
+    # Read only once the meeting was found, so that a hidden meeting answers 404 whatever the body holds.
+    body = read_json_body(request, MeetingUpdateIn)
+    fields = _fields(body.dict(exclude_unset=True), request.user)
+    with _api_field_names():
+        services.update_meeting(meeting, fields, acting_user=request.user)
+    return visible_meetings(request.user).get(pk=meeting.pk)
+
+
+@router.post(
+    "/agenda/meetings/{meeting_id}/cancel",
+    response={200: MeetingOut, 401: Message, 403: Message, 404: Message},
+    summary="Cancel a meeting",
+)
+def cancel_meeting(request: HttpRequest, meeting_id: int = MeetingId) -> Any:
+    """Editors, coordinators and administrators of the organiser. A cancelled meeting stays in the
+    calendars that hold it, marked cancelled; cancelling it again changes nothing."""
+    meeting = _editable_meeting(request.user, meeting_id)
+    services.cancel_meeting(meeting, acting_user=request.user)
+    return visible_meetings(request.user).get(pk=meeting.pk)
+
+
+def _editable_meeting(user: AnyUser, meeting_id: int) -> Meeting:
+    """The meeting if the user may read it (else 404) and change it (else 403); the service checks
+    again, locked, when it writes."""
+    meeting: Meeting = get_object_or_404(visible_meetings(user).select_related("owner"), pk=meeting_id)
+    if not can_edit_for(user, meeting.owner_id):
+        raise PermissionDenied(
+            _("Only editors of %(organisation)s, which organises this meeting, may change it.")
+            % {"organisation": meeting.owner.name}
+        )
+    return meeting
+
+
+@contextmanager
+def _api_field_names() -> Iterator[None]:
+    try:
+        yield
+    except ValidationError as error:
+        if not hasattr(error, "error_dict"):
+            raise
+        raise ValidationError(
+            {API_FIELD_NAMES.get(name, name): messages for name, messages in error.error_dict.items()}
+        ) from error
+
+
+def _fields(data: dict[str, Any], user: AnyUser) -> dict[str, Any]:
+    """The services' fields for the values sent (every value of the create schema, some of the update's)."""
+    fields = {name: value for name, value in data.items() if name not in RELATIONS}
+    if "country" in data:
+        country = Country.objects.partners().filter(iso3=data["country"].upper()).first()
+        if country is None:
+            raise ValidationError({"country": _("“%(value)s” is not a partner country.") % {"value": data["country"]}})
+        fields["country"] = country
+    if "counterpart_id" in data:
+        fields["counterpart"] = _one(Counterpart.objects.all(), data["counterpart_id"], "counterpart_id")
+    if "participant_ids" in data:
+        fields["participants"] = _all(Organisation.objects.all(), "pk", data["participant_ids"], "participant_ids")
+    if "themes" in data:
+        fields["themes"] = _all(Theme.objects.all(), "code", data["themes"], "themes")
+    if "engagement_ids" in data:
+        visible = Engagement.objects.visible_to(user)
+        fields["engagements"] = _all(visible, "pk", data["engagement_ids"], "engagement_ids")
     return fields
 
 

@@ -4,8 +4,9 @@ from datetime import date, datetime
 from typing import Any
 
 from django.http import QueryDict
+from django.utils.translation import gettext as _
 from ninja import Schema
-from pydantic import AwareDatetime, ConfigDict, Field
+from pydantic import AwareDatetime, ConfigDict, Field, field_validator
 
 from partnerhub.agenda.models import Meeting, MeetingKind
 from partnerhub.core.sharing import SharingLevel
@@ -13,6 +14,10 @@ from partnerhub.core.sharing import SharingLevel
 
 class Message(Schema):
     detail: str
+
+
+class InputErrors(Schema):
+    detail: list[dict[str, Any]]
 
 
 class CounterpartOut(Schema):
@@ -77,6 +82,50 @@ class MeetingIn(Schema):
     confirmed: bool = False
     outcome_notes: str = ""
     sharing_level: SharingLevel = SharingLevel.EU
+
+
+class MeetingUpdateIn(Schema):
+    """Only the fields sent change; ``counterpart_id`` null removes the counterpart. The organiser
+    stays: a meeting moves to another organisation by recording it there."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    kind: MeetingKind | None = None
+    title: str | None = Field(None, min_length=1, max_length=300)
+    starts_at: AwareDatetime | None = None
+    ends_at: AwareDatetime | None = None
+    time_zone: str | None = Field(None, max_length=64, description="IANA name of the place's time zone.")
+    place: str | None = Field(None, max_length=300)
+    country: str | None = Field(None, pattern=r"^[A-Za-z]{3}$")
+    counterpart_id: int | None = Field(None, ge=1, le=2**31 - 1, description="Null removes the counterpart.")
+    participant_ids: list[int] | None = None
+    themes: list[str] | None = Field(None, description="Theme codes.")
+    engagement_ids: list[int] | None = Field(None, description="Engagements you may read.")
+    confirmed: bool | None = None
+    outcome_notes: str | None = None
+    sharing_level: SharingLevel | None = None
+
+    @field_validator(
+        "kind",
+        "title",
+        "starts_at",
+        "ends_at",
+        "time_zone",
+        "place",
+        "country",
+        "participant_ids",
+        "themes",
+        "engagement_ids",
+        "confirmed",
+        "outcome_notes",
+        "sharing_level",
+    )
+    @classmethod
+    def not_null(cls, value: Any) -> Any:
+        """Runs only on the fields sent: null is no value for these."""
+        if value is None:
+            raise ValueError(_("This field cannot be empty."))
+        return value
 
 
 class MeetingFilterParams(Schema):
