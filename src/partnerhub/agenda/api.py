@@ -107,7 +107,9 @@ def create_meeting(request: HttpRequest, payload: MeetingIn) -> Any:
 )
 def update_meeting(request: HttpRequest, meeting_id: int = MeetingId) -> Any:
     """Editors, coordinators and administrators of the organiser; only the fields sent change.
-    A change of time or place makes calendars replace the event."""
+    A change of time or place makes calendars replace the event. A cancelled meeting takes only
+    outcome notes and a new sharing level (422 naming any other field changed): reinstate it first.
+    Links to engagements you may not read stay whatever ``engagement_ids`` holds."""
     meeting = _editable_meeting(request.user, meeting_id)
     # Read only once the meeting was found, so that a hidden meeting answers 404 whatever the body holds.
     body = read_json_body(request, MeetingUpdateIn)
@@ -127,6 +129,19 @@ def cancel_meeting(request: HttpRequest, meeting_id: int = MeetingId) -> Any:
     calendars that hold it, marked cancelled; cancelling it again changes nothing."""
     meeting = _editable_meeting(request.user, meeting_id)
     services.cancel_meeting(meeting, acting_user=request.user)
+    return visible_meetings(request.user).get(pk=meeting.pk)
+
+
+@router.post(
+    "/agenda/meetings/{meeting_id}/reinstate",
+    response={200: MeetingOut, 401: Message, 403: Message, 404: Message},
+    summary="Reinstate a cancelled meeting",
+)
+def reinstate_meeting(request: HttpRequest, meeting_id: int = MeetingId) -> Any:
+    """Editors, coordinators and administrators of the organiser. Calendars show the meeting again;
+    reinstating a meeting that is not cancelled changes nothing."""
+    meeting = _editable_meeting(request.user, meeting_id)
+    services.reinstate_meeting(meeting, acting_user=request.user)
     return visible_meetings(request.user).get(pk=meeting.pk)
 
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from partnerhub.access.models import Organisation
 from partnerhub.agenda.models import Counterpart, LineToTake, Meeting
-from partnerhub.agenda.services import related_ids
+from partnerhub.agenda.services import CHANGEABLE_WHEN_CANCELLED, related_ids
 from partnerhub.core.types import AnyUser
 from partnerhub.geo.models import Country
 from partnerhub.registry.forms import EclBoundField
@@ -78,9 +78,16 @@ class MeetingForm(forms.ModelForm):
         engagements = cast("forms.ModelMultipleChoiceField[Engagement]", self.fields["engagements"])
         engagements.queryset = Engagement.objects.visible_to(user).order_by("title")
         if self.instance.pk:
-            self.initial["engagements"] = related_ids(self.instance, "engagements")
+            # Only the links the user may see: the others are neither shown nor taken off (the service keeps them).
+            linked = related_ids(self.instance, "engagements")
+            self.initial["engagements"] = list(engagements.queryset.filter(pk__in=linked).values_list("pk", flat=True))
             self.initial["starts_at"] = self.instance.local_start.replace(tzinfo=None)
             self.initial["ends_at"] = self.instance.local_end.replace(tzinfo=None)
+
+    def keep_plans(self) -> None:
+        """A cancelled meeting is not re-planned: only what the service lets change stays open."""
+        for name, field in self.fields.items():
+            field.disabled = name not in CHANGEABLE_WHEN_CANCELLED
 
     def clean(self) -> dict[str, Any]:
         cleaned = cast("dict[str, Any]", super().clean())

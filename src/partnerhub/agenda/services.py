@@ -4,7 +4,7 @@ Meetings are recorded and changed by editors of their organiser (the owner), lik
 the hub (``core.visibility.can_edit_for``); counterparts, reference data, by EU-side coordinators.
 """
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -48,6 +48,9 @@ SCALAR_FIELDS = (
 RELATED_FIELDS = ("participants", "themes", "engagements", "shared_with_organisations")
 # A change of these makes calendars replace the event (the iCalendar SEQUENCE).
 RESCHEDULING_FIELDS = ("starts_at", "ends_at", "time_zone", "place")
+# What a cancelled meeting still takes: what came of it, and who may read it. Re-planning it (date,
+# place, counterpart, participants…) needs reinstating it first.
+CHANGEABLE_WHEN_CANCELLED = ("outcome_notes", "sharing_level", "shared_with_organisations")
 COUNTERPART_FIELDS = ("country", "authority", "office", "function")
 
 
@@ -58,10 +61,17 @@ def is_coordinator(user: AnyUser | None) -> bool:
 
 def snapshot(meeting: Meeting) -> dict[str, str]:
     """Readable values for the field-level history (the related records by id)."""
-    values = {name: "" if getattr(meeting, name) is None else str(getattr(meeting, name)) for name in SCALAR_FIELDS}
+    values = {name: _readable(getattr(meeting, name)) for name in SCALAR_FIELDS}
     for name in RELATED_FIELDS:
         values[name] = ",".join(str(pk) for pk in related_ids(meeting, name))
     return values
+
+
+def _readable(value: Any) -> str:
+    """Instants in UTC: the same moment typed in the place's zone is no change."""
+    if isinstance(value, datetime):
+        value = value.astimezone(UTC)
+    return "" if value is None else str(value)
 
 
 def related_ids(meeting: Meeting, name: str) -> list[int]:
@@ -91,11 +101,16 @@ def create_meeting(*, owner: Organisation, fields: dict[str, Any], acting_user: 
 
 
 def update_meeting(meeting: Meeting, fields: dict[str, Any], *, acting_user: AnyUser) -> Meeting:
+    """Changes the fields given. Links to engagements hidden from ``acting_user`` stay as they were:
+    they can neither see them nor take them off."""
     with transaction.atomic(durable=True):
         meeting = _locked_for_editing(meeting, acting_user)
         _check_fields({**{name: getattr(meeting, name) for name in SCALAR_FIELDS}, **fields})
         _check_engagements(fields, acting_user)
+        fields = _keeping_hidden_links(meeting, fields, acting_user)
         before = snapshot(meeting)
+        if meeting.cancelled:
+            _check_not_replanned(meeting, before, fields)
         for name, value in _scalars(fields).items():
             setattr(meeting, name, value)
         if any(before[name] != snapshot(meeting)[name] for name in RESCHEDULING_FIELDS):
@@ -110,18 +125,61 @@ def update_meeting(meeting: Meeting, fields: dict[str, Any], *, acting_user: Any
 
 
 def cancel_meeting(meeting: Meeting, *, acting_user: AnyUser) -> Meeting:
-    """A cancelled meeting stays in the calendars that hold it, marked cancelled."""
+    """A cancelled meeting stays readable and in the calendars that hold it, marked cancelled; it
+    takes outcome notes, and its organiser may reinstate it, but it is not re-planned while cancelled."""
+    return _set_cancelled(meeting, True, "event.cancelled", acting_user=acting_user)
+
+
+def reinstate_meeting(meeting: Meeting, *, acting_user: AnyUser) -> Meeting:
+    """The cancelled meeting takes place after all: calendars show it again (a new SEQUENCE)."""
+    return _set_cancelled(meeting, False, "event.reinstated", acting_user=acting_user)
+
+
+def _set_cancelled(meeting: Meeting, cancelled: bool, event: str, *, acting_user: AnyUser) -> Meeting:
     with transaction.atomic(durable=True):
         meeting = _locked_for_editing(meeting, acting_user)
-        if meeting.cancelled:
+        if meeting.cancelled == cancelled:
             return meeting
         before = snapshot(meeting)
-        meeting.cancelled = True
+        meeting.cancelled = cancelled
         meeting.sequence += 1
         meeting.save()
-        record_change(meeting, ObjectChange.Action.UPDATE, before, {**before, "cancelled": "True"}, user=acting_user)
-        record_event("event.cancelled", meeting, user=acting_user)
+        after = {**before, "cancelled": str(cancelled)}
+        record_change(
+            meeting, ObjectChange.Action.UPDATE, {**before, "cancelled": str(not cancelled)}, after, user=acting_user
+        )
+        record_event(event, meeting, user=acting_user, sequence=meeting.sequence)
     return meeting
+
+
+def _check_not_replanned(meeting: Meeting, before: dict[str, str], fields: dict[str, Any]) -> None:
+    """Only the fields sent with another value count: a form sends every field, most unchanged."""
+    changed = [
+        name
+        for name, value in fields.items()
+        if name in (*SCALAR_FIELDS, *RELATED_FIELDS)
+        and name not in CHANGEABLE_WHEN_CANCELLED
+        and _as_snapshot(name, value) != before[name]
+    ]
+    if changed:
+        message = _("This meeting is cancelled: reinstate it before you change its plans.")
+        raise ValidationError(dict.fromkeys(changed, message))
+
+
+def _as_snapshot(name: str, value: Any) -> str:
+    """``value`` written as ``snapshot`` writes the field."""
+    if name in RELATED_FIELDS:
+        return ",".join(str(pk) for pk in sorted(set(_ids(value))))
+    return _readable(value)
+
+
+def _keeping_hidden_links(meeting: Meeting, fields: dict[str, Any], acting_user: AnyUser) -> dict[str, Any]:
+    """``fields`` with the meeting's links to engagements ``acting_user`` may not read added back."""
+    if "engagements" not in fields:
+        return fields
+    linked = related_ids(meeting, "engagements")
+    hidden = Engagement.objects.hidden_from(acting_user).filter(pk__in=linked).values_list("pk", flat=True)
+    return {**fields, "engagements": [*_ids(fields["engagements"]), *hidden]}
 
 
 def _locked_for_editing(meeting: Meeting, acting_user: AnyUser) -> Meeting:
@@ -150,8 +208,13 @@ def _set_related(meeting: Meeting, fields: dict[str, Any]) -> None:
         target = f"{field.m2m_reverse_field_name()}_id"  # type: ignore[union-attr]
         through._default_manager.filter(meeting_id=meeting.pk).delete()
         through._default_manager.bulk_create(
-            [through(meeting_id=meeting.pk, **{target: record.pk}) for record in dict.fromkeys(fields[name])]
+            [through(meeting_id=meeting.pk, **{target: pk}) for pk in dict.fromkeys(_ids(fields[name]))]
         )
+
+
+def _ids(records: Any) -> list[int]:
+    """Records or their ids."""
+    return [getattr(record, "pk", record) for record in records]
 
 
 def _check_fields(fields: dict[str, Any]) -> None:
@@ -176,7 +239,7 @@ def _check_fields(fields: dict[str, Any]) -> None:
 
 def _check_engagements(fields: dict[str, Any], acting_user: AnyUser) -> None:
     """A meeting links only engagements its organiser's editor may read."""
-    wanted = {engagement.pk for engagement in fields.get("engagements", ())}
+    wanted = set(_ids(fields.get("engagements", ())))
     visible = set(Engagement.objects.visible_to(acting_user).filter(pk__in=wanted).values_list("pk", flat=True))
     if wanted - visible:
         raise ValidationError({"engagements": _("Link only engagements you may read.")})

@@ -13,6 +13,7 @@ urlpatterns = [
     path("meetings/<int:pk>/", views.meeting_detail, name="meeting_detail"),
     path("meetings/<int:pk>/edit/", views.meeting_update, name="meeting_update"),
     path("meetings/<int:pk>/cancel/", views.meeting_cancel, name="meeting_cancel"),
+    path("meetings/<int:pk>/reinstate/", views.meeting_reinstate, name="meeting_reinstate"),
     path("clashes/", views.clash_overview, name="clash_overview"),
     path("counterparts/", views.counterpart_list, name="counterpart_list"),
     path("counterparts/<int:pk>/edit/", views.counterpart_update, name="counterpart_update"),

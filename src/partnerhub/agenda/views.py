@@ -37,6 +37,7 @@ from partnerhub.agenda.services import (
     draft_line,
     is_coordinator,
     issue_feed_token,
+    reinstate_meeting,
     revoke_feed_tokens,
     save_counterpart,
     update_line,
@@ -175,6 +176,8 @@ def meeting_update(request: HttpRequest, pk: int) -> HttpResponse:
         return _refused(request, _("Only editors of the organising organisation change a meeting."), meeting)
     form = MeetingForm(request.POST or None, instance=meeting, user=request.user, organisations=[meeting.owner])
     del form.fields["owner"]  # the organiser stays the owner
+    if meeting.cancelled:
+        form.keep_plans()
     if request.method == "POST" and form.is_valid():
         try:
             meeting = update_meeting(meeting, form.cleaned_data, acting_user=request.user)
@@ -195,6 +198,18 @@ def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     except PermissionDenied:
         return _refused(request, _("Only editors of the organising organisation cancel a meeting."), meeting)
     messages.success(request, _("The meeting was cancelled."))
+    return HttpResponseRedirect(meeting.get_absolute_url())
+
+
+@login_required
+@require_POST
+def meeting_reinstate(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = get_object_or_404(visible_meetings(request.user), pk=pk)
+    try:
+        reinstate_meeting(meeting, acting_user=request.user)
+    except PermissionDenied:
+        return _refused(request, _("Only editors of the organising organisation reinstate a meeting."), meeting)
+    messages.success(request, _("The meeting was reinstated: it takes place as planned."))
     return HttpResponseRedirect(meeting.get_absolute_url())
 
 
