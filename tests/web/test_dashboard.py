@@ -228,11 +228,12 @@ def test_dashboard_runs_a_fixed_number_of_queries(cast, portfolio, django_assert
         )
     client = client_for(cast.german_ministry_editor)
     # session, user, memberships (circle), header organisations, counts, latest engagements,
-    # overdue and stalled actions, partner countries and their routes, the data stamp; then, the
+    # overdue and stalled actions, upcoming meetings (for those with a clash), partner countries and
+    # their routes, the data stamp; then, the
     # first time for the circle, themes, engagements, country and theme shares, money, links, transactions, owners,
     # where hidden money lies, and the whole portfolio each country's balance verdict is weighed
     # against (the figures of the country pages, kept until the data changes).
-    with django_assert_num_queries(22):
+    with django_assert_num_queries(23):
         client.get(DASHBOARD)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         client.get(DASHBOARD)

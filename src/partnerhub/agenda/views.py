@@ -24,7 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from partnerhub.access.models import Organisation
 from partnerhub.agenda import calendars
-from partnerhub.agenda.clashes import ClashPair, clash_pairs, clashes_for, window_days
+from partnerhub.agenda.clashes import ClashPair, clash_pairs, clashes_for, mark_clashes, theme_ids, window_days
 from partnerhub.agenda.feed import calendar_of
 from partnerhub.agenda.filters import MeetingFilter
 from partnerhub.agenda.forms import CounterpartForm, LineToTakeForm, MeetingForm
@@ -79,6 +79,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     current = current_lines(request.user, [meeting.country_id for meeting in meetings])
     for meeting in meetings:
         meeting.line = line_for(meeting, current)
+    mark_clashes(meetings, request.user)
     context = {
         "page_obj": page,
         "meetings": meetings,
@@ -95,6 +96,7 @@ def meeting_month(request: HttpRequest) -> HttpResponse:
     first = calendars.read_month(request.GET.get("month"))
     start, end = calendars.span(*calendars.month_range(first))
     meetings = list(filterset.qs.filter(starts_at__lt=end, ends_at__gte=start).order_by("starts_at", "pk"))
+    mark_clashes(meetings, request.user)
     previous, following = calendars.neighbour_months(first)
     context = {
         "month": first,
@@ -114,6 +116,7 @@ def meeting_week(request: HttpRequest) -> HttpResponse:
     monday = calendars.read_week(request.GET.get("week"))
     start, end = calendars.span(monday, monday + calendars.timedelta(days=6))
     meetings = list(filterset.qs.filter(starts_at__lt=end, ends_at__gte=start).order_by("starts_at", "pk"))
+    mark_clashes(meetings, request.user)
     context = {
         "monday": monday,
         "week_value": calendars.iso_week(monday),
@@ -402,10 +405,7 @@ def upcoming_clashes(user: AnyUser) -> tuple[list[CountryClashes], list[tuple[Me
         .select_related("owner", "country")
         .order_by("starts_at", "pk")
     )
-    themes: dict[int, set[int]] = {meeting.pk: set() for meeting in upcoming}
-    links = Meeting.themes.through.objects.filter(meeting_id__in=list(themes)).values_list("meeting_id", "theme_id")
-    for meeting_id, theme_id in links:
-        themes[meeting_id].add(theme_id)
+    themes = theme_ids(meeting.pk for meeting in upcoming)
     readable = set(Meeting.objects.visible_to(user).filter(pk__in=list(themes)).values_list("pk", flat=True))
     groups: dict[int, CountryClashes] = {}
     half_known: list[tuple[Meeting, str]] = []

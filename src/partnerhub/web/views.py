@@ -12,8 +12,10 @@ from collections import Counter
 
 from django.db.models import Count
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from partnerhub.agenda.queries import upcoming_meetings_with_clashes
 from partnerhub.analysis.figures.teameurope import CountryRow, partner_countries, partner_country_figures
 from partnerhub.plans.queries import actions_needing_attention
 from partnerhub.registry.models import Engagement, EngagementKind, EngagementStatus, MoneyKind
@@ -33,6 +35,8 @@ def dashboard(request):
         "top_countries": top_partner_countries(figures["rows"]),
         "latest": list(visible.select_related("owner")[:LATEST_ENGAGEMENTS]),
         "attention": actions_needing_attention(request.user),
+        "clashing_meetings": upcoming_meetings_with_clashes(request.user) if request.user.is_authenticated else [],
+        "today": timezone.localdate(),
     }
     return render(request, "web/dashboard.html", context)
 

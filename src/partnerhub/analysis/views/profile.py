@@ -6,9 +6,11 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from partnerhub.agenda.queries import upcoming_meetings
 from partnerhub.analysis.figures import charts
 from partnerhub.analysis.figures.profile import SHOWN_MONEY_KINDS, CountryProfile, country_profile
 from partnerhub.analysis.forms import (
@@ -63,6 +65,8 @@ def country_profile_page(request, iso3: str):
         "charts": _charts(profile),
         "overlaps": overlaps_for_country(request.user, country),
         "attention": actions_needing_attention(request.user, country=country),
+        "meetings": upcoming_meetings(request.user, country=country),
+        "today": timezone.localdate(),
         "may_record_priorities": may_record_priorities(request.user, country),
         "editable_owner_ids": editing_organisation_ids(request.user),
         **_comments_context(request, country),
