@@ -1,4 +1,5 @@
-"""The country index and profiles, the balance table, the Team Europe views and the country brief."""
+"""The country index and profiles, the balance table, the Team Europe views, the country brief and
+the meetings' briefing packs."""
 
 from django.urls import path
 
@@ -14,6 +15,8 @@ urlpatterns = [
     path("team-europe/routes/<str:code>/", teameurope.route_view, name="route_view"),
     path("team-europe/pillars/<str:code>/", teameurope.pillar_view, name="pillar_view"),
     path("countries/<str:iso3>/brief.<str:file_format>", brief.country_brief, name="country_brief"),
+    # Under the meeting's own address, which the agenda cannot route here (it may not import analysis).
+    path("agenda/meetings/<int:pk>/briefing-pack.docx", brief.meeting_pack, name="meeting_pack"),
     path("countries/<str:iso3>/", profile.country_profile_page, name="country_profile"),
     path("countries/<str:iso3>/priorities/new/", profile.priority_create, name="priority_create"),
     path("countries/<str:iso3>/priorities/comment/", profile.priority_comment, name="priority_comment"),

@@ -1,4 +1,4 @@
-"""The country brief, downloaded from the profile page as DOCX or PDF.
+"""The country brief, downloaded from the profile page as DOCX or PDF, and a meeting's briefing pack.
 
 The brief renders the same ``CountryProfile`` as the page, for the same
 viewer, so its figures are the page's figures. It depends on who asks, so it
@@ -8,12 +8,15 @@ is never cached.
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from partnerhub.agenda.models import Meeting
 from partnerhub.analysis.brief import DOCX_CONTENT_TYPE, PDF_CONTENT_TYPE, brief_docx, brief_pdf
+from partnerhub.analysis.brief.meeting import meeting_pack_docx, meeting_pack_filename
 from partnerhub.analysis.figures.profile import country_profile
 from partnerhub.analysis.forms import MONEY_PARAMETER, read_money_kind
 from partnerhub.geo.models import Country
@@ -49,6 +52,15 @@ def country_brief(request, iso3: str, file_format: str):
     overlaps = overlaps_for_country(request.user, country, limit=OVERLAPS_IN_BRIEF)
     content = brief_format.render(profile, overlaps, user=request.user)
     return _attachment(content, brief_format.content_type, brief_filename(country.iso3, file_format))
+
+
+@login_required
+@require_safe
+def meeting_pack(request, pk: int):
+    """The briefing pack of a meeting the reader may see (hidden or missing: 404), as DOCX."""
+    meetings = Meeting.objects.visible_to(request.user).select_related("owner", "country", "counterpart")
+    meeting = get_object_or_404(meetings, pk=pk)
+    return _attachment(meeting_pack_docx(meeting, user=request.user), DOCX_CONTENT_TYPE, meeting_pack_filename(meeting))
 
 
 def brief_filename(iso3: str, file_format: str) -> str:
