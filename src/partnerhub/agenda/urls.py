@@ -7,6 +7,7 @@ from partnerhub.agenda import views
 app_name = "agenda"
 urlpatterns = [
     path("", views.meeting_list, name="meeting_list"),
+    path("export.<str:file_format>", views.meeting_export, name="meeting_export"),
     path("month/", views.meeting_month, name="meeting_month"),
     path("week/", views.meeting_week, name="meeting_week"),
     path("meetings/new/", views.meeting_create, name="meeting_create"),

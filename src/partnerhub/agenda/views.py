@@ -15,7 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +25,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from partnerhub.access.models import Organisation
 from partnerhub.agenda import calendars
 from partnerhub.agenda.clashes import ClashPair, clash_pairs, clashes_for, mark_clashes, theme_ids, window_days
+from partnerhub.agenda.exports import EXPORT_FORMATS
 from partnerhub.agenda.feed import calendar_of
 from partnerhub.agenda.filters import MeetingFilter
 from partnerhub.agenda.forms import CounterpartForm, LineToTakeForm, MeetingForm
@@ -69,11 +70,15 @@ def _filter_context(request: HttpRequest, filterset: MeetingFilter) -> dict[str,
     }
 
 
+def _upcoming(filterset: MeetingFilter) -> QuerySet[Meeting]:
+    return filterset.qs.filter(ends_at__gte=timezone.now()).order_by("starts_at", "pk")
+
+
 @login_required
 @require_safe
 def meeting_list(request: HttpRequest) -> HttpResponse:
     filterset = _filtered(request)
-    upcoming = filterset.qs.filter(ends_at__gte=timezone.now()).order_by("starts_at", "pk")
+    upcoming = _upcoming(filterset)
     page = Paginator(upcoming.prefetch_related("themes"), settings.PAGE_SIZE).get_page(request.GET.get("page"))
     meetings = list(page.object_list)
     current = current_lines(request.user, [meeting.country_id for meeting in meetings])
@@ -87,6 +92,15 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
         **_filter_context(request, filterset),
     }
     return render(request, "agenda/meeting_list.html", context)
+
+
+@login_required
+@require_safe
+def meeting_export(request: HttpRequest, file_format: str) -> HttpResponse | StreamingHttpResponse:
+    """The rows of the list page, every page of them, with its filters."""
+    if file_format not in EXPORT_FORMATS:
+        raise Http404
+    return EXPORT_FORMATS[file_format](_upcoming(_filtered(request)), request)
 
 
 @login_required

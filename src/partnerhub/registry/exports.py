@@ -161,11 +161,18 @@ def csv_response(engagements: EngagementQuerySet, request: HttpRequest) -> Strea
 # -- XLSX ------------------------------------------------------------------
 
 
-def xlsx_workbook(header: list[str], rows: Iterable[list[Any]]) -> bytes:
+def xlsx_workbook(
+    header: list[str],
+    rows: Iterable[list[Any]],
+    *,
+    columns: Iterable[tuple[str, int]] = COLUMNS,
+    title: str | None = None,
+) -> bytes:
+    """One sheet, its header in bold and frozen; ``columns`` give the widths (other exports reuse it)."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=_("Engagements"))
+    sheet = workbook.create_sheet(title=title or _("Engagements"))
     sheet.freeze_panes = "A2"
-    for index, (_name, width) in enumerate(COLUMNS, start=1):
+    for index, (_name, width) in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     bold = Font(bold=True)
     header_cells = []
