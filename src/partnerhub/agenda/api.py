@@ -27,7 +27,9 @@ from partnerhub.agenda.filters import MeetingFilter
 from partnerhub.agenda.models import Counterpart, LineToTake, Meeting
 from partnerhub.agenda.schemas import (
     InputErrors,
+    LineToTakeIn,
     LineToTakeOut,
+    LineToTakeUpdateIn,
     MeetingFilterParams,
     MeetingIn,
     MeetingOut,
@@ -220,3 +222,78 @@ def list_lines(request: HttpRequest, country: str | None = ISO3) -> Any:
 @router.get("/agenda/lines/{line_id}", response={200: LineToTakeOut, 404: Message}, summary="One version of lines")
 def get_line(request: HttpRequest, line_id: int = LineId) -> Any:
     return get_object_or_404(visible_lines(request.user), pk=line_id)
+
+
+@router.post(
+    "/agenda/lines",
+    response={201: LineToTakeOut, 401: Message, 403: Message, 422: InputErrors},
+    summary="Draft a new version of lines to take",
+    description="Editors, coordinators and administrators of the writing organisation. The version "
+    "takes the next number for its country and theme; coordinators mark it agreed.",
+)
+def draft_line(request: HttpRequest, payload: LineToTakeIn) -> Any:
+    editable = editing_organisation_ids(request.user)
+    owner_id = payload.owner_id or min(editable, default=None)
+    if owner_id is None or owner_id not in editable:
+        raise PermissionDenied(_("You write lines to take only for organisations where you are an editor."))
+    country = Country.objects.partners().filter(iso3=payload.country.upper()).first()
+    if country is None:
+        raise ValidationError({"country": _("“%(value)s” is not a partner country.") % {"value": payload.country}})
+    theme = _one_theme(payload.theme)
+    fields = payload.dict(include={"text", "valid_until", "sharing_level"})
+    line = services.draft_line(
+        owner=Organisation.objects.get(pk=owner_id),
+        country=country,
+        theme=theme,
+        fields=fields,
+        acting_user=request.user,
+    )
+    return Status(201, visible_lines(request.user).get(pk=line.pk))
+
+
+@router.patch(
+    "/agenda/lines/{line_id}",
+    response={200: LineToTakeOut, 401: Message, 403: Message, 404: Message, 422: InputErrors},
+    summary="Change a draft of lines to take",
+    openapi_extra=json_body_openapi(LineToTakeUpdateIn),
+)
+def update_line(request: HttpRequest, line_id: int = LineId) -> Any:
+    """Editors of the writing organisation; only the fields sent change. An agreed version answers 422."""
+    line = _editable_line(request.user, line_id)
+    body = read_json_body(request, LineToTakeUpdateIn)
+    services.update_line(line, body.dict(exclude_unset=True), acting_user=request.user)
+    return visible_lines(request.user).get(pk=line.pk)
+
+
+@router.post(
+    "/agenda/lines/{line_id}/agree",
+    response={200: LineToTakeOut, 401: Message, 403: Message, 404: Message},
+    summary="Mark a draft of lines to take as agreed",
+)
+def agree_line(request: HttpRequest, line_id: int = LineId) -> Any:
+    """Coordinators of the writing organisation. From then on it is the current version beside the
+    country's meetings; agreeing it again changes nothing."""
+    line = _editable_line(request.user, line_id)
+    services.agree_line(line, acting_user=request.user)
+    return visible_lines(request.user).get(pk=line.pk)
+
+
+def _editable_line(user: AnyUser, line_id: int) -> LineToTake:
+    """The version if the user may read it (else 404) and change it (else 403); the service checks
+    again, locked, when it writes."""
+    line: LineToTake = get_object_or_404(visible_lines(user).select_related("owner"), pk=line_id)
+    if not can_edit_for(user, line.owner_id):
+        raise PermissionDenied(
+            _("Only editors of %(organisation)s, which wrote these lines, may change them.")
+            % {"organisation": line.owner.name}
+        )
+    return line
+
+
+def _one_theme(code: str | None) -> Theme | None:
+    if not code:
+        return None
+    theme = Theme.objects.filter(code=code).first()
+    if theme is None:
+        raise ValidationError({"theme": _("“%(value)s” is not a theme to choose from.") % {"value": code}})
+    return theme

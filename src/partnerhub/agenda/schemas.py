@@ -151,6 +151,7 @@ class LineToTakeOut(Schema):
     text: str
     status: str
     valid_until: date
+    agreed_at: datetime | None
     owner_id: int
     sharing_level: SharingLevel
     updated_at: datetime
@@ -162,3 +163,33 @@ class LineToTakeOut(Schema):
     @staticmethod
     def resolve_theme(line: Any) -> str | None:
         return None if line.theme is None else str(line.theme.code)
+
+
+class LineToTakeIn(Schema):
+    """A new version of the lines for a country (and theme), as a draft."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    owner_id: int | None = Field(None, description="The organisation writing it; your first editable one if empty.")
+    country: str = Field(..., pattern=r"^[A-Za-z]{3}$", description="Partner country (ISO alpha-3).")
+    theme: str | None = Field(None, max_length=60, description="Theme code; null for every meeting with the country.")
+    text: str = Field(..., min_length=1, description="The key messages.")
+    valid_until: date = Field(..., description="The date until which they hold.")
+    sharing_level: SharingLevel = SharingLevel.EU
+
+
+class LineToTakeUpdateIn(Schema):
+    """Only the fields sent change; an agreed version is never changed (write a new version)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    text: str | None = Field(None, min_length=1)
+    valid_until: date | None = None
+    sharing_level: SharingLevel | None = None
+
+    @field_validator("text", "valid_until", "sharing_level")
+    @classmethod
+    def not_null(cls, value: Any) -> Any:
+        if value is None:
+            raise ValueError(_("This field cannot be empty."))
+        return value
