@@ -6,7 +6,7 @@ Times are ISO 8601 with their offset, in the meeting's own time zone (named besi
 script reads the instant and a person the local time.
 """
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.db.models import QuerySet
@@ -97,4 +97,5 @@ def xlsx_response(meetings: QuerySet[Meeting], request: HttpRequest) -> HttpResp
     return response
 
 
-EXPORT_FORMATS = {"csv": csv_response, "xlsx": xlsx_response}
+ExportView = Callable[[QuerySet[Meeting], HttpRequest], HttpResponse | StreamingHttpResponse]
+EXPORT_FORMATS: dict[str, ExportView] = {"csv": csv_response, "xlsx": xlsx_response}
