@@ -157,3 +157,20 @@ def test_the_page_offers_reinstating_to_the_organiser_and_the_feed_keeps_it_canc
     assert client_for(cast.giz_viewer).post(f"/agenda/meetings/{cancelled.pk}/reinstate/").status_code == 403
     assert client.post(f"/agenda/meetings/{cancelled.pk}/reinstate/").status_code == 302
     assert stored(cancelled).cancelled is False
+
+
+def test_the_feed_shows_it_cancelled_then_back_with_a_new_sequence(cast, cancelled):
+    from icalendar import Calendar
+
+    from partnerhub.agenda.services import issue_feed_token
+
+    _token, raw = issue_feed_token(acting_user=cast.german_ministry_editor)
+
+    def entry():
+        body = client_for(None).get(f"/agenda/feed/{raw}.ics").content
+        [event] = [e for e in Calendar.from_ical(body).walk("VEVENT") if str(e["UID"]) == cancelled.uid]
+        return str(event["STATUS"]), int(event["SEQUENCE"])
+
+    assert entry() == ("CANCELLED", 1)
+    reinstate_meeting(cancelled, acting_user=cast.german_ministry_editor)
+    assert entry() == ("TENTATIVE", 2)
