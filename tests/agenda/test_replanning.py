@@ -5,10 +5,17 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from icalendar import Calendar
 
 from partnerhub.access.models import Membership, Role
 from partnerhub.agenda.models import Meeting
-from partnerhub.agenda.services import cancel_meeting, reinstate_meeting, related_ids, update_meeting
+from partnerhub.agenda.services import (
+    cancel_meeting,
+    issue_feed_token,
+    reinstate_meeting,
+    related_ids,
+    update_meeting,
+)
 from partnerhub.core.models import Event
 from tests.agenda.factories import START, meeting
 from tests.support.clients import client_for, error_locations
@@ -160,10 +167,6 @@ def test_the_page_offers_reinstating_to_the_organiser_and_the_feed_keeps_it_canc
 
 
 def test_the_feed_shows_it_cancelled_then_back_with_a_new_sequence(cast, cancelled):
-    from icalendar import Calendar
-
-    from partnerhub.agenda.services import issue_feed_token
-
     _token, raw = issue_feed_token(acting_user=cast.german_ministry_editor)
 
     def entry():

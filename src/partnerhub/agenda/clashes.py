@@ -145,16 +145,7 @@ def clash_marks(meetings: Sequence[Meeting], viewer: AnyUser | None) -> dict[int
     current = [meeting for meeting in meetings if not meeting.cancelled]
     if not current:
         return {}
-    window = timedelta(days=window_days())
-    around = list(
-        Meeting.objects.unrestricted("clashes compare with every meeting; the marks tell only what the viewer may know")
-        .filter(
-            cancelled=False,
-            starts_at__lte=max(meeting.ends_at for meeting in current) + window,
-            ends_at__gte=min(meeting.starts_at for meeting in current) - window,
-        )
-        .only("pk", "owner_id", "country_id", "counterpart_id", "starts_at", "ends_at", "cancelled")
-    )
+    around = _meetings_around(current)
     readable = set(
         Meeting.objects.visible_to(viewer).filter(pk__in=[m.pk for m in around]).values_list("pk", flat=True)
     )
@@ -174,6 +165,21 @@ def clash_marks(meetings: Sequence[Meeting], viewer: AnyUser | None) -> dict[int
         if shown[pk] or told:
             marks[pk] = ClashMark(shown[pk], told)
     return marks
+
+
+def _meetings_around(meetings: list[Meeting]) -> list[Meeting]:
+    """Every meeting, hidden or not, that comes within the window of one of ``meetings``: all a clash
+    of theirs can be with."""
+    window = timedelta(days=window_days())
+    return list(
+        Meeting.objects.unrestricted("clashes compare with every meeting; the marks tell only what the viewer may know")
+        .filter(
+            cancelled=False,
+            starts_at__lte=max(meeting.ends_at for meeting in meetings) + window,
+            ends_at__gte=min(meeting.starts_at for meeting in meetings) - window,
+        )
+        .only("pk", "owner_id", "country_id", "counterpart_id", "starts_at", "ends_at", "cancelled")
+    )
 
 
 def mark_clashes(meetings: Sequence[Meeting], viewer: AnyUser | None) -> None:

@@ -110,7 +110,7 @@ def update_meeting(meeting: Meeting, fields: dict[str, Any], *, acting_user: Any
         fields = _keeping_hidden_links(meeting, fields, acting_user)
         before = snapshot(meeting)
         if meeting.cancelled:
-            _check_not_replanned(meeting, before, fields)
+            _check_not_replanned(before, fields)
         for name, value in _scalars(fields).items():
             setattr(meeting, name, value)
         if any(before[name] != snapshot(meeting)[name] for name in RESCHEDULING_FIELDS):
@@ -152,7 +152,7 @@ def _set_cancelled(meeting: Meeting, cancelled: bool, event: str, *, acting_user
     return meeting
 
 
-def _check_not_replanned(meeting: Meeting, before: dict[str, str], fields: dict[str, Any]) -> None:
+def _check_not_replanned(before: dict[str, str], fields: dict[str, Any]) -> None:
     """Only the fields sent with another value count: a form sends every field, most unchanged."""
     changed = [
         name
