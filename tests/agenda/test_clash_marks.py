@@ -4,6 +4,8 @@ profile: each tells what the meeting's own page tells the same reader, and no mo
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -161,3 +163,24 @@ def test_the_country_profile_shows_upcoming_meetings_with_lines_and_marks(cast, 
     assert "Upcoming meetings" in body and "BMI return talks" in body
     assert "clash: ask the coordinator" in body and "MEAE confidential" not in body
     assert "Tunisia dialogue" not in body and "Lines to take, version 1" in body
+
+
+def test_more_meetings_cost_the_dashboard_and_the_profile_no_more_queries(cast, clashing, soon):
+    client = client_for(cast.coordinator)
+
+    def queries(path: str) -> int:
+        client.get(path)  # the kept figures are computed once
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(path).status_code == 200
+        return len(captured)
+
+    before = {path: queries(path) for path in ("/", "/countries/MAR/")}
+    for index in range(6):
+        meeting(
+            cast.french_foreign_affairs,
+            cast.french_ministry_editor,
+            title=f"MEAE visit {index}",
+            starts_at=soon + timedelta(days=index),
+            with_counterpart=counterpart(),
+        )
+    assert {path: queries(path) for path in before} == before
