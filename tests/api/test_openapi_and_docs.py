@@ -45,8 +45,12 @@ OPERATIONS = {
     ("get", "/api/agenda/meetings/{meeting_id}"),
     ("patch", "/api/agenda/meetings/{meeting_id}"),
     ("post", "/api/agenda/meetings/{meeting_id}/cancel"),
+    ("post", "/api/agenda/meetings/{meeting_id}/reinstate"),
     ("get", "/api/agenda/lines"),
+    ("post", "/api/agenda/lines"),
     ("get", "/api/agenda/lines/{line_id}"),
+    ("patch", "/api/agenda/lines/{line_id}"),
+    ("post", "/api/agenda/lines/{line_id}/agree"),
 }
 
 
