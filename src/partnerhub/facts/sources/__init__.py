@@ -1,6 +1,7 @@
 """The parsers of ``partnerhub load-facts``, by SOURCE name (see ``base.py`` for what they return)."""
 
 from partnerhub.facts.sources.base import Parser
+from partnerhub.facts.sources.tidy import parse_tidy
 from partnerhub.facts.sources.undesa import parse_undesa_stock
 from partnerhub.facts.sources.unhcr import (
     parse_unhcr_asylum_applications,
@@ -18,4 +19,5 @@ PARSERS: dict[str, Parser] = {
     "unhcr-asylum-decisions": parse_unhcr_asylum_decisions,
     "unhcr-solutions": parse_unhcr_solutions,
     "undesa-stock": parse_undesa_stock,
+    "tidy": parse_tidy,
 }
