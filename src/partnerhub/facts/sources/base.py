@@ -43,6 +43,7 @@ class IndicatorInfo:
     direction: str = "neutral"  # "higher-better" | "higher-worse" | "neutral"
     themes: tuple[str, ...] = ()  # theme codes of the hub's fixtures it informs
     pair: bool = False  # True when observations are origin × destination
+    name_fr: str = ""  # the name in French, for Indicator.name_fr ("" when the file gives none)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from django.utils.translation import gettext as _
+
 from partnerhub.facts.sources.base import FileRejected, SourceRow
 
 YEAR = re.compile(r"^\d{4}$")
@@ -39,19 +41,26 @@ class CsvTable:
         """FileRejected naming the missing columns and the layout the SOURCE expects."""
         missing = [column for column in columns if column not in self.header]
         if missing:
-            raise FileRejected(
-                f"{self.name}: column {', '.join(repr(column) for column in missing)} missing; expected {expected}"
-            )
+            raise missing_columns(self.name, missing, expected)
+
+
+def missing_columns(file_name: str, missing: Sequence[str], expected: str) -> FileRejected:
+    return FileRejected(
+        _("%(file)s: column %(columns)s missing; expected %(layout)s")
+        % {"file": file_name, "columns": ", ".join(repr(column) for column in missing), "layout": expected}
+    )
 
 
 def read_text(path: Path) -> str:
     try:
         return path.read_bytes().decode("utf-8-sig")
     except OSError as error:
-        raise FileRejected(f"{path.name}: cannot be read ({error.strerror or error})") from error
+        raise FileRejected(
+            _("%(file)s: cannot be read (%(error)s)") % {"file": path.name, "error": error.strerror or error}
+        ) from error
     except UnicodeDecodeError as error:
         line = path.read_bytes()[: error.start].count(b"\n") + 1
-        raise FileRejected(f"{path.name}, line {line}: not UTF-8 text") from error
+        raise FileRejected(_("%(file)s, line %(line)s: not UTF-8 text") % {"file": path.name, "line": line}) from error
 
 
 def read_records(path: Path, *, delimiter: str = ",") -> list[Record]:
@@ -64,7 +73,10 @@ def read_records(path: Path, *, delimiter: str = ",") -> list[Record]:
             records.append(Record(end_of_previous + 1, cells))
             end_of_previous = reader.line_num
     except csv.Error as error:
-        raise FileRejected(f"{path.name}, line {end_of_previous + 1}: not readable as CSV ({error})") from error
+        raise FileRejected(
+            _("%(file)s, line %(line)s: not readable as CSV (%(error)s)")
+            % {"file": path.name, "line": end_of_previous + 1, "error": error}
+        ) from error
     return records
 
 
@@ -72,7 +84,7 @@ def read_table(path: Path, *, delimiter: str = ",") -> CsvTable:
     """The first record is the header; blank records after it are dropped."""
     records = read_records(path, delimiter=delimiter)
     if not records:
-        raise FileRejected(f"{path.name}: the file is empty")
+        raise FileRejected(_("%(file)s: the file is empty") % {"file": path.name})
     header = [cell.strip() for cell in records[0].cells]
     return CsvTable(path.name, header, [record for record in records[1:] if not record.is_blank])
 

@@ -15,15 +15,17 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from partnerhub.facts.sources.base import FileRejected, IndicatorInfo, Reading, SkippedRow, SourceInfo, SourceRow
 from partnerhub.facts.sources.countries import iso2_from_code_or_name
-from partnerhub.facts.sources.files import CsvTable, Record, decimal_or_none, read_table
+from partnerhub.facts.sources.files import CsvTable, Record, decimal_or_none, missing_columns, read_table
 
 REQUIRED = ("indicator", "country", "period", "value", "unit", "source")
 OPTIONAL = ("destination", "publisher", "dataset", "release_date", "address", "definition", "name")
 SOURCE_COLUMNS = ("source", "publisher", "dataset", "release_date", "address")
-LAYOUT = f"a tidy CSV with the columns {', '.join(REQUIRED)} (optional: {', '.join(OPTIONAL)})"
+LAYOUT = gettext_lazy("a tidy CSV with the columns %(required)s (optional: %(optional)s)")
 
 YEAR_FORM = re.compile(r"^(\d{4})$")
 QUARTER_FORMS = (re.compile(r"^(\d{4})\s*[-/ ]?\s*Q([1-4])$", re.I), re.compile(r"^Q([1-4])\s*[-/ ]?\s*(\d{4})$", re.I))
@@ -83,9 +85,11 @@ def parse_tidy(path: Path) -> Reading:
     columns = _Columns(table)
     missing = [name for name in REQUIRED if name not in columns.index]
     if missing:
-        raise FileRejected(f"{path.name}: column {', '.join(map(repr, missing))} missing; expected {LAYOUT}")
+        raise missing_columns(path.name, missing, _layout())
     if not table.records:
-        raise FileRejected(f"{path.name}: no figures below the header; expected {LAYOUT}")
+        raise FileRejected(
+            _("%(file)s: no figures below the header; expected %(layout)s") % {"file": path.name, "layout": _layout()}
+        )
     reading = Reading(source=_source(table, columns), indicators=[])
     indicators: dict[str, tuple[int, IndicatorInfo]] = {}
     for record in table.records:
@@ -93,8 +97,12 @@ def parse_tidy(path: Path) -> Reading:
         if row is not None:
             _check_indicator(path.name, record, columns, row, indicators)
             reading.rows.append(row)
-    reading.indicators = [indicator for _, indicator in indicators.values()]
+    reading.indicators = [indicator for _line, indicator in indicators.values()]
     return reading
+
+
+def _layout() -> str:
+    return str(LAYOUT) % {"required": ", ".join(REQUIRED), "optional": ", ".join(OPTIONAL)}
 
 
 def _source(table: CsvTable, columns: _Columns) -> SourceInfo:
@@ -105,11 +113,23 @@ def _source(table: CsvTable, columns: _Columns) -> SourceInfo:
         for name, value in named.items():
             if columns.get(record, name) != value:
                 raise FileRejected(
-                    f"{table.name}, line {record.line}: {name} {columns.get(record, name)!r} differs from "
-                    f"{value!r} on line {first.line}; a tidy file holds the figures of one source"
+                    _(
+                        "%(file)s, line %(line)s: %(column)s %(value)r differs from %(first)r on line "
+                        "%(first_line)s; a tidy file holds the figures of one source"
+                    )
+                    % {
+                        "file": table.name,
+                        "line": record.line,
+                        "column": name,
+                        "value": columns.get(record, name),
+                        "first": value,
+                        "first_line": first.line,
+                    }
                 )
     if not named["source"]:
-        raise FileRejected(f"{table.name}, line {first.line}: column 'source' is empty")
+        raise FileRejected(
+            _("%(file)s, line %(line)s: column 'source' is empty") % {"file": table.name, "line": first.line}
+        )
     return SourceInfo(
         publisher=named["publisher"] or named["source"],
         dataset=named["dataset"] or named["source"],
@@ -124,33 +144,43 @@ def _release_date(file_name: str, line: int, text: str) -> date | None:
     try:
         return date.fromisoformat(text)
     except ValueError as error:
-        raise FileRejected(f"{file_name}, line {line}: release_date {text!r} is not a date (2024-03-31)") from error
+        raise FileRejected(
+            _("%(file)s, line %(line)s: release_date %(value)r is not a date (2024-03-31)")
+            % {"file": file_name, "line": line, "value": text}
+        ) from error
 
 
 def _row(record: Record, columns: _Columns, reading: Reading) -> SourceRow | None:
-    def skip(reason: str, detail: str) -> None:
-        reading.skipped.append(SkippedRow(record.line, reason, detail))
+    """The row's figure, or None after noting why it is skipped."""
+    cell = {name: columns.get(record, name) for name in (*REQUIRED, "destination")}
+    code, period, value = slugify(cell["indicator"]), normalised_period(cell["period"]), parsed_number(cell["value"])
+    country = iso2_from_code_or_name(cell["country"])
+    destination = iso2_from_code_or_name(cell["destination"]) if cell["destination"] else ""
+    problem = _problem(cell, code, country, destination)
+    if problem is None and period is None:
+        problem = ("bad-period", f"period {cell['period']!r}")
+    elif problem is None and value is None:
+        problem = ("non-numeric", f"value {cell['value']!r}")
+    if problem is not None:
+        reading.skipped.append(SkippedRow(record.line, *problem))
+        return None
+    assert period is not None and value is not None and country is not None and destination is not None
+    return SourceRow(record.line, code, country, period, value, cell["unit"], destination)
 
-    code = slugify(columns.get(record, "indicator"))
-    period = normalised_period(text := columns.get(record, "period"))
-    country = iso2_from_code_or_name(columns.get(record, "country"))
-    destination_text = columns.get(record, "destination")
-    destination = iso2_from_code_or_name(destination_text) if destination_text else ""
-    value_text = columns.get(record, "value")
-    value = parsed_number(value_text)
+
+def _problem(cell: dict[str, str], code: str, country: str | None, destination: str | None) -> tuple[str, str] | None:
+    """Why the row cannot be read before its period and value are looked at: (skip reason, detail)."""
     if not code or len(code) > CODE_LENGTH:
-        skip("unknown-indicator", f"indicator {columns.get(record, 'indicator')!r} is not a code of 1 to 80 letters")
-    elif period is None:
-        skip("bad-period", f"period {text!r}")
-    elif country is None or destination is None:
-        place = columns.get(record, "country") if country is None else destination_text
-        skip("unknown-country", f"country {place!r}")
-    elif not value_text or not columns.get(record, "unit"):
-        skip("missing-value", "value is empty" if not value_text else "unit is empty")
-    elif value is None:
-        skip("non-numeric", f"value {value_text!r}")
-    else:
-        return SourceRow(record.line, code, country, period, value, columns.get(record, "unit"), destination or "")
+        return "unknown-indicator", _("%(value)r gives no code of 1 to 80 letters, digits or hyphens") % {
+            "value": cell["indicator"]
+        }
+    if not cell["country"] or country is None:
+        return "unknown-country", f"country {cell['country']!r}"
+    if destination is None:
+        return "unknown-country", f"destination {cell['destination']!r}"
+    for column in ("value", "unit"):
+        if not cell[column]:
+            return "missing-value", _("%(column)s is empty") % {"column": column}
     return None
 
 
@@ -172,12 +202,22 @@ def _check_indicator(
     first_line, indicator = indicators[row.indicator]
     if row.unit != indicator.unit:
         raise FileRejected(
-            f"{file_name}, line {record.line}: unit {row.unit!r} for {row.indicator!r} differs from "
-            f"{indicator.unit!r} on line {first_line}"
+            _("%(file)s, line %(line)s: unit %(unit)r for %(indicator)r differs from %(first)r on line %(first_line)s")
+            % {
+                "file": file_name,
+                "line": record.line,
+                "unit": row.unit,
+                "indicator": row.indicator,
+                "first": indicator.unit,
+                "first_line": first_line,
+            }
         )
     if bool(row.destination) != indicator.pair:
+        message = (
+            _("%(file)s, line %(line)s: %(indicator)r has a destination here but not on line %(first_line)s")
+            if row.destination
+            else _("%(file)s, line %(line)s: %(indicator)r has no destination here but has one on line %(first_line)s")
+        )
         raise FileRejected(
-            f"{file_name}, line {record.line}: {row.indicator!r} "
-            f"{'has a destination here but not' if row.destination else 'has no destination here but has one'} "
-            f"on line {first_line}"
+            message % {"file": file_name, "line": record.line, "indicator": row.indicator, "first_line": first_line}
         )

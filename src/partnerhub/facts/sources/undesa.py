@@ -11,13 +11,18 @@ from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal
 from pathlib import Path
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from partnerhub.facts.sources.base import IndicatorInfo, Reading, SkippedRow, SourceInfo, SourceRow
 from partnerhub.facts.sources.countries import iso2_from_iso3, iso2_from_name
 from partnerhub.facts.sources.files import YEAR, Record, decimal_or_none, read_table
 
 NOT_AVAILABLE = ".."
 KEY_COLUMNS = ("Year", "Destination", "Total")
-LAYOUT = "the UN DESA migrant stock matrix: Year, Destination, Total, then one column per country of origin"
+LAYOUT = gettext_lazy(
+    "the UN DESA migrant stock matrix: Year, Destination, Total, then one column per country of origin"
+)
 CODE_FILES = ("*country_codes_alpha_3.csv",)
 # UN DESA announced International Migrant Stock 2019 on 17 September 2019 (UN DESA Population Division,
 # "International Migrant Stock 2019", press release and data booklet); PROVENANCE.md names the revision.
@@ -70,6 +75,7 @@ MIGRANT_STOCK_DEFINITION = (
 MIGRANT_STOCK = IndicatorInfo(
     code="international-migrant-stock",
     name="International migrant stock, by origin and destination",
+    name_fr="Stock de migrants internationaux, par origine et destination",
     unit="persons",
     definition=f"{MIGRANT_STOCK_DEFINITION} Here: the people born in (or citizens of) the country of origin who "
     "live in the country of destination.",
@@ -79,6 +85,7 @@ MIGRANT_STOCK = IndicatorInfo(
 MIGRANT_STOCK_TOTAL = IndicatorInfo(
     code="international-migrant-stock-total",
     name="International migrant stock in the country",
+    name_fr="Stock de migrants internationaux dans le pays",
     unit="persons",
     definition=f"{MIGRANT_STOCK_DEFINITION} Here: all international migrants living in the country, whatever "
     "their origin.",
@@ -111,7 +118,7 @@ class _Places:
 
 def parse_undesa_stock(path: Path) -> Reading:
     table = read_table(path)
-    table.require(KEY_COLUMNS, LAYOUT)
+    table.require(KEY_COLUMNS, str(LAYOUT))
     places = _Places(_alpha3_codes(path.parent))
     first_origin = table.column("Total") + 1
     origins = {index: (name, *places.country(name)) for index, name in enumerate(table.header) if index >= first_origin}
@@ -150,7 +157,8 @@ def _read_origins(
             _add(record, (index, name), MIGRANT_STOCK, (origin, destination), period, reading)
     for reason, names in left_out.items():
         if names:
-            reading.skipped.append(SkippedRow(record.line, reason, f"origin {', '.join(map(repr, names))}"))
+            detail = _("origin columns %(names)s") % {"names": ", ".join(map(repr, names))}
+            reading.skipped.append(SkippedRow(record.line, reason, detail))
 
 
 def _add(

@@ -17,6 +17,10 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from partnerhub.facts.sources.base import IndicatorInfo, Reading, SkippedRow, SourceInfo
 from partnerhub.facts.sources.countries import iso2_from_iso3
 from partnerhub.facts.sources.files import YEAR, CsvTable, Record, Totals, decimal_or_none, read_table
@@ -38,8 +42,30 @@ def unhcr_source(dataset: str) -> SourceInfo:
     )
 
 
+# The indicators' names in French, as UNHCR's French publications (« Tendances mondiales ») name the groups.
+FRENCH_NAMES = {
+    "refugees": "Réfugiés relevant du mandat du HCR",
+    "asylum-seekers": "Demandeurs d'asile",
+    "returned-refugees": "Réfugiés rapatriés",
+    "idps": "Personnes déplacées internes (HCR)",
+    "returned-idps": "Personnes déplacées internes retournées",
+    "stateless": "Personnes apatrides",
+    "others-of-concern": "Autres personnes relevant de la compétence du HCR",
+    "other-international-protection": "Autres personnes ayant besoin d'une protection internationale",
+    "host-community": "Membres des communautés d'accueil soutenus par le HCR",
+    "asylum-applications": "Demandes d'asile",
+    "resettlement": "Réfugiés réinstallés",
+    "naturalisation": "Réfugiés naturalisés",
+    "asylum-decisions-recognised": "Décisions en matière d'asile : statut de réfugié reconnu",
+    "asylum-decisions-other": "Décisions en matière d'asile : protection complémentaire",
+    "asylum-decisions-rejected": "Décisions en matière d'asile : rejets",
+    "asylum-decisions-closed": "Décisions en matière d'asile : dossiers clos autrement",
+    "asylum-decisions-total": "Décisions en matière d'asile : total",
+}
+
+
 def _persons(code: str, name: str, definition: str, themes: tuple[str, ...], pair: bool = True) -> IndicatorInfo:
-    return IndicatorInfo(code, name, PERSONS, definition, themes=themes, pair=pair)
+    return IndicatorInfo(code, name, PERSONS, definition, themes=themes, pair=pair, name_fr=FRENCH_NAMES[code])
 
 
 REFUGEES = _persons(
@@ -177,17 +203,23 @@ OPTIONAL = {"oip"}
 class Layout:
     """What one UNHCR table holds: its value columns, each an indicator, and what it is called."""
 
-    dataset: str
+    dataset: str  # part of the source's name: stored, so in English
+    label: Promise  # the same, for messages
     values: dict[str, IndicatorInfo]
 
     def expected(self) -> str:
-        return f"the UNHCR {self.dataset} layout: {', '.join((*KEY_COLUMNS, *self.values))}"
+        return _("the UNHCR %(dataset)s layout: %(columns)s") % {
+            "dataset": self.label,
+            "columns": ", ".join((*KEY_COLUMNS, *self.values)),
+        }
 
 
-POPULATION_LAYOUT = Layout("population figures", POPULATION)
-APPLICATIONS_LAYOUT = Layout("asylum applications", {"applied": ASYLUM_APPLICATIONS})
-DECISIONS_LAYOUT = Layout("asylum decisions", DECISIONS)
-SOLUTIONS_LAYOUT = Layout("durable solutions", SOLUTIONS)
+POPULATION_LAYOUT = Layout("population figures", gettext_lazy("population figures"), POPULATION)
+APPLICATIONS_LAYOUT = Layout(
+    "asylum applications", gettext_lazy("asylum applications"), {"applied": ASYLUM_APPLICATIONS}
+)
+DECISIONS_LAYOUT = Layout("asylum decisions", gettext_lazy("asylum decisions"), DECISIONS)
+SOLUTIONS_LAYOUT = Layout("durable solutions", gettext_lazy("durable solutions"), SOLUTIONS)
 
 
 def parse_unhcr_population(path: Path) -> Reading:
@@ -265,8 +297,13 @@ class _RowReader:
 
     def unknown(self, record: Record, columns: list[str]) -> str:
         sides = [side for side in ("coo", "coa") if self.country(record, side) is None]
-        names = " and ".join(self.described(record, side) for side in sides)
-        return f"{names} is not a country we know; not loaded: {', '.join(columns)}"
+        return _("%(places)s: not a country we know; not loaded: %(columns)s") % {
+            "places": "; ".join(self.described(record, side) for side in sides),
+            "columns": ", ".join(columns),
+        }
 
     def described(self, record: Record, side: str) -> str:
-        return f"{record.cell(self.key[f'{side}_name'])!r} (UNHCR code {record.cell(self.key[side])})"
+        return _("%(name)r (UNHCR code %(code)s)") % {
+            "name": record.cell(self.key[f"{side}_name"]),
+            "code": record.cell(self.key[side]),
+        }

@@ -9,6 +9,9 @@ import re
 from datetime import date
 from pathlib import Path
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from partnerhub.facts.sources.base import FileRejected, IndicatorInfo, Reading, SkippedRow, SourceInfo, SourceRow
 from partnerhub.facts.sources.countries import iso2_from_iso3, iso2_from_name
 from partnerhub.facts.sources.files import CsvTable, Record, decimal_or_none, read_records, read_table, year_columns
@@ -23,6 +26,7 @@ REMITTANCES_DEFINITION = (
 REMITTANCES_RECEIVED = IndicatorInfo(
     code="remittances-received-usd",
     name="Personal remittances, received (current US$)",
+    name_fr="Envois de fonds personnels reçus (USD courants)",
     unit="USD",
     definition=f"{REMITTANCES_DEFINITION} Received: what the country's residents receive from abroad, in "
     "current US dollars.",
@@ -31,6 +35,7 @@ REMITTANCES_RECEIVED = IndicatorInfo(
 REMITTANCES_PAID = IndicatorInfo(
     code="remittances-paid-usd",
     name="Personal remittances, paid (current US$)",
+    name_fr="Envois de fonds personnels versés (USD courants)",
     unit="USD",
     definition=f"{REMITTANCES_DEFINITION} Paid: what the country's residents, migrants among them, send "
     "abroad, in current US dollars.",
@@ -39,6 +44,7 @@ REMITTANCES_PAID = IndicatorInfo(
 REMITTANCES_RECEIVED_SHARE = IndicatorInfo(
     code="remittances-received-pct-gdp",
     name="Personal remittances, received (% of GDP)",
+    name_fr="Envois de fonds personnels reçus (% du PIB)",
     unit="% of GDP",
     definition=f"{REMITTANCES_DEFINITION} Received, as a percentage of the receiving country's gross domestic product.",
     themes=("DEV-REMIT",),
@@ -46,6 +52,7 @@ REMITTANCES_RECEIVED_SHARE = IndicatorInfo(
 REMITTANCES_PAID_SHARE = IndicatorInfo(
     code="remittances-paid-pct-gdp",
     name="Remittance outflows (% of GDP)",
+    name_fr="Envois de fonds sortants (% du PIB)",
     unit="% of GDP",
     definition=f"{REMITTANCES_DEFINITION} Paid, as a percentage of the paying country's gross domestic product "
     "(GDP from the IMF World Economic Outlook, as KNOMAD's notes state).",
@@ -58,7 +65,10 @@ WDI_INDICATORS = {
 }
 
 WDI_COLUMNS = ("Country Name", "Country Code", "Indicator Name", "Indicator Code")
-WDI_LAYOUT = "the World Bank WDI wide layout: Country Name, Country Code, Indicator Name, Indicator Code, 1960, …"
+WDI_LAYOUT = gettext_lazy(
+    "the World Bank WDI wide layout: Country Name, Country Code, Indicator Name, Indicator Code, 1960, …"
+)
+WDI_METADATA_LAYOUT = gettext_lazy("the WDI country metadata: Country Code, Region, IncomeGroup")
 # The date WDI states in its own CSV downloads ("Last Updated Date","2023-05-10") above the header; the
 # converted files of shared/data lost that preamble, and PROVENANCE.md names the date from the .xls instead.
 WDI_LAST_UPDATED = date(2023, 5, 10)
@@ -81,7 +91,9 @@ def parse_wdi(path: Path) -> Reading:
     records = read_records(path)
     release_date, header_at = _wdi_preamble(records)
     if header_at is None:
-        raise FileRejected(f"{path.name}: not a WDI file; expected {WDI_LAYOUT}")
+        raise FileRejected(
+            _("%(file)s: not a WDI file; expected %(layout)s") % {"file": path.name, "layout": WDI_LAYOUT}
+        )
     table = CsvTable(path.name, [c.strip() for c in records[header_at].cells], _data(records[header_at + 1 :]))
     years = year_columns(table.header, first=len(WDI_COLUMNS))
     _reject_stray_columns(table, years)
@@ -111,11 +123,19 @@ def _wdi_preamble(records: list[Record]) -> tuple[date | None, int | None]:
 
 
 def _reject_stray_columns(table: CsvTable, years: dict[int, str]) -> None:
-    for index, name in enumerate(table.header[len(WDI_COLUMNS) :], start=len(WDI_COLUMNS)):
-        if index not in years and name:
-            raise FileRejected(f"{table.name}: column {name!r} is not a year; expected {WDI_LAYOUT}")
+    _reject_non_years(table, years, set(), first=len(WDI_COLUMNS), layout=str(WDI_LAYOUT))
+
+
+def _reject_non_years(table: CsvTable, years: dict[int, str], others: set[int], first: int, layout: str) -> None:
+    """FileRejected naming the first column from ``first`` on that is neither a year nor one of ``others``."""
+    for index, name in enumerate(table.header[first:], start=first):
+        if index not in years and index not in others and name:
+            raise FileRejected(
+                _("%(file)s: column %(column)r is not a year; expected %(layout)s")
+                % {"file": table.name, "column": name, "layout": layout}
+            )
     if not years:
-        raise FileRejected(f"{table.name}: no year columns; expected {WDI_LAYOUT}")
+        raise FileRejected(_("%(file)s: no year columns; expected %(layout)s") % {"file": table.name, "layout": layout})
 
 
 def _wdi_country_kinds(path: Path) -> dict[str, bool] | None:
@@ -125,7 +145,7 @@ def _wdi_country_kinds(path: Path) -> dict[str, bool] | None:
     for pattern in WDI_METADATA_FILES:
         for metadata in sorted(path.parent.glob(pattern)):
             table = read_table(metadata)
-            table.require(("Country Code", "Region"), "the WDI country metadata: Country Code, Region, IncomeGroup")
+            table.require(("Country Code", "Region"), str(WDI_METADATA_LAYOUT))
             code, region = table.column("Country Code"), table.column("Region")
             return {record.cell(code): bool(record.cell(region)) for record in table.records}
     return None
@@ -135,7 +155,8 @@ def _read_wdi_record(record: Record, years: dict[int, str], kinds: dict[str, boo
     name, code, indicator_code = record.cell(0), record.cell(1), record.cell(3)
     indicator = WDI_INDICATORS.get(indicator_code)
     if indicator is None:
-        reading.skipped.append(SkippedRow(record.line, "unknown-indicator", f"Indicator Code {indicator_code!r}"))
+        detail = _("Indicator Code %(code)r") % {"code": indicator_code}
+        reading.skipped.append(SkippedRow(record.line, "unknown-indicator", detail))
         return
     country, skip = _wdi_economy(code, name, kinds)
     if skip:
@@ -180,7 +201,7 @@ KNOMAD_TITLES = {
     "remittance inflows (us$ million)": REMITTANCES_RECEIVED,
     "remittance outflows (us$ million)": REMITTANCES_PAID,
 }
-KNOMAD_LAYOUT = (
+KNOMAD_LAYOUT = gettext_lazy(
     "the World Bank–KNOMAD layout: 'Remittance inflows (US$ million)' or 'Remittance outflows (US$ million)', "
     "then one column per year"
 )
@@ -243,10 +264,13 @@ def parse_knomad(path: Path) -> Reading:
     indicator = KNOMAD_TITLES.get(table.header[0].casefold()) if table.header else None
     if indicator is None:
         first = table.header[0] if table.header else ""
-        raise FileRejected(f"{path.name}: first column is {first!r}; expected {KNOMAD_LAYOUT}")
+        raise FileRejected(
+            _("%(file)s: first column is %(column)r; expected %(layout)s")
+            % {"file": path.name, "column": first, "layout": KNOMAD_LAYOUT}
+        )
     years = year_columns(table.header, first=1)
     shares = {index: match[1] for index, name in enumerate(table.header) if (match := SHARE_OF_GDP.match(name))}
-    _reject_knomad_stray_columns(table, years, shares)
+    _reject_non_years(table, years, set(shares), first=1, layout=str(KNOMAD_LAYOUT))
     reading = Reading(source=knomad_source(_knomad_release(table)), indicators=[indicator])
     if shares:
         reading.indicators.append(REMITTANCES_PAID_SHARE)
@@ -261,14 +285,6 @@ def parse_knomad(path: Path) -> Reading:
 
 def _has_figures(record: Record, years: dict[int, str], shares: dict[int, str]) -> bool:
     return any(record.cell(index) for index in (*years, *shares))
-
-
-def _reject_knomad_stray_columns(table: CsvTable, years: dict[int, str], shares: dict[int, str]) -> None:
-    for index, name in enumerate(table.header[1:], start=1):
-        if index not in years and index not in shares and name:
-            raise FileRejected(f"{table.name}: column {name!r} is not a year; expected {KNOMAD_LAYOUT}")
-    if not years:
-        raise FileRejected(f"{table.name}: no year columns; expected {KNOMAD_LAYOUT}")
 
 
 def _knomad_release(table: CsvTable) -> date:
@@ -287,7 +303,8 @@ def _read_knomad_record(
     if country is None and KNOMAD_AGGREGATE.search(name):
         reading.skipped.append(SkippedRow(record.line, "aggregate", name))
     elif country is None:
-        reading.skipped.append(SkippedRow(record.line, "unknown-country", f"Country name {name!r}"))
+        detail = _("Country name %(name)r is not a country we know") % {"name": name}
+        reading.skipped.append(SkippedRow(record.line, "unknown-country", detail))
     else:
         for index, year in years.items():
             _add_figure(record, index, year, country, indicator, reading, scale=MILLION)
