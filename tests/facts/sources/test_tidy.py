@@ -1,8 +1,10 @@
 """The generic tidy CSV a coordinator fills for the figures no publisher's file brings."""
 
 import re
+import tempfile
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -175,3 +177,31 @@ def test_a_lone_comma_before_three_digits_groups_thousands(value):
 @given(st.text(alphabet="abcxyz%$€", min_size=1, max_size=6))
 def test_words_are_no_numbers(text):
     assert parsed_number(text) is None
+
+
+quarters = st.builds(lambda y, q: (f"Q{q} {y}", f"{y}-Q{q}"), years, st.integers(1, 4))
+months = st.builds(lambda y, m: (f"{y}/{m}", f"{y}-{m:02d}"), years, st.integers(1, 12))
+plain_years = st.builds(lambda y: (str(y), str(y)), years)
+
+
+@given(
+    figures=st.lists(
+        st.tuples(st.one_of(quarters, months, plain_years), amounts, st.sampled_from([(",", "."), (" ", ",")])),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_a_whole_file_of_figures_in_mixed_forms_reads_back_exactly(figures):
+    lines = [
+        f'returns,Tunisia,"{written}","{grouped(value, *style)}",persons,Member States'
+        for (written, _), value, style in figures
+    ]
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "returns.csv"
+        path.write_text("\n".join([HEADER, *lines]) + "\n", encoding="utf-8")
+        reading = PARSERS["tidy"](path)
+
+    assert reading.skipped == []
+    assert [(row.line, row.period, row.value) for row in reading.rows] == [
+        (line, period, value) for line, ((_, period), value, _style) in enumerate(figures, start=2)
+    ]
