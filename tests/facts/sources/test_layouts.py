@@ -57,3 +57,13 @@ def test_an_empty_file_is_rejected(tmp_path, source):
 def test_a_missing_file_is_rejected_naming_it(tmp_path, source):
     with pytest.raises(FileRejected, match=r"^absent\.csv: cannot be read"):
         PARSERS[source](tmp_path / "absent.csv")
+
+
+@needs(FILES["unhcr-solutions"])
+def test_a_broken_unhcr_country_table_beside_the_file_is_named(tmp_path):
+    head = FILES["unhcr-solutions"].read_text(encoding="utf-8").splitlines(keepends=True)[:20]
+    (tmp_path / "unhcr_solutions.csv").write_text("".join(head), encoding="utf-8")
+    (tmp_path / "unhcr_countries.csv").write_text("iso,code\nAFG,AFG\n", encoding="utf-8")
+
+    with pytest.raises(FileRejected, match=r"^unhcr_countries\.csv: column 'iso_code', 'unhcr_code' missing"):
+        PARSERS["unhcr-solutions"](tmp_path / "unhcr_solutions.csv")

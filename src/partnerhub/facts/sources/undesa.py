@@ -6,7 +6,6 @@ through the ISO alpha-3 list UN DESA's tables come with (``…country_codes_alph
 when it lies beside the file, else through pycountry and the M49 names below. ``..`` means not available.
 """
 
-import csv
 from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal
 from pathlib import Path
@@ -141,8 +140,10 @@ def parse_undesa_stock(path: Path) -> Reading:
 def _alpha3_codes(folder: Path) -> dict[str, str]:
     for pattern in CODE_FILES:
         for path in sorted(folder.glob(pattern)):
-            with path.open(encoding="utf-8-sig", newline="") as handle:
-                return {row["name"].strip(): row["code"].strip() for row in csv.DictReader(handle, delimiter=";")}
+            table = read_table(path, delimiter=";")
+            table.require(("code", "name"), _("UN DESA's ISO alpha-3 list: code;name"))
+            code, name = table.column("code"), table.column("name")
+            return {record.cell(name): record.cell(code) for record in table.records}
     return {}
 
 

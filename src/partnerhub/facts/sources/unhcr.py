@@ -11,7 +11,6 @@ people quote, not 750,000 mostly nil ones. Rows for the same key are summed (app
 are split by procedure, application type and decision level: see ``parse_unhcr_asylum_applications``).
 """
 
-import csv
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -258,8 +257,10 @@ def _unhcr_codes(path: Path) -> dict[str, str]:
     """UNHCR code → ISO alpha-3 from the package's country table, when it lies beside the file."""
     if not path.is_file():
         return {}
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        return {row["unhcr_code"]: row["iso_code"] for row in csv.DictReader(handle) if row.get("iso_code")}
+    table = read_table(path)
+    table.require(("iso_code", "unhcr_code"), _("the UNHCR country table: iso_code, unhcr_code, name"))
+    iso, unhcr = table.column("iso_code"), table.column("unhcr_code")
+    return {record.cell(unhcr): record.cell(iso) for record in table.records if record.cell(iso)}
 
 
 class _RowReader:

@@ -96,7 +96,7 @@ def parse_wdi(path: Path) -> Reading:
         )
     table = CsvTable(path.name, [c.strip() for c in records[header_at].cells], _data(records[header_at + 1 :]))
     years = year_columns(table.header, first=len(WDI_COLUMNS))
-    _reject_stray_columns(table, years)
+    _reject_non_years(table, years, set(), first=len(WDI_COLUMNS), layout=str(WDI_LAYOUT))
     kinds = _wdi_country_kinds(path)
     reading = Reading(source=wdi_source(release_date or WDI_LAST_UPDATED), indicators=[])
     for record in table.records:
@@ -120,10 +120,6 @@ def _wdi_preamble(records: list[Record]) -> tuple[date | None, int | None]:
             except ValueError:
                 release_date = None
     return release_date, None
-
-
-def _reject_stray_columns(table: CsvTable, years: dict[int, str]) -> None:
-    _reject_non_years(table, years, set(), first=len(WDI_COLUMNS), layout=str(WDI_LAYOUT))
 
 
 def _reject_non_years(table: CsvTable, years: dict[int, str], others: set[int], first: int, layout: str) -> None:
@@ -158,7 +154,7 @@ def _read_wdi_record(record: Record, years: dict[int, str], kinds: dict[str, boo
         detail = _("Indicator Code %(code)r") % {"code": indicator_code}
         reading.skipped.append(SkippedRow(record.line, "unknown-indicator", detail))
         return
-    country, skip = _wdi_economy(code, name, kinds)
+    country, skip = _wdi_economy(code, kinds)
     if skip:
         reading.skipped.append(SkippedRow(record.line, skip, f"Country Code {code} {name!r}"))
         return
@@ -168,7 +164,7 @@ def _read_wdi_record(record: Record, years: dict[int, str], kinds: dict[str, boo
         _add_figure(record, index, year, country, indicator, reading)
 
 
-def _wdi_economy(code: str, name: str, kinds: dict[str, bool] | None) -> tuple[str, str]:
+def _wdi_economy(code: str, kinds: dict[str, bool] | None) -> tuple[str, str]:
     """(ISO alpha-2, "") for a country; ("", skip reason) for an aggregate or an economy the hub cannot place."""
     is_economy = kinds.get(code) if kinds is not None else None
     if is_economy is False:
