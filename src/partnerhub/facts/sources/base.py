@@ -43,6 +43,7 @@ class IndicatorInfo:
     direction: str = "neutral"  # "higher-better" | "higher-worse" | "neutral"
     themes: tuple[str, ...] = ()  # theme codes of the hub's fixtures it informs
     pair: bool = False  # True when observations are origin × destination
+    name_fr: str = ""  # the name in French, for Indicator.name_fr ("" when the file gives none)
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,9 @@ class Reading:
     indicators: list[IndicatorInfo]
     rows: list[SourceRow] = field(default_factory=list)
     skipped: list[SkippedRow] = field(default_factory=list)
+    # Cells a wide table leaves empty ("", UN DESA's "..") and UNHCR's zero fillers: no figure was given, so
+    # they are neither observations nor skipped rows; counted so that a report can account for every cell.
+    empty_cells: int = 0
 
 
 Parser = Callable[[Path], Reading]
