@@ -49,7 +49,9 @@ def stalled_before() -> datetime:
 def still_active() -> models.Q:
     """Jobs waiting, or running without seeming stalled: the rule of ``Job.seems_stalled`` in a query,
     reading the sign of life recorded in the database (``Job.last_sign_of_life``)."""
-    alive = GreaterThanOrEqual(Coalesce("last_progress_at", "started_at", "created_at"), stalled_before())
+    alive: GreaterThanOrEqual[datetime] = GreaterThanOrEqual(
+        Coalesce("last_progress_at", "started_at", "created_at"), stalled_before()
+    )
     return models.Q(status=JobStatus.QUEUED) | models.Q(alive, status=JobStatus.RUNNING)
 
 
