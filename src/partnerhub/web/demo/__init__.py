@@ -72,6 +72,7 @@ from partnerhub.web.demo.content import (
     L,
     S,
     Template,
+    demo_engagement,
 )
 from partnerhub.web.demo.plans import build_plans
 from partnerhub.web.demo.records import Tally
@@ -114,25 +115,24 @@ def _from_template(
     status = _status(rng, start, end)
     level = _sharing_level(rng, owner)
     shared_with, shared_countries = _named_circle(rng, owner) if level == L.RESTRICTED else ((), ())
-    started = status not in (S.PIPELINE, S.CANCELLED)
     # Meetings and visits happen on their planned days; longer work starts a little late.
     delay, overrun = rng.randint(0, 45), rng.randint(0, 60)
     if template.kind in (E.DIALOGUE, E.MISSION):
         delay = overrun = 0
-    return DemoEngagement(
-        ref=ref,
-        owner=owner,
-        kind=template.kind,
-        title=title,
-        description=template.description.format(country=COUNTRY_NAMES[country]),
-        countries=((country, None),),
-        themes=tuple((code, None) for code in template.themes),
-        sharing_level=level,
-        status=status,
-        planned_start=start,
-        planned_end=end,
-        actual_start=start + timedelta(days=delay) if started else None,
-        actual_end=end + timedelta(days=overrun) if status == S.CLOSED else None,
+    return demo_engagement(
+        ref,
+        owner,
+        template.kind,
+        title,
+        template.description.format(country=COUNTRY_NAMES[country]),
+        [country],
+        template.themes,
+        level,
+        status,
+        start,
+        end,
+        delay=delay,
+        overrun=overrun,
         instrument=_instrument(rng, template, owner, country, start),
         participations=_participations(rng, template.kind, owner, country),
         money=_money(rng, template.kind, owner, status, start, end),
