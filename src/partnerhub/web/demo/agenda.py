@@ -22,6 +22,8 @@ from partnerhub.web.demo.records import Tally, kept_or_created
 
 MEETING_NOTE = "Demo content invented for Partnership Hub: no such meeting took place or is planned."
 LINE_NOTE = "Demo content invented for Partnership Hub: these are not positions agreed by anyone."
+# Every demo meeting takes place in its partner country.
+TIME_ZONES = {"MAR": "Africa/Casablanca", "TUN": "Africa/Tunis", "NGA": "Africa/Lagos"}
 # Who keeps the counterparts and agrees lines to take: the demo's EU-side coordinator.
 COORDINATOR = "eeas.coordinator"
 
@@ -65,7 +67,7 @@ COUNTERPART_AUTHORITIES = (
 
 @dataclass(frozen=True)
 class DemoMeeting:
-    """``day`` counts from the day the demo is loaded; ``hour`` is local time in ``zone``."""
+    """``day`` counts from the day the demo is loaded; ``hour`` is local time in the partner country."""
 
     author: str  # a demo username, editor of the organiser
     organiser: str  # an organisation key
@@ -77,7 +79,6 @@ class DemoMeeting:
     day: int
     hour: int
     hours: int
-    zone: str
     place: str
     sharing_level: str
     confirmed: bool = True
@@ -99,7 +100,6 @@ MEETINGS = (
         day=-41,
         hour=10,
         hours=5,
-        zone="Africa/Casablanca",
         place="Rabat",
         sharing_level=L.PARTNER,
         participants=("home", "intpa", "eud_mar"),
@@ -117,7 +117,6 @@ MEETINGS = (
         day=-18,
         hour=9,
         hours=3,
-        zone="Africa/Tunis",
         place="Tunis",
         sharing_level=L.PARTNER,
         participants=("eud_tun", "iom"),
@@ -135,7 +134,6 @@ MEETINGS = (
         day=9,
         hour=10,
         hours=4,
-        zone="Africa/Casablanca",
         place="Rabat",
         sharing_level=L.EU,
     ),
@@ -150,7 +148,6 @@ MEETINGS = (
         day=14,
         hour=9,
         hours=8,
-        zone="Africa/Casablanca",
         place="Rabat and Tangier",
         sharing_level=L.EU,
     ),
@@ -165,7 +162,6 @@ MEETINGS = (
         day=33,
         hour=14,
         hours=3,
-        zone="Africa/Tunis",
         place="Tunis",
         sharing_level=L.ORIGINATOR,
     ),
@@ -180,7 +176,6 @@ MEETINGS = (
         day=47,
         hour=9,
         hours=8,
-        zone="Africa/Lagos",
         place="Abuja",
         sharing_level=L.EU,
         confirmed=False,
@@ -197,7 +192,6 @@ MEETINGS = (
         day=61,
         hour=10,
         hours=6,
-        zone="Africa/Tunis",
         place="Tunis",
         sharing_level=L.PARTNER,
         participants=("intpa", "it_maeci", "fr_meae"),
@@ -280,14 +274,14 @@ def _counterpart(entry: DemoCounterpart, coordinator, tally: Tally) -> Counterpa
 
 
 def _meeting(spec: DemoMeeting, organisations, users, counterparts, today: date, tally: Tally) -> Meeting:
-    owner, title = organisations[spec.organiser], TITLE_PREFIX + spec.title
-    starts_at = datetime.combine(today + timedelta(days=spec.day), time(spec.hour), tzinfo=ZoneInfo(spec.zone))
+    owner, title, zone = organisations[spec.organiser], TITLE_PREFIX + spec.title, TIME_ZONES[spec.country]
+    starts_at = datetime.combine(today + timedelta(days=spec.day), time(spec.hour), tzinfo=ZoneInfo(zone))
     fields = {
         "kind": spec.kind,
         "title": title,
         "starts_at": starts_at,
         "ends_at": starts_at + timedelta(hours=spec.hours),
-        "time_zone": spec.zone,
+        "time_zone": zone,
         "place": spec.place,
         "country": Country.objects.get(iso3=spec.country),
         "counterpart": counterparts[spec.counterpart] if spec.counterpart else None,
