@@ -276,6 +276,7 @@ def test_load_demo_prints_every_log_in_with_its_circle_and_the_password(db):
     assert DEMO_PASSWORD in output
     assert "partner records about Morocco" in output
     assert "demo databases only" in output
+    assert "3 Action Plans, 7 meetings, 3 lines to take and 6 counterparts created" in output
 
 
 def test_load_demo_refuses_to_run_on_a_production_site(db, settings):
