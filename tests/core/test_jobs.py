@@ -8,8 +8,10 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from partnerhub.core.jobs import STALLED_AFTER, WAITING_HINT_AFTER, JobStatus
+from partnerhub.core.jobs import STALLED_AFTER, WAITING_HINT_AFTER, JobStatus, still_active
 from partnerhub.iati.models import ImportJob
 from tests.toyapp.models import ToyJob
 
@@ -97,6 +99,29 @@ def test_a_running_job_seems_stalled_only_after_a_long_time_without_progress():
     assert job.seems_stalled
     job.advance(1, 10)
     assert not job.seems_stalled
+
+
+minutes_ago = st.one_of(st.none(), st.integers(min_value=0, max_value=3 * 60))
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    status=st.sampled_from(JobStatus),
+    created=st.integers(min_value=0, max_value=3 * 60),
+    started=minutes_ago,
+    progressed=minutes_ago,
+)
+def test_a_query_for_active_jobs_follows_the_same_rule_as_seems_stalled(status, created, started, progressed):
+    now = timezone.now()
+
+    def ago(minutes: int | None):
+        return None if minutes is None else now - timedelta(minutes=minutes)
+
+    job = backdate(
+        queued_job(), status=status, created_at=ago(created), started_at=ago(started), last_progress_at=ago(progressed)
+    )
+    active = ToyJob.objects.filter(still_active(), pk=job.pk).exists()
+    assert active == (status == JobStatus.QUEUED or (status == JobStatus.RUNNING and not job.seems_stalled))
 
 
 def test_a_kind_of_job_may_name_its_running_state_for_what_it_does():

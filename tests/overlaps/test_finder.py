@@ -10,7 +10,7 @@ test_api.py); they build on the portfolio defined here.
 
 import json
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from io import StringIO
 from unittest import mock
 
@@ -19,6 +19,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
 from django.db import transaction
+from django.utils import timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
@@ -33,7 +34,7 @@ from partnerhub.overlaps.models import OverlapDecision, OverlapPair, OverlapRun
 from partnerhub.overlaps.queries import overlaps_for_country
 from partnerhub.overlaps.sentences import explanation_sentence, previous_decision_sentence
 from partnerhub.overlaps.services import decide_overlap
-from partnerhub.overlaps.tasks import start_overlap_run
+from partnerhub.overlaps.tasks import SIGN_OF_LIFE_EVERY, RunStage, record_foreground_run, start_overlap_run
 from partnerhub.registry.models import Engagement, Theme
 from partnerhub.registry.services import EngagementInput, create_engagement, input_from_engagement, update_engagement
 from tests.support.personas import make_organisation, make_user
@@ -478,6 +479,45 @@ def test_a_run_is_not_queued_twice_and_a_whole_portfolio_run_covers_every_countr
     again, created = start_overlap_run(morocco(), acting_user=cast.coordinator)
     assert again == whole and not created
     assert overlaps_for_country(cast.coordinator, morocco())["active_run"] == whole
+
+
+def running_run(*, started_minutes_ago: int, sign_of_life_minutes_ago: int | None) -> OverlapRun:
+    now = timezone.now()
+    return OverlapRun.objects.create(
+        country=None,
+        status=OverlapRun.Status.RUNNING,
+        started_at=now - timedelta(minutes=started_minutes_ago),
+        last_progress_at=None
+        if sign_of_life_minutes_ago is None
+        else now - timedelta(minutes=sign_of_life_minutes_ago),
+    )
+
+
+def test_a_long_run_that_still_shows_signs_of_life_is_not_started_twice(cast):
+    long = running_run(started_minutes_ago=180, sign_of_life_minutes_ago=1)
+    again, created = start_overlap_run(morocco(), acting_user=cast.coordinator)
+    assert again == long and not created
+
+
+def test_a_run_silent_for_longer_than_a_job_may_be_is_taken_for_lost_and_a_new_one_queued(cast):
+    lost = running_run(started_minutes_ago=40, sign_of_life_minutes_ago=None)
+    assert lost.seems_stalled, "the same rule as the pages of every other job"
+    new, created = start_overlap_run(morocco(), acting_user=cast.coordinator)
+    assert created and new != lost
+    assert overlaps_for_country(cast.coordinator, morocco())["active_run"] == new
+
+
+def test_a_run_in_one_long_stage_keeps_showing_signs_of_life(cast):
+    run = record_foreground_run(None)
+    stage = RunStage(run)
+    stage(finder.OverlapProgress("comparing", 1, 100))
+    stage(finder.OverlapProgress("comparing", 2, 100))
+    run.refresh_from_db()
+    assert (run.stage, run.progress_done) == ("comparing", 1), "not a write for every block"
+    run.last_progress_at = timezone.now() - SIGN_OF_LIFE_EVERY
+    stage(finder.OverlapProgress("comparing", 90, 100))
+    run.refresh_from_db()
+    assert run.progress_done == 90 and timezone.now() - run.last_sign_of_life() < SIGN_OF_LIFE_EVERY
 
 
 def test_only_reviewers_start_runs(cast):

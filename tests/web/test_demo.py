@@ -7,7 +7,6 @@ import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.management import CommandError, call_command
-from django.db import transaction
 
 from partnerhub.access.models import Membership, Organisation, OrganisationKind
 from partnerhub.core.models import ObjectChange
@@ -36,14 +35,6 @@ from partnerhub.web.demo import (
 pytestmark = pytest.mark.django_db
 
 DEMO_USERNAMES = [entry.username for entry in USERS]
-
-
-@pytest.fixture(scope="class")
-def demo_built_once(django_db_setup, django_db_blocker):
-    """One build for a whole class of read-only tests, rolled back when the class ends."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        yield build_demo()
-        transaction.set_rollback(True)
 
 
 def user(username: str):
@@ -285,6 +276,7 @@ def test_load_demo_prints_every_log_in_with_its_circle_and_the_password(db):
     assert DEMO_PASSWORD in output
     assert "partner records about Morocco" in output
     assert "demo databases only" in output
+    assert "3 Action Plans, 7 meetings, 3 lines to take and 6 counterparts created" in output
 
 
 def test_load_demo_refuses_to_run_on_a_production_site(db, settings):

@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 FACTORIES = "tests.agenda.factories"
@@ -11,14 +10,14 @@ class AgendaConfig(AppConfig):
     verbose_name = _("Agenda")
 
     def ready(self) -> None:
-        from partnerhub.core.confidential import register
+        from partnerhub.core.confidential import record_urls, register
 
         register(
             "agenda.Meeting",
             partner_countries="country",
             search_fields=("title", "place", "outcome_notes"),
             factory=f"{FACTORIES}.hidden_meeting",
-            urls=meeting_urls,
+            urls=record_urls(page="agenda:meeting_detail", change_page="agenda:meeting_update", api="api:get_meeting"),
             edit=f"{FACTORIES}.retitle_meeting",
         )
         register(
@@ -26,26 +25,6 @@ class AgendaConfig(AppConfig):
             partner_countries="country",
             search_fields=("text",),
             factory=f"{FACTORIES}.hidden_line",
-            urls=line_urls,
+            urls=record_urls(page="agenda:line_detail", change_page="agenda:line_update", api="api:get_line"),
             edit=f"{FACTORIES}.reword_line",
         )
-
-
-def meeting_urls(meeting):
-    from partnerhub.core.confidential import RecordUrls
-
-    return RecordUrls(
-        page=reverse("agenda:meeting_detail", args=[meeting.pk]),
-        change_page=reverse("agenda:meeting_update", args=[meeting.pk]),
-        api=reverse("api:get_meeting", args=[meeting.pk]),
-    )
-
-
-def line_urls(line):
-    from partnerhub.core.confidential import RecordUrls
-
-    return RecordUrls(
-        page=reverse("agenda:line_detail", args=[line.pk]),
-        change_page=reverse("agenda:line_update", args=[line.pk]),
-        api=reverse("api:get_line", args=[line.pk]),
-    )

@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 FACTORIES = "tests.core.factories"
@@ -11,14 +10,15 @@ class AnalysisConfig(AppConfig):
     verbose_name = _("Coordination analytics")
 
     def ready(self) -> None:
-        from partnerhub.core.confidential import register
+        from partnerhub.core.confidential import record_urls, register
 
         register(
             "analysis.PartnerPriority",
             partner_countries="country",
             search_fields=("description", "source"),
             factory=f"{FACTORIES}.hidden_priority",
-            urls=priority_urls,
+            # A priority is read on its country's page, among others: it has no page of its own.
+            urls=record_urls(change_page=("analysis:priority_update", "country.iso3", "pk"), api="api:update_priority"),
             edit=f"{FACTORIES}.restate_priority",
         )
         register(
@@ -28,13 +28,3 @@ class AnalysisConfig(AppConfig):
             factory=f"{FACTORIES}.hidden_priority_comment",
             edit=f"{FACTORIES}.comment_again",
         )
-
-
-def priority_urls(priority):
-    """A priority is read on its country's page, among others: it has no page of its own."""
-    from partnerhub.core.confidential import RecordUrls
-
-    return RecordUrls(
-        change_page=reverse("analysis:priority_update", args=[priority.country.iso3, priority.pk]),
-        api=reverse("api:update_priority", args=[priority.pk]),
-    )

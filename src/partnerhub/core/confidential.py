@@ -21,11 +21,13 @@ by hand anywhere else:
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
+from django.urls import reverse
 from django.utils.module_loading import import_string
 
 from partnerhub.core.querysets import ConfidentialQuerySet, ScopedQuerySet
@@ -47,6 +49,32 @@ class RecordUrls:
     page: str = ""
     change_page: str = ""
     api: str = ""
+
+
+# A URL name, reversed with the record's primary key; or (URL name, attribute, …), reversed with
+# those attributes of the record, in order (dotted paths read through relations: "country.iso3").
+Route = str | tuple[str, ...]
+
+
+def record_urls(*, page: Route = "", change_page: Route = "", api: Route = "") -> Callable[[Any], RecordUrls]:
+    """The ``urls`` of a registration from the names of its routes::
+
+    register("agenda.Meeting", urls=record_urls(page="agenda:meeting_detail", api="api:get_meeting"), …)
+    """
+
+    def urls(record: models.Model) -> RecordUrls:
+        return RecordUrls(
+            page=_reversed(page, record), change_page=_reversed(change_page, record), api=_reversed(api, record)
+        )
+
+    return urls
+
+
+def _reversed(route: Route, record: models.Model) -> str:
+    if not route:
+        return ""
+    name, *attributes = (route, "pk") if isinstance(route, str) else route
+    return reverse(name, args=[attrgetter(attribute)(record) for attribute in attributes])
 
 
 @dataclass(frozen=True)

@@ -12,12 +12,16 @@ from typing import Any, Self
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import GreaterThanOrEqual
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 # After this long without a sign of life, a page says the worker may be missing or stuck.
 WAITING_HINT_AFTER = timedelta(seconds=30)
+# A running job that shows no sign of life for this long seems stalled (its worker stopped):
+# pages say so, and a job that must not run twice may be started again.
 STALLED_AFTER = timedelta(minutes=15)
 
 
@@ -35,6 +39,20 @@ def status_field(running_label: str | Promise = JobStatus.RUNNING.label, **optio
     """A job's status; ``running_label`` may name the running state for what the job does ("Importing")."""
     choices = [(status.value, running_label if status == JobStatus.RUNNING else status.label) for status in JobStatus]
     return models.CharField(_("status"), max_length=10, choices=choices, default=JobStatus.QUEUED, **options)
+
+
+def stalled_before() -> datetime:
+    """A running job whose last sign of life is older than this seems stalled."""
+    return timezone.now() - STALLED_AFTER
+
+
+def still_active() -> models.Q:
+    """Jobs waiting, or running without seeming stalled: the rule of ``Job.seems_stalled`` in a query,
+    reading the sign of life recorded in the database (``Job.last_sign_of_life``)."""
+    alive: GreaterThanOrEqual[datetime] = GreaterThanOrEqual(
+        Coalesce("last_progress_at", "started_at", "created_at"), stalled_before()
+    )
+    return models.Q(status=JobStatus.QUEUED) | models.Q(alive, status=JobStatus.RUNNING)
 
 
 def finding(where: dict[str, Any], severity: str, message: str) -> dict[str, Any]:
@@ -138,4 +156,4 @@ class Job(models.Model):
 
     @property
     def seems_stalled(self) -> bool:
-        return self.status == JobStatus.RUNNING and timezone.now() - self.last_sign_of_life() > STALLED_AFTER
+        return self.status == JobStatus.RUNNING and self.last_sign_of_life() < stalled_before()

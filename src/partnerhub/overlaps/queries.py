@@ -1,17 +1,13 @@
 """What pages read about overlaps: the pairs to review, the runs covering a country, a country's summary."""
 
-from datetime import timedelta
-
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 
+from partnerhub.core.jobs import still_active
 from partnerhub.geo.models import Country
 from partnerhub.overlaps.models import OverlapDecision, OverlapPair, OverlapRun
 from partnerhub.overlaps.sentences import explanation_sentence
 from partnerhub.overlaps.services import may_review_overlaps
-
-RUN_STALLED_AFTER = timedelta(hours=2)
 
 
 def pairs_to_review(user):
@@ -21,11 +17,9 @@ def pairs_to_review(user):
 
 def active_run(country: Country | None) -> OverlapRun | None:
     """A run waiting or running that covers ``country`` (None: a run over the whole portfolio).
-    A run that has shown no end for ``RUN_STALLED_AFTER`` is taken for lost (its worker stopped)."""
-    runs = OverlapRun.objects.filter(
-        Q(status=OverlapRun.Status.QUEUED)
-        | Q(status=OverlapRun.Status.RUNNING, started_at__gte=timezone.now() - RUN_STALLED_AFTER)
-    )
+    A running run that seems stalled (``core.jobs.STALLED_AFTER`` without a sign of life) is taken for
+    lost: its worker stopped, and a new run may be queued."""
+    runs = OverlapRun.objects.filter(still_active())
     scope = Q(country__isnull=True) if country is None else Q(country__isnull=True) | Q(country=country)
     return runs.filter(scope).order_by("created_at", "pk").first()
 

@@ -10,14 +10,16 @@ run; coordinators start runs for one country from its profile.
 
 A run is not queued twice: while a run covering the same scope waits or runs
 (one for the whole portfolio covers every country), starting another returns
-that one (see ``overlaps.active_run``).
+that one (see ``overlaps.active_run``), unless it seems stalled (``core.jobs.Job.seems_stalled``).
 """
 
 import logging
+from datetime import timedelta
 from functools import partial
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
@@ -100,8 +102,13 @@ def record_foreground_run(country: Country | None) -> OverlapRun:
     return run
 
 
+# Well within ``core.jobs.STALLED_AFTER``: a long stage still shows that its worker runs.
+SIGN_OF_LIFE_EVERY = timedelta(minutes=1)
+
+
 class RunStage:
-    """Passes the finder's stage on to the run's record, once per stage."""
+    """Passes the finder's stage on to the run's record: once per stage, and at least every
+    ``SIGN_OF_LIFE_EVERY`` within one, so that a long run never seems stalled."""
 
     def __init__(self, run: OverlapRun, also: Progress | None = None):
         self.run, self.also = run, also
@@ -109,5 +116,8 @@ class RunStage:
     def __call__(self, progress: OverlapProgress) -> None:
         if self.also is not None:
             self.also(progress)
-        if progress.stage != self.run.stage:
+        if progress.stage != self.run.stage or self._sign_of_life_due():
             self.run.advance(progress.done, progress.total, stage=progress.stage)
+
+    def _sign_of_life_due(self) -> bool:
+        return timezone.now() - self.run.last_sign_of_life() >= SIGN_OF_LIFE_EVERY

@@ -1,12 +1,5 @@
-from typing import TYPE_CHECKING
-
 from django.apps import AppConfig
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-
-if TYPE_CHECKING:
-    from partnerhub.core.confidential import RecordUrls
-    from partnerhub.registry.models import Engagement
 
 FACTORIES = "tests.core.factories"
 
@@ -17,14 +10,18 @@ class RegistryConfig(AppConfig):
     verbose_name = _("Engagement registry")
 
     def ready(self) -> None:
-        from partnerhub.core.confidential import register
+        from partnerhub.core.confidential import record_urls, register
 
         register(
             "registry.Engagement",
             partner_countries="countries",
             search_fields=("title", "description"),
             factory=f"{FACTORIES}.hidden_engagement",
-            urls=engagement_urls,
+            urls=record_urls(
+                page="registry:engagement_detail",
+                change_page="registry:engagement_update",
+                api="api:get_engagement",
+            ),
             edit=f"{FACTORIES}.retitle",
         )
         # Rows with no sharing level of their own: as confidential as their engagement(s).
@@ -48,13 +45,3 @@ class RegistryConfig(AppConfig):
             factory=f"{FACTORIES}.hidden_link",
             edit=f"{FACTORIES}.change_link",
         )
-
-
-def engagement_urls(engagement: "Engagement") -> "RecordUrls":
-    from partnerhub.core.confidential import RecordUrls
-
-    return RecordUrls(
-        page=reverse("registry:engagement_detail", args=[engagement.pk]),
-        change_page=reverse("registry:engagement_update", args=[engagement.pk]),
-        api=reverse("api:get_engagement", args=[engagement.pk]),
-    )

@@ -23,6 +23,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from partnerhub.access.models import Membership, Organisation
@@ -36,6 +37,7 @@ from partnerhub.registry.models import (
 )
 from partnerhub.registry.models import ParticipationRole as P
 from partnerhub.registry.services import EngagementInput, MoneyInput, create_engagement
+from partnerhub.web.demo.agenda import build_calendar
 from partnerhub.web.demo.content import (
     ADMIN_USERNAME,
     ALL_COUNTRIES,
@@ -70,7 +72,10 @@ from partnerhub.web.demo.content import (
     L,
     S,
     Template,
+    demo_engagement,
 )
+from partnerhub.web.demo.plans import build_plans
+from partnerhub.web.demo.records import Tally
 
 
 def demo_portfolio() -> list[DemoEngagement]:
@@ -110,25 +115,24 @@ def _from_template(
     status = _status(rng, start, end)
     level = _sharing_level(rng, owner)
     shared_with, shared_countries = _named_circle(rng, owner) if level == L.RESTRICTED else ((), ())
-    started = status not in (S.PIPELINE, S.CANCELLED)
     # Meetings and visits happen on their planned days; longer work starts a little late.
     delay, overrun = rng.randint(0, 45), rng.randint(0, 60)
     if template.kind in (E.DIALOGUE, E.MISSION):
         delay = overrun = 0
-    return DemoEngagement(
-        ref=ref,
-        owner=owner,
-        kind=template.kind,
-        title=title,
-        description=template.description.format(country=COUNTRY_NAMES[country]),
-        countries=((country, None),),
-        themes=tuple((code, None) for code in template.themes),
-        sharing_level=level,
-        status=status,
-        planned_start=start,
-        planned_end=end,
-        actual_start=start + timedelta(days=delay) if started else None,
-        actual_end=end + timedelta(days=overrun) if status == S.CLOSED else None,
+    return demo_engagement(
+        ref,
+        owner,
+        template.kind,
+        title,
+        template.description.format(country=COUNTRY_NAMES[country]),
+        [country],
+        template.themes,
+        level,
+        status,
+        start,
+        end,
+        delay=delay,
+        overrun=overrun,
         instrument=_instrument(rng, template, owner, country, start),
         participations=_participations(rng, template.kind, owner, country),
         money=_money(rng, template.kind, owner, status, start, end),
@@ -257,11 +261,16 @@ class DemoSummary:
     engagements_created: int = 0
     engagements_kept: int = 0
     priorities_created: int = 0
+    plans_and_calendar: Tally = field(default_factory=Tally)
     logins: list[DemoLogin] = field(default_factory=list)
 
 
 def build_demo(*, stdout=None) -> DemoSummary:
-    """Create what is missing of the demo portfolio; keep what exists."""
+    """Create what is missing of the demo portfolio; keep what exists.
+
+    The plans and the calendar are written after the portfolio, each record in the transaction of
+    its own service (those services refuse to run inside another one): if a run stops half-way, the
+    next one adds what is missing."""
     _require_reference_data()
     summary = DemoSummary()
     with transaction.atomic():
@@ -269,6 +278,9 @@ def build_demo(*, stdout=None) -> DemoSummary:
         users = _ensure_users(organisations, summary)
         _ensure_engagements(organisations, users, summary)
         _ensure_priorities(organisations, users, summary)
+    today = timezone.localdate()
+    summary.plans_and_calendar.update(build_plans(organisations, users, today))
+    summary.plans_and_calendar.update(build_calendar(organisations, users, today))
     summary.logins = [_login(user) for user in users.values()]
     _report(stdout, summary)
     return summary
@@ -482,5 +494,18 @@ def _report(stdout, summary: DemoSummary) -> None:
             "new": summary.engagements_created,
             "kept": summary.engagements_kept,
             "priorities": summary.priorities_created,
+        }
+    )
+    created = summary.plans_and_calendar.created
+    stdout.write(
+        _(
+            "Demo plans and calendar: %(plans)d Action Plans, %(meetings)d meetings, %(lines)d lines to take "
+            "and %(counterparts)d counterparts created."
+        )
+        % {
+            "plans": created("plans"),
+            "meetings": created("meetings"),
+            "lines": created("lines to take"),
+            "counterparts": created("counterparts"),
         }
     )

@@ -2,7 +2,7 @@
 and the templates the generated ones are drawn from. All engagements are invented."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from partnerhub.access.models import OrganisationKind, PolicyArea, Role
 from partnerhub.core.sharing import SharingLevel
@@ -271,8 +271,8 @@ class DemoEngagement:
     shared_with_countries: tuple[str, ...] = ()
 
 
-def _anchor(
-    number: int,
+def demo_engagement(
+    ref: str,
     owner: str,
     kind: str,
     title: str,
@@ -283,11 +283,16 @@ def _anchor(
     status: str,
     start: date,
     end: date,
+    *,
+    delay: int = 0,
+    overrun: int = 0,
     **extra,
 ) -> DemoEngagement:
+    """One invented engagement; ``countries`` and ``themes`` are codes or (code, share) pairs. Work
+    under way began ``delay`` days after its planned start; closed work ended ``overrun`` days late."""
     started = status not in (S.PIPELINE, S.CANCELLED)
     return DemoEngagement(
-        ref=f"{REFERENCE_PREFIX}{number:03d}",
+        ref=ref,
         owner=owner,
         kind=kind,
         title=title,
@@ -298,10 +303,14 @@ def _anchor(
         status=status,
         planned_start=start,
         planned_end=end,
-        actual_start=start if started else None,
-        actual_end=end if status == S.CLOSED else None,
+        actual_start=start + timedelta(days=delay) if started else None,
+        actual_end=end + timedelta(days=overrun) if status == S.CLOSED else None,
         **extra,
     )
+
+
+def _anchor(number: int, *fields, **extra) -> DemoEngagement:
+    return demo_engagement(f"{REFERENCE_PREFIX}{number:03d}", *fields, **extra)
 
 
 def _shares(entries) -> tuple[tuple[str, str | None], ...]:
