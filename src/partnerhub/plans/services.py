@@ -29,12 +29,12 @@ from partnerhub.plans.reviews import snapshot_of
 from partnerhub.registry.models import Engagement
 
 PLAN_FIELDS = ("title", "period_start", "period_end", "objectives", "sharing_level")
+# Named only for the restricted level, as on engagements: organisations, and Member States whose whole government reads.
+CIRCLE_FIELDS = ("shared_with_organisations", "shared_with_countries")
 ACTION_FIELDS = ("description", "objective", "theme", "lead_organisation", "deadline")
 PROGRESS_FIELDS = ("status", "rag_override", "rag_override_reason", "rag_comment")
 INDICATOR_FIELDS = ("name", "unit", "baseline", "target")
 MEASURE_FIELDS = ("latest_value", "latest_value_on")
-# Restricted plans would need their named organisations: not offered yet.
-PLAN_LEVELS = (SharingLevel.PUBLIC, SharingLevel.PARTNER, SharingLevel.EU, SharingLevel.ORIGINATOR)
 
 
 # -- who may change what ----------------------------------------------------------------
@@ -61,6 +61,7 @@ def create_plan(*, country, owner, fields: dict[str, Any], acting_user) -> Actio
         plan = ActionPlan(country=country, owner=owner, created_by=acting_user, **_only(fields, PLAN_FIELDS))
         plan.version = _next_version(plan)
         plan.save()
+        _set_circle(plan, fields)
         record_change(plan, ObjectChange.Action.CREATE, {}, snapshot(plan), user=acting_user)
         record_event("plan.created", plan, user=acting_user, version=plan.version)
     return plan
@@ -73,13 +74,15 @@ def update_plan(plan: ActionPlan, fields: dict[str, Any], *, acting_user) -> Act
         if plan.status == PlanStatus.SUPERSEDED:
             raise ValidationError(_("A superseded version is kept as it was agreed: change the current one."))
         before = snapshot(plan)
-        old_level = plan.sharing_level
         for name, value in _only(fields, PLAN_FIELDS).items():
             setattr(plan, name, value)
         plan.save()
-        _keep(plan, before, "plan.updated", acting_user)
-        if old_level != plan.sharing_level:
-            record_event("plan.sharing_changed", plan, user=acting_user, old=old_level, new=plan.sharing_level)
+        _set_circle(plan, fields)
+        after = _keep(plan, before, "plan.updated", acting_user)
+        if any(after[name] != before[name] for name in ("sharing_level", *CIRCLE_FIELDS)):
+            record_event(
+                "plan.sharing_changed", plan, user=acting_user, old=before["sharing_level"], new=plan.sharing_level
+            )
     return plan
 
 
@@ -134,11 +137,26 @@ def _next_version(plan: ActionPlan) -> int:
 
 
 def _check_plan(fields: dict[str, Any]) -> None:
-    if fields.get("sharing_level", SharingLevel.EU) not in PLAN_LEVELS:
-        raise ValidationError({"sharing_level": _("A plan is public, partner, EU or originator.")})
+    if fields.get("sharing_level", SharingLevel.EU) not in SharingLevel.values:
+        raise ValidationError({"sharing_level": _("Choose a sharing level.")})
     start, end = fields.get("period_start"), fields.get("period_end")
     if start and end and end < start:
         raise ValidationError({"period_end": _("The period ends after it starts.")})
+    for country in fields.get("shared_with_countries") or ():
+        if not country.is_eu_member:
+            raise ValidationError(
+                {"shared_with_countries": _("%(country)s is not an EU Member State.") % {"country": country.name}}
+            )
+
+
+def _set_circle(plan: ActionPlan, fields: dict[str, Any]) -> None:
+    """The organisations and Member States named for a restricted plan; none at any other level."""
+    restricted = plan.sharing_level == SharingLevel.RESTRICTED
+    for name in CIRCLE_FIELDS:
+        if not restricted:
+            getattr(plan, name).clear()
+        elif name in fields:
+            getattr(plan, name).set(fields[name] or ())
 
 
 # -- actions ----------------------------------------------------------------------------
@@ -314,12 +332,9 @@ def snapshot(record: Model) -> dict[str, Any]:
         values[field.name] = "" if value is None else str(value)
     if record.pk is not None:
         for field in record._meta.many_to_many:
-            if not field.name.startswith("shared_with"):
-                through = getattr(record, field.name).through.objects
-                source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
-                values[field.name] = sorted(
-                    through.filter(**{source: record.pk}).values_list(f"{target}_id", flat=True)
-                )
+            through = getattr(record, field.name).through.objects
+            source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
+            values[field.name] = sorted(through.filter(**{source: record.pk}).values_list(f"{target}_id", flat=True))
     return values
 
 

@@ -87,7 +87,7 @@ def plan_create(request):
         plan = services.create_plan(country=data["country"], owner=data["owner"], fields=data, acting_user=request.user)
         messages.success(request, _("The plan was created."))
         return redirect(plan)
-    return _form_page(request, form, _("New action plan"), cancel="plans:plan_list")
+    return _form_page(request, form, _("New action plan"), cancel="plans:plan_list", template="plans/plan_form.html")
 
 
 @login_required
@@ -100,7 +100,7 @@ def plan_update(request, pk: int):
         if _saved(form, lambda: services.update_plan(plan, form.cleaned_data, acting_user=request.user)):
             messages.success(request, _("The plan was updated."))
             return redirect(plan)
-    return _form_page(request, form, _("Edit the plan"), back=plan)
+    return _form_page(request, form, _("Edit the plan"), back=plan, template="plans/plan_form.html")
 
 
 @login_required
@@ -213,8 +213,10 @@ def _saved(form, write) -> bool:
     return True
 
 
-def _form_page(request, form, title: str, *, back: ActionPlan | None = None, cancel: str = ""):
-    return render(request, "plans/form.html", {"form": form, "title": title, "back": back, "cancel": cancel})
+def _form_page(
+    request, form, title: str, *, back: ActionPlan | None = None, cancel: str = "", template: str = "plans/form.html"
+):
+    return render(request, template, {"form": form, "title": title, "back": back, "cancel": cancel})
 
 
 # -- reviews ----------------------------------------------------------------------------
