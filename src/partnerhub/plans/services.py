@@ -9,6 +9,7 @@ owner open and close its reviews (``core.visibility.can_coordinate_for``). Each 
 and a named event in the same transaction.
 """
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -106,8 +107,10 @@ def agree_plan(plan: ActionPlan, *, acting_user, on: date | None = None) -> Acti
 
 
 def delete_plan(plan: ActionPlan, *, acting_user) -> None:
+    """Only a draft never reviewed: an agreed version, and a plan a closed review kept, stay on record."""
     with transaction.atomic(durable=True):
         plan = _locked_plan(plan, acting_user)
+        _refuse_if(why_plan_stays(plan))
         record_change(plan, ObjectChange.Action.DELETE, snapshot(plan), {}, user=acting_user)
         record_event("plan.deleted", plan, user=acting_user)
         plan.delete()
@@ -210,9 +213,70 @@ def delete_action(action: Action, *, acting_user) -> None:
         action = _locked_action(action, acting_user)
         if not may_change_plan(acting_user, action.plan):
             raise PermissionDenied(_("Only editors of the organisation keeping the plan remove its actions."))
+        _refuse_if(why_action_stays(action, kept_in_reviews(action.plan_id)))
         record_change(action, ObjectChange.Action.DELETE, snapshot(action), {}, user=acting_user)
         record_event("action.deleted", action, user=acting_user, plan=action.plan_id)
         action.delete()
+
+
+@dataclass(frozen=True)
+class Kept:
+    """The actions and indicators that closed reviews of a plan hold in their snapshots."""
+
+    actions: frozenset[int]
+    indicators: frozenset[int]
+
+
+def why_plan_stays(plan: ActionPlan) -> str:
+    """Why the plan may not be deleted, or "" when it may."""
+    if plan.status != PlanStatus.DRAFT:
+        return _("Only a draft is deleted: an agreed or superseded version stays on record.")
+    if _closed_reviews(plan.pk).exists():
+        return _("A review of this draft has closed: its snapshot keeps the plan on record.")
+    return ""
+
+
+def why_action_stays(action: Action, kept: Kept) -> str:
+    if action.plan.status == PlanStatus.SUPERSEDED:
+        return _("A superseded version is kept as it was agreed: change the current one.")
+    if action.pk in kept.actions:
+        return _("A closed review kept this action: mark it dropped instead.")
+    return ""
+
+
+def why_indicator_stays(indicator: ActionIndicator, kept: Kept) -> str:
+    if indicator.action.plan.status == PlanStatus.SUPERSEDED:
+        return _("A superseded version is kept as it was agreed: change the current one.")
+    if indicator.pk in kept.indicators:
+        return _("A closed review kept this indicator: it stays, and its latest value says where it stopped.")
+    return ""
+
+
+def why_fiche_stays(fiche: ActionFiche) -> str:
+    if fiche.action.plan.status == PlanStatus.SUPERSEDED:
+        return _("A superseded version is kept as it was agreed: change the current one.")
+    return ""
+
+
+def _refuse_if(reason: str) -> None:
+    if reason:
+        raise ValidationError(reason)
+
+
+def kept_in_reviews(plan_id: int) -> Kept:
+    actions: set[int] = set()
+    indicators: set[int] = set()
+    for snapshot_kept in _closed_reviews(plan_id).values_list("snapshot", flat=True):
+        for action in snapshot_kept.get("actions", []):
+            actions.add(action["id"])
+            indicators.update(indicator["id"] for indicator in action.get("indicators", []))
+    return Kept(frozenset(actions), frozenset(indicators))
+
+
+def _closed_reviews(plan_id: int):
+    return PlanReview.objects.unrestricted("the reviews of a plan checked by the caller").filter(
+        plan_id=plan_id, closed_at__isnull=False
+    )
 
 
 def _locked_action(action: Action, acting_user) -> Action:
@@ -310,6 +374,23 @@ def update_indicator(indicator: ActionIndicator, fields: dict[str, Any], *, acti
         _keep(indicator, before, "indicator.updated", acting_user)
         _resuggest(action, acting_user)
     return indicator
+
+
+def delete_indicator(indicator: ActionIndicator, *, acting_user) -> None:
+    """By the plan's editors, unless a closed review kept the indicator."""
+    with transaction.atomic(durable=True):
+        action = _locked_action(indicator.action, acting_user)
+        if not may_change_plan(acting_user, action.plan):
+            raise PermissionDenied(_("Only editors of the organisation keeping the plan remove indicators."))
+        indicator = ActionIndicator.objects.unrestricted("the indicator of the action locked above").get(
+            pk=indicator.pk, action=action
+        )
+        indicator.action = action
+        _refuse_if(why_indicator_stays(indicator, kept_in_reviews(action.plan_id)))
+        record_change(indicator, ObjectChange.Action.DELETE, snapshot(indicator), {}, user=acting_user)
+        record_event("indicator.deleted", indicator, user=acting_user, action=action.pk)
+        indicator.delete()
+        _resuggest(action, acting_user)
 
 
 def _resuggest(action: Action, acting_user) -> None:
@@ -441,3 +522,15 @@ def save_fiche(action: Action, fields: dict[str, Any], *, acting_user) -> Action
         else:
             _keep(fiche, before, "fiche.updated", acting_user)
     return fiche
+
+
+def delete_fiche(fiche: ActionFiche, *, acting_user) -> None:
+    """By the plan's editors: the lead organisation writes the fiche but does not remove it."""
+    with transaction.atomic(durable=True):
+        action = _locked_action(fiche.action, acting_user)
+        if not may_change_plan(acting_user, action.plan):
+            raise PermissionDenied(_("Only editors of the organisation keeping the plan remove Action Fiches."))
+        fiche = ActionFiche.objects.unrestricted("the fiche of the action locked above").get(pk=fiche.pk, action=action)
+        record_change(fiche, ObjectChange.Action.DELETE, snapshot(fiche), {}, user=acting_user)
+        record_event("fiche.deleted", fiche, user=acting_user, action=action.pk)
+        fiche.delete()

@@ -21,4 +21,8 @@ urlpatterns = [
     path("plans/actions/<int:pk>/fiche/", views.fiche_edit, name="fiche_edit"),
     path("plans/fiches/<int:pk>/", views.fiche_detail, name="fiche_detail"),
     path("plans/fiches/<int:pk>/fiche.docx", views.fiche_docx, name="fiche_docx"),
+    path("plans/<int:pk>/delete/", views.plan_delete, name="plan_delete"),
+    path("plans/actions/<int:pk>/delete/", views.action_delete, name="action_delete"),
+    path("plans/indicators/<int:pk>/delete/", views.indicator_delete, name="indicator_delete"),
+    path("plans/fiches/<int:pk>/delete/", views.fiche_delete, name="fiche_delete"),
 ]

@@ -64,10 +64,12 @@ def plan_detail(request, pk: int):
         for action in actions
     ]
     reviews = list(plan.reviews.select_related("opened_by"))
+    may_change = services.may_change_plan(request.user, plan)
     context = {
         "plan": plan,
         "rows": rows,
-        "may_change": services.may_change_plan(request.user, plan),
+        "may_change": may_change,
+        "kept": services.kept_in_reviews(plan.pk) if may_change else None,
         "may_review": services.may_review(request.user, plan),
         "reviews": reviews,
         "closed_reviews": sum(1 for review in reviews if not review.is_open),
@@ -285,7 +287,12 @@ def review_compare(request, pk: int):
 @require_safe
 def fiche_detail(request, pk: int):
     fiche = _visible_fiche(request, pk)
-    context = {"fiche": fiche, "action": fiche.action, "may_edit": services.may_report_on(request.user, fiche.action)}
+    context = {
+        "fiche": fiche,
+        "action": fiche.action,
+        "may_edit": services.may_report_on(request.user, fiche.action),
+        "may_delete": services.may_change_plan(request.user, fiche.action.plan),
+    }
     return render(request, "plans/fiche_detail.html", context)
 
 
@@ -317,3 +324,90 @@ def _visible_fiche(request, pk: int) -> ActionFiche:
         "action__plan__country", "action__plan__owner", "action__lead_organisation"
     )
     return get_object_or_404(fiches, pk=pk)
+
+
+# -- deleting ---------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_delete(request, pk: int):
+    plan = _visible_plan(request, pk)
+    _require(services.may_change_plan(request.user, plan))
+    question = _("Delete the draft “%(title)s” with its actions, indicators and Action Fiches?") % {"title": plan.title}
+    return _deletion(
+        request,
+        lambda: services.delete_plan(plan, acting_user=request.user),
+        reason=services.why_plan_stays(plan),
+        question=question,
+        back=plan,
+        done=_("The draft plan was deleted."),
+        then="plans:plan_list",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_delete(request, pk: int):
+    action = get_object_or_404(Action.objects.visible_to(request.user).select_related("plan__owner"), pk=pk)
+    _require(services.may_change_plan(request.user, action.plan))
+    kept = services.kept_in_reviews(action.plan_id)
+    question = _("Delete the action “%(action)s” with its indicators and Action Fiche?") % {"action": action}
+    return _deletion(
+        request,
+        lambda: services.delete_action(action, acting_user=request.user),
+        reason=services.why_action_stays(action, kept),
+        question=question,
+        back=action.plan,
+        done=_("The action was deleted."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def indicator_delete(request, pk: int):
+    indicator = get_object_or_404(
+        ActionIndicator.objects.visible_to(request.user).select_related("action__plan__owner"), pk=pk
+    )
+    plan = indicator.action.plan
+    _require(services.may_change_plan(request.user, plan))
+    kept = services.kept_in_reviews(plan.pk)
+    return _deletion(
+        request,
+        lambda: services.delete_indicator(indicator, acting_user=request.user),
+        reason=services.why_indicator_stays(indicator, kept),
+        question=_("Delete the indicator “%(name)s”?") % {"name": indicator.name},
+        back=plan,
+        done=_("The indicator was deleted."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def fiche_delete(request, pk: int):
+    fiche = _visible_fiche(request, pk)
+    plan = fiche.action.plan
+    _require(services.may_change_plan(request.user, plan))
+    return _deletion(
+        request,
+        lambda: services.delete_fiche(fiche, acting_user=request.user),
+        reason=services.why_fiche_stays(fiche),
+        question=_("Delete the Action Fiche of “%(action)s”?") % {"action": fiche.action},
+        back=plan,
+        done=_("The Action Fiche was deleted."),
+    )
+
+
+def _deletion(request, delete, *, reason: str, question: str, back: ActionPlan, done: str, then: str = ""):
+    """The confirmation page on GET (or why the record stays); the deletion on POST."""
+    if request.method == "POST" and not reason:
+        try:
+            delete()
+        except ValidationError as error:
+            reason = " ".join(error.messages)
+        else:
+            messages.success(request, done)
+            return redirect(then or back)
+    refused = bool(reason) and request.method == "POST"
+    context = {"question": question, "reason": reason, "back": back}
+    return render(request, "plans/confirm_delete.html", context, status=409 if refused else 200)
