@@ -36,6 +36,7 @@ ACTION_FIELDS = ("description", "objective", "theme", "lead_organisation", "dead
 PROGRESS_FIELDS = ("status", "rag_override", "rag_override_reason", "rag_comment")
 INDICATOR_FIELDS = ("name", "unit", "baseline", "target")
 MEASURE_FIELDS = ("latest_value", "latest_value_on")
+FICHE_FIELDS = ("activities", "budget", "implementing_partners", "risks", "timeline")
 
 
 # -- who may change what ----------------------------------------------------------------
@@ -93,6 +94,8 @@ def agree_plan(plan: ActionPlan, *, acting_user, on: date | None = None) -> Acti
         plan = _locked_plan(plan, acting_user)
         if plan.status != PlanStatus.DRAFT:
             raise ValidationError({"status": _("Only a draft is agreed.")})
+        if _same_series(plan).filter(status=PlanStatus.AGREED, version__gt=plan.version).exists():
+            raise ValidationError({"status": _("A later version is agreed already: this draft is older than it.")})
         for previous in _same_series(plan).filter(status=PlanStatus.AGREED).exclude(pk=plan.pk):
             before = snapshot(previous)
             previous.status = PlanStatus.SUPERSEDED
@@ -104,6 +107,56 @@ def agree_plan(plan: ActionPlan, *, acting_user, on: date | None = None) -> Acti
         plan.save()
         _keep(plan, before, "plan.agreed", acting_user, version=plan.version)
     return plan
+
+
+def draft_next_version(plan: ActionPlan, *, acting_user) -> ActionPlan:
+    """A new draft copying the agreed plan, its actions, their indicators and Action Fiches (not its reviews).
+
+    Agreeing the draft later supersedes the version it was copied from. One draft at a time."""
+    with transaction.atomic(durable=True):
+        plan = _locked_plan(plan, acting_user)
+        if plan.status != PlanStatus.AGREED:
+            raise ValidationError(_("The next version is drafted from the agreed one."))
+        pending = _same_series(plan).filter(status=PlanStatus.DRAFT).order_by("version").first()
+        if pending is not None:
+            raise ValidationError(
+                _("Version %(version)s is already drafted: change it, or delete it first.")
+                % {"version": pending.version}
+            )
+        draft = _copy_plan(plan, acting_user)
+        for action in Action.objects.unrestricted("the actions of the plan locked above").filter(plan=plan):
+            _copy_action(action, draft, acting_user)
+        record_event("plan.created", draft, user=acting_user, version=draft.version, drafted_from=plan.pk)
+    return draft
+
+
+def _copy_plan(plan: ActionPlan, acting_user) -> ActionPlan:
+    circle = {name: list(getattr(plan, name).all()) for name in CIRCLE_FIELDS}
+    draft = ActionPlan(country=plan.country, owner=plan.owner, created_by=acting_user, **_values(plan, PLAN_FIELDS))
+    draft.version = _next_version(plan)
+    draft.save()
+    _set_circle(draft, circle)
+    record_change(draft, ObjectChange.Action.CREATE, {}, snapshot(draft), user=acting_user)
+    return draft
+
+
+def _copy_action(action: Action, draft: ActionPlan, acting_user) -> None:
+    """The action as it stands, with every link to an engagement (also those the user may not see)."""
+    fields = ACTION_FIELDS + PROGRESS_FIELDS + ("rag_suggested",)
+    copy = Action.objects.create(plan=draft, **_values(action, fields))
+    copy.contributing_organisations.set(action.contributing_organisations.all())
+    _set_links(copy, sorted(_links(action).values_list("engagement_id", flat=True)))
+    record_change(copy, ObjectChange.Action.CREATE, {}, snapshot(copy), user=acting_user)
+    for indicator in ActionIndicator.objects.unrestricted("the indicators of the action copied").filter(action=action):
+        copied = ActionIndicator.objects.create(action=copy, **_values(indicator, INDICATOR_FIELDS + MEASURE_FIELDS))
+        record_change(copied, ObjectChange.Action.CREATE, {}, snapshot(copied), user=acting_user)
+    for fiche in ActionFiche.objects.unrestricted("the fiche of the action copied").filter(action=action):
+        copied_fiche = ActionFiche.objects.create(action=copy, **_values(fiche, FICHE_FIELDS))
+        record_change(copied_fiche, ObjectChange.Action.CREATE, {}, snapshot(copied_fiche), user=acting_user)
+
+
+def _values(record: Model, names: tuple[str, ...]) -> dict[str, Any]:
+    return {name: getattr(record, name) for name in names}
 
 
 def delete_plan(plan: ActionPlan, *, acting_user) -> None:
@@ -500,8 +553,6 @@ def _review_fields(review: PlanReview) -> dict[str, Any]:
 
 
 # -- Action Fiches ----------------------------------------------------------------------
-
-FICHE_FIELDS = ("activities", "budget", "implementing_partners", "risks", "timeline")
 
 
 def save_fiche(action: Action, fields: dict[str, Any], *, acting_user) -> ActionFiche:

@@ -120,6 +120,22 @@ def plan_agree(request, pk: int):
 
 
 @login_required
+@require_POST
+def plan_draft_next(request, pk: int):
+    plan = _visible_plan(request, pk)
+    _require(services.may_change_plan(request.user, plan))
+    try:
+        draft = services.draft_next_version(plan, acting_user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(plan)
+    messages.success(
+        request, _("Version %(version)s is drafted: agreeing it supersedes this one.") % {"version": draft.version}
+    )
+    return redirect(draft)
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 def action_create(request, pk: int):
     plan = _visible_plan(request, pk)
