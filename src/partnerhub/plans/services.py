@@ -446,9 +446,13 @@ def delete_indicator(indicator: ActionIndicator, *, acting_user) -> None:
         _resuggest(action, acting_user)
 
 
-def _resuggest(action: Action, acting_user) -> None:
+def _resuggest(action: Action, acting_user, *, today: date | None = None) -> None:
+    """The suggestion moves with time as well as with the indicators: a review's close recomputes it."""
+    suggestion = suggest_for(action, today)
+    if suggestion == action.rag_suggested:
+        return
     before = snapshot(action)
-    action.rag_suggested = suggest_for(action)
+    action.rag_suggested = suggestion
     action.save(update_fields=["rag_suggested", "updated_at"])
     _keep(action, before, "action.updated", acting_user)
 
@@ -522,6 +526,8 @@ def close_review(review: PlanReview, *, acting_user) -> PlanReview:
             .order_by("deadline", "pk")
         )
         today = timezone.localdate()
+        for action in actions:
+            _resuggest(action, acting_user, today=today)
         review.snapshot = snapshot_of(actions, today)
         review.closed_at = timezone.now()
         review.closed_by = acting_user
