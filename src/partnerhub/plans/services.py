@@ -159,6 +159,12 @@ def _values(record: Model, names: tuple[str, ...]) -> dict[str, Any]:
     return {name: getattr(record, name) for name in names}
 
 
+def log_export(plan: ActionPlan, *, acting_user) -> None:
+    """Owners learn who exported their restricted and originator plans, as for engagements."""
+    if SharingLevel.is_confidential(plan.sharing_level) and acting_user.is_authenticated:
+        record_event("plan.exported", plan, user=acting_user)
+
+
 def delete_plan(plan: ActionPlan, *, acting_user) -> None:
     """Only a draft never reviewed: an agreed version, and a plan a closed review kept, stay on record."""
     with transaction.atomic(durable=True):

@@ -12,6 +12,7 @@ urlpatterns = [
     path("plans/<int:pk>/edit/", views.plan_update, name="plan_update"),
     path("plans/<int:pk>/agree/", views.plan_agree, name="plan_agree"),
     path("plans/<int:pk>/next-version/", views.plan_draft_next, name="plan_draft_next"),
+    path("plans/<int:pk>/actions.<str:file_format>", views.plan_export, name="plan_export"),
     path("plans/<int:pk>/actions/new/", views.action_create, name="action_create"),
     path("plans/actions/<int:pk>/edit/", views.action_update, name="action_update"),
     path("plans/actions/<int:pk>/indicators/new/", views.indicator_create, name="indicator_create"),

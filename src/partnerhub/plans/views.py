@@ -10,14 +10,14 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from partnerhub.core.visibility import editing_organisation_ids
-from partnerhub.plans import services
+from partnerhub.plans import exports, services
 from partnerhub.plans.fiche import DOCX_CONTENT_TYPE
 from partnerhub.plans.fiche import fiche_docx as fiche_document
 from partnerhub.plans.forms import ActionForm, FicheForm, IndicatorForm, PlanFilterForm, PlanForm, ReviewCompareForm
@@ -117,6 +117,16 @@ def plan_agree(request, pk: int):
     else:
         messages.success(request, _("This version is agreed; the version agreed before it is superseded."))
     return redirect(plan)
+
+
+@require_safe
+def plan_export(request, pk: int, file_format: str):
+    """The plan's actions and indicators that the reader may see, as on the plan's page."""
+    plan = _visible_plan(request, pk)
+    if file_format not in exports.FORMATS:
+        raise Http404
+    services.log_export(plan, acting_user=request.user)
+    return exports.export_response(plan, request.user, file_format)
 
 
 @login_required

@@ -161,11 +161,14 @@ def csv_response(engagements: EngagementQuerySet, request: HttpRequest) -> Strea
 # -- XLSX ------------------------------------------------------------------
 
 
-def xlsx_workbook(header: list[str], rows: Iterable[list[Any]]) -> bytes:
+def xlsx_workbook(
+    header: list[str], rows: Iterable[list[Any]], *, sheet_title: str = "", widths: Iterable[int] = ()
+) -> bytes:
+    """One sheet with a bold, frozen header; the engagements' title and widths unless others are given."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=_("Engagements"))
+    sheet = workbook.create_sheet(title=sheet_title or _("Engagements"))
     sheet.freeze_panes = "A2"
-    for index, (_name, width) in enumerate(COLUMNS, start=1):
+    for index, width in enumerate(widths or [width for _name, width in COLUMNS], start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     bold = Font(bold=True)
     header_cells = []
