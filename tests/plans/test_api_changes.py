@@ -63,7 +63,7 @@ def test_indicator_input_is_refused_naming_the_field(cast, token_api, action):
 
 def test_the_lead_writes_the_fiche_which_everyone_who_sees_the_plan_reads(cast, token_api, action):
     lead, reader = token_api(cast.french_ministry_editor), token_api(cast.commission_desk_officer)
-    assert reader.get(f"/actions/{action.pk}/fiche").status_code == 404  # none yet
+    assert reader.get(f"/actions/{action.pk}").json()["fiche_id"] is None  # none yet
     response = lead.put(f"/actions/{action.pk}/fiche", {"activities": "Counselling", "budget": "250000"})
     assert response.status_code == 200, response.content
     fiche_id = response.json()["id"]
@@ -74,7 +74,7 @@ def test_the_lead_writes_the_fiche_which_everyone_who_sees_the_plan_reads(cast, 
         None,
     )
     assert reader.get(f"/fiches/{fiche_id}").json()["risks"] == "Turnover"
-    assert reader.get(f"/actions/{action.pk}/fiche").json()["id"] == fiche_id
+    assert reader.get(f"/actions/{action.pk}").json()["fiche_id"] == fiche_id
     assert reader.put(f"/actions/{action.pk}/fiche", {"risks": "x"}).status_code == 403
     response = lead.put(f"/actions/{action.pk}/fiche", {"budget": "-5"})
     assert response.status_code == 422 and error_locations(response) == [["body", "budget"]]
@@ -112,8 +112,8 @@ def test_hidden_records_answer_404_whatever_the_body(cast, token_api, hidden):
     outsider = token_api(cast.french_ministry_editor)
     for path in (
         f"/actions/{hidden_action.pk}/indicators",
-        f"/actions/{hidden_action.pk}/fiche",
         f"/fiches/{fiche.pk}",
+        f"/indicators/{indicator.pk}",
         f"/plans/{hidden_action.plan_id}/reviews",
         f"/reviews/{review.pk}",
     ):

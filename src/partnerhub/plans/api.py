@@ -116,7 +116,7 @@ def visible_actions(request):
 
 
 def actions_out(request, actions, *, one: bool = False):
-    rows = list(actions.select_related("theme", "lead_organisation", "plan").prefetch_related("indicators"))
+    rows = list(actions.select_related("theme", "lead_organisation", "plan").prefetch_related("indicators", "fiches"))
     if one and not rows:
         raise Http404
     through = Action.engagements.through.objects.filter(action__in=[row.pk for row in rows])
@@ -135,6 +135,7 @@ def actions_out(request, actions, *, one: bool = False):
             "overdue": row.is_overdue(today),
             "engagement_ids": sorted(e for a, e in links if a == row.pk and e in visible),
             "indicators": list(row.indicators.all()),
+            "fiche_id": next((fiche.pk for fiche in row.fiches.all()), None),
         }
         for row in rows
     ]
@@ -183,6 +184,11 @@ def create_indicator(request, action_id: int = ActionId):
     return Status(201, ActionIndicator.objects.visible_to(request.user).get(pk=indicator.pk))
 
 
+@router.get("/indicators/{indicator_id}", response={200: IndicatorOut, 404: Message}, summary="One indicator")
+def get_indicator(request, indicator_id: int = IndicatorId):
+    return get_object_or_404(ActionIndicator.objects.visible_to(request.user), pk=indicator_id)
+
+
 @router.patch(
     "/indicators/{indicator_id}",
     response={200: IndicatorOut, **CHANGE_ANSWERS},
@@ -208,13 +214,6 @@ def update_indicator(request, indicator_id: int = IndicatorId):
 @router.get("/fiches/{fiche_id}", response={200: FicheOut, 404: Message}, summary="One Action Fiche")
 def get_fiche(request, fiche_id: int = FicheId):
     return get_object_or_404(ActionFiche.objects.visible_to(request.user), pk=fiche_id)
-
-
-@router.get("/actions/{action_id}/fiche", response={200: FicheOut, 404: Message}, summary="An action's Action Fiche")
-def get_action_fiche(request, action_id: int = ActionId):
-    """404 also when the action has no fiche yet."""
-    action = get_object_or_404(visible_actions(request), pk=action_id)
-    return get_object_or_404(ActionFiche.objects.visible_to(request.user), action=action)
 
 
 @router.put(

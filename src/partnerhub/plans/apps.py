@@ -77,7 +77,10 @@ def action_urls(action):
 def indicator_urls(indicator):
     from partnerhub.core.confidential import RecordUrls
 
-    return RecordUrls(change_page=reverse("plans:indicator_update", args=[indicator.pk]))
+    return RecordUrls(
+        change_page=reverse("plans:indicator_update", args=[indicator.pk]),
+        api=reverse("api:get_indicator", args=[indicator.pk]),
+    )
 
 
 def review_urls(review):
@@ -85,7 +88,7 @@ def review_urls(review):
     from partnerhub.core.confidential import RecordUrls
 
     page = reverse("plans:review_detail", args=[review.pk])
-    return RecordUrls(page=page, change_page=page)
+    return RecordUrls(page=page, change_page=page, api=reverse("api:get_review", args=[review.pk]))
 
 
 def fiche_urls(fiche):
@@ -95,4 +98,5 @@ def fiche_urls(fiche):
     return RecordUrls(
         page=reverse("plans:fiche_detail", args=[fiche.pk]),
         change_page=reverse("plans:fiche_edit", args=[fiche.action_id]),
+        api=reverse("api:get_fiche", args=[fiche.pk]),
     )

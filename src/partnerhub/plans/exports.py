@@ -55,7 +55,8 @@ def action_rows(plan: ActionPlan, user: AnyUser) -> Iterator[list[Any]]:
     )
     today = timezone.localdate()
     for action in actions:
-        for indicator in list(action.indicators.all()) or [None]:
+        indicators: list[ActionIndicator | None] = list(action.indicators.all())
+        for indicator in indicators or [None]:
             row = action_cells(action, today) + indicator_cells(indicator)
             yield [neutralise(printable(value)) for value in row]
 

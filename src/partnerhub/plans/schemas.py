@@ -84,6 +84,7 @@ class ActionOut(Schema):
     rag_comment: str
     engagement_ids: list[int] = Field(description="The linked engagements the caller may see.")
     indicators: list[IndicatorOut]
+    fiche_id: int | None = Field(description="The action's Action Fiche, once written (GET /api/fiches/{id}).")
 
 
 class ActionUpdateIn(Schema):
