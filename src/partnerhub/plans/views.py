@@ -10,12 +10,14 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from partnerhub.core.sharing import SharingLevel
 from partnerhub.core.visibility import editing_organisation_ids
 from partnerhub.plans import exports, services
 from partnerhub.plans.fiche import DOCX_CONTENT_TYPE
@@ -47,6 +49,8 @@ def plan_list(request):
 @require_safe
 def plan_detail(request, pk: int):
     plan = _visible_plan(request, pk)
+    if plan.sharing_level == SharingLevel.RESTRICTED:
+        prefetch_related_objects([plan], "shared_with_organisations", "shared_with_countries")
     today = timezone.localdate()
     actions = list(
         plan.actions.select_related("theme", "lead_organisation").prefetch_related(
