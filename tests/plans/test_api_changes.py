@@ -3,6 +3,7 @@ changed through the services, hidden 404 before the body is read, read-only 403,
 it, broken JSON 400."""
 
 import pytest
+from django.utils import timezone
 
 from partnerhub.core.history import events_of
 from partnerhub.plans.models import ActionFiche, ActionIndicator, PlanReview
@@ -37,7 +38,10 @@ def test_the_plans_editor_adds_an_indicator_and_the_lead_records_its_latest_valu
     response = lead.patch(f"/indicators/{indicator_id}", {"latest_value": "250", "target": "5"})
     assert response.status_code == 200, response.content
     assert (response.json()["latest_value"], response.json()["target"]) == ("250.00", "500.00")  # target ignored
-    assert response.json()["latest_value_on"] is not None
+    assert response.json()["latest_value_on"] == timezone.localdate().isoformat()
+    lead.patch(f"/indicators/{indicator_id}", {"latest_value": "260", "latest_value_on": "2026-01-15"})
+    response = lead.patch(f"/indicators/{indicator_id}", {"latest_value": "270"})
+    assert response.json()["latest_value_on"] == timezone.localdate().isoformat()  # a new value is of today
     listed = lead.get(f"/actions/{action.pk}/indicators").json()
     assert [row["name"] for row in listed] == ["Returnees counselled"]
     assert lead.get(f"/actions/{action.pk}").json()["rag_suggested"] != ""

@@ -425,8 +425,11 @@ def update_indicator(indicator: ActionIndicator, fields: dict[str, Any], *, acti
         )
         allowed = MEASURE_FIELDS + (INDICATOR_FIELDS if may_change_plan(acting_user, action.plan) else ())
         before = snapshot(indicator)
-        for name, value in _only(fields, allowed).items():
+        sent = _only(fields, allowed)
+        for name, value in sent.items():
             setattr(indicator, name, value)
+        if "latest_value" in sent and "latest_value_on" not in sent:
+            indicator.latest_value_on = None  # a new value sent without its day is of today
         if indicator.latest_value is not None and indicator.latest_value_on is None:
             indicator.latest_value_on = timezone.localdate()
         indicator.save()
