@@ -52,11 +52,11 @@ def test_the_csv_has_a_row_per_action_and_indicator_with_the_ratings_and_values(
     assert f"action-plan-{plan.pk}-v1-" in response["Content-Disposition"]
     rows = csv_rows(response)
     assert [(row["action"], row["indicator"]) for row in rows] == [
-        ('\'=HYPERLINK("http://evil")', ""),
         ("Open a reintegration centre", "People counselled"),
         ("Open a reintegration centre", "Centres opened"),
+        ('\'=HYPERLINK("http://evil")', ""),  # no deadline: last
     ]
-    counselled = rows[1]
+    counselled = rows[0]
     # By name: the International Organization for Migration before the French ministry.
     assert counselled["contributing_organisations"] == f"{cast.iom}; {cast.french_foreign_affairs}"
     assert (counselled["theme"], counselled["deadline"], counselled["status"], counselled["overdue"]) == (
@@ -74,7 +74,7 @@ def test_the_csv_has_a_row_per_action_and_indicator_with_the_ratings_and_values(
     assert counselled["rag_suggested"] == "amber"
     values = [counselled[name] for name in ("baseline", "target", "latest_value", "latest_value_on")]
     assert values == ["50.00", "550.00", "300.00", "2026-03-01"]
-    assert rows[2]["latest_value"] == "" and rows[0]["lead_organisation"] == str(cast.german_interior)
+    assert rows[1]["latest_value"] == "" and rows[2]["lead_organisation"] == str(cast.german_interior)
 
 
 def test_the_xlsx_holds_the_same_rows_with_numbers_and_dates_as_cells(cast, plan):

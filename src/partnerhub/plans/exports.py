@@ -8,7 +8,7 @@ codes (status, ratings, themes) for scripts, with the theme's name beside its co
 from collections.abc import Iterator
 from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -50,6 +50,8 @@ def action_rows(plan: ActionPlan, user: AnyUser) -> Iterator[list[Any]]:
     actions = (
         Action.objects.visible_to(user)
         .filter(plan=plan)
+        # The soonest deadline first and those without one last, on every database.
+        .order_by(F("deadline").asc(nulls_last=True), "pk")
         .select_related("theme", "lead_organisation", "plan")
         .prefetch_related("indicators", Prefetch("contributing_organisations", Organisation.objects.order_by("name")))
     )
