@@ -149,3 +149,37 @@ def test_anonymous_scripts_are_told_to_authenticate(cast, action):
     coordinator = plan_coordinator(cast)
     review = close_review(open_review(plan, acting_user=coordinator), acting_user=coordinator)
     assert anonymous.get(f"/reviews/{review.pk}").status_code == 200
+
+
+def test_scripts_draft_the_next_version_and_delete_what_is_not_on_record(cast, token_api, action):
+    editor, lead = token_api(cast.german_ministry_editor), token_api(cast.french_ministry_editor)
+    indicator = indicator_for(cast, action)
+    fiche = save_fiche(action, {"activities": "Training"}, acting_user=cast.german_ministry_editor)
+    for path in (f"/fiches/{fiche.pk}", f"/indicators/{indicator.pk}", f"/actions/{action.pk}"):
+        assert lead.delete(path).status_code == 403, path
+        assert editor.delete(path).status_code == 204, path
+        assert editor.get(path).status_code == 404, path
+    plan = agree_plan(action.plan, acting_user=cast.german_ministry_editor)
+    assert lead.post(f"/plans/{plan.pk}/next-version").status_code == 403
+    response = editor.post(f"/plans/{plan.pk}/next-version")
+    assert response.status_code == 201 and (response.json()["version"], response.json()["status"]) == (2, "draft")
+    draft_id = response.json()["id"]
+    assert editor.post(f"/plans/{plan.pk}/next-version").status_code == 422  # one draft at a time
+    response = editor.delete(f"/plans/{plan.pk}")
+    assert response.status_code == 422 and "Only a draft" in response.json()["detail"][0]["msg"]
+    assert editor.delete(f"/plans/{draft_id}").status_code == 204
+    assert editor.get(f"/plans/{draft_id}").status_code == 404
+
+
+def test_hidden_records_are_not_deleted_and_answer_404(cast, token_api, hidden):
+    hidden_action, indicator, fiche, _review = hidden
+    outsider = token_api(cast.french_ministry_editor)
+    for path in (
+        f"/fiches/{fiche.pk}",
+        f"/indicators/{indicator.pk}",
+        f"/actions/{hidden_action.pk}",
+        f"/plans/{hidden_action.plan_id}",
+    ):
+        assert outsider.delete(path).status_code == 404, path
+    assert outsider.post(f"/plans/{hidden_action.plan_id}/next-version").status_code == 404
+    assert ActionFiche.objects.unrestricted("test").filter(pk=fiche.pk).exists()

@@ -282,3 +282,61 @@ def close_review(request, review_id: int = ReviewId):
 def _may_review(request, plan: ActionPlan) -> None:
     if not services.may_review(request.user, plan):
         raise PermissionDenied(_("Coordinators of the organisation keeping the plan open and close its reviews."))
+
+
+# -- next versions and deletions --------------------------------------------------------
+
+
+@router.post(
+    "/plans/{plan_id}/next-version",
+    response={201: PlanOut, 401: Message, 403: Message, 404: Message, 422: InputErrors},
+    summary="Draft the next version of a plan",
+)
+def draft_next_version(request, plan_id: int = PlanId):
+    """Editors of the plan's owner, from the agreed version: a new draft copying its actions, indicators and
+    Action Fiches (not its reviews); agreeing it supersedes the version it came from. One draft at a time."""
+    plan = get_object_or_404(visible_plans(request.user), pk=plan_id)
+    _allowed(services.may_change_plan(request.user, plan))
+    draft = services.draft_next_version(plan, acting_user=request.user)
+    return Status(201, visible_plans(request.user).get(pk=draft.pk))
+
+
+DELETE_ANSWERS = {204: None, 401: Message, 403: Message, 404: Message, 422: InputErrors}
+
+
+@router.delete("/plans/{plan_id}", response=DELETE_ANSWERS, summary="Delete a draft plan")
+def delete_plan(request, plan_id: int = PlanId):
+    """Editors of the plan's owner; only a draft of which no review has closed (422 says why otherwise)."""
+    plan = get_object_or_404(visible_plans(request.user), pk=plan_id)
+    _allowed(services.may_change_plan(request.user, plan))
+    services.delete_plan(plan, acting_user=request.user)
+    return Status(204, None)
+
+
+@router.delete("/actions/{action_id}", response=DELETE_ANSWERS, summary="Delete an action")
+def delete_action(request, action_id: int = ActionId):
+    """Editors of the plan's owner; an action a closed review kept stays (mark it dropped instead)."""
+    action = get_object_or_404(visible_actions(request), pk=action_id)
+    _allowed(services.may_change_plan(request.user, action.plan))
+    services.delete_action(action, acting_user=request.user)
+    return Status(204, None)
+
+
+@router.delete("/indicators/{indicator_id}", response=DELETE_ANSWERS, summary="Delete an indicator")
+def delete_indicator(request, indicator_id: int = IndicatorId):
+    """Editors of the plan's owner; an indicator a closed review kept stays."""
+    indicators = ActionIndicator.objects.visible_to(request.user).select_related("action__plan__owner")
+    indicator = get_object_or_404(indicators, pk=indicator_id)
+    _allowed(services.may_change_plan(request.user, indicator.action.plan))
+    services.delete_indicator(indicator, acting_user=request.user)
+    return Status(204, None)
+
+
+@router.delete("/fiches/{fiche_id}", response=DELETE_ANSWERS, summary="Delete an Action Fiche")
+def delete_fiche(request, fiche_id: int = FicheId):
+    """Editors of the plan's owner."""
+    fiches = ActionFiche.objects.visible_to(request.user).select_related("action__plan__owner")
+    fiche = get_object_or_404(fiches, pk=fiche_id)
+    _allowed(services.may_change_plan(request.user, fiche.action.plan))
+    services.delete_fiche(fiche, acting_user=request.user)
+    return Status(204, None)
