@@ -103,7 +103,7 @@ def export_response(plan: ActionPlan, user: AnyUser, file_format: str) -> HttpRe
     if file_format == "csv":
         response = StreamingHttpResponse(csv_lines(HEADER, rows), content_type="text/csv; charset=utf-8")
     else:
-        workbook = xlsx_workbook(HEADER, rows, sheet_title=f"v{plan.version}", widths=[w for _n, w in COLUMNS])
+        workbook = xlsx_workbook(HEADER, rows, columns=COLUMNS, title=f"v{plan.version}")
         response = HttpResponse(workbook, content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

@@ -162,13 +162,17 @@ def csv_response(engagements: EngagementQuerySet, request: HttpRequest) -> Strea
 
 
 def xlsx_workbook(
-    header: list[str], rows: Iterable[list[Any]], *, sheet_title: str = "", widths: Iterable[int] = ()
+    header: list[str],
+    rows: Iterable[list[Any]],
+    *,
+    columns: Iterable[tuple[str, int]] = COLUMNS,
+    title: str | None = None,
 ) -> bytes:
-    """One sheet with a bold, frozen header; the engagements' title and widths unless others are given."""
+    """One sheet, its header in bold and frozen; ``columns`` give the widths (other exports reuse it)."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=sheet_title or _("Engagements"))
+    sheet = workbook.create_sheet(title=title or _("Engagements"))
     sheet.freeze_panes = "A2"
-    for index, width in enumerate(widths or [width for _name, width in COLUMNS], start=1):
+    for index, (_name, width) in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     bold = Font(bold=True)
     header_cells = []
