@@ -115,3 +115,14 @@ def test_overdue_and_stalled_actions_show_on_the_dashboard_and_the_country_profi
         assert "Late visible action" in page, url
         assert "Finished on time" not in page and "Late hidden action" not in page, url
     assert "Late hidden action" in client_for(cast.german_ministry_editor).get("/").content.decode()
+
+
+def test_the_plan_page_reads_its_actions_in_a_fixed_number_of_queries(cast, django_assert_max_num_queries):
+    plan = plan_for(cast, sharing_level="restricted")
+    for number in range(6):
+        action = action_for(cast, plan, description=f"Action {number}", contributing_organisations=[cast.iom])
+        indicator_for(cast, action)
+    client = client_for(cast.german_ministry_editor)
+    with django_assert_max_num_queries(15):
+        page = client.get(plan.get_absolute_url()).content.decode()
+    assert "Action 5" in page and reverse("plans:plan_export", args=[plan.pk, "xlsx"]) in page

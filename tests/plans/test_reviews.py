@@ -1,13 +1,14 @@
 """Reviews: a coordinator opens one, the lead organisations update their actions, closing keeps
 a snapshot nothing later rewrites, and two closed reviews are compared side by side."""
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from partnerhub.plans.models import PlanReview
+from partnerhub.plans.models import Action, PlanReview
 from partnerhub.plans.reviews import compare
 from partnerhub.plans.services import close_review, open_review, update_action, update_indicator
 from tests.plans.factories import action_for, indicator_for, plan_coordinator, plan_for
@@ -109,3 +110,42 @@ def test_the_plan_offers_to_open_a_review_only_while_none_is_open(cast, reviewed
     assert "Open a review" not in client.get(plan.get_absolute_url()).content.decode()
     close_review(review, acting_user=coordinator)
     assert "Open a review" in client.get(plan.get_absolute_url()).content.decode()
+
+
+def test_closing_a_review_recomputes_the_suggestion_and_keeps_the_rating_set_by_hand_beside_it(cast):
+    plan = plan_for(cast)
+    action = action_for(cast, plan, description="Open a reintegration centre", deadline=date(2025, 6, 30))
+    indicator = indicator_for(cast, action)
+    update_indicator(indicator, {"latest_value": Decimal(600)}, acting_user=cast.german_ministry_editor)
+    update_action(
+        action,
+        {"rag_override": "green", "rag_override_reason": "Partner confirms delivery"},
+        acting_user=cast.german_ministry_editor,
+    )
+    # A suggestion gone stale: the time elapsed changes it as much as the indicators do.
+    Action.objects.unrestricted("test").filter(pk=action.pk).update(rag_suggested="green")
+    coordinator = plan_coordinator(cast)
+    first = close_review(open_review(plan, acting_user=coordinator), acting_user=coordinator)
+    (kept,) = first.snapshot["actions"]
+    # Past the deadline the whole way is expected: 600 of 1000 is at least half of it, so amber.
+    assert (kept["rag_suggested"], kept["rag_override"], kept["rag"]) == ("amber", "green", "green")
+    assert kept["rag_override_reason"] == "Partner confirms delivery"
+    assert Action.objects.unrestricted("test").get(pk=action.pk).rag_suggested == "amber"
+    update_indicator(indicator, {"latest_value": Decimal(200)}, acting_user=cast.german_ministry_editor)
+    second = close_review(open_review(plan, acting_user=coordinator), acting_user=coordinator)
+    assert second.snapshot["actions"][0]["rag_suggested"] == "red"
+    page = client_for(cast.commission_desk_officer).get(
+        reverse("plans:review_compare", args=[plan.pk]), {"first": first.pk, "second": second.pk}
+    )
+    rows = {change.label: change for change in compare(first.snapshot, second.snapshot)[0].changes}
+    assert (rows["rag_suggested"].before, rows["rag_suggested"].after) == ("Amber", "Red")
+    assert rows["rag_override"].after == "Green: Partner confirms delivery" and not rows["rag_override"].changed
+    text = page.content.decode()
+    assert "suggested by the indicators" in text and "Green: Partner confirms delivery" in text
+
+
+def test_a_snapshot_kept_before_the_rating_set_by_hand_was_stored_on_its_own_still_compares():
+    earlier = {"actions": [{"id": 1, "description": "Step", "rag": "red", "rag_override_reason": "Strike"}]}
+    later = {"actions": [{"id": 1, "description": "Step", "rag": "amber", "rag_suggested": "amber"}]}
+    rows = {change.label: change for change in compare(earlier, later)[0].changes}
+    assert (rows["rag_override"].before, rows["rag_override"].after) == ("Red: Strike", "")

@@ -33,7 +33,7 @@ class PlansConfig(AppConfig):
             parents=("action",),
             search_fields=("name",),
             factory=f"{FACTORIES}.hidden_indicator",
-            urls=record_urls(change_page="plans:indicator_update"),
+            urls=record_urls(change_page="plans:indicator_update", api="api:get_indicator"),
             edit=f"{FACTORIES}.measure_indicator",
         )
         register(
@@ -42,7 +42,7 @@ class PlansConfig(AppConfig):
             search_fields=("note",),
             factory=f"{FACTORIES}.hidden_review",
             # A review is closed on its own page.
-            urls=record_urls(page="plans:review_detail", change_page="plans:review_detail"),
+            urls=record_urls(page="plans:review_detail", change_page="plans:review_detail", api="api:get_review"),
             edit=f"{FACTORIES}.close_hidden_review",
         )
         register(
@@ -51,6 +51,8 @@ class PlansConfig(AppConfig):
             search_fields=("activities", "implementing_partners", "risks", "timeline"),
             factory=f"{FACTORIES}.hidden_fiche",
             # A fiche is read on its page and written on its action's.
-            urls=record_urls(page="plans:fiche_detail", change_page=("plans:fiche_edit", "action_id")),
+            urls=record_urls(
+                page="plans:fiche_detail", change_page=("plans:fiche_edit", "action_id"), api="api:get_fiche"
+            ),
             edit=f"{FACTORIES}.rewrite_fiche",
         )

@@ -7,14 +7,24 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from partnerhub.access.models import Organisation
+from partnerhub.core.sharing import SharingLevel
 from partnerhub.core.visibility import editing_organisation_ids
 from partnerhub.geo.models import Country
 from partnerhub.plans.models import Action, ActionFiche, ActionIndicator, ActionPlan, PlanReview, PlanStatus
-from partnerhub.plans.services import ACTION_FIELDS, PLAN_LEVELS
-from partnerhub.registry.forms import EclBoundField
+from partnerhub.plans.services import ACTION_FIELDS, CIRCLE_FIELDS
+from partnerhub.registry.forms import EclBoundField, ExplainedRadioSelect
 from partnerhub.registry.models import Engagement
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+SHARING_EXPLANATIONS = {
+    SharingLevel.PUBLIC: _("Anyone, including visitors who are not signed in."),
+    SharingLevel.PARTNER: _(
+        "All EU institution and Member State users, and the authorities of the plan's partner country."
+    ),
+    SharingLevel.EU: _("All EU institution and Member State users (the LIMITE circle), but no partner-country users."),
+    SharingLevel.RESTRICTED: _("The owner organisation and the organisations and Member States named below."),
+    SharingLevel.ORIGINATOR: _("The owner organisation only."),
+}
 
 
 class PlanFilterForm(forms.Form):
@@ -43,9 +53,35 @@ class PlanForm(forms.ModelForm):
 
     class Meta:
         model = ActionPlan
-        fields = ["owner", "country", "title", "period_start", "period_end", "objectives", "sharing_level"]
-        widgets = {"period_start": DATE, "period_end": DATE, "objectives": forms.Textarea(attrs={"rows": 5})}
+        fields = [
+            "owner",
+            "country",
+            "title",
+            "period_start",
+            "period_end",
+            "objectives",
+            "sharing_level",
+            "shared_with_organisations",
+            "shared_with_countries",
+        ]
+        widgets = {
+            "period_start": DATE,
+            "period_end": DATE,
+            "objectives": forms.Textarea(attrs={"rows": 5}),
+            "sharing_level": ExplainedRadioSelect(SHARING_EXPLANATIONS),
+            "shared_with_organisations": forms.SelectMultiple(attrs={"size": 8}),
+            "shared_with_countries": forms.CheckboxSelectMultiple,
+        }
         labels = {"owner": _("Kept by")}
+        help_texts = {
+            "sharing_level": _("Who may read this plan, its actions, reviews and Action Fiches."),
+            "shared_with_organisations": _(
+                "Only for the Restricted level: organisations outside the owner that may read it."
+            ),
+            "shared_with_countries": _(
+                "Only for the Restricted level: Member States whose whole government may read it."
+            ),
+        }
 
     def __init__(self, *args: Any, user, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -57,9 +93,19 @@ class PlanForm(forms.ModelForm):
             owner.empty_label = None
             country = cast("forms.ModelChoiceField[Country]", self.fields["country"])
             country.queryset = Country.objects.partners()
-        cast(forms.ChoiceField, self.fields["sharing_level"]).choices = [
-            (level.value, level.label) for level in PLAN_LEVELS
-        ]
+        cast(forms.ChoiceField, self.fields["sharing_level"]).choices = SharingLevel.choices
+        cast(
+            "forms.ModelMultipleChoiceField[Organisation]", self.fields["shared_with_organisations"]
+        ).queryset = Organisation.objects.order_by("name")
+        cast(
+            "forms.ModelMultipleChoiceField[Country]", self.fields["shared_with_countries"]
+        ).queryset = Country.objects.member_states()
+
+    def main_fields(self) -> list[forms.BoundField]:
+        return [field for field in self if field.name not in ("sharing_level", *CIRCLE_FIELDS)]
+
+    def restricted_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in CIRCLE_FIELDS]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

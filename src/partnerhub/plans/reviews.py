@@ -10,7 +10,7 @@ from typing import Any
 
 from partnerhub.plans.models import Action, ActionStatus, Rag
 
-COMPARED_FIELDS = ("status", "rag", "deadline", "lead_organisation")
+COMPARED_FIELDS = ("status", "rag_suggested", "rag_override", "deadline", "lead_organisation")
 
 
 def snapshot_of(actions: list[Action], today: date) -> dict[str, Any]:
@@ -27,6 +27,7 @@ def snapshot_of(actions: list[Action], today: date) -> dict[str, Any]:
                 "overdue": action.is_overdue(today),
                 "rag": action.rag,
                 "rag_suggested": action.rag_suggested,
+                "rag_override": action.rag_override,
                 "rag_override_reason": action.rag_override_reason,
                 "rag_comment": action.rag_comment,
                 "indicators": [
@@ -87,7 +88,7 @@ def compare(first: dict[str, Any], second: dict[str, Any]) -> list[ActionCompari
 def _changes(before: dict[str, Any] | None, after: dict[str, Any] | None) -> list[Change]:
     if before is None or after is None:
         return []
-    changes = [Change(name, shown(name, before.get(name)), shown(name, after.get(name))) for name in COMPARED_FIELDS]
+    changes = [Change(name, compared(name, before), compared(name, after)) for name in COMPARED_FIELDS]
     earlier = {indicator["id"]: indicator for indicator in before.get("indicators", [])}
     for indicator in after.get("indicators", []):
         old = earlier.get(indicator["id"], {})
@@ -95,14 +96,33 @@ def _changes(before: dict[str, Any] | None, after: dict[str, Any] | None) -> lis
     return changes
 
 
+def compared(name: str, action: dict[str, Any]) -> str:
+    """One field of an action's snapshot as the comparison prints it; a rating set by hand with its reason."""
+    if name == "rag_override":
+        override = override_of(action)
+        return f"{shown(name, override)}: {action.get('rag_override_reason', '')}" if override else ""
+    return shown(name, action.get(name))
+
+
+def override_of(action: dict[str, Any]) -> str:
+    """The rating set by hand; snapshots kept before it was stored on its own have it as the rating
+    in force whenever a reason was given."""
+    if "rag_override" in action:
+        return str(action["rag_override"])
+    return str(action.get("rag", "")) if action.get("rag_override_reason") else ""
+
+
 def shown(name: str, value: Any) -> str:
     """A snapshot's value as the pages print it: statuses and ratings by their label."""
-    labels = {"status": ActionStatus, "rag": Rag}
+    labels = {"status": ActionStatus, "rag": Rag, "rag_suggested": Rag, "rag_override": Rag}
     if name in labels and value in labels[name].values:
         return str(labels[name](value).label)
     return "" if value is None else str(value)
 
 
 def shown_actions(snapshot: dict[str, Any]) -> list[dict[str, Any]]:
-    """The snapshot's actions with the label of their status, for the review page."""
-    return [{**action, "status_label": shown("status", action.get("status"))} for action in snapshot.get("actions", [])]
+    """The snapshot's actions with the label of their status and the rating set by hand, for the review page."""
+    return [
+        {**action, "status_label": shown("status", action.get("status")), "rag_override": override_of(action)}
+        for action in snapshot.get("actions", [])
+    ]

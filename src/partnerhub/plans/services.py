@@ -9,6 +9,7 @@ owner open and close its reviews (``core.visibility.can_coordinate_for``). Each 
 and a named event in the same transaction.
 """
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -29,12 +30,13 @@ from partnerhub.plans.reviews import snapshot_of
 from partnerhub.registry.models import Engagement
 
 PLAN_FIELDS = ("title", "period_start", "period_end", "objectives", "sharing_level")
+# Named only for the restricted level, as on engagements: organisations, and Member States whose whole government reads.
+CIRCLE_FIELDS = ("shared_with_organisations", "shared_with_countries")
 ACTION_FIELDS = ("description", "objective", "theme", "lead_organisation", "deadline")
 PROGRESS_FIELDS = ("status", "rag_override", "rag_override_reason", "rag_comment")
 INDICATOR_FIELDS = ("name", "unit", "baseline", "target")
 MEASURE_FIELDS = ("latest_value", "latest_value_on")
-# Restricted plans would need their named organisations: not offered yet.
-PLAN_LEVELS = (SharingLevel.PUBLIC, SharingLevel.PARTNER, SharingLevel.EU, SharingLevel.ORIGINATOR)
+FICHE_FIELDS = ("activities", "budget", "implementing_partners", "risks", "timeline")
 
 
 # -- who may change what ----------------------------------------------------------------
@@ -61,6 +63,7 @@ def create_plan(*, country, owner, fields: dict[str, Any], acting_user) -> Actio
         plan = ActionPlan(country=country, owner=owner, created_by=acting_user, **_only(fields, PLAN_FIELDS))
         plan.version = _next_version(plan)
         plan.save()
+        _set_circle(plan, fields)
         record_change(plan, ObjectChange.Action.CREATE, {}, snapshot(plan), user=acting_user)
         record_event("plan.created", plan, user=acting_user, version=plan.version)
     return plan
@@ -73,13 +76,15 @@ def update_plan(plan: ActionPlan, fields: dict[str, Any], *, acting_user) -> Act
         if plan.status == PlanStatus.SUPERSEDED:
             raise ValidationError(_("A superseded version is kept as it was agreed: change the current one."))
         before = snapshot(plan)
-        old_level = plan.sharing_level
         for name, value in _only(fields, PLAN_FIELDS).items():
             setattr(plan, name, value)
         plan.save()
-        _keep(plan, before, "plan.updated", acting_user)
-        if old_level != plan.sharing_level:
-            record_event("plan.sharing_changed", plan, user=acting_user, old=old_level, new=plan.sharing_level)
+        _set_circle(plan, fields)
+        after = _keep(plan, before, "plan.updated", acting_user)
+        if any(after[name] != before[name] for name in ("sharing_level", *CIRCLE_FIELDS)):
+            record_event(
+                "plan.sharing_changed", plan, user=acting_user, old=before["sharing_level"], new=plan.sharing_level
+            )
     return plan
 
 
@@ -89,6 +94,8 @@ def agree_plan(plan: ActionPlan, *, acting_user, on: date | None = None) -> Acti
         plan = _locked_plan(plan, acting_user)
         if plan.status != PlanStatus.DRAFT:
             raise ValidationError({"status": _("Only a draft is agreed.")})
+        if _same_series(plan).filter(status=PlanStatus.AGREED, version__gt=plan.version).exists():
+            raise ValidationError({"status": _("A later version is agreed already: this draft is older than it.")})
         for previous in _same_series(plan).filter(status=PlanStatus.AGREED).exclude(pk=plan.pk):
             before = snapshot(previous)
             previous.status = PlanStatus.SUPERSEDED
@@ -102,9 +109,67 @@ def agree_plan(plan: ActionPlan, *, acting_user, on: date | None = None) -> Acti
     return plan
 
 
-def delete_plan(plan: ActionPlan, *, acting_user) -> None:
+def draft_next_version(plan: ActionPlan, *, acting_user) -> ActionPlan:
+    """A new draft copying the agreed plan, its actions, their indicators and Action Fiches (not its reviews).
+
+    Agreeing the draft later supersedes the version it was copied from. One draft at a time."""
     with transaction.atomic(durable=True):
         plan = _locked_plan(plan, acting_user)
+        if plan.status != PlanStatus.AGREED:
+            raise ValidationError(_("The next version is drafted from the agreed one."))
+        pending = _same_series(plan).filter(status=PlanStatus.DRAFT).order_by("version").first()
+        if pending is not None:
+            raise ValidationError(
+                _("Version %(version)s is already drafted: change it, or delete it first.")
+                % {"version": pending.version}
+            )
+        draft = _copy_plan(plan, acting_user)
+        for action in Action.objects.unrestricted("the actions of the plan locked above").filter(plan=plan):
+            _copy_action(action, draft, acting_user)
+        record_event("plan.created", draft, user=acting_user, version=draft.version, drafted_from=plan.pk)
+    return draft
+
+
+def _copy_plan(plan: ActionPlan, acting_user) -> ActionPlan:
+    circle = {name: list(getattr(plan, name).all()) for name in CIRCLE_FIELDS}
+    draft = ActionPlan(country=plan.country, owner=plan.owner, created_by=acting_user, **_values(plan, PLAN_FIELDS))
+    draft.version = _next_version(plan)
+    draft.save()
+    _set_circle(draft, circle)
+    record_change(draft, ObjectChange.Action.CREATE, {}, snapshot(draft), user=acting_user)
+    return draft
+
+
+def _copy_action(action: Action, draft: ActionPlan, acting_user) -> None:
+    """The action as it stands, with every link to an engagement (also those the user may not see)."""
+    fields = ACTION_FIELDS + PROGRESS_FIELDS + ("rag_suggested",)
+    copy = Action.objects.create(plan=draft, **_values(action, fields))
+    copy.contributing_organisations.set(action.contributing_organisations.all())
+    _set_links(copy, sorted(_links(action).values_list("engagement_id", flat=True)))
+    record_change(copy, ObjectChange.Action.CREATE, {}, snapshot(copy), user=acting_user)
+    for indicator in ActionIndicator.objects.unrestricted("the indicators of the action copied").filter(action=action):
+        copied = ActionIndicator.objects.create(action=copy, **_values(indicator, INDICATOR_FIELDS + MEASURE_FIELDS))
+        record_change(copied, ObjectChange.Action.CREATE, {}, snapshot(copied), user=acting_user)
+    for fiche in ActionFiche.objects.unrestricted("the fiche of the action copied").filter(action=action):
+        copied_fiche = ActionFiche.objects.create(action=copy, **_values(fiche, FICHE_FIELDS))
+        record_change(copied_fiche, ObjectChange.Action.CREATE, {}, snapshot(copied_fiche), user=acting_user)
+
+
+def _values(record: Model, names: tuple[str, ...]) -> dict[str, Any]:
+    return {name: getattr(record, name) for name in names}
+
+
+def log_export(plan: ActionPlan, *, acting_user) -> None:
+    """Owners learn who exported their restricted and originator plans, as for engagements."""
+    if SharingLevel.is_confidential(plan.sharing_level) and acting_user.is_authenticated:
+        record_event("plan.exported", plan, user=acting_user)
+
+
+def delete_plan(plan: ActionPlan, *, acting_user) -> None:
+    """Only a draft never reviewed: an agreed version, and a plan a closed review kept, stay on record."""
+    with transaction.atomic(durable=True):
+        plan = _locked_plan(plan, acting_user)
+        _refuse_if(why_plan_stays(plan))
         record_change(plan, ObjectChange.Action.DELETE, snapshot(plan), {}, user=acting_user)
         record_event("plan.deleted", plan, user=acting_user)
         plan.delete()
@@ -134,11 +199,26 @@ def _next_version(plan: ActionPlan) -> int:
 
 
 def _check_plan(fields: dict[str, Any]) -> None:
-    if fields.get("sharing_level", SharingLevel.EU) not in PLAN_LEVELS:
-        raise ValidationError({"sharing_level": _("A plan is public, partner, EU or originator.")})
+    if fields.get("sharing_level", SharingLevel.EU) not in SharingLevel.values:
+        raise ValidationError({"sharing_level": _("Choose a sharing level.")})
     start, end = fields.get("period_start"), fields.get("period_end")
     if start and end and end < start:
         raise ValidationError({"period_end": _("The period ends after it starts.")})
+    for country in fields.get("shared_with_countries") or ():
+        if not country.is_eu_member:
+            raise ValidationError(
+                {"shared_with_countries": _("%(country)s is not an EU Member State.") % {"country": country.name}}
+            )
+
+
+def _set_circle(plan: ActionPlan, fields: dict[str, Any]) -> None:
+    """The organisations and Member States named for a restricted plan; none at any other level."""
+    restricted = plan.sharing_level == SharingLevel.RESTRICTED
+    for name in CIRCLE_FIELDS:
+        if not restricted:
+            getattr(plan, name).clear()
+        elif name in fields:
+            getattr(plan, name).set(fields[name] or ())
 
 
 # -- actions ----------------------------------------------------------------------------
@@ -192,9 +272,70 @@ def delete_action(action: Action, *, acting_user) -> None:
         action = _locked_action(action, acting_user)
         if not may_change_plan(acting_user, action.plan):
             raise PermissionDenied(_("Only editors of the organisation keeping the plan remove its actions."))
+        _refuse_if(why_action_stays(action, kept_in_reviews(action.plan_id)))
         record_change(action, ObjectChange.Action.DELETE, snapshot(action), {}, user=acting_user)
         record_event("action.deleted", action, user=acting_user, plan=action.plan_id)
         action.delete()
+
+
+@dataclass(frozen=True)
+class Kept:
+    """The actions and indicators that closed reviews of a plan hold in their snapshots."""
+
+    actions: frozenset[int]
+    indicators: frozenset[int]
+
+
+def why_plan_stays(plan: ActionPlan) -> str:
+    """Why the plan may not be deleted, or "" when it may."""
+    if plan.status != PlanStatus.DRAFT:
+        return _("Only a draft is deleted: an agreed or superseded version stays on record.")
+    if _closed_reviews(plan.pk).exists():
+        return _("A review of this draft has closed: its snapshot keeps the plan on record.")
+    return ""
+
+
+def why_action_stays(action: Action, kept: Kept) -> str:
+    if action.plan.status == PlanStatus.SUPERSEDED:
+        return _("A superseded version is kept as it was agreed: change the current one.")
+    if action.pk in kept.actions:
+        return _("A closed review kept this action: mark it dropped instead.")
+    return ""
+
+
+def why_indicator_stays(indicator: ActionIndicator, kept: Kept) -> str:
+    if indicator.action.plan.status == PlanStatus.SUPERSEDED:
+        return _("A superseded version is kept as it was agreed: change the current one.")
+    if indicator.pk in kept.indicators:
+        return _("A closed review kept this indicator: it stays, and its latest value says where it stopped.")
+    return ""
+
+
+def why_fiche_stays(fiche: ActionFiche) -> str:
+    if fiche.action.plan.status == PlanStatus.SUPERSEDED:
+        return _("A superseded version is kept as it was agreed: change the current one.")
+    return ""
+
+
+def _refuse_if(reason: str) -> None:
+    if reason:
+        raise ValidationError(reason)
+
+
+def kept_in_reviews(plan_id: int) -> Kept:
+    actions: set[int] = set()
+    indicators: set[int] = set()
+    for snapshot_kept in _closed_reviews(plan_id).values_list("snapshot", flat=True):
+        for action in snapshot_kept.get("actions", []):
+            actions.add(action["id"])
+            indicators.update(indicator["id"] for indicator in action.get("indicators", []))
+    return Kept(frozenset(actions), frozenset(indicators))
+
+
+def _closed_reviews(plan_id: int):
+    return PlanReview.objects.unrestricted("the reviews of a plan checked by the caller").filter(
+        plan_id=plan_id, closed_at__isnull=False
+    )
 
 
 def _locked_action(action: Action, acting_user) -> Action:
@@ -284,8 +425,11 @@ def update_indicator(indicator: ActionIndicator, fields: dict[str, Any], *, acti
         )
         allowed = MEASURE_FIELDS + (INDICATOR_FIELDS if may_change_plan(acting_user, action.plan) else ())
         before = snapshot(indicator)
-        for name, value in _only(fields, allowed).items():
+        sent = _only(fields, allowed)
+        for name, value in sent.items():
             setattr(indicator, name, value)
+        if "latest_value" in sent and "latest_value_on" not in sent:
+            indicator.latest_value_on = None  # a new value sent without its day is of today
         if indicator.latest_value is not None and indicator.latest_value_on is None:
             indicator.latest_value_on = timezone.localdate()
         indicator.save()
@@ -294,9 +438,30 @@ def update_indicator(indicator: ActionIndicator, fields: dict[str, Any], *, acti
     return indicator
 
 
-def _resuggest(action: Action, acting_user) -> None:
+def delete_indicator(indicator: ActionIndicator, *, acting_user) -> None:
+    """By the plan's editors, unless a closed review kept the indicator."""
+    with transaction.atomic(durable=True):
+        action = _locked_action(indicator.action, acting_user)
+        if not may_change_plan(acting_user, action.plan):
+            raise PermissionDenied(_("Only editors of the organisation keeping the plan remove indicators."))
+        indicator = ActionIndicator.objects.unrestricted("the indicator of the action locked above").get(
+            pk=indicator.pk, action=action
+        )
+        indicator.action = action
+        _refuse_if(why_indicator_stays(indicator, kept_in_reviews(action.plan_id)))
+        record_change(indicator, ObjectChange.Action.DELETE, snapshot(indicator), {}, user=acting_user)
+        record_event("indicator.deleted", indicator, user=acting_user, action=action.pk)
+        indicator.delete()
+        _resuggest(action, acting_user)
+
+
+def _resuggest(action: Action, acting_user, *, today: date | None = None) -> None:
+    """The suggestion moves with time as well as with the indicators: a review's close recomputes it."""
+    suggestion = suggest_for(action, today)
+    if suggestion == action.rag_suggested:
+        return
     before = snapshot(action)
-    action.rag_suggested = suggest_for(action)
+    action.rag_suggested = suggestion
     action.save(update_fields=["rag_suggested", "updated_at"])
     _keep(action, before, "action.updated", acting_user)
 
@@ -314,12 +479,9 @@ def snapshot(record: Model) -> dict[str, Any]:
         values[field.name] = "" if value is None else str(value)
     if record.pk is not None:
         for field in record._meta.many_to_many:
-            if not field.name.startswith("shared_with"):
-                through = getattr(record, field.name).through.objects
-                source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
-                values[field.name] = sorted(
-                    through.filter(**{source: record.pk}).values_list(f"{target}_id", flat=True)
-                )
+            through = getattr(record, field.name).through.objects
+            source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
+            values[field.name] = sorted(through.filter(**{source: record.pk}).values_list(f"{target}_id", flat=True))
     return values
 
 
@@ -373,6 +535,8 @@ def close_review(review: PlanReview, *, acting_user) -> PlanReview:
             .order_by("deadline", "pk")
         )
         today = timezone.localdate()
+        for action in actions:
+            _resuggest(action, acting_user, today=today)
         review.snapshot = snapshot_of(actions, today)
         review.closed_at = timezone.now()
         review.closed_by = acting_user
@@ -405,8 +569,6 @@ def _review_fields(review: PlanReview) -> dict[str, Any]:
 
 # -- Action Fiches ----------------------------------------------------------------------
 
-FICHE_FIELDS = ("activities", "budget", "implementing_partners", "risks", "timeline")
-
 
 def save_fiche(action: Action, fields: dict[str, Any], *, acting_user) -> ActionFiche:
     """Writes the action's fiche, created the first time: by those who report on the action."""
@@ -426,3 +588,15 @@ def save_fiche(action: Action, fields: dict[str, Any], *, acting_user) -> Action
         else:
             _keep(fiche, before, "fiche.updated", acting_user)
     return fiche
+
+
+def delete_fiche(fiche: ActionFiche, *, acting_user) -> None:
+    """By the plan's editors: the lead organisation writes the fiche but does not remove it."""
+    with transaction.atomic(durable=True):
+        action = _locked_action(fiche.action, acting_user)
+        if not may_change_plan(acting_user, action.plan):
+            raise PermissionDenied(_("Only editors of the organisation keeping the plan remove Action Fiches."))
+        fiche = ActionFiche.objects.unrestricted("the fiche of the action locked above").get(pk=fiche.pk, action=action)
+        record_change(fiche, ObjectChange.Action.DELETE, snapshot(fiche), {}, user=acting_user)
+        record_event("fiche.deleted", fiche, user=acting_user, action=action.pk)
+        fiche.delete()

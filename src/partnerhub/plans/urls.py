@@ -11,6 +11,8 @@ urlpatterns = [
     path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),
     path("plans/<int:pk>/edit/", views.plan_update, name="plan_update"),
     path("plans/<int:pk>/agree/", views.plan_agree, name="plan_agree"),
+    path("plans/<int:pk>/next-version/", views.plan_draft_next, name="plan_draft_next"),
+    path("plans/<int:pk>/actions.<str:file_format>", views.plan_export, name="plan_export"),
     path("plans/<int:pk>/actions/new/", views.action_create, name="action_create"),
     path("plans/actions/<int:pk>/edit/", views.action_update, name="action_update"),
     path("plans/actions/<int:pk>/indicators/new/", views.indicator_create, name="indicator_create"),
@@ -21,4 +23,8 @@ urlpatterns = [
     path("plans/actions/<int:pk>/fiche/", views.fiche_edit, name="fiche_edit"),
     path("plans/fiches/<int:pk>/", views.fiche_detail, name="fiche_detail"),
     path("plans/fiches/<int:pk>/fiche.docx", views.fiche_docx, name="fiche_docx"),
+    path("plans/<int:pk>/delete/", views.plan_delete, name="plan_delete"),
+    path("plans/actions/<int:pk>/delete/", views.action_delete, name="action_delete"),
+    path("plans/indicators/<int:pk>/delete/", views.indicator_delete, name="indicator_delete"),
+    path("plans/fiches/<int:pk>/delete/", views.fiche_delete, name="fiche_delete"),
 ]

@@ -10,14 +10,16 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.db.models import prefetch_related_objects
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from partnerhub.core.sharing import SharingLevel
 from partnerhub.core.visibility import editing_organisation_ids
-from partnerhub.plans import services
+from partnerhub.plans import exports, services
 from partnerhub.plans.fiche import DOCX_CONTENT_TYPE
 from partnerhub.plans.fiche import fiche_docx as fiche_document
 from partnerhub.plans.forms import ActionForm, FicheForm, IndicatorForm, PlanFilterForm, PlanForm, ReviewCompareForm
@@ -47,6 +49,8 @@ def plan_list(request):
 @require_safe
 def plan_detail(request, pk: int):
     plan = _visible_plan(request, pk)
+    if plan.sharing_level == SharingLevel.RESTRICTED:
+        prefetch_related_objects([plan], "shared_with_organisations", "shared_with_countries")
     today = timezone.localdate()
     actions = list(
         plan.actions.select_related("theme", "lead_organisation").prefetch_related(
@@ -64,10 +68,12 @@ def plan_detail(request, pk: int):
         for action in actions
     ]
     reviews = list(plan.reviews.select_related("opened_by"))
+    may_change = services.may_change_plan(request.user, plan)
     context = {
         "plan": plan,
         "rows": rows,
-        "may_change": services.may_change_plan(request.user, plan),
+        "may_change": may_change,
+        "kept": services.kept_in_reviews(plan.pk) if may_change else None,
         "may_review": services.may_review(request.user, plan),
         "reviews": reviews,
         "closed_reviews": sum(1 for review in reviews if not review.is_open),
@@ -87,7 +93,7 @@ def plan_create(request):
         plan = services.create_plan(country=data["country"], owner=data["owner"], fields=data, acting_user=request.user)
         messages.success(request, _("The plan was created."))
         return redirect(plan)
-    return _form_page(request, form, _("New action plan"), cancel="plans:plan_list")
+    return _form_page(request, form, _("New action plan"), cancel="plans:plan_list", template="plans/plan_form.html")
 
 
 @login_required
@@ -100,7 +106,7 @@ def plan_update(request, pk: int):
         if _saved(form, lambda: services.update_plan(plan, form.cleaned_data, acting_user=request.user)):
             messages.success(request, _("The plan was updated."))
             return redirect(plan)
-    return _form_page(request, form, _("Edit the plan"), back=plan)
+    return _form_page(request, form, _("Edit the plan"), back=plan, template="plans/plan_form.html")
 
 
 @login_required
@@ -115,6 +121,32 @@ def plan_agree(request, pk: int):
     else:
         messages.success(request, _("This version is agreed; the version agreed before it is superseded."))
     return redirect(plan)
+
+
+@require_safe
+def plan_export(request, pk: int, file_format: str):
+    """The plan's actions and indicators that the reader may see, as on the plan's page."""
+    plan = _visible_plan(request, pk)
+    if file_format not in exports.FORMATS:
+        raise Http404
+    services.log_export(plan, acting_user=request.user)
+    return exports.export_response(plan, request.user, file_format)
+
+
+@login_required
+@require_POST
+def plan_draft_next(request, pk: int):
+    plan = _visible_plan(request, pk)
+    _require(services.may_change_plan(request.user, plan))
+    try:
+        draft = services.draft_next_version(plan, acting_user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(plan)
+    messages.success(
+        request, _("Version %(version)s is drafted: agreeing it supersedes this one.") % {"version": draft.version}
+    )
+    return redirect(draft)
 
 
 @login_required
@@ -213,8 +245,10 @@ def _saved(form, write) -> bool:
     return True
 
 
-def _form_page(request, form, title: str, *, back: ActionPlan | None = None, cancel: str = ""):
-    return render(request, "plans/form.html", {"form": form, "title": title, "back": back, "cancel": cancel})
+def _form_page(
+    request, form, title: str, *, back: ActionPlan | None = None, cancel: str = "", template: str = "plans/form.html"
+):
+    return render(request, template, {"form": form, "title": title, "back": back, "cancel": cancel})
 
 
 # -- reviews ----------------------------------------------------------------------------
@@ -283,7 +317,12 @@ def review_compare(request, pk: int):
 @require_safe
 def fiche_detail(request, pk: int):
     fiche = _visible_fiche(request, pk)
-    context = {"fiche": fiche, "action": fiche.action, "may_edit": services.may_report_on(request.user, fiche.action)}
+    context = {
+        "fiche": fiche,
+        "action": fiche.action,
+        "may_edit": services.may_report_on(request.user, fiche.action),
+        "may_delete": services.may_change_plan(request.user, fiche.action.plan),
+    }
     return render(request, "plans/fiche_detail.html", context)
 
 
@@ -315,3 +354,90 @@ def _visible_fiche(request, pk: int) -> ActionFiche:
         "action__plan__country", "action__plan__owner", "action__lead_organisation"
     )
     return get_object_or_404(fiches, pk=pk)
+
+
+# -- deleting ---------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_delete(request, pk: int):
+    plan = _visible_plan(request, pk)
+    _require(services.may_change_plan(request.user, plan))
+    question = _("Delete the draft “%(title)s” with its actions, indicators and Action Fiches?") % {"title": plan.title}
+    return _deletion(
+        request,
+        lambda: services.delete_plan(plan, acting_user=request.user),
+        reason=services.why_plan_stays(plan),
+        question=question,
+        back=plan,
+        done=_("The draft plan was deleted."),
+        then="plans:plan_list",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_delete(request, pk: int):
+    action = get_object_or_404(Action.objects.visible_to(request.user).select_related("plan__owner"), pk=pk)
+    _require(services.may_change_plan(request.user, action.plan))
+    kept = services.kept_in_reviews(action.plan_id)
+    question = _("Delete the action “%(action)s” with its indicators and Action Fiche?") % {"action": action}
+    return _deletion(
+        request,
+        lambda: services.delete_action(action, acting_user=request.user),
+        reason=services.why_action_stays(action, kept),
+        question=question,
+        back=action.plan,
+        done=_("The action was deleted."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def indicator_delete(request, pk: int):
+    indicator = get_object_or_404(
+        ActionIndicator.objects.visible_to(request.user).select_related("action__plan__owner"), pk=pk
+    )
+    plan = indicator.action.plan
+    _require(services.may_change_plan(request.user, plan))
+    kept = services.kept_in_reviews(plan.pk)
+    return _deletion(
+        request,
+        lambda: services.delete_indicator(indicator, acting_user=request.user),
+        reason=services.why_indicator_stays(indicator, kept),
+        question=_("Delete the indicator “%(name)s”?") % {"name": indicator.name},
+        back=plan,
+        done=_("The indicator was deleted."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def fiche_delete(request, pk: int):
+    fiche = _visible_fiche(request, pk)
+    plan = fiche.action.plan
+    _require(services.may_change_plan(request.user, plan))
+    return _deletion(
+        request,
+        lambda: services.delete_fiche(fiche, acting_user=request.user),
+        reason=services.why_fiche_stays(fiche),
+        question=_("Delete the Action Fiche of “%(action)s”?") % {"action": fiche.action},
+        back=plan,
+        done=_("The Action Fiche was deleted."),
+    )
+
+
+def _deletion(request, delete, *, reason: str, question: str, back: ActionPlan, done: str, then: str = ""):
+    """The confirmation page on GET (or why the record stays); the deletion on POST."""
+    if request.method == "POST" and not reason:
+        try:
+            delete()
+        except ValidationError as error:
+            reason = " ".join(error.messages)
+        else:
+            messages.success(request, done)
+            return redirect(then or back)
+    refused = bool(reason) and request.method == "POST"
+    context = {"question": question, "reason": reason, "back": back}
+    return render(request, "plans/confirm_delete.html", context, status=409 if refused else 200)
