@@ -19,6 +19,7 @@ caller names another owner and sharing level (a coordinator's own figures in a t
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Context, Decimal
+from pathlib import Path
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -36,7 +37,8 @@ from partnerhub.core.types import AnyUser
 from partnerhub.core.visibility import audience_of
 from partnerhub.facts.models import FactsLoad, Indicator, Observation, ObservationStatus, Source
 from partnerhub.facts.periods import period_start
-from partnerhub.facts.sources.base import IndicatorInfo, Reading, SkippedRow, SourceInfo, SourceRow
+from partnerhub.facts.sources import PARSERS
+from partnerhub.facts.sources.base import FileRejected, IndicatorInfo, Reading, SkippedRow, SourceInfo, SourceRow
 from partnerhub.geo.models import Country
 from partnerhub.registry.models import Theme
 
@@ -304,3 +306,33 @@ def _note_skipped(job: FactsLoad, skipped: list[SkippedRow]) -> None:
     if len(skipped) > MAX_FINDINGS:
         more = len(skipped) - MAX_FINDINGS
         job.findings.append(finding({}, "warning", f"{more} more rows skipped, not listed"))
+
+
+class UnknownSource(ValueError):
+    """No parser has this SOURCE name."""
+
+
+def load_file(source_name: str, path: Path, *, loaded_by: AnyUser | None) -> tuple[FactsLoad, LoadReport | None]:
+    """Reads ``path`` with the parser named ``source_name`` and loads it, as a job people can follow.
+
+    A file the parser rejects writes nothing but the failed job, whose message names the file and line.
+    """
+    if source_name not in PARSERS:
+        names = ", ".join(sorted(PARSERS)) or "none"
+        raise UnknownSource(f"Unknown source {source_name!r}: the sources are {names}.")
+    if not path.is_file():
+        raise FileNotFoundError(f"No such file: {path}")
+    user = loaded_by if loaded_by is not None and loaded_by.is_authenticated else None
+    job = FactsLoad.objects.create(source_name=source_name, file_name=path.name, started_by=user)
+    job.start("reading")
+    try:
+        reading = PARSERS[source_name](path)
+    except FileRejected as rejection:
+        message = str(rejection) if str(path.name) in str(rejection) else f"{path}: {rejection}"
+        job.fail(message)
+        return job, None
+    job.advance(0, len(reading.rows) + len(reading.skipped), stage="loading")
+    report = load_reading(reading, loaded_by=loaded_by, job=job)
+    job.advance(report.observations_read)
+    job.finish(report.as_dict())
+    return job, report
