@@ -72,16 +72,16 @@ def loaded_figure(country: str = "MA", period: str = "2022", value: str = "1000"
 
 
 def hidden_observation(cast, *, secret: str):
-    figure = loaded_figure(
-        "MA", "2023", "4242", owner=cast.german_interior, sharing_level=SharingLevel.ORIGINATOR
-    )
+    figure = loaded_figure("MA", "2023", "4242", owner=cast.german_interior, sharing_level=SharingLevel.ORIGINATOR)
     figures().filter(pk=figure.pk).update(method_note=secret)
     figure.refresh_from_db()
     return figure
 
 
 def propose_hidden_observation(cast, observation) -> None:
-    propose_observation(observation, note="The figure to quote in the dialogue", acting_user=cast.german_ministry_editor)
+    propose_observation(
+        observation, note="The figure to quote in the dialogue", acting_user=cast.german_ministry_editor
+    )
 
 
 def statistician(cast):

@@ -108,7 +108,7 @@ def load_reading(
     report.skipped, report.reasons = len(skipped), Counter(row.reason for row in skipped)
     report.unchanged = plan.unchanged
     if job is not None:
-        _note_skipped(job, plan.skipped)
+        _note_skipped(job, skipped)
     return report
 
 
