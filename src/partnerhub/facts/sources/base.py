@@ -82,6 +82,9 @@ class Reading:
     indicators: list[IndicatorInfo]
     rows: list[SourceRow] = field(default_factory=list)
     skipped: list[SkippedRow] = field(default_factory=list)
+    # Cells a wide table leaves empty ("", UN DESA's "..") and UNHCR's zero fillers: no figure was given, so
+    # they are neither observations nor skipped rows; counted so that a report can account for every cell.
+    empty_cells: int = 0
 
 
 Parser = Callable[[Path], Reading]
