@@ -18,7 +18,7 @@ caller names another owner and sharing level (a coordinator's own figures in a t
 
 from collections import Counter
 from dataclasses import dataclass, field
-from decimal import Context, Decimal
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -45,8 +45,9 @@ from partnerhub.registry.models import Theme
 BATCH_SIZE = 2000
 MAX_FINDINGS = 500
 VALUE_STEP = Decimal("0.000001")  # the six decimal places an observation keeps
-# SQLite keeps 15 significant digits of a decimal: values are compared at that precision.
-COMPARISON = Context(prec=15)
+# SQLite keeps a decimal as a double (15 to 17 significant digits): figures closer than this share
+# of their value are the same figure read back.
+SAME_FIGURE = Decimal("1e-14")
 IN_PLACE = (ObservationStatus.IMPORTED, ObservationStatus.PROPOSED, ObservationStatus.DISPUTED)
 REVISION_NOTE = "A revised release of the source gives this figure for an agreed one."
 
@@ -161,7 +162,7 @@ def _plan(
         previous = known.get(key)
         if previous is None:
             plan.create.append(_new(key, row, value, source, owner, sharing_level))
-        elif _comparable(previous.value) == _comparable(value):
+        elif _same_figure(previous.value, value):
             plan.unchanged += 1
         else:
             _revise(plan, previous, key, row, value, source, owner, sharing_level)
@@ -194,8 +195,8 @@ def _known_figures(source: Source, indicators: dict[str, Indicator]) -> dict[Key
     return known
 
 
-def _comparable(value: Decimal) -> Decimal:
-    return COMPARISON.plus(value.quantize(VALUE_STEP))
+def _same_figure(stored: Decimal, read: Decimal) -> bool:
+    return stored == read or abs(stored - read) <= abs(read) * SAME_FIGURE
 
 
 def _new(
