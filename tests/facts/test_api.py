@@ -97,3 +97,11 @@ def test_disagreements_are_listed_with_both_figures(cast, anonymous_api):
         "Remittance inflows",
     }
     assert anonymous_api.get("/facts/disagreements", {"country": "TUN"}).json()["count"] == 0
+
+
+def test_listing_disagreements_takes_a_fixed_number_of_queries(cast, anonymous_api, django_assert_max_num_queries):
+    for country in ("MA", "TN", "EG", "SN", "NG"):
+        loaded_figure(country, "2022", "1000")
+        loaded_figure(country, "2022", "2000", source=KNOMAD)
+    with django_assert_max_num_queries(8):
+        assert anonymous_api.get("/facts/disagreements").json()["count"] == 5

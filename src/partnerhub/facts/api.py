@@ -33,7 +33,12 @@ from partnerhub.facts.schemas import (
 from partnerhub.geo.models import Country
 
 router = Router(tags=["key facts"])
-STANCES = Prefetch("endorsements", queryset=Endorsement.objects.select_related("organisation").order_by("pk"))
+
+
+def stances() -> Prefetch[Any]:
+    """The organisations' stances on the figures read, in one query (read through their figures)."""
+    return Prefetch("endorsements", queryset=Endorsement.objects.select_related("organisation").order_by("pk"))
+
 
 ObservationId = Path(..., ge=1, le=2**63 - 1, description="The observation's id.")
 WRITE_ANSWERS = {200: ObservationOut, 400: Message, 401: Message, 403: Message, 404: Message, 422: InputErrors}
@@ -74,7 +79,7 @@ def list_disagreements(request: HttpRequest, filters: Query[DisagreementFilterPa
     start = (filters.page - 1) * filters.page_size
     page = found[start : start + filters.page_size]
     shown = [observation for disagreement in page for observation in (disagreement.first, disagreement.second)]
-    prefetch_related_objects(shown, STANCES)
+    prefetch_related_objects(shown, stances())
     return {
         "count": len(found),
         "next": _page_url(request, filters.page + 1) if start + filters.page_size < len(found) else None,
@@ -148,7 +153,7 @@ def visible_observations(user: AnyUser) -> QuerySet[Observation]:
     return (
         Observation.objects.visible_to(user)
         .select_related("indicator", "country", "destination", "source")
-        .prefetch_related(STANCES)
+        .prefetch_related(stances())
     )
 
 
