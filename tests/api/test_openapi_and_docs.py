@@ -47,6 +47,14 @@ OPERATIONS = {
     ("post", "/api/agenda/meetings/{meeting_id}/cancel"),
     ("get", "/api/agenda/lines"),
     ("get", "/api/agenda/lines/{line_id}"),
+    ("get", "/api/facts/indicators"),
+    ("get", "/api/facts/observations"),
+    ("get", "/api/facts/observations/{observation_id}"),
+    ("get", "/api/facts/disagreements"),
+    ("post", "/api/facts/observations/{observation_id}/propose"),
+    ("post", "/api/facts/observations/{observation_id}/endorse"),
+    ("post", "/api/facts/observations/{observation_id}/dispute"),
+    ("post", "/api/facts/observations/{observation_id}/agree"),
 }
 
 

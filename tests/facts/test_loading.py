@@ -148,3 +148,9 @@ def test_a_files_figures_are_written_in_batches_not_one_query_each(cast, django_
     ]
     with django_assert_max_num_queries(40):
         assert load_reading(reading(*rows), loaded_by=None).loaded == len(rows)
+
+
+def test_loaded_figures_are_never_restricted_without_named_organisations(cast):
+    with pytest.raises(ValueError, match="not 'restricted'"):
+        load_reading(remittances(("MA", "2022", "1")), loaded_by=None, sharing_level="restricted")
+    assert not figures().exists()

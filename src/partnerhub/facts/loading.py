@@ -37,6 +37,7 @@ from partnerhub.core.types import AnyUser
 from partnerhub.core.visibility import audience_of
 from partnerhub.facts.models import FactsLoad, Indicator, Observation, ObservationStatus, Source
 from partnerhub.facts.periods import period_start
+from partnerhub.facts.services import OBSERVATION_LEVELS
 from partnerhub.facts.sources import PARSERS
 from partnerhub.facts.sources.base import FileRejected, IndicatorInfo, Reading, SkippedRow, SourceInfo, SourceRow
 from partnerhub.geo.models import Country
@@ -98,6 +99,8 @@ def load_reading(
     sharing_level: str = SharingLevel.PUBLIC,
 ) -> LoadReport:
     """Writes ``reading`` in one transaction and reports what it did; ``job`` keeps the skipped rows."""
+    if sharing_level not in OBSERVATION_LEVELS:
+        raise ValueError(f"Loaded figures are public, partner, EU or originator, not {sharing_level!r}")
     report = LoadReport(observations_read=len(reading.rows) + len(reading.skipped))
     with transaction.atomic():
         source = _upsert_source(reading.source)
