@@ -103,3 +103,21 @@ def test_a_non_zero_exit_status_for_a_rejected_file(cast, tiny, capsys, monkeypa
         main()
     assert exited.value.code != 0
     assert "remittances.csv, line 1" in capsys.readouterr().err
+
+
+def test_a_coordinators_own_figures_are_loaded_for_their_organisation_and_circle(cast, tiny):
+    organisation = str(cast.eu_delegation_morocco.pk)
+    run("tiny", str(tiny), "--organisation", organisation, "--user", "presidency.coordinator", "--sharing-level", "eu")
+    figure = figures().get(country__iso2="MA")
+    assert (figure.owner, figure.sharing_level) == (cast.eu_delegation_morocco, "eu")
+
+
+def test_figures_of_an_organisation_need_an_editor_of_it(cast, tiny):
+    organisation = str(cast.eu_delegation_morocco.pk)
+    with pytest.raises(CommandError, match="needs --user, an editor of EU Delegation to Morocco"):
+        run("tiny", str(tiny), "--organisation", organisation, "--user", cast.french_ministry_editor.username)
+    with pytest.raises(CommandError, match="No organisation with the id or IATI identifier XM-NOPE"):
+        run("tiny", str(tiny), "--organisation", "XM-NOPE")
+    with pytest.raises(CommandError):
+        run("tiny", str(tiny), "--sharing-level", "restricted")
+    assert not figures().exists()

@@ -316,7 +316,14 @@ class UnknownSource(ValueError):
     """No parser has this SOURCE name."""
 
 
-def load_file(source_name: str, path: Path, *, loaded_by: AnyUser | None) -> tuple[FactsLoad, LoadReport | None]:
+def load_file(
+    source_name: str,
+    path: Path,
+    *,
+    loaded_by: AnyUser | None,
+    owner: Organisation | None = None,
+    sharing_level: str = SharingLevel.PUBLIC,
+) -> tuple[FactsLoad, LoadReport | None]:
     """Reads ``path`` with the parser named ``source_name`` and loads it, as a job people can follow.
 
     A file the parser rejects writes nothing but the failed job, whose message names the file and line.
@@ -336,7 +343,7 @@ def load_file(source_name: str, path: Path, *, loaded_by: AnyUser | None) -> tup
         job.fail(message)
         return job, None
     job.advance(0, len(reading.rows) + len(reading.skipped), stage="loading")
-    report = load_reading(reading, loaded_by=loaded_by, job=job)
+    report = load_reading(reading, loaded_by=loaded_by, job=job, owner=owner, sharing_level=sharing_level)
     job.advance(report.observations_read)
     job.finish(report.as_dict())
     return job, report

@@ -9,7 +9,11 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from partnerhub.access.models import Organisation
+from partnerhub.core.sharing import SharingLevel
+from partnerhub.core.visibility import can_edit_for
 from partnerhub.facts.loading import LOADER_SKIP_REASONS, LoadReport, UnknownSource, load_file
+from partnerhub.facts.services import OBSERVATION_LEVELS
 from partnerhub.facts.sources import PARSERS
 from partnerhub.facts.sources.base import SKIP_REASONS
 
@@ -28,13 +32,28 @@ class Command(BaseCommand):
             "--json", action="store_true", dest="as_json", help=_("print a JSON summary as the last line")
         )
         parser.add_argument("--user", dest="username", metavar="NAME", help=_("record this user as who loaded it"))
+        parser.add_argument(
+            "--organisation",
+            metavar="ID",
+            help=_(
+                "the organisation owning the figures (its id or IATI identifier), for figures of its own "
+                "rather than a publisher's; needs --user, an editor of it"
+            ),
+        )
+        parser.add_argument(
+            "--sharing-level",
+            choices=OBSERVATION_LEVELS,
+            default=SharingLevel.PUBLIC,
+            help=_("who may read the figures (public by default)"),
+        )
 
-    def handle(
-        self, *args: Any, source: str, path: str, as_json: bool, username: str | None = None, **options: Any
-    ) -> None:
-        user = _active_user(username) if username else None
+    def handle(self, *args: Any, source: str, path: str, as_json: bool, **options: Any) -> None:
+        user = _active_user(options["username"]) if options.get("username") else None
+        owner = _owner(options.get("organisation"), user)
         try:
-            job, report = load_file(source, Path(path), loaded_by=user)
+            job, report = load_file(
+                source, Path(path), loaded_by=user, owner=owner, sharing_level=options["sharing_level"]
+            )
         except UnknownSource as error:
             raise CommandError(
                 _("Unknown source %(source)s: use one of %(names)s.")
@@ -72,6 +91,28 @@ class Command(BaseCommand):
                     % {"count": report.reopened}
                 )
             )
+
+
+def _owner(reference: str | None, user: Any) -> Organisation | None:
+    """The organisation named by ``--organisation``, for which ``user`` must edit."""
+    if reference is None:
+        return None
+    organisations = Organisation.objects.all()
+    found = (
+        organisations.filter(pk=int(reference))
+        if reference.isdigit()
+        else organisations.filter(iati_identifier=reference)
+    ).first()
+    if found is None:
+        raise CommandError(
+            _("No organisation with the id or IATI identifier %(reference)s.") % {"reference": reference}
+        )
+    if not can_edit_for(user, found.pk):
+        raise CommandError(
+            _("--organisation needs --user, an editor of %(organisation)s, who is recorded as who loaded it.")
+            % {"organisation": found}
+        )
+    return found
 
 
 def _active_user(username: str) -> Any:
