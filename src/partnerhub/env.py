@@ -6,6 +6,7 @@ come from mounted files rather than the process environment.
 """
 
 import os
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 
@@ -52,3 +53,13 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     if value is None or value == "":
         return list(default or [])
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_decimal(name: str, default: str) -> Decimal:
+    value = _raw(name)
+    if value is None or value == "":
+        return Decimal(default)
+    try:
+        return Decimal(value.strip())
+    except InvalidOperation:
+        raise ImproperlyConfiguredValue(f"{name}={value!r} is not a decimal number") from None

@@ -12,7 +12,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from partnerhub.env import env_bool, env_int, env_list, env_str
+from partnerhub.env import env_bool, env_decimal, env_int, env_list, env_str
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parent.parent
@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "partnerhub.agenda",
     "partnerhub.analysis",
     "partnerhub.plans",
+    "partnerhub.facts",
     "partnerhub.web",
     "django_tasks",
     "django_tasks_db",
@@ -209,6 +210,10 @@ SHEET_MAX_ROWS = env_int("PARTNERHUB_SHEET_MAX_ROWS", 5000)
 # The agenda warns when two organisations meet the same counterpart (or the same partner
 # country on a shared theme) within this many days of each other.
 PARTNERHUB_CLASH_WINDOW_DAYS = env_int("PARTNERHUB_CLASH_WINDOW_DAYS", 14)
+
+# Key facts: two sources' figures for the same indicator, country and period disagree when they
+# differ by more than this share of the larger one (0.05: 5 %).
+PARTNERHUB_FACTS_TOLERANCE = env_decimal("PARTNERHUB_FACTS_TOLERANCE", "0.05")
 
 PAGE_SIZE = env_int("PARTNERHUB_PAGE_SIZE", 25)
 # Computed figures (country profiles) are kept per circle until the data changes,

@@ -12,12 +12,14 @@ from partnerhub.agenda.models import Counterpart, FeedToken, LineToTake, Meeting
 from partnerhub.agenda.services import issue_feed_token
 from partnerhub.analysis.models import PartnerPriority, PriorityComment
 from partnerhub.core.models import Event, ObjectChange
+from partnerhub.facts.models import Endorsement, FactsLoad, Observation
 from partnerhub.geo.models import Country, Route
 from partnerhub.iati.models import ImportJob
 from partnerhub.overlaps.models import OverlapPair, OverlapRun
 from partnerhub.plans.models import Action, ActionFiche, ActionIndicator, ActionPlan, PlanReview
 from partnerhub.registry.models import Engagement
 from tests.agenda.factories import counterpart, line, meeting
+from tests.facts.factories import hidden_dispute
 from tests.plans.factories import hidden_fiche, hidden_indicator, hidden_review
 
 pytestmark = pytest.mark.django_db
@@ -51,6 +53,9 @@ RECORD_MODELS = (
     ActionIndicator,
     PlanReview,
     ActionFiche,
+    Observation,
+    Endorsement,
+    FactsLoad,
 )
 
 
@@ -124,6 +129,8 @@ def portfolio(cast):
     hidden_review(cast, secret="Morocco plan")
     hidden_fiche(cast, secret="Morocco action")
     hidden_indicator(cast, secret="Returns supported")
+    hidden_dispute(cast, secret="Morocco counts more")
+    FactsLoad.objects.create(source_name="wdi", file_name="wdi_BX.TRF.PWKR.CD.DT.csv", started_by=cast.coordinator)
     return cast
 
 

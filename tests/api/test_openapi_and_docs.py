@@ -66,6 +66,14 @@ OPERATIONS = {
     ("get", "/api/agenda/lines/{line_id}"),
     ("patch", "/api/agenda/lines/{line_id}"),
     ("post", "/api/agenda/lines/{line_id}/agree"),
+    ("get", "/api/facts/indicators"),
+    ("get", "/api/facts/observations"),
+    ("get", "/api/facts/observations/{observation_id}"),
+    ("get", "/api/facts/disagreements"),
+    ("post", "/api/facts/observations/{observation_id}/propose"),
+    ("post", "/api/facts/observations/{observation_id}/endorse"),
+    ("post", "/api/facts/observations/{observation_id}/dispute"),
+    ("post", "/api/facts/observations/{observation_id}/agree"),
 }
 
 

@@ -1,0 +1,38 @@
+from typing import Any
+
+from django.apps import AppConfig
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+FACTORIES = "tests.facts.factories"
+
+
+class FactsConfig(AppConfig):
+    name = "partnerhub.facts"
+    label = "facts"
+    verbose_name = _("Key facts")
+
+    def ready(self) -> None:
+        from partnerhub.core.confidential import register
+
+        register(
+            "facts.Observation",
+            partner_countries="country",
+            search_fields=("method_note",),
+            factory=f"{FACTORIES}.hidden_observation",
+            urls=observation_urls,
+            edit=f"{FACTORIES}.propose_hidden_observation",
+        )
+        register(
+            "facts.Endorsement",
+            parents=("observation",),
+            search_fields=("reason",),
+            factory=f"{FACTORIES}.hidden_dispute",
+            edit=f"{FACTORIES}.endorse_after_all",
+        )
+
+
+def observation_urls(observation: Any) -> Any:
+    from partnerhub.core.confidential import RecordUrls
+
+    return RecordUrls(api=reverse("api:get_observation", args=[observation.pk]))
