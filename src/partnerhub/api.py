@@ -16,6 +16,7 @@ from partnerhub.agenda.api import router as agenda_router
 from partnerhub.analysis.api import router as analysis_router
 from partnerhub.core.api import anonymous_reader, session_auth
 from partnerhub.geo.api import router as geo_router
+from partnerhub.notifications.api import router as notifications_router
 from partnerhub.overlaps.api import router as overlap_router
 from partnerhub.plans.api import router as plans_router
 from partnerhub.registry.api import router as registry_router
@@ -68,6 +69,7 @@ api.add_router("/", analysis_router)
 api.add_router("/", overlap_router)
 api.add_router("/", agenda_router)
 api.add_router("/", plans_router)
+api.add_router("/", notifications_router)
 
 
 def _field_errors(error: ValidationError) -> list[dict[str, Any]]:

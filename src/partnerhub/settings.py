@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "partnerhub.agenda",
     "partnerhub.analysis",
     "partnerhub.plans",
+    "partnerhub.notifications",
     "partnerhub.web",
     "django_tasks",
     "django_tasks_db",
@@ -209,6 +210,19 @@ SHEET_MAX_ROWS = env_int("PARTNERHUB_SHEET_MAX_ROWS", 5000)
 # The agenda warns when two organisations meet the same counterpart (or the same partner
 # country on a shared theme) within this many days of each other.
 PARTNERHUB_CLASH_WINDOW_DAYS = env_int("PARTNERHUB_CLASH_WINDOW_DAYS", 14)
+
+# Notifications: e-mail digests link to pages under this address; Django's e-mail backend sends them
+# (printed on the console unless EMAIL_BACKEND names another, such as the SMTP one).
+PARTNERHUB_SITE_URL = env_str("PARTNERHUB_SITE_URL", "http://127.0.0.1:8000")
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Partnership Hub <noreply@localhost>")
 
 PAGE_SIZE = env_int("PARTNERHUB_PAGE_SIZE", 25)
 # Computed figures (country profiles) are kept per circle until the data changes,
