@@ -76,14 +76,15 @@ def due_preferences(now: datetime) -> list[NotificationPreference]:
 
 
 def window_start(user_id: int, frequency: str, now: datetime) -> datetime:
-    """Where the last delivered window ended; for a first digest, one period back."""
-    last = (
-        DigestDelivery.objects.filter(user_id=user_id, status__in=(DeliveryStatus.SENT, DeliveryStatus.NOTHING_NEW))
-        .order_by("-window_end")
-        .values_list("window_end", flat=True)
-        .first()
-    )
-    return last if last is not None else now - PERIOD_LENGTH[DigestFrequency(frequency)]
+    """Where the last delivered window ended; after only failed periods, where the first of them
+    began; for a first digest, one period back."""
+    deliveries = DigestDelivery.objects.filter(user_id=user_id)
+    delivered = deliveries.filter(status__in=(DeliveryStatus.SENT, DeliveryStatus.NOTHING_NEW))
+    last_end = delivered.order_by("-window_end").values_list("window_end", flat=True).first()
+    if last_end is not None:
+        return last_end
+    first_start = deliveries.order_by("window_start").values_list("window_start", flat=True).first()
+    return first_start if first_start is not None else now - PERIOD_LENGTH[DigestFrequency(frequency)]
 
 
 def send_due_digests(now: datetime | None = None) -> DigestRunReport:
