@@ -217,7 +217,7 @@ def clash_items(reader: AnyUser, window: Window, scope: Scope) -> list[Item]:
     mine = list(
         Meeting.objects.visible_to(reader)
         .filter(scope.q("country", "themes"), cancelled=False, ends_at__gte=window.until)
-        .select_related("country")
+        .select_related("country", "owner")
         .distinct()
     )
     items: dict[tuple[int, str, int | None], Item] = {}
