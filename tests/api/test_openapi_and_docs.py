@@ -47,6 +47,9 @@ OPERATIONS = {
     ("post", "/api/agenda/meetings/{meeting_id}/cancel"),
     ("get", "/api/agenda/lines"),
     ("get", "/api/agenda/lines/{line_id}"),
+    ("get", "/api/notifications"),
+    ("get", "/api/follows"),
+    ("put", "/api/follows"),
 }
 
 
