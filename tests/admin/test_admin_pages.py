@@ -14,6 +14,9 @@ from partnerhub.analysis.models import PartnerPriority, PriorityComment
 from partnerhub.core.models import Event, ObjectChange
 from partnerhub.geo.models import Country, Route
 from partnerhub.iati.models import ImportJob
+from partnerhub.notifications.digests import send_due_digests
+from partnerhub.notifications.models import DigestDelivery, Follow, NotificationPreference
+from partnerhub.notifications.services import follow_country, follow_theme
 from partnerhub.overlaps.models import OverlapPair, OverlapRun
 from partnerhub.plans.models import Action, ActionFiche, ActionIndicator, ActionPlan, PlanReview
 from partnerhub.registry.models import Engagement
@@ -51,6 +54,10 @@ RECORD_MODELS = (
     ActionIndicator,
     PlanReview,
     ActionFiche,
+    # A person's own choices and what was mailed to them: read by superusers only.
+    Follow,
+    NotificationPreference,
+    DigestDelivery,
 )
 
 
@@ -124,6 +131,11 @@ def portfolio(cast):
     hidden_review(cast, secret="Morocco plan")
     hidden_fiche(cast, secret="Morocco action")
     hidden_indicator(cast, secret="Returns supported")
+    cast.coordinator.email = "coordinator@example.org"
+    cast.coordinator.save()
+    follow_country(cast.coordinator, morocco)
+    follow_theme(cast.coordinator, programme.themes.first())
+    send_due_digests()
     return cast
 
 

@@ -1,7 +1,7 @@
 """What a digest lists for a reader: the followed countries and themes, the window, and only what the
 reader may see at the moment the list is built."""
 
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 import pytest
 from django.utils import timezone
@@ -167,6 +167,8 @@ def test_a_clash_with_a_hidden_meeting_tells_the_organiser_only_to_ask_the_coord
     [clash] = [item for item in items_for(desk, last_days(1)) if item.kind == kinds.CLASH]
     assert clash.title == "French mission" and "SECRET" not in clash.detail
     assert "Ask the coordinator" in clash.detail and clash.path == mine.get_absolute_url()
+    # Not even when the hidden meeting was written: the day only.
+    assert timezone.localtime(clash.time).time() == time(0, 0)
 
     coordinator_clashes = [item for item in items_for(coordinator, last_days(1)) if item.kind == kinds.CLASH]
     assert coordinator_clashes and all("SECRET" not in item.detail for item in coordinator_clashes)

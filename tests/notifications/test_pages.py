@@ -84,10 +84,14 @@ def test_the_navigation_counts_unread_items_in_one_query(cast, django_assert_num
     with django_assert_num_queries(1):
         assert unread_count(desk) == 2
 
-    body = client_for(desk).get("/").content.decode()
-    assert "data-ph-unread>2<" in body
-    client_for(desk).get("/notifications/")
-    assert unread_count(desk) == 0
+    client = client_for(desk)
+    assert 'hx-get="/notifications/unread/"' in client.get("/").content.decode()
+    # session, user, memberships (the circle), the count
+    with django_assert_num_queries(4):
+        badge = client.get("/notifications/unread/").content.decode()
+    assert "data-ph-unread>2<" in badge
+    client.get("/notifications/")
+    assert client.get("/notifications/unread/").content.decode().strip() == ""
 
 
 def test_the_count_drops_a_record_narrowed_after_its_change(cast):
@@ -102,7 +106,9 @@ def test_an_outsider_and_an_anonymous_visitor_have_no_count(cast):
     cast.engagement(cast.commission, cast.commission_desk_officer, title="EU return programme")
     follows_morocco(cast.outsider)
     assert unread_count(cast.outsider) == 0
-    assert "data-ph-unread" not in client_for(None).get("/").content.decode()
+    assert "/notifications/unread/" not in client_for(None).get("/").content.decode()
+    visitor_badge = client_for(None).get("/notifications/unread/")
+    assert visitor_badge.status_code == 200 and visitor_badge.content.decode().strip() == ""
 
 
 def test_the_follow_button_on_the_country_profile_follows_and_unfollows(cast):

@@ -423,8 +423,8 @@ def test_list_page_runs_a_fixed_number_of_queries(cast, twelve_public_records, d
     client = client_for(cast.commission_desk_officer)
     # session, user, memberships (circle), header organisations, count, rows,
     # the rows' commitments, country shares + countries, theme shares + themes,
-    # and the choices of the country, theme, organisation and instrument filters; the unread notifications.
-    with django_assert_num_queries(16):
+    # and the choices of the country, theme, organisation and instrument filters.
+    with django_assert_num_queries(15):
         response = client.get(LIST_URL)
     assert len(response.context["engagements"]) == 12
 
@@ -700,8 +700,8 @@ def test_detail_runs_a_fixed_number_of_queries(cast, django_assert_num_queries):
     # (shares, countries, regions, themes, participations, organisations, money,
     # sectors, named organisations and countries), the view logged, history with
     # the names of its countries and themes (one query each), access log with its
-    # users' memberships and organisations, links out and in; the unread notifications.
-    with django_assert_num_queries(26):
+    # users' memberships and organisations, links out and in.
+    with django_assert_num_queries(25):
         client.get(detail_url(engagement))
 
 

@@ -163,6 +163,6 @@ def test_detail_of_an_imported_record_runs_a_fixed_number_of_queries(cast, djang
     # session, user, circle, the record, 10 prefetches, the organisations and the
     # engagements named by the funding chain (one query each, for all lines),
     # history (with the names of the countries and themes it mentions), access log,
-    # header organisations, the unread notifications, links out and in.
-    with django_assert_num_queries(24):
+    # header organisations, links out and in.
+    with django_assert_num_queries(23):
         client.get(detail_url(engagement))

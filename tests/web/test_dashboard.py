@@ -231,9 +231,8 @@ def test_dashboard_runs_a_fixed_number_of_queries(cast, portfolio, django_assert
     # overdue and stalled actions, partner countries and their routes, the data stamp; then, the
     # first time for the circle, themes, engagements, country and theme shares, money, links, transactions, owners,
     # where hidden money lies, and the whole portfolio each country's balance verdict is weighed
-    # against (the figures of the country pages, kept until the data changes); the unread
-    # notifications in the navigation.
-    with django_assert_num_queries(23):
+    # against (the figures of the country pages, kept until the data changes).
+    with django_assert_num_queries(22):
         client.get(DASHBOARD)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         client.get(DASHBOARD)

@@ -1,26 +1,29 @@
-from django.contrib import admin
-from django.db.models import Model
-from django.http import HttpRequest
+"""Follows and digests in the admin: read by superusers only (they are people's own choices and a
+record of what was mailed to them), changed by nobody but the users themselves and send-digests."""
 
+from django.contrib import admin
+
+from partnerhub.core.admin import SuperuserReadOnlyAdmin
 from partnerhub.notifications.models import DigestDelivery, Follow, NotificationPreference
 
 
 @admin.register(Follow)
-class FollowAdmin(admin.ModelAdmin):
+class FollowAdmin(SuperuserReadOnlyAdmin):
     list_display = ["user", "country", "theme", "created_at"]
     list_select_related = ["user", "country", "theme"]
-    raw_id_fields = ["user"]
+    search_fields = ["user__username", "country__name", "theme__name"]
 
 
 @admin.register(NotificationPreference)
-class NotificationPreferenceAdmin(admin.ModelAdmin):
+class NotificationPreferenceAdmin(SuperuserReadOnlyAdmin):
     list_display = ["user", "digest_frequency", "language", "last_seen_at"]
     list_filter = ["digest_frequency"]
-    raw_id_fields = ["user"]
+    list_select_related = ["user"]
+    search_fields = ["user__username"]
 
 
 @admin.register(DigestDelivery)
-class DigestDeliveryAdmin(admin.ModelAdmin):
+class DigestDeliveryAdmin(SuperuserReadOnlyAdmin):
     list_display = [
         "user",
         "frequency",
@@ -32,8 +35,5 @@ class DigestDeliveryAdmin(admin.ModelAdmin):
         "sent_at",
     ]
     list_filter = ["frequency", "status"]
-    raw_id_fields = ["user"]
-    readonly_fields = [field.name for field in DigestDelivery._meta.fields]
-
-    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return False
+    list_select_related = ["user"]
+    search_fields = ["user__username"]

@@ -161,6 +161,7 @@ def digest_message(user: Any, items: list[Item], window: Window, frequency: str)
         "count": len(items),
         "window": window,
         "frequency": frequency,
+        "language": translation.get_language() or settings.LANGUAGE_CODE,
         "site_url": absolute(""),
         "list_url": absolute(reverse("notifications:notification_list")),
         "settings_url": absolute(reverse("notifications:follow_settings")),

@@ -247,7 +247,8 @@ def new_clashes(reader: AnyUser, mine: list[Meeting], window: Window) -> list[tu
         if other.pk in readable:
             found.append((one, Clash(pair.reason, other, days), _arose(pair)))
         elif coordinator or can_edit_for(reader, one.owner_id):
-            found.append((one, Clash(pair.reason, None, days), _arose(pair)))
+            # Only the day: the hour would tell when the hidden meeting was written.
+            found.append((one, Clash(pair.reason, None, days), max(_day_start(_local_day(_arose(pair))), window.since)))
     return found
 
 

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from partnerhub.core.types import AuthenticatedHttpRequest
 from partnerhub.notifications import services
-from partnerhub.notifications.badge import LIST_DAYS
+from partnerhub.notifications.badge import LIST_DAYS, unread_count
 from partnerhub.notifications.forms import AddFollowForm, FollowForm, FrequencyForm, SinceForm
 from partnerhub.notifications.items import Window, grouped, items_for
 from partnerhub.notifications.models import Follow, NotificationPreference
@@ -48,6 +48,13 @@ def _since(form: SinceForm, now: datetime) -> datetime:
     if form.is_bound and form.is_valid() and form.cleaned_data["since"]:
         return timezone.make_aware(datetime.combine(form.cleaned_data["since"], datetime.min.time()))
     return now - timedelta(days=LIST_DAYS)
+
+
+@require_safe
+def unread_badge(request: HttpRequest) -> HttpResponse:
+    """The count beside "Notifications" in the navigation, fetched by the page once loaded; empty
+    for nothing unread and for visitors (whose page shows no such link)."""
+    return render(request, "notifications/_unread_badge.html", {"unread": unread_count(request.user)})
 
 
 @login_required

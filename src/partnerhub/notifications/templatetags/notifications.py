@@ -1,20 +1,13 @@
-"""The unread count of the top navigation and the follow buttons other apps' pages show."""
+"""The follow buttons other apps' pages show."""
 
 from typing import Any
 
 from django import template
 
-from partnerhub.notifications.badge import unread_count
 from partnerhub.notifications.models import Follow
 from partnerhub.registry.models import Theme
 
 register = template.Library()
-
-
-@register.simple_tag(takes_context=True)
-def notifications_unread(context: Any) -> int:
-    request = context.get("request")
-    return unread_count(getattr(request, "user", None))
 
 
 @register.inclusion_tag("notifications/_follow_button.html", takes_context=True)
