@@ -1,6 +1,9 @@
 """GET /api/notifications and GET/PUT /api/follows: the same items and the same visibility as the page."""
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from partnerhub.notifications.models import Follow, NotificationPreference
 from tests.agenda.factories import meeting
@@ -33,7 +36,11 @@ def test_a_since_date_is_validated_and_answers_422_naming_it(cast, token_api):
     api = token_api(follows_morocco(cast.german_ministry_editor))
     response = api.get("/notifications", {"since": "not-a-date"})
     assert response.status_code == 422 and response.json()["detail"][0]["loc"] == ["query", "since"]
-    assert api.get("/notifications", {"since": "2026-01-01"}).status_code == 200
+    today = timezone.localdate()
+    assert api.get("/notifications", {"since": (today - timedelta(days=90)).isoformat()}).status_code == 200
+    for refused in (today + timedelta(days=1), today - timedelta(days=400)):
+        response = api.get("/notifications", {"since": refused.isoformat()})
+        assert response.status_code == 422 and response.json()["detail"][0]["loc"] == ["query", "since"]
 
 
 def test_reading_needs_a_log_in_or_a_token(anonymous_api):

@@ -1,7 +1,8 @@
 """Sending the digests: multipart e-mails with only what the recipient may see at send time,
 nothing when nothing is new, never twice for a period, and no window skipped after a failure."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
@@ -127,7 +128,7 @@ def test_weekly_and_daily_digests_cover_their_own_windows(cast, desk):
 def test_a_daily_digest_goes_out_once_a_day_a_weekly_one_once_a_week(cast, desk):
     daily = follows_morocco(cast.french_ministry_editor)
     set_frequency(daily, DigestFrequency.DAILY)
-    monday = timezone.make_aware(timezone.datetime(2026, 11, 30, 8, 0))
+    monday = datetime(2026, 11, 30, 8, 0, tzinfo=ZoneInfo("Europe/Brussels"))  # the site's time zone
     for day in range(7):
         send_due_digests(monday + timedelta(days=day))
     assert DigestDelivery.objects.filter(user=daily).count() == 7

@@ -8,12 +8,14 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import get_language
 from ninja import Query, Router
+from ninja.errors import ValidationError as InputError
 
 from partnerhub.access.api import TokenAuth
 from partnerhub.core.api import session_auth
 from partnerhub.notifications import services
 from partnerhub.notifications.badge import LIST_DAYS
 from partnerhub.notifications.digests import absolute
+from partnerhub.notifications.forms import SinceForm
 from partnerhub.notifications.items import Item, Window, items_for
 from partnerhub.notifications.models import DigestFrequency, Follow, NotificationPreference
 from partnerhub.notifications.schemas import FollowsIn, FollowsOut, NotificationOut, NotificationsOut
@@ -41,11 +43,15 @@ def list_notifications(request: HttpRequest, since: date | None = SINCE) -> Noti
 
 
 def _since(since: date | None, now: datetime) -> datetime:
-    floor = now - timedelta(days=366)
+    """The page's rule for the date (not in the future, within a year); broken: 422 naming ``since``."""
     if since is None:
         return now - timedelta(days=LIST_DAYS)
-    chosen = timezone.make_aware(datetime.combine(since, datetime.min.time()))
-    return min(max(chosen, floor), now)
+    form = SinceForm({"since": since.isoformat()})
+    if not form.is_valid():
+        raise InputError(
+            [{"type": "value_error", "loc": ["query", "since"], "msg": message} for message in form.errors["since"]]
+        )
+    return timezone.make_aware(datetime.combine(since, datetime.min.time()))
 
 
 def _out(item: Item, last_seen: datetime | None) -> NotificationOut:
