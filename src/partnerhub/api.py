@@ -17,6 +17,7 @@ from partnerhub.analysis.api import router as analysis_router
 from partnerhub.core.api import anonymous_reader, session_auth
 from partnerhub.facts.api import router as facts_router
 from partnerhub.geo.api import router as geo_router
+from partnerhub.notifications.api import router as notifications_router
 from partnerhub.overlaps.api import router as overlap_router
 from partnerhub.plans.api import router as plans_router
 from partnerhub.registry.api import router as registry_router
@@ -70,6 +71,7 @@ api.add_router("/", overlap_router)
 api.add_router("/", agenda_router)
 api.add_router("/", plans_router)
 api.add_router("/", facts_router)
+api.add_router("/", notifications_router)
 
 
 def _field_errors(error: ValidationError) -> list[dict[str, Any]]:

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "partnerhub.analysis",
     "partnerhub.plans",
     "partnerhub.facts",
+    "partnerhub.notifications",
     "partnerhub.web",
     "django_tasks",
     "django_tasks_db",
@@ -214,6 +215,18 @@ PARTNERHUB_CLASH_WINDOW_DAYS = env_int("PARTNERHUB_CLASH_WINDOW_DAYS", 14)
 # Key facts: two sources' figures for the same indicator, country and period disagree when they
 # differ by more than this share of the larger one (0.05: 5 %).
 PARTNERHUB_FACTS_TOLERANCE = env_decimal("PARTNERHUB_FACTS_TOLERANCE", "0.05")
+# Notifications: e-mail digests link to pages under this address; Django's e-mail backend sends them
+# (printed on the console unless EMAIL_BACKEND names another, such as the SMTP one).
+PARTNERHUB_SITE_URL = env_str("PARTNERHUB_SITE_URL", "http://127.0.0.1:8000")
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Partnership Hub <noreply@localhost>")
 
 PAGE_SIZE = env_int("PARTNERHUB_PAGE_SIZE", 25)
 # Computed figures (country profiles) are kept per circle until the data changes,

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("partnerhub.analysis.urls")),
     path("agenda/", include("partnerhub.agenda.urls")),
     path("", include("partnerhub.plans.urls")),
+    path("notifications/", include("partnerhub.notifications.urls")),
     path("iati/", include("partnerhub.iati.urls")),
     path("import/sheet/", include("partnerhub.sheets.urls")),
     path("account/", include("partnerhub.access.urls")),

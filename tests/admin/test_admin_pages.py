@@ -15,6 +15,9 @@ from partnerhub.core.models import Event, ObjectChange
 from partnerhub.facts.models import Endorsement, FactsLoad, Observation
 from partnerhub.geo.models import Country, Route
 from partnerhub.iati.models import ImportJob
+from partnerhub.notifications.digests import send_due_digests
+from partnerhub.notifications.models import DigestDelivery, Follow, NotificationPreference
+from partnerhub.notifications.services import follow_country, follow_theme
 from partnerhub.overlaps.models import OverlapPair, OverlapRun
 from partnerhub.plans.models import Action, ActionFiche, ActionIndicator, ActionPlan, PlanReview
 from partnerhub.registry.models import Engagement
@@ -56,6 +59,10 @@ RECORD_MODELS = (
     Observation,
     Endorsement,
     FactsLoad,
+    # A person's own choices and what was mailed to them: read by superusers only.
+    Follow,
+    NotificationPreference,
+    DigestDelivery,
 )
 
 
@@ -131,6 +138,11 @@ def portfolio(cast):
     hidden_indicator(cast, secret="Returns supported")
     hidden_dispute(cast, secret="Morocco counts more")
     FactsLoad.objects.create(source_name="wdi", file_name="wdi_BX.TRF.PWKR.CD.DT.csv", started_by=cast.coordinator)
+    cast.coordinator.email = "coordinator@example.org"
+    cast.coordinator.save()
+    follow_country(cast.coordinator, morocco)
+    follow_theme(cast.coordinator, programme.themes.first())
+    send_due_digests()
     return cast
 
 

@@ -74,6 +74,9 @@ OPERATIONS = {
     ("post", "/api/facts/observations/{observation_id}/endorse"),
     ("post", "/api/facts/observations/{observation_id}/dispute"),
     ("post", "/api/facts/observations/{observation_id}/agree"),
+    ("get", "/api/notifications"),
+    ("get", "/api/follows"),
+    ("put", "/api/follows"),
 }
 
 

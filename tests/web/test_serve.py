@@ -101,8 +101,9 @@ def test_serve_runs_the_worker_and_the_development_server(monkeypatch):
 
     call_command("serve", "127.0.0.1:8123")
 
-    assert [command[-1] for command in started] == ["db_worker", "127.0.0.1:8123"]
+    assert [command[-1] for command in started] == ["db_worker", "127.0.0.1:8123", "900"]
     assert started[1][-2] == "runserver"
+    assert started[2][-3:] == ["send-digests", "--every", "900"]
 
 
 def test_make_run_uses_serve():

@@ -14,18 +14,26 @@ import time
 from django.core.management.base import BaseCommand
 
 GRACE_SECONDS = 10
+# Digests are due once a day or once a week; looking every quarter of an hour sends them soon after.
+DIGEST_INTERVAL_SECONDS = 900
 POLL_SECONDS = 0.2
 
 
 class Command(BaseCommand):
-    help = "Serve the site and run the background worker (imports, overlap runs) until Ctrl-C."
+    help = "Serve the site, run the background worker (imports, overlap runs) and send the e-mail digests until Ctrl-C."
 
     def add_arguments(self, parser):
         parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000")
 
     def handle(self, *args, addrport: str, **options):
         partnerhub = [sys.executable, "-m", "partnerhub.cli"]
-        code = run_together([[*partnerhub, "db_worker"], [*partnerhub, "runserver", addrport]])
+        code = run_together(
+            [
+                [*partnerhub, "db_worker"],
+                [*partnerhub, "runserver", addrport],
+                [*partnerhub, "send-digests", "--every", str(DIGEST_INTERVAL_SECONDS)],
+            ]
+        )
         if code:
             sys.exit(code)
 
