@@ -12,6 +12,7 @@ urlpatterns = [
     path("agenda/", include("partnerhub.agenda.urls")),
     path("", include("partnerhub.plans.urls")),
     path("notifications/", include("partnerhub.notifications.urls")),
+    path("facts/", include("partnerhub.facts.urls")),
     path("iati/", include("partnerhub.iati.urls")),
     path("import/sheet/", include("partnerhub.sheets.urls")),
     path("account/", include("partnerhub.access.urls")),
