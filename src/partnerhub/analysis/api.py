@@ -12,6 +12,7 @@ from ninja import Path, Query, Router, Status
 
 from partnerhub.analysis import services
 from partnerhub.analysis.figures.balance import Balance
+from partnerhub.analysis.figures.keyfacts import KeyFact, key_facts, remittance_context
 from partnerhub.analysis.figures.profile import country_profile
 from partnerhub.analysis.forms import PartnerPriorityForm, recording_organisations
 from partnerhub.analysis.models import PartnerPriority
@@ -42,6 +43,8 @@ def _partner_country(iso3: str) -> Country:
 def get_profile(request, params: Query[ProfileParams], iso3: str = ISO3):
     country = _partner_country(iso3)
     profile = country_profile(request.user, country, params.money)
+    facts = key_facts(request.user, country)
+    remittances = remittance_context(facts)
     return {
         "country": country.iso3,
         "kind": profile.kind,
@@ -69,6 +72,42 @@ def get_profile(request, params: Query[ProfileParams], iso3: str = ISO3):
         "regional": [
             {"region": row.region.code, "name": row.region.name, "amount": row.amount, "undisclosed": row.undisclosed}
             for row in profile.regional
+        ],
+        "key_facts": [key_fact_out(fact) for fact in facts],
+        "remittances": None
+        if remittances is None
+        else {
+            "figure": figure_out(remittances.figure),
+            "eur": remittances.eur,
+            "rate_date": remittances.usd_per_eur_date,
+        },
+    }
+
+
+def figure_out(figure) -> dict:
+    return {
+        "observation_id": figure.pk,
+        "period": figure.period,
+        "value": figure.value,
+        "unit": figure.unit,
+        "status": figure.status,
+        "source": str(figure.source),
+    }
+
+
+def key_fact_out(fact: KeyFact) -> dict:
+    return {
+        "indicator": fact.indicator.code,
+        "name": fact.indicator.localized_name,
+        "definition": fact.indicator.definition,
+        "figure": figure_out(fact.figure),
+        "agreed": fact.is_agreed,
+        "source_release_date": fact.source.release_date,
+        "source_address": fact.source.address,
+        "freshness": fact.freshness,
+        "trend": [figure_out(figure) for figure in fact.trend],
+        "disagreements": [
+            {"first": figure_out(pair.first), "second": figure_out(pair.second)} for pair in fact.disagreements
         ],
     }
 

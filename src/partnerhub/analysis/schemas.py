@@ -112,6 +112,43 @@ class RegionalMoneyOut(Schema):
     undisclosed: bool
 
 
+class KeyFigureOut(Schema):
+    observation_id: int
+    period: str
+    value: Decimal
+    unit: str
+    status: str = Field(description="imported, proposed, agreed or disputed.")
+    source: str = Field(description="Publisher – dataset.")
+
+
+class DisagreementOut(Schema):
+    first: KeyFigureOut
+    second: KeyFigureOut
+
+
+class KeyFactOut(Schema):
+    indicator: str = Field(description="The indicator's code.")
+    name: str
+    definition: str = Field(description="The publisher's definition.")
+    figure: KeyFigureOut = Field(
+        description="The agreed figure, else the latest figure of the indicator's default source."
+    )
+    agreed: bool
+    source_release_date: date | None = Field(description="The vintage of the figure's source.")
+    source_address: str
+    freshness: str = Field(description="fresh, due, overdue or unknown, against the source's release cycle.")
+    trend: list[KeyFigureOut] = Field(description="One figure per period, oldest first, agreed where there is one.")
+    disagreements: list[DisagreementOut] = Field(
+        description="Figures of two sources for the shown period further apart than the tolerance."
+    )
+
+
+class RemittancesOut(Schema):
+    figure: KeyFigureOut
+    eur: Decimal | None = Field(description="In EUR at the ECB reference rate of rate_date; null when not converted.")
+    rate_date: date | None
+
+
 class ProfileOut(Schema):
     country: str
     kind: str
@@ -130,6 +167,10 @@ class ProfileOut(Schema):
     netted: list[NettedOut]
     regional: list[RegionalMoneyOut] = Field(
         description="Regional programmes in the regions that cover the country (visible records only)."
+    )
+    key_facts: list[KeyFactOut] = Field(description="The figures to quote, as the caller may see them.")
+    remittances: RemittancesOut | None = Field(
+        description="The latest yearly remittance inflows, the context of the money figures."
     )
 
 

@@ -27,6 +27,7 @@ class Bar:
     link: str | None = None
     note: str | None = None  # a short remark after the amount, e.g. "+ undisclosed"
     series: str = ""  # the series the bar belongs to, when a chart compares several
+    amount_text: str | None = None  # the value as written when it is not euros ("USD 1.2 bn", "4,200 persons")
 
 
 @dataclass(frozen=True)

@@ -48,6 +48,15 @@ from partnerhub.analysis.brief.text import (
     with_undisclosed,
 )
 from partnerhub.analysis.figures import charts
+from partnerhub.analysis.figures.keyfacts import (
+    KeyFact,
+    RemittanceContext,
+    figure_text,
+    freshness_text,
+    key_facts,
+    remittance_context,
+    remittance_sentence,
+)
 from partnerhub.analysis.figures.profile import CountryProfile, Row
 from partnerhub.core.charts import BarChart
 from partnerhub.core.formatting import compact_eur, percent
@@ -224,9 +233,11 @@ class Brief:
 
 
 def build_brief(profile: CountryProfile, overlaps: dict, *, user) -> Brief:
-    marking = marking_of(sharing_levels_in(profile, overlaps))
+    facts = key_facts(user, profile.country)
+    marking = marking_of([*sharing_levels_in(profile, overlaps), *_key_fact_levels(facts)])
     blocks: list[Block] = [
         *_key_figure_blocks(profile),
+        *_key_fact_blocks(profile, facts),
         *_breakdown_blocks(profile),
         *_balance_blocks(profile),
         *_priority_blocks(profile),
@@ -330,6 +341,86 @@ def _key_figure_blocks(profile: CountryProfile) -> list[Block]:
             tone="muted",
         ),
     ]
+
+
+def _key_fact_levels(facts: list[KeyFact]) -> list[str]:
+    """The sharing level of every figure the key facts carry: the quoted ones and those that disagree."""
+    shown = [fact.figure for fact in facts]
+    shown += [figure for fact in facts for pair in fact.disagreements for figure in (pair.first, pair.second)]
+    return [figure.sharing_level for figure in shown]
+
+
+def _key_fact_blocks(profile: CountryProfile, facts: list[KeyFact]) -> list[Block]:
+    blocks: list[Block] = [Heading(_("Key facts"))]
+    if not facts:
+        return [*blocks, Paragraph(_("No key figure for this country yet (or none you may see)."), tone="muted")]
+    table = Table(
+        _("The figures to quote, with their sources"),
+        [
+            Column(_("Indicator")),
+            Column(_("Figure"), numeric=True),
+            Column(_("Period")),
+            Column(_("Status")),
+            Column(_("Source")),
+        ],
+    )
+    for fact in facts:
+        figure = fact.figure
+        table.add(
+            [
+                fact.indicator.localized_name,
+                figure_text(figure.value, figure.unit),
+                figure.period,
+                _("Agreed") if fact.is_agreed else _("not agreed"),
+                _source_text(fact),
+            ]
+        )
+    blocks += [
+        Paragraph(
+            _(
+                "The agreed figure of each indicator; where none is agreed yet, the latest figure of the "
+                "indicator's default source, marked “not agreed”."
+            ),
+            tone="muted",
+        ),
+        table,
+        *_disagreement_blocks(facts),
+    ]
+    context = remittance_context(facts)
+    return [*blocks, _remittance_paragraph(profile, context)] if context is not None else blocks
+
+
+def _source_text(fact: KeyFact) -> str:
+    source = fact.source
+    release = (
+        _("release of %(date)s") % {"date": day(source.release_date)}
+        if source.release_date
+        else _("release date not known")
+    )
+    return f"{source} ({release}; {freshness_text(fact.freshness)})"
+
+
+def _disagreement_blocks(facts: list[KeyFact]) -> list[Block]:
+    items = [
+        _("%(indicator)s, %(period)s: %(first_source)s gives %(first)s, %(second_source)s gives %(second)s")
+        % {
+            "indicator": fact.indicator.localized_name,
+            "period": pair.first.period,
+            "first_source": pair.first.source,
+            "first": figure_text(pair.first.value, pair.first.unit),
+            "second_source": pair.second.source,
+            "second": figure_text(pair.second.value, pair.second.unit),
+        }
+        for fact in facts
+        for pair in fact.disagreements
+    ]
+    if not items:
+        return []
+    return [Paragraph(_("Sources disagree by more than the tolerance:"), tone="warning"), Bullets(items)]
+
+
+def _remittance_paragraph(profile: CountryProfile, context: RemittanceContext) -> Paragraph:
+    return Paragraph(remittance_sentence(profile.country.localized_name, context), tone="muted")
 
 
 def _key_figure_detail(total) -> str:

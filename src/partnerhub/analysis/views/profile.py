@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from partnerhub.agenda.queries import upcoming_meetings
 from partnerhub.analysis.figures import charts
+from partnerhub.analysis.figures.keyfacts import key_facts, remittance_context, remittance_sentence, trend_chart
 from partnerhub.analysis.figures.profile import SHOWN_MONEY_KINDS, CountryProfile, country_profile
 from partnerhub.analysis.forms import (
     MONEY_PARAMETER,
@@ -53,6 +54,7 @@ def country_profile_page(request, iso3: str):
     country = partner_country(iso3)
     kind, money_message = chosen_money_kind(request)
     profile = country_profile(request.user, country, kind)
+    facts = key_facts(request.user, country)
     context = {
         "country": country,
         "profile": profile,
@@ -63,6 +65,8 @@ def country_profile_page(request, iso3: str):
             if k in SHOWN_MONEY_KINDS or any(t.kind == k for t in profile.totals)
         ],
         "charts": _charts(profile),
+        "key_facts": [(fact, trend_chart(fact)) for fact in facts],
+        "remittances": _remittances(country, facts),
         "overlaps": overlaps_for_country(request.user, country),
         "attention": actions_needing_attention(request.user, country=country),
         "meetings": upcoming_meetings(request.user, country=country),
@@ -72,6 +76,14 @@ def country_profile_page(request, iso3: str):
         **_comments_context(request, country),
     }
     return render(request, "analysis/profile/country_profile.html", context)
+
+
+def _remittances(country: Country, facts: list) -> dict | None:
+    """The context line beside the money: the country's latest yearly remittance inflows."""
+    context = remittance_context(facts)
+    if context is None:
+        return None
+    return {"figure": context.figure, "sentence": remittance_sentence(country.localized_name, context)}
 
 
 def _charts(profile: CountryProfile) -> dict[str, BarChart | ShareBar | None]:

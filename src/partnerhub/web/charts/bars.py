@@ -88,8 +88,12 @@ def _bar_title(bar: Bar) -> str:
     label = " ".join(str(bar.label).split())
     if bar.series:
         label = f"{label} ({bar.series})"
-    title = _("%(label)s: %(amount)s") % {"label": label, "amount": compact_eur(bar.value)}
+    title = _("%(label)s: %(amount)s") % {"label": label, "amount": _amount(bar)}
     return f"{title} ({bar.note})" if bar.note else title
+
+
+def _amount(bar: Bar) -> str:
+    return bar.amount_text or compact_eur(bar.value)
 
 
 def _joined(parts) -> SafeString:
@@ -111,7 +115,7 @@ def _summary(chart: BarChart) -> str:
         "unit": chart.unit,
         "count": len(chart.bars),
         "label": " ".join(str(largest.label).split()),
-        "amount": compact_eur(largest.value),
+        "amount": _amount(largest),
     }
 
 
@@ -205,7 +209,7 @@ def _bar(bar: Bar, length: float, top: int, colour: str, *, show_label: bool) ->
         colour,
         _short(BAR_LEFT + length + 6),
         _short(baseline),
-        compact_eur(bar.value),
+        _amount(bar),
         _note(bar.note),
     )
     return _linked(bar, _bar_title(bar), body)
@@ -268,7 +272,7 @@ def _column(bar: Bar, length: float, left: float, slot: float, baseline: int) ->
         BAR_COLOUR,
         _short(centre),
         _short(baseline - length - 5),
-        compact_eur(bar.value),
+        _amount(bar),
         _short(centre),
         baseline + 17,
         truncated(bar.label, COLUMN_LABEL_CHARACTERS),
