@@ -20,12 +20,15 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass, replace
+from datetime import date, timedelta
 from decimal import Decimal
 from itertools import product
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from partnerhub.access.models import ApiToken, Role
 from partnerhub.analysis.models import PartnerPriority, PriorityComment
@@ -33,12 +36,19 @@ from partnerhub.api import api
 from partnerhub.core.confidential import ConfidentialEntry, registered
 from partnerhub.geo.models import Country, RecipientRegion, Route
 from partnerhub.iati.models import ImportJob
+from partnerhub.notifications import services
+from partnerhub.notifications.digests import send_due_digests
+from partnerhub.notifications.items import items_for
 from partnerhub.overlaps.models import OverlapPair
 from partnerhub.overlaps.services import decide_overlap
+from partnerhub.plans.models import ActionStatus
+from partnerhub.plans.services import update_action
 from partnerhub.registry.models import Engagement, EngagementRegion, Instrument, Theme
 from partnerhub.registry.services import input_from_engagement, update_engagement
 from partnerhub.sheets.models import ImportBatch
-from tests.agenda.factories import counterpart
+from tests.agenda.factories import counterpart, line
+from tests.notifications.support import last_days
+from tests.plans.factories import action_for, plan_for
 from tests.support.addresses import addresses, naming_prefix, record_parameter
 from tests.support.clients import client_for
 from tests.support.personas import make_user
@@ -504,3 +514,78 @@ def test_the_owner_and_the_named_organisation_do_see_them(cast, planted):
     assert SECRET_PRIORITY in body_of(owner.get("/countries/MAR/"))
     assert SECRET_RESTRICTED in body_of(client_for(cast.iom_officer).get("/engagements/"))
     assert client_for(cast.iom_officer).get(f"/engagements/{originator.pk}/").status_code == 404
+
+
+# -- notifications: every kind of item, hidden, about what everyone follows ------------------------------
+
+SECRET_LINE = "SECRET-AGREED-LINE-6c1d"
+SECRET_OVERDUE = "SECRET-OVERDUE-ACTION-2f90"
+SECRET_STALLED = "SECRET-STALLED-ACTION-b47e"
+SECRETS += (SECRET_LINE, SECRET_OVERDUE, SECRET_STALLED)
+NOTIFICATION_PAGES = ("/notifications/", "/notifications/unread/", "/notifications/follows/")
+NOTIFICATION_API = ("/api/notifications", "/api/notifications?page_size=1&page=2", "/api/follows")
+
+
+@pytest.fixture
+def hidden_items(cast, planted):
+    """Hidden records that would each be a notification about Morocco and return: the planted
+    engagements and meeting (new), an agreed line to take, an action overdue since yesterday and one
+    reported stalled — and every persona following Morocco and the return pillar, daily."""
+    owner = cast.german_ministry_editor
+    coordinator = get_user_model().objects.get(username="bmi.coordinator")  # planted with the overlaps
+    line(cast.german_interior, owner, text=SECRET_LINE, sharing_level="originator", agreed_by=coordinator)
+    plan = plan_for(cast, title=SECRET_OVERDUE, sharing_level="originator")
+    action_for(cast, plan, description=SECRET_OVERDUE, deadline=timezone.localdate() - timedelta(days=1))
+    stalled = action_for(cast, plan, description=SECRET_STALLED, deadline=date(2027, 6, 30))
+    update_action(stalled, {"status": ActionStatus.STALLED, "rag_comment": SECRET_STALLED}, acting_user=owner)
+    followers = [user for user in outsiders(cast).values() if user is not None]
+    for user in [*followers, owner]:
+        user.email = f"{user.username}@example.org"
+        user.save(update_fields=["email"])
+        services.replace_follows(user, country_codes=["MAR"], theme_codes=["RETURN"], frequency="daily")
+    return followers
+
+
+def test_the_planted_records_are_each_an_item_for_their_owner(cast, hidden_items):
+    titles = " ".join(f"{item.title} {item.detail}" for item in items_for(cast.german_ministry_editor, last_days(1)))
+    kinds = {item.kind for item in items_for(cast.german_ministry_editor, last_days(1))}
+    assert {"engagement_new", "meeting_new", "line_agreed", "action_overdue", "action_stalled"} <= kinds
+    for secret in (SECRET_ORIGINATOR, SECRET_RESTRICTED, SECRET_OVERDUE, SECRET_STALLED, "SECRET-PLANTED-agenda"):
+        assert secret in titles, f"the owner's items do not show {secret}: the walk below would prove nothing"
+
+
+def test_the_walker_walks_the_notification_pages_and_api(planted):
+    templates = [t for t in route_templates() if not t.startswith(SKIPPED_PREFIXES)]
+    urls = {url for template in templates for url, _twin in concrete_urls(template, planted)}
+    assert set(NOTIFICATION_PAGES) <= urls
+    assert {"/api/notifications", "/api/follows"} <= {path for _method, path, _twin in api_operations(planted)}
+
+
+def test_the_notifications_of_every_outsider_following_everything_leak_nothing(cast, hidden_items):
+    for persona, user in outsiders(cast).items():
+        client = client_for(user)
+        for url in (*NOTIFICATION_PAGES, *NOTIFICATION_API):
+            response = client.get(url)
+            assert_no_leak(response, f"GET {url} as {persona}")
+            if user is not None:
+                assert response.status_code == 200, f"GET {url} as {persona} answered {response.status_code}"
+        if user is not None:
+            assert client.get("/api/notifications").json()["count"] == len(items_for(user, last_days(30)))
+
+
+def test_no_digest_mails_a_hidden_title_or_amount_to_any_outsider(cast, hidden_items, mailoutbox):
+    send_due_digests()
+
+    mailed = {message.to[0]: message for message in mailoutbox}
+    owner_mail = mailed[cast.german_ministry_editor.email]
+    assert SECRET_ORIGINATOR in owner_mail.body and SECRET_STALLED in owner_mail.body
+    for user in hidden_items:
+        message = mailed.get(user.email)
+        if message is None:
+            continue  # nothing new for this reader: no e-mail, so nothing to leak
+        for part in (message.subject, message.body, *(content for content, _type in message.alternatives)):
+            for secret in SECRETS:
+                assert secret not in part, f"the digest to {user.username} reveals {secret}"
+            for form, amount in LEAK_FORMS.items():
+                assert form not in part, f"the digest to {user.username} prints the hidden amount {amount}"
+    assert any(user.email in mailed for user in hidden_items), "no outsider got a digest: the check is empty"

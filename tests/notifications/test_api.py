@@ -82,3 +82,21 @@ def test_an_unknown_code_answers_422_naming_the_field_and_changes_nothing(cast, 
 
 def test_broken_json_answers_400(cast, session_api):
     assert session_api(cast.coordinator).put("/follows", raw="{").status_code == 400
+
+
+def test_the_notifications_are_paginated_like_every_list(cast, token_api):
+    desk = follows_morocco(cast.german_ministry_editor)
+    titles = {f"EU programme {n}" for n in range(5)}
+    for title in titles:
+        cast.engagement(cast.commission, cast.commission_desk_officer, title=title)
+    api = token_api(desk)
+
+    first = api.get("/notifications", {"page_size": 2}).json()
+    last = api.get("/notifications", {"page_size": 2, "page": 3}).json()
+
+    assert first["count"] == last["count"] == 5 and len(first["items"]) == 2 and len(last["items"]) == 1
+    assert first["previous"] is None and "page=2" in first["next"] and "page_size=2" in first["next"]
+    assert last["next"] is None and "page=2" in last["previous"]
+    every_page = [api.get("/notifications", {"page_size": 2, "page": n}).json()["items"] for n in (1, 2, 3)]
+    assert {item["title"] for page in every_page for item in page} == titles
+    assert api.get("/notifications", {"page_size": 0}).status_code == 422

@@ -186,3 +186,15 @@ def test_a_theme_follow_lists_items_of_every_country(cast):
     cast.engagement(cast.commission, cast.commission_desk_officer, title="Return in Tunisia", countries=("TUN",))
     body = client_for(officer).get("/notifications/").content.decode()
     assert "Return in Tunisia" in body and "Tunisia" in body
+
+
+@pytest.mark.parametrize("view", ["/agenda/", "/agenda/month/", "/agenda/week/"])
+def test_the_theme_filter_of_every_calendar_view_offers_to_follow_the_theme(cast, view):
+    client = client_for(cast.german_ministry_editor)
+    body = client.get(view, {"theme": "RETURN-REINTEGRATION"}).content.decode()
+    assert 'name="code" value="RETURN-REINTEGRATION"' in body
+    assert 'name="kind" value="theme"' not in client.get(view).content.decode()
+    assert 'name="code" value="NO-SUCH-THEME"' not in client.get(view, {"theme": "NO-SUCH-THEME"}).content.decode()
+    client.post("/notifications/follow/", {"kind": "theme", "code": "RETURN-REINTEGRATION", "follow": "on"})
+    assert 'aria-pressed="true"' in client.get(view, {"theme": "RETURN-REINTEGRATION"}).content.decode()
+    assert 'name="kind" value="theme"' not in client_for(None).get(view, {"theme": "RETURN"}).content.decode()

@@ -107,10 +107,11 @@ class NumberedPagination(PaginationBase):
         items: list[Any]
 
     def paginate_queryset(
-        self, queryset: QuerySet[Any], pagination: Input, request: HttpRequest, **params: Any
+        self, queryset: QuerySet[Any] | list[Any], pagination: Input, request: HttpRequest, **params: Any
     ) -> dict[str, Any]:
+        """A queryset is counted in SQL; a list (items built in Python, e.g. notifications) by its length."""
         offset = (pagination.page - 1) * pagination.page_size
-        count = queryset.count()
+        count = len(queryset) if isinstance(queryset, list) else queryset.count()
         has_next = offset + pagination.page_size < count
         return {
             "count": count,

@@ -11,7 +11,7 @@ from ninja import Query, Router
 from ninja.errors import ValidationError as InputError
 
 from partnerhub.access.api import TokenAuth
-from partnerhub.core.api import session_auth
+from partnerhub.core.api import NumberedPagination, session_auth
 from partnerhub.notifications import services
 from partnerhub.notifications.badge import LIST_DAYS
 from partnerhub.notifications.digests import absolute
@@ -28,17 +28,22 @@ SINCE = Query(
 
 
 @router.get("/notifications", response=NotificationsOut, url_name="list_notifications")
-def list_notifications(request: HttpRequest, since: date | None = SINCE) -> NotificationsOut:
+def list_notifications(
+    request: HttpRequest, pagination: Query[NumberedPagination.Input], since: date | None = SINCE
+) -> NotificationsOut:
+    """Paginated like every list (``page``, ``page_size``); ``count`` counts the items of all pages."""
     now = timezone.now()
     window = Window(_since(since, now), now)
     preference = NotificationPreference.objects.filter(user=_user(request)).first()
     last_seen = preference.last_seen_at if preference else None
-    items = items_for(_user(request), window)
+    page = NumberedPagination().paginate_queryset(items_for(_user(request), window), pagination, request)
     return NotificationsOut(
         since=window.since,
         until=window.until,
-        count=len(items),
-        items=[_out(item, last_seen) for item in items],
+        count=page["count"],
+        next=page["next"],
+        previous=page["previous"],
+        items=[_out(item, last_seen) for item in page["items"]],
     )
 
 

@@ -25,7 +25,9 @@ class NotificationOut(Schema):
 class NotificationsOut(Schema):
     since: datetime
     until: datetime
-    count: int
+    count: int = Field(description="Items on all pages together.")
+    next: str | None = Field(description="URL of the next page, if any.")
+    previous: str | None = Field(description="URL of the previous page, if any.")
     items: list[NotificationOut]
 
 

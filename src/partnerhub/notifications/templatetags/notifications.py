@@ -37,4 +37,6 @@ def filtered_themes(form: Any) -> list[Theme]:
     if not form.is_bound or not form.is_valid():
         return []
     chosen = form.cleaned_data.get("theme") or []
+    if isinstance(chosen, Theme):  # a single-choice filter (the calendar's)
+        return [chosen]
     return [theme for theme in chosen if isinstance(theme, Theme)]

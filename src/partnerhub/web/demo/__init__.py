@@ -74,6 +74,7 @@ from partnerhub.web.demo.content import (
     Template,
     demo_engagement,
 )
+from partnerhub.web.demo.follows import build_follows
 from partnerhub.web.demo.plans import build_plans
 from partnerhub.web.demo.records import Tally
 
@@ -262,6 +263,7 @@ class DemoSummary:
     engagements_kept: int = 0
     priorities_created: int = 0
     plans_and_calendar: Tally = field(default_factory=Tally)
+    follows: Tally = field(default_factory=Tally)
     logins: list[DemoLogin] = field(default_factory=list)
 
 
@@ -281,6 +283,7 @@ def build_demo(*, stdout=None) -> DemoSummary:
     today = timezone.localdate()
     summary.plans_and_calendar.update(build_plans(organisations, users, today))
     summary.plans_and_calendar.update(build_calendar(organisations, users, today))
+    summary.follows = build_follows(users)
     summary.logins = [_login(user) for user in users.values()]
     _report(stdout, summary)
     return summary
@@ -508,4 +511,8 @@ def _report(stdout, summary: DemoSummary) -> None:
             "lines": created("lines to take"),
             "counterparts": created("counterparts"),
         }
+    )
+    stdout.write(
+        _("Demo follows: %(follows)d partner countries and themes followed by the demo users.")
+        % {"follows": summary.follows.created("follows")}
     )
