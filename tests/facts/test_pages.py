@@ -290,3 +290,15 @@ def test_an_unknown_export_format_is_404(cast, client):
 
 def test_the_top_navigation_leads_to_key_facts(cast, client):
     assert 'href="/facts/"' in page(client, "/").content.decode()
+
+
+def test_charts_and_maps_of_people_carry_no_euro_sign(cast, client):
+    load(refugees("MA", "FR", "1250000"), source=UNHCR, indicators=(REFUGEES,))
+
+    indicator_page = page(client, f"/facts/{REFUGEES.code}/").content.decode()
+    origin_page = page(client, f"/facts/{REFUGEES.code}/origin/MAR/").content.decode()
+
+    assert "Morocco: 1.2 m" in indicator_page or "Morocco: 1.3 m" in indicator_page
+    assert "€" not in indicator_page.split("<main", 1)[1]
+    assert "France: 1.2 m" in origin_page or "France: 1.3 m" in origin_page
+    assert "€" not in origin_page.split("<main", 1)[1]

@@ -141,7 +141,7 @@ def _top_chart(indicator: Indicator, totals: list[queries.CountryTotal], side: s
         Bar(label=total.name, value=total.value, link=_country_link(indicator, total.iso3, side))
         for total in totals[:TOP_COUNTRIES]
     )
-    return BarChart(title=indicator.name, unit=indicator.unit, bars=bars)
+    return BarChart(title=indicator.name, unit=indicator.unit, bars=bars, in_eur=_in_eur(indicator))
 
 
 def _map(indicator: Indicator, totals: list[queries.CountryTotal]) -> Choropleth:
@@ -151,7 +151,13 @@ def _map(indicator: Indicator, totals: list[queries.CountryTotal]) -> Choropleth
         links={total.iso3: reverse("facts:origin_view", args=[indicator.code, total.iso3]) for total in totals}
         if indicator.pair
         else {},
+        in_eur=_in_eur(indicator),
     )
+
+
+def _in_eur(indicator: Indicator) -> bool:
+    """Charts label money in euros with "€"; any other unit (people, US dollars, shares) plainly."""
+    return indicator.unit.strip().upper() == "EUR"
 
 
 def _country_link(indicator: Indicator, iso3: str, side: str) -> str | None:
