@@ -105,11 +105,27 @@ def one_per_key(figures: QuerySet[Observation], default_source: int | None) -> l
     else the first source's."""
     chosen: dict[tuple[str, Any, str], Figure] = {}
     for row in figures.order_by().values_list(*FIGURE_FIELDS):
-        figure = Figure(*row[:7], source=row[7], agreed=row[8] == ObservationStatus.AGREED, value=Decimal(row[9]))
+        figure = _figure(row)
         key = (figure.iso3, figure.destination, figure.period)
         if key not in chosen or _rank(figure, default_source) < _rank(chosen[key], default_source):
             chosen[key] = figure
     return list(chosen.values())
+
+
+def _figure(row: tuple[Any, ...]) -> Figure:
+    iso3, name, destination, destination_iso3, destination_name, destination_is_eu, period, source, status, value = row
+    return Figure(
+        iso3=iso3,
+        name=name,
+        destination=destination,
+        destination_iso3=destination_iso3,
+        destination_name=destination_name,
+        destination_is_eu=bool(destination_is_eu),
+        period=period,
+        source=source,
+        agreed=status == ObservationStatus.AGREED,
+        value=Decimal(value),
+    )
 
 
 def _rank(figure: Figure, default_source: int | None) -> tuple[bool, bool, int]:

@@ -54,8 +54,9 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
     form = FactsFilterForm(request.GET or None)
     problems = form.problems() if request.GET else []
     figures = _filtered(request, indicator, form) if not problems else _nothing(request, indicator)
-    page = Paginator(figures.order_by(*queries.TABLE_ORDER), settings.PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = list(page.object_list.select_related("country", "destination", "source"))
+    table = figures.select_related("country", "destination", "source").order_by(*queries.TABLE_ORDER)
+    page = Paginator(table, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
     totals = queries.totals_by_country(queries.one_per_key(figures, indicator.default_source_id)) if rows else []
     context = {
         "indicator": indicator,
