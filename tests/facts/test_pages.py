@@ -302,3 +302,17 @@ def test_charts_and_maps_of_people_carry_no_euro_sign(cast, client):
     assert "€" not in indicator_page.split("<main", 1)[1]
     assert "France: 1.2 m" in origin_page or "France: 1.3 m" in origin_page
     assert "€" not in origin_page.split("<main", 1)[1]
+
+
+def test_the_origin_view_takes_a_fixed_number_of_queries(cast, client, django_assert_max_num_queries):
+    destinations = Country.objects.exclude(iso2="MA").order_by("iso2")[:80]
+    load(
+        *(refugees("MA", country.iso2, str(10 + index)) for index, country in enumerate(destinations)),
+        source=UNHCR,
+        indicators=(REFUGEES,),
+    )
+
+    with django_assert_max_num_queries(8):
+        response = client.get(f"/facts/{REFUGEES.code}/origin/MAR/")
+
+    assert len(response.context["rows"]) == 80
