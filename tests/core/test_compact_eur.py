@@ -10,7 +10,7 @@ from django.utils.translation import gettext
 from hypothesis import given
 from hypothesis import strategies as st
 
-from partnerhub.core.formatting import compact_eur
+from partnerhub.core.formatting import compact_eur, compact_number
 
 
 @pytest.mark.parametrize(
@@ -66,3 +66,11 @@ def test_a_compact_amount_stays_within_five_percent_of_the_exact_one(value):
     assert match, text
     shown = Decimal(match.group(1).replace(",", "")) * UNITS[match.group(2) or ""]
     assert abs(shown - value) <= value * Decimal("0.05") + Decimal("0.5")
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(Decimal("1250000"), "1.3 m"), (Decimal("850000"), "850 k"), (Decimal("5.34"), "5.3"), (None, "–")],
+)
+def test_figures_that_are_no_money_are_compact_without_a_euro_sign(value, expected):
+    assert compact_number(value) == expected

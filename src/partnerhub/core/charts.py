@@ -38,6 +38,7 @@ class BarChart:
     unit: str
     bars: tuple[Bar, ...]
     layout: Layout = Layout.BARS
+    in_eur: bool = True  # False for figures that are no money (people, shares): labelled without "€"
 
     def __post_init__(self) -> None:
         if self.layout == Layout.COLUMNS and len(self.series) > 1:
@@ -86,6 +87,7 @@ class Choropleth:
     links: Mapping[str, str] = field(default_factory=dict)
     labels: Mapping[str, str] = field(default_factory=dict)  # a country's name as the map should say it
     highlight: str | None = None
+    in_eur: bool = True  # False for figures that are no money (people, shares): labelled without "€"
 
 
 # -- the one look: the pages' SVG and the brief's PNG draw with these colours --

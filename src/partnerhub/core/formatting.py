@@ -7,7 +7,7 @@ can read ``12,4 M€``.
 """
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -23,6 +23,17 @@ UNITS = (
     (THOUSAND, gettext_lazy("€%(amount)s k")),
     (Decimal(1), gettext_lazy("€%(amount)s")),
 )
+
+# The same for figures that are no money: people, shares of GDP.
+NUMBER_UNITS = (
+    (THOUSAND**3, gettext_lazy("%(amount)s bn")),
+    (THOUSAND**2, gettext_lazy("%(amount)s m")),
+    (THOUSAND, gettext_lazy("%(amount)s k")),
+    (Decimal(1), gettext_lazy("%(amount)s")),
+)
+
+# (size, pattern) from the largest unit down; a pattern is a lazy translation.
+Units: TypeAlias = tuple[tuple[Decimal, Any], ...]
 
 # What the pages pass: a Decimal from the database, a float from a computation, "" or None for none.
 Amount: TypeAlias = Decimal | float | int | str | None
@@ -58,17 +69,26 @@ def percent(share: Decimal | float | int | str | None) -> str:
 
 def compact_eur(value: Amount) -> str:
     """An amount in EUR, short: one decimal below 100 of a unit, none above; "–" when unknown."""
+    return _compact(value, UNITS, whole_units=True)
+
+
+def compact_number(value: Amount) -> str:
+    """A figure that is no money (people, a share of GDP), short: ``1.2 m``, ``850 k``, ``5.3``."""
+    return _compact(value, NUMBER_UNITS, whole_units=False)
+
+
+def _compact(value: Amount, units: Units, *, whole_units: bool) -> str:
     amount = to_decimal(value)
     if amount is None:
         return NO_AMOUNT
-    index = _unit_index(abs(amount))
-    scaled = _rounded(amount / UNITS[index][0], whole=index == len(UNITS) - 1)
+    index = _unit_index(abs(amount), units)
+    scaled = _rounded(amount / units[index][0], whole=whole_units and index == len(units) - 1)
     if abs(scaled) >= THOUSAND and index > 0:
         # 999,970 rounds to "1,000 k": say "1 m" instead.
         index -= 1
-        scaled = _rounded(amount / UNITS[index][0], whole=False)
+        scaled = _rounded(amount / units[index][0], whole=False)
     sign = "-" if scaled < 0 else ""
-    return sign + str(UNITS[index][1]) % {"amount": number_format(abs(scaled), force_grouping=True)}
+    return sign + str(units[index][1]) % {"amount": number_format(abs(scaled), force_grouping=True)}
 
 
 def to_decimal(value: Amount) -> Decimal | None:
@@ -82,11 +102,11 @@ def to_decimal(value: Amount) -> Decimal | None:
     return amount if amount.is_finite() else None
 
 
-def _unit_index(magnitude: Decimal) -> int:
-    for index, (size, _pattern) in enumerate(UNITS):
+def _unit_index(magnitude: Decimal, units: Units) -> int:
+    for index, (size, _pattern) in enumerate(units):
         if magnitude >= size:
             return index
-    return len(UNITS) - 1
+    return len(units) - 1
 
 
 def _rounded(scaled: Decimal, *, whole: bool) -> Decimal:

@@ -11,7 +11,7 @@ table printed beside it holds the same figures and links, so the links inside
 a chart stay out of the tab order.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal, InvalidOperation
 
 from django.utils.formats import number_format
@@ -26,6 +26,7 @@ from partnerhub.core.charts import (
     MUTED_TEXT_COLOUR,
     SHARE_COLOURS,
     TEXT_COLOUR,
+    Amount,
     Bar,
     BarChart,
     Layout,
@@ -33,7 +34,7 @@ from partnerhub.core.charts import (
     ShareBar,
     series_colours,
 )
-from partnerhub.core.formatting import compact_eur
+from partnerhub.core.formatting import compact_eur, compact_number
 
 ELLIPSIS = "…"
 
@@ -84,16 +85,16 @@ def _linked(bar: Bar, title: str, body: SafeString) -> SafeString:
     return format_html("<g><title>{}</title>{}</g>", title, body)
 
 
-def _bar_title(bar: Bar) -> str:
+def _amount_format(chart: BarChart) -> Callable[[Amount], str]:
+    return compact_eur if chart.in_eur else compact_number
+
+
+def _bar_title(bar: Bar, amount: Callable[[Amount], str]) -> str:
     label = " ".join(str(bar.label).split())
     if bar.series:
         label = f"{label} ({bar.series})"
-    title = _("%(label)s: %(amount)s") % {"label": label, "amount": _amount(bar)}
+    title = _("%(label)s: %(amount)s") % {"label": label, "amount": bar.amount_text or amount(bar.value)}
     return f"{title} ({bar.note})" if bar.note else title
-
-
-def _amount(bar: Bar) -> str:
-    return bar.amount_text or compact_eur(bar.value)
 
 
 def _joined(parts) -> SafeString:
@@ -115,7 +116,7 @@ def _summary(chart: BarChart) -> str:
         "unit": chart.unit,
         "count": len(chart.bars),
         "label": " ".join(str(largest.label).split()),
-        "amount": _amount(largest),
+        "amount": largest.amount_text or _amount_format(chart)(largest.value),
     }
 
 
@@ -155,7 +156,7 @@ def _horizontal_bars(chart: BarChart) -> SafeString:
     drawn, top = [], BAR_CAPTION_HEIGHT - gap
     for (bar, starts_group), length in zip(rows, lengths, strict=True):
         top += gap if starts_group else 0
-        drawn.append(_bar(bar, length, top, colours[bar.series], show_label=starts_group))
+        drawn.append(_bar(bar, length, top, colours[bar.series], show_label=starts_group, amount=_amount_format(chart)))
         top += BAR_ROW_HEIGHT
     caption = format_html(
         '<text x="{}" y="14" font-size="12" fill="{}">{}</text>', BAR_LEFT, MUTED_TEXT_COLOUR, chart.unit
@@ -193,7 +194,9 @@ def _series_legend(colours: dict[str, str], top: int) -> SafeString:
     )
 
 
-def _bar(bar: Bar, length: float, top: int, colour: str, *, show_label: bool) -> SafeString:
+def _bar(
+    bar: Bar, length: float, top: int, colour: str, *, show_label: bool, amount: Callable[[Amount], str]
+) -> SafeString:
     baseline = top + BAR_THICKNESS / 2 + 5
     body = format_html(
         '<text x="{}" y="{}" text-anchor="end">{}</text>'
@@ -209,10 +212,10 @@ def _bar(bar: Bar, length: float, top: int, colour: str, *, show_label: bool) ->
         colour,
         _short(BAR_LEFT + length + 6),
         _short(baseline),
-        _amount(bar),
+        bar.amount_text or amount(bar.value),
         _note(bar.note),
     )
-    return _linked(bar, _bar_title(bar), body)
+    return _linked(bar, _bar_title(bar, amount), body)
 
 
 def _note(note: str | None) -> SafeString:
@@ -241,7 +244,7 @@ def _column_chart(chart: BarChart) -> SafeString:
     width = 2 * COLUMN_MARGIN + slot * len(bars)
     baseline = COLUMN_TOP + COLUMN_PLOT_HEIGHT
     columns = [
-        _column(bar, length, COLUMN_MARGIN + index * slot, slot, baseline)
+        _column(bar, length, COLUMN_MARGIN + index * slot, slot, baseline, _amount_format(chart))
         for index, (bar, length) in enumerate(zip(bars, _scale(bars, COLUMN_PLOT_HEIGHT), strict=True))
     ]
     body = format_html(
@@ -259,7 +262,9 @@ def _column_chart(chart: BarChart) -> SafeString:
     return _svg(width, baseline + COLUMN_AXIS_SPACE, _summary(chart), "ph-chart--columns", body)
 
 
-def _column(bar: Bar, length: float, left: float, slot: float, baseline: int) -> SafeString:
+def _column(
+    bar: Bar, length: float, left: float, slot: float, baseline: int, amount: Callable[[Amount], str]
+) -> SafeString:
     centre, column_width = left + slot / 2, slot * 0.6
     body = format_html(
         '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"/>'
@@ -272,12 +277,12 @@ def _column(bar: Bar, length: float, left: float, slot: float, baseline: int) ->
         BAR_COLOUR,
         _short(centre),
         _short(baseline - length - 5),
-        _amount(bar),
+        bar.amount_text or amount(bar.value),
         _short(centre),
         baseline + 17,
         truncated(bar.label, COLUMN_LABEL_CHARACTERS),
     )
-    return _linked(bar, _bar_title(bar), body)
+    return _linked(bar, _bar_title(bar, amount), body)
 
 
 # -- one bar of shares ----------------------------------------------------------

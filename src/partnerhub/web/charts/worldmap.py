@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from partnerhub.core.charts import BAR_COLOUR, TEXT_COLOUR, Choropleth
-from partnerhub.core.formatting import compact_eur, to_decimal
+from partnerhub.core.formatting import compact_eur, compact_number, to_decimal
 from partnerhub.core.names import localized_country_name
 from partnerhub.geo.models import Country
 
@@ -310,15 +310,17 @@ class LegendClass:
     upper: Decimal
     colour: str
     count: int
+    in_eur: bool = True
 
     @property
     def label(self) -> str:
+        amount = compact_eur if self.in_eur else compact_number
         if self.lower == self.upper:
-            return compact_eur(self.lower)
-        return _("%(lower)s – %(upper)s") % {"lower": compact_eur(self.lower), "upper": compact_eur(self.upper)}
+            return amount(self.lower)
+        return _("%(lower)s – %(upper)s") % {"lower": amount(self.lower), "upper": amount(self.upper)}
 
 
-def legend_classes(values: Iterable[Decimal]) -> tuple[LegendClass, ...]:
+def legend_classes(values: Iterable[Decimal], *, in_eur: bool = True) -> tuple[LegendClass, ...]:
     """Up to five classes from the quantiles of the positive values, bounds rounded to two significant
     digits; the first starts at or below the smallest value, the last ends at or above the largest."""
     ordered = sorted(value for value in values if value > 0)
@@ -327,12 +329,12 @@ def legend_classes(values: Iterable[Decimal]) -> tuple[LegendClass, ...]:
     breaks = class_breaks(ordered)
     colours = _palette(len(breaks) - 1 or 1)
     if len(breaks) == 1:
-        return (LegendClass(breaks[0], breaks[0], colours[0], len(ordered)),)
+        return (LegendClass(breaks[0], breaks[0], colours[0], len(ordered), in_eur),)
     counts = [0] * (len(breaks) - 1)
     for value in ordered:
         counts[_class_index(value, breaks)] += 1
     return tuple(
-        LegendClass(lower, upper, colour, count)
+        LegendClass(lower, upper, colour, count, in_eur)
         for (lower, upper), colour, count in zip(pairwise(breaks), colours, counts, strict=True)
     )
 
@@ -399,7 +401,12 @@ def choropleth(description: Choropleth) -> Map:
     legend_title = description.legend_title
     amounts = {iso3: amount for iso3, value in description.values.items() if (amount := to_decimal(value)) is not None}
     paint = _Paint(
-        amounts, legend_classes(amounts.values()), description.links, description.labels, description.highlight
+        amounts,
+        legend_classes(amounts.values(), in_eur=description.in_eur),
+        description.links,
+        description.labels,
+        description.highlight,
+        description.in_eur,
     )
     index = country_index()
     drawn = [(feature, feature_country(feature, index)) for feature in atlas_features()]
@@ -427,6 +434,10 @@ class _Paint:
     links: Mapping[str, str]
     labels: Mapping[str, str]
     highlight: str | None
+    in_eur: bool = True
+
+    def amount(self, value: Decimal) -> str:
+        return compact_eur(value) if self.in_eur else compact_number(value)
 
     def is_highlighted(self, country: CountryRef | None) -> bool:
         return bool(self.highlight and country and country.iso3 == self.highlight)
@@ -450,9 +461,11 @@ class _Paint:
     def title(self, feature: AtlasFeature, country: CountryRef | None, amount: Decimal | None) -> str:
         name = (self.labels.get(country.iso3) or country.localized_name) if country else feature.name
         if amount is not None:
-            return _("%(country)s: %(amount)s") % {"country": name, "amount": compact_eur(amount)}
+            return _("%(country)s: %(amount)s") % {"country": name, "amount": self.amount(amount)}
         if country and country.is_eu_member:
             return _("%(country)s: EU Member State") % {"country": name}
+        if not self.in_eur:
+            return _("%(country)s: no visible figure") % {"country": name}
         return _("%(country)s: no visible engagements") % {"country": name}
 
     def summary(self, legend_title: str) -> str:
@@ -466,8 +479,8 @@ class _Paint:
         ) % {
             "title": legend_title,
             "count": len(shown),
-            "lowest": compact_eur(shown[0]),
-            "highest": compact_eur(shown[-1]),
+            "lowest": self.amount(shown[0]),
+            "highest": self.amount(shown[-1]),
         }
 
 
