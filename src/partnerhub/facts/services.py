@@ -254,6 +254,23 @@ def agree_observation(observation: Observation, *, acting_user: AnyUser) -> Obse
     return observation
 
 
+def keep_agreed_figure(revision: Observation, *, acting_user: AnyUser) -> Observation:
+    """A coordinator keeps the agreed figure a revised release would replace: the revision goes back to
+    *imported* — still the source's figure, shown beside the agreed one, out of the queue — and the
+    agreed figure stands. Both stay in the history."""
+    with transaction.atomic(durable=True):
+        revision = _locked(revision, acting_user)
+        if not agreeing_organisations(acting_user):
+            raise PermissionDenied(_("Only coordinators on the EU side decide on a revised figure."))
+        if revision.revises_id is None or revision.status not in UNDER_DISCUSSION:
+            raise ValidationError({"status": _("Only a revised figure awaiting a decision is set aside.")})
+        before = snapshot(revision)
+        revision.status = ObservationStatus.IMPORTED
+        revision.save(update_fields=["status"])
+        _keep(revision, before, "observation.revision_kept_agreed", acting_user, agreed=revision.revises_id)
+    return revision
+
+
 def _agreed_for_the_same(observation: Observation) -> list[Observation]:
     # Every agreed figure, seen by the coordinator or not: the database allows one only.
     agreed = Observation.objects.unrestricted("one agreed figure per indicator, country and period").filter(
