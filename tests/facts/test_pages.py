@@ -200,3 +200,48 @@ def test_the_queue_reads_in_fixed_queries(cast, django_assert_max_num_queries):
     with django_assert_max_num_queries(12):
         response = client.get("/facts/revisions/")
     assert response.text.count("/facts/figures/") == 8
+
+
+# -- proposing a new figure ------------------------------------------------------------------------
+
+
+def new_figure_form(**changes):
+    from partnerhub.facts.models import Indicator
+    from partnerhub.geo.models import Country
+
+    data = {
+        "indicator": Indicator.objects.get().pk,
+        "country": Country.objects.get(iso3="MAR").pk,
+        "period": "2023-Q2",
+        "value": "2750000000",
+        "source_publisher": "Bank Al-Maghrib",
+        "source_dataset": "Balance of payments",
+        "source_release_date": "2023-09-30",
+        "note": "The central bank's quarterly figure",
+        "sharing_level": "eu",
+    }
+    return {**data, **changes}
+
+
+def test_a_member_state_desk_officer_proposes_a_new_figure_through_the_form(cast):
+    loaded_figure()
+    client = client_for(cast.german_ministry_editor)
+    assert client.get("/facts/figures/new/").status_code == 200
+    response = client.post("/facts/figures/new/", new_figure_form(organisation=cast.german_interior.pk))
+    created = figures().get(source__publisher="Bank Al-Maghrib")
+    assert response.status_code == 302 and response["Location"] == page_of(created)
+    assert (created.owner, created.status, created.sharing_level) == (cast.german_interior, "proposed", "eu")
+
+
+@pytest.mark.parametrize(("changes", "field"), [({"period": "2023-13"}, "period"), ({"note": ""}, "note")])
+def test_a_bad_new_figure_is_refused_naming_the_field(cast, changes, field):
+    loaded_figure()
+    data = new_figure_form(organisation=cast.german_interior.pk, **changes)
+    response = client_for(cast.german_ministry_editor).post("/facts/figures/new/", data)
+    assert response.status_code == 200 and field in response.context["form"].errors
+    assert figures().count() == 1
+
+
+def test_who_may_not_propose_cannot_open_the_form(cast):
+    for user in (cast.giz_viewer, cast.moroccan_ministry_user, cast.outsider):
+        assert client_for(user).get("/facts/figures/new/").status_code == 403

@@ -8,6 +8,7 @@ app_name = "facts"
 
 urlpatterns: list[URLPattern] = [
     # The propose – discuss – agree workflow (one figure) and the coordinators' queue.
+    path("figures/new/", views.figure_create, name="figure_create"),
     path("figures/<int:pk>/", views.figure_detail, name="figure_detail"),
     path("figures/<int:pk>/propose/", views.figure_propose, name="figure_propose"),
     path("figures/<int:pk>/endorse/", views.figure_endorse, name="figure_endorse"),

@@ -18,13 +18,14 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from partnerhub.access.models import Organisation
 from partnerhub.core.history import readable_history
 from partnerhub.core.types import AnyUser
 from partnerhub.facts import services
 from partnerhub.facts.disagreements import disagree, relative_gap
+from partnerhub.facts.forms import FigureForm
 from partnerhub.facts.loading import revisions_awaiting_decision
 from partnerhub.facts.models import UNDER_DISCUSSION, Observation, ObservationStatus
 
@@ -101,6 +102,29 @@ def history_rows(figure: Observation, user: AnyUser) -> list[dict[str, Any]]:
         }
         for entry in readable_history(figure, user)
     ]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def figure_create(request: HttpRequest) -> HttpResponse:
+    organisations = services.proposing_organisations(request.user)
+    if not organisations:
+        return _refused(request, _("Only editors of an organisation on the EU side propose figures."))
+    form = FigureForm(request.POST or None, organisations=organisations)
+    if request.method == "POST" and form.is_valid():
+        try:
+            figure = services.propose_figure(
+                form.figure(),
+                note=form.cleaned_data["note"],
+                organisation=form.cleaned_data["organisation"],
+                acting_user=request.user,
+            )
+        except ValidationError as error:
+            form.add_service_errors(error.message_dict)
+        else:
+            messages.success(request, _("The figure is proposed as the one to quote."))
+            return _back(figure)
+    return render(request, "facts/figure_form.html", {"form": form})
 
 
 # -- the workflow ------------------------------------------------------------------------------
