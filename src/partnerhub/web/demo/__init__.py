@@ -74,6 +74,7 @@ from partnerhub.web.demo.content import (
     Template,
     demo_engagement,
 )
+from partnerhub.web.demo.facts import build_facts
 from partnerhub.web.demo.plans import build_plans
 from partnerhub.web.demo.records import Tally
 
@@ -263,6 +264,7 @@ class DemoSummary:
     priorities_created: int = 0
     plans_and_calendar: Tally = field(default_factory=Tally)
     logins: list[DemoLogin] = field(default_factory=list)
+    key_facts: list[str] = field(default_factory=list)
 
 
 def build_demo(*, stdout=None) -> DemoSummary:
@@ -281,6 +283,7 @@ def build_demo(*, stdout=None) -> DemoSummary:
     today = timezone.localdate()
     summary.plans_and_calendar.update(build_plans(organisations, users, today))
     summary.plans_and_calendar.update(build_calendar(organisations, users, today))
+    summary.key_facts = build_facts(users).lines
     summary.logins = [_login(user) for user in users.values()]
     _report(stdout, summary)
     return summary
@@ -509,3 +512,5 @@ def _report(stdout, summary: DemoSummary) -> None:
             "counterparts": created("counterparts"),
         }
     )
+    for line in summary.key_facts:
+        stdout.write(line)
