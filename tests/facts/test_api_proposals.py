@@ -16,7 +16,9 @@ def new_figure(**changes):
         "country": "MAR",
         "period": "2023-Q2",
         "value": "2750000000",
-        "source": {"publisher": "Bank Al-Maghrib", "dataset": "Balance of payments", "release_date": "2023-09-30"},
+        "source_publisher": "Bank Al-Maghrib",
+        "source_dataset": "Balance of payments",
+        "source_release_date": "2023-09-30",
         "method_note": "Transfers of Moroccans abroad",
         "note": "The central bank's quarterly figure",
     }

@@ -112,7 +112,12 @@ def propose_new(request: HttpRequest) -> Status:
         period=body.period,
         value=body.value,
         unit=body.unit,
-        source=Source(**body.source.dict()),
+        source=Source(
+            publisher=body.source_publisher,
+            dataset=body.source_dataset,
+            release_date=body.source_release_date,
+            address=body.source_address,
+        ),
         method_note=body.method_note,
         sharing_level=body.sharing_level,
     )

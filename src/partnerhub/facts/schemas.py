@@ -115,13 +115,6 @@ class DisputeIn(Schema):
     organisation: int | None = ORGANISATION
 
 
-class SourceIn(Schema):
-    publisher: str = Field(min_length=1, max_length=200)
-    dataset: str = Field(min_length=1, max_length=300)
-    release_date: date | None = Field(None, description="The release the figure comes from (its vintage).")
-    address: str = Field("", max_length=500, description="Where the figure is published (a URL).")
-
-
 class FigureIn(Schema):
     indicator: str = Field(max_length=80, description="An indicator's code.")
     country: str = Field(max_length=3, description="ISO 3166-1 alpha-3 code of the country, or the origin of a pair.")
@@ -129,7 +122,10 @@ class FigureIn(Schema):
     period: str = Field(max_length=7, description="A year, quarter or month: 2022, 2022-Q3, 2022-07.")
     value: Decimal = Field(max_digits=28, decimal_places=6)
     unit: str = Field("", max_length=60, description="The indicator's unit when empty.")
-    source: SourceIn
+    source_publisher: str = Field(min_length=1, max_length=200, description="Who publishes the figure.")
+    source_dataset: str = Field(min_length=1, max_length=300, description="The publisher's dataset or table.")
+    source_release_date: date | None = Field(None, description="The release the figure comes from (its vintage).")
+    source_address: str = Field("", max_length=500, description="Where the figure is published (a URL).")
     method_note: str = Field("", max_length=5000)
     note: str = Field(min_length=1, max_length=5000, description="Why this figure should be the one to quote.")
     sharing_level: Literal["public", "partner", "eu", "originator"] = "eu"
