@@ -215,6 +215,8 @@ PARTNERHUB_CLASH_WINDOW_DAYS = env_int("PARTNERHUB_CLASH_WINDOW_DAYS", 14)
 # Key facts: two sources' figures for the same indicator, country and period disagree when they
 # differ by more than this share of the larger one (0.05: 5 %).
 PARTNERHUB_FACTS_TOLERANCE = env_decimal("PARTNERHUB_FACTS_TOLERANCE", "0.05")
+# The shared public data (../shared/data beside the project): the demo loads real statistics from it.
+PARTNERHUB_SHARED_DATA = Path(env_str("PARTNERHUB_SHARED_DATA", str(PROJECT_DIR.parent / "shared" / "data")))
 # Notifications: e-mail digests link to pages under this address; Django's e-mail backend sends them
 # (printed on the console unless EMAIL_BACKEND names another, such as the SMTP one).
 PARTNERHUB_SITE_URL = env_str("PARTNERHUB_SITE_URL", "http://127.0.0.1:8000")

@@ -68,6 +68,7 @@ OPERATIONS = {
     ("post", "/api/agenda/lines/{line_id}/agree"),
     ("get", "/api/facts/indicators"),
     ("get", "/api/facts/observations"),
+    ("post", "/api/facts/observations"),
     ("get", "/api/facts/observations/{observation_id}"),
     ("get", "/api/facts/disagreements"),
     ("post", "/api/facts/observations/{observation_id}/propose"),

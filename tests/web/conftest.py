@@ -1,7 +1,18 @@
+from pathlib import Path
+
 import pytest
 from django.db import transaction
+from django.test import override_settings
 
 from partnerhub.web.demo import build_demo
+
+
+@pytest.fixture(scope="package", autouse=True)
+def demo_without_the_shared_statistics():
+    """The demo's pages are tested without loading ~90,000 real figures each time; the demo's key
+    facts are tested on the real files in ``test_demo_facts``."""
+    with override_settings(PARTNERHUB_SHARED_DATA=Path("/nonexistent/shared/data")):
+        yield
 
 
 @pytest.fixture(scope="class")

@@ -3,15 +3,17 @@ and the workflow (propose, endorse, dispute, agree) through ``facts.services``."
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Path, Query, Router
+from ninja import Path, Query, Router, Status
 from ninja.errors import ValidationError as InputError
 from ninja.pagination import paginate
 
+from partnerhub.access.models import Organisation
 from partnerhub.core.api import NumberedPagination, json_body_openapi, read_json_body
 from partnerhub.core.types import AnyUser
 from partnerhub.facts import services
@@ -23,12 +25,14 @@ from partnerhub.facts.schemas import (
     DisagreementPage,
     DisputeIn,
     EmptyIn,
+    FigureIn,
     IndicatorOut,
     InputErrors,
     Message,
     ObservationFilterParams,
     ObservationOut,
     ProposeIn,
+    StanceIn,
 )
 from partnerhub.geo.models import Country
 
@@ -89,6 +93,62 @@ def list_disagreements(request: HttpRequest, filters: Query[DisagreementFilterPa
 
 
 @router.post(
+    "/facts/observations",
+    response={201: ObservationOut, 400: Message, 401: Message, 403: Message, 422: InputErrors},
+    summary="Propose a new figure",
+    openapi_extra=json_body_openapi(FigureIn),
+)
+def propose_new(request: HttpRequest) -> Status:
+    """Editors of an EU-side organisation propose a figure no loaded file carries, owned by their
+    organisation; its source is found by publisher and dataset, or added."""
+    body = read_json_body(request, FigureIn)
+    organisation = _own_organisation(services.proposing_organisations(request.user), body.organisation)
+    if organisation is None:
+        raise PermissionDenied(_("Only editors of an organisation on the EU side propose figures."))
+    figure = services.FigureInput(
+        indicator=_named(Indicator.objects.filter(code=body.indicator), "indicator", _("No indicator has this code.")),
+        country=_country(body.country, "country"),
+        destination=_country(body.destination, "destination") if body.destination else None,
+        period=body.period,
+        value=body.value,
+        unit=body.unit,
+        source=Source(
+            publisher=body.source_publisher,
+            dataset=body.source_dataset,
+            release_date=body.source_release_date,
+            address=body.source_address,
+        ),
+        method_note=body.method_note,
+        sharing_level=body.sharing_level,
+    )
+    created = services.propose_figure(figure, note=body.note, organisation=organisation, acting_user=request.user)
+    return Status(201, observation_out(_visible(request, created.pk)))
+
+
+def _named(found: QuerySet[Any], field: str, message: str) -> Any:
+    record = found.first()
+    if record is None:
+        raise ValidationError({field: message})
+    return record
+
+
+def _country(iso3: str, field: str) -> Country:
+    message = _("No country has this ISO 3166-1 alpha-3 code.")
+    return _named(Country.objects.filter(iso3=iso3.upper()), field, message)  # type: ignore[no-any-return]
+
+
+def _own_organisation(allowed: list[Organisation], chosen: int | None) -> Organisation | None:
+    """The organisation the caller names among ``allowed`` (422 naming it otherwise), or their first;
+    None when they act for none, which the service refuses."""
+    if chosen is None or not allowed:
+        return allowed[0] if allowed else None
+    for organisation in allowed:
+        if organisation.pk == chosen:
+            return organisation
+    raise ValidationError({"organisation": _("You do not edit for this organisation, or it may not take this step.")})
+
+
+@router.post(
     "/facts/observations/{observation_id}/propose",
     response=WRITE_ANSWERS,
     summary="Propose a figure as the one to quote",
@@ -106,13 +166,14 @@ def propose(request: HttpRequest, observation_id: int = ObservationId) -> dict[s
     "/facts/observations/{observation_id}/endorse",
     response=WRITE_ANSWERS,
     summary="Endorse a proposed figure",
-    openapi_extra=json_body_openapi(EmptyIn),
+    openapi_extra=json_body_openapi(StanceIn),
 )
 def endorse(request: HttpRequest, observation_id: int = ObservationId) -> dict[str, Any]:
     """Editors of another organisation than the proposer's endorse it."""
     observation = _visible(request, observation_id)
-    read_json_body(request, EmptyIn)
-    services.endorse_observation(observation, acting_user=request.user)
+    body = read_json_body(request, StanceIn)
+    organisation = _own_organisation(services.stance_organisations(request.user, observation), body.organisation)
+    services.endorse_observation(observation, acting_user=request.user, organisation=organisation)
     return observation_out(_visible(request, observation_id))
 
 
@@ -126,7 +187,8 @@ def dispute(request: HttpRequest, observation_id: int = ObservationId) -> dict[s
     """Editors of another organisation than the proposer's dispute it, giving their reason."""
     observation = _visible(request, observation_id)
     body = read_json_body(request, DisputeIn)
-    services.dispute_observation(observation, reason=body.reason, acting_user=request.user)
+    organisation = _own_organisation(services.stance_organisations(request.user, observation), body.organisation)
+    services.dispute_observation(observation, reason=body.reason, acting_user=request.user, organisation=organisation)
     return observation_out(_visible(request, observation_id))
 
 

@@ -98,8 +98,40 @@ class ProposeIn(Schema):
     note: str = Field(min_length=1, max_length=5000, description="Why this figure should be the one to quote.")
 
 
+ORGANISATION = Field(
+    None,
+    ge=1,
+    le=2**63 - 1,
+    description="The id of the organisation you speak for, when you edit for several; the first otherwise.",
+)
+
+
+class StanceIn(Schema):
+    organisation: int | None = ORGANISATION
+
+
 class DisputeIn(Schema):
     reason: str = Field(min_length=1, max_length=5000, description="Why the figure is disputed.")
+    organisation: int | None = ORGANISATION
+
+
+class FigureIn(Schema):
+    indicator: str = Field(max_length=80, description="An indicator's code.")
+    country: str = Field(max_length=3, description="ISO 3166-1 alpha-3 code of the country, or the origin of a pair.")
+    destination: str | None = Field(None, max_length=3, description="ISO alpha-3 code of the destination of a pair.")
+    period: str = Field(max_length=7, description="A year, quarter or month: 2022, 2022-Q3, 2022-07.")
+    value: Decimal = Field(max_digits=28, decimal_places=6)
+    unit: str = Field("", max_length=60, description="The indicator's unit when empty.")
+    source_publisher: str = Field(min_length=1, max_length=200, description="Who publishes the figure.")
+    source_dataset: str = Field(min_length=1, max_length=300, description="The publisher's dataset or table.")
+    source_release_date: date | None = Field(None, description="The release the figure comes from (its vintage).")
+    source_address: str = Field("", max_length=500, description="Where the figure is published (a URL).")
+    method_note: str = Field("", max_length=5000)
+    note: str = Field(min_length=1, max_length=5000, description="Why this figure should be the one to quote.")
+    sharing_level: Literal["public", "partner", "eu", "originator"] = "eu"
+    organisation: int | None = Field(
+        None, ge=1, le=2**63 - 1, description="The id of the organisation that owns it; your first one otherwise."
+    )
 
 
 class EmptyIn(Schema):

@@ -95,8 +95,11 @@ class FigureInput:
 
 
 def propose_figure(figure: FigureInput, *, note: str, organisation: Organisation, acting_user: AnyUser) -> Observation:
-    """A new figure, proposed for ``organisation`` (which owns it) as the one to quote."""
+    """A new figure, proposed for ``organisation`` (which owns it) as the one to quote. A source not
+    saved yet is the one of its publisher and dataset if the hub knows it, added otherwise."""
     _check_figure(figure)
+    if not note.strip():
+        raise ValidationError({"note": _("Say why this figure should be the one to quote.")})
     with transaction.atomic(durable=True):
         _check_may_propose(acting_user, organisation)
         observation = Observation(
@@ -107,7 +110,7 @@ def propose_figure(figure: FigureInput, *, note: str, organisation: Organisation
             period_start=period_start(figure.period),
             value=figure.value,
             unit=figure.unit or figure.indicator.unit,
-            source=figure.source,
+            source=_saved(figure.source),
             method_note=figure.method_note,
             sharing_level=figure.sharing_level,
             owner=organisation,
@@ -151,6 +154,17 @@ def _mark_proposed(
     observation.proposing_organisation = organisation
     observation.proposed_by = _person(acting_user)
     observation.proposed_at = timezone.now()
+
+
+def _saved(source: Source) -> Source:
+    if source.pk is not None:
+        return source
+    known = Source.objects.filter(publisher=source.publisher, dataset=source.dataset).first()
+    if known is not None:
+        return known
+    source.full_clean(validate_unique=False)
+    source.save()
+    return source
 
 
 def _check_may_propose(user: AnyUser | None, organisation: Organisation | None) -> None:
@@ -252,6 +266,23 @@ def agree_observation(observation: Observation, *, acting_user: AnyUser) -> Obse
         observation.save()
         _keep(observation, before, "observation.agreed", acting_user, value=str(observation.value))
     return observation
+
+
+def keep_agreed_figure(revision: Observation, *, acting_user: AnyUser) -> Observation:
+    """A coordinator keeps the agreed figure a revised release would replace: the revision goes back to
+    *imported* — still the source's figure, shown beside the agreed one, out of the queue — and the
+    agreed figure stands. Both stay in the history."""
+    with transaction.atomic(durable=True):
+        revision = _locked(revision, acting_user)
+        if not agreeing_organisations(acting_user):
+            raise PermissionDenied(_("Only coordinators on the EU side decide on a revised figure."))
+        if revision.revises_id is None or revision.status not in UNDER_DISCUSSION:
+            raise ValidationError({"status": _("Only a revised figure awaiting a decision is set aside.")})
+        before = snapshot(revision)
+        revision.status = ObservationStatus.IMPORTED
+        revision.save(update_fields=["status"])
+        _keep(revision, before, "observation.revision_kept_agreed", acting_user, agreed=revision.revises_id)
+    return revision
 
 
 def _agreed_for_the_same(observation: Observation) -> list[Observation]:

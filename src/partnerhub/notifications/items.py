@@ -23,6 +23,8 @@ from partnerhub.agenda.services import is_coordinator
 from partnerhub.core.models import Event
 from partnerhub.core.types import AnyUser
 from partnerhub.core.visibility import can_edit_for
+from partnerhub.facts.loading import revisions_awaiting_decision
+from partnerhub.facts.services import agreeing_organisations
 from partnerhub.geo.models import Country
 from partnerhub.notifications.scope import Scope, scope_of
 from partnerhub.plans.models import OPEN_STATUSES, Action, ActionStatus, PlanStatus
@@ -35,8 +37,18 @@ CLASH = "clash"
 ACTION_OVERDUE = "action_overdue"
 ACTION_STALLED = "action_stalled"
 LINE_AGREED = "line_agreed"
+REVISION_AWAITING = "revision_awaiting"
 # The order of the kinds within a country.
-KINDS = (CLASH, MEETING_NEW, LINE_AGREED, ACTION_OVERDUE, ACTION_STALLED, ENGAGEMENT_NEW, ENGAGEMENT_CHANGED)
+KINDS = (
+    CLASH,
+    REVISION_AWAITING,
+    MEETING_NEW,
+    LINE_AGREED,
+    ACTION_OVERDUE,
+    ACTION_STALLED,
+    ENGAGEMENT_NEW,
+    ENGAGEMENT_CHANGED,
+)
 
 
 def kind_label(kind: str) -> str:
@@ -48,6 +60,7 @@ def kind_label(kind: str) -> str:
         ACTION_OVERDUE: _("Action overdue"),
         ACTION_STALLED: _("Action stalled"),
         LINE_AGREED: _("New agreed lines to take"),
+        REVISION_AWAITING: _("A revised figure awaits your decision"),
     }
     return labels[kind]
 
@@ -107,6 +120,7 @@ def items_for(reader: AnyUser, window: Window, scope: Scope | None = None) -> li
         *clash_items(reader, window, scope),
         *line_items(reader, window, scope),
         *action_items(reader, window, scope),
+        *revision_items(reader, window, scope),
     ]
     return sorted(found, key=lambda item: (_country_key(item.country), item.sort_key))
 
@@ -324,6 +338,41 @@ def clash_sentence(clash: Clash) -> str:
         else _("Same country and theme: %(title)s, %(detail)s")
     )
     return template % {"title": clash.other.title, "detail": _meeting_detail(clash.other)}
+
+
+# -- key facts --------------------------------------------------------------------------------------
+
+
+def revision_items(reader: AnyUser, window: Window, scope: Scope) -> list[Item]:
+    """For coordinators following a country: revised releases of its agreed figures, brought in the
+    window, that still await a decision now (agreeing or keeping the agreed figure takes them away)."""
+    if not scope.country_ids or not agreeing_organisations(reader):
+        return []
+    revised = Event.objects.filter(
+        window.q("time"),
+        name="observation.revised",
+        content_type__app_label="facts",
+        content_type__model="observation",
+    )
+    brought = dict(revised.order_by("time").values_list("object_id", "time"))
+    revisions = (
+        revisions_awaiting_decision(reader)
+        .filter(country__in=scope.country_ids, pk__in=list(brought))
+        .select_related("indicator", "country", "source")
+    )
+    return [
+        Item(
+            REVISION_AWAITING,
+            revision.country,
+            _("%(indicator)s, %(period)s")
+            % {"indicator": revision.indicator.localized_name, "period": revision.period},
+            _("Revised to %(value)s %(unit)s by %(source)s")
+            % {"value": f"{revision.value.normalize():f}", "unit": revision.unit, "source": revision.source},
+            reverse("facts:figure_detail", args=[revision.pk]),
+            brought[revision.pk],
+        )
+        for revision in revisions
+    ]
 
 
 # -- the plans ---------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from partnerhub.notifications.models import DigestFrequency
 class NotificationOut(Schema):
     kind: str = Field(
         description="engagement_new, engagement_changed, meeting_new, clash, action_overdue, "
-        "action_stalled or line_agreed."
+        "action_stalled, line_agreed or revision_awaiting."
     )
     label: str
     country: str | None = Field(description="The partner country's ISO alpha-3 code, if the item has one.")

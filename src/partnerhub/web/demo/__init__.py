@@ -74,6 +74,7 @@ from partnerhub.web.demo.content import (
     Template,
     demo_engagement,
 )
+from partnerhub.web.demo.facts import build_facts
 from partnerhub.web.demo.follows import build_follows
 from partnerhub.web.demo.plans import build_plans
 from partnerhub.web.demo.records import Tally
@@ -265,6 +266,7 @@ class DemoSummary:
     plans_and_calendar: Tally = field(default_factory=Tally)
     follows: Tally = field(default_factory=Tally)
     logins: list[DemoLogin] = field(default_factory=list)
+    key_facts: list[str] = field(default_factory=list)
 
 
 def build_demo(*, stdout=None) -> DemoSummary:
@@ -284,6 +286,7 @@ def build_demo(*, stdout=None) -> DemoSummary:
     summary.plans_and_calendar.update(build_plans(organisations, users, today))
     summary.plans_and_calendar.update(build_calendar(organisations, users, today))
     summary.follows = build_follows(users)
+    summary.key_facts = build_facts(users).lines
     summary.logins = [_login(user) for user in users.values()]
     _report(stdout, summary)
     return summary
@@ -516,3 +519,5 @@ def _report(stdout, summary: DemoSummary) -> None:
         _("Demo follows: %(follows)d partner countries and themes followed by the demo users.")
         % {"follows": summary.follows.created("follows")}
     )
+    for line in summary.key_facts:
+        stdout.write(line)
