@@ -1,7 +1,4 @@
-from typing import Any
-
 from django.apps import AppConfig
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 FACTORIES = "tests.facts.factories"
@@ -13,14 +10,14 @@ class FactsConfig(AppConfig):
     verbose_name = _("Key facts")
 
     def ready(self) -> None:
-        from partnerhub.core.confidential import register
+        from partnerhub.core.confidential import record_urls, register
 
         register(
             "facts.Observation",
             partner_countries="country",
             search_fields=("method_note",),
             factory=f"{FACTORIES}.hidden_observation",
-            urls=observation_urls,
+            urls=record_urls(page="facts:figure_detail", api="api:get_observation"),
             edit=f"{FACTORIES}.propose_hidden_observation",
         )
         register(
@@ -30,9 +27,3 @@ class FactsConfig(AppConfig):
             factory=f"{FACTORIES}.hidden_dispute",
             edit=f"{FACTORIES}.endorse_after_all",
         )
-
-
-def observation_urls(observation: Any) -> Any:
-    from partnerhub.core.confidential import RecordUrls
-
-    return RecordUrls(api=reverse("api:get_observation", args=[observation.pk]))
