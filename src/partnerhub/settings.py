@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "partnerhub.plans",
     "partnerhub.facts",
     "partnerhub.notifications",
+    "partnerhub.talent",
     "partnerhub.web",
     "django_tasks",
     "django_tasks_db",
