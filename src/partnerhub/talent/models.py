@@ -381,12 +381,15 @@ class OverrideDecision(models.TextChoices):
 
 
 class MatchOverride(ConfidentialChild):
-    """A coordinator's recorded decision on one suggestion (a need paired with a supply record):
-    read only by those who see both, kept in history, withdrawn rather than deleted."""
+    """A coordinator's recorded decision on one suggestion (a need and a partner country's supply in one
+    occupation): read by those who see the need, kept in history, withdrawn rather than deleted."""
 
     need = models.ForeignKey(TalentNeed, verbose_name=_("need"), on_delete=models.CASCADE, related_name="overrides")
-    supply = models.ForeignKey(
-        TalentSupply, verbose_name=_("supply"), on_delete=models.CASCADE, related_name="overrides"
+    country = models.ForeignKey(
+        "geo.Country", verbose_name=_("partner country"), on_delete=models.PROTECT, related_name="+"
+    )
+    occupation = models.ForeignKey(
+        Occupation, verbose_name=_("occupation offered"), on_delete=models.PROTECT, related_name="+"
     )
     decision = models.CharField(_("decision"), max_length=5, choices=OverrideDecision.choices)
     reason = models.TextField(_("reason"))
@@ -395,6 +398,9 @@ class MatchOverride(ConfidentialChild):
     )
     decided_at = models.DateTimeField(_("decided at"), auto_now_add=True)
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-decided_at", "pk"]
@@ -402,10 +408,12 @@ class MatchOverride(ConfidentialChild):
         verbose_name_plural = _("overrides")
         constraints = [
             models.UniqueConstraint(
-                fields=["need", "supply"], condition=models.Q(withdrawn_at__isnull=True), name="talent_one_override"
+                fields=["need", "country", "occupation"],
+                condition=models.Q(withdrawn_at__isnull=True),
+                name="talent_one_override",
             ),
             models.CheckConstraint(condition=~models.Q(reason=""), name="talent_an_override_gives_its_reason"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.decision} {self.need_id}×{self.supply_id}"
+        return f"{self.decision} {self.need_id}×{self.country_id}/{self.occupation_id}"
