@@ -70,10 +70,10 @@ class EscoOccupation(NamedTuple):
 
 
 class _Rows:
-    """The data rows of a CSV file as (line number, row), skipping '#' comment lines and blank lines.
+    """The data rows of a CSV file as dicts, skipping blank lines and, unless ``comments`` is off, '#' comment lines.
 
-    The line number is the file's own (comment lines counted) of the row's last line, so that a message points
-    at what an editor shows.
+    ``line`` is the file's own line number (comment lines counted) of the last line of the row just read, so that
+    a message points at what an editor shows even after cells that span several lines.
     """
 
     def __init__(self, path: Path, handle: IO[str], columns: tuple[str, ...], *, comments: bool = True) -> None:
