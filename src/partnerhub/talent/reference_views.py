@@ -91,7 +91,9 @@ def safeguard_lists(request: HttpRequest) -> HttpResponse:
     asked = request.GET.get("on", "").strip()
     day = _day(asked)
     problem = _("%(value)s is not a date (YYYY-MM-DD): the lists in force today are shown.") % {"value": asked}
-    lists = list(SafeguardList.objects.annotate(listed=Count("listings")).order_by("in_force_from"))
+    lists: list[SafeguardList] = list(
+        SafeguardList.objects.annotate(listed=Count("listings")).order_by("in_force_from")
+    )
     in_force = safeguard_list_in_force(day or timezone.localdate())
     covered = Occupation.objects.filter(code__in={code for entry in lists for code in entry.covered_codes})
     titles = dict(covered.values_list("code", "title"))
