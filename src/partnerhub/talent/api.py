@@ -65,7 +65,7 @@ CREATE_ANSWERS = {401: Message, 403: Message, 422: InputErrors}
 CHANGE_ANSWERS = {401: Message, 403: Message, 404: Message, 422: InputErrors}
 DELETE_ANSWERS = {204: None, **CHANGE_ANSWERS}
 # Text fields that the services keep as "" when empty.
-TEXT_FIELDS = {"region", "sector", "source", "source_url", "note", "title", "description", "period"}
+TEXT_FIELDS = {"region", "sector", "source", "source_url", "note", "title", "description", "period", "language_level"}
 
 
 # -- reading what the API sends -----------------------------------------------------------------
@@ -110,6 +110,8 @@ def _fields(data: dict[str, Any], user: AnyUser) -> dict[str, Any]:
             fields["engagements"] = _all(Engagement.objects.visible_to(user), value or [], name)
         elif name == "shared_with_organisation_ids":
             fields["shared_with_organisations"] = _all(Organisation.objects.all(), value or [], name)
+        elif name == "partner_reports_shortage":
+            fields[name] = bool(value)
         elif name != "owner_id":
             fields[name] = "" if value is None and name in TEXT_FIELDS else value
     return fields

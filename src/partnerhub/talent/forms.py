@@ -135,6 +135,7 @@ class OccupationFigureForm(SharedRecordForm):
     first_year = forms.IntegerField(label=_("First year"), **YEARS)
     last_year = forms.IntegerField(label=_("Last year"), **YEARS)
     eqf_level = forms.IntegerField(label=_("Qualification level (EQF)"), min_value=1, max_value=8, required=False)
+    source_url = forms.URLField(label=_("Source address"), max_length=500, required=False, assume_scheme="https")
 
     def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, user=user, **kwargs)

@@ -25,6 +25,7 @@ from partnerhub.registry.models import Engagement
 from partnerhub.talent.models import (
     PIPELINE_STAGES,
     OccupationLevel,
+    PartnershipStatus,
     PipelineFigure,
     TalentNeed,
     TalentPartnership,
@@ -211,7 +212,7 @@ def _figure_errors(record: TalentNeed | TalentSupply, fields: dict[str, Any]) ->
     wrong = unknown_languages(record.languages)
     if wrong:
         errors["languages"] = _("Not ISO 639-1 language codes: %(codes)s.") % {"codes": ", ".join(wrong)}
-    record.languages = " ".join(record.languages.lower().split())
+    record.languages = " ".join(record.languages.replace(",", " ").lower().split())
     return errors
 
 
@@ -317,6 +318,8 @@ def check_partnership(partnership: TalentPartnership, fields: dict[str, Any], *,
     if not (partnership.title or "").strip():
         errors["title"] = _("Give the partnership a title.")
     _check_partner_country(partnership, errors)
+    if partnership.status not in PartnershipStatus.values:
+        errors["status"] = _("Choose a status.")
     if creating or "member_states" in fields:
         member_states = list(fields.get("member_states") or ())
         if not member_states:
