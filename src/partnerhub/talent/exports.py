@@ -11,7 +11,14 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 
 from partnerhub.registry.exports import XLSX_CONTENT_TYPE, csv_lines, neutralise, printable, xlsx_workbook
-from partnerhub.talent.models import PIPELINE_STAGES, PipelineFigure, TalentNeed, TalentPartnership, TalentSupply
+from partnerhub.talent.models import (
+    PIPELINE_STAGES,
+    PipelineFigure,
+    TalentNeed,
+    TalentPartnership,
+    TalentScheme,
+    TalentSupply,
+)
 
 FORMATS = ("csv", "xlsx")
 FIGURE_COLUMNS = (
@@ -129,7 +136,7 @@ def partnership_rows(partnerships: Iterable[TalentPartnership]) -> Iterator[list
             str(partnership.owner),
             partnership.sharing_level,
         ]
-        schemes = list(partnership.schemes.all())
+        schemes: list[TalentScheme | None] = list(partnership.schemes.all())
         for scheme in schemes or [None]:
             if scheme is None:
                 yield cells + [None] * 6

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from partnerhub.access.models import Organisation
 from partnerhub.core.sharing import SharingLevel
-from partnerhub.core.types import AnyUser
+from partnerhub.core.types import AnyUser, StrOrPromise
 from partnerhub.core.visibility import circle_of, editing_organisation_ids
 from partnerhub.geo.models import Country, Region, Route
 from partnerhub.registry.forms import EclBoundField, ExplainedRadioSelect
@@ -38,7 +38,6 @@ SHARING_EXPLANATIONS = {
 OCCUPATION_GROUP = RegexValidator(
     r"^\d{1,4}$", _("Give an ISCO-08 code of one to four digits, for example 22 or 2221.")
 )
-YEARS = {"min_value": FIRST_YEAR, "max_value": LAST_YEAR}
 
 
 # -- the occupation choice: unit groups, grouped by major group ----------------------------------
@@ -132,8 +131,8 @@ SHARED_FIELDS = ["sharing_level", "shared_with_organisations", "shared_with_coun
 
 class OccupationFigureForm(SharedRecordForm):
     occupation = OccupationChoiceField(label=_("Occupation (ISCO-08 unit group)"))
-    first_year = forms.IntegerField(label=_("First year"), **YEARS)
-    last_year = forms.IntegerField(label=_("Last year"), **YEARS)
+    first_year = forms.IntegerField(label=_("First year"), min_value=FIRST_YEAR, max_value=LAST_YEAR)
+    last_year = forms.IntegerField(label=_("Last year"), min_value=FIRST_YEAR, max_value=LAST_YEAR)
     eqf_level = forms.IntegerField(label=_("Qualification level (EQF)"), min_value=1, max_value=8, required=False)
     source_url = forms.URLField(label=_("Source address"), max_length=500, required=False, assume_scheme="https")
 
@@ -300,7 +299,7 @@ class FilterForm(forms.Form):
         return {name: value for name, value in getattr(self, "cleaned_data", {}).items() if value not in (None, "")}
 
 
-def _partner_choice(label) -> forms.ModelChoiceField:
+def _partner_choice(label: StrOrPromise) -> forms.ModelChoiceField:
     return forms.ModelChoiceField(
         label=label,
         queryset=Country.objects.partners(),
@@ -333,7 +332,7 @@ def _route_choice() -> forms.ModelChoiceField:
 class NeedFilterForm(FilterForm):
     member_state = _member_state_choice()
     sector = forms.CharField(label=_("Sector"), required=False, max_length=120)
-    year = forms.IntegerField(label=_("Year"), required=False, **YEARS)
+    year = forms.IntegerField(label=_("Year"), required=False, min_value=FIRST_YEAR, max_value=LAST_YEAR)
     own = forms.BooleanField(label=_("Only my organisations' needs"), required=False)
 
     field_order = ["member_state", "occupation", "sector", "year", "own"]

@@ -6,12 +6,13 @@ are changed by the editors of the partnership's owner. Each write validates the 
 messages naming the field), keeps the field-level history and a named event, all in one transaction.
 """
 
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
 import pycountry
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.utils.translation import gettext as _
 
 from partnerhub.access.models import Organisation
@@ -32,6 +33,9 @@ from partnerhub.talent.models import (
     TalentScheme,
     TalentSupply,
 )
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 FIRST_YEAR, LAST_YEAR = 1990, 2100
 FIGURE_FIELDS = (
@@ -72,14 +76,19 @@ def may_change(user: AnyUser | None, record: ConfidentialModel) -> bool:
     return can_edit_for(user, record.owner_id)
 
 
-def _refuse_unless_editor(acting_user, owner: Organisation) -> None:
+def _refuse_unless_editor(acting_user: AnyUser, owner: Organisation) -> None:
     if not can_edit_for(acting_user, owner.pk):
         raise PermissionDenied(
             _("Only editors of %(organisation)s change the records it keeps.") % {"organisation": owner}
         )
 
 
-def _locked(model: type[ConfidentialModel], record: Model, acting_user) -> Any:
+def _author(acting_user: AnyUser) -> "User | None":
+    """The editor who created a record: refused earlier when not signed in (can_edit_for)."""
+    return acting_user if acting_user.is_authenticated else None
+
+
+def _locked(model: type[ConfidentialModel], record: Model, acting_user: AnyUser) -> Any:
     records = model.objects.unrestricted("re-reads, locked, the record in hand; may_change decides below")
     locked = records.select_for_update(of=("self",)).select_related("owner").get(pk=record.pk)
     _refuse_unless_editor(acting_user, locked.owner)
@@ -89,43 +98,49 @@ def _locked(model: type[ConfidentialModel], record: Model, acting_user) -> Any:
 # -- needs and supply ---------------------------------------------------------------------
 
 
-def create_need(*, owner: Organisation, fields: dict[str, Any], acting_user) -> TalentNeed:
+def create_need(*, owner: Organisation, fields: dict[str, Any], acting_user: AnyUser) -> TalentNeed:
     with transaction.atomic(durable=True):
         _refuse_unless_editor(acting_user, owner)
-        need = TalentNeed(owner=owner, created_by=acting_user, **_only(fields, NEED_FIELDS))
-        return _created(need, fields, "talent.need_created", acting_user, check_need)
+        need = TalentNeed(owner=owner, created_by=_author(acting_user), **_only(fields, NEED_FIELDS))
+        _created(need, fields, "talent.need_created", acting_user, check_need)
+    return need
 
 
-def update_need(need: TalentNeed, fields: dict[str, Any], *, acting_user) -> TalentNeed:
+def update_need(need: TalentNeed, fields: dict[str, Any], *, acting_user: AnyUser) -> TalentNeed:
     with transaction.atomic(durable=True):
         need = _locked(TalentNeed, need, acting_user)
-        return _updated(need, fields, NEED_FIELDS, "talent.need_updated", acting_user, check_need)
+        _updated(need, fields, NEED_FIELDS, "talent.need_updated", acting_user, check_need)
+    return need
 
 
-def delete_need(need: TalentNeed, *, acting_user) -> None:
+def delete_need(need: TalentNeed, *, acting_user: AnyUser) -> None:
     with transaction.atomic(durable=True):
         _deleted(_locked(TalentNeed, need, acting_user), "talent.need_deleted", acting_user)
 
 
-def create_supply(*, owner: Organisation, fields: dict[str, Any], acting_user) -> TalentSupply:
+def create_supply(*, owner: Organisation, fields: dict[str, Any], acting_user: AnyUser) -> TalentSupply:
     with transaction.atomic(durable=True):
         _refuse_unless_editor(acting_user, owner)
-        supply = TalentSupply(owner=owner, created_by=acting_user, **_only(fields, SUPPLY_FIELDS))
-        return _created(supply, fields, "talent.supply_created", acting_user, check_supply)
+        supply = TalentSupply(owner=owner, created_by=_author(acting_user), **_only(fields, SUPPLY_FIELDS))
+        _created(supply, fields, "talent.supply_created", acting_user, check_supply)
+    return supply
 
 
-def update_supply(supply: TalentSupply, fields: dict[str, Any], *, acting_user) -> TalentSupply:
+def update_supply(supply: TalentSupply, fields: dict[str, Any], *, acting_user: AnyUser) -> TalentSupply:
     with transaction.atomic(durable=True):
         supply = _locked(TalentSupply, supply, acting_user)
-        return _updated(supply, fields, SUPPLY_FIELDS, "talent.supply_updated", acting_user, check_supply)
+        _updated(supply, fields, SUPPLY_FIELDS, "talent.supply_updated", acting_user, check_supply)
+    return supply
 
 
-def delete_supply(supply: TalentSupply, *, acting_user) -> None:
+def delete_supply(supply: TalentSupply, *, acting_user: AnyUser) -> None:
     with transaction.atomic(durable=True):
         _deleted(_locked(TalentSupply, supply, acting_user), "talent.supply_deleted", acting_user)
 
 
-def _created(record: Any, fields: dict[str, Any], event: str, acting_user, check) -> Any:
+def _created(
+    record: Any, fields: dict[str, Any], event: str, acting_user: AnyUser, check: Callable[[Any, dict[str, Any]], None]
+) -> Any:
     check(record, fields)
     record.save()
     _set_circle(record, fields)
@@ -134,7 +149,14 @@ def _created(record: Any, fields: dict[str, Any], event: str, acting_user, check
     return record
 
 
-def _updated(record: Any, fields: dict[str, Any], names: tuple[str, ...], event: str, acting_user, check) -> Any:
+def _updated(
+    record: Any,
+    fields: dict[str, Any],
+    names: tuple[str, ...],
+    event: str,
+    acting_user: AnyUser,
+    check: Callable[[Any, dict[str, Any]], None],
+) -> Any:
     before = snapshot(record)
     for name, value in _only(fields, names).items():
         setattr(record, name, value)
@@ -153,7 +175,7 @@ def _updated(record: Any, fields: dict[str, Any], names: tuple[str, ...], event:
     return record
 
 
-def _deleted(record: Model, event: str, acting_user) -> None:
+def _deleted(record: Model, event: str, acting_user: AnyUser) -> None:
     record_change(record, ObjectChange.Action.DELETE, snapshot(record), {}, user=acting_user)
     record_event(event, record, user=acting_user)
     record.delete()
@@ -260,10 +282,12 @@ def _set_circle(record: ConfidentialModel, fields: dict[str, Any]) -> None:
 # -- partnerships ---------------------------------------------------------------------------
 
 
-def create_partnership(*, owner: Organisation, fields: dict[str, Any], acting_user) -> TalentPartnership:
+def create_partnership(*, owner: Organisation, fields: dict[str, Any], acting_user: AnyUser) -> TalentPartnership:
     with transaction.atomic(durable=True):
         _refuse_unless_editor(acting_user, owner)
-        partnership = TalentPartnership(owner=owner, created_by=acting_user, **_only(fields, PARTNERSHIP_FIELDS))
+        partnership = TalentPartnership(
+            owner=owner, created_by=_author(acting_user), **_only(fields, PARTNERSHIP_FIELDS)
+        )
         check_partnership(partnership, fields, creating=True)
         partnership.save()
         _set_circle(partnership, fields)
@@ -275,7 +299,9 @@ def create_partnership(*, owner: Organisation, fields: dict[str, Any], acting_us
     return partnership
 
 
-def update_partnership(partnership: TalentPartnership, fields: dict[str, Any], *, acting_user) -> TalentPartnership:
+def update_partnership(
+    partnership: TalentPartnership, fields: dict[str, Any], *, acting_user: AnyUser
+) -> TalentPartnership:
     with transaction.atomic(durable=True):
         partnership = _locked(TalentPartnership, partnership, acting_user)
         before = snapshot(partnership)
@@ -302,7 +328,7 @@ def update_partnership(partnership: TalentPartnership, fields: dict[str, Any], *
     return partnership
 
 
-def delete_partnership(partnership: TalentPartnership, *, acting_user) -> None:
+def delete_partnership(partnership: TalentPartnership, *, acting_user: AnyUser) -> None:
     """With its schemes and their pipeline figures, each deletion kept in the history."""
     with transaction.atomic(durable=True):
         partnership = _locked(TalentPartnership, partnership, acting_user)
@@ -333,7 +359,7 @@ def check_partnership(partnership: TalentPartnership, fields: dict[str, Any], *,
     _raise(errors)
 
 
-def _checked_engagements(engagements, acting_user) -> list[int]:
+def _checked_engagements(engagements: Iterable[Any], acting_user: AnyUser) -> list[int]:
     """Only engagements the user may see are linked by them."""
     wanted = {engagement.pk if isinstance(engagement, Model) else int(engagement) for engagement in engagements}
     visible = set(Engagement.objects.visible_to(acting_user).filter(pk__in=wanted).values_list("pk", flat=True))
@@ -342,7 +368,7 @@ def _checked_engagements(engagements, acting_user) -> list[int]:
     return sorted(wanted)
 
 
-def _relink(partnership: TalentPartnership, engagements, acting_user) -> None:
+def _relink(partnership: TalentPartnership, engagements: Iterable[Any], acting_user: AnyUser) -> None:
     """Links to engagements hidden from the editor stay as they were."""
     chosen = _checked_engagements(engagements, acting_user)
     linked = set(_links(partnership).values_list("engagement_id", flat=True))
@@ -350,7 +376,7 @@ def _relink(partnership: TalentPartnership, engagements, acting_user) -> None:
     _set_links(partnership, sorted(set(chosen) | (linked - visible)))
 
 
-def _links(partnership: TalentPartnership):
+def _links(partnership: TalentPartnership) -> "QuerySet[Any]":
     # The through table, not partnership.engagements: the related manager would read engagements unscoped.
     return TalentPartnership.engagements.through.objects.filter(talentpartnership=partnership)
 
@@ -368,7 +394,7 @@ def _set_links(partnership: TalentPartnership, engagement_ids: list[int]) -> Non
 # -- schemes ----------------------------------------------------------------------------------
 
 
-def add_scheme(partnership: TalentPartnership, fields: dict[str, Any], *, acting_user) -> TalentScheme:
+def add_scheme(partnership: TalentPartnership, fields: dict[str, Any], *, acting_user: AnyUser) -> TalentScheme:
     with transaction.atomic(durable=True):
         partnership = _locked(TalentPartnership, partnership, acting_user)
         scheme = TalentScheme(partnership=partnership, **_only(fields, SCHEME_FIELDS))
@@ -380,7 +406,7 @@ def add_scheme(partnership: TalentPartnership, fields: dict[str, Any], *, acting
     return scheme
 
 
-def update_scheme(scheme: TalentScheme, fields: dict[str, Any], *, acting_user) -> TalentScheme:
+def update_scheme(scheme: TalentScheme, fields: dict[str, Any], *, acting_user: AnyUser) -> TalentScheme:
     with transaction.atomic(durable=True):
         scheme = _locked_scheme(scheme, acting_user)
         before = snapshot(scheme)
@@ -394,12 +420,12 @@ def update_scheme(scheme: TalentScheme, fields: dict[str, Any], *, acting_user) 
     return scheme
 
 
-def delete_scheme(scheme: TalentScheme, *, acting_user) -> None:
+def delete_scheme(scheme: TalentScheme, *, acting_user: AnyUser) -> None:
     with transaction.atomic(durable=True):
         _delete_scheme(_locked_scheme(scheme, acting_user), acting_user)
 
 
-def _delete_scheme(scheme: TalentScheme, acting_user) -> None:
+def _delete_scheme(scheme: TalentScheme, acting_user: AnyUser) -> None:
     figures = PipelineFigure.objects.unrestricted("the pipeline of the scheme deleted with it")
     for figure in figures.filter(scheme=scheme):
         _deleted(figure, "talent.pipeline_deleted", acting_user)
@@ -420,7 +446,7 @@ def check_scheme(scheme: TalentScheme, fields: dict[str, Any]) -> None:
     _raise(errors)
 
 
-def _locked_scheme(scheme: TalentScheme, acting_user) -> TalentScheme:
+def _locked_scheme(scheme: TalentScheme, acting_user: AnyUser) -> TalentScheme:
     """The scheme, read anew under the lock of its partnership, whose editors change it."""
     partnership = _locked(TalentPartnership, scheme.partnership, acting_user)
     schemes = TalentScheme.objects.unrestricted("the scheme of the partnership locked above")
@@ -432,7 +458,7 @@ def _locked_scheme(scheme: TalentScheme, acting_user) -> TalentScheme:
 # -- pipeline figures ---------------------------------------------------------------------------
 
 
-def record_pipeline(scheme: TalentScheme, fields: dict[str, Any], *, acting_user) -> PipelineFigure:
+def record_pipeline(scheme: TalentScheme, fields: dict[str, Any], *, acting_user: AnyUser) -> PipelineFigure:
     """One figure per scheme and period (2025, 2025-Q3 or 2025-07)."""
     with transaction.atomic(durable=True):
         scheme = _locked_scheme(scheme, acting_user)
@@ -444,7 +470,7 @@ def record_pipeline(scheme: TalentScheme, fields: dict[str, Any], *, acting_user
     return figure
 
 
-def update_pipeline(figure: PipelineFigure, fields: dict[str, Any], *, acting_user) -> PipelineFigure:
+def update_pipeline(figure: PipelineFigure, fields: dict[str, Any], *, acting_user: AnyUser) -> PipelineFigure:
     with transaction.atomic(durable=True):
         scheme = _locked_scheme(figure.scheme, acting_user)
         figure = PipelineFigure.objects.unrestricted("the figure of the scheme locked above").get(
@@ -459,7 +485,7 @@ def update_pipeline(figure: PipelineFigure, fields: dict[str, Any], *, acting_us
     return figure
 
 
-def delete_pipeline(figure: PipelineFigure, *, acting_user) -> None:
+def delete_pipeline(figure: PipelineFigure, *, acting_user: AnyUser) -> None:
     with transaction.atomic(durable=True):
         scheme = _locked_scheme(figure.scheme, acting_user)
         figure = PipelineFigure.objects.unrestricted("the figure of the scheme locked above").get(
@@ -510,7 +536,7 @@ def snapshot(record: Model) -> dict[str, Any]:
     return values
 
 
-def _keep(record: Model, before: dict[str, Any], event: str, acting_user, **data: Any) -> dict[str, Any]:
+def _keep(record: Model, before: dict[str, Any], event: str, acting_user: AnyUser, **data: Any) -> dict[str, Any]:
     after = snapshot(record)
     if after != before:
         record_change(record, ObjectChange.Action.UPDATE, before, after, user=acting_user)

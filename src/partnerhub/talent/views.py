@@ -16,7 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Model, Prefetch, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -41,7 +41,7 @@ from partnerhub.talent.forms import (
 )
 from partnerhub.talent.models import PIPELINE_STAGES, PipelineFigure, TalentPartnership, TalentScheme
 
-STAGE_LABELS = {stage: PipelineFigure._meta.get_field(stage).verbose_name for stage in PIPELINE_STAGES}
+STAGE_LABELS = {stage: str(PipelineFigure._meta.get_field(stage).verbose_name) for stage in PIPELINE_STAGES}  # type: ignore[union-attr]  # the stages are model fields
 
 
 # -- lists -------------------------------------------------------------------------------------
@@ -107,7 +107,7 @@ def _list_page(request: HttpRequest, listing: Listing) -> HttpResponse:
     return render_page_or_partial(request, listing.page, listing.rows, context)
 
 
-def _export(request: HttpRequest, listing: Listing, file_format: str) -> HttpResponse:
+def _export(request: HttpRequest, listing: Listing, file_format: str) -> HttpResponse | StreamingHttpResponse:
     if file_format not in exports.FORMATS:
         raise Http404
     _form, records = _filtered(request, listing)
@@ -135,22 +135,22 @@ def supply_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-def need_export(request: HttpRequest, file_format: str) -> HttpResponse:
+def need_export(request: HttpRequest, file_format: str) -> HttpResponse | StreamingHttpResponse:
     return _export(request, NEEDS, file_format)
 
 
 @require_safe
-def supply_export(request: HttpRequest, file_format: str) -> HttpResponse:
+def supply_export(request: HttpRequest, file_format: str) -> HttpResponse | StreamingHttpResponse:
     return _export(request, SUPPLY, file_format)
 
 
 @require_safe
-def partnership_export(request: HttpRequest, file_format: str) -> HttpResponse:
+def partnership_export(request: HttpRequest, file_format: str) -> HttpResponse | StreamingHttpResponse:
     return _export(request, PARTNERSHIPS, file_format)
 
 
 @require_safe
-def pipeline_export(request: HttpRequest, file_format: str) -> HttpResponse:
+def pipeline_export(request: HttpRequest, file_format: str) -> HttpResponse | StreamingHttpResponse:
     """Every pipeline figure the reader may see, with the partnerships' list filters."""
     if file_format not in exports.FORMATS:
         raise Http404
@@ -228,7 +228,7 @@ def _create(request: HttpRequest, kind: Kind) -> HttpResponse:
     form = kind.form(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        created: list[Model] = []
+        created: list[Any] = []
         if _saved(
             form, lambda: created.append(kind.create(owner=data["owner"], fields=data, acting_user=request.user))
         ):
