@@ -1,38 +1,16 @@
-"""The superuser's window on Talent Partnerships: the records are read-only here, written through the services,
-which keep their history; the ISCO-08 reference data is read-only too (loaded from its fixture)."""
+"""The superuser's read-only window on Talent Partnerships' records: they are written through the services,
+which keep their history."""
 
 from django.contrib import admin
 
 from partnerhub.core.admin import SuperuserReadOnlyAdmin
 from partnerhub.talent.models import (
-    EscoOccupation,
-    Occupation,
     PipelineFigure,
-    SafeguardList,
     TalentNeed,
     TalentPartnership,
     TalentScheme,
     TalentSupply,
 )
-
-
-@admin.register(Occupation)
-class OccupationAdmin(SuperuserReadOnlyAdmin):
-    list_display = ("code", "title", "level")
-    list_filter = ("level",)
-    search_fields = ("code", "title")
-
-
-@admin.register(EscoOccupation)
-class EscoOccupationAdmin(SuperuserReadOnlyAdmin):
-    list_display = ("label", "occupation", "uri")
-    list_select_related = ("occupation",)
-    search_fields = ("label",)
-
-
-@admin.register(SafeguardList)
-class SafeguardListAdmin(SuperuserReadOnlyAdmin):
-    list_display = ("name", "published", "in_force_from", "in_force_until", "covers_isco")
 
 
 @admin.register(TalentNeed)
