@@ -15,7 +15,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from partnerhub.access.models import OrganisationKind
-from partnerhub.core.confidential import entry_for
 from partnerhub.core.models import ObjectChange
 from partnerhub.core.sharing import SharingLevel
 from partnerhub.facts.periods import period_start
@@ -41,13 +40,7 @@ GERMANY_MOROCCO = "[Demo] Germany–Morocco skills partnership for electricians 
 BELGIUM_TUNISIA = "[Demo] Belgium–Tunisia ICT talent partnership"
 TALENT_MODELS = (TalentNeed, TalentSupply, TalentPartnership, TalentScheme, PipelineFigure)
 
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.skipif(
-        entry_for(TalentSupply) is None,
-        reason="the talent models are registered as confidential by the talent records (branch talentrecords)",
-    ),
-]
+pytestmark = pytest.mark.django_db
 
 
 def user(username: str):
