@@ -6,11 +6,10 @@ that user only. Smaller ones are answered at once. Both build their rows with ``
 """
 
 import logging
-from typing import TYPE_CHECKING
 from collections.abc import Iterator
 from datetime import date
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction

@@ -10,8 +10,10 @@ c's supply in one unit group o' of the same minor group as o: the viewer's visib
 then the safeguards lower or block it, and a coordinator's override may lift or impose a block.
 """
 
+import gc
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -45,6 +47,10 @@ class NeedFacts:
     def minor_group(self) -> str:
         return self.occupation[:MINOR_GROUP_DIGITS]
 
+    @property
+    def language_list(self) -> list[str]:
+        return sorted(self.languages)
+
 
 class SupplyRecord(NamedTuple):
     """One visible supply record as loaded, before the records of a country and occupation are added up."""
@@ -76,6 +82,10 @@ class SupplyFacts:
     @property
     def minor_group(self) -> str:
         return self.occupation[:MINOR_GROUP_DIGITS]
+
+    @property
+    def language_list(self) -> list[str]:
+        return sorted(self.languages)
 
 
 def aggregate_supply(records: Iterable[SupplyRecord]) -> list[SupplyFacts]:
@@ -177,7 +187,7 @@ class MatchSettings:
 
     @property
     def total_weight(self) -> float:
-        return sum(self.weights[name] for name in FACTORS)
+        return float(sum(self.weights[name] for name in FACTORS))
 
 
 DEFAULT_SETTINGS = MatchSettings(weights={"occupation": 0.35, "volume": 0.35, "language": 0.15, "cooperation": 0.15})
@@ -205,6 +215,30 @@ class MatchContext:
         object.__setattr__(self, "_partnerships_by_pair", {pair: tuple(found) for pair, found in by_pair.items()})
         object.__setattr__(self, "_edition", edition_in_force(self.editions, self.day))
         object.__setattr__(self, "_overrides", {(o.need_id, o.country_id, o.occupation): o for o in self.overrides})
+        object.__setattr__(self, "_overridden_needs", frozenset(o.need_id for o in self.overrides))
+        object.__setattr__(self, "_cooperation", {})
+
+    @property
+    def overridden_needs(self) -> frozenset[int]:
+        """The needs with a standing override: only their suggestions need looking up."""
+        needs: frozenset[int] = self._overridden_needs  # type: ignore[attr-defined]
+        return needs
+
+    def cooperation_with(self, member_state_id: int) -> dict[int, tuple[tuple[PartnershipFacts, ...], int, float]]:
+        """Partner country id → (partnerships, legal-migration engagements, cooperation fit) for one
+        Member State; countries without either are absent. Computed once per Member State."""
+        cache: dict[int, dict[int, tuple[tuple[PartnershipFacts, ...], int, float]]] = self._cooperation  # type: ignore[attr-defined]
+        if member_state_id not in cache:
+            pairs = self._partnerships_by_pair  # type: ignore[attr-defined]
+            countries = {c for (m, c) in pairs if m == member_state_id}
+            countries |= {c for (m, c) in self.legal_engagements if m == member_state_id}
+            found = {}
+            for country_id in countries:
+                partnerships = pairs.get((member_state_id, country_id), ())
+                engagements = self.legal_engagements.get((member_state_id, country_id), 0)
+                found[country_id] = (partnerships, engagements, cooperation_fit(partnerships, engagements))
+            cache[member_state_id] = found
+        return cache[member_state_id]
 
     @property
     def edition(self) -> SafeguardEdition | None:
@@ -315,25 +349,70 @@ def cooperation_fit(partnerships: tuple[PartnershipFacts, ...], engagements: int
 
 def evaluate(need: NeedFacts, supply: SupplyFacts, context: MatchContext) -> Match | None:
     """The suggestion pairing ``need`` with ``supply``; None when the occupations are too far apart."""
-    settings = context.settings
-    fit = occupation_fit(need.occupation, supply.occupation, settings)
-    if fit is None:
+    if occupation_fit(need.occupation, supply.occupation, context.settings) is None:
         return None
-    volume = volume_fit(need.people_per_year, supply.people_per_year)
-    language = language_fit(need.languages, supply.languages)
-    partnerships = context.partnerships_between(need.member_state_id, supply.country_id)
-    engagements = context.legal_engagements.get((need.member_state_id, supply.country_id), 0)
-    cooperation = cooperation_fit(partnerships, engagements)
+    [match] = evaluate_all(need, [supply], context)
+    return match
+
+
+def evaluate_all(need: NeedFacts, candidates: Iterable[SupplyFacts], context: MatchContext) -> list[Match]:
+    """The suggestions pairing ``need`` with each of ``candidates`` (supply of its minor group).
+
+    The full matching weighs millions of pairs: the factors are computed inline here (the same rules as
+    ``occupation_fit``, ``volume_fit``, ``language_fit`` and ``cooperation_fit``), and only a pair that a
+    safeguard, a shortage or an override touches goes through ``_with_safeguards``."""
+    settings = context.settings
     weights = settings.weights
-    base = (
-        weights["occupation"] * fit
-        + weights["volume"] * volume
-        + weights["language"] * language
-        + weights["cooperation"] * cooperation
-    ) / settings.total_weight
-    return _with_safeguards(
-        need, supply, context, (fit, volume, language, cooperation, base), partnerships, engagements
-    )
+    w_occupation, w_volume = weights["occupation"], weights["volume"]
+    w_language, w_cooperation = weights["language"], weights["cooperation"]
+    total = settings.total_weight
+    unit_fit, minor_fit = settings.same_unit_fit, settings.same_minor_fit
+    code, wanted, languages = need.occupation, need.people_per_year, need.languages
+    edition = context.edition
+    listed = edition.listings if edition is not None else {}
+    overridden = context.overridden_needs
+    cooperation = context.cooperation_with(need.member_state_id)
+    matches: list[Match] = []
+    append = matches.append
+    for supply in candidates:
+        fit = unit_fit if supply.occupation == code else minor_fit
+        volume = 1.0 if wanted <= 0 else min(supply.people_per_year / wanted, 1.0)
+        if not languages or not languages.isdisjoint(supply.languages):
+            language = 1.0
+        else:
+            language = 0.0 if supply.languages else 0.5
+        partnerships, engagements, together = cooperation.get(supply.country_id, NO_COOPERATION)
+        base = (w_occupation * fit + w_volume * volume + w_language * language + w_cooperation * together) / total
+        factors = (fit, volume, language, together, base)
+        if supply.shortage or supply.country_id in listed or need.id in overridden:
+            append(_with_safeguards(need, supply, context, factors, partnerships, engagements))
+        else:
+            score = round(base, SCORE_DIGITS)
+            append(
+                Match(
+                    need,
+                    supply,
+                    fit,
+                    volume,
+                    language,
+                    together,
+                    score,
+                    score,
+                    False,
+                    None,
+                    "",
+                    None,
+                    None,
+                    False,
+                    None,
+                    partnerships,
+                    engagements,
+                )  # fmt: skip
+            )
+    return matches
+
+
+NO_COOPERATION: tuple[tuple["PartnershipFacts", ...], int, float] = ((), 0, 0.0)
 
 
 def _with_safeguards(
@@ -455,8 +534,7 @@ class NeedIndex:
 def rank_for_need(need: NeedFacts, supplies: SupplyIndex, context: MatchContext) -> Ranking:
     """Partner countries' supply ranked for one need: score descending, then country name, ISO3,
     occupation code; a suggestion lowered by a safeguard comes after an equal one that is not."""
-    matches = (evaluate(need, supply, context) for supply in supplies.candidates(need))
-    return _ranking((m for m in matches if m is not None), _for_need_key)
+    return _ranking(evaluate_all(need, supplies.candidates(need), context), _for_need_key)
 
 
 def rank_for_supply(supply: SupplyFacts, needs: NeedIndex, context: MatchContext) -> Ranking:
@@ -468,4 +546,18 @@ def rank_for_supply(supply: SupplyFacts, needs: NeedIndex, context: MatchContext
 def match_all(needs: Iterable[NeedFacts], supplies: Iterable[SupplyFacts], context: MatchContext) -> dict[int, Ranking]:
     """Every need's ranking (the full matching), by need id."""
     index = SupplyIndex(supplies)
-    return {need.id: rank_for_need(need, index, context) for need in needs}
+    with _without_cycle_collection():
+        return {need.id: rank_for_need(need, index, context) for need in needs}
+
+
+@contextmanager
+def _without_cycle_collection() -> Iterator[None]:
+    """The full matching keeps millions of small tuples without reference cycles: Python's cycle
+    collector would walk them again and again (two thirds of the time, measured). Paused meanwhile."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

@@ -39,7 +39,7 @@ from partnerhub.talent.match_queries import (
     visible_needs,
     visible_supply,
 )
-from partnerhub.talent.matching import Match, MatchSettings, Ranking, evaluate
+from partnerhub.talent.matching import Match, MatchSettings, NeedFacts, Ranking, SupplyFacts, evaluate
 from partnerhub.talent.models import MatchExport, MatchOverride, MatchSide, Occupation, TalentNeed
 
 TOP = 5
@@ -64,12 +64,14 @@ class ShownMatch:
 
 @dataclass(frozen=True)
 class Row:
-    """A need (or a supply) with its suggestions: the top ones, the others, the blocked ones."""
+    """A need (or a supply) with its suggestions: the top ones and the first blocked ones, explained,
+    with how many more there are (read on the row's own list, ``all_url``)."""
 
     subject: object
     top: list[ShownMatch]
-    more: list[ShownMatch]
     blocked: list[ShownMatch]
+    more: int
+    all_url: str
 
 
 def shown(match: Match, rank: int | None, config: MatchSettings) -> ShownMatch:
@@ -83,9 +85,21 @@ def shown(match: Match, rank: int | None, config: MatchSettings) -> ShownMatch:
     )
 
 
-def row_of(subject: object, ranking: Ranking, config: MatchSettings) -> Row:
-    ranked = [shown(match, rank, config) for rank, match in enumerate(ranking.ranked, start=1)]
-    return Row(subject, ranked[:TOP], ranked[TOP:], [shown(match, None, config) for match in ranking.blocked])
+def row_of(subject: NeedFacts | SupplyFacts, ranking: Ranking, config: MatchSettings, *, top: int | None = TOP) -> Row:
+    """Only the suggestions shown are put in words: a need may have hundreds (``top=None``: all)."""
+    ranked, blocked = ranking.ranked[:top], ranking.blocked[:top]
+    more = len(ranking) - len(ranked) - len(blocked)
+    if isinstance(subject, NeedFacts):
+        all_url = reverse("talent:match_need_all", args=[subject.id])
+    else:
+        all_url = reverse("talent:match_supply_all", args=[subject.country_iso3, subject.occupation])
+    return Row(
+        subject,
+        [shown(match, rank, config) for rank, match in enumerate(ranked, start=1)],
+        [shown(match, None, config) for match in blocked],
+        more,
+        all_url,
+    )
 
 
 def _filters(request: HttpRequest) -> tuple[MatchFilterForm, MatchFilters, date]:
@@ -133,6 +147,37 @@ def match_supply(request: HttpRequest) -> HttpResponse:
     rows = [row_of(supply, ranking, config) for supply, ranking in found]
     context = _page_context(form, page, rows, day, MatchSide.SUPPLY)
     return render_page_or_partial(request, "talent/match_supply.html", "talent/match_rows.html", context)
+
+
+@require_safe
+def match_need_all(request: HttpRequest, need_id: int) -> HttpResponse:
+    """Every suggestion for one need (the page shows the first five): an HTMX fragment or a page."""
+    form, filters, day = _filters(request)
+    need = get_object_or_404(
+        TalentNeed.objects.visible_to(request.user).select_related("member_state", "occupation"), pk=need_id
+    )
+    [(facts, ranking)] = suggestions_for_needs(request.user, [need_facts(need)], filters, day)
+    row = row_of(facts, ranking, match_settings(), top=None)
+    context = {"row": row, "side": MatchSide.NEEDS, "day": day}
+    return render_page_or_partial(request, "talent/match_all.html", "talent/match_row.html", context)
+
+
+@require_safe
+def match_supply_all(request: HttpRequest, iso3: str, code: str) -> HttpResponse:
+    """Every Member State suggested for one partner country's supply in one occupation."""
+    form, filters, day = _filters(request)
+    country = get_object_or_404(Country.objects.filter(is_eu_member=False), iso3=iso3.upper())
+    supplies = [
+        s
+        for s in visible_supply(request.user, MatchFilters(country=country), minor_groups={code[:3]})
+        if s.occupation == code
+    ]
+    if not supplies:
+        raise Http404
+    [(supply, ranking)] = suggestions_for_supply(request.user, supplies, filters, day)
+    row = row_of(supply, ranking, match_settings(), top=None)
+    context = {"row": row, "side": MatchSide.SUPPLY, "day": day}
+    return render_page_or_partial(request, "talent/match_all.html", "talent/match_row.html", context)
 
 
 # -- one suggestion -------------------------------------------------------------------------------

@@ -8,6 +8,8 @@ app_name = "talent"
 urlpatterns = [
     path("matching/needs/", matching_views.match_needs, name="match_needs"),
     path("matching/supply/", matching_views.match_supply, name="match_supply"),
+    path("matching/needs/<int:need_id>/", matching_views.match_need_all, name="match_need_all"),
+    path("matching/supply/<str:iso3>/<str:code>/", matching_views.match_supply_all, name="match_supply_all"),
     path(
         "matching/needs/<int:need_id>/<str:iso3>/<str:code>/",
         matching_views.match_detail,
