@@ -32,7 +32,7 @@ def csv_rows(response) -> list[dict[str, str]]:
 
 
 def test_the_csv_has_a_row_per_suggestion_with_its_explanation(cast, nurses):
-    response = client_for(cast.german_ministry_editor).get(reverse("talent:match_export", args=["needs", "csv"]))
+    response = client_for(cast.german_ministry_editor).get(reverse("talent:match_export", args=["csv"]))
     assert response.status_code == 200
     rows = csv_rows(response)
     assert [(r["partner_iso3"], r["rank"], r["status"]) for r in rows] == [
@@ -44,19 +44,15 @@ def test_the_csv_has_a_row_per_suggestion_with_its_explanation(cast, nurses):
 
 
 def test_the_export_never_holds_what_the_viewer_may_not_see(cast, nurses):
-    german = csv_rows(
-        client_for(cast.german_ministry_editor).get(reverse("talent:match_export", args=["needs", "csv"]))
-    )
+    german = csv_rows(client_for(cast.german_ministry_editor).get(reverse("talent:match_export", args=["csv"])))
     assert "TUN" not in {row["partner_iso3"] for row in german}
-    french = csv_rows(
-        client_for(cast.french_ministry_editor).get(reverse("talent:match_export", args=["needs", "csv"]))
-    )
+    french = csv_rows(client_for(cast.french_ministry_editor).get(reverse("talent:match_export", args=["csv"])))
     assert "TUN" in {row["partner_iso3"] for row in french}
 
 
 def test_the_xlsx_of_the_supply_side(cast, nurses):
     response = client_for(cast.german_ministry_editor).get(
-        reverse("talent:match_export", args=["supply", "xlsx"]), {"country": "MAR"}
+        reverse("talent:match_supply_export", args=["xlsx"]), {"country": "MAR"}
     )
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.values)
@@ -67,7 +63,7 @@ def test_the_xlsx_of_the_supply_side(cast, nurses):
 def test_a_large_export_runs_as_a_job_served_to_its_requester_only(cast, nurses, settings):
     settings.PARTNERHUB_TALENT_EXPORT_JOB_THRESHOLD = 1
     client = client_for(cast.german_ministry_editor)
-    response = client.get(reverse("talent:match_export", args=["needs", "csv"]), {"occupation": "22"})
+    response = client.get(reverse("talent:match_export", args=["csv"]), {"occupation": "22"})
     job = MatchExport.objects.get()
     assert response.status_code == 302 and response["Location"] == job.get_absolute_url()
     assert (job.started_by, job.filters, job.status) == (cast.german_ministry_editor, {"occupation": "22"}, "queued")
@@ -85,5 +81,5 @@ def test_a_large_export_runs_as_a_job_served_to_its_requester_only(cast, nurses,
 
 def test_an_unknown_side_or_format_is_404(cast, nurses):
     client = client_for(cast.german_ministry_editor)
-    assert client.get(reverse("talent:match_export", args=["needs", "pdf"])).status_code == 404
-    assert client.get(reverse("talent:match_export", args=["both", "csv"])).status_code == 404
+    assert client.get(reverse("talent:match_export", args=["pdf"])).status_code == 404
+    assert client.get("/talent/matching/both.csv").status_code == 404

@@ -280,3 +280,20 @@ def test_the_same_data_gives_the_same_ranking_whatever_the_input_order(need_list
     random.Random(seed).shuffle(shuffled_supply)
     second = match_all(shuffled_needs, shuffled_supply, context)
     assert {k: (v.ranked, v.blocked) for k, v in first.items()} == {k: (v.ranked, v.blocked) for k, v in second.items()}
+
+
+@given(need=needs, supply=supplies())
+def test_the_inline_factors_follow_the_factor_rules(need, supply):
+    """``evaluate_all`` computes the factors inline for speed: they are the documented rules."""
+    context = MatchContext(day=TODAY)
+    for offered in supply:
+        match = evaluate(need, offered, context)
+        fit = occupation_fit(need.occupation, offered.occupation, DEFAULT_SETTINGS)
+        if fit is None:
+            assert match is None
+            continue
+        assert match.occupation_fit == fit
+        assert match.volume_fit == volume_fit(need.people_per_year, offered.people_per_year)
+        assert match.language_fit == language_fit(need.languages, offered.languages)
+        weighted = 0.35 * fit + 0.35 * match.volume_fit + 0.15 * match.language_fit
+        assert match.base_score == pytest.approx(weighted)

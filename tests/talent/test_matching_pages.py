@@ -168,7 +168,7 @@ def test_the_needs_are_paginated_25_a_page(cast):
 
 
 def detail_url(need, iso3="NGA", code="2221") -> str:
-    return reverse("talent:match_detail", args=[need.pk, iso3, code])
+    return reverse("talent:match_detail", args=[iso3, code, need.pk])
 
 
 def test_a_coordinator_allows_a_blocked_suggestion_with_a_reason_shown_to_readers(cast, nurses):
@@ -180,7 +180,7 @@ def test_a_coordinator_allows_a_blocked_suggestion_with_a_reason_shown_to_reader
     page = client.get(detail_url(nurses)).content.decode()
     assert "Allow or block this suggestion" in page and "blocked" in page
     response = client.post(
-        reverse("talent:override_create", args=[nurses.pk, "NGA", "2221"]),
+        reverse("talent:override_create", args=["NGA", "2221", nurses.pk]),
         {"decision": "allow", "reason": "Bilateral agreement with the Nigerian health ministry"},
     )
     assert response.status_code == 302
@@ -194,7 +194,7 @@ def test_a_coordinator_blocks_a_suggestion_and_withdrawing_keeps_the_history(cas
     coordinator = german_coordinator(cast)
     client = client_for(coordinator)
     client.post(
-        reverse("talent:override_create", args=[nurses.pk, "MAR", "2221"]),
+        reverse("talent:override_create", args=["MAR", "2221", nurses.pk]),
         {"decision": "block", "reason": "Morocco asked to pause nurse recruitment"},
     )
     blocked = client_for(cast.german_ministry_editor).get(NEEDS).content.decode().split(BLOCKED)[1]
@@ -211,7 +211,7 @@ def test_a_coordinator_blocks_a_suggestion_and_withdrawing_keeps_the_history(cas
 
 
 def test_only_coordinators_override_and_a_second_standing_decision_is_refused(cast, nurses):
-    url = reverse("talent:override_create", args=[nurses.pk, "MAR", "2221"])
+    url = reverse("talent:override_create", args=["MAR", "2221", nurses.pk])
     editor = client_for(cast.german_ministry_editor)
     assert "Allow or block this suggestion" not in editor.get(detail_url(nurses, "MAR")).content.decode()
     assert editor.post(url, {"decision": "block", "reason": "no"}).status_code == 403
@@ -220,7 +220,7 @@ def test_only_coordinators_override_and_a_second_standing_decision_is_refused(ca
     again = coordinator.post(url, {"decision": "allow", "reason": "second"})
     assert again.status_code == 422
     assert "withdraw that decision first" in again.content.decode()
-    empty = coordinator.post(reverse("talent:override_create", args=[nurses.pk, "TUN", "2222"]), {"decision": "allow"})
+    empty = coordinator.post(reverse("talent:override_create", args=["TUN", "2222", nurses.pk]), {"decision": "allow"})
     assert empty.status_code == 422
 
 
@@ -230,7 +230,7 @@ def test_an_override_on_a_hidden_need_is_404(cast):
     client = client_for(french_coordinator)
     assert client.get(detail_url(hidden, "MAR")).status_code == 404
     response = client.post(
-        reverse("talent:override_create", args=[hidden.pk, "MAR", "2221"]), {"decision": "allow", "reason": "x"}
+        reverse("talent:override_create", args=["MAR", "2221", hidden.pk]), {"decision": "allow", "reason": "x"}
     )
     assert response.status_code == 404
     assert not MatchOverride.objects.unrestricted("the test checks nothing was written").exists()
@@ -241,3 +241,28 @@ def test_unknown_country_or_occupation_on_the_detail_page_is_404(cast, nurses):
     assert client.get(detail_url(nurses, "XXX")).status_code == 404
     assert client.get(detail_url(nurses, "MAR", "9999")).status_code == 404
     assert client.get(detail_url(nurses, "DEU")).status_code == 404
+
+
+def test_a_needs_other_suggestions_are_one_click_away(cast, nurses):
+    for iso3 in ("SEN", "GHA", "KEN", "EGY", "JOR", "IND"):
+        builders.supply(cast.iom, iso3, "2221", workers=10)
+    client = client_for(cast.german_ministry_editor)
+    [section] = sections(client.get(NEEDS).content.decode())
+    assert section.count('<tr class="ecl-table__row">') == 5 + 1  # five suggestions and the header
+    assert "Show 4 more suggestions" in section
+    everything = client.get(reverse("talent:match_all"), {"need": nurses.pk}, headers={"HX-Request": "true"})
+    fragment = everything.content.decode()
+    assert "<html" not in fragment and fragment.count('<tr class="ecl-table__row">') == 9 + 1
+    hidden = builders.need(cast.french_foreign_affairs, "FRA", "2221", 10, sharing_level="originator")
+    assert client.get(reverse("talent:match_all"), {"need": hidden.pk}).status_code == 404
+    assert client.get(reverse("talent:match_all")).status_code == 404
+
+
+def test_a_supplys_member_states_on_its_own_list_and_hidden_supply_is_404(cast, nurses):
+    builders.supply(cast.french_foreign_affairs, "SEN", "2221", workers=10, sharing_level="originator")
+    client = client_for(cast.german_ministry_editor)
+    everything = reverse("talent:match_all")
+    page = client.get(everything, {"supply_country": "MAR", "occupation": "2221"}).content.decode()
+    assert "Germany" in page
+    assert client.get(everything, {"supply_country": "SEN", "occupation": "2221"}).status_code == 404
+    assert client.get(everything, {"supply_country": "XXX", "occupation": "2221"}).status_code == 404

@@ -19,7 +19,7 @@ class TalentConfig(AppConfig):
             factory=f"{OVERRIDE_FACTORIES}.hidden_override",
             # An override is read on its suggestion's page and withdrawn on its own.
             urls=record_urls(
-                page=("talent:match_detail", "need_id", "country.iso3", "occupation.code"),
+                page=("talent:match_detail", "country.iso3", "occupation.code", "need_id"),
                 change_page="talent:override_withdraw",
                 api="api:get_talent_override",
             ),

@@ -12,11 +12,12 @@ then the safeguards lower or block it, and a coordinator's override may lift or 
 
 import gc
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from operator import itemgetter
 from typing import NamedTuple
 
 FACTORS = ("occupation", "volume", "language", "cooperation")
@@ -288,6 +289,8 @@ class Match(NamedTuple):
     override: OverrideFacts | None
     cooperation: tuple[PartnershipFacts, ...]
     engagements: int
+    # 2 when lowered by a safeguard list, + 1 when lowered by a shortage: at equal scores, ranked after.
+    demoted: int = 0
 
     @property
     def safeguarded(self) -> bool:
@@ -383,8 +386,8 @@ def evaluate_all(need: NeedFacts, candidates: Iterable[SupplyFacts], context: Ma
             language = 0.0 if supply.languages else 0.5
         partnerships, engagements, together = cooperation.get(supply.country_id, NO_COOPERATION)
         base = (w_occupation * fit + w_volume * volume + w_language * language + w_cooperation * together) / total
-        factors = (fit, volume, language, together, base)
         if supply.shortage or supply.country_id in listed or need.id in overridden:
+            factors = (fit, volume, language, together, base)
             append(_with_safeguards(need, supply, context, factors, partnerships, engagements))
         else:
             score = round(base, SCORE_DIGITS)
@@ -460,50 +463,29 @@ def _with_safeguards(
         override=override,
         cooperation=partnerships,
         engagements=engagements,
+        demoted=(2 if effect == SafeguardEffect.LOWERED else 0) + (1 if shortage_applied else 0),
     )
 
 
 # -- rankings ---------------------------------------------------------------------------------------
 
 
-# At equal scores a suggestion lowered by a safeguard list, then one lowered by a shortage, comes after
-# one that is not: a safeguarded pair never outranks an otherwise identical one.
-def _for_need_key(match: Match) -> tuple[float, bool, bool, str, str, str, int]:
-    supply = match.supply
-    return (
-        -match.score,
-        match.safeguarded,
-        match.shortage_applied,
-        supply.country_name,
-        supply.country_iso3,
-        supply.occupation,
-        0,
-    )
+_SCORE = itemgetter(Match._fields.index("score"))
+_DEMOTED = itemgetter(Match._fields.index("demoted"))
 
 
-def _for_supply_key(match: Match) -> tuple[float, bool, bool, str, str, str, int]:
-    need = match.need
-    return (
-        -match.score,
-        match.safeguarded,
-        match.shortage_applied,
-        need.member_state_name,
-        need.member_state_iso3,
-        need.occupation,
-        need.id,
-    )
-
-
-RankKey = Callable[[Match], tuple[float, bool, bool, str, str, str, int]]
-
-
-def _ranking(matches: Iterable[Match], key: RankKey) -> Ranking:
+def _ranking(matches: Iterable[Match]) -> Ranking:
+    """Score descending; at equal scores one lowered by a safeguard list, then one lowered by a shortage,
+    after one that is not (a safeguarded pair never outranks an otherwise identical one); then in the
+    candidates' order, which the indexes keep sorted by name, ISO3 and occupation. Two stable sorts
+    with keys read in C: the full matching sorts millions of suggestions."""
     ranked: list[Match] = []
     blocked: list[Match] = []
     for match in matches:
         (blocked if match.blocked else ranked).append(match)
-    ranked.sort(key=key)
-    blocked.sort(key=key)
+    for found in (ranked, blocked):
+        found.sort(key=_DEMOTED)
+        found.sort(key=_SCORE, reverse=True)
     return Ranking(ranked, blocked)
 
 
@@ -512,7 +494,7 @@ class SupplyIndex:
 
     def __init__(self, supplies: Iterable[SupplyFacts]):
         self.by_minor_group: dict[str, list[SupplyFacts]] = defaultdict(list)
-        for supply in supplies:
+        for supply in sorted(supplies, key=lambda s: (s.country_name, s.country_iso3, s.occupation)):
             self.by_minor_group[supply.minor_group].append(supply)
 
     def candidates(self, need: NeedFacts) -> list[SupplyFacts]:
@@ -524,7 +506,7 @@ class NeedIndex:
 
     def __init__(self, needs: Iterable[NeedFacts]):
         self.by_minor_group: dict[str, list[NeedFacts]] = defaultdict(list)
-        for need in needs:
+        for need in sorted(needs, key=lambda n: (n.member_state_name, n.member_state_iso3, n.occupation, n.id)):
             self.by_minor_group[need.minor_group].append(need)
 
     def candidates(self, supply: SupplyFacts) -> list[NeedFacts]:
@@ -534,20 +516,28 @@ class NeedIndex:
 def rank_for_need(need: NeedFacts, supplies: SupplyIndex, context: MatchContext) -> Ranking:
     """Partner countries' supply ranked for one need: score descending, then country name, ISO3,
     occupation code; a suggestion lowered by a safeguard comes after an equal one that is not."""
-    return _ranking(evaluate_all(need, supplies.candidates(need), context), _for_need_key)
+    return _ranking(evaluate_all(need, supplies.candidates(need), context))
 
 
 def rank_for_supply(supply: SupplyFacts, needs: NeedIndex, context: MatchContext) -> Ranking:
     """Member States' needs ranked for one supply: score descending, then Member State name, occupation code."""
-    matches = (evaluate(need, supply, context) for need in needs.candidates(supply))
-    return _ranking((m for m in matches if m is not None), _for_supply_key)
+    return _ranking(evaluate_all(need, [supply], context)[0] for need in needs.candidates(supply))
 
 
 def match_all(needs: Iterable[NeedFacts], supplies: Iterable[SupplyFacts], context: MatchContext) -> dict[int, Ranking]:
-    """Every need's ranking (the full matching), by need id."""
+    """Every need's ranking, by need id (kept whole: for a few needs; see ``iter_rankings``)."""
+    return {need.id: ranking for need, ranking in iter_rankings(needs, supplies, context)}
+
+
+def iter_rankings(
+    needs: Iterable[NeedFacts], supplies: Iterable[SupplyFacts], context: MatchContext
+) -> Iterator[tuple[NeedFacts, Ranking]]:
+    """Each need with its ranking, one need at a time: the full matching weighs millions of pairs, which
+    its readers (exports, the benchmark) use need by need rather than keep all at once."""
     index = SupplyIndex(supplies)
     with _without_cycle_collection():
-        return {need.id: rank_for_need(need, index, context) for need in needs}
+        for need in needs:
+            yield need, rank_for_need(need, index, context)
 
 
 @contextmanager

@@ -12,6 +12,7 @@ from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_POST, require_safe
 
 from partnerhub.core.rendering import render_page_or_partial
@@ -59,7 +60,7 @@ class ShownMatch:
     @property
     def detail_url(self) -> str:
         m = self.match
-        return reverse("talent:match_detail", args=[m.need.id, m.supply.country_iso3, m.supply.occupation])
+        return reverse("talent:match_detail", args=[m.supply.country_iso3, m.supply.occupation, m.need.id])
 
 
 @dataclass(frozen=True)
@@ -90,9 +91,10 @@ def row_of(subject: NeedFacts | SupplyFacts, ranking: Ranking, config: MatchSett
     ranked, blocked = ranking.ranked[:top], ranking.blocked[:top]
     more = len(ranking) - len(ranked) - len(blocked)
     if isinstance(subject, NeedFacts):
-        all_url = reverse("talent:match_need_all", args=[subject.id])
+        all_url = f"{reverse('talent:match_all')}?{urlencode({'need': subject.id})}"
     else:
-        all_url = reverse("talent:match_supply_all", args=[subject.country_iso3, subject.occupation])
+        query = {"supply_country": subject.country_iso3, "occupation": subject.occupation}
+        all_url = f"{reverse('talent:match_all')}?{urlencode(query)}"
     return Row(
         subject,
         [shown(match, rank, config) for rank, match in enumerate(ranked, start=1)],
@@ -150,40 +152,42 @@ def match_supply(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-def match_need_all(request: HttpRequest, need_id: int) -> HttpResponse:
-    """Every suggestion for one need (the page shows the first five): an HTMX fragment or a page."""
-    form, filters, day = _filters(request)
-    need = get_object_or_404(
-        TalentNeed.objects.visible_to(request.user).select_related("member_state", "occupation"), pk=need_id
+def match_all(request: HttpRequest) -> HttpResponse:
+    """Every suggestion for one need (``?need=<id>``) or for one partner country's supply in one
+    occupation (``?supply_country=<ISO3>&occupation=<code>``): the pages show the first five."""
+    day = MatchFilterForm(request.GET).day
+    config = match_settings()
+    need_id, iso3, code = (
+        request.GET.get("need", ""),
+        request.GET.get("supply_country", ""),
+        request.GET.get("occupation", ""),
     )
-    [(facts, ranking)] = suggestions_for_needs(request.user, [need_facts(need)], filters, day)
-    row = row_of(facts, ranking, match_settings(), top=None)
-    context = {"row": row, "side": MatchSide.NEEDS, "day": day}
-    return render_page_or_partial(request, "talent/match_all.html", "talent/match_row.html", context)
-
-
-@require_safe
-def match_supply_all(request: HttpRequest, iso3: str, code: str) -> HttpResponse:
-    """Every Member State suggested for one partner country's supply in one occupation."""
-    form, filters, day = _filters(request)
-    country = get_object_or_404(Country.objects.filter(is_eu_member=False), iso3=iso3.upper())
-    supplies = [
-        s
-        for s in visible_supply(request.user, MatchFilters(country=country), minor_groups={code[:3]})
-        if s.occupation == code
-    ]
-    if not supplies:
+    if need_id.isdigit():
+        need = get_object_or_404(
+            TalentNeed.objects.visible_to(request.user).select_related("member_state", "occupation"), pk=need_id
+        )
+        [(facts, ranking)] = suggestions_for_needs(request.user, [need_facts(need)], MatchFilters(), day)
+        context = {"row": row_of(facts, ranking, config, top=None), "side": MatchSide.NEEDS, "day": day}
+    elif iso3 and code:
+        country = get_object_or_404(Country.objects.filter(is_eu_member=False), iso3=iso3.upper())
+        found = [
+            s
+            for s in visible_supply(request.user, MatchFilters(country=country), minor_groups={code[:3]})
+            if s.occupation == code
+        ]
+        if not found:
+            raise Http404
+        [(supply, ranking)] = suggestions_for_supply(request.user, found, MatchFilters(), day)
+        context = {"row": row_of(supply, ranking, config, top=None), "side": MatchSide.SUPPLY, "day": day}
+    else:
         raise Http404
-    [(supply, ranking)] = suggestions_for_supply(request.user, supplies, filters, day)
-    row = row_of(supply, ranking, match_settings(), top=None)
-    context = {"row": row, "side": MatchSide.SUPPLY, "day": day}
     return render_page_or_partial(request, "talent/match_all.html", "talent/match_row.html", context)
 
 
 # -- one suggestion -------------------------------------------------------------------------------
 
 
-def _suggestion_parts(request: HttpRequest, need_id: int, iso3: str, code: str):  # type: ignore[no-untyped-def]
+def _suggestion_parts(request: HttpRequest, iso3: str, code: str, need_id: int):  # type: ignore[no-untyped-def]
     """The need (visible, else 404), the partner country and the occupation offered (404 when unknown)."""
     need = get_object_or_404(
         TalentNeed.objects.visible_to(request.user).select_related("member_state", "occupation"), pk=need_id
@@ -194,8 +198,8 @@ def _suggestion_parts(request: HttpRequest, need_id: int, iso3: str, code: str):
 
 
 @require_safe
-def match_detail(request: HttpRequest, need_id: int, iso3: str, code: str) -> HttpResponse:
-    need, country, occupation = _suggestion_parts(request, need_id, iso3, code)
+def match_detail(request: HttpRequest, iso3: str, code: str, need_id: int) -> HttpResponse:
+    need, country, occupation = _suggestion_parts(request, iso3, code, need_id)
     return _render_detail(request, need, country, occupation, OverrideForm())
 
 
@@ -243,8 +247,8 @@ def _render_detail(
 
 @login_required
 @require_POST
-def override_create(request: HttpRequest, need_id: int, iso3: str, code: str) -> HttpResponse:
-    need, country, occupation = _suggestion_parts(request, need_id, iso3, code)
+def override_create(request: HttpRequest, iso3: str, code: str, need_id: int) -> HttpResponse:
+    need, country, occupation = _suggestion_parts(request, iso3, code, need_id)
     if not override_service.may_override(request.user):
         raise PermissionDenied
     form = OverrideForm(request.POST)
@@ -254,7 +258,7 @@ def override_create(request: HttpRequest, need_id: int, iso3: str, code: str) ->
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            return redirect("talent:match_detail", need.pk, country.iso3, occupation.code)
+            return redirect("talent:match_detail", country.iso3, occupation.code, need.pk)
     return _render_detail(request, need, country, occupation, form, status=422)
 
 
@@ -267,7 +271,7 @@ def override_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if not override_service.may_override(request.user):
         raise PermissionDenied
-    detail = reverse("talent:match_detail", args=[override.need_id, override.country.iso3, override.occupation.code])
+    detail = reverse("talent:match_detail", args=[override.country.iso3, override.occupation.code, override.need_id])
     if request.method == "POST":
         try:
             override_service.withdraw_override(override, acting_user=request.user)
