@@ -244,7 +244,8 @@ def planted(cast):
             "organisation": [(str(cast.german_interior.pk), False), missing],
             "counterpart": [(str(counterpart().pk), False), missing],
         },
-        codes=[route.code, pillar.code, "RETURN-REINTEGRATION", Instrument.objects.first().code, "x"],
+        # Route, theme and instrument codes, and an ISCO-08 unit group (the talent matching's occupations).
+        codes=[route.code, pillar.code, "RETURN-REINTEGRATION", Instrument.objects.first().code, "x", "2221"],
         registered=registered_records,
         record_values=values_of_records(
             [
