@@ -7,7 +7,7 @@ was found and the caller found allowed (403 otherwise).
 """
 
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
@@ -31,7 +31,7 @@ from partnerhub.talent.match_queries import (
     visible_supply,
 )
 from partnerhub.talent.matching import Match, MatchSettings, Ranking
-from partnerhub.talent.models import MatchOverride, Occupation, OccupationLevel, OverrideDecision, TalentNeed
+from partnerhub.talent.models import MatchOverride, Occupation, OccupationLevel, TalentNeed
 
 router = Router(tags=["talent matching"])
 
@@ -97,7 +97,7 @@ class OverrideIn(Schema):
     need: int = Field(ge=1, le=2**63 - 1)
     country: str = Field(description="ISO3 code of the partner country.")
     occupation: str = Field(description="ISCO-08 unit group offered.")
-    decision: OverrideDecision
+    decision: Literal["allow", "block"] = Field(description="allow (lift the safeguards) or block.")
     reason: str = Field(min_length=1, max_length=2000)
 
 
