@@ -19,9 +19,10 @@ def pytest_configure(config):
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """Reference data (countries, routes, themes, instruments) once per run."""
+    """Reference data (countries, routes, themes, instruments, ISCO-08, safeguard lists) once per run."""
     from partnerhub.geo.reference import load_countries, load_recipient_regions, load_routes
     from partnerhub.registry.reference import load_instruments, load_themes
+    from partnerhub.talent.loading import load_occupations, load_safeguard_lists
 
     with django_db_blocker.unblock():
         load_countries()
@@ -29,6 +30,8 @@ def django_db_setup(django_db_setup, django_db_blocker):
         load_recipient_regions()
         load_themes()
         load_instruments()
+        load_occupations()
+        load_safeguard_lists()
 
 
 @pytest.fixture

@@ -21,9 +21,11 @@ from partnerhub.notifications.services import follow_country, follow_theme
 from partnerhub.overlaps.models import OverlapPair, OverlapRun
 from partnerhub.plans.models import Action, ActionFiche, ActionIndicator, ActionPlan, PlanReview
 from partnerhub.registry.models import Engagement
+from partnerhub.talent.models import PipelineFigure, TalentNeed, TalentPartnership, TalentScheme, TalentSupply
 from tests.agenda.factories import counterpart, line, meeting
 from tests.facts.factories import hidden_dispute
 from tests.plans.factories import hidden_fiche, hidden_indicator, hidden_review
+from tests.talent.factories import hidden_need, hidden_pipeline, hidden_supply
 
 pytestmark = pytest.mark.django_db
 
@@ -59,6 +61,11 @@ RECORD_MODELS = (
     Observation,
     Endorsement,
     FactsLoad,
+    TalentNeed,
+    TalentSupply,
+    TalentPartnership,
+    TalentScheme,
+    PipelineFigure,
     # A person's own choices and what was mailed to them: read by superusers only.
     Follow,
     NotificationPreference,
@@ -137,6 +144,9 @@ def portfolio(cast):
     hidden_fiche(cast, secret="Morocco action")
     hidden_indicator(cast, secret="Returns supported")
     hidden_dispute(cast, secret="Morocco counts more")
+    hidden_need(cast, secret="Nurses for Bavaria")
+    hidden_supply(cast, secret="Moroccan nursing graduates")
+    hidden_pipeline(cast, secret="Morocco nursing scheme")
     FactsLoad.objects.create(source_name="wdi", file_name="wdi_BX.TRF.PWKR.CD.DT.csv", started_by=cast.coordinator)
     cast.coordinator.email = "coordinator@example.org"
     cast.coordinator.save()

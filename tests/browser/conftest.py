@@ -51,6 +51,7 @@ def reference_data(transactional_db):
     from partnerhub.geo.models import Country
     from partnerhub.geo.reference import load_countries, load_recipient_regions, load_routes
     from partnerhub.registry.reference import load_instruments, load_themes
+    from partnerhub.talent.loading import load_occupations, load_safeguard_lists
 
     if not Country.objects.exists():
         load_countries()
@@ -58,6 +59,8 @@ def reference_data(transactional_db):
         load_recipient_regions()
         load_themes()
         load_instruments()
+        load_occupations()
+        load_safeguard_lists()
 
 
 @pytest.fixture(autouse=True)

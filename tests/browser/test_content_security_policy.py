@@ -20,6 +20,10 @@ PAGES = [
     "/import/sheet/",
     "/iati/imports/",
     "/account/",
+    "/talent/",
+    "/talent/needs/",
+    "/talent/needs/new/",
+    "/talent/partnerships/new/",
 ]
 
 

@@ -22,8 +22,6 @@ from partnerhub.talent.reference import (
 )
 
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
-if not SHARED.is_dir():
-    SHARED = Path("/work/shared/data")
 OCCUPATIONS = SHARED / "occupations"
 NESTA_UNIT_GROUPS = OCCUPATIONS / "isco08_unit_groups_4digit_with_risk.csv"
 NESTA_MINOR_GROUPS = OCCUPATIONS / "isco08_minor_groups_3digit_with_risk.csv"

@@ -11,12 +11,17 @@ whose value changed is *revised*:
   tells the coordinators;
 * a superseded figure is history: the new value comes as a new imported figure.
 
+A zero the publisher writes as a filler (UNHCR's "none here", ``Reading.zeros``) is loaded only where
+the source already holds a figure for its key and the file gives no other: then it is the figure
+revised to zero (or a zero confirmed, unchanged). Elsewhere it stays what it is, no figure.
+
 Imported figures are public statistics: they are owned by their publisher's organisation (found
 by name or acronym, else created as an international organisation) and shared publicly, unless the
 caller names another owner and sharing level (a coordinator's own figures in a tidy file).
 """
 
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -88,6 +93,7 @@ class _Plan:
     skipped: list[SkippedRow] = field(default_factory=list)
     unchanged: int = 0
     created_revisions: int = 0  # new figures for keys the source had (agreed or superseded figures)
+    zeros: int = 0  # zero fillers taken as figures: they revise (or confirm) a figure of the source
 
 
 def load_reading(
@@ -109,6 +115,7 @@ def load_reading(
         plan = _plan(reading, source, indicators, owner, sharing_level)
         _write(plan, loaded_by, report)
     skipped = [*reading.skipped, *plan.skipped]
+    report.observations_read += plan.zeros
     report.skipped, report.reasons = len(skipped), Counter(row.reason for row in skipped)
     report.unchanged = plan.unchanged
     if job is not None:
@@ -161,15 +168,49 @@ def _plan(
             plan.skipped.append(SkippedRow(row.line, "duplicate", f"{row.indicator} {row.country} {row.period} again"))
             continue
         seen.add(key)
-        value = row.value.quantize(VALUE_STEP)
-        previous = known.get(key)
-        if previous is None:
-            plan.create.append(_new(key, row, value, source, owner, sharing_level))
-        elif _same_figure(previous.value, value):
-            plan.unchanged += 1
-        else:
-            _revise(plan, previous, key, row, value, source, owner, sharing_level)
+        _take(plan, known.get(key), key, row, source, owner, sharing_level)
+    for key, row in _zeros_to_load(reading, indicators, countries, set(known) - seen):
+        plan.zeros += 1
+        _take(plan, known[key], key, row, source, owner, sharing_level)
     return plan
+
+
+def _take(
+    plan: _Plan,
+    previous: Observation | None,
+    key: Key,
+    row: SourceRow,
+    source: Source,
+    owner: Organisation,
+    sharing_level: str,
+) -> None:
+    value = row.value.quantize(VALUE_STEP)
+    if previous is None:
+        plan.create.append(_new(key, row, value, source, owner, sharing_level))
+    elif _same_figure(previous.value, value):
+        plan.unchanged += 1
+    else:
+        _revise(plan, previous, key, row, value, source, owner, sharing_level)
+
+
+def _zeros_to_load(
+    reading: Reading, indicators: dict[str, Indicator], countries: dict[str, int], wanted: set[Key]
+) -> Iterator[tuple[Key, SourceRow]]:
+    """The zero fillers of the file (``Reading.zeros``) whose key the source already holds a figure for
+    and the file gives no other figure: the file says the figure is now 0. Other zeros stay unloaded."""
+    units = {info.code: info.unit for info in reading.indicators}
+    for cells in reading.zeros if wanted else ():
+        country, destination = countries.get(cells.country), countries.get(cells.destination)
+        for code in cells.indicators:
+            key = (indicators[code].pk if code in indicators else 0, country or 0, destination, cells.period)
+            if key in wanted:
+                wanted.discard(key)  # a key's first zero stands for it: its other rows are zeros too
+                yield (
+                    key,
+                    SourceRow(
+                        cells.line, code, cells.country, cells.period, Decimal(0), units[code], cells.destination
+                    ),
+                )
 
 
 def _problem(row: SourceRow, indicators: dict[str, Indicator], countries: dict[str, int]) -> SkippedRow | None:

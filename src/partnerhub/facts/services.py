@@ -53,6 +53,11 @@ def proposing_organisations(user: AnyUser | None) -> list[Organisation]:
     return [organisation for organisation in editable.order_by("name") if organisation.is_eu_side]
 
 
+def may_propose_figures(user: AnyUser | None) -> bool:
+    """Whether ``user`` edits for an EU-side organisation, so that the pages offer "Propose a figure"."""
+    return bool(proposing_organisations(user))
+
+
 def stance_organisations(user: AnyUser | None, observation: Observation) -> list[Organisation]:
     """The organisations for which ``user`` endorses or disputes ``observation``: those where they
     edit, on the EU side or the authorities of the country it is about, other than its proposer."""

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_safe
 
 from partnerhub.core.charts import Bar, BarChart, Choropleth
 from partnerhub.core.rendering import render_page_or_partial
-from partnerhub.facts import exports, queries
+from partnerhub.facts import exports, queries, services
 from partnerhub.facts.forms import FactsFilterForm
 from partnerhub.facts.models import Freshness, Indicator, Observation
 from partnerhub.geo.models import Country
@@ -37,7 +37,8 @@ def indicator_list(request: HttpRequest) -> HttpResponse:
         indicator.countries = countries.get(indicator.pk, 0)  # type: ignore[attr-defined]
         source = indicator.default_source
         indicator.freshness = Freshness(source.freshness(today) if source else Freshness.UNKNOWN)  # type: ignore[attr-defined]
-    return render(request, "facts/indicator_list.html", {"indicators": indicators})
+    context = {"indicators": indicators, "may_propose": services.may_propose_figures(request.user)}
+    return render(request, "facts/indicator_list.html", context)
 
 
 @require_safe
@@ -69,6 +70,7 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
         "chart": _top_chart(indicator, totals, "origin"),
         "map": _map(indicator, totals),
         "export_query": _query_without_page(request),
+        "may_propose": services.may_propose_figures(request.user),
     }
     return render_page_or_partial(request, "facts/indicator_detail.html", "facts/_figures.html", context)
 

@@ -1,5 +1,6 @@
 """The form to propose a figure no loaded file carries."""
 
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
@@ -8,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from partnerhub.access.models import Organisation
 from partnerhub.core.sharing import SharingLevel
 from partnerhub.facts.models import Indicator, Source
+from partnerhub.facts.periods import PERIOD
 from partnerhub.facts.services import OBSERVATION_LEVELS, FigureInput
 from partnerhub.geo.models import Country
 
@@ -81,3 +83,22 @@ class FigureForm(forms.Form):
             field = SOURCE_FIELDS.get(name, name)
             for message in field_messages:
                 self.add_error(field if field in self.fields else None, message)
+
+
+def initial_from_query(query: Mapping[str, str]) -> dict[str, Any]:
+    """The form's initial values from a link's ``?indicator=<code>&country=<ISO3>&period=<period>``.
+
+    They are only a starting point the proposer can change: a value naming no indicator, country or
+    period is left out without a word.
+    """
+    initial: dict[str, Any] = {}
+    code, iso3, period = (query.get(name, "").strip() for name in ("indicator", "country", "period"))
+    indicator = Indicator.objects.filter(code=code).values_list("pk", flat=True).first() if code else None
+    if indicator is not None:
+        initial["indicator"] = indicator
+    country = Country.objects.filter(iso3=iso3.upper()).values_list("pk", flat=True).first() if iso3 else None
+    if country is not None:
+        initial["country"] = country
+    if PERIOD.match(period):
+        initial["period"] = period
+    return initial

@@ -27,7 +27,7 @@ from partnerhub.facts import services
 from partnerhub.facts.disagreements import disagree, relative_gap
 from partnerhub.facts.loading import revisions_awaiting_decision
 from partnerhub.facts.models import UNDER_DISCUSSION, Observation, ObservationStatus
-from partnerhub.facts.workflow_forms import FigureForm
+from partnerhub.facts.workflow_forms import FigureForm, initial_from_query
 
 REVISIONS_PER_PAGE = 50
 
@@ -110,7 +110,8 @@ def figure_create(request: HttpRequest) -> HttpResponse:
     organisations = services.proposing_organisations(request.user)
     if not organisations:
         return _refused(request, _("Only editors of an organisation on the EU side propose figures."))
-    form = FigureForm(request.POST or None, organisations=organisations)
+    initial = initial_from_query(request.GET) if request.method == "GET" else {}
+    form = FigureForm(request.POST or None, initial=initial, organisations=organisations)
     if request.method == "POST" and form.is_valid():
         try:
             figure = services.propose_figure(

@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+FACTORIES = "tests.talent.factories"
 OVERRIDE_FACTORIES = "tests.talent.override_factories"
 
 
@@ -12,6 +13,54 @@ class TalentConfig(AppConfig):
     def ready(self) -> None:
         from partnerhub.core.confidential import record_urls, register
 
+        register(
+            "talent.TalentNeed",
+            # A need names a Member State, never a partner country: the services refuse the partner level.
+            partner_countries="member_state",
+            search_fields=("region", "sector", "source", "note"),
+            factory=f"{FACTORIES}.hidden_need",
+            urls=record_urls(page="talent:need_detail", change_page="talent:need_update", api="api:get_talent_need"),
+            edit=f"{FACTORIES}.resize_need",
+        )
+        register(
+            "talent.TalentSupply",
+            partner_countries="country",
+            search_fields=("source", "note"),
+            factory=f"{FACTORIES}.hidden_supply",
+            urls=record_urls(
+                page="talent:supply_detail", change_page="talent:supply_update", api="api:get_talent_supply"
+            ),
+            edit=f"{FACTORIES}.count_graduates",
+        )
+        register(
+            "talent.TalentPartnership",
+            partner_countries="country",
+            search_fields=("title", "description"),
+            factory=f"{FACTORIES}.hidden_partnership",
+            urls=record_urls(
+                page="talent:partnership_detail",
+                change_page="talent:partnership_update",
+                api="api:get_talent_partnership",
+            ),
+            edit=f"{FACTORIES}.pause_partnership",
+        )
+        register(
+            "talent.TalentScheme",
+            parents=("partnership",),
+            search_fields=("title", "description"),
+            factory=f"{FACTORIES}.hidden_scheme",
+            # A scheme is read on its partnership's page.
+            urls=record_urls(change_page="talent:scheme_update", api="api:get_talent_scheme"),
+            edit=f"{FACTORIES}.retitle_scheme",
+        )
+        register(
+            "talent.PipelineFigure",
+            parents=("scheme",),
+            search_fields=("note",),
+            factory=f"{FACTORIES}.hidden_pipeline",
+            urls=record_urls(change_page="talent:pipeline_update", api="api:get_talent_pipeline_figure"),
+            edit=f"{FACTORIES}.count_moves",
+        )
         register(
             "talent.MatchOverride",
             parents=("need",),

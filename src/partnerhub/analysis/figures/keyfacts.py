@@ -12,6 +12,7 @@ from datetime import date
 from decimal import Decimal
 from itertools import combinations
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
@@ -161,13 +162,15 @@ def compact_figure(value: Decimal, unit: str) -> str:
     return figure_text(value, unit)
 
 
-def trend_chart(fact: KeyFact) -> BarChart:
-    """The figure of each period, oldest first; a figure that is not agreed says so."""
+def trend_chart(fact: KeyFact, *, linked: bool = False) -> BarChart:
+    """The figure of each period, oldest first; a figure that is not agreed says so. ``linked``: each
+    bar leads to its figure's page (for a signed-in reader: the page asks for one)."""
     not_agreed = _("not agreed")
     bars = tuple(
         Bar(
             figure.period,
             figure.value,
+            link=reverse("facts:figure_detail", args=[figure.pk]) if linked else None,
             note=None if figure.status == ObservationStatus.AGREED else not_agreed,
             amount_text=compact_figure(figure.value, figure.unit),
         )

@@ -32,6 +32,7 @@ from partnerhub.analysis.services import (
 )
 from partnerhub.core.charts import BarChart, ShareBar
 from partnerhub.core.visibility import can_edit, circle_of, editing_organisation_ids
+from partnerhub.facts.services import may_propose_figures
 from partnerhub.geo.models import Country
 from partnerhub.overlaps.queries import overlaps_for_country
 from partnerhub.plans.queries import actions_needing_attention
@@ -65,7 +66,8 @@ def country_profile_page(request, iso3: str):
             if k in SHOWN_MONEY_KINDS or any(t.kind == k for t in profile.totals)
         ],
         "charts": _charts(profile),
-        "key_facts": [(fact, trend_chart(fact)) for fact in facts],
+        "key_facts": [(fact, trend_chart(fact, linked=request.user.is_authenticated)) for fact in facts],
+        "may_propose_figures": may_propose_figures(request.user),
         "remittances": _remittances(country, facts),
         "overlaps": overlaps_for_country(request.user, country),
         "attention": actions_needing_attention(request.user, country=country),

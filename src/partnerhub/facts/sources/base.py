@@ -66,6 +66,21 @@ class SkippedRow:
     detail: str  # what was there: "Country name 'Channel Islands' is not a country we know"
 
 
+@dataclass(frozen=True)
+class ZeroCells:
+    """The cells of one row where the publisher wrote 0 as a filler (UNHCR), for indicators keyed alike.
+
+    Not observations: the loader takes one only where its source already holds a figure for the same
+    indicator, country, destination and period — then the zero revises it (or confirms a zero).
+    """
+
+    line: int
+    indicators: tuple[str, ...]  # IndicatorInfo.codes of the same reading
+    country: str  # ISO alpha-2, as in SourceRow
+    period: str
+    destination: str = ""
+
+
 SKIP_REASONS = {
     "aggregate": "aggregate row (a region, income group or the world, not a country)",
     "unknown-country": "unknown country",
@@ -86,6 +101,8 @@ class Reading:
     # Cells a wide table leaves empty ("", UN DESA's "..") and UNHCR's zero fillers: no figure was given, so
     # they are neither observations nor skipped rows; counted so that a report can account for every cell.
     empty_cells: int = 0
+    # Where those zero fillers are, by row: a zero is loaded only to revise a figure its source already holds.
+    zeros: list[ZeroCells] = field(default_factory=list)
 
 
 Parser = Callable[[Path], Reading]

@@ -6,8 +6,10 @@ observation's ``destination``); figures about the people of one country (interna
 host communities) go to the country of asylum, where UNHCR counts them.
 
 UNHCR writes 0 in every category of a row that has figures in another category: a zero says "none here"
-and is not loaded (it is counted among the empty cells), so the 83,000 population rows give the figures
-people quote, not 750,000 mostly nil ones. Rows for the same key are summed (applications and decisions
+and is not an observation (it is counted among the empty cells), so the 83,000 population rows give the
+figures people quote, not 750,000 mostly nil ones. Where the zeros are is kept (``Reading.zeros``): the
+loader loads a zero only where the same source already holds a figure for its key, so that a release
+revising a figure down to zero is not missed. Rows for the same key are summed (applications and decisions
 are split by procedure, application type and decision level: see ``parse_unhcr_asylum_applications``).
 """
 
@@ -20,7 +22,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from partnerhub.facts.sources.base import IndicatorInfo, Reading, SkippedRow, SourceInfo
+from partnerhub.facts.sources.base import IndicatorInfo, Reading, SkippedRow, SourceInfo, ZeroCells
 from partnerhub.facts.sources.countries import iso2_from_iso3
 from partnerhub.facts.sources.files import YEAR, CsvTable, Record, Totals, decimal_or_none, read_table
 
@@ -277,10 +279,14 @@ class _RowReader:
             return
         origin, asylum = self.country(record, "coo"), self.country(record, "coa")
         left_out: list[str] = []
+        zero_pairs: list[str] = []
+        zero_places: list[str] = []
         for index, column, indicator in columns:
             value = decimal_or_none(text := record.cell(index))
             if not text or value == 0:
                 reading.empty_cells += 1
+                if value == 0:
+                    (zero_pairs if indicator.pair else zero_places).append(indicator.code)
             elif value is None:
                 reading.skipped.append(SkippedRow(record.line, "non-numeric", f"{column}: {text!r}"))
             elif indicator.pair and origin and asylum:
@@ -291,6 +297,7 @@ class _RowReader:
                 left_out.append(column)
         if left_out:
             reading.skipped.append(SkippedRow(record.line, "unknown-country", self.unknown(record, left_out)))
+        _note_zeros(reading, record.line, year, (origin, asylum), zero_pairs, zero_places)
 
     def country(self, record: Record, side: str) -> str | None:
         iso3 = record.cell(self.key[f"{side}_iso"])
@@ -308,3 +315,15 @@ class _RowReader:
             "name": record.cell(self.key[f"{side}_name"]),
             "code": record.cell(self.key[side]),
         }
+
+
+def _note_zeros(
+    reading: Reading, line: int, year: str, places: tuple[str | None, str | None], pairs: list[str], own: list[str]
+) -> None:
+    """Where the row's zero fillers are, keyed as its figures would be (origin → asylum, or the asylum
+    country alone), so the loader can load one that revises a figure it holds."""
+    origin, asylum = places
+    if pairs and origin and asylum:
+        reading.zeros.append(ZeroCells(line, tuple(pairs), origin, year, destination=asylum))
+    if own and asylum:
+        reading.zeros.append(ZeroCells(line, tuple(own), asylum, year))

@@ -78,6 +78,7 @@ from partnerhub.web.demo.facts import build_facts
 from partnerhub.web.demo.follows import build_follows
 from partnerhub.web.demo.plans import build_plans
 from partnerhub.web.demo.records import Tally
+from partnerhub.web.demo.talent import build_talent
 
 
 def demo_portfolio() -> list[DemoEngagement]:
@@ -265,6 +266,7 @@ class DemoSummary:
     priorities_created: int = 0
     plans_and_calendar: Tally = field(default_factory=Tally)
     follows: Tally = field(default_factory=Tally)
+    talent: Tally = field(default_factory=Tally)
     logins: list[DemoLogin] = field(default_factory=list)
     key_facts: list[str] = field(default_factory=list)
 
@@ -285,6 +287,7 @@ def build_demo(*, stdout=None) -> DemoSummary:
     today = timezone.localdate()
     summary.plans_and_calendar.update(build_plans(organisations, users, today))
     summary.plans_and_calendar.update(build_calendar(organisations, users, today))
+    summary.talent = build_talent(organisations, users, today)
     summary.follows = build_follows(users)
     summary.key_facts = build_facts(users).lines
     summary.logins = [_login(user) for user in users.values()]
@@ -513,6 +516,20 @@ def _report(stdout, summary: DemoSummary) -> None:
             "meetings": created("meetings"),
             "lines": created("lines to take"),
             "counterparts": created("counterparts"),
+        }
+    )
+    talent = summary.talent
+    stdout.write(
+        _(
+            "Demo Talent Partnerships: %(needs)d labour needs, %(supply)d supply records, %(partnerships)d "
+            "Talent Partnerships, %(schemes)d schemes and %(figures)d pipeline figures created."
+        )
+        % {
+            "needs": talent.created("needs"),
+            "supply": talent.created("supply"),
+            "partnerships": talent.created("partnerships"),
+            "schemes": talent.created("schemes"),
+            "figures": talent.created("pipeline figures"),
         }
     )
     stdout.write(
