@@ -75,13 +75,13 @@ def build_occupations(count: int, rng: random.Random) -> list:
     from partnerhub.talent.models import Occupation
     from partnerhub.talent.reference import read_isco
 
-    groups = read_isco()
-    by_code = {}
-    for group in sorted(groups, key=lambda g: (g.level, g.code)):
-        parent = by_code.get(group.parent_code)
-        by_code[group.code] = Occupation.objects.create(
-            code=group.code, level=group.level, title=group.title, parent=parent
-        )
+    by_code = {o.code: o for o in Occupation.objects.all()}  # loaded with the reference data
+    for group in sorted(read_isco(), key=lambda g: (g.level, g.code)):
+        if group.code not in by_code:
+            parent = by_code.get(group.parent_code)
+            by_code[group.code] = Occupation.objects.create(
+                code=group.code, level=group.level, title=group.title, parent=parent
+            )
     units = [o for o in by_code.values() if o.level == 4]
     minors = sorted(code for code, o in by_code.items() if o.level == 3)
     extra = []
@@ -100,6 +100,8 @@ def build_safeguards() -> None:
     from partnerhub.talent.models import SafeguardList, SafeguardListing
     from partnerhub.talent.reference import read_safeguard_countries, read_safeguard_lists
 
+    if SafeguardList.objects.exists():  # loaded with the reference data
+        return
     countries = {c.iso3: c for c in Country.objects.all()}
     lists = {}
     for found in read_safeguard_lists():

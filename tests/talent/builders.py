@@ -137,6 +137,13 @@ def safeguard_list(
     return edition
 
 
+def without_safeguard_lists() -> None:
+    """Every test database holds the reference lists (the WHO list of 2023, loaded with the reference
+    data): a test that builds its own editions, or none, starts without them."""
+    SafeguardListing.objects.all().delete()
+    SafeguardList.objects.all().delete()
+
+
 def who_rows() -> list[dict[str, str]]:
     """The rows of the shared WHO list file (comment lines skipped); the test is skipped without it."""
     if not WHO_LIST_FILE.exists():

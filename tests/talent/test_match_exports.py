@@ -18,6 +18,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def nurses(cast):
+    builders.without_safeguard_lists()
     builders.who_2023_list()
     need = builders.need(cast.german_interior, "DEU", "2221", 100, languages="de")
     builders.supply(cast.moroccan_interior, "MAR", "2221", workers=80, languages="de")

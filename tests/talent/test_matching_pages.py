@@ -23,6 +23,7 @@ BLOCKED = '<h3 class="ecl-u-type-heading-5">Blocked suggestions'
 
 @pytest.fixture
 def nurses(cast):
+    builders.without_safeguard_lists()
     """Germany seeks 100 nurses a year; Morocco, Nigeria and Tunisia offer some; Nigeria is on the WHO list."""
     need = builders.need(cast.german_interior, "DEU", "2221", 100, languages="de")
     builders.supply(cast.moroccan_interior, "MAR", "2221", workers=80, languages="fr de")
