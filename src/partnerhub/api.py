@@ -22,6 +22,7 @@ from partnerhub.overlaps.api import router as overlap_router
 from partnerhub.plans.api import router as plans_router
 from partnerhub.registry.api import router as registry_router
 from partnerhub.talent.api import router as talent_router
+from partnerhub.talent.matching_api import router as talent_matching_router
 
 
 class PartnershipHubAPI(NinjaAPI):
@@ -73,6 +74,7 @@ api.add_router("/", agenda_router)
 api.add_router("/", plans_router)
 api.add_router("/", facts_router)
 api.add_router("/", notifications_router)
+api.add_router("/", talent_matching_router)
 api.add_router("/", talent_router)
 
 

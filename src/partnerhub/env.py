@@ -63,3 +63,27 @@ def env_decimal(name: str, default: str) -> Decimal:
         return Decimal(value.strip())
     except InvalidOperation:
         raise ImproperlyConfiguredValue(f"{name}={value!r} is not a decimal number") from None
+
+
+def env_weights(name: str, default: dict[str, Decimal]) -> dict[str, Decimal]:
+    """``name=0.35,other=0.65``: a weight for each of ``default``'s names, the others left at their default.
+
+    An unknown name, a malformed or negative weight, or weights adding up to zero fail loudly."""
+    value = _raw(name)
+    weights = dict(default)
+    if value is None or value.strip() == "":
+        return weights
+    for item in (part.strip() for part in value.split(",") if part.strip()):
+        key, _sep, number = item.partition("=")
+        key = key.strip()
+        if key not in default:
+            raise ImproperlyConfiguredValue(f"{name}: {key!r} is none of {', '.join(default)}")
+        try:
+            weights[key] = Decimal(number.strip())
+        except InvalidOperation:
+            raise ImproperlyConfiguredValue(f"{name}: {item!r} is not name=number") from None
+        if weights[key] < 0:
+            raise ImproperlyConfiguredValue(f"{name}: the weight of {key} is negative")
+    if sum(weights.values()) <= 0:
+        raise ImproperlyConfiguredValue(f"{name}: the weights add up to zero")
+    return weights

@@ -7,12 +7,13 @@ headers that ``manage.py check --deploy`` expects.
 
 import sys
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from partnerhub.env import env_bool, env_decimal, env_int, env_list, env_str
+from partnerhub.env import env_bool, env_decimal, env_int, env_list, env_str, env_weights
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parent.parent
@@ -232,6 +233,26 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Partnership Hub <noreply@localhost>")
 
 PAGE_SIZE = env_int("PARTNERHUB_PAGE_SIZE", 25)
+
+# Talent matching (docs/talent-matching.md): the weights of the four factors of a suggestion's score
+# ("occupation=0.35,volume=0.35,language=0.15,cooperation=0.15"; those not named keep their default),
+# the occupation fit of a supply in the same unit group and in the same minor group, the factor by which
+# a safeguard list (with a government-to-government partnership in place) and the partner's own shortage
+# lower a score, and the number of suggestions over which an export runs as a background job.
+PARTNERHUB_TALENT_WEIGHTS = env_weights(
+    "PARTNERHUB_TALENT_WEIGHTS",
+    {
+        "occupation": Decimal("0.35"),
+        "volume": Decimal("0.35"),
+        "language": Decimal("0.15"),
+        "cooperation": Decimal("0.15"),
+    },
+)
+PARTNERHUB_TALENT_SAME_UNIT_FIT = env_decimal("PARTNERHUB_TALENT_SAME_UNIT_FIT", "1.0")
+PARTNERHUB_TALENT_SAME_MINOR_FIT = env_decimal("PARTNERHUB_TALENT_SAME_MINOR_FIT", "0.5")
+PARTNERHUB_TALENT_SAFEGUARD_FACTOR = env_decimal("PARTNERHUB_TALENT_SAFEGUARD_FACTOR", "0.5")
+PARTNERHUB_TALENT_SHORTAGE_FACTOR = env_decimal("PARTNERHUB_TALENT_SHORTAGE_FACTOR", "0.5")
+PARTNERHUB_TALENT_EXPORT_JOB_THRESHOLD = env_int("PARTNERHUB_TALENT_EXPORT_JOB_THRESHOLD", 2000)
 # Computed figures (country profiles) are kept per circle until the data changes,
 # and at most this long; in each server process's memory, so no cache service is needed.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "partnerhub"}}

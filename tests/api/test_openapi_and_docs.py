@@ -12,6 +12,10 @@ from django.test import Client
 pytestmark = pytest.mark.django_db
 
 OPERATIONS = {
+    ("get", "/api/talent/matches"),
+    ("post", "/api/talent/overrides"),
+    ("get", "/api/talent/overrides/{override_id}"),
+    ("post", "/api/talent/overrides/{override_id}/withdraw"),
     ("get", "/api/plans"),
     ("get", "/api/plans/{plan_id}"),
     ("get", "/api/plans/{plan_id}/actions"),

@@ -46,6 +46,7 @@ from partnerhub.plans.services import update_action
 from partnerhub.registry.models import Engagement, EngagementRegion, Instrument, Theme
 from partnerhub.registry.services import input_from_engagement, update_engagement
 from partnerhub.sheets.models import ImportBatch
+from partnerhub.talent.models import MatchExport
 from tests.agenda.factories import counterpart, line
 from tests.notifications.support import last_days
 from tests.plans.factories import action_for, plan_for
@@ -98,6 +99,7 @@ PK_KINDS = (
     ("import/sheet/", "batch"),
     ("account/tokens/", "token"),
     ("agenda/counterparts/", "counterpart"),
+    ("talent/matching/exports/", "match_export"),
 )
 API_ID_KINDS = {"organisation_id": "organisation"}
 
@@ -219,6 +221,16 @@ def planted(cast):
         started_by=cast.german_ministry_editor, organisation=cast.german_interior, file_name=SECRET_SHEET
     )
     token, _raw = ApiToken.issue(cast.german_ministry_editor, SECRET_TOKEN)
+    # A matching export holds what its requester may see: it is served to them only.
+    export = MatchExport.objects.create(
+        started_by=cast.german_ministry_editor,
+        side="needs",
+        file_format="csv",
+        matching_date=date(2025, 1, 1),
+        status="done",
+        file_name="talent-matches-needs-2025-01-01.csv",
+        content=SECRET_TOKEN.encode(),
+    )
     missing = (str(MISSING_ID), True)
     route = Route.objects.filter(countries__iso3="MAR").first() or Route.objects.first()
     pillar = Theme.objects.filter(parent__isnull=True).first()
@@ -228,10 +240,12 @@ def planted(cast):
             "job": [(str(job.pk), True), missing],
             "batch": [(str(batch.pk), True), missing],
             "token": [(str(token.pk), True), missing],
+            "match_export": [(str(export.pk), True), missing],
             "organisation": [(str(cast.german_interior.pk), False), missing],
             "counterpart": [(str(counterpart().pk), False), missing],
         },
-        codes=[route.code, pillar.code, "RETURN-REINTEGRATION", Instrument.objects.first().code, "x"],
+        # Route, theme and instrument codes, and an ISCO-08 unit group (the talent matching's occupations).
+        codes=[route.code, pillar.code, "RETURN-REINTEGRATION", Instrument.objects.first().code, "x", "2221"],
         registered=registered_records,
         record_values=values_of_records(
             [

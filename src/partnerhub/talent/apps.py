@@ -2,6 +2,7 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 FACTORIES = "tests.talent.factories"
+OVERRIDE_FACTORIES = "tests.talent.override_factories"
 
 
 class TalentConfig(AppConfig):
@@ -59,4 +60,17 @@ class TalentConfig(AppConfig):
             factory=f"{FACTORIES}.hidden_pipeline",
             urls=record_urls(change_page="talent:pipeline_update", api="api:get_talent_pipeline_figure"),
             edit=f"{FACTORIES}.count_moves",
+        )
+        register(
+            "talent.MatchOverride",
+            parents=("need",),
+            search_fields=("reason",),
+            factory=f"{OVERRIDE_FACTORIES}.hidden_override",
+            # An override is read on its suggestion's page and withdrawn on its own.
+            urls=record_urls(
+                page=("talent:match_detail", "country.iso3", "occupation.code", "need_id"),
+                change_page="talent:override_withdraw",
+                api="api:get_talent_override",
+            ),
+            edit=f"{OVERRIDE_FACTORIES}.withdraw_hidden_override",
         )

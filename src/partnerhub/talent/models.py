@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from partnerhub.core.confidential import ConfidentialChild
+from partnerhub.core.jobs import Job
 from partnerhub.core.models import ConfidentialModel
 from partnerhub.core.querysets import ConfidentialQuerySet
 from partnerhub.geo.models import Country
@@ -417,3 +418,38 @@ class MatchOverride(ConfidentialChild):
 
     def __str__(self) -> str:
         return f"{self.decision} {self.need_id}×{self.country_id}/{self.occupation_id}"
+
+
+# -- exports of the matching too large to build within a request ------------------------------------
+
+
+class MatchSide(models.TextChoices):
+    NEEDS = "needs", _("Needs and the partner countries suggested")
+    SUPPLY = "supply", _("Supply and the Member States suggested")
+
+
+class MatchExport(Job):
+    """An export of suggestions run in the background: computed with the visibility of the user who asked
+    for it, and served to that user only."""
+
+    # The file holds what its requester may see: it goes with them.
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.CASCADE, related_name="+"
+    )
+    side = models.CharField(_("side"), max_length=6, choices=MatchSide.choices)
+    file_format = models.CharField(_("format"), max_length=4)
+    # The page's filters as ISO3, route and ISCO codes: {"member_state": "DEU", "occupation": "22", ...}.
+    filters = models.JSONField(_("filters"), default=dict, blank=True)
+    matching_date = models.DateField(_("matching date"))
+    file_name = models.CharField(_("file name"), max_length=120, blank=True)
+    content = models.BinaryField(_("file"), null=True, blank=True)
+
+    class Meta(Job.Meta):
+        verbose_name = _("matching export")
+        verbose_name_plural = _("matching exports")
+
+    def __str__(self) -> str:
+        return self.file_name or f"{self.side}.{self.file_format}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("talent:match_export_job", args=[self.pk])
