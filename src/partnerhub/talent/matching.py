@@ -140,7 +140,7 @@ class SafeguardEdition:
     source_url: str = ""
 
     def in_force_on(self, day: date) -> bool:
-        return self.in_force_from <= day and (self.in_force_until is None or day < self.in_force_until)
+        return self.in_force_from <= day and (self.in_force_until is None or day <= self.in_force_until)
 
     def covers_occupation(self, occupation: str) -> bool:
         return any(occupation.startswith(code) for code in self.covers)
