@@ -3,6 +3,7 @@ ESCO occupations loaded from the shared ESCO export (read independently here wit
 
 import csv
 import json
+from datetime import date
 from io import StringIO
 from pathlib import Path
 
@@ -116,3 +117,45 @@ def test_a_bad_esco_file_names_its_line_and_writes_nothing(tmp_path):
 def test_load_esco_names_a_missing_file(tmp_path):
     with pytest.raises(CommandError, match="no such file"):
         call_command("load-esco", str(tmp_path / "absent.csv"), stdout=StringIO())
+
+
+def test_an_earlier_edition_loads_beside_the_current_one_and_the_date_picks_it(tmp_path):
+    from partnerhub.talent.reference_views import safeguard_list_in_force
+
+    lists = tmp_path / "lists.csv"
+    lists.write_text(
+        "list,published,in_force_from,in_force_until,covers_isco,source_url,note\n"
+        "Earlier edition,2020-06-01,2020-06-01,2023-03-13,221 222,https://example.org/earlier,constructed\n",
+        encoding="utf-8",
+    )
+    countries = tmp_path / "countries.csv"
+    countries.write_text(
+        "list,iso3,who_region,basis,confidence\nEarlier edition,NPL,SEARO,listed in the earlier edition,confirmed\n",
+        encoding="utf-8",
+    )
+    out = StringIO()
+    call_command("load-safeguards", str(lists), str(countries), stdout=out)
+    call_command("load-safeguards", str(lists), str(countries), stdout=StringIO())
+
+    assert "1 safeguard list editions loaded; 2 held in all." in out.getvalue()
+    assert SafeguardList.objects.get(name="Earlier edition").countries.get().iso3 == "NPL"
+    assert safeguard_list_in_force(date(2022, 1, 1)).name == "Earlier edition"
+    assert safeguard_list_in_force(date(2024, 1, 1)).name == "WHO SSL 2023"
+    assert SafeguardList.objects.get(name="WHO SSL 2023").countries.count() == 55
+
+
+def test_an_edition_overlapping_another_in_its_file_is_refused_whole(tmp_path):
+    lists = tmp_path / "lists.csv"
+    lists.write_text(
+        "list,published,in_force_from,in_force_until,covers_isco,source_url,note\n"
+        "First,2020-01-01,2020-01-01,2021-12-31,221,https://example.org/a,\n"
+        "Second,2021-01-01,2021-01-01,,221,https://example.org/b,\n",
+        encoding="utf-8",
+    )
+    countries = tmp_path / "countries.csv"
+    countries.write_text("list,iso3,who_region,basis,confidence\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="Nothing loaded. lists.csv, line 3"):
+        call_command("load-safeguards", str(lists), str(countries), stdout=StringIO())
+    assert not SafeguardList.objects.filter(name__in=["First", "Second"]).exists()
+    with pytest.raises(CommandError, match="no such file"):
+        call_command("load-safeguards", str(tmp_path / "absent.csv"), str(countries), stdout=StringIO())
