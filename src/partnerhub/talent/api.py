@@ -6,12 +6,12 @@ whatever the body holds, since a body is read only once the record was found and
 change it (403 otherwise). Broken JSON answers 400; a value the schema or a service refuses, 422 naming the field.
 """
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -53,6 +53,8 @@ from partnerhub.talent.schemas import (
     SupplyOut,
     SupplyUpdateIn,
 )
+
+_Record = TypeVar("_Record", bound=Model)
 
 router = Router(tags=["talent partnerships"])
 
@@ -150,6 +152,16 @@ def _owner(user: AnyUser, owner_id: int | None) -> Organisation:
     return Organisation.objects.get(pk=chosen)
 
 
+def _editable(
+    user: AnyUser, records: QuerySet[_Record], pk: int, kept_by: Callable[[_Record], Any] = lambda r: r
+) -> _Record:
+    """The record ``pk`` among those the user sees (404 otherwise), once the user may change what keeps it
+    (403 otherwise): a scheme and a pipeline figure are kept by their partnership."""
+    record = get_object_or_404(records, pk=pk)
+    _allowed(user, kept_by(record))
+    return record
+
+
 def _allowed(user: AnyUser, record: Any) -> None:
     if not services.may_change(user, record):
         raise PermissionDenied(
@@ -219,8 +231,7 @@ def create_talent_need(request: HttpRequest, payload: NeedIn) -> Any:
 )
 def update_talent_need(request: HttpRequest, need_id: int = NeedId) -> Any:
     """Editors of the keeping organisation; only the fields sent change."""
-    need = get_object_or_404(queries.visible_needs(request.user), pk=need_id)
-    _allowed(request.user, need)
+    need = _editable(request.user, queries.visible_needs(request.user), need_id)
     body = read_json_body(request, NeedUpdateIn)
     with _api_field_names():
         services.update_need(need, _fields(body.dict(exclude_unset=True), request.user), acting_user=request.user)
@@ -229,8 +240,7 @@ def update_talent_need(request: HttpRequest, need_id: int = NeedId) -> Any:
 
 @router.delete("/talent/needs/{need_id}", response=DELETE_ANSWERS, summary="Delete a labour need")
 def delete_talent_need(request: HttpRequest, need_id: int = NeedId) -> Any:
-    need = get_object_or_404(queries.visible_needs(request.user), pk=need_id)
-    _allowed(request.user, need)
+    need = _editable(request.user, queries.visible_needs(request.user), need_id)
     services.delete_need(need, acting_user=request.user)
     return Status(204, None)
 
@@ -269,8 +279,7 @@ def create_talent_supply(request: HttpRequest, payload: SupplyIn) -> Any:
 )
 def update_talent_supply(request: HttpRequest, supply_id: int = SupplyId) -> Any:
     """Editors of the keeping organisation; only the fields sent change."""
-    supply = get_object_or_404(queries.visible_supply(request.user), pk=supply_id)
-    _allowed(request.user, supply)
+    supply = _editable(request.user, queries.visible_supply(request.user), supply_id)
     body = read_json_body(request, SupplyUpdateIn)
     with _api_field_names():
         services.update_supply(supply, _fields(body.dict(exclude_unset=True), request.user), acting_user=request.user)
@@ -279,8 +288,7 @@ def update_talent_supply(request: HttpRequest, supply_id: int = SupplyId) -> Any
 
 @router.delete("/talent/supply/{supply_id}", response=DELETE_ANSWERS, summary="Delete a supply record")
 def delete_talent_supply(request: HttpRequest, supply_id: int = SupplyId) -> Any:
-    supply = get_object_or_404(queries.visible_supply(request.user), pk=supply_id)
-    _allowed(request.user, supply)
+    supply = _editable(request.user, queries.visible_supply(request.user), supply_id)
     services.delete_supply(supply, acting_user=request.user)
     return Status(204, None)
 
@@ -364,8 +372,7 @@ def create_talent_partnership(request: HttpRequest, payload: PartnershipIn) -> A
 def update_talent_partnership(request: HttpRequest, partnership_id: int = PartnershipId) -> Any:
     """Editors of the keeping organisation; only the fields sent change. Links to engagements you may not read
     stay whatever ``engagement_ids`` holds."""
-    partnership = get_object_or_404(queries.visible_partnerships(request.user), pk=partnership_id)
-    _allowed(request.user, partnership)
+    partnership = _editable(request.user, queries.visible_partnerships(request.user), partnership_id)
     body = read_json_body(request, PartnershipUpdateIn)
     with _api_field_names():
         services.update_partnership(
@@ -377,8 +384,7 @@ def update_talent_partnership(request: HttpRequest, partnership_id: int = Partne
 @router.delete("/talent/partnerships/{partnership_id}", response=DELETE_ANSWERS, summary="Delete a Talent Partnership")
 def delete_talent_partnership(request: HttpRequest, partnership_id: int = PartnershipId) -> Any:
     """With its schemes and their pipeline figures."""
-    partnership = get_object_or_404(queries.visible_partnerships(request.user), pk=partnership_id)
-    _allowed(request.user, partnership)
+    partnership = _editable(request.user, queries.visible_partnerships(request.user), partnership_id)
     services.delete_partnership(partnership, acting_user=request.user)
     return Status(204, None)
 
@@ -408,8 +414,7 @@ def list_talent_schemes(request: HttpRequest, partnership_id: int = PartnershipI
 )
 def create_talent_scheme(request: HttpRequest, partnership_id: int = PartnershipId) -> Any:
     """Editors of the partnership's keeping organisation."""
-    partnership = get_object_or_404(queries.visible_partnerships(request.user), pk=partnership_id)
-    _allowed(request.user, partnership)
+    partnership = _editable(request.user, queries.visible_partnerships(request.user), partnership_id)
     body = read_json_body(request, SchemeIn)
     scheme = services.add_scheme(partnership, _fields(body.dict(), request.user), acting_user=request.user)
     return Status(201, _schemes(request.user).get(pk=scheme.pk))
@@ -427,8 +432,7 @@ def get_talent_scheme(request: HttpRequest, scheme_id: int = SchemeId) -> Any:
     openapi_extra=json_body_openapi(SchemeUpdateIn),
 )
 def update_talent_scheme(request: HttpRequest, scheme_id: int = SchemeId) -> Any:
-    scheme = get_object_or_404(_schemes(request.user), pk=scheme_id)
-    _allowed(request.user, scheme.partnership)
+    scheme = _editable(request.user, _schemes(request.user), scheme_id, lambda r: r.partnership)
     body = read_json_body(request, SchemeUpdateIn)
     services.update_scheme(scheme, _fields(body.dict(exclude_unset=True), request.user), acting_user=request.user)
     return _schemes(request.user).get(pk=scheme.pk)
@@ -437,8 +441,7 @@ def update_talent_scheme(request: HttpRequest, scheme_id: int = SchemeId) -> Any
 @router.delete("/talent/schemes/{scheme_id}", response=DELETE_ANSWERS, summary="Delete a scheme")
 def delete_talent_scheme(request: HttpRequest, scheme_id: int = SchemeId) -> Any:
     """With its pipeline figures."""
-    scheme = get_object_or_404(_schemes(request.user), pk=scheme_id)
-    _allowed(request.user, scheme.partnership)
+    scheme = _editable(request.user, _schemes(request.user), scheme_id, lambda r: r.partnership)
     services.delete_scheme(scheme, acting_user=request.user)
     return Status(204, None)
 
@@ -465,8 +468,7 @@ def list_talent_pipeline(request: HttpRequest, scheme_id: int = SchemeId) -> Any
 )
 def create_talent_pipeline_figure(request: HttpRequest, scheme_id: int = SchemeId) -> Any:
     """Editors of the partnership's keeping organisation; one figure per scheme and period."""
-    scheme = get_object_or_404(_schemes(request.user), pk=scheme_id)
-    _allowed(request.user, scheme.partnership)
+    scheme = _editable(request.user, _schemes(request.user), scheme_id, lambda r: r.partnership)
     body = read_json_body(request, PipelineIn)
     figure = services.record_pipeline(scheme, _fields(body.dict(), request.user), acting_user=request.user)
     return Status(201, PipelineFigure.objects.visible_to(request.user).get(pk=figure.pk))
@@ -484,8 +486,7 @@ def get_talent_pipeline_figure(request: HttpRequest, figure_id: int = FigureId) 
     openapi_extra=json_body_openapi(PipelineUpdateIn),
 )
 def update_talent_pipeline_figure(request: HttpRequest, figure_id: int = FigureId) -> Any:
-    figure = get_object_or_404(queries.visible_pipeline(request.user), pk=figure_id)
-    _allowed(request.user, figure.scheme.partnership)
+    figure = _editable(request.user, queries.visible_pipeline(request.user), figure_id, lambda r: r.scheme.partnership)
     body = read_json_body(request, PipelineUpdateIn)
     services.update_pipeline(figure, _fields(body.dict(exclude_unset=True), request.user), acting_user=request.user)
     return queries.visible_pipeline(request.user).get(pk=figure.pk)
@@ -493,7 +494,6 @@ def update_talent_pipeline_figure(request: HttpRequest, figure_id: int = FigureI
 
 @router.delete("/talent/pipeline/{figure_id}", response=DELETE_ANSWERS, summary="Delete a pipeline figure")
 def delete_talent_pipeline_figure(request: HttpRequest, figure_id: int = FigureId) -> Any:
-    figure = get_object_or_404(queries.visible_pipeline(request.user), pk=figure_id)
-    _allowed(request.user, figure.scheme.partnership)
+    figure = _editable(request.user, queries.visible_pipeline(request.user), figure_id, lambda r: r.scheme.partnership)
     services.delete_pipeline(figure, acting_user=request.user)
     return Status(204, None)
