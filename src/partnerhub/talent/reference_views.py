@@ -66,11 +66,12 @@ def _ancestors(occupation: Occupation) -> list[Occupation]:
 
 
 def safeguard_list_in_force(day: date) -> SafeguardList | None:
-    """The newest list in force on ``day`` (its last day of force included), or None before the first."""
+    """The newest list in force on ``day`` (its last day of force included), or None before the first:
+    the edition the matching applies (``matching.edition_in_force``), ties broken the same way."""
     lists = SafeguardList.objects.filter(in_force_from__lte=day).filter(
         Q(in_force_until__isnull=True) | Q(in_force_until__gte=day)
     )
-    return lists.order_by("-in_force_from").first()
+    return lists.order_by("-in_force_from", "-name").first()
 
 
 @dataclass(frozen=True)
