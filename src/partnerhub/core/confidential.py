@@ -16,7 +16,8 @@ by hand anywhere else:
   and the values it gives the URL parameters that name a record (``urls``);
 * the permission tests every registered model passes
   (``tests/core/test_permissions_per_model.py``: ``factory``, ``urls``, ``edit``);
-* the text fields a search reads (``search_fields``).
+* the text fields a search reads (``search_fields``), and how a record is found by the one
+  search box (``search``: a ``Searchable``).
 """
 
 from collections.abc import Callable
@@ -78,6 +79,24 @@ def _reversed(route: Route, record: models.Model) -> str:
 
 
 @dataclass(frozen=True)
+class Searchable:
+    """How the one search box finds a record of a registered model: the field read as its title
+    (ranked above the rest), the fields read as its body, and the fields its filters read.
+
+    ``countries`` and ``themes`` name a many-to-many field or a foreign key ("" where the record
+    has none); ``date`` names a date field. ``kind`` is the value of the type filter
+    ("engagement", "lesson"); the type's name shown to readers is the model's verbose name.
+    """
+
+    kind: str
+    title: str
+    body: tuple[str, ...] = ()
+    countries: str = ""
+    themes: str = ""
+    date: str = ""
+
+
+@dataclass(frozen=True)
 class ConfidentialEntry:
     """One registered model: a record with a sharing level of its own (no ``parents``),
     or a child row read through the record(s) its ``parents`` foreign keys name."""
@@ -93,6 +112,7 @@ class ConfidentialEntry:
     urls: Callable[[Any], RecordUrls] | None = None
     # "module.function" changing a record through its app's service: ``edit(cast, record)``.
     edit: str = ""
+    search: Searchable | None = None
 
     @property
     def model(self) -> type[models.Model]:
@@ -135,9 +155,12 @@ def register(
     factory: str = "",
     urls: Callable[[Any], RecordUrls] | None = None,
     edit: str = "",
+    search: Searchable | None = None,
 ) -> ConfidentialEntry:
     """Declares ``label`` ("app.Model") confidential; called from the app's ``ready()``."""
-    entry = ConfidentialEntry(label, tuple(parents), partner_countries, tuple(search_fields), factory, urls, edit)
+    entry = ConfidentialEntry(
+        label, tuple(parents), partner_countries, tuple(search_fields), factory, urls, edit, search
+    )
     if entry.is_child:
         _check_child(entry)
     else:
