@@ -38,6 +38,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+from database import ensure_postgres_database
 from timing import timed
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -363,15 +364,6 @@ def run_child(database_url: str, size: int, with_overlaps: bool, requests: int) 
         sys.stderr.write(completed.stderr)
         raise SystemExit(f"benchmark run failed: {database_url} {size}")
     return json.loads(completed.stdout.strip().splitlines()[-1])
-
-
-def ensure_postgres_database(database_url: str) -> None:
-    import psycopg
-
-    server, name = database_url.rsplit("/", 1)
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
-        if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            connection.execute(f'CREATE DATABASE "{name}"')
 
 
 def label(size: int) -> str:

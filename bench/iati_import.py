@@ -32,6 +32,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from database import ensure_postgres_database
 from lxml import etree
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -139,15 +140,6 @@ def import_pass(path: Path, database_url: str, keep_all: bool) -> dict:
         "seconds": seconds,
         "peak_rss_mib": peak_kib / 1024,
     }
-
-
-def ensure_postgres_database(database_url: str) -> None:
-    import psycopg
-
-    server, name = database_url.rsplit("/", 1)
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
-        if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            connection.execute(f'CREATE DATABASE "{name}"')
 
 
 def run_child(*arguments: str) -> dict:

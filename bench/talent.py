@@ -20,11 +20,11 @@ import json
 import os
 import random
 import sys
-import tempfile
 import time
 from datetime import date
 from pathlib import Path
 
+from database import configure
 from timing import timed
 
 SEED = 20261203
@@ -38,36 +38,6 @@ def parse_args():
     parser.add_argument("--full-runs", type=int, default=3)
     parser.add_argument("--database", default="", help="DATABASE_URL; default: a new SQLite file")
     return parser.parse_args()
-
-
-def configure(database_url: str) -> str:
-    if not database_url:
-        database_url = f"sqlite:///{tempfile.mkdtemp(prefix='phbench-')}/bench.sqlite3"
-    elif database_url.startswith("postgres"):
-        ensure_postgres_database(database_url)
-    os.environ["DATABASE_URL"] = database_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "partnerhub.settings")
-    os.environ["LOG_LEVEL"] = "WARNING"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    call_command("flush", interactive=False, verbosity=0)
-    call_command("load-reference", verbosity=0)
-    return database_url.split(":", 1)[0]
-
-
-def ensure_postgres_database(database_url: str) -> None:
-    """Create the benchmark's own database on first use (never the main one)."""
-    import psycopg
-
-    server, name = database_url.rsplit("/", 1)
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
-        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if not exists:
-            connection.execute(f'CREATE DATABASE "{name}"')
 
 
 def build_occupations(count: int, rng: random.Random) -> list:
