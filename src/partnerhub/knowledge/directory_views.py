@@ -6,7 +6,7 @@ only their own entry for anyone else (another's entry is 404). Every page needs 
 """
 
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib import messages
@@ -132,7 +132,7 @@ def focal_point_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def my_entry(request: HttpRequest) -> HttpResponse:
     """The person's own entry, or a page saying they have none."""
-    entry = FocalPoint.objects.visible_to(request.user).filter(user=request.user).first()
+    entry = FocalPoint.objects.visible_to(request.user).filter(user_id=cast(int, request.user.pk)).first()
     if entry is not None:
         return redirect(entry)
     return render(request, "knowledge/directory/no_entry.html", status=200)
