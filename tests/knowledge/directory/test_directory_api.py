@@ -13,7 +13,11 @@ pytestmark = pytest.mark.django_db
 def test_eu_side_callers_list_the_directory_others_only_their_own_entry(cast, token_api, anonymous_api):
     others = focal_point_for(cast, name="Delegation Officer")
     own = focal_point_for(
-        cast, name="Youssef", organisation=cast.moroccan_interior, user=cast.moroccan_ministry_user, email="y@example.org"
+        cast,
+        name="Youssef",
+        organisation=cast.moroccan_interior,
+        user=cast.moroccan_ministry_user,
+        email="y@example.org",
     )
     assert ids_of(token_api(cast.german_ministry_editor).get("/directory")) == {others.pk, own.pk}
     moroccan = token_api(cast.moroccan_ministry_user)

@@ -157,7 +157,12 @@ def test_the_person_corrects_and_confirms_their_own_entry(cast):
     )
     assert response.status_code == 302
     own.refresh_from_db()
-    assert (own.name, own.function, own.phone, own.email) == ("Youssef El Amrani", "Director of migration", "+212 5 00", "")
+    assert (own.name, own.function, own.phone, own.email) == (
+        "Youssef El Amrani",
+        "Director of migration",
+        "+212 5 00",
+        "",
+    )
     assert own.organisation == cast.moroccan_interior and own.user == cast.moroccan_ministry_user
 
 
@@ -202,7 +207,11 @@ def test_an_editor_of_the_entrys_organisation_changes_it(cast):
     )
     assert response.status_code == 302
     entry.refresh_from_db()
-    assert (entry.function, entry.email, entry.user) == ("Head of unit", "head@example.org", cast.commission_desk_officer)
+    assert (entry.function, entry.email, entry.user) == (
+        "Head of unit",
+        "head@example.org",
+        cast.commission_desk_officer,
+    )
     # The editor may not move the entry to an organisation they do not edit for.
     form = client.get(entry_url(entry, "edit")).context["form"]
     assert list(form.fields["organisation"].queryset) == [cast.commission]
