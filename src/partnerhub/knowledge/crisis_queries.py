@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.utils.translation import gettext_lazy
 
 from partnerhub.agenda.lines import current_lines
 from partnerhub.agenda.models import LineToTake
@@ -132,7 +133,7 @@ def lines_to_take(user: AnyUser | None, country: Country, theme_ids: list[int]) 
     return sorted(lines, key=rank)
 
 
-SIMILAR_RULE_HELP = (
+SIMILAR_RULE_HELP = gettext_lazy(
     "Lessons you may read that were learnt in another crisis you may see, where that crisis shares an "
     "affected theme with this one or was in the same country; newest first."
 )

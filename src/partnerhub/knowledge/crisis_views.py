@@ -47,7 +47,7 @@ def crisis_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "crisis": crisis,
         "may_change": crisis_services.may_change_crisis(request.user, crisis),
-        "similar_rule": _(crisis_queries.SIMILAR_RULE_HELP),
+        "similar_rule": crisis_queries.SIMILAR_RULE_HELP,
         "history": history_rows(crisis, request.user),
         **crisis_queries.crisis_page(request.user, crisis),
     }
