@@ -17,12 +17,8 @@ from partnerhub.analysis.api import router as analysis_router
 from partnerhub.core.api import anonymous_reader, session_auth
 from partnerhub.facts.api import router as facts_router
 from partnerhub.geo.api import router as geo_router
-
-# crises and directory
-from partnerhub.knowledge.crisis_api import router as crisis_router
-from partnerhub.knowledge.directory_api import router as directory_router
-
-# end of crises and directory
+from partnerhub.knowledge.crisis_api import router as crisis_router  # crises and directory
+from partnerhub.knowledge.directory_api import router as directory_router  # crises and directory
 from partnerhub.notifications.api import router as notifications_router
 from partnerhub.overlaps.api import router as overlap_router
 from partnerhub.plans.api import router as plans_router
