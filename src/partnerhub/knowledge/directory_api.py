@@ -25,6 +25,7 @@ from partnerhub.core.api import NumberedPagination, json_body_openapi, read_json
 from partnerhub.core.types import AnyUser
 from partnerhub.geo.models import Country
 from partnerhub.knowledge import directory_services as services
+from partnerhub.knowledge.crisis_api import InputErrors, Message
 from partnerhub.knowledge.directory_forms import DirectoryFilterForm
 from partnerhub.knowledge.models import FocalPoint, FocalPointRole
 from partnerhub.registry.models import Theme
@@ -33,14 +34,6 @@ router = Router(tags=["directory of focal points"])
 
 EntryId = Path(..., ge=1, le=2**63 - 1, description="The entry's id.")
 FORBID = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-
-class Message(Schema):
-    detail: str
-
-
-class InputErrors(Schema):
-    detail: list[dict[str, Any]]
 
 
 CREATE_ANSWERS = {401: Message, 403: Message, 422: InputErrors}
