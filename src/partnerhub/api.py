@@ -17,6 +17,8 @@ from partnerhub.analysis.api import router as analysis_router
 from partnerhub.core.api import anonymous_reader, session_auth
 from partnerhub.facts.api import router as facts_router
 from partnerhub.geo.api import router as geo_router
+from partnerhub.knowledge.crisis_api import router as crisis_router  # crises and directory
+from partnerhub.knowledge.directory_api import router as directory_router  # crises and directory
 from partnerhub.notifications.api import router as notifications_router
 from partnerhub.overlaps.api import router as overlap_router
 from partnerhub.plans.api import router as plans_router
@@ -76,6 +78,10 @@ api.add_router("/", facts_router)
 api.add_router("/", notifications_router)
 api.add_router("/", talent_matching_router)
 api.add_router("/", talent_router)
+# crises and directory
+api.add_router("/", crisis_router)
+api.add_router("/", directory_router)
+# end of crises and directory
 
 
 def _field_errors(error: ValidationError) -> list[dict[str, Any]]:

@@ -205,6 +205,8 @@ UPLOAD_DIR = DATA_DIR / "uploads"
 # IATI organisation identifier, are published as <prefix>-PH-<record number>.
 IATI_EXPORT_PREFIX = env_str("PARTNERHUB_IATI_EXPORT_PREFIX", "XX-PARTNERHUB")
 IATI_UPLOAD_MAX_BYTES = env_int("PARTNERHUB_IATI_UPLOAD_MAX_BYTES", 200 * 1024 * 1024)
+# crises and directory: a focal point not confirmed for longer is flagged in the directory.
+FOCAL_POINT_STALE_DAYS = env_int("PARTNERHUB_FOCAL_POINT_STALE_DAYS", 365)
 
 # Spreadsheet imports: limits checked before anything is unpacked or read.
 SHEET_UPLOAD_MAX_BYTES = env_int("PARTNERHUB_SHEET_UPLOAD_MAX_BYTES", 5 * 1024 * 1024)

@@ -108,6 +108,19 @@ OPERATIONS = {
     ("get", "/api/talent/pipeline/{figure_id}"),
     ("patch", "/api/talent/pipeline/{figure_id}"),
     ("delete", "/api/talent/pipeline/{figure_id}"),
+    # crises and directory
+    ("get", "/api/crises"),
+    ("post", "/api/crises"),
+    ("get", "/api/crises/{crisis_id}"),
+    ("patch", "/api/crises/{crisis_id}"),
+    ("post", "/api/crises/{crisis_id}/close"),
+    ("post", "/api/crises/{crisis_id}/reopen"),
+    ("get", "/api/directory"),
+    ("post", "/api/directory"),
+    ("get", "/api/directory/{entry_id}"),
+    ("patch", "/api/directory/{entry_id}"),
+    ("delete", "/api/directory/{entry_id}"),
+    ("post", "/api/directory/{entry_id}/confirm"),
 }
 
 

@@ -48,6 +48,7 @@ from partnerhub.registry.services import input_from_engagement, update_engagemen
 from partnerhub.sheets.models import ImportBatch
 from partnerhub.talent.models import MatchExport
 from tests.agenda.factories import counterpart, line
+from tests.knowledge.crisis_factories import focal_point_for
 from tests.notifications.support import last_days
 from tests.plans.factories import action_for, plan_for
 from tests.support.addresses import addresses, naming_prefix, record_parameter
@@ -100,8 +101,9 @@ PK_KINDS = (
     ("account/tokens/", "token"),
     ("agenda/counterparts/", "counterpart"),
     ("talent/matching/exports/", "match_export"),
+    ("knowledge/directory/", "focal_point"),  # crises and directory
 )
-API_ID_KINDS = {"organisation_id": "organisation"}
+API_ID_KINDS = {"organisation_id": "organisation", "entry_id": "focal_point"}
 
 
 def printed_forms(amount: int) -> set[str]:
@@ -243,6 +245,8 @@ def planted(cast):
             "match_export": [(str(export.pk), True), missing],
             "organisation": [(str(cast.german_interior.pk), False), missing],
             "counterpart": [(str(counterpart().pk), False), missing],
+            # crises and directory: EU-side outsiders read the whole directory, so the entry holds no secret.
+            "focal_point": [(str(focal_point_for(cast, name="Walker Focal Point").pk), False), missing],
         },
         # Route, theme and instrument codes, and an ISCO-08 unit group (the talent matching's occupations).
         codes=[route.code, pillar.code, "RETURN-REINTEGRATION", Instrument.objects.first().code, "x", "2221"],

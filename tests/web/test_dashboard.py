@@ -229,11 +229,11 @@ def test_dashboard_runs_a_fixed_number_of_queries(cast, portfolio, django_assert
     client = client_for(cast.german_ministry_editor)
     # session, user, memberships (circle), header organisations, counts, latest engagements,
     # overdue and stalled actions, upcoming meetings (for those with a clash), partner countries and
-    # their routes, the data stamp, whether the reader coordinates (revised figures); then, the
+    # their routes, the data stamp, whether the reader coordinates (revised figures), the open crises; then, the
     # first time for the circle, themes, engagements, country and theme shares, money, links, transactions, owners,
     # where hidden money lies, and the whole portfolio each country's balance verdict is weighed
     # against (the figures of the country pages, kept until the data changes).
-    with django_assert_num_queries(25):
+    with django_assert_num_queries(26):
         client.get(DASHBOARD)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         client.get(DASHBOARD)

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_safe
 from partnerhub.agenda.queries import upcoming_meetings_with_clashes
 from partnerhub.analysis.figures.teameurope import CountryRow, partner_countries, partner_country_figures
 from partnerhub.facts.workflow_views import revisions_count
+from partnerhub.knowledge.crisis_queries import open_crises  # crises and directory
 from partnerhub.plans.queries import actions_needing_attention
 from partnerhub.registry.models import Engagement, EngagementKind, EngagementStatus, MoneyKind
 
@@ -39,6 +40,7 @@ def dashboard(request):
         "clashing_meetings": upcoming_meetings_with_clashes(request.user) if request.user.is_authenticated else [],
         "revisions_awaiting": revisions_count(request.user) if request.user.is_authenticated else 0,
         "today": timezone.localdate(),
+        "crises": open_crises(request.user),  # crises and directory
     }
     return render(request, "web/dashboard.html", context)
 

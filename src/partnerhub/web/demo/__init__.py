@@ -74,6 +74,7 @@ from partnerhub.web.demo.content import (
     Template,
     demo_engagement,
 )
+from partnerhub.web.demo.crises import build_crises  # crises and directory
 from partnerhub.web.demo.facts import build_facts
 from partnerhub.web.demo.follows import build_follows
 from partnerhub.web.demo.plans import build_plans
@@ -267,6 +268,7 @@ class DemoSummary:
     plans_and_calendar: Tally = field(default_factory=Tally)
     follows: Tally = field(default_factory=Tally)
     talent: Tally = field(default_factory=Tally)
+    crises: Tally = field(default_factory=Tally)  # crises and directory
     logins: list[DemoLogin] = field(default_factory=list)
     key_facts: list[str] = field(default_factory=list)
 
@@ -288,6 +290,7 @@ def build_demo(*, stdout=None) -> DemoSummary:
     summary.plans_and_calendar.update(build_plans(organisations, users, today))
     summary.plans_and_calendar.update(build_calendar(organisations, users, today))
     summary.talent = build_talent(organisations, users, today)
+    summary.crises = build_crises(organisations, users, today)  # crises and directory
     summary.follows = build_follows(users)
     summary.key_facts = build_facts(users).lines
     summary.logins = [_login(user) for user in users.values()]
@@ -530,6 +533,15 @@ def _report(stdout, summary: DemoSummary) -> None:
             "partnerships": talent.created("partnerships"),
             "schemes": talent.created("schemes"),
             "figures": talent.created("pipeline figures"),
+        }
+    )
+    # crises and directory
+    stdout.write(
+        _("Demo crises and directory: %(crises)d crises, %(lessons)d lessons and %(people)d focal points created.")
+        % {
+            "crises": summary.crises.created("crises"),
+            "lessons": summary.crises.created("lessons"),
+            "people": summary.crises.created("focal points"),
         }
     )
     stdout.write(
