@@ -71,6 +71,7 @@ class Instrument(models.Model):
     managed_by = models.CharField(_("managed by"), max_length=300, blank=True)
     period = models.CharField(_("period"), max_length=200, blank=True)
     flexible_crisis_response = models.CharField(_("flexible in a crisis"), max_length=10, blank=True)
+    flexibility_note = models.TextField(_("how it is flexible"), blank=True)
     description = models.TextField(_("description"), blank=True)
     sources = models.CharField(_("sources"), max_length=300, blank=True)
 

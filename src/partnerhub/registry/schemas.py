@@ -95,6 +95,7 @@ class InstrumentOut(Schema):
     managed_by: str
     period: str
     flexible_crisis_response: str
+    flexibility_note: str
     description: str
     sources: str
 

@@ -2,6 +2,7 @@
 and the dashboard show it, the crisis page gathers what the reader may see, closing keeps the record."""
 
 import csv
+import html
 import re
 from datetime import date, timedelta
 from pathlib import Path
@@ -126,6 +127,14 @@ def test_the_crisis_page_lists_the_flexible_instruments_of_the_reference_data_ye
     shown = re.findall(r'data-instrument="([^"]+)"', page)
     assert shown[: len(yes)] == sorted(yes) and sorted(shown[len(yes) :]) == sorted(partial)
     assert 'data-instrument="GLOBAL-GATEWAY"' not in page and 'data-instrument="IPA-III"' not in page
+
+
+def test_the_crisis_page_says_how_each_instrument_is_flexible_as_the_reference_data_words_it(cast):
+    with REFERENCE_INSTRUMENTS.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(line for line in handle if not line.startswith("#")))
+    amif_note = next(row["flexibility_note"] for row in rows if row["id"] == "AMIF")
+    page = page_of(cast.french_ministry_editor, crisis_for(cast).get_absolute_url())
+    assert html.escape(amif_note, quote=False) in page or html.escape(amif_note) in page
 
 
 def test_the_crisis_page_lists_only_the_engagements_the_reader_may_see(cast):
