@@ -17,6 +17,9 @@ from partnerhub.analysis.api import router as analysis_router
 from partnerhub.core.api import anonymous_reader, session_auth
 from partnerhub.facts.api import router as facts_router
 from partnerhub.geo.api import router as geo_router
+
+# lessons
+from partnerhub.knowledge.lesson_api import router as lessons_router
 from partnerhub.notifications.api import router as notifications_router
 from partnerhub.overlaps.api import router as overlap_router
 from partnerhub.plans.api import router as plans_router
@@ -76,6 +79,8 @@ api.add_router("/", facts_router)
 api.add_router("/", notifications_router)
 api.add_router("/", talent_matching_router)
 api.add_router("/", talent_router)
+# lessons
+api.add_router("/", lessons_router)
 
 
 def _field_errors(error: ValidationError) -> list[dict[str, Any]]:

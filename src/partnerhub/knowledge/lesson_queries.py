@@ -1,0 +1,77 @@
+"""What the lesson pages, API, exports and the lessons blocks of other pages read: only lessons the reader
+may see, and of a lesson only the engagements the reader may see."""
+
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+
+from partnerhub.core.types import AnyUser
+from partnerhub.knowledge.models import Attachment, Lesson, OutcomeFigure
+from partnerhub.registry.models import Engagement, Theme
+
+# How many lessons a block on another page shows; the block links to the filtered list for the rest.
+BLOCK_SIZE = 5
+
+
+def visible_lessons(user: AnyUser | None) -> QuerySet[Lesson]:
+    return (
+        Lesson.objects.visible_to(user).select_related("owner").prefetch_related("countries", "themes", "instruments")
+    )
+
+
+def lesson_detail(user: AnyUser | None) -> QuerySet[Lesson]:
+    return (
+        visible_lessons(user)
+        .select_related("crisis", "created_by")
+        .prefetch_related(
+            Prefetch("outcomes", OutcomeFigure.objects.order_by("pk")),
+            Prefetch("attachments", Attachment.objects.defer("extracted_text").order_by("original_name", "pk")),
+            "shared_with_organisations",
+            "shared_with_countries",
+        )
+    )
+
+
+def linked_engagements(lesson: Lesson, user: AnyUser | None) -> QuerySet[Engagement]:
+    """The engagements linked to the lesson that the reader may see."""
+    through = Lesson.engagements.through.objects.filter(lesson=lesson, engagement=OuterRef("pk"))
+    return Engagement.objects.visible_to(user).filter(Exists(through)).select_related("owner").order_by("title", "pk")
+
+
+def visible_engagement_ids(lessons: list[Lesson], user: AnyUser | None) -> dict[int, list[int]]:
+    """For each lesson, the ids of its linked engagements that the reader may see."""
+    links = list(
+        Lesson.engagements.through.objects.filter(lesson__in=[lesson.pk for lesson in lessons]).values_list(
+            "lesson_id", "engagement_id"
+        )
+    )
+    visible = set(
+        Engagement.objects.visible_to(user)
+        .filter(pk__in={engagement for _lesson, engagement in links})
+        .values_list("pk", flat=True)
+    )
+    found: dict[int, list[int]] = {lesson.pk: [] for lesson in lessons}
+    for lesson_id, engagement_id in links:
+        if engagement_id in visible:
+            found[lesson_id].append(engagement_id)
+    return {lesson: sorted(ids) for lesson, ids in found.items()}
+
+
+def lessons_about_country(user: AnyUser | None, country: Any) -> QuerySet[Lesson]:
+    return Lesson.objects.visible_to(user).filter(countries=country).select_related("owner")
+
+
+def lessons_on_theme(user: AnyUser | None, theme: Theme) -> QuerySet[Lesson]:
+    """The lessons on the theme or on any theme below it, each once."""
+    through = Lesson.themes.through.objects.filter(lesson=OuterRef("pk"), theme_id__in=theme.descendant_ids())
+    return Lesson.objects.visible_to(user).filter(Exists(through)).select_related("owner")
+
+
+def lessons_from_engagement(user: AnyUser | None, engagement: Engagement) -> QuerySet[Lesson]:
+    through = Lesson.engagements.through.objects.filter(lesson=OuterRef("pk"), engagement=engagement)
+    return Lesson.objects.visible_to(user).filter(Exists(through)).select_related("owner")
+
+
+def latest(lessons: QuerySet[Lesson]) -> tuple[list[Lesson], int]:
+    """The newest few lessons of a block, and how many there are in all."""
+    return list(lessons.order_by("-dated", "-pk")[:BLOCK_SIZE]), lessons.count()
