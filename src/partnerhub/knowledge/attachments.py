@@ -21,9 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-from lxml import etree
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from lxml import etree
 
 from partnerhub.knowledge.models import AttachmentKind
 
@@ -205,7 +205,9 @@ def _declared_content_types(name: str, archive: zipfile.ZipFile, members: list[z
         root = etree.fromstring(_xml_part(name, archive, CONTENT_TYPES_PART), parser)
     except etree.XMLSyntaxError as error:
         raise AttachmentRefused(_broken(name)) from error
-    return {str(element.get("ContentType", "")) for element in root if str(element.tag).endswith(("Override", "Default"))}
+    return {
+        str(element.get("ContentType", "")) for element in root if str(element.tag).endswith(("Override", "Default"))
+    }
 
 
 def _check_xml_parts(name: str, archive: zipfile.ZipFile, members: list[zipfile.ZipInfo]) -> None:

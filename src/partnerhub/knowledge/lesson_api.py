@@ -31,7 +31,7 @@ from partnerhub.geo.models import Country
 from partnerhub.knowledge import attachments, lesson_queries, lesson_services
 from partnerhub.knowledge.lesson_forms import LessonFilterForm
 from partnerhub.knowledge.lesson_views import download_response
-from partnerhub.knowledge.models import Actor, Attachment, Crisis, Impact, Lesson, LessonKind, OutcomeFigure
+from partnerhub.knowledge.models import Actor, Attachment, Impact, Lesson, LessonKind, OutcomeFigure
 from partnerhub.registry.models import Engagement, Instrument, Theme
 
 router = Router(tags=["lessons"])
@@ -184,7 +184,7 @@ def _fields(data: dict[str, Any], user: AnyUser) -> dict[str, Any]:
         elif name == "shared_with_organisation_ids":
             fields["shared_with_organisations"] = _by_id(Organisation.objects.all(), value, name)
         elif name == "crisis_id":
-            fields["crisis"] = None if value is None else _by_id(Crisis.objects.visible_to(user), [value], name)[0]
+            fields["crisis"] = None if value is None else _by_id(lesson_queries.visible_crises(user), [value], name)[0]
         elif name == "who_should_act":
             fields[name] = value or ""
         elif name != "owner_id":
@@ -252,7 +252,7 @@ def _api_field_names() -> Iterator[None]:
 def _lessons_out(lessons: list[Lesson], user: AnyUser) -> list[dict[str, Any]]:
     engagements = lesson_queries.visible_engagement_ids(lessons, user)
     crises = {lesson.crisis_id for lesson in lessons if lesson.crisis_id}
-    visible_crises = set(Crisis.objects.visible_to(user).filter(pk__in=crises).values_list("pk", flat=True))
+    visible_crises = set(lesson_queries.visible_crises(user).filter(pk__in=crises).values_list("pk", flat=True))
     return [
         {
             **{name: getattr(lesson, name) for name in LessonOut.model_fields if hasattr(lesson, name)},

@@ -13,7 +13,7 @@ from partnerhub.core.visibility import editing_organisation_ids
 from partnerhub.geo.models import Country
 from partnerhub.knowledge import lesson_queries
 from partnerhub.knowledge.lesson_services import CIRCLE_FIELDS
-from partnerhub.knowledge.models import Actor, Attachment, Crisis, Impact, Lesson, LessonKind, OutcomeFigure
+from partnerhub.knowledge.models import Actor, Attachment, Impact, Lesson, LessonKind, OutcomeFigure
 from partnerhub.plans.forms import SHARING_EXPLANATIONS
 from partnerhub.registry.forms import EclBoundField, ExplainedRadioSelect
 from partnerhub.registry.models import Engagement, Instrument, Theme
@@ -94,7 +94,7 @@ class LessonForm(forms.ModelForm):
                 lesson_queries.linked_engagements(self.instance, user).values_list("pk", flat=True)
             )
         crisis = self.instance.crisis_id
-        if crisis is not None and not Crisis.objects.visible_to(user).filter(pk=crisis).exists():
+        if crisis is not None and not lesson_queries.visible_crises(user).filter(pk=crisis).exists():
             # A crisis hidden from this editor stays linked as it is.
             del self.fields["crisis"]
 
@@ -103,7 +103,7 @@ class LessonForm(forms.ModelForm):
             "countries": Country.objects.order_by("name"),
             "themes": Theme.objects.order_by("code"),
             "instruments": Instrument.objects.order_by("name"),
-            "crisis": Crisis.objects.visible_to(user).select_related("country").order_by("-started_on", "pk"),
+            "crisis": lesson_queries.visible_crises(user).select_related("country").order_by("-started_on", "pk"),
             "engagements": Engagement.objects.visible_to(user).order_by("title", "pk"),
             "shared_with_organisations": Organisation.objects.order_by("name"),
             "shared_with_countries": Country.objects.member_states(),

@@ -5,8 +5,9 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
+from partnerhub.core.confidential import entry_for
 from partnerhub.core.types import AnyUser
-from partnerhub.knowledge.models import Attachment, Lesson, OutcomeFigure
+from partnerhub.knowledge.models import Attachment, Crisis, Lesson, OutcomeFigure
 from partnerhub.registry.models import Engagement, Theme
 
 # How many lessons a block on another page shows; the block links to the filtered list for the rest.
@@ -30,6 +31,13 @@ def lesson_detail(user: AnyUser | None) -> QuerySet[Lesson]:
             "shared_with_countries",
         )
     )
+
+
+def visible_crises(user: AnyUser | None) -> QuerySet[Crisis]:
+    """The crises a lesson may be linked to by ``user``: none until crises are registered as confidential."""
+    if entry_for(Crisis) is None:
+        return Crisis.objects.unrestricted("nothing is read: crises are not registered").none()
+    return Crisis.objects.visible_to(user)
 
 
 def linked_engagements(lesson: Lesson, user: AnyUser | None) -> QuerySet[Engagement]:

@@ -22,8 +22,8 @@ from partnerhub.core.models import ObjectChange
 from partnerhub.core.sharing import SharingLevel
 from partnerhub.core.types import AnyUser
 from partnerhub.core.visibility import can_edit_for
-from partnerhub.knowledge import attachments
-from partnerhub.knowledge.models import Actor, Attachment, Crisis, Impact, Lesson, LessonKind, OutcomeFigure
+from partnerhub.knowledge import attachments, lesson_queries
+from partnerhub.knowledge.models import Actor, Attachment, Impact, Lesson, LessonKind, OutcomeFigure
 from partnerhub.registry.models import Engagement
 
 if TYPE_CHECKING:
@@ -179,7 +179,7 @@ def check_lesson(
         if not country.is_eu_member:
             errors["shared_with_countries"] = _("%(country)s is not an EU Member State.") % {"country": country.name}
     if lesson.crisis_id is not None and lesson.crisis_id != previous_crisis:
-        if not Crisis.objects.visible_to(acting_user).filter(pk=lesson.crisis_id).exists():
+        if not lesson_queries.visible_crises(acting_user).filter(pk=lesson.crisis_id).exists():
             errors["crisis"] = _("Link only a crisis you may see.")
     if errors:
         raise ValidationError(errors)

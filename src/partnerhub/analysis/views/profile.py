@@ -34,6 +34,7 @@ from partnerhub.core.charts import BarChart, ShareBar
 from partnerhub.core.visibility import can_edit, circle_of, editing_organisation_ids
 from partnerhub.facts.services import may_propose_figures
 from partnerhub.geo.models import Country
+from partnerhub.knowledge import lesson_panels
 from partnerhub.overlaps.queries import overlaps_for_country
 from partnerhub.plans.queries import actions_needing_attention
 from partnerhub.registry.models import MoneyKind
@@ -76,6 +77,8 @@ def country_profile_page(request, iso3: str):
         "may_record_priorities": may_record_priorities(request.user, country),
         "editable_owner_ids": editing_organisation_ids(request.user),
         **_comments_context(request, country),
+        # lessons
+        "lessons": lesson_panels.country_block(request.user, country),
     }
     return render(request, "analysis/profile/country_profile.html", context)
 
