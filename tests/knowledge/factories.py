@@ -84,7 +84,9 @@ def hidden_attachment(cast, *, secret: str):
 
 
 def raise_impact(cast, lesson) -> None:
-    update_lesson(lesson, {"impact": "low" if lesson.impact == "high" else "high"}, acting_user=cast.german_ministry_editor)
+    update_lesson(
+        lesson, {"impact": "low" if lesson.impact == "high" else "high"}, acting_user=cast.german_ministry_editor
+    )
 
 
 def remeasure_outcome(cast, figure) -> None:

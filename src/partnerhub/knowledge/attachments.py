@@ -123,21 +123,21 @@ def _check_extension(name: str, kind: str) -> None:
     named = EXTENSIONS.get(Path(name).suffix.lower())
     if named is None:
         raise AttachmentRefused(
-            _("%(name)s should end with .pdf, .docx or .xlsx, as the %(kind)s it is.")
+            _("%(name)s should end with .pdf, .docx or .xlsx: it is %(kind)s.")
             % {"name": name, "kind": kind_label(kind)}
         )
     if named != kind:
         raise AttachmentRefused(
-            _("%(name)s is a %(kind)s, not a %(named)s.")
+            _("%(name)s is %(kind)s, not %(named)s.")
             % {"name": name, "kind": kind_label(kind), "named": kind_label(named)}
         )
 
 
 def kind_label(kind: str) -> str:
     return {
-        AttachmentKind.PDF: _("PDF file"),
-        AttachmentKind.DOCX: _("Word document"),
-        AttachmentKind.XLSX: _("Excel workbook"),
+        AttachmentKind.PDF: _("a PDF file"),
+        AttachmentKind.DOCX: _("a Word document"),
+        AttachmentKind.XLSX: _("an Excel workbook"),
     }[AttachmentKind(kind)]
 
 
