@@ -317,7 +317,7 @@ def create_lesson(request: HttpRequest, payload: LessonIn) -> Any:
     owner = _owner(request.user, payload.owner_id)
     with _api_field_names():
         lesson = lesson_services.create_lesson(
-            owner=owner, fields=_fields(payload.dict(), request.user), acting_user=request.user
+            owner=owner, fields=_fields(payload.dict(exclude_unset=True), request.user), acting_user=request.user
         )
     return Status(201, _one_lesson_out(request.user, lesson.pk))
 

@@ -69,7 +69,10 @@ def test_the_list_shows_only_visible_lessons_and_filters_them(cast, lessons, dja
 
 def test_the_text_filter_reads_the_documents_too(cast, lessons):
     add_attachment(
-        lessons["tunisia"], "report.docx", docx_bytes("Apprenticeships in Sfax"), acting_user=cast.german_ministry_editor
+        lessons["tunisia"],
+        "report.docx",
+        docx_bytes("Apprenticeships in Sfax"),
+        acting_user=cast.german_ministry_editor,
     )
     client = client_for(cast.french_ministry_editor)
     assert listed(client.get("/knowledge/lessons/", {"text": "Sfax"})) == {"Tunisian skills pilot"}
@@ -165,9 +168,7 @@ def test_the_exports_hold_the_visible_filtered_lessons(cast, lessons):
     assert client.get("/knowledge/lessons.pdf").status_code == 404
 
 
-def test_the_country_profile_shows_the_visible_lessons_about_the_country(
-    cast, lessons, django_assert_max_num_queries
-):
+def test_the_country_profile_shows_the_visible_lessons_about_the_country(cast, lessons, django_assert_max_num_queries):
     lesson_for(cast, title="Secret Moroccan lesson", sharing_level="originator")
     client = client_for(cast.french_ministry_editor)
     page = client.get("/countries/MAR/").content.decode()
