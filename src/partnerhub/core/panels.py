@@ -17,7 +17,7 @@ from django.db.models import Model
 
 from partnerhub.core.types import AnyUser
 
-PanelContext = Callable[[Model, AnyUser], dict[str, Any] | None]
+PanelContext = Callable[[Model, AnyUser | None], dict[str, Any] | None]
 
 
 @dataclass(frozen=True)

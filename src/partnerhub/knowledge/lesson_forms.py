@@ -184,8 +184,8 @@ class LessonFilterForm(forms.Form):
         if "kind" in data:
             lessons = lessons.filter(kind=data["kind"])
         if "country" in data:
-            through = Lesson.countries.through.objects.filter(lesson=OuterRef("pk"), country=data["country"])
-            lessons = lessons.filter(Exists(through))
+            countries = Lesson.countries.through.objects.filter(lesson=OuterRef("pk"), country=data["country"])
+            lessons = lessons.filter(Exists(countries))
         if "theme" in data:
             themes = data["theme"].descendant_ids()
             through = Lesson.themes.through.objects.filter(lesson=OuterRef("pk"), theme_id__in=themes)

@@ -10,6 +10,7 @@ from django.utils.http import urlencode
 from partnerhub.core.panels import register_panel
 from partnerhub.core.types import AnyUser
 from partnerhub.knowledge import lesson_queries
+from partnerhub.registry.models import Engagement
 
 ENGAGEMENT_PANEL = "knowledge/lessons/_engagement_panel.html"
 
@@ -19,6 +20,7 @@ def register_panels() -> None:
 
 
 def engagement_panel(engagement: Model, user: AnyUser | None) -> dict[str, Any] | None:
+    assert isinstance(engagement, Engagement), "registered for registry.Engagement only"
     lessons, count = lesson_queries.latest(lesson_queries.lessons_from_engagement(user, engagement))
     return {"lessons": lessons, "lesson_count": count}
 

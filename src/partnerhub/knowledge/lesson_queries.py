@@ -21,15 +21,11 @@ def visible_lessons(user: AnyUser | None) -> QuerySet[Lesson]:
 
 
 def lesson_detail(user: AnyUser | None) -> QuerySet[Lesson]:
-    return (
-        visible_lessons(user)
-        .select_related("crisis", "created_by")
-        .prefetch_related(
-            Prefetch("outcomes", OutcomeFigure.objects.order_by("pk")),
-            Prefetch("attachments", Attachment.objects.defer("extracted_text").order_by("original_name", "pk")),
-            "shared_with_organisations",
-            "shared_with_countries",
-        )
+    outcomes = Prefetch("outcomes", OutcomeFigure.objects.order_by("pk"))
+    documents = Prefetch("attachments", Attachment.objects.defer("extracted_text").order_by("original_name", "pk"))
+    lessons = visible_lessons(user).select_related("created_by")
+    return lessons.prefetch_related(outcomes).prefetch_related(
+        documents, "shared_with_organisations", "shared_with_countries"
     )
 
 

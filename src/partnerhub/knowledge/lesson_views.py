@@ -80,6 +80,10 @@ def lesson_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "outcomes": list(lesson.outcomes.all()),
         "documents": list(lesson.attachments.all()),
         "engagements": list(lesson_queries.linked_engagements(lesson, request.user)),
+        # The crisis is named only to who may see it.
+        "crisis": lesson_queries.visible_crises(request.user).filter(pk=lesson.crisis_id).first()
+        if lesson.crisis_id
+        else None,
         "history": history_rows(lesson, request.user),
     }
     return render(request, "knowledge/lessons/detail.html", context)
