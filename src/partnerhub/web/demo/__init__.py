@@ -76,6 +76,7 @@ from partnerhub.web.demo.content import (
 )
 from partnerhub.web.demo.facts import build_facts
 from partnerhub.web.demo.follows import build_follows
+from partnerhub.web.demo.lessons import build_lessons
 from partnerhub.web.demo.plans import build_plans
 from partnerhub.web.demo.records import Tally
 from partnerhub.web.demo.talent import build_talent
@@ -267,6 +268,7 @@ class DemoSummary:
     plans_and_calendar: Tally = field(default_factory=Tally)
     follows: Tally = field(default_factory=Tally)
     talent: Tally = field(default_factory=Tally)
+    lessons: Tally = field(default_factory=Tally)
     logins: list[DemoLogin] = field(default_factory=list)
     key_facts: list[str] = field(default_factory=list)
 
@@ -288,6 +290,7 @@ def build_demo(*, stdout=None) -> DemoSummary:
     summary.plans_and_calendar.update(build_plans(organisations, users, today))
     summary.plans_and_calendar.update(build_calendar(organisations, users, today))
     summary.talent = build_talent(organisations, users, today)
+    summary.lessons = build_lessons(organisations, users, today)
     summary.follows = build_follows(users)
     summary.key_facts = build_facts(users).lines
     summary.logins = [_login(user) for user in users.values()]
@@ -530,6 +533,17 @@ def _report(stdout, summary: DemoSummary) -> None:
             "partnerships": talent.created("partnerships"),
             "schemes": talent.created("schemes"),
             "figures": talent.created("pipeline figures"),
+        }
+    )
+    stdout.write(
+        _(
+            "Demo lessons: %(lessons)d lessons, evaluations and pilot results, %(figures)d outcome figures and "
+            "%(documents)d documents created."
+        )
+        % {
+            "lessons": summary.lessons.created("lessons"),
+            "figures": summary.lessons.created("outcome figures"),
+            "documents": summary.lessons.created("documents"),
         }
     )
     stdout.write(
