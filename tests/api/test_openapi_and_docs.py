@@ -108,6 +108,22 @@ OPERATIONS = {
     ("get", "/api/talent/pipeline/{figure_id}"),
     ("patch", "/api/talent/pipeline/{figure_id}"),
     ("delete", "/api/talent/pipeline/{figure_id}"),
+    # lessons
+    ("get", "/api/knowledge/lessons"),
+    ("post", "/api/knowledge/lessons"),
+    ("get", "/api/knowledge/lessons/{lesson_id}"),
+    ("patch", "/api/knowledge/lessons/{lesson_id}"),
+    ("delete", "/api/knowledge/lessons/{lesson_id}"),
+    ("get", "/api/knowledge/lessons/{lesson_id}/outcomes"),
+    ("post", "/api/knowledge/lessons/{lesson_id}/outcomes"),
+    ("get", "/api/knowledge/outcomes/{outcome_id}"),
+    ("patch", "/api/knowledge/outcomes/{outcome_id}"),
+    ("delete", "/api/knowledge/outcomes/{outcome_id}"),
+    ("get", "/api/knowledge/lessons/{lesson_id}/attachments"),
+    ("post", "/api/knowledge/lessons/{lesson_id}/attachments"),
+    ("get", "/api/knowledge/attachments/{attachment_id}"),
+    ("get", "/api/knowledge/attachments/{attachment_id}/download"),
+    ("delete", "/api/knowledge/attachments/{attachment_id}"),
 }
 
 
