@@ -21,18 +21,18 @@ def register_panels() -> None:
 
 def engagement_panel(engagement: Model, user: AnyUser | None) -> dict[str, Any] | None:
     assert isinstance(engagement, Engagement), "registered for registry.Engagement only"
-    lessons, count = lesson_queries.latest(lesson_queries.lessons_from_engagement(user, engagement))
-    return {"lessons": lessons, "lesson_count": count}
+    lessons, more = lesson_queries.latest(lesson_queries.lessons_from_engagement(user, engagement))
+    return {"lessons": lessons, "more": more}
 
 
 def country_block(user: AnyUser | None, country: Any) -> dict[str, Any]:
-    lessons, count = lesson_queries.latest(lesson_queries.lessons_about_country(user, country))
-    return {"lessons": lessons, "lesson_count": count, "all_url": _list_url(country=country.iso3)}
+    lessons, more = lesson_queries.latest(lesson_queries.lessons_about_country(user, country))
+    return {"lessons": lessons, "more": more, "all_url": _list_url(country=country.iso3)}
 
 
 def theme_block(user: AnyUser | None, theme: Any) -> dict[str, Any]:
-    lessons, count = lesson_queries.latest(lesson_queries.lessons_on_theme(user, theme))
-    return {"lessons": lessons, "lesson_count": count, "all_url": _list_url(theme=theme.code)}
+    lessons, more = lesson_queries.latest(lesson_queries.lessons_on_theme(user, theme))
+    return {"lessons": lessons, "more": more, "all_url": _list_url(theme=theme.code)}
 
 
 def _list_url(**filters: str) -> str:

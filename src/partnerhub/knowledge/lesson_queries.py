@@ -3,7 +3,7 @@ may see, and of a lesson only the engagements the reader may see."""
 
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from partnerhub.core.confidential import entry_for
 from partnerhub.core.types import AnyUser
@@ -67,7 +67,9 @@ def lessons_about_country(user: AnyUser | None, country: Any) -> QuerySet[Lesson
 
 def lessons_on_theme(user: AnyUser | None, theme: Theme) -> QuerySet[Lesson]:
     """The lessons on the theme or on any theme below it, each once."""
-    through = Lesson.themes.through.objects.filter(lesson=OuterRef("pk"), theme_id__in=theme.descendant_ids())
+    # One query: the taxonomy is no deeper than three levels (registry.Theme.descendant_ids reads level by level).
+    below = Theme.objects.filter(Q(pk=theme.pk) | Q(parent=theme) | Q(parent__parent=theme)).values("pk")
+    through = Lesson.themes.through.objects.filter(lesson=OuterRef("pk"), theme_id__in=below)
     return Lesson.objects.visible_to(user).filter(Exists(through)).select_related("owner")
 
 
@@ -76,6 +78,7 @@ def lessons_from_engagement(user: AnyUser | None, engagement: Engagement) -> Que
     return Lesson.objects.visible_to(user).filter(Exists(through)).select_related("owner")
 
 
-def latest(lessons: QuerySet[Lesson]) -> tuple[list[Lesson], int]:
-    """The newest few lessons of a block, and how many there are in all."""
-    return list(lessons.order_by("-dated", "-pk")[:BLOCK_SIZE]), lessons.count()
+def latest(lessons: QuerySet[Lesson]) -> tuple[list[Lesson], bool]:
+    """The newest few lessons of a block, and whether there are more: one query."""
+    found = list(lessons.order_by("-dated", "-pk")[: BLOCK_SIZE + 1])
+    return found[:BLOCK_SIZE], len(found) > BLOCK_SIZE
