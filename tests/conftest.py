@@ -1,3 +1,6 @@
+import tempfile
+from pathlib import Path
+
 import pytest
 from django.conf import settings
 from django.core.cache import cache
@@ -15,6 +18,8 @@ def pytest_configure(config):
     settings.AXES_ENABLED = False
     # A query on a confidential model without visible_to, hidden_from or unrestricted raises.
     settings.STRICT_SCOPES = True
+    # Uploaded files (lessons' attachments built by the registered factories) never land in var/.
+    settings.UPLOAD_DIR = Path(tempfile.mkdtemp(prefix="partnerhub-test-uploads-"))
 
 
 @pytest.fixture(scope="session")

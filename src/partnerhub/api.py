@@ -19,6 +19,9 @@ from partnerhub.facts.api import router as facts_router
 from partnerhub.geo.api import router as geo_router
 from partnerhub.knowledge.crisis_api import router as crisis_router  # crises and directory
 from partnerhub.knowledge.directory_api import router as directory_router  # crises and directory
+
+# lessons
+from partnerhub.knowledge.lesson_api import router as lessons_router
 from partnerhub.notifications.api import router as notifications_router
 from partnerhub.overlaps.api import router as overlap_router
 from partnerhub.plans.api import router as plans_router
@@ -82,6 +85,8 @@ api.add_router("/", talent_router)
 api.add_router("/", crisis_router)
 api.add_router("/", directory_router)
 # end of crises and directory
+# lessons
+api.add_router("/", lessons_router)
 
 
 def _field_errors(error: ValidationError) -> list[dict[str, Any]]:

@@ -121,6 +121,22 @@ OPERATIONS = {
     ("patch", "/api/directory/{entry_id}"),
     ("delete", "/api/directory/{entry_id}"),
     ("post", "/api/directory/{entry_id}/confirm"),
+    # lessons
+    ("get", "/api/knowledge/lessons"),
+    ("post", "/api/knowledge/lessons"),
+    ("get", "/api/knowledge/lessons/{lesson_id}"),
+    ("patch", "/api/knowledge/lessons/{lesson_id}"),
+    ("delete", "/api/knowledge/lessons/{lesson_id}"),
+    ("get", "/api/knowledge/lessons/{lesson_id}/outcomes"),
+    ("post", "/api/knowledge/lessons/{lesson_id}/outcomes"),
+    ("get", "/api/knowledge/outcomes/{outcome_id}"),
+    ("patch", "/api/knowledge/outcomes/{outcome_id}"),
+    ("delete", "/api/knowledge/outcomes/{outcome_id}"),
+    ("get", "/api/knowledge/lessons/{lesson_id}/attachments"),
+    ("post", "/api/knowledge/lessons/{lesson_id}/attachments"),
+    ("get", "/api/knowledge/attachments/{attachment_id}"),
+    ("get", "/api/knowledge/attachments/{attachment_id}/download"),
+    ("delete", "/api/knowledge/attachments/{attachment_id}"),
 }
 
 

@@ -700,8 +700,8 @@ def test_detail_runs_a_fixed_number_of_queries(cast, django_assert_num_queries):
     # (shares, countries, regions, themes, participations, organisations, money,
     # sectors, named organisations and countries), the view logged, history with
     # the names of its countries and themes (one query each), access log with its
-    # users' memberships and organisations, links out and in.
-    with django_assert_num_queries(25):
+    # users' memberships and organisations, links out and in, the lessons drawn from it (knowledge's panel).
+    with django_assert_num_queries(26):
         client.get(detail_url(engagement))
 
 

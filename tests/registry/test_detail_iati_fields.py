@@ -163,6 +163,6 @@ def test_detail_of_an_imported_record_runs_a_fixed_number_of_queries(cast, djang
     # session, user, circle, the record, 10 prefetches, the organisations and the
     # engagements named by the funding chain (one query each, for all lines),
     # history (with the names of the countries and themes it mentions), access log,
-    # header organisations, links out and in.
-    with django_assert_num_queries(23):
+    # header organisations, links out and in, the lessons drawn from it (knowledge's panel).
+    with django_assert_num_queries(24):
         client.get(detail_url(engagement))

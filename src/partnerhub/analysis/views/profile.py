@@ -35,6 +35,7 @@ from partnerhub.core.visibility import can_edit, circle_of, editing_organisation
 from partnerhub.facts.services import may_propose_figures
 from partnerhub.geo.models import Country
 from partnerhub.knowledge.crisis_queries import open_crises  # crises and directory
+from partnerhub.knowledge import lesson_panels
 from partnerhub.overlaps.queries import overlaps_for_country
 from partnerhub.plans.queries import actions_needing_attention
 from partnerhub.registry.models import MoneyKind
@@ -79,6 +80,8 @@ def country_profile_page(request, iso3: str):
         **_comments_context(request, country),
         # crises and directory: the open crises the reader may see for the country
         "crises": open_crises(request.user, country=country),
+        # lessons
+        "lessons": lesson_panels.country_block(request.user, country),
     }
     return render(request, "analysis/profile/country_profile.html", context)
 

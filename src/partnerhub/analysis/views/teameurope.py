@@ -53,6 +53,7 @@ from partnerhub.analysis.forms import (
 )
 from partnerhub.core.charts import Bar, BarChart, Choropleth
 from partnerhub.geo.models import Country, RecipientRegion, Region, Route
+from partnerhub.knowledge import lesson_panels
 from partnerhub.registry.exports import csv_lines, neutralise, printable
 from partnerhub.registry.models import MoneyKind, Theme
 
@@ -332,6 +333,8 @@ def pillar_view(request, code: str):
     view = pillar_portfolio(request.user, pillar, partners, kind, taxonomy)
     context = area_context(form, view, kind, title=pillar.name, area="pillar")
     context.update(pillar=pillar, sub_themes=taxonomy.children(pillar))
+    # lessons
+    context["lessons"] = lesson_panels.theme_block(request.user, pillar)
     return render(request, "analysis/teameurope/area.html", context)
 
 

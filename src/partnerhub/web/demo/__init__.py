@@ -77,6 +77,7 @@ from partnerhub.web.demo.content import (
 from partnerhub.web.demo.crises import build_crises  # crises and directory
 from partnerhub.web.demo.facts import build_facts
 from partnerhub.web.demo.follows import build_follows
+from partnerhub.web.demo.lessons import build_lessons
 from partnerhub.web.demo.plans import build_plans
 from partnerhub.web.demo.records import Tally
 from partnerhub.web.demo.talent import build_talent
@@ -269,6 +270,7 @@ class DemoSummary:
     follows: Tally = field(default_factory=Tally)
     talent: Tally = field(default_factory=Tally)
     crises: Tally = field(default_factory=Tally)  # crises and directory
+    lessons: Tally = field(default_factory=Tally)
     logins: list[DemoLogin] = field(default_factory=list)
     key_facts: list[str] = field(default_factory=list)
 
@@ -291,6 +293,7 @@ def build_demo(*, stdout=None) -> DemoSummary:
     summary.plans_and_calendar.update(build_calendar(organisations, users, today))
     summary.talent = build_talent(organisations, users, today)
     summary.crises = build_crises(organisations, users, today)  # crises and directory
+    summary.lessons = build_lessons(organisations, users, today)
     summary.follows = build_follows(users)
     summary.key_facts = build_facts(users).lines
     summary.logins = [_login(user) for user in users.values()]
@@ -542,6 +545,17 @@ def _report(stdout, summary: DemoSummary) -> None:
             "crises": summary.crises.created("crises"),
             "lessons": summary.crises.created("lessons"),
             "people": summary.crises.created("focal points"),
+        }
+    )
+    stdout.write(
+        _(
+            "Demo lessons: %(lessons)d lessons, evaluations and pilot results, %(figures)d outcome figures and "
+            "%(documents)d documents created."
+        )
+        % {
+            "lessons": summary.lessons.created("lessons"),
+            "figures": summary.lessons.created("outcome figures"),
+            "documents": summary.lessons.created("documents"),
         }
     )
     stdout.write(
