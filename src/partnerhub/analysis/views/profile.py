@@ -34,8 +34,8 @@ from partnerhub.core.charts import BarChart, ShareBar
 from partnerhub.core.visibility import can_edit, circle_of, editing_organisation_ids
 from partnerhub.facts.services import may_propose_figures
 from partnerhub.geo.models import Country
-from partnerhub.knowledge.crisis_queries import open_crises  # crises and directory
 from partnerhub.knowledge import lesson_panels
+from partnerhub.knowledge.crisis_queries import open_crises  # crises and directory
 from partnerhub.overlaps.queries import overlaps_for_country
 from partnerhub.plans.queries import actions_needing_attention
 from partnerhub.registry.models import MoneyKind
