@@ -206,6 +206,7 @@ def test_lessons_from_similar_crises_newest_first_with_the_rule_stated(cast):
     lesson(cast, "Lesson of this very crisis", crisis, dated=date(2024, 9, 1))
     page = page_of(cast.french_ministry_editor, crisis.get_absolute_url())
     assert re.findall(r'data-lesson="(\d+)"', page) == [str(newer.pk), str(older.pk)]
+    assert f'href="{newer.get_absolute_url()}"' in page
     assert "data-similar-rule" in page and "shares an affected theme" in page
 
 
