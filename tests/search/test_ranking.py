@@ -3,8 +3,10 @@
 from datetime import date
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from partnerhub.search.services import SearchFilterError, SearchRequest, search
+from partnerhub.search.services import SearchFilterError, SearchRequest, search, suggest
 
 
 def titles(user, text, **filters):
@@ -138,3 +140,10 @@ def test_too_many_terms_are_cut_with_a_note(cast):
     found = search(cast.commission_desk_officer, SearchRequest(text=" ".join(["border"] * 30)))
     assert found.total == 1
     assert "12" in found.query_note
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.text(max_size=80) | st.text(alphabet=st.sampled_from("ab é\"-OR()*:^'²_ß"), max_size=40))
+def test_any_text_searches_and_suggests_without_raising(cast, text):
+    search(cast.commission_desk_officer, SearchRequest(text=text))
+    suggest(cast.commission_desk_officer, text)

@@ -8,6 +8,7 @@ from html import unescape
 from typing import Any, NoReturn
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.errors import ValidationError as InputError
 
@@ -64,7 +65,7 @@ class SearchOut(Schema):
 def search_hub(request: HttpRequest, params: Query[SearchParams]) -> Any:
     """Only records you may see are searched, ranked and counted (facets too)."""
     if params.date_from and params.date_to and params.date_from > params.date_to:
-        _refuse("date_to", "The end date comes before the start date.")
+        _refuse("date_to", _("The end date comes before the start date."))
     search_request = SearchRequest(
         text=params.q,
         kinds=tuple(kind.strip() for kind in params.kind.split(",") if kind.strip()),
