@@ -61,7 +61,11 @@ class SearchOut(Schema):
     facets: dict[str, list[FacetOut]]
 
 
-@router.get("/search", response=SearchOut, summary="Search everything you may see")
+class InvalidFilter(Schema):
+    detail: list[dict[str, Any]] = Field(description='[{"loc": ["query", "<parameter>"], "msg": "…"}]')
+
+
+@router.get("/search", response={200: SearchOut, 422: InvalidFilter}, summary="Search everything you may see")
 def search_hub(request: HttpRequest, params: Query[SearchParams]) -> Any:
     """Only records you may see are searched, ranked and counted (facets too)."""
     if params.date_from and params.date_to and params.date_from > params.date_to:
