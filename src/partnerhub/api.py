@@ -26,6 +26,7 @@ from partnerhub.notifications.api import router as notifications_router
 from partnerhub.overlaps.api import router as overlap_router
 from partnerhub.plans.api import router as plans_router
 from partnerhub.registry.api import router as registry_router
+from partnerhub.search.api import router as search_router
 from partnerhub.talent.api import router as talent_router
 from partnerhub.talent.matching_api import router as talent_matching_router
 
@@ -87,6 +88,7 @@ api.add_router("/", directory_router)
 # end of crises and directory
 # lessons
 api.add_router("/", lessons_router)
+api.add_router("/", search_router)
 
 
 def _field_errors(error: ValidationError) -> list[dict[str, Any]]:

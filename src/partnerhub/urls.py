@@ -15,6 +15,7 @@ urlpatterns = [
     path("facts/", include("partnerhub.facts.urls")),
     path("talent/", include("partnerhub.talent.urls")),
     path("knowledge/", include("partnerhub.knowledge.urls")),
+    path("search/", include("partnerhub.search.urls")),
     path("iati/", include("partnerhub.iati.urls")),
     path("import/sheet/", include("partnerhub.sheets.urls")),
     path("account/", include("partnerhub.access.urls")),

@@ -10,7 +10,7 @@ class KnowledgeConfig(AppConfig):
     verbose_name = _("Lessons, crises and focal points")
 
     def ready(self) -> None:
-        from partnerhub.core.confidential import record_urls, register
+        from partnerhub.core.confidential import Searchable, record_urls, register
 
         # crises and directory
         # A crisis is about one partner country (its authorities read it at the partner level). Focal
@@ -18,8 +18,15 @@ class KnowledgeConfig(AppConfig):
         register(
             "knowledge.Crisis",
             partner_countries="country",
-            search_fields=("title", "description", "closing_note"),
             factory="tests.knowledge.crisis_factories.hidden_crisis",
+            search=Searchable(
+                kind="crisis",
+                title="title",
+                body=("description", "closing_note"),
+                countries="country",
+                themes="themes",
+                date="started_on",
+            ),
             urls=record_urls(
                 page="knowledge:crisis_detail", change_page="knowledge:crisis_update", api="api:get_crisis"
             ),
@@ -36,7 +43,6 @@ class KnowledgeConfig(AppConfig):
         register(
             "knowledge.Lesson",
             partner_countries="countries",
-            search_fields=("title", "tried", "worked", "did_not_work", "conditions", "recommendations"),
             factory=f"{LESSON_FACTORIES}.hidden_lesson",
             urls=record_urls(
                 page="knowledge:lesson_detail", change_page="knowledge:lesson_update", api="api:get_lesson"
@@ -62,7 +68,6 @@ class KnowledgeConfig(AppConfig):
         register(
             "knowledge.OutcomeFigure",
             parents=("lesson",),
-            search_fields=("label", "note"),
             factory=f"{LESSON_FACTORIES}.hidden_outcome",
             # A figure is read on its lesson's page.
             urls=record_urls(change_page="knowledge:outcome_update", api="api:get_lesson_outcome"),
@@ -71,7 +76,6 @@ class KnowledgeConfig(AppConfig):
         register(
             "knowledge.Attachment",
             parents=("lesson",),
-            search_fields=("original_name", "extracted_text"),
             factory=f"{LESSON_FACTORIES}.hidden_attachment",
             # A document is listed on its lesson's page and sent only as a download.
             urls=record_urls(
