@@ -11,14 +11,12 @@ class ToyappConfig(AppConfig):
         register(
             "toyapp.ToyRecord",
             partner_countries="countries",
-            search_fields=("title",),
             factory="tests.toyapp.factories.hidden_toy_record",
             edit="tests.toyapp.factories.retitle",
         )
         register(
             "toyapp.ToyNote",
             parents=("record",),
-            search_fields=("text",),
             factory="tests.toyapp.factories.hidden_toy_note",
             edit="tests.toyapp.factories.rewrite",
         )

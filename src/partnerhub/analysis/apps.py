@@ -15,7 +15,6 @@ class AnalysisConfig(AppConfig):
         register(
             "analysis.PartnerPriority",
             partner_countries="country",
-            search_fields=("description", "source"),
             factory=f"{FACTORIES}.hidden_priority",
             # A priority is read on its country's page, among others: it has no page of its own.
             urls=record_urls(change_page=("analysis:priority_update", "country.iso3", "pk"), api="api:update_priority"),
@@ -24,7 +23,6 @@ class AnalysisConfig(AppConfig):
         register(
             "analysis.PriorityComment",
             parents=("priority",),
-            search_fields=("text",),
             factory=f"{FACTORIES}.hidden_priority_comment",
             edit=f"{FACTORIES}.comment_again",
         )

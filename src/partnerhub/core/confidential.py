@@ -16,8 +16,8 @@ by hand anywhere else:
   and the values it gives the URL parameters that name a record (``urls``);
 * the permission tests every registered model passes
   (``tests/core/test_permissions_per_model.py``: ``factory``, ``urls``, ``edit``);
-* the text fields a search reads (``search_fields``), and how a record is found by the one
-  search box (``search``: a ``Searchable``).
+* how a record is found by the one search box (``search``: a ``Searchable``; models that are
+  not confidential but searchable register with ``register_public_searchable``).
 """
 
 from collections.abc import Callable
@@ -83,17 +83,57 @@ class Searchable:
     """How the one search box finds a record of a registered model: the field read as its title
     (ranked above the rest), the fields read as its body, and the fields its filters read.
 
-    ``countries`` and ``themes`` name a many-to-many field or a foreign key ("" where the record
-    has none); ``date`` names a date field. ``kind`` is the value of the type filter
-    ("engagement", "lesson"); the type's name shown to readers is the model's verbose name.
+    Every field is a dotted path read from the record ("plan.country", "indicator.themes"); a
+    path may cross a to-many relation ("attachments.extracted_text"), whose texts are joined.
+    ``countries`` and ``themes`` end at countries and themes ("" where the record has none);
+    ``date`` ends at a date or a date and time. ``describe(record) -> str`` builds the title of
+    records that have no title field of their own (``title`` is then ignored). ``kind`` is the
+    value of the type filter ("engagement", "lesson"); the type's name shown to readers is the
+    model's verbose name.
     """
 
     kind: str
-    title: str
+    title: str = ""
     body: tuple[str, ...] = ()
     countries: str = ""
     themes: str = ""
     date: str = ""
+    describe: Callable[[Any], str] | None = None
+
+
+@dataclass(frozen=True)
+class PublicSearchable:
+    """A searchable model that is not confidential (organisations): ``readable_by(user)`` is the
+    queryset of its records that ``user`` may find (none for anonymous users, as a rule)."""
+
+    label: str
+    search: Searchable
+    readable_by: Callable[[Any], Any]
+    urls: Callable[[Any], RecordUrls] | None = None
+
+    @property
+    def model(self) -> type[models.Model]:
+        return apps.get_model(self.label)
+
+
+_public_searchables: dict[str, PublicSearchable] = {}
+
+
+def register_public_searchable(
+    label: str,
+    search: Searchable,
+    readable_by: Callable[[Any], Any],
+    *,
+    urls: Callable[[Any], RecordUrls] | None = None,
+) -> PublicSearchable:
+    """Makes a model that is not confidential searchable; called from its app's ``ready()``."""
+    entry = PublicSearchable(label, search, readable_by, urls)
+    _public_searchables[entry.model._meta.label] = entry
+    return entry
+
+
+def public_searchables() -> list[PublicSearchable]:
+    return list(_public_searchables.values())
 
 
 @dataclass(frozen=True)
@@ -104,7 +144,6 @@ class ConfidentialEntry:
     label: str
     parents: tuple[str, ...] = ()
     partner_countries: str = ""
-    search_fields: tuple[str, ...] = ()
     # "module.function" building one record hidden from outsiders: ``factory(cast, secret=…)``.
     # A dotted path, so that the product never imports the tests.
     factory: str = ""
@@ -151,16 +190,13 @@ def register(
     *,
     parents: tuple[str, ...] = (),
     partner_countries: str = "",
-    search_fields: tuple[str, ...] = (),
     factory: str = "",
     urls: Callable[[Any], RecordUrls] | None = None,
     edit: str = "",
     search: Searchable | None = None,
 ) -> ConfidentialEntry:
     """Declares ``label`` ("app.Model") confidential; called from the app's ``ready()``."""
-    entry = ConfidentialEntry(
-        label, tuple(parents), partner_countries, tuple(search_fields), factory, urls, edit, search
-    )
+    entry = ConfidentialEntry(label, tuple(parents), partner_countries, factory, urls, edit, search)
     if entry.is_child:
         _check_child(entry)
     else:

@@ -16,7 +16,6 @@ class OverlapsConfig(AppConfig):
         register(
             "overlaps.OverlapPair",
             parents=("first", "second"),
-            search_fields=("decision_note",),
             factory=f"{FACTORIES}.hidden_overlap_pair",
             # Decisions on a pair are taken on its page.
             urls=record_urls(

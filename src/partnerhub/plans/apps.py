@@ -10,28 +10,41 @@ class PlansConfig(AppConfig):
     verbose_name = _("Action Plans")
 
     def ready(self) -> None:
-        from partnerhub.core.confidential import record_urls, register
+        from partnerhub.core.confidential import Searchable, record_urls, register
 
         register(
             "plans.ActionPlan",
             partner_countries="country",
-            search_fields=("title", "objectives"),
             factory=f"{FACTORIES}.hidden_plan",
             urls=record_urls(page="plans:plan_detail", change_page="plans:plan_update", api="api:get_plan"),
             edit=f"{FACTORIES}.retitle_plan",
+            search=Searchable(
+                kind="plan",
+                title="title",
+                body=("objectives",),
+                countries="country",
+                themes="actions.theme",
+                date="period_start",
+            ),
         )
         register(
             "plans.Action",
             parents=("plan",),
-            search_fields=("description", "objective", "rag_comment", "rag_override_reason"),
             factory=f"{FACTORIES}.hidden_action",
             urls=record_urls(change_page="plans:action_update", api="api:get_action"),
             edit=f"{FACTORIES}.rate_action",
+            search=Searchable(
+                kind="action",
+                title="description",
+                body=("objective", "rag_comment"),
+                countries="plan.country",
+                themes="theme",
+                date="deadline",
+            ),
         )
         register(
             "plans.ActionIndicator",
             parents=("action",),
-            search_fields=("name",),
             factory=f"{FACTORIES}.hidden_indicator",
             urls=record_urls(change_page="plans:indicator_update", api="api:get_indicator"),
             edit=f"{FACTORIES}.measure_indicator",
@@ -39,7 +52,6 @@ class PlansConfig(AppConfig):
         register(
             "plans.PlanReview",
             parents=("plan",),
-            search_fields=("note",),
             factory=f"{FACTORIES}.hidden_review",
             # A review is closed on its own page.
             urls=record_urls(page="plans:review_detail", change_page="plans:review_detail", api="api:get_review"),
@@ -48,7 +60,6 @@ class PlansConfig(AppConfig):
         register(
             "plans.ActionFiche",
             parents=("action",),
-            search_fields=("activities", "implementing_partners", "risks", "timeline"),
             factory=f"{FACTORIES}.hidden_fiche",
             # A fiche is read on its page and written on its action's.
             urls=record_urls(

@@ -10,12 +10,11 @@ class RegistryConfig(AppConfig):
     verbose_name = _("Engagement registry")
 
     def ready(self) -> None:
-        from partnerhub.core.confidential import record_urls, register
+        from partnerhub.core.confidential import Searchable, record_urls, register
 
         register(
             "registry.Engagement",
             partner_countries="countries",
-            search_fields=("title", "description"),
             factory=f"{FACTORIES}.hidden_engagement",
             urls=record_urls(
                 page="registry:engagement_detail",
@@ -23,6 +22,14 @@ class RegistryConfig(AppConfig):
                 api="api:get_engagement",
             ),
             edit=f"{FACTORIES}.retitle",
+            search=Searchable(
+                kind="engagement",
+                title="title",
+                body=("description",),
+                countries="countries",
+                themes="themes",
+                date="start_date",
+            ),
         )
         # Rows with no sharing level of their own: as confidential as their engagement(s).
         for model, factory, edit in (

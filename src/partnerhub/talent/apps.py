@@ -11,13 +11,12 @@ class TalentConfig(AppConfig):
     verbose_name = _("Talent Partnerships")
 
     def ready(self) -> None:
-        from partnerhub.core.confidential import record_urls, register
+        from partnerhub.core.confidential import Searchable, record_urls, register
 
         register(
             "talent.TalentNeed",
             # A need names a Member State, never a partner country: the services refuse the partner level.
             partner_countries="member_state",
-            search_fields=("region", "sector", "source", "note"),
             factory=f"{FACTORIES}.hidden_need",
             urls=record_urls(page="talent:need_detail", change_page="talent:need_update", api="api:get_talent_need"),
             edit=f"{FACTORIES}.resize_need",
@@ -25,7 +24,6 @@ class TalentConfig(AppConfig):
         register(
             "talent.TalentSupply",
             partner_countries="country",
-            search_fields=("source", "note"),
             factory=f"{FACTORIES}.hidden_supply",
             urls=record_urls(
                 page="talent:supply_detail", change_page="talent:supply_update", api="api:get_talent_supply"
@@ -35,7 +33,6 @@ class TalentConfig(AppConfig):
         register(
             "talent.TalentPartnership",
             partner_countries="country",
-            search_fields=("title", "description"),
             factory=f"{FACTORIES}.hidden_partnership",
             urls=record_urls(
                 page="talent:partnership_detail",
@@ -43,11 +40,17 @@ class TalentConfig(AppConfig):
                 api="api:get_talent_partnership",
             ),
             edit=f"{FACTORIES}.pause_partnership",
+            search=Searchable(
+                kind="partnership",
+                title="title",
+                body=("description", "schemes.title", "schemes.description"),
+                countries="country",
+                date="started_on",
+            ),
         )
         register(
             "talent.TalentScheme",
             parents=("partnership",),
-            search_fields=("title", "description"),
             factory=f"{FACTORIES}.hidden_scheme",
             # A scheme is read on its partnership's page.
             urls=record_urls(change_page="talent:scheme_update", api="api:get_talent_scheme"),
@@ -56,7 +59,6 @@ class TalentConfig(AppConfig):
         register(
             "talent.PipelineFigure",
             parents=("scheme",),
-            search_fields=("note",),
             factory=f"{FACTORIES}.hidden_pipeline",
             urls=record_urls(change_page="talent:pipeline_update", api="api:get_talent_pipeline_figure"),
             edit=f"{FACTORIES}.count_moves",
@@ -64,7 +66,6 @@ class TalentConfig(AppConfig):
         register(
             "talent.MatchOverride",
             parents=("need",),
-            search_fields=("reason",),
             factory=f"{OVERRIDE_FACTORIES}.hidden_override",
             # An override is read on its suggestion's page and withdrawn on its own.
             urls=record_urls(

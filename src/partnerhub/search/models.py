@@ -1,0 +1,56 @@
+"""The search index: one entry per searchable record, rebuilt from the records at any time.
+
+The entries hold the original title and body (for the snippets) and their stems (for matching);
+the full-text index over the stems is SQLite's FTS5 table ``search_fts`` or PostgreSQL's tsvector
+columns, both created by migration 0002 for their database only. An entry says nothing about who
+may read it: every search joins it to its record's own ``visible_to`` (``search.services``).
+"""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class SearchEntry(models.Model):
+    kind = models.CharField(_("type"), max_length=30, db_index=True)
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    title = models.TextField(_("title"))
+    body = models.TextField(_("body"), blank=True)
+    title_stems = models.TextField(blank=True)
+    body_stems = models.TextField(blank=True)
+    title_words = models.TextField(blank=True)
+    date = models.DateField(_("date"), null=True, blank=True, db_index=True)
+    countries = models.ManyToManyField("geo.Country", blank=True, related_name="+", through="SearchEntryCountry")
+    themes = models.ManyToManyField("registry.Theme", blank=True, related_name="+", through="SearchEntryTheme")
+
+    class Meta:
+        verbose_name = _("search index entry")
+        verbose_name_plural = _("search index entries")
+        constraints = [models.UniqueConstraint(fields=["content_type", "object_id"], name="search_entry_once")]
+        indexes = [models.Index(fields=["kind", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.object_id}: {self.title[:60]}"
+
+
+class SearchEntryCountry(models.Model):
+    entry = models.ForeignKey(SearchEntry, on_delete=models.CASCADE, related_name="+")
+    country = models.ForeignKey("geo.Country", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["entry", "country"], name="search_entry_country_once")]
+
+    def __str__(self) -> str:
+        return f"{self.entry_id} {self.country_id}"
+
+
+class SearchEntryTheme(models.Model):
+    entry = models.ForeignKey(SearchEntry, on_delete=models.CASCADE, related_name="+")
+    theme = models.ForeignKey("registry.Theme", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["entry", "theme"], name="search_entry_theme_once")]
+
+    def __str__(self) -> str:
+        return f"{self.entry_id} {self.theme_id}"
