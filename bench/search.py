@@ -52,6 +52,7 @@ def parse_args():
     parser.add_argument("--rounds", type=int, default=5, help="timed runs of each query after the warm-up")
     parser.add_argument("--postgres", default=DEFAULT_POSTGRES, help="'' to skip PostgreSQL")
     parser.add_argument("--small", action="store_true", help="5,000 engagements, 500 lessons, 2 rounds")
+    parser.add_argument("--analyze-sqlite", action="store_true", help="run ANALYZE on SQLite after the rebuild")
     parser.add_argument("--child", metavar="DATABASE", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.small:
@@ -337,6 +338,19 @@ def rebuild_index() -> None:
     rebuild()
 
 
+def gather_statistics(on_sqlite: bool) -> bool:
+    """PostgreSQL: ``ANALYZE``, as autovacuum does within a minute of a bulk load, so that the plans are
+    those of a running hub. SQLite: nothing by default — the hub never runs ``ANALYZE`` there, and without
+    its statistics the planner chooses otherwise — unless ``--analyze-sqlite``."""
+    from django.db import connection
+
+    if connection.vendor == "sqlite" and not on_sqlite:
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return True
+
+
 def ensure_lessons_searchable() -> bool:
     """Registers the lessons' search as the knowledge app declares it, where this checkout's knowledge app
     does not yet (the search and the lessons were built side by side); returns whether it had to."""
@@ -467,6 +481,7 @@ def child(database_url: str, args) -> dict:
     started = time.perf_counter()
     rebuild_index()
     index_s = time.perf_counter() - started
+    analyzed = gather_statistics(args.analyze_sqlite)
     entries = index_entries()
     queries = choose_queries(texts, world)
     floor = Floor(connection.vendor)
@@ -478,6 +493,7 @@ def child(database_url: str, args) -> dict:
         "build_s": round(built_s, 1),
         "index_entries": entries,
         "lesson_search_registered_by_bench": lessons_registered_here,
+        "planner_statistics": analyzed,
         "index_s": round(index_s, 2),
         "queries": [
             {**q, "hits": searched[i]["hits"], "floor_hits": floored[i]["hits"], **per_query(searched[i], floored[i])}
@@ -491,14 +507,15 @@ def child(database_url: str, args) -> dict:
 def measure(queries: list[dict], search, floor, rounds: int) -> tuple[list[dict], list[dict]]:
     """Every query once to warm up, then ``rounds`` times, the search and its floor in turn (so that a
     busy moment of the machine falls on both)."""
-    searched = [{"hits": search(q), "ms": []} for q in queries]
-    floored = [{"hits": floor(q), "ms": []} for q in queries]
+    searched = [{"hits": search(q), "ms": [], "cpu_ms": []} for q in queries]
+    floored = [{"hits": floor(q), "ms": [], "cpu_ms": []} for q in queries]
     for _ in range(rounds):
         for query, search_times, floor_times in zip(queries, searched, floored, strict=True):
             for call, times in ((search, search_times), (floor, floor_times)):
-                started = time.perf_counter()
+                started, cpu = time.perf_counter(), time.process_time()
                 call(query)
                 times["ms"].append((time.perf_counter() - started) * 1000)
+                times["cpu_ms"].append((time.process_time() - cpu) * 1000)
     return searched, floored
 
 
@@ -510,17 +527,27 @@ def per_query(searched: dict, floored: dict) -> dict:
 
 
 def pooled(timings: list[dict]) -> dict:
+    """Median and 95th percentile of every timed run, wall-clock and processor time of this process (on
+    SQLite the database works in it; on PostgreSQL the server's work is not counted)."""
     samples = sorted(ms for timing in timings for ms in timing["ms"])
+    cpu = sorted(ms for timing in timings for ms in timing["cpu_ms"])
     return {
         "median_ms": statistics.median(samples),
-        "p95_ms": samples[min(len(samples) - 1, int(0.95 * len(samples)))],
+        "p95_ms": percentile_95(samples),
+        "cpu_median_ms": statistics.median(cpu),
+        "cpu_p95_ms": percentile_95(cpu),
         "samples": len(samples),
     }
+
+
+def percentile_95(ordered: list[float]) -> float:
+    return ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]
 
 
 def run_child(database_url: str, args) -> dict:
     command = [sys.executable, __file__, "--child", database_url]
     command += ["--engagements", str(args.engagements), "--lessons", str(args.lessons), "--rounds", str(args.rounds)]
+    command += ["--analyze-sqlite"] if args.analyze_sqlite else []
     completed = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603 (our own script)
     sys.stderr.write(completed.stderr)
     if completed.returncode != 0:
@@ -563,6 +590,10 @@ def figures(result: dict) -> dict:
         f"search_floor_median_ms_{engine}": round(floor["median_ms"], 1),
         f"search_floor_p95_ms_{engine}": round(floor["p95_ms"], 1),
         f"search_over_floor_{engine}": round(search["p95_ms"] / floor["p95_ms"], 2),
+        f"search_cpu_median_ms_{engine}": round(search["cpu_median_ms"], 1),
+        f"search_cpu_p95_ms_{engine}": round(search["cpu_p95_ms"], 1),
+        f"search_floor_cpu_p95_ms_{engine}": round(floor["cpu_p95_ms"], 1),
+        f"planner_statistics_{engine}": result["planner_statistics"],
         f"index_rows_per_s_{engine}": round(sum(result["index_entries"].values()) / result["index_s"]),
         f"index_entries_{engine}": result["index_entries"],
         f"queries_narrowed_by_visibility_{engine}": sum(q["hits"] < q["floor_hits"] for q in result["queries"]),
