@@ -21,6 +21,7 @@ from partnerhub.notifications.api import router as notifications_router
 from partnerhub.overlaps.api import router as overlap_router
 from partnerhub.plans.api import router as plans_router
 from partnerhub.registry.api import router as registry_router
+from partnerhub.search.api import router as search_router
 from partnerhub.talent.api import router as talent_router
 from partnerhub.talent.matching_api import router as talent_matching_router
 
@@ -76,6 +77,7 @@ api.add_router("/", facts_router)
 api.add_router("/", notifications_router)
 api.add_router("/", talent_matching_router)
 api.add_router("/", talent_router)
+api.add_router("/", search_router)
 
 
 def _field_errors(error: ValidationError) -> list[dict[str, Any]]:

@@ -14,6 +14,7 @@ urlpatterns = [
     path("notifications/", include("partnerhub.notifications.urls")),
     path("facts/", include("partnerhub.facts.urls")),
     path("talent/", include("partnerhub.talent.urls")),
+    path("search/", include("partnerhub.search.urls")),
     path("iati/", include("partnerhub.iati.urls")),
     path("import/sheet/", include("partnerhub.sheets.urls")),
     path("account/", include("partnerhub.access.urls")),

@@ -12,6 +12,7 @@ from django.test import Client
 pytestmark = pytest.mark.django_db
 
 OPERATIONS = {
+    ("get", "/api/search"),
     ("get", "/api/talent/matches"),
     ("post", "/api/talent/overrides"),
     ("get", "/api/talent/overrides/{override_id}"),

@@ -6,12 +6,14 @@ class ToyappConfig(AppConfig):
     label = "toyapp"
 
     def ready(self) -> None:
-        from partnerhub.core.confidential import register
+        from partnerhub.core.confidential import Searchable, register
 
         register(
             "toyapp.ToyRecord",
             partner_countries="countries",
             factory="tests.toyapp.factories.hidden_toy_record",
+            # Found by the search box with its notes' text, as a lesson is with its attachments' text.
+            search=Searchable(kind="toy", title="title", body=("notes.text",), countries="countries"),
             edit="tests.toyapp.factories.retitle",
         )
         register(

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -17,7 +19,7 @@ class AccessConfig(AppConfig):
         )
 
 
-def organisations_readable_by(user):
+def organisations_readable_by(user: Any) -> Any:
     """Organisations are public inside the hub: every signed-in user finds them, nobody else."""
     from partnerhub.access.models import Organisation
 

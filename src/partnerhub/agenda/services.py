@@ -27,6 +27,7 @@ from partnerhub.agenda.models import (
 from partnerhub.core.history import record_change, record_event
 from partnerhub.core.models import ObjectChange
 from partnerhub.core.sharing import SharingLevel
+from partnerhub.core.signals import records_changed
 from partnerhub.core.types import AnyUser
 from partnerhub.core.visibility import can_edit_for, overlap_deciding_organisations
 from partnerhub.geo.models import Country
@@ -210,6 +211,8 @@ def _set_related(meeting: Meeting, fields: dict[str, Any]) -> None:
         through._default_manager.bulk_create(
             [through(meeting_id=meeting.pk, **{target: pk}) for pk in dict.fromkeys(_ids(fields[name]))]
         )
+    # Written in bulk, without signals: the search index hears of it here.
+    records_changed.send(sender=Meeting, pks=[meeting.pk])
 
 
 def _ids(records: Any) -> list[int]:

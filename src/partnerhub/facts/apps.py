@@ -1,10 +1,12 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 FACTORIES = "tests.facts.factories"
 
 
-def describe_figure(observation) -> str:
+def describe_figure(observation: Any) -> str:
     return f"{observation.indicator.name}: {observation.country.name}, {observation.period}"
 
 

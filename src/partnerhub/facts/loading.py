@@ -38,6 +38,7 @@ from partnerhub.core.jobs import finding
 from partnerhub.core.middleware import current_request_id
 from partnerhub.core.models import Event, ObjectChange
 from partnerhub.core.sharing import SharingLevel
+from partnerhub.core.signals import records_changed
 from partnerhub.core.types import AnyUser
 from partnerhub.core.visibility import audience_of
 from partnerhub.facts.models import FactsLoad, Indicator, Observation, ObservationStatus, Source
@@ -286,6 +287,7 @@ def _revise(
 def _write(plan: _Plan, loaded_by: AnyUser | None, report: LoadReport) -> None:
     figures = Observation.objects.unrestricted("the loader writes the figures of its file")
     created = figures.bulk_create(plan.create, batch_size=BATCH_SIZE)
+    records_changed.send(sender=Observation, pks=[figure.pk for figure in created])
     figures.bulk_update([figure for figure, _old in plan.update], ["value", "unit"], batch_size=BATCH_SIZE)
     reopened = [figure for figure in created if figure.revises_id is not None]
     report.loaded = len(created) - plan.created_revisions

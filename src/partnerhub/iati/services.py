@@ -38,6 +38,7 @@ from partnerhub.core.history import audience_for_history, diff_snapshots, record
 from partnerhub.core.middleware import current_request_id
 from partnerhub.core.models import ObjectChange
 from partnerhub.core.sharing import SharingLevel
+from partnerhub.core.signals import records_changed
 from partnerhub.geo.models import Country, RecipientRegion
 from partnerhub.iati.bulk import insert_rows, insert_values
 from partnerhub.iati.classifier import Classification, classify
@@ -457,9 +458,13 @@ class _FileWriter:
                 updates.append((existing[item.record.iati_identifier].pk, item))
         for item in creates + [item for _pk, item in updates]:
             self._resolve(item)
-        _create_engagements(creates, self.source, self.context)
+        created = _create_engagements(creates, self.source, self.context)
         for pk, item in updates:
             _update_engagement(pk, item, self.source, self.context)
+        # Written in bulk, without signals: the search index hears of it here.
+        records_changed.send(
+            sender=Engagement, pks=[engagement.pk for engagement in created] + [pk for pk, _item in updates]
+        )
         self.result.created += len(creates)
         self.result.updated += len(updates)
         self.batch = []
@@ -622,9 +627,9 @@ def _iati_fields(item: _Resolved, source: DataSource) -> dict[str, Any]:
     }
 
 
-def _create_engagements(items: list[_Resolved], source: DataSource, context: ImportContext) -> None:
+def _create_engagements(items: list[_Resolved], source: DataSource, context: ImportContext) -> list[Engagement]:
     if not items:
-        return
+        return []
     now = timezone.now()
     engagements = [_new_engagement(item, source, now) for item in items]
     insert_rows(engagements, key="iati_identifier")
@@ -635,6 +640,7 @@ def _create_engagements(items: list[_Resolved], source: DataSource, context: Imp
     _record_creations(
         engagements, [snapshot_of_new(e, item, context) for e, item in zip(engagements, items, strict=True)]
     )
+    return engagements
 
 
 def _new_engagement(item: _Resolved, source: DataSource, now: datetime) -> Engagement:

@@ -21,6 +21,7 @@ from partnerhub.access.models import Organisation
 from partnerhub.core.history import record_change, record_event
 from partnerhub.core.models import ObjectChange
 from partnerhub.core.sharing import SharingLevel
+from partnerhub.core.signals import records_changed
 from partnerhub.core.types import AnyUser
 from partnerhub.core.visibility import can_edit, can_edit_for
 from partnerhub.geo.models import Country
@@ -123,6 +124,8 @@ def create_engagement(
         )
         _apply(engagement, data, acting_user)
         record_change(engagement, ObjectChange.Action.CREATE, {}, snapshot(engagement), user=acting_user)
+        # Its countries, themes and the rest were written in bulk, without signals.
+        records_changed.send(sender=Engagement, pks=[engagement.pk])
         record_event("engagement.created", engagement, user=acting_user, sharing_level=engagement.sharing_level)
     return engagement
 
@@ -141,6 +144,7 @@ def update_engagement(engagement: Engagement, data: EngagementInput, *, acting_u
         engagement.updated_by = _user_or_none(acting_user)
         _apply(engagement, data, acting_user)
         record_change(engagement, ObjectChange.Action.UPDATE, before, snapshot(engagement), user=acting_user)
+        records_changed.send(sender=Engagement, pks=[engagement.pk])
         if old_level != engagement.sharing_level:
             record_event(
                 "engagement.sharing_changed", engagement, user=acting_user, old=old_level, new=engagement.sharing_level

@@ -131,7 +131,7 @@ def _relation_prefix(model: type[models.Model], path: str) -> list[Any]:
         if not field.is_relation:
             break
         relations.append(field)
-        model = field.related_model
+        model = field.related_model  # type: ignore[assignment]  # a relation's model, never None here
     return relations
 
 
@@ -264,12 +264,20 @@ def _connect_many_to_many(model: type[models.Model], field: Any, uid: str) -> No
     m2m_changed.connect(changed, sender=through, dispatch_uid=uid, weak=False)
     if not through._meta.auto_created:  # rows of a through model of its own are also written one by one
         column = field.m2m_field_name() + "_id"
-        _connect_row(through, lambda row: index_records(model, [getattr(row, column)]), uid)
+
+        def reindex(row: Any) -> None:
+            index_records(model, [getattr(row, column)])
+
+        _connect_row(through, reindex, uid)
 
 
 def _connect_rows_pointing_at(model: type[models.Model], relation: Any, uid: str) -> None:
     column = relation.field.attname
-    _connect_row(relation.related_model, lambda row: index_records(model, [getattr(row, column)]), uid)
+
+    def reindex(row: Any) -> None:
+        index_records(model, [getattr(row, column)])
+
+    _connect_row(relation.related_model, reindex, uid)
 
 
 def _connect_record_read_through(model: type[models.Model], field: Any, uid: str) -> None:

@@ -6,9 +6,15 @@ columns, both created by migration 0002 for their database only. An entry says n
 may read it: every search joins it to its record's own ``visible_to`` (``search.services``).
 """
 
+from typing import TYPE_CHECKING
+
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from partnerhub.geo.models import Country
+    from partnerhub.registry.models import Theme
 
 
 class SearchEntry(models.Model):
@@ -21,8 +27,12 @@ class SearchEntry(models.Model):
     body_stems = models.TextField(blank=True)
     title_words = models.TextField(blank=True)
     date = models.DateField(_("date"), null=True, blank=True, db_index=True)
-    countries = models.ManyToManyField("geo.Country", blank=True, related_name="+", through="SearchEntryCountry")
-    themes = models.ManyToManyField("registry.Theme", blank=True, related_name="+", through="SearchEntryTheme")
+    countries: "models.ManyToManyField[Country, SearchEntryCountry]" = models.ManyToManyField(
+        "geo.Country", blank=True, related_name="+", through="SearchEntryCountry"
+    )
+    themes: "models.ManyToManyField[Theme, SearchEntryTheme]" = models.ManyToManyField(
+        "registry.Theme", blank=True, related_name="+", through="SearchEntryTheme"
+    )
 
     class Meta:
         verbose_name = _("search index entry")

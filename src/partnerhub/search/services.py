@@ -9,6 +9,7 @@ a record the user may not see changes nothing of what the user gets.
 
 import datetime
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -83,6 +84,7 @@ class SearchResults:
     query_note: str = ""
     page: int = 1
     per_page: int = 20
+    no_query: bool = False
 
     @property
     def pages(self) -> int:
@@ -95,7 +97,9 @@ def search(user: Any, request: SearchRequest, page: int = 1, per_page: int = 20)
     page = max(1, page)
     query = parse(request.text)
     if query.is_empty:
-        return SearchResults(query_note=query.note or _("Type a word to search for."), page=page, per_page=per_page)
+        return SearchResults(
+            query_note=query.note or _("Type a word to search for."), page=page, per_page=per_page, no_query=True
+        )
     filters = _Filters.read(request)
     matching = _visible(user, filters.kinds or None).filter(_matches(query))
     hits = (
@@ -136,7 +140,7 @@ def _visible(user: Any, kinds: tuple[str, ...] | None) -> models.QuerySet[Search
     condition = Q(pk__in=[])
     for source in sources():
         if kinds is None or source.kind in kinds:
-            condition |= Q(kind=source.kind) & Exists(source.visible_to(user).filter(pk=OuterRef("object_id")))
+            condition |= Q(kind=source.kind) & Q(Exists(source.visible_to(user).filter(pk=OuterRef("object_id"))))
     return SearchEntry.objects.filter(condition)
 
 
@@ -250,7 +254,7 @@ def _facets(user: Any, query: Query, filters: _Filters) -> dict[str, list[FacetV
 # The hits of one page.
 
 
-def _hits(user: Any, entries: list[SearchEntry], query: Query) -> list[Hit]:
+def _hits(user: Any, entries: Sequence[SearchEntry], query: Query) -> list[Hit]:
     records = _records_of(user, entries)
     stems = query.stems
     hits = []
@@ -276,7 +280,7 @@ def _hits(user: Any, entries: list[SearchEntry], query: Query) -> list[Hit]:
     return hits
 
 
-def _records_of(user: Any, entries: list[SearchEntry]) -> dict[tuple[str, Any], Any]:
+def _records_of(user: Any, entries: Sequence[SearchEntry]) -> dict[tuple[str, Any], Any]:
     """The records of the page's hits, with one query for each kind on the page."""
     wanted: dict[str, list[Any]] = defaultdict(list)
     for entry in entries:

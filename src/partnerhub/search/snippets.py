@@ -21,7 +21,8 @@ def _is_match(word: str, stems: set[str]) -> bool:
 
 def highlighted(text: str, stems: set[str]) -> SafeString:
     """``text`` escaped, its matching words in ``<mark>``."""
-    parts, position = [], 0
+    parts: list[str] = []
+    position = 0
     for match in WORD.finditer(text):
         parts.append(escape(text[position : match.start()]))
         word = match.group(0)

@@ -45,17 +45,19 @@ class Source:
     def visible_to(self, user: Any) -> models.QuerySet[Any]:
         """The records ``user`` may find, through the model's own rule."""
         if self.public is not None:
-            queryset: models.QuerySet[Any] = self.public.readable_by(user)
-            return queryset
-        return self.model.objects.visible_to(user)  # type: ignore[attr-defined]  # every registered manager has it
+            public: models.QuerySet[Any] = self.public.readable_by(user)
+            return public
+        visible: models.QuerySet[Any] = self.model.objects.visible_to(user)  # type: ignore[attr-defined]  # every registered manager has it
+        return visible
 
     def every_record(self) -> models.QuerySet[Any]:
         """All records, for the index, which says nothing about who reads them."""
         if self.public is not None:
             return self.model._default_manager.all()
-        return self.model.objects.unrestricted(  # type: ignore[attr-defined]  # every registered manager has it
+        every: models.QuerySet[Any] = self.model.objects.unrestricted(  # type: ignore[attr-defined]  # every registered manager has it
             "the search index holds every record; each search joins it to the reader's visible_to"
         )
+        return every
 
     def page_of(self, record: models.Model) -> str:
         """The record's page; a child without one is read on its first parent's page."""

@@ -7,7 +7,6 @@ the French stems: a phrase still matches within one language, and a word matches
 
 import re
 import unicodedata
-from functools import lru_cache
 
 import Stemmer
 
@@ -20,29 +19,54 @@ _french = Stemmer.Stemmer("french")
 
 def words(text: str) -> list[str]:
     """The lowercased words of ``text``, accents kept."""
-    return [word.lower() for word in WORD.findall(text or "")]
+    return WORD.findall(text.lower()) if text else []
 
 
 def fold(word: str) -> str:
     """``word`` without its accents ("frontière" → "frontiere")."""
+    if word.isascii():
+        return word
     decomposed = unicodedata.normalize("NFKD", word)
     return "".join(character for character in decomposed if not unicodedata.combining(character))
 
 
-@lru_cache(maxsize=200_000)
+# word → (English stem, French stem), both folded. Words recur a great deal: indexing 100,000
+# records stems each distinct word once (the stemmers work on whole lists, in C).
+_stems: dict[str, tuple[str, str]] = {}
+MAX_CACHED_WORDS = 500_000
+
+
+def _learn(new_words: list[str]) -> None:
+    if len(_stems) + len(new_words) > MAX_CACHED_WORDS:
+        _stems.clear()
+    english, french = _english.stemWords(new_words), _french.stemWords(new_words)
+    for word, english_stem, french_stem in zip(new_words, english, french, strict=True):
+        _stems[word] = (fold(english_stem), fold(french_stem))
+
+
 def stems_of(word: str) -> tuple[str, str]:
     """The English and the French stem of one lowercased word, folded."""
-    return fold(_english.stemWord(word)), fold(_french.stemWord(word))
+    found = _stems.get(word)
+    if found is None:
+        _learn([word])
+        found = _stems[word]
+    return found
 
 
 def stemmed(text: str) -> str:
     """What the index holds for ``text``: its English stems, a bar, its French stems."""
-    pairs = [stems_of(word) for word in words(text)]
-    if not pairs:
+    text_words = words(text)
+    if not text_words:
         return ""
-    return " ".join(english for english, _ in pairs) + LANGUAGE_SEPARATOR + " ".join(french for _, french in pairs)
+    known = _stems
+    new_words = [word for word in set(text_words) if word not in known]
+    if new_words:
+        _learn(new_words)
+        known = _stems
+    pairs = [known[word] for word in text_words]
+    return " ".join(pair[0] for pair in pairs) + LANGUAGE_SEPARATOR + " ".join(pair[1] for pair in pairs)
 
 
 def folded_words(text: str) -> str:
     """The folded words of ``text``, unstemmed: what the suggestions' prefixes are matched with."""
-    return " ".join(fold(word) for word in words(text))
+    return fold(" ".join(words(text)))

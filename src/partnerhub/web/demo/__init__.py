@@ -37,6 +37,7 @@ from partnerhub.registry.models import (
 )
 from partnerhub.registry.models import ParticipationRole as P
 from partnerhub.registry.services import EngagementInput, MoneyInput, create_engagement
+from partnerhub.search.indexer import rebuild as rebuild_search_index
 from partnerhub.web.demo.agenda import build_calendar
 from partnerhub.web.demo.content import (
     ADMIN_USERNAME,
@@ -291,6 +292,8 @@ def build_demo(*, stdout=None) -> DemoSummary:
     summary.follows = build_follows(users)
     summary.key_facts = build_facts(users).lines
     summary.logins = [_login(user) for user in users.values()]
+    # Some demo rows are written in bulk, without signals: the index is written again whole.
+    rebuild_search_index()
     _report(stdout, summary)
     return summary
 

@@ -1,0 +1,160 @@
+"""The index follows the records: every registered type, saves, deletes, children, bulk writes, rebuilds."""
+
+from datetime import date
+
+from django.core.management import call_command
+
+from partnerhub.core.confidential import registered
+from partnerhub.core.signals import records_changed
+from partnerhub.registry.models import Engagement
+from partnerhub.registry.services import delete_engagement
+from partnerhub.search.indexer import rebuild
+from partnerhub.search.models import SearchEntry
+from partnerhub.search.services import SearchRequest, search
+from partnerhub.search.sources import sources
+from tests.agenda.factories import meeting
+from tests.plans.factories import action_for, plan_for
+from tests.toyapp.factories import hidden_toy_record
+from tests.toyapp.models import ToyNote
+from tests.toyapp.services import retitle_toy_record, rewrite_toy_note
+
+SECRET = "Zanzibarian"
+
+
+def kinds_found(user, text):
+    return sorted(hit.kind for hit in search(user, SearchRequest(text=text)).hits)
+
+
+def snapshot():
+    """What the index holds, independent of ids: every entry with its countries and themes."""
+    return sorted(
+        (
+            entry.kind,
+            entry.object_id,
+            entry.title,
+            entry.body,
+            entry.title_stems,
+            entry.body_stems,
+            entry.date,
+            tuple(sorted(entry.countries.values_list("iso3", flat=True))),
+            tuple(sorted(entry.themes.values_list("code", flat=True))),
+        )
+        for entry in SearchEntry.objects.all()
+    )
+
+
+def test_every_registered_type_is_indexed_by_its_factory_and_found_by_its_owner_only(cast):
+    searchable = [entry for entry in registered() if entry.search is not None]
+    assert {entry.search.kind for entry in searchable} >= {
+        "engagement",
+        "plan",
+        "action",
+        "event",
+        "line",
+        "fact",
+        "partnership",
+    }
+    for entry in searchable:
+        entry.build(cast, secret=f"{SECRET} {entry.search.kind}")
+    owner_finds = kinds_found(cast.german_ministry_editor, SECRET)
+    # A figure's factory puts no text of its own in a searched field: its title is made of indicator, country, period.
+    assert set(owner_finds) >= {"engagement", "plan", "action", "event", "line", "partnership", "toy"}
+    assert kinds_found(cast.french_embassy_viewer, SECRET) == []
+    assert kinds_found(cast.outsider, SECRET) == []
+    assert kinds_found(None, SECRET) == []
+
+
+def test_changes_through_the_services_keep_the_index_as_a_rebuild_would_write_it(cast):
+    for entry in registered():
+        if entry.search is not None:
+            record = entry.build(cast, secret=f"{SECRET} {entry.search.kind}")
+            entry.change(cast, record)
+    incremental = snapshot()
+    assert incremental
+    rebuild()
+    assert snapshot() == incremental
+
+
+def test_a_record_changed_through_its_service_is_found_by_its_new_words(cast):
+    record = hidden_toy_record(cast, secret="Original wording")
+    retitle_toy_record(record, "Brand new heading", acting_user=cast.german_ministry_editor)
+    editor = cast.german_ministry_editor
+    assert kinds_found(editor, "heading") == ["toy"]
+    assert kinds_found(editor, "original") == []
+
+
+def test_a_child_feeds_its_parent_and_its_changes_reindex_the_parent(cast):
+    record = hidden_toy_record(cast, secret="Toy record")
+    note = ToyNote.objects.create(record=record, text="Extracted text of an attachment about seasonal work")
+    editor = cast.german_ministry_editor
+    assert kinds_found(editor, "seasonal") == ["toy"]
+    rewrite_toy_note(note, "Now about circular migration", acting_user=editor)
+    assert kinds_found(editor, "seasonal") == []
+    assert kinds_found(editor, "circular") == ["toy"]
+    note.delete()
+    assert kinds_found(editor, "circular") == []
+
+
+def test_a_deleted_record_disappears(cast):
+    engagement = cast.engagement(cast.commission, cast.commission_desk_officer, title="Ephemeral engagement")
+    user = cast.commission_desk_officer
+    assert kinds_found(user, "ephemeral") == ["engagement"]
+    delete_engagement(engagement, acting_user=user)
+    assert kinds_found(user, "ephemeral") == []
+    assert not SearchEntry.objects.filter(kind="engagement", object_id=engagement.pk).exists()
+
+
+def test_a_stale_entry_of_a_deleted_record_is_never_shown(cast):
+    """An entry left behind (a write without signals, a crash between two writes) names a record
+    that is gone: the Exists on the record keeps it out of hits and counts."""
+    engagement = cast.engagement(cast.commission, cast.commission_desk_officer, title="Vanishing engagement")
+    SearchEntry.objects.filter(kind="engagement", object_id=engagement.pk).update(object_id=987_654)
+    found = search(cast.commission_desk_officer, SearchRequest(text="vanishing"))
+    assert found.total == 0 and found.hits == [] and found.facets["kind"] == []
+
+
+def test_an_action_takes_its_country_from_its_plan_and_follows_the_plan(cast):
+    plan = plan_for(cast, title="Plan for Morocco")
+    action_for(cast, plan, description="Open a counselling centre")
+    user = cast.commission_desk_officer
+    found = search(user, SearchRequest(text="counselling", country="MAR"))
+    assert [hit.kind for hit in found.hits] == ["action"]
+    assert found.hits[0].url.endswith(f"/plans/{plan.pk}/")  # no page of its own: its plan's
+
+
+def test_a_meeting_is_found_with_its_themes_and_date(cast):
+    meeting(cast.commission, cast.commission_desk_officer, title="Mission on reintegration", themes=("LEGAL-LABOUR",))
+    found = search(cast.commission_desk_officer, SearchRequest(text="mission", theme="LEGAL-LABOUR"))
+    assert [hit.kind for hit in found.hits] == ["event"]
+    assert found.hits[0].date == date(2027, 3, 1)
+
+
+def test_organisations_are_found_by_everyone_signed_in(cast):
+    assert "organisation" in kinds_found(cast.outsider, "GIZ")
+    assert "organisation" in kinds_found(cast.french_embassy_viewer, "Zusammenarbeit")
+    assert kinds_found(None, "GIZ") == []
+
+
+def test_records_changed_reindexes_rows_written_in_bulk(cast):
+    engagement = cast.engagement(cast.commission, cast.commission_desk_officer, title="Before the import")
+    Engagement.objects.unrestricted("the test writes as an import does").filter(pk=engagement.pk).update(
+        title="After the import"
+    )
+    user = cast.commission_desk_officer
+    assert kinds_found(user, "after") == []
+    records_changed.send(sender=Engagement, pks=[engagement.pk])
+    assert kinds_found(user, "after") == ["engagement"]
+
+
+def test_the_rebuild_command_prints_the_count_of_each_type(cast, capsys):
+    cast.engagement(cast.commission, cast.commission_desk_officer, title="Counted engagement")
+    SearchEntry.objects.all().delete()
+    call_command("rebuild-search-index")
+    printed = capsys.readouterr().out
+    engagements = Engagement.objects.unrestricted("the test counts every engagement").count()
+    assert f"engagement: {engagements} indexed" in printed
+    assert "Search index rebuilt" in printed
+    assert SearchEntry.objects.filter(kind="engagement").count() == engagements
+    assert {source.kind for source in sources()} <= {line.split(":")[0] for line in printed.splitlines()} | {
+        "Search index rebuilt"
+    }
