@@ -10,15 +10,15 @@ as a user of a Member State ministry (EU side: sees much of the portfolio, not a
 
 - **search** — ``search.services.search(user, SearchRequest(...), page=1, per_page=20)``, the results read;
 - **floor** — the same full-text match on the index table with the same type and country filters, order
-  and limit, without the visibility filter: a plain SQL query on ``search_fts`` (SQLite) or the tsvector
-  column (PostgreSQL).
+  and limit, the total counted in the same statement, without the visibility filter: a plain SQL query on
+  ``search_fts`` (SQLite) or the tsvector columns (PostgreSQL).
 
 Each of the 50 queries is run once to warm up, then ``--rounds`` times, search and floor in turn; the
 median and the 95th percentile are taken over every timed run. Each database runs in a fresh process.
 The last line is one JSON object.
 
     .venv/bin/python bench/search.py [--engagements 100000] [--lessons 10000] [--rounds 5]
-                                     [--postgres URL | --postgres ''] [--small]
+                                     [--postgres URL | --postgres ''] [--small] [--analyze-sqlite]
 """
 
 import argparse
