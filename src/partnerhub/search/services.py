@@ -14,14 +14,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models
-from django.db.models import Case, Count, Exists, F, OuterRef, Q, Value, When
+from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from partnerhub.geo.models import Country
 from partnerhub.registry.models import Theme
-from partnerhub.search import backends
-from partnerhub.search.models import SearchEntry, SearchEntryCountry, SearchEntryTheme
+from partnerhub.search import backends, statement
+from partnerhub.search.models import SearchEntry
 from partnerhub.search.query import Query, parse, prefix_of
 from partnerhub.search.snippets import highlighted, plain_marks, snippet
 from partnerhub.search.sources import source_of_kind, sources
@@ -101,18 +101,18 @@ def search(user: Any, request: SearchRequest, page: int = 1, per_page: int = 20)
             query_note=query.note or _("Type a word to search for."), page=page, per_page=per_page, no_query=True
         )
     filters = _Filters.read(request)
-    matching = _visible(user, filters.kinds or None).filter(_matches(query))
-    hits = (
-        _filtered(matching, filters)
-        .annotate(score=_score(query))
-        .order_by("-score", F("date").desc(nulls_last=True), "id")
-    )
-    total = hits.count()
-    page_entries = list(hits[(page - 1) * per_page : page * per_page].prefetch_related("countries"))
+    matched = SearchEntry.objects.filter(_matches(query)).annotate(score=_score(query)).order_by()
+    rows = statement.run(user, matched, filters, offset=(page - 1) * per_page, limit=per_page)
+    page_ids = [value for section, value, _count in rows if section == "page"]
+    entries = SearchEntry.objects.filter(pk__in=page_ids).prefetch_related("countries").in_bulk()
+    counts: dict[str, dict[Any, int]] = defaultdict(dict)
+    for section, value, count in rows:
+        if section != "page":
+            counts[section][value] = count
     return SearchResults(
-        hits=_hits(user, page_entries, query),
-        total=total,
-        facets=_facets(user, query, filters),
+        hits=_hits(user, [entries[pk] for pk in page_ids if pk in entries], query),
+        total=counts["total"].get(None, 0),
+        facets=_facets(counts),
         query_note=query.note,
         page=page,
         per_page=per_page,
@@ -197,49 +197,17 @@ class _Filters:
         return cls(tuple(dict.fromkeys(request.kinds)), country, theme, request.date_from, request.date_to)
 
 
-def _filtered(
-    entries: models.QuerySet[SearchEntry], filters: _Filters, *, but: str = ""
-) -> models.QuerySet[SearchEntry]:
-    if filters.kinds and but != "kind":
-        entries = entries.filter(kind__in=filters.kinds)
-    if filters.country is not None and but != "country":
-        entries = entries.filter(
-            Exists(SearchEntryCountry.objects.filter(entry=OuterRef("pk"), country=filters.country))
-        )
-    if filters.theme is not None and but != "theme":
-        entries = entries.filter(Exists(SearchEntryTheme.objects.filter(entry=OuterRef("pk"), theme=filters.theme)))
-    if filters.date_from is not None:
-        entries = entries.filter(date__gte=filters.date_from)
-    if filters.date_to is not None:
-        entries = entries.filter(date__lte=filters.date_to)
-    return entries
-
-
-def _facets(user: Any, query: Query, filters: _Filters) -> dict[str, list[FacetValue]]:
-    """The count of each value of each filter, with the other filters applied (not its own), over
-    the visible matches only."""
-
-    def matching(but: str) -> models.QuerySet[SearchEntry]:
-        kinds = filters.kinds if but != "kind" and filters.kinds else None
-        return _filtered(_visible(user, kinds).filter(_matches(query)), filters, but=but).order_by()
-
-    by_kind = dict(matching("kind").values_list("kind").annotate(n=Count("id", distinct=True)))
-    by_country = dict(
-        matching("country")
-        .filter(countries__isnull=False)
-        .values_list("countries")
-        .annotate(n=Count("id", distinct=True))
-    )
-    by_theme = dict(
-        matching("theme").filter(themes__isnull=False).values_list("themes").annotate(n=Count("id", distinct=True))
-    )
-    kind_facets = [
-        FacetValue(source.kind, source.label, by_kind[source.kind]) for source in sources() if source.kind in by_kind
-    ]
+def _facets(counts: dict[str, dict[Any, int]]) -> dict[str, list[FacetValue]]:
+    """The facet values named by the counts of ``_run``, labelled and ordered for reading."""
+    by_kind, by_country, by_theme = counts["kind"], counts["country"], counts["theme"]
     countries = Country.objects.filter(pk__in=by_country).order_by("name")
     themes = Theme.objects.filter(pk__in=by_theme).order_by("position", "name")
     return {
-        "kind": kind_facets,
+        "kind": [
+            FacetValue(source.kind, source.label, by_kind[source.kind])
+            for source in sources()
+            if source.kind in by_kind
+        ],
         "country": sorted(
             (FacetValue(country.iso3, str(country), by_country[country.pk]) for country in countries),
             key=lambda facet: (-facet.count, facet.label),

@@ -1,0 +1,133 @@
+"""The one SQL statement behind a search: full-text matches first, then visibility, then the page,
+the total and the facet counts, all over the same visible matches.
+
+Written as common table expressions so that both databases take the same order, whatever their
+statistics say: ``matched`` reads the full-text index alone (the entries holding the query, with their
+score); ``hits`` keeps those whose record is in its model's ``visible_to(user)`` — checked once per
+match, by primary key — and marks which filters each passes; the last part reads ``hits`` only. A
+facet counts the hits passing every filter but its own; the total and the page, those passing all.
+"""
+
+from typing import Any
+
+from django.db import connection, models
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.expressions import RawSQL
+
+from partnerhub.search.models import SearchEntry
+from partnerhub.search.sources import sources
+
+Row = tuple[str, Any, int]
+
+_STATEMENT = """
+WITH matched AS MATERIALIZED ({matched}),
+hits AS MATERIALIZED (
+    SELECT matched.id, matched.kind, matched.date, matched.score,
+           {kind_passes} AS kind_passes, {country_passes} AS country_passes,
+           {theme_passes} AS theme_passes, {date_passes} AS date_passes
+    FROM matched
+    WHERE EXISTS ({visible})
+)
+SELECT 'page', CAST(id AS TEXT), ROW_NUMBER() OVER (ORDER BY score DESC, date IS NULL, date DESC, id)
+FROM (
+    SELECT id, score, date FROM hits
+    WHERE kind_passes = 1 AND country_passes = 1 AND theme_passes = 1 AND date_passes = 1
+    ORDER BY score DESC, date IS NULL, date DESC, id
+    LIMIT %s OFFSET %s
+) AS page
+UNION ALL
+SELECT 'total', CAST(NULL AS TEXT), COUNT(*) FROM hits
+WHERE kind_passes = 1 AND country_passes = 1 AND theme_passes = 1 AND date_passes = 1
+UNION ALL
+SELECT 'kind', kind, COUNT(*) FROM hits
+WHERE country_passes = 1 AND theme_passes = 1 AND date_passes = 1
+GROUP BY kind
+UNION ALL
+SELECT 'country', CAST(place.country_id AS TEXT), COUNT(*)
+FROM hits JOIN search_searchentrycountry AS place ON place.entry_id = hits.id
+WHERE kind_passes = 1 AND theme_passes = 1 AND date_passes = 1
+GROUP BY place.country_id
+UNION ALL
+SELECT 'theme', CAST(topic.theme_id AS TEXT), COUNT(*)
+FROM hits JOIN search_searchentrytheme AS topic ON topic.entry_id = hits.id
+WHERE kind_passes = 1 AND country_passes = 1 AND date_passes = 1
+GROUP BY topic.theme_id
+"""
+
+
+def run(user: Any, matched: "models.QuerySet[SearchEntry]", filters: Any, *, offset: int, limit: int) -> list[Row]:
+    """("page", entry id, position), ("total", None, n), ("kind" | "country" | "theme", value, n) rows.
+
+    ``matched`` is the entries holding the query, with a ``score`` annotation; ``filters`` the search's
+    filters (kinds, country, theme, date_from, date_to)."""
+    matched_sql, matched_params = _sql(matched.values("id", "kind", "date", "score"))
+    visible_sql, visible_params = _sql(_visible_match(user))
+    passes = _filter_passes(filters)
+    statement = _STATEMENT.format(
+        matched=matched_sql,
+        visible=visible_sql,
+        **{name: sql for name, (sql, _params) in passes.items()},
+    )
+    params = [
+        *matched_params,
+        *(param for _sql_text, params in passes.values() for param in params),
+        *visible_params,
+        limit,
+        offset,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        return [(section, _value(section, value), int(count)) for section, value, count in cursor.fetchall()]
+
+
+def _visible_match(user: Any) -> "models.QuerySet[SearchEntry]":
+    """The entry of the current match if its record is one the user may see (correlated to ``matched``)."""
+    visible = Q(pk__in=[])
+    for source in sources():
+        visible |= Q(kind=source.kind) & Q(Exists(source.visible_to(user).filter(pk=OuterRef("object_id"))))
+    this_match = RawSQL('"matched"."id"', [], output_field=models.BigIntegerField())  # noqa: S611 (constant SQL)
+    return SearchEntry.objects.filter(visible, pk=this_match).values("id")
+
+
+def _filter_passes(filters: Any) -> dict[str, tuple[str, list[Any]]]:
+    """For each filter, SQL worth 1 where the match passes it (1 where the filter is not set)."""
+    passes: dict[str, tuple[str, list[Any]]] = {}
+    if filters.kinds:
+        marks = ", ".join(["%s"] * len(filters.kinds))
+        passes["kind_passes"] = (f"CASE WHEN matched.kind IN ({marks}) THEN 1 ELSE 0 END", list(filters.kinds))
+    if filters.country is not None:
+        passes["country_passes"] = (
+            "CASE WHEN EXISTS (SELECT 1 FROM search_searchentrycountry AS c "
+            "WHERE c.entry_id = matched.id AND c.country_id = %s) THEN 1 ELSE 0 END",
+            [filters.country.pk],
+        )
+    if filters.theme is not None:
+        passes["theme_passes"] = (
+            "CASE WHEN EXISTS (SELECT 1 FROM search_searchentrytheme AS t "
+            "WHERE t.entry_id = matched.id AND t.theme_id = %s) THEN 1 ELSE 0 END",
+            [filters.theme.pk],
+        )
+    dates, date_params = [], []
+    if filters.date_from is not None:
+        dates.append("matched.date >= %s")
+        date_params.append(connection.ops.adapt_datefield_value(filters.date_from))
+    if filters.date_to is not None:
+        dates.append("matched.date <= %s")
+        date_params.append(connection.ops.adapt_datefield_value(filters.date_to))
+    if dates:
+        passes["date_passes"] = (f"CASE WHEN {' AND '.join(dates)} THEN 1 ELSE 0 END", date_params)
+    # The statement names the four in this order; an unset filter passes every match.
+    return {
+        name: passes.get(name, ("1", [])) for name in ("kind_passes", "country_passes", "theme_passes", "date_passes")
+    }
+
+
+def _sql(queryset: "models.QuerySet[Any]") -> tuple[str, list[Any]]:
+    sql, params = queryset.query.sql_with_params()
+    return sql, list(params)
+
+
+def _value(section: str, value: str | None) -> Any:
+    if section in ("page", "country", "theme"):
+        return int(value) if value is not None else None
+    return value
