@@ -8,12 +8,14 @@ match, by primary key — and marks which filters each passes; the last part rea
 facet counts the hits passing every filter but its own; the total and the page, those passing all.
 """
 
+from collections import OrderedDict
 from typing import Any
 
 from django.db import connection, models
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.expressions import RawSQL
 
+from partnerhub.core.visibility import circle_of
 from partnerhub.search.models import SearchEntry
 from partnerhub.search.sources import sources
 
@@ -61,7 +63,7 @@ def run(user: Any, matched: "models.QuerySet[SearchEntry]", filters: Any, *, off
     ``matched`` is the entries holding the query, with a ``score`` annotation; ``filters`` the search's
     filters (kinds, country, theme, date_from, date_to)."""
     matched_sql, matched_params = _sql(matched.values("id", "kind", "date", "score"))
-    visible_sql, visible_params = _sql(_visible_match(user))
+    visible_sql, visible_params = _visible_match_sql(user)
     passes = _filter_passes(filters)
     statement = _STATEMENT.format(
         matched=matched_sql,
@@ -78,6 +80,26 @@ def run(user: Any, matched: "models.QuerySet[SearchEntry]", filters: Any, *, off
     with connection.cursor() as cursor:
         cursor.execute(statement, params)
         return [(section, _value(section, value), int(count)) for section, value, count in cursor.fetchall()]
+
+
+# Building the visibility condition of every searchable type costs more than running it on a
+# selective query, so its SQL is kept per reader, with the circle it was built for: a change of
+# memberships (a new circle) builds it again. Per process, the most recent readers only.
+_VISIBLE_SQL_KEPT = 256
+_visible_sql_of: "OrderedDict[tuple[Any, ...], tuple[str, list[Any]]]" = OrderedDict()
+
+
+def _visible_match_sql(user: Any) -> tuple[str, list[Any]]:
+    authenticated = bool(user is not None and user.is_authenticated)
+    key = (connection.alias, user.pk if authenticated else None, circle_of(user))
+    kept = _visible_sql_of.get(key)
+    if kept is None:
+        kept = _visible_sql_of[key] = _sql(_visible_match(user))
+        while len(_visible_sql_of) > _VISIBLE_SQL_KEPT:
+            _visible_sql_of.popitem(last=False)
+    else:
+        _visible_sql_of.move_to_end(key)
+    return kept[0], list(kept[1])
 
 
 def _visible_match(user: Any) -> "models.QuerySet[SearchEntry]":
