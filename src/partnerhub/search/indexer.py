@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
@@ -187,7 +187,22 @@ def rebuild(report: Callable[[str, int], None] | None = None) -> dict[str, int]:
                 counts[source.kind] += _write(source, batch, replace=None)
             if report is not None:
                 report(source.kind, counts[source.kind])
+    _gather_statistics()
     return counts
+
+
+INDEX_TABLES = ("search_searchentry", "search_searchentrycountry", "search_searchentrytheme")
+
+
+def _gather_statistics() -> None:
+    """Planner statistics of the index after a rebuild: SQLite keeps none until ANALYZE is run (PostgreSQL's
+    autovacuum would gather them later)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"ANALYZE {', '.join(INDEX_TABLES)}")
+        else:
+            for table in INDEX_TABLES:
+                cursor.execute(f"ANALYZE {table}")
 
 
 def _batches(source: Source) -> Iterator[list[Any]]:
