@@ -9,27 +9,30 @@ facet counts the hits passing every filter but its own; the total and the page, 
 """
 
 from collections import OrderedDict
+from collections.abc import Iterator
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, models
-from django.db.models import Exists, OuterRef, Q
 from django.db.models.expressions import RawSQL
 
 from partnerhub.core.visibility import circle_of
-from partnerhub.search.models import SearchEntry
-from partnerhub.search.sources import sources
+from partnerhub.search.sources import Source, sources
 
 Row = tuple[str, Any, int]
 
-_STATEMENT = """
-WITH matched AS MATERIALIZED ({matched}),
-hits AS MATERIALIZED (
+# One branch of ``hits`` for each searchable type: a plain EXISTS (not OR'ed with the other types') lets
+# PostgreSQL join the matches to the visible records as it judges best; SQLite checks each by primary key.
+_HITS_OF_KIND = """
     SELECT matched.id, matched.kind, matched.date, matched.score,
            {kind_passes} AS kind_passes, {country_passes} AS country_passes,
            {theme_passes} AS theme_passes, {date_passes} AS date_passes
     FROM matched
-    WHERE EXISTS ({visible})
-)
+    WHERE matched.kind = %s AND EXISTS ({visible})"""
+
+_STATEMENT = """
+WITH matched AS MATERIALIZED ({matched}),
+hits AS MATERIALIZED ({hits})
 SELECT 'page', CAST(id AS TEXT), ROW_NUMBER() OVER (ORDER BY score DESC, date IS NULL, date DESC, id)
 FROM (
     SELECT id, score, date FROM hits
@@ -57,26 +60,23 @@ GROUP BY topic.theme_id
 """
 
 
-def run(user: Any, matched: "models.QuerySet[SearchEntry]", filters: Any, *, offset: int, limit: int) -> list[Row]:
+def run(user: Any, matched: "models.QuerySet[Any]", filters: Any, *, offset: int, limit: int) -> list[Row]:
     """("page", entry id, position), ("total", None, n), ("kind" | "country" | "theme", value, n) rows.
 
     ``matched`` is the entries holding the query, with a ``score`` annotation; ``filters`` the search's
     filters (kinds, country, theme, date_from, date_to)."""
-    matched_sql, matched_params = _sql(matched.values("id", "kind", "date", "score"))
-    visible_sql, visible_params = _visible_match_sql(user)
+    matched_sql, matched_params = _sql(matched.values("id", "kind", "object_id", "date", "score"))
     passes = _filter_passes(filters)
-    statement = _STATEMENT.format(
-        matched=matched_sql,
-        visible=visible_sql,
-        **{name: sql for name, (sql, _params) in passes.items()},
-    )
-    params = [
-        *matched_params,
-        *(param for _sql_text, params in passes.values() for param in params),
-        *visible_params,
-        limit,
-        offset,
-    ]
+    pass_sql = {name: sql for name, (sql, _params) in passes.items()}
+    pass_params = [param for _sql_text, params in passes.values() for param in params]
+    branches, params = [], [*matched_params]
+    for kind, (visible_sql, visible_params) in _visible_record_sql(user).items():
+        branches.append(_HITS_OF_KIND.format(visible=visible_sql, **pass_sql))
+        params += [*pass_params, kind, *visible_params]
+    if not branches:
+        return []
+    statement = _STATEMENT.format(matched=matched_sql, hits="\n    UNION ALL".join(branches))
+    params += [limit, offset]
     with connection.cursor() as cursor:
         cursor.execute(statement, params)
         return [(section, _value(section, value), int(count)) for section, value, count in cursor.fetchall()]
@@ -86,29 +86,35 @@ def run(user: Any, matched: "models.QuerySet[SearchEntry]", filters: Any, *, off
 # selective query, so its SQL is kept per reader, with the circle it was built for: a change of
 # memberships (a new circle) builds it again. Per process, the most recent readers only.
 _VISIBLE_SQL_KEPT = 256
-_visible_sql_of: "OrderedDict[tuple[Any, ...], tuple[str, list[Any]]]" = OrderedDict()
+_visible_sql_of: "OrderedDict[tuple[Any, ...], dict[str, tuple[str, list[Any]]]]" = OrderedDict()
 
 
-def _visible_match_sql(user: Any) -> tuple[str, list[Any]]:
+def _visible_record_sql(user: Any) -> dict[str, tuple[str, list[Any]]]:
+    """For each searchable type, SQL finding the current match's record among those ``user`` may see."""
     authenticated = bool(user is not None and user.is_authenticated)
     key = (connection.alias, user.pk if authenticated else None, circle_of(user))
     kept = _visible_sql_of.get(key)
     if kept is None:
-        kept = _visible_sql_of[key] = _sql(_visible_match(user))
+        kept = _visible_sql_of[key] = dict(_visible_sql_of_each_kind(user))
         while len(_visible_sql_of) > _VISIBLE_SQL_KEPT:
             _visible_sql_of.popitem(last=False)
     else:
         _visible_sql_of.move_to_end(key)
-    return kept[0], list(kept[1])
+    return kept
 
 
-def _visible_match(user: Any) -> "models.QuerySet[SearchEntry]":
-    """The entry of the current match if its record is one the user may see (correlated to ``matched``)."""
-    visible = Q(pk__in=[])
+def _visible_sql_of_each_kind(user: Any) -> Iterator[tuple[str, tuple[str, list[Any]]]]:
     for source in sources():
-        visible |= Q(kind=source.kind) & Q(Exists(source.visible_to(user).filter(pk=OuterRef("object_id"))))
-    this_match = RawSQL('"matched"."id"', [], output_field=models.BigIntegerField())  # noqa: S611 (constant SQL)
-    return SearchEntry.objects.filter(visible, pk=this_match).values("id")
+        try:
+            yield source.kind, _sql(_visible_record(source, user))
+        except EmptyResultSet:  # the user may see no record of this type (none(): no SQL at all)
+            continue
+
+
+def _visible_record(source: Source, user: Any) -> "models.QuerySet[Any]":
+    """The record of the current match (correlated to ``matched``) if it is one the user may see."""
+    this_record = RawSQL('"matched"."object_id"', [], output_field=models.BigIntegerField())  # noqa: S611 (constant SQL)
+    return source.visible_to(user).filter(pk=this_record).values("pk")
 
 
 def _filter_passes(filters: Any) -> dict[str, tuple[str, list[Any]]]:
