@@ -63,7 +63,7 @@ def test_money_selector_and_htmx_filters_work_without_inline_script(browser, liv
     assert "money=disbursement" in page.url
 
     page.goto(f"{live_server.url}/engagements/")
-    page.locator("input[name=q]").press_sequentially("no such engagement anywhere")
+    page.locator("#id_q").press_sequentially("no such engagement anywhere")
     page.get_by_text("Reintegration support in Morocco").wait_for(state="detached")
     assert "q=no%20such%20engagement" in page.url
     assert problems == []

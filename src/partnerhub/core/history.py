@@ -133,3 +133,18 @@ def events_of(instance: Model, names: Iterable[str]) -> QuerySet[Event]:
 
 def _real_user(user: AnyUser | None) -> "User | None":
     return user if user is not None and user.is_authenticated else None
+
+
+def history_rows(record: Model, user: AnyUser | None) -> list[dict[str, Any]]:
+    """The changes of ``record`` the reader may read, for the history block of its page
+    (``web/partials/history_fields.html``), each field labelled as the model names it."""
+    labels = {field.name: field.verbose_name for field in record._meta.get_fields() if hasattr(field, "verbose_name")}
+    return [
+        {
+            "change": entry.change,
+            "shows_earlier_values": entry.shows_earlier_values,
+            "shows_editor": entry.shows_editor,
+            "fields": [(labels.get(name, name), *values) for name, values in sorted(entry.change.changes.items())],
+        }
+        for entry in readable_history(record, user)
+    ]

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from partnerhub.access.models import Organisation
-from partnerhub.core.history import readable_history
+from partnerhub.core.history import history_rows
 from partnerhub.core.types import AnyUser
 from partnerhub.facts import services
 from partnerhub.facts.disagreements import disagree, relative_gap
@@ -87,20 +87,6 @@ def other_sources(figure: Observation, user: AnyUser) -> list[OtherSource]:
             gap=relative_gap(figure.value, other.value),
         )
         for other in others
-    ]
-
-
-def history_rows(figure: Observation, user: AnyUser) -> list[dict[str, Any]]:
-    """The changes the reader may read, each with its fields labelled as the model names them."""
-    labels = {field.name: field.verbose_name for field in Observation._meta.concrete_fields}
-    return [
-        {
-            "change": entry.change,
-            "shows_earlier_values": entry.shows_earlier_values,
-            "shows_editor": entry.shows_editor,
-            "fields": [(labels.get(name, name), *values) for name, values in sorted(entry.change.changes.items())],
-        }
-        for entry in readable_history(figure, user)
     ]
 
 

@@ -5,7 +5,6 @@ A crisis comes from ``Crisis.objects.visible_to(request.user)``: hidden and miss
 a reader who may not change it gets 403.
 """
 
-from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -13,15 +12,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from partnerhub.core.history import readable_history
-from partnerhub.core.types import AnyUser
+from partnerhub.core.forms import saved_through
+from partnerhub.core.history import history_rows
 from partnerhub.geo.models import Country
 from partnerhub.knowledge import crisis_queries, crisis_services
 from partnerhub.knowledge.crisis_forms import CloseCrisisForm, CrisisForm
@@ -66,7 +64,9 @@ def crisis_create(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         declared: list[Crisis] = []
         declare = crisis_services.declare_crisis
-        if _saved(form, lambda: declared.append(declare(owner=data["owner"], fields=data, acting_user=request.user))):
+        if saved_through(
+            form, lambda: declared.append(declare(owner=data["owner"], fields=data, acting_user=request.user))
+        ):
             messages.success(request, _("The crisis was declared."))
             return redirect(declared[0])
     return _form_page(request, form, _("Declare a crisis"), cancel=reverse("knowledge:crisis_list"))
@@ -78,7 +78,9 @@ def crisis_update(request: HttpRequest, pk: int) -> HttpResponse:
     crisis = _changeable_crisis(request, pk)
     form = CrisisForm(request.POST or None, instance=crisis, organisations=[])
     if request.method == "POST" and form.is_valid():
-        if _saved(form, lambda: crisis_services.update_crisis(crisis, form.cleaned_data, acting_user=request.user)):
+        if saved_through(
+            form, lambda: crisis_services.update_crisis(crisis, form.cleaned_data, acting_user=request.user)
+        ):
             messages.success(request, _("The crisis was saved."))
             return redirect(crisis)
     title = _("Change the crisis “%(crisis)s”") % {"crisis": crisis.title}
@@ -97,7 +99,7 @@ def crisis_close(request: HttpRequest, pk: int) -> HttpResponse:
         def write() -> Any:
             return close(crisis, closed_on=data["closed_on"], note=data["closing_note"], acting_user=request.user)
 
-        if _saved(form, write):
+        if saved_through(form, write):
             messages.success(request, _("The crisis was closed. Its record is kept."))
             return redirect(crisis)
     title = _("Close the crisis “%(crisis)s”") % {"crisis": crisis.title}
@@ -140,34 +142,6 @@ def _changeable_crisis(request: HttpRequest, pk: int) -> Crisis:
 def _country_from_query(request: HttpRequest) -> Country | None:
     iso3 = (request.GET.get("country") or "").upper()
     return Country.objects.partners().filter(iso3=iso3).first() if iso3 else None
-
-
-def history_rows(record: Model, user: AnyUser) -> list[dict[str, Any]]:
-    """The changes the reader may read, each with its fields labelled as the model names them."""
-    labels = {field.name: field.verbose_name for field in record._meta.get_fields() if hasattr(field, "verbose_name")}
-    return [
-        {
-            "change": entry.change,
-            "shows_earlier_values": entry.shows_earlier_values,
-            "shows_editor": entry.shows_editor,
-            "fields": [(labels.get(name, name), *values) for name, values in sorted(entry.change.changes.items())],
-        }
-        for entry in readable_history(record, user)
-    ]
-
-
-def _saved(form: Any, write: Callable[[], Any]) -> bool:
-    """Runs the service; its broken rules become the form's errors."""
-    try:
-        write()
-    except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            for field, errors in error.error_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error(None, error)
-        return False
-    return True
 
 
 def _form_page(request: HttpRequest, form: CrisisForm, title: str, *, cancel: str) -> HttpResponse:

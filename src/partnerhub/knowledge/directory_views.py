@@ -11,7 +11,7 @@ from typing import Any, cast
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from partnerhub.access.models import Organisation
+from partnerhub.core.forms import saved_through
 from partnerhub.core.rendering import render_page_or_partial
 from partnerhub.core.visibility import circle_of
 from partnerhub.geo.models import Country
@@ -44,6 +45,9 @@ CSV_COLUMNS = (
     "themes",
     "last_confirmed_at",
 )
+
+# The service names the linked account "user"; the form calls it "account".
+ACCOUNT = {"user": "account"}
 
 
 def _entries(request: HttpRequest) -> QuerySet[FocalPoint]:
@@ -146,7 +150,11 @@ def focal_point_create(request: HttpRequest) -> HttpResponse:
     form = FocalPointForm(request.POST or None, organisations=_organisations(request))
     if request.method == "POST" and form.is_valid():
         created: list[FocalPoint] = []
-        if _saved(form, lambda: created.append(services.create_entry(form.service_fields(), acting_user=request.user))):
+        if saved_through(
+            form,
+            lambda: created.append(services.create_entry(form.service_fields(), acting_user=request.user)),
+            renamed=ACCOUNT,
+        ):
             messages.success(request, _("The entry was added to the directory."))
             return redirect(created[0])
     return _form_page(request, form, _("New directory entry"), cancel=reverse("knowledge:directory"))
@@ -161,7 +169,9 @@ def focal_point_update(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied(_("You may read this entry but not change it."))
     form = FocalPointForm(request.POST or None, instance=entry, organisations=_organisations(request), own=not keeper)
     if request.method == "POST" and form.is_valid():
-        if _saved(form, lambda: services.update_entry(entry, form.service_fields(), acting_user=request.user)):
+        if saved_through(
+            form, lambda: services.update_entry(entry, form.service_fields(), acting_user=request.user), renamed=ACCOUNT
+        ):
             messages.success(request, _("The entry was saved."))
             return redirect(entry)
     return _form_page(
@@ -196,18 +206,6 @@ def focal_point_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def _organisations(request: HttpRequest) -> QuerySet[Organisation] | None:
     managed = services.managed_organisation_ids(request.user)
     return None if managed is None else Organisation.objects.filter(pk__in=managed)
-
-
-def _saved(form: FocalPointForm, write: Any) -> bool:
-    try:
-        write()
-    except ValidationError as error:
-        for field, errors in error.error_dict.items() if hasattr(error, "error_dict") else [(None, error)]:
-            if field == "user":
-                field = "account"
-            form.add_error(field if field in form.fields else None, errors)
-        return False
-    return True
 
 
 def _form_page(request: HttpRequest, form: FocalPointForm, title: str, *, cancel: str) -> HttpResponse:

@@ -12,18 +12,18 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Model
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from partnerhub.core.history import readable_history
+from partnerhub.core.forms import saved_through
+from partnerhub.core.history import history_rows
 from partnerhub.core.rendering import render_page_or_partial
-from partnerhub.core.types import AnyUser, StrOrPromise
+from partnerhub.core.types import StrOrPromise
 from partnerhub.core.visibility import editing_organisation_ids
 from partnerhub.knowledge import attachments, lesson_exports, lesson_queries, lesson_services
 from partnerhub.knowledge.lesson_forms import AttachmentForm, LessonFilterForm, LessonForm, OutcomeFigureForm
@@ -99,7 +99,9 @@ def lesson_create(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         created: list[Lesson] = []
         create = lesson_services.create_lesson
-        if _saved(form, lambda: created.append(create(owner=data["owner"], fields=data, acting_user=request.user))):
+        if saved_through(
+            form, lambda: created.append(create(owner=data["owner"], fields=data, acting_user=request.user))
+        ):
             messages.success(request, _("The lesson was saved."))
             return redirect(created[0])
     return _lesson_form_page(request, form, _("New lesson"), cancel=reverse("knowledge:lesson_list"))
@@ -113,7 +115,7 @@ def lesson_update(request: HttpRequest, pk: int) -> HttpResponse:
     form = LessonForm(request.POST or None, instance=lesson, user=request.user)
     if request.method == "POST" and form.is_valid():
         update = lesson_services.update_lesson
-        if _saved(form, lambda: update(lesson, form.cleaned_data, acting_user=request.user)):
+        if saved_through(form, lambda: update(lesson, form.cleaned_data, acting_user=request.user)):
             messages.success(request, _("The lesson was saved."))
             return redirect(lesson)
     return _lesson_form_page(request, form, _("Edit the lesson"), cancel=lesson.get_absolute_url())
@@ -145,7 +147,7 @@ def outcome_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = OutcomeFigureForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         add = lesson_services.add_outcome
-        if _saved(form, lambda: add(lesson, form.cleaned_data, acting_user=request.user)):
+        if saved_through(form, lambda: add(lesson, form.cleaned_data, acting_user=request.user)):
             messages.success(request, _("The outcome figure was saved."))
             return redirect(lesson)
     return _small_form_page(request, form, _("Record an outcome figure"), lesson)
@@ -164,7 +166,7 @@ def outcome_update(request: HttpRequest, pk: int) -> HttpResponse:
     form = OutcomeFigureForm(request.POST or None, instance=figure)
     if request.method == "POST" and form.is_valid():
         update = lesson_services.update_outcome
-        if _saved(form, lambda: update(figure, form.cleaned_data, acting_user=request.user)):
+        if saved_through(form, lambda: update(figure, form.cleaned_data, acting_user=request.user)):
             messages.success(request, _("The outcome figure was saved."))
             return redirect(figure.lesson)
     return _small_form_page(request, form, _("Edit the outcome figure"), figure.lesson)
@@ -201,7 +203,7 @@ def attachment_create(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             add = lesson_services.add_attachment
             content = upload.read()
-            if _saved(form, lambda: add(lesson, upload.name, content, acting_user=request.user)):
+            if saved_through(form, lambda: add(lesson, upload.name, content, acting_user=request.user)):
                 messages.success(request, _("The document was attached."))
                 return redirect(lesson)
     return _small_form_page(request, form, _("Attach a document"), lesson, multipart=True)
@@ -252,37 +254,9 @@ def attachment_delete(request: HttpRequest, pk: int) -> HttpResponse:
 # -- shared pieces ---------------------------------------------------------------------------------
 
 
-def history_rows(record: Model, user: AnyUser) -> list[dict[str, Any]]:
-    """The changes the reader may read, each with its fields labelled as the model names them."""
-    labels = {field.name: field.verbose_name for field in record._meta.get_fields() if hasattr(field, "verbose_name")}
-    return [
-        {
-            "change": entry.change,
-            "shows_earlier_values": entry.shows_earlier_values,
-            "shows_editor": entry.shows_editor,
-            "fields": [(labels.get(name, name), *values) for name, values in sorted(entry.change.changes.items())],
-        }
-        for entry in readable_history(record, user)
-    ]
-
-
 def _require(allowed: bool) -> None:
     if not allowed:
         raise PermissionDenied(_("You may read this lesson but not change it."))
-
-
-def _saved(form: Any, write: Callable[[], Any]) -> bool:
-    """Runs the service; its broken rules become the form's errors."""
-    try:
-        write()
-    except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            for field, errors in error.error_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error(None, error)
-        return False
-    return True
 
 
 def _lesson_form_page(request: HttpRequest, form: LessonForm, title: StrOrPromise, *, cancel: str) -> HttpResponse:

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from partnerhub.core.forms import saved_through
 from partnerhub.core.sharing import SharingLevel
 from partnerhub.core.visibility import editing_organisation_ids
 from partnerhub.plans import exports, services
@@ -103,7 +104,7 @@ def plan_update(request, pk: int):
     _require(services.may_change_plan(request.user, plan))
     form = PlanForm(request.POST or None, instance=plan, user=request.user)
     if request.method == "POST" and form.is_valid():
-        if _saved(form, lambda: services.update_plan(plan, form.cleaned_data, acting_user=request.user)):
+        if saved_through(form, lambda: services.update_plan(plan, form.cleaned_data, acting_user=request.user)):
             messages.success(request, _("The plan was updated."))
             return redirect(plan)
     return _form_page(request, form, _("Edit the plan"), back=plan, template="plans/plan_form.html")
@@ -156,7 +157,7 @@ def action_create(request, pk: int):
     _require(services.may_change_plan(request.user, plan))
     form = ActionForm(request.POST or None, user=request.user, plan=plan, progress_only=False)
     if request.method == "POST" and form.is_valid():
-        if _saved(form, lambda: services.add_action(plan, form.cleaned_data, acting_user=request.user)):
+        if saved_through(form, lambda: services.add_action(plan, form.cleaned_data, acting_user=request.user)):
             messages.success(request, _("The action was added."))
             return redirect(plan)
     return _form_page(request, form, _("New action"), back=plan)
@@ -172,7 +173,7 @@ def action_update(request, pk: int):
         request.POST or None, instance=action, user=request.user, plan=action.plan, progress_only=progress_only
     )
     if request.method == "POST" and form.is_valid():
-        if _saved(form, lambda: services.update_action(action, form.cleaned_data, acting_user=request.user)):
+        if saved_through(form, lambda: services.update_action(action, form.cleaned_data, acting_user=request.user)):
             messages.success(request, _("The action was updated."))
             return redirect(action.plan)
     return _form_page(request, form, _("Update the action"), back=action.plan)
@@ -185,7 +186,7 @@ def indicator_create(request, pk: int):
     _require(services.may_change_plan(request.user, action.plan))
     form = IndicatorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if _saved(form, lambda: services.add_indicator(action, form.cleaned_data, acting_user=request.user)):
+        if saved_through(form, lambda: services.add_indicator(action, form.cleaned_data, acting_user=request.user)):
             messages.success(request, _("The indicator was added."))
             return redirect(action.plan)
     return _form_page(request, form, _("New indicator"), back=action.plan)
@@ -202,7 +203,9 @@ def indicator_update(request, pk: int):
     measure_only = not services.may_change_plan(request.user, action.plan)
     form = IndicatorForm(request.POST or None, instance=indicator, measure_only=measure_only)
     if request.method == "POST" and form.is_valid():
-        if _saved(form, lambda: services.update_indicator(indicator, form.cleaned_data, acting_user=request.user)):
+        if saved_through(
+            form, lambda: services.update_indicator(indicator, form.cleaned_data, acting_user=request.user)
+        ):
             messages.success(request, _("The indicator was updated."))
             return redirect(action.plan)
     return _form_page(request, form, _("Update the indicator"), back=action.plan)
@@ -229,20 +232,6 @@ def _visible_links(request, actions: list[Action]) -> dict[int, list[Engagement]
 def _require(allowed: bool) -> None:
     if not allowed:
         raise PermissionDenied(_("You may read this plan but not change it."))
-
-
-def _saved(form, write) -> bool:
-    """Runs the service; its broken rules become the form's errors."""
-    try:
-        write()
-    except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            for field, errors in error.error_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error(None, error)
-        return False
-    return True
 
 
 def _form_page(
@@ -343,7 +332,9 @@ def fiche_edit(request, pk: int):
     form = FicheForm(request.POST or None, instance=action.fiches.first())
     if request.method == "POST" and form.is_valid():
         saved: list[ActionFiche] = []
-        if _saved(form, lambda: saved.append(services.save_fiche(action, form.cleaned_data, acting_user=request.user))):
+        if saved_through(
+            form, lambda: saved.append(services.save_fiche(action, form.cleaned_data, acting_user=request.user))
+        ):
             messages.success(request, _("The Action Fiche was saved."))
             return redirect(saved[0])
     return _form_page(request, form, _("Action Fiche"), back=action.plan)

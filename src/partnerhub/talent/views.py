@@ -13,9 +13,9 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Model, Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,7 +24,8 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 
 from partnerhub.core.charts import Bar, BarChart, Layout
-from partnerhub.core.history import readable_history
+from partnerhub.core.forms import saved_through
+from partnerhub.core.history import history_rows
 from partnerhub.core.rendering import render_page_or_partial
 from partnerhub.core.types import AnyUser, StrOrPromise
 from partnerhub.core.visibility import editing_organisation_ids
@@ -229,7 +230,7 @@ def _create(request: HttpRequest, kind: Kind) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         created: list[Any] = []
-        if _saved(
+        if saved_through(
             form, lambda: created.append(kind.create(owner=data["owner"], fields=data, acting_user=request.user))
         ):
             messages.success(request, str(kind.saved))
@@ -242,7 +243,7 @@ def _update(request: HttpRequest, kind: Kind, pk: int) -> HttpResponse:
     _require(services.may_change(request.user, record))
     form = kind.form(request.POST or None, instance=record, user=request.user)
     if request.method == "POST" and form.is_valid():
-        if _saved(form, lambda: kind.update(record, form.cleaned_data, acting_user=request.user)):
+        if saved_through(form, lambda: kind.update(record, form.cleaned_data, acting_user=request.user)):
             messages.success(request, str(kind.saved))
             return redirect(record)
     return _form_page(
@@ -395,7 +396,9 @@ def partnership_create(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         created: list[TalentPartnership] = []
         create = services.create_partnership
-        if _saved(form, lambda: created.append(create(owner=data["owner"], fields=data, acting_user=request.user))):
+        if saved_through(
+            form, lambda: created.append(create(owner=data["owner"], fields=data, acting_user=request.user))
+        ):
             messages.success(request, _("The Talent Partnership was saved."))
             return redirect(created[0])
     return _form_page(
@@ -415,7 +418,7 @@ def partnership_update(request: HttpRequest, pk: int) -> HttpResponse:
     form = PartnershipForm(request.POST or None, instance=partnership, user=request.user)
     if request.method == "POST" and form.is_valid():
         update = services.update_partnership
-        if _saved(form, lambda: update(partnership, form.cleaned_data, acting_user=request.user)):
+        if saved_through(form, lambda: update(partnership, form.cleaned_data, acting_user=request.user)):
             messages.success(request, _("The Talent Partnership was saved."))
             return redirect(partnership)
     return _form_page(
@@ -458,7 +461,7 @@ def scheme_create(request: HttpRequest, pk: int) -> HttpResponse:
     _require(services.may_change(request.user, partnership))
     form = SchemeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if _saved(form, lambda: services.add_scheme(partnership, form.cleaned_data, acting_user=request.user)):
+        if saved_through(form, lambda: services.add_scheme(partnership, form.cleaned_data, acting_user=request.user)):
             messages.success(request, _("The scheme was added."))
             return redirect(partnership)
     return _form_page(request, form, _("New scheme"), cancel=partnership.get_absolute_url(), back=partnership)
@@ -472,7 +475,7 @@ def scheme_update(request: HttpRequest, pk: int) -> HttpResponse:
     _require(services.may_change(request.user, partnership))
     form = SchemeForm(request.POST or None, instance=scheme)
     if request.method == "POST" and form.is_valid():
-        if _saved(form, lambda: services.update_scheme(scheme, form.cleaned_data, acting_user=request.user)):
+        if saved_through(form, lambda: services.update_scheme(scheme, form.cleaned_data, acting_user=request.user)):
             messages.success(request, _("The scheme was saved."))
             return redirect(partnership)
     return _form_page(request, form, _("Edit the scheme"), cancel=partnership.get_absolute_url(), back=partnership)
@@ -501,7 +504,7 @@ def pipeline_create(request: HttpRequest, pk: int) -> HttpResponse:
     _require(services.may_change(request.user, partnership))
     form = PipelineForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if _saved(form, lambda: services.record_pipeline(scheme, form.cleaned_data, acting_user=request.user)):
+        if saved_through(form, lambda: services.record_pipeline(scheme, form.cleaned_data, acting_user=request.user)):
             messages.success(request, _("The pipeline figure was recorded."))
             return redirect(partnership)
     title = _("Pipeline of “%(scheme)s”") % {"scheme": scheme.title}
@@ -516,7 +519,7 @@ def pipeline_update(request: HttpRequest, pk: int) -> HttpResponse:
     _require(services.may_change(request.user, partnership))
     form = PipelineForm(request.POST or None, instance=figure)
     if request.method == "POST" and form.is_valid():
-        if _saved(form, lambda: services.update_pipeline(figure, form.cleaned_data, acting_user=request.user)):
+        if saved_through(form, lambda: services.update_pipeline(figure, form.cleaned_data, acting_user=request.user)):
             messages.success(request, _("The pipeline figure was saved."))
             return redirect(partnership)
     title = _("Pipeline of “%(scheme)s”") % {"scheme": figure.scheme.title}
@@ -542,37 +545,9 @@ def pipeline_delete(request: HttpRequest, pk: int) -> HttpResponse:
 # -- shared pieces ---------------------------------------------------------------------------
 
 
-def history_rows(record: Model, user: AnyUser) -> list[dict[str, Any]]:
-    """The changes the reader may read, each with its fields labelled as the model names them."""
-    labels = {field.name: field.verbose_name for field in record._meta.get_fields() if hasattr(field, "verbose_name")}
-    return [
-        {
-            "change": entry.change,
-            "shows_earlier_values": entry.shows_earlier_values,
-            "shows_editor": entry.shows_editor,
-            "fields": [(labels.get(name, name), *values) for name, values in sorted(entry.change.changes.items())],
-        }
-        for entry in readable_history(record, user)
-    ]
-
-
 def _require(allowed: bool) -> None:
     if not allowed:
         raise PermissionDenied(_("You may read this record but not change it."))
-
-
-def _saved(form: Any, write: Callable[[], Any]) -> bool:
-    """Runs the service; its broken rules become the form's errors."""
-    try:
-        write()
-    except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            for field, errors in error.error_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error(None, error)
-        return False
-    return True
 
 
 def _form_page(
