@@ -145,4 +145,4 @@ def _country_from_query(request: HttpRequest) -> Country | None:
 
 
 def _form_page(request: HttpRequest, form: CrisisForm, title: str, *, cancel: str) -> HttpResponse:
-    return render(request, "knowledge/crises/crisis_form.html", {"form": form, "title": title, "cancel": cancel})
+    return render(request, "web/record_form.html", {"form": form, "title": title, "cancel": cancel})

@@ -235,7 +235,7 @@ def _create(request: HttpRequest, kind: Kind) -> HttpResponse:
         ):
             messages.success(request, str(kind.saved))
             return redirect(created[0])
-    return _form_page(request, form, kind.new_title, cancel=reverse(kind.list_url), template="talent/record_form.html")
+    return _form_page(request, form, kind.new_title, cancel=reverse(kind.list_url), template="web/record_form.html")
 
 
 def _update(request: HttpRequest, kind: Kind, pk: int) -> HttpResponse:
@@ -246,9 +246,7 @@ def _update(request: HttpRequest, kind: Kind, pk: int) -> HttpResponse:
         if saved_through(form, lambda: kind.update(record, form.cleaned_data, acting_user=request.user)):
             messages.success(request, str(kind.saved))
             return redirect(record)
-    return _form_page(
-        request, form, kind.edit_title, cancel=record.get_absolute_url(), template="talent/record_form.html"
-    )
+    return _form_page(request, form, kind.edit_title, cancel=record.get_absolute_url(), template="web/record_form.html")
 
 
 def _delete(request: HttpRequest, kind: Kind, pk: int) -> HttpResponse:
@@ -406,7 +404,7 @@ def partnership_create(request: HttpRequest) -> HttpResponse:
         form,
         _("New Talent Partnership"),
         cancel=reverse("talent:overview"),
-        template="talent/record_form.html",
+        template="web/record_form.html",
     )
 
 
@@ -426,7 +424,7 @@ def partnership_update(request: HttpRequest, pk: int) -> HttpResponse:
         form,
         _("Edit the Talent Partnership"),
         cancel=partnership.get_absolute_url(),
-        template="talent/record_form.html",
+        template="web/record_form.html",
     )
 
 
