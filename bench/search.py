@@ -399,7 +399,8 @@ class Floor:
     English or its French stems), the same type and country filters, the same order (10 points a term in
     the title, else 1 in the body; then newest; then id) and limit, the total counted in the same query —
     and no visibility filter. Written here from the index's documented shape (``search_fts`` over
-    ``title_stems`` and ``body_stems`` on SQLite, ``title_tsv`` and ``body_tsv`` on PostgreSQL)."""
+    ``title_stems`` and ``body_stems`` and the narrow ``search_entry_listing`` index on SQLite,
+    ``title_tsv`` and ``body_tsv`` on PostgreSQL)."""
 
     def __init__(self, vendor: str):
         self.postgres = vendor == "postgresql"
@@ -414,41 +415,64 @@ class Floor:
         return rows[0][-1] if rows else 0
 
     def sql(self, query: dict) -> tuple[str, list]:
-        from partnerhub.geo.models import Country
         from partnerhub.search.query import parse
 
         terms = [term for group in parse(query["text"]).groups for term in group]
-        where, score, params, score_params = [], [], [], []
-        for term in terms:
-            phrases = list(dict.fromkeys([" ".join(term.english), " ".join(term.french)]))
-            title, title_params = self.match("title", phrases)
-            body, body_params = self.match("body", phrases)
-            where.append(f"({title} OR {body})")
-            params += title_params + body_params
-            score.append(f"CASE WHEN {title} THEN 10 WHEN {body} THEN 1 ELSE 0 END")
-            score_params += title_params + body_params
+        phrases = [list(dict.fromkeys([" ".join(term.english), " ".join(term.french)])) for term in terms]
+        return self.sqlite_sql(query, phrases) if not self.postgres else self.postgres_sql(query, phrases)
+
+    def filters(self, query: dict) -> tuple[list[str], list]:
+        from partnerhub.geo.models import Country
+
+        where, params = [], []
         if query.get("kinds"):
             where.append(f"e.kind IN ({', '.join(['%s'] * len(query['kinds']))})")
             params += list(query["kinds"])
         if query.get("country"):
-            where.append(
-                "EXISTS (SELECT 1 FROM search_searchentrycountry c WHERE c.entry_id = e.id AND c.country_id = %s)"
-            )
+            placed = "SELECT 1 FROM search_searchentrycountry c WHERE c.entry_id = e.id AND c.country_id = %s"
+            where.append(f"EXISTS ({placed})")
             params.append(Country.objects.get(iso3=query["country"]).pk)
+        return where, params
+
+    def sqlite_sql(self, query: dict, phrases: list[list[str]]) -> tuple[str, list]:
+        """Each term's FTS5 rows read once (anywhere in the entry; in the title), the entries' kind and date
+        read from the narrow ``search_entry_listing`` index."""
+        tables, params, where, score = [], [], [], []
+        for n, term_phrases in enumerate(phrases):
+            for name, columns in ((f"t{n}", "title_stems"), (f"a{n}", "{title_stems body_stems}")):
+                fts = "SELECT rowid AS id FROM search_fts WHERE search_fts MATCH %s"
+                tables.append(f"{name} AS MATERIALIZED ({fts})")
+                params.append(" OR ".join(f'{columns} : "{phrase}"' for phrase in term_phrases))
+            where.append(f"e.id IN a{n}")
+            score.append(f"CASE WHEN e.id IN t{n} THEN 10 ELSE 1 END")
+        filters, filter_params = self.filters(query)
         sql = (
-            f"SELECT e.id, e.kind, e.object_id, e.title, e.body, e.date, {' + '.join(score)} AS score,"  # noqa: S608
-            f" COUNT(*) OVER () FROM search_searchentry e WHERE {' AND '.join(where)}"
+            f"WITH {', '.join(tables)} SELECT e.id, e.kind, e.object_id, e.date, {' + '.join(score)} AS score,"  # noqa: S608
+            " COUNT(*) OVER () FROM search_searchentry AS e INDEXED BY search_entry_listing"
+            f" WHERE {' AND '.join(where + filters)}"
+            f" ORDER BY score DESC, e.date IS NULL, e.date DESC, e.id LIMIT {PER_PAGE}"
+        )
+        return sql, params + filter_params
+
+    def postgres_sql(self, query: dict, phrases: list[list[str]]) -> tuple[str, list]:
+        where, score, params, score_params = [], [], [], []
+        for term_phrases in phrases:
+            title, title_params = self.tsv_match("e.title_tsv", term_phrases)
+            body, body_params = self.tsv_match("e.body_tsv", term_phrases)
+            where.append(f"({title} OR {body})")
+            params += title_params + body_params
+            score.append(f"CASE WHEN {title} THEN 10 WHEN {body} THEN 1 ELSE 0 END")
+            score_params += title_params + body_params
+        filters, filter_params = self.filters(query)
+        sql = (
+            f"SELECT e.id, e.kind, e.object_id, e.date, {' + '.join(score)} AS score,"  # noqa: S608
+            f" COUNT(*) OVER () FROM search_searchentry e WHERE {' AND '.join(where + filters)}"
             f" ORDER BY score DESC, e.date DESC NULLS LAST, e.id LIMIT {PER_PAGE}"
         )
-        return sql, score_params + params
+        return sql, score_params + params + filter_params
 
-    def match(self, column: str, phrases: list[str]) -> tuple[str, list[str]]:
-        if self.postgres:
-            tsv = {"title": "e.title_tsv", "body": "e.body_tsv"}[column]
-            return "(" + " OR ".join(f"{tsv} @@ phraseto_tsquery('simple', %s)" for _ in phrases) + ")", phrases
-        stems = {"title": "title_stems", "body": "body_stems"}[column]
-        expression = " OR ".join(f'{stems} : "{phrase}"' for phrase in phrases)
-        return "e.id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s)", [expression]
+    def tsv_match(self, column: str, phrases: list[str]) -> tuple[str, list[str]]:
+        return "(" + " OR ".join(f"{column} @@ phraseto_tsquery('simple', %s)" for _ in phrases) + ")", phrases
 
 
 # -- measuring --------------------------------------------------------------

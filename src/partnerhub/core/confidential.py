@@ -57,18 +57,31 @@ class RecordUrls:
 Route = str | tuple[str, ...]
 
 
-def record_urls(*, page: Route = "", change_page: Route = "", api: Route = "") -> Callable[[Any], RecordUrls]:
+@dataclass(frozen=True)
+class RecordRoutes:
+    """The routes of a registration's records, reversed on demand (a search page needs only the pages)."""
+
+    page: Route = ""
+    change_page: Route = ""
+    api: Route = ""
+
+    def __call__(self, record: models.Model) -> RecordUrls:
+        return RecordUrls(
+            page=_reversed(self.page, record),
+            change_page=_reversed(self.change_page, record),
+            api=_reversed(self.api, record),
+        )
+
+    def page_of(self, record: models.Model) -> str:
+        return _reversed(self.page, record)
+
+
+def record_urls(*, page: Route = "", change_page: Route = "", api: Route = "") -> RecordRoutes:
     """The ``urls`` of a registration from the names of its routes::
 
     register("agenda.Meeting", urls=record_urls(page="agenda:meeting_detail", api="api:get_meeting"), …)
     """
-
-    def urls(record: models.Model) -> RecordUrls:
-        return RecordUrls(
-            page=_reversed(page, record), change_page=_reversed(change_page, record), api=_reversed(api, record)
-        )
-
-    return urls
+    return RecordRoutes(page=page, change_page=change_page, api=api)
 
 
 def _reversed(route: Route, record: models.Model) -> str:
@@ -175,6 +188,12 @@ class ConfidentialEntry:
 
     def urls_of(self, record: models.Model) -> RecordUrls:
         return self.urls(record) if self.urls is not None else RecordUrls()
+
+    def page_of(self, record: models.Model) -> str:
+        """The record's own page ("" where it has none), without reversing its other addresses."""
+        if isinstance(self.urls, RecordRoutes):
+            return self.urls.page_of(record)
+        return self.urls_of(record).page
 
     def change(self, cast: object, record: models.Model) -> None:
         if not self.edit:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models
-from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
@@ -26,8 +26,6 @@ from partnerhub.search.query import Query, parse, prefix_of
 from partnerhub.search.snippets import highlighted, plain_marks, snippet
 from partnerhub.search.sources import source_of_kind, sources
 
-TITLE_WEIGHT = 10
-BODY_WEIGHT = 1
 MAX_PER_PAGE = 100
 MAX_SUGGESTIONS = 8
 
@@ -101,8 +99,7 @@ def search(user: Any, request: SearchRequest, page: int = 1, per_page: int = 20)
             query_note=query.note or _("Type a word to search for."), page=page, per_page=per_page, no_query=True
         )
     filters = _Filters.read(request)
-    matched = SearchEntry.objects.filter(_matches(query)).annotate(score=_score(query)).order_by()
-    rows = statement.run(user, matched, filters, offset=(page - 1) * per_page, limit=per_page)
+    rows = statement.run(user, query, filters, offset=(page - 1) * per_page, limit=per_page)
     page_ids = [value for section, value, _count in rows if section == "page"]
     entries = SearchEntry.objects.filter(pk__in=page_ids).prefetch_related("countries").in_bulk()
     counts: dict[str, dict[Any, int]] = defaultdict(dict)
@@ -133,7 +130,7 @@ def suggest(user: Any, text: str) -> list[str]:
     return list(dict.fromkeys(entries))[:MAX_SUGGESTIONS]
 
 
-# Visibility, matching and ranking.
+# Visibility.
 
 
 def _visible(user: Any, kinds: tuple[str, ...] | None) -> models.QuerySet[SearchEntry]:
@@ -142,29 +139,6 @@ def _visible(user: Any, kinds: tuple[str, ...] | None) -> models.QuerySet[Search
         if kinds is None or source.kind in kinds:
             condition |= Q(kind=source.kind) & Q(Exists(source.visible_to(user).filter(pk=OuterRef("object_id"))))
     return SearchEntry.objects.filter(condition)
-
-
-def _matches(query: Query) -> Q:
-    condition = Q()
-    for group in query.groups:
-        either = Q(pk__in=[])
-        for term in group:
-            either |= Q(backends.matches(term, "title")) | Q(backends.matches(term, "body"))
-        condition &= either
-    for term in query.excluded:
-        condition &= ~Q(backends.matches(term, "title")) & ~Q(backends.matches(term, "body"))
-    return condition
-
-
-def _score(query: Query) -> Any:
-    points: Any = Value(0)
-    for term in query.terms:
-        points = points + Case(
-            When(backends.matches(term, "title"), then=Value(TITLE_WEIGHT)),
-            When(backends.matches(term, "body"), then=Value(BODY_WEIGHT)),
-            default=Value(0),
-        )
-    return models.ExpressionWrapper(points, output_field=models.IntegerField())
 
 
 # Filters and facets.

@@ -19,14 +19,29 @@ def _is_match(word: str, stems: set[str]) -> bool:
     return english in stems or french in stems
 
 
-def highlighted(text: str, stems: set[str]) -> SafeString:
+class _Matcher:
+    """Whether a word matches, asked once per distinct word of a text."""
+
+    def __init__(self, stems: set[str]):
+        self.stems = stems
+        self.known: dict[str, bool] = {}
+
+    def __call__(self, word: str) -> bool:
+        found = self.known.get(word)
+        if found is None:
+            found = self.known[word] = _is_match(word, self.stems)
+        return found
+
+
+def highlighted(text: str, stems: set[str], matcher: _Matcher | None = None) -> SafeString:
     """``text`` escaped, its matching words in ``<mark>``."""
+    is_match = matcher or _Matcher(stems)
     parts: list[str] = []
     position = 0
     for match in WORD.finditer(text):
         parts.append(escape(text[position : match.start()]))
-        word = match.group(0)
-        parts.append(f"<mark>{escape(word)}</mark>" if _is_match(word, stems) else escape(word))
+        word = match.group(0)  # letters and digits only: nothing in it to escape
+        parts.append(f"<mark>{word}</mark>" if is_match(word) else word)
         position = match.end()
     parts.append(escape(text[position:]))
     return mark_safe("".join(parts))  # noqa: S308 (every part is escaped above)
@@ -38,7 +53,8 @@ def snippet(text: str, stems: set[str], size: int = SNIPPET_WORDS) -> SafeString
     found = list(WORD.finditer(text))
     if not found:
         return highlighted(text[:200], stems)
-    hits = [index for index, match in enumerate(found) if _is_match(match.group(0), stems)]
+    is_match = _Matcher(stems)
+    hits = [index for index, match in enumerate(found) if is_match(match.group(0))]
     start = _best_window(hits, len(found), size)
     end = min(start + size, len(found))
     begin_at = found[start].start() if start > 0 else 0
@@ -46,7 +62,7 @@ def snippet(text: str, stems: set[str], size: int = SNIPPET_WORDS) -> SafeString
     fragment = re.sub(r"\s+", " ", text[begin_at:end_at]).strip()
     prefix = "… " if start > 0 else ""
     suffix = " …" if end < len(found) else ""
-    return mark_safe(prefix + highlighted(fragment, stems) + suffix)  # noqa: S308 (highlighted escapes)
+    return mark_safe(prefix + highlighted(fragment, stems, is_match) + suffix)  # noqa: S308 (highlighted escapes)
 
 
 def _best_window(hits: list[int], length: int, size: int) -> int:
@@ -63,4 +79,5 @@ def _best_window(hits: list[int], length: int, size: int) -> int:
 
 def plain_marks(text: str, stems: set[str]) -> list[tuple[int, int]]:
     """Where the matching words of ``text`` are: (start, end) character offsets."""
-    return [(match.start(), match.end()) for match in WORD.finditer(text) if _is_match(match.group(0), stems)]
+    is_match = _Matcher(stems)
+    return [(match.start(), match.end()) for match in WORD.finditer(text) if is_match(match.group(0))]

@@ -14,7 +14,6 @@ from django.utils.functional import cached_property
 from partnerhub.core.confidential import (
     ConfidentialEntry,
     PublicSearchable,
-    RecordUrls,
     Searchable,
     entry_for,
     public_searchables,
@@ -61,18 +60,18 @@ class Source:
 
     def page_of(self, record: models.Model) -> str:
         """The record's page; a child without one is read on its first parent's page."""
-        urls = self._urls(record)
-        if urls.page or self.confidential is None or not self.confidential.is_child:
-            return urls.page
+        page = self._page(record)
+        if page or self.confidential is None or not self.confidential.is_child:
+            return page
         parent = getattr(record, self.confidential.parents[0])
         parent_entry = entry_for(type(parent))
-        return parent_entry.urls_of(parent).page if parent_entry is not None else ""
+        return parent_entry.page_of(parent) if parent_entry is not None else ""
 
-    def _urls(self, record: models.Model) -> RecordUrls:
+    def _page(self, record: models.Model) -> str:
         if self.confidential is not None:
-            return self.confidential.urls_of(record)
+            return self.confidential.page_of(record)
         assert self.public is not None
-        return self.public.urls(record) if self.public.urls is not None else RecordUrls()
+        return self.public.urls(record).page if self.public.urls is not None else ""
 
     def parents_to_select(self) -> tuple[str, ...]:
         return self.confidential.parents if self.confidential is not None else ()

@@ -3,8 +3,9 @@ the total and the facet counts, all over the same visible matches.
 
 Written as common table expressions so that both databases take the same order, whatever their
 statistics say: ``matched`` reads the full-text index alone (the entries holding the query, with their
-score); ``hits`` keeps those whose record is in its model's ``visible_to(user)`` — checked once per
-match, by primary key — and marks which filters each passes; the last part reads ``hits`` only. A
+score: ``backends.matched_tables``); ``hits`` keeps those whose record is in its model's
+``visible_to(user)`` — checked once per match — and marks which filters each passes; the last part
+reads ``hits`` only. A
 facet counts the hits passing every filter but its own; the total and the page, those passing all.
 """
 
@@ -17,12 +18,14 @@ from django.db import connection, models
 from django.db.models.expressions import RawSQL
 
 from partnerhub.core.visibility import circle_of
+from partnerhub.search import backends
+from partnerhub.search.query import Query
 from partnerhub.search.sources import Source, sources
 
 Row = tuple[str, Any, int]
 
-# One branch of ``hits`` for each searchable type: a plain EXISTS (not OR'ed with the other types') lets
-# PostgreSQL join the matches to the visible records as it judges best; SQLite checks each by primary key.
+# ``hits`` on PostgreSQL: one branch for each searchable type, a plain EXISTS (not OR'ed with the other
+# types') so that PostgreSQL joins the matches to the visible records as it judges best.
 _HITS_OF_KIND = """
     SELECT matched.id, matched.kind, matched.date, matched.score,
            {kind_passes} AS kind_passes, {country_passes} AS country_passes,
@@ -30,8 +33,19 @@ _HITS_OF_KIND = """
     FROM matched
     WHERE matched.kind = %s AND EXISTS ({visible})"""
 
+# ``hits`` on SQLite, which has no such join: one pass over the matches, each checked by primary key
+# in its own type's records (a branch per type would read every match once per type).
+_HITS_READ_ONCE = """
+    SELECT matched.id, matched.kind, matched.date, matched.score,
+           {kind_passes} AS kind_passes, {country_passes} AS country_passes,
+           {theme_passes} AS theme_passes, {date_passes} AS date_passes
+    FROM matched
+    WHERE CASE matched.kind {visible_of_kinds} ELSE 0 END"""
+
+# The facets read the hits first and their countries and themes by entry (CROSS JOIN keeps SQLite
+# from scanning a side table whole to find a handful of hits in it; PostgreSQL plans it as a join).
 _STATEMENT = """
-WITH matched AS MATERIALIZED ({matched}),
+WITH {matched},
 hits AS MATERIALIZED ({hits})
 SELECT 'page', CAST(id AS TEXT), ROW_NUMBER() OVER (ORDER BY score DESC, date IS NULL, date DESC, id)
 FROM (
@@ -49,33 +63,43 @@ WHERE country_passes = 1 AND theme_passes = 1 AND date_passes = 1
 GROUP BY kind
 UNION ALL
 SELECT 'country', CAST(place.country_id AS TEXT), COUNT(*)
-FROM hits JOIN search_searchentrycountry AS place ON place.entry_id = hits.id
-WHERE kind_passes = 1 AND theme_passes = 1 AND date_passes = 1
+FROM hits CROSS JOIN search_searchentrycountry AS place
+WHERE place.entry_id = hits.id AND kind_passes = 1 AND theme_passes = 1 AND date_passes = 1
 GROUP BY place.country_id
 UNION ALL
 SELECT 'theme', CAST(topic.theme_id AS TEXT), COUNT(*)
-FROM hits JOIN search_searchentrytheme AS topic ON topic.entry_id = hits.id
-WHERE kind_passes = 1 AND country_passes = 1 AND date_passes = 1
+FROM hits CROSS JOIN search_searchentrytheme AS topic
+WHERE topic.entry_id = hits.id AND kind_passes = 1 AND country_passes = 1 AND date_passes = 1
 GROUP BY topic.theme_id
 """
 
 
-def run(user: Any, matched: "models.QuerySet[Any]", filters: Any, *, offset: int, limit: int) -> list[Row]:
+def run(user: Any, query: Query, filters: Any, *, offset: int, limit: int) -> list[Row]:
     """("page", entry id, position), ("total", None, n), ("kind" | "country" | "theme", value, n) rows.
 
-    ``matched`` is the entries holding the query, with a ``score`` annotation; ``filters`` the search's
-    filters (kinds, country, theme, date_from, date_to)."""
-    matched_sql, matched_params = _sql(matched.values("id", "kind", "object_id", "date", "score"))
+    ``filters`` are the search's filters (kinds, country, theme, date_from, date_to)."""
+    visible = _visible_record_sql(user)
+    if not visible:
+        return []
+    matched_sql, params = backends.matched_tables(query)
     passes = _filter_passes(filters)
     pass_sql = {name: sql for name, (sql, _params) in passes.items()}
     pass_params = [param for _sql_text, params in passes.values() for param in params]
-    branches, params = [], [*matched_params]
-    for kind, (visible_sql, visible_params) in _visible_record_sql(user).items():
-        branches.append(_HITS_OF_KIND.format(visible=visible_sql, **pass_sql))
-        params += [*pass_params, kind, *visible_params]
-    if not branches:
-        return []
-    statement = _STATEMENT.format(matched=matched_sql, hits="\n    UNION ALL".join(branches))
+    if backends.is_postgresql():
+        branches = []
+        for kind, (visible_sql, visible_params) in visible.items():
+            branches.append(_HITS_OF_KIND.format(visible=visible_sql, **pass_sql))
+            params += [*pass_params, kind, *visible_params]
+        hits = "\n    UNION ALL".join(branches)
+    else:
+        hits = _HITS_READ_ONCE.format(
+            visible_of_kinds=" ".join(f"WHEN %s THEN EXISTS ({visible_sql})" for visible_sql, _ in visible.values()),
+            **pass_sql,
+        )
+        params += pass_params
+        for kind, (_visible_sql, visible_params) in visible.items():
+            params += [kind, *visible_params]
+    statement = _STATEMENT.format(matched=matched_sql, hits=hits)
     params += [limit, offset]
     with connection.cursor() as cursor:
         cursor.execute(statement, params)
@@ -114,7 +138,7 @@ def _visible_sql_of_each_kind(user: Any) -> Iterator[tuple[str, tuple[str, list[
 def _visible_record(source: Source, user: Any) -> "models.QuerySet[Any]":
     """The record of the current match (correlated to ``matched``) if it is one the user may see."""
     this_record = RawSQL('"matched"."object_id"', [], output_field=models.BigIntegerField())  # noqa: S611 (constant SQL)
-    return source.visible_to(user).filter(pk=this_record).values("pk")
+    return source.visible_to(user).filter(pk=this_record).order_by().values("pk")
 
 
 def _filter_passes(filters: Any) -> dict[str, tuple[str, list[Any]]]:
