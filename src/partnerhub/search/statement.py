@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
-from django.db import connection, models
+from django.db import connection, connections, models
 from django.db.models.expressions import RawSQL
 
 from partnerhub.core.visibility import circle_of
@@ -77,7 +77,8 @@ def run(user: Any, matched: "models.QuerySet[Any]", filters: Any, *, offset: int
         return []
     statement = _STATEMENT.format(matched=matched_sql, hits="\n    UNION ALL".join(branches))
     params += [limit, offset]
-    with connection.cursor() as cursor:
+    # The same database as the matches' queryset: a replica for a page's search (core.replicas).
+    with connections[matched.db].cursor() as cursor:
         cursor.execute(statement, params)
         return [(section, _value(section, value), int(count)) for section, value, count in cursor.fetchall()]
 
