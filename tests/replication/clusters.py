@@ -66,6 +66,9 @@ class PrimaryWithReplica:
 
     root: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="partnerhub-replica-test-")))
     bin_dir: Path = field(default_factory=lambda: server_bin_dir() or Path("/nonexistent"))
+    # fsync off: in tests the clusters live for one run; durability is not what is tested.
+    # bench/replicas.py passes "" to measure with the server's defaults.
+    server_options: str = "-c fsync=off"
 
     def __post_init__(self) -> None:
         self.primary = Cluster("primary", self.root / "primary", _free_port())
@@ -95,8 +98,7 @@ class PrimaryWithReplica:
         return path.read_text(errors="replace") if path.exists() else ""
 
     def _start(self, cluster: Cluster) -> None:
-        # fsync off: the clusters live for one test; durability is not what is tested.
-        options = f"-p {cluster.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off"
+        options = f"-p {cluster.port} -k {self.root} -c listen_addresses=127.0.0.1 {self.server_options}"
         self._run("pg_ctl", "--pgdata", cluster.folder, "--options", options,
                   "--log", self.root / f"{cluster.name}.log", "--wait", "--timeout=60", "start")  # fmt: skip
         self.started.append(cluster)
