@@ -19,7 +19,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
 from django.core import signing
 from django.db import connections
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.test import RequestFactory
 from hypothesis import given
 from hypothesis import strategies as st
@@ -258,3 +258,16 @@ def test_a_forged_sticky_cookie_is_ignored(one_replica):
 def test_without_replicas_the_middleware_reads_the_primary(monkeypatch):
     monkeypatch.setattr(replicas, "replica_aliases", lambda: [])
     assert read_alias_seen_by_a_request(RequestFactory().get("/countries/"))[0] == "default"
+
+
+def test_a_streamed_export_reads_its_rows_on_the_request_s_replica_while_it_is_sent(one_replica):
+    def rows():
+        yield router.db_for_read(ApiToken)
+        yield router.db_for_read(ApiToken)
+
+    def view(request):
+        return StreamingHttpResponse(rows())
+
+    response = ReplicaRoutingMiddleware(view)(RequestFactory().get("/engagements/export/?format=csv"))
+    assert [chunk.decode() for chunk in response.streaming_content] == ["replica_1", "replica_1"]
+    assert router.db_for_read(ApiToken) == "default"  # outside the request again

@@ -6,7 +6,8 @@ then). The rules, explained for operators in docs/deployment.md:
 * Outside a request — management commands, the background worker, the shell — everything uses the
   primary: no state is set, so the router answers "primary".
 * A request with a safe method (GET, HEAD, OPTIONS, TRACE) reads from one replica, chosen at its
-  start and kept for the whole request, so that its pages and counts come from one snapshot.
+  start and kept for the whole request — a streamed export's rows included — so that its pages
+  and counts come from one database.
 * From a request's first write on, its reads go to the primary (read-your-writes). A request with
   another method (POST, PUT, PATCH, DELETE) uses the primary from its start.
 * Inside ``transaction.atomic`` reads go to the primary: a transaction reads what it locks.
@@ -23,16 +24,16 @@ marks the request it belongs to.
 """
 
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from django.conf import settings
 from django.db import connections
 from django.db.models import Model
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
 
 from partnerhub.databases import PRIMARY_ALIAS as PRIMARY
 from partnerhub.databases import REPLICA_ALIAS_PREFIX
@@ -57,6 +58,8 @@ class RequestRouting:
         return PRIMARY if self.replica is None or self.wrote else self.replica
 
 
+T = TypeVar("T")
+_END = object()
 _current: ContextVar[RequestRouting | None] = ContextVar("partnerhub_request_routing", default=None)
 _in_bookkeeping: ContextVar[bool] = ContextVar("partnerhub_replica_bookkeeping", default=False)
 
@@ -84,6 +87,20 @@ def request_routing(routing: RequestRouting) -> Iterator[RequestRouting]:
         yield routing
     finally:
         _current.reset(token)
+
+
+def read_as(routing: RequestRouting, chunks: Iterable[T]) -> Iterator[T]:
+    """``chunks``, each one produced with the reads routed as ``routing``'s request.
+
+    Set and reset around each chunk, not once around the whole iteration: a server may pull the
+    chunks from different contexts (Django's ASGI handler does, through ``sync_to_async``)."""
+    iterator = iter(chunks)
+    while True:
+        with request_routing(routing):
+            chunk = next(iterator, _END)
+        if chunk is _END:
+            return
+        yield cast(T, chunk)
 
 
 class PrimaryReplicaRouter:
@@ -126,7 +143,16 @@ class ReplicaRoutingMiddleware:
             response = self.get_response(request)
         if routing.wrote or request.method not in SAFE_METHODS:
             self.stick_to_primary(response)
+        if isinstance(response, StreamingHttpResponse) and self.reads_while_sent(response):
+            response.streaming_content = read_as(routing, response.streaming_content)
         return response
+
+    @staticmethod
+    def reads_while_sent(response: StreamingHttpResponse) -> bool:
+        """An export's rows are read while the server sends them, after the middleware has returned.
+
+        A file (FileResponse) reads no database, and wrapping it would cost the server's sendfile."""
+        return not isinstance(response, FileResponse) and not response.is_async
 
     def replica_for(self, request: HttpRequest) -> str | None:
         """A replica for a safe request of a browser that has not just written; else the primary."""
