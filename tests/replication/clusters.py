@@ -2,7 +2,7 @@
 
 Both clusters live in a new temporary folder and listen on free ports of 127.0.0.1 only (their
 sockets in that folder too), so nothing is asked of the machine's own PostgreSQL: its pg_hba.conf
-need not allow replication connections (Debian's default does not for TCP). ``initdb -A trust``
+need not allow replication connections (the development machine's does not). ``initdb -A trust``
 writes a pg_hba.conf that allows them from 127.0.0.1, and ``wal_level=replica`` is the default.
 
 PostgreSQL refuses to run as root: as root, every server tool runs as the ``postgres`` system user
