@@ -63,6 +63,7 @@ def read_alias_seen_by_a_request(request) -> tuple[str, HttpResponse]:
 # -- settings ---------------------------------------------------------------------------------------
 
 
+@pytest.mark.skipif(bool(os.environ.get("DATABASE_REPLICA_URLS")), reason="DATABASE_REPLICA_URLS is set for this run")
 def test_the_suite_runs_on_one_database_without_router_or_middleware():
     assert list(settings.DATABASES) == ["default"]
     assert settings.DATABASE_ROUTERS == []
