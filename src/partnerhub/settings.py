@@ -13,6 +13,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from partnerhub.databases import replica_databases
 from partnerhub.env import env_bool, env_decimal, env_int, env_list, env_str, env_weights
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -119,6 +120,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
     DATABASES["default"]["TEST"] = {"NAME": env_str("SQLITE_TEST_NAME", "")} if env_str("SQLITE_TEST_NAME") else {}
+# Read replicas (docs/deployment.md): page and API reads go to one of them, writes and the reads
+# that must see them to the primary. None configured: one database, no router, as before.
+DATABASES |= replica_databases(
+    DATABASES["default"], env_list("DATABASE_REPLICA_URLS"), env_int("DATABASE_CONN_MAX_AGE", 0)
+)
+if len(DATABASES) > 1:
+    DATABASE_ROUTERS = ["partnerhub.core.replicas.PrimaryReplicaRouter"]
+    # Outermost, so that everything a request does (its session saved last) is routed as that request.
+    MIDDLEWARE.insert(0, "partnerhub.core.replicas.ReplicaRoutingMiddleware")
+# After a write, the same browser reads from the primary for this long (covers a replica's lag).
+DATABASE_REPLICA_STICKY_SECONDS = env_int("DATABASE_REPLICA_STICKY_SECONDS", 10)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

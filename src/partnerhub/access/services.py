@@ -12,6 +12,7 @@ from django.utils import timezone
 from partnerhub.access.models import ApiToken
 from partnerhub.core.history import record_change, record_event
 from partnerhub.core.models import ObjectChange
+from partnerhub.core.replicas import bookkeeping
 from partnerhub.core.types import AnyUser
 from partnerhub.core.visibility import can_hold_api_tokens, can_revoke_api_token
 
@@ -44,7 +45,9 @@ def revoke_api_token(token: ApiToken, *, acting_user: AnyUser) -> None:
 
 def note_token_use(token: ApiToken) -> None:
     """Stamps the token's last use; using a token changes nothing to keep in its history."""
-    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    # Bookkeeping: an API read stays on its replica although it stamps the token on the primary.
+    with bookkeeping():
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
 
 
 def snapshot(token: ApiToken) -> dict[str, str]:

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
-from django.db import connection, models
+from django.db import connection, connections, models
 from django.db.models.expressions import RawSQL
 
 from partnerhub.core.visibility import circle_of
@@ -101,7 +101,8 @@ def run(user: Any, query: Query, filters: Any, *, offset: int, limit: int) -> li
             params += [kind, *visible_params]
     statement = _STATEMENT.format(matched=matched_sql, hits=hits)
     params += [limit, offset]
-    with connection.cursor() as cursor:
+    # The same database as the matches' queryset: a replica for a page's search (core.replicas).
+    with connections[matched.db].cursor() as cursor:
         cursor.execute(statement, params)
         return [(section, _value(section, value), int(count)) for section, value, count in cursor.fetchall()]
 
