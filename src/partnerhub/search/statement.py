@@ -14,11 +14,12 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
-from django.db import connection, connections, models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models, router
 from django.db.models.expressions import RawSQL
 
 from partnerhub.core.visibility import circle_of
 from partnerhub.search import backends
+from partnerhub.search.models import SearchEntry
 from partnerhub.search.query import Query
 from partnerhub.search.sources import Source, sources
 
@@ -101,8 +102,8 @@ def run(user: Any, query: Query, filters: Any, *, offset: int, limit: int) -> li
             params += [kind, *visible_params]
     statement = _STATEMENT.format(matched=matched_sql, hits=hits)
     params += [limit, offset]
-    # The same database as the matches' queryset: a replica for a page's search (core.replicas).
-    with connections[matched.db].cursor() as cursor:
+    # The database the router reads the index from: a replica for a page's search (core.replicas).
+    with connections[router.db_for_read(SearchEntry) or DEFAULT_DB_ALIAS].cursor() as cursor:
         cursor.execute(statement, params)
         return [(section, _value(section, value), int(count)) for section, value, count in cursor.fetchall()]
 
