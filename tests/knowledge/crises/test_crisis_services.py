@@ -45,17 +45,7 @@ def test_a_partner_authority_is_no_declaring_organisation_even_for_a_coordinator
 
 def test_each_bad_value_is_named_by_its_field_and_nothing_is_written(cast):
     with pytest.raises(ValidationError) as refused:
-        declare_crisis(
-            owner=cast.eu_delegation_morocco,
-            fields={
-                "title": "   ",
-                "country": Country.objects.get(iso3="FRA"),
-                "started_on": None,
-                "severity": "apocalyptic",
-                "sharing_level": "everyone",
-            },
-            acting_user=cast.coordinator,
-        )
+        crisis_for(cast, title="   ", country="FRA", started_on=None, severity="apocalyptic", sharing_level="everyone")
     assert errors_of(refused) == {
         "title": ["Give the crisis a title."],
         "country": ["France is an EU Member State, not a partner country."],
