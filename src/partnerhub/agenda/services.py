@@ -31,7 +31,8 @@ from partnerhub.core.signals import records_changed
 from partnerhub.core.types import AnyUser
 from partnerhub.core.visibility import can_edit_for, overlap_deciding_organisations
 from partnerhub.geo.models import Country
-from partnerhub.registry.models import Engagement, Theme
+from partnerhub.registry.engagement_links import checked_engagements, keeping_hidden_links
+from partnerhub.registry.models import Theme
 
 SCALAR_FIELDS = (
     "kind",
@@ -178,9 +179,7 @@ def _keeping_hidden_links(meeting: Meeting, fields: dict[str, Any], acting_user:
     """``fields`` with the meeting's links to engagements ``acting_user`` may not read added back."""
     if "engagements" not in fields:
         return fields
-    linked = related_ids(meeting, "engagements")
-    hidden = Engagement.objects.hidden_from(acting_user).filter(pk__in=linked).values_list("pk", flat=True)
-    return {**fields, "engagements": [*_ids(fields["engagements"]), *hidden]}
+    return {**fields, "engagements": keeping_hidden_links(meeting, _ids(fields["engagements"]), acting_user)}
 
 
 def _locked_for_editing(meeting: Meeting, acting_user: AnyUser) -> Meeting:
@@ -242,10 +241,7 @@ def _check_fields(fields: dict[str, Any]) -> None:
 
 def _check_engagements(fields: dict[str, Any], acting_user: AnyUser) -> None:
     """A meeting links only engagements its organiser's editor may read."""
-    wanted = set(_ids(fields.get("engagements", ())))
-    visible = set(Engagement.objects.visible_to(acting_user).filter(pk__in=wanted).values_list("pk", flat=True))
-    if wanted - visible:
-        raise ValidationError({"engagements": _("Link only engagements you may read.")})
+    checked_engagements(fields.get("engagements", ()), acting_user)
 
 
 # -- counterparts: reference data kept by coordinators ------------------------------------------

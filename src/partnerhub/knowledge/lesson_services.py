@@ -7,13 +7,12 @@ removed again when the database write fails; a deleted attachment's file is remo
 is committed.
 """
 
-from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Model, QuerySet
+from django.db.models import Model
 from django.utils.translation import gettext as _
 
 from partnerhub.access.models import Organisation
@@ -24,7 +23,7 @@ from partnerhub.core.types import AnyUser
 from partnerhub.core.visibility import can_edit_for
 from partnerhub.knowledge import attachments, lesson_queries
 from partnerhub.knowledge.models import Actor, Attachment, Impact, Lesson, LessonKind, OutcomeFigure
-from partnerhub.registry.models import Engagement
+from partnerhub.registry.engagement_links import link_engagements, relink_engagements
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -91,7 +90,7 @@ def create_lesson(*, owner: Organisation, fields: dict[str, Any], acting_user: A
         _set_circle(lesson, fields)
         for name in LINK_FIELDS:
             getattr(lesson, name).set(fields.get(name) or ())
-        _set_links(lesson, _checked_engagements(fields.get("engagements") or (), acting_user))
+        link_engagements(lesson, fields.get("engagements") or (), acting_user)
         record_change(lesson, ObjectChange.Action.CREATE, {}, snapshot(lesson), user=acting_user)
         record_event("knowledge.lesson_created", lesson, user=acting_user, kind=lesson.kind)
     return lesson
@@ -113,7 +112,7 @@ def update_lesson(lesson: Lesson, fields: dict[str, Any], *, acting_user: AnyUse
             if name in fields:
                 getattr(lesson, name).set(fields[name] or ())
         if "engagements" in fields:
-            _relink(lesson, fields["engagements"] or (), acting_user)
+            relink_engagements(lesson, fields["engagements"] or (), acting_user)
         after = _keep(lesson, before, "knowledge.lesson_updated", acting_user)
         if any(after[name] != before[name] for name in ("sharing_level", *CIRCLE_FIELDS)):
             record_event(
@@ -197,36 +196,6 @@ def _set_circle(lesson: Lesson, fields: dict[str, Any]) -> None:
             getattr(lesson, name).clear()
         elif name in fields:
             getattr(lesson, name).set(fields[name] or ())
-
-
-def _checked_engagements(engagements: Iterable[Any], acting_user: AnyUser) -> list[int]:
-    """Only engagements the editor may see are linked by them."""
-    wanted = {engagement.pk if isinstance(engagement, Model) else int(engagement) for engagement in engagements}
-    visible = set(Engagement.objects.visible_to(acting_user).filter(pk__in=wanted).values_list("pk", flat=True))
-    if wanted - visible:
-        raise ValidationError({"engagements": _("Link only engagements you may see.")})
-    return sorted(wanted)
-
-
-def _relink(lesson: Lesson, engagements: Iterable[Any], acting_user: AnyUser) -> None:
-    """Links to engagements hidden from the editor stay as they were."""
-    chosen = _checked_engagements(engagements, acting_user)
-    linked = set(engagement_links(lesson).values_list("engagement_id", flat=True))
-    visible = set(Engagement.objects.visible_to(acting_user).filter(pk__in=linked).values_list("pk", flat=True))
-    _set_links(lesson, sorted(set(chosen) | (linked - visible)))
-
-
-def engagement_links(lesson: Lesson) -> "QuerySet[Any]":
-    # The through table, not lesson.engagements: the related manager would read engagements unscoped.
-    return Lesson.engagements.through.objects.filter(lesson=lesson)
-
-
-def _set_links(lesson: Lesson, engagement_ids: list[int]) -> None:
-    through = Lesson.engagements.through
-    links = engagement_links(lesson)
-    links.exclude(engagement_id__in=engagement_ids).delete()
-    kept = set(links.values_list("engagement_id", flat=True))
-    through.objects.bulk_create([through(lesson=lesson, engagement_id=pk) for pk in engagement_ids if pk not in kept])
 
 
 # -- outcome figures ----------------------------------------------------------------------------

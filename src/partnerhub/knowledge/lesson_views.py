@@ -260,7 +260,7 @@ def _require(allowed: bool) -> None:
 
 
 def _lesson_form_page(request: HttpRequest, form: LessonForm, title: StrOrPromise, *, cancel: str) -> HttpResponse:
-    return render(request, "knowledge/lessons/form.html", {"form": form, "title": title, "cancel": cancel})
+    return render(request, "web/record_form.html", {"form": form, "title": title, "cancel": cancel})
 
 
 def _small_form_page(

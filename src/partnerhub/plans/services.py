@@ -27,7 +27,12 @@ from partnerhub.core.visibility import can_coordinate_for, can_edit_for
 from partnerhub.plans.models import Action, ActionFiche, ActionIndicator, ActionPlan, PlanReview, PlanStatus
 from partnerhub.plans.rag import expected_progress, indicator_progress, suggested_rag
 from partnerhub.plans.reviews import snapshot_of
-from partnerhub.registry.models import Engagement
+from partnerhub.registry.engagement_links import (
+    engagement_links,
+    link_engagements,
+    relink_engagements,
+    set_engagement_links,
+)
 
 PLAN_FIELDS = ("title", "period_start", "period_end", "objectives", "sharing_level")
 # Named only for the restricted level, as on engagements: organisations, and Member States whose whole government reads.
@@ -145,7 +150,7 @@ def _copy_action(action: Action, draft: ActionPlan, acting_user) -> None:
     fields = ACTION_FIELDS + PROGRESS_FIELDS + ("rag_suggested",)
     copy = Action.objects.create(plan=draft, **_values(action, fields))
     copy.contributing_organisations.set(action.contributing_organisations.all())
-    _set_links(copy, sorted(_links(action).values_list("engagement_id", flat=True)))
+    set_engagement_links(copy, engagement_links(action).values_list("engagement_id", flat=True))
     record_change(copy, ObjectChange.Action.CREATE, {}, snapshot(copy), user=acting_user)
     for indicator in ActionIndicator.objects.unrestricted("the indicators of the action copied").filter(action=action):
         copied = ActionIndicator.objects.create(action=copy, **_values(indicator, INDICATOR_FIELDS + MEASURE_FIELDS))
@@ -231,7 +236,7 @@ def add_action(plan: ActionPlan, fields: dict[str, Any], *, acting_user) -> Acti
         _check_override(action)
         action.save()
         action.contributing_organisations.set(fields.get("contributing_organisations", ()))
-        _set_links(action, _checked_engagements(fields.get("engagements", ()), acting_user))
+        link_engagements(action, fields.get("engagements", ()), acting_user)
         record_change(action, ObjectChange.Action.CREATE, {}, snapshot(action), user=acting_user)
         record_event("action.created", action, user=acting_user, plan=plan.pk)
     return action
@@ -251,7 +256,7 @@ def update_action(action: Action, fields: dict[str, Any], *, acting_user) -> Act
         if "contributing_organisations" in fields and "lead_organisation" in allowed:
             action.contributing_organisations.set(fields["contributing_organisations"])
         if "engagements" in fields:
-            _relink(action, fields["engagements"], acting_user)
+            relink_engagements(action, fields["engagements"], acting_user)
         after = _keep(action, before, "action.updated", acting_user)
         if after.get("rag_override") != before.get("rag_override") and action.rag_override:
             record_event(
@@ -357,37 +362,6 @@ def _check_override(action: Action) -> None:
         )
     if not action.rag_override:
         action.rag_override_reason = ""
-
-
-def _checked_engagements(engagements, acting_user) -> list[int]:
-    """Only engagements the user may see are linked by them."""
-    wanted = {engagement.pk if isinstance(engagement, Model) else int(engagement) for engagement in engagements}
-    visible = set(Engagement.objects.visible_to(acting_user).filter(pk__in=wanted).values_list("pk", flat=True))
-    if wanted - visible:
-        raise ValidationError({"engagements": _("Link only engagements you may see.")})
-    return sorted(wanted)
-
-
-def _relink(action: Action, engagements, acting_user) -> None:
-    """Links to engagements hidden from the user stay as they were."""
-    chosen = _checked_engagements(engagements, acting_user)
-    linked = set(_links(action).values_list("engagement_id", flat=True))
-    visible = set(Engagement.objects.visible_to(acting_user).filter(pk__in=linked).values_list("pk", flat=True))
-    _set_links(action, sorted(set(chosen) | (linked - visible)))
-
-
-def _links(action: Action):
-    # The through table, not action.engagements: the related manager would read engagements unscoped.
-    return Action.engagements.through.objects.filter(action=action)
-
-
-def _set_links(action: Action, engagement_ids: list[int]) -> None:
-    links = _links(action)
-    links.exclude(engagement_id__in=engagement_ids).delete()
-    kept = set(links.values_list("engagement_id", flat=True))
-    Action.engagements.through.objects.bulk_create(
-        [Action.engagements.through(action=action, engagement_id=pk) for pk in engagement_ids if pk not in kept]
-    )
 
 
 def suggest_for(action: Action, today: date | None = None) -> str:

@@ -6,13 +6,13 @@ are changed by the editors of the partnership's owner. Each write validates the 
 messages naming the field), keeps the field-level history and a named event, all in one transaction.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import pycountry
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Model, QuerySet
+from django.db.models import Model
 from django.utils.translation import gettext as _
 
 from partnerhub.access.models import Organisation
@@ -22,7 +22,7 @@ from partnerhub.core.sharing import SharingLevel
 from partnerhub.core.types import AnyUser
 from partnerhub.core.visibility import can_edit_for
 from partnerhub.facts.periods import period_start
-from partnerhub.registry.models import Engagement
+from partnerhub.registry.engagement_links import link_engagements, relink_engagements
 from partnerhub.talent.models import (
     PIPELINE_STAGES,
     OccupationLevel,
@@ -293,7 +293,7 @@ def create_partnership(*, owner: Organisation, fields: dict[str, Any], acting_us
         _set_circle(partnership, fields)
         partnership.member_states.set(fields["member_states"])
         partnership.occupations.set(fields.get("occupations") or ())
-        _set_links(partnership, _checked_engagements(fields.get("engagements") or (), acting_user))
+        link_engagements(partnership, fields.get("engagements") or (), acting_user)
         record_change(partnership, ObjectChange.Action.CREATE, {}, snapshot(partnership), user=acting_user)
         record_event("talent.partnership_created", partnership, user=acting_user)
     return partnership
@@ -315,7 +315,7 @@ def update_partnership(
         if "occupations" in fields:
             partnership.occupations.set(fields["occupations"] or ())
         if "engagements" in fields:
-            _relink(partnership, fields["engagements"] or (), acting_user)
+            relink_engagements(partnership, fields["engagements"] or (), acting_user)
         after = _keep(partnership, before, "talent.partnership_updated", acting_user)
         if any(after[name] != before[name] for name in ("sharing_level", *CIRCLE_FIELDS)):
             record_event(
@@ -357,38 +357,6 @@ def check_partnership(partnership: TalentPartnership, fields: dict[str, Any], *,
     if wrong:
         errors["occupations"] = _("Not unit groups: %(occupations)s.") % {"occupations": "; ".join(wrong)}
     _raise(errors)
-
-
-def _checked_engagements(engagements: Iterable[Any], acting_user: AnyUser) -> list[int]:
-    """Only engagements the user may see are linked by them."""
-    wanted = {engagement.pk if isinstance(engagement, Model) else int(engagement) for engagement in engagements}
-    visible = set(Engagement.objects.visible_to(acting_user).filter(pk__in=wanted).values_list("pk", flat=True))
-    if wanted - visible:
-        raise ValidationError({"engagements": _("Link only engagements you may see.")})
-    return sorted(wanted)
-
-
-def _relink(partnership: TalentPartnership, engagements: Iterable[Any], acting_user: AnyUser) -> None:
-    """Links to engagements hidden from the editor stay as they were."""
-    chosen = _checked_engagements(engagements, acting_user)
-    linked = set(_links(partnership).values_list("engagement_id", flat=True))
-    visible = set(Engagement.objects.visible_to(acting_user).filter(pk__in=linked).values_list("pk", flat=True))
-    _set_links(partnership, sorted(set(chosen) | (linked - visible)))
-
-
-def _links(partnership: TalentPartnership) -> "QuerySet[Any]":
-    # The through table, not partnership.engagements: the related manager would read engagements unscoped.
-    return TalentPartnership.engagements.through.objects.filter(talentpartnership=partnership)
-
-
-def _set_links(partnership: TalentPartnership, engagement_ids: list[int]) -> None:
-    through = TalentPartnership.engagements.through
-    links = _links(partnership)
-    links.exclude(engagement_id__in=engagement_ids).delete()
-    kept = set(links.values_list("engagement_id", flat=True))
-    through.objects.bulk_create(
-        [through(talentpartnership=partnership, engagement_id=pk) for pk in engagement_ids if pk not in kept]
-    )
 
 
 # -- schemes ----------------------------------------------------------------------------------

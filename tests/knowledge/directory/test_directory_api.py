@@ -96,3 +96,40 @@ def test_editors_of_other_organisations_and_bad_values(cast, token_api):
     )
     assert bad.status_code == 422 and ["body", "countries"] in error_locations(bad)
     assert FocalPoint.objects.count() == 1
+
+
+def test_bad_values_are_named_with_the_apis_field_names_and_nothing_changes(cast, token_api):
+    entry = focal_point_for(cast, name="Delegation Officer")
+    api = token_api(cast.coordinator)
+    missing = api.post("/directory", {"name": "Amal", "function": "Officer", "organisation_id": 2**40})
+    assert missing.status_code == 422 and ["body", "organisation_id"] in error_locations(missing)
+    nobody = api.patch(f"/directory/{entry.pk}", {"username": "no.such.account"})
+    assert nobody.status_code == 422 and ["body", "username"] in error_locations(nobody)
+    unreachable = api.patch(f"/directory/{entry.pk}", {"email": "", "phone": ""})
+    assert unreachable.status_code == 422 and ["body", "email"] in error_locations(unreachable)
+    blank = api.patch(f"/directory/{entry.pk}", {"name": "  ", "function": " "})
+    assert blank.status_code == 422
+    assert {("body", "name"), ("body", "function")} <= {tuple(place) for place in error_locations(blank)}
+    assert FocalPoint.objects.get(pk=entry.pk).name == "Delegation Officer"
+    assert FocalPoint.objects.count() == 1
+
+
+def test_an_account_is_linked_to_one_entry_only(cast, token_api):
+    focal_point_for(cast, name="Own entry", user=cast.commission_desk_officer)
+    other = focal_point_for(cast, name="Another entry", email="another@example.org")
+    api = token_api(cast.coordinator)
+    taken = api.patch(f"/directory/{other.pk}", {"username": cast.commission_desk_officer.username})
+    assert taken.status_code == 422 and ["body", "username"] in error_locations(taken)
+    linked = api.patch(f"/directory/{other.pk}", {"username": ""})
+    assert linked.status_code == 200
+    assert FocalPoint.objects.get(pk=other.pk).user is None
+
+
+def test_an_outsider_does_not_find_an_entry_and_changes_nothing(cast, token_api):
+    entry = focal_point_for(cast, name="Delegation Officer")
+    api = token_api(cast.moroccan_ministry_user)
+    assert api.get(f"/directory/{entry.pk}").status_code == 404
+    assert api.patch(f"/directory/{entry.pk}", {"name": "Changed"}).status_code == 404
+    assert api.post(f"/directory/{entry.pk}/confirm").status_code == 404
+    assert api.delete(f"/directory/{entry.pk}").status_code == 404
+    assert FocalPoint.objects.get(pk=entry.pk).name == "Delegation Officer"
