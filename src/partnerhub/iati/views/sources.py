@@ -35,6 +35,9 @@ class SubscriptionForm(forms.Form):
     organisation: forms.ModelChoiceField = forms.ModelChoiceField(
         label=gettext_lazy("For the organisation"), queryset=Organisation.objects.none()
     )
+    keep_all = forms.BooleanField(
+        label=gettext_lazy("Import every activity, not only those about migration"), required=False
+    )
 
     def __init__(self, organisations, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -55,7 +58,10 @@ def source_list(request):
         if form.is_valid():
             try:
                 subscription = subscribe(
-                    form.cleaned_data["publisher_id"], form.cleaned_data["organisation"], acting_user=request.user
+                    form.cleaned_data["publisher_id"],
+                    form.cleaned_data["organisation"],
+                    acting_user=request.user,
+                    keep_all=form.cleaned_data["keep_all"],
                 )
             except ValidationError as error:
                 for field, problems in error.message_dict.items():
