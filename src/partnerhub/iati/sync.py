@@ -391,8 +391,15 @@ def sync_publisher(subscription: PublisherSubscription, options: SyncOptions) ->
     if not _claim(subscription):
         report.skipped_reason = _("another sync of this publisher is running")
         return report
+    sync = _PublisherSync(subscription, options, report)
     try:
-        _PublisherSync(subscription, options, report).run()
+        sync.run()
+    except Exception as error:  # one publisher's failure must not stop the night for the others
+        logger.exception("IATI sync of publisher %s stopped", subscription.publisher_id)
+        sync.publisher_failed(
+            _("the sync stopped on an unexpected error (%(error)s); the worker's log has the details")
+            % {"error": error.__class__.__name__}
+        )
     finally:
         PublisherSubscription.objects.filter(pk=subscription.pk).update(sync_started_at=None)
     return report
@@ -414,7 +421,7 @@ class _PublisherSync:
         try:
             listed = RegistryClient(self.options).activity_datasets(self.subscription.publisher_id)
         except SyncError as error:
-            self._publisher_failed(str(error))
+            self.publisher_failed(str(error))
             return
         self.report.datasets = len(listed)
         known = {dataset.name: dataset for dataset in self.subscription.datasets.all()}
@@ -532,7 +539,7 @@ class _PublisherSync:
         dataset.last_error, dataset.last_error_at = message, self.now
         dataset.save(update_fields=["last_error", "last_error_at"])
 
-    def _publisher_failed(self, message: str) -> None:
+    def publisher_failed(self, message: str) -> None:
         self.report.failed += 1
         self.report.errors.append({"dataset": "", "error": message})
         logger.warning("IATI sync of publisher %s: %s", self.subscription.publisher_id, message)
