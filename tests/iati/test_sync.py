@@ -135,7 +135,7 @@ def test_the_first_sync_imports_the_good_files_and_records_why_the_others_failed
 
 
 def test_the_nightly_sync_reads_only_what_changed_resumes_and_withdraws_what_vanished(
-    registry, options, iom_subscription, iom_files
+    registry, options, iom_subscription, iom_files, cast
 ):
     sync_publishers("iom", options=options)
     registry.forget_requests()
@@ -167,6 +167,8 @@ def test_the_nightly_sync_reads_only_what_changed_resumes_and_withdraws_what_van
     one = Engagement.objects.unrestricted("test").get(iati_identifier=sorted(vanished)[0])
     change = ObjectChange.objects.filter(object_id=one.pk, changes__has_key="withdrawn_at").get()
     assert change.changes["withdrawn_at"][0] is None and change.user is None
+    page = client_for(cast.giz_viewer).get(one.get_absolute_url()).content.decode()
+    assert "ph-withdrawn" in page and "no longer in the publisher" in page
 
 
 def test_a_withdrawn_activity_stated_again_is_current_and_a_vanished_file_withdraws_its_activities(

@@ -11,34 +11,16 @@ import time
 from datetime import UTC, date, datetime
 from typing import Any
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from partnerhub.iati.schedule import is_due, sync_hour
 from partnerhub.iati.sync import PublisherReport, SyncError, sync_publishers
 from partnerhub.iati.tasks import run_iati_sync
 
 logger = logging.getLogger(__name__)
 SCHEDULE_POLL_SECONDS = 60
-
-
-def sync_hour() -> int | None:
-    """The hour of the nightly sync, or None when the setting is empty."""
-    raw = str(settings.IATI_SYNC_HOUR).strip()
-    if not raw:
-        return None
-    if not raw.isdigit() or not 0 <= int(raw) <= 23:
-        raise CommandError(
-            _("PARTNERHUB_IATI_SYNC_HOUR: give an hour from 0 to 23 (UTC), or leave it empty; it is “%(value)s”.")
-            % {"value": raw}
-        )
-    return int(raw)
-
-
-def is_due(now: datetime, hour: int, last_queued: date | None) -> bool:
-    """Due once a day, during the hour set."""
-    return now.hour == hour and last_queued != now.date()
 
 
 class Command(BaseCommand):
