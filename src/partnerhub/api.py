@@ -17,6 +17,7 @@ from partnerhub.analysis.api import router as analysis_router
 from partnerhub.core.api import anonymous_reader, session_auth
 from partnerhub.facts.api import router as facts_router
 from partnerhub.geo.api import router as geo_router
+from partnerhub.iati.api import router as iati_router
 from partnerhub.knowledge.crisis_api import router as crisis_router  # crises and directory
 from partnerhub.knowledge.directory_api import router as directory_router  # crises and directory
 
@@ -89,6 +90,7 @@ api.add_router("/", directory_router)
 # lessons
 api.add_router("/", lessons_router)
 api.add_router("/", search_router)
+api.add_router("/", iati_router)
 
 
 def _field_errors(error: ValidationError) -> list[dict[str, Any]]:

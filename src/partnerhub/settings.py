@@ -217,6 +217,15 @@ UPLOAD_DIR = DATA_DIR / "uploads"
 # IATI organisation identifier, are published as <prefix>-PH-<record number>.
 IATI_EXPORT_PREFIX = env_str("PARTNERHUB_IATI_EXPORT_PREFIX", "XX-PARTNERHUB")
 IATI_UPLOAD_MAX_BYTES = env_int("PARTNERHUB_IATI_UPLOAD_MAX_BYTES", 200 * 1024 * 1024)
+# IATI kept current (iati.sync): the IATI Registry's CKAN API, and limits on what a sync downloads.
+IATI_REGISTRY_URL = env_str("PARTNERHUB_IATI_REGISTRY_URL", "https://iatiregistry.org/api/3/action/")
+IATI_SYNC_MAX_BYTES = env_int("PARTNERHUB_IATI_SYNC_MAX_BYTES", 1024 * 1024 * 1024)
+IATI_SYNC_TIMEOUT_SECONDS = env_int("PARTNERHUB_IATI_SYNC_TIMEOUT_SECONDS", 300)
+IATI_SYNC_DIR = DATA_DIR / "iati-sync"
+# The hour (0-23, UTC) of the nightly sync run by `partnerhub serve`/`sync-iati --nightly`; empty: none.
+IATI_SYNC_HOUR = env_str("PARTNERHUB_IATI_SYNC_HOUR", "")
+# A data source not checked successfully for longer is flagged stale.
+IATI_SYNC_STALE_DAYS = env_int("PARTNERHUB_IATI_SYNC_STALE_DAYS", 3)
 # crises and directory: a focal point not confirmed for longer is flagged in the directory.
 FOCAL_POINT_STALE_DAYS = env_int("PARTNERHUB_FOCAL_POINT_STALE_DAYS", 365)
 

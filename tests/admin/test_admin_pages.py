@@ -14,7 +14,7 @@ from partnerhub.analysis.models import PartnerPriority, PriorityComment
 from partnerhub.core.models import Event, ObjectChange
 from partnerhub.facts.models import Endorsement, FactsLoad, Observation
 from partnerhub.geo.models import Country, Route
-from partnerhub.iati.models import ImportJob
+from partnerhub.iati.models import ImportJob, PublisherSubscription, RegistryDataset
 from partnerhub.notifications.digests import send_due_digests
 from partnerhub.notifications.models import DigestDelivery, Follow, NotificationPreference
 from partnerhub.notifications.services import follow_country, follow_theme
@@ -44,6 +44,8 @@ RECORD_MODELS = (
     ObjectChange,
     Event,
     ImportJob,
+    PublisherSubscription,
+    RegistryDataset,
     PartnerPriority,
     PriorityComment,
     OverlapPair,
@@ -110,6 +112,8 @@ def portfolio(cast):
         original_name="activities-morocco.xml",
         stored_name="iati/admin-test.xml",
     )
+    iom_files = PublisherSubscription.objects.create(publisher_id="iom", organisation=cast.iom)
+    RegistryDataset.objects.create(subscription=iom_files, name="iom-activities", url="https://example.org/iom.xml")
     Group.objects.create(name="Helpdesk")
     morocco = Country.objects.get(iso3="MAR")
     priority = PartnerPriority.objects.create(

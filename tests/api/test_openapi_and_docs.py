@@ -138,6 +138,7 @@ OPERATIONS = {
     ("get", "/api/knowledge/attachments/{attachment_id}"),
     ("get", "/api/knowledge/attachments/{attachment_id}/download"),
     ("delete", "/api/knowledge/attachments/{attachment_id}"),
+    ("get", "/api/iati/sources"),
 }
 
 

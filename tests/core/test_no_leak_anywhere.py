@@ -35,7 +35,7 @@ from partnerhub.analysis.models import PartnerPriority, PriorityComment
 from partnerhub.api import api
 from partnerhub.core.confidential import ConfidentialEntry, registered
 from partnerhub.geo.models import Country, RecipientRegion, Route
-from partnerhub.iati.models import ImportJob
+from partnerhub.iati.models import ImportJob, PublisherSubscription
 from partnerhub.notifications import services
 from partnerhub.notifications.digests import send_due_digests
 from partnerhub.notifications.items import items_for
@@ -97,6 +97,7 @@ SKIPPED_PREFIXES = ("admin/",)  # the admin is for superusers; it has tests of i
 # parameters naming registered records take their values from the registration.
 PK_KINDS = (
     ("iati/imports/", "job"),
+    ("iati/sources/", "subscription"),
     ("import/sheet/", "batch"),
     ("account/tokens/", "token"),
     ("agenda/counterparts/", "counterpart"),
@@ -240,6 +241,11 @@ def planted(cast):
         engagements=engagements,
         ids={
             "job": [(str(job.pk), True), missing],
+            # Which publishers the hub reads is no secret from anyone signed in.
+            "subscription": [
+                (str(PublisherSubscription.objects.create(publisher_id="giz", organisation=cast.giz).pk), False),
+                missing,
+            ],
             "batch": [(str(batch.pk), True), missing],
             "token": [(str(token.pk), True), missing],
             "match_export": [(str(export.pk), True), missing],

@@ -3,7 +3,7 @@
 from django.contrib import admin
 
 from partnerhub.core.admin import SuperuserReadOnlyAdmin
-from partnerhub.iati.models import ImportJob
+from partnerhub.iati.models import ImportJob, PublisherSubscription, RegistryDataset
 
 
 @admin.register(ImportJob)
@@ -41,3 +41,20 @@ class ImportJobAdmin(SuperuserReadOnlyAdmin):
         "finished_at",
     )
     readonly_fields = fields
+
+
+@admin.register(PublisherSubscription)
+class PublisherSubscriptionAdmin(SuperuserReadOnlyAdmin):
+    """Subscriptions are made and ended on the data sources page, by the organisations' editors."""
+
+    list_display = ("publisher_id", "organisation", "keep_all", "last_checked_at", "last_error_at")
+    list_select_related = ("organisation",)
+    search_fields = ("publisher_id",)
+
+
+@admin.register(RegistryDataset)
+class RegistryDatasetAdmin(SuperuserReadOnlyAdmin):
+    list_display = ("name", "subscription", "activities", "last_checked_at", "last_changed_at", "vanished_at")
+    list_select_related = ("subscription",)
+    list_filter = ("subscription",)
+    search_fields = ("name", "url")

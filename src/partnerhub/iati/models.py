@@ -8,7 +8,7 @@ import json
 import os
 import tempfile
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -138,3 +138,109 @@ class ImportJob(Job):
             return datetime.fromtimestamp(self.live_progress_path.stat().st_mtime, tz=UTC)
         except OSError:
             return super().last_sign_of_life()
+
+
+# -- kept current from the IATI Registry (iati.sync) -------------------------
+
+PUBLISHER_ID_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,99}$"
+
+
+class PublisherSubscriptionQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "PublisherSubscriptionQuerySet":
+        """Publishers' files are public, and so is which of them the hub reads; the page asks for a log-in."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        return self
+
+
+class PublisherSubscription(models.Model):
+    """The hub reads this IATI publisher's activity files from the IATI Registry, nightly.
+
+    One subscription per publisher for the whole hub: the organisation that
+    asked for it is recorded, and its editors may end it."""
+
+    publisher_id = models.CharField(
+        _("IATI Registry publisher"),
+        max_length=100,
+        unique=True,
+        help_text=_("The publisher's identifier in the IATI Registry, e.g. ec-intpa, giz, sida."),
+    )
+    organisation = models.ForeignKey(
+        "access.Organisation",
+        verbose_name=_("asked for by"),
+        on_delete=models.CASCADE,
+        related_name="iati_subscriptions",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("subscribed at"), auto_now_add=True)
+    keep_all = models.BooleanField(_("every activity kept, not only those about migration"), default=False)
+    # The registry's list of the publisher's datasets, last read in full.
+    last_checked_at = models.DateTimeField(_("last checked"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    last_error_at = models.DateTimeField(_("last error at"), null=True, blank=True)
+    # Set while a sync runs, so that two runs never read the same publisher at once.
+    sync_started_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = PublisherSubscriptionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["publisher_id"]
+        verbose_name = _("IATI publisher subscription")
+        verbose_name_plural = _("IATI publisher subscriptions")
+
+    def __str__(self) -> str:
+        return self.publisher_id
+
+    def is_stale(self, now: datetime | None = None) -> bool:
+        return is_stale(self.last_checked_at, now)
+
+
+def is_stale(last_checked_at: datetime | None, now: datetime | None = None) -> bool:
+    """Not checked successfully within ``IATI_SYNC_STALE_DAYS`` (or never)."""
+    if last_checked_at is None:
+        return True
+    now = now or datetime.now(UTC)
+    return now - last_checked_at > timedelta(days=settings.IATI_SYNC_STALE_DAYS)
+
+
+class RegistryDataset(models.Model):
+    """One activity file of a subscribed publisher, and what the last sync saw of it."""
+
+    subscription = models.ForeignKey(
+        PublisherSubscription, verbose_name=_("publisher"), on_delete=models.CASCADE, related_name="datasets"
+    )
+    name = models.CharField(_("dataset"), max_length=200, unique=True)
+    url = models.URLField(_("address"), max_length=2000, blank=True)
+    registry_hash = models.CharField(_("hash in the registry"), max_length=128, blank=True)
+    content_hash = models.CharField(_("hash of the file imported"), max_length=64, blank=True)
+    etag = models.CharField("ETag", max_length=300, blank=True)
+    last_modified = models.CharField("Last-Modified", max_length=100, blank=True)
+    size = models.BigIntegerField(_("size in bytes"), null=True, blank=True)
+    activities = models.PositiveIntegerField(_("activities"), default=0)
+    last_checked_at = models.DateTimeField(_("last checked"), null=True, blank=True)
+    last_changed_at = models.DateTimeField(_("last changed"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    last_error_at = models.DateTimeField(_("last error at"), null=True, blank=True)
+    # The registry no longer lists it: its activities were withdrawn.
+    vanished_at = models.DateTimeField(_("no longer published since"), null=True, blank=True)
+    data_source = models.ForeignKey(
+        "registry.DataSource",
+        verbose_name=_("data source"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["subscription", "name"]
+        verbose_name = _("IATI Registry dataset")
+        verbose_name_plural = _("IATI Registry datasets")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def is_stale(self, now: datetime | None = None) -> bool:
+        return self.vanished_at is None and is_stale(self.last_checked_at, now)

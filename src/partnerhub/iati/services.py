@@ -125,6 +125,10 @@ class FileResult:
     source_id: int | None = None
     notices: list[ImportNotice] = field(default_factory=list)
     notices_left_out: int = 0
+    # For the registry sync: the identifiers the file holds (as hashes), and the
+    # engagements the hub holds from this source that the file no longer states.
+    identifiers: "_HashSet | None" = None
+    vanished: list["HeldActivity"] = field(default_factory=list)
 
     def problem(self, line: int | None, identifier: str, reason: str) -> None:
         self.problems.append(ImportProblem(str(self.path), line, identifier, reason))
@@ -363,6 +367,12 @@ class _HashSet:
         self.merged, self.recent = merged, set()
 
 
+@dataclass(frozen=True)
+class HeldActivity:
+    engagement_id: int
+    identifier_hash: int
+
+
 class _FileWriter:
     def __init__(self, source_name: str, context: ImportContext, result: FileResult):
         self.context, self.result = context, result
@@ -539,10 +549,26 @@ class _FileWriter:
 
     def finish(self) -> None:
         self.flush()
+        self.result.identifiers = self.seen_identifiers
+        self.result.vanished = [
+            held
+            for held in held_activities([self.source.pk], self.context.rights)
+            if held.identifier_hash not in self.seen_identifiers
+        ]
         if self.owners:
             self.source.publisher_id = self.owners.most_common(1)[0][0]
         self.source.last_refreshed_at = timezone.now()
         self.source.save(update_fields=["publisher", "last_refreshed_at"])
+
+
+def held_activities(source_ids: Iterable[int], rights: ImportRights | None = None) -> Iterator[HeldActivity]:
+    """The IATI engagements the hub holds from these sources (within ``rights``, for an upload)."""
+    held = Engagement.objects.unrestricted("an import acts for the publisher; uploads keep to their rights below")
+    held = held.filter(source_id__in=list(source_ids), provenance=Provenance.IATI)
+    if rights is not None:
+        held = held.filter(owner_id__in=rights.organisation_ids)
+    for pk, identifier in held.values_list("pk", "iati_identifier").iterator(chunk_size=2000):
+        yield HeldActivity(pk, hash(identifier))
 
 
 def _data_source(name: str, rights: ImportRights | None) -> DataSource:

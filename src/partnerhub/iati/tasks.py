@@ -26,6 +26,7 @@ from django_tasks import task
 from partnerhub.access.models import Organisation
 from partnerhub.iati.models import ImportJob, JobProgress, importing_organisation_ids
 from partnerhub.iati.services import ImportProgress, ImportReport, import_iati_files
+from partnerhub.iati.sync import sync_publishers
 from partnerhub.overlaps.tasks import refresh_after_import
 
 logger = logging.getLogger(__name__)
@@ -201,3 +202,13 @@ class JobProgressRecorder:
             now - self.last_time >= PROGRESS_EVERY_SECONDS
             or activities - self.last_activities >= PROGRESS_EVERY_ACTIVITIES
         )
+
+
+# -- the nightly sync from the IATI Registry ---------------------------------
+
+
+@task()
+def run_iati_sync() -> dict:
+    """Sync every subscribed publisher (``iati.sync``); queued nightly by ``sync-iati --nightly``."""
+    reports = sync_publishers()
+    return {"publishers": [report.as_dict() for report in reports]}

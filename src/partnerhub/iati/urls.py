@@ -1,6 +1,6 @@
 from django.urls import path
 
-from partnerhub.iati.views import export, imports
+from partnerhub.iati.views import export, imports, sources
 
 app_name = "iati"
 urlpatterns = [
@@ -8,4 +8,6 @@ urlpatterns = [
     path("imports/new/", imports.import_job_create, name="import_job_create"),
     path("imports/", imports.import_job_list, name="import_job_list"),
     path("imports/<int:pk>/", imports.import_job_detail, name="import_job_detail"),
+    path("sources/", sources.source_list, name="source_list"),
+    path("sources/<int:pk>/end/", sources.source_end, name="source_end"),
 ]

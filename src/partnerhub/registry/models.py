@@ -269,6 +269,9 @@ class Engagement(ConfidentialModel):
         related_name="engagements",
     )
     iati_last_updated = models.DateTimeField(_("last updated by the IATI publisher"), null=True, blank=True)
+    # Set when the activity vanished from the publisher's files in the IATI Registry (iati.sync);
+    # the record stays, with its history, and is cleared if the publisher states it again.
+    withdrawn_at = models.DateTimeField(_("withdrawn by its publisher"), null=True, blank=True)
     # What an import read but the registry has no column for (policy markers,
     # tags, sectors of other vocabularies, regions, narratives in other
     # languages, related activities), kept so that the export can give it back.

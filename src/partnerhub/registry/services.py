@@ -9,7 +9,7 @@ rule, before anything is written.
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -33,6 +33,7 @@ from partnerhub.registry.models import (
     EngagementTheme,
     MoneyLine,
     Participation,
+    Provenance,
     Theme,
 )
 from partnerhub.registry.money import known_currencies, negative_amount_problem, to_eur
@@ -466,3 +467,48 @@ def _joined(parts: Iterable[str]) -> str:
 
 def _user_or_none(user: AnyUser) -> "User | None":
     return user if user is not None and user.is_authenticated else None
+
+
+# -- withdrawn by the publisher --------------------------------------------
+
+
+def mark_withdrawn_by_publisher(engagement_ids: Iterable[int], *, when: datetime) -> int:
+    """Flag imported engagements whose activity vanished from the publisher's files.
+
+    Never deleted: the record, its links and its history stay, and the history
+    says when it was withdrawn. Only IATI-imported engagements are flagged,
+    and only those not flagged yet; returns how many were."""
+    return _set_withdrawn(engagement_ids, when)
+
+
+def mark_stated_again(engagement_ids: Iterable[int]) -> int:
+    """Clear the flag of engagements whose activity the publisher states again."""
+    return _set_withdrawn(engagement_ids, None)
+
+
+def _set_withdrawn(engagement_ids: Iterable[int], when: datetime | None) -> int:
+    ids = list(engagement_ids)
+    changed = []
+    with transaction.atomic():
+        for start in range(0, len(ids), 500):
+            rows = (
+                Engagement.objects.unrestricted("the IATI sync acts for the publisher, as the import does")
+                .filter(pk__in=ids[start : start + 500], provenance=Provenance.IATI)
+                .filter(withdrawn_at__isnull=when is not None)
+                .select_related("owner")
+            )
+            for engagement in rows:
+                before = {"withdrawn_at": _plain_moment(engagement.withdrawn_at)}
+                engagement.withdrawn_at = when
+                engagement.save(update_fields=["withdrawn_at", "updated_at"])
+                record_change(
+                    engagement, ObjectChange.Action.UPDATE, before, {"withdrawn_at": _plain_moment(when)}, user=None
+                )
+                changed.append(engagement.pk)
+        if changed:
+            records_changed.send(sender=Engagement, pks=changed)
+    return len(changed)
+
+
+def _plain_moment(value: datetime | None) -> str | None:
+    return value.isoformat(timespec="seconds") if value is not None else None

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 GRACE_SECONDS = 10
@@ -20,20 +21,25 @@ POLL_SECONDS = 0.2
 
 
 class Command(BaseCommand):
-    help = "Serve the site, run the background worker (imports, overlap runs) and send the e-mail digests until Ctrl-C."
+    help = (
+        "Serve the site, run the background worker (imports, overlap runs), send the e-mail digests and, "
+        "with PARTNERHUB_IATI_SYNC_HOUR, queue the nightly IATI sync, until Ctrl-C."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000")
 
     def handle(self, *args, addrport: str, **options):
         partnerhub = [sys.executable, "-m", "partnerhub.cli"]
-        code = run_together(
-            [
-                [*partnerhub, "db_worker"],
-                [*partnerhub, "runserver", addrport],
-                [*partnerhub, "send-digests", "--every", str(DIGEST_INTERVAL_SECONDS)],
-            ]
-        )
+        commands = [
+            [*partnerhub, "db_worker"],
+            [*partnerhub, "runserver", addrport],
+            [*partnerhub, "send-digests", "--every", str(DIGEST_INTERVAL_SECONDS)],
+        ]
+        if str(settings.IATI_SYNC_HOUR).strip():
+            # Queues the IATI Registry sync for the worker once a night (docs/iati-sync.md).
+            commands.append([*partnerhub, "sync-iati", "--nightly"])
+        code = run_together(commands)
         if code:
             sys.exit(code)
 
