@@ -18,6 +18,12 @@ owners. Then, in the same run and process:
   until the data changes, see ``partnerhub.analysis.figures.cache``);
 - the same page computed afresh each time (the cache cleared before each
   request), as after any change to the data: "cold";
+- one edit of a commitment of an engagement in that country through the
+  registry's service, then the profile page, as its editor sees it next:
+  "edit then profile";
+- the pages over every partner country (``/countries/``,
+  ``/countries/balance/``, ``/team-europe/``) computed afresh, the slowest of
+  them: "all countries, cold" (SQLite only);
 - the overlap finder over the whole portfolio (SQLite only).
 
 Each portfolio size and database runs in a fresh subprocess. The last line
@@ -329,6 +335,12 @@ def child(database_url: str, size: int, with_overlaps: bool, requests: int) -> d
         cache.clear()  # the figures are computed again, as after any change to the data
         profile_page()
 
+    edited = editable_engagement(viewer, iso3)
+
+    def edit_then_profile():
+        edit_commitment(edited, viewer)
+        profile_page()
+
     result = {
         "engagements": Engagement.objects.unrestricted("the size of the benchmark").count(),
         "country": iso3,
@@ -337,8 +349,12 @@ def child(database_url: str, size: int, with_overlaps: bool, requests: int) -> d
         "floor": timed(floor, requests),
         "profile": timed(profile_page, requests),
         "profile_cold": timed(cold_profile_page, max(5, requests // 5)),
+        "edit_then_profile": timed(edit_then_profile, max(5, requests // 5)),
     }
     if with_overlaps:
+        result["all_countries_cold"] = {
+            path: timed(lambda path=path: cold_page(client, path), 3) for path in ALL_COUNTRIES_PAGES
+        }
         from partnerhub.overlaps.finder import find_overlaps
 
         started = time.perf_counter()
@@ -346,6 +362,40 @@ def child(database_url: str, size: int, with_overlaps: bool, requests: int) -> d
         result["overlap_s"] = round(time.perf_counter() - started, 2)
         result["overlap_pairs"] = report.pairs_found
     return result
+
+
+ALL_COUNTRIES_PAGES = ("/countries/", "/countries/balance/", "/team-europe/")
+
+
+def cold_page(client, path: str) -> None:
+    from django.core.cache import cache
+
+    cache.clear()
+    response = client.get(path)
+    assert response.status_code == 200, (path, response.status_code)
+
+
+def editable_engagement(viewer, iso3: str):
+    """An engagement of the viewer's organisation in the country, with a commitment."""
+    from partnerhub.registry.models import Engagement
+
+    return (
+        Engagement.objects.editable_by(viewer)
+        .filter(country_shares__country__iso3=iso3, money_lines__kind="commitment")
+        .order_by("pk")
+        .first()
+    )
+
+
+def edit_commitment(engagement, editor) -> None:
+    """Raise the engagement's commitment by one euro, as its editor would through the form."""
+    from dataclasses import replace
+
+    from partnerhub.registry.services import input_from_engagement, update_engagement
+
+    data = input_from_engagement(engagement)
+    data.money = [replace(m, amount=m.amount + 1) if m.kind == "commitment" else m for m in data.money]
+    update_engagement(engagement, data, acting_user=editor)
 
 
 def run_child(database_url: str, size: int, with_overlaps: bool, requests: int) -> dict:
@@ -389,6 +439,13 @@ def main() -> None:
         summary.update(_figures(sqlite, size, "sqlite"))
         summary[f"overlap_s_{label(size)}"] = sqlite["overlap_s"]
         summary[f"overlap_pairs_{label(size)}"] = sqlite["overlap_pairs"]
+        slowest = max(sqlite["all_countries_cold"].values(), key=lambda page: page["median_ms"])
+        summary[f"all_countries_cold_ms_{label(size)}_sqlite"] = round(slowest["median_ms"], 1)
+        summary[f"all_countries_cold_cpu_ms_{label(size)}_sqlite"] = round(slowest["cpu_median_ms"], 1)
+        for path, page in sqlite["all_countries_cold"].items():
+            summary[f"cold_median_ms_{label(size)}_sqlite{path.rstrip('/').replace('/', '_')}"] = round(
+                page["median_ms"], 1
+            )
         if args.postgres:
             ensure_postgres_database(args.postgres)
             postgres = run_child(args.postgres, size, False, args.requests)
@@ -407,6 +464,16 @@ def _figures(result: dict, size: int, engine: str) -> dict:
         f"floor_median_ms_{suffix}": round(result["floor"]["median_ms"], 1),
         f"profile_over_floor_{suffix}": round(result["profile"]["median_ms"] / result["floor"]["median_ms"], 1),
         f"profile_cold_median_ms_{suffix}": round(result["profile_cold"]["median_ms"], 1),
+        f"profile_cold_p95_ms_{suffix}": round(result["profile_cold"]["p95_ms"], 1),
+        f"profile_cold_p95_over_floor_{suffix}": round(
+            result["profile_cold"]["p95_ms"] / result["floor"]["median_ms"], 1
+        ),
+        f"edit_then_profile_ms_{suffix}": round(result["edit_then_profile"]["median_ms"], 1),
+        f"edit_then_profile_p95_ms_{suffix}": round(result["edit_then_profile"]["p95_ms"], 1),
+        # Processor time of the benchmark's process (SQLite runs in it; PostgreSQL's server does not).
+        f"profile_cold_cpu_p95_ms_{suffix}": round(result["profile_cold"]["cpu_p95_ms"], 1),
+        f"floor_cpu_median_ms_{suffix}": round(result["floor"]["cpu_median_ms"], 1),
+        f"edit_then_profile_cpu_median_ms_{suffix}": round(result["edit_then_profile"]["cpu_median_ms"], 1),
         f"profile_cold_over_floor_{suffix}": round(
             result["profile_cold"]["median_ms"] / result["floor"]["median_ms"], 1
         ),

@@ -3,7 +3,6 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
 from django.utils import translation
 
 from tests.support.clients import ApiClient, api_with_session, api_with_token
@@ -22,21 +21,34 @@ def pytest_configure(config):
     settings.UPLOAD_DIR = Path(tempfile.mkdtemp(prefix="partnerhub-test-uploads-"))
 
 
-@pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    """Reference data (countries, routes, themes, instruments, ISCO-08, safeguard lists) once per run."""
+def load_reference_data() -> None:
     from partnerhub.geo.reference import load_countries, load_recipient_regions, load_routes
     from partnerhub.registry.reference import load_instruments, load_themes
     from partnerhub.talent.loading import load_occupations, load_safeguard_lists
 
+    load_countries()
+    load_routes()
+    load_recipient_regions()
+    load_themes()
+    load_instruments()
+    load_occupations()
+    load_safeguard_lists()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Reference data (countries, routes, themes, instruments, ISCO-08, safeguard lists) once per run."""
     with django_db_blocker.unblock():
-        load_countries()
-        load_routes()
-        load_recipient_regions()
-        load_themes()
-        load_instruments()
-        load_occupations()
-        load_safeguard_lists()
+        load_reference_data()
+
+
+@pytest.fixture
+def reference_data_again_after(django_db_blocker):
+    """For a test with real commits (``transactional_db``, requested after this fixture): the
+    database is emptied after it, so the reference data the other tests share is loaded again."""
+    yield
+    with django_db_blocker.unblock():
+        load_reference_data()
 
 
 @pytest.fixture
@@ -59,14 +71,6 @@ def token_api():
 def session_api():
     """``session_api(user)``: a logged-in browser session (CSRF not enforced)."""
     return api_with_session
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    """Ids are reused after a test's rollback on SQLite: figures kept by one test must not reach the next."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -285,9 +285,17 @@ PARTNERHUB_TALENT_SAME_MINOR_FIT = env_decimal("PARTNERHUB_TALENT_SAME_MINOR_FIT
 PARTNERHUB_TALENT_SAFEGUARD_FACTOR = env_decimal("PARTNERHUB_TALENT_SAFEGUARD_FACTOR", "0.5")
 PARTNERHUB_TALENT_SHORTAGE_FACTOR = env_decimal("PARTNERHUB_TALENT_SHORTAGE_FACTOR", "0.5")
 PARTNERHUB_TALENT_EXPORT_JOB_THRESHOLD = env_int("PARTNERHUB_TALENT_EXPORT_JOB_THRESHOLD", 2000)
-# Computed figures (country profiles) are kept per circle until the data changes,
-# and at most this long; in each server process's memory, so no cache service is needed.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "partnerhub"}}
+# Computed figures (country profiles) are kept per circle until the data changes, and at most
+# this long, in a table of the database (created by every migrate): all server processes share
+# them without a cache service. At most PARTNERHUB_CACHE_MAX_ENTRIES are kept (the oldest third
+# is dropped beyond).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "partnerhub_cache",
+        "OPTIONS": {"MAX_ENTRIES": env_int("PARTNERHUB_CACHE_MAX_ENTRIES", 2000)},
+    }
+}
 ANALYSIS_CACHE_SECONDS = env_int("PARTNERHUB_ANALYSIS_CACHE_SECONDS", 300)
 # A partnership is flagged as one-sided when less than this percentage of its money
 # (or, without money, of its engagements) serves the themes one side mainly wants

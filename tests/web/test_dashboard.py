@@ -10,6 +10,7 @@ from partnerhub.access.models import Role
 from tests.support.builders import add_money, mark_as_demo, money, record
 from tests.support.clients import client_for
 from tests.support.personas import make_user
+from tests.support.transactions import as_if_committed
 
 pytestmark = pytest.mark.django_db
 
@@ -227,13 +228,15 @@ def test_dashboard_runs_a_fixed_number_of_queries(cast, portfolio, django_assert
             cast.commission, cast.commission_desk_officer, title=f"More {number}", countries=("MAR", "TUN", "SEN")
         )
     client = client_for(cast.german_ministry_editor)
+    as_if_committed()
     # session, user, memberships (circle), header organisations, counts, latest engagements,
     # overdue and stalled actions, upcoming meetings (for those with a clash), partner countries and
-    # their routes, the data stamp, whether the reader coordinates (revised figures), the open crises; then, the
-    # first time for the circle, themes, engagements, country and theme shares, money, links, transactions, owners,
-    # where hidden money lies, and the whole portfolio each country's balance verdict is weighed
-    # against (the figures of the country pages, kept until the data changes).
-    with django_assert_num_queries(26):
+    # their routes, the data version and the shared cache's entry, whether the reader coordinates (revised
+    # figures), the open crises; then, the first time for the circle, themes, engagements, country and theme
+    # shares, money, links, transactions, owners, where hidden money lies, and the whole portfolio each
+    # country's balance verdict is weighed against (the figures of the country pages, kept until the data
+    # changes), and keeping them in the shared cache (its size, a savepoint, the entry, the insert).
+    with django_assert_num_queries(32):
         client.get(DASHBOARD)
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         client.get(DASHBOARD)

@@ -10,7 +10,10 @@ class AnalysisConfig(AppConfig):
     verbose_name = _("Coordination analytics")
 
     def ready(self) -> None:
+        from partnerhub.analysis.figures.cache import connect_version_signals
         from partnerhub.core.confidential import record_urls, register
+
+        connect_version_signals()
 
         register(
             "analysis.PartnerPriority",

@@ -144,3 +144,20 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class DataVersion(models.Model):
+    """One row: the version of the data that computed figures are kept under (``core.dataversion``).
+
+    ``epoch`` is drawn when the row is created, so that a database emptied and filled
+    again (``flush``) never repeats a version that a shared cache still holds figures for.
+    """
+
+    epoch = models.CharField(max_length=32)
+    number = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("data version")
+
+    def __str__(self) -> str:
+        return f"{self.epoch}.{self.number}"

@@ -133,15 +133,36 @@ class ScopedQuerySet(models.QuerySet[_M]):
 
     def update(self, **kwargs: Any) -> int:
         self._check_scope()
-        return super().update(**kwargs)
+        updated = super().update(**kwargs)
+        _data_changed()
+        return updated
 
     def delete(self) -> tuple[int, dict[str, int]]:
         self._check_scope()
-        return super().delete()
+        deleted = super().delete()
+        _data_changed()
+        return deleted
+
+    # Bulk writes send no signals: they move the data version themselves (core.dataversion).
+    def bulk_create(self, *args: Any, **kwargs: Any) -> list[_M]:
+        created = super().bulk_create(*args, **kwargs)
+        _data_changed()
+        return created
+
+    def bulk_update(self, *args: Any, **kwargs: Any) -> int:
+        updated = super().bulk_update(*args, **kwargs)
+        _data_changed()
+        return updated
 
     def explain(self, *, format: str | None = None, **options: Any) -> str:
         self._check_scope()
         return super().explain(format=format, **options)
+
+
+def _data_changed() -> None:
+    from partnerhub.core.dataversion import data_changed  # here: core.models imports this module
+
+    data_changed()
 
 
 class ConfidentialQuerySet(ScopedQuerySet[_M]):

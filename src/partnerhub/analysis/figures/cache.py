@@ -1,82 +1,70 @@
-"""Keeping computed figures for a few minutes, per circle, until the data changes.
+"""Keeping computed figures, per circle, until the data changes, in a cache all workers share.
 
 A country profile over thousands of engagements takes a noticeable moment to
 compute; desk officers open the same profiles again and again. Figures are
-kept under a key made of:
+kept in Django's database cache (one table, ``createcachetable``, so every
+server process reads what another computed, with no cache service to run)
+under a key made of:
 
 * the viewer's circle (what they may read), never the user alone, so that a
   figure computed for one circle is never shown to another;
 * what was asked (country, kind of money, …);
-* a stamp of the data: the highest id of every registered confidential model
-  (``core.confidential``), of their many-to-many tables and of the
-  organisations and memberships circles are made of, the latest change of each
-  registered model that keeps one (``updated_at``), and the latest entry of the
-  change history and of the admin log. Every write through the hub's services,
-  imports and admin moves one of them, and each is read from an index. A newly
-  registered model is in the stamp without being listed here.
+* the version of the data (``core.dataversion``), one row of the database that
+  moves after every committed change to a table the figures read: every
+  registered confidential model, their many-to-many tables, the organisations
+  and memberships circles are made of, and the change history and admin log.
+  Single saves and deletes move it through the signals connected below, bulk
+  writes of registered models through their querysets; a newly registered
+  model is watched without being listed here.
 
-Entries also expire after ``ANALYSIS_CACHE_SECONDS`` (a safety net for a
-change made by hand in the database).
+A connection whose open transaction has changed the data neither reads nor
+keeps figures: what it sees is not yet what other workers see. Entries also
+expire after ``ANALYSIS_CACHE_SECONDS`` (a safety net for a change made by hand
+in the database).
 """
 
 import functools
 import hashlib
 from collections.abc import Callable
-from typing import cast
 
 from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.core.cache import cache
-from django.db import connection, connections, router
-from django.db.models import Field, Model
+from django.db.models import Model
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from partnerhub.access.models import Membership, Organisation
 from partnerhub.core.confidential import registered, through_models
+from partnerhub.core.dataversion import current_version, data_changed, has_unshared_changes
 from partnerhub.core.models import ObjectChange
 from partnerhub.core.visibility import Circle, circle_of
 
 # What the figures read besides the registered models: who is in which circle, and the history.
 NOT_CONFIDENTIAL_READ = (Organisation, Membership, ObjectChange, LogEntry)
-LATEST_CHANGE_FIELD = "updated_at"
-
-
-def stamped_models() -> list[type[Model]]:
-    """Every table whose highest id goes into the stamp."""
-    confidential = [entry.model for entry in registered()]
-    return list(dict.fromkeys([*confidential, *through_models(), *NOT_CONFIDENTIAL_READ]))
-
-
-def latest_change_models() -> list[type[Model]]:
-    """The registered models that keep the time of their latest change."""
-    return [
-        entry.model
-        for entry in registered()
-        if any(field.name == LATEST_CHANGE_FIELD for field in entry.model._meta.concrete_fields)
-    ]
 
 
 @functools.cache
-def data_stamp_sql() -> str:
-    """Only table and column names taken from the models go into the SQL."""
-    columns = [(model, model._meta.pk.column) for model in stamped_models()]
-    columns += [
-        (model, cast(Field, model._meta.get_field(LATEST_CHANGE_FIELD)).column)  # a concrete field
-        for model in latest_change_models()
-    ]
-    quote = connection.ops.quote_name
-    parts = [
-        f"(SELECT MAX({quote(column)}) FROM {quote(model._meta.db_table)})"  # noqa: S608
-        for model, column in columns
-    ]
-    return "SELECT " + ", ".join(parts)
+def watched_models() -> frozenset[type[Model]]:
+    """Every table whose changes move the data version (read once the apps are ready)."""
+    confidential = [entry.model for entry in registered()]
+    return frozenset([*confidential, *through_models(), *NOT_CONFIDENTIAL_READ])
 
 
-def data_stamp() -> str:
-    """One query, every part of it answered from an index, on the database the figures are read from:
-    with replicas, a lagging replica's stamp names that replica's figures, never newer ones."""
-    with connections[router.db_for_read(ObjectChange)].cursor() as cursor:
-        cursor.execute(data_stamp_sql())
-        return repr(cursor.fetchone())
+def _on_write(sender, **_kwargs) -> None:
+    if sender in watched_models():
+        data_changed()
+
+
+def _on_many_to_many(sender, action: str, **_kwargs) -> None:
+    if action.startswith("post_") and sender in watched_models():
+        data_changed()
+
+
+def connect_version_signals() -> None:
+    """Called once from ``AnalysisConfig.ready``."""
+    post_save.connect(_on_write, dispatch_uid="analysis-data-version-save")
+    post_delete.connect(_on_write, dispatch_uid="analysis-data-version-delete")
+    m2m_changed.connect(_on_many_to_many, dispatch_uid="analysis-data-version-m2m")
 
 
 def circle_key(circle: Circle) -> tuple:
@@ -90,6 +78,8 @@ def circle_key(circle: Circle) -> tuple:
 
 def kept_for_circle(user, question: tuple, compute: Callable[[], object]):
     """``compute()``, or what it gave for the same circle, question and data."""
+    if has_unshared_changes():
+        return compute()
     raw = repr(
         (
             "analysis",
@@ -97,7 +87,7 @@ def kept_for_circle(user, question: tuple, compute: Callable[[], object]):
             question,
             settings.BALANCE_PARTNER_THRESHOLD,
             settings.BALANCE_VERDICT_MIN_SHARE_SEEN,
-            data_stamp(),
+            current_version(),
         )
     )
     key = "partnerhub:analysis:" + hashlib.sha256(raw.encode()).hexdigest()
