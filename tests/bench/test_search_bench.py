@@ -1,25 +1,21 @@
 """The search benchmark runs, end to end, on a small portfolio: its figures are not asserted (they
 are recorded in docs/performance.md), what it measures is."""
 
-import importlib.util
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from lxml import etree
 
-ROOT = Path(__file__).resolve().parents[2]
-SCRIPT = ROOT / "bench" / "search.py"
+from tests.bench.scripts import ROOT, script
+from tests.bench.scripts import load_bench as load_script
+
+SCRIPT = script("search")
 
 
 def load_bench():
-    spec = importlib.util.spec_from_file_location("search_bench", SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("search")
 
 
 def test_an_activity_gives_its_english_and_its_french_texts():

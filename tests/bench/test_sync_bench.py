@@ -1,25 +1,21 @@
 """The sync benchmark runs, end to end, on a small simulated registry: its figures are not asserted
 (they are recorded in docs/performance.md), what it measures is."""
 
-import importlib.util
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from lxml import etree
 
-ROOT = Path(__file__).resolve().parents[2]
-SCRIPT = ROOT / "bench" / "sync.py"
+from tests.bench.scripts import load_bench as load_script
+from tests.bench.scripts import script
+
+SCRIPT = script("sync")
 
 
 def load_bench():
-    spec = importlib.util.spec_from_file_location("sync_bench", SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("sync")
 
 
 def test_a_new_edition_retitles_one_activity_in_ten_and_drops_the_first(tmp_path):
