@@ -5,11 +5,12 @@ from pathlib import Path
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from partnerhub.access.models import Organisation
+from partnerhub.core.commands import TranslatedCommand
 from partnerhub.core.sharing import SharingLevel
 from partnerhub.core.visibility import can_edit_for
 from partnerhub.facts.loading import LOADER_SKIP_REASONS, LoadReport, UnknownSource, load_file
@@ -18,7 +19,7 @@ from partnerhub.facts.sources import PARSERS
 from partnerhub.facts.sources.base import SKIP_REASONS
 
 
-class Command(BaseCommand):
+class Command(TranslatedCommand):
     # Translated when argparse formats it; django-stubs types help as str only.
     help = gettext_lazy(  # type: ignore[assignment]
         "Load a statistics file (World Bank WDI, KNOMAD, UNHCR, UN DESA or a tidy CSV) into the key facts. "

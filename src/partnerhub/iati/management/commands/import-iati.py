@@ -9,16 +9,17 @@ page: only activities their organisations report and own are written.
 import json
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from partnerhub.core.commands import TranslatedCommand
 from partnerhub.iati.services import ImportProgress, ImportReport, import_iati_files
 
 BAR_WIDTH = 30
 
 
-class Command(BaseCommand):
+class Command(TranslatedCommand):
     # Translated when argparse formats it; django-stubs types help as str only.
     help = gettext_lazy(  # type: ignore[assignment]
         "Import IATI activity files (2.01–2.03): files or folders searched for *.xml. "

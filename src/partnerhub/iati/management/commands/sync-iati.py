@@ -11,10 +11,11 @@ import time
 from datetime import UTC, date, datetime
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from partnerhub.core.commands import TranslatedCommand
 from partnerhub.iati.schedule import is_due, sync_hour
 from partnerhub.iati.sync import PublisherReport, SyncError, sync_publishers
 from partnerhub.iati.tasks import run_iati_sync
@@ -23,7 +24,7 @@ logger = logging.getLogger(__name__)
 SCHEDULE_POLL_SECONDS = 60
 
 
-class Command(BaseCommand):
+class Command(TranslatedCommand):
     # Translated when argparse formats it; django-stubs types help as str only.
     help = gettext_lazy(  # type: ignore[assignment]
         "Read the subscribed IATI publishers' activity files from the IATI Registry, download the ones that "

@@ -4,17 +4,18 @@ import time
 from argparse import ArgumentParser
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import DatabaseError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from partnerhub.core.commands import TranslatedCommand
 from partnerhub.notifications.digests import DigestRunReport, send_due_digests
 
 logger = logging.getLogger(__name__)
 
 
-class Command(BaseCommand):
+class Command(TranslatedCommand):
     # Translated when argparse formats it; django-stubs types help as str only.
     help = gettext_lazy(  # type: ignore[assignment]
         "Send the e-mail digests that are due: daily ones once a day, weekly ones once a week, each "

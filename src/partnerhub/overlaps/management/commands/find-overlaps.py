@@ -1,9 +1,10 @@
 import json
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from partnerhub.core.commands import TranslatedCommand
 from partnerhub.geo.models import Country
 from partnerhub.overlaps.finder import OverlapProgress, OverlapRunReport
 from partnerhub.overlaps.tasks import execute_run, record_foreground_run
@@ -16,7 +17,7 @@ STAGES = {
 }
 
 
-class Command(BaseCommand):
+class Command(TranslatedCommand):
     # Translated when argparse formats it; django-stubs types help as str only.
     help = gettext_lazy(  # type: ignore[assignment]
         "Find possible overlaps: pairs of engagements by different owners in the same partner country, "

@@ -3,14 +3,14 @@
 import time
 from typing import Any
 
-from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from partnerhub.core.commands import TranslatedCommand
 from partnerhub.search.indexer import rebuild
 
 
-class Command(BaseCommand):
+class Command(TranslatedCommand):
     help = gettext_lazy(  # type: ignore[assignment]  # django-stubs types help as str only
         "Write the search index again from every searchable record, in batches, and print the count of each type."
     )

@@ -5,15 +5,16 @@ from a copy whose source the file names)."""
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from partnerhub.core.commands import TranslatedCommand
 from partnerhub.talent.loading import load_safeguard_lists
 from partnerhub.talent.models import SafeguardList
 
 
-class Command(BaseCommand):
+class Command(TranslatedCommand):
     # Translated when argparse formats it; django-stubs types help as str only.
     help = gettext_lazy(  # type: ignore[assignment]
         "Load safeguard list editions (columns list, published, in_force_from, in_force_until, covers_isco, "
