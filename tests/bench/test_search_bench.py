@@ -1,17 +1,11 @@
 """The search benchmark runs, end to end, on a small portfolio: its figures are not asserted (they
 are recorded in docs/performance.md), what it measures is."""
 
-import json
-import subprocess
-import sys
-
 import pytest
 from lxml import etree
 
-from tests.bench.scripts import ROOT, script
+from tests.bench.scripts import ROOT, run_small
 from tests.bench.scripts import load_bench as load_script
-
-SCRIPT = script("search")
 
 
 def load_bench():
@@ -43,16 +37,7 @@ def test_an_activity_without_english_or_french_gives_nothing():
 
 @pytest.mark.slow
 def test_the_small_run_measures_the_search_against_its_floor(tmp_path):
-    completed = subprocess.run(  # noqa: S603 (the project's own script)
-        [sys.executable, str(SCRIPT), "--small", "--postgres", ""],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=tmp_path,
-        timeout=600,
-    )
-    assert completed.returncode == 0, completed.stderr[-3000:]
-    figures = json.loads(completed.stdout.strip().splitlines()[-1])
+    figures = run_small("search", "--small", "--postgres", "", cwd=tmp_path)
 
     assert (figures["engagements"], figures["lessons"], figures["queries"]) == (5000, 500, 50)
     shared = ROOT.parent / "shared" / "data" / "iati-activities"

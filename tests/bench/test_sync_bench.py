@@ -1,17 +1,11 @@
 """The sync benchmark runs, end to end, on a small simulated registry: its figures are not asserted
 (they are recorded in docs/performance.md), what it measures is."""
 
-import json
-import subprocess
-import sys
-
 import pytest
 from lxml import etree
 
 from tests.bench.scripts import load_bench as load_script
-from tests.bench.scripts import script
-
-SCRIPT = script("sync")
+from tests.bench.scripts import run_small
 
 
 def load_bench():
@@ -35,16 +29,7 @@ def test_a_new_edition_retitles_one_activity_in_ten_and_drops_the_first(tmp_path
 
 @pytest.mark.slow
 def test_the_small_run_reads_only_the_changed_datasets_at_night(tmp_path):
-    completed = subprocess.run(  # noqa: S603 (the project's own script)
-        [sys.executable, str(SCRIPT), "--small"],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=tmp_path,
-        timeout=600,
-    )
-    assert completed.returncode == 0, completed.stderr[-3000:]
-    figures = json.loads(completed.stdout.strip().splitlines()[-1])
+    figures = run_small("sync", "--small", cwd=tmp_path)
 
     assert (figures["publishers"], figures["datasets"], figures["activities"]) == (20, 40, 2000)
     # The first run reads every file; one activity in ten is about migration and kept.
