@@ -511,7 +511,7 @@ def brief_queries(client) -> int:
 
 
 def test_a_brief_takes_as_many_queries_for_ten_engagements_as_for_five(
-    client, cast, morocco_portfolio, django_assert_max_num_queries
+    client, cast, morocco_portfolio, django_assert_max_num_queries, django_capture_on_commit_callbacks
 ):
     client.force_login(cast.commission_desk_officer)
     # With three over the whole portfolio the balance verdict is weighed against (never shown), and one for
@@ -519,12 +519,14 @@ def test_a_brief_takes_as_many_queries_for_ten_engagements_as_for_five(
     with django_assert_max_num_queries(34):
         before = brief_queries(client)
     for number in range(5):
-        record(
-            cast.commission,
-            cast.commission_desk_officer,
-            title=f"Further EU project {number}",
-            money_lines=[money("commitment", "100000")],
-        )
+        # The counted-once rows are brought up to date when the writer commits, not by the brief.
+        with django_capture_on_commit_callbacks(execute=True):
+            record(
+                cast.commission,
+                cast.commission_desk_officer,
+                title=f"Further EU project {number}",
+                money_lines=[money("commitment", "100000")],
+            )
     assert brief_queries(client) == before
 
 

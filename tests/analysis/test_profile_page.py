@@ -109,21 +109,24 @@ def test_anonymous_visitors_see_public_figures_only(client, cast, morocco_portfo
 
 
 def test_the_profile_page_reads_a_fixed_number_of_queries(
-    client, cast, morocco_portfolio, django_assert_max_num_queries
+    client, cast, morocco_portfolio, django_assert_max_num_queries, django_capture_on_commit_callbacks
 ):
     client.force_login(cast.commission_desk_officer)
     client.get(profile_url())
     for number in range(15):
-        record(
-            cast.commission,
-            cast.commission_desk_officer,
-            title=f"More EU work {number}",
-            countries=[("MAR", 50), ("TUN", 50)],
-            themes=[("GOV-DATA", None), ("DEV-REMIT", None)],
-            money_lines=[money("commitment", "1000"), money("disbursement", "500", on=date(2024, 5, 1))],
-        )
-    # 41 with the open crises and the lessons blocks, one query each.
-    with django_assert_max_num_queries(41):
+        # The counted-once rows are brought up to date when the writer commits, not by the page.
+        with django_capture_on_commit_callbacks(execute=True):
+            record(
+                cast.commission,
+                cast.commission_desk_officer,
+                title=f"More EU work {number}",
+                countries=[("MAR", 50), ("TUN", 50)],
+                themes=[("GOV-DATA", None), ("DEV-REMIT", None)],
+                money_lines=[money("commitment", "1000"), money("disbursement", "500", on=date(2024, 5, 1))],
+            )
+    # 44 with the open crises and the lessons blocks, one query each: the counted-once sums
+    # take eleven whatever the number of engagements (see analysis.figures.counted_read).
+    with django_assert_max_num_queries(44):
         assert client.get(profile_url()).status_code == 200
 
 

@@ -11,9 +11,11 @@ class AnalysisConfig(AppConfig):
 
     def ready(self) -> None:
         from partnerhub.analysis.figures.cache import connect_version_signals
+        from partnerhub.analysis.figures.counted_signals import connect_counted_signals
         from partnerhub.core.confidential import record_urls, register
 
         connect_version_signals()
+        connect_counted_signals()
 
         register(
             "analysis.PartnerPriority",

@@ -98,3 +98,107 @@ class PriorityComment(ConfidentialChild):
 
     def __str__(self) -> str:
         return f"{self.organisation}: {self.text[:60]}"
+
+
+# -- counted-once money, precomputed (see analysis.figures.counted) ----------------------------
+#
+# Derived from the engagements, their shares, money and funding links; rebuilt by
+# ``analysis.figures.counted`` whenever those change. Amounts are whole micro-euros
+# (1/1,000,000 EUR) so that both databases add them exactly (SQLite keeps decimals as floats).
+# Rows are read only joined to ``Engagement.objects.visible_to(user)``; the engagement is not a
+# foreign key so that a deleted engagement's rows stay until the refresh that removes them
+# has found its chain.
+
+
+class CountedShare(models.Model):
+    """One engagement in one partner country (engagements about migration only)."""
+
+    engagement_id = models.BigIntegerField()
+    country_id = models.BigIntegerField()
+    # The smallest engagement id of its funding chain in this country; None when it has no
+    # funding link with any other engagement there (its figures never depend on the reader).
+    chain = models.BigIntegerField(null=True)
+    owner_id = models.BigIntegerField()
+    instrument_id = models.BigIntegerField(null=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["country_id", "engagement_id"], name="counted_share_once")]
+        indexes = [models.Index(fields=["engagement_id"]), models.Index(fields=["country_id", "chain"])]
+
+    def __str__(self) -> str:
+        return f"{self.engagement_id} in {self.country_id}"
+
+
+class CountedMoney(models.Model):
+    """Money of one kind of one engagement in one country: this country's share, as reported
+    and counted once, for one year, or for all years together (``year`` None)."""
+
+    engagement_id = models.BigIntegerField()
+    country_id = models.BigIntegerField()
+    chain = models.BigIntegerField(null=True)
+    owner_id = models.BigIntegerField()
+    instrument_id = models.BigIntegerField(null=True)
+    kind = models.CharField(max_length=16)
+    year = models.SmallIntegerField(null=True)
+    reported = models.BigIntegerField()
+    counted = models.BigIntegerField()
+    # On the all-years row: whether the engagement has money of this kind at all (in any country),
+    # and whether some of it is taken out because it is counted upstream (then ``sources`` says where).
+    has_money = models.BooleanField(default=False)
+    netted = models.BooleanField(default=False)
+    sources = models.JSONField(null=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["country_id", "kind", "year"]), models.Index(fields=["engagement_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.engagement_id} in {self.country_id}: {self.kind} {self.year or 'all years'}"
+
+
+class CountedTheme(models.Model):
+    """An engagement's part on one theme in one country: its weight (the theme's fraction, in
+    millionths), and, for ``kind`` not empty, the counted money of that kind on the theme.
+    ``theme_id`` None: the engagement has no theme (weight one, all its money)."""
+
+    ALL_KINDS = ""
+
+    engagement_id = models.BigIntegerField()
+    country_id = models.BigIntegerField()
+    chain = models.BigIntegerField(null=True)
+    owner_id = models.BigIntegerField()
+    kind = models.CharField(max_length=16, blank=True)
+    theme_id = models.BigIntegerField(null=True)
+    pillar_id = models.BigIntegerField(null=True)
+    weight = models.BigIntegerField()
+    counted = models.BigIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["country_id", "kind"]), models.Index(fields=["engagement_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.engagement_id} in {self.country_id}: theme {self.theme_id} {self.kind}"
+
+
+class AmbiguousReference(models.Model):
+    """A transaction of an engagement naming only an organisation that has several engagements in
+    the country (so no funding link is drawn): a reader who sees just one of them gets the link."""
+
+    engagement_id = models.BigIntegerField()
+    country_id = models.BigIntegerField()
+    organisation_ref = models.CharField(max_length=200)
+
+    class Meta:
+        indexes = [models.Index(fields=["country_id"]), models.Index(fields=["engagement_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.engagement_id} in {self.country_id} names {self.organisation_ref}"
+
+
+class FiguresOutdated(models.Model):
+    """Engagements changed since their counted rows were computed (written in the same
+    transaction as the change, so a crash between the two never leaves stale figures)."""
+
+    engagement_id = models.BigIntegerField(primary_key=True)
+
+    def __str__(self) -> str:
+        return str(self.engagement_id)

@@ -913,3 +913,6 @@ def _link_chunk(rows: list[tuple[int, list[dict[str, Any]]]]) -> None:
                 links.add((pk, target, str(kind), True))
     # A link stated again by an unchanged activity is already there: let it be.
     insert_values(EngagementLink, ("source_id", "target_id", "kind", "from_iati"), sorted(links), ignore_conflicts=True)
+    if links:
+        # Written without signals; links change how money is counted along funding chains.
+        records_changed.send(sender=Engagement, pks=sorted({pk for link in links for pk in link[:2]}))

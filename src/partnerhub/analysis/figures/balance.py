@@ -152,21 +152,27 @@ def whole_countries(country_ids, kind: str) -> dict[int, WholeCountry]:
 
 
 def sees_enough(figures: CountryFigures, whole: WholeCountry, min_share: Decimal) -> bool:
+    team_europe = figures.team_europe_ids()
+    seen_money = sum((figures.reported(pk) for pk in team_europe), ZERO)
+    return sees_enough_of(seen_money, len(team_europe), whole, min_share)
+
+
+def sees_enough_of(seen_money: Decimal, seen_engagements: int, whole: WholeCountry, min_share: Decimal) -> bool:
     """Whether the reader's Team Europe money of the country (as reported, before netting, as
     ``whole`` is) reaches ``min_share`` per cent of the whole; without money, their engagements."""
-    team_europe = figures.team_europe_ids()
     if whole.money > 0:
-        seen = sum((figures.reported(pk) for pk in team_europe), ZERO)
-        return seen * HUNDRED >= whole.money * min_share
+        return seen_money * HUNDRED >= whole.money * min_share
     if whole.engagements:
-        return len(team_europe) * HUNDRED >= whole.engagements * min_share
+        return seen_engagements * HUNDRED >= whole.engagements * min_share
     return True
 
 
+def interest_parts() -> dict[str, InterestPart]:
+    return {interest: InterestPart(interest, str(Interest(interest).label)) for interest in INTERESTS}
+
+
 def balance_of(figures: CountryFigures, interests: dict[int, str], whole: WholeCountry) -> Balance:
-    parts: dict[str, InterestPart] = {
-        interest: InterestPart(interest, str(Interest(interest).label)) for interest in INTERESTS
-    }
+    parts = interest_parts()
     unclassified_money, unclassified_engagements = ZERO, 0
     for pk in figures.team_europe_ids():
         facts = figures.engagements[pk]
@@ -179,16 +185,22 @@ def balance_of(figures: CountryFigures, interests: dict[int, str], whole: WholeC
             part = parts[interests[theme_id]]
             part.money += counted * fraction
             part.engagements += fraction
-    _fill_shares(parts.values())
     min_share = Decimal(settings.BALANCE_VERDICT_MIN_SHARE_SEEN)
+    return balance_from(parts, unclassified_money, unclassified_engagements, sees_enough(figures, whole, min_share))
+
+
+def balance_from(
+    parts: dict[str, InterestPart], unclassified_money: Decimal, unclassified_engagements: int, verdict_shown: bool
+) -> Balance:
+    _fill_shares(parts.values())
     return Balance(
         parts=list(parts.values()),
         unclassified_money=unclassified_money,
         unclassified_engagements=unclassified_engagements,
         threshold=Decimal(settings.BALANCE_PARTNER_THRESHOLD),
         basis=_basis(parts.values()),
-        verdict_shown=sees_enough(figures, whole, min_share),
-        min_share_seen=min_share,
+        verdict_shown=verdict_shown,
+        min_share_seen=Decimal(settings.BALANCE_VERDICT_MIN_SHARE_SEEN),
     )
 
 

@@ -5,24 +5,33 @@ DOCX and PDF briefs render the same object, so their figures cannot differ.
 """
 
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from partnerhub.analysis.figures.actors import ActorDirectory, CountryFigures
-from partnerhub.analysis.figures.balance import Balance, balance_of, theme_interests, whole_countries
+from partnerhub.analysis.figures.actors import ActorDirectory
+from partnerhub.analysis.figures.balance import (
+    Balance,
+    WholeCountry,
+    balance_from,
+    interest_parts,
+    sees_enough_of,
+    theme_interests,
+)
 from partnerhub.analysis.figures.cache import kept_for_circle
-from partnerhub.analysis.figures.portfolio import HUNDRED, ZERO, Portfolio, load_portfolio
+from partnerhub.analysis.figures.counted import from_micro
+from partnerhub.analysis.figures.counted_read import CountrySums, country_sums, whole_country_sums
+from partnerhub.analysis.figures.portfolio import HUNDRED, ZERO, _has_undisclosed_money
 from partnerhub.analysis.figures.regions import regional_scope
 from partnerhub.analysis.figures.teameurope import RegionRow, region_rows
-from partnerhub.analysis.models import PartnerPriority
+from partnerhub.analysis.models import CountedTheme, PartnerPriority
 from partnerhub.core.sharing import SharingLevel
 from partnerhub.geo.models import Country, RecipientRegion
 from partnerhub.registry.models import Engagement, Instrument, MoneyKind, Theme
@@ -150,30 +159,36 @@ def country_profile(user, country: Country, kind: str = MoneyKind.COMMITMENT) ->
 
 
 def compute_country_profile(user, country: Country, kind: str = MoneyKind.COMMITMENT) -> CountryProfile:
-    portfolio = load_portfolio(user, [country.pk])
-    actors = ActorDirectory(f.owner_id for f in portfolio.engagements.values())
-    figures = CountryFigures(portfolio, actors, country.pk, kind)
+    sums = country_sums(user, country.pk, kind)
+    owners = {owner for owner, _instrument in sums.shares}
+    owners |= {owner for _kind, _year, owner, _instrument in sums.money}
+    actors = ActorDirectory(owners)
+    figures = _Figures(sums, actors)
     visible_in_country = Engagement.objects.about_migration().visible_to(user).filter(country_shares__country=country)
+    totals = _totals(figures)
+    counted = _counted(figures, visible_in_country)
     return CountryProfile(
         country=country,
         kind=kind,
         kind_label=str(MoneyKind(kind).label),
         generated_at=timezone.now(),
-        totals=_totals(portfolio, actors, country.pk, kind, figures),
-        team_europe_total=figures.team_europe_total(),
-        undisclosed=portfolio.undisclosed,
-        engagement_count=len(portfolio.engagements),
-        has_demo=any(f.is_demo for f in portfolio.engagements.values()),
+        totals=totals,
+        team_europe_total=next((total.team_europe for total in totals if total.kind == kind), ZERO),
+        undisclosed=_has_undisclosed_money(
+            Engagement.objects.about_migration().filter(country_shares__country=country), user
+        ),
+        engagement_count=sum(sums.shares.values()),
+        has_demo=any(row.is_demo for row in counted),
         by_theme=_by_theme(figures, country),
         by_actor=_by_actor(figures, country),
         by_instrument=_by_instrument(figures, country),
         by_year=_by_year(figures, country),
-        balance=balance_of(figures, theme_interests(), whole_countries([country.pk], kind)[country.pk]),
+        balance=_balance(figures, country),
         priorities=_priorities(user, figures, country),
-        netted=_netted(figures),
+        netted=_netted(user, figures),
         latest=list(visible_in_country.select_related("owner").order_by("-updated_at", "-pk")[:LATEST_ENGAGEMENTS]),
         upcoming=_upcoming(visible_in_country),
-        counted=_counted(figures),
+        counted=counted,
         regional=_regional_money(user, country, kind),
     )
 
@@ -187,23 +202,52 @@ def _regional_money(user, country: Country, kind: str) -> list[RegionRow]:
     return region_rows(regional_scope(user, regions, [kind]), regions, kind)
 
 
-def _totals(portfolio: Portfolio, actors, country_id, kind, figures) -> list[KindTotal]:
-    """Budgets, commitments and disbursements side by side (never added)."""
-    present = {k for f in portfolio.engagements.values() for k in f.money}
-    kinds = [k for k, _label in MoneyKind.choices if k in SHOWN_MONEY_KINDS or k in present]
-    totals = []
-    for money_kind in kinds:
-        kind_figures = figures if money_kind == kind else CountryFigures(portfolio, actors, country_id, money_kind)
-        team_europe = kind_figures.team_europe_ids()
-        totals.append(
-            KindTotal(
-                kind=money_kind,
-                label=str(MoneyKind(money_kind).label),
-                team_europe=kind_figures.team_europe_total(),
-                reported=sum((kind_figures.reported(pk) for pk in team_europe), ZERO),
-                engagements=sum(1 for pk in team_europe if kind_figures.nettings[pk].gross),
-            )
+class _Figures:
+    """The reader's sums of one country and kind, with owners placed in their actor groups."""
+
+    def __init__(self, sums: CountrySums, actors: ActorDirectory):
+        self.sums = sums
+        self.kind = sums.kind
+        self.actors = actors
+
+    def in_team_europe(self, owner_id: int) -> bool:
+        return self.actors.group(owner_id).is_team_europe
+
+    def money(self, *, kind: str | None = None, yearly: bool = False, team_europe: bool = True):
+        """(year, owner, instrument, [reported, counted, with money, rows]) of one kind."""
+        kind = kind or self.kind
+        for (kind_, year, owner, instrument), values in self.sums.money.items():
+            if kind_ != kind or (year is not None) != yearly:
+                continue
+            if team_europe and not self.in_team_europe(owner):
+                continue
+            yield year, owner, instrument, values
+
+    def themes(self, *, kind: str, team_europe: bool = True):
+        """(theme, pillar, [weight, counted, rows, rows with weight]) of ``kind`` ("" for all)."""
+        for (kind_, theme, pillar, owner), values in self.sums.themes.items():
+            if kind_ == kind and (not team_europe or self.in_team_europe(owner)):
+                yield theme, pillar, values
+
+    def pillar_engagements(self, pillar_id: int, *, weighted: bool = False) -> int:
+        return sum(
+            values[1 if weighted else 0]
+            for (pillar, owner), values in self.sums.pillars.items()
+            if pillar == pillar_id and self.in_team_europe(owner)
         )
+
+
+def _totals(figures: _Figures) -> list[KindTotal]:
+    """Budgets, commitments and disbursements side by side (never added)."""
+    present = {kind for kind, year, _owner, _instrument in figures.sums.money if year is None}
+    totals = []
+    for money_kind, label in MoneyKind.choices:
+        if money_kind not in SHOWN_MONEY_KINDS and money_kind not in present:
+            continue
+        reported, counted, with_money = 0, 0, 0
+        for _year, _owner, _instrument, values in figures.money(kind=money_kind):
+            reported, counted, with_money = reported + values[0], counted + values[1], with_money + values[2]
+        totals.append(KindTotal(money_kind, str(label), from_micro(counted), from_micro(reported), with_money))
     return totals
 
 
@@ -213,125 +257,159 @@ def _with_shares(rows: list[Row], total: Decimal) -> list[Row]:
     return rows
 
 
-def _by_theme(figures: CountryFigures, country: Country) -> list[Row]:
+def _team_europe_total(figures: _Figures) -> Decimal:
+    return from_micro(sum(values[1] for *_keys, values in figures.money()))
+
+
+def _by_theme(figures: _Figures, country: Country) -> list[Row]:
     themes = {theme.pk: theme for theme in Theme.objects.all()}
-    amounts: defaultdict[int | None, Decimal] = defaultdict(lambda: ZERO)
-    counts: defaultdict[int | None, set[int]] = defaultdict(set)
-    for pk in figures.team_europe_ids():
-        counted = figures.counted(pk)
-        theme_fractions: Iterable[tuple[int | None, Decimal]] = figures.engagements[pk].theme_fractions.items() or [
-            (None, Decimal(1))
-        ]
-        for theme_id, fraction in theme_fractions:
-            for key in _theme_keys(themes, theme_id):
-                amounts[key] += counted * fraction
-                counts[key].add(pk)
+    amounts: defaultdict[int | None, int] = defaultdict(int)
+    counts: defaultdict[int | None, int] = defaultdict(int)
+    for theme_id, pillar_id, values in figures.themes(kind=figures.kind):
+        amounts[theme_id] += values[1]
+        if pillar_id is not None and pillar_id != theme_id:
+            amounts[pillar_id] += values[1]
+    for theme_id, _pillar_id, values in figures.themes(kind=CountedTheme.ALL_KINDS):
+        counts[theme_id] += values[2]
     rows = []
     for pillar in sorted((t for t in themes.values() if t.parent_id is None), key=lambda t: (t.position, t.name)):
-        if pillar.pk not in counts:
+        engagements = figures.pillar_engagements(pillar.pk)
+        if not engagements:
             continue
         rows.append(
             Row(
                 pillar.code,
                 pillar.name,
-                amounts[pillar.pk],
-                len(counts[pillar.pk]),
+                from_micro(amounts[pillar.pk]),
+                engagements,
                 list_url(country, theme=pillar.code),
             )
         )
         for theme in sorted(
             (t for t in themes.values() if t.parent_id == pillar.pk), key=lambda t: (t.position, t.name)
         ):
-            if theme.pk in counts:
+            if counts[theme.pk]:
                 rows.append(
                     Row(
                         theme.code,
                         theme.localized_name,
-                        amounts[theme.pk],
-                        len(counts[theme.pk]),
+                        from_micro(amounts[theme.pk]),
+                        counts[theme.pk],
                         list_url(country, theme=theme.code),
                         level=1,
                     )
                 )
-    if None in counts:
-        rows.append(Row(NOT_SPECIFIED, _("No theme given"), amounts[None], len(counts[None]), ""))
-    return _with_shares(rows, figures.team_europe_total())
+    if counts[None]:
+        rows.append(Row(NOT_SPECIFIED, _("No theme given"), from_micro(amounts[None]), counts[None], ""))
+    return _with_shares(rows, _team_europe_total(figures))
 
 
-def _theme_keys(themes: dict[int, Theme], theme_id: int | None) -> list[int | None]:
-    """The theme and the pillar above it (the taxonomy has two levels)."""
-    if theme_id is None:
-        return [None]
-    parent = themes[theme_id].parent_id
-    return [theme_id] if parent is None else [theme_id, parent]
-
-
-def _by_actor(figures: CountryFigures, country: Country) -> list[Row]:
-    reported: defaultdict[str, Decimal] = defaultdict(lambda: ZERO)
-    counted: defaultdict[str, Decimal] = defaultdict(lambda: ZERO)
+def _by_actor(figures: _Figures, country: Country) -> list[Row]:
+    reported: defaultdict[str, int] = defaultdict(int)
+    counted: defaultdict[str, int] = defaultdict(int)
     counts: defaultdict[str, int] = defaultdict(int)
-    for pk, facts in figures.engagements.items():
-        group = figures.actors.group(facts.owner_id)
-        reported[group.key] += figures.reported(pk)
-        counted[group.key] += figures.counted(pk)
-        counts[group.key] += 1
+    for _year, owner, _instrument, values in figures.money(team_europe=False):
+        key = figures.actors.group(owner).key
+        reported[key] += values[0]
+        counted[key] += values[1]
+    for (owner, _instrument), count in figures.sums.shares.items():
+        counts[figures.actors.group(owner).key] += count
     groups = sorted((figures.actors.groups[key] for key in counts), key=lambda g: g.order)
     rows = [
         Row(
             group.key,
             group.label,
-            counted[group.key],
+            from_micro(counted[group.key]),
             counts[group.key],
             list_url(country, organisation=list(group.organisation_ids)),
-            reported=reported[group.key],
+            reported=from_micro(reported[group.key]),
             is_team_europe=group.is_team_europe,
         )
         for group in groups
     ]
-    return _with_shares(rows, figures.team_europe_total())
+    return _with_shares(rows, _team_europe_total(figures))
 
 
-def _by_instrument(figures: CountryFigures, country: Country) -> list[Row]:
-    amounts: defaultdict[int | None, Decimal] = defaultdict(lambda: ZERO)
+def _by_instrument(figures: _Figures, country: Country) -> list[Row]:
+    amounts: defaultdict[int | None, int] = defaultdict(int)
     counts: defaultdict[int | None, int] = defaultdict(int)
-    for pk in figures.team_europe_ids():
-        instrument_id = figures.engagements[pk].instrument_id
-        amounts[instrument_id] += figures.counted(pk)
-        counts[instrument_id] += 1
+    for _year, _owner, instrument_id, values in figures.money():
+        amounts[instrument_id] += values[1]
+    for (owner, instrument_id), count in figures.sums.shares.items():
+        if figures.in_team_europe(owner):
+            counts[instrument_id] += count
     instruments = Instrument.objects.in_bulk([i for i in counts if i is not None])
     rows = []
     for instrument_id in sorted(counts, key=lambda i: (-amounts[i], i or 0)):
         if instrument_id is None:
-            rows.append(Row(NOT_SPECIFIED, _("No instrument given"), amounts[None], counts[None], ""))
+            rows.append(Row(NOT_SPECIFIED, _("No instrument given"), from_micro(amounts[None]), counts[None], ""))
             continue
         instrument = instruments[instrument_id]
         rows.append(
             Row(
                 instrument.code,
                 instrument.code,
-                amounts[instrument_id],
+                from_micro(amounts[instrument_id]),
                 counts[instrument_id],
                 list_url(country, instrument=instrument.code),
             )
         )
-    return _with_shares(rows, figures.team_europe_total())
+    return _with_shares(rows, _team_europe_total(figures))
 
 
-def _by_year(figures: CountryFigures, country: Country) -> list[Row]:
-    amounts: defaultdict[int, Decimal] = defaultdict(lambda: ZERO)
+def _by_year(figures: _Figures, country: Country) -> list[Row]:
+    amounts: defaultdict[int, int] = defaultdict(int)
     counts: defaultdict[int, int] = defaultdict(int)
-    for pk in figures.team_europe_ids():
-        for year, amount in figures.counted_by_year(pk).items():
-            amounts[year] += amount
-            counts[year] += 1
+    for year, _owner, _instrument, values in figures.money(yearly=True):
+        amounts[year] += values[1]
+        counts[year] += values[3]
     rows = [
-        Row(str(year), str(year), amounts[year], counts[year], list_url(country, year_from=year, year_to=year))
+        Row(
+            str(year),
+            str(year),
+            from_micro(amounts[year]),
+            counts[year],
+            list_url(country, year_from=year, year_to=year),
+        )
         for year in sorted(counts)
     ]
-    return _with_shares(rows, figures.team_europe_total())
+    return _with_shares(rows, _team_europe_total(figures))
 
 
-def _priorities(user, figures: CountryFigures, country: Country) -> list[PriorityRow]:
+def _balance(figures: _Figures, country: Country) -> Balance:
+    interests = theme_interests()
+    parts = interest_parts()
+    unclassified_money, unclassified_engagements = 0, 0
+    for theme_id, _pillar, values in figures.themes(kind=figures.kind):
+        if theme_id is None:
+            unclassified_money += values[1]
+        else:
+            parts[interests[theme_id]].money += from_micro(values[1])
+    for theme_id, _pillar, values in figures.themes(kind=CountedTheme.ALL_KINDS):
+        if theme_id is None:
+            unclassified_engagements += values[2]
+        else:
+            parts[interests[theme_id]].engagements += from_micro(values[0])
+    seen_money = from_micro(sum(values[0] for *_keys, values in figures.money()))
+    seen_engagements = sum(
+        count for (owner, _instrument), count in figures.sums.shares.items() if figures.in_team_europe(owner)
+    )
+    whole = _whole_country(country, figures.kind)
+    min_share = Decimal(settings.BALANCE_VERDICT_MIN_SHARE_SEEN)
+    shown = sees_enough_of(seen_money, seen_engagements, whole, min_share)
+    return balance_from(parts, from_micro(unclassified_money), unclassified_engagements, shown)
+
+
+def _whole_country(country: Country, kind: str) -> WholeCountry:
+    money, engagements = whole_country_sums(country.pk, kind)
+    actors = ActorDirectory(set(money) | set(engagements))
+    return WholeCountry(
+        from_micro(sum(amount for owner, amount in money.items() if actors.group(owner).is_team_europe)),
+        sum(count for owner, count in engagements.items() if actors.group(owner).is_team_europe),
+    )
+
+
+def _priorities(user, figures: _Figures, country: Country) -> list[PriorityRow]:
     priorities = list(
         PartnerPriority.objects.visible_to(user)
         .filter(country=country)
@@ -340,44 +418,53 @@ def _priorities(user, figures: CountryFigures, country: Country) -> list[Priorit
     )
     if not priorities:
         return []
-    children = defaultdict(set)
-    for pk, parent in Theme.objects.filter(parent__isnull=False).values_list("pk", "parent_id"):
-        children[parent].add(pk)
     rows = []
     for priority in priorities:
-        served_themes = {priority.theme_id} | children[priority.theme_id]
-        amount, engagements = ZERO, 0
-        for pk in figures.team_europe_ids():
-            fraction = sum((f for t, f in figures.engagements[pk].theme_fractions.items() if t in served_themes), ZERO)
-            if fraction:
-                amount += figures.counted(pk) * fraction
-                engagements += 1
-        rows.append(PriorityRow(priority, amount, engagements, list_url(country, theme=priority.theme.code)))
-    return rows
-
-
-def _netted(figures: CountryFigures) -> list[NettedRow]:
-    netted = figures.netted()
-    if not netted:
-        return []
-    titles = {pk: facts.title for pk, facts in figures.engagements.items()}
-    rows = []
-    for pk, netting in netted:
-        facts = figures.engagements[pk]
-        rows.append(
-            NettedRow(
-                engagement_id=pk,
-                title=facts.title,
-                owner=figures.actors.group(facts.owner_id).label,
-                reported=figures.reported(pk),
-                netted=netting.covered * figures.fraction(pk),
-                sources=[
-                    NettedSource(edge.upstream, titles[edge.upstream], _netting_reason(edge.reason), edge.amount)
-                    for edge in netting.covered_by
-                ],
+        is_pillar = priority.theme.parent_id is None
+        amount = sum(
+            values[1]
+            for theme_id, pillar_id, values in figures.themes(kind=figures.kind)
+            if (pillar_id if is_pillar else theme_id) == priority.theme_id
+        )
+        if is_pillar:
+            engagements = figures.pillar_engagements(priority.theme_id, weighted=True)
+        else:
+            engagements = sum(
+                values[3]
+                for theme_id, _pillar, values in figures.themes(kind=CountedTheme.ALL_KINDS)
+                if theme_id == priority.theme_id
             )
+        rows.append(
+            PriorityRow(priority, from_micro(amount), engagements, list_url(country, theme=priority.theme.code))
         )
     return rows
+
+
+def _netted(user, figures: _Figures) -> list[NettedRow]:
+    netted = figures.sums.netted
+    if not netted:
+        return []
+    named = {pk for pk, *_rest in netted} | {source[0] for *_rest, sources in netted for source in sources or ()}
+    titles = dict(Engagement.objects.visible_to(user).filter(pk__in=named).values_list("pk", "title"))
+    return [
+        NettedRow(
+            engagement_id=pk,
+            title=titles[pk],
+            owner=figures.actors.group(owner).label,
+            reported=from_micro(reported),
+            netted=from_micro(reported - counted),
+            sources=[
+                NettedSource(
+                    upstream,
+                    titles[upstream],
+                    _netting_reason(reason),
+                    None if amount is None else Decimal(amount),
+                )
+                for upstream, reason, amount in sources or ()
+            ],
+        )
+        for pk, owner, reported, counted, sources in netted
+    ]
 
 
 def _netting_reason(reason: str) -> str:
@@ -392,22 +479,27 @@ def _netting_reason(reason: str) -> str:
     }[reason]
 
 
-def _counted(figures: CountryFigures) -> list[CountedEngagement]:
+def _counted(figures: _Figures, visible_in_country) -> list[CountedEngagement]:
     """Every engagement the figures are made of, the most restricted first, then by title."""
-    owners = figures.actors.owner_names
-    rows = [
-        CountedEngagement(
-            pk,
-            facts.title,
-            owners[facts.owner_id],
-            facts.sharing_level,
-            facts.is_demo,
-            figures.actors.is_team_europe(facts),
-            figures.reported(pk),
-            figures.counted(pk),
+    by_engagement = figures.sums.by_engagement
+    rows = []
+    owner_names = figures.actors.owner_names
+    for pk, title, owner_id, sharing_level, is_demo in visible_in_country.order_by().values_list(
+        "pk", "title", "owner_id", "sharing_level", "is_demo"
+    ):
+        reported, counted = by_engagement.get(pk, (0, 0))
+        rows.append(
+            CountedEngagement(
+                pk,
+                title,
+                owner_names[owner_id],
+                sharing_level,
+                is_demo,
+                figures.in_team_europe(owner_id),
+                from_micro(reported),
+                from_micro(counted),
+            )
         )
-        for pk, facts in figures.engagements.items()
-    ]
     return sorted(rows, key=lambda row: (-SharingLevel.rank(row.sharing_level), row.title.casefold(), row.pk))
 
 

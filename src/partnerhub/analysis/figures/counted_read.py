@@ -1,0 +1,238 @@
+"""A reader's counted-once figures of one country, added up from the precomputed rows.
+
+``country_sums(user, country_id, kind)`` returns the sums every part of the profile is made
+of, grouped by owner organisation (the actor groups and Team Europe are worked out from the
+owners afterwards): in SQL over the rows of the engagements the reader sees, for the chains
+they see whole; in Python, from the same rows computed for the reader
+(``counted.rows_of(load_country(visible, …))``), for the chains they see in part (see
+``analysis.figures.counted``). Both go through ``_Sums.add``, so the two ways agree.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, Sum
+
+from partnerhub.analysis.figures.counted import (
+    CountryChains,
+    Rows,
+    load_country,
+    refresh_outdated,
+    rows_of,
+)
+from partnerhub.analysis.models import AmbiguousReference, CountedMoney, CountedShare, CountedTheme
+from partnerhub.registry.models import Engagement
+
+ALL = CountedTheme.ALL_KINDS
+
+
+@dataclass
+class _Sums:
+    """[reported, counted, engagements with money, rows] per (kind, year, owner, instrument);
+    [weight, counted, rows, rows with weight] per (kind, theme, pillar, owner); engagements per
+    (owner, instrument); and [engagements, engagements with weight] per (pillar, owner)."""
+
+    money: defaultdict = field(default_factory=lambda: defaultdict(lambda: [0, 0, 0, 0]))
+    themes: defaultdict = field(default_factory=lambda: defaultdict(lambda: [0, 0, 0, 0]))
+    shares: defaultdict = field(default_factory=lambda: defaultdict(int))
+    pillars: defaultdict = field(default_factory=lambda: defaultdict(lambda: [0, 0]))
+    # The kind's all-years rows: those with money taken out (the netted list), and every
+    # engagement's reported and counted money (the annex).
+    netted: list = field(default_factory=list)  # (engagement, owner, reported, counted, sources)
+    by_engagement: dict = field(default_factory=dict)  # engagement: (reported, counted)
+
+    @staticmethod
+    def add(target: list, values) -> None:
+        for index, value in enumerate(values):
+            target[index] += value or 0
+
+
+@dataclass
+class CountrySums:
+    kind: str
+    sums: _Sums
+    engagement_ids_seen_in_part: set[int]
+
+    @property
+    def money(self):
+        return self.sums.money
+
+    @property
+    def themes(self):
+        return self.sums.themes
+
+    @property
+    def shares(self):
+        return self.sums.shares
+
+    @property
+    def pillars(self):
+        return self.sums.pillars
+
+    @property
+    def netted(self):
+        return self.sums.netted
+
+    @property
+    def by_engagement(self):
+        return self.sums.by_engagement
+
+
+def visible_in(user):
+    return Engagement.objects.about_migration().visible_to(user)
+
+
+def country_sums(user, country_id: int, kind: str) -> CountrySums:
+    refresh_outdated()
+    visible = visible_in(user)
+    in_part = seen_in_part(user, country_id)
+    sums = _Sums()
+    _sql_sums(sums, country_id, kind, visible, in_part)
+    if in_part:
+        _python_sums(sums, load_country(visible, country_id, in_part), kind)
+    return CountrySums(kind, sums, in_part)
+
+
+def seen_in_part(user, country_id: int) -> set[int]:
+    """The engagements the reader sees whose figures differ from the precomputed ones: members
+    of chains with a hidden member, and engagements joined, for this reader only, by a transaction
+    naming an organisation of which the reader sees a single engagement (with their chains)."""
+    visible = visible_in(user).values("pk")
+    shares = CountedShare.objects.filter(country_id=country_id)
+    broken = shares.filter(chain__isnull=False).exclude(engagement_id__in=visible).values("chain")
+    chains = set(broken.distinct().values_list("chain", flat=True))
+    singles: set[int] = set()
+    references = list(
+        AmbiguousReference.objects.filter(country_id=country_id, engagement_id__in=visible).values_list(
+            "engagement_id", "organisation_ref"
+        )
+    )
+    if references:
+        seen = defaultdict(list)
+        for ref, pk in (
+            visible_in(user)
+            .filter(
+                country_shares__country_id=country_id,
+                owner__iati_identifier__in={ref for _pk, ref in references},
+            )
+            .values_list("owner__iati_identifier", "pk")
+        ):
+            seen[ref].append(pk)
+        for engagement_id, ref in references:
+            if len(seen[ref]) == 1:
+                singles.update((engagement_id, seen[ref][0]))
+        chains |= set(shares.filter(engagement_id__in=singles, chain__isnull=False).values_list("chain", flat=True))
+    if not chains and not singles:
+        return set()
+    return set(
+        shares.filter(Q(chain__in=chains) | Q(engagement_id__in=singles))
+        .filter(engagement_id__in=visible)
+        .values_list("engagement_id", flat=True)
+    )
+
+
+def _sql_sums(sums: _Sums, country_id: int, kind: str, visible, in_part: set[int]) -> None:
+    def rows(model):
+        queryset = model.objects.filter(country_id=country_id, engagement_id__in=visible.values("pk"))
+        return queryset.exclude(engagement_id__in=in_part) if in_part else queryset
+
+    shares = rows(CountedShare).values_list("owner_id", "instrument_id").annotate(engagements=Count("*"))
+    for owner, instrument, count in shares.order_by():
+        sums.shares[(owner, instrument)] += count
+    money = (
+        rows(CountedMoney)
+        .filter(Q(year__isnull=True) | Q(kind=kind))
+        .values_list("kind", "year", "owner_id", "instrument_id")
+        .annotate(
+            reported_sum=Sum("reported"),
+            counted_sum=Sum("counted"),
+            with_money=Count("pk", filter=Q(has_money=True)),
+            lines=Count("*"),
+        )
+        .order_by()
+    )
+    for kind_, year, owner, instrument, *values in money:
+        _Sums.add(sums.money[(kind_, year, owner, instrument)], values)
+    themes = (
+        rows(CountedTheme)
+        .filter(kind__in=(kind, ALL))
+        .values_list("kind", "theme_id", "pillar_id", "owner_id")
+        .annotate(
+            weight_sum=Sum("weight"),
+            counted_sum=Sum("counted"),
+            lines=Count("*"),
+            weighted=Count("pk", filter=Q(weight__gt=0)),
+        )
+        .order_by()
+    )
+    for kind_, theme, pillar, owner, *values in themes:
+        _Sums.add(sums.themes[(kind_, theme, pillar, owner)], values)
+    pillars = (
+        rows(CountedTheme)
+        .filter(kind=ALL, pillar_id__isnull=False)
+        .values_list("pillar_id", "owner_id")
+        .annotate(
+            engagements=Count("engagement_id", distinct=True),
+            weighted=Count("engagement_id", filter=Q(weight__gt=0), distinct=True),
+        )
+        .order_by()
+    )
+    for pillar, owner, *values in pillars:
+        _Sums.add(sums.pillars[(pillar, owner)], values)
+    kind_rows = (
+        rows(CountedMoney)
+        .filter(kind=kind, year__isnull=True)
+        .values_list("engagement_id", "owner_id", "reported", "counted", "netted", "sources")
+        .order_by("engagement_id")
+    )
+    for pk, owner, reported, counted, netted, sources in kind_rows:
+        sums.by_engagement[pk] = (reported, counted)
+        if netted:
+            sums.netted.append((pk, owner, reported, counted, sources))
+
+
+def _python_sums(sums: _Sums, chains: CountryChains, kind: str) -> None:
+    """The same sums as ``_sql_sums``, over rows computed for the reader."""
+    rows: Rows = rows_of(chains)
+    for share in rows.shares:
+        sums.shares[(share.owner_id, share.instrument_id)] += 1
+    for line in rows.money:
+        if line.year is None or line.kind == kind:
+            key = (line.kind, line.year, line.owner_id, line.instrument_id)
+            _Sums.add(sums.money[key], (line.reported, line.counted, int(line.has_money), 1))
+        if line.year is None and line.kind == kind:
+            sums.by_engagement[line.engagement_id] = (line.reported, line.counted)
+        if line.year is None and line.kind == kind and line.netted:
+            sums.netted.append((line.engagement_id, line.owner_id, line.reported, line.counted, line.sources))
+    engaged_pillars: defaultdict = defaultdict(lambda: [set(), set()])
+    for theme in rows.themes:
+        if theme.kind in (kind, ALL):
+            theme_key = (theme.kind, theme.theme_id, theme.pillar_id, theme.owner_id)
+            _Sums.add(sums.themes[theme_key], (theme.weight, theme.counted, 1, int(theme.weight > 0)))
+        if theme.kind == ALL and theme.pillar_id is not None:
+            engaged = engaged_pillars[(theme.pillar_id, theme.owner_id)]
+            engaged[0].add(theme.engagement_id)
+            if theme.weight > 0:
+                engaged[1].add(theme.engagement_id)
+    for key, (engagements, weighted) in engaged_pillars.items():
+        _Sums.add(sums.pillars[key], (len(engagements), len(weighted)))
+    sums.netted.sort(key=lambda row: row[0])
+
+
+def whole_country_sums(country_id: int, kind: str) -> tuple[dict[int, int], dict[int, int]]:
+    """Reported money of ``kind`` and number of engagements per owner over every record of the
+    country: only ever compared with what a reader sees (the balance verdict), never shown."""
+    refresh_outdated()
+    money = dict(
+        CountedMoney.objects.filter(country_id=country_id, kind=kind, year__isnull=True)
+        .values_list("owner_id")
+        .annotate(reported_sum=Sum("reported"))
+        .order_by()
+    )
+    engagements = dict(
+        CountedShare.objects.filter(country_id=country_id)
+        .values_list("owner_id")
+        .annotate(engagements=Count("*"))
+        .order_by()
+    )
+    return money, engagements

@@ -1,0 +1,66 @@
+"""What puts engagements in ``FiguresOutdated``: every path that changes an engagement, its
+money, shares or funding links, or the organisation that owns it."""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models.signals import post_delete, post_migrate, post_save
+
+from partnerhub.access.models import Organisation
+from partnerhub.core.signals import records_changed
+from partnerhub.registry.models import Engagement, EngagementLink
+
+
+def connect_counted_signals() -> None:
+    post_save.connect(_engagement_written, sender=Engagement, dispatch_uid="counted-engagement-saved")
+    post_delete.connect(_engagement_written, sender=Engagement, dispatch_uid="counted-engagement-deleted")
+    post_save.connect(_link_written, sender=EngagementLink, dispatch_uid="counted-link-saved")
+    post_delete.connect(_link_written, sender=EngagementLink, dispatch_uid="counted-link-deleted")
+    records_changed.connect(_engagements_written, dispatch_uid="counted-records-changed")
+    post_save.connect(_organisation_saved, sender=Organisation, dispatch_uid="counted-organisation-saved")
+    post_migrate.connect(_build_if_missing, dispatch_uid="counted-build-after-migrate")
+
+
+def _engagement_written(sender: type, instance: Engagement, **_: Any) -> None:
+    from partnerhub.analysis.figures.counted import mark_outdated
+
+    mark_outdated([instance.pk])
+
+
+def _link_written(sender: type, instance: EngagementLink, **_: Any) -> None:
+    """A link saved on its own (the admin, a shell); the services mark both ends themselves."""
+    from partnerhub.analysis.figures.counted import mark_outdated
+
+    mark_outdated([instance.source_id, instance.target_id])
+
+
+def _engagements_written(sender: type, pks: Iterable[Any] = (), **_: Any) -> None:
+    from partnerhub.analysis.figures.counted import mark_outdated
+
+    if sender is Engagement:
+        mark_outdated(pks)
+
+
+def _organisation_saved(sender: type, instance: Organisation, created: bool = False, **_: Any) -> None:
+    """Whether an owner is in Team Europe, and the identifier transactions name it by, decide
+    how its engagements' money is counted."""
+    from partnerhub.analysis.figures.counted import mark_outdated
+
+    if not created:
+        mark_outdated(
+            Engagement.objects.unrestricted("an owner changed: its records' counted money is recomputed")
+            .filter(owner=instance)
+            .values_list("pk", flat=True)
+        )
+
+
+def _build_if_missing(sender: Any, **_: Any) -> None:
+    """A database migrated from before the counted rows existed gets them once."""
+    from partnerhub.analysis.figures.counted import COUNTRY_INDEX, rebuild_all
+    from partnerhub.analysis.models import CountedShare
+    from partnerhub.registry.models import EngagementCountry
+
+    if getattr(sender, "label", "") != "analysis":
+        return
+    if not CountedShare.objects.exists() and EngagementCountry.objects.unrestricted(COUNTRY_INDEX).exists():
+        rebuild_all()

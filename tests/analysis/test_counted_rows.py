@@ -1,0 +1,306 @@
+"""The precomputed counted-once rows give every reader exactly the figures of the netting engine.
+
+Generated portfolios of one partner country — owners inside and outside Team Europe, every
+sharing level, shares over two countries, themes with and without shares, money of several
+kinds and years, funding links, IATI transactions naming another activity or only its
+organisation — are read by each persona through the profile (added up from the rows) and,
+independently, through ``load_portfolio`` + ``CountryFigures`` (the netting engine the other
+pages use), and every figure must agree to the millionth of a euro per engagement. Then the
+same portfolios are edited through the services, and the rows kept current step by step must
+equal rows rebuilt from nothing.
+"""
+
+from collections import defaultdict
+from dataclasses import replace
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.db import transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from partnerhub.access.models import Role
+from partnerhub.analysis.figures.actors import ActorDirectory, CountryFigures
+from partnerhub.analysis.figures.balance import balance_of, theme_interests, whole_countries
+from partnerhub.analysis.figures.counted import rebuild_all, refresh_outdated
+from partnerhub.analysis.figures.portfolio import load_portfolio
+from partnerhub.analysis.figures.profile import compute_country_profile
+from partnerhub.analysis.models import AmbiguousReference, CountedMoney, CountedShare, CountedTheme
+from partnerhub.geo.models import Country
+from partnerhub.registry.models import Engagement, EngagementLink, LinkKind, MoneyKind
+from partnerhub.registry.services import delete_engagement, input_from_engagement, update_engagement
+from tests.support.builders import money, record
+from tests.support.personas import make_user
+
+pytestmark = pytest.mark.django_db
+
+LEVELS = ["public", "partner", "eu", "restricted", "originator"]
+# A pillar tagged with one of its own themes counts once in the pillar, its part in each.
+THEME_CHOICES = [
+    [],
+    [("RETURN-REINTEGRATION", None)],
+    [("DEV-REMIT", 70), ("GOV-DATA", 30)],
+    [("LEGAL", None), ("DEV-REMIT", None)],
+    [("DEV", None), ("DEV-REMIT", None)],
+]
+KINDS = [MoneyKind.COMMITMENT, MoneyKind.DISBURSEMENT, MoneyKind.INCOMING, MoneyKind.BUDGET]
+OWNERS = ["commission", "giz", "german_interior", "iom"]
+# One millionth of a euro per engagement and figure is what rounding each row may cost.
+TOLERANCE = Decimal("0.00001")
+
+amounts = st.integers(min_value=1, max_value=5_000_000)
+
+
+@st.composite
+def portfolios(draw):
+    size = draw(st.integers(min_value=2, max_value=6))
+    engagements = []
+    for _ in range(size):
+        lines = []
+        for _ in range(draw(st.integers(min_value=0, max_value=3))):
+            kind = draw(st.sampled_from(KINDS))
+            named = draw(st.none() | st.integers(min_value=0, max_value=size - 1))
+            chain = {}
+            if named is not None and kind != MoneyKind.BUDGET:
+                by_organisation = draw(st.booleans())
+                side = "provider" if kind == MoneyKind.INCOMING else "receiver"
+                if by_organisation:
+                    chain[f"{side}_ref"] = draw(st.sampled_from(["XI-IATI-EC_INTPA", "DE-1-GIZ-TEST", "XM-DAC-47066"]))
+                else:
+                    chain[f"{side}_activity"] = f"XX-TEST-{named}"
+            year = draw(st.integers(min_value=2022, max_value=2024))
+            lines.append(money(kind, str(draw(amounts)), on=date(year, 3, 1), **chain))
+        engagements.append(
+            {
+                "owner": draw(st.sampled_from(OWNERS)),
+                "level": draw(st.sampled_from(LEVELS)),
+                "countries": draw(
+                    st.sampled_from([[("MAR", None)], [("MAR", 60), ("TUN", 40)], [("MAR", None), ("TUN", None)]])
+                ),
+                "themes": draw(st.sampled_from(THEME_CHOICES)),
+                "money": lines,
+                "upstream": draw(st.none() | st.integers(min_value=0, max_value=size - 1)),
+                "link_kind": draw(st.sampled_from([LinkKind.PART_OF, LinkKind.FUNDED_BY])),
+            }
+        )
+    return engagements
+
+
+def build(cast, editors, portfolio) -> list[Engagement]:
+    built = []
+    for number, spec in enumerate(portfolio):
+        owner = getattr(cast, spec["owner"])
+        built.append(
+            record(
+                owner,
+                editors[spec["owner"]],
+                title=f"Engagement {number}",
+                iati_identifier=f"XX-TEST-{number}",
+                sharing_level=spec["level"],
+                countries=spec["countries"],
+                themes=spec["themes"],
+                money_lines=spec["money"],
+            )
+        )
+    for number, spec in enumerate(portfolio):
+        if spec["upstream"] is not None and spec["upstream"] != number:
+            EngagementLink.objects.create(source=built[number], target=built[spec["upstream"]], kind=spec["link_kind"])
+    return built
+
+
+@pytest.fixture
+def editors(cast):
+    return {
+        "commission": cast.commission_desk_officer,
+        "giz": make_user("giz.editor", cast.giz, Role.EDITOR),
+        "german_interior": cast.german_ministry_editor,
+        "iom": cast.iom_officer,
+    }
+
+
+def readers(cast):
+    return [
+        cast.commission_desk_officer,
+        cast.german_ministry_editor,
+        cast.giz_viewer,
+        cast.french_ministry_editor,
+        cast.moroccan_ministry_user,
+        cast.iom_officer,
+        cast.outsider,
+    ]
+
+
+def engine_figures(user, country, kind):
+    """What the netting engine gives the reader, added up here independently of the profile."""
+    portfolio = load_portfolio(user, [country.pk])
+    actors = ActorDirectory(f.owner_id for f in portfolio.engagements.values())
+    figures = {k: CountryFigures(portfolio, actors, country.pk, k) for k in MoneyKind.values}
+    main = figures[kind]
+    team_europe = main.team_europe_ids()
+    totals = {
+        k: (f.team_europe_total(), sum((f.reported(pk) for pk in team_europe), Decimal(0)))
+        for k, f in figures.items()
+        if any(k in facts.money for facts in portfolio.engagements.values())
+        or k in ("budget", "commitment", "disbursement")
+    }
+    actor_rows = defaultdict(lambda: [Decimal(0), Decimal(0), 0])
+    for pk, facts in main.engagements.items():
+        row = actor_rows[actors.group(facts.owner_id).label]
+        row[0] += main.reported(pk)
+        row[1] += main.counted(pk)
+        row[2] += 1
+    themes = defaultdict(lambda: [Decimal(0), set()])
+    years = defaultdict(Decimal)
+    instruments = defaultdict(Decimal)
+    parents = {t.pk: (t.code, t.parent.code if t.parent else None) for t in _themes()}
+    for pk in team_europe:
+        fractions = main.engagements[pk].theme_fractions.items() or [(None, Decimal(1))]
+        for theme_id, fraction in fractions:
+            code, parent = parents[theme_id] if theme_id else ("-", None)
+            for key in [code] + ([parent] if parent else []):
+                themes[key][0] += main.counted(pk) * fraction
+                themes[key][1].add(pk)
+        for year, amount in main.counted_by_year(pk).items():
+            years[str(year)] += amount
+        instruments[main.engagements[pk].instrument_id] += main.counted(pk)
+    netted = {pk: netting.covered * main.fraction(pk) for pk, netting in main.netted()}
+    balance = balance_of(main, theme_interests(), whole_countries([country.pk], kind)[country.pk])
+    return {
+        "total": main.team_europe_total(),
+        "totals": totals,
+        "actors": {label: tuple(row) for label, row in actor_rows.items()},
+        "themes": {code: (amount, len(pks)) for code, (amount, pks) in themes.items()},
+        "years": dict(years),
+        "netted": netted,
+        "balance": {p.interest: (p.money, p.engagements) for p in balance.parts},
+        "verdict": (balance.verdict_shown, balance.unclassified_money, balance.unclassified_engagements),
+        "count": len(main.engagements),
+    }
+
+
+def _themes():
+    from partnerhub.registry.models import Theme
+
+    return Theme.objects.select_related("parent")
+
+
+def profile_figures(user, country, kind):
+    profile = compute_country_profile(user, country, kind)
+    return {
+        "total": profile.team_europe_total,
+        "totals": {t.kind: (t.team_europe, t.reported) for t in profile.totals},
+        "actors": {row.label: (row.reported, row.amount, row.engagements) for row in profile.by_actor},
+        "themes": {row.key: (row.amount, row.engagements) for row in profile.by_theme},
+        "years": {row.key: row.amount for row in profile.by_year},
+        "netted": {row.engagement_id: row.netted for row in profile.netted},
+        "balance": {p.interest: (p.money, p.engagements) for p in profile.balance.parts},
+        "verdict": (
+            profile.balance.verdict_shown,
+            profile.balance.unclassified_money,
+            profile.balance.unclassified_engagements,
+        ),
+        "count": profile.engagement_count,
+    }
+
+
+def assert_close(found, expected, where=""):
+    if isinstance(expected, dict):
+        assert set(found) == set(expected), where
+        for key in expected:
+            assert_close(found[key], expected[key], f"{where}/{key}")
+    elif isinstance(expected, tuple):
+        assert len(found) == len(expected), where
+        for index, (a, b) in enumerate(zip(found, expected, strict=True)):
+            assert_close(a, b, f"{where}[{index}]")
+    elif isinstance(expected, Decimal):
+        assert abs(Decimal(found) - expected) <= TOLERANCE, (where, found, expected)
+    else:
+        assert found == expected, (where, found, expected)
+
+
+def in_rollback(body):
+    with transaction.atomic():
+        body()
+        transaction.set_rollback(True)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(portfolio=portfolios(), kind=st.sampled_from([MoneyKind.COMMITMENT, MoneyKind.DISBURSEMENT]))
+def test_every_reader_gets_from_the_rows_what_the_netting_engine_gives(cast, editors, portfolio, kind):
+    morocco = Country.objects.get(iso3="MAR")
+
+    def body():
+        build(cast, editors, portfolio)
+        for reader in readers(cast):
+            assert_close(profile_figures(reader, morocco, kind), engine_figures(reader, morocco, kind), reader.username)
+
+    in_rollback(body)
+
+
+def all_rows():
+    def rows(model, *fields):
+        return sorted(model.objects.values_list(*fields), key=repr)
+
+    return {
+        "shares": rows(CountedShare, "engagement_id", "country_id", "chain", "owner_id", "instrument_id"),
+        "money": rows(
+            CountedMoney,
+            "engagement_id",
+            "country_id",
+            "chain",
+            "owner_id",
+            "kind",
+            "year",
+            "reported",
+            "counted",
+            "has_money",
+            "netted",
+            "sources",
+        ),
+        "themes": rows(CountedTheme, "engagement_id", "country_id", "chain", "kind", "theme_id", "weight", "counted"),
+        "ambiguous": rows(AmbiguousReference, "engagement_id", "country_id", "organisation_ref"),
+    }
+
+
+edits = st.lists(
+    st.tuples(st.sampled_from(["raise", "drop_money", "unlink", "delete", "move"]), st.integers(0, 5)), max_size=4
+)
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(portfolio=portfolios(), changes=edits)
+def test_rows_kept_current_edit_by_edit_equal_rows_rebuilt_from_nothing(cast, editors, portfolio, changes):
+    def body():
+        built = build(cast, editors, portfolio)
+        refresh_outdated()
+        for action, index in changes:
+            engagement = Engagement.objects.unrestricted("test").filter(pk=built[index % len(built)].pk).first()
+            if engagement is None:
+                continue
+            editor = editors[portfolio[index % len(built)]["owner"]]
+            apply_edit(action, engagement, editor)
+            refresh_outdated()
+        kept = all_rows()
+        rebuild_all()
+        assert kept == all_rows()
+
+    in_rollback(body)
+
+
+def apply_edit(action: str, engagement: Engagement, editor) -> None:
+    if action == "delete":
+        delete_engagement(engagement, acting_user=editor)
+        return
+    if action == "unlink":
+        for link in EngagementLink.objects.unrestricted("test").filter(source=engagement):
+            link.delete()
+        return
+    data = input_from_engagement(engagement)
+    if action == "raise":
+        data.money = [replace(m, amount=m.amount + 1000) for m in data.money]
+    elif action == "drop_money":
+        data.money = data.money[1:]
+    elif action == "move":
+        data.countries = [(Country.objects.get(iso3="TUN"), None)]
+    update_engagement(engagement, data, acting_user=editor)
