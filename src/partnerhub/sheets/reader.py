@@ -13,6 +13,7 @@ import csv
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
@@ -37,6 +38,9 @@ DELIMITERS = (",", ";", "\t")
 # Members smaller than this may compress as well as they like.
 RATIO_CHECK_FROM_BYTES = 1024 * 1024
 MAX_ARCHIVE_MEMBERS = 1000
+# What zipfile and zlib raise on a damaged archive (NotImplementedError: an unknown
+# compression method; RuntimeError: an encrypted part).
+DAMAGED_ARCHIVE_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, ValueError)
 XML_PART_SUFFIXES = (".xml", ".rels", ".vml")
 XML_SCAN_CHUNK_BYTES = 64 * 1024
 # Spreadsheet parts nest a dozen levels at most (drawings a few more); libxml2's own limit is 256.
@@ -340,23 +344,34 @@ def inspect_archive(data: bytes) -> None:
         )
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile as error:
+    except DAMAGED_ARCHIVE_ERRORS as error:
         raise SheetRefused(
             _("This file is not a valid Excel workbook (.xlsx). If it is a CSV file, give it the .csv extension.")
         ) from error
-    with archive:
-        members = archive.infolist()
-        _check_archive_sizes(members)
-        names = [member.filename for member in members]
-        if any(name.lower().endswith("vbaproject.bin") for name in names):
-            raise SheetRefused(_macro_message())
-        if "[Content_Types].xml" not in names:
-            raise SheetRefused(
-                _("This file is not a valid Excel workbook (.xlsx): it lacks its table of content types.")
+    try:
+        with archive:
+            _inspect_members(archive)
+    except DAMAGED_ARCHIVE_ERRORS as error:
+        raise SheetRefused(
+            _(
+                "The workbook is damaged: its parts cannot be unpacked (%(error)s). Open it in Excel, "
+                "save it as .xlsx and upload it again."
             )
-        if b"macroenabled" in archive.read("[Content_Types].xml").lower():
-            raise SheetRefused(_macro_message())
-        _refuse_document_type_definitions(archive, members)
+            % {"error": type(error).__name__}
+        ) from error
+
+
+def _inspect_members(archive: zipfile.ZipFile) -> None:
+    members = archive.infolist()
+    _check_archive_sizes(members)
+    names = [member.filename for member in members]
+    if any(name.lower().endswith("vbaproject.bin") for name in names):
+        raise SheetRefused(_macro_message())
+    if "[Content_Types].xml" not in names:
+        raise SheetRefused(_("This file is not a valid Excel workbook (.xlsx): it lacks its table of content types."))
+    if b"macroenabled" in archive.read("[Content_Types].xml").lower():
+        raise SheetRefused(_macro_message())
+    _refuse_document_type_definitions(archive, members)
 
 
 def _check_archive_sizes(members: list[zipfile.ZipInfo]) -> None:
