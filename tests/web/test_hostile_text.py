@@ -6,7 +6,8 @@ then every free-text field of it is overwritten with text that would run if it w
 a ``<script>``, an attribute break-out with ``onerror``, a template tag, a ``javascript:`` URL,
 an RTL override, and a leading ``=``, ``+``, ``-`` or ``@`` that a spreadsheet would compute.
 A reader in every organisation then opens every page, partial, export, feed and brief that takes
-no identifier or only a country and a file format, and every record's own page and API address:
+no identifier or only a country and a file format, the search results and suggestions for the
+text, and every record's own pages and API address:
 the HTML holds no injected element or attribute, the calendar feed (the hub's only feed) parses
 and carries the text as text, and every CSV or XLSX cell that carries it starts with none of
 the four characters.
@@ -28,6 +29,7 @@ from openpyxl import load_workbook
 from partnerhub.access.models import Membership, Organisation, Role
 from partnerhub.agenda.services import issue_feed_token
 from partnerhub.core.confidential import entry_for, registered
+from partnerhub.search.indexer import index_records
 from tests.core.test_no_leak_anywhere import FILE_FORMATS, SKIPPED_PREFIXES, registered_secret, route_templates
 from tests.support.clients import client_for
 from tests.support.personas import make_user
@@ -72,6 +74,7 @@ def make_hostile(record: models.Model) -> list[str]:
             **{text_field.name: hostile_text(index, text_field.max_length)}
         )
         written.append(f"{record._meta.label}.{text_field.name}")
+    index_records(type(record), [record.pk])  # the update sent no signal to the search index
     entry = entry_for(type(record))
     for path in entry.parents if entry is not None else ():
         written += make_hostile(getattr(record, path))
@@ -203,12 +206,16 @@ def test_hostile_text_in_every_field_reaches_pages_exports_and_feeds_as_inert_te
     own_pages = {label: record_urls(record) for label, record in records.items()}
     _token, feed_secret = issue_feed_token(acting_user=reader)
     feed = reverse("agenda:feed", args=[feed_secret])
-    for url in dict.fromkeys([*walkable_urls(), feed, *(url for urls in own_pages.values() for url in urls)]):
+    searches = [f"{reverse('search:results')}?q=alert", f"{reverse('search:suggest')}?q=alert"]
+    for url in dict.fromkeys(
+        [*walkable_urls(), feed, *searches, *(url for urls in own_pages.values() for url in urls)]
+    ):
         findings.check(url, client.get(url))
     assert findings.problems == []
     # The text did reach the reader: on each record's own addresses, and in lists, exports and feeds.
     unreached = [label for label, urls in own_pages.items() if urls and not findings.reached.intersection(urls)]
     assert unreached == []
+    assert searches[0] in findings.reached, "the search results did not show the hostile text"
     assert set(CHECKERS) <= findings.kinds, (
         f"no answer of these kinds carried the text: {set(CHECKERS) - findings.kinds}"
     )
