@@ -247,7 +247,9 @@ def test_file_that_is_not_xml_is_refused_with_a_clear_message(coordinator_client
     response = upload(coordinator_client, cast, name, TWICE_THE_SAME_ACTIVITY)
 
     assert response.status_code == 200
-    assert "Only IATI activity files in XML (ending in .xml) can be imported here." in response.content.decode()
+    assert (
+        f"“{name}”: only IATI activity files in XML (ending in .xml) can be imported here." in response.content.decode()
+    )
     assert not ImportJob.objects.exists()
     assert not uploads.exists() or not any(uploads.rglob("*"))
 

@@ -31,6 +31,10 @@ VERSION_ATTRIBUTES = (
     "{http://datastore.iatistandard.org/ns}version",
 )
 PROLOG_LIMIT = 1024 * 1024
+# XML 1.0 allows no control character but tab, line feed and carriage return, in any
+# ASCII-compatible encoding: one among the first bytes means a binary file.
+BINARY_SNIFF_BYTES = 4096
+_XML_FORBIDDEN_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 class ParserOptions(TypedDict):
@@ -96,7 +100,10 @@ def read_activities(path: Path, stream=None) -> Iterator[ActivityElement]:
 def refuse_doctype(path: Path) -> None:
     """Refuse a DOCTYPE (hence any DTD or entity declaration) or a foreign root,
     reading only the bytes before the root element."""
-    text = _prolog_text(path)
+    with path.open("rb") as handle:
+        head = handle.read(PROLOG_LIMIT)
+    _refuse_empty_or_binary(path, head)
+    text = _prolog_text(head)
     position = 0
     while True:
         start = text.find("<", position)
@@ -137,9 +144,27 @@ def wrong_root_message(name: str) -> str:
     }
 
 
-def _prolog_text(path: Path) -> str:
-    with path.open("rb") as handle:
-        head = handle.read(PROLOG_LIMIT)
+def _refuse_empty_or_binary(path: Path, head: bytes) -> None:
+    if not head.strip():
+        raise IatiFileRefused(path, _("the file is empty"), line=1)
+    if _is_wide_text(head):
+        return
+    control = _XML_FORBIDDEN_BYTES.search(head, 0, BINARY_SNIFF_BYTES)
+    if control is not None:
+        raise IatiFileRefused(
+            path,
+            _("this is not an XML file: it holds binary data (byte %(offset)s)") % {"offset": control.start() + 1},
+            line=head.count(b"\n", 0, control.start()) + 1,
+        )
+
+
+def _is_wide_text(head: bytes) -> bool:
+    """UTF-16 or UTF-32 text, where NUL bytes are part of every character."""
+    boms = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+    return head.startswith(boms) or head.startswith((b"<\x00", b"\x00<"))
+
+
+def _prolog_text(head: bytes) -> str:
     for bom, encoding in (
         (codecs.BOM_UTF32_LE, "utf-32-le"),
         (codecs.BOM_UTF32_BE, "utf-32-be"),

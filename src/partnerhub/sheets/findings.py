@@ -50,8 +50,16 @@ class Finding:
 
 
 class SheetRefused(Exception):
-    """The whole file is refused before any row is read; the message says why."""
+    """The whole file is refused before any row is read: ``reason`` says why, ``message``
+    also names the file once the reader knows which (``read_sheet`` adds it)."""
 
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+    def __init__(self, reason: str, file_name: str = ""):
+        super().__init__(reason)
+        self.reason = reason
+        self.file_name = file_name
+
+    @property
+    def message(self) -> str:
+        if not self.file_name:
+            return self.reason
+        return _("“%(name)s”: %(reason)s") % {"name": self.file_name, "reason": self.reason}

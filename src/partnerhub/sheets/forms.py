@@ -17,7 +17,8 @@ class SheetUploadForm(forms.Form):
         queryset=Organisation.objects.none(),
         help_text=_("The engagements will belong to this organisation; you can choose among those you edit for."),
     )
-    file = forms.FileField(label=_("Spreadsheet"))
+    # An empty file reaches the reader, whose refusal names it.
+    file = forms.FileField(label=_("Spreadsheet"), allow_empty_file=True)
 
     def __init__(self, user, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -35,5 +36,6 @@ class SheetUploadForm(forms.Form):
         try:
             check_size(upload.size)
         except SheetRefused as refusal:
+            refusal.file_name = upload.name
             raise ValidationError(refusal.message, code="too_large") from refusal
         return upload

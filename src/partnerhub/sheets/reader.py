@@ -13,6 +13,7 @@ import csv
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
@@ -37,8 +38,13 @@ DELIMITERS = (",", ";", "\t")
 # Members smaller than this may compress as well as they like.
 RATIO_CHECK_FROM_BYTES = 1024 * 1024
 MAX_ARCHIVE_MEMBERS = 1000
+# What zipfile and zlib raise on a damaged archive (NotImplementedError: an unknown
+# compression method; RuntimeError: an encrypted part).
+DAMAGED_ARCHIVE_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, ValueError)
 XML_PART_SUFFIXES = (".xml", ".rels", ".vml")
 XML_SCAN_CHUNK_BYTES = 64 * 1024
+# Spreadsheet parts nest a dozen levels at most (drawings a few more); libxml2's own limit is 256.
+MAX_XML_DEPTH = 100
 FORMULA_TRIGGERS = ("=", "+", "-", "@")
 NUMBER_LIKE = re.compile(r"^[+-]\s*[\d.,'\s]+%?$")
 
@@ -69,8 +75,18 @@ class SheetContent:
 
 
 def read_sheet(file_name: str, data: bytes) -> SheetContent:
-    """Rows of the file, or ``SheetRefused`` with a message a user understands."""
+    """Rows of the file, or ``SheetRefused`` with a message a user understands, naming the file."""
+    try:
+        return _read_sheet(file_name, data)
+    except SheetRefused as refusal:
+        refusal.file_name = refusal.file_name or file_name
+        raise
+
+
+def _read_sheet(file_name: str, data: bytes) -> SheetContent:
     check_size(len(data))
+    if not data:
+        raise SheetRefused(_("The file is empty."))
     suffix = Path(file_name).suffix.lower()
     if suffix in MACRO_SUFFIXES:
         raise SheetRefused(_macro_message())
@@ -86,8 +102,7 @@ def read_sheet(file_name: str, data: bytes) -> SheetContent:
     if suffix in CSV_SUFFIXES:
         return read_csv(file_name, data)
     raise SheetRefused(
-        _("“%(name)s” is neither an Excel workbook (.xlsx) nor a CSV file (.csv). Start from the template.")
-        % {"name": file_name}
+        _("This file is neither an Excel workbook (.xlsx) nor a CSV file (.csv). Start from the template.")
     )
 
 
@@ -181,6 +196,13 @@ def read_csv(file_name: str, data: bytes) -> SheetContent:
         raise SheetRefused(_("The file could not be read as CSV: %(error)s.") % {"error": error}) from error
     if not records:
         raise SheetRefused(_("The file is empty."))
+    if len(records[0]) < 2:
+        raise SheetRefused(
+            _(
+                "The first row holds a single column: the columns must be separated by commas, "
+                "semicolons or tabs, as in the template."
+            )
+        )
     positions, header_findings = map_header(records[0])
     width = len(records[0])
     rows = [
@@ -299,7 +321,7 @@ def _check_row_count(count: int) -> None:
 
 
 def read_xlsx(file_name: str, data: bytes) -> SheetContent:
-    inspect_archive(file_name, data)
+    inspect_archive(data)
     try:
         return _read_workbook(file_name, data)
     except SheetRefused:
@@ -311,7 +333,7 @@ def read_xlsx(file_name: str, data: bytes) -> SheetContent:
         ) from error
 
 
-def inspect_archive(file_name: str, data: bytes) -> None:
+def inspect_archive(data: bytes) -> None:
     """Refuse zip bombs, macros and DTDs from the central directory, before unpacking."""
     if data.startswith(OLE_MAGIC):
         raise SheetRefused(
@@ -322,23 +344,34 @@ def inspect_archive(file_name: str, data: bytes) -> None:
         )
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile as error:
+    except DAMAGED_ARCHIVE_ERRORS as error:
         raise SheetRefused(
             _("This file is not a valid Excel workbook (.xlsx). If it is a CSV file, give it the .csv extension.")
         ) from error
-    with archive:
-        members = archive.infolist()
-        _check_archive_sizes(members)
-        names = [member.filename for member in members]
-        if any(name.lower().endswith("vbaproject.bin") for name in names):
-            raise SheetRefused(_macro_message())
-        if "[Content_Types].xml" not in names:
-            raise SheetRefused(
-                _("This file is not a valid Excel workbook (.xlsx): it lacks its table of content types.")
+    try:
+        with archive:
+            _inspect_members(archive)
+    except DAMAGED_ARCHIVE_ERRORS as error:
+        raise SheetRefused(
+            _(
+                "The workbook is damaged: its parts cannot be unpacked (%(error)s). Open it in Excel, "
+                "save it as .xlsx and upload it again."
             )
-        if b"macroenabled" in archive.read("[Content_Types].xml").lower():
-            raise SheetRefused(_macro_message())
-        _refuse_document_type_definitions(file_name, archive, members)
+            % {"error": type(error).__name__}
+        ) from error
+
+
+def _inspect_members(archive: zipfile.ZipFile) -> None:
+    members = archive.infolist()
+    _check_archive_sizes(members)
+    names = [member.filename for member in members]
+    if any(name.lower().endswith("vbaproject.bin") for name in names):
+        raise SheetRefused(_macro_message())
+    if "[Content_Types].xml" not in names:
+        raise SheetRefused(_("This file is not a valid Excel workbook (.xlsx): it lacks its table of content types."))
+    if b"macroenabled" in archive.read("[Content_Types].xml").lower():
+        raise SheetRefused(_macro_message())
+    _refuse_document_type_definitions(archive, members)
 
 
 def _check_archive_sizes(members: list[zipfile.ZipInfo]) -> None:
@@ -371,7 +404,7 @@ def _check_archive_sizes(members: list[zipfile.ZipInfo]) -> None:
         )
 
 
-def _refuse_document_type_definitions(file_name: str, archive: zipfile.ZipFile, members: list[zipfile.ZipInfo]) -> None:
+def _refuse_document_type_definitions(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo]) -> None:
     """Spreadsheet parts never declare a DTD; one that does is an attack on the XML parser.
 
     Each XML part is parsed whole, as a stream and without building a tree, by
@@ -380,24 +413,34 @@ def _refuse_document_type_definitions(file_name: str, archive: zipfile.ZipFile, 
     """
     for member in members:
         if member.filename.lower().endswith(XML_PART_SUFFIXES):
-            _scan_xml_part(file_name, archive, member)
+            _scan_xml_part(archive, member)
 
 
 class _DoctypeFound(Exception):
     pass
 
 
+class _TooDeep(Exception):
+    pass
+
+
 class _DoctypeRefusingTarget:
-    """A parser target that keeps nothing and stops at the first DOCTYPE."""
+    """A parser target that keeps nothing, stops at the first DOCTYPE, and at nesting
+    deeper than any spreadsheet part needs (openpyxl's own parser would follow it)."""
+
+    def __init__(self) -> None:
+        self.depth = 0
 
     def doctype(self, name, public_id, system_url) -> None:
         raise _DoctypeFound
 
     def start(self, tag, attributes) -> None:
-        pass
+        self.depth += 1
+        if self.depth > MAX_XML_DEPTH:
+            raise _TooDeep
 
     def end(self, tag) -> None:
-        pass
+        self.depth -= 1
 
     def data(self, text) -> None:
         pass
@@ -406,7 +449,7 @@ class _DoctypeRefusingTarget:
         return None
 
 
-def _scan_xml_part(file_name: str, archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:
+def _scan_xml_part(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:
     # Excel's legacy VML drawings are not always well-formed; only their DOCTYPE matters.
     # types-lxml requires every method of its target protocol; lxml calls only those the target has.
     parser = etree.XMLParser(  # type: ignore[call-overload]
@@ -418,7 +461,6 @@ def _scan_xml_part(file_name: str, archive: zipfile.ZipFile, member: zipfile.Zip
         huge_tree=False,
         recover=member.filename.lower().endswith(".vml"),
     )
-    names = {"name": file_name, "part": member.filename}
     try:
         with archive.open(member) as part:
             while chunk := part.read(XML_SCAN_CHUNK_BYTES):
@@ -427,18 +469,26 @@ def _scan_xml_part(file_name: str, archive: zipfile.ZipFile, member: zipfile.Zip
     except _DoctypeFound as found:
         raise SheetRefused(
             _(
-                "“%(name)s”: the part %(part)s declares a DTD or XML entities, which a "
+                "The part %(part)s declares a DTD or XML entities, which a "
                 "spreadsheet never does. The workbook was refused unopened."
             )
-            % names
+            % {"part": member.filename}
         ) from found
+    except _TooDeep as too_deep:
+        raise SheetRefused(
+            _(
+                "The part %(part)s nests its elements more than %(depth)s levels deep, which a "
+                "spreadsheet never does. The workbook was refused unopened."
+            )
+            % {"part": member.filename, "depth": MAX_XML_DEPTH}
+        ) from too_deep
     except etree.XMLSyntaxError as error:
         raise SheetRefused(
             _(
-                "“%(name)s”: the part %(part)s is not well-formed XML (line %(line)s). Open the "
+                "The part %(part)s is not well-formed XML (line %(line)s). Open the "
                 "workbook in Excel, save it as .xlsx and upload it again."
             )
-            % {**names, "line": error.lineno}
+            % {"part": member.filename, "line": error.lineno}
         ) from error
 
 

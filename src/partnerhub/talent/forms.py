@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from partnerhub.access.models import Organisation
+from partnerhub.core.querysets import unrestricted_block
 from partnerhub.core.sharing import SharingLevel
 from partnerhub.core.types import AnyUser, StrOrPromise
 from partnerhub.core.visibility import circle_of, editing_organisation_ids
@@ -230,7 +231,10 @@ class PartnershipForm(SharedRecordForm):
         help_texts = {**SHARED_HELP, "sharing_level": _("Who may read this partnership, its schemes and pipeline.")}
 
     def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
-        super().__init__(*args, user=user, **kwargs)
+        # Django reads the instance's linked engagements into the initial values itself, unscoped;
+        # they are narrowed to the ones the user sees below, the others are kept by the service.
+        with unrestricted_block("a partnership form's initial links, narrowed to the visible ones below"):
+            super().__init__(*args, user=user, **kwargs)
         cast("forms.ModelChoiceField[Country]", self.fields["country"]).queryset = Country.objects.partners()
         member_states = cast("forms.ModelMultipleChoiceField[Country]", self.fields["member_states"])
         member_states.queryset = Country.objects.member_states()
@@ -240,7 +244,7 @@ class PartnershipForm(SharedRecordForm):
         engagements = cast("forms.ModelMultipleChoiceField[Engagement]", self.fields["engagements"])
         engagements.queryset = Engagement.objects.visible_to(user).order_by("title")
         if self.instance.pk:
-            engagements.initial = list(
+            self.initial["engagements"] = list(
                 engagements.queryset.filter(talent_partnerships=self.instance).values_list("pk", flat=True)
             )
 

@@ -38,7 +38,8 @@ class IatiUploadForm(forms.Form):
             "you edit for are imported."
         ),
     )
-    file = forms.FileField(label=_("IATI activity file"))
+    # An empty file is refused below, with its name.
+    file = forms.FileField(label=_("IATI activity file"), allow_empty_file=True)
     keep_all = forms.BooleanField(
         label=_("Import every activity, not only those about migration"),
         required=False,
@@ -56,15 +57,24 @@ class IatiUploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if Path(upload.name).suffix.lower() not in ACCEPTED_SUFFIXES:
+        name = Path(upload.name or "").name
+        if Path(name).suffix.lower() not in ACCEPTED_SUFFIXES:
             raise ValidationError(
-                _("Only IATI activity files in XML (ending in .xml) can be imported here."), code="wrong_type"
+                _("“%(name)s”: only IATI activity files in XML (ending in .xml) can be imported here."),
+                code="wrong_type",
+                params={"name": name},
             )
+        if not upload.size:
+            raise ValidationError(_("“%(name)s”: the file is empty."), code="empty", params={"name": name})
         if upload.size > settings.IATI_UPLOAD_MAX_BYTES:
             raise ValidationError(
-                _("This file is %(size)s; files of at most %(limit)s can be uploaded."),
+                _("“%(name)s” is %(size)s; files of at most %(limit)s can be uploaded."),
                 code="too_large",
-                params={"size": filesizeformat(upload.size), "limit": filesizeformat(settings.IATI_UPLOAD_MAX_BYTES)},
+                params={
+                    "name": name,
+                    "size": filesizeformat(upload.size),
+                    "limit": filesizeformat(settings.IATI_UPLOAD_MAX_BYTES),
+                },
             )
         return upload
 

@@ -52,8 +52,9 @@ class Command(BaseCommand):
                 path.name, path.read_bytes(), organisation, acting_user=user, confirm=options["confirm"]
             )
         except SheetRefused as refusal:
+            refusal.file_name = refusal.file_name or path.name
             if options["json"]:
-                self.stdout.write(json.dumps(refused_json(path.name, refusal.message), ensure_ascii=False))
+                self.stdout.write(json.dumps(refused_json(path.name, refusal.reason), ensure_ascii=False))
             raise CommandError(refusal.message) from refusal
         except PermissionDenied as denial:
             raise CommandError(str(denial)) from denial
