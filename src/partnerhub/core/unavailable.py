@@ -1,0 +1,73 @@
+"""A database that cannot be reached for a moment answers 503, not 500.
+
+A restarted or failed-over PostgreSQL server, a connection cut by the network
+or by an administrator, or a SQLite file locked by another writer past the
+busy timeout: the request's query raises ``OperationalError`` or
+``InterfaceError``. The write it was part of is rolled back by the database
+itself (a transaction is never committed half-way), so the answer says that
+nothing was saved and to try again; it never shows the SQL or the error text.
+
+The broken connection is closed, so the next request opens a new one instead
+of failing on the dead one. The page is rendered without the request's
+context: reading the signed-in user or their circle would query the database
+again.
+"""
+
+import logging
+from collections.abc import Callable
+
+from django.db import InterfaceError, OperationalError, connections
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
+logger = logging.getLogger(__name__)
+
+UNAVAILABLE_ERRORS = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 30
+API_PREFIX = "/api/"
+
+
+class DatabaseUnavailableMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, UNAVAILABLE_ERRORS):
+            return database_unavailable(request, exception)
+        return None
+
+
+def database_unavailable(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The 503 answer (JSON under /api/, the hub's page elsewhere), with the broken connections closed."""
+    logger.warning("database unavailable for %s %s: %r", request.method, request.path, exception)
+    close_broken_connections()
+    if request.path_info.startswith(API_PREFIX):
+        response: HttpResponse = JsonResponse({"detail": unavailable_message()}, status=503)
+    else:
+        response = unavailable_page(request)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def unavailable_message() -> str:
+    return _(
+        "Partnership Hub cannot reach its database for a moment. Nothing was half-saved: "
+        "if you were saving a change, it was not saved. Please try again in a minute."
+    )
+
+
+def unavailable_page(request: HttpRequest) -> HttpResponse:
+    html = render_to_string("503.html", {"message": unavailable_message(), "request_path": request.path})
+    return HttpResponse(html, status=503)
+
+
+def close_broken_connections() -> None:
+    """Closes every open connection that is not inside a transaction (those are closed by
+    whoever opened the transaction): the next query opens a fresh one."""
+    for connection in connections.all(initialized_only=True):
+        if not connection.in_atomic_block:
+            connection.close()
