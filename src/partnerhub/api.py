@@ -16,7 +16,7 @@ from partnerhub.access.api import router as organisations_router
 from partnerhub.agenda.api import router as agenda_router
 from partnerhub.analysis.api import router as analysis_router
 from partnerhub.core.api import anonymous_reader, session_auth
-from partnerhub.core.unavailable import database_unavailable
+from partnerhub.core.unavailable import database_unavailable, is_unavailable
 from partnerhub.facts.api import router as facts_router
 from partnerhub.geo.api import router as geo_router
 from partnerhub.iati.api import router as iati_router
@@ -137,4 +137,6 @@ def on_unauthenticated(request: HttpRequest, error: AuthenticationError) -> Http
 @api.exception_handler(InterfaceError)
 def on_database_unavailable(request: HttpRequest, error: Exception) -> HttpResponse:
     # Ninja would answer these itself (with the traceback when DEBUG is on): the same 503 as the pages.
-    return database_unavailable(request, error)
+    if is_unavailable(error):
+        return database_unavailable(request, error)
+    raise error

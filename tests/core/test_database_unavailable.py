@@ -1,22 +1,24 @@
 """The database cannot be reached for a moment: 503 with a clear message, nothing half-written, the next request works.
 
 The faults are real. On PostgreSQL, the server process serving the hub's connection is
-terminated from a second connection (what a failover or an administrator does to it); on
+terminated from a second connection (what a failover or an administrator does to it), or the
+hub is pointed at a port where no server answers (a server stopped or unreachable); on
 SQLite, a second connection holds the database's lock (what a long writer in another process
 does), so the hub's query is refused as "locked".
 """
 
+import socket
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import psycopg
 import pytest
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.db.models.signals import post_save
 
 from partnerhub.core.models import ObjectChange
-from partnerhub.core.unavailable import RETRY_AFTER_SECONDS, unavailable_message
+from partnerhub.core.unavailable import RETRY_AFTER_SECONDS, is_unavailable, unavailable_message
 from partnerhub.registry.models import Engagement
 from tests.support.clients import api_with_token, client_for
 
@@ -61,14 +63,37 @@ def sqlite_locked_by_another_writer() -> Iterator[None]:
         options["timeout"] = patience
 
 
+def closed_port() -> int:
+    """A port of 127.0.0.1 nothing listens on (it was free a moment ago)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 @contextmanager
-def database_cut() -> Iterator[None]:
-    if connection.vendor == "postgresql":
-        terminate_hub_connection()
+def postgres_server_stopped() -> Iterator[None]:
+    """The hub's connection is dropped and the server it names no longer answers."""
+    settings = connection.settings_dict
+    host, port = settings["HOST"], settings["PORT"]
+    connection.close()
+    settings["HOST"], settings["PORT"] = "127.0.0.1", str(closed_port())
+    try:
         yield
-    else:
+    finally:
+        settings["HOST"], settings["PORT"] = host, port
+
+
+@contextmanager
+def database_cut(fault: str = "connection ended") -> Iterator[None]:
+    if connection.vendor != "postgresql":
         with sqlite_locked_by_another_writer():
             yield
+    elif fault == "server stopped":
+        with postgres_server_stopped():
+            yield
+    else:
+        terminate_hub_connection()
+        yield
 
 
 def assert_says_unavailable(text: str) -> None:
@@ -77,11 +102,12 @@ def assert_says_unavailable(text: str) -> None:
         assert word not in text
 
 
-def test_page_answers_503_while_the_database_is_cut_and_the_next_request_works(cast):
+@pytest.mark.parametrize("fault", ["connection ended", "server stopped"])
+def test_page_answers_503_while_the_database_is_cut_and_the_next_request_works(cast, fault):
     browser = client_for(cast.german_ministry_editor)
     assert browser.get("/engagements/").status_code == 200
 
-    with database_cut():
+    with database_cut(fault):
         response = browser.get("/engagements/")
 
     assert response.status_code == 503
@@ -148,3 +174,11 @@ def test_a_write_cut_half_way_leaves_nothing_and_can_be_sent_again(cast):
     assert sent_again.status_code == 201, sent_again.content
     saved = Engagement.objects.unrestricted("the test reads what was written").get(title=payload["title"])
     assert [share.country.iso3 for share in saved.country_shares.all()] == ["MAR"]
+
+
+def test_a_mistake_in_a_query_is_not_taken_for_an_unavailable_database():
+    """SQLite says "no such column" with the same exception class as "database is locked"."""
+    with pytest.raises(DatabaseError) as raised, connection.cursor() as cursor:
+        cursor.execute("SELECT no_such_column FROM registry_theme")
+
+    assert not is_unavailable(raised.value)

@@ -14,6 +14,7 @@ again.
 """
 
 import logging
+import sqlite3
 from collections.abc import Callable
 
 from django.db import InterfaceError, OperationalError, connections
@@ -24,6 +25,8 @@ from django.utils.translation import gettext as _
 logger = logging.getLogger(__name__)
 
 UNAVAILABLE_ERRORS = (OperationalError, InterfaceError)
+# SQLite raises OperationalError for mistakes in a query too ("no such column"): those stay server errors.
+SQLITE_UNAVAILABLE_WORDS = ("locked", "unable to open", "disk i/o", "busy")
 RETRY_AFTER_SECONDS = 30
 API_PREFIX = "/api/"
 
@@ -36,14 +39,23 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if isinstance(exception, UNAVAILABLE_ERRORS):
+        if is_unavailable(exception):
             return database_unavailable(request, exception)
         return None
 
 
+def is_unavailable(exception: BaseException) -> bool:
+    """Whether the exception says the database could not be reached or used for a moment."""
+    if not isinstance(exception, UNAVAILABLE_ERRORS):
+        return False
+    if isinstance(exception.__cause__, sqlite3.OperationalError):
+        return any(word in str(exception.__cause__).lower() for word in SQLITE_UNAVAILABLE_WORDS)
+    return True
+
+
 def database_unavailable(request: HttpRequest, exception: Exception) -> HttpResponse:
     """The 503 answer (JSON under /api/, the hub's page elsewhere), with the broken connections closed."""
-    logger.warning("database unavailable for %s %s: %r", request.method, request.path, exception)
+    logger.error("database unavailable for %s %s", request.method, request.path, exc_info=exception)
     close_broken_connections()
     if request.path_info.startswith(API_PREFIX):
         response: HttpResponse = JsonResponse({"detail": unavailable_message()}, status=503)
