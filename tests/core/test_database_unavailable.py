@@ -14,11 +14,20 @@ from contextlib import contextmanager
 
 import psycopg
 import pytest
+from django.contrib.sessions.backends.db import SessionStore
+from django.core.exceptions import SuspiciousOperation
 from django.db import DatabaseError, connection
 from django.db.models.signals import post_save
+from django.test import Client
 
 from partnerhub.core.models import ObjectChange
-from partnerhub.core.unavailable import RETRY_AFTER_SECONDS, is_unavailable, unavailable_message
+from partnerhub.core.unavailable import (
+    RETRY_AFTER_SECONDS,
+    bad_request,
+    is_unavailable,
+    server_error,
+    unavailable_message,
+)
 from partnerhub.registry.models import Engagement
 from tests.support.clients import api_with_token, client_for
 
@@ -176,9 +185,41 @@ def test_a_write_cut_half_way_leaves_nothing_and_can_be_sent_again(cast):
     assert [share.country.iso3 for share in saved.country_shares.all()] == ["MAR"]
 
 
+def test_a_database_lost_while_the_session_is_saved_after_the_view_answers_503_too(cast, settings, monkeypatch):
+    """The session is saved by a middleware once the view has answered: out of the middleware's
+    sight, the hub's handler500 gives the same answer (DEBUG is off, as in production)."""
+    settings.SESSION_SAVE_EVERY_REQUEST = True
+    browser = Client(raise_request_exception=False)
+    browser.force_login(cast.german_ministry_editor)
+    real_save = SessionStore.save
+
+    def save_with_the_database_cut(self, must_create=False):
+        monkeypatch.setattr(SessionStore, "save", real_save)
+        with database_cut():
+            return real_save(self, must_create)
+
+    monkeypatch.setattr(SessionStore, "save", save_with_the_database_cut)
+    response = browser.get("/engagements/")
+
+    assert response.status_code == 503
+    assert response["Retry-After"] == str(RETRY_AFTER_SECONDS)
+    assert_says_unavailable(response.content.decode())
+    assert browser.get("/engagements/").status_code == 200
+
+
 def test_a_mistake_in_a_query_is_not_taken_for_an_unavailable_database():
     """SQLite says "no such column" with the same exception class as "database is locked"."""
     with pytest.raises(DatabaseError) as raised, connection.cursor() as cursor:
         cursor.execute("SELECT no_such_column FROM registry_theme")
 
     assert not is_unavailable(raised.value)
+
+
+def test_other_errors_keep_their_own_answers(rf):
+    request = rf.get("/engagements/")
+
+    assert bad_request(request, SuspiciousOperation("a forged header")).status_code == 400
+    try:
+        raise ValueError("a bug")
+    except ValueError:
+        assert server_error(request).status_code == 500

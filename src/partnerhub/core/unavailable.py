@@ -15,12 +15,14 @@ again.
 
 import logging
 import sqlite3
+import sys
 from collections.abc import Callable
 
 from django.db import InterfaceError, OperationalError, connections
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+from django.views import defaults
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +55,36 @@ def is_unavailable(exception: BaseException) -> bool:
     return True
 
 
-def database_unavailable(request: HttpRequest, exception: Exception) -> HttpResponse:
+def server_error(request: HttpRequest) -> HttpResponse:
+    """``handler500``: what the middleware cannot see — an unavailable database raised in another
+    middleware, after the view — answers 503 as well (without DEBUG, as in production)."""
+    cause = unavailable_cause(sys.exc_info()[1])
+    if cause is not None:
+        return database_unavailable(request, cause)
+    return defaults.server_error(request)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """``handler400``: Django reports a session it could not save as "interrupted" (400),
+    whatever the reason; when the reason is the database, the answer is its 503."""
+    cause = unavailable_cause(exception)
+    if cause is not None:
+        return database_unavailable(request, cause)
+    return defaults.bad_request(request, exception)
+
+
+def unavailable_cause(exception: BaseException | None) -> BaseException | None:
+    """The unavailable-database error that ``exception`` was raised from or while handling, if any."""
+    seen = set()
+    while exception is not None and id(exception) not in seen:
+        if is_unavailable(exception):
+            return exception
+        seen.add(id(exception))
+        exception = exception.__cause__ or exception.__context__
+    return None
+
+
+def database_unavailable(request: HttpRequest, exception: BaseException) -> HttpResponse:
     """The 503 answer (JSON under /api/, the hub's page elsewhere), with the broken connections closed."""
     logger.error("database unavailable for %s %s", request.method, request.path, exc_info=exception)
     close_broken_connections()
