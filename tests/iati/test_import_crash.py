@@ -253,13 +253,16 @@ def import_killed_once_activities_are_written(database: Scratch) -> int:
     process = database.partnerhub("import-iati", "--all", "--json", str(PAGES))
     deadline = time.monotonic() + 300
     seen = 0
-    while not seen:
-        assert process.poll() is None, "the import ended before any activity could be seen: " + process.stderr.read()
-        assert time.monotonic() < deadline, "no activity was written within five minutes"
-        time.sleep(0.05)
-        seen = engagements_in(database)
-    process.send_signal(signal.SIGKILL)
-    process.communicate(timeout=60)
+    try:
+        while not seen:
+            assert process.poll() is None, "the import ended before any activity was seen: " + process.stderr.read()
+            assert time.monotonic() < deadline, "no activity was written within five minutes"
+            time.sleep(0.05)
+            seen = engagements_in(database)
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGKILL)
+        process.communicate(timeout=60)
     assert process.returncode == -signal.SIGKILL
     return seen
 
