@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Swagger
@@ -15,6 +16,7 @@ from partnerhub.access.api import router as organisations_router
 from partnerhub.agenda.api import router as agenda_router
 from partnerhub.analysis.api import router as analysis_router
 from partnerhub.core.api import anonymous_reader, session_auth
+from partnerhub.core.unavailable import database_unavailable, is_unavailable
 from partnerhub.facts.api import router as facts_router
 from partnerhub.geo.api import router as geo_router
 from partnerhub.iati.api import router as iati_router
@@ -129,3 +131,12 @@ def on_unauthenticated(request: HttpRequest, error: AuthenticationError) -> Http
     response = api.create_response(request, {"detail": detail}, status=401)
     response["WWW-Authenticate"] = "Bearer"
     return response
+
+
+@api.exception_handler(OperationalError)
+@api.exception_handler(InterfaceError)
+def on_database_unavailable(request: HttpRequest, error: Exception) -> HttpResponse:
+    # Ninja would answer these itself (with the traceback when DEBUG is on): the same 503 as the pages.
+    if is_unavailable(error):
+        return database_unavailable(request, error)
+    raise error

@@ -25,3 +25,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]
+
+# A database lost outside a view (the session saved after it, in a middleware) answers 503 too.
+handler400 = "partnerhub.core.unavailable.bad_request"
+handler500 = "partnerhub.core.unavailable.server_error"
