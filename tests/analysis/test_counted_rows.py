@@ -14,8 +14,10 @@ from collections import defaultdict
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -26,9 +28,9 @@ from partnerhub.analysis.figures.balance import balance_of, theme_interests, who
 from partnerhub.analysis.figures.counted import rebuild_all, refresh_outdated
 from partnerhub.analysis.figures.portfolio import load_portfolio
 from partnerhub.analysis.figures.profile import compute_country_profile
-from partnerhub.analysis.models import AmbiguousReference, CountedMoney, CountedShare, CountedTheme
+from partnerhub.analysis.models import AmbiguousReference, CountedMoney, CountedShare, CountedTheme, FiguresOutdated
 from partnerhub.geo.models import Country
-from partnerhub.registry.models import Engagement, EngagementLink, LinkKind, MoneyKind
+from partnerhub.registry.models import Engagement, EngagementLink, LinkKind, MoneyKind, MoneyLine
 from partnerhub.registry.services import delete_engagement, input_from_engagement, update_engagement
 from tests.support.builders import money, record
 from tests.support.personas import make_user
@@ -304,3 +306,54 @@ def apply_edit(action: str, engagement: Engagement, editor) -> None:
     elif action == "move":
         data.countries = [(Country.objects.get(iso3="TUN"), None)]
     update_engagement(engagement, data, acting_user=editor)
+
+
+def test_an_edit_is_counted_when_the_writer_commits(cast, editors, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        engagement = record(
+            cast.commission,
+            cast.commission_desk_officer,
+            title="Reintegration facility",
+            money_lines=[money("commitment", "1000000")],
+        )
+    assert not FiguresOutdated.objects.exists()
+    data = input_from_engagement(engagement)
+    data.money = [replace(line, amount=Decimal("1500000")) for line in data.money]
+    with django_capture_on_commit_callbacks(execute=True):
+        update_engagement(engagement, data, acting_user=cast.commission_desk_officer)
+    assert not FiguresOutdated.objects.exists()
+    row = CountedMoney.objects.get(engagement_id=engagement.pk, kind="commitment", year__isnull=True)
+    assert (row.reported, row.counted) == (1_500_000_000_000, 1_500_000_000_000)
+
+
+def test_refresh_figures_recomputes_what_was_changed_behind_the_hubs_back(cast):
+    morocco = Country.objects.get(iso3="MAR")
+    engagement = record(
+        cast.commission,
+        cast.commission_desk_officer,
+        title="Border data systems",
+        sharing_level="public",
+        money_lines=[money("commitment", "200000")],
+    )
+    refresh_outdated()
+    MoneyLine.objects.unrestricted("test: a change by hand").filter(engagement=engagement).update(
+        amount_eur=Decimal("300000")
+    )
+    assert compute_country_profile(cast.outsider, morocco).team_europe_total == Decimal("200000")
+    call_command("refresh-figures", stdout=StringIO())
+    assert compute_country_profile(cast.outsider, morocco).team_europe_total == Decimal("300000")
+
+
+def test_a_database_from_before_the_counted_rows_gets_them_when_migrated(cast):
+    record(
+        cast.commission,
+        cast.commission_desk_officer,
+        title="Legal pathways pilot",
+        money_lines=[money("commitment", "50000")],
+    )
+    refresh_outdated()
+    expected = all_rows()
+    for model in (CountedShare, CountedMoney, CountedTheme):
+        model.objects.all().delete()
+    call_command("migrate", "analysis", verbosity=0)
+    assert all_rows() == expected

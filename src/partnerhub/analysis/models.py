@@ -149,7 +149,12 @@ class CountedMoney(models.Model):
     sources = models.JSONField(null=True)
 
     class Meta:
-        indexes = [models.Index(fields=["country_id", "kind", "year"]), models.Index(fields=["engagement_id"])]
+        # Pages read a country's all-years rows of every kind, and one kind's yearly rows.
+        indexes = [
+            models.Index(fields=["country_id", "year", "kind"]),
+            models.Index(fields=["country_id", "kind", "year"]),
+            models.Index(fields=["engagement_id"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.engagement_id} in {self.country_id}: {self.kind} {self.year or 'all years'}"

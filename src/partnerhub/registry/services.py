@@ -385,7 +385,9 @@ def _replace_themes(engagement: Engagement, themes: list[tuple[Theme, Decimal | 
 def _replace_links(engagement: Engagement, data: EngagementInput, acting_user: AnyUser) -> None:
     """Links to records the editor cannot see stay as they are: the editor could
     neither see them in the form nor mean to remove them."""
-    visible = Engagement.objects.visible_to(acting_user).values("pk")
+    targets = list(engagement.links_out.values_list("target_id", flat=True))
+    # The editor's visible targets among this record's own (not every visible record: a long subquery).
+    visible = Engagement.objects.visible_to(acting_user).filter(pk__in=targets).values("pk")
     stated_by_publisher = set(engagement.links_out.filter(from_iati=True).values_list("target_id", "kind"))
     engagement.links_out.filter(target__in=visible).delete()
     kept = set(engagement.links_out.values_list("target_id", "kind"))

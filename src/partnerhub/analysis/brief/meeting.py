@@ -71,7 +71,7 @@ class MeetingPack:
             Engagement.objects.visible_to(user).filter(pk__in=linked).select_related("owner").order_by("title", "pk")
         )
         self.hidden_engagements = Engagement.objects.hidden_from(user).filter(pk__in=linked).exists()
-        self.profile: CountryProfile = country_profile(user, meeting.country, MoneyKind.COMMITMENT)
+        self.profile: CountryProfile = country_profile(user, meeting.country, MoneyKind.COMMITMENT, annex=True)
 
     def sharing_levels(self) -> Iterable[str]:
         """Of every record whose content the pack carries: the clash notices of hidden meetings carry none."""

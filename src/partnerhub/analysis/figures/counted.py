@@ -107,7 +107,12 @@ def load_country(scope, country_id: int, ids: Iterable[int] | None = None) -> Co
         .filter(country_id=country_id)
         .values("engagement_id")
     )
-    loaded = in_country if ids is None else in_country.filter(pk__in=list(ids))
+    # Given ids, read those rows by key (and keep those still in the country) rather than the country's.
+    loaded = (
+        in_country
+        if ids is None
+        else scope.about_migration().filter(pk__in=list(ids), country_shares__country_id=country_id)
+    )
     facts = _engagement_facts(loaded)
     if not facts:
         return CountryChains(country_id, {}, [], [])
@@ -123,13 +128,14 @@ def load_country(scope, country_id: int, ids: Iterable[int] | None = None) -> Co
 
 
 def _edges(facts, loaded, in_country) -> tuple[list[FundingEdge], list[tuple[int, str]]]:
+    ids = list(facts)
     links = (
         EngagementLink.objects.of(source=loaded, target=in_country)
-        .filter(kind__in=UPSTREAM_LINK_KINDS)
+        .filter(kind__in=UPSTREAM_LINK_KINDS, source_id__in=ids)
         .values_list("target_id", "source_id", "kind")
         .union(
             EngagementLink.objects.of(source=in_country, target=loaded)
-            .filter(kind__in=UPSTREAM_LINK_KINDS)
+            .filter(kind__in=UPSTREAM_LINK_KINDS, target_id__in=ids)
             .values_list("target_id", "source_id", "kind")
         )
     )

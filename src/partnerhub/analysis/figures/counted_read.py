@@ -84,73 +84,91 @@ def visible_in(user):
 
 def country_sums(user, country_id: int, kind: str) -> CountrySums:
     refresh_outdated()
-    visible = visible_in(user)
-    in_part = seen_in_part(user, country_id)
+    scope = _ReaderScope(user, country_id)
     sums = _Sums()
-    _sql_sums(sums, country_id, kind, visible, in_part)
-    if in_part:
-        _python_sums(sums, load_country(visible, country_id, in_part), kind)
-    return CountrySums(kind, sums, in_part)
+    for pk, (_chain, owner, instrument) in scope.shares.items():
+        if pk in scope.counted_as_kept:
+            sums.shares[(owner, instrument)] += 1
+    _sql_sums(sums, country_id, kind, scope)
+    if scope.in_part:
+        _python_sums(sums, load_country(visible_in(user), country_id, scope.in_part), kind)
+    return CountrySums(kind, sums, scope.in_part)
 
 
-def seen_in_part(user, country_id: int) -> set[int]:
-    """The engagements the reader sees whose figures differ from the precomputed ones: members
-    of chains with a hidden member, and engagements joined, for this reader only, by a transaction
-    naming an organisation of which the reader sees a single engagement (with their chains)."""
-    visible = visible_in(user).values("pk")
-    shares = CountedShare.objects.filter(country_id=country_id)
-    broken = shares.filter(chain__isnull=False).exclude(engagement_id__in=visible).values("chain")
-    chains = set(broken.distinct().values_list("chain", flat=True))
-    singles: set[int] = set()
-    references = list(
-        AmbiguousReference.objects.filter(country_id=country_id, engagement_id__in=visible).values_list(
-            "engagement_id", "organisation_ref"
-        )
-    )
-    if references:
+# Above this many identifiers, rows are narrowed to the reader's by a subquery, not a list.
+LONGEST_LIST = 20_000
+
+
+class _ReaderScope:
+    """Which engagements of the country the reader sees, and which of those are counted from the
+    kept rows (``counted_as_kept``) or netted again for them (``in_part``): members of chains with
+    a hidden member, and engagements joined, for this reader only, by a transaction naming an
+    organisation of which the reader sees a single engagement (with their chains)."""
+
+    def __init__(self, user, country_id: int):
+        self.user, self.country_id = user, country_id
+        self.shares = {
+            pk: (chain, owner, instrument)
+            for pk, chain, owner, instrument in CountedShare.objects.filter(country_id=country_id).values_list(
+                "engagement_id", "chain", "owner_id", "instrument_id"
+            )
+        }
+        self.visible = set(
+            visible_in(user).filter(country_shares__country_id=country_id).values_list("pk", flat=True)
+        ) & set(self.shares)
+        hidden = set(self.shares) - self.visible
+        chains = {self.shares[pk][0] for pk in hidden} - {None}
+        singles = self._joined_for_this_reader()
+        chains |= {self.shares[pk][0] for pk in singles} - {None}
+        self.in_part = {pk for pk in self.visible if pk in singles or self.shares[pk][0] in chains}
+        self.counted_as_kept = self.visible - self.in_part
+        self.left_out = hidden | self.in_part
+
+    def _joined_for_this_reader(self) -> set[int]:
+        references = [
+            (pk, ref)
+            for pk, ref in AmbiguousReference.objects.filter(country_id=self.country_id).values_list(
+                "engagement_id", "organisation_ref"
+            )
+            if pk in self.visible
+        ]
+        if not references:
+            return set()
         seen = defaultdict(list)
         for ref, pk in (
-            visible_in(user)
+            visible_in(self.user)
             .filter(
-                country_shares__country_id=country_id,
+                country_shares__country_id=self.country_id,
                 owner__iati_identifier__in={ref for _pk, ref in references},
             )
             .values_list("owner__iati_identifier", "pk")
         ):
             seen[ref].append(pk)
+        singles: set[int] = set()
         for engagement_id, ref in references:
             if len(seen[ref]) == 1:
                 singles.update((engagement_id, seen[ref][0]))
-        chains |= set(shares.filter(engagement_id__in=singles, chain__isnull=False).values_list("chain", flat=True))
-    if not chains and not singles:
-        return set()
-    return set(
-        shares.filter(Q(chain__in=chains) | Q(engagement_id__in=singles))
-        .filter(engagement_id__in=visible)
-        .values_list("engagement_id", flat=True)
-    )
+        return singles
+
+    def narrow(self, queryset):
+        """``queryset`` (counted rows of the country) cut to the engagements counted as kept."""
+        if len(self.left_out) <= len(self.counted_as_kept) and len(self.left_out) <= LONGEST_LIST:
+            return queryset.exclude(engagement_id__in=self.left_out) if self.left_out else queryset
+        if len(self.counted_as_kept) <= LONGEST_LIST:
+            return queryset.filter(engagement_id__in=self.counted_as_kept)
+        visible = visible_in(self.user).values("pk")
+        queryset = queryset.filter(engagement_id__in=visible)
+        return queryset.exclude(engagement_id__in=self.in_part) if self.in_part else queryset
 
 
-def _sql_sums(sums: _Sums, country_id: int, kind: str, visible, in_part: set[int]) -> None:
+def _sql_sums(sums: _Sums, country_id: int, kind: str, scope: _ReaderScope) -> None:
     def rows(model):
-        queryset = model.objects.filter(country_id=country_id, engagement_id__in=visible.values("pk"))
-        return queryset.exclude(engagement_id__in=in_part) if in_part else queryset
+        return scope.narrow(model.objects.filter(country_id=country_id))
 
-    shares = rows(CountedShare).values_list("owner_id", "instrument_id").annotate(engagements=Count("*"))
-    for owner, instrument, count in shares.order_by():
-        sums.shares[(owner, instrument)] += count
-    money = (
-        rows(CountedMoney)
-        .filter(Q(year__isnull=True) | Q(kind=kind))
-        .values_list("kind", "year", "owner_id", "instrument_id")
-        .annotate(
-            reported_sum=Sum("reported"),
-            counted_sum=Sum("counted"),
-            with_money=Count("pk", filter=Q(has_money=True)),
-            lines=Count("*"),
-        )
-        .order_by()
-    )
+    # Two queries, each on its index, read fewer rows than one with "all years or this kind".
+    all_years = rows(CountedMoney).filter(year__isnull=True)
+    yearly = rows(CountedMoney).filter(kind=kind, year__isnull=False)
+    money = [row for part in (all_years, yearly) for row in _money_sums(part)]
     for kind_, year, owner, instrument, *values in money:
         _Sums.add(sums.money[(kind_, year, owner, instrument)], values)
     themes = (
@@ -189,6 +207,19 @@ def _sql_sums(sums: _Sums, country_id: int, kind: str, visible, in_part: set[int
         sums.by_engagement[pk] = (reported, counted)
         if netted:
             sums.netted.append((pk, owner, reported, counted, sources))
+
+
+def _money_sums(rows):
+    return (
+        rows.values_list("kind", "year", "owner_id", "instrument_id")
+        .annotate(
+            reported_sum=Sum("reported"),
+            counted_sum=Sum("counted"),
+            with_money=Count("pk", filter=Q(has_money=True)),
+            lines=Count("*"),
+        )
+        .order_by()
+    )
 
 
 def _python_sums(sums: _Sums, chains: CountryChains, kind: str) -> None:

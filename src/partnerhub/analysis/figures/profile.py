@@ -149,16 +149,19 @@ def list_url(country: Country, **filters) -> str:
     return f"{reverse('registry:engagement_list')}?{urlencode(query)}"
 
 
-def country_profile(user, country: Country, kind: str = MoneyKind.COMMITMENT) -> CountryProfile:
-    """The profile as ``user``'s circle sees it (kept until the data changes, see ``analysis.cache``)."""
+def country_profile(user, country: Country, kind: str = MoneyKind.COMMITMENT, *, annex: bool = False) -> CountryProfile:
+    """The profile as ``user``'s circle sees it (kept until the data changes, see ``analysis.cache``);
+    with ``annex``, also every engagement counted (``counted``), as the briefs list them."""
     return kept_for_circle(
         user,
-        ("country_profile", country.pk, str(kind), get_language()),
-        lambda: compute_country_profile(user, country, kind),
+        ("country_profile", country.pk, str(kind), get_language(), annex),
+        lambda: compute_country_profile(user, country, kind, annex=annex),
     )
 
 
-def compute_country_profile(user, country: Country, kind: str = MoneyKind.COMMITMENT) -> CountryProfile:
+def compute_country_profile(
+    user, country: Country, kind: str = MoneyKind.COMMITMENT, *, annex: bool = False
+) -> CountryProfile:
     sums = country_sums(user, country.pk, kind)
     owners = {owner for owner, _instrument in sums.shares}
     owners |= {owner for _kind, _year, owner, _instrument in sums.money}
@@ -166,7 +169,7 @@ def compute_country_profile(user, country: Country, kind: str = MoneyKind.COMMIT
     figures = _Figures(sums, actors)
     visible_in_country = Engagement.objects.about_migration().visible_to(user).filter(country_shares__country=country)
     totals = _totals(figures)
-    counted = _counted(figures, visible_in_country)
+    counted = _counted(figures, visible_in_country) if annex else []
     return CountryProfile(
         country=country,
         kind=kind,
@@ -178,7 +181,7 @@ def compute_country_profile(user, country: Country, kind: str = MoneyKind.COMMIT
             Engagement.objects.about_migration().filter(country_shares__country=country), user
         ),
         engagement_count=sum(sums.shares.values()),
-        has_demo=any(row.is_demo for row in counted),
+        has_demo=visible_in_country.filter(is_demo=True).exists(),
         by_theme=_by_theme(figures, country),
         by_actor=_by_actor(figures, country),
         by_instrument=_by_instrument(figures, country),

@@ -48,7 +48,7 @@ def country_brief(request, iso3: str, file_format: str):
     if choice.unknown is not None:
         # A downloaded brief carries no message: it is refused rather than made of other figures.
         return _unknown_money_kind(request, country, choice.unknown)
-    profile = country_profile(request.user, country, choice.kind)
+    profile = country_profile(request.user, country, choice.kind, annex=True)
     overlaps = overlaps_for_country(request.user, country, limit=OVERLAPS_IN_BRIEF)
     content = brief_format.render(profile, overlaps, user=request.user)
     return _attachment(content, brief_format.content_type, brief_filename(country.iso3, file_format))
