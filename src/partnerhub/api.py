@@ -15,6 +15,7 @@ from partnerhub.access.api import router as organisations_router
 from partnerhub.agenda.api import router as agenda_router
 from partnerhub.analysis.api import router as analysis_router
 from partnerhub.core.api import anonymous_reader, session_auth
+from partnerhub.core.api_errors import document_error_answers
 from partnerhub.facts.api import router as facts_router
 from partnerhub.geo.api import router as geo_router
 from partnerhub.iati.api import router as iati_router
@@ -47,6 +48,10 @@ class PartnershipHubAPI(NinjaAPI):
                 del location[1]
             item["loc"] = location
         return error
+
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        """The schema with every error answer the API gives declared on the operations that give it."""
+        return document_error_answers(super().get_openapi_schema(*args, **kwargs))
 
 
 def _schema_parameters(model: type[BaseModel]) -> set[str]:
