@@ -16,6 +16,7 @@ from partnerhub.access.api import router as organisations_router
 from partnerhub.agenda.api import router as agenda_router
 from partnerhub.analysis.api import router as analysis_router
 from partnerhub.core.api import anonymous_reader, session_auth
+from partnerhub.core.api_errors import document_error_answers
 from partnerhub.core.unavailable import database_unavailable, is_unavailable
 from partnerhub.facts.api import router as facts_router
 from partnerhub.geo.api import router as geo_router
@@ -49,6 +50,10 @@ class PartnershipHubAPI(NinjaAPI):
                 del location[1]
             item["loc"] = location
         return error
+
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        """The schema with every error answer the API gives declared on the operations that give it."""
+        return document_error_answers(super().get_openapi_schema(*args, **kwargs))
 
 
 def _schema_parameters(model: type[BaseModel]) -> set[str]:

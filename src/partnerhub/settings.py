@@ -156,6 +156,37 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "partnerhub.access.views.login_locked_out"
 AXES_SENSITIVE_PARAMETERS = ["password"]
 
+# Optional single sign-on through OpenID Connect (mozilla-django-oidc), off unless a client id is set.
+# The provider's user becomes the hub user with the same e-mail address; a new one gets no organisation
+# and no role until an administrator gives them one (docs/security.md).
+PARTNERHUB_OIDC_ENABLED = bool(env_str("PARTNERHUB_OIDC_CLIENT_ID"))
+PARTNERHUB_OIDC_PROVIDER_NAME = env_str("PARTNERHUB_OIDC_PROVIDER_NAME", "EU Login")
+OIDC_RP_CLIENT_ID = env_str("PARTNERHUB_OIDC_CLIENT_ID")
+OIDC_RP_CLIENT_SECRET = env_str("PARTNERHUB_OIDC_CLIENT_SECRET")
+OIDC_RP_SIGN_ALGO = env_str("PARTNERHUB_OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("PARTNERHUB_OIDC_AUTHORIZATION_ENDPOINT")
+OIDC_OP_TOKEN_ENDPOINT = env_str("PARTNERHUB_OIDC_TOKEN_ENDPOINT")
+OIDC_OP_USER_ENDPOINT = env_str("PARTNERHUB_OIDC_USERINFO_ENDPOINT")
+OIDC_OP_JWKS_ENDPOINT = env_str("PARTNERHUB_OIDC_JWKS_ENDPOINT")
+OIDC_TIMEOUT = env_int("PARTNERHUB_OIDC_TIMEOUT_SECONDS", 10)
+LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/"
+if PARTNERHUB_OIDC_ENABLED:
+    _missing = [
+        name
+        for name in (
+            "PARTNERHUB_OIDC_CLIENT_SECRET",
+            "PARTNERHUB_OIDC_AUTHORIZATION_ENDPOINT",
+            "PARTNERHUB_OIDC_TOKEN_ENDPOINT",
+            "PARTNERHUB_OIDC_USERINFO_ENDPOINT",
+            "PARTNERHUB_OIDC_JWKS_ENDPOINT",
+        )
+        if not env_str(name)
+    ]
+    if _missing:
+        raise ValueError(f"PARTNERHUB_OIDC_CLIENT_ID is set, so single sign-on also needs {', '.join(_missing)}")
+    AUTHENTICATION_BACKENDS.append("partnerhub.access.oidc.HubOIDCBackend")
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from partnerhub.access.oidc import SignOnCallback, SignOnStart
+from partnerhub.access.views import HubLoginView
 from partnerhub.api import api
 
 urlpatterns = [
@@ -19,7 +21,10 @@ urlpatterns = [
     path("iati/", include("partnerhub.iati.urls")),
     path("import/sheet/", include("partnerhub.sheets.urls")),
     path("account/", include("partnerhub.access.urls")),
-    path("accounts/login/", auth_views.LoginView.as_view(extra_context={"site_name": "Partnership Hub"}), name="login"),
+    path("accounts/login/", HubLoginView.as_view(), name="login"),
+    # Single sign-on (OpenID Connect): 404 unless configured. mozilla-django-oidc reverses these names.
+    path("oidc/authenticate/", SignOnStart.as_view(), name="oidc_authentication_init"),
+    path("oidc/callback/", SignOnCallback.as_view(), name="oidc_authentication_callback"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),

@@ -1,5 +1,6 @@
 """Production settings pass Django's deployment checklist; bad values fail loudly."""
 
+import json
 import os
 import subprocess
 import sys
@@ -64,3 +65,40 @@ def test_secrets_can_come_from_files(monkeypatch, tmp_path):
     secret.write_text("true\n")
     monkeypatch.setenv("SOME_FLAG_FILE", str(secret))
     assert env_bool("SOME_FLAG") is True
+
+
+HEADERS_OF_A_PRODUCTION_ANSWER = """
+import json, django
+django.setup()
+from django.conf import settings
+from django.test import Client
+response = Client().get("/api/openapi.json", secure=True, headers={"host": "hub.example.org"})
+print(json.dumps({"status": response.status_code, "headers": dict(response.headers),
+                  "csrf_cookie_secure": settings.CSRF_COOKIE_SECURE,
+                  "session_cookie_secure": settings.SESSION_COOKIE_SECURE}))
+"""
+
+
+@pytest.mark.slow
+def test_a_production_answer_carries_every_security_header_and_secure_cookies():
+    result = subprocess.run(
+        [sys.executable, "-c", HEADERS_OF_A_PRODUCTION_ANSWER],
+        env={**without_test_switches(os.environ), **PRODUCTION_ENV, "DJANGO_SETTINGS_MODULE": "partnerhub.settings"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout.strip().splitlines()[-1])
+    headers = answer["headers"]
+
+    assert answer["status"] == 200
+    assert headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "same-origin"
+    assert headers["X-Frame-Options"] == "DENY"
+    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+    assert "script-src 'self';" in headers["Content-Security-Policy"]
+    assert answer["csrf_cookie_secure"], "the CSRF cookie must be sent over HTTPS only in production"
+    assert answer["session_cookie_secure"], "the session cookie must be sent over HTTPS only in production"

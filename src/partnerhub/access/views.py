@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import LoginView
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -101,3 +102,15 @@ def _account_page(request: AuthenticatedHttpRequest, form: ApiTokenForm) -> Http
             "form": form,
         },
     )
+
+
+class HubLoginView(LoginView):
+    """The login page, with the single sign-on button when it is configured."""
+
+    extra_context = {"site_name": "Partnership Hub"}
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        if settings.PARTNERHUB_OIDC_ENABLED:
+            context["single_sign_on"] = settings.PARTNERHUB_OIDC_PROVIDER_NAME
+        return context

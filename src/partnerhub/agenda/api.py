@@ -26,7 +26,6 @@ from partnerhub.agenda import services
 from partnerhub.agenda.filters import MeetingFilter
 from partnerhub.agenda.models import Counterpart, LineToTake, Meeting
 from partnerhub.agenda.schemas import (
-    InputErrors,
     LineToTakeIn,
     LineToTakeOut,
     LineToTakeUpdateIn,
@@ -34,9 +33,9 @@ from partnerhub.agenda.schemas import (
     MeetingIn,
     MeetingOut,
     MeetingUpdateIn,
-    Message,
 )
 from partnerhub.core.api import NumberedPagination, json_body_openapi, read_json_body, session_auth
+from partnerhub.core.api_errors import InputErrors, Message
 from partnerhub.core.types import AnyUser
 from partnerhub.core.visibility import can_edit_for, editing_organisation_ids
 from partnerhub.geo.models import Country

@@ -9,15 +9,8 @@ from ninja import Schema
 from pydantic import AwareDatetime, ConfigDict, Field, field_validator
 
 from partnerhub.agenda.models import Meeting, MeetingKind
+from partnerhub.core.api import RecordId
 from partnerhub.core.sharing import SharingLevel
-
-
-class Message(Schema):
-    detail: str
-
-
-class InputErrors(Schema):
-    detail: list[dict[str, Any]]
 
 
 class CounterpartOut(Schema):
@@ -67,7 +60,9 @@ class MeetingOut(Schema):
 class MeetingIn(Schema):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    owner_id: int | None = Field(None, description="The organising organisation; your first editable one if empty.")
+    owner_id: RecordId | None = Field(
+        None, description="The organising organisation; your first editable one if empty."
+    )
     kind: MeetingKind
     title: str = Field(..., min_length=1, max_length=300)
     starts_at: AwareDatetime
@@ -76,9 +71,9 @@ class MeetingIn(Schema):
     place: str = Field("", max_length=300)
     country: str = Field(..., pattern=r"^[A-Za-z]{3}$")
     counterpart_id: int | None = Field(None, ge=1, le=2**31 - 1)
-    participant_ids: list[int] = []
+    participant_ids: list[RecordId] = []
     themes: list[str] = Field([], description="Theme codes.")
-    engagement_ids: list[int] = Field([], description="Engagements you may read.")
+    engagement_ids: list[RecordId] = Field([], description="Engagements you may read.")
     confirmed: bool = False
     outcome_notes: str = ""
     sharing_level: SharingLevel = SharingLevel.EU
@@ -98,9 +93,9 @@ class MeetingUpdateIn(Schema):
     place: str | None = Field(None, max_length=300)
     country: str | None = Field(None, pattern=r"^[A-Za-z]{3}$")
     counterpart_id: int | None = Field(None, ge=1, le=2**31 - 1, description="Null removes the counterpart.")
-    participant_ids: list[int] | None = None
+    participant_ids: list[RecordId] | None = None
     themes: list[str] | None = Field(None, description="Theme codes.")
-    engagement_ids: list[int] | None = Field(None, description="Engagements you may read.")
+    engagement_ids: list[RecordId] | None = Field(None, description="Engagements you may read.")
     confirmed: bool | None = None
     outcome_notes: str | None = None
     sharing_level: SharingLevel | None = None
@@ -170,7 +165,9 @@ class LineToTakeIn(Schema):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    owner_id: int | None = Field(None, description="The organisation writing it; your first editable one if empty.")
+    owner_id: RecordId | None = Field(
+        None, description="The organisation writing it; your first editable one if empty."
+    )
     country: str = Field(..., pattern=r"^[A-Za-z]{3}$", description="Partner country (ISO alpha-3).")
     theme: str | None = Field(None, max_length=60, description="Theme code; null for every meeting with the country.")
     text: str = Field(..., min_length=1, description="The key messages.")

@@ -16,7 +16,8 @@ from partnerhub.analysis.figures.keyfacts import KeyFact, key_facts, remittance_
 from partnerhub.analysis.figures.profile import country_profile
 from partnerhub.analysis.forms import PartnerPriorityForm, recording_organisations
 from partnerhub.analysis.models import PartnerPriority
-from partnerhub.analysis.schemas import Message, PriorityIn, PriorityOut, ProfileOut, ProfileParams
+from partnerhub.analysis.schemas import PriorityIn, PriorityOut, ProfileOut, ProfileParams
+from partnerhub.core.api_errors import Message
 from partnerhub.geo.models import Country
 from partnerhub.registry.models import Theme
 

@@ -8,11 +8,8 @@ from ninja import Schema
 from pydantic import Field, field_validator
 
 from partnerhub.analysis.forms import read_money_kind, unknown_money_kind_message
+from partnerhub.core.api import RecordId
 from partnerhub.registry.models import MoneyKind
-
-
-class Message(Schema):
-    detail: str
 
 
 class KindTotalOut(Schema):
@@ -194,4 +191,4 @@ class PriorityIn(Schema):
     source_url: str = ""
     stated_on: date
     sharing_level: str = "partner"
-    owner_id: int | None = Field(None, description="Recording organisation; by default the caller's first.")
+    owner_id: RecordId | None = Field(None, description="Recording organisation; by default the caller's first.")

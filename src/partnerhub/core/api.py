@@ -6,7 +6,7 @@ they read. Pagination: numbered pages with links to the next and previous ones.
 """
 
 import json
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import pydantic
 from django.conf import settings
@@ -27,6 +27,11 @@ from partnerhub.core.types import AnyUser
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 # Keeps the SQL offset far from any integer limit however large the page asked for.
 MAX_PAGE_NUMBER = 1_000_000
+
+# The largest id the databases store (a signed 64-bit integer): a larger one names no record, and
+# would overflow the query instead of answering 422.
+MAX_ID = 2**63 - 1
+RecordId = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 SchemaT = TypeVar("SchemaT", bound=Schema)
 

@@ -15,6 +15,7 @@ from ninja.pagination import paginate
 
 from partnerhub.access.models import Organisation
 from partnerhub.core.api import NumberedPagination, json_body_openapi, read_json_body
+from partnerhub.core.api_errors import InputErrors, Message
 from partnerhub.core.types import AnyUser
 from partnerhub.facts import services
 from partnerhub.facts.disagreements import Disagreement, disagreements
@@ -26,9 +27,7 @@ from partnerhub.facts.schemas import (
     DisputeIn,
     EmptyIn,
     FigureIn,
-    IndicatorOut,
-    InputErrors,
-    Message,
+    FigureIndicatorOut,
     ObservationFilterParams,
     ObservationOut,
     ProposeIn,
@@ -48,7 +47,7 @@ ObservationId = Path(..., ge=1, le=2**63 - 1, description="The observation's id.
 WRITE_ANSWERS = {200: ObservationOut, 400: Message, 401: Message, 403: Message, 404: Message, 422: InputErrors}
 
 
-@router.get("/facts/indicators", response=list[IndicatorOut], summary="List indicators")
+@router.get("/facts/indicators", response=list[FigureIndicatorOut], summary="List indicators")
 def list_indicators(request: HttpRequest) -> list[dict[str, Any]]:
     """Every indicator, with its definition and default source (reference data: its figures carry the sharing)."""
     indicators = Indicator.objects.select_related("default_source").prefetch_related("themes").order_by("code")

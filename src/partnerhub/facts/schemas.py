@@ -9,15 +9,7 @@ from ninja import Field, Schema
 Status = Literal["imported", "proposed", "agreed", "disputed", "superseded"]
 
 
-class Message(Schema):
-    detail: str
-
-
-class InputErrors(Schema):
-    detail: list[dict[str, Any]]
-
-
-class SourceOut(Schema):
+class FigureSourceOut(Schema):
     publisher: str
     dataset: str
     release_date: date | None = Field(description="The vintage: the release the figures come from.")
@@ -26,7 +18,7 @@ class SourceOut(Schema):
     freshness: str = Field(description="fresh, due or overdue against its release cycle; unknown without one.")
 
 
-class IndicatorOut(Schema):
+class FigureIndicatorOut(Schema):
     code: str
     name: str
     unit: str
@@ -34,7 +26,7 @@ class IndicatorOut(Schema):
     direction: str = Field(description="higher-better, higher-worse or neutral.")
     pair: bool = Field(description="Figures are given per origin × destination.")
     themes: list[str] = Field(description="Codes of the themes it informs.")
-    default_source: SourceOut | None
+    default_source: FigureSourceOut | None
 
 
 class StanceOut(Schema):
@@ -53,7 +45,7 @@ class ObservationOut(Schema):
     period_start: date
     value: Decimal
     unit: str
-    source: SourceOut
+    source: FigureSourceOut
     method_note: str
     status: str
     note: str
@@ -64,7 +56,7 @@ class ObservationOut(Schema):
     stances: list[StanceOut]
 
 
-class DisagreementOut(Schema):
+class FigureDisagreementOut(Schema):
     indicator: str
     country: str
     destination: str | None
@@ -77,7 +69,7 @@ class DisagreementPage(Schema):
     count: int = Field(description="Disagreements on all pages together.")
     next: str | None = Field(description="URL of the next page, if any.")
     previous: str | None = Field(description="URL of the previous page, if any.")
-    items: list[DisagreementOut]
+    items: list[FigureDisagreementOut]
 
 
 class ObservationFilterParams(Schema):

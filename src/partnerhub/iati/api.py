@@ -26,7 +26,7 @@ class DatasetOut(Schema):
     stale: bool
 
 
-class SourceOut(Schema):
+class PublisherSourceOut(Schema):
     publisher: str
     organisation: str
     last_checked_at: datetime | None
@@ -35,8 +35,8 @@ class SourceOut(Schema):
     datasets: list[DatasetOut]
 
 
-@router.get("/iati/sources", response=list[SourceOut], url_name="list_iati_sources")
-def list_sources(request: HttpRequest) -> list[SourceOut]:
+@router.get("/iati/sources", response=list[PublisherSourceOut], url_name="list_iati_sources")
+def list_sources(request: HttpRequest) -> list[PublisherSourceOut]:
     """Every subscribed IATI publisher with its files: when each was last checked and last changed,
     and whether it is stale (not checked within PARTNERHUB_IATI_SYNC_STALE_DAYS)."""
     now = timezone.now()
@@ -46,7 +46,7 @@ def list_sources(request: HttpRequest) -> list[SourceOut]:
         .prefetch_related("datasets")
     )
     return [
-        SourceOut(
+        PublisherSourceOut(
             publisher=s.publisher_id,
             organisation=s.organisation.short_name,
             last_checked_at=s.last_checked_at,

@@ -18,7 +18,8 @@ from ninja.pagination import paginate
 from pydantic import ConfigDict, Field
 
 from partnerhub.access.models import Organisation
-from partnerhub.core.api import NumberedPagination, json_body_openapi, read_json_body
+from partnerhub.core.api import NumberedPagination, RecordId, json_body_openapi, read_json_body
+from partnerhub.core.api_errors import InputErrors, Message
 from partnerhub.core.sharing import SharingLevel
 from partnerhub.core.types import AnyUser
 from partnerhub.geo.models import Country
@@ -31,14 +32,6 @@ router = Router(tags=["crises"])
 CrisisId = Path(..., ge=1, le=2**63 - 1, description="The crisis's id.")
 FORBID = ConfigDict(extra="forbid", str_strip_whitespace=True)
 ISO3 = r"^[A-Za-z]{3}$"
-
-
-class Message(Schema):
-    detail: str
-
-
-class InputErrors(Schema):
-    detail: list[dict[str, Any]]
 
 
 CREATE_ANSWERS = {401: Message, 403: Message, 422: InputErrors}
@@ -82,12 +75,14 @@ class CrisisUpdateIn(Schema):
     severity: Severity | None = None
     themes: list[str] | None = Field(None, description="Codes of the affected themes.")
     sharing_level: SharingLevel | None = None
-    shared_with_organisation_ids: list[int] | None = Field(None, description="For the restricted level.")
+    shared_with_organisation_ids: list[RecordId] | None = Field(None, description="For the restricted level.")
     shared_with_countries: list[str] | None = Field(None, description="Member States (ISO alpha-3), restricted level.")
 
 
 class CrisisIn(CrisisUpdateIn):
-    owner_id: int | None = Field(None, description="The declaring organisation; your first coordinated one if empty.")
+    owner_id: RecordId | None = Field(
+        None, description="The declaring organisation; your first coordinated one if empty."
+    )
     title: str = Field(..., min_length=1, max_length=300)
     country: str = Field(..., pattern=ISO3)
     started_on: date

@@ -22,10 +22,10 @@ from pydantic import ConfigDict, Field
 
 from partnerhub.access.models import Organisation
 from partnerhub.core.api import NumberedPagination, json_body_openapi, read_json_body
+from partnerhub.core.api_errors import InputErrors, Message
 from partnerhub.core.types import AnyUser
 from partnerhub.geo.models import Country
 from partnerhub.knowledge import directory_services as services
-from partnerhub.knowledge.crisis_api import InputErrors, Message
 from partnerhub.knowledge.directory_forms import DirectoryFilterForm
 from partnerhub.knowledge.models import FocalPoint, FocalPointRole
 from partnerhub.registry.models import Theme

@@ -23,7 +23,8 @@ from ninja.pagination import paginate
 from pydantic import ConfigDict, Field
 
 from partnerhub.access.models import Organisation
-from partnerhub.core.api import NumberedPagination, json_body_openapi, read_json_body
+from partnerhub.core.api import NumberedPagination, RecordId, json_body_openapi, read_json_body
+from partnerhub.core.api_errors import InputErrors, Message
 from partnerhub.core.sharing import SharingLevel
 from partnerhub.core.types import AnyUser
 from partnerhub.core.visibility import editing_organisation_ids
@@ -40,14 +41,6 @@ LessonId = Path(..., ge=1, le=2**63 - 1, description="The lesson's id.")
 OutcomeId = Path(..., ge=1, le=2**63 - 1, description="The outcome figure's id.")
 AttachmentId = Path(..., ge=1, le=2**63 - 1, description="The document's id.")
 FORBID = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-
-class Message(Schema):
-    detail: str
-
-
-class InputErrors(Schema):
-    detail: list[dict[str, Any]]
 
 
 CREATE_ANSWERS = {401: Message, 403: Message, 422: InputErrors}
@@ -103,7 +96,7 @@ class LessonUpdateIn(Schema):
     countries: list[str] | None = Field(None, description="ISO alpha-3 codes.")
     themes: list[str] | None = Field(None, description="Theme codes.")
     instruments: list[str] | None = Field(None, description="Instrument codes.")
-    engagement_ids: list[int] | None = Field(
+    engagement_ids: list[RecordId] | None = Field(
         None, description="Engagements you may see; links to engagements hidden from you are kept."
     )
     crisis_id: int | None = None
@@ -116,12 +109,12 @@ class LessonUpdateIn(Schema):
     what_to_change: str | None = None
     who_should_act: Actor | None = None
     sharing_level: SharingLevel | None = None
-    shared_with_organisation_ids: list[int] | None = Field(None, description="For the restricted level.")
+    shared_with_organisation_ids: list[RecordId] | None = Field(None, description="For the restricted level.")
     shared_with_countries: list[str] | None = Field(None, description="Member States, for the restricted level.")
 
 
 class LessonIn(LessonUpdateIn):
-    owner_id: int | None = Field(None, description="The organisation keeping it; by default one you edit for.")
+    owner_id: RecordId | None = Field(None, description="The organisation keeping it; by default one you edit for.")
     title: str = Field(max_length=300)  # type: ignore[assignment]
     dated: date  # type: ignore[assignment]
 

@@ -14,9 +14,10 @@ from ninja.pagination import paginate
 
 from partnerhub.access.api import TokenAuth
 from partnerhub.core.api import NumberedPagination, json_body_openapi, read_json_body, session_auth
+from partnerhub.core.api_errors import InputErrors, Message
 from partnerhub.overlaps.filters import OverlapFilter
 from partnerhub.overlaps.models import OverlapPair
-from partnerhub.overlaps.schemas import DecisionIn, InputErrors, Message, OverlapFilterParams, OverlapPairOut
+from partnerhub.overlaps.schemas import DecisionIn, OverlapFilterParams, OverlapPairOut
 from partnerhub.overlaps.services import decide_overlap, require_overlap_reviewer
 
 router = Router(tags=["overlaps"], auth=[TokenAuth(), session_auth])

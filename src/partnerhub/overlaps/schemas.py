@@ -15,14 +15,6 @@ from partnerhub.overlaps.services import NOTE_MAX_LENGTH
 Decision = Literal["duplicate", "complementary", "unrelated"]
 
 
-class Message(Schema):
-    detail: str
-
-
-class InputErrors(Schema):
-    detail: list[dict]
-
-
 class OverlapSideOut(Schema):
     id: int
     title: str

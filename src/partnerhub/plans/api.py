@@ -17,6 +17,7 @@ from ninja.errors import ValidationError as InputError
 from ninja.pagination import paginate
 
 from partnerhub.core.api import NumberedPagination, json_body_openapi, read_json_body
+from partnerhub.core.api_errors import InputErrors, Message
 from partnerhub.plans import services
 from partnerhub.plans.forms import PlanFilterForm
 from partnerhub.plans.models import Action, ActionFiche, ActionIndicator, ActionPlan, PlanReview
@@ -28,8 +29,6 @@ from partnerhub.plans.schemas import (
     IndicatorIn,
     IndicatorOut,
     IndicatorUpdateIn,
-    InputErrors,
-    Message,
     PlanFilterParams,
     PlanOut,
     ReviewDetailOut,

@@ -7,16 +7,10 @@ from typing import Any, Literal
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
+from partnerhub.core.api import RecordId
+
 Status = Literal["planned", "ongoing", "done", "stalled", "dropped"]
 Rating = Literal["", "red", "amber", "green"]
-
-
-class Message(Schema):
-    detail: str
-
-
-class InputErrors(Schema):
-    detail: list[dict]
 
 
 class PlanFilterParams(Schema):
@@ -100,7 +94,7 @@ class ActionUpdateIn(Schema):
     rag_override: Rating | None = None
     rag_override_reason: str | None = Field(None, max_length=5000)
     rag_comment: str | None = Field(None, max_length=5000)
-    engagement_ids: list[int] | None = None
+    engagement_ids: list[RecordId] | None = None
 
 
 Amount = Field(None, max_digits=14, decimal_places=2)

@@ -5,18 +5,17 @@ a record outside the caller's circle answers 404 exactly like a missing id.
 Writes go through ``registry.services``.
 """
 
-from typing import Any
-
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Path, Query, Router, Schema, Status
+from ninja import Path, Query, Router, Status
 from ninja.errors import ValidationError as InputError
 from ninja.pagination import paginate
 
 from partnerhub.core.api import NumberedPagination, json_body_openapi, read_json_body
+from partnerhub.core.api_errors import InputErrors, Message
 from partnerhub.core.types import AnyUser
 from partnerhub.core.visibility import can_edit
 from partnerhub.registry import services
@@ -48,14 +47,6 @@ router = Router()
 
 CODE_PATTERN = r"^[A-Za-z0-9_.-]{1,40}$"
 EngagementId = Path(..., ge=1, le=MAX_ID, description="The engagement's id.")
-
-
-class Message(Schema):
-    detail: str
-
-
-class InputErrors(Schema):
-    detail: list[dict[str, Any]]
 
 
 WRITE_ERRORS = {401: Message, 403: Message, 404: Message, 422: InputErrors}

@@ -330,7 +330,7 @@ class RelevanceReasonOut(Schema):
     name: str = Field("", description="The purpose code's DAC name.")
 
 
-class SourceOut(Schema):
+class EngagementSourceOut(Schema):
     name: str
     kind: DataSource.Kind
     last_refreshed_at: datetime | None
@@ -392,7 +392,7 @@ class EngagementOut(Schema):
     action_plan_reference: str
     notes: str = Field(description="Coordinators' remarks: shown to the owner and the EU side only.")
     provenance: Provenance
-    source: SourceOut | None = Field(description="Where an imported engagement came from.")
+    source: EngagementSourceOut | None = Field(description="Where an imported engagement came from.")
     iati_identifier: str | None
     iati_last_updated: datetime | None = Field(description="When the IATI publisher last updated the activity.")
     migration_relevant: bool = Field(

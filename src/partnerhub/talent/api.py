@@ -22,6 +22,7 @@ from ninja.pagination import paginate
 
 from partnerhub.access.models import Organisation
 from partnerhub.core.api import NumberedPagination, json_body_openapi, read_json_body
+from partnerhub.core.api_errors import InputErrors, Message
 from partnerhub.core.types import AnyUser
 from partnerhub.core.visibility import editing_organisation_ids
 from partnerhub.geo.models import Country
@@ -30,8 +31,6 @@ from partnerhub.talent import queries, services
 from partnerhub.talent.forms import NeedFilterForm, PartnershipFilterForm, SupplyFilterForm
 from partnerhub.talent.models import Occupation, PipelineFigure, TalentPartnership, TalentScheme
 from partnerhub.talent.schemas import (
-    InputErrors,
-    Message,
     NeedFilterParams,
     NeedIn,
     NeedOut,

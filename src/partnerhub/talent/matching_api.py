@@ -19,6 +19,7 @@ from ninja.errors import ValidationError as InputError
 from ninja.pagination import paginate
 
 from partnerhub.core.api import NumberedPagination, json_body_openapi, read_json_body
+from partnerhub.core.api_errors import InputErrors, Message
 from partnerhub.geo.models import Country
 from partnerhub.talent import overrides as override_service
 from partnerhub.talent.match_explanations import factor_lines, override_text, safeguard_text
@@ -36,14 +37,6 @@ from partnerhub.talent.models import MatchOverride, Occupation, OccupationLevel,
 router = Router(tags=["talent matching"])
 
 OverrideId = Path(..., ge=1, le=2**63 - 1, description="The override's id.")
-
-
-class Message(Schema):
-    detail: str
-
-
-class InputErrors(Schema):
-    detail: list[dict[str, Any]]
 
 
 class FactorOut(Schema):

@@ -7,6 +7,7 @@ from typing import Any
 from ninja import Schema
 from pydantic import ConfigDict, Field
 
+from partnerhub.core.api import RecordId
 from partnerhub.core.sharing import SharingLevel
 from partnerhub.talent.models import LanguageLevel, PartnershipStatus, SchemeKind
 
@@ -14,14 +15,6 @@ Count = Field(None, ge=0, le=2**31 - 1)
 Year = Field(None, ge=1990, le=2100)
 ISO3 = r"^[A-Za-z]{3}$"
 ISCO = r"^\d{1,4}$"
-
-
-class Message(Schema):
-    detail: str
-
-
-class InputErrors(Schema):
-    detail: list[dict[str, Any]]
 
 
 # -- answers ------------------------------------------------------------------------------------
@@ -175,7 +168,7 @@ class SharingIn(Schema):
     model_config = FORBID
 
     sharing_level: SharingLevel | None = None
-    shared_with_organisation_ids: list[int] | None = Field(None, description="For the restricted level.")
+    shared_with_organisation_ids: list[RecordId] | None = Field(None, description="For the restricted level.")
     shared_with_countries: list[str] | None = Field(None, description="Member States (ISO alpha-3), restricted level.")
 
 
@@ -201,7 +194,7 @@ class NeedUpdateIn(FigureUpdateIn):
 
 
 class NeedIn(NeedUpdateIn):
-    owner_id: int | None = Field(None, description="The keeping organisation; your first editable one if empty.")
+    owner_id: RecordId | None = Field(None, description="The keeping organisation; your first editable one if empty.")
     member_state: str = Field(..., pattern=ISO3)
     occupation: str = Field(..., pattern=ISCO)
     people_per_year: int = Field(..., ge=0, le=2**31 - 1)
@@ -219,7 +212,7 @@ class SupplyUpdateIn(FigureUpdateIn):
 
 
 class SupplyIn(SupplyUpdateIn):
-    owner_id: int | None = Field(None, description="The keeping organisation; your first editable one if empty.")
+    owner_id: RecordId | None = Field(None, description="The keeping organisation; your first editable one if empty.")
     country: str = Field(..., pattern=ISO3)
     occupation: str = Field(..., pattern=ISCO)
     first_year: int = Field(..., ge=1990, le=2100)
@@ -237,11 +230,11 @@ class PartnershipUpdateIn(SharingIn):
     status: PartnershipStatus | None = None
     started_on: date | None = None
     description: str | None = Field(None, max_length=20000)
-    engagement_ids: list[int] | None = Field(None, description="Engagements you may read.")
+    engagement_ids: list[RecordId] | None = Field(None, description="Engagements you may read.")
 
 
 class PartnershipIn(PartnershipUpdateIn):
-    owner_id: int | None = Field(None, description="The keeping organisation; your first editable one if empty.")
+    owner_id: RecordId | None = Field(None, description="The keeping organisation; your first editable one if empty.")
     title: str = Field(..., min_length=1, max_length=300)
     country: str = Field(..., pattern=ISO3)
     member_states: list[str] = Field(..., description="ISO alpha-3 codes; at least one.")
