@@ -38,7 +38,7 @@ from partnerhub.core.history import audience_for_history, diff_snapshots, record
 from partnerhub.core.middleware import current_request_id
 from partnerhub.core.models import ObjectChange
 from partnerhub.core.sharing import SharingLevel
-from partnerhub.core.signals import records_changed
+from partnerhub.core.signals import many_writes, records_changed
 from partnerhub.geo.models import Country, RecipientRegion
 from partnerhub.iati.bulk import insert_rows, insert_values
 from partnerhub.iati.classifier import Classification, classify
@@ -222,18 +222,19 @@ def import_iati_files(
         report.add(result)
     context = ImportContext(keep_all, rights)
     names = {Path(path): name for path, name in (source_names or {}).items()}
-    for number, path in enumerate(files, start=1):
-        source_name = names.get(path, path.name)
-        result = _import_file(path, source_name, context, _Progress(progress, path, number, len(files)))
-        report.add(result)
-        if result.refused:
-            context = ImportContext(keep_all, rights)  # its caches may hold rows that were rolled back
-    # Second pass, once every file is in: an activity may name one in a later file.
-    with transaction.atomic():
-        link_related_activities(
-            {r.source_id for r in report.file_results if r.source_id is not None},
-            owner_ids=rights.organisation_ids if rights is not None else None,
-        )
+    with many_writes():  # the counted-once figures are brought up to date once, at the end
+        for number, path in enumerate(files, start=1):
+            source_name = names.get(path, path.name)
+            result = _import_file(path, source_name, context, _Progress(progress, path, number, len(files)))
+            report.add(result)
+            if result.refused:
+                context = ImportContext(keep_all, rights)  # its caches may hold rows that were rolled back
+        # Second pass, once every file is in: an activity may name one in a later file.
+        with transaction.atomic():
+            link_related_activities(
+                {r.source_id for r in report.file_results if r.source_id is not None},
+                owner_ids=rights.organisation_ids if rights is not None else None,
+            )
     return report
 
 

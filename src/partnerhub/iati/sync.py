@@ -42,6 +42,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from partnerhub.core.signals import many_writes
 from partnerhub.iati.models import PublisherSubscription, RegistryDataset
 from partnerhub.iati.services import FileResult, ImportReport, _HashSet, held_activities, import_iati_files
 from partnerhub.overlaps.tasks import refresh_after_import
@@ -383,7 +384,8 @@ def sync_publishers(publisher_id: str | None = None, *, options: SyncOptions | N
         subscriptions = subscriptions.filter(publisher_id=publisher_id)
         if not subscriptions.exists():
             raise SyncError(_("no subscription to the publisher %(id)s") % {"id": publisher_id})
-    return [sync_publisher(subscription, options) for subscription in subscriptions]
+    with many_writes():  # the counted-once figures are brought up to date once, at the end
+        return [sync_publisher(subscription, options) for subscription in subscriptions]
 
 
 def sync_publisher(subscription: PublisherSubscription, options: SyncOptions) -> PublisherReport:

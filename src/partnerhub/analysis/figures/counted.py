@@ -53,6 +53,7 @@ from partnerhub.analysis.models import (
     CountedTheme,
     FiguresOutdated,
 )
+from partnerhub.core.signals import in_many_writes
 from partnerhub.registry.models import (
     Engagement,
     EngagementCountry,
@@ -346,7 +347,8 @@ def mark_outdated(engagement_ids: Iterable[int]) -> None:
     FiguresOutdated.objects.bulk_create(
         [FiguresOutdated(engagement_id=pk) for pk in ids], ignore_conflicts=True, batch_size=WRITE_BATCH
     )
-    transaction.on_commit(refresh_outdated)
+    if not in_many_writes():  # else once, when the run ends (core.signals.many_writes_done)
+        transaction.on_commit(refresh_outdated)
 
 
 def refresh_outdated() -> int:

@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models.signals import post_delete, post_migrate, post_save
 
 from partnerhub.access.models import Organisation
-from partnerhub.core.signals import records_changed
+from partnerhub.core.signals import many_writes_done, records_changed
 from partnerhub.registry.models import Engagement, EngagementLink
 
 
@@ -19,6 +19,7 @@ def connect_counted_signals() -> None:
     records_changed.connect(_engagements_written, dispatch_uid="counted-records-changed")
     post_save.connect(_organisation_saved, sender=Organisation, dispatch_uid="counted-organisation-saved")
     post_migrate.connect(_build_if_missing, dispatch_uid="counted-build-after-migrate")
+    many_writes_done.connect(_refresh_after_many_writes, dispatch_uid="counted-after-many-writes")
 
 
 def _engagement_written(sender: type, instance: Engagement, **_: Any) -> None:
@@ -52,6 +53,12 @@ def _organisation_saved(sender: type, instance: Organisation, created: bool = Fa
             .filter(owner=instance)
             .values_list("pk", flat=True)
         )
+
+
+def _refresh_after_many_writes(sender: Any, **_: Any) -> None:
+    from partnerhub.analysis.figures.counted import refresh_outdated
+
+    refresh_outdated()
 
 
 def _build_if_missing(sender: Any, **_: Any) -> None:
