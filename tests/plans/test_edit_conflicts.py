@@ -79,3 +79,16 @@ def test_saving_the_form_unchanged_keeps_the_version(cast, action):
 
     assert response.status_code == 302
     assert stored(action).version == action.version
+
+
+def test_over_the_api_a_change_based_on_an_older_version_answers_409(cast, action, french_colleague, token_api):
+    path = f"/actions/{action.pk}"
+    read = token_api(cast.french_ministry_editor).get(path).json()["version"]
+    token_api(french_colleague).patch(path, {"rag_comment": "Delivered in May", "version": read})
+
+    refused = token_api(cast.french_ministry_editor).patch(path, {"rag_comment": "Late", "version": read})
+
+    assert refused.status_code == 409, refused.content
+    assert refused.json()["changed_by"] == "Claire Martin"
+    assert refused.json()["current_version"] == read + 1
+    assert stored(action).rag_comment == "Delivered in May"

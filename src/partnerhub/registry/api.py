@@ -5,19 +5,17 @@ a record outside the caller's circle answers 404 exactly like a missing id.
 Writes go through ``registry.services``.
 """
 
-from datetime import datetime
-
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Field, Path, Query, Router, Schema, Status
+from ninja import Path, Query, Router, Status
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as InputError
 from ninja.pagination import paginate
 
-from partnerhub.core.api import NumberedPagination, json_body_openapi, read_json_body
+from partnerhub.core.api import ConflictOut, NumberedPagination, json_body_openapi, read_json_body
 from partnerhub.core.api_errors import InputErrors, Message
 from partnerhub.core.concurrency import EditConflict, PreconditionFailed, etag_for, version_from_if_match
 from partnerhub.core.types import AnyUser
@@ -51,14 +49,6 @@ router = Router()
 
 CODE_PATTERN = r"^[A-Za-z0-9_.-]{1,40}$"
 EngagementId = Path(..., ge=1, le=MAX_ID, description="The engagement's id.")
-
-
-class ConflictOut(Schema):
-    detail: str = Field(description="What happened, in words: who changed the engagement, and when.")
-    current_version: int | None = Field(description="The engagement's version now; null when it was deleted.")
-    changed_by: str | None
-    changed_at: datetime | None
-    changed_fields: list[str] = Field(description="The fields changed since the version you sent.")
 
 
 WRITE_ERRORS = {401: Message, 403: Message, 404: Message, 422: InputErrors}
