@@ -17,6 +17,7 @@ from partnerhub.agenda.api import router as agenda_router
 from partnerhub.analysis.api import router as analysis_router
 from partnerhub.core.api import anonymous_reader, session_auth
 from partnerhub.core.api_errors import document_error_answers
+from partnerhub.core.concurrency import EditConflict, PreconditionFailed
 from partnerhub.core.unavailable import database_unavailable, is_unavailable
 from partnerhub.facts.api import router as facts_router
 from partnerhub.geo.api import router as geo_router
@@ -113,6 +114,12 @@ def _field_errors(error: ValidationError) -> list[dict[str, Any]]:
 @api.exception_handler(ValidationError)
 def on_rule_broken(request: HttpRequest, error: ValidationError) -> HttpResponse:
     return api.create_response(request, {"detail": _field_errors(error)}, status=422)
+
+
+@api.exception_handler(EditConflict)
+def on_edit_conflict(request: HttpRequest, conflict: EditConflict) -> HttpResponse:
+    status = 412 if isinstance(conflict, PreconditionFailed) else 409
+    return api.create_response(request, conflict.as_json(), status=status)
 
 
 @api.exception_handler(PermissionDenied)

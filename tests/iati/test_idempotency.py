@@ -12,6 +12,7 @@ import pytest
 from django.core.management.base import OutputWrapper
 
 from partnerhub.access.models import Organisation, OrganisationKind, PolicyArea
+from partnerhub.core.concurrency import EditConflict
 from partnerhub.core.history import diff_snapshots, history_of
 from partnerhub.core.models import ObjectChange
 from partnerhub.core.sharing import SharingLevel
@@ -367,3 +368,20 @@ def test_an_activity_moved_to_another_place_in_its_file_is_unchanged(cast, iati_
 
     assert (report.created, report.updated, report.unchanged) == (0, 0, 2)
     assert rows_everywhere() == before
+
+
+def test_a_newer_version_moves_the_engagement_version_so_a_page_opened_before_is_refused(cast, iati_file, activity):
+    import_iati_files([iati_file("a.xml", activity("X-1", title=REINTEGRATION, last_updated="2023-01-01T00:00:00Z"))])
+    opened = imported("X-1")
+    import_iati_files([iati_file("a.xml", activity("X-1", title=REINTEGRATION, last_updated="2023-01-01T00:00:00Z"))])
+    assert imported("X-1").version == opened.version, "an unchanged re-import leaves the version"
+
+    import_iati_files([iati_file("b.xml", activity("X-1", title=LABOUR, last_updated="2024-06-01T00:00:00Z"))])
+
+    assert imported("X-1").version == opened.version + 1
+    edit = input_from_engagement(opened)
+    edit.fields["notes"] = "Typed into a page opened before the import"
+    with pytest.raises(EditConflict) as refused:
+        update_engagement(opened, edit, acting_user=cast.commission_desk_officer, read_version=opened.version)
+    assert refused.value.changed_by == "an import"
+    assert imported("X-1").title == LABOUR

@@ -81,7 +81,9 @@ def test_the_lead_organisation_gets_a_progress_form_and_a_reader_gets_403(cast):
     url = reverse("plans:action_update", args=[action.pk])
     form = client_for(cast.french_ministry_editor).get(url).content.decode()
     assert 'name="status"' in form and 'name="description"' not in form
-    response = client_for(cast.french_ministry_editor).post(url, {"status": "done", "rag_comment": "Delivered"})
+    response = client_for(cast.french_ministry_editor).post(
+        url, {"status": "done", "rag_comment": "Delivered", "version": action.version}
+    )
     assert response.status_code == 302
     assert Action.objects.unrestricted("test").get(pk=action.pk).status == "done"
     assert client_for(cast.commission_desk_officer).get(url).status_code == 403

@@ -6,6 +6,7 @@ they read. Pagination: numbered pages with links to the next and previous ones.
 """
 
 import json
+from datetime import datetime
 from typing import Annotated, Any, TypeVar
 
 import pydantic
@@ -63,6 +64,16 @@ def json_body_openapi(schema: type[Schema]) -> dict[str, Any]:
     json_schema = schema.model_json_schema(ref_template=REF_TEMPLATE)
     json_schema.pop("$defs", None)
     return {"requestBody": {"required": True, "content": {"application/json": {"schema": json_schema}}}}
+
+
+class ConflictOut(Schema):
+    """A change refused because the record moved on since the version the caller sent (core.concurrency)."""
+
+    detail: str = Field(description="What happened, in words: who changed the record, and when.")
+    current_version: int | None = Field(description="The record's version now; null when it was deleted.")
+    changed_by: str | None
+    changed_at: datetime | None
+    changed_fields: list[str] = Field(description="The fields changed since the version you sent.")
 
 
 class BrowserSessionAuth(SessionAuth):

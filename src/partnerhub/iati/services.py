@@ -34,6 +34,7 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from partnerhub.core.concurrency import claim_version
 from partnerhub.core.history import audience_for_history, diff_snapshots, record_change
 from partnerhub.core.middleware import current_request_id
 from partnerhub.core.models import ObjectChange
@@ -724,11 +725,9 @@ def _record_creations(engagements: list[Engagement], snapshots: list[dict[str, A
 
 
 def _update_engagement(pk: int, item: _Resolved, source: DataSource, context: ImportContext) -> None:
-    engagement = (
-        Engagement.objects.unrestricted("a row the import matched and import_rights allowed")
-        .select_related("owner")
-        .get(pk=pk)
-    )
+    rows = Engagement.objects.unrestricted("a row the import matched and import_rights allowed")
+    # Locked, so that the version saved below is the current one (registry.services.update_engagement).
+    engagement = rows.select_for_update(of=("self",)).select_related("owner").get(pk=pk)
     before = registry_services.snapshot(engagement)
     for name, value in _iati_fields(item, source).items():
         setattr(engagement, name, value)
@@ -745,13 +744,11 @@ def _update_engagement(pk: int, item: _Resolved, source: DataSource, context: Im
     children = _Children()
     children.add(engagement, item, context, user_theme_ids=user_theme_ids)
     children.save()
-    record_change(
-        engagement,
-        ObjectChange.Action.UPDATE,
-        _without_links(before),
-        _without_links(registry_services.snapshot(engagement)),
-        user=None,
-    )
+    after = registry_services.snapshot(engagement)
+    record_change(engagement, ObjectChange.Action.UPDATE, _without_links(before), _without_links(after), user=None)
+    if diff_snapshots(_without_links(before), _without_links(after)):
+        # The publisher's change overwrites by design; an editor who opened the record before is refused.
+        claim_version(rows, pk, read_version=None)
 
 
 def _without_links(values: dict[str, Any]) -> dict[str, Any]:

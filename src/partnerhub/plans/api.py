@@ -16,7 +16,7 @@ from ninja import Path, Query, Router, Status
 from ninja.errors import ValidationError as InputError
 from ninja.pagination import paginate
 
-from partnerhub.core.api import NumberedPagination, json_body_openapi, read_json_body
+from partnerhub.core.api import ConflictOut, NumberedPagination, json_body_openapi, read_json_body
 from partnerhub.core.api_errors import InputErrors, Message
 from partnerhub.plans import services
 from partnerhub.plans.forms import PlanFilterForm
@@ -92,7 +92,7 @@ def get_action(request, action_id: int = ActionId):
 
 @router.patch(
     "/actions/{action_id}",
-    response={200: ActionOut, 401: Message, 403: Message, 404: Message, 422: InputErrors},
+    response={200: ActionOut, 401: Message, 403: Message, 404: Message, 409: ConflictOut, 422: InputErrors},
     summary="Update an action",
     openapi_extra=json_body_openapi(ActionUpdateIn),
 )
@@ -105,8 +105,9 @@ def update_action(request, action_id: int = ActionId):
     fields = sent_fields(body)
     if "engagement_ids" in fields:
         fields["engagements"] = fields.pop("engagement_ids") or []
+    read_version = fields.pop("version", None)
     fields = {name: "" if value is None and name != "deadline" else value for name, value in fields.items()}
-    services.update_action(action, fields, acting_user=request.user)
+    services.update_action(action, fields, acting_user=request.user, read_version=read_version)
     return actions_out(request, visible_actions(request).filter(pk=action_id), one=True)
 
 

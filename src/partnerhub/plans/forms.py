@@ -119,6 +119,8 @@ class ActionForm(forms.ModelForm):
     """Every field for the plan's editors; the progress only for the lead organisation's."""
 
     bound_field_class = EclBoundField
+    # The version the editor read (core.concurrency), when changing an action.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
     engagements = forms.ModelMultipleChoiceField(
         label=_("Engagements implementing it"),
         queryset=Engagement.objects.none(),
@@ -155,9 +157,17 @@ class ActionForm(forms.ModelForm):
             engagements.initial = list(
                 engagements.queryset.filter(plan_actions=self.instance).values_list("pk", flat=True)
             )
+            self._ask_for_version(self.instance.version)
         if progress_only:
             for name in (*ACTION_FIELDS, "contributing_organisations"):
                 del self.fields[name]
+
+    def _ask_for_version(self, version: int) -> None:
+        field = self.fields["version"]
+        field.initial, field.required = version, True
+        field.error_messages["required"] = _(
+            "The form does not say which version of the action it changes: open the action again."
+        )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -105,6 +105,8 @@ class Action(ConfidentialChild):
         "registry.Engagement", verbose_name=_("engagements implementing it"), blank=True, related_name="plan_actions"
     )
     updated_at = models.DateTimeField(auto_now=True)
+    # Moves on with every change (core.concurrency): a save based on an older version is refused.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         ordering = ["deadline", "pk"]

@@ -79,6 +79,7 @@ class ActionOut(Schema):
     engagement_ids: list[int] = Field(description="The linked engagements the caller may see.")
     indicators: list[IndicatorOut]
     fiche_id: int | None = Field(description="The action's Action Fiche, once written (GET /api/fiches/{id}).")
+    version: int = Field(description="Moves on with every change; send it back when changing the action.")
 
 
 class ActionUpdateIn(Schema):
@@ -95,6 +96,12 @@ class ActionUpdateIn(Schema):
     rag_override_reason: str | None = Field(None, max_length=5000)
     rag_comment: str | None = Field(None, max_length=5000)
     engagement_ids: list[RecordId] | None = None
+    version: int | None = Field(
+        None,
+        ge=1,
+        le=2**31 - 1,
+        description="The `version` you read: if someone changed the action since, nothing is written (409).",
+    )
 
 
 Amount = Field(None, max_digits=14, decimal_places=2)

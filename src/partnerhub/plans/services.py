@@ -15,10 +15,11 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max, Model
+from django.db.models import F, Max, Model, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from partnerhub.core.concurrency import claim_version
 from partnerhub.core.history import record_change, record_event
 from partnerhub.core.models import ObjectChange
 from partnerhub.core.sharing import SharingLevel
@@ -242,9 +243,13 @@ def add_action(plan: ActionPlan, fields: dict[str, Any], *, acting_user) -> Acti
     return action
 
 
-def update_action(action: Action, fields: dict[str, Any], *, acting_user) -> Action:
-    """The plan's editors change every field; the lead organisation's editors its progress only."""
+def update_action(action: Action, fields: dict[str, Any], *, acting_user, read_version: int | None = None) -> Action:
+    """The plan's editors change every field; the lead organisation's editors its progress only.
+
+    ``read_version``: the version the editor read; when the action moved on since, ``EditConflict``
+    is raised and nothing is written."""
     with transaction.atomic(durable=True):
+        claim_version(_actions_for_update(), action.pk, read_version)
         action = _locked_action(action, acting_user)
         allowed = PROGRESS_FIELDS + (ACTION_FIELDS if may_change_plan(acting_user, action.plan) else ())
         before = snapshot(action)
@@ -258,6 +263,9 @@ def update_action(action: Action, fields: dict[str, Any], *, acting_user) -> Act
         if "engagements" in fields:
             relink_engagements(action, fields["engagements"], acting_user)
         after = _keep(action, before, "action.updated", acting_user)
+        if after == before:
+            # Each version step has its history row, for the refused editor to be told who made it.
+            _actions_for_update().filter(pk=action.pk).update(version=F("version") - 1)
         if after.get("rag_override") != before.get("rag_override") and action.rag_override:
             record_event(
                 "action.rag_overridden",
@@ -343,8 +351,12 @@ def _closed_reviews(plan_id: int):
     )
 
 
+def _actions_for_update() -> QuerySet[Action]:
+    return Action.objects.unrestricted("re-reads, locked, the action in hand; may_report_on decides below")
+
+
 def _locked_action(action: Action, acting_user) -> Action:
-    actions = Action.objects.unrestricted("re-reads, locked, the action in hand; may_report_on decides below")
+    actions = _actions_for_update()
     locked = actions.select_for_update(of=("self",)).select_related("plan__owner", "plan__country").get(pk=action.pk)
     if not may_report_on(acting_user, locked):
         raise PermissionDenied(

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from partnerhub.core.forms import saved_through
+from partnerhub.core.forms import refused_as_conflict, saved_through
 from partnerhub.core.sharing import SharingLevel
 from partnerhub.core.visibility import editing_organisation_ids
 from partnerhub.plans import exports, services
@@ -173,10 +173,17 @@ def action_update(request, pk: int):
         request.POST or None, instance=action, user=request.user, plan=action.plan, progress_only=progress_only
     )
     if request.method == "POST" and form.is_valid():
-        if saved_through(form, lambda: services.update_action(action, form.cleaned_data, acting_user=request.user)):
+        read_version = form.cleaned_data["version"]
+        if saved_through(
+            form,
+            lambda: services.update_action(
+                action, form.cleaned_data, acting_user=request.user, read_version=read_version
+            ),
+        ):
             messages.success(request, _("The action was updated."))
             return redirect(action.plan)
-    return _form_page(request, form, _("Update the action"), back=action.plan)
+    status = 409 if refused_as_conflict(form) else 200
+    return _form_page(request, form, _("Update the action"), back=action.plan, status=status)
 
 
 @login_required
@@ -235,9 +242,16 @@ def _require(allowed: bool) -> None:
 
 
 def _form_page(
-    request, form, title: str, *, back: ActionPlan | None = None, cancel: str = "", template: str = "plans/form.html"
+    request,
+    form,
+    title: str,
+    *,
+    back: ActionPlan | None = None,
+    cancel: str = "",
+    template: str = "plans/form.html",
+    status: int = 200,
 ):
-    return render(request, template, {"form": form, "title": title, "back": back, "cancel": cancel})
+    return render(request, template, {"form": form, "title": title, "back": back, "cancel": cancel}, status=status)
 
 
 # -- reviews ----------------------------------------------------------------------------

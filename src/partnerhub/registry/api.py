@@ -7,15 +7,17 @@ Writes go through ``registry.services``.
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Status
+from ninja.errors import HttpError
 from ninja.errors import ValidationError as InputError
 from ninja.pagination import paginate
 
-from partnerhub.core.api import NumberedPagination, json_body_openapi, read_json_body
+from partnerhub.core.api import ConflictOut, NumberedPagination, json_body_openapi, read_json_body
 from partnerhub.core.api_errors import InputErrors, Message
+from partnerhub.core.concurrency import EditConflict, PreconditionFailed, etag_for, version_from_if_match
 from partnerhub.core.types import AnyUser
 from partnerhub.core.visibility import can_edit
 from partnerhub.registry import services
@@ -50,6 +52,8 @@ EngagementId = Path(..., ge=1, le=MAX_ID, description="The engagement's id.")
 
 
 WRITE_ERRORS = {401: Message, 403: Message, 404: Message, 422: InputErrors}
+# A change based on an older version: 409 when it was named in the body, 412 in If-Match.
+CHANGE_ERRORS = {**WRITE_ERRORS, 400: Message, 409: ConflictOut, 412: ConflictOut}
 
 
 # -- reference data ------------------------------------------------------------
@@ -127,9 +131,11 @@ def list_engagements(request: HttpRequest, filters: Query[EngagementFilterParams
     tags=["engagements"],
     summary="One engagement",
 )
-def get_engagement(request: HttpRequest, engagement_id: int = EngagementId) -> Engagement:
+def get_engagement(request: HttpRequest, response: HttpResponse, engagement_id: int = EngagementId) -> Engagement:
+    """The ETag header holds the engagement's version, for If-Match when changing it."""
     engagement = _visible_engagement(request, engagement_id)
     services.log_confidential_access(engagement, "viewed", acting_user=request.user)
+    response["ETag"] = etag_for(engagement.version)
     return engagement
 
 
@@ -152,38 +158,76 @@ def create_engagement(request: HttpRequest, payload: EngagementIn) -> Status:
     return Status(201, _visible_engagement(request, engagement.pk))
 
 
+IF_MATCH_OPENAPI = {
+    "in": "header",
+    "name": "If-Match",
+    "required": False,
+    "schema": {"type": "string"},
+    "description": 'The ETag of the engagement as you read it, such as "3": if it changed since, nothing is '
+    "written and the answer is 412. Or send `version` in the body (409).",
+}
+
+
 @router.put(
     "/engagements/{engagement_id}",
-    response={200: EngagementOut, **WRITE_ERRORS},
+    response={200: EngagementOut, **CHANGE_ERRORS},
     tags=["engagements"],
     summary="Replace an engagement",
-    openapi_extra=json_body_openapi(EngagementIn),
+    openapi_extra={**json_body_openapi(EngagementIn), "parameters": [IF_MATCH_OPENAPI]},
 )
-def replace_engagement(request: HttpRequest, engagement_id: int = EngagementId) -> Engagement:
+def replace_engagement(request: HttpRequest, response: HttpResponse, engagement_id: int = EngagementId) -> Engagement:
     """Every field is set: the fields left out take their default values."""
     engagement = _editable_engagement(request, engagement_id)
     payload = read_json_body(request, EngagementIn)
     data = engagement_input(payload.values(), acting_user=request.user)
-    services.update_engagement(engagement, data, acting_user=request.user)
-    return _visible_engagement(request, engagement_id)
+    return _save_change(request, response, engagement, data, payload.version)
 
 
 @router.patch(
     "/engagements/{engagement_id}",
-    response={200: EngagementOut, **WRITE_ERRORS},
+    response={200: EngagementOut, **CHANGE_ERRORS},
     tags=["engagements"],
     summary="Change some fields of an engagement",
-    openapi_extra=json_body_openapi(EngagementPatch),
+    openapi_extra={**json_body_openapi(EngagementPatch), "parameters": [IF_MATCH_OPENAPI]},
 )
-def update_engagement(request: HttpRequest, engagement_id: int = EngagementId) -> Engagement:
+def update_engagement(request: HttpRequest, response: HttpResponse, engagement_id: int = EngagementId) -> Engagement:
     """The fields left out keep their values."""
     engagement = _editable_engagement(request, engagement_id)
     patch = read_json_body(request, EngagementPatch)
     data = engagement_input(
         patch_values(patch), acting_user=request.user, base=services.input_from_engagement(engagement)
     )
-    services.update_engagement(engagement, data, acting_user=request.user)
-    return _visible_engagement(request, engagement_id)
+    return _save_change(request, response, engagement, data, getattr(patch, "version", None))
+
+
+def _save_change(
+    request: HttpRequest,
+    response: HttpResponse,
+    engagement: Engagement,
+    data: services.EngagementInput,
+    body_version: int | None,
+) -> Engagement:
+    header_version = _if_match_version(request)
+    if header_version is not None and body_version is not None and header_version != body_version:
+        raise HttpError(400, _("If-Match and version name different versions: send one of them."))
+    try:
+        services.update_engagement(
+            engagement, data, acting_user=request.user, read_version=header_version or body_version
+        )
+    except EditConflict as conflict:
+        if header_version is not None:
+            raise PreconditionFailed(**vars(conflict)) from conflict
+        raise
+    saved = _visible_engagement(request, engagement.pk)
+    response["ETag"] = etag_for(saved.version)
+    return saved
+
+
+def _if_match_version(request: HttpRequest) -> int | None:
+    try:
+        return version_from_if_match(request.headers.get("If-Match"))
+    except ValueError as error:
+        raise HttpError(400, _('If-Match must hold one ETag this API gave, such as "3".')) from error
 
 
 @router.delete(

@@ -119,6 +119,8 @@ class EngagementForm(forms.ModelForm[Engagement]):
     """The engagement's own fields. It is never saved: the services write."""
 
     bound_field_class = EclBoundField
+    # The version the editor read (core.concurrency); rendered by the page, not in a section.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
     class Meta:
         model = Engagement
@@ -394,9 +396,19 @@ class EngagementEditor:
     """The engagement form and its formsets, validated and converted together."""
 
     def __init__(
-        self, user: AnyUser, data: Mapping[str, Any] | None = None, initial: EngagementInput | None = None
+        self,
+        user: AnyUser,
+        data: Mapping[str, Any] | None = None,
+        initial: EngagementInput | None = None,
+        version: int | None = None,
     ) -> None:
-        self.form = EngagementForm(data, user=user, initial=_form_initial(initial, user))
+        """``version``: the version of the engagement being edited; a change must send it back."""
+        self.form = EngagementForm(data, user=user, initial={**_form_initial(initial, user), "version": version})
+        if version is not None:
+            self.form.fields["version"].required = True
+            self.form.fields["version"].error_messages["required"] = _(
+                "The form does not say which version of the engagement it changes: open the engagement again."
+            )
         rows = _row_initial(initial, user)
         self.formsets = {
             key: formset_class(data, prefix=key, initial=rows.get(key), form_kwargs=_row_kwargs(key, user))
@@ -426,6 +438,11 @@ class EngagementEditor:
             shared_with_organisations=list(data["shared_with_organisations"]),
             shared_with_countries=list(data["shared_with_countries"]),
         )
+
+    @property
+    def read_version(self) -> int | None:
+        version: int | None = self.form.cleaned_data.get("version")
+        return version
 
     def add_service_errors(self, error: ValidationError) -> None:
         """Puts each of the service's errors next to the field or rows it concerns."""

@@ -291,6 +291,8 @@ class Engagement(ConfidentialModel):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    # Moves on with every change (core.concurrency): a save based on an older version is refused.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     # django-stubs types managers as class variables and an as_manager() one cannot be annotated as
     # such (typeddjango/django-stubs#1713): the override is right at run time.

@@ -45,6 +45,7 @@ from partnerhub.registry.services import EngagementInput, MoneyInput
 from partnerhub.registry.sources import is_stale
 
 MAX_ID = 2**63 - 1
+MAX_VERSION = 2**31 - 1
 _M = TypeVar("_M", bound=Model)
 MAX_ROWS = 500
 
@@ -204,8 +205,16 @@ class EngagementIn(StrictInput):
         [], max_length=MAX_ROWS, description="For restricted records: Member States that may read."
     )
 
+    version: int | None = Field(
+        None,
+        ge=1,
+        le=MAX_VERSION,
+        description="When changing an engagement: the `version` you read. If someone changed the engagement "
+        "since, nothing is written and the answer is 409. Ignored when recording one.",
+    )
+
     def values(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in type(self).model_fields}
+        return {name: getattr(self, name) for name in type(self).model_fields if name != "version"}
 
 
 def _every_field_optional(schema: type[Schema], name: str, doc: str) -> type[Schema]:
@@ -227,7 +236,7 @@ EngagementPatch = _every_field_optional(
 
 
 def patch_values(patch: Schema) -> dict[str, Any]:
-    return {name: getattr(patch, name) for name in patch.model_fields_set}
+    return {name: getattr(patch, name) for name in patch.model_fields_set if name != "version"}
 
 
 # -- engagement output -----------------------------------------------------------
@@ -407,6 +416,10 @@ class EngagementOut(Schema):
     is_demo: bool
     created_at: datetime
     updated_at: datetime
+    version: int = Field(
+        description="Moves on with every change. Send it back (or its ETag in If-Match) when changing the "
+        "engagement, so that a change made meanwhile by someone else is not overwritten."
+    )
 
     @staticmethod
     def resolve_url(engagement: Engagement, context: dict[str, Any]) -> str:

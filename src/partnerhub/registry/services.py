@@ -15,10 +15,12 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from partnerhub.access.models import Organisation
-from partnerhub.core.history import record_change, record_event
+from partnerhub.core.concurrency import claim_version
+from partnerhub.core.history import diff_snapshots, record_change, record_event
 from partnerhub.core.models import ObjectChange
 from partnerhub.core.sharing import SharingLevel
 from partnerhub.core.signals import records_changed
@@ -131,26 +133,42 @@ def create_engagement(
     return engagement
 
 
-def update_engagement(engagement: Engagement, data: EngagementInput, *, acting_user: AnyUser) -> Engagement:
+def update_engagement(
+    engagement: Engagement, data: EngagementInput, *, acting_user: AnyUser, read_version: int | None = None
+) -> Engagement:
+    """``read_version`` is the version the editor read: when the engagement moved on since,
+    ``EditConflict`` is raised and nothing is written. Imports pass None: they overwrite by design."""
     if not can_edit(acting_user, engagement):
         raise PermissionDenied(_("Only editors of the owner organisation may change this engagement."))
     owner = _require_owner_editor(data.owner, acting_user)
     _check_rules(data, acting_user, engagement=engagement)
     with transaction.atomic():
         locked = Engagement.objects.unrestricted("re-reads, locked, the record can_edit allowed above")
+        claim_version(locked, engagement.pk, read_version)
         engagement = locked.select_for_update().get(pk=engagement.pk)
         before = snapshot(engagement)
         old_level = engagement.sharing_level
         engagement.owner = owner
         engagement.updated_by = _user_or_none(acting_user)
         _apply(engagement, data, acting_user)
-        record_change(engagement, ObjectChange.Action.UPDATE, before, snapshot(engagement), user=acting_user)
+        after = snapshot(engagement)
+        record_change(engagement, ObjectChange.Action.UPDATE, before, after, user=acting_user)
+        if not diff_snapshots(before, after):
+            _give_back_version(engagement)
         records_changed.send(sender=Engagement, pks=[engagement.pk])
         if old_level != engagement.sharing_level:
             record_event(
                 "engagement.sharing_changed", engagement, user=acting_user, old=old_level, new=engagement.sharing_level
             )
     return engagement
+
+
+def _give_back_version(engagement: Engagement) -> None:
+    """A save that changed nothing keeps the version: each version step has its history row,
+    so that a refused editor is told who changed what since."""
+    rows = Engagement.objects.unrestricted("the record update_engagement holds locked")
+    rows.filter(pk=engagement.pk).update(version=F("version") - 1)
+    engagement.version -= 1
 
 
 def delete_engagement(engagement: Engagement, *, acting_user: AnyUser) -> None:
@@ -502,7 +520,9 @@ def _set_withdrawn(engagement_ids: Iterable[int], when: datetime | None) -> int:
             for engagement in rows:
                 before = {"withdrawn_at": _plain_moment(engagement.withdrawn_at)}
                 engagement.withdrawn_at = when
-                engagement.save(update_fields=["withdrawn_at", "updated_at"])
+                # An editor who opened the record before is refused, and told why.
+                engagement.version = F("version") + 1
+                engagement.save(update_fields=["withdrawn_at", "version", "updated_at"])
                 record_change(
                     engagement, ObjectChange.Action.UPDATE, before, {"withdrawn_at": _plain_moment(when)}, user=None
                 )

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from partnerhub.core.concurrency import EditConflict
 from partnerhub.core.types import AuthenticatedHttpRequest
 from partnerhub.core.visibility import can_edit, editing_organisation_ids
 from partnerhub.registry.forms import EngagementEditor
@@ -25,6 +26,7 @@ from partnerhub.registry.services import (
     input_from_engagement,
     update_engagement,
 )
+from partnerhub.registry.views.browse import history_label
 
 
 @login_required
@@ -47,12 +49,21 @@ def engagement_update(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     engagement = get_object_or_404(Engagement.objects.visible_to(request.user), pk=pk)
     if not can_edit(request.user, engagement):
         return _cannot_edit(request, engagement)
-    editor = EngagementEditor(request.user, _posted(request), initial=input_from_engagement(engagement))
+    editor = EngagementEditor(
+        request.user, _posted(request), initial=input_from_engagement(engagement), version=engagement.version
+    )
     if editor.is_valid():
         try:
-            saved = _write(editor, lambda data: update_engagement(engagement, data, acting_user=request.user))
+            saved = _write(
+                editor,
+                lambda data: update_engagement(
+                    engagement, data, acting_user=request.user, read_version=editor.read_version
+                ),
+            )
         except PermissionDenied:
             return _cannot_edit(request, engagement)
+        except EditConflict as conflict:
+            return _conflict_page(request, editor, engagement, conflict)
         if saved is not None:
             messages.success(request, _("Your changes were saved."))
             return redirect(saved)
@@ -89,7 +100,13 @@ def _write(editor: EngagementEditor, service: Callable[[EngagementInput], Engage
         return None
 
 
-def _form_page(request: HttpRequest, editor: EngagementEditor, engagement: Engagement | None) -> HttpResponse:
+def _form_page(
+    request: HttpRequest,
+    editor: EngagementEditor,
+    engagement: Engagement | None,
+    conflict: EditConflict | None = None,
+    status: int = 200,
+) -> HttpResponse:
     return render(
         request,
         "registry/engagement_form.html",
@@ -97,10 +114,29 @@ def _form_page(request: HttpRequest, editor: EngagementEditor, engagement: Engag
             "editor": editor,
             "form": editor.form,
             "formsets": editor.formsets.values(),
-            "error_summary": editor.error_summary() if editor.form.is_bound else [],
+            "error_summary": editor.error_summary() if editor.form.is_bound and conflict is None else [],
             "engagement": engagement,
+            "conflict": conflict,
+            "conflict_fields": [history_label(name) for name in conflict.changed_fields] if conflict else [],
+            "form_version": _version_to_send(editor, conflict),
         },
+        status=status,
     )
+
+
+def _conflict_page(
+    request: HttpRequest, editor: EngagementEditor, engagement: Engagement, conflict: EditConflict
+) -> HttpResponse:
+    """Nothing was written; the editor's input stays in the form. It now carries the current
+    version, so that saving again is a deliberate choice made after reading the warning."""
+    return _form_page(request, editor, engagement, conflict=conflict, status=409)
+
+
+def _version_to_send(editor: EngagementEditor, conflict: EditConflict | None) -> int | str | None:
+    if conflict is not None:
+        return conflict.current_version
+    value: int | str | None = editor.form["version"].value()
+    return value
 
 
 def _cannot_edit(request: HttpRequest, engagement: Engagement) -> HttpResponse:
