@@ -76,3 +76,17 @@ def test_a_refused_token_answers_with_the_documented_message(cast):
 
     assert response.status_code == 401
     assert set(response.json()) == {"detail"}
+
+
+def test_no_answer_is_written_twice_in_the_schema_document(client):
+    """A 401 declared by an operation and the same 401 added for every operation would be two keys
+    "401" in the JSON: Swagger UI then refuses the whole document."""
+    document = client.get("/api/openapi.json").content.decode()
+    schema = json.loads(document, object_pairs_hook=_refuse_twice)
+    assert schema["paths"]
+
+
+def _refuse_twice(pairs):
+    keys = [key for key, _value in pairs]
+    assert len(keys) == len(set(keys)), sorted(key for key in keys if keys.count(key) > 1)
+    return dict(pairs)

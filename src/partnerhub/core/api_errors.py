@@ -74,10 +74,13 @@ def document_error_answers(openapi: dict[str, Any]) -> dict[str, Any]:
     for methods in openapi.get("paths", {}).values():
         for method, operation in methods.items():
             responses = operation.setdefault("responses", {})
+            # django-ninja keys answers by number: a "401" beside a 401 would be written twice in the
+            # JSON, and Swagger UI refuses a document with a key twice.
+            declared = {str(code) for code in responses}
             for status in error_answers_of(method, operation):
-                if status not in responses:
+                if str(status) not in declared:
                     description, schema = ANSWERS[status]
-                    responses[status] = _json_answer(description, schema)
+                    responses[int(status)] = _json_answer(description, schema)
     return openapi
 
 
