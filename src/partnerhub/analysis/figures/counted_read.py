@@ -48,34 +48,11 @@ class _Sums:
 
 
 @dataclass
-class CountrySums:
-    kind: str
-    sums: _Sums
-    engagement_ids_seen_in_part: set[int]
+class CountrySums(_Sums):
+    """The sums of one kind for one reader, and the engagements netted again for them."""
 
-    @property
-    def money(self):
-        return self.sums.money
-
-    @property
-    def themes(self):
-        return self.sums.themes
-
-    @property
-    def shares(self):
-        return self.sums.shares
-
-    @property
-    def pillars(self):
-        return self.sums.pillars
-
-    @property
-    def netted(self):
-        return self.sums.netted
-
-    @property
-    def by_engagement(self):
-        return self.sums.by_engagement
+    kind: str = ""
+    engagement_ids_seen_in_part: set[int] = field(default_factory=set)
 
 
 def visible_in(user):
@@ -85,14 +62,14 @@ def visible_in(user):
 def country_sums(user, country_id: int, kind: str) -> CountrySums:
     refresh_outdated()
     scope = _ReaderScope(user, country_id)
-    sums = _Sums()
+    sums = CountrySums(kind=kind, engagement_ids_seen_in_part=scope.in_part)
     for pk, (_chain, owner, instrument) in scope.shares.items():
         if pk in scope.counted_as_kept:
             sums.shares[(owner, instrument)] += 1
     _sql_sums(sums, country_id, kind, scope)
     if scope.in_part:
         _python_sums(sums, load_country(visible_in(user), country_id, scope.in_part), kind)
-    return CountrySums(kind, sums, scope.in_part)
+    return sums
 
 
 # Above this many identifiers, rows are narrowed to the reader's by a subquery, not a list.
