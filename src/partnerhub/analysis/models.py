@@ -176,6 +176,8 @@ class CountedTheme(models.Model):
     pillar_id = models.BigIntegerField(null=True)
     weight = models.BigIntegerField()
     counted = models.BigIntegerField(default=0)
+    # For ``kind`` not empty: whether the engagement has money of that kind (as ``CountedMoney``).
+    has_money = models.BooleanField(default=False)
 
     class Meta:
         indexes = [models.Index(fields=["country_id", "kind"]), models.Index(fields=["engagement_id"])]

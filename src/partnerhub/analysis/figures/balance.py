@@ -22,6 +22,7 @@ compared, on the server, with the same figure over every record
 """
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -29,6 +30,7 @@ from django.conf import settings
 from django.db.models import Q, Sum
 
 from partnerhub.analysis.figures.actors import ActorDirectory, CountryFigures
+from partnerhub.analysis.figures.counted import from_micro
 from partnerhub.analysis.figures.portfolio import HUNDRED, ZERO, split_fractions
 from partnerhub.registry.models import Engagement, EngagementCountry, Interest, Theme
 
@@ -187,6 +189,33 @@ def balance_of(figures: CountryFigures, interests: dict[int, str], whole: WholeC
             part.engagements += fraction
     min_share = Decimal(settings.BALANCE_VERDICT_MIN_SHARE_SEEN)
     return balance_from(parts, unclassified_money, unclassified_engagements, sees_enough(figures, whole, min_share))
+
+
+def balance_of_sums(
+    money_on_themes: Iterable[tuple[int | None, int]],
+    weights_on_themes: Iterable[tuple[int | None, int, int]],
+    seen: tuple[Decimal, int],
+    whole: WholeCountry,
+    interests: dict[int, str] | None = None,
+) -> Balance:
+    """The balance from precomputed sums (micro-euros and millionths): Team Europe money of the
+    kind counted once per theme (None: no theme), the weights and rows of its engagements per
+    theme, and what the reader sees of the country as reported (money, engagements).
+    ``interests`` (theme → interest) is read once by callers weighing many countries."""
+    interests, parts = interests or theme_interests(), interest_parts()
+    unclassified_money, unclassified_engagements = 0, 0
+    for theme_id, counted in money_on_themes:
+        if theme_id is None:
+            unclassified_money += counted
+        else:
+            parts[interests[theme_id]].money += from_micro(counted)
+    for theme_id, weight, rows in weights_on_themes:
+        if theme_id is None:
+            unclassified_engagements += rows
+        else:
+            parts[interests[theme_id]].engagements += from_micro(weight)
+    shown = sees_enough_of(*seen, whole, Decimal(settings.BALANCE_VERDICT_MIN_SHARE_SEEN))
+    return balance_from(parts, from_micro(unclassified_money), unclassified_engagements, shown)
 
 
 def balance_from(

@@ -289,6 +289,7 @@ def rows_of(chains: CountryChains) -> Rows:
                         pillar_id=_pillar(pillars, theme_id),
                         weight=to_micro(weight) if theme_id else ONE_WEIGHT,
                         counted=to_micro(counted * weight),
+                        has_money=bool(netting.gross),
                     )
                 )
     rows.ambiguous = [

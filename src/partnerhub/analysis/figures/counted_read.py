@@ -9,13 +9,17 @@ they see whole; in Python, from the same rows computed for the reader
 """
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, Sum
 
+from partnerhub.analysis.figures.actors import ActorDirectory
+from partnerhub.analysis.figures.balance import WholeCountry
 from partnerhub.analysis.figures.counted import (
     CountryChains,
     Rows,
+    from_micro,
     load_country,
     refresh_outdated,
     rows_of,
@@ -227,20 +231,31 @@ def _python_sums(sums: _Sums, chains: CountryChains, kind: str) -> None:
     sums.netted.sort(key=lambda row: row[0])
 
 
-def whole_country_sums(country_id: int, kind: str) -> tuple[dict[int, int], dict[int, int]]:
-    """Reported money of ``kind`` and number of engagements per owner over every record of the
-    country: only ever compared with what a reader sees (the balance verdict), never shown."""
-    refresh_outdated()
-    money = dict(
-        CountedMoney.objects.filter(country_id=country_id, kind=kind, year__isnull=True)
-        .values_list("owner_id")
+def whole_countries(country_ids: Iterable[int], kind: str) -> dict[int, WholeCountry]:
+    """Team Europe money of ``kind`` as reported, and Team Europe engagements, of each country over
+    every record: only ever compared with what a reader sees (the balance verdict), never shown.
+    Read after the reader's own sums (``country_sums``, ``ScopeSums``), which bring the rows up
+    to date first."""
+    country_ids = list(country_ids)
+    money = list(
+        CountedMoney.objects.filter(country_id__in=country_ids, kind=kind, year__isnull=True)
+        .values_list("country_id", "owner_id")
         .annotate(reported_sum=Sum("reported"))
         .order_by()
     )
-    engagements = dict(
-        CountedShare.objects.filter(country_id=country_id)
-        .values_list("owner_id")
+    engagements = list(
+        CountedShare.objects.filter(country_id__in=country_ids)
+        .values_list("country_id", "owner_id")
         .annotate(engagements=Count("*"))
         .order_by()
     )
-    return money, engagements
+    actors = ActorDirectory({owner for _country, owner, _value in money + engagements})
+    amounts: defaultdict[int, int] = defaultdict(int)
+    counts: defaultdict[int, int] = defaultdict(int)
+    for country, owner, amount in money:
+        if actors.group(owner).is_team_europe:
+            amounts[country] += amount or 0
+    for country, owner, count in engagements:
+        if actors.group(owner).is_team_europe:
+            counts[country] += count
+    return {country: WholeCountry(from_micro(amounts[country]), counts[country]) for country in country_ids}

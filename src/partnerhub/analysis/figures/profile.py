@@ -10,7 +10,6 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -19,15 +18,11 @@ from django.utils.translation import gettext as _
 from partnerhub.analysis.figures.actors import ActorDirectory
 from partnerhub.analysis.figures.balance import (
     Balance,
-    WholeCountry,
-    balance_from,
-    interest_parts,
-    sees_enough_of,
-    theme_interests,
+    balance_of_sums,
 )
 from partnerhub.analysis.figures.cache import kept_for_circle
 from partnerhub.analysis.figures.counted import from_micro
-from partnerhub.analysis.figures.counted_read import CountrySums, country_sums, whole_country_sums
+from partnerhub.analysis.figures.counted_read import CountrySums, country_sums, whole_countries
 from partnerhub.analysis.figures.portfolio import HUNDRED, ZERO, _has_undisclosed_money
 from partnerhub.analysis.figures.regions import regional_scope
 from partnerhub.analysis.figures.teameurope import RegionRow, region_rows
@@ -380,35 +375,15 @@ def _by_year(figures: _Figures, country: Country) -> list[Row]:
 
 
 def _balance(figures: _Figures, country: Country) -> Balance:
-    interests = theme_interests()
-    parts = interest_parts()
-    unclassified_money, unclassified_engagements = 0, 0
-    for theme_id, _pillar, values in figures.themes(kind=figures.kind):
-        if theme_id is None:
-            unclassified_money += values[1]
-        else:
-            parts[interests[theme_id]].money += from_micro(values[1])
-    for theme_id, _pillar, values in figures.themes(kind=CountedTheme.ALL_KINDS):
-        if theme_id is None:
-            unclassified_engagements += values[2]
-        else:
-            parts[interests[theme_id]].engagements += from_micro(values[0])
     seen_money = from_micro(sum(values[0] for *_keys, values in figures.money()))
     seen_engagements = sum(
         count for (owner, _instrument), count in figures.sums.shares.items() if figures.in_team_europe(owner)
     )
-    whole = _whole_country(country, figures.kind)
-    min_share = Decimal(settings.BALANCE_VERDICT_MIN_SHARE_SEEN)
-    shown = sees_enough_of(seen_money, seen_engagements, whole, min_share)
-    return balance_from(parts, from_micro(unclassified_money), unclassified_engagements, shown)
-
-
-def _whole_country(country: Country, kind: str) -> WholeCountry:
-    money, engagements = whole_country_sums(country.pk, kind)
-    actors = ActorDirectory(set(money) | set(engagements))
-    return WholeCountry(
-        from_micro(sum(amount for owner, amount in money.items() if actors.group(owner).is_team_europe)),
-        sum(count for owner, count in engagements.items() if actors.group(owner).is_team_europe),
+    return balance_of_sums(
+        ((theme_id, values[1]) for theme_id, _pillar, values in figures.themes(kind=figures.kind)),
+        ((theme_id, values[0], values[2]) for theme_id, _pillar, values in figures.themes(kind=CountedTheme.ALL_KINDS)),
+        (seen_money, seen_engagements),
+        whole_countries([country.pk], figures.kind)[country.pk],
     )
 
 

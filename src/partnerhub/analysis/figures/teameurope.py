@@ -28,12 +28,18 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from partnerhub.analysis.figures.actors import ActorDirectory, ActorGroup, CountryFigures
-from partnerhub.analysis.figures.balance import Balance, balance_of, whole_countries
+from partnerhub.analysis.figures.balance import Balance, balance_of_sums, theme_interests
 from partnerhub.analysis.figures.cache import kept_for_circle
+from partnerhub.analysis.figures.counted import from_micro
+from partnerhub.analysis.figures.counted_read import visible_in, whole_countries
+from partnerhub.analysis.figures.counted_scope import ScopeSums
 from partnerhub.analysis.figures.portfolio import ONE, ZERO, EngagementFacts, Portfolio, load_portfolio
 from partnerhub.analysis.figures.regions import RegionalScope, regional_scope
+from partnerhub.analysis.models import CountedTheme
 from partnerhub.geo.models import Country, RecipientRegion, Route
 from partnerhub.registry.models import Engagement, EngagementCountry, MoneyKind, MoneyLine, Theme
+
+ALL_KINDS = CountedTheme.ALL_KINDS
 
 CENT = Decimal("0.01")
 SHOWN_MONEY_KINDS = (MoneyKind.BUDGET, MoneyKind.COMMITMENT, MoneyKind.DISBURSEMENT)
@@ -176,6 +182,27 @@ def scope_figures(
     )
 
 
+@dataclass
+class IndexScope:
+    """Counted-once sums of many partner countries for one reader (the country index, the
+    balance table, the Team Europe index), added up from the precomputed rows."""
+
+    sums: ScopeSums
+    hidden: HiddenMoney
+    has_demo: bool
+
+
+def index_scope(
+    user, country_ids: Iterable[int], taxonomy: Taxonomy, kinds: Iterable[str] = SHOWN_MONEY_KINDS
+) -> IndexScope:
+    country_ids = list(country_ids)
+    return IndexScope(
+        sums=ScopeSums(user, country_ids, kinds),
+        hidden=hidden_money(user, country_ids, taxonomy),
+        has_demo=visible_in(user).filter(is_demo=True, country_shares__country_id__in=country_ids).exists(),
+    )
+
+
 def country_portfolios(
     portfolio: Portfolio, country_ids: Iterable[int], hidden: HiddenMoney | None = None
 ) -> dict[int, Portfolio]:
@@ -249,6 +276,36 @@ def money_totals(
     return totals
 
 
+def index_totals(
+    scope: IndexScope,
+    country_ids: Iterable[int],
+    *,
+    undisclosed: bool,
+    regional: RegionalScope | None = None,
+    region_ids: Iterable[int] = (),
+    engagements: dict[str, int] | None = None,
+) -> list[MoneyTotal]:
+    """Team Europe money of each kind in these countries (and regions), counted once, with its
+    engagements with money, each once (``engagements``, when counted with other areas')."""
+    country_ids, region_ids = list(country_ids), list(region_ids)
+    if engagements is None:
+        engagements = scope.sums.engagements_with_money(
+            {None: (country_ids, _regional_ids(scope, regional, region_ids))}
+        )[None]
+    totals = []
+    for kind in scope.sums.kinds:
+        amount = from_micro(scope.sums.team_europe_money(country_ids, kind)[1])
+        if regional:
+            amount += regional.team_europe(kind, region_ids)
+        totals.append(MoneyTotal(kind, str(MoneyKind(kind).label), amount, engagements[kind], undisclosed))
+    return totals
+
+
+def _regional_ids(scope: IndexScope, regional: RegionalScope | None, region_ids: list[int]) -> dict[str, set[int]]:
+    """Per kind, the Team Europe engagements with money in these regions."""
+    return {kind: regional.team_europe_ids(kind, region_ids) for kind in scope.sums.kinds} if regional else {}
+
+
 def _team_europe_in_countries(
     figures: dict[int, CountryFigures], country_ids: list[int], weight: Weight
 ) -> tuple[Decimal, set[int]]:
@@ -311,23 +368,37 @@ class CountryRow:
         return self.balance.one_sided
 
 
-def country_rows(scope: ScopeFigures, countries: Iterable[Country], kind: str, taxonomy: Taxonomy) -> list[CountryRow]:
+def country_rows(scope: IndexScope, countries: Iterable[Country], kind: str) -> list[CountryRow]:
     """One row per country with at least one visible engagement, in the given order."""
-    figures = scope.of(kind)
-    wholes = whole_countries(figures, kind)  # compared with what the reader sees, never shown
-    return [
-        CountryRow(
-            country=country,
-            routes=list(country.routes.all()),
-            team_europe=figures[country.pk].team_europe_total(),
-            undisclosed=scope.hidden.in_country(country.pk),
-            engagements=len(figures[country.pk].engagements),
-            balance=balance_of(figures[country.pk], taxonomy.interests, wholes[country.pk]),
-            url=profile_url(country),
+    sums = scope.sums
+    seen = sums.countries_seen()
+    wholes = whole_countries(seen, kind)  # compared with what the reader sees, never shown
+    interests = theme_interests()
+    rows = []
+    for country in countries:
+        if country.pk not in seen:
+            continue
+        reported, counted = sums.team_europe_money([country.pk], kind)
+        on_themes, weights = sums.theme_sums([country.pk], kind), sums.theme_sums([country.pk], ALL_KINDS)
+        balance = balance_of_sums(
+            ((theme, values[1]) for theme, values in on_themes.items()),
+            ((theme, values[0], values[2]) for theme, values in weights.items()),
+            (from_micro(reported), sums.engagements(country.pk, team_europe=True)),
+            wholes[country.pk],
+            interests,
         )
-        for country in countries
-        if country.pk in figures
-    ]
+        rows.append(
+            CountryRow(
+                country=country,
+                routes=list(country.routes.all()),
+                team_europe=from_micro(counted),
+                undisclosed=scope.hidden.in_country(country.pk),
+                engagements=sums.engagements(country.pk),
+                balance=balance,
+                url=profile_url(country),
+            )
+        )
+    return rows
 
 
 def partner_countries() -> list[Country]:
@@ -341,12 +412,11 @@ def partner_country_figures(user, partners: list[Country], kind: str) -> dict:
     index and the dashboard give the same figures from one computation."""
 
     def compute() -> dict:
-        taxonomy = Taxonomy.load()
         partner_ids = [country.pk for country in partners]
-        scope = scope_figures(user, partner_ids, taxonomy)
+        scope = index_scope(user, partner_ids, Taxonomy.load())
         return {
-            "rows": country_rows(scope, partners, kind, taxonomy),
-            "totals": money_totals(scope, partner_ids, undisclosed=scope.hidden.in_countries(partner_ids)),
+            "rows": country_rows(scope, partners, kind),
+            "totals": index_totals(scope, partner_ids, undisclosed=scope.hidden.in_countries(partner_ids)),
             "hidden": scope.hidden,
             "has_demo": scope.has_demo,
         }
@@ -573,33 +643,47 @@ def route_url(route: Route) -> str:
 # -- the Team Europe index ---------------------------------------------------------------
 
 
-def route_summaries(scope: ScopeFigures, routes: Iterable[Route], regional: RegionalScope) -> list[AreaSummary]:
+def route_summaries(scope: IndexScope, routes: Iterable[Route], regional: RegionalScope) -> list[AreaSummary]:
     """Routes with their partner countries and regions (``route.countries`` and
     ``route.recipient_regions`` prefetched) and totals of both; routes share countries
     and regions, so their totals are not added up."""
+    areas = {
+        route.pk: (
+            [country.pk for country in route.countries.all()],
+            [region.pk for region in route.recipient_regions.all()],
+        )
+        for route in routes
+    }
+    engagements = scope.sums.engagements_with_money(
+        {key: (ids, _regional_ids(scope, regional, region_ids)) for key, (ids, region_ids) in areas.items()}
+    )
     summaries = []
     for route in routes:
-        countries = list(route.countries.all())
-        ids = [country.pk for country in countries]
-        region_ids = [region.pk for region in route.recipient_regions.all()]
-        totals = area_totals(scope, ids, regional, region_ids, undisclosed=scope.hidden.in_countries(ids))
-        summaries.append(AreaSummary(route.code, route.localized_name, route_url(route), totals, countries))
+        ids, region_ids = areas[route.pk]
+        undisclosed = scope.hidden.in_countries(ids) or regional.has_hidden(region_ids)
+        totals = index_totals(
+            scope,
+            ids,
+            undisclosed=undisclosed,
+            regional=regional,
+            region_ids=region_ids,
+            engagements=engagements[route.pk],
+        )
+        summaries.append(
+            AreaSummary(route.code, route.localized_name, route_url(route), totals, list(route.countries.all()))
+        )
     return summaries
 
 
-def pillar_summaries(scope: ScopeFigures, country_ids: list[int], taxonomy: Taxonomy) -> list[AreaSummary]:
-    """Every pillar with its totals, in one pass over the engagements per kind of money."""
-    amounts: dict[str, defaultdict[int, Decimal]] = {kind: defaultdict(lambda: ZERO) for kind in scope.by_kind}
-    engagements: dict[str, defaultdict[int, set[int]]] = {kind: defaultdict(set) for kind in scope.by_kind}
-    for kind, figures in scope.by_kind.items():
-        for country_figures in (figures[country_id] for country_id in country_ids if country_id in figures):
-            for pk in country_figures.team_europe_ids():
-                counted, has_money = country_figures.counted(pk), bool(country_figures.nettings[pk].gross)
-                for theme_id, fraction in country_figures.engagements[pk].theme_fractions.items():
-                    pillar_id = taxonomy.pillar_of[theme_id]
-                    amounts[kind][pillar_id] += counted * fraction
-                    if has_money and fraction:
-                        engagements[kind][pillar_id].add(pk)
+def pillar_summaries(scope: IndexScope, country_ids: list[int], taxonomy: Taxonomy) -> list[AreaSummary]:
+    """Every pillar with its Team Europe money of each kind and its engagements with that money."""
+    sums = scope.sums
+    amounts: defaultdict[tuple[str, int], int] = defaultdict(int)
+    for kind in sums.kinds:
+        for theme, values in sums.theme_sums(country_ids, kind).items():
+            if theme is not None:
+                amounts[(kind, taxonomy.pillar_of[theme])] += values[1]
+    engagements = sums.engagements_on_pillars(country_ids)
     return [
         AreaSummary(
             pillar.code,
@@ -609,11 +693,11 @@ def pillar_summaries(scope: ScopeFigures, country_ids: list[int], taxonomy: Taxo
                 MoneyTotal(
                     kind,
                     str(MoneyKind(kind).label),
-                    amounts[kind][pillar.pk],
-                    len(engagements[kind][pillar.pk]),
+                    from_micro(amounts[(kind, pillar.pk)]),
+                    engagements[(kind, pillar.pk)],
                     scope.hidden.on_pillar(pillar.pk, country_ids),
                 )
-                for kind in scope.by_kind
+                for kind in sums.kinds
             ],
         )
         for pillar in taxonomy.pillars

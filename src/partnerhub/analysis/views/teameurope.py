@@ -29,7 +29,8 @@ from partnerhub.analysis.figures.teameurope import (
     CountryRow,
     Taxonomy,
     country_rows,
-    money_totals,
+    index_scope,
+    index_totals,
     partner_countries,
     partner_country_figures,
     pillar_portfolio,
@@ -39,7 +40,6 @@ from partnerhub.analysis.figures.teameurope import (
     regions_portfolio,
     route_portfolio,
     route_summaries,
-    scope_figures,
     sorted_rows,
 )
 from partnerhub.analysis.forms import (
@@ -193,9 +193,8 @@ def balance_rows(user, kind: str, route: Route | None, region: Region | None) ->
     countries = list(partners)
 
     def compute():
-        taxonomy = Taxonomy.load()
-        scope = scope_figures(user, [country.pk for country in countries], taxonomy, kinds=[kind])
-        return ranked_by_balance(country_rows(scope, countries, kind, taxonomy))
+        scope = index_scope(user, [country.pk for country in countries], Taxonomy.load(), kinds=[kind])
+        return ranked_by_balance(country_rows(scope, countries, kind))
 
     question = ("balance_rows", kind, route and route.pk, region and region.pk, get_language())
     return kept_for_circle(user, question, compute)
@@ -272,11 +271,11 @@ def team_europe(request):
 
     def compute():
         taxonomy = Taxonomy.load()
-        scope = scope_figures(request.user, partner_ids, taxonomy)
+        scope = index_scope(request.user, partner_ids, taxonomy)
         regions = {region.pk: region for route in routes for region in route.recipient_regions.all()}
         regional = regional_scope(request.user, regions.values(), SHOWN_MONEY_KINDS)
         return {
-            "totals": money_totals(scope, partner_ids, undisclosed=scope.hidden.in_countries(partner_ids)),
+            "totals": index_totals(scope, partner_ids, undisclosed=scope.hidden.in_countries(partner_ids)),
             "routes": route_summaries(scope, routes, regional),
             "pillars": pillar_summaries(scope, partner_ids, taxonomy),
             "has_demo": scope.has_demo,

@@ -1,0 +1,296 @@
+"""A reader's counted-once figures of many partner countries, added up from the precomputed rows.
+
+The pages over every partner country (the country index, the balance table, the Team Europe
+index) show, per country and kind of money, what the top of the country's profile shows: Team
+Europe money counted once, the engagements seen and the balance between interests; and, over a
+set of countries, the number of distinct Team Europe engagements with money. As for one country
+(``counted_read``), the rows of the chains a reader sees whole are added up in SQL, grouped by
+country, within ``visible_to``; the chains they see in part (a member hidden from them, or a
+transaction naming an organisation of which they see a single engagement) are netted again for
+them with the same code and added in Python. An engagement with such a chain in one country is
+added in Python in every country, so that SQL and Python never count one engagement twice.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db.models import Count, Q, Sum
+
+from partnerhub.analysis.figures.actors import ActorDirectory
+from partnerhub.analysis.figures.counted import load_country, refresh_outdated, rows_of
+from partnerhub.analysis.figures.counted_read import visible_in
+from partnerhub.analysis.models import AmbiguousReference, CountedMoney, CountedShare, CountedTheme
+
+ALL = CountedTheme.ALL_KINDS
+
+
+class ScopeSums:
+    """One reader's sums over ``country_ids`` for ``kinds``, in micro-euros:
+
+    * ``money[country][(kind, owner)]``: [reported, counted, engagements with money], all years;
+    * ``shares[country][owner]``: engagements seen;
+    * ``themes[country][(kind, theme)]``: [weight, counted, rows] of Team Europe owners, ``kind``
+      empty for the weights of every engagement whatever its money.
+    """
+
+    def __init__(self, user, country_ids: Iterable[int], kinds: Iterable[str]):
+        self.user, self.country_ids, self.kinds = user, sorted(set(country_ids)), list(kinds)
+        self.money: defaultdict = defaultdict(lambda: defaultdict(lambda: [0, 0, 0]))
+        self.shares: defaultdict = defaultdict(lambda: defaultdict(int))
+        self.themes: defaultdict = defaultdict(lambda: defaultdict(lambda: [0, 0, 0]))
+        # Team Europe engagements with money, added in Python: by kind and country, and by kind,
+        # pillar and country (those with a weight on the pillar).
+        self._with_money: defaultdict = defaultdict(lambda: defaultdict(set))
+        self._on_pillar: defaultdict = defaultdict(lambda: defaultdict(set))
+        refresh_outdated()
+        self.in_part = _seen_in_part(user, self.country_ids)
+        self.in_part_ids = {pk for pk, _country in self.in_part}
+        python_rows = self._rows_added_in_python()
+        owners = {owner for _country, owner in self._sql_shares()} | {row.owner_id for row in python_rows[0]}
+        self.actors = ActorDirectory(owners)
+        self.team_europe_owners = sorted(owner for owner in owners if self.actors.group(owner).is_team_europe)
+        self._add_python_rows(*python_rows)
+        self._add_sql_sums()
+
+    # -- what the pages read ------------------------------------------------------------
+
+    def countries_seen(self) -> set[int]:
+        return {country for country, owners in self.shares.items() if owners}
+
+    def in_team_europe(self, owner_id: int) -> bool:
+        return self.actors.group(owner_id).is_team_europe
+
+    def engagements(self, country_id: int, *, team_europe: bool = False) -> int:
+        return sum(
+            count for owner, count in self.shares[country_id].items() if not team_europe or self.in_team_europe(owner)
+        )
+
+    def team_europe_money(self, country_ids: Iterable[int], kind: str) -> tuple[int, int]:
+        """(reported, counted) Team Europe money of ``kind`` in these countries."""
+        reported = counted = 0
+        for country in country_ids:
+            for (kind_, owner), values in self.money[country].items():
+                if kind_ == kind and self.in_team_europe(owner):
+                    reported, counted = reported + values[0], counted + values[1]
+        return reported, counted
+
+    def theme_sums(self, country_ids: Iterable[int], kind: str) -> defaultdict:
+        """[weight, counted, rows] of Team Europe per theme (None: no theme) in these countries."""
+        sums: defaultdict = defaultdict(lambda: [0, 0, 0])
+        for country in country_ids:
+            for (kind_, theme), values in self.themes[country].items():
+                if kind_ == kind:
+                    _add(sums[theme], values)
+        return sums
+
+    def engagements_with_money(self, areas: dict) -> dict:
+        """Per area and kind: distinct Team Europe engagements with money of the kind in the area's
+        countries, together with the area's engagements ``also[kind]`` (its regions', say), each
+        counted once. ``areas`` maps a key to (country ids, also); one query counts every area."""
+        areas = {key: (list(ids), also or {}) for key, (ids, also) in areas.items()}
+        every_country = sorted({country for ids, _also in areas.values() for country in ids})
+        in_sql = self._kept(CountedMoney, every_country).filter(
+            kind__in=self.kinds, year__isnull=True, has_money=True, owner_id__in=self.team_europe_owners
+        )
+        labels = {key: f"area_{index}" for index, key in enumerate(areas)}
+        counted = {
+            row["kind"]: row
+            for row in in_sql.values("kind")
+            .annotate(
+                **{
+                    labels[key]: Count("engagement_id", distinct=True, filter=Q(country_id__in=ids))
+                    for key, (ids, _also) in areas.items()
+                }
+            )
+            .order_by()
+        }
+        extra = set().union(*(ids for _countries, also in areas.values() for ids in also.values()))
+        in_sql_too = list(in_sql.filter(engagement_id__in=extra).values_list("kind", "engagement_id", "country_id"))
+        answer: dict = {}
+        for key, (ids, also) in areas.items():
+            countries = set(ids)
+            answer[key] = {}
+            for kind in self.kinds:
+                in_python = set().union(*(self._with_money[kind][country] for country in countries))
+                overlap = {pk for kind_, pk, country in in_sql_too if kind_ == kind and country in countries}
+                added = (in_python | also.get(kind, set())) - overlap
+                answer[key][kind] = counted.get(kind, {}).get(labels[key], 0) + len(added)
+        return answer
+
+    def engagements_on_pillars(self, country_ids: Iterable[int]) -> dict:
+        """Per (kind, pillar): distinct Team Europe engagements with money of the kind and a
+        weight on the pillar, in these countries."""
+        country_ids = list(country_ids)
+        counts = defaultdict(
+            int,
+            {
+                (kind, pillar): engagements
+                for kind, pillar, engagements in self._kept(CountedTheme, country_ids)
+                .filter(kind__in=self.kinds, weight__gt=0, pillar_id__isnull=False, has_money=True)
+                .filter(owner_id__in=self.team_europe_owners)
+                .values_list("kind", "pillar_id")
+                .annotate(engagements=Count("engagement_id", distinct=True))
+                .order_by()
+            },
+        )
+        for kind, by_pillar in self._on_pillar.items():
+            for pillar, by_country in by_pillar.items():
+                counts[(kind, pillar)] += len(set().union(*(by_country[country] for country in country_ids)))
+        return counts
+
+    # -- SQL: the chains the reader sees whole ---------------------------------------------
+
+    def _kept(self, model, country_ids: Iterable[int]):
+        """Rows of ``model`` in these countries of the engagements the reader sees, less those
+        added in Python."""
+        rows = model.objects.filter(country_id__in=list(country_ids)).filter(
+            engagement_id__in=visible_in(self.user).values("pk")
+        )
+        return rows.exclude(engagement_id__in=self.in_part_ids) if self.in_part_ids else rows
+
+    def _sql_shares(self):
+        if not hasattr(self, "_shares_rows"):
+            self._shares_rows = list(
+                self._kept(CountedShare, self.country_ids)
+                .values_list("country_id", "owner_id")
+                .annotate(engagements=Count("*"))
+                .order_by()
+            )
+        return [(country, owner) for country, owner, _count in self._shares_rows]
+
+    def _add_sql_sums(self) -> None:
+        for country, owner, count in self._shares_rows:
+            self.shares[country][owner] += count
+        money = (
+            self._kept(CountedMoney, self.country_ids)
+            .filter(year__isnull=True, kind__in=self.kinds)
+            .values_list("country_id", "kind", "owner_id")
+            .annotate(
+                reported_sum=Sum("reported"),
+                counted_sum=Sum("counted"),
+                with_money=Count("pk", filter=Q(has_money=True)),
+            )
+            .order_by()
+        )
+        for country, kind, owner, *values in money:
+            _add(self.money[country][(kind, owner)], values)
+        themes = (
+            self._kept(CountedTheme, self.country_ids)
+            .filter(kind__in=[*self.kinds, ALL], owner_id__in=self.team_europe_owners)
+            .values_list("country_id", "kind", "theme_id")
+            .annotate(weight_sum=Sum("weight"), counted_sum=Sum("counted"), lines=Count("*"))
+            .order_by()
+        )
+        for country, kind, theme, *values in themes:
+            _add(self.themes[country][(kind, theme)], values)
+
+    # -- Python: the engagements of chains seen in part, in every country -------------------
+
+    def _rows_added_in_python(self) -> tuple[list, list, list]:
+        """Rows of the engagements seen in part: netted again for the reader where seen in part,
+        as kept elsewhere."""
+        shares, money, themes = [], [], []
+        by_country = defaultdict(set)
+        for pk, country in self.in_part:
+            by_country[country].add(pk)
+        for country, ids in sorted(by_country.items()):
+            rows = rows_of(load_country(visible_in(self.user), country, ids))
+            shares += rows.shares
+            money += rows.money
+            themes += rows.themes
+        if self.in_part_ids:
+
+            def elsewhere(model):
+                rows = model.objects.filter(engagement_id__in=self.in_part_ids, country_id__in=self.country_ids)
+                return [row for row in rows if (row.engagement_id, row.country_id) not in self.in_part]
+
+            shares += elsewhere(CountedShare)
+            money += elsewhere(CountedMoney)
+            themes += elsewhere(CountedTheme)
+        return shares, money, themes
+
+    def _add_python_rows(self, shares, money, themes) -> None:
+        team_europe = set(self.team_europe_owners)
+        for share in shares:
+            self.shares[share.country_id][share.owner_id] += 1
+        for line in money:
+            if line.year is not None or line.kind not in self.kinds:
+                continue
+            _add(self.money[line.country_id][(line.kind, line.owner_id)], (line.reported, line.counted, line.has_money))
+            if line.has_money and line.owner_id in team_europe:
+                self._with_money[line.kind][line.country_id].add(line.engagement_id)
+        for theme in themes:
+            if theme.owner_id not in team_europe or theme.kind not in (*self.kinds, ALL):
+                continue
+            _add(self.themes[theme.country_id][(theme.kind, theme.theme_id)], (theme.weight, theme.counted, 1))
+            if theme.pillar_id is not None and theme.weight > 0 and theme.has_money:
+                self._on_pillar[theme.kind][theme.pillar_id][theme.country_id].add(theme.engagement_id)
+
+
+def _add(target: list, values) -> None:
+    for index, value in enumerate(values):
+        target[index] += int(value or 0)
+
+
+def _seen_in_part(user, country_ids: list[int]) -> set[tuple[int, int]]:
+    """(engagement, country) pairs the reader sees whose chain there has a member hidden from
+    them, or is joined, for them only, by a transaction naming an organisation of which they see
+    a single engagement in the country; with the members of those chains."""
+    visible = visible_in(user).values("pk")
+    in_scope = CountedShare.objects.filter(country_id__in=country_ids)
+    broken = set(
+        in_scope.filter(chain__isnull=False)
+        .exclude(engagement_id__in=visible)
+        .values_list("country_id", "chain")
+        .distinct()
+    )
+    joined = _joined_for_this_reader(user, country_ids)
+    broken |= _pairs_of(joined, in_scope)
+    members = set(joined)
+    if broken:
+        for pk, country, chain in (
+            in_scope.filter(chain__in={chain for _country, chain in broken})
+            .filter(engagement_id__in=visible)
+            .values_list("engagement_id", "country_id", "chain")
+        ):
+            if (country, chain) in broken:
+                members.add((pk, country))
+    return members
+
+
+def _pairs_of(joined: set[tuple[int, int]], in_scope) -> set[tuple[int, int]]:
+    """(country, chain) of the engagements in ``joined`` (engagement, country) pairs."""
+    if not joined:
+        return set()
+    return {
+        (country, chain)
+        for pk, country, chain in in_scope.filter(
+            engagement_id__in={pk for pk, _country in joined}, chain__isnull=False
+        ).values_list("engagement_id", "country_id", "chain")
+        if (pk, country) in joined
+    }
+
+
+def _joined_for_this_reader(user, country_ids: list[int]) -> set[tuple[int, int]]:
+    """(engagement, country) pairs joined for this reader only: a visible engagement whose
+    transaction names an organisation of which the reader sees a single engagement in the
+    country, and that engagement."""
+    visible = visible_in(user)
+    references = list(
+        AmbiguousReference.objects.filter(country_id__in=country_ids)
+        .filter(engagement_id__in=visible.values("pk"))
+        .values_list("engagement_id", "country_id", "organisation_ref")
+    )
+    if not references:
+        return set()
+    seen = defaultdict(list)
+    for country, ref, pk in visible.filter(
+        country_shares__country_id__in={country for _pk, country, _ref in references},
+        owner__iati_identifier__in={ref for _pk, _country, ref in references},
+    ).values_list("country_shares__country_id", "owner__iati_identifier", "pk"):
+        seen[(country, ref)].append(pk)
+    joined: set[tuple[int, int]] = set()
+    for pk, country, ref in references:
+        if len(seen[(country, ref)]) == 1:
+            joined.update({(pk, country), (seen[(country, ref)][0], country)})
+    return joined
