@@ -415,12 +415,19 @@ class Floor:
         self.postgres = vendor == "postgresql"
 
     def run(self, query: dict) -> int:
-        from django.db import connection
+        from django.db import connection, transaction
+
+        from partnerhub.search.statement import settings_for_statement
 
         sql, params = self.sql(query)
-        with connection.cursor() as cursor:
+        # The planner settings the search's statement runs with (on PostgreSQL: the GIN indexes rather than
+        # a sequential scan, no JIT), so that the floor is the best the bare match does, not the server's
+        # defaults.
+        with transaction.atomic(), connection.cursor() as cursor:
+            restore = settings_for_statement(cursor, connection.vendor)
             cursor.execute(sql, params)
             rows = cursor.fetchall()
+            restore()
         return rows[0][-1] if rows else 0
 
     def sql(self, query: dict) -> tuple[str, list]:
@@ -470,8 +477,9 @@ class Floor:
             body, body_params = self.tsv_match("e.body_tsv", term_phrases)
             where.append(f"({title} OR {body})")
             params += title_params + body_params
-            score.append(f"CASE WHEN {title} THEN 10 WHEN {body} THEN 1 ELSE 0 END")
-            score_params += title_params + body_params
+            # Every match holds every term here: only whether its title does is asked (as the search does).
+            score.append(f"CASE WHEN {title} THEN 10 ELSE 1 END")
+            score_params += title_params
         filters, filter_params = self.filters(query)
         sql = (
             f"SELECT e.id, e.kind, e.object_id, e.date, {' + '.join(score)} AS score,"  # noqa: S608
