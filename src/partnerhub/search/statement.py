@@ -72,8 +72,9 @@ _FILTERS = ("kind_passes", "country_passes", "theme_passes", "date_passes")
 # table look cheapest, but testing a body's tsvector there reads and decompresses it (TOAST), 80,000
 # times for a common word; the GIN indexes give the same entries without reading a body. And the
 # statement's estimated cost is past the server's default threshold for compiling it (JIT): seconds of
-# compiling for a statement that runs in a fraction of one.
-_POSTGRESQL_SETTINGS = {"enable_seqscan": "off", "jit": "off"}
+# compiling for a statement that runs in a fraction of one. And the facets' hash joins of tens of thousands
+# of hits to their countries and themes outgrow the default 4 MB of working memory (two batches, on disk).
+_POSTGRESQL_SETTINGS = {"enable_seqscan": "off", "jit": "off", "work_mem": "32MB"}
 
 
 def run(user: Any, query: Query, filters: Any, *, offset: int, limit: int) -> list[Row]:
