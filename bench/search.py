@@ -53,6 +53,12 @@ def parse_args():
     parser.add_argument("--postgres", default=DEFAULT_POSTGRES, help="'' to skip PostgreSQL")
     parser.add_argument("--small", action="store_true", help="5,000 engagements, 500 lessons, 2 rounds")
     parser.add_argument("--analyze-sqlite", action="store_true", help="run ANALYZE on SQLite after the rebuild")
+    parser.add_argument(
+        "--keep",
+        metavar="DIR",
+        help="keep the SQLite database in DIR, and re-use the data already there (and in --postgres) when its"
+        " size matches: only the index is rebuilt and the queries run (for measuring a change of the search)",
+    )
     parser.add_argument("--child", metavar="DATABASE", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.small:
@@ -144,7 +150,7 @@ def generated_texts() -> list[tuple[str, str, str]]:
 class World:
     """Who owns what, and who searches."""
 
-    def __init__(self, rng: random.Random):
+    def __init__(self, rng: random.Random, existing: bool = False):
         from django.contrib.auth import get_user_model
 
         from partnerhub.access.models import Membership, Organisation
@@ -163,13 +169,16 @@ class World:
         ]
         organisations += [Organisation(name=f"Bench agency {s.iso3}", kind="ms_agency", country=s) for s in states[14:]]
         organisations += [Organisation(name=f"Bench international {n}", kind="international") for n in range(3)]
+        self.viewer_state = Country.objects.get(iso3="DEU")
+        self.rng = rng
+        if existing:  # the portfolio of an earlier run (--keep): its owners and searcher, as they were made
+            self.owners = [Organisation.objects.get(name=o.name) for o in organisations]
+            self.viewer = get_user_model().objects.get(username="bench.ministry")
+            return
         self.owners = [Organisation.objects.create(**_fields(o)) for o in organisations]
-        deu = Country.objects.get(iso3="DEU")
-        ministry = next(o for o in self.owners if o.country_id == deu.pk and o.kind == "ms_ministry")
+        ministry = next(o for o in self.owners if o.country_id == self.viewer_state.pk and o.kind == "ms_ministry")
         self.viewer = get_user_model().objects.create_user("bench.ministry", password="x")  # noqa: S106
         Membership.objects.create(user=self.viewer, organisation=ministry, role="viewer")
-        self.viewer_state = deu
-        self.rng = rng
 
     def country_sample(self) -> set:
         return {self.rng.choices(self.countries, self.country_weights)[0] for _ in range(self.rng.choice([1, 1, 1, 2]))}
@@ -339,15 +348,17 @@ def rebuild_index() -> None:
 
 
 def gather_statistics(on_sqlite: bool) -> bool:
-    """PostgreSQL: ``ANALYZE``, as autovacuum does within a minute of a bulk load, so that the plans are
-    those of a running hub. SQLite: nothing by default — the hub never runs ``ANALYZE`` there, and without
-    its statistics the planner chooses otherwise — unless ``--analyze-sqlite``."""
+    """PostgreSQL: ``VACUUM ANALYZE``, as autovacuum does within a minute of a bulk load (a table that
+    received many inserts is vacuumed since PostgreSQL 13, which lets the facets read the side tables'
+    indexes alone), so that the plans are those of a running hub. SQLite: nothing by default — the hub
+    never runs ``ANALYZE`` there, and without its statistics the planner chooses otherwise — unless
+    ``--analyze-sqlite``."""
     from django.db import connection
 
     if connection.vendor == "sqlite" and not on_sqlite:
         return False
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
     return True
 
 
@@ -406,12 +417,19 @@ class Floor:
         self.postgres = vendor == "postgresql"
 
     def run(self, query: dict) -> int:
-        from django.db import connection
+        from django.db import connection, transaction
+
+        from partnerhub.search.statement import settings_for_statement
 
         sql, params = self.sql(query)
-        with connection.cursor() as cursor:
+        # The planner settings the search's statement runs with (on PostgreSQL: the GIN indexes rather than
+        # a sequential scan, no JIT), so that the floor is the best the bare match does, not the server's
+        # defaults.
+        with transaction.atomic(), connection.cursor() as cursor:
+            restore = settings_for_statement(cursor, connection.vendor)
             cursor.execute(sql, params)
             rows = cursor.fetchall()
+            restore()
         return rows[0][-1] if rows else 0
 
     def sql(self, query: dict) -> tuple[str, list]:
@@ -461,8 +479,9 @@ class Floor:
             body, body_params = self.tsv_match("e.body_tsv", term_phrases)
             where.append(f"({title} OR {body})")
             params += title_params + body_params
-            score.append(f"CASE WHEN {title} THEN 10 WHEN {body} THEN 1 ELSE 0 END")
-            score_params += title_params + body_params
+            # Every match holds every term here: only whether its title does is asked (as the search does).
+            score.append(f"CASE WHEN {title} THEN 10 ELSE 1 END")
+            score_params += title_params
         filters, filter_params = self.filters(query)
         sql = (
             f"SELECT e.id, e.kind, e.object_id, e.date, {' + '.join(score)} AS score,"  # noqa: S608
@@ -491,20 +510,27 @@ def child(database_url: str, args) -> dict:
     from django.db import connection
 
     call_command("migrate", verbosity=0)
-    call_command("flush", interactive=False, verbosity=0)
-    call_command("load-reference", verbosity=0)
     texts = Texts()
-    world = World(random.Random(SEED))
+    reused = bool(args.keep) and has_portfolio(args.engagements, args.lessons)
     started = time.perf_counter()
-    build_engagements(world, texts, args.engagements)
-    build_lessons(world, texts, args.lessons)
+    if reused:
+        world = World(random.Random(SEED), existing=True)
+    else:
+        call_command("flush", interactive=False, verbosity=0)
+        call_command("load-reference", verbosity=0)
+        world = World(random.Random(SEED))
+        build_engagements(world, texts, args.engagements)
+        build_lessons(world, texts, args.lessons)
     built_s = time.perf_counter() - started
-    print(f"{connection.vendor}: data built in {built_s:.1f} s", file=sys.stderr, flush=True)
+    how = "re-used" if reused else "built"
+    print(f"{connection.vendor}: data {how} in {built_s:.1f} s", file=sys.stderr, flush=True)
 
     lessons_registered_here = ensure_lessons_searchable()
-    started = time.perf_counter()
-    rebuild_index()
-    index_s = time.perf_counter() - started
+    index_s = None  # the index of an earlier run, kept with its data (--keep), is not built again
+    if not (reused and index_entries()):
+        started = time.perf_counter()
+        rebuild_index()
+        index_s = time.perf_counter() - started
     analyzed = gather_statistics(args.analyze_sqlite)
     entries = index_entries()
     queries = choose_queries(texts, world)
@@ -515,10 +541,11 @@ def child(database_url: str, args) -> dict:
         "text_source": texts.source,
         "distinct_texts": len(texts.items),
         "build_s": round(built_s, 1),
+        "data_reused": reused,
         "index_entries": entries,
         "lesson_search_registered_by_bench": lessons_registered_here,
         "planner_statistics": analyzed,
-        "index_s": round(index_s, 2),
+        "index_s": round(index_s, 2) if index_s is not None else None,
         "queries": [
             {**q, "hits": searched[i]["hits"], "floor_hits": floored[i]["hits"], **per_query(searched[i], floored[i])}
             for i, q in enumerate(queries)
@@ -526,6 +553,22 @@ def child(database_url: str, args) -> dict:
         "search": pooled(searched),
         "floor": pooled(floored),
     }
+
+
+def has_portfolio(engagements: int, lessons: int) -> bool:
+    """Whether the database holds the portfolio of an earlier run of this size (its searcher included)."""
+    from django.contrib.auth import get_user_model
+
+    from partnerhub.knowledge.models import Lesson
+    from partnerhub.registry.models import Engagement
+
+    reason = "the benchmark counts the records of an earlier run"
+    return (
+        get_user_model().objects.filter(username="bench.ministry").exists()
+        and Engagement.objects.unrestricted(reason).filter(iati_identifier__startswith="XX-BENCH-SEARCH-").count()
+        == engagements
+        and Lesson.objects.unrestricted(reason).count() == lessons
+    )
 
 
 def measure(queries: list[dict], search, floor, rounds: int) -> tuple[list[dict], list[dict]]:
@@ -572,6 +615,7 @@ def run_child(database_url: str, args) -> dict:
     command = [sys.executable, __file__, "--child", database_url]
     command += ["--engagements", str(args.engagements), "--lessons", str(args.lessons), "--rounds", str(args.rounds)]
     command += ["--analyze-sqlite"] if args.analyze_sqlite else []
+    command += ["--keep", args.keep] if args.keep else []
     completed = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603 (our own script)
     sys.stderr.write(completed.stderr)
     if completed.returncode != 0:
@@ -618,7 +662,9 @@ def figures(result: dict) -> dict:
         f"search_cpu_p95_ms_{engine}": round(search["cpu_p95_ms"], 1),
         f"search_floor_cpu_p95_ms_{engine}": round(floor["cpu_p95_ms"], 1),
         f"planner_statistics_{engine}": result["planner_statistics"],
-        f"index_rows_per_s_{engine}": round(sum(result["index_entries"].values()) / result["index_s"]),
+        f"index_rows_per_s_{engine}": (
+            round(sum(result["index_entries"].values()) / result["index_s"]) if result["index_s"] else None
+        ),
         f"index_entries_{engine}": result["index_entries"],
         f"queries_narrowed_by_visibility_{engine}": sum(q["hits"] < q["floor_hits"] for q in result["queries"]),
         f"queries_finding_more_than_floor_{engine}": sum(q["hits"] > q["floor_hits"] for q in result["queries"]),
@@ -631,9 +677,11 @@ def main() -> None:
     if args.child:
         print(json.dumps(child(args.child, args)))
         return
-    workdir = tempfile.mkdtemp(prefix="phbench-search-")
+    workdir = args.keep or tempfile.mkdtemp(prefix="phbench-search-")
+    Path(workdir).mkdir(parents=True, exist_ok=True)
     sqlite = run_child(f"sqlite:///{workdir}/search.sqlite3", args)
-    Path(f"{workdir}/search.sqlite3").unlink(missing_ok=True)
+    if not args.keep:
+        Path(f"{workdir}/search.sqlite3").unlink(missing_ok=True)
     report(sqlite)
     summary = {
         "engagements": args.engagements,
@@ -641,6 +689,7 @@ def main() -> None:
         "text_source": sqlite["text_source"],
         "distinct_texts": sqlite["distinct_texts"],
         "lesson_search_registered_by_bench": sqlite["lesson_search_registered_by_bench"],
+        "data_reused": sqlite["data_reused"],
         "queries": len(sqlite["queries"]),
         "rounds": args.rounds,
         "per_page": PER_PAGE,

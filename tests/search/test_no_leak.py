@@ -2,6 +2,7 @@
 hits, their order, snippets, the total, every facet count, the suggestions, and the API's answer."""
 
 from dataclasses import dataclass
+from datetime import date
 
 from django.db import transaction
 from hypothesis import HealthCheck, given, settings
@@ -17,6 +18,8 @@ LEVELS = ["public", "partner", "eu", "restricted", "originator"]
 OWNERS = ["commission", "german_interior", "french_foreign_affairs"]
 QUERIES = ["border", "return", "labour mobility", '"border training"', "asylum -labour", "frontières OR training"]
 PREFIXES = ["bo", "re", "lab", "fr", "rapat"]
+# Inside and outside the date filter below.
+START_DATES = [date(2023, 1, 1), date(2019, 6, 1)]
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,7 @@ def make_engagement(cast, spec: Spec, number: int):
         title=f"{' '.join(spec.title)} {number}",
         description=" ".join(spec.body),
         countries=(spec.country,),
+        start_date=START_DATES[number % len(START_DATES)],
     )
 
 
@@ -65,6 +69,9 @@ def everything_seen(user):
             SearchRequest(text=text),
             SearchRequest(text=text, country="MAR"),
             SearchRequest(text=text, kinds=("toy",)),
+            # Two filters at once, and the dates: each facet counts with the other filters only.
+            SearchRequest(text=text, kinds=("engagement",), theme="RETURN-REINTEGRATION"),
+            SearchRequest(text=text, date_from=date(2022, 1, 1), date_to=date(2024, 12, 31)),
         ):
             found = search(user, request, per_page=5)
             seen.append(
@@ -89,6 +96,7 @@ def add_hidden_records(cast, spec: Spec, reader, number: int):
         title=f"{' '.join(spec.title)} {number}",
         description=" ".join(spec.body),
         countries=(spec.country,),
+        start_date=START_DATES[number % len(START_DATES)],
     )
     toy = ToyRecord.objects.create(owner=cast.german_interior, sharing_level="originator", title=" ".join(spec.title))
     ToyNote.objects.create(record=toy, text=" ".join(spec.body))

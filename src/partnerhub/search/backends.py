@@ -74,7 +74,7 @@ def _sqlite_tables(query: Query) -> tuple[str, list[Any]]:
     for term, n in terms.items():
         table(f"term_{n}_title", FTS_COLUMNS["title"], term)
         table(f"term_{n}_any", anywhere, term)
-    required = {term for group in query.groups if len(group) == 1 for term in group}
+    required = _required_terms(query)
     for term in query.terms:
         n = terms[term]
         # Every match holds a term that is a group of its own: only where is left to ask.
@@ -124,10 +124,19 @@ def _holds(query: Query) -> Q:
 
 def _score(query: Query) -> Any:
     points: Any = Value(0)
+    required = _required_terms(query)
     for term in query.terms:
-        points = points + Case(
-            When(_tsv_matches(term, "title"), then=Value(TITLE_WEIGHT)),
-            When(_tsv_matches(term, "body"), then=Value(BODY_WEIGHT)),
-            default=Value(0),
+        # Every match holds a term that is a group of its own: only whether its title does is left to ask,
+        # and the title's tsvector is short, where testing the body's reads (and decompresses) a long one.
+        elsewhere = (
+            Value(BODY_WEIGHT)
+            if term in required
+            else Case(When(_tsv_matches(term, "body"), then=Value(BODY_WEIGHT)), default=Value(0))
         )
+        points = points + Case(When(_tsv_matches(term, "title"), then=Value(TITLE_WEIGHT)), default=elsewhere)
     return models.ExpressionWrapper(points, output_field=models.IntegerField())
+
+
+def _required_terms(query: Query) -> set[Term]:
+    """The terms every match holds: those that are a group of their own."""
+    return {term for group in query.groups if len(group) == 1 for term in group}

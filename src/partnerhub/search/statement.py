@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
-from django.db import DEFAULT_DB_ALIAS, connection, connections, models, router
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models, router, transaction
 from django.db.models.expressions import RawSQL
 
 from partnerhub.core.visibility import circle_of
@@ -25,87 +25,122 @@ from partnerhub.search.sources import Source, sources
 
 Row = tuple[str, Any, int]
 
-# ``hits`` on PostgreSQL: one branch for each searchable type, a plain EXISTS (not OR'ed with the other
-# types') so that PostgreSQL joins the matches to the visible records as it judges best.
-_HITS_OF_KIND = """
+# ``hits``: one pass over the matches, each checked by primary key in its own type's records (a branch
+# per type would read every match once per type: eleven scans of tens of thousands of rows).
+_HITS = """
     SELECT matched.id, matched.kind, matched.date, matched.score,
            {kind_passes} AS kind_passes, {country_passes} AS country_passes,
            {theme_passes} AS theme_passes, {date_passes} AS date_passes
     FROM matched
-    WHERE matched.kind = %s AND EXISTS ({visible})"""
-
-# ``hits`` on SQLite, which has no such join: one pass over the matches, each checked by primary key
-# in its own type's records (a branch per type would read every match once per type).
-_HITS_READ_ONCE = """
-    SELECT matched.id, matched.kind, matched.date, matched.score,
-           {kind_passes} AS kind_passes, {country_passes} AS country_passes,
-           {theme_passes} AS theme_passes, {date_passes} AS date_passes
-    FROM matched
-    WHERE CASE matched.kind {visible_of_kinds} ELSE 0 END"""
+    WHERE CASE matched.kind {visible_of_kinds} ELSE 0 = 1 END"""
 
 # The facets read the hits first and their countries and themes by entry (CROSS JOIN keeps SQLite
 # from scanning a side table whole to find a handful of hits in it; PostgreSQL plans it as a join).
+# ``{passes_all}`` and the like are the conditions of the filters that are set ("1 = 1" where none
+# is): a condition on a filter that is not set would only blur PostgreSQL's estimate of the hits.
 _STATEMENT = """
 WITH {matched},
 hits AS MATERIALIZED ({hits})
 SELECT 'page', CAST(id AS TEXT), ROW_NUMBER() OVER (ORDER BY score DESC, date IS NULL, date DESC, id)
 FROM (
     SELECT id, score, date FROM hits
-    WHERE kind_passes = 1 AND country_passes = 1 AND theme_passes = 1 AND date_passes = 1
+    WHERE {passes_all}
     ORDER BY score DESC, date IS NULL, date DESC, id
     LIMIT %s OFFSET %s
 ) AS page
 UNION ALL
 SELECT 'total', CAST(NULL AS TEXT), COUNT(*) FROM hits
-WHERE kind_passes = 1 AND country_passes = 1 AND theme_passes = 1 AND date_passes = 1
+WHERE {passes_all}
 UNION ALL
 SELECT 'kind', kind, COUNT(*) FROM hits
-WHERE country_passes = 1 AND theme_passes = 1 AND date_passes = 1
+WHERE {passes_but_kind}
 GROUP BY kind
 UNION ALL
 SELECT 'country', CAST(place.country_id AS TEXT), COUNT(*)
 FROM hits CROSS JOIN search_searchentrycountry AS place
-WHERE place.entry_id = hits.id AND kind_passes = 1 AND theme_passes = 1 AND date_passes = 1
+WHERE place.entry_id = hits.id AND {passes_but_country}
 GROUP BY place.country_id
 UNION ALL
 SELECT 'theme', CAST(topic.theme_id AS TEXT), COUNT(*)
 FROM hits CROSS JOIN search_searchentrytheme AS topic
-WHERE topic.entry_id = hits.id AND kind_passes = 1 AND country_passes = 1 AND date_passes = 1
+WHERE topic.entry_id = hits.id AND {passes_but_theme}
 GROUP BY topic.theme_id
 """
+_FILTERS = ("kind_passes", "country_passes", "theme_passes", "date_passes")
+
+# PostgreSQL, for this statement only. A word found in most entries makes a sequential scan of the index
+# table look cheapest, but testing a body's tsvector there reads and decompresses it (TOAST), 80,000
+# times for a common word; the GIN indexes give the same entries without reading a body. And the
+# statement's estimated cost is past the server's default threshold for compiling it (JIT): seconds of
+# compiling for a statement that runs in a fraction of one. And the facets' hash joins of tens of thousands
+# of hits to their countries and themes outgrow the default 4 MB of working memory (two batches, on disk).
+_POSTGRESQL_SETTINGS = {"enable_seqscan": "off", "jit": "off", "work_mem": "32MB"}
 
 
 def run(user: Any, query: Query, filters: Any, *, offset: int, limit: int) -> list[Row]:
     """("page", entry id, position), ("total", None, n), ("kind" | "country" | "theme", value, n) rows.
 
     ``filters`` are the search's filters (kinds, country, theme, date_from, date_to)."""
+    composed = compose(user, query, filters, offset=offset, limit=limit)
+    if composed is None:
+        return []
+    statement, params = composed
+    # The database the router reads the index from: a replica for a page's search (core.replicas).
+    alias = router.db_for_read(SearchEntry) or DEFAULT_DB_ALIAS
+    with transaction.atomic(using=alias), connections[alias].cursor() as cursor:
+        restore = settings_for_statement(cursor, connections[alias].vendor)
+        cursor.execute(statement, params)
+        rows = cursor.fetchall()
+        restore()
+    return [(section, _value(section, value), int(count)) for section, value, count in rows]
+
+
+def settings_for_statement(cursor: Any, vendor: str) -> Any:
+    """Sets the planner settings of the search for the current transaction; returns what puts them back
+    (within a transaction the page goes on with, the rest of it keeps its own)."""
+    if vendor != "postgresql":
+        return lambda: None
+    names = list(_POSTGRESQL_SETTINGS)
+    cursor.execute("SELECT " + ", ".join(["current_setting(%s)"] * len(names)), names)
+    before = dict(zip(names, cursor.fetchone(), strict=True))
+
+    def apply(values: dict[str, str]) -> None:
+        pairs = [value for name in names for value in (name, values[name])]
+        cursor.execute("SELECT " + ", ".join(["set_config(%s, %s, true)"] * len(names)), pairs)
+
+    apply(_POSTGRESQL_SETTINGS)
+    return lambda: apply(before)
+
+
+def compose(user: Any, query: Query, filters: Any, *, offset: int, limit: int) -> tuple[str, list[Any]] | None:
+    """The statement ``run`` executes and its parameters; None where the user may see no record at all."""
     visible = _visible_record_sql(user)
     if not visible:
-        return []
+        return None
     matched_sql, params = backends.matched_tables(query)
     passes = _filter_passes(filters)
     pass_sql = {name: sql for name, (sql, _params) in passes.items()}
-    pass_params = [param for _sql_text, params in passes.values() for param in params]
-    if backends.is_postgresql():
-        branches = []
-        for kind, (visible_sql, visible_params) in visible.items():
-            branches.append(_HITS_OF_KIND.format(visible=visible_sql, **pass_sql))
-            params += [*pass_params, kind, *visible_params]
-        hits = "\n    UNION ALL".join(branches)
-    else:
-        hits = _HITS_READ_ONCE.format(
-            visible_of_kinds=" ".join(f"WHEN %s THEN EXISTS ({visible_sql})" for visible_sql, _ in visible.values()),
-            **pass_sql,
-        )
-        params += pass_params
-        for kind, (_visible_sql, visible_params) in visible.items():
-            params += [kind, *visible_params]
-    statement = _STATEMENT.format(matched=matched_sql, hits=hits)
+    params += [param for _sql_text, pass_params in passes.values() for param in pass_params]
+    hits = _HITS.format(
+        visible_of_kinds=" ".join(f"WHEN %s THEN EXISTS ({visible_sql})" for visible_sql, _ in visible.values()),
+        **pass_sql,
+    )
+    for kind, (_visible_sql, visible_params) in visible.items():
+        params += [kind, *visible_params]
+    conditions = {
+        "passes_all": _passing(passes, _FILTERS),
+        **{
+            f"passes_but_{name}": _passing(passes, [f for f in _FILTERS if f != f"{name}_passes"])
+            for name in ("kind", "country", "theme")
+        },
+    }
     params += [limit, offset]
-    # The database the router reads the index from: a replica for a page's search (core.replicas).
-    with connections[router.db_for_read(SearchEntry) or DEFAULT_DB_ALIAS].cursor() as cursor:
-        cursor.execute(statement, params)
-        return [(section, _value(section, value), int(count)) for section, value, count in cursor.fetchall()]
+    return _STATEMENT.format(matched=matched_sql, hits=hits, **conditions), params
+
+
+def _passing(passes: dict[str, tuple[str, list[Any]]], names: Any) -> str:
+    """The condition that a hit passes the filters ``names`` that are set."""
+    return " AND ".join(f"{name} = 1" for name in names if passes[name][0] != "1") or "1 = 1"
 
 
 # Building the visibility condition of every searchable type costs more than running it on a
