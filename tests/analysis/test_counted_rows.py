@@ -29,6 +29,15 @@ from partnerhub.analysis.figures.balance import balance_of, theme_interests, who
 from partnerhub.analysis.figures.counted import rebuild_all, refresh_outdated
 from partnerhub.analysis.figures.portfolio import load_portfolio
 from partnerhub.analysis.figures.profile import compute_country_profile
+from partnerhub.analysis.figures.teameurope import (
+    Taxonomy,
+    country_rows,
+    index_scope,
+    index_totals,
+    money_totals,
+    pillar_summaries,
+    scope_figures,
+)
 from partnerhub.analysis.models import AmbiguousReference, CountedMoney, CountedShare, CountedTheme, FiguresOutdated
 from partnerhub.geo.models import Country
 from partnerhub.iati.services import import_iati_files
@@ -240,6 +249,83 @@ def test_every_reader_gets_from_the_rows_what_the_netting_engine_gives(cast, edi
         build(cast, editors, portfolio)
         for reader in readers(cast):
             assert_close(profile_figures(reader, morocco, kind), engine_figures(reader, morocco, kind), reader.username)
+
+    in_rollback(body)
+
+
+def index_engine(user, countries, kind):
+    """The pages over many countries as the netting engine gives them: per country the Team
+    Europe money counted once, the engagements seen and the balance; over all of them, each kind's
+    total with its engagements with money; and each pillar's money and engagements with money."""
+    taxonomy = Taxonomy.load()
+    ids = [country.pk for country in countries]
+    scope = scope_figures(user, ids, taxonomy)
+    figures = scope.of(kind)
+    rows = {
+        country.iso3: (
+            figures[country.pk].team_europe_total(),
+            len(figures[country.pk].engagements),
+            balance_key(
+                balance_of(figures[country.pk], theme_interests(), whole_countries([country.pk], kind)[country.pk])
+            ),
+        )
+        for country in countries
+        if country.pk in figures
+    }
+    pillars = {}
+    for money_kind, by_country in scope.by_kind.items():
+        amounts, engagements = defaultdict(Decimal), defaultdict(set)
+        for country_figures in by_country.values():
+            for pk in country_figures.team_europe_ids():
+                has_money = bool(country_figures.nettings[pk].gross)
+                for theme_id, fraction in country_figures.engagements[pk].theme_fractions.items():
+                    pillar = taxonomy.pillar_of[theme_id]
+                    amounts[pillar] += country_figures.counted(pk) * fraction
+                    if has_money and fraction:
+                        engagements[pillar].add(pk)
+        for pillar in taxonomy.pillars:
+            pillars[(money_kind, pillar.code)] = (amounts[pillar.pk], len(engagements[pillar.pk]))
+    totals = {
+        total.kind: (total.team_europe, total.engagements) for total in money_totals(scope, ids, undisclosed=False)
+    }
+    return {"rows": rows, "totals": totals, "pillars": pillars}
+
+
+def index_from_rows(user, countries, kind):
+    taxonomy = Taxonomy.load()
+    ids = [country.pk for country in countries]
+    scope = index_scope(user, ids, taxonomy)
+    rows = {
+        row.country.iso3: (row.team_europe, row.engagements, balance_key(row.balance))
+        for row in country_rows(scope, countries, kind)
+    }
+    totals = {
+        total.kind: (total.team_europe, total.engagements) for total in index_totals(scope, ids, undisclosed=False)
+    }
+    pillars = {
+        (total.kind, summary.code): (total.team_europe, total.engagements)
+        for summary in pillar_summaries(scope, ids, taxonomy)
+        for total in summary.totals
+    }
+    return {"rows": rows, "totals": totals, "pillars": pillars}
+
+
+def balance_key(balance):
+    parts = tuple((part.interest, part.money, part.engagements) for part in balance.parts)
+    return (*parts, balance.verdict_shown, balance.unclassified_money, balance.unclassified_engagements)
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(portfolio=portfolios(), kind=st.sampled_from([MoneyKind.COMMITMENT, MoneyKind.DISBURSEMENT]))
+def test_the_pages_over_many_countries_give_every_reader_what_the_netting_engine_gives(cast, editors, portfolio, kind):
+    countries = list(Country.objects.filter(iso3__in=["MAR", "TUN"]).order_by("iso3"))
+
+    def body():
+        build(cast, editors, portfolio)
+        for reader in readers(cast):
+            assert_close(
+                index_from_rows(reader, countries, kind), index_engine(reader, countries, kind), reader.username
+            )
 
     in_rollback(body)
 

@@ -41,7 +41,7 @@ class ScopeSums:
         # Team Europe engagements with money, added in Python: by kind and country, and by kind,
         # pillar and country (those with a weight on the pillar).
         self._with_money: defaultdict = defaultdict(lambda: defaultdict(set))
-        self._on_pillar: defaultdict = defaultdict(lambda: defaultdict(set))
+        self._on_pillar: defaultdict = defaultdict(lambda: defaultdict(lambda: defaultdict(set)))
         refresh_outdated()
         self.in_part = _seen_in_part(user, self.country_ids)
         self.in_part_ids = {pk for pk, _country in self.in_part}
