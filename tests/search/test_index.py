@@ -2,12 +2,15 @@
 
 from datetime import date
 
+import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from partnerhub.core.confidential import registered
-from partnerhub.core.signals import records_changed
+from partnerhub.core.signals import one_update_per_record, records_changed, update_per_record
 from partnerhub.registry.models import Engagement
-from partnerhub.registry.services import delete_engagement
+from partnerhub.registry.services import delete_engagement, input_from_engagement, update_engagement
 from partnerhub.search.indexer import rebuild
 from partnerhub.search.models import SearchEntry
 from partnerhub.search.services import SearchRequest, search
@@ -158,3 +161,36 @@ def test_the_rebuild_command_prints_the_count_of_each_type(cast, capsys):
     assert {source.kind for source in sources()} <= {line.split(":")[0] for line in printed.splitlines()} | {
         "Search index rebuilt"
     }
+
+
+def test_an_engagement_changed_through_its_service_has_its_entry_written_once(cast):
+    engagement = cast.engagement(cast.commission, cast.commission_desk_officer, title="Border management support")
+    data = input_from_engagement(engagement)
+    data.fields["title"] = "Border and coast guard support"
+    with CaptureQueriesContext(connection) as queries:
+        update_engagement(engagement, data, acting_user=cast.commission_desk_officer)
+    entry_writes = [query for query in queries if query["sql"].startswith('INSERT INTO "search_searchentry"')]
+    # The record, its countries, themes and money lines are saved; its entry is written once, at the end.
+    assert len(entry_writes) == 1
+    assert kinds_found(cast.commission_desk_officer, "coast") == ["engagement"]
+    assert kinds_found(cast.commission_desk_officer, "management") == []
+
+
+def test_a_failed_service_block_writes_no_entry_and_nested_blocks_write_once(cast):
+    written = []
+
+    def write(model, pks):
+        written.append((model, sorted(pks)))
+
+    with pytest.raises(RuntimeError), one_update_per_record():
+        update_per_record(write, Engagement, [1])
+        raise RuntimeError("the service's transaction is rolled back")
+    assert written == []
+    with one_update_per_record():
+        update_per_record(write, Engagement, [2, 1])
+        with one_update_per_record():
+            update_per_record(write, Engagement, [1, 3])
+        assert written == []
+    assert written == [(Engagement, [1, 2, 3])]
+    update_per_record(write, Engagement, [4])
+    assert written[-1] == (Engagement, [4])

@@ -1,9 +1,10 @@
 """Signals that apps send and apps above them listen to, so that no app imports the one above it."""
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+from django.db.models import Model
 from django.dispatch import Signal
 
 # Sent by paths that write many records at once without save() (imports): ``sender`` is the
@@ -34,3 +35,36 @@ def many_writes() -> Iterator[None]:
 
 def in_many_writes() -> bool:
     return _in_many_writes.get()
+
+
+# What receivers write again per changed record while ``one_update_per_record()`` is open:
+# (writer, model) → primary keys.
+_gathered: ContextVar[dict[tuple[Callable, type[Model]], set] | None] = ContextVar("gathered", default=None)
+
+
+@contextmanager
+def one_update_per_record() -> Iterator[None]:
+    """Within the block (a service writing one record, its rows and its history), what receivers
+    derive per changed record (search entries) is written once per record at the end of the
+    block, instead of once per save of the record and each of its rows. Nothing is written when
+    the block fails: its transaction is rolled back anyway."""
+    if _gathered.get() is not None:
+        yield
+        return
+    gathered: dict[tuple[Callable, type[Model]], set] = {}
+    token = _gathered.set(gathered)
+    try:
+        yield
+    finally:
+        _gathered.reset(token)
+    for (write, model), pks in gathered.items():
+        write(model, pks)
+
+
+def update_per_record(write: Callable[[type[Model], Iterable], object], model: type[Model], pks: Iterable) -> None:
+    """``write(model, pks)`` now, or once at the end of the open ``one_update_per_record()``."""
+    gathered = _gathered.get()
+    if gathered is None:
+        write(model, pks)
+    else:
+        gathered.setdefault((write, model), set()).update(pks)

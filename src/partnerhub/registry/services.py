@@ -23,7 +23,7 @@ from partnerhub.core.concurrency import claim_version
 from partnerhub.core.history import diff_snapshots, record_change, record_event
 from partnerhub.core.models import ObjectChange
 from partnerhub.core.sharing import SharingLevel
-from partnerhub.core.signals import records_changed
+from partnerhub.core.signals import one_update_per_record, records_changed
 from partnerhub.core.types import AnyUser
 from partnerhub.core.visibility import can_edit, can_edit_for
 from partnerhub.geo.models import Country
@@ -117,7 +117,7 @@ def create_engagement(
 ) -> Engagement:
     _require_owner_editor(data.owner, acting_user)
     _check_rules(data, acting_user, engagement=None)
-    with transaction.atomic():
+    with transaction.atomic(), one_update_per_record():
         engagement = Engagement(
             owner=data.owner,
             provenance=provenance,
@@ -142,7 +142,7 @@ def update_engagement(
         raise PermissionDenied(_("Only editors of the owner organisation may change this engagement."))
     owner = _require_owner_editor(data.owner, acting_user)
     _check_rules(data, acting_user, engagement=engagement)
-    with transaction.atomic():
+    with transaction.atomic(), one_update_per_record():
         locked = Engagement.objects.unrestricted("re-reads, locked, the record can_edit allowed above")
         claim_version(locked, engagement.pk, read_version)
         engagement = locked.select_for_update().get(pk=engagement.pk)

@@ -17,7 +17,7 @@ from django.db import connection, models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
-from partnerhub.core.signals import records_changed
+from partnerhub.core.signals import records_changed, update_per_record
 from partnerhub.search.models import SearchEntry, SearchEntryCountry, SearchEntryTheme
 from partnerhub.search.sources import Source, sources, sources_of_model
 from partnerhub.search.text import folded_words, stemmed
@@ -221,8 +221,14 @@ def connect_receivers() -> None:
     records_changed.connect(_on_records_changed, dispatch_uid="search-records-changed")
 
 
+def _reindex(model: type[models.Model], pks: Iterable[Any]) -> None:
+    """Writes the entries again now, or once at the end of the service's block
+    (``one_update_per_record``)."""
+    update_per_record(index_records, model, list(pks))
+
+
 def _on_records_changed(sender: type[models.Model], pks: Iterable[Any] = (), **_: Any) -> None:
-    index_records(sender, pks)
+    _reindex(sender, pks)
 
 
 def _connect_source(source: Source) -> None:
@@ -236,7 +242,7 @@ def _connect_source(source: Source) -> None:
 
 def _on_record_saved(sender: type[models.Model], instance: Any, raw: bool = False, **_: Any) -> None:
     if not raw:
-        index_records(sender, [instance.pk])
+        _reindex(sender, [instance.pk])
 
 
 def _on_record_deleted(sender: type[models.Model], instance: Any, **_: Any) -> None:
@@ -265,23 +271,23 @@ def _connect_many_to_many(model: type[models.Model], field: Any, uid: str) -> No
         if action not in ("post_add", "post_remove", "post_clear", "pre_clear"):
             return
         if not reverse:
-            index_records(model, [instance.pk])
+            _reindex(model, [instance.pk])
         elif action == "pre_clear":
-            index_records(
+            _reindex(
                 model,
                 through.objects.filter(**{field.m2m_reverse_field_name(): instance.pk}).values_list(
                     field.m2m_field_name() + "_id", flat=True
                 ),
             )
         elif pk_set:
-            index_records(model, pk_set)
+            _reindex(model, pk_set)
 
     m2m_changed.connect(changed, sender=through, dispatch_uid=uid, weak=False)
     if not through._meta.auto_created:  # rows of a through model of its own are also written one by one
         column = field.m2m_field_name() + "_id"
 
         def reindex(row: Any) -> None:
-            index_records(model, [getattr(row, column)])
+            _reindex(model, [getattr(row, column)])
 
         _connect_row(through, reindex, uid)
 
@@ -290,7 +296,7 @@ def _connect_rows_pointing_at(model: type[models.Model], relation: Any, uid: str
     column = relation.field.attname
 
     def reindex(row: Any) -> None:
-        index_records(model, [getattr(row, column)])
+        _reindex(model, [getattr(row, column)])
 
     _connect_row(relation.related_model, reindex, uid)
 
@@ -300,7 +306,7 @@ def _connect_record_read_through(model: type[models.Model], field: Any, uid: str
         readers = model._default_manager.all()
         if hasattr(readers, "unrestricted"):
             readers = readers.unrestricted("the index is written again for every record read through this one")
-        index_records(model, readers.filter(**{field.name: row.pk}).values_list("pk", flat=True))
+        _reindex(model, readers.filter(**{field.name: row.pk}).values_list("pk", flat=True))
 
     post_save.connect(_saved_row(reindex_readers), sender=field.related_model, dispatch_uid=uid, weak=False)
 
