@@ -31,8 +31,6 @@ import time
 import urllib.request
 from pathlib import Path
 
-from database import ensure_postgres_database
-
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = Path(__file__).resolve().parent
 DEFAULT_POSTGRES = "postgres://postgres@127.0.0.1:5432/partnerhub_bench_load"
@@ -333,6 +331,8 @@ def main() -> None:
     summary.update(measure(f"sqlite:///{workdir}/bench.sqlite3", "sqlite", args, workdir))
     (workdir / "bench.sqlite3").unlink(missing_ok=True)
     if args.postgres:
+        from database import ensure_postgres_database
+
         ensure_postgres_database(args.postgres)
         summary.update(measure(args.postgres, "postgres", args, workdir))
     print(json.dumps(summary))
