@@ -6,7 +6,7 @@ Writes go through ``registry.services``.
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -84,10 +84,11 @@ def get_instrument(request: HttpRequest, code: str = Path(..., pattern=CODE_PATT
 
 def visible_engagements(user: AnyUser) -> EngagementQuerySet:
     """The caller's engagements with everything ``EngagementOut`` shows, in fixed queries."""
+    # Asked of each link's target (correlated), not as "target in every visible id": the page's
+    # few links are checked, instead of the whole visible portfolio being read for them.
+    target_visible = Exists(Engagement.objects.visible_to(user).filter(pk=OuterRef("target_id")))
     visible_links = (
-        EngagementLink.objects.filter(target__in=Engagement.objects.visible_to(user).values("pk"))
-        .select_related("target")
-        .order_by("kind", "target__title")
+        EngagementLink.objects.filter(target_visible).select_related("target").order_by("kind", "target__title")
     )
     engagements = Engagement.objects.visible_to(user).select_related("owner", "instrument", "source")
     # django-stubs wants every Prefetch of one call to prefetch the same model.
@@ -121,7 +122,11 @@ def list_engagements(request: HttpRequest, filters: Query[EngagementFilterParams
                 for message in messages
             ]
         )
-    engagements: EngagementQuerySet = filterset.qs.in_stable_order()
+    # The page's owners, instruments and sources read for its rows, not joined (see
+    # EngagementQuerySet.with_page_relations): the page is then read in order from an index.
+    engagements: EngagementQuerySet = (
+        filterset.qs.in_stable_order().select_related(None).prefetch_related("owner", "instrument", "source")
+    )
     return engagements
 
 

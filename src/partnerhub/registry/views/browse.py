@@ -65,7 +65,7 @@ def engagement_list(request: HttpRequest) -> HttpResponse:
     engagement_filter = EngagementFilter(
         request.GET, queryset=Engagement.objects.visible_to(request.user), request=request
     )
-    engagements = engagement_filter.qs.in_stable_order().with_list_relations()
+    engagements = engagement_filter.qs.in_stable_order().with_page_relations()
     page = Paginator(engagements, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     attach_commitments(page.object_list)
     context = {
