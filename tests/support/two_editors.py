@@ -20,11 +20,13 @@ from partnerhub.knowledge.models import Lesson
 from partnerhub.plans.models import Action, ActionFiche, ActionIndicator, ActionPlan
 from partnerhub.plans.services import save_fiche
 from partnerhub.registry.models import Engagement
+from partnerhub.talent.models import TalentNeed, TalentPartnership, TalentSupply
 from tests.knowledge.factories import lesson_for
 from tests.plans.factories import action_for, indicator_for, plan_for
 from tests.registry.test_edit import resubmission_of, shown_value
 from tests.support.clients import logged_in
 from tests.support.personas import make_user
+from tests.talent.factories import need_for, partnership_for, supply_for
 
 
 @dataclass(frozen=True)
@@ -102,6 +104,18 @@ def _lesson(cast) -> Lesson:
     return lesson_for(cast)
 
 
+def _need(cast) -> TalentNeed:
+    return need_for(cast, note="Hospitals in Bavaria")
+
+
+def _supply(cast) -> TalentSupply:
+    return supply_for(cast, note="Graduates of the Rabat nursing schools")
+
+
+def _partnership(cast) -> TalentPartnership:
+    return partnership_for(cast)
+
+
 KINDS = [
     EditedKind(
         "engagement",
@@ -139,5 +153,26 @@ KINDS = [
         lambda record: reverse("knowledge:lesson_update", args=[record.pk]),
         "tried",
         "/knowledge/lessons/{pk}",
+    ),
+    EditedKind(
+        "labour need",
+        _need,
+        lambda record: reverse("talent:need_update", args=[record.pk]),
+        "note",
+        "/talent/needs/{pk}",
+    ),
+    EditedKind(
+        "talent supply",
+        _supply,
+        lambda record: reverse("talent:supply_update", args=[record.pk]),
+        "note",
+        "/talent/supply/{pk}",
+    ),
+    EditedKind(
+        "Talent Partnership",
+        _partnership,
+        lambda record: reverse("talent:partnership_update", args=[record.pk]),
+        "description",
+        "/talent/partnerships/{pk}",
     ),
 ]
