@@ -4,7 +4,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.utils.translation import gettext as _
 
 from partnerhub.core.concurrency import EditConflict
@@ -68,7 +68,7 @@ def _label(form: Any, name: str) -> Any:
     model = getattr(getattr(form, "_meta", None), "model", None)
     try:
         return model._meta.get_field(name).verbose_name if model else name
-    except LookupError:
+    except FieldDoesNotExist:
         return name
 
 
