@@ -70,6 +70,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Below WhiteNoise, so static files keep their own caching headers.
     "partnerhub.core.security.SecurityHeadersMiddleware",
+    # Before anything reads the address from the database.
+    "partnerhub.core.security.NulRefusingMiddleware",
     # Below the headers, so that its 503 carries them too.
     "partnerhub.core.unavailable.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -172,7 +172,8 @@ def test_the_german_editor_records_edits_and_deletes_a_need_through_the_pages(ca
     response = client.post("/talent/needs/new/", {**form, "sharing_level": "eu"})
     need = TalentNeed.objects.unrestricted("test").get()
     assert response.status_code == 302 and response.url == need.get_absolute_url()
-    response = client.post(f"/talent/needs/{need.pk}/edit/", {**form, "sharing_level": "eu", "people_per_year": "900"})
+    edited = {**form, "sharing_level": "eu", "people_per_year": "900", "version": need.version}
+    response = client.post(f"/talent/needs/{need.pk}/edit/", edited)
     assert response.status_code == 302
     page = page_of(client, need.get_absolute_url())
     assert "Germany seeks 900 people a year." in page and "1200" not in page and "800" in page  # history: 800 → 900

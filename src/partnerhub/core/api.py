@@ -6,14 +6,15 @@ they read. Pagination: numbered pages with links to the next and previous ones.
 """
 
 import json
+from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any, TypeVar
 
 import pydantic
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from ninja.errors import HttpError
@@ -23,6 +24,13 @@ from ninja.pagination import PaginationBase
 from ninja.security import SessionAuth
 from ninja.utils import check_csrf
 
+from partnerhub.core.concurrency import (
+    EditConflict,
+    PreconditionFailed,
+    etag_for,
+    version_from_if_match,
+    version_of,
+)
 from partnerhub.core.types import AnyUser
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -35,6 +43,7 @@ MAX_ID = 2**63 - 1
 RecordId = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 SchemaT = TypeVar("SchemaT", bound=Schema)
+T = TypeVar("T")
 
 
 def read_json_body(request: HttpRequest, schema: type[SchemaT]) -> SchemaT:
@@ -74,6 +83,70 @@ class ConflictOut(Schema):
     changed_by: str | None
     changed_at: datetime | None
     changed_fields: list[str] = Field(description="The fields changed since the version you sent.")
+
+
+# The answers of an operation changing a versioned record (core.concurrency), besides its own.
+CONFLICT_ANSWERS = {409: ConflictOut, 412: ConflictOut}
+
+
+def versioned_read_openapi(what: str) -> dict[str, Any]:
+    """The ETag header of the answer holding a versioned record, for ``openapi_extra``."""
+    etag = {
+        "description": f'The {what}\'s version, such as "3": send it back in If-Match when changing it.',
+        "schema": {"type": "string"},
+    }
+    return {"responses": {"200": {"headers": {"ETag": etag}}}}
+
+
+def versioned_change_openapi(what: str, body_field: str = "version") -> dict[str, Any]:
+    """The If-Match header of an operation changing a versioned record, and the ETag of its answer."""
+    if_match = {
+        "in": "header",
+        "name": "If-Match",
+        "required": False,
+        "schema": {"type": "string"},
+        "description": f'The ETag of the {what} as you read it, such as "3": if it changed since, nothing is '
+        f"written and the answer is 412. Or send `{body_field}` in the body (409).",
+    }
+    return {"parameters": [if_match], **versioned_read_openapi(what)}
+
+
+def if_match_version(request: HttpRequest) -> int | None:
+    """The version named by the request's If-Match header; None without one; 400 when it is not one."""
+    try:
+        return version_from_if_match(request.headers.get("If-Match"))
+    except ValueError as error:
+        raise HttpError(400, _('If-Match must hold one ETag this API gave, such as "3".')) from error
+
+
+def save_versioned(request: HttpRequest, body_version: int | None, save: Callable[[int | None], T]) -> T:
+    """Runs ``save`` with the version the caller read, from If-Match or the body. A save based
+    on an older version is refused: 412 when If-Match named it, 409 when the body did."""
+    header_version = if_match_version(request)
+    if header_version is not None and body_version is not None and header_version != body_version:
+        raise HttpError(400, _("If-Match and version name different versions: send one of them."))
+    try:
+        return save(header_version or body_version)
+    except EditConflict as conflict:
+        if header_version is not None:
+            raise PreconditionFailed(**vars(conflict)) from conflict
+        raise
+
+
+def set_etag(response: HttpResponse, record: Model | dict[str, Any]) -> None:
+    """The ETag of an answer holding ``record`` (or its output, a dict with its ``version``)."""
+    version = record["version"] if isinstance(record, dict) else version_of(record)
+    response["ETag"] = etag_for(version)
+
+
+def read_version_in(what: str) -> Any:
+    """The body field naming the version a change is based on (``save_versioned``)."""
+    return Field(
+        None,
+        ge=1,
+        le=2**31 - 1,
+        description=f"The `version` you read: if someone changed the {what} since, nothing is written (409).",
+    )
 
 
 class BrowserSessionAuth(SessionAuth):

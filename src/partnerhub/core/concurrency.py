@@ -86,21 +86,41 @@ def author_name(change: ObjectChange) -> str:
     return change.user.get_full_name() or change.user.get_username()
 
 
+def lock_field(model: type[Model]) -> str:
+    """The name of the model's version counter (``core.models.Versioned.lock_field``)."""
+    return getattr(model, "lock_field", "version")
+
+
+def version_of(record: Model) -> int:
+    version: int = getattr(record, lock_field(type(record)))
+    return version
+
+
 def claim_version(rows: QuerySet[Any], pk: int, read_version: int | None) -> None:
     """Moves record ``pk`` of ``rows`` to its next version; call it inside the save's transaction.
 
     With ``read_version`` None (an import, a system change) the version moves on
     whatever it was, so that an editor who opened the record before is refused.
     """
+    counter = lock_field(rows.model)
     target = rows.filter(pk=pk)
     if read_version is not None:
-        target = target.filter(version=read_version)
-    if target.update(version=F("version") + 1) == 0 and read_version is not None:
+        target = target.filter(**{counter: read_version})
+    if target.update(**{counter: F(counter) + 1}) == 0 and read_version is not None:
         raise _conflict(rows, pk, read_version)
 
 
+def give_back_version(rows: QuerySet[Any], record: Model) -> None:
+    """A save that changed nothing keeps the version: each version step has its history row,
+    for a refused editor to be told who made it. Call it inside the save's transaction, with
+    ``record`` as read after ``claim_version``."""
+    counter = lock_field(rows.model)
+    rows.filter(pk=record.pk).update(**{counter: F(counter) - 1})
+    setattr(record, counter, getattr(record, counter) - 1)
+
+
 def _conflict(rows: QuerySet[Any], pk: int, read_version: int) -> EditConflict:
-    current = rows.filter(pk=pk).values_list("version", flat=True).first()
+    current = rows.filter(pk=pk).values_list(lock_field(rows.model), flat=True).first()
     if current is None:
         return EditConflict(read_version, None)
     return EditConflict(read_version, current, changes_since(rows.model, pk, current - read_version))

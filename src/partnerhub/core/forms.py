@@ -3,9 +3,32 @@
 from collections.abc import Callable
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django import forms
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.utils.translation import gettext as _
 
 from partnerhub.core.concurrency import EditConflict
+from partnerhub.core.types import StrOrPromise
+
+# The hidden field of every edit form that carries the version the editor read (core.concurrency).
+VERSION_FIELD = "version"
+
+
+def ask_for_version(form: forms.BaseForm, version: int, *, what: StrOrPromise) -> None:
+    """Adds to ``form`` the hidden field that sends back the version the editor read (``version_of``
+    the record): a change without it is an error, a change based on an older one is refused
+    (``saved_through``). ``what`` names the record in the error, such as "the action"."""
+    field = forms.IntegerField(widget=forms.HiddenInput, min_value=1, initial=version)
+    field.error_messages["required"] = _(
+        "The form does not say which version of %(what)s it changes: open %(what)s again."
+    ) % {"what": what}
+    form.fields[VERSION_FIELD] = field
+
+
+def read_version(form: forms.BaseForm) -> int | None:
+    """The version the editor read, once the form is valid; None on a form that does not ask for it."""
+    version: int | None = form.cleaned_data.get(VERSION_FIELD)
+    return version
 
 
 def saved_through(form: Any, write: Callable[[], Any], *, renamed: dict[str, str] | None = None) -> bool:
@@ -29,10 +52,24 @@ def _show_conflict(form: Any, conflict: EditConflict) -> None:
     """The refusal as the form's own error. The form now carries the current version, so that
     saving again, after reading the warning, is a deliberate choice."""
     form.add_error(None, conflict.message)
+    if conflict.changed_fields:
+        labels = ", ".join(str(_label(form, name)) for name in conflict.changed_fields)
+        form.add_error(None, _("They changed: %(fields)s.") % {"fields": labels})
     form.edit_conflict = conflict
     if conflict.current_version is not None:
         form.data = form.data.copy()
-        form.data["version"] = str(conflict.current_version)
+        form.data[VERSION_FIELD] = str(conflict.current_version)
+
+
+def _label(form: Any, name: str) -> Any:
+    """The label the page gives a field of the history, or the model's name for it."""
+    if name in form.fields and form.fields[name].label:
+        return form.fields[name].label
+    model = getattr(getattr(form, "_meta", None), "model", None)
+    try:
+        return model._meta.get_field(name).verbose_name if model else name
+    except FieldDoesNotExist:
+        return name
 
 
 def refused_as_conflict(form: Any) -> bool:

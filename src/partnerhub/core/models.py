@@ -1,6 +1,6 @@
 """Shared building blocks: the confidential base model and the two layers of history."""
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -75,6 +75,27 @@ class ConfidentialModel(models.Model):
     def validate_constraints(self, exclude: Any = None) -> None:
         with unrestricted_block("constraints are checked against every record, as the database does"):
             return super().validate_constraints(exclude=exclude)
+
+
+class Versioned(models.Model):
+    """A record people edit together (optimistic locking, ``core.concurrency``).
+
+    ``version`` moves on with every change; a save based on an older version is refused.
+    A model whose ``version`` already means something else (an Action Plan's v1, v2…) keeps
+    the counter in a field of its own and names it in ``lock_field``.
+    """
+
+    lock_field: ClassVar[str] = "version"
+
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+def lock_version_field() -> models.PositiveIntegerField:
+    """The counter of ``Versioned``, for a model that names it otherwise (``lock_field``)."""
+    return models.PositiveIntegerField(_("revision"), default=1, editable=False)
 
 
 class ObjectChange(models.Model):

@@ -13,10 +13,12 @@ the hub renders its own 404 page itself, with or without ``DEBUG``.
 """
 
 from collections.abc import Callable
+from urllib.parse import unquote_plus
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import Resolver404, resolve
+from django.utils.translation import gettext as _
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -44,6 +46,23 @@ class SecurityHeadersMiddleware:
         response["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
         response["Cache-Control"] = NOT_STORED
         return response
+
+
+class NulRefusingMiddleware:
+    """Answers 400 to an address holding a NUL byte (``%00``), in its path or its query.
+
+    No record's name or code holds one, and PostgreSQL refuses it in any text it
+    is given, so such an address can only end in a server error further down."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        query = unquote_plus(request.META.get("QUERY_STRING", ""), errors="replace")
+        if "\x00" in request.path or "\x00" in query:
+            message = _("The address holds a NUL character (%00): no page has one.")
+            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
 
 
 class HubNotFoundMiddleware:

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Schema, Status
@@ -23,7 +23,18 @@ from ninja.pagination import paginate
 from pydantic import ConfigDict, Field
 
 from partnerhub.access.models import Organisation
-from partnerhub.core.api import NumberedPagination, RecordId, json_body_openapi, read_json_body
+from partnerhub.core.api import (
+    CONFLICT_ANSWERS,
+    NumberedPagination,
+    RecordId,
+    json_body_openapi,
+    read_json_body,
+    read_version_in,
+    save_versioned,
+    set_etag,
+    versioned_change_openapi,
+    versioned_read_openapi,
+)
 from partnerhub.core.api_errors import InputErrors, Message
 from partnerhub.core.sharing import SharingLevel
 from partnerhub.core.types import AnyUser
@@ -74,6 +85,7 @@ class LessonOut(Schema):
     sharing_level: SharingLevel
     is_demo: bool
     updated_at: datetime
+    version: int = Field(description="Moves on with every change; send it back when changing the lesson.")
 
 
 class LessonFilterParams(Schema):
@@ -111,6 +123,7 @@ class LessonUpdateIn(Schema):
     sharing_level: SharingLevel | None = None
     shared_with_organisation_ids: list[RecordId] | None = Field(None, description="For the restricted level.")
     shared_with_countries: list[str] | None = Field(None, description="Member States, for the restricted level.")
+    version: int | None = read_version_in("lesson")
 
 
 class LessonIn(LessonUpdateIn):
@@ -298,10 +311,17 @@ def list_lessons(request: HttpRequest, filters: Query[LessonFilterParams]) -> An
     return _LessonPage(lessons, request.user)
 
 
-@router.get("/knowledge/lessons/{lesson_id}", response={200: LessonOut, 404: Message}, summary="One lesson")
-def get_lesson(request: HttpRequest, lesson_id: int = LessonId) -> Any:
+@router.get(
+    "/knowledge/lessons/{lesson_id}",
+    response={200: LessonOut, 404: Message},
+    summary="One lesson",
+    openapi_extra=versioned_read_openapi("lesson"),
+)
+def get_lesson(request: HttpRequest, response: HttpResponse, lesson_id: int = LessonId) -> Any:
     get_object_or_404(Lesson.objects.visible_to(request.user), pk=lesson_id)
-    return _one_lesson_out(request.user, lesson_id)
+    out = _one_lesson_out(request.user, lesson_id)
+    set_etag(response, out)
+    return out
 
 
 @router.post("/knowledge/lessons", response={201: LessonOut, **CREATE_ANSWERS}, summary="Record a lesson")
@@ -317,19 +337,27 @@ def create_lesson(request: HttpRequest, payload: LessonIn) -> Any:
 
 @router.patch(
     "/knowledge/lessons/{lesson_id}",
-    response={200: LessonOut, **CHANGE_ANSWERS},
+    response={200: LessonOut, **CHANGE_ANSWERS, 400: Message, **CONFLICT_ANSWERS},
     summary="Change a lesson",
-    openapi_extra=json_body_openapi(LessonUpdateIn),
+    openapi_extra={**json_body_openapi(LessonUpdateIn), **versioned_change_openapi("lesson")},
 )
-def update_lesson(request: HttpRequest, lesson_id: int = LessonId) -> Any:
+def update_lesson(request: HttpRequest, response: HttpResponse, lesson_id: int = LessonId) -> Any:
     """Editors of the keeping organisation; only the fields sent change."""
     lesson = _editable_lesson(request.user, lesson_id)
     body = read_json_body(request, LessonUpdateIn)
+    fields = body.dict(exclude_unset=True)
+    body_version = fields.pop("version", None)
     with _api_field_names():
-        lesson_services.update_lesson(
-            lesson, _fields(body.dict(exclude_unset=True), request.user), acting_user=request.user
+        save_versioned(
+            request,
+            body_version,
+            lambda read: lesson_services.update_lesson(
+                lesson, _fields(fields, request.user), acting_user=request.user, read_version=read
+            ),
         )
-    return _one_lesson_out(request.user, lesson.pk)
+    out = _one_lesson_out(request.user, lesson.pk)
+    set_etag(response, out)
+    return out
 
 
 @router.delete("/knowledge/lessons/{lesson_id}", response=DELETE_ANSWERS, summary="Delete a lesson")

@@ -7,6 +7,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from partnerhub.access.models import Organisation
+from partnerhub.core.forms import ask_for_version
 from partnerhub.core.sharing import SharingLevel
 from partnerhub.core.types import AnyUser
 from partnerhub.core.visibility import editing_organisation_ids
@@ -84,6 +85,7 @@ class LessonForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             del self.fields["owner"]
+            ask_for_version(self, self.instance.version, what=_("the lesson"))
         else:
             owner = cast("forms.ModelChoiceField[Organisation]", self.fields["owner"])
             owner.queryset = Organisation.objects.filter(pk__in=editing_organisation_ids(user)).order_by("name")
@@ -113,7 +115,7 @@ class LessonForm(forms.ModelForm):
         cast(forms.ChoiceField, self.fields["sharing_level"]).choices = SharingLevel.choices
 
     def main_fields(self) -> list[forms.BoundField]:
-        return [field for field in self if field.name not in ("sharing_level", *CIRCLE_FIELDS)]
+        return [field for field in self.visible_fields() if field.name not in ("sharing_level", *CIRCLE_FIELDS)]
 
     def restricted_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in CIRCLE_FIELDS]

@@ -12,10 +12,11 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.utils.translation import gettext as _
 
 from partnerhub.access.models import Organisation
+from partnerhub.core.concurrency import claim_version, give_back_version
 from partnerhub.core.history import record_change, record_event
 from partnerhub.core.models import ObjectChange
 from partnerhub.core.sharing import SharingLevel
@@ -66,8 +67,12 @@ def _refuse_unless_editor(acting_user: AnyUser, owner: Organisation) -> None:
         )
 
 
+def _lessons() -> QuerySet[Lesson]:
+    return Lesson.objects.unrestricted("re-reads, locked, the lesson in hand; the owner's editors only, below")
+
+
 def _locked(lesson: Lesson, acting_user: AnyUser) -> Lesson:
-    lessons = Lesson.objects.unrestricted("re-reads, locked, the lesson in hand; the owner's editors only, below")
+    lessons = _lessons()
     locked: Lesson = lessons.select_for_update(of=("self",)).select_related("owner").get(pk=lesson.pk)
     _refuse_unless_editor(acting_user, locked.owner)
     return locked
@@ -96,9 +101,14 @@ def create_lesson(*, owner: Organisation, fields: dict[str, Any], acting_user: A
     return lesson
 
 
-def update_lesson(lesson: Lesson, fields: dict[str, Any], *, acting_user: AnyUser) -> Lesson:
-    """Only the fields given change; engagements hidden from the editor stay linked."""
+def update_lesson(
+    lesson: Lesson, fields: dict[str, Any], *, acting_user: AnyUser, read_version: int | None = None
+) -> Lesson:
+    """Only the fields given change; engagements hidden from the editor stay linked.
+    ``read_version``: the version the editor read; when the lesson moved on since, ``EditConflict``
+    is raised and nothing is written."""
     with transaction.atomic(durable=True):
+        claim_version(_lessons(), lesson.pk, read_version)
         lesson = _locked(lesson, acting_user)
         before = snapshot(lesson)
         previous_crisis = lesson.crisis_id
@@ -114,6 +124,8 @@ def update_lesson(lesson: Lesson, fields: dict[str, Any], *, acting_user: AnyUse
         if "engagements" in fields:
             relink_engagements(lesson, fields["engagements"] or (), acting_user)
         after = _keep(lesson, before, "knowledge.lesson_updated", acting_user)
+        if after == before:
+            give_back_version(_lessons(), lesson)
         if any(after[name] != before[name] for name in ("sharing_level", *CIRCLE_FIELDS)):
             record_event(
                 "knowledge.lesson_sharing_changed",

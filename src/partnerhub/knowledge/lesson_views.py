@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from partnerhub.core.forms import saved_through
+from partnerhub.core.forms import read_version, refused_as_conflict, saved_through
 from partnerhub.core.history import history_rows
 from partnerhub.core.rendering import render_page_or_partial
 from partnerhub.core.types import StrOrPromise
@@ -115,7 +115,10 @@ def lesson_update(request: HttpRequest, pk: int) -> HttpResponse:
     form = LessonForm(request.POST or None, instance=lesson, user=request.user)
     if request.method == "POST" and form.is_valid():
         update = lesson_services.update_lesson
-        if saved_through(form, lambda: update(lesson, form.cleaned_data, acting_user=request.user)):
+        if saved_through(
+            form,
+            lambda: update(lesson, form.cleaned_data, acting_user=request.user, read_version=read_version(form)),
+        ):
             messages.success(request, _("The lesson was saved."))
             return redirect(lesson)
     return _lesson_form_page(request, form, _("Edit the lesson"), cancel=lesson.get_absolute_url())
@@ -260,7 +263,9 @@ def _require(allowed: bool) -> None:
 
 
 def _lesson_form_page(request: HttpRequest, form: LessonForm, title: StrOrPromise, *, cancel: str) -> HttpResponse:
-    return render(request, "web/record_form.html", {"form": form, "title": title, "cancel": cancel})
+    """409 when the save was refused because someone changed the lesson meanwhile."""
+    status = 409 if refused_as_conflict(form) else 200
+    return render(request, "web/record_form.html", {"form": form, "title": title, "cancel": cancel}, status=status)
 
 
 def _small_form_page(

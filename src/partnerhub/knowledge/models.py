@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from partnerhub.core.confidential import ConfidentialChild
-from partnerhub.core.models import ConfidentialModel
+from partnerhub.core.models import ConfidentialModel, Versioned
 from partnerhub.core.querysets import ConfidentialQuerySet
 from partnerhub.core.types import AnyUser
 
@@ -41,7 +41,7 @@ class Actor(models.TextChoices):
     ALL = "all", _("All actors")
 
 
-class Lesson(ConfidentialModel):
+class Lesson(Versioned, ConfidentialModel):
     """What an experience taught: what was tried, what worked and what did not, under which
     conditions, and what should change. Evaluations and pilot results add outcome figures."""
 

@@ -8,7 +8,7 @@ refuses, 422 naming the field.
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,7 +16,16 @@ from ninja import Path, Query, Router, Status
 from ninja.errors import ValidationError as InputError
 from ninja.pagination import paginate
 
-from partnerhub.core.api import ConflictOut, NumberedPagination, json_body_openapi, read_json_body
+from partnerhub.core.api import (
+    CONFLICT_ANSWERS,
+    NumberedPagination,
+    json_body_openapi,
+    read_json_body,
+    save_versioned,
+    set_etag,
+    versioned_change_openapi,
+    versioned_read_openapi,
+)
 from partnerhub.core.api_errors import InputErrors, Message
 from partnerhub.plans import services
 from partnerhub.plans.forms import PlanFilterForm
@@ -45,6 +54,9 @@ IndicatorId = Path(..., ge=1, le=2**63 - 1, description="The indicator's id.")
 ReviewId = Path(..., ge=1, le=2**63 - 1, description="The review's id.")
 FicheId = Path(..., ge=1, le=2**63 - 1, description="The Action Fiche's id.")
 CHANGE_ANSWERS = {401: Message, 403: Message, 404: Message, 422: InputErrors}
+# A change of a versioned record (core.concurrency): If-Match broken or at odds with the body (400),
+# based on an older version named in the body (409) or in If-Match (412).
+VERSIONED_CHANGE_ANSWERS = {**CHANGE_ANSWERS, 400: Message, **CONFLICT_ANSWERS}
 # Fields a change cannot empty: null is refused for them, naming the field.
 REQUIRED = {"description", "status", "name", "baseline", "target"}
 
@@ -85,18 +97,25 @@ def list_actions(request, plan_id: int = PlanId):
     return actions_out(request, plan.actions.all())
 
 
-@router.get("/actions/{action_id}", response={200: ActionOut, 404: Message}, summary="One action")
-def get_action(request, action_id: int = ActionId):
-    return actions_out(request, visible_actions(request).filter(pk=action_id), one=True)
+@router.get(
+    "/actions/{action_id}",
+    response={200: ActionOut, 404: Message},
+    summary="One action",
+    openapi_extra=versioned_read_openapi("action"),
+)
+def get_action(request, response: HttpResponse, action_id: int = ActionId):
+    out = actions_out(request, visible_actions(request).filter(pk=action_id), one=True)
+    set_etag(response, out)
+    return out
 
 
 @router.patch(
     "/actions/{action_id}",
-    response={200: ActionOut, 401: Message, 403: Message, 404: Message, 409: ConflictOut, 422: InputErrors},
+    response={200: ActionOut, **VERSIONED_CHANGE_ANSWERS},
     summary="Update an action",
-    openapi_extra=json_body_openapi(ActionUpdateIn),
+    openapi_extra={**json_body_openapi(ActionUpdateIn), **versioned_change_openapi("action")},
 )
-def update_action(request, action_id: int = ActionId):
+def update_action(request, response: HttpResponse, action_id: int = ActionId):
     """Editors of the plan's owner change every field; editors of the lead organisation its progress.
     A RAG rating set by hand needs a reason."""
     action = get_object_or_404(visible_actions(request), pk=action_id)
@@ -105,10 +124,16 @@ def update_action(request, action_id: int = ActionId):
     fields = sent_fields(body)
     if "engagement_ids" in fields:
         fields["engagements"] = fields.pop("engagement_ids") or []
-    read_version = fields.pop("version", None)
+    body_version = fields.pop("version", None)
     fields = {name: "" if value is None and name != "deadline" else value for name, value in fields.items()}
-    services.update_action(action, fields, acting_user=request.user, read_version=read_version)
-    return actions_out(request, visible_actions(request).filter(pk=action_id), one=True)
+    save_versioned(
+        request,
+        body_version,
+        lambda read: services.update_action(action, fields, acting_user=request.user, read_version=read),
+    )
+    out = actions_out(request, visible_actions(request).filter(pk=action_id), one=True)
+    set_etag(response, out)
+    return out
 
 
 def visible_actions(request):
@@ -184,18 +209,25 @@ def create_indicator(request, action_id: int = ActionId):
     return Status(201, ActionIndicator.objects.visible_to(request.user).get(pk=indicator.pk))
 
 
-@router.get("/indicators/{indicator_id}", response={200: IndicatorOut, 404: Message}, summary="One indicator")
-def get_indicator(request, indicator_id: int = IndicatorId):
-    return get_object_or_404(ActionIndicator.objects.visible_to(request.user), pk=indicator_id)
+@router.get(
+    "/indicators/{indicator_id}",
+    response={200: IndicatorOut, 404: Message},
+    summary="One indicator",
+    openapi_extra=versioned_read_openapi("indicator"),
+)
+def get_indicator(request, response: HttpResponse, indicator_id: int = IndicatorId):
+    indicator = get_object_or_404(ActionIndicator.objects.visible_to(request.user), pk=indicator_id)
+    set_etag(response, indicator)
+    return indicator
 
 
 @router.patch(
     "/indicators/{indicator_id}",
-    response={200: IndicatorOut, **CHANGE_ANSWERS},
+    response={200: IndicatorOut, **VERSIONED_CHANGE_ANSWERS},
     summary="Update an indicator",
-    openapi_extra=json_body_openapi(IndicatorUpdateIn),
+    openapi_extra={**json_body_openapi(IndicatorUpdateIn), **versioned_change_openapi("indicator")},
 )
-def update_indicator(request, indicator_id: int = IndicatorId):
+def update_indicator(request, response: HttpResponse, indicator_id: int = IndicatorId):
     """The lead organisation's editors record the latest value; the plan's editors change every field
     (the others' other fields are ignored). The action's suggested RAG rating follows."""
     indicators = ActionIndicator.objects.visible_to(request.user).select_related("action__plan__owner")
@@ -204,33 +236,54 @@ def update_indicator(request, indicator_id: int = IndicatorId):
     fields = sent_fields(read_json_body(request, IndicatorUpdateIn))
     if "unit" in fields and fields["unit"] is None:
         fields["unit"] = ""
-    services.update_indicator(indicator, fields, acting_user=request.user)
-    return ActionIndicator.objects.visible_to(request.user).get(pk=indicator.pk)
+    body_version = fields.pop("version", None)
+    save_versioned(
+        request,
+        body_version,
+        lambda read: services.update_indicator(indicator, fields, acting_user=request.user, read_version=read),
+    )
+    saved = ActionIndicator.objects.visible_to(request.user).get(pk=indicator.pk)
+    set_etag(response, saved)
+    return saved
 
 
 # -- Action Fiches ----------------------------------------------------------------------
 
 
-@router.get("/fiches/{fiche_id}", response={200: FicheOut, 404: Message}, summary="One Action Fiche")
-def get_fiche(request, fiche_id: int = FicheId):
-    return get_object_or_404(ActionFiche.objects.visible_to(request.user), pk=fiche_id)
+@router.get(
+    "/fiches/{fiche_id}",
+    response={200: FicheOut, 404: Message},
+    summary="One Action Fiche",
+    openapi_extra=versioned_read_openapi("Action Fiche"),
+)
+def get_fiche(request, response: HttpResponse, fiche_id: int = FicheId):
+    fiche = get_object_or_404(ActionFiche.objects.visible_to(request.user), pk=fiche_id)
+    set_etag(response, fiche)
+    return fiche
 
 
 @router.put(
     "/actions/{action_id}/fiche",
-    response={200: FicheOut, **CHANGE_ANSWERS},
+    response={200: FicheOut, **VERSIONED_CHANGE_ANSWERS},
     summary="Write an action's Action Fiche",
-    openapi_extra=json_body_openapi(FicheIn),
+    openapi_extra={**json_body_openapi(FicheIn), **versioned_change_openapi("Action Fiche")},
 )
-def write_fiche(request, action_id: int = ActionId):
+def write_fiche(request, response: HttpResponse, action_id: int = ActionId):
     """Those who report on the action: editors of the plan's owner and of the action's lead
     organisation. The fiche is created the first time; only the fields sent change."""
     action = get_object_or_404(visible_actions(request), pk=action_id)
     _allowed(services.may_report_on(request.user, action))
     fields = read_json_body(request, FicheIn).dict(exclude_unset=True)
+    body_version = fields.pop("version", None)
     fields = {name: "" if value is None and name != "budget" else value for name, value in fields.items()}
-    fiche = services.save_fiche(action, fields, acting_user=request.user)
-    return ActionFiche.objects.visible_to(request.user).get(pk=fiche.pk)
+    fiche = save_versioned(
+        request,
+        body_version,
+        lambda read: services.save_fiche(action, fields, acting_user=request.user, read_version=read),
+    )
+    saved = ActionFiche.objects.visible_to(request.user).get(pk=fiche.pk)
+    set_etag(response, saved)
+    return saved
 
 
 # -- reviews ----------------------------------------------------------------------------

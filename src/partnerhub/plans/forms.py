@@ -7,6 +7,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from partnerhub.access.models import Organisation
+from partnerhub.core.forms import ask_for_version
 from partnerhub.core.sharing import SharingLevel
 from partnerhub.core.visibility import editing_organisation_ids
 from partnerhub.geo.models import Country
@@ -87,6 +88,7 @@ class PlanForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             del self.fields["owner"], self.fields["country"]
+            ask_for_version(self, self.instance.revision, what=_("the plan"))
         else:
             owner = cast("forms.ModelChoiceField[Organisation]", self.fields["owner"])
             owner.queryset = Organisation.objects.filter(pk__in=editing_organisation_ids(user)).order_by("name")
@@ -102,7 +104,7 @@ class PlanForm(forms.ModelForm):
         ).queryset = Country.objects.member_states()
 
     def main_fields(self) -> list[forms.BoundField]:
-        return [field for field in self if field.name not in ("sharing_level", *CIRCLE_FIELDS)]
+        return [field for field in self.visible_fields() if field.name not in ("sharing_level", *CIRCLE_FIELDS)]
 
     def restricted_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in CIRCLE_FIELDS]
@@ -119,8 +121,6 @@ class ActionForm(forms.ModelForm):
     """Every field for the plan's editors; the progress only for the lead organisation's."""
 
     bound_field_class = EclBoundField
-    # The version the editor read (core.concurrency), when changing an action.
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
     engagements = forms.ModelMultipleChoiceField(
         label=_("Engagements implementing it"),
         queryset=Engagement.objects.none(),
@@ -157,17 +157,10 @@ class ActionForm(forms.ModelForm):
             engagements.initial = list(
                 engagements.queryset.filter(plan_actions=self.instance).values_list("pk", flat=True)
             )
-            self._ask_for_version(self.instance.version)
+            ask_for_version(self, self.instance.version, what=_("the action"))
         if progress_only:
             for name in (*ACTION_FIELDS, "contributing_organisations"):
                 del self.fields[name]
-
-    def _ask_for_version(self, version: int) -> None:
-        field = self.fields["version"]
-        field.initial, field.required = version, True
-        field.error_messages["required"] = _(
-            "The form does not say which version of the action it changes: open the action again."
-        )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -186,6 +179,8 @@ class IndicatorForm(forms.ModelForm):
 
     def __init__(self, *args: Any, measure_only: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            ask_for_version(self, self.instance.version, what=_("the indicator"))
         if measure_only:
             for name in ("name", "unit", "baseline", "target"):
                 del self.fields[name]
@@ -219,3 +214,8 @@ class FicheForm(forms.ModelForm):
             name: forms.Textarea(attrs={"rows": 4})
             for name in ("activities", "implementing_partners", "risks", "timeline")
         }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            ask_for_version(self, self.instance.version, what=_("the Action Fiche"))

@@ -1,12 +1,14 @@
 """Action Plans agreed with a partner country, their actions and the indicators that measure them."""
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from partnerhub.core.confidential import ConfidentialChild
-from partnerhub.core.models import ConfidentialModel
+from partnerhub.core.models import ConfidentialModel, Versioned, lock_version_field
 from partnerhub.core.querysets import ConfidentialQuerySet
 
 
@@ -49,6 +51,9 @@ class ActionPlan(ConfidentialModel):
     objectives = models.TextField(_("objectives"), blank=True)
     status = models.CharField(_("status"), max_length=12, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
     version = models.PositiveIntegerField(_("version"), default=1)
+    # Moves on with every change of this version (core.concurrency): a save based on an older one is refused.
+    revision = lock_version_field()
+    lock_field: ClassVar[str] = "revision"
     agreed_on = models.DateField(_("agreed on"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -72,7 +77,7 @@ class ActionPlan(ConfidentialModel):
         return reverse("plans:plan_detail", args=[self.pk])
 
 
-class Action(ConfidentialChild):
+class Action(Versioned, ConfidentialChild):
     """One action of a plan, led by one organisation; as confidential as its plan."""
 
     plan = models.ForeignKey(
@@ -105,8 +110,6 @@ class Action(ConfidentialChild):
         "registry.Engagement", verbose_name=_("engagements implementing it"), blank=True, related_name="plan_actions"
     )
     updated_at = models.DateTimeField(auto_now=True)
-    # Moves on with every change (core.concurrency): a save based on an older version is refused.
-    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         ordering = ["deadline", "pk"]
@@ -125,7 +128,7 @@ class Action(ConfidentialChild):
         return self.deadline is not None and self.deadline < today and self.status in OPEN_STATUSES
 
 
-class ActionIndicator(ConfidentialChild):
+class ActionIndicator(Versioned, ConfidentialChild):
     """How an action's progress is measured: from a baseline towards a target."""
 
     action = models.ForeignKey(Action, verbose_name=_("action"), on_delete=models.CASCADE, related_name="indicators")
@@ -186,7 +189,7 @@ class PlanReview(ConfidentialChild):
         return reverse("plans:review_detail", args=[self.pk])
 
 
-class ActionFiche(ConfidentialChild):
+class ActionFiche(Versioned, ConfidentialChild):
     """How one action is carried out: activities, budget, implementing partners, risks, timeline.
 
     One per action (a unique foreign key, since a child row is read through foreign keys)."""

@@ -7,7 +7,7 @@ from typing import Any, Literal
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
-from partnerhub.core.api import RecordId
+from partnerhub.core.api import RecordId, read_version_in
 
 Status = Literal["planned", "ongoing", "done", "stalled", "dropped"]
 Rating = Literal["", "red", "amber", "green"]
@@ -59,6 +59,7 @@ class IndicatorOut(Schema):
     target: Decimal
     latest_value: Decimal | None
     latest_value_on: date | None
+    version: int = Field(description="Moves on with every change; send it back when changing the indicator.")
 
 
 class ActionOut(Schema):
@@ -96,12 +97,7 @@ class ActionUpdateIn(Schema):
     rag_override_reason: str | None = Field(None, max_length=5000)
     rag_comment: str | None = Field(None, max_length=5000)
     engagement_ids: list[RecordId] | None = None
-    version: int | None = Field(
-        None,
-        ge=1,
-        le=2**31 - 1,
-        description="The `version` you read: if someone changed the action since, nothing is written (409).",
-    )
+    version: int | None = read_version_in("action")
 
 
 Amount = Field(None, max_digits=14, decimal_places=2)
@@ -132,6 +128,7 @@ class IndicatorUpdateIn(Schema):
     target: Decimal | None = Amount
     latest_value: Decimal | None = Amount
     latest_value_on: date | None = None
+    version: int | None = read_version_in("indicator")
 
 
 class FicheOut(Schema):
@@ -143,6 +140,7 @@ class FicheOut(Schema):
     risks: str
     timeline: str
     updated_at: datetime
+    version: int = Field(description="Moves on with every change; send it back when changing the fiche.")
 
 
 class FicheIn(Schema):
@@ -155,6 +153,7 @@ class FicheIn(Schema):
     implementing_partners: str | None = Field(None, max_length=20000)
     risks: str | None = Field(None, max_length=20000)
     timeline: str | None = Field(None, max_length=20000)
+    version: int | None = read_version_in("Action Fiche")
 
 
 class ReviewOut(Schema):

@@ -15,11 +15,11 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, Max, Model, QuerySet
+from django.db.models import Max, Model, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from partnerhub.core.concurrency import claim_version
+from partnerhub.core.concurrency import claim_version, give_back_version
 from partnerhub.core.history import record_change, record_event
 from partnerhub.core.models import ObjectChange
 from partnerhub.core.sharing import SharingLevel
@@ -75,9 +75,14 @@ def create_plan(*, country, owner, fields: dict[str, Any], acting_user) -> Actio
     return plan
 
 
-def update_plan(plan: ActionPlan, fields: dict[str, Any], *, acting_user) -> ActionPlan:
+def update_plan(
+    plan: ActionPlan, fields: dict[str, Any], *, acting_user, read_version: int | None = None
+) -> ActionPlan:
+    """``read_version``: the revision the editor read; when the plan moved on since, ``EditConflict``
+    is raised and nothing is written."""
     _check_plan(fields)
     with transaction.atomic(durable=True):
+        claim_version(_plans_for_update(), plan.pk, read_version)
         plan = _locked_plan(plan, acting_user)
         if plan.status == PlanStatus.SUPERSEDED:
             raise ValidationError(_("A superseded version is kept as it was agreed: change the current one."))
@@ -87,6 +92,8 @@ def update_plan(plan: ActionPlan, fields: dict[str, Any], *, acting_user) -> Act
         plan.save()
         _set_circle(plan, fields)
         after = _keep(plan, before, "plan.updated", acting_user)
+        if after == before:
+            give_back_version(_plans_for_update(), plan)
         if any(after[name] != before[name] for name in ("sharing_level", *CIRCLE_FIELDS)):
             record_event(
                 "plan.sharing_changed", plan, user=acting_user, old=before["sharing_level"], new=plan.sharing_level
@@ -181,8 +188,12 @@ def delete_plan(plan: ActionPlan, *, acting_user) -> None:
         plan.delete()
 
 
+def _plans_for_update() -> QuerySet[ActionPlan]:
+    return ActionPlan.objects.unrestricted("re-reads, locked, the plan in hand; may_change_plan decides below")
+
+
 def _locked_plan(plan: ActionPlan, acting_user) -> ActionPlan:
-    plans = ActionPlan.objects.unrestricted("re-reads, locked, the plan in hand; may_change_plan decides below")
+    plans = _plans_for_update()
     locked = plans.select_for_update(of=("self",)).select_related("country", "owner").get(pk=plan.pk)
     if not may_change_plan(acting_user, locked):
         raise PermissionDenied(
@@ -264,8 +275,7 @@ def update_action(action: Action, fields: dict[str, Any], *, acting_user, read_v
             relink_engagements(action, fields["engagements"], acting_user)
         after = _keep(action, before, "action.updated", acting_user)
         if after == before:
-            # Each version step has its history row, for the refused editor to be told who made it.
-            _actions_for_update().filter(pk=action.pk).update(version=F("version") - 1)
+            give_back_version(_actions_for_update(), action)
         if after.get("rag_override") != before.get("rag_override") and action.rag_override:
             record_event(
                 "action.rag_overridden",
@@ -402,13 +412,16 @@ def add_indicator(action: Action, fields: dict[str, Any], *, acting_user) -> Act
     return indicator
 
 
-def update_indicator(indicator: ActionIndicator, fields: dict[str, Any], *, acting_user) -> ActionIndicator:
-    """The plan's editors change every field; the lead organisation's editors the latest value."""
+def update_indicator(
+    indicator: ActionIndicator, fields: dict[str, Any], *, acting_user, read_version: int | None = None
+) -> ActionIndicator:
+    """The plan's editors change every field; the lead organisation's editors the latest value.
+    ``read_version`` as for ``update_action``."""
+    indicators = ActionIndicator.objects.unrestricted("the indicator of the action locked below")
     with transaction.atomic(durable=True):
+        claim_version(indicators, indicator.pk, read_version)
         action = _locked_action(indicator.action, acting_user)
-        indicator = ActionIndicator.objects.unrestricted("the indicator of the action locked above").get(
-            pk=indicator.pk
-        )
+        indicator = indicators.get(pk=indicator.pk)
         allowed = MEASURE_FIELDS + (INDICATOR_FIELDS if may_change_plan(acting_user, action.plan) else ())
         before = snapshot(indicator)
         sent = _only(fields, allowed)
@@ -419,7 +432,8 @@ def update_indicator(indicator: ActionIndicator, fields: dict[str, Any], *, acti
         if indicator.latest_value is not None and indicator.latest_value_on is None:
             indicator.latest_value_on = timezone.localdate()
         indicator.save()
-        _keep(indicator, before, "indicator.updated", acting_user)
+        if _keep(indicator, before, "indicator.updated", acting_user) == before:
+            give_back_version(indicators, indicator)
         _resuggest(action, acting_user)
     return indicator
 
@@ -556,11 +570,15 @@ def _review_fields(review: PlanReview) -> dict[str, Any]:
 # -- Action Fiches ----------------------------------------------------------------------
 
 
-def save_fiche(action: Action, fields: dict[str, Any], *, acting_user) -> ActionFiche:
-    """Writes the action's fiche, created the first time: by those who report on the action."""
+def save_fiche(action: Action, fields: dict[str, Any], *, acting_user, read_version: int | None = None) -> ActionFiche:
+    """Writes the action's fiche, created the first time: by those who report on the action.
+    ``read_version`` as for ``update_action``, when changing a fiche."""
+    fiches = ActionFiche.objects.unrestricted("the fiche of the action locked and checked below")
     with transaction.atomic(durable=True):
+        existing = fiches.filter(action=action.pk).values_list("pk", flat=True).first()
+        if existing is not None:
+            claim_version(fiches, existing, read_version)
         action = _locked_action(action, acting_user)
-        fiches = ActionFiche.objects.unrestricted("the fiche of the action locked and checked above")
         fiche = fiches.filter(action=action).first()
         created = fiche is None
         fiche = fiche or ActionFiche(action=action)
@@ -571,8 +589,8 @@ def save_fiche(action: Action, fields: dict[str, Any], *, acting_user) -> Action
         if created:
             record_change(fiche, ObjectChange.Action.CREATE, {}, snapshot(fiche), user=acting_user)
             record_event("fiche.created", fiche, user=acting_user, action=action.pk)
-        else:
-            _keep(fiche, before, "fiche.updated", acting_user)
+        elif _keep(fiche, before, "fiche.updated", acting_user) == before:
+            give_back_version(fiches, fiche)
     return fiche
 
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from partnerhub.core.forms import refused_as_conflict, saved_through
+from partnerhub.core.forms import read_version, refused_as_conflict, saved_through
 from partnerhub.core.sharing import SharingLevel
 from partnerhub.core.visibility import editing_organisation_ids
 from partnerhub.plans import exports, services
@@ -104,10 +104,17 @@ def plan_update(request, pk: int):
     _require(services.may_change_plan(request.user, plan))
     form = PlanForm(request.POST or None, instance=plan, user=request.user)
     if request.method == "POST" and form.is_valid():
-        if saved_through(form, lambda: services.update_plan(plan, form.cleaned_data, acting_user=request.user)):
+        if saved_through(
+            form,
+            lambda: services.update_plan(
+                plan, form.cleaned_data, acting_user=request.user, read_version=read_version(form)
+            ),
+        ):
             messages.success(request, _("The plan was updated."))
             return redirect(plan)
-    return _form_page(request, form, _("Edit the plan"), back=plan, template="plans/plan_form.html")
+    return _form_page(
+        request, form, _("Edit the plan"), back=plan, template="plans/plan_form.html", status=_status_of(form)
+    )
 
 
 @login_required
@@ -173,17 +180,15 @@ def action_update(request, pk: int):
         request.POST or None, instance=action, user=request.user, plan=action.plan, progress_only=progress_only
     )
     if request.method == "POST" and form.is_valid():
-        read_version = form.cleaned_data["version"]
         if saved_through(
             form,
             lambda: services.update_action(
-                action, form.cleaned_data, acting_user=request.user, read_version=read_version
+                action, form.cleaned_data, acting_user=request.user, read_version=read_version(form)
             ),
         ):
             messages.success(request, _("The action was updated."))
             return redirect(action.plan)
-    status = 409 if refused_as_conflict(form) else 200
-    return _form_page(request, form, _("Update the action"), back=action.plan, status=status)
+    return _form_page(request, form, _("Update the action"), back=action.plan, status=_status_of(form))
 
 
 @login_required
@@ -211,11 +216,19 @@ def indicator_update(request, pk: int):
     form = IndicatorForm(request.POST or None, instance=indicator, measure_only=measure_only)
     if request.method == "POST" and form.is_valid():
         if saved_through(
-            form, lambda: services.update_indicator(indicator, form.cleaned_data, acting_user=request.user)
+            form,
+            lambda: services.update_indicator(
+                indicator, form.cleaned_data, acting_user=request.user, read_version=read_version(form)
+            ),
         ):
             messages.success(request, _("The indicator was updated."))
             return redirect(action.plan)
-    return _form_page(request, form, _("Update the indicator"), back=action.plan)
+    return _form_page(request, form, _("Update the indicator"), back=action.plan, status=_status_of(form))
+
+
+def _status_of(form) -> int:
+    """409 when the save was refused because someone changed the record meanwhile."""
+    return 409 if refused_as_conflict(form) else 200
 
 
 def _visible_plan(request, pk: int) -> ActionPlan:
@@ -347,11 +360,16 @@ def fiche_edit(request, pk: int):
     if request.method == "POST" and form.is_valid():
         saved: list[ActionFiche] = []
         if saved_through(
-            form, lambda: saved.append(services.save_fiche(action, form.cleaned_data, acting_user=request.user))
+            form,
+            lambda: saved.append(
+                services.save_fiche(
+                    action, form.cleaned_data, acting_user=request.user, read_version=read_version(form)
+                )
+            ),
         ):
             messages.success(request, _("The Action Fiche was saved."))
             return redirect(saved[0])
-    return _form_page(request, form, _("Action Fiche"), back=action.plan)
+    return _form_page(request, form, _("Action Fiche"), back=action.plan, status=_status_of(form))
 
 
 def _visible_fiche(request, pk: int) -> ActionFiche:

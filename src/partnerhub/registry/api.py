@@ -11,13 +11,20 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Status
-from ninja.errors import HttpError
 from ninja.errors import ValidationError as InputError
 from ninja.pagination import paginate
 
-from partnerhub.core.api import ConflictOut, NumberedPagination, json_body_openapi, read_json_body
+from partnerhub.core.api import (
+    CONFLICT_ANSWERS,
+    NumberedPagination,
+    json_body_openapi,
+    read_json_body,
+    save_versioned,
+    set_etag,
+    versioned_change_openapi,
+    versioned_read_openapi,
+)
 from partnerhub.core.api_errors import InputErrors, Message
-from partnerhub.core.concurrency import EditConflict, PreconditionFailed, etag_for, version_from_if_match
 from partnerhub.core.types import AnyUser
 from partnerhub.core.visibility import can_edit
 from partnerhub.registry import services
@@ -53,7 +60,7 @@ EngagementId = Path(..., ge=1, le=MAX_ID, description="The engagement's id.")
 
 WRITE_ERRORS = {401: Message, 403: Message, 404: Message, 422: InputErrors}
 # A change based on an older version: 409 when it was named in the body, 412 in If-Match.
-CHANGE_ERRORS = {**WRITE_ERRORS, 400: Message, 409: ConflictOut, 412: ConflictOut}
+CHANGE_ERRORS = {**WRITE_ERRORS, 400: Message, **CONFLICT_ANSWERS}
 
 
 # -- reference data ------------------------------------------------------------
@@ -135,12 +142,13 @@ def list_engagements(request: HttpRequest, filters: Query[EngagementFilterParams
     response={200: EngagementOut, 404: Message},
     tags=["engagements"],
     summary="One engagement",
+    openapi_extra=versioned_read_openapi("engagement"),
 )
 def get_engagement(request: HttpRequest, response: HttpResponse, engagement_id: int = EngagementId) -> Engagement:
     """The ETag header holds the engagement's version, for If-Match when changing it."""
     engagement = _visible_engagement(request, engagement_id)
     services.log_confidential_access(engagement, "viewed", acting_user=request.user)
-    response["ETag"] = etag_for(engagement.version)
+    set_etag(response, engagement)
     return engagement
 
 
@@ -163,22 +171,12 @@ def create_engagement(request: HttpRequest, payload: EngagementIn) -> Status:
     return Status(201, _visible_engagement(request, engagement.pk))
 
 
-IF_MATCH_OPENAPI = {
-    "in": "header",
-    "name": "If-Match",
-    "required": False,
-    "schema": {"type": "string"},
-    "description": 'The ETag of the engagement as you read it, such as "3": if it changed since, nothing is '
-    "written and the answer is 412. Or send `version` in the body (409).",
-}
-
-
 @router.put(
     "/engagements/{engagement_id}",
     response={200: EngagementOut, **CHANGE_ERRORS},
     tags=["engagements"],
     summary="Replace an engagement",
-    openapi_extra={**json_body_openapi(EngagementIn), "parameters": [IF_MATCH_OPENAPI]},
+    openapi_extra={**json_body_openapi(EngagementIn), **versioned_change_openapi("engagement")},
 )
 def replace_engagement(request: HttpRequest, response: HttpResponse, engagement_id: int = EngagementId) -> Engagement:
     """Every field is set: the fields left out take their default values."""
@@ -193,7 +191,7 @@ def replace_engagement(request: HttpRequest, response: HttpResponse, engagement_
     response={200: EngagementOut, **CHANGE_ERRORS},
     tags=["engagements"],
     summary="Change some fields of an engagement",
-    openapi_extra={**json_body_openapi(EngagementPatch), "parameters": [IF_MATCH_OPENAPI]},
+    openapi_extra={**json_body_openapi(EngagementPatch), **versioned_change_openapi("engagement")},
 )
 def update_engagement(request: HttpRequest, response: HttpResponse, engagement_id: int = EngagementId) -> Engagement:
     """The fields left out keep their values."""
@@ -212,27 +210,16 @@ def _save_change(
     data: services.EngagementInput,
     body_version: int | None,
 ) -> Engagement:
-    header_version = _if_match_version(request)
-    if header_version is not None and body_version is not None and header_version != body_version:
-        raise HttpError(400, _("If-Match and version name different versions: send one of them."))
-    try:
-        services.update_engagement(
-            engagement, data, acting_user=request.user, read_version=header_version or body_version
-        )
-    except EditConflict as conflict:
-        if header_version is not None:
-            raise PreconditionFailed(**vars(conflict)) from conflict
-        raise
+    save_versioned(
+        request,
+        body_version,
+        lambda read_version: services.update_engagement(
+            engagement, data, acting_user=request.user, read_version=read_version
+        ),
+    )
     saved = _visible_engagement(request, engagement.pk)
-    response["ETag"] = etag_for(saved.version)
+    set_etag(response, saved)
     return saved
-
-
-def _if_match_version(request: HttpRequest) -> int | None:
-    try:
-        return version_from_if_match(request.headers.get("If-Match"))
-    except ValueError as error:
-        raise HttpError(400, _('If-Match must hold one ETag this API gave, such as "3".')) from error
 
 
 @router.delete(

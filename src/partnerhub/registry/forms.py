@@ -19,6 +19,7 @@ from django.forms.formsets import DELETION_FIELD_NAME
 from django.utils.translation import gettext_lazy as _
 
 from partnerhub.access.models import Organisation
+from partnerhub.core.forms import ask_for_version, read_version
 from partnerhub.core.sharing import SharingLevel
 from partnerhub.core.types import AnyUser, StrOrPromise
 from partnerhub.core.visibility import editing_organisation_ids
@@ -405,10 +406,7 @@ class EngagementEditor:
         """``version``: the version of the engagement being edited; a change must send it back."""
         self.form = EngagementForm(data, user=user, initial={**_form_initial(initial, user), "version": version})
         if version is not None:
-            self.form.fields["version"].required = True
-            self.form.fields["version"].error_messages["required"] = _(
-                "The form does not say which version of the engagement it changes: open the engagement again."
-            )
+            ask_for_version(self.form, version, what=_("the engagement"))
         rows = _row_initial(initial, user)
         self.formsets = {
             key: formset_class(data, prefix=key, initial=rows.get(key), form_kwargs=_row_kwargs(key, user))
@@ -441,8 +439,7 @@ class EngagementEditor:
 
     @property
     def read_version(self) -> int | None:
-        version: int | None = self.form.cleaned_data.get("version")
-        return version
+        return read_version(self.form)
 
     def add_service_errors(self, error: ValidationError) -> None:
         """Puts each of the service's errors next to the field or rows it concerns."""

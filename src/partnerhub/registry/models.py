@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from partnerhub.core.confidential import ConfidentialChild
-from partnerhub.core.models import ConfidentialModel
+from partnerhub.core.models import ConfidentialModel, Versioned
 from partnerhub.core.names import NamedInLanguages
 from partnerhub.core.querysets import ConfidentialQuerySet
 from partnerhub.core.types import AnyUser
@@ -215,7 +215,7 @@ def describe_relevance_reason(reason: dict[str, Any]) -> str:
     }
 
 
-class Engagement(ConfidentialModel):
+class Engagement(Versioned, ConfidentialModel):
     kind = models.CharField(_("kind"), max_length=20, choices=EngagementKind.choices, db_index=True)
     title = models.CharField(_("title"), max_length=500)
     description = models.TextField(_("description"), blank=True)
@@ -301,8 +301,6 @@ class Engagement(ConfidentialModel):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
-    # Moves on with every change (core.concurrency): a save based on an older version is refused.
-    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     # django-stubs types managers as class variables and an as_manager() one cannot be annotated as
     # such (typeddjango/django-stubs#1713): the override is right at run time.

@@ -19,7 +19,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from partnerhub.access.models import Organisation
-from partnerhub.core.concurrency import claim_version
+from partnerhub.core.concurrency import claim_version, give_back_version
 from partnerhub.core.history import diff_snapshots, record_change, record_event
 from partnerhub.core.models import ObjectChange
 from partnerhub.core.sharing import SharingLevel
@@ -154,21 +154,13 @@ def update_engagement(
         after = snapshot(engagement)
         record_change(engagement, ObjectChange.Action.UPDATE, before, after, user=acting_user)
         if not diff_snapshots(before, after):
-            _give_back_version(engagement)
+            give_back_version(locked, engagement)
         records_changed.send(sender=Engagement, pks=[engagement.pk])
         if old_level != engagement.sharing_level:
             record_event(
                 "engagement.sharing_changed", engagement, user=acting_user, old=old_level, new=engagement.sharing_level
             )
     return engagement
-
-
-def _give_back_version(engagement: Engagement) -> None:
-    """A save that changed nothing keeps the version: each version step has its history row,
-    so that a refused editor is told who changed what since."""
-    rows = Engagement.objects.unrestricted("the record update_engagement holds locked")
-    rows.filter(pk=engagement.pk).update(version=F("version") - 1)
-    engagement.version -= 1
 
 
 def delete_engagement(engagement: Engagement, *, acting_user: AnyUser) -> None:

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Status
@@ -21,7 +21,16 @@ from ninja.errors import ValidationError as InputError
 from ninja.pagination import paginate
 
 from partnerhub.access.models import Organisation
-from partnerhub.core.api import NumberedPagination, json_body_openapi, read_json_body
+from partnerhub.core.api import (
+    CONFLICT_ANSWERS,
+    NumberedPagination,
+    json_body_openapi,
+    read_json_body,
+    save_versioned,
+    set_etag,
+    versioned_change_openapi,
+    versioned_read_openapi,
+)
 from partnerhub.core.api_errors import InputErrors, Message
 from partnerhub.core.types import AnyUser
 from partnerhub.core.visibility import editing_organisation_ids
@@ -65,6 +74,9 @@ FigureId = Path(..., ge=1, le=2**63 - 1, description="The pipeline figure's id."
 CREATE_ANSWERS = {401: Message, 403: Message, 422: InputErrors}
 CHANGE_ANSWERS = {401: Message, 403: Message, 404: Message, 422: InputErrors}
 DELETE_ANSWERS = {204: None, **CHANGE_ANSWERS}
+# A change of a versioned record (core.concurrency): If-Match broken or at odds with the body (400),
+# based on an older version named in the body (409) or in If-Match (412).
+VERSIONED_CHANGE_ANSWERS = {**CHANGE_ANSWERS, 400: Message, **CONFLICT_ANSWERS}
 # Text fields that the services keep as "" when empty.
 TEXT_FIELDS = {"region", "sector", "source", "source_url", "note", "title", "description", "period", "language_level"}
 
@@ -93,6 +105,18 @@ def _query_value(value: Any) -> Any:
     return value
 
 
+def _save_change(request: HttpRequest, body: Any, record: Any, update: Callable[..., Any]) -> None:
+    """``update`` (a service) with the fields sent, based on the version the caller read (``save_versioned``)."""
+    sent = body.dict(exclude_unset=True)
+    body_version = sent.pop("version", None)
+    with _api_field_names():
+        save_versioned(
+            request,
+            body_version,
+            lambda read: update(record, _fields(sent, request.user), acting_user=request.user, read_version=read),
+        )
+
+
 def _fields(data: dict[str, Any], user: AnyUser) -> dict[str, Any]:
     """The services' fields for the values sent."""
     fields: dict[str, Any] = {}
@@ -113,7 +137,7 @@ def _fields(data: dict[str, Any], user: AnyUser) -> dict[str, Any]:
             fields["shared_with_organisations"] = _all(Organisation.objects.all(), value or [], name)
         elif name == "partner_reports_shortage":
             fields[name] = bool(value)
-        elif name != "owner_id":
+        elif name not in ("owner_id", "version"):
             fields[name] = "" if value is None and name in TEXT_FIELDS else value
     return fields
 
@@ -208,9 +232,16 @@ def list_talent_needs(request: HttpRequest, filters: Query[NeedFilterParams]) ->
     return _filtered(NeedFilterForm, filters, queries.visible_needs(request.user), request.user)
 
 
-@router.get("/talent/needs/{need_id}", response={200: NeedOut, 404: Message}, summary="One labour need")
-def get_talent_need(request: HttpRequest, need_id: int = NeedId) -> Any:
-    return get_object_or_404(queries.visible_needs(request.user), pk=need_id)
+@router.get(
+    "/talent/needs/{need_id}",
+    response={200: NeedOut, 404: Message},
+    summary="One labour need",
+    openapi_extra=versioned_read_openapi("need"),
+)
+def get_talent_need(request: HttpRequest, response: HttpResponse, need_id: int = NeedId) -> Any:
+    need = get_object_or_404(queries.visible_needs(request.user), pk=need_id)
+    set_etag(response, need)
+    return need
 
 
 @router.post("/talent/needs", response={201: NeedOut, **CREATE_ANSWERS}, summary="Record a labour need")
@@ -224,17 +255,17 @@ def create_talent_need(request: HttpRequest, payload: NeedIn) -> Any:
 
 @router.patch(
     "/talent/needs/{need_id}",
-    response={200: NeedOut, **CHANGE_ANSWERS},
+    response={200: NeedOut, **VERSIONED_CHANGE_ANSWERS},
     summary="Change a labour need",
-    openapi_extra=json_body_openapi(NeedUpdateIn),
+    openapi_extra={**json_body_openapi(NeedUpdateIn), **versioned_change_openapi("need")},
 )
-def update_talent_need(request: HttpRequest, need_id: int = NeedId) -> Any:
+def update_talent_need(request: HttpRequest, response: HttpResponse, need_id: int = NeedId) -> Any:
     """Editors of the keeping organisation; only the fields sent change."""
     need = _editable(request.user, queries.visible_needs(request.user), need_id)
-    body = read_json_body(request, NeedUpdateIn)
-    with _api_field_names():
-        services.update_need(need, _fields(body.dict(exclude_unset=True), request.user), acting_user=request.user)
-    return queries.visible_needs(request.user).get(pk=need.pk)
+    _save_change(request, read_json_body(request, NeedUpdateIn), need, services.update_need)
+    saved = queries.visible_needs(request.user).get(pk=need.pk)
+    set_etag(response, saved)
+    return saved
 
 
 @router.delete("/talent/needs/{need_id}", response=DELETE_ANSWERS, summary="Delete a labour need")
@@ -254,9 +285,16 @@ def list_talent_supply(request: HttpRequest, filters: Query[SupplyFilterParams])
     return _filtered(SupplyFilterForm, filters, queries.visible_supply(request.user), request.user)
 
 
-@router.get("/talent/supply/{supply_id}", response={200: SupplyOut, 404: Message}, summary="One supply record")
-def get_talent_supply(request: HttpRequest, supply_id: int = SupplyId) -> Any:
-    return get_object_or_404(queries.visible_supply(request.user), pk=supply_id)
+@router.get(
+    "/talent/supply/{supply_id}",
+    response={200: SupplyOut, 404: Message},
+    summary="One supply record",
+    openapi_extra=versioned_read_openapi("supply record"),
+)
+def get_talent_supply(request: HttpRequest, response: HttpResponse, supply_id: int = SupplyId) -> Any:
+    supply = get_object_or_404(queries.visible_supply(request.user), pk=supply_id)
+    set_etag(response, supply)
+    return supply
 
 
 @router.post("/talent/supply", response={201: SupplyOut, **CREATE_ANSWERS}, summary="Record talent supply")
@@ -272,17 +310,17 @@ def create_talent_supply(request: HttpRequest, payload: SupplyIn) -> Any:
 
 @router.patch(
     "/talent/supply/{supply_id}",
-    response={200: SupplyOut, **CHANGE_ANSWERS},
+    response={200: SupplyOut, **VERSIONED_CHANGE_ANSWERS},
     summary="Change a supply record",
-    openapi_extra=json_body_openapi(SupplyUpdateIn),
+    openapi_extra={**json_body_openapi(SupplyUpdateIn), **versioned_change_openapi("supply record")},
 )
-def update_talent_supply(request: HttpRequest, supply_id: int = SupplyId) -> Any:
+def update_talent_supply(request: HttpRequest, response: HttpResponse, supply_id: int = SupplyId) -> Any:
     """Editors of the keeping organisation; only the fields sent change."""
     supply = _editable(request.user, queries.visible_supply(request.user), supply_id)
-    body = read_json_body(request, SupplyUpdateIn)
-    with _api_field_names():
-        services.update_supply(supply, _fields(body.dict(exclude_unset=True), request.user), acting_user=request.user)
-    return queries.visible_supply(request.user).get(pk=supply.pk)
+    _save_change(request, read_json_body(request, SupplyUpdateIn), supply, services.update_supply)
+    saved = queries.visible_supply(request.user).get(pk=supply.pk)
+    set_etag(response, saved)
+    return saved
 
 
 @router.delete("/talent/supply/{supply_id}", response=DELETE_ANSWERS, summary="Delete a supply record")
@@ -342,11 +380,16 @@ class _PartnershipPage:
 
 
 @router.get(
-    "/talent/partnerships/{partnership_id}", response={200: PartnershipOut, 404: Message}, summary="One partnership"
+    "/talent/partnerships/{partnership_id}",
+    response={200: PartnershipOut, 404: Message},
+    summary="One partnership",
+    openapi_extra=versioned_read_openapi("partnership"),
 )
-def get_talent_partnership(request: HttpRequest, partnership_id: int = PartnershipId) -> Any:
+def get_talent_partnership(request: HttpRequest, response: HttpResponse, partnership_id: int = PartnershipId) -> Any:
     get_object_or_404(queries.visible_partnerships(request.user), pk=partnership_id)
-    return _one_partnership_out(request, partnership_id)
+    out = _one_partnership_out(request, partnership_id)
+    set_etag(response, out)
+    return out
 
 
 @router.post(
@@ -364,20 +407,18 @@ def create_talent_partnership(request: HttpRequest, payload: PartnershipIn) -> A
 
 @router.patch(
     "/talent/partnerships/{partnership_id}",
-    response={200: PartnershipOut, **CHANGE_ANSWERS},
+    response={200: PartnershipOut, **VERSIONED_CHANGE_ANSWERS},
     summary="Change a Talent Partnership",
-    openapi_extra=json_body_openapi(PartnershipUpdateIn),
+    openapi_extra={**json_body_openapi(PartnershipUpdateIn), **versioned_change_openapi("partnership")},
 )
-def update_talent_partnership(request: HttpRequest, partnership_id: int = PartnershipId) -> Any:
+def update_talent_partnership(request: HttpRequest, response: HttpResponse, partnership_id: int = PartnershipId) -> Any:
     """Editors of the keeping organisation; only the fields sent change. Links to engagements you may not read
     stay whatever ``engagement_ids`` holds."""
     partnership = _editable(request.user, queries.visible_partnerships(request.user), partnership_id)
-    body = read_json_body(request, PartnershipUpdateIn)
-    with _api_field_names():
-        services.update_partnership(
-            partnership, _fields(body.dict(exclude_unset=True), request.user), acting_user=request.user
-        )
-    return _one_partnership_out(request, partnership.pk)
+    _save_change(request, read_json_body(request, PartnershipUpdateIn), partnership, services.update_partnership)
+    out = _one_partnership_out(request, partnership.pk)
+    set_etag(response, out)
+    return out
 
 
 @router.delete("/talent/partnerships/{partnership_id}", response=DELETE_ANSWERS, summary="Delete a Talent Partnership")

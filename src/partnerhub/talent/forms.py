@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from partnerhub.access.models import Organisation
+from partnerhub.core.forms import ask_for_version
 from partnerhub.core.querysets import unrestricted_block
 from partnerhub.core.sharing import SharingLevel
 from partnerhub.core.types import AnyUser, StrOrPromise
@@ -85,6 +86,7 @@ class SharedRecordForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             del self.fields["owner"]
+            ask_for_version(self, self.instance.version, what=_("the record"))
         else:
             owner = cast("forms.ModelChoiceField[Organisation]", self.fields["owner"])
             owner.queryset = Organisation.objects.filter(pk__in=editing_organisation_ids(user)).order_by("name")
@@ -99,7 +101,7 @@ class SharedRecordForm(forms.ModelForm):
         ).queryset = Country.objects.member_states()
 
     def main_fields(self) -> list[forms.BoundField]:
-        return [field for field in self if field.name not in ("sharing_level", *CIRCLE_FIELDS)]
+        return [field for field in self.visible_fields() if field.name not in ("sharing_level", *CIRCLE_FIELDS)]
 
     def restricted_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in CIRCLE_FIELDS]

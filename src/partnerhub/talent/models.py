@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from partnerhub.core.confidential import ConfidentialChild
 from partnerhub.core.jobs import Job
-from partnerhub.core.models import ConfidentialModel
+from partnerhub.core.models import ConfidentialModel, Versioned
 from partnerhub.core.querysets import ConfidentialQuerySet
 from partnerhub.geo.models import Country
 
@@ -139,7 +139,7 @@ class LanguageLevel(models.TextChoices):
 EQF_LEVEL_VALIDATORS = [MinValueValidator(1), MaxValueValidator(8)]
 
 
-class OccupationFigure(ConfidentialModel):
+class OccupationFigure(Versioned, ConfidentialModel):
     """What a need and a supply record share: an occupation over a span of years, with its source."""
 
     occupation = models.ForeignKey(
@@ -266,7 +266,7 @@ class PartnershipStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
-class TalentPartnership(ConfidentialModel):
+class TalentPartnership(Versioned, ConfidentialModel):
     """Member State(s) and one partner country pairing needs and skills in chosen occupations."""
 
     title = models.CharField(_("title"), max_length=300)

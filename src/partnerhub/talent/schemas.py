@@ -7,7 +7,7 @@ from typing import Any
 from ninja import Schema
 from pydantic import ConfigDict, Field
 
-from partnerhub.core.api import RecordId
+from partnerhub.core.api import RecordId, read_version_in
 from partnerhub.core.sharing import SharingLevel
 from partnerhub.talent.models import LanguageLevel, PartnershipStatus, SchemeKind
 
@@ -46,6 +46,7 @@ class FigureOut(Schema):
     note: str
     sharing_level: SharingLevel
     updated_at: datetime
+    version: int = Field(description="Moves on with every change; send it back when changing the record.")
 
     @staticmethod
     def resolve_occupation(record: Any) -> str:
@@ -96,6 +97,7 @@ class PartnershipOut(Schema):
     sharing_level: SharingLevel
     engagement_ids: list[int] = Field(description="The linked engagements you may read.")
     updated_at: datetime
+    version: int = Field(description="Moves on with every change; send it back when changing the record.")
 
 
 class SchemeOut(Schema):
@@ -184,6 +186,7 @@ class FigureUpdateIn(SharingIn):
     source: str | None = Field(None, max_length=300)
     source_url: str | None = Field(None, max_length=500)
     note: str | None = Field(None, max_length=20000)
+    version: int | None = read_version_in("record")
 
 
 class NeedUpdateIn(FigureUpdateIn):
@@ -231,6 +234,7 @@ class PartnershipUpdateIn(SharingIn):
     started_on: date | None = None
     description: str | None = Field(None, max_length=20000)
     engagement_ids: list[RecordId] | None = Field(None, description="Engagements you may read.")
+    version: int | None = read_version_in("partnership")
 
 
 class PartnershipIn(PartnershipUpdateIn):

@@ -12,10 +12,11 @@ from typing import TYPE_CHECKING, Any
 import pycountry
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.utils.translation import gettext as _
 
 from partnerhub.access.models import Organisation
+from partnerhub.core.concurrency import claim_version, give_back_version
 from partnerhub.core.history import record_change, record_event
 from partnerhub.core.models import ConfidentialModel, ObjectChange
 from partnerhub.core.sharing import SharingLevel
@@ -88,8 +89,12 @@ def _author(acting_user: AnyUser) -> "User | None":
     return acting_user if acting_user.is_authenticated else None
 
 
+def _records(model: type[ConfidentialModel]) -> QuerySet[Any]:
+    return model.objects.unrestricted("re-reads, locked, the record in hand; may_change decides below")
+
+
 def _locked(model: type[ConfidentialModel], record: Model, acting_user: AnyUser) -> Any:
-    records = model.objects.unrestricted("re-reads, locked, the record in hand; may_change decides below")
+    records = _records(model)
     locked = records.select_for_update(of=("self",)).select_related("owner").get(pk=record.pk)
     _refuse_unless_editor(acting_user, locked.owner)
     return locked
@@ -106,8 +111,13 @@ def create_need(*, owner: Organisation, fields: dict[str, Any], acting_user: Any
     return need
 
 
-def update_need(need: TalentNeed, fields: dict[str, Any], *, acting_user: AnyUser) -> TalentNeed:
+def update_need(
+    need: TalentNeed, fields: dict[str, Any], *, acting_user: AnyUser, read_version: int | None = None
+) -> TalentNeed:
+    """``read_version``: the version the editor read; when the record moved on since, ``EditConflict``
+    is raised and nothing is written (the same for supply and partnerships)."""
     with transaction.atomic(durable=True):
+        claim_version(_records(TalentNeed), need.pk, read_version)
         need = _locked(TalentNeed, need, acting_user)
         _updated(need, fields, NEED_FIELDS, "talent.need_updated", acting_user, check_need)
     return need
@@ -126,8 +136,11 @@ def create_supply(*, owner: Organisation, fields: dict[str, Any], acting_user: A
     return supply
 
 
-def update_supply(supply: TalentSupply, fields: dict[str, Any], *, acting_user: AnyUser) -> TalentSupply:
+def update_supply(
+    supply: TalentSupply, fields: dict[str, Any], *, acting_user: AnyUser, read_version: int | None = None
+) -> TalentSupply:
     with transaction.atomic(durable=True):
+        claim_version(_records(TalentSupply), supply.pk, read_version)
         supply = _locked(TalentSupply, supply, acting_user)
         _updated(supply, fields, SUPPLY_FIELDS, "talent.supply_updated", acting_user, check_supply)
     return supply
@@ -164,6 +177,8 @@ def _updated(
     record.save()
     _set_circle(record, fields)
     after = _keep(record, before, event, acting_user)
+    if after == before:
+        give_back_version(_records(type(record)), record)
     if any(after[name] != before[name] for name in ("sharing_level", *CIRCLE_FIELDS)):
         record_event(
             event.replace("_updated", "_sharing_changed"),
@@ -300,9 +315,10 @@ def create_partnership(*, owner: Organisation, fields: dict[str, Any], acting_us
 
 
 def update_partnership(
-    partnership: TalentPartnership, fields: dict[str, Any], *, acting_user: AnyUser
+    partnership: TalentPartnership, fields: dict[str, Any], *, acting_user: AnyUser, read_version: int | None = None
 ) -> TalentPartnership:
     with transaction.atomic(durable=True):
+        claim_version(_records(TalentPartnership), partnership.pk, read_version)
         partnership = _locked(TalentPartnership, partnership, acting_user)
         before = snapshot(partnership)
         for name, value in _only(fields, PARTNERSHIP_FIELDS).items():
@@ -317,6 +333,8 @@ def update_partnership(
         if "engagements" in fields:
             relink_engagements(partnership, fields["engagements"] or (), acting_user)
         after = _keep(partnership, before, "talent.partnership_updated", acting_user)
+        if after == before:
+            give_back_version(_records(TalentPartnership), partnership)
         if any(after[name] != before[name] for name in ("sharing_level", *CIRCLE_FIELDS)):
             record_event(
                 "talent.partnership_sharing_changed",

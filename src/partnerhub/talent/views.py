@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 
 from partnerhub.core.charts import Bar, BarChart, Layout
-from partnerhub.core.forms import saved_through
+from partnerhub.core.forms import read_version, refused_as_conflict, saved_through
 from partnerhub.core.history import history_rows
 from partnerhub.core.rendering import render_page_or_partial
 from partnerhub.core.types import AnyUser, StrOrPromise
@@ -243,7 +243,10 @@ def _update(request: HttpRequest, kind: Kind, pk: int) -> HttpResponse:
     _require(services.may_change(request.user, record))
     form = kind.form(request.POST or None, instance=record, user=request.user)
     if request.method == "POST" and form.is_valid():
-        if saved_through(form, lambda: kind.update(record, form.cleaned_data, acting_user=request.user)):
+        if saved_through(
+            form,
+            lambda: kind.update(record, form.cleaned_data, acting_user=request.user, read_version=read_version(form)),
+        ):
             messages.success(request, str(kind.saved))
             return redirect(record)
     return _form_page(request, form, kind.edit_title, cancel=record.get_absolute_url(), template="web/record_form.html")
@@ -416,7 +419,10 @@ def partnership_update(request: HttpRequest, pk: int) -> HttpResponse:
     form = PartnershipForm(request.POST or None, instance=partnership, user=request.user)
     if request.method == "POST" and form.is_valid():
         update = services.update_partnership
-        if saved_through(form, lambda: update(partnership, form.cleaned_data, acting_user=request.user)):
+        if saved_through(
+            form,
+            lambda: update(partnership, form.cleaned_data, acting_user=request.user, read_version=read_version(form)),
+        ):
             messages.success(request, _("The Talent Partnership was saved."))
             return redirect(partnership)
     return _form_page(
@@ -557,7 +563,9 @@ def _form_page(
     back: TalentPartnership | None = None,
     template: str = "talent/form.html",
 ) -> HttpResponse:
-    return render(request, template, {"form": form, "title": title, "cancel": cancel, "back": back})
+    context = {"form": form, "title": title, "cancel": cancel, "back": back}
+    # 409 when the save was refused because someone changed the record meanwhile.
+    return render(request, template, context, status=409 if refused_as_conflict(form) else 200)
 
 
 def _deletion(

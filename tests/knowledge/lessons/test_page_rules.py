@@ -40,6 +40,7 @@ def lesson_form(lesson: Lesson, **changes) -> dict:
         "who_should_act": lesson.who_should_act,
         "sharing_level": lesson.sharing_level,
         "tried": lesson.tried,
+        "version": lesson.version,
         **changes,
     }
 
