@@ -44,7 +44,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from database import ensure_postgres_database
+from database import configure, ensure_postgres_database
 from timing import timed
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -298,23 +298,14 @@ def plant_duplicates(rng, rows, owners) -> None:
 
 
 def child(database_url: str, size: int, with_overlaps: bool, requests: int) -> dict:
-    os.environ["DATABASE_URL"] = database_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "partnerhub.settings")
-    os.environ["LOG_LEVEL"] = "WARNING"
     os.environ["DEBUG"] = "false"
-    sys.path.insert(0, str(ROOT / "src"))
-    import django
-
-    django.setup()
+    configure(database_url)
     from django.core.cache import cache
     from django.core.management import call_command
     from django.test import Client
 
     from partnerhub.registry.models import Engagement, MoneyLine
 
-    call_command("migrate", verbosity=0)
-    call_command("flush", interactive=False, verbosity=0)
-    call_command("load-reference", verbosity=0)
     started = time.perf_counter()
     viewer, iso3, in_country = build_portfolio(size, Texts(real_texts() if SHARED.exists() else synthetic_texts()))
     built_s = time.perf_counter() - started

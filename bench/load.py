@@ -56,21 +56,14 @@ def parse_args():
 
 def build(database_url: str, size: int, fixture: Path) -> None:
     """The portfolio, the people and their credentials; what the users need is written to ``fixture``."""
-    os.environ["DATABASE_URL"] = database_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "partnerhub.settings")
-    os.environ["LOG_LEVEL"] = "WARNING"
-    sys.path.insert(0, str(ROOT / "src"))
-    import django
+    from database import configure
 
-    django.setup()
+    configure(database_url)
     from analytics import SHARED, Texts, build_portfolio, real_texts, synthetic_texts
     from django.core.management import call_command
 
     from partnerhub.search.indexer import rebuild
 
-    call_command("migrate", verbosity=0)
-    call_command("flush", interactive=False, verbosity=0)
-    call_command("load-reference", verbosity=0)
     started = time.perf_counter()
     editor, iso3, _in_country = build_portfolio(size, Texts(real_texts() if SHARED.exists() else synthetic_texts()))
     call_command("refresh-figures", verbosity=0)
