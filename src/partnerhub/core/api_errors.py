@@ -76,12 +76,28 @@ def document_error_answers(openapi: dict[str, Any]) -> dict[str, Any]:
             responses = operation.setdefault("responses", {})
             # django-ninja keys answers by number: a "401" beside a 401 would be written twice in the
             # JSON, and Swagger UI refuses a document with a key twice.
+            _merge_text_keys(responses)
             declared = {str(code) for code in responses}
             for status in error_answers_of(method, operation):
                 if str(status) not in declared:
                     description, schema = ANSWERS[status]
                     responses[int(status)] = _json_answer(description, schema)
     return openapi
+
+
+def _merge_text_keys(responses: dict[Any, Any]) -> None:
+    """Folds an answer given by text (``openapi_extra`` adding an ETag header to "200") into the
+    numbered answer django-ninja wrote for the same status."""
+    for key in [key for key in responses if isinstance(key, str) and key.isdigit() and int(key) in responses]:
+        _deep_merge(responses[int(key)], responses.pop(key))
+
+
+def _deep_merge(target: dict[str, Any], extra: dict[str, Any]) -> None:
+    for name, value in extra.items():
+        if isinstance(value, dict) and isinstance(target.get(name), dict):
+            _deep_merge(target[name], value)
+        else:
+            target[name] = value
 
 
 def _json_answer(description: str, schema: type[Schema]) -> dict[str, Any]:
