@@ -14,7 +14,7 @@ added in Python in every country, so that SQL and Python never count one engagem
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
 
 from partnerhub.analysis.figures.actors import ActorDirectory
 from partnerhub.analysis.figures.counted import load_country, refresh_outdated, rows_of
@@ -143,7 +143,7 @@ class ScopeSums:
     def _kept(self, model, country_ids: Iterable[int]):
         """Rows of ``model`` in these countries of the engagements the reader sees, less those
         added in Python."""
-        rows = model.objects.filter(country_id__in=list(country_ids)).filter(
+        rows = in_countries(model.objects.all(), country_ids).filter(
             engagement_id__in=visible_in(self.user).values("pk")
         )
         return rows.exclude(engagement_id__in=self.in_part_ids) if self.in_part_ids else rows
@@ -201,7 +201,7 @@ class ScopeSums:
         if self.in_part_ids:
 
             def elsewhere(model):
-                rows = model.objects.filter(engagement_id__in=self.in_part_ids, country_id__in=self.country_ids)
+                rows = in_countries(model.objects.filter(engagement_id__in=self.in_part_ids), self.country_ids)
                 return [row for row in rows if (row.engagement_id, row.country_id) not in self.in_part]
 
             shares += elsewhere(CountedShare)
@@ -227,6 +227,13 @@ class ScopeSums:
                 self._on_pillar[theme.kind][theme.pillar_id][theme.country_id].add(theme.engagement_id)
 
 
+def in_countries(rows, country_ids: Iterable[int]):
+    """``rows`` of these countries, the list read as a filter and not through an index: with a
+    (country, engagement) index, SQLite would otherwise look up every pair of a listed country
+    and a visible engagement (4 s at 100,000 engagements over every partner country, 0.24 s so)."""
+    return rows.alias(listed_country=F("country_id") + 0).filter(listed_country__in=list(country_ids))
+
+
 def _add(target: list, values) -> None:
     for index, value in enumerate(values):
         target[index] += int(value or 0)
@@ -237,7 +244,7 @@ def _seen_in_part(user, country_ids: list[int]) -> set[tuple[int, int]]:
     them, or is joined, for them only, by a transaction naming an organisation of which they see
     a single engagement in the country; with the members of those chains."""
     visible = visible_in(user).values("pk")
-    in_scope = CountedShare.objects.filter(country_id__in=country_ids)
+    in_scope = in_countries(CountedShare.objects.all(), country_ids)
     broken = set(
         in_scope.filter(chain__isnull=False)
         .exclude(engagement_id__in=visible)
@@ -277,7 +284,7 @@ def _joined_for_this_reader(user, country_ids: list[int]) -> set[tuple[int, int]
     country, and that engagement."""
     visible = visible_in(user)
     references = list(
-        AmbiguousReference.objects.filter(country_id__in=country_ids)
+        in_countries(AmbiguousReference.objects.all(), country_ids)
         .filter(engagement_id__in=visible.values("pk"))
         .values_list("engagement_id", "country_id", "organisation_ref")
     )
