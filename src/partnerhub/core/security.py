@@ -13,9 +13,8 @@ the hub renders its own 404 page itself, with or without ``DEBUG``.
 """
 
 from collections.abc import Callable
-from urllib.parse import unquote_plus
 
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import render
 from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
@@ -49,20 +48,22 @@ class SecurityHeadersMiddleware:
 
 
 class NulRefusingMiddleware:
-    """Answers 400 to an address holding a NUL byte (``%00``), in its path or its query.
+    """Answers 400 to an address whose path holds a NUL byte (``%00``), as JSON under ``/api/``.
 
-    No record's name or code holds one, and PostgreSQL refuses it in any text it
-    is given, so such an address can only end in a server error further down."""
+    No record's name or code holds one, and PostgreSQL refuses it in any text it is given, so
+    such a path can only end in a server error further down. A NUL in the query string is left
+    to the form or filter that reads it, which names the field."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        query = unquote_plus(request.META.get("QUERY_STRING", ""), errors="replace")
-        if "\x00" in request.path or "\x00" in query:
-            message = _("The address holds a NUL character (%00): no page has one.")
-            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
-        return self.get_response(request)
+        if "\x00" not in request.path:
+            return self.get_response(request)
+        message = _("The address holds a NUL character (%00): no page has one.")
+        if request.path.startswith("/api/"):
+            return JsonResponse({"detail": message}, status=400)
+        return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
 
 
 class HubNotFoundMiddleware:
