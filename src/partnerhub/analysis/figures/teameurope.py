@@ -2,13 +2,15 @@
 map, the portfolio-wide balance table, and the views per migration route and
 per thematic pillar.
 
-Nothing here counts money in a way of its own. Each page loads the visible
-portfolio of its countries once (``load_portfolio``) and reads every amount
-from ``CountryFigures``, country by country, with the netting of the country
-profile; a total over several countries is the sum of the per-country figures,
-so a route's total equals the sum of its countries' profiles. The balance is
-``balance_of``; a pillar's share of an engagement is the sum of its theme
-fractions on the pillar and the themes under it, as the balance splits money.
+Nothing here counts money in a way of its own. The country index, the balance
+table and the Team Europe index add up the precomputed counted-once rows per
+country (``index_scope``, ``counted_scope.ScopeSums``), the balance with
+``balance_of_sums`` as on the profile. The route and pillar portfolio pages load
+the visible portfolio of their countries once (``load_portfolio``) and read every
+amount from ``CountryFigures``, with the netting of the country profile; a total
+over several countries is the sum of the per-country figures. A pillar's share
+of an engagement is the sum of its theme fractions on the pillar and the themes
+under it, as the balance splits money.
 
 Money the viewer may not see is never loaded. Whether it exists is asked
 separately (``hidden_money``) and told only as a fact per country and pillar,
