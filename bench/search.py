@@ -59,6 +59,9 @@ def parse_args():
         help="keep the SQLite database in DIR, and re-use the data already there (and in --postgres) when its"
         " size matches: only the index is rebuilt and the queries run (for measuring a change of the search)",
     )
+    parser.add_argument(
+        "--reindex", action="store_true", help="with --keep: rebuild the kept index (after a change to what it holds)"
+    )
     parser.add_argument("--child", metavar="DATABASE", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.small:
@@ -527,7 +530,7 @@ def child(database_url: str, args) -> dict:
 
     lessons_registered_here = ensure_lessons_searchable()
     index_s = None  # the index of an earlier run, kept with its data (--keep), is not built again
-    if not (reused and index_entries()):
+    if args.reindex or not (reused and index_entries()):
         started = time.perf_counter()
         rebuild_index()
         index_s = time.perf_counter() - started
@@ -616,6 +619,7 @@ def run_child(database_url: str, args) -> dict:
     command += ["--engagements", str(args.engagements), "--lessons", str(args.lessons), "--rounds", str(args.rounds)]
     command += ["--analyze-sqlite"] if args.analyze_sqlite else []
     command += ["--keep", args.keep] if args.keep else []
+    command += ["--reindex"] if args.reindex else []
     completed = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603 (our own script)
     sys.stderr.write(completed.stderr)
     if completed.returncode != 0:

@@ -5,8 +5,8 @@ syntax. A condition asks one thing of one entry (does its title hold this phrase
 anything about the other entries, so no hidden record can change how a visible one ranks.
 
 ``matched_tables(query)`` writes the common table expressions that end in ``matched``: the entries
-holding the query, with their kind, record, date and score (10 for each term in the title, else 1
-for each term in the body).
+holding the query, with their kind, record, date, audience (sharing level and owner) and score (10 for
+each term in the title, else 1 for each term in the body).
 """
 
 from typing import Any
@@ -87,7 +87,7 @@ def _sqlite_tables(query: Query) -> tuple[str, list[Any]]:
         conditions.append(f"e.id IN ({either})")
     for n, term in enumerate(query.excluded):
         conditions.append(f"e.id NOT IN {table(f'excluded_{n}', anywhere, term)}")
-    columns = f"e.id, e.kind, e.object_id, e.date, {' + '.join(score)} AS score"
+    columns = f"e.id, e.kind, e.object_id, e.date, e.sharing_level, e.owner_id, {' + '.join(score)} AS score"
     source = f"search_searchentry AS e INDEXED BY {LISTING_INDEX}"
     tables.append(f"matched AS NOT MATERIALIZED (SELECT {columns} FROM {source} WHERE {' AND '.join(conditions)})")  # noqa: S608 (our names)
     return ",\n".join(tables), params
@@ -100,7 +100,8 @@ def _postgresql_tables(query: Query) -> tuple[str, list[Any]]:
     from partnerhub.search.models import SearchEntry
 
     matched = SearchEntry.objects.filter(_holds(query)).annotate(score=_score(query)).order_by()
-    sql, params = matched.values("id", "kind", "object_id", "date", "score").query.sql_with_params()
+    columns = ("id", "kind", "object_id", "date", "sharing_level", "owner_id", "score")
+    sql, params = matched.values(*columns).query.sql_with_params()
     return f"matched AS MATERIALIZED ({sql})", list(params)
 
 

@@ -18,6 +18,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
 from partnerhub.core.signals import records_changed, update_per_record
+from partnerhub.core.visibility import audience_of
 from partnerhub.search.models import SearchEntry, SearchEntryCountry, SearchEntryTheme
 from partnerhub.search.sources import Source, sources, sources_of_model
 from partnerhub.search.text import folded_words, stemmed
@@ -30,6 +31,7 @@ class Document:
     entry: SearchEntry
     country_ids: set[int]
     theme_ids: set[int]
+    audience: dict[str, Any] | None = None
 
 
 # Reading a record's fields along dotted paths.
@@ -90,12 +92,16 @@ def document_of(source: Source, record: Any, content_type: ContentType) -> Docum
         title_words=folded_words(title),
         date=_date_at(record, search.date),
     )
-    return Document(entry, _ids_at(record, search.countries), _ids_at(record, search.themes))
+    audience = audience_of(record) if source.has_audience else None
+    if audience is not None:
+        entry.sharing_level, entry.owner_id = audience["level"], audience["owner"]
+    return Document(entry, _ids_at(record, search.countries), _ids_at(record, search.themes), audience)
 
 
 def _paths(source: Source) -> list[str]:
+    """What an entry reads of its record: its texts, countries, themes, date and audience."""
     search = source.search
-    paths = [*search.body, search.countries, search.themes, search.date]
+    paths = [*search.body, search.countries, search.themes, search.date, *source.audience_paths()]
     if search.describe is None:
         paths.append(search.title)
     return [path for path in paths if path]
@@ -166,7 +172,28 @@ def _write(source: Source, records: Iterable[Any], *, replace: list[Any] | None)
             for entry, document in zip(entries, documents, strict=True)
             for theme_id in document.theme_ids
         )
+        _write_audiences(entries, documents)
     return len(documents)
+
+
+# The audience's lists, as ``audience_of`` names them, and the entry's field keeping each.
+_AUDIENCE_LISTS = {
+    "organisations": SearchEntry.shared_with_organisations,
+    "member_states": SearchEntry.shared_with_countries,
+    "countries": SearchEntry.partner_countries,
+}
+
+
+def _write_audiences(entries: list[SearchEntry], documents: list[Document]) -> None:
+    for key, descriptor in _AUDIENCE_LISTS.items():
+        through = descriptor.through
+        target = descriptor.field.m2m_reverse_field_name() + "_id"
+        through.objects.bulk_create(
+            through(searchentry_id=entry.pk, **{target: target_id})
+            for entry, document in zip(entries, documents, strict=True)
+            if document.audience is not None
+            for target_id in document.audience.get(key, ())
+        )
 
 
 def forget(model: type[models.Model], pks: Iterable[Any]) -> None:
@@ -180,6 +207,8 @@ def rebuild(report: Callable[[str, int], None] | None = None) -> dict[str, int]:
     with transaction.atomic():
         SearchEntryCountry.objects.all().delete()
         SearchEntryTheme.objects.all().delete()
+        for descriptor in _AUDIENCE_LISTS.values():
+            descriptor.through.objects.all().delete()
         SearchEntry.objects.all().delete()
         for source in sources():
             counts[source.kind] = 0
@@ -191,7 +220,12 @@ def rebuild(report: Callable[[str, int], None] | None = None) -> dict[str, int]:
     return counts
 
 
-INDEX_TABLES = ("search_searchentry", "search_searchentrycountry", "search_searchentrytheme")
+INDEX_TABLES = (
+    "search_searchentry",
+    "search_searchentrycountry",
+    "search_searchentrytheme",
+    *(descriptor.through._meta.db_table for descriptor in _AUDIENCE_LISTS.values()),
+)
 
 
 def _gather_statistics() -> None:

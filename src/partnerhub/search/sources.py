@@ -49,6 +49,19 @@ class Source:
         visible: models.QuerySet[Any] = self.model.objects.visible_to(user)  # type: ignore[attr-defined]  # every registered manager has it
         return visible
 
+    @property
+    def has_audience(self) -> bool:
+        """Whether the entries keep their record's audience: records with a sharing level of their own
+        (a child row's is its parents', a public model's its own rule: those entries ask the record)."""
+        return self.confidential is not None and not self.confidential.is_child
+
+    def audience_paths(self) -> tuple[str, ...]:
+        """What ``core.visibility.audience_of`` reads of a record beyond its own columns."""
+        if not self.has_audience:
+            return ()
+        assert self.confidential is not None
+        return ("shared_with_organisations", "shared_with_countries", self.confidential.partner_countries)
+
     def every_record(self) -> models.QuerySet[Any]:
         """All records, for the index, which says nothing about who reads them."""
         if self.public is not None:
