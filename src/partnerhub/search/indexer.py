@@ -81,6 +81,7 @@ def document_of(source: Source, record: Any, content_type: ContentType) -> Docum
     search = source.search
     title = search.describe(record) if search.describe is not None else _text_at(record, search.title)
     body = "\n".join(text for text in (_text_at(record, path) for path in search.body) if text)
+    audience = audience_of(record) if source.has_audience else None
     entry = SearchEntry(
         kind=search.kind,
         content_type=content_type,
@@ -91,10 +92,9 @@ def document_of(source: Source, record: Any, content_type: ContentType) -> Docum
         body_stems=stemmed(body),
         title_words=folded_words(title),
         date=_date_at(record, search.date),
+        sharing_level=audience["level"] if audience is not None else None,
+        owner_id=audience["owner"] if audience is not None else None,
     )
-    audience = audience_of(record) if source.has_audience else None
-    if audience is not None:
-        entry.sharing_level, entry.owner_id = audience["level"], audience["owner"]
     return Document(entry, _ids_at(record, search.countries), _ids_at(record, search.themes), audience)
 
 
@@ -177,7 +177,7 @@ def _write(source: Source, records: Iterable[Any], *, replace: list[Any] | None)
 
 
 # The audience's lists, as ``audience_of`` names them, and the entry's field keeping each.
-_AUDIENCE_LISTS = {
+_AUDIENCE_LISTS: dict[str, Any] = {
     "organisations": SearchEntry.shared_with_organisations,
     "member_states": SearchEntry.shared_with_countries,
     "countries": SearchEntry.partner_countries,
