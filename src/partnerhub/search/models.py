@@ -2,16 +2,15 @@
 
 The entries hold the original title and body (for the snippets) and their stems (for matching);
 the full-text index over the stems is SQLite's FTS5 table ``search_fts`` or PostgreSQL's tsvector
-columns, both created by migration 0002 for their database only. An entry says nothing about who
-may read it: every search joins it to its record's own ``visible_to`` (``search.services``).
+columns, both created by migration 0002 for their database only.
 
 An entry of a record with a sharing level of its own also keeps who may read it (its *audience*, as
 ``core.visibility.audience_of`` gives it): the sharing level, the owner and the organisations, Member
 States and partner countries the level consults, written with the entry from the record whenever the
 record or one of those lists changes. ``core.visibility.visibility_q`` then decides on the entry what it
 decides on the record, and a search checks tens of thousands of matches without reading their records.
-Entries of child rows and of public models keep no audience (``sharing_level`` empty): their record's
-own rule is asked, as before.
+Entries of child rows and of public models keep no audience (no sharing level): their record's own
+``visible_to`` is asked (``search.statement``).
 """
 
 from typing import TYPE_CHECKING, Any

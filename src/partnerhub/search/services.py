@@ -1,7 +1,7 @@
 """The one search across the hub: ``search(user, SearchRequest(...))`` and ``suggest(user, text)``.
 
-Everything is computed over the entries the user may see: each entry is kept only when its record
-is in the record model's ``visible_to(user)`` (an ``Exists`` in the same SQL query), before any
+Everything is computed over the entries the user may see — decided in the same SQL query on the
+audience the entry keeps, or on its record's ``visible_to(user)`` (``search.statement``) — before any
 match is ranked, counted or suggested. The rank of a hit depends on that hit and the query alone
 (10 for each term in its title, else 1 for each term in its body), never on the other entries, so
 a record the user may not see changes nothing of what the user gets.

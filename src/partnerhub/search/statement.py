@@ -3,10 +3,9 @@ the total and the facet counts, all over the same visible matches.
 
 Written as common table expressions so that both databases take the same order, whatever their
 statistics say: ``matched`` reads the full-text index alone (the entries holding the query, with their
-score: ``backends.matched_tables``); ``hits`` keeps those whose record is in its model's
-``visible_to(user)`` — checked once per match — and marks which filters each passes; the last part
-reads ``hits`` only. A
-facet counts the hits passing every filter but its own; the total and the page, those passing all.
+score: ``backends.matched_tables``); ``hits`` keeps those the user may see — decided once per
+match on the audience the entry keeps with ``visibility_q``, or on its record's ``visible_to(user)`` —
+and marks which filters each passes; the last part reads ``hits`` only. A facet counts the hits passing every filter but its own; the total and the page, those passing all.
 """
 
 from collections import OrderedDict
