@@ -5,7 +5,8 @@ Written as common table expressions so that both databases take the same order, 
 statistics say: ``matched`` reads the full-text index alone (the entries holding the query, with their
 score: ``backends.matched_tables``); ``hits`` keeps those the user may see — decided once per
 match on the audience the entry keeps with ``visibility_q``, or on its record's ``visible_to(user)`` —
-and marks which filters each passes; the last part reads ``hits`` only. A facet counts the hits passing every filter but its own; the total and the page, those passing all.
+and marks which filters each passes; the last part reads ``hits`` only. A facet counts the hits passing
+every filter but its own; the total and the page, those passing all.
 """
 
 from collections import OrderedDict
