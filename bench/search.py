@@ -414,7 +414,7 @@ class Floor:
     the title, else 1 in the body; then newest; then id) and limit, the total counted in the same query —
     and no visibility filter. Written here from the index's documented shape (``search_fts`` over
     ``title_stems`` and ``body_stems`` and the narrow ``search_entry_listing`` index on SQLite,
-    ``title_tsv`` and ``body_tsv`` on PostgreSQL)."""
+    ``title_tsv`` and ``body_tsv`` of ``search_match`` on PostgreSQL)."""
 
     def __init__(self, vendor: str):
         self.postgres = vendor == "postgresql"
@@ -442,7 +442,7 @@ class Floor:
         phrases = [list(dict.fromkeys([" ".join(term.english), " ".join(term.french)])) for term in terms]
         return self.sqlite_sql(query, phrases) if not self.postgres else self.postgres_sql(query, phrases)
 
-    def filters(self, query: dict) -> tuple[list[str], list]:
+    def filters(self, query: dict, entry_id: str = "e.id") -> tuple[list[str], list]:
         from partnerhub.geo.models import Country
 
         where, params = [], []
@@ -450,7 +450,7 @@ class Floor:
             where.append(f"e.kind IN ({', '.join(['%s'] * len(query['kinds']))})")
             params += list(query["kinds"])
         if query.get("country"):
-            placed = "SELECT 1 FROM search_searchentrycountry c WHERE c.entry_id = e.id AND c.country_id = %s"
+            placed = f"SELECT 1 FROM search_searchentrycountry c WHERE c.entry_id = {entry_id} AND c.country_id = %s"  # noqa: S608
             where.append(f"EXISTS ({placed})")
             params.append(Country.objects.get(iso3=query["country"]).pk)
         return where, params
@@ -476,6 +476,7 @@ class Floor:
         return sql, params + filter_params
 
     def postgres_sql(self, query: dict, phrases: list[list[str]]) -> tuple[str, list]:
+        """The narrow ``search_match`` table (kind, record, date and the tsvectors of each entry)."""
         where, score, params, score_params = [], [], [], []
         for term_phrases in phrases:
             title, title_params = self.tsv_match("e.title_tsv", term_phrases)
@@ -485,11 +486,11 @@ class Floor:
             # Every match holds every term here: only whether its title does is asked (as the search does).
             score.append(f"CASE WHEN {title} THEN 10 ELSE 1 END")
             score_params += title_params
-        filters, filter_params = self.filters(query)
+        filters, filter_params = self.filters(query, "e.entry_id")
         sql = (
-            f"SELECT e.id, e.kind, e.object_id, e.date, {' + '.join(score)} AS score,"  # noqa: S608
-            f" COUNT(*) OVER () FROM search_searchentry e WHERE {' AND '.join(where + filters)}"
-            f" ORDER BY score DESC, e.date DESC NULLS LAST, e.id LIMIT {PER_PAGE}"
+            f"SELECT e.entry_id, e.kind, e.object_id, e.date, {' + '.join(score)} AS score,"  # noqa: S608
+            f" COUNT(*) OVER () FROM search_match e WHERE {' AND '.join(where + filters)}"
+            f" ORDER BY score DESC, e.date DESC NULLS LAST, e.entry_id LIMIT {PER_PAGE}"
         )
         return sql, score_params + params + filter_params
 

@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 from django.core.management import call_command
+from django.core.management.color import no_style
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -11,7 +12,7 @@ from partnerhub.core.confidential import registered
 from partnerhub.core.signals import one_update_per_record, records_changed, update_per_record
 from partnerhub.registry.models import Engagement
 from partnerhub.registry.services import delete_engagement, input_from_engagement, update_engagement
-from partnerhub.search.indexer import rebuild
+from partnerhub.search.indexer import INDEX_TABLES, rebuild
 from partnerhub.search.models import SearchEntry
 from partnerhub.search.services import SearchRequest, search
 from partnerhub.search.sources import sources
@@ -206,3 +207,56 @@ def test_a_failed_service_block_writes_no_entry_and_nested_blocks_write_once(cas
     assert written == [(Engagement, [1, 2, 3])]
     update_per_record(write, Engagement, [4])
     assert written[-1] == (Engagement, [4])
+
+
+def full_text_rows() -> list[tuple]:
+    """What the database's own full-text index holds of each entry, read from it (SQLite: the stems kept
+    in ``search_fts``; PostgreSQL: the narrow ``search_match`` table, with the audience)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT m.entry_id, m.kind, m.object_id, m.date, m.sharing_level, m.owner_id, m.title_tsv::text <> '',"
+                " m.body_tsv = to_tsvector('simple', e.body_stems) FROM search_match AS m"
+                " LEFT JOIN search_searchentry AS e ON e.id = m.entry_id ORDER BY m.entry_id"
+            )
+        else:
+            cursor.execute(
+                "SELECT f.rowid, e.kind, e.object_id, e.date, e.sharing_level, e.owner_id, f.title_stems <> '',"
+                " f.body_stems = e.body_stems FROM search_fts AS f JOIN search_searchentry AS e ON e.id = f.rowid"
+                " ORDER BY f.rowid"
+            )
+        return [tuple(row) for row in cursor.fetchall()]
+
+
+def entry_rows() -> list[tuple]:
+    return [
+        (entry.pk, entry.kind, entry.object_id, entry.date, entry.sharing_level, entry.owner_id, True, True)
+        for entry in SearchEntry.objects.order_by("pk")
+    ]
+
+
+def test_the_full_text_index_follows_every_entry_written_changed_or_deleted(cast):
+    author = cast.commission_desk_officer
+    kept = cast.engagement(cast.commission, author, title="Ferry terminal works", sharing_level="public")
+    gone = cast.engagement(cast.commission, author, title="Ferry pier survey", sharing_level="restricted")
+    change = input_from_engagement(kept)
+    change.fields["sharing_level"] = "eu"
+    update_engagement(kept, change, acting_user=author)
+    delete_engagement(gone, acting_user=author)
+    assert SearchEntry.objects.filter(kind="engagement", sharing_level="eu").count() == 1
+    assert full_text_rows() == entry_rows() and len(entry_rows()) > 1
+    rebuild()
+    assert full_text_rows() == entry_rows()
+    SearchEntry.objects.all().delete()
+    assert full_text_rows() == []
+
+
+def test_the_full_text_index_is_emptied_with_the_entries_when_a_database_is_flushed(cast):
+    """Django's flush (a test database between tests, ``partnerhub flush``) empties the tables at once."""
+    cast.engagement(cast.commission, cast.commission_desk_officer, title="Ferry tickets")
+    assert full_text_rows() == entry_rows() != []
+    if connection.vendor == "postgresql":  # the test's transaction holds deferred key checks; a flush has none
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    connection.ops.execute_sql_flush(connection.ops.sql_flush(no_style(), list(INDEX_TABLES)))
+    assert full_text_rows() == entry_rows() == []

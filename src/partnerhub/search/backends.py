@@ -12,7 +12,6 @@ each term in the title, else 1 for each term in the body).
 from typing import Any
 
 from django.db import connection, models
-from django.db.models import Case, Q, Value, When
 from django.db.models.expressions import RawSQL
 
 from partnerhub.search.query import Query, Term
@@ -93,49 +92,59 @@ def _sqlite_tables(query: Query) -> tuple[str, list[Any]]:
     return ",\n".join(tables), params
 
 
-# PostgreSQL: the GIN indexes on the tsvector columns find the entries; the score tests each.
+# PostgreSQL: the GIN indexes of the narrow table ``search_match`` (migration 0005: what a match needs of
+# its entry and the tsvectors, kept by triggers) find the entries; the score tests each title.
+
+MATCH_TABLE = "search_match"
 
 
 def _postgresql_tables(query: Query) -> tuple[str, list[Any]]:
-    from partnerhub.search.models import SearchEntry
+    score_sql, score_params = _score(query)
+    holds_sql, holds_params = _holds(query)
+    columns = f"m.entry_id AS id, m.kind, m.object_id, m.date, m.sharing_level, m.owner_id, {score_sql} AS score"
+    sql = f"matched AS MATERIALIZED (SELECT {columns} FROM {MATCH_TABLE} AS m WHERE {holds_sql})"  # noqa: S608 (our names)
+    return sql, score_params + holds_params
 
-    matched = SearchEntry.objects.filter(_holds(query)).annotate(score=_score(query)).order_by()
-    columns = ("id", "kind", "object_id", "date", "sharing_level", "owner_id", "score")
-    sql, params = matched.values(*columns).query.sql_with_params()
-    return f"matched AS MATERIALIZED ({sql})", list(params)
 
-
-def _tsv_matches(term: Term, column: str) -> RawSQL:
+def _tsv_matches(term: Term, column: str) -> tuple[str, list[str]]:
     phrases = _phrases(term)
-    sql = " OR ".join(f"{TABLE}.{TSV_COLUMNS[column]} @@ phraseto_tsquery('simple', %s)" for _ in phrases)
-    return RawSQL(f"({sql})", phrases, output_field=models.BooleanField())  # noqa: S611 (constant SQL, values as parameters)
+    sql = " OR ".join(f"m.{TSV_COLUMNS[column]} @@ phraseto_tsquery('simple', %s)" for _ in phrases)
+    return f"({sql})", phrases
 
 
-def _holds(query: Query) -> Q:
-    condition = Q()
+def _holds(query: Query) -> tuple[str, list[Any]]:
+    conditions, params = [], []
     for group in query.groups:
-        either = Q(pk__in=[])
+        either = []
         for term in group:
-            either |= Q(_tsv_matches(term, "title")) | Q(_tsv_matches(term, "body"))
-        condition &= either
+            for column in ("title", "body"):
+                sql, phrases = _tsv_matches(term, column)
+                either.append(sql)
+                params += phrases
+        conditions.append(f"({' OR '.join(either)})")
     for term in query.excluded:
-        condition &= ~Q(_tsv_matches(term, "title")) & ~Q(_tsv_matches(term, "body"))
-    return condition
+        for column in ("title", "body"):
+            sql, phrases = _tsv_matches(term, column)
+            conditions.append(f"NOT {sql}")
+            params += phrases
+    return " AND ".join(conditions) or "TRUE", params
 
 
-def _score(query: Query) -> Any:
-    points: Any = Value(0)
+def _score(query: Query) -> tuple[str, list[Any]]:
+    points, params = [], []
     required = _required_terms(query)
     for term in query.terms:
         # Every match holds a term that is a group of its own: only whether its title does is left to ask,
-        # and the title's tsvector is short, where testing the body's reads (and decompresses) a long one.
-        elsewhere = (
-            Value(BODY_WEIGHT)
-            if term in required
-            else Case(When(_tsv_matches(term, "body"), then=Value(BODY_WEIGHT)), default=Value(0))
-        )
-        points = points + Case(When(_tsv_matches(term, "title"), then=Value(TITLE_WEIGHT)), default=elsewhere)
-    return models.ExpressionWrapper(points, output_field=models.IntegerField())
+        # and the title's tsvector is short and in the row, where the body's is long and kept apart.
+        title_sql, title_params = _tsv_matches(term, "title")
+        if term in required:
+            elsewhere, elsewhere_params = f"{BODY_WEIGHT}", []
+        else:
+            body_sql, elsewhere_params = _tsv_matches(term, "body")
+            elsewhere = f"CASE WHEN {body_sql} THEN {BODY_WEIGHT} ELSE 0 END"
+        points.append(f"CASE WHEN {title_sql} THEN {TITLE_WEIGHT} ELSE {elsewhere} END")
+        params += title_params + elsewhere_params
+    return " + ".join(points) or "0", params
 
 
 def _required_terms(query: Query) -> set[Term]:
