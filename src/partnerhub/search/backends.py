@@ -135,7 +135,7 @@ def _score(query: Query) -> tuple[str, list[Any]]:
     required = _required_terms(query)
     for term in query.terms:
         # Every match holds a term that is a group of its own: only whether its title does is left to ask,
-        # and the title's tsvector is short and in the row, where the body's is long and kept apart.
+        # and the title's tsvector is short, where testing the body's reads (and decompresses) a long one.
         title_sql, title_params = _tsv_matches(term, "title")
         if term in required:
             elsewhere, elsewhere_params = f"{BODY_WEIGHT}", []

@@ -1,13 +1,13 @@
 """PostgreSQL: what matching reads, in a narrow table of its own (``search_match``).
 
 A word found in most entries made the search read most of the entries' table, whose rows carry the long
-texts and their stems (about 20,000 blocks at 110,000 entries, most of them outside the server's buffer
-cache). ``search_match`` holds, per entry, only what the statement reads of a match — kind, record, date,
-audience — and the title and body tsvectors, the body's kept out of line (TOAST) and the title's in the
-row: a third of the blocks, and ``covid``'s matching 134 → 58 ms. Triggers keep it in step with
-``search_searchentry`` (as SQLite's ``search_fts`` is kept), so every way an entry is written reaches it.
-The tsvector columns of 0002 on the entries' table are dropped with their indexes (the words' stay: the
-suggestions read them). SQLite: nothing to do.
+texts and their stems. ``search_match`` holds, per entry, only what the statement reads of a match —
+kind, record, date, audience — and the title's and body's tsvectors: at 110,000 entries about half the
+blocks of the entries' table freshly written (and a quarter of it as it grows between vacuums), and
+``covid``'s matching 134 → 58 ms. Triggers keep it in step with ``search_searchentry`` (as SQLite's
+``search_fts`` is kept), so every way an entry is written reaches it. The tsvector columns of 0002 on the
+entries' table are dropped with their indexes (the title words' stay: the suggestions read them). SQLite:
+nothing to do.
 """
 
 from django.db import migrations
@@ -19,8 +19,6 @@ VALUES_OF = (
 )
 
 POSTGRES_CREATE = [
-    # toast_tuple_target: a row longer than that has its long values moved out of line — the body's
-    # tsvector; the title's is kept in the row (STORAGE MAIN): the score of every match reads it.
     """CREATE TABLE search_match (
         entry_id bigint PRIMARY KEY,
         kind varchar(30) NOT NULL,
@@ -30,8 +28,7 @@ POSTGRES_CREATE = [
         owner_id bigint NULL,
         title_tsv tsvector NOT NULL,
         body_tsv tsvector NOT NULL
-    ) WITH (toast_tuple_target = 128)""",
-    "ALTER TABLE search_match ALTER COLUMN title_tsv SET STORAGE MAIN",
+    )""",
     f"INSERT INTO search_match ({COLUMNS}) SELECT {VALUES_OF.format(row='e')} FROM search_searchentry AS e",  # noqa: S608 (constant)
     "CREATE INDEX search_match_title_tsv ON search_match USING GIN (title_tsv)",
     "CREATE INDEX search_match_body_tsv ON search_match USING GIN (body_tsv)",
