@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from partnerhub.core.signals import records_changed, update_per_record
 from partnerhub.core.visibility import audience_of
+from partnerhub.search import backends
 from partnerhub.search.models import SearchEntry, SearchEntryCountry, SearchEntryTheme
 from partnerhub.search.sources import Source, sources, sources_of_model
 from partnerhub.search.text import folded_words, stemmed
@@ -233,7 +234,7 @@ def _gather_statistics() -> None:
     autovacuum would gather them later)."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(f"ANALYZE {', '.join(INDEX_TABLES)}")
+            cursor.execute(f"ANALYZE {', '.join((*INDEX_TABLES, backends.MATCH_TABLE))}")
         else:
             for table in INDEX_TABLES:
                 cursor.execute(f"ANALYZE {table}")
