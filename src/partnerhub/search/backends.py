@@ -137,8 +137,9 @@ def _score(query: Query) -> tuple[str, list[Any]]:
         # Every match holds a term that is a group of its own: only whether its title does is left to ask,
         # and the title's tsvector is short, where testing the body's reads (and decompresses) a long one.
         title_sql, title_params = _tsv_matches(term, "title")
+        elsewhere_params: list[str] = []
         if term in required:
-            elsewhere, elsewhere_params = f"{BODY_WEIGHT}", []
+            elsewhere = f"{BODY_WEIGHT}"
         else:
             body_sql, elsewhere_params = _tsv_matches(term, "body")
             elsewhere = f"CASE WHEN {body_sql} THEN {BODY_WEIGHT} ELSE 0 END"
