@@ -23,10 +23,11 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from partnerhub.access.models import Role
+from partnerhub.access.models import Organisation, Role
 from partnerhub.analysis.figures.actors import ActorDirectory, CountryFigures
 from partnerhub.analysis.figures.balance import balance_of, theme_interests, whole_countries
 from partnerhub.analysis.figures.counted import rebuild_all, refresh_outdated
+from partnerhub.analysis.figures.counted_sums import refresh_sums
 from partnerhub.analysis.figures.portfolio import load_portfolio
 from partnerhub.analysis.figures.profile import compute_country_profile
 from partnerhub.analysis.figures.teameurope import (
@@ -38,7 +39,19 @@ from partnerhub.analysis.figures.teameurope import (
     pillar_summaries,
     scope_figures,
 )
-from partnerhub.analysis.models import AmbiguousReference, CountedMoney, CountedShare, CountedTheme, FiguresOutdated
+from partnerhub.analysis.models import (
+    AmbiguousReference,
+    CountedAudience,
+    CountedMoney,
+    CountedShare,
+    CountedTheme,
+    FiguresOutdated,
+    SummedMoney,
+    SummedShares,
+    SummedThemes,
+)
+from partnerhub.core.sharing import SharingLevel
+from partnerhub.core.visibility import audience_of
 from partnerhub.geo.models import Country
 from partnerhub.iati.services import import_iati_files
 from partnerhub.registry.models import Engagement, EngagementLink, LinkKind, MoneyKind, MoneyLine
@@ -331,12 +344,29 @@ def test_the_pages_over_many_countries_give_every_reader_what_the_netting_engine
 
 
 def all_rows():
+    """Every counted row, with the audience it names as ``audience_of`` gives it, and the sums over them."""
+    refresh_sums()
+    audiences = {audience.pk: audience_as_given(audience) for audience in CountedAudience.objects.all()}
+
     def rows(model, *fields):
         return sorted(model.objects.values_list(*fields), key=repr)
 
+    def with_audience(model, *fields):
+        return sorted(
+            ((*row, audiences[audience]) for *row, audience in model.objects.values_list(*fields, "audience_id")),
+            key=repr,
+        )
+
     return {
-        "shares": rows(CountedShare, "engagement_id", "country_id", "chain", "owner_id", "instrument_id"),
-        "money": rows(
+        "shares": with_audience(CountedShare, "engagement_id", "country_id", "chain", "owner_id", "instrument_id"),
+        "summed shares": with_audience(SummedShares, "country_id", "owner_id", "engagements"),
+        "summed money": with_audience(
+            SummedMoney, "country_id", "owner_id", "kind", "reported", "counted", "with_money"
+        ),
+        "summed themes": with_audience(
+            SummedThemes, "country_id", "owner_id", "kind", "theme_id", "weight", "counted", "lines"
+        ),
+        "money": with_audience(
             CountedMoney,
             "engagement_id",
             "country_id",
@@ -350,13 +380,40 @@ def all_rows():
             "netted",
             "sources",
         ),
-        "themes": rows(CountedTheme, "engagement_id", "country_id", "chain", "kind", "theme_id", "weight", "counted"),
+        "themes": with_audience(
+            CountedTheme, "engagement_id", "country_id", "chain", "kind", "theme_id", "weight", "counted"
+        ),
         "ambiguous": rows(AmbiguousReference, "engagement_id", "country_id", "organisation_ref"),
     }
 
 
+def audience_as_given(audience: CountedAudience) -> dict:
+    """An audience as its fields say it (what ``visibility_q`` reads), in the form ``audience_of`` gives."""
+    given = {"level": audience.sharing_level, "owner": audience.owner_id}
+    if audience.sharing_level == SharingLevel.RESTRICTED:
+        given["organisations"] = sorted(audience.shared_with_organisations.values_list("pk", flat=True))
+        given["member_states"] = sorted(audience.shared_with_countries.values_list("pk", flat=True))
+    if audience.sharing_level == SharingLevel.PARTNER:
+        given["countries"] = sorted(audience.partner_countries.values_list("pk", flat=True))
+    return given
+
+
+def assert_each_row_names_its_engagements_audience():
+    engagements = Engagement.objects.unrestricted("test: every engagement's audience")
+    for model in (CountedShare, CountedMoney, CountedTheme):
+        for engagement_id, audience_id in model.objects.values_list("engagement_id", "audience_id"):
+            expected = audience_of(engagements.get(pk=engagement_id))
+            assert audience_as_given(CountedAudience.objects.get(pk=audience_id)) == expected, model.__name__
+
+
 edits = st.lists(
-    st.tuples(st.sampled_from(["raise", "drop_money", "unlink", "delete", "move"]), st.integers(0, 5)), max_size=4
+    st.tuples(
+        st.sampled_from(
+            ["raise", "drop_money", "unlink", "delete", "move", "restrict", "to_partners", "name_directly"]
+        ),
+        st.integers(0, 5),
+    ),
+    max_size=4,
 )
 
 
@@ -373,6 +430,7 @@ def test_rows_kept_current_edit_by_edit_equal_rows_rebuilt_from_nothing(cast, ed
             editor = editors[portfolio[index % len(built)]["owner"]]
             apply_edit(action, engagement, editor)
             refresh_outdated()
+        assert_each_row_names_its_engagements_audience()
         kept = all_rows()
         rebuild_all()
         assert kept == all_rows()
@@ -395,6 +453,14 @@ def apply_edit(action: str, engagement: Engagement, editor) -> None:
         data.money = data.money[1:]
     elif action == "move":
         data.countries = [(Country.objects.get(iso3="TUN"), None)]
+    elif action == "restrict":
+        data.sharing_level = SharingLevel.RESTRICTED
+        data.shared_with_organisations = list(Organisation.objects.exclude(pk=engagement.owner_id).order_by("pk")[:1])
+    elif action == "to_partners":
+        data.sharing_level = SharingLevel.PARTNER
+    elif action == "name_directly":  # a list changed on its own (a shell, a script), the record not saved
+        engagement.shared_with_countries.add(Country.objects.filter(is_eu_member=True).order_by("pk").first())
+        return
     update_engagement(engagement, data, acting_user=editor)
 
 

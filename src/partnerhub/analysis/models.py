@@ -105,9 +105,35 @@ class PriorityComment(ConfidentialChild):
 # Derived from the engagements, their shares, money and funding links; rebuilt by
 # ``analysis.figures.counted`` whenever those change. Amounts are whole micro-euros
 # (1/1,000,000 EUR) so that both databases add them exactly (SQLite keeps decimals as floats).
-# Rows are read only joined to ``Engagement.objects.visible_to(user)``; the engagement is not a
-# foreign key so that a deleted engagement's rows stay until the refresh that removes them
-# has found its chain.
+# Each row names its engagement's audience (``CountedAudience``): a reader's rows are those whose
+# audience ``visibility_q`` lets them read, which is what ``Engagement.objects.visible_to(user)``
+# decides for the engagement. The engagement is not a foreign key so that a deleted engagement's
+# rows stay until the refresh that removes them has found its chain.
+
+
+class CountedAudience(models.Model):
+    """Who may read an engagement, as ``core.visibility.audience_of`` gives it: its sharing level, its
+    owner, and the organisations, Member States or partner countries the level consults. Engagements
+    fall into a few thousand audiences at most, so a reader's visibility is decided once per audience
+    (``visibility_q`` reads these fields by the names ``ConfidentialModel`` gives them) instead of once
+    per engagement. Written when counted rows first need one, never changed (``key`` is the audience)."""
+
+    PARTNER_COUNTRIES_FIELD = "partner_countries"
+    key = models.TextField(unique=True)
+    sharing_level = models.CharField(max_length=12)
+    owner_id = models.BigIntegerField()
+    shared_with_organisations = models.ManyToManyField(
+        "access.Organisation", related_name="+", db_table="analysis_counted_audience_organisation"
+    )
+    shared_with_countries = models.ManyToManyField(
+        "geo.Country", related_name="+", db_table="analysis_counted_audience_member_state"
+    )
+    partner_countries = models.ManyToManyField(
+        "geo.Country", related_name="+", db_table="analysis_counted_audience_partner_country"
+    )
+
+    def __str__(self) -> str:
+        return self.key
 
 
 class CountedShare(models.Model):
@@ -119,6 +145,7 @@ class CountedShare(models.Model):
     # funding link with any other engagement there (its figures never depend on the reader).
     chain = models.BigIntegerField(null=True)
     owner_id = models.BigIntegerField()
+    audience_id = models.BigIntegerField()
     instrument_id = models.BigIntegerField(null=True)
 
     class Meta:
@@ -137,6 +164,7 @@ class CountedMoney(models.Model):
     country_id = models.BigIntegerField()
     chain = models.BigIntegerField(null=True)
     owner_id = models.BigIntegerField()
+    audience_id = models.BigIntegerField()
     instrument_id = models.BigIntegerField(null=True)
     kind = models.CharField(max_length=16)
     year = models.SmallIntegerField(null=True)
@@ -178,6 +206,7 @@ class CountedTheme(models.Model):
     country_id = models.BigIntegerField()
     chain = models.BigIntegerField(null=True)
     owner_id = models.BigIntegerField()
+    audience_id = models.BigIntegerField()
     kind = models.CharField(max_length=16, blank=True)
     theme_id = models.BigIntegerField(null=True)
     pillar_id = models.BigIntegerField(null=True)
@@ -206,6 +235,71 @@ class AmbiguousReference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.engagement_id} in {self.country_id} names {self.organisation_ref}"
+
+
+# -- the rows added up per country, owner and audience (see analysis.figures.counted_sums) ----------
+
+
+class SummedShares(models.Model):
+    """The number of engagements of one owner and audience in one country (``CountedShare`` rows)."""
+
+    country_id = models.BigIntegerField()
+    audience_id = models.BigIntegerField()
+    owner_id = models.BigIntegerField()
+    engagements = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["country_id", "audience_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.country_id}, audience {self.audience_id}, owner {self.owner_id}"
+
+
+class SummedMoney(models.Model):
+    """The all-years ``CountedMoney`` rows of one owner, audience and kind in one country, added up;
+    ``with_money``: how many of those engagements have money of the kind."""
+
+    country_id = models.BigIntegerField()
+    audience_id = models.BigIntegerField()
+    owner_id = models.BigIntegerField()
+    kind = models.CharField(max_length=16)
+    reported = models.BigIntegerField()
+    counted = models.BigIntegerField()
+    with_money = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["country_id", "audience_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.country_id}, audience {self.audience_id}, owner {self.owner_id}: {self.kind}"
+
+
+class SummedThemes(models.Model):
+    """The ``CountedTheme`` rows of one owner, audience, kind and theme in one country, added up."""
+
+    country_id = models.BigIntegerField()
+    audience_id = models.BigIntegerField()
+    owner_id = models.BigIntegerField()
+    kind = models.CharField(max_length=16, blank=True)
+    theme_id = models.BigIntegerField(null=True)
+    weight = models.BigIntegerField()
+    counted = models.BigIntegerField()
+    lines = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["country_id", "audience_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.country_id}, audience {self.audience_id}, owner {self.owner_id}: {self.kind} {self.theme_id}"
+
+
+class SumsOutdated(models.Model):
+    """A country whose counted rows changed since its sums were added up."""
+
+    country_id = models.BigIntegerField(primary_key=True)
+
+    def __str__(self) -> str:
+        return str(self.country_id)
 
 
 class FiguresOutdated(models.Model):

@@ -35,6 +35,8 @@ from django.db.models import Q
 
 from partnerhub.access.models import Organisation
 from partnerhub.analysis.figures.actors import ActorDirectory, team_europe_rule
+from partnerhub.analysis.figures.counted_audience import audience_ids
+from partnerhub.analysis.figures.counted_sums import mark_countries, refresh_sums
 from partnerhub.analysis.figures.netting import count_once
 from partnerhub.analysis.figures.portfolio import (
     OUTGOING_FLOW_KINDS,
@@ -482,6 +484,7 @@ def rebuild_country(country_id: int) -> None:
     CountedMoney.objects.filter(country_id=country_id).delete()
     CountedTheme.objects.filter(country_id=country_id).delete()
     AmbiguousReference.objects.filter(country_id=country_id).delete()
+    mark_countries([country_id])
     _write(rows_of(load_country(everything(), country_id)))
 
 
@@ -496,15 +499,24 @@ def rebuild_all() -> int:
         )
         for country_id in countries:
             _write(rows_of(load_country(everything(), country_id)))
+        mark_countries(countries)
+        refresh_sums()
     return len(countries)
 
 
 def _delete_rows(country_id: int, ids: set[int]) -> None:
     for model in (CountedShare, CountedMoney, CountedTheme, AmbiguousReference):
         model.objects.filter(country_id=country_id, engagement_id__in=ids).delete()
+    mark_countries([country_id])
 
 
 def _write(rows: Rows) -> None:
+    """Writes ``rows``, each naming its engagement's audience; the sums of their countries are marked."""
+    audiences = audience_ids(share.engagement_id for share in rows.shares)
+    written: list[CountedShare | CountedMoney | CountedTheme] = [*rows.shares, *rows.money, *rows.themes]
+    for row in written:
+        row.audience_id = audiences[row.engagement_id]
+    mark_countries({share.country_id for share in rows.shares})
     CountedShare.objects.bulk_create(rows.shares, batch_size=WRITE_BATCH)
     CountedMoney.objects.bulk_create(rows.money, batch_size=WRITE_BATCH)
     CountedTheme.objects.bulk_create(rows.themes, batch_size=WRITE_BATCH)

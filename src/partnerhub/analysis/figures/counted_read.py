@@ -24,6 +24,7 @@ from partnerhub.analysis.figures.counted import (
     refresh_outdated,
     rows_of,
 )
+from partnerhub.analysis.figures.counted_audience import readable_audiences
 from partnerhub.analysis.models import AmbiguousReference, CountedMoney, CountedShare, CountedTheme
 from partnerhub.registry.models import Engagement
 
@@ -76,10 +77,6 @@ def country_sums(user, country_id: int, kind: str) -> CountrySums:
     return sums
 
 
-# Above this many identifiers, rows are narrowed to the reader's by a subquery, not a list.
-LONGEST_LIST = 20_000
-
-
 class _ReaderScope:
     """Which engagements of the country the reader sees, and which of those are counted from the
     kept rows (``counted_as_kept``) or netted again for them (``in_part``): members of chains with
@@ -88,22 +85,21 @@ class _ReaderScope:
 
     def __init__(self, user, country_id: int):
         self.user, self.country_id = user, country_id
-        self.shares = {
-            pk: (chain, owner, instrument)
-            for pk, chain, owner, instrument in CountedShare.objects.filter(country_id=country_id).values_list(
-                "engagement_id", "chain", "owner_id", "instrument_id"
-            )
-        }
-        self.visible = set(
-            visible_in(user).filter(country_shares__country_id=country_id).values_list("pk", flat=True)
-        ) & set(self.shares)
+        self.audiences = readable_audiences(user)
+        readable = set(self.audiences.values_list("pk", flat=True))
+        self.shares, self.visible = {}, set()
+        for pk, chain, owner, instrument, audience in CountedShare.objects.filter(country_id=country_id).values_list(
+            "engagement_id", "chain", "owner_id", "instrument_id", "audience_id"
+        ):
+            self.shares[pk] = (chain, owner, instrument)
+            if audience in readable:
+                self.visible.add(pk)
         hidden = set(self.shares) - self.visible
         chains = {self.shares[pk][0] for pk in hidden} - {None}
         singles = self._joined_for_this_reader()
         chains |= {self.shares[pk][0] for pk in singles} - {None}
         self.in_part = {pk for pk in self.visible if pk in singles or self.shares[pk][0] in chains}
         self.counted_as_kept = self.visible - self.in_part
-        self.left_out = hidden | self.in_part
 
     def _joined_for_this_reader(self) -> set[int]:
         references = [
@@ -133,12 +129,7 @@ class _ReaderScope:
 
     def narrow(self, queryset):
         """``queryset`` (counted rows of the country) cut to the engagements counted as kept."""
-        if len(self.left_out) <= len(self.counted_as_kept) and len(self.left_out) <= LONGEST_LIST:
-            return queryset.exclude(engagement_id__in=self.left_out) if self.left_out else queryset
-        if len(self.counted_as_kept) <= LONGEST_LIST:
-            return queryset.filter(engagement_id__in=self.counted_as_kept)
-        visible = visible_in(self.user).values("pk")
-        queryset = queryset.filter(engagement_id__in=visible)
+        queryset = queryset.filter(audience_id__in=self.audiences)
         return queryset.exclude(engagement_id__in=self.in_part) if self.in_part else queryset
 
 

@@ -18,8 +18,18 @@ from django.db.models import Count, F, Q, Sum
 
 from partnerhub.analysis.figures.actors import ActorDirectory
 from partnerhub.analysis.figures.counted import load_country, refresh_outdated, rows_of
+from partnerhub.analysis.figures.counted_audience import readable_audiences
 from partnerhub.analysis.figures.counted_read import visible_in
-from partnerhub.analysis.models import AmbiguousReference, CountedMoney, CountedShare, CountedTheme
+from partnerhub.analysis.figures.counted_sums import refresh_sums
+from partnerhub.analysis.models import (
+    AmbiguousReference,
+    CountedMoney,
+    CountedShare,
+    CountedTheme,
+    SummedMoney,
+    SummedShares,
+    SummedThemes,
+)
 
 ALL = CountedTheme.ALL_KINDS
 
@@ -43,14 +53,19 @@ class ScopeSums:
         self._with_money: defaultdict = defaultdict(lambda: defaultdict(set))
         self._on_pillar: defaultdict = defaultdict(lambda: defaultdict(lambda: defaultdict(set)))
         refresh_outdated()
-        self.in_part = _seen_in_part(user, self.country_ids)
+        refresh_sums()
+        self.audiences = readable_audiences(user)
+        self.in_part = _seen_in_part(user, self.audiences, self.country_ids)
         self.in_part_ids = {pk for pk, _country in self.in_part}
-        python_rows = self._rows_added_in_python()
-        owners = {owner for _country, owner in self._sql_shares()} | {row.owner_id for row in python_rows[0]}
+        python_rows, kept_rows = self._rows_of_engagements_seen_in_part()
+        owners = {owner for _country, owner, _count in self._summed_shares()} | {row.owner_id for row in python_rows[0]}
         self.actors = ActorDirectory(owners)
         self.team_europe_owners = sorted(owner for owner in owners if self.actors.group(owner).is_team_europe)
-        self._add_python_rows(*python_rows)
-        self._add_sql_sums()
+        # The sums hold the kept rows of every engagement the reader may read: those seen in part are
+        # taken out, and added as netted again for the reader.
+        self._add_rows(*kept_rows, sign=-1)
+        self._add_rows(*python_rows, sign=1)
+        self._add_sums()
 
     # -- what the pages read ------------------------------------------------------------
 
@@ -138,47 +153,44 @@ class ScopeSums:
                 counts[(kind, pillar)] += len(set().union(*(by_country[country] for country in country_ids)))
         return counts
 
-    # -- SQL: the chains the reader sees whole ---------------------------------------------
+    # -- SQL: the sums of the audiences the reader may read --------------------------------
 
     def _kept(self, model, country_ids: Iterable[int]):
         """Rows of ``model`` in these countries of the engagements the reader sees, less those
         added in Python."""
-        rows = in_countries(model.objects.all(), country_ids).filter(
-            engagement_id__in=visible_in(self.user).values("pk")
-        )
+        rows = in_countries(model.objects.all(), country_ids).filter(audience_id__in=self.audiences)
         return rows.exclude(engagement_id__in=self.in_part_ids) if self.in_part_ids else rows
 
-    def _sql_shares(self):
+    def _summed(self, model):
+        return model.objects.filter(country_id__in=self.country_ids, audience_id__in=self.audiences)
+
+    def _summed_shares(self) -> list[tuple[int, int, int]]:
         if not hasattr(self, "_shares_rows"):
             self._shares_rows = list(
-                self._kept(CountedShare, self.country_ids)
+                self._summed(SummedShares)
                 .values_list("country_id", "owner_id")
-                .annotate(engagements=Count("*"))
+                .annotate(count=Sum("engagements"))
                 .order_by()
             )
-        return [(country, owner) for country, owner, _count in self._shares_rows]
+        return self._shares_rows
 
-    def _add_sql_sums(self) -> None:
-        for country, owner, count in self._shares_rows:
+    def _add_sums(self) -> None:
+        for country, owner, count in self._summed_shares():
             self.shares[country][owner] += count
         money = (
-            self._kept(CountedMoney, self.country_ids)
-            .filter(year__isnull=True, kind__in=self.kinds)
+            self._summed(SummedMoney)
+            .filter(kind__in=self.kinds)
             .values_list("country_id", "kind", "owner_id")
-            .annotate(
-                reported_sum=Sum("reported"),
-                counted_sum=Sum("counted"),
-                with_money=Count("pk", filter=Q(has_money=True)),
-            )
+            .annotate(reported_sum=Sum("reported"), counted_sum=Sum("counted"), with_money_sum=Sum("with_money"))
             .order_by()
         )
         for country, kind, owner, *values in money:
             _add(self.money[country][(kind, owner)], values)
         themes = (
-            self._kept(CountedTheme, self.country_ids)
+            self._summed(SummedThemes)
             .filter(kind__in=[*self.kinds, ALL], owner_id__in=self.team_europe_owners)
             .values_list("country_id", "kind", "theme_id")
-            .annotate(weight_sum=Sum("weight"), counted_sum=Sum("counted"), lines=Count("*"))
+            .annotate(weight_sum=Sum("weight"), counted_sum=Sum("counted"), lines_sum=Sum("lines"))
             .order_by()
         )
         for country, kind, theme, *values in themes:
@@ -186,44 +198,51 @@ class ScopeSums:
 
     # -- Python: the engagements of chains seen in part, in every country -------------------
 
-    def _rows_added_in_python(self) -> tuple[list, list, list]:
-        """Rows of the engagements seen in part: netted again for the reader where seen in part,
-        as kept elsewhere."""
-        shares, money, themes = [], [], []
+    def _rows_of_engagements_seen_in_part(self) -> tuple[tuple[list, list, list], tuple[list, list, list]]:
+        """Rows of the engagements seen in part, as the reader gets them — netted again where seen in
+        part, as kept elsewhere — and as kept everywhere (what the sums hold of them)."""
+        if not self.in_part_ids:
+            return ([], [], []), ([], [], [])
+
+        def kept_rows(model) -> list:
+            return list(in_countries(model.objects.filter(engagement_id__in=self.in_part_ids), self.country_ids))
+
+        def elsewhere(rows: list) -> list:
+            return [row for row in rows if (row.engagement_id, row.country_id) not in self.in_part]
+
+        kept = (kept_rows(CountedShare), kept_rows(CountedMoney), kept_rows(CountedTheme))
+        netted = (elsewhere(kept[0]), elsewhere(kept[1]), elsewhere(kept[2]))
         by_country = defaultdict(set)
         for pk, country in self.in_part:
             by_country[country].add(pk)
         for country, ids in sorted(by_country.items()):
             rows = rows_of(load_country(visible_in(self.user), country, ids))
-            shares += rows.shares
-            money += rows.money
-            themes += rows.themes
-        if self.in_part_ids:
+            netted[0].extend(rows.shares)
+            netted[1].extend(rows.money)
+            netted[2].extend(rows.themes)
+        return netted, kept
 
-            def elsewhere(model):
-                rows = in_countries(model.objects.filter(engagement_id__in=self.in_part_ids), self.country_ids)
-                return [row for row in rows if (row.engagement_id, row.country_id) not in self.in_part]
-
-            shares += elsewhere(CountedShare)
-            money += elsewhere(CountedMoney)
-            themes += elsewhere(CountedTheme)
-        return shares, money, themes
-
-    def _add_python_rows(self, shares, money, themes) -> None:
+    def _add_rows(self, shares, money, themes, *, sign: int) -> None:
+        """Adds (``sign`` 1) or takes out (-1) these rows; added rows of Team Europe with money are also
+        remembered by engagement, for the counts of distinct engagements."""
         team_europe = set(self.team_europe_owners)
         for share in shares:
-            self.shares[share.country_id][share.owner_id] += 1
+            self.shares[share.country_id][share.owner_id] += sign
         for line in money:
             if line.year is not None or line.kind not in self.kinds:
                 continue
-            _add(self.money[line.country_id][(line.kind, line.owner_id)], (line.reported, line.counted, line.has_money))
-            if line.has_money and line.owner_id in team_europe:
+            values = (line.reported, line.counted, line.has_money)
+            _add(self.money[line.country_id][(line.kind, line.owner_id)], [sign * int(v) for v in values])
+            if sign > 0 and line.has_money and line.owner_id in team_europe:
                 self._with_money[line.kind][line.country_id].add(line.engagement_id)
         for theme in themes:
             if theme.owner_id not in team_europe or theme.kind not in (*self.kinds, ALL):
                 continue
-            _add(self.themes[theme.country_id][(theme.kind, theme.theme_id)], (theme.weight, theme.counted, 1))
-            if theme.pillar_id is not None and theme.weight > 0 and theme.has_money:
+            _add(
+                self.themes[theme.country_id][(theme.kind, theme.theme_id)],
+                (sign * theme.weight, sign * theme.counted, sign),
+            )
+            if sign > 0 and theme.pillar_id is not None and theme.weight > 0 and theme.has_money:
                 self._on_pillar[theme.kind][theme.pillar_id][theme.country_id].add(theme.engagement_id)
 
 
@@ -239,15 +258,14 @@ def _add(target: list, values) -> None:
         target[index] += int(value or 0)
 
 
-def _seen_in_part(user, country_ids: list[int]) -> set[tuple[int, int]]:
+def _seen_in_part(user, audiences, country_ids: list[int]) -> set[tuple[int, int]]:
     """(engagement, country) pairs the reader sees whose chain there has a member hidden from
     them, or is joined, for them only, by a transaction naming an organisation of which they see
     a single engagement in the country; with the members of those chains."""
-    visible = visible_in(user).values("pk")
     in_scope = in_countries(CountedShare.objects.all(), country_ids)
     broken = set(
         in_scope.filter(chain__isnull=False)
-        .exclude(engagement_id__in=visible)
+        .exclude(audience_id__in=audiences)
         .values_list("country_id", "chain")
         .distinct()
     )
@@ -257,7 +275,7 @@ def _seen_in_part(user, country_ids: list[int]) -> set[tuple[int, int]]:
     if broken:
         for pk, country, chain in (
             in_scope.filter(chain__in={chain for _country, chain in broken})
-            .filter(engagement_id__in=visible)
+            .filter(audience_id__in=audiences)
             .values_list("engagement_id", "country_id", "chain")
         ):
             if (country, chain) in broken:

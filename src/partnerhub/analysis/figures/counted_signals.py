@@ -1,10 +1,10 @@
 """What puts engagements in ``FiguresOutdated``: every path that changes an engagement, its
-money, shares or funding links, or the organisation that owns it."""
+money, shares, funding links or sharing lists, or the organisation that owns it."""
 
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models.signals import post_delete, post_migrate, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 
 from partnerhub.access.models import Organisation
 from partnerhub.core.signals import many_writes_done, records_changed
@@ -20,12 +20,30 @@ def connect_counted_signals() -> None:
     post_save.connect(_organisation_saved, sender=Organisation, dispatch_uid="counted-organisation-saved")
     post_migrate.connect(_build_if_missing, dispatch_uid="counted-build-after-migrate")
     many_writes_done.connect(_refresh_after_many_writes, dispatch_uid="counted-after-many-writes")
+    # The rows name their engagement's audience (``counted_audience``), which these lists are part of.
+    for field in ("shared_with_organisations", "shared_with_countries"):
+        through = getattr(Engagement, field).through
+        m2m_changed.connect(_sharing_list_changed, sender=through, dispatch_uid=f"counted-{field}")
 
 
 def _engagement_written(sender: type, instance: Engagement, **_: Any) -> None:
     from partnerhub.analysis.figures.counted import mark_outdated
 
     mark_outdated([instance.pk])
+
+
+def _sharing_list_changed(sender: Any, instance: Any, action: str, reverse: bool, pk_set: Any, **_: Any) -> None:
+    from partnerhub.analysis.figures.counted import mark_outdated
+
+    if action not in ("post_add", "post_remove", "pre_clear"):
+        return
+    if not reverse:
+        mark_outdated([instance.pk])
+    elif action == "pre_clear":  # an organisation or country taken off every engagement's list at once
+        named = next(f for f in sender._meta.get_fields() if f.is_relation and f.related_model is not Engagement)
+        mark_outdated(sender.objects.filter(**{named.name: instance}).values_list("engagement_id", flat=True))
+    elif pk_set:
+        mark_outdated(pk_set)
 
 
 def _link_written(sender: type, instance: EngagementLink, **_: Any) -> None:

@@ -86,6 +86,9 @@ class Portfolio:
     engagements: dict[int, EngagementFacts]
     edges: list[FundingEdge]
     undisclosed: bool  # records in scope exist that the viewer may not see
+    # The IATI transactions naming another activity or organisation (``TRANSACTION_FIELDS``), from which
+    # a part of the portfolio draws its own edges (``teameurope.country_portfolios``).
+    transaction_lines: list[tuple] = field(default_factory=list)
 
 
 def split_fractions(shares: list[tuple[int, Decimal | None]]) -> dict[int, Decimal]:
@@ -123,10 +126,12 @@ def load_portfolio(user, country_ids, *, ask_undisclosed: bool = True) -> Portfo
         for engagement_id, fractions in _fractions(EngagementTheme, "theme_id", visible).items():
             facts[engagement_id].theme_fractions = fractions
         _add_money(facts, visible)
+    lines = _transaction_lines(facts, visible)
     return Portfolio(
         engagements=facts,
-        edges=_funding_edges(facts, visible),
+        edges=[*_link_edges(facts, visible), *transaction_edges(facts, lines)],
         undisclosed=ask_undisclosed and _has_undisclosed_money(in_scope, user),
+        transaction_lines=lines,
     )
 
 
@@ -173,18 +178,24 @@ def _add_money(facts: dict[int, EngagementFacts], visible) -> None:
 def _funding_edges(facts: dict[int, EngagementFacts], visible) -> list[FundingEdge]:
     """Funding between visible engagements of the scope, from links and from
     the provider and receiver activities of IATI transactions."""
+    return [*_link_edges(facts, visible), *transaction_edges(facts, _transaction_lines(facts, visible))]
+
+
+def _link_edges(facts: dict[int, EngagementFacts], visible) -> list[FundingEdge]:
     if not facts:
         return []
-    edges: list[FundingEdge] = []
     links = (
         EngagementLink.objects.of(source=visible, target=visible)
-        .filter(
-            kind__in=UPSTREAM_LINK_KINDS,
-        )
+        .filter(kind__in=UPSTREAM_LINK_KINDS)
         .values_list("target_id", "source_id", "kind")
     )
-    edges.extend(FundingEdge(upstream, downstream, None, kind) for upstream, downstream, kind in links)
-    lines = (
+    return [FundingEdge(upstream, downstream, None, kind) for upstream, downstream, kind in links]
+
+
+def _transaction_lines(facts: dict[int, EngagementFacts], visible) -> list[tuple]:
+    if not facts:
+        return []
+    return list(
         MoneyLine.objects.of(engagement=visible)
         .filter(
             Q(kind__in=OUTGOING_FLOW_KINDS) & (~Q(receiver_activity="") | ~Q(receiver_ref=""))
@@ -193,8 +204,6 @@ def _funding_edges(facts: dict[int, EngagementFacts], visible) -> list[FundingEd
         .order_by()
         .values_list(*TRANSACTION_FIELDS)
     )
-    edges.extend(transaction_edges(facts, lines))
-    return edges
 
 
 class _FundingParties:

@@ -35,7 +35,14 @@ from partnerhub.analysis.figures.cache import kept_for_circle
 from partnerhub.analysis.figures.counted import from_micro
 from partnerhub.analysis.figures.counted_read import visible_in, whole_countries
 from partnerhub.analysis.figures.counted_scope import ScopeSums
-from partnerhub.analysis.figures.portfolio import ONE, ZERO, EngagementFacts, Portfolio, load_portfolio
+from partnerhub.analysis.figures.portfolio import (
+    ONE,
+    ZERO,
+    EngagementFacts,
+    Portfolio,
+    load_portfolio,
+    transaction_edges,
+)
 from partnerhub.analysis.figures.regions import RegionalScope, regional_scope
 from partnerhub.analysis.models import CountedTheme
 from partnerhub.geo.models import Country, RecipientRegion, Route
@@ -211,7 +218,9 @@ def country_portfolios(
     """Each country's part of a loaded portfolio: its engagements and the funding edges
     between two of them, which is what ``load_portfolio`` gives for that country alone.
     A funding loop through other countries therefore cannot change a country's netting,
-    and each country's figure is the one its profile shows."""
+    and each country's figure is the one its profile shows. Transactions are resolved again
+    within each country: one naming only an organisation names its single engagement there
+    (it may have several over all the countries)."""
     wanted = set(country_ids)
     engagements: dict[int, dict[int, EngagementFacts]] = defaultdict(dict)
     for pk, facts in portfolio.engagements.items():
@@ -219,15 +228,23 @@ def country_portfolios(
             engagements[country_id][pk] = facts
     edges = defaultdict(list)
     for edge in portfolio.edges:
+        if edge.reason in TRANSACTION_REASONS:
+            continue
         upstream, downstream = portfolio.engagements[edge.upstream], portfolio.engagements[edge.downstream]
         for country_id in upstream.country_fractions.keys() & downstream.country_fractions.keys() & wanted:
             edges[country_id].append(edge)
+    for country_id, country_engagements in engagements.items():
+        lines = [line for line in portfolio.transaction_lines if line[0] in country_engagements]
+        edges[country_id].extend(transaction_edges(country_engagements, lines))
     return {
         country_id: Portfolio(
             country_engagements, edges[country_id], undisclosed=bool(hidden and hidden.in_country(country_id))
         )
         for country_id, country_engagements in engagements.items()
     }
+
+
+TRANSACTION_REASONS = ("transaction", "transaction_organisation")
 
 
 def team_europe_amount(figures: CountryFigures, weight: Weight = whole) -> Decimal:
