@@ -13,10 +13,13 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection, connections, transaction
+from django.db.models.signals import post_delete
 
 from partnerhub.access.models import Organisation, OrganisationKind
-from partnerhub.analysis.figures.cache import kept_for_circle
+from partnerhub.analysis.figures.cache import kept_for_circle, models_deletes_are_watched_for, watched_models
 from partnerhub.core.dataversion import current_version
+from partnerhub.geo.models import Country
+from partnerhub.search.models import SearchEntry, SearchEntryCountry
 from tests.support.personas import make_user
 
 CACHE_TABLE = settings.CACHES["default"]["LOCATION"]
@@ -104,3 +107,24 @@ def test_setup_creates_the_shared_cache_where_it_is_missing(db):
     assert CACHE_TABLE in connection.introspection.table_names()
     cache.set("kept", "for every worker")
     assert cache.get("kept") == "for every worker"
+
+
+def test_every_watched_table_has_its_deletes_watched():
+    """Apps register their models in their own ``ready``, some after the analysis app connects its
+    receivers: the deletes of every table watched once all are registered are received."""
+    assert set(watched_models()) <= set(models_deletes_are_watched_for())
+    for model in watched_models():
+        assert post_delete.has_listeners(model), model
+
+
+def test_tables_the_figures_do_not_read_are_deleted_without_loading_their_rows(db, django_assert_num_queries):
+    """A receiver of every table's deletes made Django load each row before deleting it (the search
+    index's rows of countries were read back before each rewrite of an entry)."""
+    country = Country.objects.get(iso3="MAR")
+    entries = SearchEntry.objects.bulk_create(
+        [SearchEntry(kind="lesson", content_type_id=1, object_id=n, title=f"entry {n}", body="text") for n in range(3)]
+    )
+    SearchEntryCountry.objects.bulk_create([SearchEntryCountry(entry=entry, country=country) for entry in entries])
+    with django_assert_num_queries(1):
+        SearchEntryCountry.objects.filter(country=country).delete()
+    assert not SearchEntryCountry.objects.exists()

@@ -26,7 +26,9 @@ in the database).
 import functools
 import hashlib
 from collections.abc import Callable
+from typing import cast
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.core.cache import cache
@@ -34,9 +36,9 @@ from django.db.models import Model
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from partnerhub.access.models import Membership, Organisation
-from partnerhub.core.confidential import registered, through_models
+from partnerhub.core.confidential import ConfidentialChild, registered, through_models
 from partnerhub.core.dataversion import current_version, data_changed, has_unshared_changes
-from partnerhub.core.models import ObjectChange
+from partnerhub.core.models import ConfidentialModel, ObjectChange
 from partnerhub.core.visibility import Circle, circle_of
 
 # What the figures read besides the registered models: who is in which circle, and the history.
@@ -61,10 +63,27 @@ def _on_many_to_many(sender, action: str, **_kwargs) -> None:
 
 
 def connect_version_signals() -> None:
-    """Called once from ``AnalysisConfig.ready``."""
+    """Called once from ``AnalysisConfig.ready``. Deletes are watched model by model: a receiver of every
+    model's deletes would keep Django from deleting any row without loading it first (its collector
+    fetches rows for their delete signals), which made the search index's rewrites and every derived
+    table's deletes read whole rows back."""
     post_save.connect(_on_write, dispatch_uid="analysis-data-version-save")
-    post_delete.connect(_on_write, dispatch_uid="analysis-data-version-delete")
+    for model in models_deletes_are_watched_for():
+        post_delete.connect(_on_write, sender=model, dispatch_uid=f"analysis-data-version-delete-{model._meta.label}")
     m2m_changed.connect(_on_many_to_many, dispatch_uid="analysis-data-version-m2m")
+
+
+def models_deletes_are_watched_for() -> list[type[Model]]:
+    """Every model that is or may become a watched one: the confidential models and their children (all
+    of them, whether or not their app has registered them yet — apps register in their own ``ready``,
+    some after this one), their many-to-many tables, and the other tables the figures read."""
+    confidential = [model for model in apps.get_models() if issubclass(model, (ConfidentialModel, ConfidentialChild))]
+    throughs = [
+        cast("type[Model]", field.remote_field.through)
+        for model in confidential
+        for field in model._meta.local_many_to_many
+    ]
+    return list(dict.fromkeys([*confidential, *throughs, *NOT_CONFIDENTIAL_READ]))
 
 
 def circle_key(circle: Circle) -> tuple:
