@@ -161,7 +161,7 @@ def _write(source: Source, records: Iterable[Any], *, replace: list[Any] | None)
     documents = [document_of(source, record, content_type) for record in records]
     with transaction.atomic():
         if replace is not None:
-            SearchEntry.objects.filter(content_type=content_type, object_id__in=replace).delete()
+            _delete_entries(SearchEntry.objects.filter(content_type=content_type, object_id__in=replace))
         entries = SearchEntry.objects.bulk_create([document.entry for document in documents])
         SearchEntryCountry.objects.bulk_create(
             SearchEntryCountry(entry_id=entry.pk, country_id=country_id)
@@ -199,18 +199,28 @@ def _write_audiences(entries: list[SearchEntry], documents: list[Document]) -> N
 
 def forget(model: type[models.Model], pks: Iterable[Any]) -> None:
     content_type = ContentType.objects.get_for_model(model)
-    SearchEntry.objects.filter(content_type=content_type, object_id__in=list(pks)).delete()
+    _delete_entries(SearchEntry.objects.filter(content_type=content_type, object_id__in=list(pks)))
+
+
+def _delete_entries(entries: "models.QuerySet[SearchEntry]") -> None:
+    """Deletes these entries and their rows of countries, themes and audience, without reading them
+    back: Django's own delete would load every entry, texts included, before deleting it."""
+    ids = list(entries.values_list("pk", flat=True))
+    for start in range(0, len(ids), BATCH_SIZE):
+        batch = ids[start : start + BATCH_SIZE]
+        listed = ", ".join(["%s"] * len(batch))
+        with connection.cursor() as cursor:
+            for table, column in _ENTRY_ROWS:
+                cursor.execute(f"DELETE FROM {table} WHERE {column} IN ({listed})", batch)  # noqa: S608 (our tables)
 
 
 def rebuild(report: Callable[[str, int], None] | None = None) -> dict[str, int]:
     """Writes the whole index again, source by source, in batches; returns the count of each kind."""
     counts = {}
     with transaction.atomic():
-        SearchEntryCountry.objects.all().delete()
-        SearchEntryTheme.objects.all().delete()
-        for descriptor in _AUDIENCE_LISTS.values():
-            descriptor.through.objects.all().delete()
-        SearchEntry.objects.all().delete()
+        with connection.cursor() as cursor:
+            for table, _column in _ENTRY_ROWS:
+                cursor.execute(f"DELETE FROM {table}")  # noqa: S608 (our tables)
         for source in sources():
             counts[source.kind] = 0
             for batch in _batches(source):
@@ -220,6 +230,17 @@ def rebuild(report: Callable[[str, int], None] | None = None) -> dict[str, int]:
     _gather_statistics()
     return counts
 
+
+# The tables holding an entry's rows, and the column naming the entry; the entries' own table last.
+_ENTRY_ROWS = (
+    (SearchEntryCountry._meta.db_table, "entry_id"),
+    (SearchEntryTheme._meta.db_table, "entry_id"),
+    *(
+        (descriptor.through._meta.db_table, descriptor.field.m2m_column_name())
+        for descriptor in _AUDIENCE_LISTS.values()
+    ),
+    (SearchEntry._meta.db_table, "id"),
+)
 
 INDEX_TABLES = (
     "search_searchentry",
