@@ -143,10 +143,20 @@ def _upsert_indicators(infos: list[IndicatorInfo], source: Source) -> dict[str, 
     themes = {theme.code: theme for theme in Theme.objects.filter(code__in={t for i in infos for t in i.themes})}
     for info in infos:
         indicator = existing.get(info.code) or Indicator(code=info.code)
-        indicator.name, indicator.unit, indicator.definition = info.name, info.unit, info.definition
-        indicator.direction, indicator.pair = info.direction, info.pair
-        indicator.default_source = indicator.default_source or source
-        indicator.save()
+        stated = {
+            "name": info.name,
+            "unit": info.unit,
+            "definition": info.definition,
+            "direction": info.direction,
+            "pair": info.pair,
+            "default_source_id": indicator.default_source_id or source.pk,
+        }
+        # Saved only when new or changed: a save writes again the search entries of every figure of the
+        # indicator (they read its name), tens of thousands for a file such as UNHCR's.
+        if indicator.pk is None or any(getattr(indicator, name) != value for name, value in stated.items()):
+            for name, value in stated.items():
+                setattr(indicator, name, value)
+            indicator.save()
         indicator.themes.add(*(themes[code] for code in info.themes if code in themes))
         existing[info.code] = indicator
     return existing
