@@ -195,6 +195,13 @@ class EngagementQuerySet(ConfidentialQuerySet["Engagement"]):
             "owner", "instrument", "country_shares__country", "theme_shares__theme"
         )
 
+    def holds_demo(self) -> bool:
+        """Whether these records include demo data. The few demo records (a partial index) are asked
+        first: a database without any answers at once, where asking the records in scope reads
+        every one of them (0.18 s over 100,000)."""
+        any_demo = Engagement.objects.unrestricted("only whether any demo record exists, not which or how many")
+        return any_demo.filter(is_demo=True).exists() and self.filter(is_demo=True).exists()
+
     def about_migration(self) -> "EngagementQuerySet":
         """What figures and lists count: records entered in the hub, and imported ones the
         classifier found about migration (an import with --all keeps the others too)."""
@@ -317,6 +324,7 @@ class Engagement(Versioned, ConfidentialModel):
             # Every column the lists' count reads (visible_to and the default relevance filter; the
             # id comes with it): counting scans this narrow index, not the records with their texts.
             models.Index(fields=["migration_relevant", "sharing_level", "owner"], name="engagement_visibility"),
+            models.Index(fields=["is_demo"], condition=models.Q(is_demo=True), name="engagement_demo"),
         ]
 
     def __str__(self) -> str:

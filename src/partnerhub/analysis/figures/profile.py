@@ -176,7 +176,7 @@ def compute_country_profile(
             Engagement.objects.about_migration().filter(country_shares__country=country), user
         ),
         engagement_count=sum(sums.shares.values()),
-        has_demo=visible_in_country.filter(is_demo=True).exists(),
+        has_demo=visible_in_country.holds_demo(),
         by_theme=_by_theme(figures, country),
         by_actor=_by_actor(figures, country),
         by_instrument=_by_instrument(figures, country),

@@ -208,7 +208,7 @@ def index_scope(
     return IndexScope(
         sums=ScopeSums(user, country_ids, kinds),
         hidden=hidden_money(user, country_ids, taxonomy),
-        has_demo=visible_in(user).filter(is_demo=True, country_shares__country_id__in=country_ids).exists(),
+        has_demo=visible_in(user).filter(country_shares__country_id__in=country_ids).holds_demo(),
     )
 
 
