@@ -105,53 +105,82 @@ def load_country(scope, country_id: int, ids: Iterable[int] | None = None) -> Co
     """The engagements of ``scope`` (a queryset: every engagement, or those a reader sees) in the
     country, or only ``ids`` among them; transactions naming other activities are resolved against
     the whole scope in the country, as ``portfolio.load_portfolio`` resolves them."""
-    in_country = scope.about_migration().filter(
-        pk__in=EngagementCountry.objects.unrestricted(COUNTRY_INDEX)
-        .filter(country_id=country_id)
-        .values("engagement_id")
-    )
-    # Given ids, read those rows by key (and keep those still in the country) rather than the country's.
-    loaded = (
-        in_country
-        if ids is None
-        else scope.about_migration().filter(pk__in=list(ids), country_shares__country_id=country_id)
-    )
+    return load_countries(scope, {country_id: ids})[country_id]
+
+
+def load_countries(scope, wanted: Mapping[int, Iterable[int] | None]) -> dict[int, CountryChains]:
+    """``load_country`` of several countries at once, with the same few queries whatever their
+    number: ``wanted`` maps a country to the ids to load there (None: all of them)."""
+    wanted = {country: (None if ids is None else set(ids)) for country, ids in wanted.items()}
+    migration = scope.about_migration()
+    countries = sorted(wanted)
+    whole = [country for country in countries if wanted[country] is None]
+    listed = sorted(set().union(*(ids for ids in wanted.values() if ids is not None)))
+    listed_there = {
+        pk
+        for pk, country in _country_index(countries)
+        .filter(engagement_id__in=listed)
+        .values_list("engagement_id", "country_id")
+        if wanted[country] is not None and pk in wanted[country]  # type: ignore[operator]
+    }
+    loaded = migration.filter(Q(pk__in=_country_index(whole).values("engagement_id")) | Q(pk__in=sorted(listed_there)))
     facts = _engagement_facts(loaded)
-    if not facts:
-        return CountryChains(country_id, {}, [], [])
     for engagement_id, fractions in _fractions(EngagementCountry, "country_id", loaded).items():
         facts[engagement_id].country_fractions = fractions
     for engagement_id, fractions in _fractions(EngagementTheme, "theme_id", loaded).items():
         facts[engagement_id].theme_fractions = fractions
     _add_money(facts, loaded)
-    edges, ambiguous = _edges(facts, loaded, in_country)
-    chains = CountryChains(country_id, facts, edges, ambiguous)
-    chains.chain_of = _chains(facts, edges)
-    return chains
-
-
-def _edges(facts, loaded, in_country) -> tuple[list[FundingEdge], list[tuple[int, str]]]:
-    ids = list(facts)
-    links = (
-        EngagementLink.objects.of(source=loaded, target=in_country)
-        .filter(kind__in=UPSTREAM_LINK_KINDS, source_id__in=ids)
-        .values_list("target_id", "source_id", "kind")
-        .union(
-            EngagementLink.objects.of(source=in_country, target=loaded)
-            .filter(kind__in=UPSTREAM_LINK_KINDS, target_id__in=ids)
-            .values_list("target_id", "source_id", "kind")
-        )
-    )
-    edges = [FundingEdge(upstream, downstream, None, kind) for upstream, downstream, kind in links]
+    members = {
+        country: {
+            pk
+            for pk, f in facts.items()
+            if country in f.country_fractions and (wanted[country] is None or pk in wanted[country])
+        }
+        for country in countries
+    }
+    links = _links(loaded, migration, facts)
     lines = list(
         MoneyLine.objects.of(engagement=loaded)
         .filter(_naming_another_activity())
         .order_by()
         .values_list(*TRANSACTION_FIELDS)
     )
-    parties = _CountryParties(in_country, lines, facts)
-    edges.extend(_transaction_edges(lines, parties))
-    return sorted(set(edges), key=_edge_order), parties.ambiguous
+    parties = _Parties(migration, countries, lines, facts, links)
+    loaded_countries = {}
+    for country in countries:
+        ids = members[country]
+        country_facts = {pk: facts[pk] for pk in sorted(ids)}
+        edges = [
+            FundingEdge(upstream, downstream, None, kind)
+            for upstream, downstream, kind in links
+            if (upstream in ids or downstream in ids) and country in parties.countries_of(upstream, downstream)
+        ]
+        country_parties = parties.in_country(country, country_facts)
+        edges.extend(_transaction_edges([line for line in lines if line[0] in ids], country_parties))
+        chains = CountryChains(country, country_facts, sorted(set(edges), key=_edge_order), country_parties.ambiguous)
+        chains.chain_of = _chains(country_facts, chains.edges)
+        loaded_countries[country] = chains
+    return loaded_countries
+
+
+def _country_index(countries: Iterable[int]):
+    return EngagementCountry.objects.unrestricted(COUNTRY_INDEX).filter(country_id__in=list(countries))
+
+
+def _links(loaded, migration, facts) -> list[tuple[int, int, str]]:
+    """(upstream, downstream, kind) of the funding links between a loaded engagement and any other
+    of the scope (the caller keeps those between two engagements of a country)."""
+    ids = list(facts)
+    return list(
+        EngagementLink.objects.of(source=loaded, target=migration)
+        .filter(kind__in=UPSTREAM_LINK_KINDS, source_id__in=ids)
+        .values_list("target_id", "source_id", "kind")
+        .union(
+            EngagementLink.objects.of(source=migration, target=loaded)
+            .filter(kind__in=UPSTREAM_LINK_KINDS, target_id__in=ids)
+            .values_list("target_id", "source_id", "kind")
+        )
+    )
 
 
 def _edge_order(edge: FundingEdge):
@@ -164,25 +193,53 @@ def _naming_another_activity() -> Q:
     ) & (~Q(provider_activity="") | ~Q(provider_ref=""))
 
 
+class _Parties:
+    """The engagements of the scope in the countries loaded that a transaction may name, by
+    country; and the countries of every engagement a funding link joins."""
+
+    def __init__(self, migration, countries: list[int], lines, facts, links):
+        activities = ({line[3] for line in lines} | {line[5] for line in lines}) - {""}
+        organisations = ({line[4] for line in lines if not line[3]} | {line[6] for line in lines if not line[5]}) - {""}
+        # Found in the scope first, by their indexed identifiers; then where they are.
+        named = list(migration.filter(iati_identifier__in=activities).values_list("pk", "iati_identifier"))
+        of_organisation = list(
+            migration.filter(owner__iati_identifier__in=organisations).values_list("pk", "owner__iati_identifier")
+        )
+        ends = {pk for link in links for pk in link[:2]}
+        self._countries = {pk: set(f.country_fractions) for pk, f in facts.items()}
+        elsewhere = ({pk for pk, _ref in named} | {pk for pk, _ref in of_organisation} | ends) - set(facts)
+        for pk, country in (
+            _country_index(countries).filter(engagement_id__in=elsewhere).values_list("engagement_id", "country_id")
+        ):
+            self._countries.setdefault(pk, set()).add(country)
+        self.by_activity: defaultdict[int, dict[str, int]] = defaultdict(dict)
+        for pk, ref in named:
+            for country in self._countries.get(pk, ()):
+                self.by_activity[country][ref] = pk
+        self.by_organisation: defaultdict[int, defaultdict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+        for pk, ref in of_organisation:
+            for country in self._countries.get(pk, ()):
+                self.by_organisation[country][ref].append(pk)
+
+    def countries_of(self, *pks: int) -> set[int]:
+        """The countries every one of these engagements is in."""
+        return set.intersection(*(self._countries.get(pk, set()) for pk in pks))
+
+    def in_country(self, country: int, facts: dict[int, EngagementFacts]) -> "_CountryParties":
+        by_activity = dict(self.by_activity[country])
+        for pk, f in facts.items():
+            if f.iati_identifier:
+                by_activity.setdefault(f.iati_identifier, pk)
+        return _CountryParties(by_activity, self.by_organisation[country])
+
+
 class _CountryParties:
     """The engagement a transaction names, found among every engagement of the scope in the
     country: by its activity identifier, or, when only the organisation is given, the one
     engagement of that organisation there (never a guess between several)."""
 
-    def __init__(self, in_country, lines, facts):
-        activities = {line[3] for line in lines} | {line[5] for line in lines}
-        organisations = {line[4] for line in lines if not line[3]} | {line[6] for line in lines if not line[5]}
-        self.by_activity = dict(
-            in_country.filter(iati_identifier__in=activities - {""}).values_list("iati_identifier", "pk")
-        )
-        self.by_organisation: defaultdict[str, list[int]] = defaultdict(list)
-        for ref, pk in in_country.filter(owner__iati_identifier__in=organisations - {""}).values_list(
-            "owner__iati_identifier", "pk"
-        ):
-            self.by_organisation[ref].append(pk)
-        for pk, f in facts.items():
-            if f.iati_identifier:
-                self.by_activity.setdefault(f.iati_identifier, pk)
+    def __init__(self, by_activity: dict[str, int], by_organisation: Mapping[str, list[int]]):
+        self.by_activity, self.by_organisation = by_activity, by_organisation
         self.ambiguous: list[tuple[int, str]] = []
 
     def find(self, engagement_id: int, activity: str, organisation: str) -> tuple[int | None, str]:

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from django.db.models import Count, F, Q, Sum
 
 from partnerhub.analysis.figures.actors import ActorDirectory
-from partnerhub.analysis.figures.counted import load_country, refresh_outdated, rows_of
+from partnerhub.analysis.figures.counted import load_countries, refresh_outdated, rows_of
 from partnerhub.analysis.figures.counted_audience import readable_audiences
 from partnerhub.analysis.figures.counted_read import visible_in
 from partnerhub.analysis.figures.counted_sums import refresh_sums
@@ -30,6 +30,7 @@ from partnerhub.analysis.models import (
     SummedShares,
     SummedThemes,
 )
+from partnerhub.registry.models import EngagementCountry
 
 ALL = CountedTheme.ALL_KINDS
 
@@ -101,24 +102,27 @@ class ScopeSums:
     def engagements_with_money(self, areas: dict) -> dict:
         """Per area and kind: distinct Team Europe engagements with money of the kind in the area's
         countries, together with the area's engagements ``also[kind]`` (its regions', say), each
-        counted once. ``areas`` maps a key to (country ids, also); one query counts every area."""
+        counted once. ``areas`` maps a key to (country ids, also).
+
+        Each country's count is in the sums; an engagement in several of an area's countries is
+        then taken out once for each country after its first. Only engagements in more than one
+        country are read row by row: one query counts them for every area."""
         areas = {key: (list(ids), also or {}) for key, (ids, also) in areas.items()}
         every_country = sorted({country for ids, _also in areas.values() for country in ids})
         in_sql = self._kept(CountedMoney, every_country).filter(
             kind__in=self.kinds, year__isnull=True, has_money=True, owner_id__in=self.team_europe_owners
         )
         labels = {key: f"area_{index}" for index, key in enumerate(areas)}
-        counted = {
-            row["kind"]: row
-            for row in in_sql.values("kind")
-            .annotate(
-                **{
-                    labels[key]: Count("engagement_id", distinct=True, filter=Q(country_id__in=ids))
-                    for key, (ids, _also) in areas.items()
-                }
-            )
+        in_several = (
+            in_sql.filter(engagement_id__in=_in_several_countries())
+            .values("kind", "engagement_id")
+            .annotate(**{labels[key]: Count("pk", filter=Q(country_id__in=ids)) for key, (ids, _also) in areas.items()})
             .order_by()
-        }
+        )
+        repeated: defaultdict = defaultdict(int)
+        for row in in_several:
+            for key, label in labels.items():
+                repeated[(key, row["kind"])] += max(row[label] - 1, 0)
         extra = set().union(*(ids for _countries, also in areas.values() for ids in also.values()))
         in_sql_too = list(in_sql.filter(engagement_id__in=extra).values_list("kind", "engagement_id", "country_id"))
         answer: dict = {}
@@ -126,10 +130,19 @@ class ScopeSums:
             countries = set(ids)
             answer[key] = {}
             for kind in self.kinds:
-                in_python = set().union(*(self._with_money[kind][country] for country in countries))
-                overlap = {pk for kind_, pk, country in in_sql_too if kind_ == kind and country in countries}
-                added = (in_python | also.get(kind, set())) - overlap
-                answer[key][kind] = counted.get(kind, {}).get(labels[key], 0) + len(added)
+                in_python = [self._with_money[kind][country] for country in countries]
+                once = set().union(*in_python)
+                repeated_in_python = sum(len(pks) for pks in in_python) - len(once)
+                with_money = sum(
+                    values[2]
+                    for country in countries
+                    for (kind_, owner), values in self.money[country].items()
+                    if kind_ == kind and self.in_team_europe(owner)
+                )
+                seen = once | {pk for kind_, pk, country in in_sql_too if kind_ == kind and country in countries}
+                answer[key][kind] = (
+                    with_money - repeated[(key, kind)] - repeated_in_python + len(also.get(kind, set()) - seen)
+                )
         return answer
 
     def engagements_on_pillars(self, country_ids: Iterable[int]) -> dict:
@@ -215,8 +228,8 @@ class ScopeSums:
         by_country = defaultdict(set)
         for pk, country in self.in_part:
             by_country[country].add(pk)
-        for country, ids in sorted(by_country.items()):
-            rows = rows_of(load_country(visible_in(self.user), country, ids))
+        for _country, chains in sorted(load_countries(visible_in(self.user), by_country).items()):
+            rows = rows_of(chains)
             netted[0].extend(rows.shares)
             netted[1].extend(rows.money)
             netted[2].extend(rows.themes)
@@ -256,6 +269,13 @@ def in_countries(rows, country_ids: Iterable[int]):
 def _add(target: list, values) -> None:
     for index, value in enumerate(values):
         target[index] += int(value or 0)
+
+
+def _in_several_countries():
+    """Ids of the engagements in more than one country."""
+    shares = EngagementCountry.objects.unrestricted("which engagements are in several countries; the caller narrows")
+    in_several = shares.values("engagement_id").annotate(countries=Count("pk")).filter(countries__gt=1)
+    return in_several.values("engagement_id")
 
 
 def _seen_in_part(user, audiences, country_ids: list[int]) -> set[tuple[int, int]]:
@@ -301,11 +321,15 @@ def _joined_for_this_reader(user, country_ids: list[int]) -> set[tuple[int, int]
     transaction names an organisation of which the reader sees a single engagement in the
     country, and that engagement."""
     visible = visible_in(user)
+    # The references first, and then which of them the reader sees: most portfolios have none.
     references = list(
-        in_countries(AmbiguousReference.objects.all(), country_ids)
-        .filter(engagement_id__in=visible.values("pk"))
-        .values_list("engagement_id", "country_id", "organisation_ref")
+        in_countries(AmbiguousReference.objects.all(), country_ids).values_list(
+            "engagement_id", "country_id", "organisation_ref"
+        )
     )
+    if references:
+        seen_by_reader = set(visible.filter(pk__in={pk for pk, _c, _r in references}).values_list("pk", flat=True))
+        references = [reference for reference in references if reference[0] in seen_by_reader]
     if not references:
         return set()
     seen = defaultdict(list)
