@@ -111,17 +111,22 @@ def load_country(scope, country_id: int, ids: Iterable[int] | None = None) -> Co
 def load_countries(scope, wanted: Mapping[int, Iterable[int] | None]) -> dict[int, CountryChains]:
     """``load_country`` of several countries at once, with the same few queries whatever their
     number: ``wanted`` maps a country to the ids to load there (None: all of them)."""
-    wanted = {country: (None if ids is None else set(ids)) for country, ids in wanted.items()}
+    only: dict[int, set[int] | None] = {country: (None if ids is None else set(ids)) for country, ids in wanted.items()}
+
+    def is_wanted(pk: int, country: int) -> bool:
+        ids = only[country]
+        return ids is None or pk in ids
+
     migration = scope.about_migration()
-    countries = sorted(wanted)
-    whole = [country for country in countries if wanted[country] is None]
-    listed = sorted(set().union(*(ids for ids in wanted.values() if ids is not None)))
+    countries = sorted(only)
+    whole = [country for country in countries if only[country] is None]
+    listed = sorted(set().union(*(ids for ids in only.values() if ids is not None)))
     listed_there = {
         pk
         for pk, country in _country_index(countries)
         .filter(engagement_id__in=listed)
         .values_list("engagement_id", "country_id")
-        if wanted[country] is not None and pk in wanted[country]  # type: ignore[operator]
+        if is_wanted(pk, country)
     }
     loaded = migration.filter(Q(pk__in=_country_index(whole).values("engagement_id")) | Q(pk__in=sorted(listed_there)))
     facts = _engagement_facts(loaded)
@@ -131,11 +136,7 @@ def load_countries(scope, wanted: Mapping[int, Iterable[int] | None]) -> dict[in
         facts[engagement_id].theme_fractions = fractions
     _add_money(facts, loaded)
     members = {
-        country: {
-            pk
-            for pk, f in facts.items()
-            if country in f.country_fractions and (wanted[country] is None or pk in wanted[country])
-        }
+        country: {pk for pk, f in facts.items() if country in f.country_fractions and is_wanted(pk, country)}
         for country in countries
     }
     links = _links(loaded, migration, facts)
