@@ -301,7 +301,9 @@ def index_engine(user, countries, kind):
     totals = {
         total.kind: (total.team_europe, total.engagements) for total in money_totals(scope, ids, undisclosed=False)
     }
-    return {"rows": rows, "totals": totals, "pillars": pillars}
+    # Where money hidden from the reader lies (the "undisclosed" marks): by country, the themes of those records.
+    hidden = dict(scope.hidden.themes_by_country)
+    return {"rows": rows, "totals": totals, "pillars": pillars, "hidden": hidden}
 
 
 def index_from_rows(user, countries, kind):
@@ -320,7 +322,7 @@ def index_from_rows(user, countries, kind):
         for summary in pillar_summaries(scope, ids, taxonomy)
         for total in summary.totals
     }
-    return {"rows": rows, "totals": totals, "pillars": pillars}
+    return {"rows": rows, "totals": totals, "pillars": pillars, "hidden": dict(scope.hidden.themes_by_country)}
 
 
 def balance_key(balance):
@@ -353,18 +355,19 @@ def all_rows():
 
     def with_audience(model, *fields):
         return sorted(
-            ((*row, audiences[audience]) for *row, audience in model.objects.values_list(*fields, "audience_id")),
+            # The per-level sums name no audience.
+            ((*row, audiences.get(audience)) for *row, audience in model.objects.values_list(*fields, "audience_id")),
             key=repr,
         )
 
     return {
         "shares": with_audience(CountedShare, "engagement_id", "country_id", "chain", "owner_id", "instrument_id"),
-        "summed shares": with_audience(SummedShares, "country_id", "owner_id", "engagements"),
+        "summed shares": with_audience(SummedShares, "country_id", "sharing_level", "owner_id", "engagements"),
         "summed money": with_audience(
-            SummedMoney, "country_id", "owner_id", "kind", "reported", "counted", "with_money"
+            SummedMoney, "country_id", "sharing_level", "owner_id", "kind", "reported", "counted", "with_money"
         ),
         "summed themes": with_audience(
-            SummedThemes, "country_id", "owner_id", "kind", "theme_id", "weight", "counted", "lines"
+            SummedThemes, "country_id", "sharing_level", "owner_id", "kind", "theme_id", "weight", "counted", "lines"
         ),
         "money": with_audience(
             CountedMoney,

@@ -241,10 +241,15 @@ class AmbiguousReference(models.Model):
 
 
 class SummedShares(models.Model):
-    """The number of engagements of one owner and audience in one country (``CountedShare`` rows)."""
+    """The number of engagements of one owner and audience in one country (``CountedShare`` rows).
+
+    The three sums hold each country's rows twice: added up per audience, and per sharing level
+    (``audience_id`` empty) — the sums of a level that a reader reads whole, whatever the owner or
+    the lists (the EU side reads every partner-level record), are read from the few per-level rows."""
 
     country_id = models.BigIntegerField()
-    audience_id = models.BigIntegerField()
+    audience_id = models.BigIntegerField(null=True)
+    sharing_level = models.CharField(max_length=12)
     owner_id = models.BigIntegerField()
     engagements = models.IntegerField()
 
@@ -260,7 +265,8 @@ class SummedMoney(models.Model):
     ``with_money``: how many of those engagements have money of the kind."""
 
     country_id = models.BigIntegerField()
-    audience_id = models.BigIntegerField()
+    audience_id = models.BigIntegerField(null=True)
+    sharing_level = models.CharField(max_length=12)
     owner_id = models.BigIntegerField()
     kind = models.CharField(max_length=16)
     reported = models.BigIntegerField()
@@ -275,11 +281,14 @@ class SummedMoney(models.Model):
 
 
 class SummedThemes(models.Model):
-    """The ``CountedTheme`` rows of one owner, audience, kind and theme in one country, added up."""
+    """The ``CountedTheme`` rows of one owner, audience, kind and theme in one country, added up; the
+    per-level sums (``audience_id`` empty) hold only Team Europe's rows, every owner together
+    (``owner_id`` empty): the pages read no other themes over many countries."""
 
     country_id = models.BigIntegerField()
-    audience_id = models.BigIntegerField()
-    owner_id = models.BigIntegerField()
+    audience_id = models.BigIntegerField(null=True)
+    sharing_level = models.CharField(max_length=12)
+    owner_id = models.BigIntegerField(null=True)
     kind = models.CharField(max_length=16, blank=True)
     theme_id = models.BigIntegerField(null=True)
     weight = models.BigIntegerField()

@@ -56,6 +56,12 @@ class ActorDirectory:
         return self.group_of_owner[facts.owner_id].is_team_europe
 
 
+def team_europe_organisation_ids() -> list[int]:
+    """Every organisation in Team Europe."""
+    organisations = Organisation.objects.select_related("country")
+    return sorted(o.pk for o in organisations if _group(_group_key(o), [o]).is_team_europe)
+
+
 def _group_key(organisation: Organisation) -> str:
     if organisation.is_eu_institution:
         return EU_GROUP_KEY

@@ -17,7 +17,7 @@ from django.db.models import QuerySet, prefetch_related_objects
 
 from partnerhub.analysis.models import CountedAudience
 from partnerhub.core.sharing import SharingLevel
-from partnerhub.core.visibility import audience_of, circle_of, visibility_q
+from partnerhub.core.visibility import audience_of, circle_of, reads_audience, visibility_q
 from partnerhub.registry.models import Engagement
 
 CHUNK = 5_000
@@ -33,6 +33,13 @@ def readable_audiences(user: Any) -> "QuerySet[CountedAudience, Any]":
     """The audiences ``user`` may read (a subquery for the rows' ``audience_id``)."""
     rule = visibility_q(circle_of(user), cast("Any", CountedAudience))
     return CountedAudience.objects.filter(rule).values("pk")
+
+
+def levels_read_whole(user: Any) -> list[str]:
+    """The sharing levels of which ``user`` may read every record, whatever its owner and lists (the EU
+    side reads every partner-level record): the sums of those levels are read whole."""
+    circle = circle_of(user)
+    return [level for level in SharingLevel.values if reads_audience(circle, {"level": level, "owner": None})]
 
 
 def audience_ids(engagement_ids: Iterable[int]) -> dict[int, int]:

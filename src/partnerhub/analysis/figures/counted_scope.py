@@ -14,15 +14,18 @@ added in Python in every country, so that SQL and Python never count one engagem
 from collections import defaultdict
 from collections.abc import Iterable
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
 from django.db.models import Count, F, Q, Sum
 
 from partnerhub.analysis.figures.actors import ActorDirectory
 from partnerhub.analysis.figures.counted import load_countries, refresh_outdated, rows_of
-from partnerhub.analysis.figures.counted_audience import readable_audiences
+from partnerhub.analysis.figures.counted_audience import levels_read_whole, readable_audiences
 from partnerhub.analysis.figures.counted_read import visible_in
 from partnerhub.analysis.figures.counted_sums import refresh_sums
 from partnerhub.analysis.models import (
     AmbiguousReference,
+    CountedAudience,
     CountedMoney,
     CountedShare,
     CountedTheme,
@@ -56,6 +59,7 @@ class ScopeSums:
         refresh_outdated()
         refresh_sums()
         self.audiences = readable_audiences(user)
+        self.levels_read_whole = levels_read_whole(user)
         self.in_part = _seen_in_part(user, self.audiences, self.country_ids)
         self.in_part_ids = {pk for pk, _country in self.in_part}
         python_rows, kept_rows = self._rows_of_engagements_seen_in_part()
@@ -119,10 +123,7 @@ class ScopeSums:
             .annotate(**{labels[key]: Count("pk", filter=Q(country_id__in=ids)) for key, (ids, _also) in areas.items()})
             .order_by()
         )
-        repeated: defaultdict = defaultdict(int)
-        for row in in_several:
-            for key, label in labels.items():
-                repeated[(key, row["kind"])] += max(row[label] - 1, 0)
+        repeated = _repeats(in_several, labels)
         extra = set().union(*(ids for _countries, also in areas.values() for ids in also.values()))
         in_sql_too = list(in_sql.filter(engagement_id__in=extra).values_list("kind", "engagement_id", "country_id"))
         answer: dict = {}
@@ -166,6 +167,21 @@ class ScopeSums:
                 counts[(kind, pillar)] += len(set().union(*(by_country[country] for country in country_ids)))
         return counts
 
+    def hidden_themes(self) -> dict[int, frozenset[int | None]]:
+        """Per country, the themes (None: without one) of the records with money the reader may not
+        read — where, never how much or how many: the theme sums of a kind of money of the audiences
+        they may not read."""
+        unreadable = CountedAudience.objects.exclude(pk__in=self.audiences).values("pk")
+        themes = defaultdict(set)
+        for country, theme in (
+            SummedThemes.objects.filter(country_id__in=self.country_ids, audience_id__in=unreadable)
+            .exclude(kind=ALL)
+            .values_list("country_id", "theme_id")
+            .distinct()
+        ):
+            themes[country].add(theme)
+        return {country: frozenset(ids) for country, ids in themes.items()}
+
     # -- SQL: the sums of the audiences the reader may read --------------------------------
 
     def _kept(self, model, country_ids: Iterable[int]):
@@ -174,40 +190,45 @@ class ScopeSums:
         rows = in_countries(model.objects.all(), country_ids).filter(audience_id__in=self.audiences)
         return rows.exclude(engagement_id__in=self.in_part_ids) if self.in_part_ids else rows
 
-    def _summed(self, model):
-        return model.objects.filter(country_id__in=self.country_ids, audience_id__in=self.audiences)
+    def _summed(self, model, *filters: Q) -> tuple:
+        """The sums of the levels the reader reads whole, and of the other audiences they may read: two
+        queries, each narrowed by its own index."""
+        whole = self.levels_read_whole
+        in_scope = model.objects.filter(*filters, country_id__in=self.country_ids)
+        other_audiences = self.audiences.exclude(sharing_level__in=whole)
+        return (
+            in_scope.filter(audience_id__isnull=True, sharing_level__in=whole),
+            in_scope.filter(audience_id__in=other_audiences),
+        )
 
     def _summed_shares(self) -> list[tuple[int, int, int]]:
         if not hasattr(self, "_shares_rows"):
-            self._shares_rows = list(
-                self._summed(SummedShares)
-                .values_list("country_id", "owner_id")
-                .annotate(count=Sum("engagements"))
-                .order_by()
-            )
+            self._shares_rows = [
+                row
+                for sums in self._summed(SummedShares)
+                for row in sums.values_list("country_id", "owner_id").annotate(count=Sum("engagements")).order_by()
+            ]
         return self._shares_rows
 
     def _add_sums(self) -> None:
         for country, owner, count in self._summed_shares():
             self.shares[country][owner] += count
-        money = (
-            self._summed(SummedMoney)
-            .filter(kind__in=self.kinds)
-            .values_list("country_id", "kind", "owner_id")
-            .annotate(reported_sum=Sum("reported"), counted_sum=Sum("counted"), with_money_sum=Sum("with_money"))
-            .order_by()
-        )
-        for country, kind, owner, *values in money:
-            _add(self.money[country][(kind, owner)], values)
-        themes = (
-            self._summed(SummedThemes)
-            .filter(kind__in=[*self.kinds, ALL], owner_id__in=self.team_europe_owners)
-            .values_list("country_id", "kind", "theme_id")
-            .annotate(weight_sum=Sum("weight"), counted_sum=Sum("counted"), lines_sum=Sum("lines"))
-            .order_by()
-        )
-        for country, kind, theme, *values in themes:
-            _add(self.themes[country][(kind, theme)], values)
+        for money in self._summed(SummedMoney, Q(kind__in=self.kinds)):
+            for country, kind, owner, *values in (
+                money.values_list("country_id", "kind", "owner_id")
+                .annotate(reported_sum=Sum("reported"), counted_sum=Sum("counted"), with_money_sum=Sum("with_money"))
+                .order_by()
+            ):
+                _add(self.money[country][(kind, owner)], values)
+        # The per-level theme sums are Team Europe's only (every owner together).
+        per_level, per_audience = self._summed(SummedThemes, Q(kind__in=[*self.kinds, ALL]))
+        for themes in (per_level, per_audience.filter(owner_id__in=self.team_europe_owners)):
+            for country, kind, theme, *values in (
+                themes.values_list("country_id", "kind", "theme_id")
+                .annotate(weight_sum=Sum("weight"), counted_sum=Sum("counted"), lines_sum=Sum("lines"))
+                .order_by()
+            ):
+                _add(self.themes[country][(kind, theme)], values)
 
     # -- Python: the engagements of chains seen in part, in every country -------------------
 
@@ -269,6 +290,23 @@ def in_countries(rows, country_ids: Iterable[int]):
 def _add(target: list, values) -> None:
     for index, value in enumerate(values):
         target[index] += int(value or 0)
+
+
+def _repeats(in_several, labels: dict) -> defaultdict:
+    """Per (area, kind): the countries after the first of each engagement, added up in SQL over the
+    rows ``in_several`` gives per kind and engagement (the number of the area's countries, per label)."""
+    repeated: defaultdict = defaultdict(int)
+    try:
+        sql, params = in_several.query.sql_with_params()
+    except EmptyResultSet:  # no Team Europe owner, say: nothing is repeated
+        return repeated
+    repeats = ", ".join(f"SUM(CASE WHEN {label} > 1 THEN {label} - 1 ELSE 0 END)" for label in labels.values())
+    with connections[in_several.db].cursor() as cursor:
+        cursor.execute(f"SELECT kind, {repeats} FROM ({sql}) in_several GROUP BY kind", params)  # noqa: S608 (our labels)
+        for kind, *counts in cursor.fetchall():
+            for key, count in zip(labels, counts, strict=True):
+                repeated[(key, kind)] = int(count or 0)
+    return repeated
 
 
 def _in_several_countries():

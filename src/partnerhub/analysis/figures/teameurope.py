@@ -205,9 +205,10 @@ def index_scope(
     user, country_ids: Iterable[int], taxonomy: Taxonomy, kinds: Iterable[str] = SHOWN_MONEY_KINDS
 ) -> IndexScope:
     country_ids = list(country_ids)
+    sums = ScopeSums(user, country_ids, kinds)
     return IndexScope(
-        sums=ScopeSums(user, country_ids, kinds),
-        hidden=hidden_money(user, country_ids, taxonomy),
+        sums=sums,
+        hidden=HiddenMoney(sums.hidden_themes(), taxonomy.pillar_of),
         has_demo=visible_in(user).filter(country_shares__country_id__in=country_ids).holds_demo(),
     )
 
