@@ -367,7 +367,17 @@ def all_rows():
             SummedMoney, "country_id", "sharing_level", "owner_id", "kind", "reported", "counted", "with_money"
         ),
         "summed themes": with_audience(
-            SummedThemes, "country_id", "sharing_level", "owner_id", "kind", "theme_id", "weight", "counted", "lines"
+            SummedThemes,
+            "country_id",
+            "sharing_level",
+            "owner_id",
+            "kind",
+            "theme_id",
+            "pillar_id",
+            "weight",
+            "counted",
+            "lines",
+            "on_pillar",
         ),
         "money": with_audience(
             CountedMoney,
@@ -384,7 +394,16 @@ def all_rows():
             "sources",
         ),
         "themes": with_audience(
-            CountedTheme, "engagement_id", "country_id", "chain", "kind", "theme_id", "weight", "counted"
+            CountedTheme,
+            "engagement_id",
+            "country_id",
+            "chain",
+            "kind",
+            "theme_id",
+            "weight",
+            "counted",
+            "has_money",
+            "first_on_pillar",
         ),
         "ambiguous": rows(AmbiguousReference, "engagement_id", "country_id", "organisation_ref"),
     }

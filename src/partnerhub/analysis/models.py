@@ -182,12 +182,12 @@ class CountedMoney(models.Model):
             models.Index(fields=["country_id", "year", "kind"]),
             models.Index(fields=["country_id", "kind", "year"]),
             models.Index(fields=["engagement_id"]),
-            # The pages over every partner country read the all-years rows of each visible
-            # engagement: this index holds what they add up, so the table is not read.
+            # The pages over every partner country read the all-years rows of the engagements in
+            # several countries (their repeats): this index holds what they read, not the table.
             models.Index(
-                fields=["engagement_id", "kind", "country_id", "owner_id", "reported", "counted", "has_money"],
+                fields=["engagement_id", "kind", "country_id", "owner_id", "audience_id", "has_money"],
                 condition=models.Q(year__isnull=True),
-                name="counted_money_all_years",
+                name="counted_money_all_years_read",
             ),
         ]
 
@@ -214,9 +214,22 @@ class CountedTheme(models.Model):
     counted = models.BigIntegerField(default=0)
     # For ``kind`` not empty: whether the engagement has money of that kind (as ``CountedMoney``).
     has_money = models.BooleanField(default=False)
+    # The first (lowest id) of the engagement's themes with a weight on this pillar: counting these
+    # rows counts each engagement once per pillar, and the count can be added up across sums.
+    first_on_pillar = models.BooleanField(default=False)
 
     class Meta:
-        indexes = [models.Index(fields=["country_id", "kind"]), models.Index(fields=["engagement_id"])]
+        indexes = [
+            models.Index(fields=["country_id", "kind"]),
+            models.Index(fields=["engagement_id"]),
+            # The pages over every partner country read these rows of the engagements in several
+            # countries (their repeats on a pillar): this index holds what they read, not the table.
+            models.Index(
+                fields=["engagement_id", "kind", "pillar_id", "country_id", "owner_id", "audience_id"],
+                condition=models.Q(first_on_pillar=True, has_money=True),
+                name="counted_theme_on_pillar",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.engagement_id} in {self.country_id}: theme {self.theme_id} {self.kind}"
@@ -291,9 +304,12 @@ class SummedThemes(models.Model):
     owner_id = models.BigIntegerField(null=True)
     kind = models.CharField(max_length=16, blank=True)
     theme_id = models.BigIntegerField(null=True)
+    pillar_id = models.BigIntegerField(null=True)
     weight = models.BigIntegerField()
     counted = models.BigIntegerField()
     lines = models.IntegerField()
+    # Engagements with money of the kind counted once on the theme's pillar (``first_on_pillar`` rows).
+    on_pillar = models.IntegerField(default=0)
 
     class Meta:
         indexes = [models.Index(fields=["country_id", "audience_id"])]

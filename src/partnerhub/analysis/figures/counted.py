@@ -324,6 +324,7 @@ def rows_of(chains: CountryChains) -> Rows:
         common = {"engagement_id": pk, "country_id": country_id, "chain": chain, "owner_id": facts.owner_id}
         rows.shares.append(CountedShare(**common, instrument_id=facts.instrument_id))
         themes: list[tuple[int | None, Decimal]] = list(facts.theme_fractions.items()) or [(None, Decimal(1))]
+        firsts = _first_on_pillar(pillars, themes)
         for theme_id, weight in themes:
             rows.themes.append(
                 CountedTheme(
@@ -332,6 +333,7 @@ def rows_of(chains: CountryChains) -> Rows:
                     theme_id=theme_id,
                     pillar_id=_pillar(pillars, theme_id),
                     weight=to_micro(weight) if theme_id else ONE_WEIGHT,
+                    first_on_pillar=theme_id in firsts,
                 )
             )
         for kind in kinds:
@@ -350,6 +352,7 @@ def rows_of(chains: CountryChains) -> Rows:
                         weight=to_micro(weight) if theme_id else ONE_WEIGHT,
                         counted=to_micro(counted * weight),
                         has_money=bool(netting.gross),
+                        first_on_pillar=theme_id in firsts,
                     )
                 )
     rows.ambiguous = [
@@ -358,6 +361,17 @@ def rows_of(chains: CountryChains) -> Rows:
         if pk in chains.facts
     ]
     return rows
+
+
+def _first_on_pillar(pillars: Mapping[int, int | None], themes: list[tuple[int | None, Decimal]]) -> set[int]:
+    """Of an engagement's themes with a weight, the first (lowest id) on each pillar: the row that
+    counts the engagement once on that pillar."""
+    first: dict[int, int] = {}
+    for theme_id, weight in themes:
+        pillar = _pillar(pillars, theme_id)
+        if theme_id is not None and pillar is not None and to_micro(weight) > 0:
+            first[pillar] = min(first.get(pillar, theme_id), theme_id)
+    return set(first.values())
 
 
 def _pillar(pillars: Mapping[int, int | None], theme_id: int | None) -> int | None:

@@ -52,6 +52,8 @@ class ScopeSums:
         self.money: defaultdict = defaultdict(lambda: defaultdict(lambda: [0, 0, 0]))
         self.shares: defaultdict = defaultdict(lambda: defaultdict(int))
         self.themes: defaultdict = defaultdict(lambda: defaultdict(lambda: [0, 0, 0]))
+        # Team Europe engagements with money counted once on a pillar, per country and (kind, pillar).
+        self.on_pillar: defaultdict = defaultdict(lambda: defaultdict(int))
         # Team Europe engagements with money, added in Python: by kind and country, and by kind,
         # pillar and country (those with a weight on the pillar).
         self._with_money: defaultdict = defaultdict(lambda: defaultdict(set))
@@ -148,23 +150,27 @@ class ScopeSums:
 
     def engagements_on_pillars(self, country_ids: Iterable[int]) -> dict:
         """Per (kind, pillar): distinct Team Europe engagements with money of the kind and a
-        weight on the pillar, in these countries."""
+        weight on the pillar, in these countries — each country's count from the sums, less the
+        repeats of the engagements in several of these countries."""
         country_ids = list(country_ids)
-        counts = defaultdict(
-            int,
-            {
-                (kind, pillar): engagements
-                for kind, pillar, engagements in self._kept(CountedTheme, country_ids)
-                .filter(kind__in=self.kinds, weight__gt=0, pillar_id__isnull=False, has_money=True)
-                .filter(owner_id__in=self.team_europe_owners)
-                .values_list("kind", "pillar_id")
-                .annotate(engagements=Count("engagement_id", distinct=True))
-                .order_by()
-            },
+        counts: defaultdict = defaultdict(int)
+        for country in country_ids:
+            for key, count in self.on_pillar[country].items():
+                counts[key] += count
+        in_several = (
+            self._kept(CountedTheme, country_ids)
+            .filter(kind__in=self.kinds, first_on_pillar=True, has_money=True, owner_id__in=self.team_europe_owners)
+            .filter(engagement_id__in=_in_several_countries())
+            .values("kind", "pillar_id", "engagement_id")
+            .annotate(countries=Count("pk"))
+            .order_by()
         )
+        for (_area, kind, pillar), repeats in _repeats(in_several, {None: "countries"}, ("kind", "pillar_id")).items():
+            counts[(kind, pillar)] -= repeats
         for kind, by_pillar in self._on_pillar.items():
             for pillar, by_country in by_pillar.items():
-                counts[(kind, pillar)] += len(set().union(*(by_country[country] for country in country_ids)))
+                in_python = [by_country[country] for country in country_ids]
+                counts[(kind, pillar)] -= sum(len(pks) for pks in in_python) - len(set().union(*in_python))
         return counts
 
     def hidden_themes(self) -> dict[int, frozenset[int | None]]:
@@ -223,12 +229,19 @@ class ScopeSums:
         # The per-level theme sums are Team Europe's only (every owner together).
         per_level, per_audience = self._summed(SummedThemes, Q(kind__in=[*self.kinds, ALL]))
         for themes in (per_level, per_audience.filter(owner_id__in=self.team_europe_owners)):
-            for country, kind, theme, *values in (
-                themes.values_list("country_id", "kind", "theme_id")
-                .annotate(weight_sum=Sum("weight"), counted_sum=Sum("counted"), lines_sum=Sum("lines"))
+            for country, kind, theme, pillar, *values, on_pillar in (
+                themes.values_list("country_id", "kind", "theme_id", "pillar_id")
+                .annotate(
+                    weight_sum=Sum("weight"),
+                    counted_sum=Sum("counted"),
+                    lines_sum=Sum("lines"),
+                    on_pillar_sum=Sum("on_pillar"),
+                )
                 .order_by()
             ):
                 _add(self.themes[country][(kind, theme)], values)
+                if on_pillar:
+                    self.on_pillar[country][(kind, pillar)] += on_pillar
 
     # -- Python: the engagements of chains seen in part, in every country -------------------
 
@@ -276,6 +289,8 @@ class ScopeSums:
                 self.themes[theme.country_id][(theme.kind, theme.theme_id)],
                 (sign * theme.weight, sign * theme.counted, sign),
             )
+            if theme.first_on_pillar and theme.has_money:
+                self.on_pillar[theme.country_id][(theme.kind, theme.pillar_id)] += sign
             if sign > 0 and theme.pillar_id is not None and theme.weight > 0 and theme.has_money:
                 self._on_pillar[theme.kind][theme.pillar_id][theme.country_id].add(theme.engagement_id)
 
@@ -292,20 +307,21 @@ def _add(target: list, values) -> None:
         target[index] += int(value or 0)
 
 
-def _repeats(in_several, labels: dict) -> defaultdict:
-    """Per (area, kind): the countries after the first of each engagement, added up in SQL over the
-    rows ``in_several`` gives per kind and engagement (the number of the area's countries, per label)."""
+def _repeats(in_several, labels: dict, by: tuple[str, ...] = ("kind",)) -> defaultdict:
+    """Per (area, *by): the countries after the first of each engagement, added up in SQL over the rows
+    ``in_several`` gives per ``by`` and engagement (the number of the area's countries, per label)."""
     repeated: defaultdict = defaultdict(int)
     try:
         sql, params = in_several.query.sql_with_params()
     except EmptyResultSet:  # no Team Europe owner, say: nothing is repeated
         return repeated
     repeats = ", ".join(f"SUM(CASE WHEN {label} > 1 THEN {label} - 1 ELSE 0 END)" for label in labels.values())
+    grouped = ", ".join(by)
     with connections[in_several.db].cursor() as cursor:
-        cursor.execute(f"SELECT kind, {repeats} FROM ({sql}) in_several GROUP BY kind", params)  # noqa: S608 (our labels)
-        for kind, *counts in cursor.fetchall():
-            for key, count in zip(labels, counts, strict=True):
-                repeated[(key, kind)] = int(count or 0)
+        cursor.execute(f"SELECT {grouped}, {repeats} FROM ({sql}) in_several GROUP BY {grouped}", params)  # noqa: S608 (our labels)
+        for row in cursor.fetchall():
+            for key, count in zip(labels, row[len(by) :], strict=True):
+                repeated[(key, *row[: len(by)])] = int(count or 0)
     return repeated
 
 

@@ -71,8 +71,13 @@ _SUMS = (
         SummedThemes,
         CountedTheme,
         "",
-        ("kind", "theme_id"),
-        {"weight": "SUM(counted_rows.weight)", "counted": "SUM(counted_rows.counted)", "lines": "COUNT(*)"},
+        ("kind", "theme_id", "pillar_id"),
+        {
+            "weight": "SUM(counted_rows.weight)",
+            "counted": "SUM(counted_rows.counted)",
+            "lines": "COUNT(*)",
+            "on_pillar": "SUM(CASE WHEN counted_rows.first_on_pillar AND counted_rows.has_money THEN 1 ELSE 0 END)",
+        },
     ),
 )
 
