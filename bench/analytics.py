@@ -314,6 +314,9 @@ def child(database_url: str, size: int, with_overlaps: bool, requests: int) -> d
     started = time.perf_counter()
     call_command("refresh-figures", verbosity=0)
     counted_s = time.perf_counter() - started
+    # As a server process starts (``partnerhub.wsgi``): exchange rates read, every view imported, and
+    # what is loaded so far kept out of the garbage collector's full passes.
+    import partnerhub.wsgi  # noqa: F401
 
     def floor():
         visible = Engagement.objects.visible_to(viewer).filter(country_shares__country__iso3=iso3)
