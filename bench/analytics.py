@@ -44,7 +44,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from database import configure, ensure_postgres_database
+from database import configure, ensure_postgres_database, gather_statistics
 from timing import timed
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -314,6 +314,7 @@ def child(database_url: str, size: int, with_overlaps: bool, requests: int) -> d
     started = time.perf_counter()
     call_command("refresh-figures", verbosity=0)
     counted_s = time.perf_counter() - started
+    gather_statistics()  # as autovacuum would on PostgreSQL (off on this machine's server)
     # As a server process starts (``partnerhub.wsgi``): exchange rates read, every view imported, and
     # what is loaded so far kept out of the garbage collector's full passes.
     import partnerhub.wsgi  # noqa: F401

@@ -33,3 +33,19 @@ def ensure_postgres_database(database_url: str) -> None:
     with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
         if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
             connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def gather_statistics(on_sqlite: bool = False) -> bool:
+    """After a bulk load, the planner's statistics of a running hub. PostgreSQL: ``VACUUM ANALYZE``, as
+    autovacuum does within a minute of a bulk load (and a table that received many inserts is vacuumed
+    since PostgreSQL 13, which lets queries read indexes alone); this machine's server runs with
+    autovacuum off, so without it the planner guesses — reading a whole table where an index holds the
+    few rows asked for. SQLite: nothing unless ``on_sqlite`` — the hub never runs ``ANALYZE`` there, and
+    with its statistics the planner chooses otherwise. Returns whether statistics were gathered."""
+    from django.db import connection
+
+    if connection.vendor == "sqlite" and not on_sqlite:
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+    return True

@@ -34,6 +34,8 @@ from collections import Counter
 from datetime import date, timedelta
 from pathlib import Path
 
+from database import gather_statistics
+
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "data" / "iati-activities"
 DEFAULT_POSTGRES = "postgres://postgres@127.0.0.1:5432/partnerhub_bench_search"
@@ -348,21 +350,6 @@ def rebuild_index() -> None:
     from partnerhub.search.indexer import rebuild
 
     rebuild()
-
-
-def gather_statistics(on_sqlite: bool) -> bool:
-    """PostgreSQL: ``VACUUM ANALYZE``, as autovacuum does within a minute of a bulk load (a table that
-    received many inserts is vacuumed since PostgreSQL 13, which lets the facets read the side tables'
-    indexes alone), so that the plans are those of a running hub. SQLite: nothing by default — the hub
-    never runs ``ANALYZE`` there, and without its statistics the planner chooses otherwise — unless
-    ``--analyze-sqlite``."""
-    from django.db import connection
-
-    if connection.vendor == "sqlite" and not on_sqlite:
-        return False
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
-    return True
 
 
 def ensure_lessons_searchable() -> bool:
