@@ -56,7 +56,7 @@ def parse_args():
 
 def build(database_url: str, size: int, fixture: Path) -> None:
     """The portfolio, the people and their credentials; what the users need is written to ``fixture``."""
-    from database import configure
+    from database import configure, gather_statistics
 
     configure(database_url)
     from analytics import SHARED, Texts, build_portfolio, real_texts, synthetic_texts
@@ -68,6 +68,7 @@ def build(database_url: str, size: int, fixture: Path) -> None:
     editor, iso3, _in_country = build_portfolio(size, Texts(real_texts() if SHARED.exists() else synthetic_texts()))
     call_command("refresh-figures", verbosity=0)
     rebuild()
+    gather_statistics()  # as autovacuum would on PostgreSQL (off on this machine's server)
     built_s = time.perf_counter() - started
     people = {"eu_editor": editor, **other_people(iso3)}
     countries = busiest_countries(5)
