@@ -135,7 +135,7 @@ class ScopeSums:
             for kind in self.kinds:
                 in_python = [self._with_money[kind][country] for country in countries]
                 once = set().union(*in_python)
-                repeated_in_python = sum(len(pks) for pks in in_python) - len(once)
+                repeated_in_python = _repeated_among(in_python)
                 with_money = sum(
                     values[2]
                     for country in countries
@@ -169,8 +169,7 @@ class ScopeSums:
             counts[(kind, pillar)] -= repeats
         for kind, by_pillar in self._on_pillar.items():
             for pillar, by_country in by_pillar.items():
-                in_python = [by_country[country] for country in country_ids]
-                counts[(kind, pillar)] -= sum(len(pks) for pks in in_python) - len(set().union(*in_python))
+                counts[(kind, pillar)] -= _repeated_among([by_country[country] for country in country_ids])
         return counts
 
     def hidden_themes(self) -> dict[int, frozenset[int | None]]:
@@ -323,6 +322,11 @@ def _repeats(in_several, labels: dict, by: tuple[str, ...] = ("kind",)) -> defau
             for key, count in zip(labels, row[len(by) :], strict=True):
                 repeated[(key, *row[: len(by)])] = int(count or 0)
     return repeated
+
+
+def _repeated_among(sets_of_ids: list[set[int]]) -> int:
+    """The ids counted more than once over these sets (each per-country set holds an id once)."""
+    return sum(len(ids) for ids in sets_of_ids) - len(set().union(*sets_of_ids))
 
 
 def _in_several_countries():
