@@ -517,8 +517,9 @@ def test_a_brief_takes_as_many_queries_for_ten_engagements_as_for_five(
     client.force_login(cast.commission_desk_officer)
     refresh_outdated()  # the portfolio's counted-once rows, brought up to date when its writers committed
     # With two over the whole portfolio the balance verdict is weighed against (never shown), one for
-    # the key facts, and the fixed number the counted-once sums and the annex take.
-    with django_assert_max_num_queries(39):
+    # the key facts, the fixed number the counted-once sums and the annex take, and two each for the
+    # latest and upcoming engagements (looked for among the hub's first records, then whether more exist).
+    with django_assert_max_num_queries(40):
         before = brief_queries(client)
     for number in range(5):
         # The counted-once rows are brought up to date when the writer commits, not by the brief.
@@ -529,7 +530,8 @@ def test_a_brief_takes_as_many_queries_for_ten_engagements_as_for_five(
                 title=f"Further EU project {number}",
                 money_lines=[money("commitment", "100000")],
             )
-    assert brief_queries(client) == before
+    # No more (one fewer once the latest engagements fill the list without asking whether more exist).
+    assert brief_queries(client) <= before
 
 
 # -- the marking and the annex -------------------------------------------------------------

@@ -156,6 +156,19 @@ class CountedShare(models.Model):
         return f"{self.engagement_id} in {self.country_id}"
 
 
+# What the sums of a country's money read of each row, after the country, kind and year.
+SUMMED_MONEY_COLUMNS = [
+    "audience_id",
+    "owner_id",
+    "instrument_id",
+    "engagement_id",
+    "reported",
+    "counted",
+    "has_money",
+    "netted",
+]
+
+
 class CountedMoney(models.Model):
     """Money of one kind of one engagement in one country: this country's share, as reported
     and counted once, for one year, or for all years together (``year`` None)."""
@@ -177,10 +190,11 @@ class CountedMoney(models.Model):
     sources = models.JSONField(null=True)
 
     class Meta:
-        # Pages read a country's all-years rows of every kind, and one kind's yearly rows.
+        # Pages read a country's all-years rows of every kind, and one kind's yearly rows: these
+        # indexes hold every column the sums read, so the table itself is not read.
         indexes = [
-            models.Index(fields=["country_id", "year", "kind"]),
-            models.Index(fields=["country_id", "kind", "year"]),
+            models.Index(fields=["country_id", "year", "kind", *SUMMED_MONEY_COLUMNS], name="counted_money_by_year"),
+            models.Index(fields=["country_id", "kind", "year", *SUMMED_MONEY_COLUMNS], name="counted_money_by_kind"),
             models.Index(fields=["engagement_id"]),
             # The pages over every partner country read the all-years rows of the engagements in
             # several countries (their repeats): this index holds what they read, not the table.
@@ -220,7 +234,21 @@ class CountedTheme(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["country_id", "kind"]),
+            # Holds every column the sums of a country read, so the table itself is not read.
+            models.Index(
+                fields=[
+                    "country_id",
+                    "kind",
+                    "audience_id",
+                    "owner_id",
+                    "theme_id",
+                    "pillar_id",
+                    "engagement_id",
+                    "weight",
+                    "counted",
+                ],
+                name="counted_theme_by_kind",
+            ),
             models.Index(fields=["engagement_id"]),
             # The pages over every partner country read these rows of the engagements in several
             # countries (their repeats on a pillar): this index holds what they read, not the table.

@@ -171,6 +171,10 @@ class DataSource(models.Model):
         return self.name
 
 
+# How many records, in a list's order, ``first_in_order`` reads before reading every one.
+LEADING_CANDIDATES = 2000
+
+
 class EngagementQuerySet(ConfidentialQuerySet["Engagement"]):
     def in_stable_order(self) -> "EngagementQuerySet":
         """The chosen order (else the default one) with ties broken by id, so that
@@ -194,6 +198,24 @@ class EngagementQuerySet(ConfidentialQuerySet["Engagement"]):
         return self.select_related(None).prefetch_related(
             "owner", "instrument", "country_shares__country", "theme_shares__theme"
         )
+
+    def first_in_order(
+        self, count: int, *ordering: str, among: "EngagementQuerySet | None" = None
+    ) -> list["Engagement"]:
+        """The first ``count`` of these records in ``ordering`` (ending in a unique field). Looked for first
+        among the first ``LEADING_CANDIDATES`` of ``among`` (every record unless narrowed, such as to a date
+        window) in the same order, read from an index, then over all of them when those hold fewer: a
+        country's latest records are found in a few hundred rows, where the planner otherwise reads all
+        the country's records to sort them (35 ms of a profile at 11,700)."""
+        ordered = self.order_by(*ordering)
+        candidates = among if among is not None else Engagement.objects.all()
+        leading = candidates.unrestricted("only which records come first; the records read are these").order_by(
+            *ordering
+        )[:LEADING_CANDIDATES]
+        found = list(ordered.filter(pk__in=leading.values("pk"))[:count])
+        if len(found) == count or not leading[LEADING_CANDIDATES - 1 : LEADING_CANDIDATES].exists():
+            return found
+        return list(ordered[:count])
 
     def holds_demo(self) -> bool:
         """Whether these records include demo data. The few demo records (a partial index) are asked

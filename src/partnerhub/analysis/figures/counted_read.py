@@ -41,8 +41,8 @@ class _Sums:
     themes: defaultdict = field(default_factory=lambda: defaultdict(lambda: [0, 0, 0, 0]))
     shares: defaultdict = field(default_factory=lambda: defaultdict(int))
     pillars: defaultdict = field(default_factory=lambda: defaultdict(lambda: [0, 0]))
-    # The kind's all-years rows: those with money taken out (the netted list), and every
-    # engagement's reported and counted money (the annex).
+    # The kind's all-years rows: those with money taken out (the netted list), and, when asked
+    # for, every engagement's reported and counted money (the annex).
     netted: list = field(default_factory=list)  # (engagement, owner, reported, counted, sources)
     by_engagement: dict = field(default_factory=dict)  # engagement: (reported, counted)
 
@@ -58,20 +58,24 @@ class CountrySums(_Sums):
 
     kind: str = ""
     engagement_ids_seen_in_part: set[int] = field(default_factory=set)
+    # Whether the country holds records with money the reader may not see (never which or how much).
+    undisclosed: bool = False
 
 
 def visible_in(user):
     return Engagement.objects.about_migration().visible_to(user)
 
 
-def country_sums(user, country_id: int, kind: str) -> CountrySums:
+def country_sums(user, country_id: int, kind: str, *, per_engagement: bool = False) -> CountrySums:
+    """The reader's sums of the country; with ``per_engagement``, also each engagement's money
+    (``by_engagement``)."""
     refresh_outdated()
     scope = _ReaderScope(user, country_id)
-    sums = CountrySums(kind=kind, engagement_ids_seen_in_part=scope.in_part)
+    sums = CountrySums(kind=kind, engagement_ids_seen_in_part=scope.in_part, undisclosed=scope.hides_money())
     for pk, (_chain, owner, instrument) in scope.shares.items():
         if pk in scope.counted_as_kept:
             sums.shares[(owner, instrument)] += 1
-    _sql_sums(sums, country_id, kind, scope)
+    _sql_sums(sums, country_id, kind, scope, per_engagement)
     if scope.in_part:
         _python_sums(sums, load_country(visible_in(user), country_id, scope.in_part), kind)
     return sums
@@ -127,13 +131,23 @@ class _ReaderScope:
                 singles.update((engagement_id, seen[ref][0]))
         return singles
 
+    def hides_money(self) -> bool:
+        """Whether an engagement of the country the reader may not see has money: the rows of money
+        exist only for the kinds an engagement has."""
+        if len(self.visible) == len(self.shares):
+            return False
+        hidden = CountedShare.objects.filter(country_id=self.country_id).exclude(audience_id__in=self.audiences)
+        return CountedMoney.objects.filter(
+            country_id=self.country_id, year__isnull=True, engagement_id__in=hidden.values("engagement_id")
+        ).exists()
+
     def narrow(self, queryset):
         """``queryset`` (counted rows of the country) cut to the engagements counted as kept."""
         queryset = queryset.filter(audience_id__in=self.audiences)
         return queryset.exclude(engagement_id__in=self.in_part) if self.in_part else queryset
 
 
-def _sql_sums(sums: _Sums, country_id: int, kind: str, scope: _ReaderScope) -> None:
+def _sql_sums(sums: _Sums, country_id: int, kind: str, scope: _ReaderScope, per_engagement: bool) -> None:
     def rows(model):
         return scope.narrow(model.objects.filter(country_id=country_id))
 
@@ -169,13 +183,11 @@ def _sql_sums(sums: _Sums, country_id: int, kind: str, scope: _ReaderScope) -> N
     )
     for pillar, owner, *values in pillars:
         _Sums.add(sums.pillars[(pillar, owner)], values)
-    kind_rows = (
-        rows(CountedMoney)
-        .filter(kind=kind, year__isnull=True)
-        .values_list("engagement_id", "owner_id", "reported", "counted", "netted", "sources")
-        .order_by("engagement_id")
+    kind_rows = rows(CountedMoney).filter(kind=kind, year__isnull=True)
+    kind_rows = (kind_rows if per_engagement else kind_rows.filter(netted=True)).values_list(
+        "engagement_id", "owner_id", "reported", "counted", "netted", "sources"
     )
-    for pk, owner, reported, counted, netted, sources in kind_rows:
+    for pk, owner, reported, counted, netted, sources in kind_rows.order_by("engagement_id"):
         sums.by_engagement[pk] = (reported, counted)
         if netted:
             sums.netted.append((pk, owner, reported, counted, sources))

@@ -23,7 +23,7 @@ from partnerhub.analysis.figures.balance import (
 from partnerhub.analysis.figures.cache import kept_for_circle
 from partnerhub.analysis.figures.counted import from_micro
 from partnerhub.analysis.figures.counted_read import CountrySums, country_sums, whole_countries
-from partnerhub.analysis.figures.portfolio import HUNDRED, ZERO, _has_undisclosed_money
+from partnerhub.analysis.figures.portfolio import HUNDRED, ZERO
 from partnerhub.analysis.figures.regions import regional_scope
 from partnerhub.analysis.figures.teameurope import RegionRow, region_rows
 from partnerhub.analysis.models import CountedTheme, PartnerPriority
@@ -157,7 +157,7 @@ def country_profile(user, country: Country, kind: str = MoneyKind.COMMITMENT, *,
 def compute_country_profile(
     user, country: Country, kind: str = MoneyKind.COMMITMENT, *, annex: bool = False
 ) -> CountryProfile:
-    sums = country_sums(user, country.pk, kind)
+    sums = country_sums(user, country.pk, kind, per_engagement=annex)
     owners = {owner for owner, _instrument in sums.shares}
     owners |= {owner for _kind, _year, owner, _instrument in sums.money}
     actors = ActorDirectory(owners)
@@ -172,9 +172,7 @@ def compute_country_profile(
         generated_at=timezone.now(),
         totals=totals,
         team_europe_total=next((total.team_europe for total in totals if total.kind == kind), ZERO),
-        undisclosed=_has_undisclosed_money(
-            Engagement.objects.about_migration().filter(country_shares__country=country), user
-        ),
+        undisclosed=sums.undisclosed,
         engagement_count=sum(sums.shares.values()),
         has_demo=visible_in_country.holds_demo(),
         by_theme=_by_theme(figures, country),
@@ -184,7 +182,7 @@ def compute_country_profile(
         balance=_balance(figures, country),
         priorities=_priorities(user, figures, country),
         netted=_netted(user, figures),
-        latest=list(visible_in_country.select_related("owner").order_by("-updated_at", "-pk")[:LATEST_ENGAGEMENTS]),
+        latest=visible_in_country.select_related("owner").first_in_order(LATEST_ENGAGEMENTS, "-updated_at", "-pk"),
         upcoming=_upcoming(visible_in_country),
         counted=counted,
         regional=_regional_money(user, country, kind),
@@ -483,8 +481,9 @@ def _counted(figures: _Figures, visible_in_country) -> list[CountedEngagement]:
 
 def _upcoming(visible_in_country) -> list[Engagement]:
     today = timezone.localdate()
-    return list(
-        visible_in_country.filter(start_date__gte=today, start_date__lte=today + UPCOMING_WITHIN)
+    window = {"start_date__gte": today, "start_date__lte": today + UPCOMING_WITHIN}
+    return (
+        visible_in_country.filter(**window)
         .select_related("owner")
-        .order_by("start_date", "pk")[:UPCOMING_ENGAGEMENTS]
+        .first_in_order(UPCOMING_ENGAGEMENTS, "start_date", "pk", among=Engagement.objects.filter(**window))
     )
