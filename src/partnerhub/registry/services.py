@@ -27,6 +27,7 @@ from partnerhub.core.signals import one_update_per_record, records_changed
 from partnerhub.core.types import AnyUser
 from partnerhub.core.visibility import can_edit, can_edit_for
 from partnerhub.geo.models import Country
+from partnerhub.registry.models import TRANSACTION_PARTIES as CHAIN_FIELDS
 from partnerhub.registry.models import (
     DataSource,
     Engagement,
@@ -49,7 +50,6 @@ HUNDRED = Decimal("100")
 LARGEST_AMOUNT = Decimal("1e14")
 SHARE_TOLERANCE = Decimal("0.05")
 # Who passed a money line's money to whom, as an IATI import read it.
-CHAIN_FIELDS = ("provider_ref", "provider_activity", "receiver_ref", "receiver_activity")
 # What an import read of a money line that forms and the API do not carry.
 IMPORTED_MONEY_FIELDS = (*CHAIN_FIELDS, "transaction_date", "period_start")
 

@@ -68,6 +68,8 @@ from partnerhub.registry.models import (
 
 MICRO = Decimal(1_000_000)
 ONE_WEIGHT = 1_000_000
+# Ids per query where a list of ids is read in parts (well under every database's limit of parameters).
+READ_BATCH = 2000
 WRITE_BATCH = 5_000
 # Which engagements are in which country: the rows are narrowed to a reader's by the caller.
 COUNTRY_INDEX = "which engagements are in a country; rows are filtered by the caller's scope"
@@ -467,25 +469,29 @@ def refresh_engagements(engagement_ids: Iterable[int]) -> None:
 
 
 def _refresh_in_country(country_id: int, seeds: set[int]) -> None:
-    members = _closure(country_id, seeds)
+    members, loaded = _closure(country_id, seeds)
     _delete_rows(country_id, members)
     if members:
-        _write(rows_of(load_country(everything(), country_id, members)))
+        _write(rows_of(loaded if loaded is not None else load_country(everything(), country_id, members)))
 
 
-def _closure(country_id: int, seeds: set[int]) -> set[int]:
+def _closure(country_id: int, seeds: set[int]) -> tuple[set[int], CountryChains | None]:
     """The seeds, the engagements of the chains they were in, those joined to them now by
-    funding edges, and those whose transactions name them, until nothing more joins."""
+    funding edges, and those whose transactions name them, until nothing more joins; and, when
+    the first loading held them all (an edit of a record outside any chain), what it loaded."""
     members: set[int] = set()
     frontier = set(seeds)
+    loaded_all: CountryChains | None = None
     while frontier:
         frontier |= _old_chain_members(country_id, frontier) - members
+        first = not members
         members |= frontier
         chains = load_country(everything(), country_id, frontier)
+        loaded_all = chains if first else None
         joined = {edge.upstream for edge in chains.edges} | {edge.downstream for edge in chains.edges}
         joined |= _referrers(country_id, frontier, chains)
         frontier = joined - members
-    return members
+    return members, loaded_all
 
 
 def _old_chain_members(country_id: int, ids: set[int]) -> set[int]:
@@ -515,22 +521,25 @@ def _referrers(country_id: int, ids: set[int], chains: CountryChains) -> set[int
     ]
     if not identifiers and not refs:
         return set()
+    # Each term says its column is not empty, so it is read from the index of the lines naming someone.
     naming = (
-        Q(receiver_activity__in=identifiers)
-        | Q(provider_activity__in=identifiers)
-        | Q(receiver_activity="", receiver_ref__in=refs)
-        | Q(provider_activity="", provider_ref__in=refs)
+        Q(receiver_activity__in=identifiers) & ~Q(receiver_activity="")
+        | Q(provider_activity__in=identifiers) & ~Q(provider_activity="")
+        | Q(receiver_activity="", receiver_ref__in=refs) & ~Q(receiver_ref="")
+        | Q(provider_activity="", provider_ref__in=refs) & ~Q(provider_ref="")
     )
+    # The lines naming them first; then which of their engagements are in the country (asked the
+    # other way round, the planner reads every line of the country's engagements: 30 ms of an edit
+    # at 11,700 engagements).
+    naming_lines = MoneyLine.objects.unrestricted("only which engagements name these; kept if in the country")
+    named = naming_lines.filter(naming).filter(_naming_another_activity()).values_list("engagement_id", flat=True)
+    candidates = sorted(set(named) - ids)
     in_country = everything().about_migration().filter(country_shares__country_id=country_id)
-    return (
-        set(
-            MoneyLine.objects.of(engagement=in_country)
-            .filter(_naming_another_activity() & naming)
-            .values_list("engagement_id", flat=True)
-            .distinct()
-        )
-        - ids
-    )
+    return {
+        pk
+        for start in range(0, len(candidates), READ_BATCH)
+        for pk in in_country.filter(pk__in=candidates[start : start + READ_BATCH]).values_list("pk", flat=True)
+    }
 
 
 def _fewest_engagements(country_id: int, ref: str) -> int:
