@@ -200,7 +200,7 @@ class NumberedPagination(PaginationBase):
     ) -> dict[str, Any]:
         """A queryset is counted in SQL; a list (items built in Python, e.g. notifications) by its length."""
         offset = (pagination.page - 1) * pagination.page_size
-        count = len(queryset) if isinstance(queryset, list) else queryset.count()
+        count = len(queryset) if isinstance(queryset, list) else self.count(queryset)
         has_next = offset + pagination.page_size < count
         return {
             "count": count,
@@ -208,6 +208,10 @@ class NumberedPagination(PaginationBase):
             "previous": _page_url(request, pagination.page - 1) if pagination.page > 1 else None,
             "items": queryset[offset : offset + pagination.page_size],
         }
+
+    def count(self, queryset: QuerySet[Any]) -> int:
+        """How many items the list holds (a subclass may keep the answer)."""
+        return queryset.count()
 
 
 def _page_url(request: HttpRequest, page: int) -> str:

@@ -5,8 +5,10 @@ a record outside the caller's circle answers 404 exactly like a missing id.
 Writes go through ``registry.services``.
 """
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -14,6 +16,7 @@ from ninja import Path, Query, Router, Status
 from ninja.errors import ValidationError as InputError
 from ninja.pagination import paginate
 
+from partnerhub.analysis.figures.cache import kept_count
 from partnerhub.core.api import (
     CONFLICT_ANSWERS,
     NumberedPagination,
@@ -39,6 +42,7 @@ from partnerhub.registry.models import (
     Instrument,
     Participation,
     Theme,
+    link_end_visible,
 )
 from partnerhub.registry.schemas import (
     MAX_ID,
@@ -91,11 +95,10 @@ def get_instrument(request: HttpRequest, code: str = Path(..., pattern=CODE_PATT
 
 def visible_engagements(user: AnyUser) -> EngagementQuerySet:
     """The caller's engagements with everything ``EngagementOut`` shows, in fixed queries."""
-    # Asked of each link's target (correlated), not as "target in every visible id": the page's
-    # few links are checked, instead of the whole visible portfolio being read for them.
-    target_visible = Exists(Engagement.objects.visible_to(user).filter(pk=OuterRef("target_id")))
     visible_links = (
-        EngagementLink.objects.filter(target_visible).select_related("target").order_by("kind", "target__title")
+        EngagementLink.objects.filter(link_end_visible(user, "target"))
+        .select_related("target")
+        .order_by("kind", "target__title")
     )
     engagements = Engagement.objects.visible_to(user).select_related("owner", "instrument", "source")
     # django-stubs wants every Prefetch of one call to prefetch the same model.
@@ -116,8 +119,15 @@ def _visible_engagement(request: HttpRequest, engagement_id: int) -> Engagement:
     return get_object_or_404(visible_engagements(request.user), pk=engagement_id)
 
 
+class KeptCountPagination(NumberedPagination):
+    """Counts the list once per query and data (``kept_count``), as the list page does."""
+
+    def count(self, queryset: QuerySet[Any]) -> int:
+        return kept_count(queryset)
+
+
 @router.get("/engagements", response=list[EngagementOut], tags=["engagements"], summary="List engagements")
-@paginate(NumberedPagination)
+@paginate(KeptCountPagination)
 def list_engagements(request: HttpRequest, filters: Query[EngagementFilterParams]) -> EngagementQuerySet:
     """The engagements you may see, filtered like the list page."""
     filterset = EngagementFilter(filters.as_query(), queryset=visible_engagements(request.user))

@@ -586,6 +586,13 @@ class EngagementLink(ConfidentialChild):
         return f"{self.source_id} {self.kind} {self.target_id}"
 
 
+def link_end_visible(user: AnyUser | None, end: str) -> models.Exists:
+    """Whether a link's ``end`` ("source" or "target") is an engagement ``user`` may see, asked of each
+    link (correlated): a record's few links are checked, where "in every visible id" reads the whole
+    visible portfolio for them (45 ms each way at 100,000 engagements)."""
+    return models.Exists(Engagement.objects.visible_to(user).filter(pk=models.OuterRef(f"{end}_id")))
+
+
 class EngagementSector(ConfidentialChild):
     """A sector code as the publisher gave it (DAC 5- or 3-digit, or another vocabulary)."""
 

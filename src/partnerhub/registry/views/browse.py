@@ -15,10 +15,12 @@ from django.core.paginator import Paginator
 from django.db.models import Sum
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from partnerhub.access.models import Organisation
+from partnerhub.analysis.figures.cache import kept_count
 from partnerhub.core.history import events_of
 from partnerhub.core.history import readable_history as history_readable_by
 from partnerhub.core.models import Event, ObjectChange
@@ -29,7 +31,7 @@ from partnerhub.core.visibility import can_edit, circle_of
 from partnerhub.registry.exports import EXPORT_FORMATS, export_response
 from partnerhub.registry.filters import EngagementFilter
 from partnerhub.registry.history_display import ReferenceNames, linked_engagement_ids, readable_value
-from partnerhub.registry.models import Engagement, EngagementQuerySet, MoneyKind, MoneyLine
+from partnerhub.registry.models import Engagement, EngagementQuerySet, MoneyKind, MoneyLine, link_end_visible
 from partnerhub.registry.services import log_confidential_access, log_confidential_export
 from partnerhub.registry.sources import is_stale
 
@@ -66,7 +68,7 @@ def engagement_list(request: HttpRequest) -> HttpResponse:
         request.GET, queryset=Engagement.objects.visible_to(request.user), request=request
     )
     engagements = engagement_filter.qs.in_stable_order().with_page_relations()
-    page = Paginator(engagements, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    page = KeptCountPaginator(engagements, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     attach_commitments(page.object_list)
     context = {
         "filter": engagement_filter,
@@ -76,6 +78,14 @@ def engagement_list(request: HttpRequest) -> HttpResponse:
         "export_query": query_without_page(request),
     }
     return render_page_or_partial(request, "registry/engagement_list.html", "registry/_engagement_rows.html", context)
+
+
+class KeptCountPaginator(Paginator):
+    """Counts its records once per query and data (``kept_count``): every page of a list shows the count."""
+
+    @cached_property
+    def count(self) -> int:
+        return kept_count(self.object_list)
 
 
 def attach_commitments(engagements: Iterable[Any]) -> None:
@@ -129,7 +139,6 @@ def detail_queryset(user: AnyUser) -> EngagementQuerySet:
 
 
 def detail_context(user: AnyUser, engagement: Engagement) -> dict[str, Any]:
-    visible_ids = Engagement.objects.visible_to(user).values("pk")
     is_owner_member = engagement.owner_id in circle_of(user).organisation_ids
     money_lines = engagement.money_lines.all()
     attach_funding_chain(money_lines, user)
@@ -143,8 +152,8 @@ def detail_context(user: AnyUser, engagement: Engagement) -> dict[str, Any]:
         "findings": findings_by_tier(engagement.import_findings),
         "sectors": [(sector_vocabulary_label(s.vocabulary), s) for s in engagement.sectors.all()],
         "source_is_stale": engagement.source is not None and is_stale(engagement.source),
-        "links_out": engagement.links_out.filter(target__in=visible_ids).select_related("target"),
-        "links_in": engagement.links_in.filter(source__in=visible_ids).select_related("source"),
+        "links_out": engagement.links_out.filter(link_end_visible(user, "target")).select_related("target"),
+        "links_in": engagement.links_in.filter(link_end_visible(user, "source")).select_related("source"),
         "history": readable_history(engagement, user, hidden=() if engagement.notes_for(user) else ("notes",)),
         "access_log": access_log(engagement) if is_owner_member else None,
         "can_edit": can_edit(user, engagement),
