@@ -424,18 +424,18 @@ def test_list_page_runs_a_fixed_number_of_queries(cast, twelve_public_records, d
     # session, user, memberships (circle), header organisations, count, rows, the rows' owners
     # (read after the rows, not joined: see with_page_relations; their instruments too, none here),
     # the rows' commitments, country shares + countries, theme shares + themes,
-    # the partner countries offered (kept per circle, computed here: the test's transaction has
-    # unshared changes), and the choices of the country, theme, organisation and instrument filters.
-    with django_assert_num_queries(17):
+    # the partner countries and organisations offered (kept per circle, computed here: the test's
+    # transaction has unshared changes), and the choices of the four filters.
+    with django_assert_num_queries(18):
         response = client.get(LIST_URL)
     assert len(response.context["engagements"]) == 12
 
 
 def test_htmx_partial_runs_fewer_queries_than_the_page(cast, twelve_public_records, django_assert_num_queries):
     client = client_for(None)
-    # the partner countries offered, count, rows, the rows' owners, the rows' commitments, country
-    # shares + countries, theme shares + themes
-    with django_assert_num_queries(9):
+    # the partner countries and organisations offered, count, rows, the rows' owners, the rows'
+    # commitments, country shares + countries, theme shares + themes
+    with django_assert_num_queries(10):
         client.get(LIST_URL, headers={"HX-Request": "true"})
 
 

@@ -247,9 +247,9 @@ def test_export_runs_the_same_number_of_queries_for_many_rows(cast, file_format,
             sharing_level="public",
         )
     client = client_for(cast.commission_desk_officer)
-    # session, user, memberships (circle), the partner countries the filter offers, confidential rows
-    # to log, rows, country shares + countries, theme shares + themes.
-    with django_assert_num_queries(10):
+    # session, user, memberships (circle), the partner countries and organisations the filter offers,
+    # confidential rows to log, rows, country shares + countries, theme shares + themes.
+    with django_assert_num_queries(11):
         response = client.get(export_url(file_format))
         body = b"".join(response.streaming_content) if response.streaming else response.content
     assert body.count(b"Row ") == 12 or file_format == "xlsx"

@@ -77,20 +77,13 @@ def country_choices(request: HttpRequest | None) -> CountryQuerySet:
     partners = Country.objects.partners()
     if request is None:
         return partners
-    user = request.user
-
-    def offered() -> list[int]:
-        visible = Engagement.objects.visible_to(user)
-        return list(
-            partners.filter(
-                Q(Exists(EngagementCountry.objects.filter(country=OuterRef("pk"), engagement__in=visible)))
-                | Q(Exists(Country.routes.through.objects.filter(country=OuterRef("pk"))))
-                | Q(is_priority_partner=True)
-            ).values_list("pk", flat=True)
-        )
-
-    # Kept per circle until the data changes: every list page offers them (35 ms at 100,000 records).
-    return partners.filter(pk__in=kept_for_circle(user, ("partner countries offered",), offered))
+    visible = Engagement.objects.visible_to(request.user)
+    offered = partners.filter(
+        Q(Exists(EngagementCountry.objects.filter(country=OuterRef("pk"), engagement__in=visible)))
+        | Q(Exists(Country.routes.through.objects.filter(country=OuterRef("pk"))))
+        | Q(is_priority_partner=True)
+    )
+    return partners.filter(pk__in=_kept_choices(request, "partner countries offered", offered))
 
 
 def organisation_choices(request: HttpRequest | None) -> models.QuerySet[Organisation]:
@@ -98,9 +91,19 @@ def organisation_choices(request: HttpRequest | None) -> models.QuerySet[Organis
     if request is None:
         return Organisation.objects.all()
     visible = Engagement.objects.visible_to(request.user)
-    return Organisation.objects.filter(
+    offered = Organisation.objects.filter(
         Q(Exists(visible.filter(owner=OuterRef("pk"))))
         | Q(Exists(Participation.objects.filter(organisation=OuterRef("pk"), engagement__in=visible)))
+    )
+    return Organisation.objects.filter(pk__in=_kept_choices(request, "organisations offered", offered))
+
+
+def _kept_choices(request: HttpRequest, question: str, offered: models.QuerySet[Any]) -> list[int]:
+    """The ids of ``offered``, kept per circle until the data changes: every list page offers them, and
+    finding them asks of every country or organisation whether the reader sees one of its records
+    (35 and 40 ms at 100,000 records)."""
+    return cast(
+        "list[int]", kept_for_circle(request.user, (question,), lambda: list(offered.values_list("pk", flat=True)))
     )
 
 
