@@ -165,6 +165,8 @@ def server_environment(database_url: str) -> dict[str, str]:
         "DATABASE_URL": database_url,
         "DJANGO_SETTINGS_MODULE": "partnerhub.settings",
         "DEBUG": "false",
+        # As the README's production set-up: each worker keeps its connection between requests.
+        "DATABASE_CONN_MAX_AGE": "60",
         "LOG_LEVEL": "WARNING",
         "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")]),
     }
