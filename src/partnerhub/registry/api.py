@@ -16,7 +16,6 @@ from ninja import Path, Query, Router, Status
 from ninja.errors import ValidationError as InputError
 from ninja.pagination import paginate
 
-from partnerhub.analysis.figures.cache import kept_count
 from partnerhub.core.api import (
     CONFLICT_ANSWERS,
     NumberedPagination,
@@ -28,6 +27,7 @@ from partnerhub.core.api import (
     versioned_read_openapi,
 )
 from partnerhub.core.api_errors import InputErrors, Message
+from partnerhub.core.kept import kept_count
 from partnerhub.core.types import AnyUser
 from partnerhub.core.visibility import can_edit
 from partnerhub.registry import services

@@ -24,21 +24,19 @@ in the database).
 """
 
 import functools
-import hashlib
 from collections.abc import Callable
 from typing import cast
 
 from django.apps import apps
 from django.conf import settings
 from django.contrib.admin.models import LogEntry
-from django.core.cache import cache
-from django.core.exceptions import EmptyResultSet
-from django.db.models import Model, QuerySet
+from django.db.models import Model
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from partnerhub.access.models import Membership, Organisation
 from partnerhub.core.confidential import ConfidentialChild, registered, through_models
-from partnerhub.core.dataversion import current_version, data_changed, has_unshared_changes
+from partnerhub.core.dataversion import data_changed, has_unshared_changes
+from partnerhub.core.kept import kept
 from partnerhub.core.models import ConfidentialModel, ObjectChange
 from partnerhub.core.visibility import Circle, circle_of
 
@@ -102,27 +100,4 @@ def kept_for_circle(user, question: tuple, compute: Callable[[], object]):
         return compute()
     circle = circle_key(circle_of(user))
     settings_read = (settings.BALANCE_PARTNER_THRESHOLD, settings.BALANCE_VERDICT_MIN_SHARE_SEEN)
-    return _kept("analysis", (circle, question, *settings_read), compute)
-
-
-def kept_count(queryset: QuerySet) -> int:
-    """``queryset.count()``, or what it gave for the same query and data. The key is the query's own
-    SQL and parameters, into which ``visible_to`` writes what the reader may see: counting a country's
-    11,700 visible records reads each of them (40 ms at 100,000), on every page of its list."""
-    if has_unshared_changes():
-        return queryset.count()
-    try:
-        sql, params = queryset.query.sql_with_params()
-    except EmptyResultSet:
-        return 0
-    return cast("int", _kept("count", (queryset.db, sql, tuple(params)), queryset.count))
-
-
-def _kept(namespace: str, question: tuple, compute: Callable[[], object]):
-    raw = repr((namespace, question, current_version()))
-    key = f"partnerhub:{namespace}:" + hashlib.sha256(raw.encode()).hexdigest()
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, settings.ANALYSIS_CACHE_SECONDS)
-    return value
+    return kept("analysis", (circle, question, *settings_read), compute)

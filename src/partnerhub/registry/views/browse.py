@@ -7,12 +7,12 @@ exports, and its page answers 404.
 
 from collections.abc import Collection, Iterable, Iterator
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
-from django.db.models import Sum
+from django.db.models import QuerySet, Sum
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.functional import cached_property
@@ -20,9 +20,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from partnerhub.access.models import Organisation
-from partnerhub.analysis.figures.cache import kept_count
 from partnerhub.core.history import events_of
 from partnerhub.core.history import readable_history as history_readable_by
+from partnerhub.core.kept import kept_count
 from partnerhub.core.models import Event, ObjectChange
 from partnerhub.core.rendering import render_page_or_partial
 from partnerhub.core.sharing import SharingLevel
@@ -85,7 +85,7 @@ class KeptCountPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        return kept_count(self.object_list)
+        return kept_count(cast("QuerySet[Any]", self.object_list))  # the list page pages a queryset
 
 
 def attach_commitments(engagements: Iterable[Any]) -> None:
