@@ -587,7 +587,7 @@ def test_download_runs_the_same_number_of_queries_for_few_and_many_rows(portfoli
         )
     many = queries()
     assert few == many
-    # session, user, circle, whether anything is public, then the rows and their
-    # five prefetched relations
-    with django_assert_num_queries(10):
+    # session, user, circle, the partner countries and organisations the list's filter offers,
+    # whether anything is public, then the rows and their five prefetched relations
+    with django_assert_num_queries(12):
         b"".join(client.get(EXPORT_URL).streaming_content)
