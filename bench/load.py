@@ -47,6 +47,13 @@ def parse_args():
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes (2 cores: 3)")
     parser.add_argument("--postgres", default=DEFAULT_POSTGRES, help="'' to skip PostgreSQL")
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        metavar="DIR",
+        help="keep the SQLite database and the fixtures in DIR; a later run with the same DIR measures them again "
+        "without building (PostgreSQL: the database named by --postgres is kept likewise)",
+    )
     parser.add_argument("--child", nargs=2, metavar=("DATABASE", "FIXTURE"), help=argparse.SUPPRESS)
     return parser.parse_args()
 
@@ -273,11 +280,8 @@ def read_statistics(csv_prefix: Path) -> tuple[dict, list[dict]]:
 
 def measure(database_url: str, engine: str, args, workdir: Path) -> dict:
     fixture = workdir / f"fixture-{engine}.json"
-    command = [sys.executable, __file__, "--engagements", str(args.engagements), "--child", database_url, str(fixture)]
-    completed = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603 (our own script)
-    if completed.returncode != 0:
-        sys.stderr.write(completed.stderr)
-        raise SystemExit(f"building the data failed: {engine}")
+    if not (args.keep and fixture.exists()):
+        build_in_child(database_url, args.engagements, fixture, engine)
     port = free_port()
     server = start_server(database_url, port, args.workers)
     try:
@@ -298,6 +302,14 @@ def measure(database_url: str, engine: str, args, workdir: Path) -> dict:
         f"slowest_endpoint_{engine}": endpoints[0]["name"] if endpoints else "",
         f"slowest_endpoint_share_{engine}": endpoints[0]["share"] if endpoints else 0,
     }
+
+
+def build_in_child(database_url: str, size: int, fixture: Path, engine: str) -> None:
+    command = [sys.executable, __file__, "--engagements", str(size), "--child", database_url, str(fixture)]
+    completed = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603 (our own script)
+    if completed.returncode != 0:
+        sys.stderr.write(completed.stderr)
+        raise SystemExit(f"building the data failed: {engine}")
 
 
 def report(engine: str, total: dict, endpoints: list[dict], load_average: tuple[float, float, float]) -> None:
@@ -321,15 +333,18 @@ def main() -> None:
         database_url, fixture = args.child
         build(database_url, args.engagements, Path(fixture))
         return
-    workdir = Path(tempfile.mkdtemp(prefix="phbench-load-"))
+    workdir = args.keep or Path(tempfile.mkdtemp(prefix="phbench-load-"))
+    workdir.mkdir(parents=True, exist_ok=True)
     summary: dict = {"engagements": args.engagements, "users": args.users, "seconds": args.seconds}
     summary["workers"] = args.workers
     summary.update(measure(f"sqlite:///{workdir}/bench.sqlite3", "sqlite", args, workdir))
-    (workdir / "bench.sqlite3").unlink(missing_ok=True)
+    if not args.keep:
+        (workdir / "bench.sqlite3").unlink(missing_ok=True)
     if args.postgres:
         from database import ensure_postgres_database
 
-        ensure_postgres_database(args.postgres)
+        if not (args.keep and (workdir / "fixture-postgres.json").exists()):
+            ensure_postgres_database(args.postgres)
         summary.update(measure(args.postgres, "postgres", args, workdir))
     print(json.dumps(summary))
 

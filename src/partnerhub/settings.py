@@ -117,19 +117,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A fresh clone has no var/ yet: SQLite creates the file, not its folder.
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # WAL lets readers proceed while one writer commits; the busy timeout makes
-    # concurrent writers wait instead of failing at once. Without planner statistics SQLite sorts
-    # every visible engagement for a list's first page (the "visible" ORs look selective). migrate
-    # gathers them in full (core.apps); PRAGMA optimize refreshes, on open, those of the tables that
-    # grew tenfold since, from a sample (analysis_limit: a fraction of a second once, after an
-    # import into a new database; under a millisecond when nothing changed).
+    # concurrent writers wait instead of failing at once. The planner's statistics are gathered by
+    # migrate and again for the tables that grow (core.planner_statistics).
     DATABASES["default"]["OPTIONS"] = {
-        "init_command": (
-            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA analysis_limit=10000; PRAGMA optimize=0x10002;"
-        ),
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "timeout": 20,
         "transaction_mode": "IMMEDIATE",
     }
     DATABASES["default"]["TEST"] = {"NAME": env_str("SQLITE_TEST_NAME", "")} if env_str("SQLITE_TEST_NAME") else {}
+# How often each server process looks for SQLite tables that grew tenfold since their planner
+# statistics were gathered, and gathers them again (core.planner_statistics).
+SQLITE_STATISTICS_SECONDS = env_int("PARTNERHUB_SQLITE_STATISTICS_SECONDS", 300)
 # Read replicas (docs/deployment.md): page and API reads go to one of them, writes and the reads
 # that must see them to the primary. None configured: one database, no router, as before.
 DATABASES |= replica_databases(

@@ -1,8 +1,11 @@
 from django.apps import AppConfig
 from django.core.management import call_command
 from django.db import connections
+from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+from partnerhub.core.planner_statistics import refresh_when_due
 
 
 class CoreConfig(AppConfig):
@@ -13,6 +16,7 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         post_migrate.connect(create_cache_table, sender=self, dispatch_uid="core-create-cache-table")
         post_migrate.connect(gather_planner_statistics, sender=self, dispatch_uid="core-planner-statistics")
+        connection_created.connect(refresh_when_due, dispatch_uid="core-refresh-planner-statistics")
 
 
 def create_cache_table(using: str, **_kwargs: object) -> None:
@@ -24,7 +28,7 @@ def create_cache_table(using: str, **_kwargs: object) -> None:
 def gather_planner_statistics(using: str, **_kwargs: object) -> None:
     """SQLite's planner statistics, which it keeps only once ANALYZE has run: gathered in full here
     (every row: sampled ones mislead the planner on the engagements' sharing levels), then refreshed
-    by each new connection's ``PRAGMA optimize`` for the tables that grew (settings). PostgreSQL's
+    by each server process for the tables that grew (core.planner_statistics). PostgreSQL's
     autovacuum keeps its own."""
     connection = connections[using]
     if connection.vendor == "sqlite":
