@@ -1,7 +1,11 @@
 """Who is calling: bearer tokens, the browser session with CSRF, or nobody."""
 
+from datetime import timedelta
+
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from partnerhub.access.models import ApiToken
 from partnerhub.registry.models import Engagement
@@ -29,6 +33,22 @@ def test_token_use_is_recorded(cast):
 
     token.refresh_from_db()
     assert token.last_used_at is not None
+
+
+def test_token_use_is_stamped_to_the_minute_not_written_on_every_request(cast):
+    token, raw = ApiToken.issue(cast.commission_desk_officer, "script")
+    api = ApiClient(Client(), {"Authorization": f"Bearer {raw}"})
+    api.get("/engagements")
+    first_use = ApiToken.objects.get(pk=token.pk).last_used_at
+
+    with CaptureQueriesContext(connection) as queries:
+        api.get("/engagements")
+    assert not [q for q in queries if q["sql"].startswith("UPDATE") and "access_apitoken" in q["sql"]]
+    assert ApiToken.objects.get(pk=token.pk).last_used_at == first_use
+
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=first_use - timedelta(seconds=61))
+    api.get("/engagements")
+    assert ApiToken.objects.get(pk=token.pk).last_used_at > first_use
 
 
 def test_token_writes_without_csrf(cast, token_api):
