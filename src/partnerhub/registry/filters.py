@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from partnerhub.access.models import Organisation
+from partnerhub.core.forms import read_choices_at_once
 from partnerhub.core.kept import kept_ids
 from partnerhub.core.sharing import SharingLevel
 from partnerhub.geo.models import Country, CountryQuerySet
@@ -252,6 +253,7 @@ class EngagementFilter(filters.FilterSet):
         # Replacing a method on one field instance, which the type checker cannot follow.
         organisations: Any = form.fields["organisation"]
         organisations.label_from_instance = organisation_label
+        read_choices_at_once(form)
         return form
 
     def filter_queryset(self, queryset: EngagementQuerySet) -> EngagementQuerySet:
