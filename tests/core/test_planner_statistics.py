@@ -17,7 +17,7 @@ from hypothesis import settings as examples
 from hypothesis import strategies as st
 
 from partnerhub.core import planner_statistics
-from partnerhub.core.planner_statistics import refresh_grown_tables
+from partnerhub.core.planner_statistics import close_if_statistics_moved, refresh_grown_tables
 
 
 def new_table(raw: sqlite3.Connection, rows: int) -> None:
@@ -154,4 +154,37 @@ def test_the_server_looks_when_it_opens_a_connection_at_most_once_per_interval(
     third.ensure_connection()
     third.close()
     assert recorded_rows(raw) == 55_000
+    raw.close()
+
+
+@pytest.mark.django_db
+def test_a_connection_opened_before_another_process_analysed_is_reopened_before_the_next_request(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """SQLite 3.40 keeps the statistics a connection read at first, whatever another connection
+    analyses later: a worker's connection kept between requests would plan without them."""
+    database = tmp_path / "hub.sqlite3"
+    raw = sqlite3.connect(database, isolation_level=None)
+    new_table(raw, 5_000)
+    monkeypatch.setattr(planner_statistics, "_next_look", {"statistics_probe": float("inf")})  # no look of its own
+    hub_settings = {**connections["default"].settings_dict, "NAME": str(database)}
+    if connections["default"].vendor != "sqlite":
+        hub_settings = {**hub_settings, "ENGINE": "django.db.backends.sqlite3", "OPTIONS": {}}
+    worker = DatabaseWrapper(hub_settings, alias="statistics_probe")
+    worker.ensure_connection()
+
+    assert not close_if_statistics_moved(worker)  # nothing moved: the connection is kept
+    assert worker.connection is not None
+
+    assert refresh_grown_tables(raw) == ["engagement"]  # another process analyses
+    with worker.cursor():
+        worker.in_atomic_block = True  # never under an open transaction
+        assert not close_if_statistics_moved(worker)
+        worker.in_atomic_block = False
+    assert close_if_statistics_moved(worker)
+    assert worker.connection is None
+
+    worker.ensure_connection()  # the request's next query: a new connection, the new statistics
+    assert not close_if_statistics_moved(worker)
+    worker.close()
     raw.close()

@@ -1,11 +1,12 @@
 from django.apps import AppConfig
 from django.core.management import call_command
 from django.db import connections
+from django.core.signals import request_started
 from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
-from partnerhub.core.planner_statistics import refresh_when_due
+from partnerhub.core.planner_statistics import refresh_when_due, reopen_when_moved
 
 
 class CoreConfig(AppConfig):
@@ -17,6 +18,7 @@ class CoreConfig(AppConfig):
         post_migrate.connect(create_cache_table, sender=self, dispatch_uid="core-create-cache-table")
         post_migrate.connect(gather_planner_statistics, sender=self, dispatch_uid="core-planner-statistics")
         connection_created.connect(refresh_when_due, dispatch_uid="core-refresh-planner-statistics")
+        request_started.connect(reopen_when_moved, dispatch_uid="core-reopen-after-new-statistics")
 
 
 def create_cache_table(using: str, **_kwargs: object) -> None:

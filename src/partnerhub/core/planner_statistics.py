@@ -16,6 +16,16 @@ statistics is assumed to hold a million rows, so the 250 countries loaded after 
 as large as the engagements when the planner orders a join. The look itself reads each
 table's largest row id (an index lookup): a few milliseconds.
 
+SQLite 3.40 reads the statistics into a connection when the connection first reads its schema, and
+again only after an ``ANALYZE`` on that same connection: another process's ``ANALYZE`` leaves every
+open connection planning with what it read before, and does not even move the schema version (kept
+open between requests by ``DATABASE_CONN_MAX_AGE``, a worker that looked while another was analysing
+planned without statistics for a whole minute). ``ANALYZE sqlite_schema`` would read them again but
+waits for the write lock like any ``ANALYZE``; so before each request, an open connection whose
+statistics table changed since the connection was opened is closed, and the request opens a fresh one
+(as Django closes connections past their age at the same moment): one small query per request
+(``sqlite_stat1`` holds a row per index), a new connection when another process analysed.
+
 The work is bookkeeping: it runs on the raw connection, outside Django's query log, and a database
 busy with another writer is left alone until the next look, so no request waits for it.
 PostgreSQL's autovacuum keeps its own statistics.
@@ -27,6 +37,7 @@ import time
 from typing import Any
 
 from django.conf import settings
+from django.db import connections
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +47,8 @@ BUSY_WAIT_MS = 500
 
 # When each database (by its alias) is next looked at, in this process.
 _next_look: dict[str, float] = {}
+# On each open SQLite connection (Django's wrapper): the statistics it planned with, as a fingerprint.
+STATISTICS_READ = "_partnerhub_statistics_read"
 
 
 def refresh_when_due(sender: Any, connection: Any, **_kwargs: Any) -> None:
@@ -43,10 +56,42 @@ def refresh_when_due(sender: Any, connection: Any, **_kwargs: Any) -> None:
     if connection.vendor != "sqlite":
         return
     now = time.monotonic()
-    if now < _next_look.get(connection.alias, 0.0):
-        return
-    _next_look[connection.alias] = now + settings.SQLITE_STATISTICS_SECONDS
-    refresh_grown_tables(connection.connection)
+    if now >= _next_look.get(connection.alias, 0.0):
+        _next_look[connection.alias] = now + settings.SQLITE_STATISTICS_SECONDS
+        refresh_grown_tables(connection.connection)
+    setattr(connection, STATISTICS_READ, _statistics_fingerprint(connection.connection))
+
+
+def reopen_when_moved(sender: Any, **_kwargs: Any) -> None:
+    """``request_started`` receiver: every open SQLite connection whose statistics changed since it was
+    opened (another process analysed) is closed; the request opens a new one, which reads them afresh.
+    Never inside a transaction (the tests' own)."""
+    for connection in connections.all(initialized_only=True):
+        close_if_statistics_moved(connection)
+
+
+def close_if_statistics_moved(connection: Any) -> bool:
+    """Closes ``connection`` (Django's) when its database's statistics changed since the connection
+    was opened; whether it did."""
+    raw = connection.connection
+    if connection.vendor != "sqlite" or raw is None or connection.in_atomic_block:
+        return False
+    read = getattr(connection, STATISTICS_READ, None)
+    if read is None or read == _statistics_fingerprint(raw):
+        return False
+    connection.close()
+    return True
+
+
+def _statistics_fingerprint(raw: sqlite3.Connection) -> tuple[Any, ...]:
+    """What changes whenever a table is analysed: ``ANALYZE`` replaces the table's rows of
+    ``sqlite_stat1`` (new row ids) with its new row counts."""
+    if not raw.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").fetchone():
+        return ()
+    fingerprint: tuple[Any, ...] = raw.execute(
+        "SELECT count(*), max(rowid), total(CAST(stat AS INTEGER)) FROM sqlite_stat1"
+    ).fetchone()
+    return fingerprint
 
 
 def refresh_grown_tables(raw: sqlite3.Connection) -> list[str]:
