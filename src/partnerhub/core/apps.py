@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.core.management import call_command
-from django.db import connections
 from django.core.signals import request_started
+from django.db import connections
 from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
