@@ -10,6 +10,13 @@ each user waits 1 to 2 s between requests, as someone reading a page does), on a
 list (with and without a country filter), engagement pages, country profiles, searches, and the API list
 (with and without a country filter) and API detail with the token.
 
+Before the measured minute the server is warmed up, unmeasured: each person opens every page of the mix
+once, one after the other (every list, country, profile, search and API read the users will ask for), as a
+deploy's smoke check would. A server that has just started, on data that has just changed, otherwise spends
+its first 20 seconds compiling its templates in every worker and computing every circle's kept counts and
+profiles at once while 50 users arrive (``--no-warm-up`` measures that too). A warm-up request that fails
+counts among the errors.
+
 Reported per database: requests per second, median and 95th percentile latency, errors, and per endpoint
 the same with its share of the server's time (requests x mean latency), with the load average of the
 machine. Each database is built in a fresh subprocess. The last line is one JSON object.
@@ -46,6 +53,7 @@ def parse_args():
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes (2 cores: 3)")
+    parser.add_argument("--no-warm-up", dest="warm_up", action="store_false", help="measure from the first request")
     parser.add_argument("--postgres", default=DEFAULT_POSTGRES, help="'' to skip PostgreSQL")
     parser.add_argument(
         "--keep",
@@ -284,7 +292,12 @@ def measure(database_url: str, engine: str, args, workdir: Path) -> dict:
         build_in_child(database_url, args.engagements, fixture, engine)
     port = free_port()
     server = start_server(database_url, port, args.workers)
+    warm_up_errors, warm_up_s = 0, 0.0
     try:
+        if args.warm_up:
+            started = time.perf_counter()
+            warm_up_errors = warm_up(port, json.loads(fixture.read_text()))
+            warm_up_s = time.perf_counter() - started
         run_locust(port, fixture, args.users, args.seconds, workdir / f"locust-{engine}")
         load_average = os.getloadavg()
     finally:
@@ -295,13 +308,45 @@ def measure(database_url: str, engine: str, args, workdir: Path) -> dict:
         f"requests_per_s_{engine}": total["requests_per_s"],
         f"median_ms_{engine}": total["median_ms"],
         f"p95_ms_{engine}": total["p95_ms"],
-        f"errors_{engine}": total["errors"],
+        f"errors_{engine}": total["errors"] + warm_up_errors,
+        f"warm_up_s_{engine}": round(warm_up_s, 1),
         f"requests_{engine}": total["requests"],
         f"load_average_1min_{engine}": round(load_average[0], 2),
         f"build_s_{engine}": json.loads(fixture.read_text())["built_s"],
         f"slowest_endpoint_{engine}": endpoints[0]["name"] if endpoints else "",
         f"slowest_endpoint_share_{engine}": endpoints[0]["share"] if endpoints else 0,
     }
+
+
+def warm_up_paths(fixture: dict, person: dict) -> list[tuple[str, dict[str, str]]]:
+    """Every page of the locustfile's mix, once, for ``person``: with their session, or their token."""
+    browser = {"Cookie": f"{person['session_cookie']}={person['session']}"}
+    api = {"Authorization": f"Bearer {person['token']}"}
+    engagement = person["engagements"][0] if person["engagements"] else None
+    paths = [(f"/engagements/{page}", browser) for page in ("", "?page=2", "?page=40")]
+    for country in fixture["countries"]:
+        paths += [(f"/engagements/?country={country}", browser), (f"/countries/{country}/", browser)]
+        paths.append((f"/api/engagements?country={country}", api))
+    paths += [(f"/search/?q={word}", browser) for word in fixture["search_words"]]
+    paths.append(("/api/engagements", api))
+    if engagement is not None:
+        paths += [(f"/engagements/{engagement}/", browser), (f"/api/engagements/{engagement}", api)]
+    return paths
+
+
+def warm_up(port: int, fixture: dict) -> int:
+    """Each person opens every page of the mix once (``warm_up_paths``); returns how many failed."""
+    failures = 0
+    for person in fixture["people"]:
+        for path, headers in warm_up_paths(fixture, person):
+            request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers=headers)  # noqa: S310
+            try:
+                with urllib.request.urlopen(request, timeout=120) as response:  # noqa: S310 (loopback)
+                    response.read()
+            except OSError as error:  # HTTPError included: a 4xx or 5xx
+                failures += 1
+                sys.stderr.write(f"warm-up {path} ({person['name']}): {error}\n")
+    return failures
 
 
 def build_in_child(database_url: str, size: int, fixture: Path, engine: str) -> None:

@@ -32,5 +32,32 @@ def test_the_benchmark_reports_issue_16s_figures_for_a_few_users(tmp_path):
     assert figures["requests_sqlite"] > 0
     assert figures["requests_per_s_sqlite"] > 0
     assert figures["p95_ms_sqlite"] > 0
-    assert figures["errors_sqlite"] == 0
+    assert figures["errors_sqlite"] == 0  # the warm-up's requests included
+    assert figures["warm_up_s_sqlite"] > 0
     assert figures["slowest_endpoint_sqlite"]
+
+
+def test_the_warm_up_opens_every_page_the_users_will_ask_for_once():
+    fixture = {"countries": ["AFG", "MAR"], "search_words": ["border", "return"]}
+    person = {"session_cookie": "sessionid", "session": "s", "token": "t", "engagements": [7, 9]}
+
+    paths = [path for path, _headers in load_bench("load").warm_up_paths(fixture, person)]
+
+    assert sorted(paths) == sorted(
+        [
+            "/engagements/",
+            "/engagements/?page=2",
+            "/engagements/?page=40",
+            "/engagements/?country=AFG",
+            "/engagements/?country=MAR",
+            "/countries/AFG/",
+            "/countries/MAR/",
+            "/api/engagements?country=AFG",
+            "/api/engagements?country=MAR",
+            "/search/?q=border",
+            "/search/?q=return",
+            "/api/engagements",
+            "/engagements/7/",
+            "/api/engagements/7",
+        ]
+    )
