@@ -298,6 +298,11 @@ def measure(database_url: str, engine: str, args, workdir: Path) -> dict:
             started = time.perf_counter()
             warm_up_errors = warm_up(port, json.loads(fixture.read_text()))
             warm_up_s = time.perf_counter() - started
+            if warm_up_errors and args.keep:
+                raise SystemExit(
+                    f"{warm_up_errors} warm-up requests failed: the kept {fixture.name} may no longer match the "
+                    f"database (rebuilt by another run?); delete it to build again"
+                )
         run_locust(port, fixture, args.users, args.seconds, workdir / f"locust-{engine}")
         load_average = os.getloadavg()
     finally:
