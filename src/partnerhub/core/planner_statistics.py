@@ -26,8 +26,9 @@ statistics table changed since the connection was opened is closed, and the requ
 (as Django closes connections past their age at the same moment): one small query per request
 (``sqlite_stat1`` holds a row per index), a new connection when another process analysed.
 
-The work is bookkeeping: it runs on the raw connection, outside Django's query log, and a database
-busy with another writer is left alone until the next look, so no request waits for it.
+The work is bookkeeping: it runs on the raw connection, outside Django's query log; a database busy
+with another writer is left alone until the next look, so no request waits for it, and one that is
+locked or broken is left to the request's own queries (which answer 503, core.unavailable).
 PostgreSQL's autovacuum keeps its own statistics.
 """
 
@@ -56,10 +57,15 @@ def refresh_when_due(sender: Any, connection: Any, **_kwargs: Any) -> None:
     if connection.vendor != "sqlite":
         return
     now = time.monotonic()
-    if now >= _next_look.get(connection.alias, 0.0):
-        _next_look[connection.alias] = now + settings.SQLITE_STATISTICS_SECONDS
-        refresh_grown_tables(connection.connection)
-    setattr(connection, STATISTICS_READ, _statistics_fingerprint(connection.connection))
+    fingerprint = None
+    try:
+        if now >= _next_look.get(connection.alias, 0.0):
+            _next_look[connection.alias] = now + settings.SQLITE_STATISTICS_SECONDS
+            refresh_grown_tables(connection.connection)
+        fingerprint = _statistics_fingerprint(connection.connection)
+    except sqlite3.Error as error:  # bookkeeping never fails a request: its own queries will say why
+        logger.info("Planner statistics not looked at: %s", error)
+    setattr(connection, STATISTICS_READ, fingerprint)
 
 
 def reopen_when_moved(sender: Any, **_kwargs: Any) -> None:
@@ -77,7 +83,10 @@ def close_if_statistics_moved(connection: Any) -> bool:
     if connection.vendor != "sqlite" or raw is None or connection.in_atomic_block:
         return False
     read = getattr(connection, STATISTICS_READ, None)
-    if read is None or read == _statistics_fingerprint(raw):
+    try:
+        if read is None or read == _statistics_fingerprint(raw):
+            return False
+    except sqlite3.Error:  # a locked or broken database: the request's own queries answer 503
         return False
     connection.close()
     return True
