@@ -95,7 +95,7 @@ def close_if_statistics_moved(connection: Any) -> bool:
 def _statistics_fingerprint(raw: sqlite3.Connection) -> tuple[Any, ...]:
     """What changes whenever a table is analysed: ``ANALYZE`` replaces the table's rows of
     ``sqlite_stat1`` (new row ids) with its new row counts."""
-    if not raw.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").fetchone():
+    if not _has_statistics(raw):
         return ()
     fingerprint: tuple[Any, ...] = raw.execute(
         "SELECT count(*), max(rowid), total(CAST(stat AS INTEGER)) FROM sqlite_stat1"
@@ -144,10 +144,15 @@ def grown_tables(raw: sqlite3.Connection) -> list[str]:
 
 def _recorded_rows(raw: sqlite3.Connection) -> dict[str, int]:
     """Rows per table when it was last analysed (the first number of each of its statistics)."""
-    if not raw.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").fetchone():
+    if not _has_statistics(raw):
         return {}
     rows = raw.execute("SELECT tbl, max(CAST(stat AS INTEGER)) FROM sqlite_stat1 GROUP BY tbl")
     return {table: int(count or 0) for table, count in rows}
+
+
+def _has_statistics(raw: sqlite3.Connection) -> bool:
+    """Whether ANALYZE ever ran on the database (it creates ``sqlite_stat1``)."""
+    return raw.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").fetchone() is not None
 
 
 def _ordinary_tables(raw: sqlite3.Connection) -> list[str]:
